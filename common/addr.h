@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef MF_ADDR_H
+#define MF_ADDR_H
+
+/*
+ * addr: IPv4/IPv6 addresses, prefixes and HOST[:PORT] endpoints, shared by
+ * both programs.  An IPv4 address lives in the first four bytes of b[] with
+ * the rest zero, so two addresses compare with memcmp() of the struct.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#define MF_AF_INET 4
+#define MF_AF_INET6 6
+
+struct mf_addr {
+	uint8_t family; /* MF_AF_INET or MF_AF_INET6; 0 = unset */
+	uint8_t b[16];  /* network order */
+};
+
+struct mf_prefix {
+	struct mf_addr addr; /* host bits cleared */
+	uint8_t len;         /* 0..32 or 0..128 */
+};
+
+/* Longest text mf_addr_format() writes, with the terminating NUL. */
+#define MF_ADDR_STRLEN 46
+
+void mf_addr_set4(struct mf_addr *a, const uint8_t b[4]);
+void mf_addr_set6(struct mf_addr *a, const uint8_t b[16]);
+
+/* IPv4 as a host-order integer (the address must be IPv4). */
+uint32_t mf_addr_get4(const struct mf_addr *a);
+
+/* Compare two addresses: <0, 0, >0 (family first, then bytes). */
+int mf_addr_cmp(const struct mf_addr *x, const struct mf_addr *y);
+
+/*
+ * Parse a numeric IPv4 or IPv6 address.  An IPv4-mapped IPv6 address
+ * (::ffff:a.b.c.d) becomes plain IPv4.  Returns FALSE if s is not one.
+ */
+gboolean mf_addr_parse(const char *s, struct mf_addr *out);
+
+/* Write the address as text into buf (at least MF_ADDR_STRLEN bytes). */
+const char *mf_addr_format(const struct mf_addr *a, char *buf, size_t size);
+
+/* Parse "ADDR/LEN" (or a bare address: a host prefix). */
+gboolean mf_prefix_parse(const char *s, struct mf_prefix *out);
+
+/* TRUE if a lies inside p (families must match). */
+gboolean mf_prefix_contains(const struct mf_prefix *p, const struct mf_addr *a);
+
+/*
+ * Split "HOST", "HOST:PORT", "[V6ADDR]" or "[V6ADDR]:PORT" into a newly
+ * allocated host (caller frees) and a port (default_port when absent).
+ * A bare IPv6 address without brackets is taken whole as the host.
+ */
+gboolean mf_hostport_parse(const char *s, uint16_t default_port, char **host,
+    uint16_t *port, GError **error);
+
+#endif

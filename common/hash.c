@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "config.h"
+#define G_LOG_DOMAIN "mf-hash"
+
+#include <sys/random.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "common/hash.h"
+
+#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+
+#define SIPROUND                   \
+	do {                       \
+		v0 += v1;          \
+		v1 = ROTL(v1, 13); \
+		v1 ^= v0;          \
+		v0 = ROTL(v0, 32); \
+		v2 += v3;          \
+		v3 = ROTL(v3, 16); \
+		v3 ^= v2;          \
+		v0 += v3;          \
+		v3 = ROTL(v3, 21); \
+		v3 ^= v0;          \
+		v2 += v1;          \
+		v1 = ROTL(v1, 17); \
+		v1 ^= v2;          \
+		v2 = ROTL(v2, 32); \
+	} while (0)
+
+static uint64_t
+load_le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+uint64_t
+mf_siphash(const struct mf_hash_key *k, const void *data, size_t len)
+{
+	const uint8_t *in = data;
+	uint64_t v0 = 0x736f6d6570736575ULL ^ k->k0;
+	uint64_t v1 = 0x646f72616e646f6dULL ^ k->k1;
+	uint64_t v2 = 0x6c7967656e657261ULL ^ k->k0;
+	uint64_t v3 = 0x7465646279746573ULL ^ k->k1;
+	uint64_t m, b = (uint64_t)len << 56;
+	size_t i, tail = len & 7;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		m = load_le64(in + i);
+		v3 ^= m;
+		SIPROUND;
+		SIPROUND;
+		v0 ^= m;
+	}
+	for (i = 0; i < tail; i++)
+		b |= (uint64_t)in[len - tail + i] << (8 * i);
+	v3 ^= b;
+	SIPROUND;
+	SIPROUND;
+	v0 ^= b;
+	v2 ^= 0xff;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+void
+mf_hash_key_random(struct mf_hash_key *k)
+{
+	uint8_t b[16];
+
+	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b)) {
+		/* No entropy source: fall back to GLib's (still seeded). */
+		k->k0 = ((uint64_t)g_random_int() << 32) | g_random_int();
+		k->k1 = ((uint64_t)g_random_int() << 32) | g_random_int();
+		return;
+	}
+	k->k0 = load_le64(b);
+	k->k1 = load_le64(b + 8);
+}
+
+void
+mf_hash_key_fixed(struct mf_hash_key *k)
+{
+	k->k0 = 0x0706050403020100ULL;
+	k->k1 = 0x0f0e0d0c0b0a0908ULL;
+}

@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef MF_MODEL_H
+#define MF_MODEL_H
+
+/*
+ * model: the wire model, the one place that defines minflow's Information
+ * Elements, records and templates.  The templates are static const tables
+ * of (enterprise, element, length, offset into the record struct) shared by
+ * the IPFIX exporter (through libfixbuf), the NetFlow v9 encoder, the
+ * collector and the tests.
+ *
+ * Elements are the standard IANA ones wherever one exists; CERT's
+ * enterprise 6871 supplies the TCP flag variants, silkAppLabel and the
+ * statistics elements YAF uses, which libfixbuf 2.4's built-in model lacks:
+ * mf_model_new() adds them.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <glib.h>
+#include <fixbuf/public.h>
+
+#define MF_PEN_IANA 0
+#define MF_PEN_CERT 6871       /* CERT/NetSA, as used by YAF and SiLK */
+#define MF_PEN_REVERSE 29305   /* RFC 5103 reverse elements of IANA ones */
+#define MF_CERT_REVERSE 0x4000 /* CERT reverse elements: number | 0x4000 */
+
+/* IANA Information Elements (https://www.iana.org/assignments/ipfix). */
+enum mf_ie {
+	MF_IE_OCTET_DELTA_COUNT = 1,
+	MF_IE_PACKET_DELTA_COUNT = 2,
+	MF_IE_PROTOCOL_IDENTIFIER = 4,
+	MF_IE_IP_CLASS_OF_SERVICE = 5,
+	MF_IE_TCP_CONTROL_BITS = 6,
+	MF_IE_SOURCE_TRANSPORT_PORT = 7,
+	MF_IE_SOURCE_IPV4_ADDRESS = 8,
+	MF_IE_INGRESS_INTERFACE = 10,
+	MF_IE_DESTINATION_TRANSPORT_PORT = 11,
+	MF_IE_DESTINATION_IPV4_ADDRESS = 12,
+	MF_IE_EGRESS_INTERFACE = 14,
+	MF_IE_SOURCE_IPV6_ADDRESS = 27,
+	MF_IE_DESTINATION_IPV6_ADDRESS = 28,
+	MF_IE_ICMP_TYPE_CODE_IPV4 = 32,
+	MF_IE_EXPORTED_OCTET_TOTAL_COUNT = 40,
+	MF_IE_EXPORTED_MESSAGE_TOTAL_COUNT = 41,
+	MF_IE_EXPORTED_FLOW_RECORD_TOTAL_COUNT = 42,
+	MF_IE_SOURCE_MAC_ADDRESS = 56,
+	MF_IE_VLAN_ID = 58,
+	MF_IE_DESTINATION_MAC_ADDRESS = 80,
+	MF_IE_PACKET_TOTAL_COUNT = 86,
+	MF_IE_APPLICATION_ID = 95,
+	MF_IE_DROPPED_PACKET_TOTAL_COUNT = 135,
+	MF_IE_FLOW_END_REASON = 136,
+	MF_IE_ICMP_TYPE_CODE_IPV6 = 139,
+	MF_IE_OBSERVATION_DOMAIN_ID = 149,
+	MF_IE_FLOW_START_MILLISECONDS = 152,
+	MF_IE_FLOW_END_MILLISECONDS = 153,
+	MF_IE_SYSTEM_INIT_TIME_MILLISECONDS = 160,
+	MF_IE_OBSERVED_FLOW_TOTAL_COUNT = 163,
+	MF_IE_IGNORED_PACKET_TOTAL_COUNT = 164,
+	MF_IE_NOT_SENT_FLOW_TOTAL_COUNT = 166,
+};
+
+/* CERT enterprise 6871 elements (YAF / SiLK names). */
+enum mf_cert_ie {
+	MF_CERT_INITIAL_TCP_FLAGS = 14,
+	MF_CERT_UNION_TCP_FLAGS = 15,
+	MF_CERT_REVERSE_FLOW_DELTA_MILLISECONDS = 21,
+	MF_CERT_SILK_APP_LABEL = 33,
+	MF_CERT_EXPIRED_FRAGMENT_COUNT = 100,
+	MF_CERT_FLOW_TABLE_FLUSH_EVENT_COUNT = 104,
+	MF_CERT_FLOW_TABLE_PEAK_COUNT = 105,
+};
+
+/* flowEndReason values (IANA registry). */
+enum mf_end_reason {
+	MF_END_IDLE_TIMEOUT = 1,
+	MF_END_ACTIVE_TIMEOUT = 2,
+	MF_END_OF_FLOW = 3,
+	MF_END_FORCED = 4,
+	MF_END_LACK_OF_RESOURCES = 5,
+};
+
+/* RFC 6759 classification engine id for "well-known L4 port". */
+#define MF_APPID_ENGINE_IANA_L4 3
+
+/*
+ * The flow record as the encoders read it.  Fields are ordered by size so
+ * the struct has no interior padding: libfixbuf reads an internal record
+ * as the packed sequence of mf_tmpl_internal's fields.  Integers are host
+ * order; addresses and MACs are network-order bytes.
+ */
+struct mf_flow_rec {
+	uint64_t start_ms;     /* flowStartMilliseconds, Unix epoch */
+	uint64_t end_ms;       /* flowEndMilliseconds */
+	uint64_t octets;       /* octetDeltaCount: IP-layer bytes */
+	uint64_t packets;      /* packetDeltaCount, never 0 when exported */
+	uint64_t rev_octets;   /* reverseOctetDeltaCount (biflow) */
+	uint64_t rev_packets;  /* reversePacketDeltaCount (biflow) */
+	uint8_t src6[16];      /* sourceIPv6Address, network order */
+	uint8_t dst6[16];      /* destinationIPv6Address */
+	uint32_t src4;         /* sourceIPv4Address, host order */
+	uint32_t dst4;         /* destinationIPv4Address */
+	uint32_t ingress;      /* ingressInterface */
+	uint32_t egress;       /* egressInterface */
+	uint32_t rev_delta_ms; /* reverseFlowDeltaMilliseconds (biflow) */
+	uint16_t sport;        /* sourceTransportPort */
+	uint16_t dport;        /* destinationTransportPort */
+	uint16_t vlan;         /* vlanId (outer tag) */
+	uint16_t icmp4;        /* icmpTypeCodeIPv4: type << 8 | code */
+	uint16_t icmp6;        /* icmpTypeCodeIPv6 */
+	uint16_t silk_app;     /* silkAppLabel: the service port or 0 */
+	uint8_t src_mac[6];    /* sourceMacAddress */
+	uint8_t dst_mac[6];    /* destinationMacAddress */
+	uint8_t app_id[3];     /* applicationId: engine 3, port */
+	uint8_t proto;         /* protocolIdentifier */
+	uint8_t tos;           /* ipClassOfService */
+	uint8_t tcp_flags;     /* tcpControlBits: union over the flow */
+	uint8_t initial_flags; /* initialTCPFlags: flags of the first packet */
+	uint8_t union_flags;   /* unionTCPFlags: flags of the others */
+	uint8_t rev_initial_flags; /* reverseInitialTCPFlags (biflow) */
+	uint8_t rev_union_flags;   /* reverseUnionTCPFlags (biflow) */
+	uint8_t end_reason;        /* flowEndReason */
+};
+
+/* Bytes libfixbuf reads for one struct mf_flow_rec (no trailing padding). */
+#define MF_FLOW_REC_LEN (offsetof(struct mf_flow_rec, end_reason) + 1)
+
+/*
+ * The exporter's statistics, sent as an options record scoped by the
+ * observation domain (RFC 7011 section 4).  Elements as YAF's statistics
+ * option template uses them.
+ */
+struct mf_stats_rec {
+	uint64_t init_ms;          /* systemInitTimeMilliseconds: start */
+	uint64_t packets_seen;     /* packetTotalCount: packets captured */
+	uint64_t kernel_drops;     /* droppedPacketTotalCount: pcap ps_drop */
+	uint64_t ignored;          /* ignoredPacketTotalCount: undecodable */
+	uint64_t flows_created;    /* observedFlowTotalCount */
+	uint64_t records_exported; /* exportedFlowRecordTotalCount */
+	uint64_t messages;         /* exportedMessageTotalCount */
+	uint64_t octets_exported;  /* exportedOctetTotalCount */
+	uint64_t not_sent;         /* notSentFlowTotalCount: failed sends */
+	uint32_t domain;           /* observationDomainId (scope) */
+	uint32_t evicted_full;     /* flowTableFlushEventCount: LRU evictions */
+	uint32_t peak_flows;       /* flowTablePeakCount: peak occupancy */
+	uint32_t expired_frags;    /* expiredFragmentCount: unmatched frags */
+};
+
+#define MF_STATS_REC_LEN (offsetof(struct mf_stats_rec, expired_frags) + 4)
+
+/* One field of a template. */
+struct mf_field {
+	uint32_t pen;    /* enterprise number, 0 = IANA */
+	uint16_t id;     /* element number (without the enterprise bit) */
+	uint16_t len;    /* bytes on the wire and in the record struct */
+	uint16_t offset; /* offset of the value in the record struct */
+};
+
+#define MF_TMPL_IPV4 0x01u    /* carries IPv4 addresses */
+#define MF_TMPL_IPV6 0x02u    /* carries IPv6 addresses */
+#define MF_TMPL_BIFLOW 0x04u  /* RFC 5103 biflow: IPFIX only */
+#define MF_TMPL_OPTIONS 0x08u /* options template; scope = first field */
+
+/* A template: the same table drives IPFIX, v9 and the decoders. */
+struct mf_template {
+	uint16_t id; /* template id on the wire (>= 256) */
+	uint16_t n_fields;
+	unsigned flags;   /* MF_TMPL_* */
+	const char *name; /* for messages and the man page */
+	const struct mf_field *fields;
+};
+
+enum mf_template_id {
+	MF_TID_FLOW4 = 256,
+	MF_TID_FLOW6 = 257,
+	MF_TID_BIFLOW4 = 258,
+	MF_TID_BIFLOW6 = 259,
+	MF_TID_STATS = 260,
+};
+
+/* Internal layouts: every field of the record structs, in struct order. */
+extern const struct mf_template mf_tmpl_flow_internal;
+extern const struct mf_template mf_tmpl_stats_internal;
+
+/* Wire templates. */
+extern const struct mf_template mf_tmpl_flow4;
+extern const struct mf_template mf_tmpl_flow6;
+extern const struct mf_template mf_tmpl_biflow4;
+extern const struct mf_template mf_tmpl_biflow6;
+extern const struct mf_template mf_tmpl_stats;
+
+/*
+ * A new libfixbuf information model with minflow's CERT elements added.
+ * Free with fbInfoModelFree().
+ */
+fbInfoModel_t *mf_model_new(void);
+
+/*
+ * A libfixbuf template built from t, every element looked up in model by
+ * (enterprise, number), lengths as the table says.  Returns NULL (and sets
+ * error) if the model lacks an element.
+ */
+fbTemplate_t *mf_model_template_new(fbInfoModel_t *model,
+    const struct mf_template *t, GError **error);
+
+/* Fill the applicationId bytes for service port (0 leaves it empty). */
+void mf_model_set_app_id(uint8_t out[3], uint16_t port);
+
+#endif

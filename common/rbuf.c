@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "config.h"
+#define G_LOG_DOMAIN "mf-rbuf"
+
+#include <string.h>
+
+#include "common/rbuf.h"
+
+int
+mf_rbuf_get_bytes(struct mf_rbuf *rb, void *out, size_t n)
+{
+	if (rb->left < n)
+		return -EBADMSG;
+	if (n > 0)
+		memcpy(out, rb->p, n);
+	rb->p += n;
+	rb->left -= n;
+	return 0;
+}
+
+int
+mf_rbuf_skip(struct mf_rbuf *rb, size_t n)
+{
+	if (rb->left < n)
+		return -EBADMSG;
+	rb->p += n;
+	rb->left -= n;
+	return 0;
+}
+
+int
+mf_rbuf_sub(struct mf_rbuf *rb, size_t n, struct mf_rbuf *sub)
+{
+	if (rb->left < n)
+		return -EBADMSG;
+	sub->p = rb->p;
+	sub->left = n;
+	rb->p += n;
+	rb->left -= n;
+	return 0;
+}
+
+int
+mf_rbuf_peek_u16(const struct mf_rbuf *rb, size_t off, uint16_t *v)
+{
+	if (off > rb->left || rb->left - off < 2)
+		return -EBADMSG;
+	*v = (uint16_t)((unsigned)rb->p[off] << 8 | rb->p[off + 1]);
+	return 0;
+}

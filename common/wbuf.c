@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "config.h"
+#define G_LOG_DOMAIN "mf-wbuf"
+
+#include <string.h>
+
+#include <glib.h>
+
+#include "common/wbuf.h"
+
+void
+mf_wbuf_init(struct mf_wbuf *wb, void *base, size_t cap)
+{
+	wb->base = base;
+	wb->cap = cap;
+	wb->len = 0;
+}
+
+int
+mf_wbuf_put_uint(struct mf_wbuf *wb, uint64_t v, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > 8 || mf_wbuf_room(wb) < n)
+		return -ENOSPC;
+	for (i = 0; i < n; i++)
+		wb->base[wb->len + i] = (uint8_t)(v >> (8 * (n - 1 - i)));
+	wb->len += n;
+	return 0;
+}
+
+int
+mf_wbuf_put_u8(struct mf_wbuf *wb, uint8_t v)
+{
+	return mf_wbuf_put_uint(wb, v, 1);
+}
+
+int
+mf_wbuf_put_u16(struct mf_wbuf *wb, uint16_t v)
+{
+	return mf_wbuf_put_uint(wb, v, 2);
+}
+
+int
+mf_wbuf_put_u32(struct mf_wbuf *wb, uint32_t v)
+{
+	return mf_wbuf_put_uint(wb, v, 4);
+}
+
+int
+mf_wbuf_put_u64(struct mf_wbuf *wb, uint64_t v)
+{
+	return mf_wbuf_put_uint(wb, v, 8);
+}
+
+int
+mf_wbuf_put_bytes(struct mf_wbuf *wb, const void *p, size_t n)
+{
+	if (mf_wbuf_room(wb) < n)
+		return -ENOSPC;
+	if (n > 0)
+		memcpy(wb->base + wb->len, p, n);
+	wb->len += n;
+	return 0;
+}
+
+void
+mf_wbuf_patch_u16(struct mf_wbuf *wb, size_t off, uint16_t v)
+{
+	g_assert(off + 2 <= wb->len);
+	wb->base[off] = (uint8_t)(v >> 8);
+	wb->base[off + 1] = (uint8_t)v;
+}
+
+void
+mf_wbuf_patch_u32(struct mf_wbuf *wb, size_t off, uint32_t v)
+{
+	g_assert(off + 4 <= wb->len);
+	wb->base[off] = (uint8_t)(v >> 24);
+	wb->base[off + 1] = (uint8_t)(v >> 16);
+	wb->base[off + 2] = (uint8_t)(v >> 8);
+	wb->base[off + 3] = (uint8_t)v;
+}

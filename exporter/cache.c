@@ -1,0 +1,387 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "config.h"
+#define G_LOG_DOMAIN "exp-cache"
+
+#include <string.h>
+
+#include <glib.h>
+
+#include "common/addr.h"
+#include "common/error.h"
+#include "common/model.h"
+#include "exporter/cache.h"
+
+#define TCP_FIN 0x01
+#define TCP_SYN 0x02
+#define TCP_RST 0x04
+#define TCP_ACK 0x10
+
+/* An intrusive list of flow indices: head is the oldest. */
+struct flist {
+	uint32_t head, tail;
+};
+
+struct exp_cache {
+	struct exp_cache_config cfg;
+	struct exp_flow *flows; /* cfg.max_flows entries */
+	uint32_t *buckets;      /* n_buckets chain heads */
+	uint32_t bucket_mask;
+	uint32_t free_head;   /* free flows chained through hnext */
+	struct flist lru;     /* by last packet */
+	struct flist active;  /* by period start */
+	struct flist closing; /* by close time */
+	exp_cache_export_fn export;
+	void *ctx;
+	struct exp_cache_stats stats;
+};
+
+static size_t
+bucket_count(size_t max_flows)
+{
+	size_t n = 1;
+
+	while (n < 2 * max_flows)
+		n <<= 1;
+	return n;
+}
+
+size_t
+exp_cache_memory(size_t max_flows)
+{
+	return max_flows * sizeof(struct exp_flow) +
+	    bucket_count(max_flows) * sizeof(uint32_t) +
+	    sizeof(struct exp_cache);
+}
+
+/* --- intrusive lists (lru uses lru_*, the timer lists use tm_*) -------- */
+
+#define LIST_OPS(name, prev, next)                                      \
+	static void name##_append(struct exp_cache *c, struct flist *l, \
+	    uint32_t i)                                                 \
+	{                                                               \
+		struct exp_flow *f = &c->flows[i];                      \
+		f->prev = l->tail;                                      \
+		f->next = EXP_CACHE_NIL;                                \
+		if (l->tail != EXP_CACHE_NIL)                           \
+			c->flows[l->tail].next = i;                     \
+		else                                                    \
+			l->head = i;                                    \
+		l->tail = i;                                            \
+	}                                                               \
+	static void name##_unlink(struct exp_cache *c, struct flist *l, \
+	    uint32_t i)                                                 \
+	{                                                               \
+		struct exp_flow *f = &c->flows[i];                      \
+		if (f->prev != EXP_CACHE_NIL)                           \
+			c->flows[f->prev].next = f->next;               \
+		else                                                    \
+			l->head = f->next;                              \
+		if (f->next != EXP_CACHE_NIL)                           \
+			c->flows[f->next].prev = f->prev;               \
+		else                                                    \
+			l->tail = f->prev;                              \
+		f->prev = f->next = EXP_CACHE_NIL;                      \
+	}
+
+LIST_OPS(lru, lru_prev, lru_next)
+LIST_OPS(tm, tm_prev, tm_next)
+
+static void
+flist_init(struct flist *l)
+{
+	l->head = l->tail = EXP_CACHE_NIL;
+}
+
+struct exp_cache *
+exp_cache_new(const struct exp_cache_config *cfg, exp_cache_export_fn export,
+    void *ctx, GError **error)
+{
+	struct exp_cache *c;
+	size_t i, nb;
+
+	if (cfg->max_flows < EXP_CACHE_MIN_FLOWS ||
+	    cfg->max_flows > EXP_CACHE_MAX_FLOWS) {
+		g_set_error(error, MF_ERROR, MF_ERROR_NOMEM,
+		    "max-flows %zu out of range (%u..%u)", cfg->max_flows,
+		    EXP_CACHE_MIN_FLOWS, EXP_CACHE_MAX_FLOWS);
+		return NULL;
+	}
+	nb = bucket_count(cfg->max_flows);
+	c = g_new0(struct exp_cache, 1);
+	c->cfg = *cfg;
+	c->flows = g_try_new0(struct exp_flow, cfg->max_flows);
+	c->buckets = g_try_new(uint32_t, nb);
+	if (c->flows == NULL || c->buckets == NULL) {
+		g_set_error(error, MF_ERROR, MF_ERROR_NOMEM,
+		    "cannot allocate %zu bytes for %zu flows",
+		    exp_cache_memory(cfg->max_flows), cfg->max_flows);
+		exp_cache_free(c);
+		return NULL;
+	}
+	c->bucket_mask = (uint32_t)(nb - 1);
+	memset(c->buckets, 0xff, nb * sizeof(uint32_t));
+	for (i = 0; i < cfg->max_flows; i++)
+		c->flows[i].hnext =
+		    i + 1 < cfg->max_flows ? (uint32_t)(i + 1) : EXP_CACHE_NIL;
+	c->free_head = 0;
+	flist_init(&c->lru);
+	flist_init(&c->active);
+	flist_init(&c->closing);
+	c->export = export;
+	c->ctx = ctx;
+	return c;
+}
+
+void
+exp_cache_free(struct exp_cache *c)
+{
+	if (c == NULL)
+		return;
+	g_free(c->flows);
+	g_free(c->buckets);
+	g_free(c);
+}
+
+const struct exp_cache_stats *
+exp_cache_get_stats(const struct exp_cache *c)
+{
+	return &c->stats;
+}
+
+/* --- keys and lookup ----------------------------------------------------- */
+
+/*
+ * Build the canonical key of p; returns the side (0 or 1) that p's source
+ * is on.
+ */
+static int
+make_key(const struct exp_pkt *p, uint32_t ifindex, struct exp_key *k)
+{
+	size_t alen = p->src.family == MF_AF_INET ? 4 : 16;
+	int c, s;
+
+	memset(k, 0, sizeof(*k));
+	c = memcmp(p->src.b, p->dst.b, alen);
+	s = c > 0 || (c == 0 && p->sport > p->dport);
+	memcpy(k->addr[s], p->src.b, alen);
+	memcpy(k->addr[!s], p->dst.b, alen);
+	k->port[s] = p->sport;
+	k->port[!s] = p->dport;
+	k->ifindex = ifindex;
+	k->vlan = p->vlan;
+	k->proto = p->proto;
+	k->family = p->src.family;
+	return s;
+}
+
+static uint32_t
+key_bucket(const struct exp_cache *c, const struct exp_key *k)
+{
+	return (uint32_t)mf_siphash(&c->cfg.seed, k, sizeof(*k)) &
+	    c->bucket_mask;
+}
+
+static uint32_t
+find(const struct exp_cache *c, const struct exp_key *k, uint32_t b)
+{
+	uint32_t i;
+
+	for (i = c->buckets[b]; i != EXP_CACHE_NIL; i = c->flows[i].hnext)
+		if (memcmp(&c->flows[i].key, k, sizeof(*k)) == 0)
+			return i;
+	return EXP_CACHE_NIL;
+}
+
+static void
+hash_remove(struct exp_cache *c, uint32_t i)
+{
+	uint32_t *pp = &c->buckets[key_bucket(c, &c->flows[i].key)];
+
+	while (*pp != i) {
+		g_assert(*pp != EXP_CACHE_NIL);
+		pp = &c->flows[*pp].hnext;
+	}
+	*pp = c->flows[i].hnext;
+}
+
+/* --- leaving the cache --------------------------------------------------- */
+
+static void
+release(struct exp_cache *c, uint32_t i)
+{
+	struct exp_flow *f = &c->flows[i];
+
+	hash_remove(c, i);
+	lru_unlink(c, &c->lru, i);
+	tm_unlink(c, f->state == EXP_FLOW_CLOSING ? &c->closing : &c->active,
+	    i);
+	f->state = EXP_FLOW_FREE;
+	f->hnext = c->free_head;
+	c->free_head = i;
+	c->stats.active--;
+}
+
+static void
+expire(struct exp_cache *c, uint32_t i, int reason)
+{
+	c->export(&c->flows[i], reason, c->ctx);
+	release(c, i);
+}
+
+/* Close the current report period of a live flow and start the next. */
+static void
+roll_period(struct exp_cache *c, uint32_t i, uint64_t now_ms)
+{
+	struct exp_flow *f = &c->flows[i];
+
+	c->export(f, MF_END_ACTIVE_TIMEOUT, c->ctx);
+	memset(f->side, 0, sizeof(f->side));
+	f->period_ms = now_ms;
+	tm_unlink(c, &c->active, i);
+	tm_append(c, &c->active, i);
+	c->stats.expired_active++;
+}
+
+void
+exp_cache_expire(struct exp_cache *c, uint64_t now_ms)
+{
+	uint32_t i;
+
+	while ((i = c->lru.head) != EXP_CACHE_NIL &&
+	    c->flows[i].last_ms + c->cfg.idle_ms <= now_ms) {
+		c->stats.expired_idle++;
+		expire(c, i, MF_END_IDLE_TIMEOUT);
+	}
+	while ((i = c->closing.head) != EXP_CACHE_NIL &&
+	    c->flows[i].close_ms + c->cfg.linger_ms <= now_ms) {
+		c->stats.expired_end++;
+		expire(c, i, MF_END_OF_FLOW);
+	}
+	while ((i = c->active.head) != EXP_CACHE_NIL &&
+	    c->flows[i].period_ms + c->cfg.active_ms <= now_ms)
+		roll_period(c, i, now_ms);
+}
+
+void
+exp_cache_flush(struct exp_cache *c)
+{
+	uint32_t i;
+
+	while ((i = c->lru.head) != EXP_CACHE_NIL) {
+		c->stats.flushed++;
+		expire(c, i,
+		    c->flows[i].state == EXP_FLOW_CLOSING ? MF_END_OF_FLOW
+		                                          : MF_END_FORCED);
+	}
+}
+
+/* --- the packet path ----------------------------------------------------- */
+
+static uint32_t
+take(struct exp_cache *c, const struct exp_key *k, uint32_t b, uint64_t now)
+{
+	uint32_t i;
+	struct exp_flow *f;
+
+	if (c->free_head == EXP_CACHE_NIL) {
+		c->stats.evicted_full++;
+		expire(c, c->lru.head, MF_END_LACK_OF_RESOURCES);
+	}
+	i = c->free_head;
+	f = &c->flows[i];
+	c->free_head = f->hnext;
+	memset(f, 0, sizeof(*f));
+	f->key = *k;
+	f->period_ms = now;
+	f->state = EXP_FLOW_ACTIVE;
+	f->hnext = c->buckets[b];
+	c->buckets[b] = i;
+	lru_append(c, &c->lru, i);
+	tm_append(c, &c->active, i);
+	c->stats.flows_created++;
+	if (++c->stats.active > c->stats.peak)
+		c->stats.peak = c->stats.active;
+	return i;
+}
+
+static uint32_t
+ms_off(uint64_t t, uint64_t base)
+{
+	uint64_t d = t > base ? t - base : 0;
+
+	return d > UINT32_MAX ? UINT32_MAX : (uint32_t)d;
+}
+
+static void
+account(struct exp_flow *f, int s, const struct exp_pkt *p, uint64_t now)
+{
+	struct exp_side *sd = &f->side[s];
+
+	if (sd->packets == 0) {
+		sd->first_off = ms_off(now, f->period_ms);
+		sd->initial_flags = p->tcp_flags;
+		sd->tos = p->tos;
+	} else {
+		sd->union_flags |= p->tcp_flags;
+	}
+	sd->packets++;
+	sd->octets += p->ip_len;
+	sd->last_off = ms_off(now, f->period_ms);
+	if (now > f->last_ms)
+		f->last_ms = now;
+	if (p->has_mac) {
+		if (!f->has_mac)
+			memcpy(f->mac[!s], p->dst_mac, 6);
+		memcpy(f->mac[s], p->src_mac, 6);
+		f->has_mac = 1;
+	}
+}
+
+/* TCP state: FIN both ways or RST moves the flow to the closing list. */
+static void
+track_tcp(struct exp_cache *c, uint32_t i, int s, uint8_t flags, uint64_t now)
+{
+	struct exp_flow *f = &c->flows[i];
+
+	if (f->state != EXP_FLOW_ACTIVE)
+		return;
+	if (flags & TCP_FIN)
+		f->side[s].fin = 1;
+	if ((flags & TCP_RST) || (f->side[0].fin && f->side[1].fin)) {
+		tm_unlink(c, &c->active, i);
+		f->state = EXP_FLOW_CLOSING;
+		f->close_ms = now;
+		tm_append(c, &c->closing, i);
+	}
+}
+
+void
+exp_cache_update(struct exp_cache *c, const struct exp_pkt *p, uint32_t ifindex)
+{
+	struct exp_key k;
+	uint64_t now = p->ts_ms;
+	uint32_t b, i;
+	int s = make_key(p, ifindex, &k);
+
+	b = key_bucket(c, &k);
+	i = find(c, &k, b);
+	/* A new SYN on a closing stream is a new connection (port reuse). */
+	if (i != EXP_CACHE_NIL && c->flows[i].state == EXP_FLOW_CLOSING &&
+	    p->proto == 6 && (p->tcp_flags & (TCP_SYN | TCP_ACK)) == TCP_SYN) {
+		c->stats.expired_end++;
+		expire(c, i, MF_END_OF_FLOW);
+		i = EXP_CACHE_NIL;
+	}
+	if (i == EXP_CACHE_NIL) {
+		i = take(c, &k, b, now);
+		c->flows[i].initiator = (uint8_t)s;
+	} else {
+		lru_unlink(c, &c->lru, i);
+		lru_append(c, &c->lru, i);
+	}
+	account(&c->flows[i], s, p, now);
+	if (p->proto == 6)
+		track_tcp(c, i, s, p->tcp_flags, now);
+	c->stats.packets++;
+	c->stats.octets += p->ip_len;
+}

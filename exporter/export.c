@@ -1,0 +1,443 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "config.h"
+#define G_LOG_DOMAIN "exp-export"
+
+#include <errno.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "common/addr.h"
+#include "common/error.h"
+#include "common/log.h"
+#include "common/model.h"
+#include "common/v9.h"
+#include "exporter/export.h"
+#include "exporter/ipfix.h"
+
+struct exp_export {
+	struct exp_export_config cfg;
+	struct exp_sink *sink;   /* borrowed */
+	struct exp_ipfix *ipfix; /* IPFIX builder, or NULL for v9 */
+	struct mf_v9_writer v9;
+	uint8_t *v9buf; /* v9 message, mtu bytes */
+	uint8_t *hold;  /* a data message held behind templates */
+	uint64_t now_ms;
+	uint64_t msg_start_ms; /* when the open message got its first add */
+	uint64_t tmpl_ms;      /* when templates last went out */
+	uint32_t msg_records;  /* flow records in the open message */
+	uint32_t msgs_since_tmpl;
+	unsigned tmpl_gen;     /* sink generation that has our templates */
+	gboolean msg_open;     /* the open message holds something */
+	gboolean msg_has_tmpl; /* ... and starts with the templates */
+	gboolean want_tmpl;
+	struct mf_ratelimit warn;
+	struct exp_export_stats stats;
+};
+
+static uint64_t
+wall_ms(void)
+{
+	return (uint64_t)g_get_monotonic_time() / 1000;
+}
+
+struct exp_export *
+exp_export_new(const struct exp_export_config *cfg, struct exp_sink *sink,
+    uint64_t boot_ms, GError **error)
+{
+	struct exp_export *e;
+
+	if (cfg->biflow && cfg->protocol == EXP_PROTO_V9) {
+		g_set_error(error, MF_ERROR, MF_ERROR_ARGS,
+		    "--biflow needs IPFIX: NetFlow v9 has no reverse elements");
+		return NULL;
+	}
+	e = g_new0(struct exp_export, 1);
+	e->cfg = *cfg;
+	e->sink = sink;
+	e->now_ms = boot_ms;
+	e->hold = g_malloc(cfg->mtu);
+	e->want_tmpl = TRUE;
+	if (cfg->protocol == EXP_PROTO_IPFIX) {
+		e->ipfix =
+		    exp_ipfix_new(cfg->domain, cfg->mtu, cfg->biflow, error);
+		if (e->ipfix == NULL) {
+			exp_export_free(e);
+			return NULL;
+		}
+	} else {
+		e->v9buf = g_malloc(cfg->mtu);
+		mf_v9_init(&e->v9, e->v9buf, cfg->mtu, cfg->domain, boot_ms);
+	}
+	return e;
+}
+
+void
+exp_export_free(struct exp_export *e)
+{
+	if (e == NULL)
+		return;
+	exp_ipfix_free(e->ipfix);
+	g_free(e->v9buf);
+	g_free(e->hold);
+	g_free(e);
+}
+
+void
+exp_export_set_time(struct exp_export *e, uint64_t now_ms)
+{
+	e->now_ms = now_ms;
+}
+
+void
+exp_export_set_boot(struct exp_export *e, uint64_t boot_ms)
+{
+	e->v9.boot_ms = boot_ms;
+	if (e->now_ms < boot_ms)
+		e->now_ms = boot_ms;
+}
+
+const struct exp_export_stats *
+exp_export_get_stats(const struct exp_export *e)
+{
+	return &e->stats;
+}
+
+void
+exp_export_want_templates(struct exp_export *e)
+{
+	e->want_tmpl = TRUE;
+}
+
+/* --- encoder-neutral message building ------------------------------------ */
+
+static const struct mf_template *const v9_templates[] = { &mf_tmpl_flow4,
+	&mf_tmpl_flow6, &mf_tmpl_stats };
+
+static int
+enc_add_templates(struct exp_export *e)
+{
+	size_t i;
+	int r;
+
+	if (e->ipfix != NULL)
+		return exp_ipfix_add_templates(e->ipfix);
+	for (i = 0; i < G_N_ELEMENTS(v9_templates); i++)
+		if ((r = mf_v9_add_template(&e->v9, v9_templates[i])) != 0)
+			return r;
+	return 0;
+}
+
+static int
+enc_add_record(struct exp_export *e, const struct mf_template *t,
+    const void *rec)
+{
+	if (e->ipfix != NULL)
+		return exp_ipfix_add_record(e->ipfix, t, rec);
+	return mf_v9_add_record(&e->v9, t, rec);
+}
+
+static void
+enc_begin(struct exp_export *e)
+{
+	if (e->ipfix != NULL)
+		exp_ipfix_set_export_time(e->ipfix,
+		    (uint32_t)(e->now_ms / 1000));
+	else
+		mf_v9_begin(&e->v9, e->now_ms);
+}
+
+static size_t
+enc_emit(struct exp_export *e, const uint8_t **msg)
+{
+	if (e->ipfix != NULL)
+		return exp_ipfix_emit(e->ipfix, msg);
+	*msg = e->v9buf;
+	return mf_v9_finish(&e->v9);
+}
+
+/* --- sending ---------------------------------------------------------------
+ */
+
+static gboolean
+templates_due(const struct exp_export *e)
+{
+	if (e->want_tmpl || e->tmpl_gen != exp_sink_generation(e->sink))
+		return TRUE;
+	if (!e->cfg.resend_templates)
+		return FALSE;
+	if (e->cfg.template_refresh_ms != 0 &&
+	    e->now_ms >= e->tmpl_ms + e->cfg.template_refresh_ms)
+		return TRUE;
+	return e->cfg.template_messages != 0 &&
+	    e->msgs_since_tmpl >= e->cfg.template_messages;
+}
+
+static void
+note_templates_sent(struct exp_export *e)
+{
+	e->want_tmpl = FALSE;
+	e->tmpl_gen = exp_sink_generation(e->sink);
+	e->tmpl_ms = e->now_ms;
+	e->msgs_since_tmpl = 0;
+	e->stats.template_sends++;
+}
+
+/* A message holding only the templates, sent ahead of a held message. */
+static int
+send_templates_alone(struct exp_export *e)
+{
+	const uint8_t *msg;
+	size_t len;
+	int r;
+
+	enc_begin(e);
+	if ((r = enc_add_templates(e)) != 0)
+		return r;
+	if ((len = enc_emit(e, &msg)) == 0)
+		return -EIO;
+	if ((r = exp_sink_send(e->sink, msg, len, wall_ms())) != 0)
+		return r;
+	e->stats.messages++;
+	note_templates_sent(e);
+	return 0;
+}
+
+static void
+send_open_message(struct exp_export *e)
+{
+	const uint8_t *msg;
+	size_t len;
+	uint32_t records = e->msg_records;
+	gboolean had_tmpl = e->msg_has_tmpl;
+	int r = 0;
+
+	if (!e->msg_open)
+		return;
+	e->msg_open = FALSE;
+	e->msg_records = 0;
+	e->msg_has_tmpl = FALSE;
+	if ((len = enc_emit(e, &msg)) == 0)
+		return;
+	if (exp_sink_ready(e->sink, wall_ms()) && !had_tmpl &&
+	    e->tmpl_gen != exp_sink_generation(e->sink)) {
+		/* A new TCP connection: its templates must come first. */
+		memcpy(e->hold, msg, len);
+		msg = e->hold;
+		r = send_templates_alone(e);
+	}
+	if (r == 0)
+		r = exp_sink_send(e->sink, msg, len, wall_ms());
+	if (r != 0) {
+		e->stats.not_sent += records;
+		if (had_tmpl)
+			e->want_tmpl = TRUE;
+		return;
+	}
+	e->stats.messages++;
+	e->stats.records += records;
+	e->msgs_since_tmpl++;
+	if (had_tmpl)
+		note_templates_sent(e);
+}
+
+/* Make sure a message is open (with templates first when due). */
+static void
+open_message(struct exp_export *e)
+{
+	if (e->msg_open)
+		return;
+	enc_begin(e);
+	e->msg_open = TRUE;
+	e->msg_start_ms = e->now_ms;
+	if (templates_due(e) && enc_add_templates(e) == 0)
+		e->msg_has_tmpl = TRUE;
+}
+
+static void
+add(struct exp_export *e, const struct mf_template *t, const void *rec,
+    gboolean is_flow)
+{
+	int r;
+
+	open_message(e);
+	if ((r = enc_add_record(e, t, rec)) == -ENOSPC) {
+		send_open_message(e);
+		open_message(e);
+		r = enc_add_record(e, t, rec);
+	}
+	if (r != 0) {
+		if (is_flow)
+			e->stats.not_sent++;
+		if (mf_ratelimit_ok(&e->warn, (int64_t)wall_ms() * 1000))
+			g_warning("export: record of template %s not added: %s",
+			    t->name, g_strerror(-r));
+		return;
+	}
+	if (is_flow)
+		e->msg_records++;
+	else
+		e->stats.stats_records++;
+}
+
+void
+exp_export_tick(struct exp_export *e)
+{
+	if (e->msg_open && e->now_ms >= e->msg_start_ms + EXP_EXPORT_LINGER_MS)
+		send_open_message(e);
+	if (!e->msg_open && templates_due(e) &&
+	    exp_sink_ready(e->sink, wall_ms())) {
+		open_message(e);
+		send_open_message(e);
+	}
+}
+
+void
+exp_export_flush(struct exp_export *e)
+{
+	send_open_message(e);
+}
+
+void
+exp_export_stats(struct exp_export *e, const struct mf_stats_rec *r)
+{
+	add(e, &mf_tmpl_stats, r, FALSE);
+}
+
+/* --- flows to records ---------------------------------------------------- */
+
+static int
+is_port_proto(uint8_t proto)
+{
+	return proto == 6 || proto == 17 || proto == 132 || proto == 136;
+}
+
+uint16_t
+exp_export_service_port(const struct exp_flow *f)
+{
+	uint16_t pi = f->key.port[f->initiator];
+	uint16_t pr = f->key.port[!f->initiator];
+
+	if (!is_port_proto(f->key.proto))
+		return 0;
+	if (pr != 0 && pr < 1024)
+		return pr;
+	if (pi != 0 && pi < 1024)
+		return pi;
+	if (pr == 0 || pi == 0)
+		return (uint16_t)(pr | pi);
+	return MIN(pr, pi);
+}
+
+static void
+fill_key(const struct exp_flow *f, int s, int reason, struct mf_flow_rec *r)
+{
+	const struct exp_key *k = &f->key;
+	uint16_t svc = exp_export_service_port(f);
+
+	memset(r, 0, sizeof(*r));
+	if (k->family == MF_AF_INET) {
+		r->src4 = (uint32_t)k->addr[s][0] << 24 |
+		    (uint32_t)k->addr[s][1] << 16 |
+		    (uint32_t)k->addr[s][2] << 8 | k->addr[s][3];
+		r->dst4 = (uint32_t)k->addr[!s][0] << 24 |
+		    (uint32_t)k->addr[!s][1] << 16 |
+		    (uint32_t)k->addr[!s][2] << 8 | k->addr[!s][3];
+	} else {
+		memcpy(r->src6, k->addr[s], 16);
+		memcpy(r->dst6, k->addr[!s], 16);
+	}
+	r->sport = k->port[s];
+	r->dport = k->port[!s];
+	if (k->proto == 1)
+		r->icmp4 = r->dport;
+	else if (k->proto == 58)
+		r->icmp6 = r->dport;
+	r->proto = k->proto;
+	r->vlan = k->vlan;
+	r->ingress = k->ifindex;
+	if (f->has_mac) {
+		memcpy(r->src_mac, f->mac[s], 6);
+		memcpy(r->dst_mac, f->mac[!s], 6);
+	}
+	r->silk_app = svc;
+	mf_model_set_app_id(r->app_id, svc);
+	r->end_reason = (uint8_t)reason;
+}
+
+gboolean
+exp_export_make_uniflow(const struct exp_flow *f, int s, int reason,
+    struct mf_flow_rec *r)
+{
+	const struct exp_side *sd = &f->side[s];
+
+	if (sd->packets == 0)
+		return FALSE;
+	fill_key(f, s, reason, r);
+	r->start_ms = f->period_ms + sd->first_off;
+	r->end_ms = f->period_ms + sd->last_off;
+	r->octets = sd->octets;
+	r->packets = sd->packets;
+	r->tos = sd->tos;
+	r->initial_flags = sd->initial_flags;
+	r->union_flags = sd->union_flags;
+	r->tcp_flags = sd->initial_flags | sd->union_flags;
+	return TRUE;
+}
+
+gboolean
+exp_export_make_biflow(const struct exp_flow *f, int reason,
+    struct mf_flow_rec *r)
+{
+	int s = f->initiator;
+	const struct exp_side *rv;
+
+	if (f->side[s].packets == 0)
+		s = !s; /* never a zero-packet forward direction */
+	if (!exp_export_make_uniflow(f, s, reason, r))
+		return FALSE;
+	rv = &f->side[!s];
+	if (rv->packets == 0)
+		return TRUE;
+	r->rev_octets = rv->octets;
+	r->rev_packets = rv->packets;
+	r->rev_initial_flags = rv->initial_flags;
+	r->rev_union_flags = rv->union_flags;
+	r->rev_delta_ms = rv->first_off > f->side[s].first_off
+	    ? rv->first_off - f->side[s].first_off
+	    : 0;
+	if (f->period_ms + rv->last_off > r->end_ms)
+		r->end_ms = f->period_ms + rv->last_off;
+	return TRUE;
+}
+
+static const struct mf_template *
+flow_template(const struct exp_export *e, uint8_t family)
+{
+	if (e->cfg.biflow)
+		return family == MF_AF_INET ? &mf_tmpl_biflow4
+		                            : &mf_tmpl_biflow6;
+	return family == MF_AF_INET ? &mf_tmpl_flow4 : &mf_tmpl_flow6;
+}
+
+void
+exp_export_flow(const struct exp_flow *f, int reason, void *ctx)
+{
+	struct exp_export *e = ctx;
+	const struct mf_template *t = flow_template(e, f->key.family);
+	struct mf_flow_rec r;
+	int s;
+
+	if (e->cfg.biflow) {
+		if (exp_export_make_biflow(f, reason, &r))
+			add(e, t, &r, TRUE);
+		return;
+	}
+	/* The initiator's record first: readers see the request first. */
+	for (s = 0; s < 2; s++) {
+		int side = s == 0 ? f->initiator : !f->initiator;
+
+		if (exp_export_make_uniflow(f, side, reason, &r))
+			add(e, t, &r, TRUE);
+	}
+}

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef EXP_EXPORT_H
+#define EXP_EXPORT_H
+
+/*
+ * export: turns flows leaving the cache into records (two uniflow records,
+ * one per direction that sent packets, or one RFC 5103 biflow record),
+ * packs them into IPFIX (exporter/ipfix.c) or NetFlow v9 (common/v9.c)
+ * messages of at most the path MTU, and hands finished messages to the
+ * sink.  It decides when templates go out: first in every connection or
+ * file, and over UDP again every template_refresh_ms and every
+ * template_messages messages (RFC 7011 section 8.4).  A message is sent
+ * when full, when it has waited EXP_EXPORT_LINGER_MS, and on flush.
+ *
+ * Times: "now" is packet time when reading a file (so the same capture
+ * gives byte-identical output) and the wall clock when live.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "common/model.h"
+#include "exporter/cache.h"
+#include "exporter/sink.h"
+
+#define EXP_EXPORT_LINGER_MS 1000u
+
+enum exp_protocol {
+	EXP_PROTO_IPFIX,
+	EXP_PROTO_V9,
+};
+
+struct exp_export_config {
+	enum exp_protocol protocol;
+	gboolean biflow;              /* IPFIX only */
+	uint32_t domain;              /* observation domain / v9 source id */
+	size_t mtu;                   /* largest message */
+	uint32_t template_refresh_ms; /* 0: only first in a connection */
+	uint32_t template_messages;   /* 0: not by count */
+	gboolean resend_templates;    /* FALSE for files: once at start */
+};
+
+struct exp_export_stats {
+	uint64_t records;        /* flow records handed to the sink */
+	uint64_t not_sent;       /* flow records in messages that failed */
+	uint64_t messages;       /* messages sent (data and templates) */
+	uint64_t template_sends; /* times the templates went out */
+	uint64_t stats_records;  /* statistics options records sent */
+};
+
+struct exp_export;
+
+/*
+ * A new exporter writing to sink (borrowed; must outlive it).  boot_ms is
+ * the exporter's start (v9 sysUptime origin).  NULL (error set) on bad
+ * configuration (biflow with v9, mtu out of range).
+ */
+struct exp_export *exp_export_new(const struct exp_export_config *cfg,
+    struct exp_sink *sink, uint64_t boot_ms, GError **error);
+void exp_export_free(struct exp_export *e);
+
+/* Set the current time (see above); the caller keeps it non-decreasing. */
+void exp_export_set_time(struct exp_export *e, uint64_t now_ms);
+
+/*
+ * Set the exporter's start (v9 sysUptime origin) when it is known only
+ * later: reading a file, the time of its first packet.
+ */
+void exp_export_set_boot(struct exp_export *e, uint64_t boot_ms);
+
+/* The exp_cache_export_fn: ctx is the struct exp_export. */
+void exp_export_flow(const struct exp_flow *f, int reason, void *ctx);
+
+/* Add one statistics options record. */
+void exp_export_stats(struct exp_export *e, const struct mf_stats_rec *r);
+
+/* Send a message that has waited long enough; resend templates if due. */
+void exp_export_tick(struct exp_export *e);
+
+/* Send whatever is pending now. */
+void exp_export_flush(struct exp_export *e);
+
+/* Force the templates into the next message (SIGHUP). */
+void exp_export_want_templates(struct exp_export *e);
+
+const struct exp_export_stats *exp_export_get_stats(const struct exp_export *e);
+
+/*
+ * Fill the record(s) for side s of f as a uniflow record (exposed for
+ * tests).  Returns FALSE if that side sent nothing (no record).
+ */
+gboolean exp_export_make_uniflow(const struct exp_flow *f, int s, int reason,
+    struct mf_flow_rec *r);
+
+/* Fill a biflow record for f; FALSE if neither side sent anything. */
+gboolean exp_export_make_biflow(const struct exp_flow *f, int reason,
+    struct mf_flow_rec *r);
+
+/* The service port of a flow (applicationId / silkAppLabel), or 0. */
+uint16_t exp_export_service_port(const struct exp_flow *f);
+
+#endif

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef EXP_IPFIX_H
+#define EXP_IPFIX_H
+
+/*
+ * ipfix: builds IPFIX (RFC 7011) messages with libfixbuf, one message at a
+ * time, into a buffer of the path MTU that the caller then sends itself
+ * (libfixbuf's own UDP exporter fixes the message size, reports only the
+ * first send error and never re-sends templates).  This is the exporter's
+ * only module that speaks libfixbuf.
+ *
+ * Use: add templates and records until one returns -ENOSPC, then
+ * exp_ipfix_emit() the message, send it, and add again.  libfixbuf keeps
+ * the sequence number (data records sent in the domain, RFC 7011 3.1).
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "common/model.h"
+
+struct exp_ipfix;
+
+/*
+ * A builder for messages of at most mtu bytes in observation domain
+ * domain, with the biflow or the uniflow flow templates and the
+ * statistics options template.  NULL (error set) on failure.
+ */
+struct exp_ipfix *exp_ipfix_new(uint32_t domain, size_t mtu, gboolean biflow,
+    GError **error);
+void exp_ipfix_free(struct exp_ipfix *x);
+
+/* Export time (epoch seconds) of the next message started; 0 = clock. */
+void exp_ipfix_set_export_time(struct exp_ipfix *x, uint32_t secs);
+
+/* Add every template (a template set, an options template set). */
+int exp_ipfix_add_templates(struct exp_ipfix *x);
+
+/*
+ * Add one record of wire template t (one of model.h's) read from rec, a
+ * struct mf_flow_rec or struct mf_stats_rec.  Returns 0, -ENOSPC (message
+ * full: emit and retry) or -EINVAL (libfixbuf refused it; logged).
+ */
+int exp_ipfix_add_record(struct exp_ipfix *x, const struct mf_template *t,
+    const void *rec);
+
+/* TRUE if the open message holds anything. */
+gboolean exp_ipfix_pending(const struct exp_ipfix *x);
+
+/*
+ * Close the open message; *msg points at its bytes (valid until the next
+ * add).  Returns its length, 0 if there was nothing to send.
+ */
+size_t exp_ipfix_emit(struct exp_ipfix *x, const uint8_t **msg);
+
+#endif

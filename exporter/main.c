@@ -1,0 +1,400 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "config.h"
+#define G_LOG_DOMAIN "exp-main"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <pcap/pcap.h>
+
+#include "common/error.h"
+#include "common/hash.h"
+#include "common/log.h"
+#include "common/model.h"
+#include "exporter/cache.h"
+#include "exporter/capture.h"
+#include "exporter/decode.h"
+#include "exporter/export.h"
+#include "exporter/frag.h"
+#include "exporter/options.h"
+#include "exporter/sink.h"
+
+#define EXIT_READ_ERROR 2
+#define LINGER_MS 2000u /* after FIN both ways or RST */
+#define LIVE_POLL_MS 250
+#define EXPIRE_STEP_MS 1000u /* expiry granularity, in flow time */
+
+/* Set by signal handlers, read by the loop: the only globals. */
+static volatile sig_atomic_t sig_stop;
+static volatile sig_atomic_t sig_usr1;
+static volatile sig_atomic_t sig_hup;
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGUSR1)
+		sig_usr1 = 1;
+	else if (sig == SIGHUP)
+		sig_hup = 1;
+	else
+		sig_stop = 1;
+}
+
+struct exporter {
+	const struct exp_config *cfg;
+	struct exp_capture *cap;
+	struct exp_sink *sink;
+	struct exp_export *exp;
+	struct exp_cache *cache;
+	struct exp_frag *frag;
+	struct exp_decode_stats dstats;
+	uint64_t boot_ms;
+	uint64_t now_ms;     /* flow time: packet time (file) or clock */
+	uint64_t expired_ms; /* last expiry run */
+	uint64_t stats_ms;   /* last statistics record */
+};
+
+static uint64_t
+real_ms(void)
+{
+	return (uint64_t)g_get_real_time() / 1000;
+}
+
+static void
+on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *bytes, int dlt,
+    uint32_t ifindex)
+{
+	struct exporter *x = ctx;
+	struct exp_pkt p;
+	enum exp_decode_result r;
+
+	p.ts_ms =
+	    (uint64_t)h->ts.tv_sec * 1000 + (uint64_t)h->ts.tv_usec / 1000;
+	r = exp_decode(dlt, bytes, h->caplen, h->len, &p);
+	x->dstats.result[r]++;
+	if (r != EXP_DECODE_OK)
+		return;
+	if (p.l4_trunc)
+		x->dstats.l4_truncated++;
+	if (p.is_frag) {
+		x->dstats.fragments++;
+		exp_frag_process(x->frag, &p);
+	}
+	if (exp_capture_is_file(x->cap) && p.ts_ms > x->now_ms) {
+		if (x->now_ms == 0) {
+			/* Reading a file, time starts at its first packet. */
+			x->boot_ms = p.ts_ms;
+			exp_export_set_boot(x->exp, p.ts_ms);
+		}
+		x->now_ms = p.ts_ms;
+	}
+	exp_cache_update(x->cache, &p, ifindex);
+}
+
+static uint64_t
+ignored_packets(const struct exp_decode_stats *d)
+{
+	uint64_t n = 0;
+	int i;
+
+	for (i = 1; i < EXP_DECODE_N_RESULTS; i++)
+		n += d->result[i];
+	return n;
+}
+
+static void
+fill_stats(struct exporter *x, struct mf_stats_rec *r)
+{
+	const struct exp_capture_stats *cs = exp_capture_get_stats(x->cap);
+	const struct exp_cache_stats *c = exp_cache_get_stats(x->cache);
+	const struct exp_export_stats *e = exp_export_get_stats(x->exp);
+	const struct exp_sink_stats *s = exp_sink_get_stats(x->sink);
+
+	memset(r, 0, sizeof(*r));
+	r->domain = (uint32_t)x->cfg->domain;
+	r->init_ms = x->boot_ms;
+	r->packets_seen = cs->packets;
+	r->kernel_drops = cs->kernel_drops;
+	r->ignored = ignored_packets(&x->dstats);
+	r->flows_created = c->flows_created;
+	r->records_exported = e->records;
+	r->messages = s->messages;
+	r->octets_exported = s->octets;
+	r->not_sent = e->not_sent;
+	r->evicted_full = (uint32_t)MIN(c->evicted_full, UINT32_MAX);
+	r->peak_flows = c->peak;
+	r->expired_frags =
+	    (uint32_t)MIN(exp_frag_get_stats(x->frag)->unmatched, UINT32_MAX);
+}
+
+static void
+export_stats(struct exporter *x)
+{
+	struct mf_stats_rec r;
+
+	fill_stats(x, &r);
+	exp_export_stats(x->exp, &r);
+	x->stats_ms = x->now_ms;
+}
+
+/* Timers in flow time: expiry, message linger, statistics. */
+static void
+run_timers(struct exporter *x)
+{
+	if (x->now_ms >= x->expired_ms + EXPIRE_STEP_MS) {
+		exp_cache_expire(x->cache, x->now_ms);
+		x->expired_ms = x->now_ms;
+	}
+	exp_export_set_time(x->exp, x->now_ms);
+	if (x->stats_ms == 0)
+		x->stats_ms = x->now_ms;
+	if (x->now_ms >= x->stats_ms + x->cfg->stats_interval * 1000)
+		export_stats(x);
+	exp_export_tick(x->exp);
+}
+
+static void print_counters(struct exporter *x, gboolean to_log);
+
+static void
+handle_signals(struct exporter *x)
+{
+	if (sig_usr1) {
+		sig_usr1 = 0;
+		print_counters(x, TRUE);
+	}
+	if (sig_hup) {
+		sig_hup = 0;
+		exp_export_want_templates(x->exp);
+	}
+}
+
+/* Returns the exit status. */
+static int
+run(struct exporter *x)
+{
+	gboolean file = exp_capture_is_file(x->cap);
+	int n, status = EXIT_SUCCESS;
+
+	while (!sig_stop) {
+		n = exp_capture_dispatch(x->cap, LIVE_POLL_MS, on_packet, x);
+		if (!file)
+			x->now_ms = real_ms();
+		if (n < 0) {
+			g_warning("%s (the packets before it were exported)",
+			    exp_capture_error(x->cap));
+			status = EXIT_READ_ERROR;
+			break;
+		}
+		if (n == 0 && file)
+			break;
+		run_timers(x);
+		handle_signals(x);
+	}
+	exp_cache_flush(x->cache);
+	exp_export_set_time(x->exp, x->now_ms);
+	export_stats(x);
+	exp_export_flush(x->exp);
+	return status;
+}
+
+static void
+counter(gboolean to_log, const char *name, uint64_t v)
+{
+	if (to_log)
+		g_message("%s %" G_GUINT64_FORMAT, name, v);
+	else
+		fprintf(stderr, "%-28s %" G_GUINT64_FORMAT "\n", name, v);
+}
+
+static void
+print_counters(struct exporter *x, gboolean to_log)
+{
+	const struct exp_capture_stats *cs = exp_capture_get_stats(x->cap);
+	const struct exp_cache_stats *c = exp_cache_get_stats(x->cache);
+	const struct exp_export_stats *e = exp_export_get_stats(x->exp);
+	const struct exp_sink_stats *s = exp_sink_get_stats(x->sink);
+	const struct exp_frag_stats *f = exp_frag_get_stats(x->frag);
+	char name[64];
+	int i;
+
+	counter(to_log, "packets", cs->packets);
+	counter(to_log, "kernel-drops", cs->kernel_drops);
+	for (i = 0; i < EXP_DECODE_N_RESULTS; i++) {
+		g_snprintf(name, sizeof(name), "decode-%s",
+		    exp_decode_result_names[i]);
+		counter(to_log, name, x->dstats.result[i]);
+	}
+	counter(to_log, "decode-l4-truncated", x->dstats.l4_truncated);
+	counter(to_log, "fragments", x->dstats.fragments);
+	counter(to_log, "fragments-matched", f->matched);
+	counter(to_log, "fragments-unmatched", f->unmatched);
+	counter(to_log, "fragment-table-evicted", f->evicted);
+	counter(to_log, "flow-packets", c->packets);
+	counter(to_log, "flow-octets", c->octets);
+	counter(to_log, "flows-created", c->flows_created);
+	counter(to_log, "flows-expired-idle", c->expired_idle);
+	counter(to_log, "flows-expired-active", c->expired_active);
+	counter(to_log, "flows-ended-fin-rst", c->expired_end);
+	counter(to_log, "flows-evicted-full", c->evicted_full);
+	counter(to_log, "flows-flushed", c->flushed);
+	counter(to_log, "flows-peak", c->peak);
+	counter(to_log, "records-exported", e->records);
+	counter(to_log, "records-not-sent", e->not_sent);
+	counter(to_log, "messages", s->messages);
+	counter(to_log, "message-octets", s->octets);
+	counter(to_log, "send-errors", s->send_errors);
+	counter(to_log, "template-sends", e->template_sends);
+	counter(to_log, "capture-reopens", cs->reopens);
+}
+
+static void
+install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+static gboolean
+open_output(struct exporter *x, GError **error)
+{
+	const struct exp_config *cfg = x->cfg;
+	struct exp_export_config ec = {
+		.protocol = cfg->protocol,
+		.biflow = cfg->biflow,
+		.domain = (uint32_t)cfg->domain,
+		.mtu = (size_t)cfg->mtu,
+		.template_refresh_ms = (uint32_t)cfg->template_refresh * 1000,
+		.template_messages = (uint32_t)cfg->template_messages,
+		.resend_templates =
+		    cfg->write_file == NULL && cfg->transport == EXP_SINK_UDP,
+	};
+
+	if (cfg->write_file != NULL)
+		x->sink = exp_sink_open_file(cfg->write_file, error);
+	else
+		x->sink = exp_sink_open_net(cfg->transport, cfg->collector_host,
+		    cfg->collector_port, error);
+	if (x->sink == NULL)
+		return FALSE;
+	x->exp = exp_export_new(&ec, x->sink, x->boot_ms, error);
+	return x->exp != NULL;
+}
+
+static gboolean
+open_all(struct exporter *x, GError **error)
+{
+	const struct exp_config *cfg = x->cfg;
+	struct exp_capture_config cc = {
+		.read_file = cfg->read_file,
+		.interfaces = cfg->interfaces,
+		.filter = cfg->filter,
+		.snaplen = (int)cfg->snaplen,
+		.buffer_kib = (int)cfg->buffer_kib,
+	};
+	struct exp_cache_config kc = {
+		.max_flows = (size_t)cfg->max_flows,
+		.idle_ms = (uint32_t)cfg->idle_timeout * 1000,
+		.active_ms = (uint32_t)cfg->active_timeout * 1000,
+		.linger_ms = LINGER_MS,
+	};
+
+	/* Files are read with a fixed seed: reproducible output. */
+	if (cfg->read_file != NULL)
+		mf_hash_key_fixed(&kc.seed);
+	else
+		mf_hash_key_random(&kc.seed);
+	if ((x->cap = exp_capture_open(&cc, error)) == NULL ||
+	    !open_output(x, error))
+		return FALSE;
+	x->cache = exp_cache_new(&kc, exp_export_flow, x->exp, error);
+	if (x->cache == NULL)
+		return FALSE;
+	x->frag = exp_frag_new((size_t)cfg->max_frags, &kc.seed, error);
+	return x->frag != NULL;
+}
+
+static gboolean
+detach_and_drop(const struct exp_config *cfg, GError **error)
+{
+	FILE *fp;
+
+	if (cfg->daemon && daemon(0, 0) != 0) {
+		g_set_error(error, MF_ERROR, MF_ERROR_IO, "daemon: %s",
+		    g_strerror(errno));
+		return FALSE;
+	}
+	if (cfg->pidfile != NULL) {
+		if ((fp = fopen(cfg->pidfile, "w")) == NULL) {
+			g_set_error(error, MF_ERROR, MF_ERROR_IO, "%s: %s",
+			    cfg->pidfile, g_strerror(errno));
+			return FALSE;
+		}
+		fprintf(fp, "%ld\n", (long)getpid());
+		fclose(fp);
+	}
+	return cfg->user == NULL ||
+	    exp_capture_drop_privileges(cfg->user, error);
+}
+
+static void
+close_all(struct exporter *x)
+{
+	exp_cache_free(x->cache);
+	exp_frag_free(x->frag);
+	exp_export_free(x->exp);
+	exp_sink_free(x->sink);
+	exp_capture_free(x->cap);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct exp_config cfg;
+	struct exporter x;
+	GError *error = NULL;
+	gboolean version = FALSE;
+	int status = EXIT_FAILURE;
+
+	g_set_prgname("minflow-exporter");
+	if (!exp_options_parse(argc, argv, &cfg, &version, &error)) {
+		g_printerr("minflow-exporter: %s (see --help)\n",
+		    error->message);
+		g_error_free(error);
+		return EXIT_FAILURE;
+	}
+	if (version) {
+		printf("minflow-exporter %s\n", PACKAGE_VERSION);
+		return EXIT_SUCCESS;
+	}
+	mf_log_init("minflow-exporter", cfg.daemon, cfg.verbose);
+	install_signals();
+	memset(&x, 0, sizeof(x));
+	x.cfg = &cfg;
+	x.boot_ms = cfg.read_file != NULL ? 0 : real_ms();
+	x.now_ms = x.boot_ms;
+	if (open_all(&x, &error) && detach_and_drop(&cfg, &error)) {
+		status = run(&x);
+		if (cfg.print_stats)
+			print_counters(&x, FALSE);
+	} else {
+		g_printerr("minflow-exporter: %s\n", error->message);
+		g_error_free(error);
+	}
+	close_all(&x);
+	exp_options_clear(&cfg);
+	return status;
+}

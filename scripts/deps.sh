@@ -1,0 +1,29 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# Sourced by scripts/test and scripts/demo: installs the Debian packages
+# minflow needs to build and test, only those that are missing.
+
+MF_BUILD_PKGS="build-essential autoconf automake pkg-config libpcap-dev
+libfixbuf-dev libglib2.0-dev libcmocka-dev"
+MF_TEST_PKGS="clang clang-format mandoc tshark tcpdump nfdump softflowd
+pmacct libfixbuf-tools python3 iproute2 procps"
+
+mf_install() {
+	local missing="" p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+		    grep -q "install ok installed" || missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	local sudo=""
+	if [ "$(id -u)" -ne 0 ]; then
+		command -v sudo >/dev/null 2>&1 || {
+			echo "need root or sudo to install:$missing" >&2
+			return 1
+		}
+		sudo="sudo"
+	fi
+	echo "installing:$missing"
+	$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+	    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends $missing >/dev/null
+}

@@ -1,0 +1,323 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# Helpers for minflow's integration tests. Source it from a test script:
+#
+#   . "$MF_SRCDIR/tests/integ/lib.sh"
+#   need tshark; need nfcapd; need nfdump
+#   port=$(free_udp_port)
+#   start_nfcapd "$MF_TMP/flows" "$port"
+#   ... send flows to 127.0.0.1:$port ...
+#   stop_nfcapd                      # TERM: nfcapd closes and renames its file
+#   nfdump -R "$MF_TMP/flows" -o json > "$MF_TMP/flows.json"
+#   assert_eq "sample totals" "$(truth totals F)" "$(nfdump_flows totals DIR)"
+#   finish
+#
+# Environment (set by automake's SH_LOG_COMPILER, defaults for running a
+# test by hand from the source tree):
+#   MF_SRCDIR    source tree (default: two levels above this file)
+#   MF_BUILDDIR  build tree holding minflow-exporter (default: MF_SRCDIR)
+#   MF_SHARED_DIR  the shared/ dir with pcaps/ (real captures); tests that
+#                need it call need_shared, which skips when it is missing
+#   CI           when set (non-empty), a missing tool is a failure, not a skip
+#
+# Everything a test starts must be started through these helpers (or
+# registered with track_pid) so the EXIT trap can stop it. Only processes
+# whose PID we recorded are ever signalled. Every wait is bounded.
+#
+# nfcapd output files: nfcapd 1.7.1 writes to DIR/nfcapd.current.PID and
+# renames it at every rotation (-t, default 300 s, aligned to the wall
+# clock) to DIR/nfcapd.YYYYMMDDhhmm (start of the interval, local time).
+# On SIGTERM/SIGINT it flushes and renames the current file the same way,
+# so after stop_nfcapd the directory holds one or more complete files:
+# read them all with `nfdump -R DIR` (all files in DIR, in name order),
+# never just one `-r` file: a run that crosses a 5-minute boundary leaves
+# two. A nfcapd.current.* file left behind means nfcapd was KILLed: it is
+# not readable and the test should fail.
+
+# shellcheck shell=sh
+
+MF_SKIP=77
+MF_FAILED=0
+MF_PIDS=""
+MF_TMP=""
+
+_lib_dir=$(cd "$(dirname -- "${BASH_SOURCE:-$0}")" 2>/dev/null && pwd)
+: "${MF_SRCDIR:=$(cd "$_lib_dir/../.." 2>/dev/null && pwd)}"
+: "${MF_BUILDDIR:=$MF_SRCDIR}"
+: "${MF_SHARED_DIR:=}"
+MF_TRUTH="$MF_SRCDIR/tests/integ/truth.py"
+MF_NFDUMP_FLOWS="$MF_SRCDIR/tests/integ/nfdump_flows.py"
+MF_SAMPLE="$MF_SRCDIR/tests/data/sample.pcap"
+
+mf_log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
+
+# skip (exit 77), or fail under CI, with a reason
+skip() {
+    if [ -n "${CI:-}" ]; then
+        mf_log "FAIL (CI): would skip: $*"
+        exit 1
+    fi
+    mf_log "SKIP: $*"
+    exit "$MF_SKIP"
+}
+
+# need CMD...: every CMD must be on PATH
+need() {
+    for _c in "$@"; do
+        command -v "$_c" >/dev/null 2>&1 || skip "required command '$_c' not found"
+    done
+}
+
+# need_shared: the real captures must be there
+need_shared() {
+    [ -n "$MF_SHARED_DIR" ] && [ -d "$MF_SHARED_DIR/pcaps" ] ||
+        skip "MF_SHARED_DIR (${MF_SHARED_DIR:-unset}) has no pcaps/"
+}
+
+# need_exporter: the built binary must be there
+need_exporter() {
+    MF_EXPORTER="$MF_BUILDDIR/minflow-exporter"
+    [ -x "$MF_EXPORTER" ] || skip "no $MF_EXPORTER (build it first)"
+}
+
+# free_udp_port: print a UDP port on 127.0.0.1 that was free a moment ago
+free_udp_port() {
+    python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# udp_listening PORT: is some socket bound to 127.0.0.1:PORT (UDP)?
+udp_listening() {
+    python3 - "$1" <<'EOF'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+try:
+    s.bind(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    sys.exit(0)      # in use: someone listens
+sys.exit(1)
+EOF
+}
+
+# track_pid PID: stop PID in cleanup
+track_pid() { MF_PIDS="$MF_PIDS $1"; }
+
+untrack_pid() {
+    _new=""
+    for _u in $MF_PIDS; do [ "$_u" = "$1" ] || _new="$_new $_u"; done
+    MF_PIDS=$_new
+}
+
+# stop_pid PID [SECONDS]: TERM, wait up to SECONDS (default 10), then KILL.
+# Returns 0 if it exited after TERM, 1 if it had to be KILLed.
+stop_pid() {
+    _pid=$1
+    _limit=$(( ${2:-10} * 10 ))
+    untrack_pid "$_pid"
+    kill -0 "$_pid" 2>/dev/null || { wait "$_pid" 2>/dev/null; return 0; }
+    kill -TERM "$_pid" 2>/dev/null
+    _i=0
+    while kill -0 "$_pid" 2>/dev/null; do
+        if [ "$_i" -ge "$_limit" ]; then
+            mf_log "PID $_pid ignored TERM for ${2:-10} s, sending KILL"
+            kill -KILL "$_pid" 2>/dev/null
+            wait "$_pid" 2>/dev/null
+            return 1
+        fi
+        sleep 0.1
+        _i=$((_i + 1))
+    done
+    wait "$_pid" 2>/dev/null
+    return 0
+}
+
+# mk_tmp: create the test's temp dir (removed by cleanup); sets MF_TMP
+mk_tmp() {
+    [ -n "$MF_TMP" ] && return 0
+    MF_TMP=$(mktemp -d "${TMPDIR:-/tmp}/minflow-test.XXXXXX") ||
+        { mf_log "mktemp failed"; exit 99; }
+}
+
+# cleanup: stop everything we started, remove the temp dir. Set
+# MF_KEEP_TMP=1 to keep the temp dir for debugging.
+cleanup() {
+    for _c in $MF_PIDS; do
+        stop_pid "$_c" 5 || true
+    done
+    MF_PIDS=""
+    if [ -n "$MF_TMP" ] && [ -d "$MF_TMP" ]; then
+        if [ -n "${MF_KEEP_TMP:-}" ]; then
+            mf_log "keeping $MF_TMP"
+        else
+            rm -rf "$MF_TMP"
+        fi
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+# start_nfcapd DIR PORT: start nfcapd 1.7.1 in the foreground (as our
+# child, so $! is its PID) bound to 127.0.0.1:PORT writing into DIR; wait
+# (at most 10 s) until it listens. Sets MF_NFCAPD_PID and MF_NFCAPD_PORT;
+# its log goes to DIR.log (the "Ident: ... Flows: N, Packets: ...,
+# Sequence Errors: N" line is written there when it stops).
+# The socket buffer is raised with -B 8 MiB (the kernel caps it at
+# net.core.rmem_max): with the default 208 KiB, a burst of 100 datagrams of
+# 1.4 kB sent at once already loses some (kernel drops, no error anywhere
+# except nfcapd's "Sequence Errors" count, and only for gaps, not tail
+# loss). Extra nfcapd options: MF_NFCAPD_OPTS.
+start_nfcapd() {
+    _dir=$1
+    _port=$2
+    mkdir -p "$_dir" || return 1
+    # -C none: do not read /etc/nfdump/*.conf; -4 -b: IPv4 loopback only;
+    # -t 3600: rotate rarely (files are still cut at the hour boundary).
+    nfcapd -C none -4 -b 127.0.0.1 -p "$_port" -w "$_dir" -t 3600 -B 8388608 ${MF_NFCAPD_OPTS:-} \
+        >"$_dir.log" 2>&1 &
+    MF_NFCAPD_PID=$!
+    MF_NFCAPD_PORT=$_port
+    track_pid "$MF_NFCAPD_PID"
+    _i=0
+    while ! udp_listening "$_port"; do
+        if ! kill -0 "$MF_NFCAPD_PID" 2>/dev/null; then
+            mf_log "nfcapd exited at startup:"; cat "$_dir.log" >&2
+            untrack_pid "$MF_NFCAPD_PID"
+            return 1
+        fi
+        _i=$((_i + 1))
+        if [ "$_i" -ge 100 ]; then
+            mf_log "nfcapd does not listen on 127.0.0.1:$_port after 10 s"
+            cat "$_dir.log" >&2
+            return 1
+        fi
+        sleep 0.1
+    done
+    return 0
+}
+
+# udp_wait_drained PORT [SECONDS]: wait (default at most 10 s) until the
+# receive queue of the UDP socket bound to 127.0.0.1:PORT is empty in two
+# reads 50 ms apart (Linux /proc/net/udp rx_queue). Returns 1 on timeout.
+udp_wait_drained() {
+    python3 - "$1" "${2:-10}" <<'EOF'
+import sys, time
+port, limit = int(sys.argv[1]), float(sys.argv[2])
+want = "0100007F:%04X" % port
+
+def rxq():
+    try:
+        with open("/proc/net/udp") as f:
+            for line in f.readlines()[1:]:
+                col = line.split()
+                if col[1] == want:
+                    return int(col[4].split(":")[1], 16)
+    except OSError:
+        pass
+    return None          # no /proc or no such socket: nothing to wait for
+
+end = time.monotonic() + limit
+empty = 0
+while time.monotonic() < end:
+    q = rxq()
+    if not q:
+        empty += 1
+        if empty >= 2 or q is None:
+            sys.exit(0)
+    else:
+        empty = 0
+    time.sleep(0.05)
+sys.stderr.write("udp port %d: receive queue still %s bytes after %s s\n"
+                 % (port, rxq(), limit))
+sys.exit(1)
+EOF
+}
+
+# stop_nfcapd: stop the nfcapd started by start_nfcapd, without losing data.
+# nfcapd 1.7.1 on SIGTERM/SIGINT stops reading, writes and renames its file
+# (flush: yes), but datagrams still queued in its socket at that moment are
+# LOST (measured: 3000 datagrams sent, TERM right after, 12k-56k of 90k
+# flows stored). So first wait until its socket's receive queue is empty,
+# then MF_NFCAPD_SETTLE seconds (default 0.3) for the last datagrams read
+# to be processed, then TERM and wait (at most 10 s) for it to exit. Call
+# it only after the sender has exited. Fails if nfcapd had to be KILLed.
+stop_nfcapd() {
+    _rc=0
+    if kill -0 "$MF_NFCAPD_PID" 2>/dev/null; then
+        udp_wait_drained "$MF_NFCAPD_PORT" 10 || _rc=1
+        sleep "${MF_NFCAPD_SETTLE:-0.3}"
+    fi
+    stop_pid "$MF_NFCAPD_PID" 10 || _rc=1
+    return $_rc
+}
+
+# nfcapd_dir_ok DIR: after stop_nfcapd, DIR holds >= 1 complete file and no
+# nfcapd.current.* leftovers
+nfcapd_dir_ok() {
+    set -- "$1"/nfcapd.current.*
+    [ -e "$1" ] && { mf_log "leftover $1"; return 1; }
+    set -- "${1%/*}"/nfcapd.2*
+    [ -e "$1" ] || { mf_log "no nfcapd.YYYYMMDDhhmm file written"; return 1; }
+    return 0
+}
+
+# with_timeout SECONDS CMD...: run CMD with a time limit (exit 124 on expiry)
+with_timeout() {
+    _t=$1; shift
+    timeout -k 5 "$_t" "$@"
+}
+
+# truth MODE FILE / nfdump_flows MODE DIR: the two sides of a comparison
+truth() { with_timeout 300 python3 "$MF_TRUTH" "$@"; }
+nfdump_flows() { with_timeout 300 python3 "$MF_NFDUMP_FLOWS" "$@"; }
+
+# assert_eq NAME EXPECTED ACTUAL: record a failure (and show both) if they
+# differ; multi-line values are shown as a unified diff.
+assert_eq() {
+    if [ "$2" = "$3" ]; then
+        printf 'ok - %s\n' "$1"
+        return 0
+    fi
+    MF_FAILED=$((MF_FAILED + 1))
+    printf 'not ok - %s\n' "$1"
+    case "$2$3" in
+    *"
+"*)
+        mk_tmp
+        printf '%s\n' "$2" >"$MF_TMP/.expected"
+        printf '%s\n' "$3" >"$MF_TMP/.actual"
+        diff -u "$MF_TMP/.expected" "$MF_TMP/.actual" | head -n 60 |
+            sed 's/^/#   /'
+        ;;
+    *)
+        printf '#   expected: %s\n#   actual:   %s\n' "$2" "$3"
+        ;;
+    esac
+    return 1
+}
+
+# assert_files_eq NAME EXPECTED_FILE ACTUAL_FILE
+assert_files_eq() {
+    if cmp -s "$2" "$3"; then
+        printf 'ok - %s\n' "$1"
+        return 0
+    fi
+    MF_FAILED=$((MF_FAILED + 1))
+    printf 'not ok - %s\n' "$1"
+    diff -u "$2" "$3" | head -n 60 | sed 's/^/#   /'
+    return 1
+}
+
+# fail NAME [WHY]: record a failure
+fail() {
+    MF_FAILED=$((MF_FAILED + 1))
+    printf 'not ok - %s%s\n' "$1" "${2:+ ($2)}"
+}
+
+# finish: exit 0 if no assertion failed, else 1
+finish() {
+    if [ "$MF_FAILED" -eq 0 ]; then
+        exit 0
+    fi
+    mf_log "$MF_FAILED check(s) failed"
+    exit 1
+}

@@ -240,6 +240,7 @@ mf_model_template_new(fbInfoModel_t *model, const struct mf_template *t,
 {
 	fbTemplate_t *tmpl = fbTemplateAlloc(model);
 	fbInfoElement_t ex;
+	GError *err = NULL;
 	uint16_t i;
 
 	for (i = 0; i < t->n_fields; i++) {
@@ -255,8 +256,11 @@ mf_model_template_new(fbInfoModel_t *model, const struct mf_template *t,
 			    t->name, (unsigned)f->pen, (unsigned)f->id);
 			goto fail;
 		}
-		if (!fbTemplateAppend(tmpl, &ex, error))
+		if (!fbTemplateAppend(tmpl, &ex, &err)) {
+			/* libfixbuf needs a GError location of its own. */
+			g_propagate_error(error, err);
 			goto fail;
+		}
 	}
 	if (t->flags & MF_TMPL_OPTIONS)
 		fbTemplateSetOptionsScope(tmpl, 1);

@@ -131,6 +131,18 @@ mf_v9_begin(struct mf_v9_writer *w, uint64_t now_ms)
 		g_assert_not_reached();
 }
 
+/*
+ * The v9 field type of an IANA element.  RFC 3954 defines one ICMP element,
+ * ICMP_TYPE (32), for both IP versions; icmpTypeCodeIPv6 (139) came with
+ * IPFIX, and v9 collectors such as nfdump 1.7.1 do not read it (nfdump then
+ * clears the ICMP type/code), so IPv6 records carry it as 32 too.
+ */
+static uint16_t
+v9_type(uint16_t id)
+{
+	return id == MF_IE_ICMP_TYPE_CODE_IPV6 ? MF_IE_ICMP_TYPE_CODE_IPV4 : id;
+}
+
 /* Write the (type, length) pairs of t's IANA fields from field first on. */
 static int
 put_field_specs(struct mf_wbuf *wb, const struct mf_template *t, uint16_t first)
@@ -143,7 +155,7 @@ put_field_specs(struct mf_wbuf *wb, const struct mf_template *t, uint16_t first)
 
 		if (f->pen != MF_PEN_IANA)
 			continue;
-		if ((r = mf_wbuf_put_u16(wb, f->id)) != 0 ||
+		if ((r = mf_wbuf_put_u16(wb, v9_type(f->id))) != 0 ||
 		    (r = mf_wbuf_put_u16(wb, f->len)) != 0)
 			return r;
 	}

@@ -52,7 +52,7 @@ mono_ms(void)
 static gboolean
 set_filter_and_check(struct source *s, const char *filter, GError **error)
 {
-	struct bpf_program prog;
+	struct bpf_program prog = { 0, NULL };
 
 	s->dlt = pcap_datalink(s->p);
 	if (!exp_decode_supports(s->dlt)) {

@@ -241,17 +241,31 @@ send_open_message(struct exp_export *e)
 		note_templates_sent(e);
 }
 
-/* Make sure a message is open (with templates first when due). */
+static void
+begin_message(struct exp_export *e)
+{
+	enc_begin(e);
+	e->msg_open = TRUE;
+	e->msg_start_ms = e->now_ms;
+}
+
+/*
+ * Make sure a data message is open.  Templates that are due go first, in
+ * a message of their own: libfixbuf never mixes template and data sets in
+ * one message, and doing the same for v9 keeps one path.
+ */
 static void
 open_message(struct exp_export *e)
 {
 	if (e->msg_open)
 		return;
-	enc_begin(e);
-	e->msg_open = TRUE;
-	e->msg_start_ms = e->now_ms;
-	if (templates_due(e) && enc_add_templates(e) == 0)
-		e->msg_has_tmpl = TRUE;
+	if (templates_due(e)) {
+		begin_message(e);
+		if (enc_add_templates(e) == 0)
+			e->msg_has_tmpl = TRUE;
+		send_open_message(e);
+	}
+	begin_message(e);
 }
 
 static void
@@ -287,8 +301,8 @@ exp_export_tick(struct exp_export *e)
 		send_open_message(e);
 	if (!e->msg_open && templates_due(e) &&
 	    exp_sink_ready(e->sink, wall_ms())) {
-		open_message(e);
-		send_open_message(e);
+		open_message(e); /* sends the templates */
+		e->msg_open = FALSE;
 	}
 }
 

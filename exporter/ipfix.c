@@ -29,16 +29,21 @@ struct exp_ipfix {
 	gboolean pending; /* something was added since the last emit */
 };
 
+/* libfixbuf dereferences its GError argument: never pass it NULL. */
 static gboolean
 add_template(fbSession_t *s, fbInfoModel_t *m, gboolean internal, uint16_t tid,
     const struct mf_template *t, GError **error)
 {
-	fbTemplate_t *tmpl = mf_model_template_new(m, t, error);
+	GError *err = NULL;
+	fbTemplate_t *tmpl = mf_model_template_new(m, t, &err);
 
-	if (tmpl == NULL)
-		return FALSE;
-	if (fbSessionAddTemplate(s, internal, tid, tmpl, error) == 0) {
+	if (tmpl != NULL &&
+	    fbSessionAddTemplate(s, internal, tid, tmpl, &err) == 0) {
 		fbTemplateFreeUnused(tmpl);
+		tmpl = NULL;
+	}
+	if (tmpl == NULL) {
+		g_propagate_error(error, err);
 		return FALSE;
 	}
 	return TRUE;
@@ -68,9 +73,11 @@ exp_ipfix_new(uint32_t domain, size_t mtu, gboolean biflow, GError **error)
 {
 	struct exp_ipfix *x;
 
-	if (mtu < 256 || mtu > UINT16_MAX) {
+	/* The largest template message (biflow) takes 350 bytes. */
+	if (mtu < EXP_IPFIX_MIN_MTU || mtu > UINT16_MAX) {
 		g_set_error(error, MF_ERROR, MF_ERROR_ARGS,
-		    "message size %zu out of range (256..65535)", mtu);
+		    "message size %zu out of range (%u..65535)", mtu,
+		    EXP_IPFIX_MIN_MTU);
 		return NULL;
 	}
 	x = g_new0(struct exp_ipfix, 1);
@@ -78,6 +85,7 @@ exp_ipfix_new(uint32_t domain, size_t mtu, gboolean biflow, GError **error)
 	x->buf = g_malloc0(mtu);
 	x->model = mf_model_new();
 	x->session = fbSessionAlloc(x->model);
+	fbSessionSetDomain(x->session, domain); /* before the templates */
 	if (!add_all_templates(x, biflow, error)) {
 		fbSessionFree(x->session);
 		x->session = NULL;
@@ -87,7 +95,6 @@ exp_ipfix_new(uint32_t domain, size_t mtu, gboolean biflow, GError **error)
 	x->exporter = fbExporterAllocBuffer(x->buf, (uint16_t)mtu);
 	x->fbuf = fBufAllocForExport(x->session, x->exporter);
 	fBufSetAutomaticMode(x->fbuf, FALSE);
-	fbSessionSetDomain(x->session, domain);
 	return x;
 }
 
@@ -149,7 +156,7 @@ append(struct exp_ipfix *x, const struct mf_template *t, const void *rec,
 	size_t len = stats ? MF_STATS_REC_LEN : MF_FLOW_REC_LEN;
 
 	return fBufSetInternalTemplate(x->fbuf,
-		   stats ? TID_INT_STATS : TID_INT_FLOW, err) &&
+	           stats ? TID_INT_STATS : TID_INT_FLOW, err) &&
 	    fBufSetExportTemplate(x->fbuf, t->id, err) &&
 	    fBufAppend(x->fbuf, (uint8_t *)(uintptr_t)rec, len, err);
 }

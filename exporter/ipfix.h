@@ -22,6 +22,9 @@
 
 struct exp_ipfix;
 
+/* Smallest message size: every template fits in one message. */
+#define EXP_IPFIX_MIN_MTU 512u
+
 /*
  * A builder for messages of at most mtu bytes in observation domain
  * domain, with the biflow or the uniflow flow templates and the

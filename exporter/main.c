@@ -290,6 +290,8 @@ open_output(struct exporter *x, GError **error)
 		    cfg->collector_port, error);
 	if (x->sink == NULL)
 		return FALSE;
+	if (cfg->read_file != NULL && cfg->write_file == NULL)
+		exp_sink_set_pace(x->sink, (uint32_t)cfg->pace);
 	x->exp = exp_export_new(&ec, x->sink, x->boot_ms, error);
 	return x->exp != NULL;
 }

@@ -41,6 +41,8 @@ const struct exp_numeric_option exp_options_numeric[] = {
 	    "largest message (UDP payload)"),
 	NUM("stats-interval", 0, stats_interval, "60", 1, 86400, "SECONDS",
 	    "export the statistics options record every SECONDS"),
+	NUM("pace", 0, pace, "2000", 0, 10000000, "N",
+	    "with -r and -c, send at most N messages a second (0: no limit)"),
 };
 const size_t exp_options_n_numeric = G_N_ELEMENTS(exp_options_numeric);
 

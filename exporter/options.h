@@ -32,7 +32,7 @@ struct exp_config {
 	/* Numeric options, in exp_options_numeric's order. */
 	uint64_t snaplen, buffer_kib, max_flows, max_frags, idle_timeout,
 	    active_timeout, domain, template_refresh, template_messages, mtu,
-	    stats_interval;
+	    stats_interval, pace;
 };
 
 /* One numeric option: --name=VALUE with a default and bounds. */

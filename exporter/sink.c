@@ -9,6 +9,7 @@
 #include <netdb.h>
 #include <poll.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -29,6 +30,8 @@ struct exp_sink {
 	uint64_t retry_ms; /* TCP: next connection attempt */
 	uint32_t backoff_ms;
 	unsigned generation;
+	uint32_t pace;         /* messages per second, 0 = unlimited */
+	uint64_t pace_next_us; /* monotonic time of the next send */
 	char *name;
 	struct mf_ratelimit warn;
 	struct exp_sink_stats stats;
@@ -146,6 +149,33 @@ exp_sink_open_file(const char *path, GError **error)
 }
 
 void
+exp_sink_set_pace(struct exp_sink *s, uint32_t per_second)
+{
+	s->pace = per_second;
+}
+
+/* Sleep until the next message may go (bounded by one interval). */
+static void
+pace_wait(struct exp_sink *s)
+{
+	uint64_t now = (uint64_t)g_get_monotonic_time(), gap;
+	struct timespec ts;
+
+	if (s->pace == 0)
+		return;
+	gap = 1000000u / s->pace;
+	if (s->pace_next_us > now) {
+		uint64_t d = MIN(s->pace_next_us - now, gap);
+
+		ts.tv_sec = (time_t)(d / 1000000u);
+		ts.tv_nsec = (long)(d % 1000000u) * 1000;
+		nanosleep(&ts, NULL);
+		now = s->pace_next_us;
+	}
+	s->pace_next_us = MAX(s->pace_next_us, now) + gap;
+}
+
+void
 exp_sink_free(struct exp_sink *s)
 {
 	if (s == NULL)
@@ -205,6 +235,14 @@ write_all(int fd, const uint8_t *p, size_t len, gboolean sock)
 	return 0;
 }
 
+static int
+udp_send(int fd, const uint8_t *msg, size_t len)
+{
+	ssize_t n = send(fd, msg, len, 0);
+
+	return n == (ssize_t)len ? 0 : n < 0 ? -errno : -EMSGSIZE;
+}
+
 int
 exp_sink_send(struct exp_sink *s, const uint8_t *msg, size_t len,
     uint64_t now_ms)
@@ -213,12 +251,11 @@ exp_sink_send(struct exp_sink *s, const uint8_t *msg, size_t len,
 
 	if (!exp_sink_ready(s, now_ms)) {
 		r = -ENOTCONN;
-	} else if (s->kind == EXP_SINK_UDP) {
-		ssize_t n = send(s->fd, msg, len, 0);
-
-		r = n == (ssize_t)len ? 0 : n < 0 ? -errno : -EMSGSIZE;
 	} else {
-		r = write_all(s->fd, msg, len, s->kind == EXP_SINK_TCP);
+		pace_wait(s);
+		r = s->kind == EXP_SINK_UDP
+		    ? udp_send(s->fd, msg, len)
+		    : write_all(s->fd, msg, len, s->kind == EXP_SINK_TCP);
 	}
 	if (r == 0) {
 		s->stats.messages++;

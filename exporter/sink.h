@@ -45,6 +45,14 @@ struct exp_sink *exp_sink_open_net(enum exp_sink_kind kind, const char *host,
 /* A file sink; path "-" is standard output.  NULL (error set) on failure. */
 struct exp_sink *exp_sink_open_file(const char *path, GError **error);
 
+/*
+ * Send at most per_second messages a second (0: no limit), sleeping
+ * between sends.  Used when a capture file is read faster than any
+ * collector's socket buffer can take: over UDP the excess would be lost
+ * at the receiver without an error anywhere.
+ */
+void exp_sink_set_pace(struct exp_sink *s, uint32_t per_second);
+
 /* Flush and close (NULL is fine). */
 void exp_sink_free(struct exp_sink *s);
 

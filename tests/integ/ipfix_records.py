@@ -14,8 +14,8 @@ minflow's code) and print what the integration tests compare:
 Biflow records count both directions (the reverse one from the reverse
 counters) so totals compare with uniflow runs.
 """
-import ipaddress
 import re
+import socket
 import subprocess
 import sys
 
@@ -46,13 +46,18 @@ def is_flow(r):
     return "packetDeltaCount" in r
 
 
+def canon(addr):
+    """An address as inet_ntop writes it (tshark and nfdump do the same)."""
+    fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    return socket.inet_ntop(fam, socket.inet_pton(fam, addr))
+
+
 def key(r, rev=False):
     src = r.get("sourceIPv4Address") or r.get("sourceIPv6Address")
     dst = r.get("destinationIPv4Address") or r.get("destinationIPv6Address")
     sp = int(r.get("sourceTransportPort", 0))
     dp = int(r.get("destinationTransportPort", 0))
-    src = str(ipaddress.ip_address(src))
-    dst = str(ipaddress.ip_address(dst))
+    src, dst = canon(src), canon(dst)
     if rev:
         src, dst, sp, dp = dst, src, dp, sp
     return (src, dst, int(r["protocolIdentifier"]), sp, dp)

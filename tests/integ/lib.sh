@@ -1,37 +1,53 @@
 # SPDX-License-Identifier: BSD-2-Clause
-# Helpers for minflow's integration tests. Source it from a test script:
+# Helpers for minflow's integration tests (POSIX sh; bash or dash). Source
+# it from a test script in tests/integ/:
 #
-#   . "$MF_SRCDIR/tests/integ/lib.sh"
-#   need tshark; need nfcapd; need nfdump
+#   . "${MF_SRCDIR:-$(dirname "$0")/../..}/tests/integ/lib.sh"
+#   need tshark nfcapd nfdump python3   # missing: exit 77 (skip), CI: fail
+#   need_exporter                       # sets MF_EXPORTER
+#   mk_tmp                              # MF_TMP, removed on exit
 #   port=$(free_udp_port)
-#   start_nfcapd "$MF_TMP/flows" "$port"
-#   ... send flows to 127.0.0.1:$port ...
-#   stop_nfcapd                      # TERM: nfcapd closes and renames its file
-#   nfdump -R "$MF_TMP/flows" -o json > "$MF_TMP/flows.json"
-#   assert_eq "sample totals" "$(truth totals F)" "$(nfdump_flows totals DIR)"
-#   finish
+#   start_nfcapd "$MF_TMP/flows" "$port" || { fail "nfcapd start"; finish; }
+#   with_timeout 120 "$MF_EXPORTER" ... -> 127.0.0.1:$port ...
+#   stop_nfcapd || fail "nfcapd stop"   # drain, TERM: file is written
+#   nfcapd_dir_ok "$MF_TMP/flows" || fail "nfcapd files"
+#   assert_eq "sample totals" "$(truth totals "$MF_SAMPLE")" \
+#       "$(nfdump_flows totals "$MF_TMP/flows")"
+#   finish                              # exit 0, or 1 if any check failed
+#
+# assert_eq/assert_files_eq/fail record the failure and go on (they also
+# return 1, so do not run the test under `set -e` unless you want it to
+# stop at the first failed check). Output is TAP-like "ok - NAME" /
+# "not ok - NAME" lines with the difference, for the automake .log file.
 #
 # Environment (set by automake's SH_LOG_COMPILER, defaults for running a
 # test by hand from the source tree):
 #   MF_SRCDIR    source tree (default: two levels above this file)
 #   MF_BUILDDIR  build tree holding minflow-exporter (default: MF_SRCDIR)
-#   MF_SHARED_DIR  the shared/ dir with pcaps/ (real captures); tests that
-#                need it call need_shared, which skips when it is missing
-#   CI           when set (non-empty), a missing tool is a failure, not a skip
+#   MF_SHARED_DIR  the shared/ dir with pcaps/ (real captures, refer to them
+#                as "$MF_SHARED_DIR/pcaps/NAME", never copy them); tests
+#                that need it call need_shared first
+#   CI           when non-empty, a missing tool or input is a failure
+#                (exit 1), not a skip (exit 77)
+#   MF_KEEP_TMP  when non-empty, the temp dir is kept for debugging
 #
 # Everything a test starts must be started through these helpers (or
 # registered with track_pid) so the EXIT trap can stop it. Only processes
 # whose PID we recorded are ever signalled. Every wait is bounded.
 #
 # nfcapd output files: nfcapd 1.7.1 writes to DIR/nfcapd.current.PID and
-# renames it at every rotation (-t, default 300 s, aligned to the wall
-# clock) to DIR/nfcapd.YYYYMMDDhhmm (start of the interval, local time).
-# On SIGTERM/SIGINT it flushes and renames the current file the same way,
-# so after stop_nfcapd the directory holds one or more complete files:
-# read them all with `nfdump -R DIR` (all files in DIR, in name order),
-# never just one `-r` file: a run that crosses a 5-minute boundary leaves
-# two. A nfcapd.current.* file left behind means nfcapd was KILLed: it is
-# not readable and the test should fail.
+# renames it at every rotation to DIR/nfcapd.YYYYMMDDhhmm, named after the
+# start of the interval (local time). Rotation happens when the wall clock
+# crosses a multiple of -t (default 300 s; start_nfcapd uses -t 3600, so a
+# test run may still cross a full hour). On SIGTERM/SIGINT it writes and
+# renames the current file the same way (checked), so after stop_nfcapd the
+# directory holds one or more complete files. Read them ALL back with
+# `nfdump -R DIR -o json` (every file in DIR, in name order; that is what
+# nfdump_flows.py does when given the directory), never a single
+# `nfdump -r FILE`, because a run that crosses a rotation leaves two files.
+# A nfcapd.current.* file left behind means nfcapd was KILLed (incomplete;
+# nfcapd_dir_ok reports it). nfcapd's own counts are in DIR.log after it
+# stops: "Ident: 'none' Flows: N, Packets: N, Bytes: N, Sequence Errors: N".
 
 # shellcheck shell=sh
 
@@ -40,12 +56,14 @@ MF_FAILED=0
 MF_PIDS=""
 MF_TMP=""
 
+# shellcheck disable=SC3028 # BASH_SOURCE under bash, $0 (the test) otherwise
 _lib_dir=$(cd "$(dirname -- "${BASH_SOURCE:-$0}")" 2>/dev/null && pwd)
 : "${MF_SRCDIR:=$(cd "$_lib_dir/../.." 2>/dev/null && pwd)}"
 : "${MF_BUILDDIR:=$MF_SRCDIR}"
 : "${MF_SHARED_DIR:=}"
 MF_TRUTH="$MF_SRCDIR/tests/integ/truth.py"
 MF_NFDUMP_FLOWS="$MF_SRCDIR/tests/integ/nfdump_flows.py"
+# shellcheck disable=SC2034 # used by the tests
 MF_SAMPLE="$MF_SRCDIR/tests/data/sample.pcap"
 
 mf_log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
@@ -69,8 +87,9 @@ need() {
 
 # need_shared: the real captures must be there
 need_shared() {
-    [ -n "$MF_SHARED_DIR" ] && [ -d "$MF_SHARED_DIR/pcaps" ] ||
+    if [ -z "$MF_SHARED_DIR" ] || [ ! -d "$MF_SHARED_DIR/pcaps" ]; then
         skip "MF_SHARED_DIR (${MF_SHARED_DIR:-unset}) has no pcaps/"
+    fi
 }
 
 # need_exporter: the built binary must be there
@@ -172,6 +191,7 @@ start_nfcapd() {
     mkdir -p "$_dir" || return 1
     # -C none: do not read /etc/nfdump/*.conf; -4 -b: IPv4 loopback only;
     # -t 3600: rotate rarely (files are still cut at the hour boundary).
+    # shellcheck disable=SC2086 # MF_NFCAPD_OPTS is a word list
     nfcapd -C none -4 -b 127.0.0.1 -p "$_port" -w "$_dir" -t 3600 -B 8388608 ${MF_NFCAPD_OPTS:-} \
         >"$_dir.log" 2>&1 &
     MF_NFCAPD_PID=$!

@@ -21,7 +21,8 @@ addresses in full (inet_ntop, which formats exactly like tshark), and ICMP
 type/code as separate keys. `-o csv` prints protocol NAMES (ambiguous: 35
 and 38 are both "IDPR"; -N does not change that) and `-o fmt:%sa` shortens
 long IPv6 addresses ("2001:db..34:5678"). Note `-q -o json` in 1.7.1 is not
-valid JSON (objects without the enclosing [ ]), so -q is not used.
+valid JSON (objects without the enclosing [ ]), so -q is not used; and
+with no flow at all it prints "[", "No matching flows", "]" (handled).
 
 Mapping to truth.py's conventions:
 - ICMP/ICMPv6 (proto 1/58): nfdump prints "icmp_type"/"icmp_code" (decoded
@@ -70,9 +71,11 @@ def load(source):
                 (" ".join(cmd), proc.returncode,
                  proc.stderr.decode("utf-8", "replace").strip()))
         text = proc.stdout.decode("utf-8", "replace")
-    text = text.strip()
+    # nfdump 1.7.1 prints "[\nNo matching flows\n]" when there is no record
+    text = "\n".join(l for l in text.splitlines()
+                     if l.strip() != "No matching flows").strip()
     if not text:
-        return []  # nfdump prints nothing at all for zero records
+        return []
     try:
         data = json.loads(text)
     except ValueError as e:

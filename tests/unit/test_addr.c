@@ -14,8 +14,8 @@
 #include "common/addr.h"
 #include "common/error.h"
 
-static const uint8_t v6_doc[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0x01 };
+static const uint8_t v6_doc[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0x01 };
 
 static void
 test_addr_parse_v4(void **state)
@@ -59,8 +59,8 @@ static void
 test_addr_parse_garbage_is_rejected(void **state)
 {
 	static const char *const bad[] = { "", "x", "1.2.3", "1.2.3.256",
-		"1.2.3.4 ", " 1.2.3.4", "2001:db8:::1", "1.2.3.4/8",
-		"[::1]", "fe80::1%lo", "::g" };
+		"1.2.3.4 ", " 1.2.3.4", "2001:db8:::1", "1.2.3.4/8", "[::1]",
+		"fe80::1%lo", "::g" };
 	struct mf_addr a;
 	size_t i;
 
@@ -127,7 +127,7 @@ test_addr_format_small_buffer_is_dash(void **state)
 }
 
 static void
-test_addr_set_get(void **state)
+test_addr_set4_set6_get4(void **state)
 {
 	static const uint8_t b4[4] = { 1, 2, 3, 4 };
 	struct mf_addr a;
@@ -463,7 +463,7 @@ main(void)
 		cmocka_unit_test(test_addr_format_longest_v6_needs_exact_size),
 		cmocka_unit_test(test_addr_format_unset_is_dash),
 		cmocka_unit_test(test_addr_format_small_buffer_is_dash),
-		cmocka_unit_test(test_addr_set_get),
+		cmocka_unit_test(test_addr_set4_set6_get4),
 		cmocka_unit_test(test_addr_cmp_family_first),
 		cmocka_unit_test(test_addr_cmp_byte_order_is_network_order),
 		cmocka_unit_test(test_addr_prefix_parse_lengths),
@@ -476,7 +476,8 @@ main(void)
 		cmocka_unit_test(test_addr_hostport_parse_host_only),
 		cmocka_unit_test(test_addr_hostport_parse_host_port),
 		cmocka_unit_test(test_addr_hostport_parse_bracketed_v6),
-		cmocka_unit_test(test_addr_hostport_parse_bare_v6_is_whole_host),
+		cmocka_unit_test(
+		    test_addr_hostport_parse_bare_v6_is_whole_host),
 		cmocka_unit_test(test_addr_hostport_parse_bad_port),
 		cmocka_unit_test(test_addr_hostport_parse_bad_syntax),
 	};

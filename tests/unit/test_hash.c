@@ -97,8 +97,7 @@ test_hash_siphash_reference_values_spelled_out(void **state)
 	for (i = 0; i < sizeof(msg); i++)
 		msg[i] = (uint8_t)i;
 	assert_int_equal(mf_siphash(&k, msg, 0), UINT64_C(0x726fdb47dd0e0e31));
-	assert_int_equal(mf_siphash(&k, msg, 15),
-	    UINT64_C(0xa129ca6149be45e5));
+	assert_int_equal(mf_siphash(&k, msg, 15), UINT64_C(0xa129ca6149be45e5));
 }
 
 static void
@@ -171,7 +170,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hash_siphash_reference_vectors),
-		cmocka_unit_test(test_hash_siphash_reference_values_spelled_out),
+		cmocka_unit_test(
+		    test_hash_siphash_reference_values_spelled_out),
 		cmocka_unit_test(test_hash_siphash_unaligned_input),
 		cmocka_unit_test(test_hash_key_fixed_is_reference_key),
 		cmocka_unit_test(test_hash_key_random_differs_between_calls),

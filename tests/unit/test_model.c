@@ -173,8 +173,8 @@ test_model_internal_known_offsets(void **state)
 	    offsetof(struct mf_flow_rec, app_id), 3);
 	assert_field_at(&mf_tmpl_flow_internal, 0, MF_IE_FLOW_END_REASON, 134,
 	    1);
-	assert_field_at(&mf_tmpl_stats_internal, 0,
-	    MF_IE_OBSERVATION_DOMAIN_ID, 72, 4);
+	assert_field_at(&mf_tmpl_stats_internal, 0, MF_IE_OBSERVATION_DOMAIN_ID,
+	    72, 4);
 	assert_field_at(&mf_tmpl_stats_internal, MF_PEN_CERT,
 	    MF_CERT_EXPIRED_FRAGMENT_COUNT, 84, 4);
 }
@@ -308,8 +308,7 @@ static void
 test_model_biflow_extends_uniflow(void **state)
 {
 	const struct mf_template *uni[] = { &mf_tmpl_flow4, &mf_tmpl_flow6 };
-	const struct mf_template *bi[] = { &mf_tmpl_biflow4,
-		&mf_tmpl_biflow6 };
+	const struct mf_template *bi[] = { &mf_tmpl_biflow4, &mf_tmpl_biflow6 };
 	size_t i;
 
 	(void)state;
@@ -509,7 +508,8 @@ main(void)
 		cmocka_unit_test(test_model_biflow_extends_uniflow),
 		cmocka_unit_test(test_model_new_knows_every_element),
 		cmocka_unit_test(test_model_new_knows_cert_names),
-		cmocka_unit_test(test_model_plain_libfixbuf_lacks_cert_elements),
+		cmocka_unit_test(
+		    test_model_plain_libfixbuf_lacks_cert_elements),
 		cmocka_unit_test(test_model_template_new_every_template),
 		cmocka_unit_test(test_model_template_new_unknown_element_fails),
 		cmocka_unit_test(test_model_set_app_id_port),

@@ -370,8 +370,9 @@ test_wbuf_put_uint_reduced_sizes(void **state)
 	for (n = 1; n <= 8; n++) {
 		size_t before = wb.len;
 
-		assert_int_equal(
-		    mf_wbuf_put_uint(&wb, UINT64_C(0x0102030405060708), n), 0);
+		assert_int_equal(mf_wbuf_put_uint(&wb,
+		                     UINT64_C(0x0102030405060708), n),
+		    0);
 		assert_int_equal(wb.len, before + n);
 	}
 	assert_int_equal(wb.len, 36);
@@ -449,8 +450,7 @@ test_wbuf_rbuf_round_trip(void **state)
 	assert_int_equal(mf_wbuf_put_u8(&wb, 0xfe), 0);
 	assert_int_equal(mf_wbuf_put_u16(&wb, 0xfedc), 0);
 	assert_int_equal(mf_wbuf_put_u32(&wb, 0xfedcba98u), 0);
-	assert_int_equal(mf_wbuf_put_u64(&wb, UINT64_C(0x76543210fedcba98)),
-	    0);
+	assert_int_equal(mf_wbuf_put_u64(&wb, UINT64_C(0x76543210fedcba98)), 0);
 	mf_rbuf_init(&rb, buf, wb.len);
 	assert_int_equal(mf_rbuf_get_u8(&rb, &a), 0);
 	assert_int_equal(mf_rbuf_get_u16(&rb, &b), 0);

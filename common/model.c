@@ -170,38 +170,37 @@ static const struct mf_field biflow6_fields[] = {
 	BIFLOW_TAIL,
 };
 
+/* The statistics counters, in struct mf_stats_rec order. */
+#define STATS_COUNTERS                                                    \
+	SFIELD(0, MF_IE_SYSTEM_INIT_TIME_MILLISECONDS, init_ms),          \
+	    SFIELD(0, MF_IE_PACKET_TOTAL_COUNT, packets_seen),            \
+	    SFIELD(0, MF_IE_DROPPED_PACKET_TOTAL_COUNT, kernel_drops),    \
+	    SFIELD(0, MF_IE_IGNORED_PACKET_TOTAL_COUNT, ignored),         \
+	    SFIELD(0, MF_IE_OBSERVED_FLOW_TOTAL_COUNT, flows_created),    \
+	    SFIELD(0, MF_IE_EXPORTED_FLOW_RECORD_TOTAL_COUNT,             \
+	        records_exported),                                        \
+	    SFIELD(0, MF_IE_EXPORTED_MESSAGE_TOTAL_COUNT, messages),      \
+	    SFIELD(0, MF_IE_EXPORTED_OCTET_TOTAL_COUNT, octets_exported), \
+	    SFIELD(0, MF_IE_NOT_SENT_FLOW_TOTAL_COUNT, not_sent)
+#define STATS_CERT_COUNTERS                                                 \
+	SFIELD(MF_PEN_CERT, MF_CERT_FLOW_TABLE_FLUSH_EVENT_COUNT,           \
+	    evicted_full),                                                  \
+	    SFIELD(MF_PEN_CERT, MF_CERT_FLOW_TABLE_PEAK_COUNT, peak_flows), \
+	    SFIELD(MF_PEN_CERT, MF_CERT_EXPIRED_FRAGMENT_COUNT, expired_frags)
+#define STATS_SCOPE SFIELD(0, MF_IE_OBSERVATION_DOMAIN_ID, domain)
+
 /* Every field of struct mf_stats_rec, in struct order. */
 static const struct mf_field stats_internal_fields[] = {
-	SFIELD(0, MF_IE_SYSTEM_INIT_TIME_MILLISECONDS, init_ms),
-	SFIELD(0, MF_IE_PACKET_TOTAL_COUNT, packets_seen),
-	SFIELD(0, MF_IE_DROPPED_PACKET_TOTAL_COUNT, kernel_drops),
-	SFIELD(0, MF_IE_IGNORED_PACKET_TOTAL_COUNT, ignored),
-	SFIELD(0, MF_IE_OBSERVED_FLOW_TOTAL_COUNT, flows_created),
-	SFIELD(0, MF_IE_EXPORTED_FLOW_RECORD_TOTAL_COUNT, records_exported),
-	SFIELD(0, MF_IE_EXPORTED_MESSAGE_TOTAL_COUNT, messages),
-	SFIELD(0, MF_IE_EXPORTED_OCTET_TOTAL_COUNT, octets_exported),
-	SFIELD(0, MF_IE_NOT_SENT_FLOW_TOTAL_COUNT, not_sent),
-	SFIELD(0, MF_IE_OBSERVATION_DOMAIN_ID, domain),
-	SFIELD(MF_PEN_CERT, MF_CERT_FLOW_TABLE_FLUSH_EVENT_COUNT, evicted_full),
-	SFIELD(MF_PEN_CERT, MF_CERT_FLOW_TABLE_PEAK_COUNT, peak_flows),
-	SFIELD(MF_PEN_CERT, MF_CERT_EXPIRED_FRAGMENT_COUNT, expired_frags),
+	STATS_COUNTERS,
+	STATS_SCOPE,
+	STATS_CERT_COUNTERS,
 };
 
 /* The scope (observationDomainId) comes first, as RFC 7011 requires. */
 static const struct mf_field stats_fields[] = {
-	SFIELD(0, MF_IE_OBSERVATION_DOMAIN_ID, domain),
-	SFIELD(0, MF_IE_SYSTEM_INIT_TIME_MILLISECONDS, init_ms),
-	SFIELD(0, MF_IE_PACKET_TOTAL_COUNT, packets_seen),
-	SFIELD(0, MF_IE_DROPPED_PACKET_TOTAL_COUNT, kernel_drops),
-	SFIELD(0, MF_IE_IGNORED_PACKET_TOTAL_COUNT, ignored),
-	SFIELD(0, MF_IE_OBSERVED_FLOW_TOTAL_COUNT, flows_created),
-	SFIELD(0, MF_IE_EXPORTED_FLOW_RECORD_TOTAL_COUNT, records_exported),
-	SFIELD(0, MF_IE_EXPORTED_MESSAGE_TOTAL_COUNT, messages),
-	SFIELD(0, MF_IE_EXPORTED_OCTET_TOTAL_COUNT, octets_exported),
-	SFIELD(0, MF_IE_NOT_SENT_FLOW_TOTAL_COUNT, not_sent),
-	SFIELD(MF_PEN_CERT, MF_CERT_FLOW_TABLE_FLUSH_EVENT_COUNT, evicted_full),
-	SFIELD(MF_PEN_CERT, MF_CERT_FLOW_TABLE_PEAK_COUNT, peak_flows),
-	SFIELD(MF_PEN_CERT, MF_CERT_EXPIRED_FRAGMENT_COUNT, expired_frags),
+	STATS_SCOPE,
+	STATS_COUNTERS,
+	STATS_CERT_COUNTERS,
 };
 
 #define TMPL(tid, fl, nm, arr)                                \

@@ -250,7 +250,9 @@ exp_options_parse(int argc, char **argv, struct exp_config *cfg,
 		cfg->filter = g_steal_pointer(&r.filter);
 		cfg->write_file = g_steal_pointer(&r.write_file);
 		cfg->user = g_steal_pointer(&r.user);
-		cfg->pidfile = g_steal_pointer(&r.pidfile);
+		/* Absolute: -D changes directory before it is written. */
+		if (r.pidfile != NULL)
+			cfg->pidfile = g_canonicalize_filename(r.pidfile, NULL);
 	}
 	raw_clear(&r);
 	return ok;

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef TEST_IPFIX_UTIL_H
+#define TEST_IPFIX_UTIL_H
+
+/*
+ * ipfix_util: fixtures, a libfixbuf decoder and message checks shared by
+ * test_ipfix and test_ipfix_read.  Every function here fails the running
+ * cmocka test on an error, so call them from a test only.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <glib.h>
+#include <fixbuf/public.h>
+
+#include "common/model.h"
+#include "exporter/ipfix.h"
+
+#define DOMAIN 7
+#define EXPORT_TIME UINT32_C(1700000000)
+#define FLOW4_WIRE_LEN 79  /* 75 IANA bytes + silkAppLabel + 2 flags */
+#define FLOW6_WIRE_LEN 103 /* flow4 - 2 * 4 + 2 * 16 */
+#define BIFLOW_EXTRA 22    /* 8 + 8 + 1 + 1 + 4 */
+#define STATS_WIRE_LEN 88  /* 4 + 9 * 8 + 3 * 4 */
+#define TID_DEC_FLOW 0x7f10
+#define TID_DEC_STATS 0x7f11
+#define MAX_DECODED 64
+
+/* One decoded data record. */
+struct decoded {
+	uint16_t tid; /* external template id */
+	size_t len;   /* bytes libfixbuf transcoded into the record */
+	struct mf_flow_rec flow;
+	struct mf_stats_rec stats;
+};
+
+/*
+ * A libfixbuf collector over buffers (a connection-less fBuf fed with
+ * fBufSetBuffer()), with minflow's internal templates.
+ */
+struct decoder {
+	fbInfoModel_t *model;
+	fBuf_t *fbuf; /* owns the session */
+	uint8_t msg[65535];
+	uint32_t export_time; /* of the last message decoded */
+	struct decoded rec[MAX_DECODED];
+	size_t n; /* records of the last message */
+};
+
+/* The IPFIX message header (RFC 7011 3.1). */
+struct header {
+	uint16_t version, length;
+	uint32_t export_time, sequence, domain;
+};
+
+/* Set ids and lengths of a message, checking that they tile it exactly. */
+struct sets {
+	size_t n;
+	uint16_t id[32];
+	uint16_t len[32];
+	size_t off[32]; /* of the set header */
+};
+
+/* Free with ipfix_util_decoder_free(). */
+struct decoder *ipfix_util_decoder_new(void);
+void ipfix_util_decoder_free(struct decoder *d);
+
+/*
+ * Decode one message (templates learnt earlier are remembered): fills
+ * d->rec[0 .. d->n).  Fails the test on any error but end of message.
+ */
+void ipfix_util_decode(struct decoder *d, const uint8_t *msg, size_t len);
+
+/* Decode every message in order into d; returns the records seen. */
+size_t ipfix_util_decode_all(struct decoder *d, GPtrArray *msgs,
+    struct decoded *out, size_t max);
+
+/* The big-endian integer of n (<= 8) bytes at p. */
+uint64_t ipfix_util_get_be(const uint8_t *p, size_t n);
+
+struct header ipfix_util_read_header(const uint8_t *msg, size_t len);
+void ipfix_util_walk_sets(const uint8_t *msg, size_t len, struct sets *s);
+
+/* Fixtures: every field set; v6 changes sport and the end reason. */
+void ipfix_util_fill_flow(struct mf_flow_rec *r, gboolean v6);
+void ipfix_util_fill_stats(struct mf_stats_rec *s);
+
+/*
+ * Compare every field of the internal layout: fields the wire template
+ * carries must come back as sent, the others as zeroes.
+ */
+void ipfix_util_assert_record(const struct mf_template *internal,
+    const struct mf_template *t, const void *sent, const void *got);
+
+/* A builder for DOMAIN with EXPORT_TIME; free with exp_ipfix_free(). */
+struct exp_ipfix *ipfix_util_new_builder(size_t mtu, gboolean biflow);
+
+/* Emit the open message, if any, into out (a GPtrArray of GBytes). */
+void ipfix_util_emit_into(struct exp_ipfix *x, GPtrArray *out);
+
+/*
+ * Add as the header says a caller must: on -ENOSPC emit into out and add
+ * again.  (libfixbuf 2.4 never puts template and data sets in one message,
+ * so a switch between the two also answers -ENOSPC.)
+ */
+void ipfix_util_add_templates_p(struct exp_ipfix *x, GPtrArray *out);
+void ipfix_util_add_record_p(struct exp_ipfix *x, const struct mf_template *t,
+    const void *rec, GPtrArray *out);
+
+/* Message i of msgs (GBytes) and its length. */
+const uint8_t *ipfix_util_msg_data(GPtrArray *msgs, guint i, size_t *len);
+
+/* Every message: version 10, its own length, domain 7, export time. */
+void ipfix_util_assert_headers(GPtrArray *msgs, uint32_t export_time);
+
+#endif

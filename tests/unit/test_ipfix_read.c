@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "config.h"
+#define G_LOG_DOMAIN "exp-test-ipfix"
+
+/*
+ * Encoder round trips: messages built by exporter/ipfix.c are decoded
+ * again with libfixbuf's own collection side (see ipfix_util.h); and the
+ * builder's limits: full messages, misuse, bad MTUs, a NULL GError.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <cmocka.h>
+
+#include "common/error.h"
+#include "common/model.h"
+#include "exporter/ipfix.h"
+#include "tests/unit/ipfix_util.h"
+
+static void
+test_ipfix_emit_round_trip_uniflow(void **state)
+{
+	struct exp_ipfix *x = ipfix_util_new_builder(1400, FALSE);
+	struct decoder *d = ipfix_util_decoder_new();
+	GPtrArray *msgs =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+	struct decoded *rec = g_new0(struct decoded, 8);
+	struct mf_flow_rec f4, f6;
+	struct mf_stats_rec st;
+
+	(void)state;
+	ipfix_util_fill_flow(&f4, FALSE);
+	ipfix_util_fill_flow(&f6, TRUE);
+	ipfix_util_fill_stats(&st);
+	ipfix_util_add_templates_p(x, msgs);
+	ipfix_util_add_record_p(x, &mf_tmpl_flow4, &f4, msgs);
+	ipfix_util_add_record_p(x, &mf_tmpl_flow6, &f6, msgs);
+	ipfix_util_add_record_p(x, &mf_tmpl_stats, &st, msgs);
+	ipfix_util_emit_into(x, msgs);
+	/* A template message, then one data message with all three. */
+	assert_int_equal(msgs->len, 2);
+	ipfix_util_assert_headers(msgs, EXPORT_TIME);
+
+	assert_int_equal(ipfix_util_decode_all(d, msgs, rec, 8), 3);
+	assert_int_equal(d->export_time, EXPORT_TIME);
+
+	assert_int_equal(rec[0].tid, MF_TID_FLOW4);
+	assert_int_equal(rec[0].len, MF_FLOW_REC_LEN);
+	ipfix_util_assert_record(&mf_tmpl_flow_internal, &mf_tmpl_flow4, &f4,
+	    &rec[0].flow);
+	/* Spelled out for the most used ones. */
+	assert_int_equal(rec[0].flow.start_ms, UINT64_C(1700000000123));
+	assert_int_equal(rec[0].flow.end_ms, UINT64_C(1700000061456));
+	assert_int_equal(rec[0].flow.octets, UINT64_C(0x123456789a));
+	assert_int_equal(rec[0].flow.packets, UINT64_C(0x100000002));
+	assert_int_equal(rec[0].flow.src4, 0xc0000201u);
+	assert_int_equal(rec[0].flow.dst4, 0xc6336402u);
+	assert_int_equal(rec[0].flow.sport, 50000);
+	assert_int_equal(rec[0].flow.dport, 443);
+	assert_int_equal(rec[0].flow.proto, 6);
+	assert_int_equal(rec[0].flow.tos, 0xb8);
+	assert_int_equal(rec[0].flow.tcp_flags, 0x1b);
+	assert_int_equal(rec[0].flow.ingress, 0x01020304u);
+	assert_int_equal(rec[0].flow.egress, 0x05060708u);
+	assert_int_equal(rec[0].flow.vlan, 4094);
+	assert_int_equal(rec[0].flow.icmp4, 0x0303);
+	assert_int_equal(rec[0].flow.silk_app, 443);
+	assert_int_equal(rec[0].flow.initial_flags, 0x02);
+	assert_int_equal(rec[0].flow.union_flags, 0x19);
+	assert_memory_equal(rec[0].flow.app_id, f4.app_id, 3);
+	assert_memory_equal(rec[0].flow.src_mac, f4.src_mac, 6);
+	assert_memory_equal(rec[0].flow.dst_mac, f4.dst_mac, 6);
+	assert_int_equal(rec[0].flow.end_reason, MF_END_OF_FLOW);
+	/* Not in the v4 uniflow template: zero. */
+	assert_int_equal(rec[0].flow.icmp6, 0);
+	assert_int_equal(rec[0].flow.rev_octets, 0);
+	assert_int_equal(rec[0].flow.rev_delta_ms, 0);
+	assert_int_equal(rec[0].flow.rev_initial_flags, 0);
+
+	assert_int_equal(rec[1].tid, MF_TID_FLOW6);
+	assert_int_equal(rec[1].len, MF_FLOW_REC_LEN);
+	ipfix_util_assert_record(&mf_tmpl_flow_internal, &mf_tmpl_flow6, &f6,
+	    &rec[1].flow);
+	assert_memory_equal(rec[1].flow.src6, f6.src6, 16);
+	assert_memory_equal(rec[1].flow.dst6, f6.dst6, 16);
+	assert_int_equal(rec[1].flow.icmp6, 0x8100);
+	assert_int_equal(rec[1].flow.src4, 0);
+	assert_int_equal(rec[1].flow.icmp4, 0);
+	assert_int_equal(rec[1].flow.sport, 40000);
+	assert_int_equal(rec[1].flow.end_reason, MF_END_IDLE_TIMEOUT);
+
+	assert_int_equal(rec[2].tid, MF_TID_STATS);
+	assert_int_equal(rec[2].len, MF_STATS_REC_LEN);
+	ipfix_util_assert_record(&mf_tmpl_stats_internal, &mf_tmpl_stats, &st,
+	    &rec[2].stats);
+	assert_int_equal(rec[2].stats.domain, DOMAIN);
+	assert_int_equal(rec[2].stats.init_ms, UINT64_C(1699999990001));
+	assert_int_equal(rec[2].stats.octets_exported, UINT64_C(0x7000000007));
+	assert_int_equal(rec[2].stats.expired_frags, 11);
+
+	g_free(rec);
+	g_ptr_array_unref(msgs);
+	ipfix_util_decoder_free(d);
+	exp_ipfix_free(x);
+}
+
+static void
+test_ipfix_add_record_full_message_enospc(void **state)
+{
+	struct exp_ipfix *x = ipfix_util_new_builder(512, FALSE);
+	struct decoder *d = ipfix_util_decoder_new();
+	GPtrArray *msgs =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+	struct mf_flow_rec f4;
+	const uint8_t *msg = NULL;
+	struct header h;
+	size_t len, n1 = 0, n2 = 0, i;
+	int r;
+
+	(void)state;
+	ipfix_util_fill_flow(&f4, FALSE);
+	ipfix_util_add_templates_p(x, msgs);
+	ipfix_util_emit_into(x, msgs);
+	assert_int_equal(msgs->len, 1);
+	msg = ipfix_util_msg_data(msgs, 0, &len);
+	ipfix_util_decode(d, msg, len);
+	assert_int_equal(d->n, 0);
+
+	while ((r = exp_ipfix_add_record(x, &mf_tmpl_flow4, &f4)) == 0) {
+		f4.sport++;
+		n1++;
+		assert_true(n1 < 100);
+	}
+	assert_int_equal(r, -ENOSPC);
+	len = exp_ipfix_emit(x, &msg);
+	assert_true(len <= 512);
+	/* (512 - 16 - 4) / 79 = 6 records of 79 bytes in one set. */
+	assert_int_equal(n1, 6);
+	assert_int_equal(len, 16 + 4 + 6 * FLOW4_WIRE_LEN);
+	h = ipfix_util_read_header(msg, len);
+	assert_int_equal(h.length, len);
+	assert_int_equal(h.sequence, 0); /* templates are not counted */
+	ipfix_util_decode(d, msg, len);
+	assert_int_equal(d->n, n1);
+	for (i = 0; i < n1; i++)
+		assert_int_equal(d->rec[i].flow.sport, 50000 + i);
+
+	/* The refused record opens the next message. */
+	while ((r = exp_ipfix_add_record(x, &mf_tmpl_flow4, &f4)) == 0) {
+		f4.sport++;
+		n2++;
+		assert_true(n2 < 100);
+	}
+	assert_int_equal(r, -ENOSPC);
+	assert_int_equal(n2, 6);
+	len = exp_ipfix_emit(x, &msg);
+	assert_int_equal(len, 16 + 4 + 6 * FLOW4_WIRE_LEN);
+	h = ipfix_util_read_header(msg, len);
+	assert_int_equal(h.length, len);
+	assert_int_equal(h.sequence, n1);
+	ipfix_util_decode(d, msg, len);
+	assert_int_equal(d->n, n2);
+	for (i = 0; i < n2; i++)
+		assert_int_equal(d->rec[i].flow.sport, 50000 + n1 + i);
+
+	g_ptr_array_unref(msgs);
+	ipfix_util_decoder_free(d);
+	exp_ipfix_free(x);
+}
+
+static void
+test_ipfix_add_record_retry_without_emit_keeps_message_valid(void **state)
+{
+	struct exp_ipfix *x = ipfix_util_new_builder(1400, FALSE);
+	struct mf_flow_rec f4;
+	const uint8_t *msg = NULL;
+	struct sets s;
+	size_t len, i, tmpl_bytes = 0;
+	int r;
+
+	(void)state;
+	ipfix_util_fill_flow(&f4, FALSE);
+	assert_int_equal(exp_ipfix_add_templates(x), 0);
+	assert_int_equal(exp_ipfix_add_record(x, &mf_tmpl_flow4, &f4), -ENOSPC);
+	/*
+	 * A careless caller adds again without emitting.  Whatever the
+	 * answer, the message must stay well formed: no data record inside
+	 * the template set.
+	 */
+	r = exp_ipfix_add_record(x, &mf_tmpl_flow4, &f4);
+	len = exp_ipfix_emit(x, &msg);
+	ipfix_util_walk_sets(msg, len, &s);
+	for (i = 0; i < s.n; i++)
+		if (s.id[i] == 2 || s.id[i] == 3)
+			tmpl_bytes += s.len[i] - 4u;
+	assert_int_equal(tmpl_bytes, 2 * 104 + 70); /* templates only */
+	if (r == 0) {
+		assert_int_equal(s.id[s.n - 1], MF_TID_FLOW4);
+		assert_int_equal(s.len[s.n - 1], 4 + FLOW4_WIRE_LEN);
+	} else {
+		assert_int_equal(r, -ENOSPC);
+		assert_int_equal(len, 16 + 4 * s.n + 2 * 104 + 70);
+	}
+	exp_ipfix_free(x);
+}
+
+static void
+test_ipfix_emit_round_trip_biflow(void **state)
+{
+	struct exp_ipfix *x = ipfix_util_new_builder(1400, TRUE);
+	struct decoder *d = ipfix_util_decoder_new();
+	GPtrArray *msgs =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+	struct decoded *rec = g_new0(struct decoded, 8);
+	struct mf_flow_rec f4, f6;
+	struct mf_stats_rec st;
+	const uint8_t *msg;
+	struct sets s;
+	size_t len;
+
+	(void)state;
+	ipfix_util_fill_flow(&f4, FALSE);
+	ipfix_util_fill_flow(&f6, TRUE);
+	ipfix_util_fill_stats(&st);
+	ipfix_util_add_templates_p(x, msgs);
+	ipfix_util_add_record_p(x, &mf_tmpl_biflow4, &f4, msgs);
+	ipfix_util_add_record_p(x, &mf_tmpl_biflow6, &f6, msgs);
+	ipfix_util_add_record_p(x, &mf_tmpl_stats, &st, msgs);
+	ipfix_util_emit_into(x, msgs);
+	assert_int_equal(msgs->len, 2);
+	ipfix_util_assert_headers(msgs, EXPORT_TIME);
+
+	msg = ipfix_util_msg_data(msgs, 1, &len);
+	ipfix_util_walk_sets(msg, len, &s);
+	assert_int_equal(s.n, 3);
+	assert_int_equal(s.id[0], MF_TID_BIFLOW4);
+	assert_int_equal(s.len[0], 4 + FLOW4_WIRE_LEN + BIFLOW_EXTRA);
+	assert_int_equal(s.id[1], MF_TID_BIFLOW6);
+	assert_int_equal(s.len[1], 4 + FLOW6_WIRE_LEN + BIFLOW_EXTRA);
+	assert_int_equal(s.id[2], MF_TID_STATS);
+
+	assert_int_equal(ipfix_util_decode_all(d, msgs, rec, 8), 3);
+	assert_int_equal(rec[0].tid, MF_TID_BIFLOW4);
+	ipfix_util_assert_record(&mf_tmpl_flow_internal, &mf_tmpl_biflow4, &f4,
+	    &rec[0].flow);
+	assert_int_equal(rec[0].flow.octets, UINT64_C(0x123456789a));
+	assert_int_equal(rec[0].flow.rev_octets, UINT64_C(0x0a0b0c0d0e));
+	assert_int_equal(rec[0].flow.rev_packets, UINT64_C(0x200000003));
+	assert_int_equal(rec[0].flow.rev_delta_ms, 0x00abcdefu);
+	assert_int_equal(rec[0].flow.rev_initial_flags, 0x12);
+	assert_int_equal(rec[0].flow.rev_union_flags, 0x11);
+	assert_int_equal(rec[0].flow.src4, 0xc0000201u);
+	assert_int_equal(rec[0].flow.icmp6, 0);
+	assert_int_equal(rec[1].tid, MF_TID_BIFLOW6);
+	ipfix_util_assert_record(&mf_tmpl_flow_internal, &mf_tmpl_biflow6, &f6,
+	    &rec[1].flow);
+	assert_int_equal(rec[1].flow.rev_octets, UINT64_C(0x0a0b0c0d0e));
+	assert_int_equal(rec[1].flow.rev_union_flags, 0x11);
+	assert_memory_equal(rec[1].flow.dst6, f6.dst6, 16);
+	assert_int_equal(rec[1].flow.src4, 0);
+	assert_int_equal(rec[2].tid, MF_TID_STATS);
+	ipfix_util_assert_record(&mf_tmpl_stats_internal, &mf_tmpl_stats, &st,
+	    &rec[2].stats);
+
+	g_free(rec);
+	g_ptr_array_unref(msgs);
+	ipfix_util_decoder_free(d);
+	exp_ipfix_free(x);
+}
+
+static void
+test_ipfix_add_record_uniflow_in_biflow_mode_is_einval(void **state)
+{
+	struct exp_ipfix *x = ipfix_util_new_builder(1400, TRUE);
+	struct mf_flow_rec f4;
+	const uint8_t *msg = NULL;
+
+	(void)state;
+	ipfix_util_fill_flow(&f4, FALSE);
+	/* Template 256 was never added to a biflow builder (logs). */
+	assert_int_equal(exp_ipfix_add_record(x, &mf_tmpl_flow4, &f4), -EINVAL);
+	assert_false(exp_ipfix_pending(x));
+	assert_int_equal(exp_ipfix_emit(x, &msg), 0);
+	exp_ipfix_free(x);
+}
+
+static void
+test_ipfix_new_bad_mtu_is_rejected(void **state)
+{
+	GError *err = NULL;
+	struct exp_ipfix *x;
+
+	(void)state;
+	assert_null(exp_ipfix_new(DOMAIN, EXP_IPFIX_MIN_MTU - 1, FALSE, &err));
+	assert_true(g_error_matches(err, MF_ERROR, MF_ERROR_ARGS));
+	g_clear_error(&err);
+	assert_null(exp_ipfix_new(DOMAIN, 65536, FALSE, &err));
+	assert_true(g_error_matches(err, MF_ERROR, MF_ERROR_ARGS));
+	g_clear_error(&err);
+	x = exp_ipfix_new(DOMAIN, 65535, TRUE, &err);
+	assert_non_null(x);
+	assert_null(err);
+	exp_ipfix_free(x);
+	exp_ipfix_free(NULL);
+}
+
+static void
+test_ipfix_new_null_error_does_not_crash(void **state)
+{
+	pid_t pid;
+	int status = 0;
+
+	(void)state;
+	/* GLib convention: a NULL GError location is allowed.  In a child,
+	 * so that a crash fails this test only. */
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct exp_ipfix *x;
+
+		signal(SIGSEGV, SIG_DFL); /* not cmocka's handler */
+		signal(SIGABRT, SIG_DFL);
+		x = exp_ipfix_new(DOMAIN, 1400, FALSE, NULL);
+		_exit(x != NULL ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (WIFSIGNALED(status))
+		fail_msg("exp_ipfix_new(..., NULL) died of signal %d",
+		    WTERMSIG(status));
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ipfix_emit_round_trip_uniflow),
+		cmocka_unit_test(test_ipfix_add_record_full_message_enospc),
+		cmocka_unit_test(
+		    test_ipfix_add_record_retry_without_emit_keeps_message_valid),
+		cmocka_unit_test(test_ipfix_emit_round_trip_biflow),
+		cmocka_unit_test(
+		    test_ipfix_add_record_uniflow_in_biflow_mode_is_einval),
+		cmocka_unit_test(test_ipfix_new_bad_mtu_is_rejected),
+		cmocka_unit_test(test_ipfix_new_null_error_does_not_crash),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

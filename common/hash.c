@@ -32,12 +32,10 @@
 static uint64_t
 load_le64(const uint8_t *p)
 {
-	uint64_t v = 0;
-	int i;
+	uint64_t v;
 
-	for (i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
+	memcpy(&v, p, sizeof(v)); /* one load; SipHash reads little-endian */
+	return GUINT64_FROM_LE(v);
 }
 
 uint64_t

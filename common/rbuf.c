@@ -7,18 +7,6 @@
 #include "common/rbuf.h"
 
 int
-mf_rbuf_get_bytes(struct mf_rbuf *rb, void *out, size_t n)
-{
-	if (rb->left < n)
-		return -EBADMSG;
-	if (n > 0)
-		memcpy(out, rb->p, n);
-	rb->p += n;
-	rb->left -= n;
-	return 0;
-}
-
-int
 mf_rbuf_skip(struct mf_rbuf *rb, size_t n)
 {
 	if (rb->left < n)

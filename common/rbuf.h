@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct mf_rbuf {
 	const uint8_t *p; /* next unread byte; not owned */
@@ -59,7 +60,17 @@ mf_rbuf_get_u32(struct mf_rbuf *rb, uint32_t *v)
 }
 
 /* Copy n bytes into out (which holds at least n). */
-int mf_rbuf_get_bytes(struct mf_rbuf *rb, void *out, size_t n);
+static inline int
+mf_rbuf_get_bytes(struct mf_rbuf *rb, void *out, size_t n)
+{
+	if (rb->left < n)
+		return -EBADMSG;
+	if (n > 0)
+		memcpy(out, rb->p, n);
+	rb->p += n;
+	rb->left -= n;
+	return 0;
+}
 
 /* Skip n bytes. */
 int mf_rbuf_skip(struct mf_rbuf *rb, size_t n);

@@ -32,25 +32,35 @@ mf_wbuf_put_uint(struct mf_wbuf *wb, uint64_t v, size_t n)
 int
 mf_wbuf_put_u8(struct mf_wbuf *wb, uint8_t v)
 {
-	return mf_wbuf_put_uint(wb, v, 1);
+	if (mf_wbuf_room(wb) < 1)
+		return -ENOSPC;
+	wb->base[wb->len++] = v;
+	return 0;
 }
 
+/* The fixed-size putters: one bounds check, one store. */
 int
 mf_wbuf_put_u16(struct mf_wbuf *wb, uint16_t v)
 {
-	return mf_wbuf_put_uint(wb, v, 2);
+	uint16_t be = GUINT16_TO_BE(v);
+
+	return mf_wbuf_put_bytes(wb, &be, sizeof(be));
 }
 
 int
 mf_wbuf_put_u32(struct mf_wbuf *wb, uint32_t v)
 {
-	return mf_wbuf_put_uint(wb, v, 4);
+	uint32_t be = GUINT32_TO_BE(v);
+
+	return mf_wbuf_put_bytes(wb, &be, sizeof(be));
 }
 
 int
 mf_wbuf_put_u64(struct mf_wbuf *wb, uint64_t v)
 {
-	return mf_wbuf_put_uint(wb, v, 8);
+	uint64_t be = GUINT64_TO_BE(v);
+
+	return mf_wbuf_put_bytes(wb, &be, sizeof(be));
 }
 
 int

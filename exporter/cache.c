@@ -174,10 +174,26 @@ make_key(const struct exp_pkt *p, uint32_t ifindex, struct exp_key *k)
 	return s;
 }
 
+/*
+ * Hash only the bytes that vary: an IPv4 key's addresses are 4 of their
+ * 16 bytes (the rest is zero), so it hashes 20 bytes instead of 44.
+ */
 static uint32_t
 key_bucket(const struct exp_cache *c, const struct exp_key *k)
 {
-	return (uint32_t)mf_siphash(&c->cfg.seed, k, sizeof(*k)) &
+	uint8_t b[20];
+
+	if (k->family != MF_AF_INET)
+		return (uint32_t)mf_siphash(&c->cfg.seed, k, sizeof(*k)) &
+		    c->bucket_mask;
+	memcpy(b, k->addr[0], 4);
+	memcpy(b + 4, k->addr[1], 4);
+	memcpy(b + 8, k->port, 4);
+	memcpy(b + 12, &k->ifindex, 4);
+	memcpy(b + 16, &k->vlan, 2);
+	b[18] = k->proto;
+	b[19] = k->family;
+	return (uint32_t)mf_siphash(&c->cfg.seed, b, sizeof(b)) &
 	    c->bucket_mask;
 }
 
@@ -195,7 +211,7 @@ find(const struct exp_cache *c, const struct exp_key *k, uint32_t b)
 static void
 hash_remove(struct exp_cache *c, uint32_t i)
 {
-	uint32_t *pp = &c->buckets[key_bucket(c, &c->flows[i].key)];
+	uint32_t *pp = &c->buckets[c->flows[i].bucket];
 
 	while (*pp != i) {
 		g_assert(*pp != EXP_CACHE_NIL);
@@ -292,6 +308,7 @@ take(struct exp_cache *c, const struct exp_key *k, uint32_t b, uint64_t now)
 	c->free_head = f->hnext;
 	memset(f, 0, sizeof(*f));
 	f->key = *k;
+	f->bucket = b;
 	f->period_ms = now;
 	f->state = EXP_FLOW_ACTIVE;
 	f->hnext = c->buckets[b];

@@ -70,6 +70,7 @@ struct exp_flow {
 	uint64_t close_ms;  /* when the flow started closing */
 	uint8_t mac[2][6];  /* source MAC of each side's frames */
 	uint32_t hnext;     /* hash chain */
+	uint32_t bucket;    /* the key's bucket: removal needs no hash */
 	uint32_t lru_prev, lru_next;
 	uint32_t tm_prev, tm_next;
 	uint8_t initiator; /* the side that sent the first packet */

@@ -262,28 +262,49 @@ dispatch_file(struct exp_capture *c, exp_capture_fn fn, void *ctx)
 	return n < 0 ? 0 : n;
 }
 
+/*
+ * Shorten *timeout_ms to what libpcap asks for source s (it does after an
+ * interface vanished: only another call reports the error); TRUE if s
+ * must be read even without a poll event.
+ */
+static gboolean
+required_timeout(struct source *s, int *timeout_ms)
+{
+	const struct timeval *rt = pcap_get_required_select_timeout(s->p);
+	int64_t ms;
+
+	if (rt == NULL)
+		return FALSE;
+	ms = (int64_t)rt->tv_sec * 1000 + rt->tv_usec / 1000;
+	if (ms < *timeout_ms)
+		*timeout_ms = (int)ms;
+	return TRUE;
+}
+
 static int
 dispatch_live(struct exp_capture *c, int timeout_ms, exp_capture_fn fn,
     void *ctx)
 {
-	struct pollfd pfd[16];
-	struct source *map[16];
+	struct pollfd pfd[EXP_CAPTURE_MAX_IFACES];
+	struct source *map[EXP_CAPTURE_MAX_IFACES];
+	gboolean must[EXP_CAPTURE_MAX_IFACES];
 	size_t i, n = 0;
 	int total = 0, r;
 	uint64_t now = mono_ms();
 
 	retry_down(c, now);
-	for (i = 0; i < c->n_src && n < G_N_ELEMENTS(pfd); i++) {
+	for (i = 0; i < c->n_src; i++) {
 		if (c->src[i].p == NULL)
 			continue;
 		pfd[n].fd = pcap_get_selectable_fd(c->src[i].p);
 		pfd[n].events = POLLIN;
+		must[n] = required_timeout(&c->src[i], &timeout_ms);
 		map[n++] = &c->src[i];
 	}
-	if (poll(pfd, n, timeout_ms) <= 0)
-		return 0; /* timeout or a signal: the caller looks */
+	if (poll(pfd, n, timeout_ms) < 0)
+		return 0; /* a signal: the caller looks */
 	for (i = 0; i < n; i++) {
-		if (pfd[i].revents == 0)
+		if (pfd[i].revents == 0 && !must[i])
 			continue;
 		map[i]->fn = fn;
 		map[i]->ctx = ctx;

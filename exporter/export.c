@@ -11,7 +11,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "common/model.h"
-#include "common/v9.h"
+#include "common/msgenc.h"
 #include "exporter/export.h"
 #include "exporter/ipfix.h"
 
@@ -19,7 +19,7 @@ struct exp_export {
 	struct exp_export_config cfg;
 	struct exp_sink *sink;   /* borrowed */
 	struct exp_ipfix *ipfix; /* IPFIX builder, or NULL for v9 */
-	struct mf_v9_writer v9;
+	struct mf_msgenc v9;
 	uint8_t *v9buf; /* v9 message, mtu bytes */
 	uint8_t *hold;  /* a data message held behind templates */
 	uint64_t now_ms;
@@ -67,7 +67,8 @@ exp_export_new(const struct exp_export_config *cfg, struct exp_sink *sink,
 		}
 	} else {
 		e->v9buf = g_malloc(cfg->mtu);
-		mf_v9_init(&e->v9, e->v9buf, cfg->mtu, cfg->domain, boot_ms);
+		mf_msgenc_init(&e->v9, MF_MSGENC_V9, e->v9buf, cfg->mtu,
+		    cfg->domain, boot_ms);
 	}
 	return e;
 }
@@ -123,7 +124,7 @@ enc_add_templates(struct exp_export *e)
 	if (e->ipfix != NULL)
 		return exp_ipfix_add_templates(e->ipfix);
 	for (i = 0; i < G_N_ELEMENTS(v9_templates); i++)
-		if ((r = mf_v9_add_template(&e->v9, v9_templates[i])) != 0)
+		if ((r = mf_msgenc_add_template(&e->v9, v9_templates[i])) != 0)
 			return r;
 	return 0;
 }
@@ -134,7 +135,7 @@ enc_add_record(struct exp_export *e, const struct mf_template *t,
 {
 	if (e->ipfix != NULL)
 		return exp_ipfix_add_record(e->ipfix, t, rec);
-	return mf_v9_add_record(&e->v9, t, rec);
+	return mf_msgenc_add_record(&e->v9, t, rec);
 }
 
 static void
@@ -144,7 +145,7 @@ enc_begin(struct exp_export *e)
 		exp_ipfix_set_export_time(e->ipfix,
 		    (uint32_t)(e->now_ms / 1000));
 	else
-		mf_v9_begin(&e->v9, e->now_ms);
+		mf_msgenc_begin(&e->v9, e->now_ms);
 }
 
 static size_t
@@ -153,7 +154,7 @@ enc_emit(struct exp_export *e, const uint8_t **msg)
 	if (e->ipfix != NULL)
 		return exp_ipfix_emit(e->ipfix, msg);
 	*msg = e->v9buf;
-	return mf_v9_finish(&e->v9);
+	return mf_msgenc_finish(&e->v9);
 }
 
 /* --- sending ---------------------------------------------------------------

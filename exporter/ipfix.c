@@ -6,67 +6,19 @@
 #include <stdint.h>
 
 #include <glib.h>
-#include <fixbuf/public.h>
 
 #include "common/error.h"
 #include "common/model.h"
+#include "common/msgenc.h"
 #include "exporter/ipfix.h"
 
-/* libfixbuf takes constant strings through char *: see common/model.c. */
-#pragma GCC diagnostic ignored "-Wwrite-strings"
-
-/* Internal template ids (libfixbuf keeps them apart from external ones). */
-#define TID_INT_FLOW 0x7f00
-#define TID_INT_STATS 0x7f01
-
 struct exp_ipfix {
-	fbInfoModel_t *model;
-	fbSession_t *session;   /* owned by fbuf */
-	fbExporter_t *exporter; /* owned by fbuf */
-	fBuf_t *fbuf;
+	struct mf_msgenc enc;
 	uint8_t *buf; /* the message, mtu bytes */
-	size_t mtu;
-	gboolean pending; /* something was added since the last emit */
+	gboolean biflow;
+	gboolean open;        /* a message is being built */
+	uint32_t export_secs; /* export time of the next message */
 };
-
-/* libfixbuf dereferences its GError argument: never pass it NULL. */
-static gboolean
-add_template(fbSession_t *s, fbInfoModel_t *m, gboolean internal, uint16_t tid,
-    const struct mf_template *t, GError **error)
-{
-	GError *err = NULL;
-	fbTemplate_t *tmpl = mf_model_template_new(m, t, &err);
-
-	if (tmpl != NULL &&
-	    fbSessionAddTemplate(s, internal, tid, tmpl, &err) == 0) {
-		fbTemplateFreeUnused(tmpl);
-		tmpl = NULL;
-	}
-	if (tmpl == NULL) {
-		g_propagate_error(error, err);
-		return FALSE;
-	}
-	return TRUE;
-}
-
-static gboolean
-add_all_templates(struct exp_ipfix *x, gboolean biflow, GError **error)
-{
-	fbSession_t *s = x->session;
-	fbInfoModel_t *m = x->model;
-	const struct mf_template *v4 =
-	    biflow ? &mf_tmpl_biflow4 : &mf_tmpl_flow4;
-	const struct mf_template *v6 =
-	    biflow ? &mf_tmpl_biflow6 : &mf_tmpl_flow6;
-
-	return add_template(s, m, TRUE, TID_INT_FLOW, &mf_tmpl_flow_internal,
-	           error) &&
-	    add_template(s, m, TRUE, TID_INT_STATS, &mf_tmpl_stats_internal,
-	        error) &&
-	    add_template(s, m, FALSE, v4->id, v4, error) &&
-	    add_template(s, m, FALSE, v6->id, v6, error) &&
-	    add_template(s, m, FALSE, mf_tmpl_stats.id, &mf_tmpl_stats, error);
-}
 
 struct exp_ipfix *
 exp_ipfix_new(uint32_t domain, size_t mtu, gboolean biflow, GError **error)
@@ -81,20 +33,9 @@ exp_ipfix_new(uint32_t domain, size_t mtu, gboolean biflow, GError **error)
 		return NULL;
 	}
 	x = g_new0(struct exp_ipfix, 1);
-	x->mtu = mtu;
 	x->buf = g_malloc0(mtu);
-	x->model = mf_model_new();
-	x->session = fbSessionAlloc(x->model);
-	fbSessionSetDomain(x->session, domain); /* before the templates */
-	if (!add_all_templates(x, biflow, error)) {
-		fbSessionFree(x->session);
-		x->session = NULL;
-		exp_ipfix_free(x);
-		return NULL;
-	}
-	x->exporter = fbExporterAllocBuffer(x->buf, (uint16_t)mtu);
-	x->fbuf = fBufAllocForExport(x->session, x->exporter);
-	fBufSetAutomaticMode(x->fbuf, FALSE);
+	x->biflow = biflow;
+	mf_msgenc_init(&x->enc, MF_MSGENC_IPFIX, x->buf, mtu, domain, 0);
 	return x;
 }
 
@@ -103,10 +44,6 @@ exp_ipfix_free(struct exp_ipfix *x)
 {
 	if (x == NULL)
 		return;
-	if (x->fbuf != NULL)
-		fBufFree(x->fbuf); /* frees session and exporter */
-	if (x->model != NULL)
-		fbInfoModelFree(x->model);
 	g_free(x->buf);
 	g_free(x);
 }
@@ -114,99 +51,79 @@ exp_ipfix_free(struct exp_ipfix *x)
 void
 exp_ipfix_set_export_time(struct exp_ipfix *x, uint32_t secs)
 {
-	fBufSetExportTime(x->fbuf, secs);
+	x->export_secs = secs;
 }
 
-/*
- * libfixbuf in manual mode answers FB_ERROR_EOM in two cases: the message
- * is full, or the append switches between template sets and data sets
- * (which libfixbuf never mixes in one message: the first append of the
- * other kind only flips its mode and must be retried).  With something in
- * the message either way means "emit, then retry" (-ENOSPC); with nothing
- * in it, it was a mode switch and one retry succeeds.
- */
-static int
-finish(struct exp_ipfix *x, GError *err, const char *what)
+static void
+ensure_open(struct exp_ipfix *x)
 {
-	int r = -EINVAL;
-
-	if (err == NULL) {
-		x->pending = TRUE;
-		return 0;
+	if (!x->open) {
+		mf_msgenc_begin(&x->enc, (uint64_t)x->export_secs * 1000);
+		x->open = TRUE;
 	}
-	if (g_error_matches(err, FB_ERROR_DOMAIN, FB_ERROR_EOM))
-		r = -ENOSPC;
-	else
-		g_warning("ipfix: %s: %s", what, err->message);
-	g_error_free(err);
-	return r;
-}
-
-static gboolean
-export_templates(struct exp_ipfix *x, GError **err)
-{
-	return fbSessionExportTemplates(x->session, err);
-}
-
-static gboolean
-append(struct exp_ipfix *x, const struct mf_template *t, const void *rec,
-    GError **err)
-{
-	gboolean stats = (t->flags & MF_TMPL_OPTIONS) != 0;
-	size_t len = stats ? MF_STATS_REC_LEN : MF_FLOW_REC_LEN;
-
-	return fBufSetInternalTemplate(x->fbuf,
-	           stats ? TID_INT_STATS : TID_INT_FLOW, err) &&
-	    fBufSetExportTemplate(x->fbuf, t->id, err) &&
-	    fBufAppend(x->fbuf, (uint8_t *)(uintptr_t)rec, len, err);
 }
 
 int
 exp_ipfix_add_templates(struct exp_ipfix *x)
 {
-	GError *err = NULL;
+	const struct mf_template *const uni[] = { &mf_tmpl_flow4,
+		&mf_tmpl_flow6, &mf_tmpl_stats };
+	const struct mf_template *const bi[] = { &mf_tmpl_biflow4,
+		&mf_tmpl_biflow6, &mf_tmpl_stats };
+	const struct mf_template *const *t = x->biflow ? bi : uni;
+	size_t i, saved;
+	uint16_t count;
+	int r;
 
-	if (!export_templates(x, &err) && !x->pending &&
-	    g_error_matches(err, FB_ERROR_DOMAIN, FB_ERROR_EOM)) {
-		g_clear_error(&err); /* a mode switch on an empty message */
-		export_templates(x, &err);
+	ensure_open(x);
+	/* All or nothing: a half template set would confuse the caller. */
+	saved = x->enc.wb.len;
+	count = x->enc.count;
+	for (i = 0; i < G_N_ELEMENTS(uni); i++) {
+		if ((r = mf_msgenc_add_template(&x->enc, t[i])) != 0) {
+			x->enc.wb.len = saved;
+			x->enc.count = count;
+			return r;
+		}
 	}
-	return finish(x, err, "templates");
+	return 0;
 }
 
 int
 exp_ipfix_add_record(struct exp_ipfix *x, const struct mf_template *t,
     const void *rec)
 {
-	GError *err = NULL;
+	gboolean bi = (t->flags & MF_TMPL_BIFLOW) != 0;
+	int r;
 
-	if (!append(x, t, rec, &err) && !x->pending &&
-	    g_error_matches(err, FB_ERROR_DOMAIN, FB_ERROR_EOM)) {
-		g_clear_error(&err);
-		append(x, t, rec, &err);
+	/* Only the templates this exporter announced. */
+	if ((t->flags & MF_TMPL_OPTIONS) == 0 && bi != x->biflow) {
+		g_warning("ipfix: %s: template not in use", t->name);
+		return -EINVAL;
 	}
-	return finish(x, err, t->name);
+	ensure_open(x);
+	if ((r = mf_msgenc_add_record(&x->enc, t, rec)) == -EINVAL)
+		g_warning("ipfix: %s: cannot be encoded", t->name);
+	return r;
 }
 
 gboolean
 exp_ipfix_pending(const struct exp_ipfix *x)
 {
-	return x->pending;
+	return x->open && x->enc.count > 0;
 }
 
 size_t
 exp_ipfix_emit(struct exp_ipfix *x, const uint8_t **msg)
 {
-	GError *err = NULL;
+	size_t len;
 
-	if (!x->pending)
-		return 0;
-	x->pending = FALSE;
-	if (!fBufEmit(x->fbuf, &err)) {
-		g_warning("ipfix: cannot close message: %s", err->message);
-		g_error_free(err);
+	if (!exp_ipfix_pending(x)) {
+		x->open = FALSE;
 		return 0;
 	}
+	len = mf_msgenc_finish(&x->enc);
+	x->open = FALSE;
 	*msg = x->buf;
-	return fbExporterGetMsgLen(x->exporter);
+	return len;
 }

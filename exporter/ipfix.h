@@ -3,15 +3,14 @@
 #define EXP_IPFIX_H
 
 /*
- * ipfix: builds IPFIX (RFC 7011) messages with libfixbuf, one message at a
- * time, into a buffer of the path MTU that the caller then sends itself
- * (libfixbuf's own UDP exporter fixes the message size, reports only the
- * first send error and never re-sends templates).  This is the exporter's
- * only module that speaks libfixbuf.
+ * ipfix: builds IPFIX (RFC 7011) messages one at a time into a buffer of
+ * the path MTU that the caller then sends itself, with the templates of
+ * this exporter (uniflow or biflow, and the statistics options template).
+ * The encoding is common/msgenc.c's; the sequence number counts the data
+ * records sent in the domain (RFC 7011 3.1).
  *
  * Use: add templates and records until one returns -ENOSPC, then
- * exp_ipfix_emit() the message, send it, and add again.  libfixbuf keeps
- * the sequence number (data records sent in the domain, RFC 7011 3.1).
+ * exp_ipfix_emit() the message, send it, and add again.
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -186,11 +186,31 @@ exp_sink_free(struct exp_sink *s)
 	g_free(s);
 }
 
+/*
+ * A collector never sends anything: a readable TCP socket means it closed
+ * or reset the connection.  Seen before a send, the message is not
+ * written into a half-closed socket (where it would be lost unseen).
+ */
+static void
+tcp_check_closed(struct exp_sink *s, uint64_t now_ms)
+{
+	struct pollfd pfd = { s->fd, POLLIN | POLLRDHUP, 0 };
+
+	if (poll(&pfd, 1, 0) != 1)
+		return;
+	g_warning("%s: connection closed by the collector", s->name);
+	close(s->fd);
+	s->fd = -1;
+	s->retry_ms = now_ms;
+}
+
 gboolean
 exp_sink_ready(struct exp_sink *s, uint64_t now_ms)
 {
 	int r;
 
+	if (s->fd >= 0 && s->kind == EXP_SINK_TCP)
+		tcp_check_closed(s, now_ms);
 	if (s->fd >= 0)
 		return TRUE;
 	if (s->kind != EXP_SINK_TCP || now_ms < s->retry_ms)

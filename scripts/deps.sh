@@ -3,7 +3,7 @@
 # minflow needs to build and test, only those that are missing.
 
 MF_BUILD_PKGS="build-essential autoconf automake pkg-config libpcap-dev
-libfixbuf-dev libglib2.0-dev libcmocka-dev"
+libfixbuf-dev libglib2.0-dev libcmocka-dev libjson-glib-dev"
 MF_TEST_PKGS="clang clang-format mandoc tshark tcpdump nfdump softflowd
 pmacct libfixbuf-tools python3 iproute2 procps"
 

@@ -45,8 +45,8 @@ test_ipfix_emit_round_trip_uniflow(void **state)
 	ipfix_util_add_record_p(x, &mf_tmpl_flow6, &f6, msgs);
 	ipfix_util_add_record_p(x, &mf_tmpl_stats, &st, msgs);
 	ipfix_util_emit_into(x, msgs);
-	/* A template message, then one data message with all three. */
-	assert_int_equal(msgs->len, 2);
+	/* One message: the template sets, then the three records. */
+	assert_int_equal(msgs->len, 1);
 	ipfix_util_assert_headers(msgs, EXPORT_TIME);
 
 	assert_int_equal(ipfix_util_decode_all(d, msgs, rec, 8), 3);
@@ -177,38 +177,28 @@ test_ipfix_add_record_full_message_enospc(void **state)
 }
 
 static void
-test_ipfix_add_record_retry_without_emit_keeps_message_valid(void **state)
+test_ipfix_add_record_after_templates_shares_message(void **state)
 {
 	struct exp_ipfix *x = ipfix_util_new_builder(1400, FALSE);
 	struct mf_flow_rec f4;
 	const uint8_t *msg = NULL;
 	struct sets s;
 	size_t len, i, tmpl_bytes = 0;
-	int r;
 
 	(void)state;
 	ipfix_util_fill_flow(&f4, FALSE);
 	assert_int_equal(exp_ipfix_add_templates(x), 0);
-	assert_int_equal(exp_ipfix_add_record(x, &mf_tmpl_flow4, &f4), -ENOSPC);
-	/*
-	 * A careless caller adds again without emitting.  Whatever the
-	 * answer, the message must stay well formed: no data record inside
-	 * the template set.
-	 */
-	r = exp_ipfix_add_record(x, &mf_tmpl_flow4, &f4);
+	/* Templates and data may share a message (RFC 7011 section 3.3). */
+	assert_int_equal(exp_ipfix_add_record(x, &mf_tmpl_flow4, &f4), 0);
 	len = exp_ipfix_emit(x, &msg);
 	ipfix_util_walk_sets(msg, len, &s);
 	for (i = 0; i < s.n; i++)
 		if (s.id[i] == 2 || s.id[i] == 3)
 			tmpl_bytes += s.len[i] - 4u;
-	assert_int_equal(tmpl_bytes, 2 * 104 + 70); /* templates only */
-	if (r == 0) {
-		assert_int_equal(s.id[s.n - 1], MF_TID_FLOW4);
-		assert_int_equal(s.len[s.n - 1], 4 + FLOW4_WIRE_LEN);
-	} else {
-		assert_int_equal(r, -ENOSPC);
-		assert_int_equal(len, 16 + 4 * s.n + 2 * 104 + 70);
-	}
+	assert_int_equal(tmpl_bytes, 2 * 104 + 70); /* all three templates */
+	assert_int_equal(s.id[s.n - 1], MF_TID_FLOW4);
+	assert_int_equal(s.len[s.n - 1], 4 + FLOW4_WIRE_LEN);
+	assert_int_equal(len, 16 + 4 * s.n + 2 * 104 + 70 + FLOW4_WIRE_LEN);
 	exp_ipfix_free(x);
 }
 
@@ -235,17 +225,21 @@ test_ipfix_emit_round_trip_biflow(void **state)
 	ipfix_util_add_record_p(x, &mf_tmpl_biflow6, &f6, msgs);
 	ipfix_util_add_record_p(x, &mf_tmpl_stats, &st, msgs);
 	ipfix_util_emit_into(x, msgs);
-	assert_int_equal(msgs->len, 2);
+	assert_int_equal(msgs->len, 1);
 	ipfix_util_assert_headers(msgs, EXPORT_TIME);
 
-	msg = ipfix_util_msg_data(msgs, 1, &len);
+	/* Three template sets, then the three data sets. */
+	msg = ipfix_util_msg_data(msgs, 0, &len);
 	ipfix_util_walk_sets(msg, len, &s);
-	assert_int_equal(s.n, 3);
-	assert_int_equal(s.id[0], MF_TID_BIFLOW4);
-	assert_int_equal(s.len[0], 4 + FLOW4_WIRE_LEN + BIFLOW_EXTRA);
-	assert_int_equal(s.id[1], MF_TID_BIFLOW6);
-	assert_int_equal(s.len[1], 4 + FLOW6_WIRE_LEN + BIFLOW_EXTRA);
-	assert_int_equal(s.id[2], MF_TID_STATS);
+	assert_int_equal(s.n, 6);
+	assert_int_equal(s.id[0], 2);
+	assert_int_equal(s.id[1], 2);
+	assert_int_equal(s.id[2], 3);
+	assert_int_equal(s.id[3], MF_TID_BIFLOW4);
+	assert_int_equal(s.len[3], 4 + FLOW4_WIRE_LEN + BIFLOW_EXTRA);
+	assert_int_equal(s.id[4], MF_TID_BIFLOW6);
+	assert_int_equal(s.len[4], 4 + FLOW6_WIRE_LEN + BIFLOW_EXTRA);
+	assert_int_equal(s.id[5], MF_TID_STATS);
 
 	assert_int_equal(ipfix_util_decode_all(d, msgs, rec, 8), 3);
 	assert_int_equal(rec[0].tid, MF_TID_BIFLOW4);
@@ -346,7 +340,7 @@ main(void)
 		cmocka_unit_test(test_ipfix_emit_round_trip_uniflow),
 		cmocka_unit_test(test_ipfix_add_record_full_message_enospc),
 		cmocka_unit_test(
-		    test_ipfix_add_record_retry_without_emit_keeps_message_valid),
+		    test_ipfix_add_record_after_templates_shares_message),
 		cmocka_unit_test(test_ipfix_emit_round_trip_biflow),
 		cmocka_unit_test(
 		    test_ipfix_add_record_uniflow_in_biflow_mode_is_einval),

@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "common/model.h"
-#include "common/v9.h"
+#include "common/msgenc.h"
 #include "common/wbuf.h"
 
 #define BOOT_MS UINT64_C(1700000000000)
@@ -31,6 +31,9 @@
 #define GOLDEN_HEADER(count)                                                  \
 	0, 9, 0, count, 0x05, 0x5e, 0x38, 0xc9, 0x65, 0x55, 0x50, 0xcd, 0x0a, \
 	    0x0b, 0x0c, 0x0d, 0x01, 0x02, 0x03, 0x04
+
+/* A v9 encoder, for mf_msgenc_record_len(), which reads only proto. */
+static const struct mf_msgenc V9W = { .proto = MF_MSGENC_V9 };
 
 static const uint8_t golden_flow4_template[20 + 84] = {
 	GOLDEN_HEADER(1), /* version 9, count 1, uptime, secs, seq, id */
@@ -238,7 +241,7 @@ walk_set(const uint8_t *p, size_t len)
 			off +=
 			    6 + (size_t)get16(p + off + 2) + get16(p + off + 4);
 	} else {
-		rl = mf_v9_record_len(find_template(id));
+		rl = mf_msgenc_record_len(&V9W, find_template(id));
 		n = (unsigned)((len - 4) / rl);
 		off += n * rl;
 	}
@@ -273,23 +276,23 @@ walk_message(const uint8_t *msg, size_t len)
 
 /* Begin a message at NOW_MS, sequence 0x0a0b0c0d, in cap bytes of buf. */
 static void
-start(struct mf_v9_writer *w, uint8_t *buf, size_t cap)
+start(struct mf_msgenc *w, uint8_t *buf, size_t cap)
 {
-	mf_v9_init(w, buf, cap, SOURCE_ID, BOOT_MS);
+	mf_msgenc_init(w, MF_MSGENC_V9, buf, cap, SOURCE_ID, BOOT_MS);
 	w->sequence = 0x0a0b0c0d;
-	mf_v9_begin(w, NOW_MS);
+	mf_msgenc_begin(w, NOW_MS);
 }
 
 static void
 test_v9_add_template_flow4_golden(void **state)
 {
-	struct mf_v9_writer w;
+	struct mf_msgenc w;
 	uint8_t buf[MSG_CAP];
 
 	(void)state;
 	start(&w, buf, sizeof(buf));
-	assert_int_equal(mf_v9_add_template(&w, &mf_tmpl_flow4), 0);
-	assert_int_equal(mf_v9_finish(&w), sizeof(golden_flow4_template));
+	assert_int_equal(mf_msgenc_add_template(&w, &mf_tmpl_flow4), 0);
+	assert_int_equal(mf_msgenc_finish(&w), sizeof(golden_flow4_template));
 	assert_memory_equal(buf, golden_flow4_template,
 	    sizeof(golden_flow4_template));
 	assert_int_equal(walk_message(buf, 20 + 84), 1);
@@ -298,13 +301,13 @@ test_v9_add_template_flow4_golden(void **state)
 static void
 test_v9_add_template_stats_options_golden(void **state)
 {
-	struct mf_v9_writer w;
+	struct mf_msgenc w;
 	uint8_t buf[MSG_CAP];
 
 	(void)state;
 	start(&w, buf, sizeof(buf));
-	assert_int_equal(mf_v9_add_template(&w, &mf_tmpl_stats), 0);
-	assert_int_equal(mf_v9_finish(&w), sizeof(golden_stats_template));
+	assert_int_equal(mf_msgenc_add_template(&w, &mf_tmpl_stats), 0);
+	assert_int_equal(mf_msgenc_finish(&w), sizeof(golden_stats_template));
 	assert_memory_equal(buf, golden_stats_template,
 	    sizeof(golden_stats_template));
 }
@@ -317,7 +320,7 @@ test_v9_add_record_flow4_round_trip(void **state)
 		0x9a };
 	static const uint8_t app_id[3] = { MF_APPID_ENGINE_IANA_L4, 1, 0xbb };
 	struct mf_flow_rec in, out;
-	struct mf_v9_writer w;
+	struct mf_msgenc w;
 	uint8_t buf[MSG_CAP];
 	const uint8_t *set = buf + MF_V9_HEADER_LEN, *rec = set + 4;
 
@@ -325,8 +328,8 @@ test_v9_add_record_flow4_round_trip(void **state)
 	fill_flow(&in, 40001);
 	memset(&out, 0, sizeof(out));
 	start(&w, buf, sizeof(buf));
-	assert_int_equal(mf_v9_add_record(&w, &mf_tmpl_flow4, &in), 0);
-	assert_int_equal(mf_v9_finish(&w), 20 + 80);
+	assert_int_equal(mf_msgenc_add_record(&w, &mf_tmpl_flow4, &in), 0);
+	assert_int_equal(mf_msgenc_finish(&w), 20 + 80);
 	assert_int_equal(get16(buf + 2), 1);
 	assert_int_equal(get16(set), 256);
 	assert_int_equal(get16(set + 2), 4 + FLOW4_LEN + 1);
@@ -351,7 +354,7 @@ static void
 test_v9_add_record_flow6_round_trip(void **state)
 {
 	struct mf_flow_rec in, out;
-	struct mf_v9_writer w;
+	struct mf_msgenc w;
 	uint8_t buf[MSG_CAP];
 	const uint8_t *set = buf + MF_V9_HEADER_LEN, *rec = set + 4;
 
@@ -359,8 +362,8 @@ test_v9_add_record_flow6_round_trip(void **state)
 	fill_flow(&in, 40002);
 	memset(&out, 0, sizeof(out));
 	start(&w, buf, sizeof(buf));
-	assert_int_equal(mf_v9_add_record(&w, &mf_tmpl_flow6, &in), 0);
-	assert_int_equal(mf_v9_finish(&w), 20 + 4 + FLOW6_LEN + 1);
+	assert_int_equal(mf_msgenc_add_record(&w, &mf_tmpl_flow6, &in), 0);
+	assert_int_equal(mf_msgenc_finish(&w), 20 + 4 + FLOW6_LEN + 1);
 	assert_int_equal(walk_message(buf, 20 + 4 + FLOW6_LEN + 1), 1);
 	assert_int_equal(get16(set), 257);
 	assert_memory_equal(rec + 16, in.src6, 16);
@@ -375,7 +378,7 @@ static void
 test_v9_add_record_stats_round_trip(void **state)
 {
 	struct mf_stats_rec in, out;
-	struct mf_v9_writer w;
+	struct mf_msgenc w;
 	uint8_t buf[MSG_CAP];
 	const uint8_t *set = buf + MF_V9_HEADER_LEN + 52, *rec = set + 4;
 
@@ -383,9 +386,9 @@ test_v9_add_record_stats_round_trip(void **state)
 	fill_stats(&in);
 	memset(&out, 0, sizeof(out));
 	start(&w, buf, sizeof(buf));
-	assert_int_equal(mf_v9_add_template(&w, &mf_tmpl_stats), 0);
-	assert_int_equal(mf_v9_add_record(&w, &mf_tmpl_stats, &in), 0);
-	assert_int_equal(mf_v9_finish(&w), 20 + 52 + 4 + STATS_LEN);
+	assert_int_equal(mf_msgenc_add_template(&w, &mf_tmpl_stats), 0);
+	assert_int_equal(mf_msgenc_add_record(&w, &mf_tmpl_stats, &in), 0);
+	assert_int_equal(mf_msgenc_finish(&w), 20 + 52 + 4 + STATS_LEN);
 	assert_int_equal(walk_message(buf, 20 + 52 + 4 + STATS_LEN), 2);
 	assert_int_equal(get16(set), 260);
 	assert_int_equal(get_be(rec, 4), SOURCE_ID); /* the scope first */
@@ -399,28 +402,29 @@ static void
 test_v9_add_template_biflow_is_refused(void **state)
 {
 	struct mf_flow_rec r;
-	struct mf_v9_writer w;
+	struct mf_msgenc w;
 	uint8_t buf[MSG_CAP];
 
 	(void)state;
 	fill_flow(&r, 1);
 	start(&w, buf, sizeof(buf));
-	assert_int_equal(mf_v9_add_template(&w, &mf_tmpl_biflow4), -EINVAL);
-	assert_int_equal(mf_v9_add_template(&w, &mf_tmpl_biflow6), -EINVAL);
-	assert_int_equal(mf_v9_add_record(&w, &mf_tmpl_biflow4, &r), -EINVAL);
+	assert_int_equal(mf_msgenc_add_template(&w, &mf_tmpl_biflow4), -EINVAL);
+	assert_int_equal(mf_msgenc_add_template(&w, &mf_tmpl_biflow6), -EINVAL);
+	assert_int_equal(mf_msgenc_add_record(&w, &mf_tmpl_biflow4, &r),
+	    -EINVAL);
 	/* Internal layouts have template id 0: not a data FlowSet id. */
-	assert_int_equal(mf_v9_add_record(&w, &mf_tmpl_stats_internal, &r),
+	assert_int_equal(mf_msgenc_add_record(&w, &mf_tmpl_stats_internal, &r),
 	    -EINVAL);
 	assert_int_equal(w.wb.len, MF_V9_HEADER_LEN);
 	assert_int_equal(w.count, 0);
-	assert_int_equal(mf_v9_finish(&w), 0);
+	assert_int_equal(mf_msgenc_finish(&w), 0);
 }
 
 static void
 test_v9_add_record_full_message_enospc(void **state)
 {
 	struct mf_flow_rec r;
-	struct mf_v9_writer w;
+	struct mf_msgenc w;
 	uint8_t buf[MSG_CAP];
 	unsigned n = 0;
 	size_t len;
@@ -429,8 +433,8 @@ test_v9_add_record_full_message_enospc(void **state)
 	(void)state;
 	fill_flow(&r, 40003);
 	start(&w, buf, sizeof(buf));
-	assert_int_equal(mf_v9_add_template(&w, &mf_tmpl_flow4), 0);
-	while ((ret = mf_v9_add_record(&w, &mf_tmpl_flow4, &r)) == 0)
+	assert_int_equal(mf_msgenc_add_template(&w, &mf_tmpl_flow4), 0);
+	while ((ret = mf_msgenc_add_record(&w, &mf_tmpl_flow4, &r)) == 0)
 		n++;
 	assert_int_equal(ret, -ENOSPC);
 	/* (1400 - 20 - 84 - 4) / 75 = 17, and 17 * 75 + 1 padding fits. */
@@ -438,33 +442,33 @@ test_v9_add_record_full_message_enospc(void **state)
 	/* The refused record left nothing behind. */
 	assert_int_equal(w.wb.len, 20 + 84 + 4 + 17 * FLOW4_LEN);
 	assert_int_equal(w.count, 1 + 17);
-	len = mf_v9_finish(&w);
+	len = mf_msgenc_finish(&w);
 	assert_int_equal(len, 20 + 84 + 4 + 17 * FLOW4_LEN + 1);
 	assert_true(len <= MSG_CAP);
 	assert_int_equal(get16(buf + 2), 1 + n);
 	assert_int_equal(walk_message(buf, len), 2); /* template, data */
-	mf_v9_begin(&w, NOW_MS);
-	assert_int_equal(mf_v9_add_record(&w, &mf_tmpl_flow4, &r), 0);
-	assert_int_equal(mf_v9_finish(&w), 20 + 4 + FLOW4_LEN + 1);
+	mf_msgenc_begin(&w, NOW_MS);
+	assert_int_equal(mf_msgenc_add_record(&w, &mf_tmpl_flow4, &r), 0);
+	assert_int_equal(mf_msgenc_finish(&w), 20 + 4 + FLOW4_LEN + 1);
 }
 
 static void
 test_v9_add_record_padding_must_fit(void **state)
 {
 	struct mf_flow_rec r;
-	struct mf_v9_writer w;
+	struct mf_msgenc w;
 	uint8_t buf[20 + 4 + FLOW4_LEN + 1];
 
 	(void)state;
 	fill_flow(&r, 1);
 	/* The record fits, its 1 byte of padding does not. */
 	start(&w, buf, sizeof(buf) - 1);
-	assert_int_equal(mf_v9_add_record(&w, &mf_tmpl_flow4, &r), -ENOSPC);
+	assert_int_equal(mf_msgenc_add_record(&w, &mf_tmpl_flow4, &r), -ENOSPC);
 	assert_int_equal(w.wb.len, MF_V9_HEADER_LEN);
-	assert_int_equal(mf_v9_finish(&w), 0);
+	assert_int_equal(mf_msgenc_finish(&w), 0);
 	start(&w, buf, sizeof(buf));
-	assert_int_equal(mf_v9_add_record(&w, &mf_tmpl_flow4, &r), 0);
-	assert_int_equal(mf_v9_finish(&w), sizeof(buf));
+	assert_int_equal(mf_msgenc_add_record(&w, &mf_tmpl_flow4, &r), 0);
+	assert_int_equal(mf_msgenc_finish(&w), sizeof(buf));
 	assert_int_equal(buf[sizeof(buf) - 1], 0);
 }
 
@@ -472,22 +476,22 @@ static void
 test_v9_add_template_full_message_enospc(void **state)
 {
 	struct mf_flow_rec r;
-	struct mf_v9_writer w;
+	struct mf_msgenc w;
 	uint8_t buf[20 + 80 + 84];
 
 	(void)state;
 	fill_flow(&r, 1);
 	/* The template fits, the open data FlowSet's padding with it not. */
 	start(&w, buf, sizeof(buf) - 1);
-	assert_int_equal(mf_v9_add_record(&w, &mf_tmpl_flow4, &r), 0);
-	assert_int_equal(mf_v9_add_template(&w, &mf_tmpl_flow4), -ENOSPC);
+	assert_int_equal(mf_msgenc_add_record(&w, &mf_tmpl_flow4, &r), 0);
+	assert_int_equal(mf_msgenc_add_template(&w, &mf_tmpl_flow4), -ENOSPC);
 	assert_int_equal(w.wb.len, 20 + 4 + FLOW4_LEN);
 	assert_int_equal(w.count, 1);
-	assert_int_equal(mf_v9_finish(&w), 20 + 80);
+	assert_int_equal(mf_msgenc_finish(&w), 20 + 80);
 	start(&w, buf, sizeof(buf));
-	assert_int_equal(mf_v9_add_record(&w, &mf_tmpl_flow4, &r), 0);
-	assert_int_equal(mf_v9_add_template(&w, &mf_tmpl_flow4), 0);
-	assert_int_equal(mf_v9_finish(&w), sizeof(buf));
+	assert_int_equal(mf_msgenc_add_record(&w, &mf_tmpl_flow4, &r), 0);
+	assert_int_equal(mf_msgenc_add_template(&w, &mf_tmpl_flow4), 0);
+	assert_int_equal(mf_msgenc_finish(&w), sizeof(buf));
 	assert_int_equal(walk_message(buf, sizeof(buf)), 2);
 }
 
@@ -495,25 +499,25 @@ static void
 test_v9_add_record_new_template_new_set(void **state)
 {
 	struct mf_flow_rec r;
-	struct mf_v9_writer w;
+	struct mf_msgenc w;
 	uint8_t buf[MSG_CAP];
 	size_t len;
 
 	(void)state;
 	fill_flow(&r, 1);
 	start(&w, buf, sizeof(buf));
-	assert_int_equal(mf_v9_add_record(&w, &mf_tmpl_flow4, &r), 0);
-	assert_int_equal(mf_v9_add_record(&w, &mf_tmpl_flow4, &r), 0);
+	assert_int_equal(mf_msgenc_add_record(&w, &mf_tmpl_flow4, &r), 0);
+	assert_int_equal(mf_msgenc_add_record(&w, &mf_tmpl_flow4, &r), 0);
 	/* Two records share one FlowSet: 4 + 150 + 2 padding. */
-	assert_int_equal(mf_v9_finish(&w), 20 + 156);
+	assert_int_equal(mf_msgenc_finish(&w), 20 + 156);
 	assert_int_equal(get16(buf + 22), 156);
-	mf_v9_begin(&w, NOW_MS);
-	assert_int_equal(mf_v9_add_record(&w, &mf_tmpl_flow4, &r), 0);
-	assert_int_equal(mf_v9_add_record(&w, &mf_tmpl_flow6, &r), 0);
-	assert_int_equal(mf_v9_add_record(&w, &mf_tmpl_flow4, &r), 0);
-	assert_int_equal(mf_v9_add_template(&w, &mf_tmpl_flow4), 0);
-	assert_int_equal(mf_v9_add_record(&w, &mf_tmpl_flow4, &r), 0);
-	len = mf_v9_finish(&w);
+	mf_msgenc_begin(&w, NOW_MS);
+	assert_int_equal(mf_msgenc_add_record(&w, &mf_tmpl_flow4, &r), 0);
+	assert_int_equal(mf_msgenc_add_record(&w, &mf_tmpl_flow6, &r), 0);
+	assert_int_equal(mf_msgenc_add_record(&w, &mf_tmpl_flow4, &r), 0);
+	assert_int_equal(mf_msgenc_add_template(&w, &mf_tmpl_flow4), 0);
+	assert_int_equal(mf_msgenc_add_record(&w, &mf_tmpl_flow4, &r), 0);
+	len = mf_msgenc_finish(&w);
 	assert_int_equal(len, 20 + 80 + 104 + 80 + 84 + 80);
 	assert_int_equal(walk_message(buf, len), 5);
 	assert_int_equal(get16(buf + 20), 256);
@@ -527,26 +531,26 @@ static void
 test_v9_finish_sequence_skips_empty(void **state)
 {
 	struct mf_flow_rec r;
-	struct mf_v9_writer w;
+	struct mf_msgenc w;
 	uint8_t buf[MSG_CAP];
 
 	(void)state;
 	fill_flow(&r, 1);
-	mf_v9_init(&w, buf, sizeof(buf), SOURCE_ID, BOOT_MS);
-	mf_v9_begin(&w, NOW_MS);
-	assert_int_equal(mf_v9_finish(&w), 0);
+	mf_msgenc_init(&w, MF_MSGENC_V9, buf, sizeof(buf), SOURCE_ID, BOOT_MS);
+	mf_msgenc_begin(&w, NOW_MS);
+	assert_int_equal(mf_msgenc_finish(&w), 0);
 	assert_int_equal(w.sequence, 0);
-	mf_v9_begin(&w, NOW_MS);
-	assert_int_equal(mf_v9_add_record(&w, &mf_tmpl_flow4, &r), 0);
-	assert_int_not_equal(mf_v9_finish(&w), 0);
+	mf_msgenc_begin(&w, NOW_MS);
+	assert_int_equal(mf_msgenc_add_record(&w, &mf_tmpl_flow4, &r), 0);
+	assert_int_not_equal(mf_msgenc_finish(&w), 0);
 	assert_int_equal(get_be(buf + 12, 4), 0);
 	assert_int_equal(w.sequence, 1);
-	mf_v9_begin(&w, NOW_MS);
-	assert_int_equal(mf_v9_finish(&w), 0);
+	mf_msgenc_begin(&w, NOW_MS);
+	assert_int_equal(mf_msgenc_finish(&w), 0);
 	assert_int_equal(w.sequence, 1);
-	mf_v9_begin(&w, NOW_MS);
-	assert_int_equal(mf_v9_add_template(&w, &mf_tmpl_flow6), 0);
-	assert_int_not_equal(mf_v9_finish(&w), 0);
+	mf_msgenc_begin(&w, NOW_MS);
+	assert_int_equal(mf_msgenc_add_template(&w, &mf_tmpl_flow6), 0);
+	assert_int_not_equal(mf_msgenc_finish(&w), 0);
 	assert_int_equal(get_be(buf + 12, 4), 1);
 	assert_int_equal(w.sequence, 2);
 }
@@ -554,21 +558,21 @@ test_v9_finish_sequence_skips_empty(void **state)
 static void
 test_v9_begin_sys_uptime(void **state)
 {
-	struct mf_v9_writer w;
+	struct mf_msgenc w;
 	uint8_t buf[MSG_CAP];
 
 	(void)state;
-	mf_v9_init(&w, buf, sizeof(buf), SOURCE_ID, BOOT_MS);
-	mf_v9_begin(&w, BOOT_MS + 123456);
+	mf_msgenc_init(&w, MF_MSGENC_V9, buf, sizeof(buf), SOURCE_ID, BOOT_MS);
+	mf_msgenc_begin(&w, BOOT_MS + 123456);
 	assert_int_equal(get_be(buf + 4, 4), 123456);
 	assert_int_equal(get_be(buf + 8, 4), 1700000123);
 	assert_int_equal(get_be(buf + 16, 4), SOURCE_ID);
-	mf_v9_begin(&w, BOOT_MS);
+	mf_msgenc_begin(&w, BOOT_MS);
 	assert_int_equal(get_be(buf + 4, 4), 0);
-	mf_v9_begin(&w, BOOT_MS - 1000); /* clock stepped back */
+	mf_msgenc_begin(&w, BOOT_MS - 1000); /* clock stepped back */
 	assert_int_equal(get_be(buf + 4, 4), 0);
 	assert_int_equal(get_be(buf + 8, 4), 1699999999);
-	mf_v9_begin(&w, BOOT_MS + (UINT64_C(1) << 32) + 5); /* 49.7 days */
+	mf_msgenc_begin(&w, BOOT_MS + (UINT64_C(1) << 32) + 5); /* 49.7 days */
 	assert_int_equal(get_be(buf + 4, 4), 5);
 	assert_int_equal(w.wb.len, MF_V9_HEADER_LEN);
 }
@@ -577,9 +581,9 @@ static void
 test_v9_record_len_iana_fields_only(void **state)
 {
 	(void)state;
-	assert_int_equal(mf_v9_record_len(&mf_tmpl_flow4), FLOW4_LEN);
-	assert_int_equal(mf_v9_record_len(&mf_tmpl_flow6), FLOW6_LEN);
-	assert_int_equal(mf_v9_record_len(&mf_tmpl_stats), STATS_LEN);
+	assert_int_equal(mf_msgenc_record_len(&V9W, &mf_tmpl_flow4), FLOW4_LEN);
+	assert_int_equal(mf_msgenc_record_len(&V9W, &mf_tmpl_flow6), FLOW6_LEN);
+	assert_int_equal(mf_msgenc_record_len(&V9W, &mf_tmpl_stats), STATS_LEN);
 }
 
 /* ---- tshark: the message as a Wireshark user would see it ---------- */
@@ -641,20 +645,21 @@ build_tshark_message(uint8_t *buf, size_t cap)
 {
 	struct mf_stats_rec s;
 	struct mf_flow_rec r;
-	struct mf_v9_writer w;
+	struct mf_msgenc w;
 	uint16_t i;
 
 	fill_stats(&s);
-	mf_v9_init(&w, buf, cap, SOURCE_ID, BOOT_MS);
-	mf_v9_begin(&w, NOW_MS);
-	assert_int_equal(mf_v9_add_template(&w, &mf_tmpl_flow4), 0);
-	assert_int_equal(mf_v9_add_template(&w, &mf_tmpl_stats), 0);
-	assert_int_equal(mf_v9_add_record(&w, &mf_tmpl_stats, &s), 0);
+	mf_msgenc_init(&w, MF_MSGENC_V9, buf, cap, SOURCE_ID, BOOT_MS);
+	mf_msgenc_begin(&w, NOW_MS);
+	assert_int_equal(mf_msgenc_add_template(&w, &mf_tmpl_flow4), 0);
+	assert_int_equal(mf_msgenc_add_template(&w, &mf_tmpl_stats), 0);
+	assert_int_equal(mf_msgenc_add_record(&w, &mf_tmpl_stats, &s), 0);
 	for (i = 0; i < N_TSHARK_FLOWS; i++) {
 		fill_flow(&r, (uint16_t)(40001 + i));
-		assert_int_equal(mf_v9_add_record(&w, &mf_tmpl_flow4, &r), 0);
+		assert_int_equal(mf_msgenc_add_record(&w, &mf_tmpl_flow4, &r),
+		    0);
 	}
-	return mf_v9_finish(&w);
+	return mf_msgenc_finish(&w);
 }
 
 /* Run tshark on path; returns its standard output. */

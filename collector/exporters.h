@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef COL_EXPORTERS_H
+#define COL_EXPORTERS_H
+
+/*
+ * exporters: who sends us flows.  An exporter is (peer address, peer port,
+ * observation domain / v9 source id, protocol); each has its own decoding
+ * session (templates, sequence numbers) and counters.  The table is capped
+ * ([exporters] max): datagrams from a new exporter beyond the cap are
+ * dropped and counted in refused.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "collector/fixread.h"
+#include "collector/report.h"
+#include "collector/v9read.h"
+#include "common/addr.h"
+#include "common/log.h"
+
+enum col_proto {
+	COL_PROTO_IPFIX,
+	COL_PROTO_V9,
+	COL_PROTO_V5,
+};
+
+struct col_exporter {
+	struct mf_addr addr;
+	uint16_t port;
+	uint32_t domain;
+	enum col_proto proto;
+	char name[MF_ADDR_STRLEN]; /* the address as text */
+	struct col_fixread *fix;   /* IPFIX and v9 */
+	struct col_v9state v9;
+	uint64_t records; /* flow records handed to the engine */
+	uint64_t v5_lost; /* v5 flow_sequence gaps, in records */
+	uint64_t v5_malformed;
+	uint32_t v5_next_seq;
+	gboolean v5_have_seq;
+	struct mf_ratelimit warn;
+};
+
+struct col_exporters;
+
+struct col_exporters *col_exporters_new(size_t max, size_t max_templates);
+void col_exporters_free(struct col_exporters *x);
+
+/* The exporter for this key, created if there is room; NULL if not. */
+struct col_exporter *col_exporters_get(struct col_exporters *x,
+    const struct mf_addr *addr, uint16_t port, uint32_t domain,
+    enum col_proto proto);
+
+/* Datagrams refused because the table was full. */
+uint64_t col_exporters_refused(const struct col_exporters *x);
+
+/*
+ * The report lines of every exporter (array owned by x, valid until the
+ * next call); *n is set.
+ */
+const struct col_report_exporter *col_exporters_report(struct col_exporters *x,
+    size_t *n);
+
+#endif

@@ -1,0 +1,461 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "config.h"
+#define G_LOG_DOMAIN "col-main"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+#include "collector/engine.h"
+#include "collector/exporters.h"
+#include "collector/listen.h"
+#include "collector/report.h"
+#include "collector/settings.h"
+#include "collector/v5.h"
+#include "collector/v9read.h"
+#include "common/error.h"
+#include "common/log.h"
+
+#define DEFAULT_CONFIG MF_SYSCONFDIR "/minflow/minflow.conf"
+#define MAX_PENDING 65536 /* records held for the next intervals */
+#define MSG_MAX 65535
+
+/* Set by signal handlers, read by the loop: the only globals. */
+static volatile sig_atomic_t sig_stop;
+static volatile sig_atomic_t sig_usr1;
+static volatile sig_atomic_t sig_hup;
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGUSR1)
+		sig_usr1 = 1;
+	else if (sig == SIGHUP)
+		sig_hup = 1;
+	else
+		sig_stop = 1;
+}
+
+struct collector {
+	struct col_config cfg;
+	struct col_report_config rcfg;
+	struct col_engine *engine;
+	struct col_exporters *exporters;
+	struct col_listen *listen;
+	uint64_t undecodable; /* datagrams no exporter could be named for */
+	uint64_t denied;      /* from addresses allow-exporters refuses */
+	uint64_t reports_failed;
+	const char *file_name; /* offline: the exporter's name */
+	struct mf_ratelimit warn;
+	uint8_t xbuf[MSG_MAX]; /* a v9 datagram translated to IPFIX */
+};
+
+struct flow_ctx {
+	struct collector *c;
+	struct col_exporter *e;
+};
+
+static void
+on_flow(const struct col_flow *f, void *ctx)
+{
+	struct flow_ctx *fc = ctx;
+
+	fc->e->records++;
+	col_engine_add(fc->c->engine, f);
+}
+
+static void
+on_report(const struct col_interval *iv, void *ctx)
+{
+	struct collector *c = ctx;
+	const struct col_report_exporter *lines;
+	GError *err = NULL;
+	size_t n;
+
+	lines = col_exporters_report(c->exporters, &n);
+	if (!col_report_write(&c->rcfg, iv, lines, n, &err)) {
+		c->reports_failed++;
+		g_warning("report: %s", err->message);
+		g_error_free(err);
+	}
+}
+
+static uint32_t
+be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+static void
+bad_datagram(struct collector *c, const char *what, const char *peer)
+{
+	c->undecodable++;
+	if (mf_ratelimit_ok(&c->warn, g_get_monotonic_time()))
+		g_warning("%s: malformed %s datagram (%" G_GUINT64_FORMAT
+		          " so far)",
+		    peer, what, c->undecodable);
+}
+
+static void
+take_ipfix(struct collector *c, const struct mf_addr *a, uint16_t port,
+    const uint8_t *msg, size_t len, const char *peer)
+{
+	struct flow_ctx fc = { c, NULL };
+
+	if (len < 16 || msg[0] != 0 || msg[1] != 10) {
+		bad_datagram(c, "IPFIX", peer);
+		return;
+	}
+	fc.e = col_exporters_get(c->exporters, a, port, be32(msg + 12),
+	    COL_PROTO_IPFIX);
+	if (fc.e != NULL && a->family == 0 && c->file_name != NULL)
+		g_strlcpy(fc.e->name, c->file_name, sizeof(fc.e->name));
+	if (fc.e != NULL)
+		col_fixread_message(fc.e->fix, msg, len, 0, on_flow, &fc);
+}
+
+static void
+take_v9(struct collector *c, const struct mf_addr *a, uint16_t port,
+    const uint8_t *msg, size_t len, const char *peer)
+{
+	struct flow_ctx fc = { c, NULL };
+	uint32_t source_id;
+	uint64_t boot_ms;
+	size_t xlen;
+
+	if (len < COL_V9_HEADER_LEN || msg[0] != 0 || msg[1] != 9) {
+		bad_datagram(c, "NetFlow v9", peer);
+		return;
+	}
+	fc.e = col_exporters_get(c->exporters, a, port, be32(msg + 16),
+	    COL_PROTO_V9);
+	if (fc.e == NULL)
+		return;
+	if (col_v9_translate(&fc.e->v9, msg, len, c->xbuf, sizeof(c->xbuf),
+	        &xlen, &source_id, &boot_ms) == 0)
+		col_fixread_message(fc.e->fix, c->xbuf, xlen, boot_ms, on_flow,
+		    &fc);
+}
+
+static void
+take_v5(struct collector *c, const struct mf_addr *a, uint16_t port,
+    const uint8_t *msg, size_t len, const char *peer)
+{
+	struct mf_rbuf rb;
+	struct col_v5_header h;
+	struct col_exporter *e;
+	struct col_flow f;
+	uint16_t i;
+
+	mf_rbuf_init(&rb, msg, len);
+	if (col_v5_read_header(&rb, &h) != 0) {
+		bad_datagram(c, "NetFlow v5", peer);
+		return;
+	}
+	e = col_exporters_get(c->exporters, a, port,
+	    (uint32_t)h.engine_type << 8 | h.engine_id, COL_PROTO_V5);
+	if (e == NULL)
+		return;
+	if (e->v5_have_seq && h.flow_sequence != e->v5_next_seq &&
+	    h.flow_sequence - e->v5_next_seq < 0x80000000u)
+		e->v5_lost += h.flow_sequence - e->v5_next_seq;
+	e->v5_have_seq = TRUE;
+	e->v5_next_seq = h.flow_sequence + h.count;
+	for (i = 0; i < h.count; i++) {
+		if (col_v5_read_record(&rb, &h, &f) != 0) {
+			e->v5_malformed++;
+			break;
+		}
+		e->records++;
+		col_engine_add(c->engine, &f);
+	}
+}
+
+/* A datagram (or a TCP message) from peer a:port on a listener of kind. */
+static void
+on_message(void *ctx, enum col_listen_kind kind, const struct mf_addr *a,
+    uint16_t port, const uint8_t *msg, size_t len)
+{
+	struct collector *c = ctx;
+	char peer[MF_ADDR_STRLEN];
+
+	mf_addr_format(a, peer, sizeof(peer));
+	if (!col_config_allows(&c->cfg, a)) {
+		c->denied++;
+		return;
+	}
+	if (kind == COL_LISTEN_V9)
+		take_v9(c, a, port, msg, len, peer);
+	else if (kind == COL_LISTEN_V5)
+		take_v5(c, a, port, msg, len, peer);
+	else
+		take_ipfix(c, a, port, msg, len, peer);
+}
+
+/* --- command line ----------------------------------------------------------
+ */
+
+struct options {
+	char *config, *out_dir, *pidfile;
+	char **read;
+	gboolean daemon, check, verbose, version;
+};
+
+static gboolean
+parse_options(int argc, char **argv, struct options *o, GError **error)
+{
+	GOptionEntry entries[] = {
+		{ "config", 'C', 0, G_OPTION_ARG_FILENAME, &o->config,
+		    "configuration file (default " DEFAULT_CONFIG
+		    "; without one, the defaults)",
+		    "FILE" },
+		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &o->out_dir,
+		    "report directory (overrides [reports] dir)", "DIR" },
+		{ "read", 'r', 0, G_OPTION_ARG_FILENAME_ARRAY, &o->read,
+		    "offline: read IPFIX files (repeatable), report, exit",
+		    "FILE" },
+		{ "daemon", 'D', 0, G_OPTION_ARG_NONE, &o->daemon,
+		    "detach and log to syslog", NULL },
+		{ "pidfile", 'p', 0, G_OPTION_ARG_FILENAME, &o->pidfile,
+		    "write the process id to FILE", "FILE" },
+		{ "check-config", 0, 0, G_OPTION_ARG_NONE, &o->check,
+		    "check the configuration and exit", NULL },
+		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &o->verbose,
+		    "log debug messages", NULL },
+		{ "version", 'V', 0, G_OPTION_ARG_NONE, &o->version,
+		    "print the version and exit", NULL },
+		G_OPTION_ENTRY_NULL
+	};
+	GOptionContext *ctx = g_option_context_new("- minflow collector");
+	gboolean ok;
+
+	g_option_context_set_summary(ctx,
+	    "Receive IPFIX, NetFlow v9 and v5, keep address, stream and "
+	    "port tables,\nand write a JSON report every interval.  "
+	    "See minflow-collector(8).");
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	ok = g_option_context_parse(ctx, &argc, &argv, error);
+	g_option_context_free(ctx);
+	if (ok && argc > 1) {
+		g_set_error(error, MF_ERROR, MF_ERROR_ARGS,
+		    "unexpected argument '%s'", argv[1]);
+		ok = FALSE;
+	}
+	return ok;
+}
+
+static gboolean
+load_config(const struct options *o, struct col_config *cfg, GError **error)
+{
+	const char *path = o->config;
+
+	if (path == NULL && g_file_test(DEFAULT_CONFIG, G_FILE_TEST_EXISTS))
+		path = DEFAULT_CONFIG;
+	if (!col_config_load(path, cfg, error))
+		return FALSE;
+	if (o->out_dir != NULL) {
+		g_free(cfg->dir);
+		cfg->dir = g_strdup(o->out_dir);
+	}
+	return TRUE;
+}
+
+/* --- running ------------------------------------------------------------- */
+
+static gboolean
+start(struct collector *c, GError **error)
+{
+	struct col_engine_config ec;
+
+	memset(&ec, 0, sizeof(ec));
+	ec.interval_s = (uint32_t)c->cfg.interval;
+	ec.grace_s = (uint32_t)c->cfg.grace;
+	ec.max_pending = MAX_PENDING;
+	ec.tables.max_addresses = (size_t)c->cfg.addresses;
+	ec.tables.max_streams = (size_t)c->cfg.streams;
+	ec.tables.max_ports = (size_t)c->cfg.ports;
+	ec.tables.idle_ms = c->cfg.idle * 1000;
+	mf_hash_key_random(&ec.tables.seed);
+	ec.classifier = c->cfg.classifier;
+	c->rcfg.dir = c->cfg.dir;
+	c->rcfg.top = (uint32_t)c->cfg.top;
+	c->rcfg.retention_days = (uint32_t)c->cfg.retention_days;
+	c->exporters = col_exporters_new((size_t)c->cfg.max_exporters,
+	    (size_t)c->cfg.max_templates);
+	c->engine = col_engine_new(&ec, on_report, c, error);
+	return c->engine != NULL;
+}
+
+static void
+log_counters(struct collector *c)
+{
+	const struct col_engine_stats *s = col_engine_get_stats(c->engine);
+
+	g_message("records %" G_GUINT64_FORMAT ", late %" G_GUINT64_FORMAT
+	          ", absurd times %" G_GUINT64_FORMAT
+	          ", reports %" G_GUINT64_FORMAT
+	          ", undecodable datagrams %" G_GUINT64_FORMAT
+	          ", denied %" G_GUINT64_FORMAT
+	          ", exporters refused %" G_GUINT64_FORMAT,
+	    s->records, s->late_records, s->absurd_records, s->intervals,
+	    c->undecodable, c->denied, col_exporters_refused(c->exporters));
+}
+
+static int
+run_offline(struct collector *c, char **files)
+{
+	GError *err = NULL;
+	int status = EXIT_SUCCESS;
+	size_t i;
+
+	for (i = 0; files[i] != NULL && !sig_stop; i++) {
+		c->file_name = files[i];
+		if (!col_listen_read_file(files[i], on_message, c, &err)) {
+			g_warning("%s", err->message);
+			g_clear_error(&err);
+			status = 2;
+		}
+	}
+	col_engine_flush(c->engine);
+	return status;
+}
+
+static void
+handle_signals(struct collector *c)
+{
+	if (sig_usr1) {
+		sig_usr1 = 0;
+		log_counters(c);
+	}
+	if (sig_hup) {
+		sig_hup = 0;
+		g_message("SIGHUP: writing the open report; listeners, tables "
+		          "and networks change on restart");
+		col_engine_flush(c->engine);
+	}
+}
+
+static int
+run_live(struct collector *c)
+{
+	while (!sig_stop) {
+		col_listen_poll(c->listen, 500, on_message, c);
+		col_engine_tick(c->engine, (uint64_t)g_get_real_time() / 1000);
+		handle_signals(c);
+	}
+	col_engine_flush(c->engine);
+	return EXIT_SUCCESS;
+}
+
+static void
+install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+static int
+check_config(const struct options *o)
+{
+	struct col_config cfg;
+	GError *err = NULL;
+
+	if (!load_config(o, &cfg, &err)) {
+		g_printerr("minflow-collector: %s\n", err->message);
+		g_error_free(err);
+		return EXIT_FAILURE;
+	}
+	printf("%s: OK\n", o->config ? o->config : "defaults");
+	col_config_clear(&cfg);
+	return EXIT_SUCCESS;
+}
+
+static gboolean
+detach(const struct options *o, GError **error)
+{
+	FILE *fp;
+
+	if (o->daemon && daemon(0, 0) != 0) {
+		g_set_error(error, MF_ERROR, MF_ERROR_IO, "daemon: %s",
+		    g_strerror(errno));
+		return FALSE;
+	}
+	if (o->pidfile == NULL)
+		return TRUE;
+	if ((fp = fopen(o->pidfile, "w")) == NULL) {
+		g_set_error(error, MF_ERROR, MF_ERROR_IO, "%s: %s", o->pidfile,
+		    g_strerror(errno));
+		return FALSE;
+	}
+	fprintf(fp, "%ld\n", (long)getpid());
+	fclose(fp);
+	return TRUE;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o;
+	struct collector *c;
+	GError *err = NULL;
+	int status = EXIT_FAILURE;
+
+	memset(&o, 0, sizeof(o));
+	g_set_prgname("minflow-collector");
+	if (!parse_options(argc, argv, &o, &err)) {
+		g_printerr("minflow-collector: %s (see --help)\n",
+		    err->message);
+		g_error_free(err);
+		return EXIT_FAILURE;
+	}
+	if (o.version) {
+		printf("minflow-collector %s\n", PACKAGE_VERSION);
+		return EXIT_SUCCESS;
+	}
+	if (o.check)
+		return check_config(&o);
+	if (o.pidfile != NULL) {
+		char *abs = g_canonicalize_filename(o.pidfile, NULL);
+
+		g_free(o.pidfile);
+		o.pidfile = abs;
+	}
+	mf_log_init("minflow-collector", o.daemon, o.verbose);
+	install_signals();
+	c = g_new0(struct collector, 1);
+	if (load_config(&o, &c->cfg, &err) && start(c, &err) &&
+	    (o.read != NULL ||
+	        (c->listen = col_listen_open(&c->cfg, &err)) != NULL) &&
+	    (o.read != NULL || detach(&o, &err))) {
+		status = o.read != NULL ? run_offline(c, o.read) : run_live(c);
+		log_counters(c);
+	} else {
+		g_printerr("minflow-collector: %s\n", err->message);
+		g_error_free(err);
+	}
+	col_listen_free(c->listen);
+	col_engine_free(c->engine);
+	col_exporters_free(c->exporters);
+	col_config_clear(&c->cfg);
+	g_free(c);
+	g_free(o.config);
+	g_free(o.out_dir);
+	g_free(o.pidfile);
+	g_strfreev(o.read);
+	return status;
+}

@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "config.h"
+#define G_LOG_DOMAIN "col-settings"
+
+#include <stddef.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "collector/settings.h"
+#include "collector/persec.h"
+#include "collector/tables.h"
+#include "common/addr.h"
+#include "common/conf.h"
+#include "common/error.h"
+
+#define K(g, k, t, f, d, lo, hi, h)                                   \
+	{                                                             \
+		g, k, t, offsetof(struct col_config, f), d, lo, hi, h \
+	}
+#define LIST(g, k, f, d, h) K(g, k, MF_CONF_LIST, f, d, 0, 0, h)
+#define UINT(g, k, f, d, lo, hi, h) K(g, k, MF_CONF_UINT, f, d, lo, hi, h)
+
+const struct mf_conf_key col_config_keys[] = {
+	LIST("listen", "ipfix-udp", ipfix_udp, "[::]:4739",
+	    "IPFIX over UDP: ';'-separated HOST:PORT, [::] is dual-stack"),
+	LIST("listen", "ipfix-tcp", ipfix_tcp, "[::]:4739", "IPFIX over TCP"),
+	LIST("listen", "netflow-v9", netflow_v9, "[::]:2055",
+	    "NetFlow v9 over UDP"),
+	LIST("listen", "netflow-v5", netflow_v5, "[::]:9995",
+	    "NetFlow v5 over UDP"),
+	LIST("networks", "internal", internal,
+	    "192.168.0.0/16;10.0.0.0/8;172.16.0.0/12;fd00::/8",
+	    "prefixes of the internal networks"),
+	LIST("networks", "allow-exporters", allow_exporters, "",
+	    "prefixes of the exporters accepted (empty: any)"),
+	LIST("networks", "web-ports", web_ports, "80;443;8080",
+	    "TCP ports that make in/out flows inweb/outweb"),
+	K("reports", "dir", MF_CONF_STRING, dir, "/var/lib/minflow/reports", 0,
+	    0, "report directory"),
+	UINT("reports", "interval", interval, "60", 10, 3600,
+	    "seconds of flow time per report"),
+	UINT("reports", "top", top, "20", 1, 1000, "entries in each top list"),
+	UINT("reports", "retention-days", retention_days, "30", 0, 36500,
+	    "days of reports kept (0: all)"),
+	UINT("reports", "grace", grace, "65", 0, 3600,
+	    "seconds an interval waits for late records (the exporter's "
+	    "active timeout + 5)"),
+	UINT("tables", "addresses", addresses, "65536", COL_TABLES_MIN_ENTRIES,
+	    COL_TABLES_MAX_ENTRIES, "addresses tracked at once"),
+	UINT("tables", "streams", streams, "262144", COL_TABLES_MIN_ENTRIES,
+	    COL_TABLES_MAX_ENTRIES, "streams tracked at once"),
+	UINT("tables", "ports", ports, "4096", COL_TABLES_MIN_ENTRIES,
+	    COL_TABLES_MAX_ENTRIES, "service ports tracked at once"),
+	UINT("tables", "idle", idle, "600", 10, 86400,
+	    "seconds after which an unused table entry is collected"),
+	UINT("exporters", "max", max_exporters, "64", 1, 4096,
+	    "exporters (address, port, domain) tracked at once"),
+	UINT("exporters", "max-templates", max_templates, "64", 1, 4096,
+	    "templates kept per exporter"),
+};
+const size_t col_config_n_keys = G_N_ELEMENTS(col_config_keys);
+
+static gboolean
+parse_endpoints(char **list, const char *key, struct col_endpoint **out,
+    size_t *n, GError **error)
+{
+	size_t i, len = list ? g_strv_length(list) : 0;
+
+	if (len > COL_MAX_LISTENERS) {
+		g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
+		    "[listen] %s: at most %u endpoints", key,
+		    COL_MAX_LISTENERS);
+		return FALSE;
+	}
+	*out = g_new0(struct col_endpoint, len + 1);
+	*n = len;
+	for (i = 0; i < len; i++) {
+		GError *e = NULL;
+
+		if (!mf_hostport_parse(list[i], 0, &(*out)[i].host,
+		        &(*out)[i].port, &e) ||
+		    (*out)[i].port == 0) {
+			g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
+			    "[listen] %s: bad endpoint '%s'%s%s", key, list[i],
+			    e ? ": " : " (HOST:PORT)", e ? e->message : "");
+			g_clear_error(&e);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+static gboolean
+derive(struct col_config *cfg, GError **error)
+{
+	char **lists[4] = { cfg->ipfix_udp, cfg->ipfix_tcp, cfg->netflow_v9,
+		cfg->netflow_v5 };
+	size_t i,
+	    n = cfg->allow_exporters ? g_strv_length(cfg->allow_exporters) : 0;
+
+	for (i = 0; i < 4; i++)
+		if (!parse_endpoints(lists[i], col_config_keys[i].key,
+		        &cfg->listen[i], &cfg->n_listen[i], error))
+			return FALSE;
+	cfg->allow = g_new0(struct mf_prefix, n + 1);
+	for (i = 0; i < n; i++, cfg->n_allow++)
+		if (!mf_prefix_parse(cfg->allow_exporters[i], &cfg->allow[i])) {
+			g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
+			    "[networks] allow-exporters: '%s' is not a prefix",
+			    cfg->allow_exporters[i]);
+			return FALSE;
+		}
+	cfg->classifier =
+	    col_classifier_new(cfg->internal, cfg->web_ports, error);
+	return cfg->classifier != NULL;
+}
+
+gboolean
+col_config_load(const char *path, struct col_config *cfg, GError **error)
+{
+	GError *e = NULL;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (!mf_conf_load(col_config_keys, col_config_n_keys, path, cfg, error))
+		return FALSE;
+	if (!derive(cfg, &e)) {
+		g_set_error(error, MF_ERROR, MF_ERROR_CONFIG, "%s: %s",
+		    path ? path : "defaults", e->message);
+		g_error_free(e);
+		col_config_clear(cfg);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+void
+col_config_clear(struct col_config *cfg)
+{
+	size_t i, j;
+
+	for (i = 0; i < 4; i++) {
+		for (j = 0; cfg->listen[i] && j < cfg->n_listen[i]; j++)
+			g_free(cfg->listen[i][j].host);
+		g_free(cfg->listen[i]);
+	}
+	g_free(cfg->allow);
+	col_classifier_free(cfg->classifier);
+	mf_conf_clear(col_config_keys, col_config_n_keys, cfg);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+gboolean
+col_config_allows(const struct col_config *cfg, const struct mf_addr *a)
+{
+	size_t i;
+
+	if (cfg->n_allow == 0)
+		return TRUE;
+	for (i = 0; i < cfg->n_allow; i++)
+		if (mf_prefix_contains(&cfg->allow[i], a))
+			return TRUE;
+	return FALSE;
+}

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef COL_SETTINGS_H
+#define COL_SETTINGS_H
+
+/*
+ * settings: minflow.conf for the collector.  One table (col_config_keys)
+ * gives every key its section, default, bounds and help; the loader,
+ * --check-config, the installed sample file and minflow.conf(5) follow
+ * it (a test checks the man page against the table).  The collector also
+ * runs with no file at all, on the defaults.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "collector/classify.h"
+#include "common/addr.h"
+#include "common/conf.h"
+
+#define COL_MAX_LISTENERS 8 /* per protocol */
+
+struct col_endpoint {
+	char *host; /* "::" for [::] (one dual-stack socket) */
+	uint16_t port;
+};
+
+struct col_config {
+	/* [listen] */
+	char **ipfix_udp, **ipfix_tcp, **netflow_v9, **netflow_v5;
+	/* [networks] */
+	char **internal, **allow_exporters, **web_ports;
+	/* [reports] */
+	char *dir;
+	uint64_t interval, top, retention_days, grace;
+	/* [tables] */
+	uint64_t addresses, streams, ports, idle;
+	/* [exporters] */
+	uint64_t max_exporters, max_templates;
+
+	/* Derived by col_config_load() from the strings above. */
+	struct col_endpoint *listen[4]; /* per enum col_listen_kind */
+	size_t n_listen[4];
+	struct mf_prefix *allow;
+	size_t n_allow;
+	struct col_classifier *classifier;
+};
+
+enum col_listen_kind {
+	COL_LISTEN_IPFIX_UDP,
+	COL_LISTEN_IPFIX_TCP,
+	COL_LISTEN_V9,
+	COL_LISTEN_V5,
+};
+
+extern const struct mf_conf_key col_config_keys[];
+extern const size_t col_config_n_keys;
+
+/*
+ * Load path (NULL: defaults only) into cfg and check every value; errors
+ * name the file, line, key and bad value.
+ */
+gboolean col_config_load(const char *path, struct col_config *cfg,
+    GError **error);
+
+/* Free what col_config_load() allocated (cfg is zeroed). */
+void col_config_clear(struct col_config *cfg);
+
+/* TRUE if datagrams from a may be accepted ([networks] allow-exporters). */
+gboolean col_config_allows(const struct col_config *cfg,
+    const struct mf_addr *a);
+
+#endif

@@ -113,7 +113,7 @@ col_classifier_is_internal(const struct col_classifier *c,
 gboolean
 col_classifier_is_web_port(const struct col_classifier *c, uint16_t port)
 {
-	return (c->web[port / 8] >> (port % 8) & 1u) != 0;
+	return ((unsigned)c->web[port / 8] >> (port % 8) & 1u) != 0;
 }
 
 enum col_class

@@ -41,10 +41,14 @@ extern const char *const col_class_names[COL_N_CLASSES];
 struct col_classifier;
 
 /*
- * A classifier for the prefixes ("192.168.0.0/16", "fd00::/8") and web
- * ports ("80", "443") given as strings.  NULL (error naming the bad item)
- * on a bad prefix or port, or more than COL_MAX_PREFIXES /
- * COL_MAX_WEB_PORTS items.
+ * A classifier for the prefixes ("192.168.0.0/16", "fd00::/8", or a bare
+ * address for one host) and web ports ("80", "443") given as strings, in
+ * NULL-terminated lists as mf_conf gives them (a NULL list is empty; the
+ * strings are copied).  NULL (MF_ERROR_CONFIG naming the bad item, as
+ * "web port 'x': not a port 1..65535") on a bad prefix or port, or more
+ * than COL_MAX_PREFIXES / COL_MAX_WEB_PORTS items.  Lookups scan the
+ * prefixes linearly (at most 256) and test a port bitmap; no allocation
+ * after creation.  Free with col_classifier_free() (NULL is fine).
  */
 struct col_classifier *col_classifier_new(char *const *prefixes,
     char *const *web_ports, GError **error);
@@ -59,8 +63,9 @@ gboolean col_classifier_is_web_port(const struct col_classifier *c,
     uint16_t port);
 
 /*
- * The class of f's forward direction; src_internal and dst_internal are
- * set too.
+ * The class of f's forward direction (f->src -> f->dst); src_internal and
+ * dst_internal are set too unless NULL.  Web classes need proto 6 (TCP)
+ * and a web port as sport or dport; UDP/443 (QUIC) stays in/out.
  */
 enum col_class col_classify(const struct col_classifier *c,
     const struct col_flow *f, gboolean *src_internal, gboolean *dst_internal);

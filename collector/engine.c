@@ -16,9 +16,10 @@ struct col_engine {
 	struct col_engine_config cfg;
 	struct col_tables *tables;
 	struct col_persec *persec;
-	uint64_t start_ms;        /* open interval; 0 until the first record */
-	uint64_t newest_ms;       /* newest sane flow end seen */
-	gboolean has_data;        /* something counted in the open interval */
+	uint64_t start_ms; /* the open interval's start (when is_open) */
+	gboolean is_open;  /* an interval is open (after the first record) */
+	uint64_t wall_ms;  /* live: the clock at the last tick; 0 offline */
+	gboolean has_data; /* something counted in the open interval */
 	struct col_flow *pending; /* ring of records for later intervals */
 	uint64_t *pending_t;      /* their accounting times */
 	size_t p_head, p_len;
@@ -90,6 +91,7 @@ static void
 open_interval(struct col_engine *e, uint64_t start_ms)
 {
 	e->start_ms = start_ms;
+	e->is_open = TRUE;
 	e->has_data = FALSE;
 	e->at_start = e->stats;
 	col_persec_reset(e->persec, start_ms);
@@ -125,7 +127,10 @@ close_interval(struct col_engine *e, uint64_t next_ms)
 
 /*
  * The time a record is accounted at: its end, unless that is absurd (a
- * router clock in 1970, a day in the future), then the open interval's.
+ * router clock still in 1999 or earlier; live, more than a day ahead of
+ * our own clock), then the open interval's start.  Offline there is no
+ * clock to compare with: captures may jump years ahead (concatenated
+ * files) and that is their real time.
  */
 static uint64_t
 record_time(struct col_engine *e, const struct col_flow *f)
@@ -133,12 +138,10 @@ record_time(struct col_engine *e, const struct col_flow *f)
 	uint64_t t = f->end_ms;
 
 	if (t < COL_ABSURD_BEFORE_MS ||
-	    (e->newest_ms != 0 && t > e->newest_ms + COL_ABSURD_AHEAD_MS)) {
+	    (e->wall_ms != 0 && t > e->wall_ms + COL_ABSURD_AHEAD_MS)) {
 		e->stats.absurd_records++;
-		return e->start_ms != 0 ? e->start_ms : align(e, t);
+		return e->is_open ? e->start_ms : align(e, t);
 	}
-	if (t > e->newest_ms)
-		e->newest_ms = t;
 	return t;
 }
 
@@ -227,7 +230,7 @@ col_engine_add(struct col_engine *e, const struct col_flow *f)
 	uint64_t t = record_time(e, f);
 	uint64_t grace = (uint64_t)e->cfg.grace_s * 1000;
 
-	if (e->start_ms == 0)
+	if (!e->is_open)
 		open_interval(e, align(e, t));
 	/* Flow time passed the open interval's end plus the grace. */
 	while (t >= e->start_ms + interval_ms(e) + grace)
@@ -256,8 +259,8 @@ col_engine_tick(struct col_engine *e, uint64_t now_ms)
 {
 	uint64_t grace = (uint64_t)e->cfg.grace_s * 1000;
 
-	while (
-	    e->start_ms != 0 && now_ms >= e->start_ms + interval_ms(e) + grace)
+	e->wall_ms = now_ms;
+	while (e->is_open && now_ms >= e->start_ms + interval_ms(e) + grace)
 		advance(e, now_ms - grace);
 }
 
@@ -265,7 +268,7 @@ col_engine_tick(struct col_engine *e, uint64_t now_ms)
 void
 col_engine_flush(struct col_engine *e)
 {
-	if (e->start_ms == 0)
+	if (!e->is_open)
 		return;
 	while (e->p_len > 0)
 		advance(e, e->start_ms + interval_ms(e));

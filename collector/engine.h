@@ -20,9 +20,10 @@
  *
  * Time rules (DESIGN.md): a record that ends before the open interval
  * (for a closed one) counts in the open one and in late_records; a record
- * whose time is absurd (before 2000-01-01, or more than a day ahead of
- * the newest time seen) is counted in absurd_records, accounted at the
- * open interval's start, and never silently dropped.
+ * whose time is absurd (before 2000-01-01, or, live, more than a day
+ * ahead of the clock given to col_engine_tick()) is counted in
+ * absurd_records, accounted at the open interval's start, and never
+ * silently dropped.
  */
 #include <stddef.h>
 #include <stdint.h>

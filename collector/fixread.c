@@ -123,6 +123,7 @@ struct col_fixread {
 	size_t n_tids, max_tids;
 	gboolean have_seq;
 	uint32_t next_seq;    /* expected sequence number */
+	uint32_t fix_seq;     /* what libfixbuf expects in our copies */
 	uint8_t buf[MSG_MAX]; /* the filtered copy libfixbuf reads */
 	struct col_fixread_stats stats;
 	struct col_exporter_health health;
@@ -376,6 +377,12 @@ filter_message(struct col_fixread *r, const uint8_t *msg, size_t len)
 			mf_wbuf_put_bytes(&wb, set.p - 4, slen);
 	}
 	mf_wbuf_patch_u16(&wb, 2, (uint16_t)wb.len);
+	/*
+	 * libfixbuf checks sequence numbers too and warns on every gap,
+	 * unthrottled; gaps are counted here (check_sequence()), so its copy
+	 * always carries the number it expects.
+	 */
+	mf_wbuf_patch_u32(&wb, 8, r->fix_seq);
 	return wb.len;
 }
 
@@ -566,5 +573,6 @@ col_fixread_message(struct col_fixread *r, const uint8_t *msg, size_t len,
 	}
 	g_clear_error(&err);
 	r->next_seq = seq + n;
+	r->fix_seq += n;
 	return 0;
 }

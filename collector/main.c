@@ -204,7 +204,7 @@ on_message(void *ctx, enum col_listen_kind kind, const struct mf_addr *a,
 struct options {
 	char *config, *out_dir, *pidfile;
 	char **read;
-	gboolean daemon, check, verbose, version;
+	gboolean daemon, check, dump, verbose, version;
 };
 
 static gboolean
@@ -226,6 +226,8 @@ parse_options(int argc, char **argv, struct options *o, GError **error)
 		    "write the process id to FILE", "FILE" },
 		{ "check-config", 0, 0, G_OPTION_ARG_NONE, &o->check,
 		    "check the configuration and exit", NULL },
+		{ "dump-config", 0, 0, G_OPTION_ARG_NONE, &o->dump,
+		    "print every key with its default and exit", NULL },
 		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &o->verbose,
 		    "log debug messages", NULL },
 		{ "version", 'V', 0, G_OPTION_ARG_NONE, &o->version,
@@ -429,6 +431,14 @@ main(int argc, char **argv)
 	}
 	if (o.check)
 		return check_config(&o);
+	if (o.dump) {
+		char *text =
+		    mf_conf_format_defaults(col_config_keys, col_config_n_keys);
+
+		fputs(text, stdout);
+		g_free(text);
+		return EXIT_SUCCESS;
+	}
 	if (o.pidfile != NULL) {
 		char *abs = g_canonicalize_filename(o.pidfile, NULL);
 

@@ -393,6 +393,23 @@ test_persec_reset_clears_and_moves(void **state)
 	col_persec_free(p);
 }
 
+/* A start so late that the interval would pass 2^64 ms is pulled back. */
+static void
+test_persec_reset_start_near_max_is_clamped(void **state)
+{
+	struct col_persec *p = persec(N);
+
+	(void)state;
+	col_persec_reset(p, UINT64_MAX);
+	/* Interval [2^64 - 1 - 60000, 2^64 - 1); weights 500, 1000. */
+	col_persec_add(p, COL_CLASS_OUT, UINT64_MAX - 1500, UINT64_MAX, 1, 3,
+	    30);
+	check_second(p, COL_CLASS_OUT, 58, 0, 1, 10);
+	check_second(p, COL_CLASS_OUT, 59, 1, 2, 20);
+	check_others_zero_and_total(p, COL_CLASS_OUT);
+	col_persec_free(p);
+}
+
 static void
 test_persec_get_out_of_range_is_zero(void **state)
 {
@@ -406,6 +423,9 @@ test_persec_get_out_of_range_is_zero(void **state)
 	assert_int_equal(c.flows | c.packets | c.bytes, 0);
 	memset(&c, 0xff, sizeof(c));
 	col_persec_get(p, COL_N_CLASSES, 0, &c);
+	assert_int_equal(c.flows | c.packets | c.bytes, 0);
+	memset(&c, 0xff, sizeof(c));
+	col_persec_total(p, COL_N_CLASSES, &c);
 	assert_int_equal(c.flows | c.packets | c.bytes, 0);
 	col_persec_free(p);
 }
@@ -424,11 +444,14 @@ rand_time(GRand *r)
 	}
 }
 
+/* A random value below 2^bits (bits 0 .. 64). */
 static uint64_t
 rand_u64(GRand *r, unsigned bits)
 {
 	uint64_t v = (uint64_t)g_rand_int(r) << 32 | g_rand_int(r);
 
+	if (bits == 0)
+		return 0;
 	return bits >= 64 ? v : v >> (64 - bits);
 }
 
@@ -500,9 +523,10 @@ reference(uint64_t a, uint64_t b, uint64_t v, uint64_t out[N])
 		q[i] = (uint64_t)((unsigned __int128)v * w[i] / total);
 		rem[i] = (uint64_t)((unsigned __int128)v * w[i] % total);
 		out[i] = q[i];
-		v -= q[i];
 	}
-	for (left = v; left > 0; left--) {
+	for (left = v, i = 0; i < N; i++)
+		left -= q[i];
+	for (; left > 0; left--) {
 		for (best = N, i = 0; i < N; i++)
 			if (!got[i] && (best == N || rem[i] > rem[best]))
 				best = i;
@@ -575,6 +599,7 @@ main(void)
 		cmocka_unit_test(test_persec_add_spans_max_interval),
 		cmocka_unit_test(test_persec_add_reverse_half_adds_no_flow),
 		cmocka_unit_test(test_persec_reset_clears_and_moves),
+		cmocka_unit_test(test_persec_reset_start_near_max_is_clamped),
 		cmocka_unit_test(test_persec_get_out_of_range_is_zero),
 		cmocka_unit_test(test_persec_add_random_flows_sum_exactly),
 		cmocka_unit_test(test_persec_add_matches_reference),

@@ -224,9 +224,10 @@ advance(struct col_engine *e, uint64_t upto_ms)
 	replay(e);
 }
 
-void
+gboolean
 col_engine_add(struct col_engine *e, const struct col_flow *f)
 {
+	uint64_t late = e->stats.late_records;
 	uint64_t t = record_time(e, f);
 	uint64_t grace = (uint64_t)e->cfg.grace_s * 1000;
 
@@ -237,21 +238,23 @@ col_engine_add(struct col_engine *e, const struct col_flow *f)
 		advance(e, t - grace);
 	if (t < e->start_ms + interval_ms(e)) {
 		account(e, f, t);
-		return;
+		goto out;
 	}
 	if (e->p_len == e->cfg.max_pending) {
 		e->stats.early_closes++;
 		advance(e, e->start_ms + interval_ms(e));
 		if (t < e->start_ms + interval_ms(e)) {
 			account(e, f, t);
-			return;
+			goto out;
 		}
 		if (e->p_len == e->cfg.max_pending) {
 			account(e, f, t); /* still full: count it now */
-			return;
+			goto out;
 		}
 	}
 	pend(e, f, t);
+out:
+	return e->stats.late_records != late;
 }
 
 void

@@ -72,8 +72,12 @@ struct col_engine *col_engine_new(const struct col_engine_config *cfg,
     col_report_fn report, void *ctx, GError **error);
 void col_engine_free(struct col_engine *e);
 
-/* Account one record (closing intervals its time has passed first). */
-void col_engine_add(struct col_engine *e, const struct col_flow *f);
+/*
+ * Account one record (closing intervals its time has passed first).
+ * Returns TRUE if the record was late (for an interval already reported),
+ * so the caller can count it per exporter.
+ */
+gboolean col_engine_add(struct col_engine *e, const struct col_flow *f);
 
 /* Live: wall-clock now; closes the open interval once end + grace passed. */
 void col_engine_tick(struct col_engine *e, uint64_t now_ms);

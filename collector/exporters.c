@@ -13,7 +13,7 @@ struct col_exporters {
 	struct col_exporter **e;
 	struct col_report_exporter *lines;
 	size_t n, max, max_templates;
-	uint64_t refused;
+	uint64_t refused, replaced;
 };
 
 struct col_exporters *
@@ -53,18 +53,37 @@ col_exporters_get(struct col_exporters *x, const struct mf_addr *addr,
 	struct col_exporter *e;
 	size_t i;
 
+	uint64_t now = (uint64_t)g_get_monotonic_time() / 1000;
+	size_t idle = x->n;
+
 	/* A handful of exporters on a home network: a scan is fine. */
 	for (i = 0; i < x->n; i++) {
 		e = x->e[i];
 		if (e->port == port && e->domain == domain &&
-		    e->proto == proto && mf_addr_cmp(&e->addr, addr) == 0)
+		    e->proto == proto && mf_addr_cmp(&e->addr, addr) == 0) {
+			e->last_seen_ms = now;
 			return e;
+		}
+		if (e->last_seen_ms + COL_EXPORTER_IDLE_MS <= now &&
+		    (idle == x->n ||
+		        e->last_seen_ms < x->e[idle]->last_seen_ms))
+			idle = i;
 	}
-	if (x->n == x->max) {
+	if (x->n == x->max && idle == x->n) {
 		x->refused++;
 		return NULL;
 	}
+	if (x->n == x->max) {
+		/* Replace the longest silent one. */
+		g_message("exporter %s port %u silent: replaced",
+		    x->e[idle]->name, (unsigned)x->e[idle]->port);
+		col_fixread_free(x->e[idle]->fix);
+		g_free(x->e[idle]);
+		x->e[idle] = x->e[--x->n];
+		x->replaced++;
+	}
 	e = g_new0(struct col_exporter, 1);
+	e->last_seen_ms = now;
 	e->addr = *addr;
 	e->port = port;
 	e->domain = domain;
@@ -87,6 +106,12 @@ col_exporters_refused(const struct col_exporters *x)
 	return x->refused;
 }
 
+uint64_t
+col_exporters_replaced(const struct col_exporters *x)
+{
+	return x->replaced;
+}
+
 static const char *const proto_names[] = { "ipfix", "netflow-v9",
 	"netflow-v5" };
 
@@ -107,6 +132,7 @@ col_exporters_report(struct col_exporters *x, size_t *n)
 		l->domain = e->domain;
 		l->protocol = proto_names[e->proto];
 		l->records = e->records;
+		l->late_records = e->late;
 		if (s != NULL) {
 			l->lost = e->proto == COL_PROTO_V9 ? e->v9.lost_packets
 			                                   : s->lost;

@@ -7,7 +7,9 @@
  * observation domain / v9 source id, protocol); each has its own decoding
  * session (templates, sequence numbers) and counters.  The table is capped
  * ([exporters] max): datagrams from a new exporter beyond the cap are
- * dropped and counted in refused.
+ * dropped and counted in refused, unless an exporter has been silent for
+ * COL_EXPORTER_IDLE_MS: then that one is replaced (a restarted exporter
+ * usually comes back from a new port) and counted in replaced.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -19,6 +21,8 @@
 #include "collector/v9read.h"
 #include "common/addr.h"
 #include "common/log.h"
+
+#define COL_EXPORTER_IDLE_MS (600 * 1000u)
 
 enum col_proto {
 	COL_PROTO_IPFIX,
@@ -34,8 +38,10 @@ struct col_exporter {
 	char name[MF_ADDR_STRLEN]; /* the address as text */
 	struct col_fixread *fix;   /* IPFIX and v9 */
 	struct col_v9state v9;
-	uint64_t records; /* flow records handed to the engine */
-	uint64_t v5_lost; /* v5 flow_sequence gaps, in records */
+	uint64_t records;      /* flow records handed to the engine */
+	uint64_t late;         /* of them, late for their interval */
+	uint64_t last_seen_ms; /* monotonic time of the last message */
+	uint64_t v5_lost;      /* v5 flow_sequence gaps, in records */
 	uint64_t v5_malformed;
 	uint32_t v5_next_seq;
 	gboolean v5_have_seq;
@@ -54,6 +60,9 @@ struct col_exporter *col_exporters_get(struct col_exporters *x,
 
 /* Datagrams refused because the table was full. */
 uint64_t col_exporters_refused(const struct col_exporters *x);
+
+/* Silent exporters replaced to make room. */
+uint64_t col_exporters_replaced(const struct col_exporters *x);
 
 /*
  * The report lines of every exporter (array owned by x, valid until the

@@ -19,19 +19,19 @@
 struct col_flow {
 	struct mf_addr src, dst;
 	uint64_t start_ms, end_ms;
-	uint64_t packets, octets;	  /* forward direction */
+	uint64_t packets, octets;         /* forward direction */
 	uint64_t rev_packets, rev_octets; /* biflow reverse direction, or 0 */
 	uint32_t ingress, egress;
-	uint16_t sport, dport;		  /* ICMP: dport = type << 8 | code */
+	uint16_t sport, dport; /* ICMP: dport = type << 8 | code */
 	uint16_t vlan;
-	uint16_t app_port;		  /* service port if the exporter said */
+	uint16_t app_port; /* service port if the exporter said */
 	uint8_t proto;
-	uint8_t tcp_flags;		  /* forward union */
-	uint8_t rev_tcp_flags;		  /* reverse union (biflow) */
-	uint8_t end_reason;		  /* 0 if unknown */
+	uint8_t tcp_flags;     /* forward union */
+	uint8_t rev_tcp_flags; /* reverse union (biflow) */
+	uint8_t end_reason;    /* 0 if unknown */
 	uint8_t src_mac[6], dst_mac[6];
 	uint8_t has_mac;
-	char label[COL_LABEL_MAX];	  /* remote side's DNS label, or "" */
+	char label[COL_LABEL_MAX]; /* remote side's DNS label, or "" */
 };
 
 #endif

@@ -66,7 +66,8 @@ on_flow(const struct col_flow *f, void *ctx)
 	struct flow_ctx *fc = ctx;
 
 	fc->e->records++;
-	col_engine_add(fc->c->engine, f);
+	if (col_engine_add(fc->c->engine, f))
+		fc->e->late++;
 }
 
 static void
@@ -173,7 +174,8 @@ take_v5(struct collector *c, const struct mf_addr *a, uint16_t port,
 			break;
 		}
 		e->records++;
-		col_engine_add(c->engine, &f);
+		if (col_engine_add(c->engine, &f))
+			e->late++;
 	}
 }
 
@@ -265,6 +267,13 @@ load_config(const struct options *o, struct col_config *cfg, GError **error)
 		g_free(cfg->dir);
 		cfg->dir = g_strdup(o->out_dir);
 	}
+	/* Absolute: -D changes directory before the first report. */
+	if (!g_path_is_absolute(cfg->dir)) {
+		char *abs = g_canonicalize_filename(cfg->dir, NULL);
+
+		g_free(cfg->dir);
+		cfg->dir = abs;
+	}
 	return TRUE;
 }
 
@@ -298,15 +307,28 @@ static void
 log_counters(struct collector *c)
 {
 	const struct col_engine_stats *s = col_engine_get_stats(c->engine);
+	const struct col_listen_stats *l =
+	    c->listen ? col_listen_get_stats(c->listen) : NULL;
 
 	g_message("records %" G_GUINT64_FORMAT ", late %" G_GUINT64_FORMAT
 	          ", absurd times %" G_GUINT64_FORMAT
-	          ", reports %" G_GUINT64_FORMAT
-	          ", undecodable datagrams %" G_GUINT64_FORMAT
-	          ", denied %" G_GUINT64_FORMAT
-	          ", exporters refused %" G_GUINT64_FORMAT,
+	          ", reports %" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT
+	          " failed, %" G_GUINT64_FORMAT " closed early)",
 	    s->records, s->late_records, s->absurd_records, s->intervals,
-	    c->undecodable, c->denied, col_exporters_refused(c->exporters));
+	    c->reports_failed, s->early_closes);
+	g_message("undecodable datagrams %" G_GUINT64_FORMAT
+	          ", denied %" G_GUINT64_FORMAT
+	          ", exporters refused %" G_GUINT64_FORMAT
+	          ", replaced %" G_GUINT64_FORMAT,
+	    c->undecodable, c->denied, col_exporters_refused(c->exporters),
+	    col_exporters_replaced(c->exporters));
+	if (l != NULL)
+		g_message("datagrams %" G_GUINT64_FORMAT
+		          ", tcp connections %" G_GUINT64_FORMAT
+		          " (%" G_GUINT64_FORMAT " refused, %" G_GUINT64_FORMAT
+		          " malformed)",
+		    l->datagrams, l->tcp_accepted, l->tcp_refused,
+		    l->tcp_malformed);
 }
 
 static int
@@ -382,7 +404,11 @@ check_config(const struct options *o)
 		g_error_free(err);
 		return EXIT_FAILURE;
 	}
-	printf("%s: OK\n", o->config ? o->config : "defaults");
+	printf("%s: OK\n",
+	    o->config != NULL ? o->config
+	        : g_file_test(DEFAULT_CONFIG, G_FILE_TEST_EXISTS)
+	        ? DEFAULT_CONFIG
+	        : "no file, defaults");
 	col_config_clear(&cfg);
 	return EXIT_SUCCESS;
 }

@@ -29,20 +29,20 @@
 
 /* One exporter's line in the report. */
 struct col_report_exporter {
-	const char *address;	/* as text; IPv4 peers as plain IPv4 */
+	const char *address; /* as text; IPv4 peers as plain IPv4 */
 	uint16_t port;
-	uint32_t domain;	/* observation domain / v9 source id */
-	const char *protocol;	/* "ipfix", "netflow-v9", "netflow-v5" */
-	uint64_t records;	/* flow records received */
-	uint64_t lost;		/* sequence gaps (records; v9: packets) */
+	uint32_t domain;      /* observation domain / v9 source id */
+	const char *protocol; /* "ipfix", "netflow-v9", "netflow-v5" */
+	uint64_t records;     /* flow records received */
+	uint64_t lost;        /* sequence gaps (records; v9: packets) */
 	uint64_t late_records;
-	uint64_t undecodable;	/* malformed + before template + refused */
+	uint64_t undecodable; /* malformed + before template + refused */
 	const struct col_exporter_health *health; /* or NULL */
 };
 
 struct col_report_config {
-	const char *dir;	 /* report directory */
-	uint32_t top;		 /* entries in each top list */
+	const char *dir;         /* report directory */
+	uint32_t top;            /* entries in each top list */
 	uint32_t retention_days; /* 0 keeps everything */
 };
 

@@ -96,7 +96,10 @@ flowset(uint16_t id, struct mf_rbuf *set, struct mf_wbuf *wb)
 	size_t start = wb->len;
 	int r;
 
-	if (mf_wbuf_put_u16(wb, id == 0 ? 2 : id == 1 ? 3 : id) != 0 ||
+	if (mf_wbuf_put_u16(wb,
+	        id == 0       ? 2
+	            : id == 1 ? 3
+	                      : id) != 0 ||
 	    mf_wbuf_put_u16(wb, 0) != 0)
 		return -EBADMSG;
 	if (id == 0)
@@ -104,8 +107,8 @@ flowset(uint16_t id, struct mf_rbuf *set, struct mf_wbuf *wb)
 	else if (id == 1)
 		r = options(set, wb);
 	else if (id >= 256)
-		r = mf_wbuf_put_bytes(wb, set->p, set->left) == 0 ? 0 :
-								   -EBADMSG;
+		r = mf_wbuf_put_bytes(wb, set->p, set->left) == 0 ? 0
+		                                                  : -EBADMSG;
 	else
 		r = -EBADMSG; /* FlowSet ids 2..255 are reserved */
 	if (r != 0) {

@@ -81,6 +81,12 @@ col_engine_free(struct col_engine *e)
 	g_free(e);
 }
 
+void
+col_engine_set_classifier(struct col_engine *e, const struct col_classifier *c)
+{
+	e->cfg.classifier = c;
+}
+
 const struct col_engine_stats *
 col_engine_get_stats(const struct col_engine *e)
 {

@@ -85,6 +85,10 @@ void col_engine_tick(struct col_engine *e, uint64_t now_ms);
 /* Report the open interval if anything was accounted to it (at exit). */
 void col_engine_flush(struct col_engine *e);
 
+/* Use classifier c from now on (SIGHUP: new [networks]); borrowed. */
+void col_engine_set_classifier(struct col_engine *e,
+    const struct col_classifier *c);
+
 const struct col_engine_stats *col_engine_get_stats(const struct col_engine *e);
 
 #endif

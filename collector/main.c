@@ -41,7 +41,15 @@ on_signal(int sig)
 		sig_stop = 1;
 }
 
+/* The command line. */
+struct options {
+	char *config, *out_dir, *pidfile;
+	char **read;
+	gboolean daemon, check, dump, verbose, version;
+};
+
 struct collector {
+	const struct options *opts; /* for SIGHUP: the same file again */
 	struct col_config cfg;
 	struct col_report_config rcfg;
 	struct col_engine *engine;
@@ -203,12 +211,6 @@ on_message(void *ctx, enum col_listen_kind kind, const struct mf_addr *a,
 /* --- command line ----------------------------------------------------------
  */
 
-struct options {
-	char *config, *out_dir, *pidfile;
-	char **read;
-	gboolean daemon, check, dump, verbose, version;
-};
-
 static gboolean
 parse_options(int argc, char **argv, struct options *o, GError **error)
 {
@@ -350,6 +352,52 @@ run_offline(struct collector *c, char **files)
 	return status;
 }
 
+/* What a reload cannot change: say so rather than pretend. */
+static void
+note_restart_keys(const struct col_config *a, const struct col_config *b)
+{
+	int k;
+
+	for (k = 0; k < 4; k++)
+		if (a->n_listen[k] != b->n_listen[k])
+			g_message("reload: [listen] changes take effect on "
+			          "restart");
+	if (a->interval != b->interval || a->grace != b->grace ||
+	    a->addresses != b->addresses || a->streams != b->streams ||
+	    a->ports != b->ports || a->idle != b->idle ||
+	    a->max_exporters != b->max_exporters ||
+	    a->max_templates != b->max_templates)
+		g_message("reload: [reports] interval/grace, [tables] and "
+		          "[exporters] take effect on restart");
+}
+
+/*
+ * SIGHUP: read the configuration again.  [networks] (internal networks,
+ * web ports, allowed exporters) and [reports] dir, top and retention
+ * apply at once; a bad file changes nothing.
+ */
+static void
+reload(struct collector *c)
+{
+	struct col_config fresh;
+	GError *err = NULL;
+
+	if (!load_config(c->opts, &fresh, &err)) {
+		g_warning("reload: %s (keeping the running configuration)",
+		    err->message);
+		g_error_free(err);
+		return;
+	}
+	note_restart_keys(&c->cfg, &fresh);
+	col_engine_set_classifier(c->engine, fresh.classifier);
+	col_config_clear(&c->cfg);
+	c->cfg = fresh;
+	c->rcfg.dir = c->cfg.dir;
+	c->rcfg.top = (uint32_t)c->cfg.top;
+	c->rcfg.retention_days = (uint32_t)c->cfg.retention_days;
+	g_message("reload: configuration read again");
+}
+
 static void
 handle_signals(struct collector *c)
 {
@@ -359,9 +407,7 @@ handle_signals(struct collector *c)
 	}
 	if (sig_hup) {
 		sig_hup = 0;
-		g_message("SIGHUP: writing the open report; listeners, tables "
-		          "and networks change on restart");
-		col_engine_flush(c->engine);
+		reload(c);
 	}
 }
 
@@ -474,6 +520,7 @@ main(int argc, char **argv)
 	mf_log_init("minflow-collector", o.daemon, o.verbose);
 	install_signals();
 	c = g_new0(struct collector, 1);
+	c->opts = &o;
 	if (load_config(&o, &c->cfg, &err) && start(c, &err) &&
 	    (o.read != NULL ||
 	        (c->listen = col_listen_open(&c->cfg, &err)) != NULL) &&

@@ -10,6 +10,7 @@
 #include <fixbuf/public.h>
 
 #include "collector/fixread.h"
+#include "common/error.h"
 #include "common/model.h"
 #include "common/rbuf.h"
 #include "common/wbuf.h"
@@ -122,9 +123,10 @@ struct col_fixread {
 	uint16_t *tids; /* templates we let through */
 	size_t n_tids, max_tids;
 	gboolean have_seq;
-	uint32_t next_seq;    /* expected sequence number */
-	uint32_t fix_seq;     /* what libfixbuf expects in our copies */
-	uint8_t buf[MSG_MAX]; /* the filtered copy libfixbuf reads */
+	uint32_t next_seq;     /* expected sequence number */
+	uint32_t fix_seq;      /* what libfixbuf expects in our copies */
+	gboolean dropped_data; /* this message lost a data set */
+	uint8_t buf[MSG_MAX];  /* the filtered copy libfixbuf reads */
 	struct col_fixread_stats stats;
 	struct col_exporter_health health;
 };
@@ -275,7 +277,7 @@ scan_template(struct col_fixread *r, struct mf_rbuf *rb, gboolean options,
     uint16_t *tid, uint16_t *n_fields, unsigned *aliens)
 {
 	uint16_t count, scope = 0, id, len, i;
-	uint32_t pen;
+	uint32_t pen, bytes = 0;
 
 	if (mf_rbuf_get_u16(rb, tid) != 0 || mf_rbuf_get_u16(rb, &count) != 0)
 		return -EBADMSG;
@@ -293,7 +295,11 @@ scan_template(struct col_fixread *r, struct mf_rbuf *rb, gboolean options,
 		if (fbInfoModelGetElementByID(r->m->model, id & 0x7fff, pen) ==
 		    NULL)
 			(*aliens)++;
+		bytes += len == 65535 ? 1u : len; /* varlen: at least 1 */
 	}
+	/* Empty records would never consume the data set: refuse them. */
+	if (count > 0 && bytes == 0)
+		return -EBADMSG;
 	*n_fields = count;
 	return 0;
 }
@@ -365,11 +371,13 @@ filter_message(struct col_fixread *r, const uint8_t *msg, size_t len)
 		mf_rbuf_skip(&set, 4);
 		if (sid == 2 || sid == 3)
 			keep = scan_template_set(r, set, sid == 3);
-		else if (sid >= 256)
-			keep = tid_known(r, sid)
-			    ? 1
-			    : (r->stats.before_template++, 0);
-		else
+		else if (sid >= 256 && tid_known(r, sid))
+			keep = 1;
+		else if (sid >= 256) {
+			r->stats.before_template++;
+			r->dropped_data = TRUE;
+			keep = 0;
+		} else
 			keep = -EBADMSG; /* set ids 0, 1, 4..255 */
 		if (keep < 0)
 			r->stats.malformed++;
@@ -543,12 +551,13 @@ col_fixread_message(struct col_fixread *r, const uint8_t *msg, size_t len,
 {
 	union fixrec u;
 	GError *err = NULL;
-	size_t flen = filter_message(r, msg, len);
+	size_t flen;
 	uint64_t export_ms;
 	uint32_t seq, n = 0;
 	int kind;
 
-	if (flen == 0) {
+	r->dropped_data = FALSE;
+	if ((flen = filter_message(r, msg, len)) == 0) {
 		r->stats.malformed++;
 		return -EBADMSG;
 	}
@@ -561,6 +570,13 @@ col_fixread_message(struct col_fixread *r, const uint8_t *msg, size_t len,
 	r->stats.messages++;
 	fBufSetBuffer(r->fbuf, r->buf, flen);
 	for (;;) {
+		/* A record takes at least a byte: more is a runaway. */
+		if (n > flen) {
+			kind = -1;
+			g_set_error(&err, MF_ERROR, MF_ERROR_IPFIX,
+			    "more records than bytes");
+			break;
+		}
 		memset(&u, 0, sizeof(u));
 		if ((kind = next_record(r, &u, sizeof(u), &err)) <= 0)
 			break;
@@ -574,5 +590,12 @@ col_fixread_message(struct col_fixread *r, const uint8_t *msg, size_t len,
 	g_clear_error(&err);
 	r->next_seq = seq + n;
 	r->fix_seq += n;
+	/*
+	 * A dropped data set held records we cannot count (no template, no
+	 * record length): they are counted as before_template, and the next
+	 * gap would count them again, so the next message resynchronises.
+	 */
+	if (r->dropped_data)
+		r->have_seq = FALSE;
 	return 0;
 }

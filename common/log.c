@@ -58,6 +58,20 @@ log_writer(GLogLevelFlags level, const GLogField *fields, gsize n_fields,
 	}
 	if (msg == NULL)
 		return G_LOG_WRITER_UNHANDLED;
+	/*
+	 * Libraries (libfixbuf) log per bad template or record, without any
+	 * rate limit: hostile input must not flood the log, so their messages
+	 * below warning level are debug messages (-v).  Ours have a domain
+	 * "mf-", "exp-" or "col-".
+	 */
+	if (!(level &
+	        (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL |
+	            G_LOG_LEVEL_WARNING)) &&
+	    (domain == NULL ||
+	        (strncmp(domain, "mf-", 3) != 0 &&
+	            strncmp(domain, "exp-", 4) != 0 &&
+	            strncmp(domain, "col-", 4) != 0)))
+		level = G_LOG_LEVEL_DEBUG;
 	if ((level & G_LOG_LEVEL_DEBUG) && !log_verbose &&
 	    g_log_writer_default_would_drop(level, domain))
 		return G_LOG_WRITER_HANDLED;

@@ -269,6 +269,20 @@ tid_forget(struct col_fixread *r, uint16_t tid)
 }
 
 /*
+ * A known element's length must fit its type: 1 up to its natural size
+ * (RFC 7011 6.2 reduced-size encoding), or variable length (65535) only
+ * for variable-length types.  A 40,000-byte address or a 0-byte counter
+ * would make libfixbuf drop or invent records.
+ */
+static gboolean
+length_ok(const fbInfoElement_t *ie, uint16_t len)
+{
+	if (ie->len == FB_IE_VARLEN)
+		return TRUE;
+	return len != 0 && len != FB_IE_VARLEN && len <= ie->len;
+}
+
+/*
  * Check one template record at rb: its id and fields fit, count the
  * elements the model does not know.  Returns 0 or -EBADMSG.
  */
@@ -276,6 +290,7 @@ static int
 scan_template(struct col_fixread *r, struct mf_rbuf *rb, gboolean options,
     uint16_t *tid, uint16_t *n_fields, unsigned *aliens)
 {
+	const fbInfoElement_t *ie;
 	uint16_t count, scope = 0, id, len, i;
 	uint32_t pen, bytes = 0;
 
@@ -292,9 +307,11 @@ scan_template(struct col_fixread *r, struct mf_rbuf *rb, gboolean options,
 		    mf_rbuf_get_u16(rb, &len) != 0 ||
 		    ((id & 0x8000) && mf_rbuf_get_u32(rb, &pen) != 0))
 			return -EBADMSG;
-		if (fbInfoModelGetElementByID(r->m->model, id & 0x7fff, pen) ==
-		    NULL)
+		ie = fbInfoModelGetElementByID(r->m->model, id & 0x7fff, pen);
+		if (ie == NULL)
 			(*aliens)++;
+		else if (!length_ok(ie, len))
+			return -EBADMSG;
 		bytes += len == 65535 ? 1u : len; /* varlen: at least 1 */
 	}
 	/* Empty records would never consume the data set: refuse them. */

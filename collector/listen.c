@@ -17,6 +17,7 @@
 
 #include "collector/listen.h"
 #include "common/error.h"
+#include "common/log.h"
 
 #define MSG_MAX 65535
 #define RCVBUF (4 << 20) /* ask for 4 MiB: bursts from file replays */
@@ -37,6 +38,7 @@ struct col_listen {
 	struct sock socks[4 * COL_MAX_LISTENERS + COL_LISTEN_MAX_TCP];
 	size_t n;
 	uint8_t buf[MSG_MAX + 1];
+	struct mf_ratelimit warn;
 	struct col_listen_stats stats;
 };
 
@@ -225,12 +227,23 @@ read_tcp(struct col_listen *l, struct sock *c, col_message_fn fn, void *ctx)
 
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return TRUE;
-	if (n <= 0)
+	if (n <= 0) {
+		/* The exporter went away in the middle of a message. */
+		if (c->have > 0)
+			l->stats.tcp_malformed++;
 		return FALSE;
+	}
 	c->have += (size_t)n;
 	if (!frame_tcp(c, fn, ctx)) {
+		char peer[MF_ADDR_STRLEN];
+
 		l->stats.tcp_malformed++;
-		g_warning("tcp exporter: malformed IPFIX stream, closing");
+		if (mf_ratelimit_ok(&l->warn, g_get_monotonic_time()))
+			g_warning("tcp exporter %s port %u: malformed IPFIX "
+			          "stream, closed (%" G_GUINT64_FORMAT
+			          " so far)",
+			    mf_addr_format(&c->peer, peer, sizeof(peer)),
+			    (unsigned)c->peer_port, l->stats.tcp_malformed);
 		return FALSE;
 	}
 	return TRUE;

@@ -111,6 +111,26 @@ bad_datagram(struct collector *c, const char *what, const char *peer)
 		    peer, what, c->undecodable);
 }
 
+/* Log, once per rate-limit period and exporter, that it sent garbage. */
+static void
+warn_exporter(struct col_exporter *e, const char *what, uint64_t before,
+    uint64_t after)
+{
+	if (after > before && mf_ratelimit_ok(&e->warn, g_get_monotonic_time()))
+		g_warning("exporter %s port %u: %s (%" G_GUINT64_FORMAT
+		          " so far)",
+		    e->name, (unsigned)e->port, what, after);
+}
+
+static uint64_t
+fix_bad(const struct col_exporter *e)
+{
+	const struct col_fixread_stats *s = col_fixread_get_stats(e->fix);
+
+	return s->malformed + s->before_template + s->templates_refused +
+	    e->v9.malformed;
+}
+
 static void
 take_ipfix(struct collector *c, const struct mf_addr *a, uint16_t port,
     const uint8_t *msg, size_t len, const char *peer)
@@ -125,8 +145,12 @@ take_ipfix(struct collector *c, const struct mf_addr *a, uint16_t port,
 	    COL_PROTO_IPFIX);
 	if (fc.e != NULL && a->family == 0 && c->file_name != NULL)
 		g_strlcpy(fc.e->name, c->file_name, sizeof(fc.e->name));
-	if (fc.e != NULL)
+	if (fc.e != NULL) {
+		uint64_t bad = fix_bad(fc.e);
+
 		col_fixread_message(fc.e->fix, msg, len, 0, on_flow, &fc);
+		warn_exporter(fc.e, "undecodable IPFIX", bad, fix_bad(fc.e));
+	}
 }
 
 static void
@@ -134,6 +158,7 @@ take_v9(struct collector *c, const struct mf_addr *a, uint16_t port,
     const uint8_t *msg, size_t len, const char *peer)
 {
 	struct flow_ctx fc = { c, NULL };
+	uint64_t bad;
 	uint32_t source_id;
 	uint64_t boot_ms;
 	size_t xlen;
@@ -146,10 +171,12 @@ take_v9(struct collector *c, const struct mf_addr *a, uint16_t port,
 	    COL_PROTO_V9);
 	if (fc.e == NULL)
 		return;
+	bad = fix_bad(fc.e);
 	if (col_v9_translate(&fc.e->v9, msg, len, c->xbuf, sizeof(c->xbuf),
 	        &xlen, &source_id, &boot_ms) == 0)
 		col_fixread_message(fc.e->fix, c->xbuf, xlen, boot_ms, on_flow,
 		    &fc);
+	warn_exporter(fc.e, "undecodable NetFlow v9", bad, fix_bad(fc.e));
 }
 
 static void
@@ -179,6 +206,8 @@ take_v5(struct collector *c, const struct mf_addr *a, uint16_t port,
 	for (i = 0; i < h.count; i++) {
 		if (col_v5_read_record(&rb, &h, &f) != 0) {
 			e->v5_malformed++;
+			warn_exporter(e, "malformed NetFlow v5", 0,
+			    e->v5_malformed);
 			break;
 		}
 		e->records++;

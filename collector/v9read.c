@@ -164,9 +164,14 @@ col_v9_translate(struct col_v9state *st, const uint8_t *in, size_t len,
 		    mf_rbuf_sub(&rb, (size_t)slen - 4, &set) != 0 ||
 		    flowset(id, &set, &wb) != 0) {
 			st->malformed++;
+			rb.left =
+			    0; /* the rest cannot be framed: counted once */
 			break;
 		}
 	}
+	/* 1..3 bytes after the last FlowSet: not even a FlowSet header. */
+	if (rb.left > 0)
+		st->malformed++;
 	mf_wbuf_patch_u16(&wb, 2, (uint16_t)wb.len);
 	*out_len = wb.len;
 	return 0;

@@ -53,6 +53,26 @@ refuse "filter 'not a filter((('" -r "$s" -w "$o" -f "not a filter((("
 refuse "no-such-host.invalid" -r "$s" -c no-such-host.invalid
 refuse "no-such-user-here" -r "$s" -w "$o" -u no-such-user-here
 
+# -D detaches: the pidfile (relative, made absolute before the chdir)
+# names the detached process, and its output equals a foreground run's.
+(cd "$MF_TMP" && "$MF_EXPORTER" -r "$MF_SAMPLE" -w "$MF_TMP/bg.ipfix" -D \
+    -p bg.pid)
+assert_eq "-D: the foreground part exits 0" 0 $?
+i=0
+while [ ! -s "$MF_TMP/bg.pid" ] && [ "$i" -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+bgpid=$(cat "$MF_TMP/bg.pid" 2>/dev/null)
+i=0
+while [ -n "$bgpid" ] && kill -0 "$bgpid" 2>/dev/null && [ "$i" -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+"$MF_EXPORTER" -r "$MF_SAMPLE" -w "$MF_TMP/fg.ipfix"
+assert_files_eq "-D: same output as in the foreground" "$MF_TMP/fg.ipfix" \
+    "$MF_TMP/bg.ipfix"
+
 # A link type the decoder does not handle is refused at start, by name.
 python3 - "$MF_TMP/wifi.pcap" <<'PY'
 import struct, sys

@@ -20,8 +20,9 @@
 #   BENCH_UDP_REPS    runs per rate and receiver (default: REPS)
 #   BENCH_UDP_RATES   flow records per second to try, in increasing order
 #                     (default "50000 100000 200000 300000 400000 500000
-#                     600000 800000"); a receiver stops at the first rate
-#                     at which every run lost records
+#                     600000 800000 1000000"); a receiver stops at the first
+#                     rate at which every run lost records.  The sender
+#                     keeps up to about 1,000,000 here.
 #   BENCH_NO_BUILD    set to skip make
 #   BENCH_NO_INSNS    set to skip the instruction counts (callgrind)
 #
@@ -42,7 +43,7 @@ export MF_SHARED_DIR=${MF_SHARED_DIR:-$top/../shared}
 copies=${BENCH_COPIES:-5}
 udp_secs=${BENCH_UDP_SECS:-5}
 udp_reps=${BENCH_UDP_REPS:-$reps}
-rates=${BENCH_UDP_RATES:-50000 100000 200000 300000 400000 500000 600000 800000}
+rates=${BENCH_UDP_RATES:-50000 100000 200000 300000 400000 500000 600000 800000 1000000}
 logs=$out/logs/collector
 res=$out/collector-results.md
 work=$out/collector
@@ -71,6 +72,7 @@ fi
 collector=$build/minflow-collector
 exporter=$build/minflow-exporter
 { [ -x "$collector" ] && [ -x "$exporter" ]; } || die "minflow binaries not found in $build"
+commit=$(git -C "$top" describe --always --dirty 2>/dev/null)
 replay=$out/udp_replay
 cc -O2 -Wall -o "$replay" "$top/bench/udp_replay.c" || die "cannot build bench/udp_replay.c"
 
@@ -410,7 +412,7 @@ harness=$(col harness 1)
 	    "$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), Linux $(uname -r)," \
 	    "load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 	echo "net.core.rmem_max: $(cat /proc/sys/net/core/rmem_max)"
-	echo "minflow: $("$collector" -V 2>&1 | head -n 1), commit $(git -C "$top" describe --always --dirty 2>/dev/null)"
+	echo "minflow: $("$collector" -V 2>&1 | head -n 1), built from commit $commit"
 	echo
 	dpkg-query -W nfdump libfixbuf9 libjson-glib-1.0-0 libglib2.0-0 valgrind 2>/dev/null | sed 's/^/    /'
 } >"$res"

@@ -461,9 +461,13 @@ main(int argc, char **argv)
 			die("socket");
 		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 		prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+		for (i = 0, nflow = 0; i < nmsgs; i++)
+			nflow += msgs[i].flow_records;
+		if (nflow == 0)
+			die("the file holds no flow records");
 		if (want == 0)
-			for (i = 0; i < nmsgs; i++)
-				want += msgs[i].flow_records;
+			want = nflow;
+		nflow = 0;
 		t0 = now_mono();
 		for (i = 0; nflow < want; i = (i + 1) % nmsgs) {
 			const struct msg *m = &msgs[i];

@@ -510,6 +510,25 @@ detach(const struct options *o, GError **error)
 	return TRUE;
 }
 
+static void
+free_options(struct options *o)
+{
+	g_free(o->config);
+	g_free(o->out_dir);
+	g_free(o->pidfile);
+	g_strfreev(o->read);
+}
+
+static void
+dump_config(void)
+{
+	char *text =
+	    mf_conf_format_defaults(col_config_keys, col_config_n_keys);
+
+	fputs(text, stdout);
+	g_free(text);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -524,21 +543,19 @@ main(int argc, char **argv)
 		g_printerr("minflow-collector: %s (see --help)\n",
 		    err->message);
 		g_error_free(err);
+		free_options(&o);
 		return EXIT_FAILURE;
 	}
-	if (o.version) {
-		printf("minflow-collector %s\n", PACKAGE_VERSION);
-		return EXIT_SUCCESS;
-	}
-	if (o.check)
-		return check_config(&o);
-	if (o.dump) {
-		char *text =
-		    mf_conf_format_defaults(col_config_keys, col_config_n_keys);
-
-		fputs(text, stdout);
-		g_free(text);
-		return EXIT_SUCCESS;
+	if (o.version || o.check || o.dump) {
+		status = EXIT_SUCCESS;
+		if (o.version)
+			printf("minflow-collector %s\n", PACKAGE_VERSION);
+		else if (o.check)
+			status = check_config(&o);
+		else
+			dump_config();
+		free_options(&o);
+		return status;
 	}
 	if (o.pidfile != NULL) {
 		char *abs = g_canonicalize_filename(o.pidfile, NULL);
@@ -565,9 +582,6 @@ main(int argc, char **argv)
 	col_exporters_free(c->exporters);
 	col_config_clear(&c->cfg);
 	g_free(c);
-	g_free(o.config);
-	g_free(o.out_dir);
-	g_free(o.pidfile);
-	g_strfreev(o.read);
+	free_options(&o);
 	return status;
 }

@@ -13,15 +13,16 @@
 #      nfdump does, and the collector accounted as many flow records as
 #      nfcapd stored;
 #  (c) the collector's exporter lines show one exporter of the expected
-#      protocol, nothing undecodable and nothing lost, and its log has no
-#      warning;
+#      protocol, nothing undecodable, and as many records lost as RFC
+#      7011's sequence rule gives on the peer's own messages (below); its
+#      log has no warning;
 #  (d) for minflow-exporter, the live reports give the same totals and
 #      per-class sums as the offline mode (-r) on the IPFIX file the
 #      exporter writes from the same capture (collector_offline.sh checks
 #      that offline equals tshark, class by class).
 #
-# The peers' counting rules, each derived from the peer's source and
-# checked here against tshark on the captures used:
+# The peers' counting rules (softflowd's from its source, pmacctd's
+# measured), checked here against tshark on the captures used:
 #  - minflow-exporter: the IP layer, as tests/integ/truth.py computes it
 #    (IPv4 total length, IPv6 40 + payload length).
 #  - softflowd counts, per packet, the wire length of the frame (the pcap
@@ -36,10 +37,11 @@
 #    84 bytes more than the IP layer (padding of small frames), on the home
 #    capture 1260 more (6 frames padded by 6 bytes, 136 by 9).
 #  - pmacctd's nfprobe counts the IP layer like truth.py (IPv4 total
-#    length, IPv6 40 + payload length): on these two captures its totals
-#    equal truth.py's exactly.  (Not on every capture: on
-#    dns-amplification-rrsig-fragmented.pcap it drops 46 IP fragments, so
-#    that capture is not used for it.)
+#    length, IPv6 40 + payload length): on these two captures (and on
+#    ipv6-http.pcap) its totals equal truth.py's exactly.  Not on every
+#    capture: on dns-amplification-rrsig-fragmented.pcap it files IPv4 UDP
+#    fragments differently and leaves 46 of them (58570 bytes) out, so that
+#    capture is not used here.
 #
 # Live mode closes intervals by the wall clock: records replayed from an
 # old capture land in the interval of their flow time until the collector's
@@ -53,11 +55,12 @@
 # minflow-exporter and pmacctd follow the RFC (0 lost).  softflowd 1.1.0
 # does not: its header carries the number of flow records sent up to AND
 # INCLUDING this message (options records left out), not the data records
-# sent before it, so the first message says 17 instead of 0 and the next
+# sent before it, so the first message says 17 or 20, not 0, and the next
 # ones are off by the difference in record counts of consecutive messages.
 # That is a peer quirk, not a loss, but a collector must count it as one
 # (nfcapd too reports "Sequence Errors" for it): 4 records on sample.pcap,
 # 11 on the home capture, from its message sizes.
+# shellcheck disable=SC2317 # peer_* functions are called as "peer_$name"
 . "$MF_SRCDIR/tests/integ/lib.sh"
 need tshark nfcapd nfdump softflowd pmacctd python3
 need_shared
@@ -229,8 +232,58 @@ def cmd_ipfix_lost(path):
     print(lost)
 
 
+def cmd_ports(n):
+    """n UDP ports on 127.0.0.1 that were free a moment ago, all different"""
+    import socket
+    socks = []
+    for _ in range(n):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("127.0.0.1", 0))
+        socks.append(s)
+    print(" ".join(str(s.getsockname()[1]) for s in socks))
+
+
+def cmd_wait_bound(pid, limit, ports):
+    """
+    Wait (at most limit seconds) until every UDP port in ports is bound on
+    127.0.0.1; status 1 if pid exits first or on timeout.
+    """
+    import socket
+    import time
+    end = time.monotonic() + limit
+    todo = list(ports)
+    while time.monotonic() < end:
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            sys.exit("pid %d exited" % pid)
+        left = []
+        for p in todo:
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            try:
+                s.bind(("127.0.0.1", p))
+                left.append(p)       # still free: not listening yet
+            except OSError:
+                pass
+            finally:
+                s.close()
+        todo = left
+        if not todo:
+            return
+        time.sleep(0.05)
+    sys.exit("ports %s not bound after %s s" % (todo, limit))
+
+
 m = sys.argv[1]
-if m == "ipfix-lost":
+if m == "ports":
+    cmd_ports(int(sys.argv[2]))
+elif m == "wait-bound":
+    cmd_wait_bound(int(sys.argv[2]), float(sys.argv[3]),
+                   [int(x) for x in sys.argv[4:]])
+elif m == "summary":
+    cmd_totals(sys.argv[2])
+    cmd_exporters(sys.argv[2])
+elif m == "ipfix-lost":
     cmd_ipfix_lost(sys.argv[2])
 elif m == "totals":
     cmd_totals(sys.argv[2])
@@ -247,27 +300,38 @@ EOF
 py() { with_timeout 120 python3 "$PY" "$@"; }
 
 # --- the peers: PEER CAPTURE HOST:PORT LOGFILE --------------------------
-# Each replays CAPTURE as fast as it reads it and exits when done.
+# Each replays CAPTURE as fast as it reads it and exits when done; each is
+# run three times at once (to the collector, to nfcapd, to ipfix_listen.py),
+# the last two in the background with PEER_EXEC=exec, so that the PID of
+# the background job is that of `timeout`, which stops the peer with it.
 
 peer_mfx_ipfix() {
-	with_timeout 60 "$MF_EXPORTER" -r "$1" -c "$2" -P ipfix --stats >"$3" 2>&1
+	$PEER_EXEC timeout -k 5 60 "$MF_EXPORTER" -r "$1" -c "$2" -P ipfix \
+	    --stats >"$3" 2>&1
 }
 peer_mfx_v9() {
-	with_timeout 60 "$MF_EXPORTER" -r "$1" -c "$2" -P v9 --stats >"$3" 2>&1
+	$PEER_EXEC timeout -k 5 60 "$MF_EXPORTER" -r "$1" -c "$2" -P v9 \
+	    --stats >"$3" 2>&1
 }
 # softflowd -r: reads the whole file, then expires every flow (exports it)
 # and exits.  -c none: no control socket; -A milli: IPFIX times as
-# flowStart/EndMilliseconds (v9 and v5 use sysUpTime, whatever -A says).
+# flowStart/EndMilliseconds (v9 and v5 carry sysUpTime times).
 peer_sf() {
-	with_timeout 60 softflowd -r "$2" -n "$3" -v "$1" -A milli -c none -d \
-	    >"$4" 2>&1
+	$PEER_EXEC timeout -k 5 60 softflowd -r "$2" -n "$3" -v "$1" -A milli \
+	    -c none -d >"$4" 2>&1
 }
 peer_sf10() { peer_sf 10 "$@"; }
 peer_sf9() { peer_sf 9 "$@"; }
 peer_sf5() { peer_sf 5 "$@"; }
 # pmacctd reading a savefile exits at its end (pcap_savefile_wait is false
-# by default); the nfprobe plugin expires and exports all its flows when the
-# core tells it to stop.  It sleeps 2 s before reading a savefile.
+# by default) and its nfprobe plugin then expires and exports every flow;
+# no nfprobe_timeouts needed.  It sleeps 2 s before reading a savefile.
+# Its core process sometimes sees the plugin leave before it shuts down
+# itself ("connection lost to 'default_nfprobe-nfprobe'", "no more plugins
+# active") and then exits with status 1, after a complete export (the
+# plugin logged its normal "Shutting down on user request" flush; the
+# totals and record counts below show nothing is missing).  Seen under load
+# with three pmacctd running at once; peer_ok accepts that status 1.
 peer_pm10() {
 	cat >"$3.conf" <<-CONF
 	daemonize: false
@@ -276,139 +340,152 @@ peer_pm10() {
 	nfprobe_receiver: $2
 	nfprobe_version: 10
 	CONF
-	with_timeout 60 pmacctd -f "$3.conf" >"$3" 2>&1
+	$PEER_EXEC timeout -k 5 60 pmacctd -f "$3.conf" >"$3" 2>&1
 }
 
-# --- the collector ------------------------------------------------------
+# peer_ok PEER STATUS LOGFILE: did PEER end well?
+peer_ok() {
+	[ "$2" -eq 0 ] && return 0
+	[ "$1" = pm10 ] && [ "$2" -eq 1 ] &&
+	    grep -q 'Shutting down on user request' "$3" &&
+	    grep -q 'no more plugins active' "$3" && return 0
+	tail -n 20 "$3" | sed 's/^/#   /'
+	return 1
+}
 
-# start_collector DIR NETS: minflow-collector live on three free 127.0.0.1
-# UDP ports (COL_IPFIX, COL_V9, COL_V5), no TCP listener; waits (at most
-# 10 s) until all three are bound.  Sets COL_PID.
+# bg_peer PEER CAPTURE HOST:PORT LOGFILE: PEER in the background; sets BG
+bg_peer() {
+	(PEER_EXEC="exec"; "peer_$1" "$2" "$3" "$4") &
+	BG=$!
+	track_pid "$BG"
+}
+
+# wait_bg PID: its exit status
+wait_bg() {
+	wait "$1"
+	_st=$?
+	untrack_pid "$1"
+	return $_st
+}
+
+# --- the receivers ------------------------------------------------------
+
+# start_collector DIR NETS PORT-IPFIX PORT-V9 PORT-V5: minflow-collector
+# live on three 127.0.0.1 UDP ports, no TCP listener; waits (at most 10 s)
+# until all three are bound.  Sets COL_PID.
 start_collector() {
-	_d=$1
-	mkdir -p "$_d"
-	COL_IPFIX=$(free_udp_port)
-	COL_V9=$(free_udp_port)
-	COL_V5=$(free_udp_port)
-	cat >"$_d/minflow.conf" <<-CONF
+	mkdir -p "$1"
+	cat >"$1/minflow.conf" <<-CONF
 	[listen]
-	ipfix-udp = 127.0.0.1:$COL_IPFIX
+	ipfix-udp = 127.0.0.1:$3
 	ipfix-tcp =
-	netflow-v9 = 127.0.0.1:$COL_V9
-	netflow-v5 = 127.0.0.1:$COL_V5
+	netflow-v9 = 127.0.0.1:$4
+	netflow-v5 = 127.0.0.1:$5
 	[networks]
 	internal = $2
 	[reports]
-	dir = $_d/reports
+	dir = $1/reports
 	retention-days = 0
 	CONF
-	"$MF_COLLECTOR" -C "$_d/minflow.conf" 2>"$_d/collector.log" &
+	"$MF_COLLECTOR" -C "$1/minflow.conf" 2>"$1/collector.log" &
 	COL_PID=$!
 	track_pid "$COL_PID"
-	_i=0
-	for _p in $COL_IPFIX $COL_V9 $COL_V5; do
-		while ! udp_listening "$_p"; do
-			if ! kill -0 "$COL_PID" 2>/dev/null; then
-				mf_log "collector exited at start-up:"
-				cat "$_d/collector.log" >&2
-				untrack_pid "$COL_PID"
-				return 1
-			fi
-			_i=$((_i + 1))
-			[ "$_i" -ge 100 ] && { mf_log "collector does not listen"; return 1; }
-			sleep 0.1
-		done
-	done
-	return 0
+	py wait-bound "$COL_PID" 10 "$3" "$4" "$5" || {
+		cat "$1/collector.log" >&2
+		return 1
+	}
 }
 
-# stop_collector PORT: wait until the collector has read everything queued
-# on PORT, let it account the last datagrams, then SIGTERM (writes the open
-# report); fails if it had to be KILLed.
-stop_collector() {
+# stop_receiver PID PORT: wait until everything queued on PORT was read,
+# let the last datagrams be processed, then SIGTERM (the collector writes
+# its open report); fails if it had to be KILLed.
+stop_receiver() {
 	_rc=0
-	udp_wait_drained "$1" 10 || _rc=1
+	udp_wait_drained "$2" 10 || _rc=1
 	sleep 0.3
-	stop_pid "$COL_PID" 10 || _rc=1
+	stop_pid "$1" 10 || _rc=1
 	return $_rc
+}
+
+# start_recorder PORT FILE: ipfix_listen.py storing the IPFIX messages it
+# receives; sets REC_PID
+start_recorder() {
+	python3 "$LISTEN" listen udp 127.0.0.1 "$1" "$2" --max-time 120 \
+	    2>"$2.log" &
+	REC_PID=$!
+	track_pid "$REC_PID"
+	py wait-bound "$REC_PID" 10 "$1"
 }
 
 # --- one case -----------------------------------------------------------
 
 # check NAME PEER CAPTURE NETS KIND EXPECTED-TOTALS EXPECTED-PROTOCOL
 # KIND: ipfix, v9 or v5, the collector listener the peer is pointed at.
-# The peer runs three times (its output is the same every time: it reads a
-# file): to the collector, to nfcapd and, for IPFIX, to ipfix_listen.py,
-# which stores the messages for working out the expected "lost" count.
 check() {
 	c_name=$1 c_peer=$2 c_cap=$3 c_nets=$4 c_kind=$5 c_want=$6 c_proto=$7
 	c_d=$MF_TMP/$c_name
 	mkdir -p "$c_d"
-	if ! start_collector "$c_d/col" "$c_nets"; then
-		fail "$c_name: collector start"
-		return
-	fi
+	# shellcheck disable=SC2046 # five port numbers
+	set -- $(py ports 5)
+	c_nport=$4 c_rport=$5
 	case $c_kind in
-	ipfix) c_port=$COL_IPFIX ;;
-	v9) c_port=$COL_V9 ;;
-	v5) c_port=$COL_V5 ;;
+	ipfix) c_port=$1 ;;
+	v9) c_port=$2 ;;
+	v5) c_port=$3 ;;
 	esac
-	"peer_$c_peer" "$c_cap" "127.0.0.1:$c_port" "$c_d/peer-col.log"
-	assert_eq "$c_name: peer exit status (to the collector)" 0 "$?" ||
-	    tail -n 20 "$c_d/peer-col.log" | sed 's/^/#   /'
-	stop_collector "$c_port" || fail "$c_name: collector stop"
-	c_tot=$(py totals "$c_d/col/reports")
-	assert_eq "$c_name: collector totals = expected" "$c_want" "$c_tot"
-	c_exp=$(py exporters "$c_d/col/reports")
-	c_recs=$(echo "$c_exp" | awk '{ print $4 }')
-	c_lost=0
+	start_collector "$c_d/col" "$c_nets" "$1" "$2" "$3" ||
+	    { fail "$c_name: collector start"; return; }
+	start_nfcapd "$c_d/nfcapd" "$c_nport" ||
+	    { fail "$c_name: nfcapd start"; stop_pid "$COL_PID"; return; }
+	c_rec=""
 	if [ "$c_kind" = ipfix ]; then
-		c_lost=$(record_lost "$c_peer" "$c_cap" "$c_d")
+		start_recorder "$c_rport" "$c_d/rec.ipfix" ||
+		    fail "$c_name: ipfix_listen.py start"
+		bg_peer "$c_peer" "$c_cap" "127.0.0.1:$c_rport" "$c_d/peer-rec.log"
+		c_rec=$BG
 	fi
-	assert_eq "$c_name: collector exporters" \
-	    "1 $c_proto records $c_recs lost $c_lost undecodable 0" "$c_exp"
-	assert_eq "$c_name: collector log without warnings" "" \
-	    "$(grep -v ': info: ' "$c_d/col/collector.log")"
-
-	c_nport=$(free_udp_port)
-	if ! start_nfcapd "$c_d/nfcapd" "$c_nport"; then
-		fail "$c_name: nfcapd start"
-		return
+	bg_peer "$c_peer" "$c_cap" "127.0.0.1:$c_nport" "$c_d/peer-nf.log"
+	c_nf=$BG
+	PEER_EXEC="" "peer_$c_peer" "$c_cap" "127.0.0.1:$c_port" "$c_d/peer-col.log"
+	peer_ok "$c_peer" $? "$c_d/peer-col.log" ||
+	    fail "$c_name: peer exit status (to the collector)"
+	wait_bg "$c_nf"
+	peer_ok "$c_peer" $? "$c_d/peer-nf.log" ||
+	    fail "$c_name: peer exit status (to nfcapd)"
+	if [ -n "$c_rec" ]; then
+		wait_bg "$c_rec"
+		peer_ok "$c_peer" $? "$c_d/peer-rec.log" ||
+		    fail "$c_name: peer exit status (to ipfix_listen.py)"
 	fi
-	"peer_$c_peer" "$c_cap" "127.0.0.1:$c_nport" "$c_d/peer-nf.log"
-	assert_eq "$c_name: peer exit status (to nfcapd)" 0 "$?"
+	stop_receiver "$COL_PID" "$c_port" || fail "$c_name: collector stop"
 	stop_nfcapd || fail "$c_name: nfcapd stop"
+	c_lost=0
+	if [ -n "$c_rec" ]; then
+		stop_receiver "$REC_PID" "$c_rport" || fail "$c_name: recorder stop"
+		c_lost=$(py ipfix-lost "$c_d/rec.ipfix")
+	fi
+
+	# (a)
+	c_sum=$(py summary "$c_d/col/reports")
+	c_tot=$(echo "$c_sum" | sed -n 1p)
+	c_exp=$(echo "$c_sum" | sed -n 2p)
+	mf_log "$c_name: collector $c_tot; exporters $c_exp"
+	assert_eq "$c_name: collector totals = expected" "$c_want" "$c_tot"
+	# (b)
 	nfcapd_dir_ok "$c_d/nfcapd" || fail "$c_name: nfcapd files"
 	assert_eq "$c_name: nfcapd totals = collector totals" "$c_tot" \
 	    "$(nfdump_flows totals "$c_d/nfcapd")"
-	assert_eq "$c_name: nfcapd records = collector records" \
-	    "$(nfdump_flows records "$c_d/nfcapd")" "$c_recs"
+	# (c)
+	assert_eq "$c_name: collector exporters" \
+	    "1 $c_proto records $(nfdump_flows records "$c_d/nfcapd") lost $c_lost undecodable 0" \
+	    "$c_exp"
+	assert_eq "$c_name: collector log without warnings" "" \
+	    "$(grep -v ': info: ' "$c_d/col/collector.log")"
 }
 
-# record_lost PEER CAPTURE DIR: run PEER into ipfix_listen.py and print the
-# records lost by RFC 7011's sequence rule over the stored messages.
-record_lost() {
-	r_port=$(free_udp_port)
-	rm -f "$3/rec.ready"
-	python3 "$LISTEN" listen udp 127.0.0.1 "$r_port" "$3/rec.ipfix" \
-	    "$3/rec.ready" --max-time 120 2>"$3/rec.log" &
-	r_pid=$!
-	track_pid "$r_pid"
-	r_i=0
-	while [ ! -e "$3/rec.ready" ] && [ "$r_i" -lt 100 ]; do
-		sleep 0.1
-		r_i=$((r_i + 1))
-	done
-	"peer_$1" "$2" "127.0.0.1:$r_port" "$3/peer-rec.log" ||
-	    mf_log "$3: peer to ipfix_listen.py failed"
-	udp_wait_drained "$r_port" 10 || mf_log "$3: recorder not drained"
-	sleep 0.2
-	stop_pid "$r_pid" 10
-	py ipfix-lost "$3/rec.ipfix"
-}
-
-# check_offline NAME CAPTURE NETS: minflow-exporter -w, minflow-collector
-# -r; totals and per-class sums must equal the live runs' (NAME-mfx-*).
+# check_offline NAME CAPTURE NETS: (d) minflow-exporter -w, then
+# minflow-collector -r; totals and per-class sums must equal the live
+# runs' (NAME-mfx-ipfix, NAME-mfx-v9).
 check_offline() {
 	o_name=$1 o_cap=$2 o_nets=$3
 	o_d=$MF_TMP/$o_name-offline

@@ -782,6 +782,9 @@ col_report_write(const struct col_report_config *cfg,
 	    !write_atomic(cfg->dir, "latest.json", text, len, error))
 		return FALSE;
 	if (cfg->retention_days > 0)
-		expire_days(cfg->dir, iv->start_ms, cfg->retention_days);
+		expire_days(cfg->dir,
+		    cfg->now_ms != 0 ? MIN(iv->start_ms, cfg->now_ms)
+		                     : iv->start_ms,
+		    cfg->retention_days);
 	return TRUE;
 }

@@ -44,6 +44,9 @@ struct col_report_config {
 	const char *dir;         /* report directory */
 	uint32_t top;            /* entries in each top list */
 	uint32_t retention_days; /* 0 keeps everything */
+	uint64_t now_ms; /* live: the clock, so that flow time running ahead
+	                  * (a router clock) cannot expire reports; 0 offline:
+	                  * the interval's start is the reference */
 };
 
 /*

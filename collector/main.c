@@ -104,14 +104,18 @@ be32(const uint8_t *p)
 	    (uint32_t)p[2] << 8 | p[3];
 }
 
+/* Formatting the peer costs: only when a warning is actually logged. */
 static void
-bad_datagram(struct collector *c, const char *what, const char *peer)
+bad_datagram(struct collector *c, const char *what, const struct mf_addr *a)
 {
+	char peer[MF_ADDR_STRLEN];
+
 	c->undecodable++;
 	if (mf_ratelimit_ok(&c->warn, g_get_monotonic_time()))
 		g_warning("%s: malformed %s datagram (%" G_GUINT64_FORMAT
 		          " so far)",
-		    peer, what, c->undecodable);
+		    mf_addr_format(a, peer, sizeof(peer)), what,
+		    c->undecodable);
 }
 
 /* Log, once per rate-limit period and exporter, that it sent garbage. */
@@ -136,12 +140,12 @@ fix_bad(const struct col_exporter *e)
 
 static void
 take_ipfix(struct collector *c, const struct mf_addr *a, uint16_t port,
-    const uint8_t *msg, size_t len, const char *peer)
+    const uint8_t *msg, size_t len)
 {
 	struct flow_ctx fc = { c, NULL };
 
 	if (len < 16 || msg[0] != 0 || msg[1] != 10) {
-		bad_datagram(c, "IPFIX", peer);
+		bad_datagram(c, "IPFIX", a);
 		return;
 	}
 	fc.e = col_exporters_get(c->exporters, a, port, be32(msg + 12),
@@ -158,7 +162,7 @@ take_ipfix(struct collector *c, const struct mf_addr *a, uint16_t port,
 
 static void
 take_v9(struct collector *c, const struct mf_addr *a, uint16_t port,
-    const uint8_t *msg, size_t len, const char *peer)
+    const uint8_t *msg, size_t len)
 {
 	struct flow_ctx fc = { c, NULL };
 	uint64_t bad;
@@ -167,7 +171,7 @@ take_v9(struct collector *c, const struct mf_addr *a, uint16_t port,
 	size_t xlen;
 
 	if (len < COL_V9_HEADER_LEN || msg[0] != 0 || msg[1] != 9) {
-		bad_datagram(c, "NetFlow v9", peer);
+		bad_datagram(c, "NetFlow v9", a);
 		return;
 	}
 	fc.e = col_exporters_get(c->exporters, a, port, be32(msg + 16),
@@ -184,7 +188,7 @@ take_v9(struct collector *c, const struct mf_addr *a, uint16_t port,
 
 static void
 take_v5(struct collector *c, const struct mf_addr *a, uint16_t port,
-    const uint8_t *msg, size_t len, const char *peer)
+    const uint8_t *msg, size_t len)
 {
 	struct mf_rbuf rb;
 	struct col_v5_header h;
@@ -194,7 +198,7 @@ take_v5(struct collector *c, const struct mf_addr *a, uint16_t port,
 
 	mf_rbuf_init(&rb, msg, len);
 	if (col_v5_read_header(&rb, &h) != 0) {
-		bad_datagram(c, "NetFlow v5", peer);
+		bad_datagram(c, "NetFlow v5", a);
 		return;
 	}
 	e = col_exporters_get(c->exporters, a, port,
@@ -225,19 +229,17 @@ on_message(void *ctx, enum col_listen_kind kind, const struct mf_addr *a,
     uint16_t port, const uint8_t *msg, size_t len)
 {
 	struct collector *c = ctx;
-	char peer[MF_ADDR_STRLEN];
 
-	mf_addr_format(a, peer, sizeof(peer));
 	if (!col_config_allows(&c->cfg, a)) {
 		c->denied++;
 		return;
 	}
 	if (kind == COL_LISTEN_V9)
-		take_v9(c, a, port, msg, len, peer);
+		take_v9(c, a, port, msg, len);
 	else if (kind == COL_LISTEN_V5)
-		take_v5(c, a, port, msg, len, peer);
+		take_v5(c, a, port, msg, len);
 	else
-		take_ipfix(c, a, port, msg, len, peer);
+		take_ipfix(c, a, port, msg, len);
 }
 
 /* --- command line ----------------------------------------------------------

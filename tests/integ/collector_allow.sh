@@ -1,0 +1,57 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# [networks] allow-exporters: datagrams from anyone else are dropped and
+# counted exactly (the "denied" counter in the exit log), and produce no
+# exporter and no report; from an allowed address they are used.
+. "$MF_SRCDIR/tests/integ/lib.sh"
+need python3
+need_exporter
+COLLECTOR=$MF_BUILDDIR/minflow-collector
+[ -x "$COLLECTOR" ] || skip "no $COLLECTOR"
+mk_tmp
+
+run() { # ALLOW -> sets LOG and DIR
+	port=$(free_udp_port)
+	DIR=$MF_TMP/rep-$port
+	LOG=$MF_TMP/log-$port
+	cat >"$MF_TMP/c.conf" <<CONF
+[listen]
+ipfix-udp = 127.0.0.1:$port
+ipfix-tcp =
+netflow-v9 =
+netflow-v5 =
+[networks]
+allow-exporters = $1
+[reports]
+dir = $DIR
+retention-days = 0
+CONF
+	"$COLLECTOR" -C "$MF_TMP/c.conf" >"$LOG" 2>&1 &
+	pid=$!
+	track_pid $pid
+	i=0
+	while ! udp_listening "$port" && [ "$i" -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	# The sample gives 7 messages (the exporter's --stats says so).
+	"$MF_EXPORTER" -r "$MF_SAMPLE" -c "127.0.0.1:$port" --stats \
+	    2>"$MF_TMP/stats"
+	udp_wait_drained "$port" 10
+	stop_pid $pid
+	SENT=$(awk '$1 == "messages" { print $2 }' "$MF_TMP/stats")
+}
+
+run "192.0.2.0/24;2001:db8::/32"
+assert_eq "denied: every datagram counted" "denied $SENT" \
+    "$(sed -n 's/.*\(denied [0-9]*\).*/\1/p' "$LOG")"
+assert_eq "denied: no exporter" "" "$(grep 'new exporter' "$LOG")"
+assert_eq "denied: no report" "0" \
+    "$(find "$DIR" -name '*.json' 2>/dev/null | wc -l | tr -d ' ')"
+
+run "127.0.0.0/8"
+assert_eq "allowed: nothing denied" "denied 0" \
+    "$(sed -n 's/.*\(denied [0-9]*\).*/\1/p' "$LOG")"
+assert_eq "allowed: the records arrived" "records 55" \
+    "$(sed -n 's/.*\(records [0-9]*\), late.*/\1/p' "$LOG")"
+finish

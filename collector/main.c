@@ -18,6 +18,7 @@
 #include "collector/settings.h"
 #include "collector/v5.h"
 #include "collector/v9read.h"
+#include "common/daemon.h"
 #include "common/error.h"
 #include "common/log.h"
 
@@ -457,22 +458,6 @@ run_live(struct collector *c)
 	return EXIT_SUCCESS;
 }
 
-static void
-install_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGUSR1, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-}
-
 static int
 check_config(const struct options *o)
 {
@@ -491,28 +476,6 @@ check_config(const struct options *o)
 	        : "no file, defaults");
 	col_config_clear(&cfg);
 	return EXIT_SUCCESS;
-}
-
-static gboolean
-detach(const struct options *o, GError **error)
-{
-	FILE *fp;
-
-	if (o->daemon && daemon(0, 0) != 0) {
-		g_set_error(error, MF_ERROR, MF_ERROR_IO, "daemon: %s",
-		    g_strerror(errno));
-		return FALSE;
-	}
-	if (o->pidfile == NULL)
-		return TRUE;
-	if ((fp = fopen(o->pidfile, "w")) == NULL) {
-		g_set_error(error, MF_ERROR, MF_ERROR_IO, "%s: %s", o->pidfile,
-		    g_strerror(errno));
-		return FALSE;
-	}
-	fprintf(fp, "%ld\n", (long)getpid());
-	fclose(fp);
-	return TRUE;
 }
 
 static void
@@ -569,13 +532,13 @@ main(int argc, char **argv)
 		o.pidfile = abs;
 	}
 	mf_log_init("minflow-collector", o.daemon, o.verbose);
-	install_signals();
+	mf_signals_install(on_signal);
 	c = g_new0(struct collector, 1);
 	c->opts = &o;
 	if (load_config(&o, &c->cfg, &err) && start(c, &err) &&
 	    (o.read != NULL ||
 	        (c->listen = col_listen_open(&c->cfg, &err)) != NULL) &&
-	    (o.read != NULL || detach(&o, &err))) {
+	    (o.read != NULL || mf_detach(o.daemon, o.pidfile, &err))) {
 		status = o.read != NULL ? run_offline(c, o.read) : run_live(c);
 		log_counters(c);
 	} else {

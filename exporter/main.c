@@ -12,6 +12,7 @@
 #include <glib.h>
 #include <pcap/pcap.h>
 
+#include "common/daemon.h"
 #include "common/error.h"
 #include "common/hash.h"
 #include "common/log.h"
@@ -252,22 +253,6 @@ print_counters(struct exporter *x, gboolean to_log)
 	counter(to_log, "capture-reopens", cs->reopens);
 }
 
-static void
-install_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGUSR1, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-}
-
 static gboolean
 open_output(struct exporter *x, GError **error)
 {
@@ -332,24 +317,9 @@ open_all(struct exporter *x, GError **error)
 static gboolean
 detach_and_drop(const struct exp_config *cfg, GError **error)
 {
-	FILE *fp;
-
-	if (cfg->daemon && daemon(0, 0) != 0) {
-		g_set_error(error, MF_ERROR, MF_ERROR_IO, "daemon: %s",
-		    g_strerror(errno));
-		return FALSE;
-	}
-	if (cfg->pidfile != NULL) {
-		if ((fp = fopen(cfg->pidfile, "w")) == NULL) {
-			g_set_error(error, MF_ERROR, MF_ERROR_IO, "%s: %s",
-			    cfg->pidfile, g_strerror(errno));
-			return FALSE;
-		}
-		fprintf(fp, "%ld\n", (long)getpid());
-		fclose(fp);
-	}
-	return cfg->user == NULL ||
-	    exp_capture_drop_privileges(cfg->user, error);
+	return mf_detach(cfg->daemon, cfg->pidfile, error) &&
+	    (cfg->user == NULL ||
+	        exp_capture_drop_privileges(cfg->user, error));
 }
 
 static void
@@ -383,7 +353,7 @@ main(int argc, char **argv)
 		return EXIT_SUCCESS;
 	}
 	mf_log_init("minflow-exporter", cfg.daemon, cfg.verbose);
-	install_signals();
+	mf_signals_install(on_signal);
 	memset(&x, 0, sizeof(x));
 	x.cfg = &cfg;
 	x.boot_ms = cfg.read_file != NULL ? 0 : real_ms();

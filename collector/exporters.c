@@ -7,6 +7,9 @@
 #include <glib.h>
 
 #include "collector/exporters.h"
+#include "common/error.h"
+#include "common/rbuf.h"
+#include "common/wbuf.h"
 
 struct col_exporters {
 	struct col_fixmodel *model;
@@ -148,4 +151,121 @@ col_exporters_report(struct col_exporters *x, size_t *n)
 	}
 	*n = x->n;
 	return x->lines;
+}
+
+/*
+ * The state file: a text line naming the format, then one entry per
+ * exporter: protocol (1 byte), address family (1), address (16), port (2),
+ * domain (4), message length (2), then an IPFIX message of its templates.
+ */
+#define STATE_MAGIC "minflow templates 1\n"
+#define ENTRY_HEAD 26
+
+static gboolean
+put_entry(GByteArray *out, const struct col_exporter *e, uint8_t *msg,
+    size_t cap)
+{
+	uint8_t head[ENTRY_HEAD];
+	struct mf_wbuf wb;
+	size_t len = col_fixread_save_templates(e->fix, msg, cap, e->domain);
+
+	if (len == 0)
+		return FALSE;
+	mf_wbuf_init(&wb, head, sizeof(head));
+	mf_wbuf_put_u8(&wb, (uint8_t)e->proto);
+	mf_wbuf_put_u8(&wb, e->addr.family);
+	mf_wbuf_put_bytes(&wb, e->addr.b, 16);
+	mf_wbuf_put_u16(&wb, e->port);
+	mf_wbuf_put_u32(&wb, e->domain);
+	mf_wbuf_put_u16(&wb, (uint16_t)len);
+	g_byte_array_append(out, head, sizeof(head));
+	g_byte_array_append(out, msg, (guint)len);
+	return TRUE;
+}
+
+gboolean
+col_exporters_save_templates(struct col_exporters *x, const char *path,
+    GError **error)
+{
+	GByteArray *out = g_byte_array_new();
+	uint8_t *msg = g_malloc(65535);
+	gboolean ok;
+	size_t i;
+
+	g_byte_array_append(out, (const guint8 *)STATE_MAGIC,
+	    sizeof(STATE_MAGIC) - 1);
+	for (i = 0; i < x->n; i++)
+		if (x->e[i]->fix != NULL)
+			put_entry(out, x->e[i], msg, 65535);
+	/* g_file_set_contents() writes a temporary file, fsyncs, renames. */
+	ok =
+	    g_file_set_contents(path, (const char *)out->data, out->len, error);
+	g_free(msg);
+	g_byte_array_unref(out);
+	return ok;
+}
+
+static gboolean
+load_entry(struct col_exporters *x, struct mf_rbuf *rb)
+{
+	uint8_t proto, family;
+	uint16_t port, len;
+	uint32_t domain;
+	struct mf_addr a;
+	struct mf_rbuf msg;
+	struct col_exporter *e;
+
+	memset(&a, 0, sizeof(a));
+	if (mf_rbuf_get_u8(rb, &proto) != 0 ||
+	    mf_rbuf_get_u8(rb, &family) != 0 ||
+	    mf_rbuf_get_bytes(rb, a.b, 16) != 0 ||
+	    mf_rbuf_get_u16(rb, &port) != 0 ||
+	    mf_rbuf_get_u32(rb, &domain) != 0 ||
+	    mf_rbuf_get_u16(rb, &len) != 0 || mf_rbuf_sub(rb, len, &msg) != 0 ||
+	    proto > COL_PROTO_V9 ||
+	    (family != MF_AF_INET && family != MF_AF_INET6))
+		return FALSE;
+	a.family = family;
+	e = col_exporters_get(x, &a, port, domain, (enum col_proto)proto);
+	if (e != NULL && e->fix != NULL)
+		col_fixread_restore_templates(e->fix, msg.p, msg.left);
+	return TRUE;
+}
+
+gboolean
+col_exporters_load_templates(struct col_exporters *x, const char *path,
+    size_t *n, GError **error)
+{
+	gchar *data = NULL;
+	gsize len = 0;
+	struct mf_rbuf rb;
+	GError *err = NULL;
+
+	*n = 0;
+	if (!g_file_get_contents(path, &data, &len, &err)) {
+		gboolean missing =
+		    g_error_matches(err, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+
+		if (!missing)
+			g_propagate_error(error, err);
+		else
+			g_error_free(err);
+		return missing;
+	}
+	mf_rbuf_init(&rb, data, len);
+	if (len < sizeof(STATE_MAGIC) - 1 ||
+	    memcmp(data, STATE_MAGIC, sizeof(STATE_MAGIC) - 1) != 0) {
+		g_set_error(error, MF_ERROR, MF_ERROR_IO,
+		    "%s: not a minflow template file", path);
+		g_free(data);
+		return FALSE;
+	}
+	mf_rbuf_skip(&rb, sizeof(STATE_MAGIC) - 1);
+	while (rb.left > 0 && load_entry(x, &rb))
+		(*n)++;
+	if (rb.left > 0)
+		g_set_error(error, MF_ERROR, MF_ERROR_IO,
+		    "%s: damaged after %zu exporters", path, *n);
+	g_free(data);
+	return rb.left == 0;
 }

@@ -65,6 +65,24 @@ uint64_t col_exporters_refused(const struct col_exporters *x);
 uint64_t col_exporters_replaced(const struct col_exporters *x);
 
 /*
+ * Write the templates of every IPFIX and v9 exporter to path (atomically:
+ * a temporary file, fsync, rename), so that a restart does not lose them
+ * until the exporters' next template refresh.  FALSE (error names the
+ * file) if it cannot be written.
+ */
+gboolean col_exporters_save_templates(struct col_exporters *x, const char *path,
+    GError **error);
+
+/*
+ * Recreate the exporters of a file written by col_exporters_save_templates()
+ * and teach them their templates.  A missing file is not an error (the
+ * first start); a damaged one stops at the damage with error set.  *n is
+ * the number of exporters restored.
+ */
+gboolean col_exporters_load_templates(struct col_exporters *x, const char *path,
+    size_t *n, GError **error);
+
+/*
  * The report lines of every exporter (array owned by x, valid until the
  * next call); *n is set.
  */

@@ -116,11 +116,21 @@ struct col_fixmodel {
 	unsigned aliens; /* elements unknown to the model, process-wide */
 };
 
+/* A template record as it came, kept to be written to disk. */
+struct saved_tmpl {
+	uint16_t tid;
+	uint8_t options; /* from an options template set */
+	uint16_t len;
+	uint8_t *rec;
+};
+
 struct col_fixread {
 	struct col_fixmodel *m;
 	fbSession_t *session; /* owned by fbuf */
 	fBuf_t *fbuf;
-	uint16_t *tids; /* templates we let through */
+	uint16_t *tids;           /* templates we let through */
+	struct saved_tmpl *saved; /* raw records of the kept templates */
+	size_t n_saved, saved_bytes;
 	size_t n_tids, max_tids;
 	gboolean have_seq;
 	uint32_t next_seq;     /* expected sequence number */
@@ -210,6 +220,8 @@ col_fixread_new(struct col_fixmodel *m, size_t max_templates)
 	r->m = m;
 	r->max_tids = max_templates;
 	r->tids = g_new0(uint16_t, max_templates > 0 ? max_templates : 1);
+	r->saved =
+	    g_new0(struct saved_tmpl, max_templates > 0 ? max_templates : 1);
 	r->session = fbSessionAlloc(m->model);
 	fbSessionAddNewTemplateCallback(r->session, on_template, r);
 	/* Both are our own tables: failing here is a programming error. */
@@ -227,6 +239,9 @@ col_fixread_free(struct col_fixread *r)
 	if (r == NULL)
 		return;
 	fBufFree(r->fbuf); /* and the session */
+	while (r->n_saved > 0)
+		g_free(r->saved[--r->n_saved].rec);
+	g_free(r->saved);
 	g_free(r->tids);
 	g_free(r);
 }
@@ -326,22 +341,62 @@ scan_template(struct col_fixread *r, struct mf_rbuf *rb, gboolean options,
  * the alien budget, else the whole set is dropped.  Returns 1 to keep it,
  * 0 to drop it, -EBADMSG if it is malformed.
  */
+static void
+saved_forget(struct col_fixread *r, uint16_t tid)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_saved; i++)
+		if (r->saved[i].tid == tid) {
+			r->saved_bytes -= r->saved[i].len;
+			g_free(r->saved[i].rec);
+			r->saved[i] = r->saved[--r->n_saved];
+			return;
+		}
+}
+
+/* Keep a copy of an accepted template record (bounded: one message). */
+static void
+saved_put(struct col_fixread *r, uint16_t tid, gboolean options,
+    const uint8_t *rec, size_t len)
+{
+	struct saved_tmpl *t;
+
+	saved_forget(r, tid);
+	if (r->n_saved == r->max_tids ||
+	    r->saved_bytes + len + 4 > COL_FIXREAD_MAX_SAVED)
+		return; /* the template works; it is just not kept on disk */
+	t = &r->saved[r->n_saved++];
+	t->tid = tid;
+	t->options = options ? 1 : 0;
+	t->len = (uint16_t)len;
+	t->rec = g_memdup2(rec, len);
+	r->saved_bytes += len + 4;
+}
+
+/*
+ * Decide about a template set: every template in it must fit the cap and
+ * the alien budget, else the whole set is dropped.  Returns 1 to keep it,
+ * 0 to drop it, -EBADMSG if it is malformed.
+ */
 static int
 scan_template_set(struct col_fixread *r, struct mf_rbuf set, gboolean options)
 {
 	uint16_t tids[64], n_fields;
 	gboolean withdrawn[64];
+	const uint8_t *start[64];
+	size_t len[64];
 	unsigned aliens = 0, n = 0, fresh = 0, i;
 
 	while (set.left >= 4) {
+		start[n] = set.p;
 		if (n == G_N_ELEMENTS(tids) ||
 		    scan_template(r, &set, options, &tids[n], &n_fields,
 		        &aliens) != 0)
 			return -EBADMSG;
+		len[n] = (size_t)(set.p - start[n]);
 		withdrawn[n] = n_fields == 0;
-		if (withdrawn[n])
-			tid_forget(r, tids[n]);
-		else if (!tid_known(r, tids[n]))
+		if (!withdrawn[n] && !tid_known(r, tids[n]))
 			fresh++;
 		n++;
 	}
@@ -351,9 +406,16 @@ scan_template_set(struct col_fixread *r, struct mf_rbuf set, gboolean options)
 		return 0;
 	}
 	r->m->aliens += aliens;
-	for (i = 0; i < n; i++)
-		if (!withdrawn[i] && !tid_known(r, tids[i]))
+	for (i = 0; i < n; i++) {
+		if (withdrawn[i]) {
+			tid_forget(r, tids[i]);
+			saved_forget(r, tids[i]);
+			continue;
+		}
+		if (!tid_known(r, tids[i]))
 			r->tids[r->n_tids++] = tids[i];
+		saved_put(r, tids[i], options, start[i], len[i]);
+	}
 	r->stats.templates += n;
 	return 1;
 }
@@ -615,4 +677,52 @@ col_fixread_message(struct col_fixread *r, const uint8_t *msg, size_t len,
 	if (r->dropped_data)
 		r->have_seq = FALSE;
 	return 0;
+}
+
+static void
+no_flow(const struct col_flow *f, void *ctx)
+{
+	(void)f;
+	(void)ctx;
+}
+
+size_t
+col_fixread_save_templates(const struct col_fixread *r, uint8_t *out,
+    size_t cap, uint32_t domain)
+{
+	struct mf_wbuf wb;
+	size_t i;
+
+	if (r->n_saved == 0 || cap < IPFIX_HEADER_LEN)
+		return 0;
+	mf_wbuf_init(&wb, out, MIN(cap, (size_t)MSG_MAX));
+	mf_wbuf_put_u16(&wb, 10);
+	mf_wbuf_put_u16(&wb, 0);
+	mf_wbuf_put_u32(&wb, 0);
+	mf_wbuf_put_u32(&wb, 0);
+	mf_wbuf_put_u32(&wb, domain);
+	for (i = 0; i < r->n_saved; i++) {
+		const struct saved_tmpl *t = &r->saved[i];
+
+		if (mf_wbuf_put_u16(&wb, t->options ? 3 : 2) != 0 ||
+		    mf_wbuf_put_u16(&wb, (uint16_t)(t->len + 4)) != 0 ||
+		    mf_wbuf_put_bytes(&wb, t->rec, t->len) != 0)
+			return 0; /* cannot happen: saved_bytes is bounded */
+	}
+	mf_wbuf_patch_u16(&wb, 2, (uint16_t)wb.len);
+	return wb.len;
+}
+
+void
+col_fixread_restore_templates(struct col_fixread *r, const uint8_t *msg,
+    size_t len)
+{
+	struct col_fixread_stats before = r->stats;
+
+	col_fixread_message(r, msg, len, 0, no_flow, NULL);
+	/* Not traffic: only the templates count. */
+	before.templates = r->stats.templates;
+	before.templates_refused = r->stats.templates_refused;
+	r->stats = before;
+	r->have_seq = FALSE;
 }

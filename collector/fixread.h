@@ -29,6 +29,7 @@
 #include "common/model.h"
 
 #define COL_FIXREAD_MAX_ALIENS 1024 /* unknown elements, whole process */
+#define COL_FIXREAD_MAX_SAVED 65000 /* template bytes kept per exporter */
 
 struct col_fixread_stats {
 	uint64_t messages;          /* messages decoded */
@@ -74,6 +75,20 @@ void col_fixread_free(struct col_fixread *r);
  */
 int col_fixread_message(struct col_fixread *r, const uint8_t *msg, size_t len,
     uint64_t boot_ms, col_flow_fn fn, void *ctx);
+
+/*
+ * The templates this session holds, as one IPFIX message (template and
+ * options template sets, domain as given) in out; its length, 0 if none.
+ * For keeping templates across restarts: col_fixread_restore_templates()
+ * feeds such a message back.  At most COL_FIXREAD_MAX_SAVED bytes of
+ * templates are kept per exporter.
+ */
+size_t col_fixread_save_templates(const struct col_fixread *r, uint8_t *out,
+    size_t cap, uint32_t domain);
+
+/* Learn the templates of a saved message; counts nothing but templates. */
+void col_fixread_restore_templates(struct col_fixread *r, const uint8_t *msg,
+    size_t len);
 
 const struct col_fixread_stats *col_fixread_get_stats(
     const struct col_fixread *r);

@@ -79,6 +79,45 @@ on_flow(const struct col_flow *f, void *ctx)
 		fc->e->late++;
 }
 
+/* Live: keep the exporters' templates on disk (each report, and at exit). */
+static void
+save_templates(struct collector *c)
+{
+	GError *err = NULL;
+	char *dir;
+
+	if (c->listen == NULL || c->cfg.templates_file == NULL ||
+	    c->cfg.templates_file[0] == '\0')
+		return;
+	dir = g_path_get_dirname(c->cfg.templates_file);
+	g_mkdir_with_parents(dir, 0755);
+	g_free(dir);
+	if (!col_exporters_save_templates(c->exporters, c->cfg.templates_file,
+	        &err)) {
+		if (mf_ratelimit_ok(&c->warn, g_get_monotonic_time()))
+			g_warning("templates: %s", err->message);
+		g_error_free(err);
+	}
+}
+
+static void
+load_templates(struct collector *c)
+{
+	GError *err = NULL;
+	size_t n = 0;
+
+	if (c->cfg.templates_file == NULL || c->cfg.templates_file[0] == '\0')
+		return;
+	if (!col_exporters_load_templates(c->exporters, c->cfg.templates_file,
+	        &n, &err)) {
+		g_warning("templates: %s", err->message);
+		g_error_free(err);
+	}
+	if (n > 0)
+		g_message("templates of %zu exporters restored from %s", n,
+		    c->cfg.templates_file);
+}
+
 static void
 on_report(const struct col_interval *iv, void *ctx)
 {
@@ -94,8 +133,9 @@ on_report(const struct col_interval *iv, void *ctx)
 	if (!col_report_write(&c->rcfg, iv, lines, n, &err)) {
 		c->reports_failed++;
 		g_warning("report: %s", err->message);
-		g_error_free(err);
+		g_clear_error(&err);
 	}
+	save_templates(c);
 }
 
 static uint32_t
@@ -311,6 +351,15 @@ load_config(const struct options *o, struct col_config *cfg, GError **error)
 		g_free(cfg->dir);
 		cfg->dir = abs;
 	}
+	/* The templates file lives beside the reports unless absolute. */
+	if (cfg->templates_file[0] != '\0' &&
+	    !g_path_is_absolute(cfg->templates_file)) {
+		char *abs =
+		    g_build_filename(cfg->dir, cfg->templates_file, NULL);
+
+		g_free(cfg->templates_file);
+		cfg->templates_file = abs;
+	}
 	return TRUE;
 }
 
@@ -449,12 +498,14 @@ handle_signals(struct collector *c)
 static int
 run_live(struct collector *c)
 {
+	load_templates(c);
 	while (!sig_stop) {
 		col_listen_poll(c->listen, 500, on_message, c);
 		col_engine_tick(c->engine, (uint64_t)g_get_real_time() / 1000);
 		handle_signals(c);
 	}
 	col_engine_flush(c->engine);
+	save_templates(c);
 	return EXIT_SUCCESS;
 }
 

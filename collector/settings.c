@@ -58,6 +58,10 @@ const struct mf_conf_key col_config_keys[] = {
 	    "exporters (address, port, domain) tracked at once"),
 	UINT("exporters", "max-templates", max_templates, "64", 1, 4096,
 	    "templates kept per exporter"),
+	K("exporters", "templates-file", MF_CONF_STRING, templates_file,
+	    "templates.state", 0, 0,
+	    "file keeping live templates across restarts, relative to "
+	    "[reports] dir (empty: none)"),
 };
 const size_t col_config_n_keys = G_N_ELEMENTS(col_config_keys);
 

@@ -37,6 +37,7 @@ struct col_config {
 	uint64_t addresses, streams, ports, idle;
 	/* [exporters] */
 	uint64_t max_exporters, max_templates;
+	char *templates_file;
 
 	/* Derived by col_config_load() from the strings above. */
 	struct col_endpoint *listen[4]; /* per enum col_listen_kind */

@@ -196,6 +196,38 @@ test_fixread_message_bad_header_is_malformed(void **state)
 	col_fixmodel_free(m);
 }
 
+static void
+test_fixread_save_templates_restores_a_new_session(void **state)
+{
+	struct col_fixmodel *m = col_fixmodel_new();
+	struct col_fixread *a = col_fixread_new(m, 8), *b;
+	uint8_t buf[1400], saved[65535];
+	struct got g = { 0 };
+	size_t len, slen;
+
+	(void)state;
+	assert_int_equal(col_fixread_save_templates(a, saved, sizeof(saved), 7),
+	    0); /* nothing yet */
+	len = exporter_message(buf, sizeof(buf), 0, TRUE, 1);
+	col_fixread_message(a, buf, len, 0, on_flow, &g);
+	slen = col_fixread_save_templates(a, saved, sizeof(saved), 7);
+	assert_true(slen > 16);
+	col_fixread_free(a);
+	/* A new session learns them: data alone decodes at once. */
+	b = col_fixread_new(m, 8);
+	col_fixread_restore_templates(b, saved, slen);
+	assert_int_equal(col_fixread_get_stats(b)->messages, 0);
+	assert_int_equal(col_fixread_get_stats(b)->templates, 1);
+	len = exporter_message(buf, sizeof(buf), 1, FALSE, 2);
+	col_fixread_message(b, buf, len, 0, on_flow, &g);
+	assert_int_equal(g.n, 2);
+	assert_int_equal(g.last.sport, 2);
+	assert_int_equal(col_fixread_get_stats(b)->before_template, 0);
+	assert_int_equal(col_fixread_get_stats(b)->lost, 0);
+	col_fixread_free(b);
+	col_fixmodel_free(m);
+}
+
 int
 main(void)
 {
@@ -207,6 +239,8 @@ main(void)
 		    test_fixread_message_zero_length_template_is_refused),
 		cmocka_unit_test(test_fixread_message_template_cap_is_counted),
 		cmocka_unit_test(test_fixread_message_bad_header_is_malformed),
+		cmocka_unit_test(
+		    test_fixread_save_templates_restores_a_new_session),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -464,15 +464,14 @@ def template_cap(w):
     w.send(s, "udp", c.msg([c.tset(c.tmpl(256, c.FLOW4),
                                    c.tmpl(403, c.FLOW4))], domain=16))
     w.add(IPFIX, p, 16, undecodable=4)
-    # a withdrawal (field count 0) in a refused set: the pre-scan forgets
-    # template 257 although libfixbuf, which never saw the set, keeps it;
-    # its data is then counted as data before template, and the slot it
-    # freed takes a new template
+    # a withdrawal (field count 0) in a refused set is refused with it:
+    # template 257 stays, as in libfixbuf, which never saw the set, so its
+    # data is decoded; the cap is still full, so template 406 is refused
     w.send(s, "udp", c.msg([c.tset(c.tmpl(257, []), c.tmpl(404, c.FLOW4),
                                    c.tmpl(405, c.FLOW4))], domain=16))
     w.send(s, "udp", c.msg([c.dset(257, c.flow4())], domain=16))
     w.send(s, "udp", c.msg([c.tset(c.tmpl(406, c.FLOW4))], domain=16))
-    w.add(IPFIX, p, 16, undecodable=3 + 1)
+    w.add(IPFIX, p, 16, records=1, undecodable=3 + 1)
     # NetFlow v9: 20 templates, one per FlowSet: 12 refused
     s, p = w.udp()
     for i in range(20):

@@ -86,7 +86,9 @@ CLASSES = ["in", "out", "inweb", "outweb", "internal", "external"]
 def reports(d):
     out = []
     for day in sorted(os.listdir(d)):
-        if day == "latest.json" or day.startswith("."):
+        # day directories (YYYYmmdd) only: not latest.json, not the
+        # collector's templates file
+        if not (len(day) == 8 and day.isdigit()):
             continue
         for f in sorted(os.listdir(os.path.join(d, day))):
             if f.endswith(".json"):

@@ -389,9 +389,10 @@ scan_template_set(struct col_fixread *r, struct mf_rbuf set, gboolean options)
 	unsigned aliens = 0, n = 0, fresh = 0, i;
 
 	while (set.left >= 4) {
+		if (n == G_N_ELEMENTS(tids))
+			return -EBADMSG; /* more templates than we track */
 		start[n] = set.p;
-		if (n == G_N_ELEMENTS(tids) ||
-		    scan_template(r, &set, options, &tids[n], &n_fields,
+		if (scan_template(r, &set, options, &tids[n], &n_fields,
 		        &aliens) != 0)
 			return -EBADMSG;
 		len[n] = (size_t)(set.p - start[n]);

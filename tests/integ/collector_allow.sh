@@ -26,19 +26,12 @@ allow-exporters = $1
 dir = $DIR
 retention-days = 0
 CONF
-	"$COLLECTOR" -C "$MF_TMP/c.conf" >"$LOG" 2>&1 &
-	pid=$!
-	track_pid $pid
-	i=0
-	while ! udp_listening "$port" && [ "$i" -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	start_collector "$MF_TMP/c.conf" "$LOG" "$port"
 	# The sample gives 7 messages (the exporter's --stats says so).
 	"$MF_EXPORTER" -r "$MF_SAMPLE" -c "127.0.0.1:$port" --stats \
 	    2>"$MF_TMP/stats"
 	udp_wait_drained "$port" 10
-	stop_pid $pid
+	stop_pid $MF_COLLECTOR_PID
 	SENT=$(awk '$1 == "messages" { print $2 }' "$MF_TMP/stats")
 }
 

@@ -28,14 +28,7 @@ retention-days = 0
 [exporters]
 templates-file = $1
 CONF
-	"$COLLECTOR" -C "$MF_TMP/c.conf" >"$MF_TMP/log.$2" 2>&1 &
-	PID=$!
-	track_pid $PID
-	i=0
-	while ! udp_listening "$PORT" && [ "$i" -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	start_collector "$MF_TMP/c.conf" "$MF_TMP/log.$2" "$PORT"
 }
 
 send() { # WITH-TEMPLATE SEQ
@@ -69,11 +62,11 @@ for case in "templates.state 1 quiet" "'' 0 warned"; do
 	start "$1" 1
 	send 1 0
 	udp_wait_drained "$PORT" 5
-	stop_pid $PID
+	stop_pid $MF_COLLECTOR_PID
 	start "$1" 2
 	send 0 1
 	udp_wait_drained "$PORT" 5
-	stop_pid $PID
+	stop_pid $MF_COLLECTOR_PID
 	assert_eq "templates-file '$1': after a restart" "$2 $3" "$(second_run)"
 	[ -z "$1" ] || grep -q "templates of 1 exporters restored" \
 	    "$MF_TMP/log.2" || fail "the restore is logged"

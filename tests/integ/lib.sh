@@ -280,6 +280,20 @@ nfcapd_dir_ok() {
     return 0
 }
 
+# start_collector CONF LOG PORT: minflow-collector -C CONF in the
+# background, its output in LOG, tracked for cleanup; waits (at most 10 s)
+# until something listens on 127.0.0.1:PORT (UDP).  Sets MF_COLLECTOR_PID.
+start_collector() {
+    "$MF_BUILDDIR/minflow-collector" -C "$1" >"$2" 2>&1 &
+    MF_COLLECTOR_PID=$!
+    track_pid "$MF_COLLECTOR_PID"
+    _i=0
+    while ! udp_listening "$3" && [ "$_i" -lt 100 ]; do
+        sleep 0.1
+        _i=$((_i + 1))
+    done
+}
+
 # with_timeout SECONDS CMD...: run CMD with a time limit (exit 124 on expiry)
 with_timeout() {
     _t=$1; shift

@@ -87,17 +87,24 @@ refuse "link type IEEE802_11 (105) is not supported" -r "$MF_TMP/wifi.pcap" -w "
 # which protocol came).
 for case in "ipfix 4739" "v9 2055"; do
 	set -- $case
-	python3 - "$2" >"$MF_TMP/got" 2>&1 <<'PY' &
+	rm -f "$MF_TMP/ready"
+	python3 - "$2" "$MF_TMP/ready" >"$MF_TMP/got" 2>&1 <<'PY' &
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.0.1", int(sys.argv[1])))
+open(sys.argv[2], "w").close()  # bound: the exporter may send
 s.settimeout(10)
 data, _ = s.recvfrom(65535)
 print(int.from_bytes(data[:2], "big"))
 PY
 	pid=$!
 	track_pid $pid
-	sleep 0.5
+	# Send only once the listener says it is bound (at most 10 s).
+	i=0
+	while [ ! -e "$MF_TMP/ready" ] && [ "$i" -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
 	"$MF_EXPORTER" -r "$s" -c 127.0.0.1 -P "$1"
 	wait $pid
 	untrack_pid $pid

@@ -53,10 +53,10 @@ struct fixflow {
 };
 #define FIXFLOW_LEN (offsetof(struct fixflow, end_reason) + 1)
 
-#define F(pen, id, f)                                      \
-	{                                                  \
-		pen, id, sizeof(((struct fixflow *)0)->f), \
-		    (uint16_t)offsetof(struct fixflow, f)  \
+#define F(pen, id, f)                                        \
+	{                                                    \
+		pen, id, sizeof(((struct fixflow *)0)->f),   \
+		    (uint16_t)offsetof(struct fixflow, f), 0 \
 	}
 #define R MF_PEN_REVERSE
 #define C MF_PEN_CERT

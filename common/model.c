@@ -19,14 +19,18 @@
 #pragma GCC diagnostic ignored "-Wwrite-strings"
 
 #define RECF(f) (uint16_t) offsetof(struct mf_flow_rec, f)
-#define FIELD(pen, id, f)                                              \
-	{                                                              \
-		pen, id, sizeof(((struct mf_flow_rec *)0)->f), RECF(f) \
+#define FIELD(pen, id, f)                                                 \
+	{                                                                 \
+		pen, id, sizeof(((struct mf_flow_rec *)0)->f), RECF(f), 0 \
+	}
+#define VFIELD(pen, id, f)                                \
+	{                                                 \
+		pen, id, MF_VARLEN, RECF(f), MF_FK_VARLEN \
 	}
 #define STATF(f) (uint16_t) offsetof(struct mf_stats_rec, f)
-#define SFIELD(pen, id, f)                                               \
-	{                                                                \
-		pen, id, sizeof(((struct mf_stats_rec *)0)->f), STATF(f) \
+#define SFIELD(pen, id, f)                                                  \
+	{                                                                   \
+		pen, id, sizeof(((struct mf_stats_rec *)0)->f), STATF(f), 0 \
 	}
 
 /*
@@ -56,11 +60,65 @@ static fbInfoElement_t cert_elements[] = {
 	FB_IE_INIT_FULL("flowTablePeakCount", MF_PEN_CERT,
 	    MF_CERT_FLOW_TABLE_PEAK_COUNT, 4, FB_IE_DEFAULT | FB_IE_F_ENDIAN, 0,
 	    0, FB_UINT_32, NULL),
+	FB_IE_INIT_FULL("httpHost", MF_PEN_CERT, MF_CERT_HTTP_HOST,
+	    FB_IE_VARLEN, FB_IE_DEFAULT, 0, 0, FB_STRING, NULL),
+	FB_IE_INIT_FULL("dnsQueryResponse", MF_PEN_CERT,
+	    MF_CERT_DNS_QUERY_RESPONSE, 1, FB_IE_FLAGS | FB_IE_F_ENDIAN, 0, 0,
+	    FB_UINT_8, NULL),
+	FB_IE_INIT_FULL("dnsQRType", MF_PEN_CERT, MF_CERT_DNS_QR_TYPE, 2,
+	    FB_IE_IDENTIFIER | FB_IE_F_ENDIAN, 0, 0, FB_UINT_16, NULL),
+	FB_IE_INIT_FULL("dnsNXDomain", MF_PEN_CERT, MF_CERT_DNS_NXDOMAIN, 1,
+	    FB_IE_IDENTIFIER | FB_IE_F_ENDIAN, 0, 0, FB_UINT_8, NULL),
+	FB_IE_INIT_FULL("dnsQName", MF_PEN_CERT, MF_CERT_DNS_QNAME,
+	    FB_IE_VARLEN, FB_IE_DEFAULT, 0, 0, FB_STRING, NULL),
+	FB_IE_INIT_FULL("dnsCName", MF_PEN_CERT, MF_CERT_DNS_CNAME,
+	    FB_IE_VARLEN, FB_IE_DEFAULT, 0, 0, FB_STRING, NULL),
+	FB_IE_INIT_FULL("dnsTTL", MF_PEN_CERT, MF_CERT_DNS_TTL, 4,
+	    FB_IE_QUANTITY | FB_UNITS_SECONDS | FB_IE_F_ENDIAN, 0, 0,
+	    FB_UINT_32, NULL),
+	FB_IE_INIT_FULL("dnsID", MF_PEN_CERT, MF_CERT_DNS_ID, 2,
+	    FB_IE_IDENTIFIER | FB_IE_F_ENDIAN, 0, 0, FB_UINT_16, NULL),
+	FB_IE_INIT_FULL("sslServerName", MF_PEN_CERT, MF_CERT_SSL_SERVER_NAME,
+	    FB_IE_VARLEN, FB_IE_DEFAULT, 0, 0, FB_STRING, NULL),
 	FB_IE_NULL
+};
+
+#define OWN_COUNTER(name, id)                        \
+	FB_IE_INIT_FULL(name, MF_PEN_MINFLOW, id, 8, \
+	    FB_IE_TOTALCOUNTER | FB_IE_F_ENDIAN, 0, 0, FB_UINT_64, NULL)
+
+/* minflow's own elements (common/model.h says why they exist). */
+static fbInfoElement_t own_elements[] = {
+	FB_IE_INIT_FULL("labelSource", MF_PEN_MINFLOW, MF_OWN_LABEL_SOURCE, 1,
+	    FB_IE_IDENTIFIER | FB_IE_F_ENDIAN, 0, 0, FB_UINT_8, NULL),
+	OWN_COUNTER("dnsAnswersParsed", MF_OWN_DNS_ANSWERS_PARSED),
+	OWN_COUNTER("dnsAnswersMalformed", MF_OWN_DNS_ANSWERS_MALFORMED),
+	OWN_COUNTER("dnsAnswersFragmented", MF_OWN_DNS_ANSWERS_FRAGMENTED),
+	OWN_COUNTER("dnsQueriesUnanswered", MF_OWN_DNS_QUERIES_UNANSWERED),
+	OWN_COUNTER("dnsNamesCached", MF_OWN_DNS_NAMES_CACHED),
+	OWN_COUNTER("dnsNamesEvicted", MF_OWN_DNS_NAMES_EVICTED),
+	OWN_COUNTER("flowsLabelledDns", MF_OWN_FLOWS_LABELLED_DNS),
+	OWN_COUNTER("flowsLabelledDnsOtherClient",
+	    MF_OWN_FLOWS_LABELLED_DNS_OTHER),
+	OWN_COUNTER("flowsLabelledTlsSni", MF_OWN_FLOWS_LABELLED_TLS_SNI),
+	OWN_COUNTER("flowsLabelledHttpHost", MF_OWN_FLOWS_LABELLED_HTTP_HOST),
+	OWN_COUNTER("flowsUnlabelled", MF_OWN_FLOWS_UNLABELLED), FB_IE_NULL
+};
+
+const char *const mf_label_source_names[MF_LABEL_N_SOURCES] = {
+	"none",
+	"dns",
+	"dns-other-client",
+	"tls-sni",
+	"http-host",
 };
 
 /* Every field of struct mf_flow_rec, in struct order. */
 static const struct mf_field flow_internal_fields[] = {
+	VFIELD(0, MF_IE_HTTP_REQUEST_HOST, label),
+	VFIELD(MF_PEN_CERT, MF_CERT_DNS_QNAME, label_dns),
+	VFIELD(MF_PEN_CERT, MF_CERT_SSL_SERVER_NAME, label_sni),
+	VFIELD(MF_PEN_CERT, MF_CERT_HTTP_HOST, label_host),
 	FIELD(0, MF_IE_FLOW_START_MILLISECONDS, start_ms),
 	FIELD(0, MF_IE_FLOW_END_MILLISECONDS, end_ms),
 	FIELD(0, MF_IE_OCTET_DELTA_COUNT, octets),
@@ -93,6 +151,7 @@ static const struct mf_field flow_internal_fields[] = {
 	    rev_initial_flags),
 	FIELD(MF_PEN_CERT, MF_CERT_UNION_TCP_FLAGS | MF_CERT_REVERSE,
 	    rev_union_flags),
+	FIELD(MF_PEN_MINFLOW, MF_OWN_LABEL_SOURCE, label_source),
 	FIELD(0, MF_IE_FLOW_END_REASON, end_reason),
 };
 
@@ -118,10 +177,24 @@ static const struct mf_field flow_internal_fields[] = {
 	    FIELD(0, MF_IE_DESTINATION_MAC_ADDRESS, dst_mac),  \
 	    FIELD(0, MF_IE_APPLICATION_ID, app_id),            \
 	    FIELD(0, MF_IE_FLOW_END_REASON, end_reason)
+/*
+ * The label: in IPFIX, one CERT string element per source (only the one
+ * that applies is non-empty) and labelSource; in v9, which has neither
+ * enterprise nor variable-length elements, httpRequestHost (460) of
+ * MF_V9_LABEL_LEN bytes, zero-padded or cut.
+ */
 #define FLOW_CERT_TAIL                                                    \
 	FIELD(MF_PEN_CERT, MF_CERT_SILK_APP_LABEL, silk_app),             \
 	    FIELD(MF_PEN_CERT, MF_CERT_INITIAL_TCP_FLAGS, initial_flags), \
-	    FIELD(MF_PEN_CERT, MF_CERT_UNION_TCP_FLAGS, union_flags)
+	    FIELD(MF_PEN_CERT, MF_CERT_UNION_TCP_FLAGS, union_flags),     \
+	    VFIELD(MF_PEN_CERT, MF_CERT_DNS_QNAME, label_dns),            \
+	    VFIELD(MF_PEN_CERT, MF_CERT_SSL_SERVER_NAME, label_sni),      \
+	    VFIELD(MF_PEN_CERT, MF_CERT_HTTP_HOST, label_host),           \
+	    FIELD(MF_PEN_MINFLOW, MF_OWN_LABEL_SOURCE, label_source),     \
+	{                                                                 \
+		0, MF_IE_HTTP_REQUEST_HOST, MF_V9_LABEL_LEN, RECF(label), \
+		    MF_FK_FIXSTR                                          \
+	}
 #define BIFLOW_TAIL                                                         \
 	FIELD(MF_PEN_REVERSE, MF_IE_OCTET_DELTA_COUNT, rev_octets),         \
 	    FIELD(MF_PEN_REVERSE, MF_IE_PACKET_DELTA_COUNT, rev_packets),   \
@@ -187,11 +260,32 @@ static const struct mf_field biflow6_fields[] = {
 	    evicted_full),                                                  \
 	    SFIELD(MF_PEN_CERT, MF_CERT_FLOW_TABLE_PEAK_COUNT, peak_flows), \
 	    SFIELD(MF_PEN_CERT, MF_CERT_EXPIRED_FRAGMENT_COUNT, expired_frags)
+#define LFIELD(id, i)                                                         \
+	{                                                                     \
+		MF_PEN_MINFLOW, id, 8, (uint16_t)(STATF(labelled) + 8 * i), 0 \
+	}
+#define STATS_DNS_COUNTERS                                                 \
+	SFIELD(MF_PEN_MINFLOW, MF_OWN_DNS_ANSWERS_PARSED, dns_parsed),     \
+	    SFIELD(MF_PEN_MINFLOW, MF_OWN_DNS_ANSWERS_MALFORMED,           \
+	        dns_malformed),                                            \
+	    SFIELD(MF_PEN_MINFLOW, MF_OWN_DNS_ANSWERS_FRAGMENTED,          \
+	        dns_fragmented),                                           \
+	    SFIELD(MF_PEN_MINFLOW, MF_OWN_DNS_QUERIES_UNANSWERED,          \
+	        dns_unanswered),                                           \
+	    SFIELD(MF_PEN_MINFLOW, MF_OWN_DNS_NAMES_CACHED, dns_cached),   \
+	    SFIELD(MF_PEN_MINFLOW, MF_OWN_DNS_NAMES_EVICTED, dns_evicted), \
+	    LFIELD(MF_OWN_FLOWS_UNLABELLED, MF_LABEL_NONE),                \
+	    LFIELD(MF_OWN_FLOWS_LABELLED_DNS, MF_LABEL_DNS),               \
+	    LFIELD(MF_OWN_FLOWS_LABELLED_DNS_OTHER,                        \
+	        MF_LABEL_DNS_OTHER_CLIENT),                                \
+	    LFIELD(MF_OWN_FLOWS_LABELLED_TLS_SNI, MF_LABEL_TLS_SNI),       \
+	    LFIELD(MF_OWN_FLOWS_LABELLED_HTTP_HOST, MF_LABEL_HTTP_HOST)
 #define STATS_SCOPE SFIELD(0, MF_IE_OBSERVATION_DOMAIN_ID, domain)
 
 /* Every field of struct mf_stats_rec, in struct order. */
 static const struct mf_field stats_internal_fields[] = {
 	STATS_COUNTERS,
+	STATS_DNS_COUNTERS,
 	STATS_SCOPE,
 	STATS_CERT_COUNTERS,
 };
@@ -201,6 +295,43 @@ static const struct mf_field stats_fields[] = {
 	STATS_SCOPE,
 	STATS_COUNTERS,
 	STATS_CERT_COUNTERS,
+	STATS_DNS_COUNTERS,
+};
+
+#define DNSF(f) (uint16_t) offsetof(struct mf_dns_rec, f)
+#define DFIELD(pen, id, f)                                               \
+	{                                                                \
+		pen, id, sizeof(((struct mf_dns_rec *)0)->f), DNSF(f), 0 \
+	}
+#define DVFIELD(pen, id, f)                               \
+	{                                                 \
+		pen, id, MF_VARLEN, DNSF(f), MF_FK_VARLEN \
+	}
+#define DNS_TAIL                                                 \
+	DFIELD(0, MF_IE_SOURCE_TRANSPORT_PORT, sport),           \
+	    DFIELD(0, MF_IE_DESTINATION_TRANSPORT_PORT, dport),  \
+	    DFIELD(0, MF_IE_PROTOCOL_IDENTIFIER, proto),         \
+	    DFIELD(MF_PEN_CERT, MF_CERT_DNS_ID, id),             \
+	    DFIELD(MF_PEN_CERT, MF_CERT_DNS_QUERY_RESPONSE, qr), \
+	    DFIELD(MF_PEN_CERT, MF_CERT_DNS_QR_TYPE, qtype),     \
+	    DFIELD(MF_PEN_CERT, MF_CERT_DNS_NXDOMAIN, rcode),    \
+	    DFIELD(MF_PEN_CERT, MF_CERT_DNS_TTL, ttl),           \
+	    DVFIELD(MF_PEN_CERT, MF_CERT_DNS_QNAME, qname),      \
+	    DVFIELD(MF_PEN_CERT, MF_CERT_DNS_CNAME, cname),      \
+	    DVFIELD(0, MF_IE_BASIC_LIST, addrs)
+
+static const struct mf_field dns4_fields[] = {
+	DFIELD(0, MF_IE_FLOW_START_MILLISECONDS, time_ms),
+	DFIELD(0, MF_IE_SOURCE_IPV4_ADDRESS, server4),
+	DFIELD(0, MF_IE_DESTINATION_IPV4_ADDRESS, client4),
+	DNS_TAIL,
+};
+
+static const struct mf_field dns6_fields[] = {
+	DFIELD(0, MF_IE_FLOW_START_MILLISECONDS, time_ms),
+	DFIELD(0, MF_IE_SOURCE_IPV6_ADDRESS, server6),
+	DFIELD(0, MF_IE_DESTINATION_IPV6_ADDRESS, client6),
+	DNS_TAIL,
 };
 
 #define TMPL(tid, fl, nm, arr)                                \
@@ -223,6 +354,10 @@ const struct mf_template mf_tmpl_biflow6 = TMPL(MF_TID_BIFLOW6,
     MF_TMPL_IPV6 | MF_TMPL_BIFLOW, "biflow6", biflow6_fields);
 const struct mf_template mf_tmpl_stats =
     TMPL(MF_TID_STATS, MF_TMPL_OPTIONS, "stats", stats_fields);
+const struct mf_template mf_tmpl_dns4 =
+    TMPL(MF_TID_DNS4, MF_TMPL_IPV4 | MF_TMPL_IPFIX_ONLY, "dns4", dns4_fields);
+const struct mf_template mf_tmpl_dns6 =
+    TMPL(MF_TID_DNS6, MF_TMPL_IPV6 | MF_TMPL_IPFIX_ONLY, "dns6", dns6_fields);
 
 fbInfoModel_t *
 mf_model_new(void)
@@ -230,6 +365,7 @@ mf_model_new(void)
 	fbInfoModel_t *model = fbInfoModelAlloc();
 
 	fbInfoModelAddElementArray(model, cert_elements);
+	fbInfoModelAddElementArray(model, own_elements);
 	return model;
 }
 
@@ -245,6 +381,8 @@ mf_model_template_new(fbInfoModel_t *model, const struct mf_template *t,
 	for (i = 0; i < t->n_fields; i++) {
 		const struct mf_field *f = &t->fields[i];
 
+		if (f->kind == MF_FK_FIXSTR)
+			continue; /* NetFlow v9 only */
 		memset(&ex, 0, sizeof(ex));
 		ex.ent = f->pen;
 		ex.num = f->id;

@@ -24,6 +24,14 @@
 #define MF_PEN_CERT 6871       /* CERT/NetSA, as used by YAF and SiLK */
 #define MF_PEN_REVERSE 29305   /* RFC 5103 reverse elements of IANA ones */
 #define MF_CERT_REVERSE 0x4000 /* CERT reverse elements: number | 0x4000 */
+/*
+ * minflow's own elements (labelSource and the DNS statistics) have no
+ * IANA or CERT equivalent.  minflow has no Private Enterprise Number of its
+ * own yet: it uses 32473, which RFC 5612 reserves for examples, so that no
+ * real enterprise's elements are shadowed.  Collectors that do not know
+ * these elements skip them (nfdump, SiLK, tshark show them as unknown).
+ */
+#define MF_PEN_MINFLOW 32473
 
 /* IANA Information Elements (https://www.iana.org/assignments/ipfix). */
 enum mf_ie {
@@ -59,6 +67,8 @@ enum mf_ie {
 	MF_IE_OBSERVED_FLOW_TOTAL_COUNT = 163,
 	MF_IE_IGNORED_PACKET_TOTAL_COUNT = 164,
 	MF_IE_NOT_SENT_FLOW_TOTAL_COUNT = 166,
+	MF_IE_BASIC_LIST = 291,
+	MF_IE_HTTP_REQUEST_HOST = 460,
 };
 
 /* CERT enterprise 6871 elements (YAF / SiLK names). */
@@ -70,7 +80,45 @@ enum mf_cert_ie {
 	MF_CERT_EXPIRED_FRAGMENT_COUNT = 100,
 	MF_CERT_FLOW_TABLE_FLUSH_EVENT_COUNT = 104,
 	MF_CERT_FLOW_TABLE_PEAK_COUNT = 105,
+	MF_CERT_HTTP_HOST = 117,
+	MF_CERT_DNS_QUERY_RESPONSE = 174, /* 1 response, 0 query */
+	MF_CERT_DNS_QR_TYPE = 175,
+	MF_CERT_DNS_NXDOMAIN = 177, /* YAF puts the response code here */
+	MF_CERT_DNS_QNAME = 179,
+	MF_CERT_DNS_CNAME = 180,
+	MF_CERT_DNS_TTL = 199,
+	MF_CERT_DNS_ID = 226,
+	MF_CERT_SSL_SERVER_NAME = 294,
 };
+
+/* minflow's elements (enterprise MF_PEN_MINFLOW). */
+enum mf_own_ie {
+	MF_OWN_LABEL_SOURCE = 1, /* enum mf_label_source */
+	MF_OWN_DNS_ANSWERS_PARSED = 2,
+	MF_OWN_DNS_ANSWERS_MALFORMED = 3,
+	MF_OWN_DNS_ANSWERS_FRAGMENTED = 4,
+	MF_OWN_DNS_QUERIES_UNANSWERED = 5,
+	MF_OWN_DNS_NAMES_CACHED = 6,
+	MF_OWN_DNS_NAMES_EVICTED = 7,
+	MF_OWN_FLOWS_LABELLED_DNS = 8,
+	MF_OWN_FLOWS_LABELLED_DNS_OTHER = 9,
+	MF_OWN_FLOWS_LABELLED_TLS_SNI = 10,
+	MF_OWN_FLOWS_LABELLED_HTTP_HOST = 11,
+	MF_OWN_FLOWS_UNLABELLED = 12,
+};
+
+/* Where a flow's label came from (labelSource values). */
+enum mf_label_source {
+	MF_LABEL_NONE = 0,
+	MF_LABEL_DNS = 1,              /* an answer to this flow's client */
+	MF_LABEL_DNS_OTHER_CLIENT = 2, /* an answer to another client */
+	MF_LABEL_TLS_SNI = 3,          /* the TLS ClientHello server name */
+	MF_LABEL_HTTP_HOST = 4,        /* the HTTP/1 Host header */
+	MF_LABEL_N_SOURCES
+};
+
+/* "none", "dns", "dns-other-client", "tls-sni", "http-host". */
+extern const char *const mf_label_source_names[MF_LABEL_N_SOURCES];
 
 /* flowEndReason values (IANA registry). */
 enum mf_end_reason {
@@ -85,15 +133,36 @@ enum mf_end_reason {
 #define MF_APPID_ENGINE_IANA_L4 3
 
 /*
+ * A variable-length value in a record struct: the same layout as
+ * libfixbuf's fbVarfield_t, so one struct serves both the encoder and
+ * libfixbuf readers.  A field of length MF_VARLEN reads one; buf need not
+ * be NUL-terminated.
+ */
+struct mf_varfield {
+	size_t len;
+	const uint8_t *buf;
+};
+
+#define MF_VARLEN 65535 /* RFC 7011 variable-length marker */
+
+/* Label bytes a flow record carries at most; v9's fixed label field. */
+#define MF_LABEL_MAX 255
+#define MF_V9_LABEL_LEN 64
+
+/*
  * The flow record as the encoders read it.  Fields are ordered by size so
  * the struct has no interior padding: libfixbuf reads an internal record
  * as the packed sequence of mf_tmpl_internal's fields.  Integers are host
  * order; addresses and MACs are network-order bytes.
  */
 struct mf_flow_rec {
-	uint64_t start_ms;     /* flowStartMilliseconds, Unix epoch */
-	uint64_t end_ms;       /* flowEndMilliseconds */
-	uint64_t octets;       /* octetDeltaCount: IP-layer bytes */
+	struct mf_varfield label;      /* the label, any source (v9 field) */
+	struct mf_varfield label_dns;  /* dnsQName: source dns, dns-other */
+	struct mf_varfield label_sni;  /* sslServerName: source tls-sni */
+	struct mf_varfield label_host; /* httpHost: source http-host */
+	uint64_t start_ms;             /* flowStartMilliseconds, Unix epoch */
+	uint64_t end_ms;               /* flowEndMilliseconds */
+	uint64_t octets;               /* octetDeltaCount: IP-layer bytes */
 	uint64_t packets;      /* packetDeltaCount, never 0 when exported */
 	uint64_t rev_octets;   /* reverseOctetDeltaCount (biflow) */
 	uint64_t rev_packets;  /* reversePacketDeltaCount (biflow) */
@@ -120,6 +189,7 @@ struct mf_flow_rec {
 	uint8_t union_flags;   /* unionTCPFlags: flags of the others */
 	uint8_t rev_initial_flags; /* reverseInitialTCPFlags (biflow) */
 	uint8_t rev_union_flags;   /* reverseUnionTCPFlags (biflow) */
+	uint8_t label_source;      /* labelSource: enum mf_label_source */
 	uint8_t end_reason;        /* flowEndReason */
 };
 
@@ -141,26 +211,45 @@ struct mf_stats_rec {
 	uint64_t messages;         /* exportedMessageTotalCount */
 	uint64_t octets_exported;  /* exportedOctetTotalCount */
 	uint64_t not_sent;         /* notSentFlowTotalCount: failed sends */
-	uint32_t domain;           /* observationDomainId (scope) */
-	uint32_t evicted_full;     /* flowTableFlushEventCount: LRU evictions */
-	uint32_t peak_flows;       /* flowTablePeakCount: peak occupancy */
-	uint32_t expired_frags;    /* expiredFragmentCount: unmatched frags */
+	uint64_t dns_parsed;       /* DNS answers parsed */
+	uint64_t dns_malformed;    /* DNS messages that did not parse */
+	uint64_t dns_fragmented;   /* DNS answers in IP fragments: skipped */
+	uint64_t dns_unanswered;   /* queries never answered (timed out) */
+	uint64_t dns_cached;       /* names put in the name cache */
+	uint64_t dns_evicted;      /* names evicted from the full cache */
+	uint64_t labelled[MF_LABEL_N_SOURCES]; /* flows by label source;
+	                                        * [0]: without a label */
+	uint32_t domain;                       /* observationDomainId (scope) */
+	uint32_t evicted_full;  /* flowTableFlushEventCount: LRU evictions */
+	uint32_t peak_flows;    /* flowTablePeakCount: peak occupancy */
+	uint32_t expired_frags; /* expiredFragmentCount: unmatched frags */
 };
 
 #define MF_STATS_REC_LEN (offsetof(struct mf_stats_rec, expired_frags) + 4)
+
+/* How a field's value is stored in the record struct. */
+enum mf_field_kind {
+	MF_FK_VALUE = 0, /* len bytes: integer (host order) or byte array */
+	MF_FK_VARLEN,    /* struct mf_varfield, variable length: IPFIX only */
+	MF_FK_FIXSTR,    /* struct mf_varfield written as len bytes, cut or
+	                  * zero-padded: NetFlow v9 only */
+};
 
 /* One field of a template. */
 struct mf_field {
 	uint32_t pen;    /* enterprise number, 0 = IANA */
 	uint16_t id;     /* element number (without the enterprise bit) */
-	uint16_t len;    /* bytes on the wire and in the record struct */
+	uint16_t len;    /* bytes on the wire and in the record struct;
+	                  * MF_VARLEN for MF_FK_VARLEN */
 	uint16_t offset; /* offset of the value in the record struct */
+	uint8_t kind;    /* enum mf_field_kind */
 };
 
-#define MF_TMPL_IPV4 0x01u    /* carries IPv4 addresses */
-#define MF_TMPL_IPV6 0x02u    /* carries IPv6 addresses */
-#define MF_TMPL_BIFLOW 0x04u  /* RFC 5103 biflow: IPFIX only */
-#define MF_TMPL_OPTIONS 0x08u /* options template; scope = first field */
+#define MF_TMPL_IPV4 0x01u       /* carries IPv4 addresses */
+#define MF_TMPL_IPV6 0x02u       /* carries IPv6 addresses */
+#define MF_TMPL_BIFLOW 0x04u     /* RFC 5103 biflow: IPFIX only */
+#define MF_TMPL_OPTIONS 0x08u    /* options template; scope = first field */
+#define MF_TMPL_IPFIX_ONLY 0x10u /* enterprise/list data: not for v9 */
 
 /* A template: the same table drives IPFIX, v9 and the decoders. */
 struct mf_template {
@@ -177,6 +266,36 @@ enum mf_template_id {
 	MF_TID_BIFLOW4 = 258,
 	MF_TID_BIFLOW6 = 259,
 	MF_TID_STATS = 260,
+	MF_TID_DNS4 = 261,
+	MF_TID_DNS6 = 262,
+};
+
+/*
+ * One DNS answer (or unanswered query) as the exporter sends it: IPFIX
+ * only, under mf_tmpl_dns4 / mf_tmpl_dns6 by the family of the client.
+ * The DNS server is the source, the client the destination, as in the
+ * answer's packet.  The answered addresses travel in one RFC 6313
+ * basicList (IANA 291) of sourceIPv4Address or sourceIPv6Address, as YAF
+ * carries A and AAAA data; addrs holds the encoded list (semantic, field
+ * id, element length, values).  ttl is the smallest TTL of those answers.
+ */
+struct mf_dns_rec {
+	struct mf_varfield qname; /* dnsQName: the question's name */
+	struct mf_varfield cname; /* dnsCName: first CNAME target, or empty */
+	struct mf_varfield addrs; /* basicList of answered addresses */
+	uint64_t time_ms;         /* flowStartMilliseconds: answer seen */
+	uint8_t server6[16];      /* sourceIPv6Address (dns6) */
+	uint8_t client6[16];      /* destinationIPv6Address (dns6) */
+	uint32_t server4;         /* sourceIPv4Address (dns4) */
+	uint32_t client4;         /* destinationIPv4Address (dns4) */
+	uint32_t ttl;             /* dnsTTL */
+	uint16_t sport, dport;    /* transport ports of the answer */
+	uint16_t id;              /* dnsID */
+	uint16_t qtype;           /* dnsQRType: the question's type */
+	uint8_t proto;            /* protocolIdentifier: 17 or 6 */
+	uint8_t rcode;            /* dnsNXDomain: the response code */
+	uint8_t qr;               /* dnsQueryResponse: 1 answer, 0 query
+	                           * seen without an answer */
 };
 
 /* Internal layouts: every field of the record structs, in struct order. */
@@ -189,6 +308,8 @@ extern const struct mf_template mf_tmpl_flow6;
 extern const struct mf_template mf_tmpl_biflow4;
 extern const struct mf_template mf_tmpl_biflow6;
 extern const struct mf_template mf_tmpl_stats;
+extern const struct mf_template mf_tmpl_dns4;
+extern const struct mf_template mf_tmpl_dns6;
 
 /*
  * A new libfixbuf information model with minflow's CERT elements added.
@@ -198,7 +319,8 @@ fbInfoModel_t *mf_model_new(void);
 
 /*
  * A libfixbuf template built from t, every element looked up in model by
- * (enterprise, number), lengths as the table says.  Returns NULL (and sets
+ * (enterprise, number), lengths as the table says (MF_FK_FIXSTR fields,
+ * which only NetFlow v9 carries, left out).  Returns NULL (and sets
  * error) if the model lacks an element.
  */
 fbTemplate_t *mf_model_template_new(fbInfoModel_t *model,

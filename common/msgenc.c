@@ -35,11 +35,29 @@ pad4(const struct mf_msgenc *w, size_t n)
 	return IS_V9(w) ? (4 - (n & 3)) & 3 : 0;
 }
 
-/* Whether the protocol carries field f (v9: IANA elements only). */
+/*
+ * Whether the protocol carries field f: v9 only fixed-length IANA
+ * elements, IPFIX everything but the v9 fixed-length strings.
+ */
 static int
 carries(const struct mf_msgenc *w, const struct mf_field *f)
 {
-	return !IS_V9(w) || f->pen == MF_PEN_IANA;
+	if (IS_V9(w))
+		return f->pen == MF_PEN_IANA && f->kind != MF_FK_VARLEN;
+	return f->kind != MF_FK_FIXSTR;
+}
+
+/* Whether t has variable-length fields the protocol carries. */
+static int
+has_var(const struct mf_msgenc *w, const struct mf_template *t)
+{
+	uint16_t i;
+
+	for (i = 0; i < t->n_fields; i++)
+		if (t->fields[i].kind == MF_FK_VARLEN &&
+		    carries(w, &t->fields[i]))
+			return 1;
+	return 0;
 }
 
 /* Fields of t the protocol carries. */
@@ -77,6 +95,8 @@ static int
 check_template(const struct mf_msgenc *w, const struct mf_template *t)
 {
 	if (t->id < V9_MIN_DATA_ID || carried_fields(w, t) == 0)
+		return -EINVAL;
+	if (IS_V9(w) && (t->flags & MF_TMPL_IPFIX_ONLY))
 		return -EINVAL;
 	if (IS_V9(w) && (t->flags & MF_TMPL_BIFLOW) != 0)
 		return -EINVAL;
@@ -283,7 +303,73 @@ mf_msgenc_add_template(struct mf_msgenc *w, const struct mf_template *t)
  * integers of 1, 2, 4 or 8 bytes in network order, else bytes as they are
  * (applicationId, MACs and IPv6 addresses are network order already).
  */
-static void
+/* The variable-length value of f in rec, cut to what a message can hold. */
+static struct mf_varfield
+var_value(const struct mf_field *f, const uint8_t *rec)
+{
+	struct mf_varfield v;
+
+	memcpy(&v, rec + f->offset, sizeof(v));
+	if (v.buf == NULL)
+		v.len = 0;
+	if (v.len > MF_MSGENC_VAR_MAX)
+		v.len = MF_MSGENC_VAR_MAX;
+	return v;
+}
+
+/* Wire bytes of a variable-length value: 1- or 3-byte length prefix. */
+static size_t
+var_wire_len(size_t len)
+{
+	return len < 255 ? 1 + len : 3 + len;
+}
+
+/* Write f's value; returns the bytes written. */
+static size_t
+put_var(uint8_t *out, const struct mf_field *f, const uint8_t *rec)
+{
+	struct mf_varfield v = var_value(f, rec);
+	size_t n;
+
+	if (f->kind == MF_FK_FIXSTR) {
+		n = v.len < f->len ? v.len : f->len;
+		if (n > 0)
+			memcpy(out, v.buf, n);
+		memset(out + n, 0, f->len - n);
+		return f->len;
+	}
+	if (v.len < 255) {
+		out[0] = (uint8_t)v.len;
+		n = 1;
+	} else {
+		out[0] = 255;
+		out[1] = (uint8_t)(v.len >> 8);
+		out[2] = (uint8_t)v.len;
+		n = 3;
+	}
+	if (v.len > 0)
+		memcpy(out + n, v.buf, v.len);
+	return n + v.len;
+}
+
+/* Bytes the variable-length fields of rec add to t's fixed length. */
+static size_t
+var_extra(const struct mf_msgenc *w, const struct mf_template *t,
+    const uint8_t *rec)
+{
+	size_t n = 0;
+	uint16_t i;
+
+	for (i = 0; i < t->n_fields; i++) {
+		const struct mf_field *f = &t->fields[i];
+
+		if (f->kind == MF_FK_VARLEN && carries(w, f))
+			n += var_wire_len(var_value(f, rec).len);
+	}
+	return n;
+}
+
+static size_t
 put_value(uint8_t *out, const struct mf_field *f, const uint8_t *rec)
 {
 	const uint8_t *p = rec + f->offset;
@@ -291,6 +377,8 @@ put_value(uint8_t *out, const struct mf_field *f, const uint8_t *rec)
 	uint32_t v32;
 	uint64_t v64;
 
+	if (f->kind != MF_FK_VALUE)
+		return put_var(out, f, rec);
 	switch (f->len) {
 	case 2:
 		memcpy(&v16, p, sizeof(v16));
@@ -311,6 +399,7 @@ put_value(uint8_t *out, const struct mf_field *f, const uint8_t *rec)
 		memcpy(out, p, f->len);
 		break;
 	}
+	return f->len;
 }
 
 int
@@ -328,8 +417,11 @@ mf_msgenc_add_record(struct mf_msgenc *w, const struct mf_template *t,
 			return r;
 		w->last_t = t;
 		w->last_len = mf_msgenc_record_len(w, t);
+		w->last_var = has_var(w, t);
 	}
 	len = w->last_len;
+	if (w->last_var)
+		len += var_extra(w, t, rec);
 	if (w->set_off != 0 && w->set_id == t->id) {
 		body = w->wb.len - w->set_off + len;
 		need = len + pad4(w, body);
@@ -349,8 +441,7 @@ mf_msgenc_add_record(struct mf_msgenc *w, const struct mf_template *t,
 	for (i = 0; i < t->n_fields; i++) {
 		if (!carries(w, &t->fields[i]))
 			continue;
-		put_value(out, &t->fields[i], rec);
-		out += t->fields[i].len;
+		out += put_value(out, &t->fields[i], rec);
 	}
 	w->wb.len += len;
 	w->count++;
@@ -381,7 +472,8 @@ mf_msgenc_record_len(const struct mf_msgenc *w, const struct mf_template *t)
 	uint16_t i;
 
 	for (i = 0; i < t->n_fields; i++)
-		if (carries(w, &t->fields[i]))
+		if (carries(w, &t->fields[i]) &&
+		    t->fields[i].kind != MF_FK_VARLEN)
 			len += t->fields[i].len;
 	return len;
 }

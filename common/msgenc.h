@@ -10,6 +10,8 @@
  * transcoder, which DESIGN.md first chose for IPFIX, spent about 2,700
  * instructions a record, a third of the exporter's time: bench/README.md.)
  *
+ * Fields of kind MF_FK_VARLEN (IPFIX only) are written with their RFC 7011
+ * length prefix; MF_FK_FIXSTR fields (v9 only) as fixed-size strings.
  * IPFIX: every field, enterprise elements with their enterprise number,
  * biflow templates allowed, no set padding, the sequence number counts
  * data records (RFC 7011 3.1).  v9: only IANA fields (pen 0) exist, fields
@@ -32,6 +34,8 @@
 
 #define MF_V9_HEADER_LEN 20
 #define MF_IPFIX_HEADER_LEN 16
+/* Longest variable-length value written; longer ones are cut. */
+#define MF_MSGENC_VAR_MAX 1024
 
 enum mf_msgenc_proto {
 	MF_MSGENC_V9,
@@ -49,7 +53,8 @@ struct mf_msgenc {
 	uint16_t count;        /* records (template + data) in the message */
 	uint16_t data_records; /* data records in the message */
 	const struct mf_template *last_t; /* the last data template used */
-	size_t last_len;                  /* and its record length */
+	size_t last_len;                  /* and its fixed record length */
+	int last_var;                     /* it has variable-length fields */
 };
 
 /* Prepare w for proto messages of at most cap bytes (>= 64) in buf. */
@@ -82,7 +87,11 @@ int mf_msgenc_add_record(struct mf_msgenc *w, const struct mf_template *t,
  */
 size_t mf_msgenc_finish(struct mf_msgenc *w);
 
-/* Bytes one record of t takes on the wire (v9: IANA fields only). */
+/*
+ * Bytes one record of t takes on the wire (v9: IANA fields only), not
+ * counting variable-length fields, which take 1 + length bytes (3 +
+ * length from 255 bytes on; values over MF_MSGENC_VAR_MAX are cut).
+ */
 size_t mf_msgenc_record_len(const struct mf_msgenc *w,
     const struct mf_template *t);
 

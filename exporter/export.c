@@ -31,6 +31,8 @@ struct exp_export {
 	gboolean msg_open;     /* the open message holds something */
 	gboolean msg_has_tmpl; /* ... and starts with the templates */
 	gboolean want_tmpl;
+	exp_label_fn labeller;
+	void *label_ctx;
 	struct mf_ratelimit warn;
 	struct exp_export_stats stats;
 };
@@ -65,6 +67,7 @@ exp_export_new(const struct exp_export_config *cfg, struct exp_sink *sink,
 			exp_export_free(e);
 			return NULL;
 		}
+		exp_ipfix_set_dns(e->ipfix, cfg->dns_records);
 	} else {
 		e->v9buf = g_malloc(cfg->mtu);
 		mf_msgenc_init(&e->v9, MF_MSGENC_V9, e->v9buf, cfg->mtu,
@@ -102,6 +105,13 @@ const struct exp_export_stats *
 exp_export_get_stats(const struct exp_export *e)
 {
 	return &e->stats;
+}
+
+void
+exp_export_set_labeller(struct exp_export *e, exp_label_fn fn, void *ctx)
+{
+	e->labeller = fn;
+	e->label_ctx = ctx;
 }
 
 void
@@ -269,9 +279,11 @@ open_message(struct exp_export *e)
 	begin_message(e);
 }
 
+enum rec_kind { REC_FLOW, REC_STATS, REC_DNS };
+
 static void
 add(struct exp_export *e, const struct mf_template *t, const void *rec,
-    gboolean is_flow)
+    enum rec_kind kind)
 {
 	int r;
 
@@ -282,15 +294,19 @@ add(struct exp_export *e, const struct mf_template *t, const void *rec,
 		r = enc_add_record(e, t, rec);
 	}
 	if (r != 0) {
-		if (is_flow)
+		if (kind == REC_FLOW)
 			e->stats.not_sent++;
+		else if (kind == REC_DNS)
+			e->stats.dns_not_sent++;
 		if (mf_ratelimit_ok(&e->warn, (int64_t)wall_ms() * 1000))
 			g_warning("export: record of template %s not added: %s",
 			    t->name, g_strerror(-r));
 		return;
 	}
-	if (is_flow)
+	if (kind == REC_FLOW)
 		e->msg_records++;
+	else if (kind == REC_DNS)
+		e->stats.dns_records++;
 	else
 		e->stats.stats_records++;
 }
@@ -316,7 +332,18 @@ exp_export_flush(struct exp_export *e)
 void
 exp_export_stats(struct exp_export *e, const struct mf_stats_rec *r)
 {
-	add(e, &mf_tmpl_stats, r, FALSE);
+	add(e, &mf_tmpl_stats, r, REC_STATS);
+}
+
+void
+exp_export_dns(struct exp_export *e, const struct mf_dns_rec *r, uint8_t family)
+{
+	if (!e->cfg.dns_records || e->ipfix == NULL) {
+		e->stats.dns_not_sent++;
+		return;
+	}
+	add(e, family == MF_AF_INET ? &mf_tmpl_dns4 : &mf_tmpl_dns6, r,
+	    REC_DNS);
 }
 
 /* --- flows to records ---------------------------------------------------- */
@@ -435,24 +462,74 @@ flow_template(const struct exp_export *e, uint8_t family)
 	return family == MF_AF_INET ? &mf_tmpl_flow4 : &mf_tmpl_flow6;
 }
 
+/* The label of f's remote side, the same in both directions' records. */
+struct label {
+	struct mf_varfield v;
+	enum mf_label_source src;
+};
+
+static struct label
+find_label(struct exp_export *e, const struct exp_flow *f)
+{
+	struct label l = { { 0, NULL }, MF_LABEL_NONE };
+	const char *name = NULL;
+
+	if (e->labeller != NULL)
+		l.src = e->labeller(f, &name, e->label_ctx);
+	if (l.src != MF_LABEL_NONE && name != NULL) {
+		l.v.buf = (const uint8_t *)name;
+		l.v.len = strnlen(name, MF_LABEL_MAX);
+	} else {
+		l.src = MF_LABEL_NONE;
+	}
+	e->stats.labelled[l.src]++;
+	return l;
+}
+
+static void
+set_label(struct mf_flow_rec *r, const struct label *l)
+{
+	r->label_source = (uint8_t)l->src;
+	r->label = l->v;
+	switch (l->src) {
+	case MF_LABEL_DNS:
+	case MF_LABEL_DNS_OTHER_CLIENT:
+		r->label_dns = l->v;
+		break;
+	case MF_LABEL_TLS_SNI:
+		r->label_sni = l->v;
+		break;
+	case MF_LABEL_HTTP_HOST:
+		r->label_host = l->v;
+		break;
+	default:
+		break;
+	}
+}
+
 void
 exp_export_flow(const struct exp_flow *f, int reason, void *ctx)
 {
 	struct exp_export *e = ctx;
 	const struct mf_template *t = flow_template(e, f->key.family);
+	struct label l = find_label(e, f);
 	struct mf_flow_rec r;
 	int s;
 
 	if (e->cfg.biflow) {
-		if (exp_export_make_biflow(f, reason, &r))
-			add(e, t, &r, TRUE);
+		if (exp_export_make_biflow(f, reason, &r)) {
+			set_label(&r, &l);
+			add(e, t, &r, REC_FLOW);
+		}
 		return;
 	}
 	/* The initiator's record first: readers see the request first. */
 	for (s = 0; s < 2; s++) {
 		int side = s == 0 ? f->initiator : !f->initiator;
 
-		if (exp_export_make_uniflow(f, side, reason, &r))
-			add(e, t, &r, TRUE);
+		if (exp_export_make_uniflow(f, side, reason, &r)) {
+			set_label(&r, &l);
+			add(e, t, &r, REC_FLOW);
+		}
 	}
 }

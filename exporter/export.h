@@ -39,6 +39,7 @@ struct exp_export_config {
 	uint32_t template_refresh_ms; /* 0: only first in a connection */
 	uint32_t template_messages;   /* 0: not by count */
 	gboolean resend_templates;    /* FALSE for files: once at start */
+	gboolean dns_records;         /* IPFIX: announce and send DNS records */
 };
 
 struct exp_export_stats {
@@ -47,7 +48,18 @@ struct exp_export_stats {
 	uint64_t messages;       /* messages sent (data and templates) */
 	uint64_t template_sends; /* times the templates went out */
 	uint64_t stats_records;  /* statistics options records sent */
+	uint64_t dns_records;    /* DNS records handed to the sink */
+	uint64_t dns_not_sent;   /* DNS records not exported (v9, errors) */
+	uint64_t labelled[MF_LABEL_N_SOURCES]; /* flows by label source */
 };
+
+/*
+ * Labels a flow at export: the label of its remote side and where it came
+ * from (MF_LABEL_NONE: *name untouched).  *name stays valid until the
+ * next call into the labeller's owner.
+ */
+typedef enum mf_label_source (
+    *exp_label_fn)(const struct exp_flow *f, const char **name, void *ctx);
 
 struct exp_export;
 
@@ -59,6 +71,16 @@ struct exp_export;
 struct exp_export *exp_export_new(const struct exp_export_config *cfg,
     struct exp_sink *sink, uint64_t boot_ms, GError **error);
 void exp_export_free(struct exp_export *e);
+
+/* Label every exported flow with fn (NULL: no labels). */
+void exp_export_set_labeller(struct exp_export *e, exp_label_fn fn, void *ctx);
+
+/*
+ * Add one DNS record (IPFIX with dns_records only; otherwise counted in
+ * dns_not_sent).  family selects dns4 or dns6 (the client's family).
+ */
+void exp_export_dns(struct exp_export *e, const struct mf_dns_rec *r,
+    uint8_t family);
 
 /* Set the current time (see above); the caller keeps it non-decreasing. */
 void exp_export_set_time(struct exp_export *e, uint64_t now_ms);

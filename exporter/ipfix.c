@@ -16,6 +16,7 @@ struct exp_ipfix {
 	struct mf_msgenc enc;
 	uint8_t *buf; /* the message, mtu bytes */
 	gboolean biflow;
+	gboolean dns;         /* DNS record templates announced too */
 	gboolean open;        /* a message is being built */
 	uint32_t export_secs; /* export time of the next message */
 };
@@ -25,7 +26,7 @@ exp_ipfix_new(uint32_t domain, size_t mtu, gboolean biflow, GError **error)
 {
 	struct exp_ipfix *x;
 
-	/* The largest template message (biflow) takes 350 bytes. */
+	/* The largest template message (biflow, DNS) takes 722 bytes. */
 	if (mtu < EXP_IPFIX_MIN_MTU || mtu > UINT16_MAX) {
 		g_set_error(error, MF_ERROR, MF_ERROR_ARGS,
 		    "message size %zu out of range (%u..65535)", mtu,
@@ -49,6 +50,12 @@ exp_ipfix_free(struct exp_ipfix *x)
 }
 
 void
+exp_ipfix_set_dns(struct exp_ipfix *x, gboolean dns)
+{
+	x->dns = dns;
+}
+
+void
 exp_ipfix_set_export_time(struct exp_ipfix *x, uint32_t secs)
 {
 	x->export_secs = secs;
@@ -67,11 +74,12 @@ int
 exp_ipfix_add_templates(struct exp_ipfix *x)
 {
 	const struct mf_template *const uni[] = { &mf_tmpl_flow4,
-		&mf_tmpl_flow6, &mf_tmpl_stats };
+		&mf_tmpl_flow6, &mf_tmpl_stats, &mf_tmpl_dns4, &mf_tmpl_dns6 };
 	const struct mf_template *const bi[] = { &mf_tmpl_biflow4,
-		&mf_tmpl_biflow6, &mf_tmpl_stats };
+		&mf_tmpl_biflow6, &mf_tmpl_stats, &mf_tmpl_dns4,
+		&mf_tmpl_dns6 };
 	const struct mf_template *const *t = x->biflow ? bi : uni;
-	size_t i, saved;
+	size_t i, saved, n = x->dns ? G_N_ELEMENTS(uni) : 3;
 	uint16_t count;
 	int r;
 
@@ -79,7 +87,7 @@ exp_ipfix_add_templates(struct exp_ipfix *x)
 	/* All or nothing: a half template set would confuse the caller. */
 	saved = x->enc.wb.len;
 	count = x->enc.count;
-	for (i = 0; i < G_N_ELEMENTS(uni); i++) {
+	for (i = 0; i < n; i++) {
 		if ((r = mf_msgenc_add_template(&x->enc, t[i])) != 0) {
 			x->enc.wb.len = saved;
 			x->enc.count = count;
@@ -97,7 +105,12 @@ exp_ipfix_add_record(struct exp_ipfix *x, const struct mf_template *t,
 	int r;
 
 	/* Only the templates this exporter announced. */
-	if ((t->flags & MF_TMPL_OPTIONS) == 0 && bi != x->biflow) {
+	if ((t->flags & MF_TMPL_IPFIX_ONLY) != 0 && !x->dns) {
+		g_warning("ipfix: %s: template not in use", t->name);
+		return -EINVAL;
+	}
+	if ((t->flags & (MF_TMPL_OPTIONS | MF_TMPL_IPFIX_ONLY)) == 0 &&
+	    bi != x->biflow) {
 		g_warning("ipfix: %s: template not in use", t->name);
 		return -EINVAL;
 	}

@@ -22,7 +22,10 @@
 struct exp_ipfix;
 
 /* Smallest message size: every template fits in one message. */
-#define EXP_IPFIX_MIN_MTU 512u
+#define EXP_IPFIX_MIN_MTU 1024u
+
+/* Announce the DNS record templates (dns4, dns6) with the others. */
+void exp_ipfix_set_dns(struct exp_ipfix *x, gboolean dns);
 
 /*
  * A builder for messages of at most mtu bytes in observation domain

@@ -37,7 +37,7 @@ const struct exp_numeric_option exp_options_numeric[] = {
 	    "resend templates over UDP every SECONDS (0: never)"),
 	NUM("template-messages", 0, template_messages, "100", 0, 1000000, "N",
 	    "also resend templates every N messages over UDP (0: never)"),
-	NUM("mtu", 0, mtu, "1400", 512, 65000, "BYTES",
+	NUM("mtu", 0, mtu, "1400", 1024, 65000, "BYTES",
 	    "largest message (UDP payload)"),
 	NUM("stats-interval", 0, stats_interval, "60", 1, 86400, "SECONDS",
 	    "export the statistics options record every SECONDS"),

@@ -22,7 +22,8 @@ static const struct mf_template *const flow_templates[] = { &mf_tmpl_flow4,
 /* Every template the model defines. */
 static const struct mf_template *const all_templates[] = {
 	&mf_tmpl_flow_internal, &mf_tmpl_stats_internal, &mf_tmpl_flow4,
-	&mf_tmpl_flow6, &mf_tmpl_biflow4, &mf_tmpl_biflow6, &mf_tmpl_stats
+	&mf_tmpl_flow6, &mf_tmpl_biflow4, &mf_tmpl_biflow6, &mf_tmpl_stats,
+	&mf_tmpl_dns4, &mf_tmpl_dns6
 };
 
 /* The RFC 5103 / CERT reverse elements a biflow record carries. */
@@ -73,7 +74,9 @@ assert_contiguous(const struct mf_template *t, size_t rec_len)
 			    (unsigned)t->fields[i].id,
 			    (unsigned)t->fields[i].offset, next);
 		assert_true(t->fields[i].len > 0);
-		next += t->fields[i].len;
+		next += t->fields[i].kind == MF_FK_VARLEN
+		    ? sizeof(struct mf_varfield)
+		    : t->fields[i].len;
 	}
 	assert_int_equal(next, rec_len);
 }
@@ -89,6 +92,12 @@ assert_fields_in_internal(const struct mf_template *t,
 		const struct mf_field *f = &t->fields[i];
 		const struct mf_field *g = find_field(internal, f->pen, f->id);
 
+		if (f->kind == MF_FK_FIXSTR && g != NULL) {
+			/* v9's label: the internal varfield, cut to len. */
+			assert_int_equal(g->kind, MF_FK_VARLEN);
+			assert_int_equal(f->offset, g->offset);
+			continue;
+		}
 		if (g == NULL) {
 			fail_msg("%s: %u/%u not in %s", t->name,
 			    (unsigned)f->pen, (unsigned)f->id, internal->name);
@@ -118,8 +127,10 @@ static void
 test_model_rec_len_values(void **state)
 {
 	(void)state;
-	assert_int_equal(MF_FLOW_REC_LEN, 135);
-	assert_int_equal(MF_STATS_REC_LEN, 88);
+	/* 4 labels of 16 bytes ahead of the old 135; labelSource. */
+	assert_int_equal(MF_FLOW_REC_LEN, 200);
+	/* 11 DNS and label counters of 8 bytes after the old 88. */
+	assert_int_equal(MF_STATS_REC_LEN, 176);
 	/* Only trailing padding after the last field. */
 	assert_true(sizeof(struct mf_flow_rec) - MF_FLOW_REC_LEN < 8);
 	assert_int_equal(sizeof(struct mf_stats_rec), MF_STATS_REC_LEN);
@@ -129,7 +140,7 @@ static void
 test_model_flow_internal_contiguous(void **state)
 {
 	(void)state;
-	assert_int_equal(mf_tmpl_flow_internal.n_fields, 30);
+	assert_int_equal(mf_tmpl_flow_internal.n_fields, 35);
 	assert_contiguous(&mf_tmpl_flow_internal, MF_FLOW_REC_LEN);
 	assert_no_duplicates(&mf_tmpl_flow_internal);
 }
@@ -138,7 +149,7 @@ static void
 test_model_stats_internal_contiguous(void **state)
 {
 	(void)state;
-	assert_int_equal(mf_tmpl_stats_internal.n_fields, 13);
+	assert_int_equal(mf_tmpl_stats_internal.n_fields, 24);
 	assert_contiguous(&mf_tmpl_stats_internal, MF_STATS_REC_LEN);
 	assert_no_duplicates(&mf_tmpl_stats_internal);
 }
@@ -164,19 +175,26 @@ test_model_internal_known_offsets(void **state)
 {
 	(void)state;
 	assert_field_at(&mf_tmpl_flow_internal, 0,
-	    MF_IE_FLOW_START_MILLISECONDS, 0, 8);
+	    MF_IE_FLOW_START_MILLISECONDS, 64, 8);
 	assert_field_at(&mf_tmpl_flow_internal, 0, MF_IE_SOURCE_IPV6_ADDRESS,
-	    48, 16);
+	    112, 16);
 	assert_field_at(&mf_tmpl_flow_internal, 0, MF_IE_SOURCE_IPV4_ADDRESS,
 	    offsetof(struct mf_flow_rec, src4), 4);
 	assert_field_at(&mf_tmpl_flow_internal, 0, MF_IE_APPLICATION_ID,
 	    offsetof(struct mf_flow_rec, app_id), 3);
-	assert_field_at(&mf_tmpl_flow_internal, 0, MF_IE_FLOW_END_REASON, 134,
+	assert_field_at(&mf_tmpl_flow_internal, 0, MF_IE_FLOW_END_REASON, 199,
 	    1);
 	assert_field_at(&mf_tmpl_stats_internal, 0, MF_IE_OBSERVATION_DOMAIN_ID,
-	    72, 4);
+	    160, 4);
 	assert_field_at(&mf_tmpl_stats_internal, MF_PEN_CERT,
-	    MF_CERT_EXPIRED_FRAGMENT_COUNT, 84, 4);
+	    MF_CERT_EXPIRED_FRAGMENT_COUNT, 172, 4);
+	assert_field_at(&mf_tmpl_stats_internal, MF_PEN_MINFLOW,
+	    MF_OWN_FLOWS_UNLABELLED, offsetof(struct mf_stats_rec, labelled),
+	    8);
+	assert_field_at(&mf_tmpl_stats_internal, MF_PEN_MINFLOW,
+	    MF_OWN_FLOWS_LABELLED_HTTP_HOST,
+	    offsetof(struct mf_stats_rec, labelled) + 8 * MF_LABEL_HTTP_HOST,
+	    8);
 }
 
 static void
@@ -215,17 +233,24 @@ test_model_template_ids_and_flags(void **state)
 	assert_int_equal(mf_tmpl_stats.flags, MF_TMPL_OPTIONS);
 	assert_string_equal(mf_tmpl_flow4.name, "flow4");
 	assert_string_equal(mf_tmpl_stats.name, "stats");
+	assert_int_equal(mf_tmpl_dns4.id, 261);
+	assert_int_equal(mf_tmpl_dns6.id, 262);
+	assert_int_equal(mf_tmpl_dns4.flags, MF_TMPL_IPV4 | MF_TMPL_IPFIX_ONLY);
+	assert_int_equal(mf_tmpl_dns6.flags, MF_TMPL_IPV6 | MF_TMPL_IPFIX_ONLY);
 }
 
 static void
 test_model_field_counts(void **state)
 {
 	(void)state;
-	assert_int_equal(mf_tmpl_flow4.n_fields, 22);
-	assert_int_equal(mf_tmpl_flow6.n_fields, 22);
-	assert_int_equal(mf_tmpl_biflow4.n_fields, 27);
-	assert_int_equal(mf_tmpl_biflow6.n_fields, 27);
-	assert_int_equal(mf_tmpl_stats.n_fields, 13);
+	/* + 3 label strings, labelSource and v9's fixed label. */
+	assert_int_equal(mf_tmpl_flow4.n_fields, 27);
+	assert_int_equal(mf_tmpl_flow6.n_fields, 27);
+	assert_int_equal(mf_tmpl_biflow4.n_fields, 32);
+	assert_int_equal(mf_tmpl_biflow6.n_fields, 32);
+	assert_int_equal(mf_tmpl_stats.n_fields, 24);
+	assert_int_equal(mf_tmpl_dns4.n_fields, 14);
+	assert_int_equal(mf_tmpl_dns6.n_fields, 14);
 }
 
 static void
@@ -349,7 +374,9 @@ test_model_new_knows_every_element(void **state)
 			 * reduced-size (RFC 7011 6.2) tcpControlBits, an
 			 * unsigned16 since RFC 7125 that minflow sends in 1.
 			 */
-			if (f->pen == 0 && f->id == MF_IE_APPLICATION_ID)
+			if (f->kind == MF_FK_FIXSTR)
+				assert_int_equal(ie->len, FB_IE_VARLEN);
+			else if (f->pen == 0 && f->id == MF_IE_APPLICATION_ID)
 				assert_int_equal(ie->len, FB_IE_VARLEN);
 			else if (f->pen == 0 && f->id == MF_IE_TCP_CONTROL_BITS)
 				assert_int_equal(ie->len, 2);
@@ -418,7 +445,7 @@ test_model_template_new_every_template(void **state)
 {
 	fbInfoModel_t *model = mf_model_new();
 	size_t i;
-	uint32_t k;
+	uint32_t k, j;
 
 	(void)state;
 	for (i = 0; i < G_N_ELEMENTS(all_templates); i++) {
@@ -431,13 +458,15 @@ test_model_template_new_every_template(void **state)
 			    error ? error->message : "?");
 			continue;
 		}
-		assert_int_equal(fbTemplateCountElements(tmpl), t->n_fields);
 		assert_int_equal(fbTemplateGetOptionsScope(tmpl),
 		    (t->flags & MF_TMPL_OPTIONS) ? 1 : 0);
-		for (k = 0; k < t->n_fields; k++) {
-			const fbInfoElement_t *ie =
-			    fbTemplateGetIndexedIE(tmpl, k);
+		/* v9's fixed-size label is left out of IPFIX templates. */
+		for (k = 0, j = 0; k < t->n_fields; k++) {
+			const fbInfoElement_t *ie;
 
+			if (t->fields[k].kind == MF_FK_FIXSTR)
+				continue;
+			ie = fbTemplateGetIndexedIE(tmpl, j++);
 			if (ie == NULL) {
 				fail_msg("%s: no element %u", t->name,
 				    (unsigned)k);
@@ -447,6 +476,7 @@ test_model_template_new_every_template(void **state)
 			assert_int_equal(ie->num, t->fields[k].id);
 			assert_int_equal(ie->len, t->fields[k].len);
 		}
+		assert_int_equal(fbTemplateCountElements(tmpl), j);
 		fbTemplateFreeUnused(tmpl);
 	}
 	fbInfoModelFree(model);
@@ -456,8 +486,8 @@ static void
 test_model_template_new_unknown_element_fails(void **state)
 {
 	static const struct mf_field fields[] = {
-		{ 0, MF_IE_PROTOCOL_IDENTIFIER, 1, 0 },
-		{ MF_PEN_CERT, 9999, 4, 1 },
+		{ 0, MF_IE_PROTOCOL_IDENTIFIER, 1, 0, 0 },
+		{ MF_PEN_CERT, 9999, 4, 1, 0 },
 	};
 	const struct mf_template t = { 999, 2, 0, "bogus", fields };
 	fbInfoModel_t *model = mf_model_new();

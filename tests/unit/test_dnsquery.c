@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "config.h"
+#define G_LOG_DOMAIN "exp-test-dnsquery"
+
+/*
+ * The table of queries waiting for an answer: answers remove queries,
+ * timeouts hand them over oldest first, a full ring drops the oldest,
+ * retransmissions replace, and the hash finds keys in long chains.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <glib.h>
+#include <cmocka.h>
+
+#include "exporter/dnsquery.h"
+
+struct seen {
+	unsigned n;
+	uint16_t ids[64];
+	uint64_t times[64];
+	char last_name[256];
+	uint16_t last_qtype;
+};
+
+static void
+collect(const struct exp_dnsquery_info *q, void *ctx)
+{
+	struct seen *s = ctx;
+
+	if (s->n < G_N_ELEMENTS(s->ids)) {
+		s->ids[s->n] = q->key.id;
+		s->times[s->n] = q->seen_ms;
+	}
+	s->n++;
+	g_strlcpy(s->last_name, q->qname, sizeof(s->last_name));
+	s->last_qtype = q->qtype;
+}
+
+static struct exp_dnsquery_key
+key(uint8_t client, uint16_t id)
+{
+	struct exp_dnsquery_key k;
+	const uint8_t c[4] = { 192, 168, 1, client };
+	const uint8_t s[4] = { 192, 168, 1, 1 };
+
+	memset(&k, 0, sizeof(k));
+	mf_addr_set4(&k.client, c);
+	mf_addr_set4(&k.server, s);
+	k.client_port = 40000;
+	k.server_port = 53;
+	k.id = id;
+	k.proto = 17;
+	return k;
+}
+
+static struct exp_dnsquery *
+table(size_t n, uint32_t timeout_ms)
+{
+	struct mf_hash_key seed;
+	GError *error = NULL;
+	struct exp_dnsquery *q;
+
+	mf_hash_key_fixed(&seed);
+	q = exp_dnsquery_new(n, timeout_ms, &seed, &error);
+	assert_non_null(q);
+	return q;
+}
+
+static void
+test_dnsquery_answer_removes_query(void **state)
+{
+	struct exp_dnsquery *q = table(16, 5000);
+	struct exp_dnsquery_key k = key(10, 7), other = key(10, 8);
+	struct seen s = { 0 };
+
+	(void)state;
+	exp_dnsquery_add(q, &k, "example.org", 1, 1000);
+	assert_false(exp_dnsquery_answer(q, &other));
+	assert_true(exp_dnsquery_answer(q, &k));
+	assert_false(exp_dnsquery_answer(q, &k));
+	exp_dnsquery_expire(q, 100000, collect, &s);
+	assert_int_equal(s.n, 0);
+	assert_int_equal(exp_dnsquery_get_stats(q)->answered, 1);
+	assert_int_equal(exp_dnsquery_get_stats(q)->pending, 0);
+	exp_dnsquery_free(q);
+}
+
+static void
+test_dnsquery_timeout_edge(void **state)
+{
+	struct exp_dnsquery *q = table(16, 5000);
+	struct exp_dnsquery_key k = key(10, 7);
+	struct seen s = { 0 };
+
+	(void)state;
+	exp_dnsquery_add(q, &k, "nx.example", 28, 1000);
+	exp_dnsquery_expire(q, 5999, collect, &s);
+	assert_int_equal(s.n, 0); /* 4999 ms: still waiting */
+	exp_dnsquery_expire(q, 6000, collect, &s);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.ids[0], 7);
+	assert_int_equal(s.times[0], 1000);
+	assert_string_equal(s.last_name, "nx.example");
+	assert_int_equal(s.last_qtype, 28);
+	assert_int_equal(exp_dnsquery_get_stats(q)->timed_out, 1);
+	/* Answered too late: nothing waits any more. */
+	assert_false(exp_dnsquery_answer(q, &k));
+	exp_dnsquery_free(q);
+}
+
+static void
+test_dnsquery_oldest_first_and_answered_holes(void **state)
+{
+	struct exp_dnsquery *q = table(16, 100);
+	struct seen s = { 0 };
+	uint16_t id;
+
+	(void)state;
+	for (id = 1; id <= 5; id++) {
+		struct exp_dnsquery_key k = key(10, id);
+
+		exp_dnsquery_add(q, &k, "a.example", 1, 1000 + id);
+	}
+	{
+		struct exp_dnsquery_key k2 = key(10, 2), k4 = key(10, 4);
+
+		assert_true(exp_dnsquery_answer(q, &k2));
+		assert_true(exp_dnsquery_answer(q, &k4));
+	}
+	exp_dnsquery_expire(q, 2000, collect, &s);
+	assert_int_equal(s.n, 3);
+	assert_int_equal(s.ids[0], 1);
+	assert_int_equal(s.ids[1], 3);
+	assert_int_equal(s.ids[2], 5);
+	assert_int_equal(exp_dnsquery_get_stats(q)->pending, 0);
+	exp_dnsquery_free(q);
+}
+
+static void
+test_dnsquery_full_ring_drops_oldest(void **state)
+{
+	struct exp_dnsquery *q = table(16, 5000);
+	struct seen s = { 0 };
+	uint16_t id;
+
+	(void)state;
+	for (id = 0; id < 20; id++) {
+		struct exp_dnsquery_key k = key(10, id);
+
+		exp_dnsquery_add(q, &k, "b.example", 1, 1000);
+	}
+	assert_int_equal(exp_dnsquery_get_stats(q)->dropped, 4);
+	assert_int_equal(exp_dnsquery_get_stats(q)->pending, 16);
+	for (id = 0; id < 4; id++) {
+		struct exp_dnsquery_key k = key(10, id);
+
+		assert_false(exp_dnsquery_answer(q, &k));
+	}
+	exp_dnsquery_flush(q, collect, &s);
+	assert_int_equal(s.n, 16);
+	assert_int_equal(s.ids[0], 4);
+	assert_int_equal(s.ids[15], 19);
+	exp_dnsquery_free(q);
+}
+
+static void
+test_dnsquery_retransmission_replaces(void **state)
+{
+	struct exp_dnsquery *q = table(16, 5000);
+	struct exp_dnsquery_key k = key(10, 9);
+	struct seen s = { 0 };
+
+	(void)state;
+	exp_dnsquery_add(q, &k, "c.example", 1, 1000);
+	exp_dnsquery_add(q, &k, "c.example", 1, 3000);
+	assert_int_equal(exp_dnsquery_get_stats(q)->duplicates, 1);
+	assert_int_equal(exp_dnsquery_get_stats(q)->pending, 1);
+	exp_dnsquery_expire(q, 7000, collect, &s);
+	assert_int_equal(s.n, 0); /* the newer one waits until 8000 */
+	exp_dnsquery_expire(q, 8000, collect, &s);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.times[0], 3000);
+	exp_dnsquery_free(q);
+}
+
+static void
+test_dnsquery_many_keys_all_found(void **state)
+{
+	struct exp_dnsquery *q = table(4096, 5000);
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < 4096; i++) {
+		struct exp_dnsquery_key k =
+		    key((uint8_t)(i & 0xff), (uint16_t)(i >> 8));
+
+		exp_dnsquery_add(q, &k, "d.example", 1, 1000);
+	}
+	for (i = 0; i < 4096; i++) {
+		struct exp_dnsquery_key k =
+		    key((uint8_t)(i & 0xff), (uint16_t)(i >> 8));
+
+		assert_true(exp_dnsquery_answer(q, &k));
+	}
+	assert_int_equal(exp_dnsquery_get_stats(q)->pending, 0);
+	exp_dnsquery_free(q);
+}
+
+static void
+test_dnsquery_bounds_and_memory(void **state)
+{
+	struct mf_hash_key seed;
+	GError *error = NULL;
+
+	(void)state;
+	mf_hash_key_fixed(&seed);
+	assert_null(exp_dnsquery_new(EXP_DNSQUERY_MIN - 1, 1, &seed, &error));
+	assert_non_null(error);
+	g_clear_error(&error);
+	assert_null(exp_dnsquery_new(EXP_DNSQUERY_MAX + 1, 1, &seed, &error));
+	g_clear_error(&error);
+	/* 16 slots, 32 buckets. */
+	assert_true(exp_dnsquery_memory(16) > 16 * 256 + 32 * 4);
+	assert_true(exp_dnsquery_memory(16) < 16 * 400 + 32 * 4);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dnsquery_answer_removes_query),
+		cmocka_unit_test(test_dnsquery_timeout_edge),
+		cmocka_unit_test(test_dnsquery_oldest_first_and_answered_holes),
+		cmocka_unit_test(test_dnsquery_full_ring_drops_oldest),
+		cmocka_unit_test(test_dnsquery_retransmission_replaces),
+		cmocka_unit_test(test_dnsquery_many_keys_all_found),
+		cmocka_unit_test(test_dnsquery_bounds_and_memory),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -7,6 +7,7 @@
 #include <glib.h>
 
 #include "collector/classify.h"
+#include "collector/dnsstats.h"
 #include "collector/engine.h"
 #include "collector/persec.h"
 #include "collector/tables.h"
@@ -16,6 +17,7 @@ struct col_engine {
 	struct col_engine_config cfg;
 	struct col_tables *tables;
 	struct col_persec *persec;
+	struct col_dnsstats *dns;
 	uint64_t start_ms; /* the open interval's start (when is_open) */
 	gboolean is_open;  /* an interval is open (after the first record) */
 	uint64_t wall_ms;  /* live: the clock at the last tick; 0 offline */
@@ -61,6 +63,11 @@ col_engine_new(const struct col_engine_config *cfg, col_report_fn report,
 	e->pending_t = g_new(uint64_t, MAX(cfg->max_pending, 1));
 	e->cfg.max_pending = MAX(cfg->max_pending, 1);
 	e->persec = col_persec_new(cfg->interval_s);
+	if (e->cfg.dns.max_names == 0)
+		e->cfg.dns.max_names = COL_ENGINE_DNS_NAMES;
+	if (e->cfg.dns.max_clients == 0)
+		e->cfg.dns.max_clients = COL_ENGINE_DNS_NAMES;
+	e->dns = col_dnsstats_new(&e->cfg.dns);
 	e->tables = col_tables_new(&cfg->tables, error);
 	if (e->persec == NULL || e->tables == NULL) {
 		col_engine_free(e);
@@ -76,6 +83,7 @@ col_engine_free(struct col_engine *e)
 		return;
 	col_tables_free(e->tables);
 	col_persec_free(e->persec);
+	col_dnsstats_free(e->dns);
 	g_free(e->pending);
 	g_free(e->pending_t);
 	g_free(e);
@@ -101,6 +109,7 @@ open_interval(struct col_engine *e, uint64_t start_ms)
 	e->has_data = FALSE;
 	e->at_start = e->stats;
 	col_persec_reset(e->persec, start_ms);
+	col_dnsstats_reset(e->dns);
 }
 
 /* Report the open interval (if it holds anything) and open next_ms's. */
@@ -117,6 +126,7 @@ close_interval(struct col_engine *e, uint64_t next_ms)
 		iv.end_ms = end;
 		iv.persec = e->persec;
 		iv.tables = e->tables;
+		iv.dns = e->dns;
 		iv.stats = &e->stats;
 		iv.delta.records = e->stats.records - e->at_start.records;
 		iv.delta.late_records =
@@ -283,4 +293,13 @@ col_engine_flush(struct col_engine *e)
 		advance(e, e->start_ms + interval_ms(e));
 	if (e->has_data)
 		close_interval(e, e->start_ms + interval_ms(e));
+}
+
+void
+col_engine_add_dns(struct col_engine *e, const struct col_dns_rec *d)
+{
+	if (!e->is_open)
+		open_interval(e, align(e, d->time_ms));
+	col_dnsstats_add(e->dns, d);
+	e->has_data = TRUE;
 }

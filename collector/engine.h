@@ -31,6 +31,7 @@
 #include <glib.h>
 
 #include "collector/classify.h"
+#include "collector/dnsstats.h"
 #include "collector/flow.h"
 #include "collector/persec.h"
 #include "collector/tables.h"
@@ -44,7 +45,10 @@ struct col_engine_config {
 	size_t max_pending;  /* records held for later intervals, >= 1 */
 	struct col_tables_config tables;
 	const struct col_classifier *classifier; /* borrowed */
+	struct col_dnsstats_config dns;          /* 0: COL_ENGINE_DNS_NAMES */
 };
+
+#define COL_ENGINE_DNS_NAMES 4096 /* default DNS statistics bounds */
 
 struct col_engine_stats {
 	uint64_t records;        /* flow records accounted */
@@ -59,6 +63,7 @@ struct col_interval {
 	uint64_t start_ms, end_ms;
 	const struct col_persec *persec;
 	const struct col_tables *tables;
+	const struct col_dnsstats *dns;
 	const struct col_engine_stats *stats; /* cumulative */
 	struct col_engine_stats delta;        /* this interval's share */
 };
@@ -78,6 +83,13 @@ void col_engine_free(struct col_engine *e);
  * so the caller can count it per exporter.
  */
 gboolean col_engine_add(struct col_engine *e, const struct col_flow *f);
+
+/*
+ * Account one DNS record in the open interval's DNS statistics (opening
+ * one at the record's time if none is open).  DNS records are not held
+ * for later intervals: each counts in the interval open when it arrives.
+ */
+void col_engine_add_dns(struct col_engine *e, const struct col_dns_rec *d);
 
 /* Live: wall-clock now; closes the open interval once end + grace passed. */
 void col_engine_tick(struct col_engine *e, uint64_t now_ms);

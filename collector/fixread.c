@@ -9,6 +9,7 @@
 #include <glib.h>
 #include <fixbuf/public.h>
 
+#include "collector/fixdns.h"
 #include "collector/fixread.h"
 #include "common/error.h"
 #include "common/model.h"
@@ -24,7 +25,7 @@
 #define TID_STATS 0x7e01
 #define NTP_UNIX_OFFSET 2208988800ULL /* 1900 to 1970, seconds */
 
-enum tmpl_kind { KIND_OTHER = 1, KIND_FLOW, KIND_STATS };
+enum tmpl_kind { KIND_OTHER = 1, KIND_FLOW, KIND_STATS, KIND_DNS };
 
 /*
  * The internal record every flow template is transcoded into: the union
@@ -139,7 +140,16 @@ struct col_fixread {
 	uint8_t buf[MSG_MAX];  /* the filtered copy libfixbuf reads */
 	struct col_fixread_stats stats;
 	struct col_exporter_health health;
+	col_dns_fn dns_fn; /* DNS records, or NULL */
+	void *dns_ctx;
 };
+
+void
+col_fixread_set_dns_fn(struct col_fixread *r, col_dns_fn fn, void *ctx)
+{
+	r->dns_fn = fn;
+	r->dns_ctx = ctx;
+}
 
 struct col_fixmodel *
 col_fixmodel_new(void)
@@ -187,6 +197,8 @@ on_template(fbSession_t *session, uint16_t tid, fbTemplate_t *tmpl,
 		if (tmpl_has(tmpl, 0, MF_IE_PACKET_TOTAL_COUNT) &&
 		    tmpl_has(tmpl, 0, MF_IE_EXPORTED_FLOW_RECORD_TOTAL_COUNT))
 			kind = KIND_STATS;
+	} else if (col_fixdns_is_dns(tmpl)) {
+		kind = KIND_DNS;
 	} else if (tmpl_has(tmpl, 0, MF_IE_SOURCE_IPV4_ADDRESS) ||
 	    tmpl_has(tmpl, 0, MF_IE_SOURCE_IPV6_ADDRESS)) {
 		kind = KIND_FLOW;
@@ -228,6 +240,7 @@ col_fixread_new(struct col_fixmodel *m, size_t max_templates)
 	g_assert(add_internal(r->session, m->model, TID_FLOW, &fixflow_tmpl));
 	g_assert(add_internal(r->session, m->model, TID_STATS,
 	    &mf_tmpl_stats_internal));
+	g_assert(col_fixdns_add_internal(r->session, m->model, NULL));
 	r->fbuf = fBufAllocForCollection(r->session, NULL);
 	fBufSetAutomaticMode(r->fbuf, FALSE);
 	return r;
@@ -588,7 +601,10 @@ next_record(struct col_fixread *r, void *rec, size_t size, GError **err)
 		    : -1;
 	kind = GPOINTER_TO_INT(fbTemplateGetContext(t));
 	if (!fBufSetInternalTemplate(r->fbuf,
-	        kind == KIND_STATS ? TID_STATS : TID_FLOW, err) ||
+	        kind == KIND_STATS     ? TID_STATS
+	            : kind == KIND_DNS ? COL_FIXDNS_TID
+	                               : TID_FLOW,
+	        err) ||
 	    !fBufNext(r->fbuf, rec, &len, err))
 		return g_error_matches(*err, FB_ERROR_DOMAIN, FB_ERROR_EOM)
 		    ? 0
@@ -600,11 +616,23 @@ next_record(struct col_fixread *r, void *rec, size_t size, GError **err)
 union fixrec {
 	struct fixflow f;
 	struct mf_stats_rec s;
+	struct col_fixdns_rec d;
 };
 
 static void
-take_record(struct col_fixread *r, int kind, const union fixrec *u,
-    uint64_t boot_ms, uint64_t export_ms, col_flow_fn fn, void *ctx)
+take_dns(struct col_fixread *r, struct col_fixdns_rec *x)
+{
+	struct col_dns_rec d;
+
+	r->stats.dns_addrs_dropped += col_fixdns_take(x, &d);
+	r->stats.dns_records++;
+	if (r->dns_fn != NULL)
+		r->dns_fn(&d, r->dns_ctx);
+}
+
+static void
+take_record(struct col_fixread *r, int kind, union fixrec *u, uint64_t boot_ms,
+    uint64_t export_ms, col_flow_fn fn, void *ctx)
 {
 	struct col_flow f;
 
@@ -612,6 +640,10 @@ take_record(struct col_fixread *r, int kind, const union fixrec *u,
 		r->health.seen = TRUE;
 		r->health.rec = u->s;
 		r->stats.option_records++;
+		return;
+	}
+	if (kind == KIND_DNS) {
+		take_dns(r, &u->d);
 		return;
 	}
 	if (kind != KIND_FLOW) {

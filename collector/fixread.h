@@ -25,6 +25,7 @@
 
 #include <glib.h>
 
+#include "collector/dnsstats.h"
 #include "collector/flow.h"
 #include "common/model.h"
 
@@ -36,6 +37,8 @@ struct col_fixread_stats {
 	uint64_t records;           /* flow records handed over */
 	uint64_t option_records;    /* options records (exporter statistics) */
 	uint64_t other_records;     /* records of templates we do not use */
+	uint64_t dns_records;       /* DNS records (templates 261/262) */
+	uint64_t dns_addrs_dropped; /* answered addresses that did not fit */
 	uint64_t lost;              /* sequence gaps, in records */
 	uint64_t before_template;   /* data sets with an unknown template */
 	uint64_t malformed;         /* malformed messages and sets */
@@ -52,6 +55,8 @@ struct col_exporter_health {
 
 /* Called for every flow record. */
 typedef void (*col_flow_fn)(const struct col_flow *f, void *ctx);
+/* Called for each DNS record (minflow-exporter's templates 261/262). */
+typedef void (*col_dns_fn)(const struct col_dns_rec *d, void *ctx);
 
 /* Shared by every session: the information model. */
 struct col_fixmodel;
@@ -89,6 +94,9 @@ size_t col_fixread_save_templates(const struct col_fixread *r, uint8_t *out,
 /* Learn the templates of a saved message; counts nothing but templates. */
 void col_fixread_restore_templates(struct col_fixread *r, const uint8_t *msg,
     size_t len);
+
+/* Hand DNS records to fn (NULL: count them only). */
+void col_fixread_set_dns_fn(struct col_fixread *r, col_dns_fn fn, void *ctx);
 
 const struct col_fixread_stats *col_fixread_get_stats(
     const struct col_fixread *r);

@@ -79,6 +79,14 @@ on_flow(const struct col_flow *f, void *ctx)
 		fc->e->late++;
 }
 
+static void
+on_dns(const struct col_dns_rec *d, void *ctx)
+{
+	struct collector *c = ctx;
+
+	col_engine_add_dns(c->engine, d);
+}
+
 /* Live: keep the exporters' templates on disk (each report, and at exit). */
 static void
 save_templates(struct collector *c)
@@ -196,6 +204,7 @@ take_ipfix(struct collector *c, const struct mf_addr *a, uint16_t port,
 	if (fc.e != NULL) {
 		uint64_t bad = fix_bad(fc.e);
 
+		col_fixread_set_dns_fn(fc.e->fix, on_dns, c);
 		col_fixread_message(fc.e->fix, msg, len, 0, on_flow, &fc);
 		warn_exporter(fc.e, "undecodable IPFIX", bad, fix_bad(fc.e));
 	}

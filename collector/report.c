@@ -16,6 +16,7 @@
 #include <json-glib/json-glib.h>
 
 #include "collector/classify.h"
+#include "collector/dnsstats.h"
 #include "collector/persec.h"
 #include "collector/report.h"
 #include "collector/tables.h"
@@ -469,13 +470,6 @@ build_empty_array(JsonBuilder *b, const char *key)
 static void
 build_placeholders(JsonBuilder *b)
 {
-	json_builder_set_member_name(b, "dns");
-	json_builder_begin_object(b);
-	build_empty_array(b, "most_resolved");
-	build_empty_array(b, "last_resolved");
-	build_empty_array(b, "failures");
-	build_empty_array(b, "clients");
-	json_builder_end_object(b);
 	json_builder_set_member_name(b, "flows");
 	json_builder_begin_object(b);
 	add_uint(b, "finished", 0);
@@ -549,6 +543,7 @@ col_report_build(const struct col_report_config *cfg,
 	build_addresses(b, &t, iv->tables);
 	build_streams(b, &t, iv->tables);
 	build_top(b, &t, iv->tables);
+	col_dnsstats_build(iv->dns, b, cfg->top);
 	build_placeholders(b);
 	build_tables(b, iv->tables);
 	build_collector(b, &iv->delta);

@@ -20,6 +20,7 @@
 #include "exporter/cache.h"
 #include "exporter/capture.h"
 #include "exporter/decode.h"
+#include "exporter/dnslabel.h"
 #include "exporter/export.h"
 #include "exporter/frag.h"
 #include "exporter/options.h"
@@ -53,6 +54,7 @@ struct exporter {
 	struct exp_export *exp;
 	struct exp_cache *cache;
 	struct exp_frag *frag;
+	struct exp_dnslabel *dns; /* NULL with --no-dns */
 	struct exp_decode_stats dstats;
 	uint64_t boot_ms;
 	uint64_t now_ms;     /* flow time: packet time (file) or clock */
@@ -94,6 +96,8 @@ on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *bytes, int dlt,
 		}
 		x->now_ms = p.ts_ms;
 	}
+	if (x->dns != NULL)
+		exp_dnslabel_packet(x->dns, &p);
 	exp_cache_update(x->cache, &p, ifindex);
 }
 
@@ -131,6 +135,9 @@ fill_stats(struct exporter *x, struct mf_stats_rec *r)
 	r->peak_flows = c->peak;
 	r->expired_frags =
 	    (uint32_t)MIN(exp_frag_get_stats(x->frag)->unmatched, UINT32_MAX);
+	memcpy(r->labelled, e->labelled, sizeof(r->labelled));
+	if (x->dns != NULL)
+		exp_dnslabel_fill(x->dns, r);
 }
 
 static void
@@ -149,6 +156,8 @@ run_timers(struct exporter *x)
 {
 	if (x->now_ms >= x->expired_ms + EXPIRE_STEP_MS) {
 		exp_cache_expire(x->cache, x->now_ms);
+		if (x->dns != NULL)
+			exp_dnslabel_expire(x->dns, x->now_ms);
 		x->expired_ms = x->now_ms;
 	}
 	exp_export_set_time(x->exp, x->now_ms);
@@ -196,8 +205,10 @@ run(struct exporter *x)
 		run_timers(x);
 		handle_signals(x);
 	}
-	exp_cache_flush(x->cache);
 	exp_export_set_time(x->exp, x->now_ms);
+	if (x->dns != NULL)
+		exp_dnslabel_flush(x->dns);
+	exp_cache_flush(x->cache);
 	export_stats(x);
 	exp_export_flush(x->exp);
 	return status;
@@ -210,6 +221,36 @@ counter(gboolean to_log, const char *name, uint64_t v)
 		g_message("%s %" G_GUINT64_FORMAT, name, v);
 	else
 		fprintf(stderr, "%-28s %" G_GUINT64_FORMAT "\n", name, v);
+}
+
+static void
+print_dns_counters(const struct exp_dnslabel *d, gboolean to_log)
+{
+	const struct exp_dnslabel_stats *s = exp_dnslabel_get_stats(d);
+	char name[64];
+	int i;
+
+	counter(to_log, "dns-answers", s->answers);
+	counter(to_log, "dns-queries", s->queries);
+	counter(to_log, "dns-malformed", s->malformed);
+	for (i = 1; i < MF_DNS_N_RESULTS; i++) {
+		g_snprintf(name, sizeof(name), "dns-malformed-%s",
+		    mf_dns_result_names[i]);
+		counter(to_log, name, s->by_result[i]);
+	}
+	counter(to_log, "dns-fragmented", s->fragmented);
+	counter(to_log, "dns-tcp-split", s->tcp_split);
+	counter(to_log, "dns-tcp-zero-length", s->tcp_zero);
+	counter(to_log, "dns-unanswered", s->unanswered);
+	counter(to_log, "dns-addresses", s->addresses);
+	for (i = 0; i < MF_L7_N_RESULTS; i++) {
+		g_snprintf(name, sizeof(name), "tls-sni-%s",
+		    mf_l7_result_names[i]);
+		counter(to_log, name, s->sni[i]);
+		g_snprintf(name, sizeof(name), "http-host-%s",
+		    mf_l7_result_names[i]);
+		counter(to_log, name, s->host[i]);
+	}
 }
 
 static void
@@ -251,6 +292,15 @@ print_counters(struct exporter *x, gboolean to_log)
 	counter(to_log, "send-errors", s->send_errors);
 	counter(to_log, "template-sends", e->template_sends);
 	counter(to_log, "capture-reopens", cs->reopens);
+	for (i = 0; i < MF_LABEL_N_SOURCES; i++) {
+		g_snprintf(name, sizeof(name), "flows-label-%s",
+		    mf_label_source_names[i]);
+		counter(to_log, name, e->labelled[i]);
+	}
+	counter(to_log, "dns-records-exported", e->dns_records);
+	counter(to_log, "dns-records-not-sent", e->dns_not_sent);
+	if (x->dns != NULL)
+		print_dns_counters(x->dns, to_log);
 }
 
 static gboolean
@@ -266,6 +316,7 @@ open_output(struct exporter *x, GError **error)
 		.template_messages = (uint32_t)cfg->template_messages,
 		.resend_templates =
 		    cfg->write_file == NULL && cfg->transport == EXP_SINK_UDP,
+		.dns_records = cfg->dns && cfg->protocol == EXP_PROTO_IPFIX,
 	};
 
 	if (cfg->write_file != NULL)
@@ -279,6 +330,29 @@ open_output(struct exporter *x, GError **error)
 		exp_sink_set_pace(x->sink, (uint32_t)cfg->pace);
 	x->exp = exp_export_new(&ec, x->sink, x->boot_ms, error);
 	return x->exp != NULL;
+}
+
+static gboolean
+open_dns(struct exporter *x, const struct mf_hash_key *seed, GError **error)
+{
+	const struct exp_config *cfg = x->cfg;
+	struct exp_dnslabel_config dc = {
+		.max_names = (size_t)cfg->max_dns_names,
+		.max_l7_names = (size_t)cfg->max_server_names,
+		.ttl_min_s = (uint32_t)cfg->dns_ttl_min,
+		.ttl_max_s = (uint32_t)cfg->dns_ttl_max,
+		.max_queries = (size_t)cfg->max_dns_queries,
+		.query_timeout_ms = (uint32_t)cfg->dns_timeout * 1000,
+		.mdns = cfg->mdns,
+		.l7 = cfg->server_names,
+		.seed = *seed,
+	};
+
+	x->dns = exp_dnslabel_new(&dc, x->exp, error);
+	if (x->dns == NULL)
+		return FALSE;
+	exp_export_set_labeller(x->exp, exp_dnslabel_label, x->dns);
+	return TRUE;
 }
 
 static gboolean
@@ -311,7 +385,9 @@ open_all(struct exporter *x, GError **error)
 	if (x->cache == NULL)
 		return FALSE;
 	x->frag = exp_frag_new((size_t)cfg->max_frags, &kc.seed, error);
-	return x->frag != NULL;
+	if (x->frag == NULL)
+		return FALSE;
+	return !cfg->dns || open_dns(x, &kc.seed, error);
 }
 
 static gboolean
@@ -327,6 +403,7 @@ close_all(struct exporter *x)
 {
 	exp_cache_free(x->cache);
 	exp_frag_free(x->frag);
+	exp_dnslabel_free(x->dns);
 	exp_export_free(x->exp);
 	exp_sink_free(x->sink);
 	exp_capture_free(x->cap);

@@ -10,6 +10,8 @@
 #include "common/addr.h"
 #include "common/error.h"
 #include "exporter/cache.h"
+#include "exporter/dnscache.h"
+#include "exporter/dnsquery.h"
 #include "exporter/frag.h"
 #include "exporter/options.h"
 
@@ -43,6 +45,19 @@ const struct exp_numeric_option exp_options_numeric[] = {
 	    "export the statistics options record every SECONDS"),
 	NUM("pace", 0, pace, "2000", 0, 10000000, "N",
 	    "with -r and -c, send at most N messages a second (0: no limit)"),
+	NUM("max-dns-names", 0, max_dns_names, "4096", EXP_DNSCACHE_MIN_NAMES,
+	    EXP_DNSCACHE_MAX_NAMES, "N", "DNS name cache entries"),
+	NUM("dns-ttl-min", 0, dns_ttl_min, "60", 0, 604800, "SECONDS",
+	    "keep a DNS answer at least SECONDS, whatever its TTL"),
+	NUM("dns-ttl-max", 0, dns_ttl_max, "86400", 1, 604800, "SECONDS",
+	    "keep a DNS answer at most SECONDS"),
+	NUM("max-dns-queries", 0, max_dns_queries, "4096", EXP_DNSQUERY_MIN,
+	    EXP_DNSQUERY_MAX, "N", "DNS queries waiting for an answer"),
+	NUM("dns-timeout", 0, dns_timeout, "5", 1, 3600, "SECONDS",
+	    "export a query unanswered after SECONDS as unanswered"),
+	NUM("max-server-names", 0, max_server_names, "1024",
+	    EXP_DNSCACHE_MIN_NAMES, EXP_DNSCACHE_MAX_NAMES, "N",
+	    "TLS server name / HTTP Host cache entries"),
 };
 const size_t exp_options_n_numeric = G_N_ELEMENTS(exp_options_numeric);
 
@@ -51,6 +66,7 @@ struct raw {
 	char **interfaces, *read_file, *filter, *collector, *write_file;
 	char *user, *pidfile, *transport, *protocol;
 	gboolean biflow, daemon, stats, verbose, version;
+	gboolean no_dns, mdns, no_server_names;
 	char *numeric[G_N_ELEMENTS(exp_options_numeric)];
 };
 
@@ -97,6 +113,13 @@ make_entries(struct raw *r, GPtrArray *help)
 		    "export protocol: ipfix (default) or v9", "ipfix|v9" },
 		{ "biflow", 0, 0, G_OPTION_ARG_NONE, &r->biflow,
 		    "RFC 5103 biflow records (IPFIX only)", NULL },
+		{ "no-dns", 0, 0, G_OPTION_ARG_NONE, &r->no_dns,
+		    "no DNS labels, no DNS records", NULL },
+		{ "mdns", 0, 0, G_OPTION_ARG_NONE, &r->mdns,
+		    "also learn names from mDNS (port 5353) answers", NULL },
+		{ "no-server-names", 0, 0, G_OPTION_ARG_NONE,
+		    &r->no_server_names,
+		    "no TLS server name / HTTP Host fallback labels", NULL },
 		{ "user", 'u', 0, G_OPTION_ARG_STRING, &r->user,
 		    "drop privileges to USER after opening captures", "USER" },
 		{ "daemon", 'D', 0, G_OPTION_ARG_NONE, &r->daemon,
@@ -195,6 +218,8 @@ check(struct exp_config *cfg, struct raw *r, GError **error)
 		why = "-w writes IPFIX files; -P v9 applies to -c only";
 	else if (r->write_file != NULL && r->transport != NULL)
 		why = "--transport applies to -c, not to -w";
+	else if (cfg->dns_ttl_min > cfg->dns_ttl_max)
+		why = "--dns-ttl-min is above --dns-ttl-max";
 	if (why != NULL) {
 		g_set_error(error, MF_ERROR, MF_ERROR_ARGS, "%s", why);
 		return FALSE;
@@ -241,6 +266,9 @@ exp_options_parse(int argc, char **argv, struct exp_config *cfg,
 		cfg->n_interfaces =
 		    cfg->interfaces ? g_strv_length(cfg->interfaces) : 0;
 		cfg->biflow = r.biflow;
+		cfg->dns = !r.no_dns;
+		cfg->mdns = r.mdns;
+		cfg->server_names = !r.no_server_names;
 		cfg->daemon = r.daemon;
 		cfg->print_stats = r.stats;
 		cfg->verbose = r.verbose;

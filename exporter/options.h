@@ -29,10 +29,14 @@ struct exp_config {
 	enum exp_sink_kind transport;
 	enum exp_protocol protocol;
 	gboolean biflow, daemon, print_stats, verbose;
+	gboolean dns;          /* not --no-dns */
+	gboolean mdns;         /* --mdns */
+	gboolean server_names; /* not --no-server-names */
 	/* Numeric options, in exp_options_numeric's order. */
 	uint64_t snaplen, buffer_kib, max_flows, max_frags, idle_timeout,
 	    active_timeout, domain, template_refresh, template_messages, mtu,
-	    stats_interval, pace;
+	    stats_interval, pace, max_dns_names, dns_ttl_min, dns_ttl_max,
+	    max_dns_queries, dns_timeout, max_server_names;
 };
 
 /* One numeric option: --name=VALUE with a default and bounds. */

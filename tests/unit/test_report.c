@@ -498,7 +498,7 @@ test_report_build_tables_collector_and_empty_sections(void **state)
 	assert_ints(at(root, "collector"),
 	    "records late_records absurd_records", collector, 3);
 	assert_ints(at(root, "dns"),
-	    "most_resolved last_resolved failures clients", NULL, 0);
+	    "source most_resolved last_resolved failures clients", NULL, 0);
 	assert_int_equal(qn(root, "dns.most_resolved"), 0);
 	assert_int_equal(qn(root, "dns.last_resolved"), 0);
 	assert_int_equal(qn(root, "dns.failures"), 0);

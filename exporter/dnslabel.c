@@ -1,0 +1,486 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "config.h"
+#define G_LOG_DOMAIN "exp-dnslabel"
+
+#include <stdint.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "common/addr.h"
+#include "common/dns.h"
+#include "common/l7name.h"
+#include "common/model.h"
+#include "exporter/dnscache.h"
+#include "exporter/dnslabel.h"
+#include "exporter/dnsquery.h"
+
+#define PROTO_TCP 6
+#define PROTO_UDP 17
+#define TLS_HANDSHAKE 0x16
+#define BL_SEMANTIC_ALL_OF 0x03 /* RFC 6313 basicList semantic */
+#define BL_HEADER_LEN 5
+
+/*
+ * The server name cache keeps where a name came from in the slot the DNS
+ * cache uses for a CNAME target: these two strings.
+ */
+#define TAG_SNI "tls-sni"
+#define TAG_HOST "http-host"
+
+struct exp_dnslabel {
+	struct exp_dnslabel_config cfg;
+	struct exp_export *export; /* borrowed */
+	struct exp_dnscache *names;
+	struct exp_dnscache *l7;
+	struct exp_dnsquery *pending;
+	uint64_t now_ms; /* latest packet time */
+	struct exp_dnslabel_stats stats;
+	struct mf_dns_msg msg;                        /* scratch */
+	uint8_t list[BL_HEADER_LEN + 16 * MF_DNS_MAX_ADDRS]; /* scratch */
+	char l7name[MF_L7_NAME_MAX + 1];               /* scratch */
+};
+
+static struct exp_dnscache *
+cache_new(const struct exp_dnslabel_config *cfg, size_t n, uint32_t ttl_min,
+    uint32_t ttl_max, GError **error)
+{
+	struct exp_dnscache_config c = { n, ttl_min, ttl_max, cfg->seed };
+
+	return exp_dnscache_new(&c, error);
+}
+
+struct exp_dnslabel *
+exp_dnslabel_new(const struct exp_dnslabel_config *cfg,
+    struct exp_export *export, GError **error)
+{
+	struct exp_dnslabel *d = g_new0(struct exp_dnslabel, 1);
+
+	d->cfg = *cfg;
+	d->export = export;
+	d->names = cache_new(cfg, cfg->max_names, cfg->ttl_min_s,
+	    cfg->ttl_max_s, error);
+	if (d->names == NULL)
+		goto fail;
+	if (cfg->l7) {
+		d->l7 = cache_new(cfg, cfg->max_l7_names,
+		    EXP_DNSLABEL_L7_TTL_S, EXP_DNSLABEL_L7_TTL_S, error);
+		if (d->l7 == NULL)
+			goto fail;
+	}
+	d->pending = exp_dnsquery_new(cfg->max_queries, cfg->query_timeout_ms,
+	    &cfg->seed, error);
+	if (d->pending == NULL)
+		goto fail;
+	return d;
+fail:
+	exp_dnslabel_free(d);
+	return NULL;
+}
+
+void
+exp_dnslabel_free(struct exp_dnslabel *d)
+{
+	if (d == NULL)
+		return;
+	exp_dnscache_free(d->names);
+	exp_dnscache_free(d->l7);
+	exp_dnsquery_free(d->pending);
+	g_free(d);
+}
+
+size_t
+exp_dnslabel_memory(const struct exp_dnslabel_config *cfg)
+{
+	return sizeof(struct exp_dnslabel) +
+	    exp_dnscache_memory(cfg->max_names) +
+	    (cfg->l7 ? exp_dnscache_memory(cfg->max_l7_names) : 0) +
+	    exp_dnsquery_memory(cfg->max_queries);
+}
+
+/* --- DNS records ---------------------------------------------------------
+ */
+
+static void
+set_rec_addr(struct mf_dns_rec *r, const struct mf_addr *server,
+    const struct mf_addr *client)
+{
+	if (client->family == MF_AF_INET) {
+		r->server4 = mf_addr_get4(server);
+		r->client4 = mf_addr_get4(client);
+	} else {
+		memcpy(r->server6, server->b, 16);
+		memcpy(r->client6, client->b, 16);
+	}
+}
+
+static struct mf_varfield
+text(const char *s)
+{
+	struct mf_varfield v = { strlen(s), (const uint8_t *)s };
+
+	return v;
+}
+
+/*
+ * The basicList (RFC 6313) of the answered addresses of one family:
+ * semantic allOf, sourceIPv4Address (8) or sourceIPv6Address (27), the
+ * element length, then the addresses.
+ */
+static struct mf_varfield
+addr_list(struct exp_dnslabel *d, const struct mf_dns_msg *m, uint8_t family)
+{
+	uint16_t ie = family == MF_AF_INET ? MF_IE_SOURCE_IPV4_ADDRESS
+	                                   : MF_IE_SOURCE_IPV6_ADDRESS;
+	size_t alen = family == MF_AF_INET ? 4 : 16, n = BL_HEADER_LEN;
+	struct mf_varfield v;
+	unsigned i;
+
+	d->list[0] = BL_SEMANTIC_ALL_OF;
+	d->list[1] = (uint8_t)(ie >> 8);
+	d->list[2] = (uint8_t)ie;
+	d->list[3] = 0;
+	d->list[4] = (uint8_t)alen;
+	for (i = 0; i < m->n_addrs; i++) {
+		if (m->addrs[i].addr.family != family)
+			continue;
+		memcpy(d->list + n, m->addrs[i].addr.b, alen);
+		n += alen;
+	}
+	v.len = n;
+	v.buf = d->list;
+	return v;
+}
+
+static gboolean
+has_family(const struct mf_dns_msg *m, uint8_t family)
+{
+	unsigned i;
+
+	for (i = 0; i < m->n_addrs; i++)
+		if (m->addrs[i].addr.family == family)
+			return TRUE;
+	return FALSE;
+}
+
+/* One record per family of answered addresses (one if there are none). */
+static void
+export_answer(struct exp_dnslabel *d, const struct exp_pkt *p,
+    const struct mf_dns_msg *m)
+{
+	struct mf_dns_rec r;
+	gboolean v4 = has_family(m, MF_AF_INET);
+	gboolean v6 = has_family(m, MF_AF_INET6);
+
+	memset(&r, 0, sizeof(r));
+	set_rec_addr(&r, &p->src, &p->dst);
+	r.time_ms = p->ts_ms;
+	r.qname = text(m->qname);
+	r.cname = text(m->cname);
+	r.ttl = m->min_ttl;
+	r.sport = p->sport;
+	r.dport = p->dport;
+	r.id = m->id;
+	r.qtype = m->qtype;
+	r.proto = p->proto;
+	r.rcode = (uint8_t)(m->ext_rcode > 255 ? 255 : m->ext_rcode);
+	r.qr = 1;
+	if (v4 || !v6) {
+		r.addrs = addr_list(d, m, MF_AF_INET);
+		exp_export_dns(d->export, &r, p->dst.family);
+	}
+	if (v6) {
+		r.addrs = addr_list(d, m, MF_AF_INET6);
+		exp_export_dns(d->export, &r, p->dst.family);
+	}
+}
+
+static void
+export_unanswered(const struct exp_dnsquery_info *q, void *ctx)
+{
+	struct exp_dnslabel *d = ctx;
+	struct mf_dns_rec r;
+
+	memset(&r, 0, sizeof(r));
+	set_rec_addr(&r, &q->key.server, &q->key.client);
+	r.time_ms = q->seen_ms;
+	r.qname = text(q->qname);
+	r.cname = text("");
+	d->list[0] = BL_SEMANTIC_ALL_OF;
+	d->list[1] = 0;
+	d->list[2] = MF_IE_SOURCE_IPV4_ADDRESS;
+	d->list[3] = 0;
+	d->list[4] = 4;
+	r.addrs.len = BL_HEADER_LEN;
+	r.addrs.buf = d->list;
+	r.sport = q->key.server_port;
+	r.dport = q->key.client_port;
+	r.id = q->key.id;
+	r.qtype = q->qtype;
+	r.proto = q->key.proto;
+	r.qr = 0;
+	d->stats.unanswered++;
+	exp_export_dns(d->export, &r, q->key.client.family);
+}
+
+/* --- DNS messages ---------------------------------------------------------
+ */
+
+static void
+query_key(const struct exp_pkt *p, const struct mf_dns_msg *m,
+    gboolean answer, struct exp_dnsquery_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->client = answer ? p->dst : p->src;
+	k->server = answer ? p->src : p->dst;
+	k->client_port = answer ? p->dport : p->sport;
+	k->server_port = answer ? p->sport : p->dport;
+	k->id = m->id;
+	k->proto = p->proto;
+}
+
+static void
+learn_answer(struct exp_dnslabel *d, const struct exp_pkt *p,
+    const struct mf_dns_msg *m)
+{
+	struct exp_dnsquery_key k;
+	unsigned i;
+
+	d->stats.answers++;
+	query_key(p, m, TRUE, &k);
+	exp_dnsquery_answer(d->pending, &k);
+	if (m->rcode == 0) {
+		for (i = 0; i < m->n_addrs; i++) {
+			exp_dnscache_add(d->names, &p->dst, &m->addrs[i].addr,
+			    m->qname, m->cname, m->addrs[i].ttl, p->ts_ms);
+			d->stats.addresses++;
+		}
+	}
+	export_answer(d, p, m);
+}
+
+/* One DNS message from p (UDP payload or one TCP-framed message). */
+static void
+dns_message(struct exp_dnslabel *d, const struct exp_pkt *p,
+    const uint8_t *msg, size_t len, gboolean from_server)
+{
+	struct mf_dns_msg *m = &d->msg;
+	enum mf_dns_result r = mf_dns_parse(msg, len, m);
+
+	d->stats.by_result[r]++;
+	if (r != MF_DNS_OK) {
+		d->stats.malformed++;
+		if (!m->answers_complete)
+			return;
+	}
+	if (m->opcode != 0)
+		return;
+	if (m->qr && from_server) {
+		learn_answer(d, p, m);
+	} else if (!m->qr && !from_server) {
+		struct exp_dnsquery_key k;
+
+		d->stats.queries++;
+		query_key(p, m, FALSE, &k);
+		exp_dnsquery_add(d->pending, &k, m->qname, m->qtype, p->ts_ms);
+	}
+}
+
+static void
+dns_tcp(struct exp_dnslabel *d, const struct exp_pkt *p, gboolean from_server)
+{
+	size_t off = 0, mlen;
+	const uint8_t *msg;
+	unsigned guard;
+
+	/* Each message takes at least 2 bytes: the loop ends. */
+	for (guard = 0; guard < p->payload_len / 2 + 1; guard++) {
+		switch (mf_dns_tcp_next(p->payload, p->payload_len, &off, &msg,
+		    &mlen)) {
+		case MF_DNS_TCP_MSG:
+			dns_message(d, p, msg, mlen, from_server);
+			break;
+		case MF_DNS_TCP_PARTIAL:
+			d->stats.tcp_split++;
+			return;
+		case MF_DNS_TCP_ZERO_LENGTH:
+			d->stats.tcp_zero++;
+			return;
+		default:
+			return;
+		}
+	}
+}
+
+/* Whether port is a DNS server port we listen to. */
+static gboolean
+dns_port(const struct exp_dnslabel *d, uint16_t port, uint8_t proto)
+{
+	if (port == EXP_DNS_PORT)
+		return TRUE;
+	return d->cfg.mdns && proto == PROTO_UDP && port == EXP_MDNS_PORT;
+}
+
+/* --- TLS server names and HTTP Host headers ------------------------------
+ */
+
+static void
+l7_packet(struct exp_dnslabel *d, const struct exp_pkt *p)
+{
+	enum mf_l7_result r;
+	const char *tag;
+
+	if (p->payload[0] == TLS_HANDSHAKE) {
+		r = mf_l7_tls_sni(p->payload, p->payload_len, d->l7name,
+		    sizeof(d->l7name));
+		d->stats.sni[r]++;
+		tag = TAG_SNI;
+	} else if (p->payload[0] >= 'A' && p->payload[0] <= 'Z') {
+		r = mf_l7_http_host(p->payload, p->payload_len, d->l7name,
+		    sizeof(d->l7name));
+		d->stats.host[r]++;
+		tag = TAG_HOST;
+	} else {
+		return;
+	}
+	if (r == MF_L7_FOUND)
+		exp_dnscache_add(d->l7, &p->src, &p->dst, d->l7name, tag,
+		    EXP_DNSLABEL_L7_TTL_S, p->ts_ms);
+}
+
+void
+exp_dnslabel_packet(struct exp_dnslabel *d, const struct exp_pkt *p)
+{
+	gboolean from_server;
+
+	if (p->ts_ms > d->now_ms)
+		d->now_ms = p->ts_ms;
+	if (p->proto != PROTO_UDP && p->proto != PROTO_TCP)
+		return;
+	from_server = dns_port(d, p->sport, p->proto);
+	if (p->is_frag) {
+		if (p->frag_first && from_server)
+			d->stats.fragmented++;
+		return;
+	}
+	if (p->payload == NULL || p->payload_len == 0)
+		return;
+	if (from_server || dns_port(d, p->dport, p->proto)) {
+		if (p->proto == PROTO_UDP)
+			dns_message(d, p, p->payload, p->payload_len,
+			    from_server);
+		else
+			dns_tcp(d, p, from_server);
+		return;
+	}
+	if (d->l7 != NULL && p->proto == PROTO_TCP)
+		l7_packet(d, p);
+}
+
+/* --- labels ---------------------------------------------------------------
+ */
+
+static void
+side_addr(const struct exp_flow *f, int s, struct mf_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = f->key.family;
+	memcpy(a->b, f->key.addr[s], f->key.family == MF_AF_INET ? 4 : 16);
+}
+
+static uint64_t
+flow_start(const struct exp_flow *f)
+{
+	uint32_t off = UINT32_MAX;
+	int s;
+
+	for (s = 0; s < 2; s++)
+		if (f->side[s].packets > 0 && f->side[s].first_off < off)
+			off = f->side[s].first_off;
+	return f->period_ms + (off == UINT32_MAX ? 0 : off);
+}
+
+static enum mf_label_source
+from_cache(enum exp_label_source s)
+{
+	switch (s) {
+	case EXP_LABEL_DNS:
+		return MF_LABEL_DNS;
+	case EXP_LABEL_DNS_OTHER_CLIENT:
+		return MF_LABEL_DNS_OTHER_CLIENT;
+	default:
+		return MF_LABEL_NONE;
+	}
+}
+
+enum mf_label_source
+exp_dnslabel_label(const struct exp_flow *f, const char **name, void *ctx)
+{
+	struct exp_dnslabel *d = ctx;
+	uint64_t start = flow_start(f), now = MAX(d->now_ms, f->last_ms);
+	struct mf_addr side[2];
+	const char *found[2] = { NULL, NULL };
+	enum mf_label_source src[2];
+	int i, c;
+
+	side_addr(f, f->initiator, &side[0]);
+	side_addr(f, !f->initiator, &side[1]);
+	/* An answer to either side's own query, the initiator first. */
+	for (i = 0; i < 2; i++) {
+		src[i] = from_cache(exp_dnscache_find(d->names, &side[i],
+		    &side[!i], start, now, &found[i]));
+		if (src[i] == MF_LABEL_DNS) {
+			*name = found[i];
+			return MF_LABEL_DNS;
+		}
+	}
+	/* Lookups do not move names: found[] is still valid. */
+	for (i = 0; i < 2; i++) {
+		if (src[i] == MF_LABEL_DNS_OTHER_CLIENT) {
+			*name = found[i];
+			return MF_LABEL_DNS_OTHER_CLIENT;
+		}
+	}
+	if (d->l7 == NULL)
+		return MF_LABEL_NONE;
+	c = exp_dnscache_find(d->l7, &side[0], &side[1], start, now, name);
+	if (c != EXP_LABEL_DNS || *name == NULL)
+		return MF_LABEL_NONE;
+	return strcmp(exp_dnscache_cname(*name), TAG_SNI) == 0
+	    ? MF_LABEL_TLS_SNI
+	    : MF_LABEL_HTTP_HOST;
+}
+
+/* --- expiry and statistics ------------------------------------------------
+ */
+
+void
+exp_dnslabel_expire(struct exp_dnslabel *d, uint64_t now_ms)
+{
+	exp_dnsquery_expire(d->pending, now_ms, export_unanswered, d);
+}
+
+void
+exp_dnslabel_flush(struct exp_dnslabel *d)
+{
+	exp_dnsquery_flush(d->pending, export_unanswered, d);
+}
+
+const struct exp_dnslabel_stats *
+exp_dnslabel_get_stats(const struct exp_dnslabel *d)
+{
+	return &d->stats;
+}
+
+void
+exp_dnslabel_fill(const struct exp_dnslabel *d, struct mf_stats_rec *r)
+{
+	const struct exp_dnscache_stats *c = exp_dnscache_get_stats(d->names);
+
+	r->dns_parsed = d->stats.answers;
+	r->dns_malformed = d->stats.malformed;
+	r->dns_fragmented = d->stats.fragmented;
+	r->dns_unanswered = d->stats.unanswered;
+	r->dns_cached = c->inserted + c->updated;
+	r->dns_evicted = c->evicted;
+}

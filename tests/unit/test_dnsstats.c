@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "config.h"
+#define G_LOG_DOMAIN "col-test-dnsstats"
+
+/*
+ * DNS statistics of an interval: counts by name, failures by (name,
+ * rcode), clients, the newest answers first, an answer of two families
+ * counted once, bounded tables, the flow-label fallback, reset.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+#include <cmocka.h>
+
+#include "collector/dnsstats.h"
+
+static struct col_dns_rec
+rec(const char *name, uint8_t client, uint8_t rcode, uint64_t t)
+{
+	struct col_dns_rec r;
+	const uint8_t c[4] = { 192, 168, 1, client };
+	const uint8_t srv[4] = { 192, 168, 1, 1 };
+	const uint8_t a[4] = { 203, 0, 113, client };
+
+	memset(&r, 0, sizeof(r));
+	r.time_ms = t;
+	mf_addr_set4(&r.client, c);
+	mf_addr_set4(&r.server, srv);
+	r.id = (uint16_t)t;
+	r.qtype = 1;
+	r.rcode = rcode;
+	r.answered = 1;
+	g_strlcpy(r.qname, name, sizeof(r.qname));
+	if (rcode == 0) {
+		mf_addr_set4(&r.addrs[0], a);
+		r.n_addrs = 1;
+	}
+	return r;
+}
+
+/* The "dns" object of s as a JsonObject (caller unrefs the node). */
+static JsonNode *
+build(const struct col_dnsstats *s, size_t top)
+{
+	JsonBuilder *b = json_builder_new();
+	JsonNode *n;
+
+	json_builder_begin_object(b);
+	col_dnsstats_build(s, b, top);
+	json_builder_end_object(b);
+	n = json_builder_get_root(b);
+	g_object_unref(b);
+	return n;
+}
+
+static JsonObject *
+dns_of(JsonNode *n)
+{
+	return json_object_get_object_member(json_node_get_object(n), "dns");
+}
+
+static struct col_dnsstats *
+stats(size_t names, size_t clients)
+{
+	struct col_dnsstats_config cfg = { names, clients };
+
+	return col_dnsstats_new(&cfg);
+}
+
+static void
+test_dnsstats_counts_and_order(void **state)
+{
+	struct col_dnsstats *s = stats(100, 100);
+	struct col_dns_rec r;
+	JsonNode *n;
+	JsonArray *a;
+	JsonObject *o;
+
+	(void)state;
+	r = rec("b.example", 10, 0, 1000);
+	col_dnsstats_add(s, &r);
+	r = rec("a.example", 11, 0, 2000);
+	col_dnsstats_add(s, &r);
+	r = rec("b.example", 11, 0, 3000);
+	col_dnsstats_add(s, &r);
+	r = rec("nx.example", 10, 3, 4000);
+	col_dnsstats_add(s, &r);
+	r = rec("nx.example", 10, 3, 5000);
+	col_dnsstats_add(s, &r);
+	r = rec("gone.example", 12, 0, 6000);
+	r.answered = 0;
+	r.n_addrs = 0;
+	col_dnsstats_add(s, &r);
+
+	n = build(s, 10);
+	o = dns_of(n);
+	assert_string_equal(json_object_get_string_member(o, "source"),
+	    "records");
+	a = json_object_get_array_member(o, "most_resolved");
+	assert_int_equal(json_array_get_length(a), 2);
+	o = json_array_get_object_element(a, 0);
+	assert_string_equal(json_object_get_string_member(o, "name"),
+	    "b.example");
+	assert_int_equal(json_object_get_int_member(o, "count"), 2);
+	o = json_array_get_object_element(a, 1);
+	assert_string_equal(json_object_get_string_member(o, "name"),
+	    "a.example");
+
+	a = json_object_get_array_member(dns_of(n), "failures");
+	assert_int_equal(json_array_get_length(a), 2);
+	o = json_array_get_object_element(a, 0);
+	assert_string_equal(json_object_get_string_member(o, "name"),
+	    "nx.example");
+	assert_int_equal(json_object_get_int_member(o, "rcode"), 3);
+	assert_int_equal(json_object_get_int_member(o, "count"), 2);
+	o = json_array_get_object_element(a, 1);
+	assert_string_equal(json_object_get_string_member(o, "rcode"),
+	    "timeout");
+
+	/* Clients: .10 asked 3 times, .11 twice, .12 once. */
+	a = json_object_get_array_member(dns_of(n), "clients");
+	assert_int_equal(json_array_get_length(a), 3);
+	o = json_array_get_object_element(a, 0);
+	assert_string_equal(json_object_get_string_member(o, "address"),
+	    "192.168.1.10");
+	assert_int_equal(json_object_get_int_member(o, "queries"), 3);
+
+	/* Newest first, only answers with an address. */
+	a = json_object_get_array_member(dns_of(n), "last_resolved");
+	assert_int_equal(json_array_get_length(a), 3);
+	o = json_array_get_object_element(a, 0);
+	assert_string_equal(json_object_get_string_member(o, "name"),
+	    "b.example");
+	assert_string_equal(json_object_get_string_member(o, "client"),
+	    "192.168.1.11");
+	assert_string_equal(json_object_get_string_member(o, "address"),
+	    "203.0.113.11");
+	assert_string_equal(json_object_get_string_member(o, "time"),
+	    "1970-01-01T00:00:03Z");
+	assert_int_equal(col_dnsstats_get_counters(s)->answers, 5);
+	assert_int_equal(col_dnsstats_get_counters(s)->unanswered, 1);
+	json_node_unref(n);
+	col_dnsstats_free(s);
+}
+
+static void
+test_dnsstats_two_families_one_answer(void **state)
+{
+	struct col_dnsstats *s = stats(100, 100);
+	struct col_dns_rec r = rec("dual.example", 10, 0, 1000);
+	const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+
+	(void)state;
+	col_dnsstats_add(s, &r);
+	mf_addr_set6(&r.addrs[0], v6);
+	col_dnsstats_add(s, &r);
+	assert_int_equal(col_dnsstats_get_counters(s)->records, 2);
+	assert_int_equal(col_dnsstats_get_counters(s)->answers, 1);
+	{
+		JsonNode *n = build(s, 10);
+		JsonArray *a =
+		    json_object_get_array_member(dns_of(n), "most_resolved");
+
+		assert_int_equal(json_object_get_int_member(
+		                     json_array_get_object_element(a, 0),
+		                     "count"),
+		    1);
+		a = json_object_get_array_member(dns_of(n), "last_resolved");
+		assert_int_equal(json_array_get_length(a), 2);
+		json_node_unref(n);
+	}
+	col_dnsstats_free(s);
+}
+
+static void
+test_dnsstats_bounded_and_reset(void **state)
+{
+	struct col_dnsstats *s = stats(4, 2);
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < 10; i++) {
+		char name[32];
+		struct col_dns_rec r;
+
+		g_snprintf(name, sizeof(name), "n%u.example", i);
+		r = rec(name, (uint8_t)(10 + i), 0, 1000 + i);
+		col_dnsstats_add(s, &r);
+	}
+	assert_int_equal(col_dnsstats_get_counters(s)->names_dropped, 6);
+	assert_int_equal(col_dnsstats_get_counters(s)->clients_dropped, 8);
+	col_dnsstats_reset(s);
+	assert_int_equal(col_dnsstats_get_counters(s)->records, 0);
+	{
+		JsonNode *n = build(s, 10);
+
+		assert_string_equal(json_object_get_string_member(dns_of(n),
+		                        "source"),
+		    "none");
+		assert_int_equal(json_array_get_length(
+		                     json_object_get_array_member(dns_of(n),
+		                         "most_resolved")),
+		    0);
+		json_node_unref(n);
+	}
+	col_dnsstats_free(s);
+}
+
+static void
+test_dnsstats_labels_when_no_records(void **state)
+{
+	struct col_dnsstats *s = stats(100, 100);
+	JsonNode *n;
+	JsonArray *a;
+
+	(void)state;
+	col_dnsstats_add_label(s, "cdn.example");
+	col_dnsstats_add_label(s, "cdn.example");
+	col_dnsstats_add_label(s, "mail.example");
+	col_dnsstats_add_label(s, "");
+	n = build(s, 1);
+	assert_string_equal(json_object_get_string_member(dns_of(n), "source"),
+	    "labels");
+	a = json_object_get_array_member(dns_of(n), "most_resolved");
+	assert_int_equal(json_array_get_length(a), 1);
+	assert_int_equal(json_object_get_int_member(
+	                     json_array_get_object_element(a, 0), "count"),
+	    2);
+	json_node_unref(n);
+	col_dnsstats_free(s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dnsstats_counts_and_order),
+		cmocka_unit_test(test_dnsstats_two_families_one_answer),
+		cmocka_unit_test(test_dnsstats_bounded_and_reset),
+		cmocka_unit_test(test_dnsstats_labels_when_no_records),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

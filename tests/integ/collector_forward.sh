@@ -24,8 +24,7 @@
 need tshark nfcapd nfdump python3
 need_shared
 need_exporter
-MF_COLLECTOR="$MF_BUILDDIR/minflow-collector"
-[ -x "$MF_COLLECTOR" ] || skip "no $MF_COLLECTOR (build it first)"
+need_collector
 mk_tmp
 
 P=$MF_SHARED_DIR/pcaps

@@ -13,6 +13,7 @@
 
 #include "collector/engine.h"
 #include "collector/exporters.h"
+#include "collector/forward.h"
 #include "collector/listen.h"
 #include "collector/report.h"
 #include "collector/settings.h"
@@ -56,6 +57,7 @@ struct collector {
 	struct col_engine *engine;
 	struct col_exporters *exporters;
 	struct col_listen *listen;
+	struct col_forward *forward; /* live only; NULL offline */
 	uint64_t undecodable; /* datagrams no exporter could be named for */
 	uint64_t denied;      /* from addresses allow-exporters refuses */
 	uint64_t reports_failed;
@@ -284,6 +286,7 @@ on_message(void *ctx, enum col_listen_kind kind, const struct mf_addr *a,
 		c->denied++;
 		return;
 	}
+	col_forward_message(c->forward, kind, a, port, msg, len);
 	if (kind == COL_LISTEN_V9)
 		take_v9(c, a, port, msg, len);
 	else if (kind == COL_LISTEN_V5)
@@ -424,6 +427,7 @@ log_counters(struct collector *c)
 		          " malformed)",
 		    l->datagrams, l->tcp_accepted, l->tcp_refused,
 		    l->tcp_malformed);
+	col_forward_log_counters(c->forward);
 }
 
 static int
@@ -462,6 +466,12 @@ note_restart_keys(const struct col_config *a, const struct col_config *b)
 	    a->max_templates != b->max_templates)
 		g_message("reload: [reports] interval/grace, [tables] and "
 		          "[exporters] take effect on restart");
+	if (!g_strv_equal((const char *const *)a->forward_to,
+	        (const char *const *)b->forward_to) ||
+	    strcmp(a->forward_source, b->forward_source) != 0 ||
+	    strcmp(a->forward_domains, b->forward_domains) != 0 ||
+	    a->forward_max_domains != b->forward_max_domains)
+		g_message("reload: [forward] changes take effect on restart");
 }
 
 /*
@@ -598,6 +608,8 @@ main(int argc, char **argv)
 	if (load_config(&o, &c->cfg, &err) && start(c, &err) &&
 	    (o.read != NULL ||
 	        (c->listen = col_listen_open(&c->cfg, &err)) != NULL) &&
+	    (o.read != NULL ||
+	        (c->forward = col_forward_new(&c->cfg, &err)) != NULL) &&
 	    (o.read != NULL || mf_detach(o.daemon, o.pidfile, &err))) {
 		status = o.read != NULL ? run_offline(c, o.read) : run_live(c);
 		log_counters(c);
@@ -606,6 +618,7 @@ main(int argc, char **argv)
 		g_error_free(err);
 	}
 	col_listen_free(c->listen);
+	col_forward_free(c->forward);
 	col_engine_free(c->engine);
 	col_exporters_free(c->exporters);
 	col_config_clear(&c->cfg);

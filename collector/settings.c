@@ -8,6 +8,7 @@
 #include <glib.h>
 
 #include "collector/settings.h"
+#include "collector/forward.h"
 #include "collector/persec.h"
 #include "collector/tables.h"
 #include "common/addr.h"
@@ -62,6 +63,19 @@ const struct mf_conf_key col_config_keys[] = {
 	    "templates.state", 0, 0,
 	    "file keeping live templates across restarts, relative to "
 	    "[reports] dir (empty: none)"),
+	LIST("forward", "to", forward_to, "",
+	    "send every datagram received on to these ';'-separated "
+	    "HOST:PORT (empty: off)"),
+	K("forward", "source", MF_CONF_STRING, forward_source, "collector", 0,
+	    0,
+	    "collector (its own address) or original (the exporter's "
+	    "address and port; needs CAP_NET_RAW)"),
+	K("forward", "domains", MF_CONF_STRING, forward_domains, "keep", 0, 0,
+	    "keep, or per-exporter (each exporter its own observation domain "
+	    "/ source id)"),
+	UINT("forward", "max-domains", forward_max_domains, "256", 1,
+	    COL_FORWARD_MAX_DOMAINS,
+	    "exporters given their own domain at once (per-exporter)"),
 };
 const size_t col_config_n_keys = G_N_ELEMENTS(col_config_keys);
 
@@ -115,6 +129,8 @@ derive(struct col_config *cfg, GError **error)
 			    cfg->allow_exporters[i]);
 			return FALSE;
 		}
+	if (!col_forward_check(cfg, error))
+		return FALSE;
 	cfg->classifier =
 	    col_classifier_new(cfg->internal, cfg->web_ports, error);
 	return cfg->classifier != NULL;

@@ -38,6 +38,10 @@ struct col_config {
 	/* [exporters] */
 	uint64_t max_exporters, max_templates;
 	char *templates_file;
+	/* [forward] (collector/forward.h) */
+	char **forward_to;
+	char *forward_source, *forward_domains;
+	uint64_t forward_max_domains;
 
 	/* Derived by col_config_load() from the strings above. */
 	struct col_endpoint *listen[4]; /* per enum col_listen_kind */

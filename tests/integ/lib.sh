@@ -98,6 +98,12 @@ need_exporter() {
     [ -x "$MF_EXPORTER" ] || skip "no $MF_EXPORTER (build it first)"
 }
 
+# need_collector: the built collector must be there; sets MF_COLLECTOR
+need_collector() {
+    MF_COLLECTOR="$MF_BUILDDIR/minflow-collector"
+    [ -x "$MF_COLLECTOR" ] || skip "no $MF_COLLECTOR (build it first)"
+}
+
 # free_udp_port: print a UDP port on 127.0.0.1 that was free a moment ago
 free_udp_port() {
     python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'

@@ -372,7 +372,7 @@ track_tcp(struct exp_cache *c, uint32_t i, int s, uint8_t flags, uint64_t now)
 	}
 }
 
-void
+struct exp_flow *
 exp_cache_update(struct exp_cache *c, const struct exp_pkt *p, uint32_t ifindex)
 {
 	struct exp_key k;
@@ -401,4 +401,5 @@ exp_cache_update(struct exp_cache *c, const struct exp_pkt *p, uint32_t ifindex)
 		track_tcp(c, i, s, p->tcp_flags, now);
 	c->stats.packets++;
 	c->stats.octets += p->ip_len;
+	return &c->flows[i];
 }

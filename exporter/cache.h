@@ -68,6 +68,8 @@ struct exp_flow {
 	uint64_t period_ms; /* start of the current report period */
 	uint64_t last_ms;   /* last packet of either side */
 	uint64_t close_ms;  /* when the flow started closing */
+	uint64_t name_ref;  /* the caller's: a server name it found for the
+	                     * flow (exporter/dnslabel.c), 0 = none */
 	uint8_t mac[2][6];  /* source MAC of each side's frames */
 	uint32_t hnext;     /* hash chain */
 	uint32_t bucket;    /* the key's bucket: removal needs no hash */
@@ -121,10 +123,12 @@ void exp_cache_free(struct exp_cache *c);
 /*
  * Account packet p, seen at p->ts_ms on interface ifindex, to its flow
  * (creating it, evicting the least recently used flow if the cache is
- * full).  Packet path: no allocation.
+ * full).  Returns the flow, valid until the next call into the cache; the
+ * caller may set its name_ref and nothing else.  Packet path: no
+ * allocation.
  */
-void exp_cache_update(struct exp_cache *c, const struct exp_pkt *p,
-    uint32_t ifindex);
+struct exp_flow *exp_cache_update(struct exp_cache *c,
+    const struct exp_pkt *p, uint32_t ifindex);
 
 /* Export flows whose idle, active or closing time has passed at now_ms. */
 void exp_cache_expire(struct exp_cache *c, uint64_t now_ms);

@@ -21,18 +21,19 @@
 #define BL_SEMANTIC_ALL_OF 0x03 /* RFC 6313 basicList semantic */
 #define BL_HEADER_LEN 5
 
-/*
- * The server name cache keeps where a name came from in the slot the DNS
- * cache uses for a CNAME target: these two strings.
- */
-#define TAG_SNI "tls-sni"
-#define TAG_HOST "http-host"
+/* A server name found in a flow's first packets (a ring slot). */
+struct l7slot {
+	uint64_t seq; /* the flow's name_ref while the slot is its own */
+	uint8_t source; /* MF_LABEL_TLS_SNI or MF_LABEL_HTTP_HOST */
+	char name[MF_L7_NAME_MAX + 1];
+};
 
 struct exp_dnslabel {
 	struct exp_dnslabel_config cfg;
 	struct exp_export *export; /* borrowed */
 	struct exp_dnscache *names;
-	struct exp_dnscache *l7;
+	struct l7slot *l7; /* ring of max_l7_names, or NULL */
+	uint64_t l7_seq;   /* names stored so far */
 	struct exp_dnsquery *pending;
 	uint64_t now_ms; /* latest packet time */
 	struct exp_dnslabel_stats stats;
@@ -63,10 +64,15 @@ exp_dnslabel_new(const struct exp_dnslabel_config *cfg,
 	if (d->names == NULL)
 		goto fail;
 	if (cfg->l7) {
-		d->l7 = cache_new(cfg, cfg->max_l7_names,
-		    EXP_DNSLABEL_L7_TTL_S, EXP_DNSLABEL_L7_TTL_S, error);
-		if (d->l7 == NULL)
+		if (cfg->max_l7_names < EXP_DNSLABEL_MIN_L7 ||
+		    cfg->max_l7_names > EXP_DNSLABEL_MAX_L7) {
+			g_set_error(error, MF_ERROR, MF_ERROR_ARGS,
+			    "server names: %zu out of range (%u..%u)",
+			    cfg->max_l7_names, EXP_DNSLABEL_MIN_L7,
+			    EXP_DNSLABEL_MAX_L7);
 			goto fail;
+		}
+		d->l7 = g_new0(struct l7slot, cfg->max_l7_names);
 	}
 	d->pending = exp_dnsquery_new(cfg->max_queries, cfg->query_timeout_ms,
 	    &cfg->seed, error);
@@ -84,7 +90,7 @@ exp_dnslabel_free(struct exp_dnslabel *d)
 	if (d == NULL)
 		return;
 	exp_dnscache_free(d->names);
-	exp_dnscache_free(d->l7);
+	g_free(d->l7);
 	exp_dnsquery_free(d->pending);
 	g_free(d);
 }
@@ -94,7 +100,7 @@ exp_dnslabel_memory(const struct exp_dnslabel_config *cfg)
 {
 	return sizeof(struct exp_dnslabel) +
 	    exp_dnscache_memory(cfg->max_names) +
-	    (cfg->l7 ? exp_dnscache_memory(cfg->max_l7_names) : 0) +
+	    (cfg->l7 ? cfg->max_l7_names * sizeof(struct l7slot) : 0) +
 	    exp_dnsquery_memory(cfg->max_queries);
 }
 
@@ -324,28 +330,54 @@ dns_port(const struct exp_dnslabel *d, uint16_t port, uint8_t proto)
 /* --- TLS server names and HTTP Host headers ------------------------------
  */
 
+/* Keep name for flow f: the next ring slot, overwriting the oldest. */
 static void
-l7_packet(struct exp_dnslabel *d, const struct exp_pkt *p)
+l7_store(struct exp_dnslabel *d, struct exp_flow *f, const char *name,
+    uint8_t source)
+{
+	struct l7slot *sl = &d->l7[d->l7_seq % d->cfg.max_l7_names];
+
+	sl->seq = ++d->l7_seq;
+	sl->source = source;
+	g_strlcpy(sl->name, name, sizeof(sl->name));
+	f->name_ref = sl->seq;
+	d->stats.l7_stored++;
+}
+
+void
+exp_dnslabel_flow_packet(struct exp_dnslabel *d, struct exp_flow *f,
+    const struct exp_pkt *p)
 {
 	enum mf_l7_result r;
-	const char *tag;
+	uint8_t source;
+	int s;
 
+	if (d->l7 == NULL || f->name_ref != 0 || p->proto != PROTO_TCP ||
+	    p->payload == NULL || p->payload_len == 0 || p->is_frag)
+		return;
+	/* Only the initiator's first packets: where requests are. */
+	s = f->initiator;
+	if (mf_addr_cmp(&p->src, &p->dst) != 0 &&
+	    memcmp(p->src.b, f->key.addr[s],
+	        p->src.family == MF_AF_INET ? 4 : 16) != 0)
+		return;
+	if (f->side[s].packets > EXP_DNSLABEL_L7_PACKETS)
+		return;
 	if (p->payload[0] == TLS_HANDSHAKE) {
 		r = mf_l7_tls_sni(p->payload, p->payload_len, d->l7name,
 		    sizeof(d->l7name));
 		d->stats.sni[r]++;
-		tag = TAG_SNI;
+		source = MF_LABEL_TLS_SNI;
 	} else if (p->payload[0] >= 'A' && p->payload[0] <= 'Z') {
 		r = mf_l7_http_host(p->payload, p->payload_len, d->l7name,
 		    sizeof(d->l7name));
 		d->stats.host[r]++;
-		tag = TAG_HOST;
+		source = MF_LABEL_HTTP_HOST;
 	} else {
 		return;
 	}
 	if (r == MF_L7_FOUND)
-		exp_dnscache_add(d->l7, &p->src, &p->dst, d->l7name, tag,
-		    EXP_DNSLABEL_L7_TTL_S, p->ts_ms);
+		l7_store(d, f, d->l7name, source);
 }
 
 void
@@ -373,8 +405,6 @@ exp_dnslabel_packet(struct exp_dnslabel *d, const struct exp_pkt *p)
 			dns_tcp(d, p, from_server);
 		return;
 	}
-	if (d->l7 != NULL && p->proto == PROTO_TCP)
-		l7_packet(d, p);
 }
 
 /* --- labels ---------------------------------------------------------------
@@ -421,7 +451,8 @@ exp_dnslabel_label(const struct exp_flow *f, const char **name, void *ctx)
 	struct mf_addr side[2];
 	const char *found[2] = { NULL, NULL };
 	enum mf_label_source src[2];
-	int i, c;
+	const struct l7slot *sl;
+	int i;
 
 	side_addr(f, f->initiator, &side[0]);
 	side_addr(f, !f->initiator, &side[1]);
@@ -441,14 +472,15 @@ exp_dnslabel_label(const struct exp_flow *f, const char **name, void *ctx)
 			return MF_LABEL_DNS_OTHER_CLIENT;
 		}
 	}
-	if (d->l7 == NULL)
+	if (d->l7 == NULL || f->name_ref == 0)
 		return MF_LABEL_NONE;
-	c = exp_dnscache_find(d->l7, &side[0], &side[1], start, now, name);
-	if (c != EXP_LABEL_DNS || *name == NULL)
+	sl = &d->l7[(f->name_ref - 1) % d->cfg.max_l7_names];
+	if (sl->seq != f->name_ref) {
+		d->stats.l7_overwritten++; /* more newer names than slots */
 		return MF_LABEL_NONE;
-	return strcmp(exp_dnscache_cname(*name), TAG_SNI) == 0
-	    ? MF_LABEL_TLS_SNI
-	    : MF_LABEL_HTTP_HOST;
+	}
+	*name = sl->name;
+	return (enum mf_label_source)sl->source;
 }
 
 /* --- expiry and statistics ------------------------------------------------

@@ -18,9 +18,12 @@
  *   Over TCP, whole messages in one segment are parsed (several per
  *   segment too); a message split across segments is counted, not joined.
  *
- *   A TLS ClientHello's server name and an HTTP/1 request's Host header
- *   (common/l7name.c) go into a second, smaller cache under (client =
- *   the sender, server), valid for EXP_DNSLABEL_L7_TTL_S.
+ *   A TLS ClientHello's server name or an HTTP/1 request's Host header
+ *   (common/l7name.c) in one of the first EXP_DNSLABEL_L7_PACKETS packets
+ *   the initiator of a TCP flow sends is kept for that flow: in a ring of
+ *   max_l7_names names, the flow holding the name's sequence number
+ *   (exp_flow.name_ref).  A flow whose name was overwritten by
+ *   max_l7_names newer ones loses it (counted in l7_overwritten).
  *
  *   A flow's label (exp_dnslabel_label, the export's labeller) is, in
  *   this order: a DNS answer to one side (initiator first) naming the
@@ -43,7 +46,9 @@
 #include "exporter/decode.h"
 #include "exporter/export.h"
 
-#define EXP_DNSLABEL_L7_TTL_S 3600 /* a server name stays valid an hour */
+#define EXP_DNSLABEL_L7_PACKETS 4 /* initiator packets searched for names */
+#define EXP_DNSLABEL_MIN_L7 16
+#define EXP_DNSLABEL_MAX_L7 (1u << 22)
 #define EXP_DNS_PORT 53
 #define EXP_MDNS_PORT 5353
 
@@ -69,6 +74,8 @@ struct exp_dnslabel_stats {
 	uint64_t tcp_zero;   /* TCP length prefixes of 0 */
 	uint64_t unanswered; /* queries exported without an answer */
 	uint64_t addresses;  /* answered addresses put in the cache */
+	uint64_t l7_stored;      /* server names kept for flows */
+	uint64_t l7_overwritten; /* ... and lost before their flow's export */
 	uint64_t sni[MF_L7_N_RESULTS];  /* ClientHello parse outcomes */
 	uint64_t host[MF_L7_N_RESULTS]; /* HTTP request parse outcomes */
 };
@@ -80,8 +87,15 @@ struct exp_dnslabel *exp_dnslabel_new(const struct exp_dnslabel_config *cfg,
     struct exp_export *export, GError **error);
 void exp_dnslabel_free(struct exp_dnslabel *d);
 
-/* Learn from one decoded packet (packet path). */
+/* Learn DNS from one decoded packet (packet path). */
 void exp_dnslabel_packet(struct exp_dnslabel *d, const struct exp_pkt *p);
+
+/*
+ * Look for a server name in packet p of flow f (as exp_cache_update()
+ * returned it) and keep it for f (packet path).
+ */
+void exp_dnslabel_flow_packet(struct exp_dnslabel *d, struct exp_flow *f,
+    const struct exp_pkt *p);
 
 /* The exp_label_fn for exp_export_set_labeller(); ctx is the dnslabel. */
 enum mf_label_source exp_dnslabel_label(const struct exp_flow *f,

@@ -96,9 +96,13 @@ on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *bytes, int dlt,
 		}
 		x->now_ms = p.ts_ms;
 	}
-	if (x->dns != NULL)
-		exp_dnslabel_packet(x->dns, &p);
-	exp_cache_update(x->cache, &p, ifindex);
+	if (x->dns == NULL) {
+		exp_cache_update(x->cache, &p, ifindex);
+		return;
+	}
+	exp_dnslabel_packet(x->dns, &p);
+	exp_dnslabel_flow_packet(x->dns,
+	    exp_cache_update(x->cache, &p, ifindex), &p);
 }
 
 static uint64_t
@@ -243,6 +247,8 @@ print_dns_counters(const struct exp_dnslabel *d, gboolean to_log)
 	counter(to_log, "dns-tcp-zero-length", s->tcp_zero);
 	counter(to_log, "dns-unanswered", s->unanswered);
 	counter(to_log, "dns-addresses", s->addresses);
+	counter(to_log, "server-names-stored", s->l7_stored);
+	counter(to_log, "server-names-overwritten", s->l7_overwritten);
 	for (i = 0; i < MF_L7_N_RESULTS; i++) {
 		g_snprintf(name, sizeof(name), "tls-sni-%s",
 		    mf_l7_result_names[i]);

@@ -11,6 +11,7 @@
 #include "common/error.h"
 #include "exporter/cache.h"
 #include "exporter/dnscache.h"
+#include "exporter/dnslabel.h"
 #include "exporter/dnsquery.h"
 #include "exporter/frag.h"
 #include "exporter/options.h"
@@ -55,9 +56,9 @@ const struct exp_numeric_option exp_options_numeric[] = {
 	    EXP_DNSQUERY_MAX, "N", "DNS queries waiting for an answer"),
 	NUM("dns-timeout", 0, dns_timeout, "5", 1, 3600, "SECONDS",
 	    "export a query unanswered after SECONDS as unanswered"),
-	NUM("max-server-names", 0, max_server_names, "1024",
-	    EXP_DNSCACHE_MIN_NAMES, EXP_DNSCACHE_MAX_NAMES, "N",
-	    "TLS server name / HTTP Host cache entries"),
+	NUM("max-server-names", 0, max_server_names, "4096",
+	    EXP_DNSLABEL_MIN_L7, EXP_DNSLABEL_MAX_L7, "N",
+	    "TLS server names / HTTP Hosts kept for open flows"),
 };
 const size_t exp_options_n_numeric = G_N_ELEMENTS(exp_options_numeric);
 

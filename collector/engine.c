@@ -8,6 +8,7 @@
 
 #include "collector/classify.h"
 #include "collector/engine.h"
+#include "collector/flowstats.h"
 #include "collector/persec.h"
 #include "collector/tables.h"
 #include "common/error.h"
@@ -16,6 +17,7 @@ struct col_engine {
 	struct col_engine_config cfg;
 	struct col_tables *tables;
 	struct col_persec *persec;
+	struct col_flowstats *flowstats;
 	uint64_t start_ms; /* the open interval's start (when is_open) */
 	gboolean is_open;  /* an interval is open (after the first record) */
 	uint64_t wall_ms;  /* live: the clock at the last tick; 0 offline */
@@ -62,6 +64,7 @@ col_engine_new(const struct col_engine_config *cfg, col_report_fn report,
 	e->cfg.max_pending = MAX(cfg->max_pending, 1);
 	e->persec = col_persec_new(cfg->interval_s);
 	e->tables = col_tables_new(&cfg->tables, error);
+	e->flowstats = col_flowstats_new(cfg->focus);
 	if (e->persec == NULL || e->tables == NULL) {
 		col_engine_free(e);
 		return NULL;
@@ -76,6 +79,7 @@ col_engine_free(struct col_engine *e)
 		return;
 	col_tables_free(e->tables);
 	col_persec_free(e->persec);
+	col_flowstats_free(e->flowstats);
 	g_free(e->pending);
 	g_free(e->pending_t);
 	g_free(e);
@@ -85,6 +89,12 @@ void
 col_engine_set_classifier(struct col_engine *e, const struct col_classifier *c)
 {
 	e->cfg.classifier = c;
+}
+
+void
+col_engine_set_focus(struct col_engine *e, const struct mf_prefix *focus)
+{
+	col_flowstats_set_focus(e->flowstats, focus);
 }
 
 const struct col_engine_stats *
@@ -101,6 +111,7 @@ open_interval(struct col_engine *e, uint64_t start_ms)
 	e->has_data = FALSE;
 	e->at_start = e->stats;
 	col_persec_reset(e->persec, start_ms);
+	col_flowstats_reset(e->flowstats);
 }
 
 /* Report the open interval (if it holds anything) and open next_ms's. */
@@ -118,6 +129,7 @@ close_interval(struct col_engine *e, uint64_t next_ms)
 		iv.persec = e->persec;
 		iv.tables = e->tables;
 		iv.stats = &e->stats;
+		iv.flowstats = e->flowstats;
 		iv.delta.records = e->stats.records - e->at_start.records;
 		iv.delta.late_records =
 		    e->stats.late_records - e->at_start.late_records;
@@ -180,6 +192,7 @@ account(struct col_engine *e, const struct col_flow *f, uint64_t t)
 		e->stats.late_records++;
 	col_tables_account(e->tables, f, si, di, service_port(f),
 	    (uint16_t)(1u << k), &touch);
+	col_flowstats_add(e->flowstats, f);
 	col_persec_add(e->persec, k, start, end, 1, f->packets, f->octets);
 	if (f->rev_packets != 0)
 		col_persec_add(e->persec, col_class_reverse(k), start, end, 0,

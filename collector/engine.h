@@ -32,6 +32,7 @@
 
 #include "collector/classify.h"
 #include "collector/flow.h"
+#include "collector/flowstats.h"
 #include "collector/persec.h"
 #include "collector/tables.h"
 
@@ -44,6 +45,7 @@ struct col_engine_config {
 	size_t max_pending;  /* records held for later intervals, >= 1 */
 	struct col_tables_config tables;
 	const struct col_classifier *classifier; /* borrowed */
+	const struct mf_prefix *focus; /* [focus] target, copied; NULL: none */
 };
 
 struct col_engine_stats {
@@ -59,8 +61,9 @@ struct col_interval {
 	uint64_t start_ms, end_ms;
 	const struct col_persec *persec;
 	const struct col_tables *tables;
-	const struct col_engine_stats *stats; /* cumulative */
-	struct col_engine_stats delta;        /* this interval's share */
+	const struct col_engine_stats *stats;  /* cumulative */
+	struct col_engine_stats delta;         /* this interval's share */
+	const struct col_flowstats *flowstats; /* the "flows" object */
 };
 
 typedef void (*col_report_fn)(const struct col_interval *iv, void *ctx);
@@ -88,6 +91,9 @@ void col_engine_flush(struct col_engine *e);
 /* Use classifier c from now on (SIGHUP: new [networks]); borrowed. */
 void col_engine_set_classifier(struct col_engine *e,
     const struct col_classifier *c);
+
+/* Use focus (copied; NULL: none) from now on (SIGHUP: new [focus]). */
+void col_engine_set_focus(struct col_engine *e, const struct mf_prefix *focus);
 
 const struct col_engine_stats *col_engine_get_stats(const struct col_engine *e);
 

@@ -38,6 +38,8 @@ struct col_config {
 	/* [exporters] */
 	uint64_t max_exporters, max_templates;
 	char *templates_file;
+	/* [focus] */
+	char *focus_target;
 
 	/* Derived by col_config_load() from the strings above. */
 	struct col_endpoint *listen[4]; /* per enum col_listen_kind */
@@ -45,6 +47,8 @@ struct col_config {
 	struct mf_prefix *allow;
 	size_t n_allow;
 	struct col_classifier *classifier;
+	gboolean has_focus; /* [focus] target is set: */
+	struct mf_prefix focus;
 };
 
 enum col_listen_kind {

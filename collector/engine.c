@@ -9,6 +9,7 @@
 #include "collector/classify.h"
 #include "collector/dnsstats.h"
 #include "collector/engine.h"
+#include "collector/flowstats.h"
 #include "collector/persec.h"
 #include "collector/tables.h"
 #include "common/error.h"
@@ -18,6 +19,7 @@ struct col_engine {
 	struct col_tables *tables;
 	struct col_persec *persec;
 	struct col_dnsstats *dns;
+	struct col_flowstats *flowstats;
 	uint64_t start_ms; /* the open interval's start (when is_open) */
 	gboolean is_open;  /* an interval is open (after the first record) */
 	uint64_t wall_ms;  /* live: the clock at the last tick; 0 offline */
@@ -69,6 +71,7 @@ col_engine_new(const struct col_engine_config *cfg, col_report_fn report,
 		e->cfg.dns.max_clients = COL_ENGINE_DNS_NAMES;
 	e->dns = col_dnsstats_new(&e->cfg.dns);
 	e->tables = col_tables_new(&cfg->tables, error);
+	e->flowstats = col_flowstats_new(cfg->focus);
 	if (e->persec == NULL || e->tables == NULL) {
 		col_engine_free(e);
 		return NULL;
@@ -84,6 +87,7 @@ col_engine_free(struct col_engine *e)
 	col_tables_free(e->tables);
 	col_persec_free(e->persec);
 	col_dnsstats_free(e->dns);
+	col_flowstats_free(e->flowstats);
 	g_free(e->pending);
 	g_free(e->pending_t);
 	g_free(e);
@@ -93,6 +97,12 @@ void
 col_engine_set_classifier(struct col_engine *e, const struct col_classifier *c)
 {
 	e->cfg.classifier = c;
+}
+
+void
+col_engine_set_focus(struct col_engine *e, const struct mf_prefix *focus)
+{
+	col_flowstats_set_focus(e->flowstats, focus);
 }
 
 const struct col_engine_stats *
@@ -110,6 +120,7 @@ open_interval(struct col_engine *e, uint64_t start_ms)
 	e->at_start = e->stats;
 	col_persec_reset(e->persec, start_ms);
 	col_dnsstats_reset(e->dns);
+	col_flowstats_reset(e->flowstats);
 }
 
 /* Report the open interval (if it holds anything) and open next_ms's. */
@@ -128,6 +139,7 @@ close_interval(struct col_engine *e, uint64_t next_ms)
 		iv.tables = e->tables;
 		iv.dns = e->dns;
 		iv.stats = &e->stats;
+		iv.flowstats = e->flowstats;
 		iv.delta.records = e->stats.records - e->at_start.records;
 		iv.delta.late_records =
 		    e->stats.late_records - e->at_start.late_records;
@@ -190,6 +202,7 @@ account(struct col_engine *e, const struct col_flow *f, uint64_t t)
 		e->stats.late_records++;
 	col_tables_account(e->tables, f, si, di, service_port(f),
 	    (uint16_t)(1u << k), &touch);
+	col_flowstats_add(e->flowstats, f);
 	col_persec_add(e->persec, k, start, end, 1, f->packets, f->octets);
 	if (f->rev_packets != 0)
 		col_persec_add(e->persec, col_class_reverse(k), start, end, 0,

@@ -33,6 +33,7 @@
 #include "collector/classify.h"
 #include "collector/dnsstats.h"
 #include "collector/flow.h"
+#include "collector/flowstats.h"
 #include "collector/persec.h"
 #include "collector/tables.h"
 
@@ -46,6 +47,7 @@ struct col_engine_config {
 	struct col_tables_config tables;
 	const struct col_classifier *classifier; /* borrowed */
 	struct col_dnsstats_config dns;          /* 0: COL_ENGINE_DNS_NAMES */
+	const struct mf_prefix *focus; /* [focus] target, copied; NULL: none */
 };
 
 #define COL_ENGINE_DNS_NAMES 4096 /* default DNS statistics bounds */
@@ -64,8 +66,11 @@ struct col_interval {
 	const struct col_persec *persec;
 	const struct col_tables *tables;
 	const struct col_dnsstats *dns;
-	const struct col_engine_stats *stats; /* cumulative */
-	struct col_engine_stats delta;        /* this interval's share */
+	const struct col_engine_stats *stats;  /* cumulative */
+	struct col_engine_stats delta;         /* this interval's share */
+	const struct col_engine_stats *stats;  /* cumulative */
+	struct col_engine_stats delta;         /* this interval's share */
+	const struct col_flowstats *flowstats; /* the "flows" object */
 };
 
 typedef void (*col_report_fn)(const struct col_interval *iv, void *ctx);
@@ -100,6 +105,9 @@ void col_engine_flush(struct col_engine *e);
 /* Use classifier c from now on (SIGHUP: new [networks]); borrowed. */
 void col_engine_set_classifier(struct col_engine *e,
     const struct col_classifier *c);
+
+/* Use focus (copied; NULL: none) from now on (SIGHUP: new [focus]). */
+void col_engine_set_focus(struct col_engine *e, const struct mf_prefix *focus);
 
 const struct col_engine_stats *col_engine_get_stats(const struct col_engine *e);
 

@@ -392,6 +392,7 @@ start(struct collector *c, GError **error)
 	ec.tables.idle_ms = c->cfg.idle * 1000;
 	mf_hash_key_random(&ec.tables.seed);
 	ec.classifier = c->cfg.classifier;
+	ec.focus = c->cfg.has_focus ? &c->cfg.focus : NULL;
 	c->rcfg.dir = c->cfg.dir;
 	c->rcfg.top = (uint32_t)c->cfg.top;
 	c->rcfg.retention_days = (uint32_t)c->cfg.retention_days;
@@ -476,8 +477,8 @@ note_restart_keys(const struct col_config *a, const struct col_config *b)
 
 /*
  * SIGHUP: read the configuration again.  [networks] (internal networks,
- * web ports, allowed exporters) and [reports] dir, top and retention
- * apply at once; a bad file changes nothing.
+ * web ports, allowed exporters), [focus] target and [reports] dir, top
+ * and retention apply at once; a bad file changes nothing.
  */
 static void
 reload(struct collector *c)
@@ -493,6 +494,7 @@ reload(struct collector *c)
 	}
 	note_restart_keys(&c->cfg, &fresh);
 	col_engine_set_classifier(c->engine, fresh.classifier);
+	col_engine_set_focus(c->engine, fresh.has_focus ? &fresh.focus : NULL);
 	col_config_clear(&c->cfg);
 	c->cfg = fresh;
 	c->rcfg.dir = c->cfg.dir;

@@ -19,6 +19,7 @@
 #include "collector/dnsstats.h"
 #include "collector/persec.h"
 #include "collector/report.h"
+#include "collector/report_flows.h"
 #include "collector/tables.h"
 #include "collector/topn.h"
 #include "common/addr.h"
@@ -468,14 +469,9 @@ build_empty_array(JsonBuilder *b, const char *key)
 
 /* Sections later modules fill: present, empty, so readers can rely on them. */
 static void
-build_placeholders(JsonBuilder *b)
+build_placeholders(JsonBuilder *b, const struct col_interval *iv)
 {
-	json_builder_set_member_name(b, "flows");
-	json_builder_begin_object(b);
-	add_uint(b, "finished", 0);
-	add_uint(b, "ongoing", 0);
-	add_uint(b, "half_open", 0);
-	json_builder_end_object(b);
+	col_report_flows_build(b, iv);
 	build_empty_array(b, "anomalies");
 }
 
@@ -544,7 +540,7 @@ col_report_build(const struct col_report_config *cfg,
 	build_streams(b, &t, iv->tables);
 	build_top(b, &t, iv->tables);
 	col_dnsstats_build(iv->dns, b, cfg->top);
-	build_placeholders(b);
+	build_placeholders(b, iv);
 	build_tables(b, iv->tables);
 	build_collector(b, &iv->delta);
 	json_builder_end_object(b);

@@ -76,6 +76,9 @@ const struct mf_conf_key col_config_keys[] = {
 	UINT("forward", "max-domains", forward_max_domains, "256", 1,
 	    COL_FORWARD_MAX_DOMAINS,
 	    "exporters given their own domain at once (per-exporter)"),
+	K("focus", "target", MF_CONF_STRING, focus_target, "", 0, 0,
+	    "address or prefix whose flows the report also shows apart "
+	    "(empty: none)"),
 };
 const size_t col_config_n_keys = G_N_ELEMENTS(col_config_keys);
 
@@ -136,6 +139,26 @@ derive(struct col_config *cfg, GError **error)
 	return cfg->classifier != NULL;
 }
 
+/* [focus] target: empty, or an address or prefix; errors say the line. */
+static gboolean
+parse_focus(const char *path, struct col_config *cfg, GError **error)
+{
+	const char *v = cfg->focus_target;
+
+	if (v == NULL || v[0] == '\0')
+		return TRUE;
+	if (mf_prefix_parse(v, &cfg->focus)) {
+		cfg->has_focus = TRUE;
+		return TRUE;
+	}
+	g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
+	    "%s:%u: [focus] target: bad value '%s' (an address or "
+	    "ADDRESS/LENGTH)",
+	    path ? path : "defaults",
+	    mf_conf_find_line(path, "focus", "target"), v);
+	return FALSE;
+}
+
 gboolean
 col_config_load(const char *path, struct col_config *cfg, GError **error)
 {
@@ -148,6 +171,10 @@ col_config_load(const char *path, struct col_config *cfg, GError **error)
 		g_set_error(error, MF_ERROR, MF_ERROR_CONFIG, "%s: %s",
 		    path ? path : "defaults", e->message);
 		g_error_free(e);
+		col_config_clear(cfg);
+		return FALSE;
+	}
+	if (!parse_focus(path, cfg, error)) {
 		col_config_clear(cfg);
 		return FALSE;
 	}

@@ -42,6 +42,8 @@ struct col_config {
 	char **forward_to;
 	char *forward_source, *forward_domains;
 	uint64_t forward_max_domains;
+	/* [focus] */
+	char *focus_target;
 
 	/* Derived by col_config_load() from the strings above. */
 	struct col_endpoint *listen[4]; /* per enum col_listen_kind */
@@ -49,6 +51,8 @@ struct col_config {
 	struct mf_prefix *allow;
 	size_t n_allow;
 	struct col_classifier *classifier;
+	gboolean has_focus; /* [focus] target is set: */
+	struct mf_prefix focus;
 };
 
 enum col_listen_kind {

@@ -452,6 +452,22 @@ conf_format_row(GString *s, const struct mf_conf_key *k)
 		g_string_append_printf(s, "%s =\n\n", k->key);
 }
 
+guint
+mf_conf_find_line(const char *path, const char *group, const char *key)
+{
+	char *text, **lines;
+	guint line;
+
+	if (path == NULL || !g_file_get_contents(path, &text, NULL, NULL))
+		return 0;
+	lines = g_strsplit(text, "\n", -1);
+	g_free(text);
+	conf_strip_comments(lines);
+	line = conf_key_line(lines, group, key);
+	g_strfreev(lines);
+	return line;
+}
+
 char *
 mf_conf_format_defaults(const struct mf_conf_key *table, size_t n)
 {

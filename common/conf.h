@@ -59,6 +59,14 @@ gboolean mf_conf_load(const struct mf_conf_key *table, size_t n,
 void mf_conf_clear(const struct mf_conf_key *table, size_t n, void *out);
 
 /*
+ * The line (1-based) of the last "key =" of [group] in the file at path,
+ * as mf_conf_load() reads it; 0 if there is none or the file cannot be
+ * read.  For errors found after loading, in values the table takes as
+ * strings ("minflow.conf:12: [focus] target: ...").
+ */
+guint mf_conf_find_line(const char *path, const char *group, const char *key);
+
+/*
  * Write a commented configuration with every key at its default, grouped
  * by section (sections in order of first appearance, keys in table order,
  * each as "# help\nkey = default\n\n"), to a newly allocated string (for

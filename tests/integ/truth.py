@@ -75,6 +75,8 @@ FIELDS = [
     "icmp.code",         # 26
     "icmpv6.type",       # 27
     "icmpv6.code",       # 28
+    "frame.time_epoch",  # 29
+    "tcp.flags",         # 30
 ]
 
 # Preferences: no reassembly of any kind (it moves upper-layer fields to the
@@ -159,6 +161,13 @@ def num(s, default=0):
     return int(s, 10)
 
 
+def epoch_ms(s):
+    """frame.time_epoch ("SECONDS.FRACTION") in whole milliseconds, as
+    the exporter takes it: seconds * 1000 + microseconds / 1000."""
+    sec, _, frac = s.partition(".")
+    return int(sec or "0") * 1000 + int((frac + "000")[:3])
+
+
 def outer_ip(stack):
     """index of the outer IP layer in frame.protocols, and its kind."""
     layers = stack.split(":")
@@ -170,7 +179,7 @@ def outer_ip(stack):
 
 class Packet:
     __slots__ = ("src", "dst", "proto", "nbytes", "frag", "fragkey",
-                 "sport", "dport", "link")
+                 "sport", "dport", "link", "ms", "tcp_flags")
 
 
 def decode(cols):
@@ -224,6 +233,8 @@ def decode(cols):
         p.proto = nh
         if p.frag == "later":
             p.fragkey = (p.src, p.dst, fragnxt, ident)
+    p.ms = epoch_ms(first(cols[29]))
+    p.tcp_flags = num(first(cols[30])) if p.proto == 6 else 0
     p.sport = p.dport = 0
     if p.frag != "later":
         if p.proto == 6:

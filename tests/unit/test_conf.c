@@ -450,6 +450,26 @@ test_conf_load_duplicate_group_points_at_last_definition(void **state)
 }
 
 static void
+test_conf_find_line_last_key_of_group(void **state)
+{
+	char *path = write_tmp("# name = x\n[networks]\nname = a\n"
+	                       "[reports]\n; name = b\n\n"
+	                       "  name = c  # note\nname=d\n[tables]\n");
+
+	(void)state;
+	assert_int_equal(mf_conf_find_line(path, "reports", "name"), 8);
+	assert_int_equal(mf_conf_find_line(path, "networks", "name"), 3);
+	assert_int_equal(mf_conf_find_line(path, "tables", "name"), 0);
+	assert_int_equal(mf_conf_find_line(path, "focus", "target"), 0);
+	assert_int_equal(mf_conf_find_line(NULL, "reports", "name"), 0);
+	assert_int_equal(mf_conf_find_line("/nonexistent/minflow.conf",
+	                     "reports", "name"),
+	    0);
+	g_unlink(path);
+	g_free(path);
+}
+
+static void
 test_conf_load_missing_file(void **state)
 {
 	GError *error = NULL;
@@ -588,6 +608,7 @@ main(void)
 		cmocka_unit_test(test_conf_load_missing_file),
 		cmocka_unit_test(test_conf_load_not_utf8),
 		cmocka_unit_test(test_conf_load_nul_byte),
+		cmocka_unit_test(test_conf_find_line_last_key_of_group),
 		cmocka_unit_test(test_conf_format_defaults_text),
 		cmocka_unit_test(test_conf_format_defaults_round_trip),
 		cmocka_unit_test(test_conf_clear_frees_and_zeroes),

@@ -503,7 +503,10 @@ test_report_build_tables_collector_and_empty_sections(void **state)
 	assert_int_equal(qn(root, "dns.last_resolved"), 0);
 	assert_int_equal(qn(root, "dns.failures"), 0);
 	assert_int_equal(qn(root, "dns.clients"), 0);
-	assert_ints(at(root, "flows"), "finished ongoing half_open", zeros, 3);
+	assert_ints(at(root, "flows"),
+	    "finished ongoing half_open end_unknown bad_times duration_ms "
+	    "bytes",
+	    zeros, 3);
 	assert_int_equal(qn(root, "anomalies"), 0);
 	json_node_unref(root);
 	fx_clear(&fx);

@@ -68,8 +68,6 @@ struct col_interval {
 	const struct col_dnsstats *dns;
 	const struct col_engine_stats *stats;  /* cumulative */
 	struct col_engine_stats delta;         /* this interval's share */
-	const struct col_engine_stats *stats;  /* cumulative */
-	struct col_engine_stats delta;         /* this interval's share */
 	const struct col_flowstats *flowstats; /* the "flows" object */
 };
 

@@ -7,15 +7,18 @@
  * template sets, golden bytes of a record and the sequence numbers.  Round
  * trips through libfixbuf and the builder's limits are in test_ipfix_read.c.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <glib.h>
 #include <cmocka.h>
 
 #include "common/model.h"
+#include "common/msgenc.h"
 #include "exporter/ipfix.h"
 #include "tests/unit/ipfix_util.h"
 
@@ -81,43 +84,61 @@ test_ipfix_add_templates_fresh_builder_fits(void **state)
 			fail_msg("set %u in a template message",
 			    (unsigned)s.id[i]);
 	}
-	assert_true(n_tmpl >= 1);
-	assert_true(n_opt >= 1);
-	/*
-	 * flow4 and flow6: 4 + 22 * 4 + 3 * 4 each; stats: 6 + 13 * 4 +
-	 * 3 * 4; plus the header and one header per set.
-	 */
-	assert_int_equal(len, 16 + 4 * s.n + 2 * 104 + 70);
+	/* One set per template: flow4, flow6, stats; no DNS templates. */
+	assert_int_equal(s.n, 3);
+	assert_int_equal(n_tmpl, 2);
+	assert_int_equal(n_opt, 1);
+	/* 16 + 3 * 4 + 2 * 136 + 158 = 458 */
+	assert_int_equal(len, 16 + 3 * 4 + 2 * FLOW_TMPL_LEN + STATS_TMPL_LEN);
 	exp_ipfix_free(x);
 }
 
 static void
 test_ipfix_add_templates_fit_smallest_mtu(void **state)
 {
-	/* --mtu's minimum, which is exp_ipfix_new()'s; uniflow and biflow. */
-	static const size_t mtus[] = { 512, 512, EXP_IPFIX_MIN_MTU,
-		EXP_IPFIX_MIN_MTU };
-	size_t i;
+	/*
+	 * Uniflow: 16 + 5 * 4 + 2 * 136 + 158 + 2 * 88 = 642; biflow: 16 +
+	 * 5 * 4 + 2 * 176 + 158 + 2 * 88 = 722.
+	 */
+	static const size_t want[2] = {
+		16 + 5 * 4 + 2 * FLOW_TMPL_LEN + STATS_TMPL_LEN +
+		    2 * DNS_TMPL_LEN,
+		16 + 5 * 4 + 2 * BIFLOW_TMPL_LEN + STATS_TMPL_LEN +
+		    2 * DNS_TMPL_LEN,
+	};
+	static const uint16_t set_ids[5] = { 2, 2, 3, 2, 2 };
+	int biflow;
 
 	(void)state;
 	/*
-	 * exp_ipfix_new() accepts any MTU from EXP_IPFIX_MIN_MTU on, so the
-	 * templates must
-	 * fit a message of that size (else no data can ever be decoded).
+	 * exp_ipfix_new() accepts any MTU from EXP_IPFIX_MIN_MTU on, so every
+	 * template, DNS ones included, must fit a message of that size (else
+	 * no data can ever be decoded).
 	 */
-	for (i = 0; i < G_N_ELEMENTS(mtus); i++) {
-		gboolean biflow = (i % 2) == 1;
-		struct exp_ipfix *x = ipfix_util_new_builder(mtus[i], biflow);
+	assert_int_equal(want[0], 642);
+	assert_int_equal(want[1], 722);
+	for (biflow = 0; biflow < 2; biflow++) {
+		struct exp_ipfix *x =
+		    ipfix_util_new_builder(EXP_IPFIX_MIN_MTU, biflow);
 		const uint8_t *msg = NULL;
-		int r = exp_ipfix_add_templates(x);
+		struct sets s;
+		size_t len, i;
 
-		if (r != 0) {
-			exp_ipfix_free(x);
-			fail_msg("mtu %zu%s: templates do not fit (%d)",
-			    mtus[i], biflow ? " biflow" : "", r);
-			return;
-		}
-		assert_true(exp_ipfix_emit(x, &msg) <= mtus[i]);
+		exp_ipfix_set_dns(x, TRUE);
+		assert_int_equal(exp_ipfix_add_templates(x), 0);
+		len = exp_ipfix_emit(x, &msg);
+		assert_int_equal(len, want[biflow]);
+		assert_true(len <= EXP_IPFIX_MIN_MTU);
+		ipfix_util_walk_sets(msg, len, &s);
+		assert_int_equal(s.n, 5);
+		for (i = 0; i < s.n; i++)
+			assert_int_equal(s.id[i], set_ids[i]);
+		assert_int_equal(ipfix_util_get_be(msg + s.off[3] + 4, 2),
+		    MF_TID_DNS4);
+		assert_int_equal(s.len[3], 4 + DNS_TMPL_LEN);
+		assert_int_equal(ipfix_util_get_be(msg + s.off[4] + 4, 2),
+		    MF_TID_DNS6);
+		assert_int_equal(s.len[4], 4 + DNS_TMPL_LEN);
 		exp_ipfix_free(x);
 	}
 }
@@ -135,7 +156,10 @@ test_ipfix_add_record_flow4_golden_bytes(void **state)
 		0x00, 0x00, 0x00, 0x12, 0x34, 0x56, 0x78, 0x9a, /* octets */
 		0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02, /* packets */
 	};
-	static const uint8_t tail[4] = { 0x01, 0xbb, 0x02, 0x19 };
+	/* silkAppLabel, initialTCPFlags, unionTCPFlags, three empty label
+	 * strings (a length byte of 0 each) and labelSource none. */
+	static const uint8_t tail[8] = { 0x01, 0xbb, 0x02, 0x19, 0, 0, 0,
+		MF_LABEL_NONE };
 	struct exp_ipfix *x = ipfix_util_new_builder(1400, FALSE);
 	struct mf_flow_rec f4;
 	const uint8_t *msg = NULL, *rec;
@@ -164,8 +188,8 @@ test_ipfix_add_record_flow4_golden_bytes(void **state)
 	assert_int_equal(rec[72], MF_END_OF_FLOW);
 	assert_int_equal(ipfix_util_get_be(rec + 73, 2),
 	    0x0303); /* icmpTypeCodeIPv4 */
-	/* silkAppLabel, initialTCPFlags, unionTCPFlags: the last bytes. */
 	assert_memory_equal(rec + 75, tail, sizeof(tail));
+	assert_int_equal(75 + sizeof(tail), FLOW4_WIRE_LEN);
 	exp_ipfix_free(x);
 }
 

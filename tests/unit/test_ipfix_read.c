@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -79,6 +80,8 @@ test_ipfix_emit_round_trip_uniflow(void **state)
 	assert_memory_equal(rec[0].flow.src_mac, f4.src_mac, 6);
 	assert_memory_equal(rec[0].flow.dst_mac, f4.dst_mac, 6);
 	assert_int_equal(rec[0].flow.end_reason, MF_END_OF_FLOW);
+	assert_int_equal(rec[0].flow.label_source, MF_LABEL_NONE);
+	assert_int_equal(rec[0].flow.label_dns.len, 0);
 	/* Not in the v4 uniflow template: zero. */
 	assert_int_equal(rec[0].flow.icmp6, 0);
 	assert_int_equal(rec[0].flow.rev_octets, 0);
@@ -105,6 +108,10 @@ test_ipfix_emit_round_trip_uniflow(void **state)
 	assert_int_equal(rec[2].stats.init_ms, UINT64_C(1699999990001));
 	assert_int_equal(rec[2].stats.octets_exported, UINT64_C(0x7000000007));
 	assert_int_equal(rec[2].stats.expired_frags, 11);
+	assert_int_equal(rec[2].stats.dns_parsed, 12);
+	assert_int_equal(rec[2].stats.dns_evicted, UINT64_C(0x1700000017));
+	assert_int_equal(rec[2].stats.labelled[MF_LABEL_NONE], 18);
+	assert_int_equal(rec[2].stats.labelled[MF_LABEL_HTTP_HOST], 22);
 
 	g_free(rec);
 	g_ptr_array_unref(msgs);
@@ -115,7 +122,7 @@ test_ipfix_emit_round_trip_uniflow(void **state)
 static void
 test_ipfix_add_record_full_message_enospc(void **state)
 {
-	struct exp_ipfix *x = ipfix_util_new_builder(512, FALSE);
+	struct exp_ipfix *x = ipfix_util_new_builder(EXP_IPFIX_MIN_MTU, FALSE);
 	struct decoder *d = ipfix_util_decoder_new();
 	GPtrArray *msgs =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
@@ -141,10 +148,10 @@ test_ipfix_add_record_full_message_enospc(void **state)
 	}
 	assert_int_equal(r, -ENOSPC);
 	len = exp_ipfix_emit(x, &msg);
-	assert_true(len <= 512);
-	/* (512 - 16 - 4) / 79 = 6 records of 79 bytes in one set. */
-	assert_int_equal(n1, 6);
-	assert_int_equal(len, 16 + 4 + 6 * FLOW4_WIRE_LEN);
+	assert_true(len <= EXP_IPFIX_MIN_MTU);
+	/* (1024 - 16 - 4) / 83 = 12 records of 83 bytes in one set. */
+	assert_int_equal(n1, 12);
+	assert_int_equal(len, 16 + 4 + 12 * FLOW4_WIRE_LEN);
 	h = ipfix_util_read_header(msg, len);
 	assert_int_equal(h.length, len);
 	assert_int_equal(h.sequence, 0); /* templates are not counted */
@@ -160,9 +167,9 @@ test_ipfix_add_record_full_message_enospc(void **state)
 		assert_true(n2 < 100);
 	}
 	assert_int_equal(r, -ENOSPC);
-	assert_int_equal(n2, 6);
+	assert_int_equal(n2, 12);
 	len = exp_ipfix_emit(x, &msg);
-	assert_int_equal(len, 16 + 4 + 6 * FLOW4_WIRE_LEN);
+	assert_int_equal(len, 16 + 4 + 12 * FLOW4_WIRE_LEN);
 	h = ipfix_util_read_header(msg, len);
 	assert_int_equal(h.length, len);
 	assert_int_equal(h.sequence, n1);
@@ -195,10 +202,13 @@ test_ipfix_add_record_after_templates_shares_message(void **state)
 	for (i = 0; i < s.n; i++)
 		if (s.id[i] == 2 || s.id[i] == 3)
 			tmpl_bytes += s.len[i] - 4u;
-	assert_int_equal(tmpl_bytes, 2 * 104 + 70); /* all three templates */
+	/* All three templates, 2 * 136 + 158 = 430 bytes. */
+	assert_int_equal(tmpl_bytes, 2 * FLOW_TMPL_LEN + STATS_TMPL_LEN);
+	assert_int_equal(s.n, 4);
 	assert_int_equal(s.id[s.n - 1], MF_TID_FLOW4);
 	assert_int_equal(s.len[s.n - 1], 4 + FLOW4_WIRE_LEN);
-	assert_int_equal(len, 16 + 4 * s.n + 2 * 104 + 70 + FLOW4_WIRE_LEN);
+	assert_int_equal(len,
+	    16 + 4 * 4 + 2 * FLOW_TMPL_LEN + STATS_TMPL_LEN + FLOW4_WIRE_LEN);
 	exp_ipfix_free(x);
 }
 

@@ -18,13 +18,57 @@
 
 #define DOMAIN 7
 #define EXPORT_TIME UINT32_C(1700000000)
-#define FLOW4_WIRE_LEN 79  /* 75 IANA bytes + silkAppLabel + 2 flags */
-#define FLOW6_WIRE_LEN 103 /* flow4 - 2 * 4 + 2 * 16 */
+/*
+ * flow4: 75 IANA bytes, silkAppLabel 2, initialTCPFlags and
+ * unionTCPFlags 1 each (79), then dnsQName, sslServerName, httpHost (one
+ * length byte each when empty) and labelSource 1: 79 + 3 + 1.  v9's
+ * httpRequestHost is not in IPFIX.
+ */
+#define FLOW4_WIRE_LEN 83
+#define FLOW6_WIRE_LEN 107 /* flow4 - 2 * 4 + 2 * 16 */
+#define FLOW_LABEL_OFF 79  /* dnsQName's length byte in a flow4 record */
 #define BIFLOW_EXTRA 22    /* 8 + 8 + 1 + 1 + 4 */
-#define STATS_WIRE_LEN 88  /* 4 + 9 * 8 + 3 * 4 */
+/* Scope 4, 9 IANA counters of 8, 3 CERT of 4, 11 minflow of 8. */
+#define STATS_WIRE_LEN (4 + 9 * 8 + 3 * 4 + 11 * 8) /* 176 */
+/*
+ * Template records (RFC 7011 3.4.1): id and count 4 (options: 6), 4
+ * bytes a field, 4 more for each with an enterprise number.  flow4/6:
+ * 26 fields, 7 enterprise (3 CERT, 3 CERT labels, labelSource); biflow:
+ * + 5 reverse fields, all enterprise; stats: 24 fields, 14 enterprise (3
+ * CERT, 11 minflow); dns4/6: 14 fields, 7 enterprise (CERT).
+ */
+#define FLOW_TMPL_LEN (4 + 26 * 4 + 7 * 4)    /* 136 */
+#define BIFLOW_TMPL_LEN (4 + 31 * 4 + 12 * 4) /* 176 */
+#define STATS_TMPL_LEN (6 + 24 * 4 + 14 * 4)  /* 158 */
+#define DNS_TMPL_LEN (4 + 14 * 4 + 7 * 4)     /* 88 */
+/* dns4: 8 + 4 + 4 + 2 + 2 + 1 + 2 + 1 + 2 + 1 + 4, before the strings. */
+#define DNS4_FIXED_LEN 31
+#define DNS6_FIXED_LEN 55 /* dns4 - 2 * 4 + 2 * 16 */
 #define TID_DEC_FLOW 0x7f10
 #define TID_DEC_STATS 0x7f11
+#define TID_DEC_DNS 0x7f12
 #define MAX_DECODED 64
+
+/*
+ * A DNS record as libfixbuf decodes it: mf_dns_rec with the basicList
+ * decoded into libfixbuf's fbBasicList_t (dns_dec_fields is its internal
+ * template).  Ordered by size: libfixbuf packs internal records.
+ */
+struct dns_dec {
+	fbVarfield_t qname;
+	fbVarfield_t cname;
+	fbBasicList_t addrs;
+	uint64_t time_ms;
+	uint8_t server6[16];
+	uint8_t client6[16];
+	uint32_t server4;
+	uint32_t client4;
+	uint32_t ttl;
+	uint16_t sport, dport, id, qtype;
+	uint8_t proto, rcode, qr;
+};
+
+#define DNS_DEC_LEN (offsetof(struct dns_dec, qr) + 1)
 
 /* One decoded data record. */
 struct decoded {
@@ -32,6 +76,7 @@ struct decoded {
 	size_t len;   /* bytes libfixbuf transcoded into the record */
 	struct mf_flow_rec flow;
 	struct mf_stats_rec stats;
+	struct dns_dec dns; /* addrs owned by the decoder */
 };
 
 /*
@@ -68,6 +113,8 @@ void ipfix_util_decoder_free(struct decoder *d);
 /*
  * Decode one message (templates learnt earlier are remembered): fills
  * d->rec[0 .. d->n).  Fails the test on any error but end of message.
+ * Strings point into d->msg and lists are freed: both are valid until
+ * the next decode.
  */
 void ipfix_util_decode(struct decoder *d, const uint8_t *msg, size_t len);
 
@@ -81,9 +128,27 @@ uint64_t ipfix_util_get_be(const uint8_t *p, size_t n);
 struct header ipfix_util_read_header(const uint8_t *msg, size_t len);
 void ipfix_util_walk_sets(const uint8_t *msg, size_t len, struct sets *s);
 
-/* Fixtures: every field set; v6 changes sport and the end reason. */
+/*
+ * Fixtures: every field set; v6 changes sport and the end reason.  Flows
+ * carry no label; ipfix_util_set_label() gives one as export.c does: the
+ * v9 label, source's IPFIX string and labelSource (name is borrowed).
+ */
 void ipfix_util_fill_flow(struct mf_flow_rec *r, gboolean v6);
 void ipfix_util_fill_stats(struct mf_stats_rec *s);
+void ipfix_util_set_label(struct mf_flow_rec *r, enum mf_label_source source,
+    const char *name);
+
+/*
+ * A DNS answer for www.example.com, CNAME web.example.net, with a
+ * basicList of 192.0.2.10 and .11 (dns4) or 2001:db8::10 and ::11 (dns6).
+ */
+void ipfix_util_fill_dns(struct mf_dns_rec *r, gboolean v6);
+
+/*
+ * Fails unless varfield, a struct mf_varfield or an fbVarfield_t (the
+ * same layout), holds exactly the bytes of want (no NUL).
+ */
+void ipfix_util_assert_var(const void *varfield, const char *want);
 
 /*
  * Compare every field of the internal layout: fields the wire template

@@ -2,6 +2,7 @@
 #include "config.h"
 #define G_LOG_DOMAIN "mf-test-model"
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +15,7 @@
 
 #include "common/error.h"
 #include "common/model.h"
+#include "common/msgenc.h"
 
 /* The flow wire templates: uniflow first, then biflow. */
 static const struct mf_template *const flow_templates[] = { &mf_tmpl_flow4,
@@ -521,6 +523,127 @@ test_model_set_app_id_port(void **state)
 	assert_int_equal(MF_APPID_ENGINE_IANA_L4, 3);
 }
 
+/* ---- how the v9 encoder carries the model's kinds and flags ------- */
+
+#define V9_FLOW4_LEN 139 /* 75 IANA bytes, then the 64-byte label */
+#define V9_SET4_LEN 144  /* one flow4 record in a FlowSet: 4 + 139 + 1 */
+
+static uint16_t
+be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/* A v9 message in buf (1400 bytes), begun. */
+static void
+v9_start(struct mf_msgenc *w, uint8_t *buf)
+{
+	mf_msgenc_init(w, MF_MSGENC_V9, buf, 1400, 1, 0);
+	mf_msgenc_begin(w, 0);
+}
+
+static void
+test_model_fixstr_v9_label_padded_or_cut(void **state)
+{
+	static const char name[] = "www.example.org";
+	static const struct {
+		int src;          /* 0: name, 1: 'x' * 99, 2: NULL */
+		size_t len, sent; /* label length, bytes before the zeroes */
+	} cases[] = {
+		{ 0, 15, 15 },
+		{ 1, 63, 63 },
+		{ 1, 64, 64 },
+		{ 1, 65, 64 },
+		{ 1, 99, 64 },
+		{ 1, 0, 0 },
+		{ 2, 10, 0 },
+	};
+	static const uint8_t zero[MF_V9_LABEL_LEN];
+	uint8_t buf[1400], many[99];
+	const uint8_t *const bufs[3] = { (const uint8_t *)name, many, NULL };
+	const uint8_t *label = buf + MF_V9_HEADER_LEN + 4 + 75;
+	struct mf_flow_rec r;
+	struct mf_msgenc w;
+	size_t i;
+
+	(void)state;
+	memset(many, 'x', sizeof(many));
+	v9_start(&w, buf);
+	assert_int_equal(mf_msgenc_record_len(&w, &mf_tmpl_flow4),
+	    V9_FLOW4_LEN);
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		size_t sent = cases[i].sent;
+
+		memset(&r, 0, sizeof(r));
+		r.label.buf = bufs[cases[i].src];
+		r.label.len = cases[i].len;
+		r.label_dns = r.label; /* IPFIX only, as labelSource */
+		r.label_source = MF_LABEL_DNS;
+		v9_start(&w, buf);
+		assert_int_equal(mf_msgenc_add_record(&w, &mf_tmpl_flow4, &r),
+		    0);
+		/* Always MF_V9_LABEL_LEN bytes, whatever the label's length. */
+		assert_int_equal(mf_msgenc_finish(&w), 20 + V9_SET4_LEN);
+		assert_int_equal(be16(buf + 22), V9_SET4_LEN);
+		if (sent > 0)
+			assert_memory_equal(label, r.label.buf, sent);
+		assert_memory_equal(label + sent, zero, sizeof(zero) - sent);
+		assert_int_equal(label[MF_V9_LABEL_LEN], 0); /* padding */
+	}
+}
+
+static void
+test_model_fixstr_v9_template_iana_only(void **state)
+{
+	const struct mf_template *const t[2] = { &mf_tmpl_flow4,
+		&mf_tmpl_flow6 };
+	const uint8_t *set;
+	struct mf_msgenc w;
+	uint8_t buf[1400];
+	unsigned i, k;
+
+	(void)state;
+	for (k = 0; k < 2; k++) {
+		v9_start(&w, buf);
+		assert_int_equal(mf_msgenc_add_template(&w, t[k]), 0);
+		/* 19 IANA fields and the label: 4 + 4 + 20 * 4. */
+		assert_int_equal(mf_msgenc_finish(&w), 20 + 88);
+		set = buf + MF_V9_HEADER_LEN;
+		assert_int_equal(be16(set + 4), t[k]->id);
+		assert_int_equal(be16(set + 6), 20);
+		/* No enterprise bit, no variable length (CERT's strings). */
+		for (i = 0; i < 20; i++) {
+			assert_true(be16(set + 8 + 4 * i) < 0x8000);
+			assert_true(
+			    be16(set + 10 + 4 * i) <= (i < 19 ? 16 : 64));
+		}
+		/* The label last: httpRequestHost, MF_V9_LABEL_LEN bytes. */
+		assert_int_equal(be16(set + 8 + 4 * 19),
+		    MF_IE_HTTP_REQUEST_HOST);
+		assert_int_equal(be16(set + 10 + 4 * 19), MF_V9_LABEL_LEN);
+	}
+}
+
+static void
+test_model_ipfix_only_v9_refuses_dns(void **state)
+{
+	struct mf_dns_rec d;
+	struct mf_msgenc w;
+	uint8_t buf[1400];
+
+	(void)state;
+	memset(&d, 0, sizeof(d));
+	v9_start(&w, buf);
+	/* Enterprise elements, strings and a list: nothing v9 can carry. */
+	assert_int_equal(mf_msgenc_add_template(&w, &mf_tmpl_dns4), -EINVAL);
+	assert_int_equal(mf_msgenc_add_template(&w, &mf_tmpl_dns6), -EINVAL);
+	assert_int_equal(mf_msgenc_add_record(&w, &mf_tmpl_dns4, &d), -EINVAL);
+	assert_int_equal(mf_msgenc_add_record(&w, &mf_tmpl_dns6, &d), -EINVAL);
+	assert_int_equal(w.wb.len, MF_V9_HEADER_LEN);
+	assert_int_equal(w.count, 0);
+	assert_int_equal(mf_msgenc_finish(&w), 0);
+}
+
 int
 main(void)
 {
@@ -543,6 +666,9 @@ main(void)
 		cmocka_unit_test(test_model_template_new_every_template),
 		cmocka_unit_test(test_model_template_new_unknown_element_fails),
 		cmocka_unit_test(test_model_set_app_id_port),
+		cmocka_unit_test(test_model_fixstr_v9_label_padded_or_cut),
+		cmocka_unit_test(test_model_fixstr_v9_template_iana_only),
+		cmocka_unit_test(test_model_ipfix_only_v9_refuses_dns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

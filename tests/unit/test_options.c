@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "common/error.h"
+#include "exporter/ipfix.h"
 #include "exporter/options.h"
 
 /*
@@ -347,7 +348,7 @@ static void
 test_options_parse_numeric_bounds_accepted(void **state)
 {
 	static const char *const lows[] = { "-i", "e", "-c", "h", "--max-flows",
-		"16", "--mtu", "512", "-s", "96", "-B", "64", "--max-frags",
+		"16", "--mtu", "1024", "-s", "96", "-B", "64", "--max-frags",
 		"16", "--idle-timeout", "1", "--active-timeout", "1",
 		"--template-refresh", "0", "--template-messages", "0",
 		"--stats-interval", "1", "--observation-domain", "0", NULL };
@@ -363,7 +364,9 @@ test_options_parse_numeric_bounds_accepted(void **state)
 	(void)state;
 	parse_ok(lows, &cfg);
 	assert_int_equal(cfg.max_flows, 16);
-	assert_int_equal(cfg.mtu, 512);
+	/* The smallest message every IPFIX template fits in. */
+	assert_int_equal(cfg.mtu, 1024);
+	assert_int_equal(cfg.mtu, EXP_IPFIX_MIN_MTU);
 	assert_int_equal(cfg.snaplen, 96);
 	assert_int_equal(cfg.buffer_kib, 64);
 	assert_int_equal(cfg.max_frags, 16);
@@ -394,7 +397,7 @@ static void
 test_options_parse_numeric_just_outside_is_rejected(void **state)
 {
 	static const char *const mtu_low[] = { "-i", "e", "-c", "h", "--mtu",
-		"511", NULL };
+		"1023", NULL };
 	static const char *const mtu_high[] = { "-i", "e", "-c", "h", "--mtu",
 		"65001", NULL };
 	static const char *const dom[] = { "-i", "e", "-c", "h",
@@ -406,7 +409,7 @@ test_options_parse_numeric_just_outside_is_rejected(void **state)
 
 	(void)state;
 	parse_bad(mtu_low, MF_ERROR, MF_ERROR_ARGS,
-	    "--mtu: bad value '511' (512..65000)");
+	    "--mtu: bad value '1023' (1024..65000)");
 	parse_bad(mtu_high, MF_ERROR, MF_ERROR_ARGS,
 	    "--mtu: bad value '65001'");
 	parse_bad(dom, MF_ERROR, MF_ERROR_ARGS,

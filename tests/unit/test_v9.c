@@ -21,9 +21,12 @@
 #define NOW_MS (BOOT_MS + 90061001) /* 1 d 1 h 1 min 1.001 s later */
 #define SOURCE_ID UINT32_C(0x01020304)
 #define MSG_CAP 1400
-#define FLOW4_LEN 75 /* pen-0 bytes of mf_tmpl_flow4 */
-#define FLOW6_LEN 99 /* flow4 - 2 * 4 + 2 * 16 */
-#define STATS_LEN 76 /* 4 + 9 * 8 */
+#define FLOW4_LEN 139 /* pen-0 bytes of mf_tmpl_flow4: 75 + the label */
+#define FLOW6_LEN 163 /* flow4 - 2 * 4 + 2 * 16 */
+#define TMPL4_LEN 88  /* flow4's template FlowSet: 4 + 4 + 20 * 4 */
+#define SET4_LEN 144  /* a FlowSet of one flow4: 4 + 139 + 1 padding */
+#define SET6_LEN 168  /* a FlowSet of one flow6: 4 + 163 + 1 padding */
+#define STATS_LEN 76  /* 4 + 9 * 8 */
 #define OCTETS UINT64_C(0x123456789a)
 #define PACKETS UINT64_C(0x100000002)
 
@@ -35,10 +38,10 @@
 /* A v9 encoder, for mf_msgenc_record_len(), which reads only proto. */
 static const struct mf_msgenc V9W = { .proto = MF_MSGENC_V9 };
 
-static const uint8_t golden_flow4_template[20 + 84] = {
+static const uint8_t golden_flow4_template[20 + 88] = {
 	GOLDEN_HEADER(1), /* version 9, count 1, uptime, secs, seq, id */
-	0, 0, 0, 84,      /* template FlowSet, length 4 + 4 + 19 * 4 */
-	1, 0, 0, 19,      /* template 256, 19 fields (3 CERT left out) */
+	0, 0, 0, 88,      /* template FlowSet, length 4 + 4 + 20 * 4 */
+	1, 0, 0, 20,      /* template 256, 20 fields (7 enterprise left out) */
 	0, 152, 0, 8,     /* flowStartMilliseconds */
 	0, 153, 0, 8,     /* flowEndMilliseconds */
 	0, 8, 0, 4,       /* sourceIPv4Address */
@@ -58,6 +61,7 @@ static const uint8_t golden_flow4_template[20 + 84] = {
 	0, 95, 0, 3,      /* applicationId */
 	0, 136, 0, 1,     /* flowEndReason */
 	0, 32, 0, 2,      /* icmpTypeCodeIPv4 */
+	1, 0xcc, 0, 64,   /* httpRequestHost (460), MF_V9_LABEL_LEN */
 };
 
 static const uint8_t golden_stats_template[20 + 52] = {
@@ -154,7 +158,7 @@ fill_stats(struct mf_stats_rec *s)
 	s->expired_frags = 10;
 }
 
-/* Decode one data record of t at p into rec, as a collector would. */
+/* Decode one data record of t at p into rec, but for the v9 label. */
 static size_t
 decode_record(const struct mf_template *t, const uint8_t *p, void *rec)
 {
@@ -169,7 +173,7 @@ decode_record(const struct mf_template *t, const uint8_t *p, void *rec)
 		uint16_t v16 = (uint16_t)v;
 		uint32_t v32 = (uint32_t)v;
 
-		if (f->pen != MF_PEN_IANA)
+		if (f->pen != MF_PEN_IANA || f->kind == MF_FK_VARLEN)
 			continue;
 		if (f->len == 1)
 			memcpy(out + f->offset, &v8, 1);
@@ -179,14 +183,14 @@ decode_record(const struct mf_template *t, const uint8_t *p, void *rec)
 			memcpy(out + f->offset, &v32, 4);
 		else if (f->len == 8)
 			memcpy(out + f->offset, &v, 8);
-		else
+		else if (f->kind == MF_FK_VALUE)
 			memcpy(out + f->offset, p + off, f->len);
 		off += f->len;
 	}
 	return off;
 }
 
-/* Every IANA field of t equal in a and b, every other field zero in b. */
+/* Every IANA value of t equal in a and b, other fields (labels) zero. */
 static void
 assert_iana_fields_equal(const struct mf_template *t, const void *a,
     const void *b)
@@ -198,7 +202,10 @@ assert_iana_fields_equal(const struct mf_template *t, const void *a,
 	for (i = 0; i < t->n_fields; i++) {
 		const struct mf_field *f = &t->fields[i];
 
-		if (f->pen == MF_PEN_IANA)
+		if (f->kind != MF_FK_VALUE)
+			assert_memory_equal(zero, pb + f->offset,
+			    sizeof(struct mf_varfield));
+		else if (f->pen == MF_PEN_IANA)
 			assert_memory_equal(pa + f->offset, pb + f->offset,
 			    f->len);
 		else
@@ -295,7 +302,7 @@ test_v9_add_template_flow4_golden(void **state)
 	assert_int_equal(mf_msgenc_finish(&w), sizeof(golden_flow4_template));
 	assert_memory_equal(buf, golden_flow4_template,
 	    sizeof(golden_flow4_template));
-	assert_int_equal(walk_message(buf, 20 + 84), 1);
+	assert_int_equal(walk_message(buf, 20 + TMPL4_LEN), 1);
 }
 
 static void
@@ -329,7 +336,7 @@ test_v9_add_record_flow4_round_trip(void **state)
 	memset(&out, 0, sizeof(out));
 	start(&w, buf, sizeof(buf));
 	assert_int_equal(mf_msgenc_add_record(&w, &mf_tmpl_flow4, &in), 0);
-	assert_int_equal(mf_msgenc_finish(&w), 20 + 80);
+	assert_int_equal(mf_msgenc_finish(&w), 20 + SET4_LEN);
 	assert_int_equal(get16(buf + 2), 1);
 	assert_int_equal(get16(set), 256);
 	assert_int_equal(get16(set + 2), 4 + FLOW4_LEN + 1);
@@ -437,13 +444,13 @@ test_v9_add_record_full_message_enospc(void **state)
 	while ((ret = mf_msgenc_add_record(&w, &mf_tmpl_flow4, &r)) == 0)
 		n++;
 	assert_int_equal(ret, -ENOSPC);
-	/* (1400 - 20 - 84 - 4) / 75 = 17, and 17 * 75 + 1 padding fits. */
-	assert_int_equal(n, 17);
+	/* (1400 - 20 - 88 - 4) / 139 = 9, and 9 * 139 + 1 padding fits. */
+	assert_int_equal(n, 9);
 	/* The refused record left nothing behind. */
-	assert_int_equal(w.wb.len, 20 + 84 + 4 + 17 * FLOW4_LEN);
-	assert_int_equal(w.count, 1 + 17);
+	assert_int_equal(w.wb.len, 20 + TMPL4_LEN + 4 + 9 * FLOW4_LEN);
+	assert_int_equal(w.count, 1 + 9);
 	len = mf_msgenc_finish(&w);
-	assert_int_equal(len, 20 + 84 + 4 + 17 * FLOW4_LEN + 1);
+	assert_int_equal(len, 20 + TMPL4_LEN + 4 + 9 * FLOW4_LEN + 1);
 	assert_true(len <= MSG_CAP);
 	assert_int_equal(get16(buf + 2), 1 + n);
 	assert_int_equal(walk_message(buf, len), 2); /* template, data */
@@ -477,7 +484,7 @@ test_v9_add_template_full_message_enospc(void **state)
 {
 	struct mf_flow_rec r;
 	struct mf_msgenc w;
-	uint8_t buf[20 + 80 + 84];
+	uint8_t buf[20 + SET4_LEN + TMPL4_LEN];
 
 	(void)state;
 	fill_flow(&r, 1);
@@ -487,7 +494,7 @@ test_v9_add_template_full_message_enospc(void **state)
 	assert_int_equal(mf_msgenc_add_template(&w, &mf_tmpl_flow4), -ENOSPC);
 	assert_int_equal(w.wb.len, 20 + 4 + FLOW4_LEN);
 	assert_int_equal(w.count, 1);
-	assert_int_equal(mf_msgenc_finish(&w), 20 + 80);
+	assert_int_equal(mf_msgenc_finish(&w), 20 + SET4_LEN);
 	start(&w, buf, sizeof(buf));
 	assert_int_equal(mf_msgenc_add_record(&w, &mf_tmpl_flow4, &r), 0);
 	assert_int_equal(mf_msgenc_add_template(&w, &mf_tmpl_flow4), 0);
@@ -508,9 +515,9 @@ test_v9_add_record_new_template_new_set(void **state)
 	start(&w, buf, sizeof(buf));
 	assert_int_equal(mf_msgenc_add_record(&w, &mf_tmpl_flow4, &r), 0);
 	assert_int_equal(mf_msgenc_add_record(&w, &mf_tmpl_flow4, &r), 0);
-	/* Two records share one FlowSet: 4 + 150 + 2 padding. */
-	assert_int_equal(mf_msgenc_finish(&w), 20 + 156);
-	assert_int_equal(get16(buf + 22), 156);
+	/* Two records share one FlowSet: 4 + 278 + 2 padding. */
+	assert_int_equal(mf_msgenc_finish(&w), 20 + 284);
+	assert_int_equal(get16(buf + 22), 284);
 	mf_msgenc_begin(&w, NOW_MS);
 	assert_int_equal(mf_msgenc_add_record(&w, &mf_tmpl_flow4, &r), 0);
 	assert_int_equal(mf_msgenc_add_record(&w, &mf_tmpl_flow6, &r), 0);
@@ -518,13 +525,13 @@ test_v9_add_record_new_template_new_set(void **state)
 	assert_int_equal(mf_msgenc_add_template(&w, &mf_tmpl_flow4), 0);
 	assert_int_equal(mf_msgenc_add_record(&w, &mf_tmpl_flow4, &r), 0);
 	len = mf_msgenc_finish(&w);
-	assert_int_equal(len, 20 + 80 + 104 + 80 + 84 + 80);
+	assert_int_equal(len, 20 + 3 * SET4_LEN + SET6_LEN + TMPL4_LEN);
 	assert_int_equal(walk_message(buf, len), 5);
 	assert_int_equal(get16(buf + 20), 256);
-	assert_int_equal(get16(buf + 20 + 80), 257);
-	assert_int_equal(get16(buf + 20 + 80 + 104), 256);
-	assert_int_equal(get16(buf + 20 + 80 + 104 + 80), 0);
-	assert_int_equal(get16(buf + 20 + 80 + 104 + 80 + 84), 256);
+	assert_int_equal(get16(buf + 20 + 144), 257);
+	assert_int_equal(get16(buf + 20 + 144 + 168), 256);
+	assert_int_equal(get16(buf + 20 + 144 + 168 + 144), 0);
+	assert_int_equal(get16(buf + 20 + 144 + 168 + 144 + 88), 256);
 }
 
 static void
@@ -707,7 +714,7 @@ assert_tshark_output(const char *out)
 		{ "Expert Info", 0 },
 		{ "Count: 6\n", 1 },
 		{ "FlowSet 1 [id=0] (Data Template): 256", 1 },
-		{ "Field Count: 19\n", 1 },
+		{ "Field Count: 20\n", 1 },
 		{ "FlowSet 2 [id=1] (Options Template): 260", 1 },
 		{ "Scope Type: System (1)", 1 },
 		{ "FlowSet 3 [id=260] (1 flows)", 1 },

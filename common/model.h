@@ -277,7 +277,9 @@ enum mf_template_id {
  * answer's packet.  The answered addresses travel in one RFC 6313
  * basicList (IANA 291) of sourceIPv4Address or sourceIPv6Address, as YAF
  * carries A and AAAA data; addrs holds the encoded list (semantic, field
- * id, element length, values).  ttl is the smallest TTL of those answers.
+ * id, element length, values); even an empty list must carry those 5
+ * bytes (libfixbuf 2.4 reads an empty basicList as the end of the
+ * message).  ttl is the smallest TTL of those answers.
  */
 struct mf_dns_rec {
 	struct mf_varfield qname; /* dnsQName: the question's name */

@@ -298,11 +298,6 @@ mf_msgenc_add_template(struct mf_msgenc *w, const struct mf_template *t)
 	return 0;
 }
 
-/*
- * Write one field of rec at out (room already checked by the caller):
- * integers of 1, 2, 4 or 8 bytes in network order, else bytes as they are
- * (applicationId, MACs and IPv6 addresses are network order already).
- */
 /* The variable-length value of f in rec, cut to what a message can hold. */
 static struct mf_varfield
 var_value(const struct mf_field *f, const uint8_t *rec)
@@ -369,6 +364,12 @@ var_extra(const struct mf_msgenc *w, const struct mf_template *t,
 	return n;
 }
 
+/*
+ * Write one field of rec at out (room already checked by the caller):
+ * integers of 1, 2, 4 or 8 bytes in network order, else bytes as they are
+ * (applicationId, MACs and IPv6 addresses are network order already),
+ * strings with their length.  Returns the bytes written.
+ */
 static size_t
 put_value(uint8_t *out, const struct mf_field *f, const uint8_t *rec)
 {

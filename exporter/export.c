@@ -476,7 +476,8 @@ find_label(struct exp_export *e, const struct exp_flow *f)
 
 	if (e->labeller != NULL)
 		l.src = e->labeller(f, &name, e->label_ctx);
-	if (l.src != MF_LABEL_NONE && name != NULL) {
+	if (l.src > MF_LABEL_NONE && l.src < MF_LABEL_N_SOURCES &&
+	    name != NULL) {
 		l.v.buf = (const uint8_t *)name;
 		l.v.len = strnlen(name, MF_LABEL_MAX);
 	} else {

@@ -44,8 +44,10 @@ int exp_ipfix_add_templates(struct exp_ipfix *x);
 
 /*
  * Add one record of wire template t (one of model.h's) read from rec, a
- * struct mf_flow_rec or struct mf_stats_rec.  Returns 0, -ENOSPC (message
- * full: emit and retry) or -EINVAL (libfixbuf refused it; logged).
+ * struct mf_flow_rec, mf_stats_rec or mf_dns_rec.  Returns 0, -ENOSPC
+ * (message full: emit and retry) or -EINVAL (a template this builder did
+ * not announce: the other flow kind, or DNS without exp_ipfix_set_dns();
+ * logged).
  */
 int exp_ipfix_add_record(struct exp_ipfix *x, const struct mf_template *t,
     const void *rec);

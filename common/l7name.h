@@ -26,7 +26,10 @@
  * A caller that tries both parsers on a segment calls mf_l7_tls_sni()
  * first and mf_l7_http_host() only on MF_L7_NOT_THIS (the two never both
  * recognise the same bytes: a ClientHello starts with byte 22, a request
- * with an upper-case letter).
+ * with an upper-case letter).  Parse only the first data segment of each
+ * direction of a flow and count its outcome once: the parsers cannot tell
+ * a continuation (after MF_L7_PARTIAL) from a new message, and a
+ * retransmission of the first segment gives the same outcome again.
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -12,8 +12,10 @@
  * Packet path: nothing here allocates, logs or keeps state between calls;
  * the caller owns the message bytes and the struct mf_dns_msg it passes.
  * Every read is bounds-checked against the length given, so any byte string
- * is safe input.  Work per call is linear in the message length times small
- * constants (MF_DNS_MAX_HOPS, MF_DNS_MAX_CHAIN).
+ * is safe input.  Work per call is bounded by the message length: the
+ * answer section is walked at most MF_DNS_MAX_CHAIN + 2 times, each name
+ * read takes at most 127 labels and MF_DNS_MAX_HOPS pointers, and each
+ * address record is compared with at most MF_DNS_MAX_CHAIN + 1 names.
  *
  * Names.  A name is read as labels joined by '.', without a trailing dot;
  * the root name is ".".  Label bytes outside 0x21..0x7e, and '.' or '\'

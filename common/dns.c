@@ -1,0 +1,540 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "config.h"
+#define G_LOG_DOMAIN "mf-dns"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "common/addr.h"
+#include "common/dns.h"
+#include "common/rbuf.h"
+
+#define WIRE_NAME_MAX 255 /* RFC 1035 section 3.1, with the root byte */
+#define RR_FIXED_LEN 10   /* type, class, TTL, rdlength */
+#define CLASS_MASK 0x7fff /* without the mDNS cache-flush / QU bit */
+
+const char *const mf_dns_result_names[MF_DNS_N_RESULTS] = {
+	[MF_DNS_OK] = "ok",
+	[MF_DNS_SHORT_HEADER] = "short_header",
+	[MF_DNS_NO_QUESTION] = "no_question",
+	[MF_DNS_MANY_QUESTIONS] = "many_questions",
+	[MF_DNS_TRUNC_QUESTION] = "truncated_question",
+	[MF_DNS_TRUNC_RECORD] = "truncated_record",
+	[MF_DNS_LONG_LABEL] = "label_too_long",
+	[MF_DNS_LONG_NAME] = "name_too_long",
+	[MF_DNS_RESERVED_LABEL] = "reserved_label_type",
+	[MF_DNS_PTR_HEADER] = "pointer_into_header",
+	[MF_DNS_PTR_FORWARD] = "pointer_forward",
+	[MF_DNS_PTR_LOOP] = "pointer_loop",
+	[MF_DNS_TOO_MANY_HOPS] = "too_many_pointers",
+	[MF_DNS_RDATA_OVERRUN] = "rdlength_overrun",
+	[MF_DNS_BAD_ADDR_LEN] = "bad_address_length",
+	[MF_DNS_BAD_CNAME] = "bad_cname_rdata",
+	[MF_DNS_BAD_OPT] = "bad_opt",
+};
+
+/* The labels of one name, followed through compression pointers. */
+struct name_iter {
+	const uint8_t *msg;
+	size_t len; /* bytes readable: the message, or up to an rdata's end */
+	size_t pos; /* next byte to read */
+	size_t seg; /* where reading started after the last jump */
+	size_t end; /* offset just past the name where it is written */
+	unsigned hops;
+	bool jumped;
+	enum mf_dns_result trunc; /* what running off the end means here */
+};
+
+/* One resource record, as offsets into the message. */
+struct rr {
+	size_t owner; /* the owner name */
+	uint16_t type, klass;
+	uint32_t ttl; /* as sent */
+	size_t rdata, rdlen;
+};
+
+/* The question name and the CNAME targets reached from it, in order. */
+struct chain {
+	size_t off[MF_DNS_MAX_CHAIN + 1];
+	unsigned n;
+};
+
+enum section { SECTION_ANSWER, SECTION_AUTHORITY, SECTION_ADDITIONAL };
+
+static void
+iter_init(struct name_iter *it, const uint8_t *msg, size_t len, size_t off,
+    enum mf_dns_result trunc)
+{
+	it->msg = msg;
+	it->len = len;
+	it->pos = it->seg = it->end = off;
+	it->hops = 0;
+	it->jumped = false;
+	it->trunc = trunc;
+}
+
+/* Follow the pointer at it->pos (its first byte is checked by the caller). */
+static enum mf_dns_result
+iter_jump(struct name_iter *it)
+{
+	size_t target;
+
+	if (it->len - it->pos < 2)
+		return it->trunc;
+	target = (size_t)(it->msg[it->pos] & 0x3f) << 8 | it->msg[it->pos + 1];
+	if (!it->jumped)
+		it->end = it->pos + 2;
+	if (target < MF_DNS_HEADER_LEN)
+		return MF_DNS_PTR_HEADER;
+	if (target >= it->pos)
+		return MF_DNS_PTR_FORWARD;
+	if (target >= it->seg)
+		return MF_DNS_PTR_LOOP;
+	if (++it->hops > MF_DNS_MAX_HOPS)
+		return MF_DNS_TOO_MANY_HOPS;
+	it->jumped = true;
+	it->pos = it->seg = target;
+	return MF_DNS_OK;
+}
+
+/*
+ * The next label: *lab and *n (0 for the root label, which ends the name).
+ * Loops only over pointers, at most MF_DNS_MAX_HOPS + 1 times.
+ */
+static enum mf_dns_result
+iter_next(struct name_iter *it, const uint8_t **lab, size_t *n)
+{
+	enum mf_dns_result r;
+	uint8_t b;
+
+	for (;;) {
+		if (it->pos >= it->len)
+			return it->trunc;
+		b = it->msg[it->pos];
+		if (b < 0x40)
+			break;
+		if (b < 0xc0 && (b >= 0x80 || b == 0x41 || b == 0x7f))
+			return MF_DNS_RESERVED_LABEL;
+		if (b < 0xc0)
+			return MF_DNS_LONG_LABEL;
+		if ((r = iter_jump(it)) != MF_DNS_OK)
+			return r;
+	}
+	if (b > it->len - it->pos - 1)
+		return it->trunc;
+	*lab = it->msg + it->pos + 1;
+	*n = b;
+	it->pos += 1 + (size_t)b;
+	if (b == 0 && !it->jumped)
+		it->end = it->pos;
+	return MF_DNS_OK;
+}
+
+/* TRUE if label byte c is written as \DDD. */
+static bool
+needs_escape(uint8_t c)
+{
+	return c < 0x21 || c > 0x7e || c == '.' || c == '\\';
+}
+
+/*
+ * Append a label to text[*t ..] in presentation form.  The checks against
+ * MF_DNS_NAME_MAX never fail for a name of 255 wire bytes or fewer (see
+ * dns.h); they keep room for the NUL all the same.
+ */
+static enum mf_dns_result
+put_label(char *text, size_t *t, const uint8_t *lab, size_t n)
+{
+	size_t i;
+	uint8_t c;
+
+	if (*t > 0 && *t + 1 > MF_DNS_NAME_MAX)
+		return MF_DNS_LONG_NAME;
+	if (*t > 0)
+		text[(*t)++] = '.';
+	for (i = 0; i < n; i++) {
+		c = lab[i];
+		if (*t + (needs_escape(c) ? 4 : 1) > MF_DNS_NAME_MAX)
+			return MF_DNS_LONG_NAME;
+		if (needs_escape(c)) {
+			text[(*t)++] = '\\';
+			text[(*t)++] = (char)('0' + c / 100);
+			text[(*t)++] = (char)('0' + c / 10 % 10);
+			text[(*t)++] = (char)('0' + c % 10);
+		} else {
+			text[(*t)++] = (char)c;
+		}
+	}
+	return MF_DNS_OK;
+}
+
+/*
+ * Read the name at off: check it, write its text into text (NULL: only
+ * check; else MF_DNS_NAME_MAX + 1 bytes) and set *end just past it.
+ * Running off msg[len] gives trunc.
+ */
+static enum mf_dns_result
+name_read(const uint8_t *msg, size_t len, size_t off, enum mf_dns_result trunc,
+    char *text, size_t *end)
+{
+	struct name_iter it;
+	enum mf_dns_result r;
+	const uint8_t *lab;
+	size_t n, wire = 1, t = 0;
+
+	iter_init(&it, msg, len, off, trunc);
+	/* Each label adds 2 or more to wire: at most 127 rounds. */
+	for (;;) {
+		if ((r = iter_next(&it, &lab, &n)) != MF_DNS_OK)
+			return r;
+		if (n == 0)
+			break;
+		wire += 1 + n;
+		if (wire > WIRE_NAME_MAX)
+			return MF_DNS_LONG_NAME;
+		if (text != NULL &&
+		    (r = put_label(text, &t, lab, n)) != MF_DNS_OK)
+			return r;
+	}
+	if (text != NULL && t == 0)
+		text[t++] = '.';
+	if (text != NULL)
+		text[t] = '\0';
+	*end = it.end;
+	return MF_DNS_OK;
+}
+
+static uint8_t
+ascii_lower(uint8_t c)
+{
+	return c >= 'A' && c <= 'Z' ? (uint8_t)(c - 'A' + 'a') : c;
+}
+
+/* TRUE if the (checked) names at offsets a and b are equal (RFC 4343). */
+static bool
+name_equal(const uint8_t *msg, size_t len, size_t a, size_t b)
+{
+	struct name_iter ia, ib;
+	const uint8_t *la, *lb;
+	size_t na, nb, i;
+	unsigned round;
+
+	iter_init(&ia, msg, len, a, MF_DNS_TRUNC_RECORD);
+	iter_init(&ib, msg, len, b, MF_DNS_TRUNC_RECORD);
+	/* A checked name has at most 127 labels and the root. */
+	for (round = 0; round < WIRE_NAME_MAX / 2 + 1; round++) {
+		if (iter_next(&ia, &la, &na) != MF_DNS_OK ||
+		    iter_next(&ib, &lb, &nb) != MF_DNS_OK || na != nb)
+			return false;
+		if (na == 0)
+			return true;
+		for (i = 0; i < na; i++)
+			if (ascii_lower(la[i]) != ascii_lower(lb[i]))
+				return false;
+	}
+	return false;
+}
+
+static enum mf_dns_result
+header_read(const uint8_t *msg, size_t len, struct mf_dns_msg *out)
+{
+	struct mf_rbuf rb;
+	uint16_t flags;
+
+	mf_rbuf_init(&rb, msg, len);
+	if (mf_rbuf_get_u16(&rb, &out->id) != 0 ||
+	    mf_rbuf_get_u16(&rb, &flags) != 0 ||
+	    mf_rbuf_get_u16(&rb, &out->qdcount) != 0 ||
+	    mf_rbuf_get_u16(&rb, &out->ancount) != 0 ||
+	    mf_rbuf_get_u16(&rb, &out->nscount) != 0 ||
+	    mf_rbuf_get_u16(&rb, &out->arcount) != 0)
+		return MF_DNS_SHORT_HEADER;
+	out->qr = (uint8_t)(flags >> 15);
+	out->opcode = (uint8_t)(flags >> 11 & 0xf);
+	out->aa = (uint8_t)(flags >> 10 & 1);
+	out->tc = (uint8_t)(flags >> 9 & 1);
+	out->rd = (uint8_t)(flags >> 8 & 1);
+	out->ra = (uint8_t)(flags >> 7 & 1);
+	out->rcode = (uint8_t)(flags & 0xf);
+	out->ext_rcode = out->rcode;
+	if (out->qdcount == 0)
+		return MF_DNS_NO_QUESTION;
+	if (out->qdcount > 1)
+		return MF_DNS_MANY_QUESTIONS;
+	return MF_DNS_OK;
+}
+
+/* The one question, at the end of the header; *off: just past it. */
+static enum mf_dns_result
+question_read(const uint8_t *msg, size_t len, struct mf_dns_msg *out,
+    size_t *off)
+{
+	struct mf_rbuf rb;
+	enum mf_dns_result r;
+	size_t end;
+
+	r = name_read(msg, len, MF_DNS_HEADER_LEN, MF_DNS_TRUNC_QUESTION,
+	    out->qname, &end);
+	if (r != MF_DNS_OK) {
+		out->qname[0] = '\0';
+		return r;
+	}
+	mf_rbuf_init(&rb, msg + end, len - end);
+	if (mf_rbuf_get_u16(&rb, &out->qtype) != 0 ||
+	    mf_rbuf_get_u16(&rb, &out->qclass) != 0) {
+		out->qname[0] = '\0';
+		out->qtype = out->qclass = 0;
+		return MF_DNS_TRUNC_QUESTION;
+	}
+	out->qclass &= CLASS_MASK;
+	*off = end + 4;
+	return MF_DNS_OK;
+}
+
+/* Type-specific checks of one record's rdata. */
+static enum mf_dns_result
+rr_check(const uint8_t *msg, const struct rr *rr)
+{
+	size_t end;
+	enum mf_dns_result r;
+
+	if ((rr->klass & CLASS_MASK) == MF_DNS_CLASS_IN &&
+	    ((rr->type == MF_DNS_TYPE_A && rr->rdlen != 4) ||
+	        (rr->type == MF_DNS_TYPE_AAAA && rr->rdlen != 16)))
+		return MF_DNS_BAD_ADDR_LEN;
+	if (rr->type != MF_DNS_TYPE_CNAME)
+		return MF_DNS_OK;
+	/* Reading only up to the rdata's end keeps the target inside it. */
+	r = name_read(msg, rr->rdata + rr->rdlen, rr->rdata, MF_DNS_BAD_CNAME,
+	    NULL, &end);
+	if (r != MF_DNS_OK)
+		return r;
+	return end == rr->rdata + rr->rdlen ? MF_DNS_OK : MF_DNS_BAD_CNAME;
+}
+
+/* Read and check the record at *off; *off moves past it. */
+static enum mf_dns_result
+rr_read(const uint8_t *msg, size_t len, size_t *off, struct rr *rr)
+{
+	struct mf_rbuf rb;
+	enum mf_dns_result r;
+	size_t end;
+	uint16_t rdlen;
+
+	r = name_read(msg, len, *off, MF_DNS_TRUNC_RECORD, NULL, &end);
+	if (r != MF_DNS_OK)
+		return r;
+	rr->owner = *off;
+	mf_rbuf_init(&rb, msg + end, len - end);
+	if (mf_rbuf_get_u16(&rb, &rr->type) != 0 ||
+	    mf_rbuf_get_u16(&rb, &rr->klass) != 0 ||
+	    mf_rbuf_get_u32(&rb, &rr->ttl) != 0 ||
+	    mf_rbuf_get_u16(&rb, &rdlen) != 0)
+		return MF_DNS_TRUNC_RECORD;
+	if (mf_rbuf_skip(&rb, rdlen) != 0)
+		return MF_DNS_RDATA_OVERRUN;
+	rr->rdata = end + RR_FIXED_LEN;
+	rr->rdlen = rdlen;
+	*off = rr->rdata + rdlen;
+	return rr_check(msg, rr);
+}
+
+static enum mf_dns_result
+opt_read(const uint8_t *msg, const struct rr *rr, enum section sec,
+    struct mf_dns_msg *out)
+{
+	/* RFC 6891 section 6.1.1: one OPT, in the additional section, "." */
+	if (sec != SECTION_ADDITIONAL || out->has_opt || msg[rr->owner] != 0)
+		return MF_DNS_BAD_OPT;
+	out->has_opt = 1;
+	out->edns_udp_size = rr->klass;
+	out->edns_version = (uint8_t)(rr->ttl >> 16);
+	out->ext_rcode = (uint16_t)((rr->ttl >> 24) << 4 | out->rcode);
+	return MF_DNS_OK;
+}
+
+/* Check count records from *off on; each takes 11 bytes or more. */
+static enum mf_dns_result
+section_walk(const uint8_t *msg, size_t len, size_t *off, unsigned count,
+    enum section sec, struct mf_dns_msg *out)
+{
+	enum mf_dns_result r;
+	struct rr rr;
+	unsigned i;
+
+	for (i = 0; i < count; i++) {
+		if ((r = rr_read(msg, len, off, &rr)) != MF_DNS_OK)
+			return r;
+		if (rr.type == MF_DNS_TYPE_OPT &&
+		    (r = opt_read(msg, &rr, sec, out)) != MF_DNS_OK)
+			return r;
+	}
+	return MF_DNS_OK;
+}
+
+static bool
+chain_has(const uint8_t *msg, size_t len, const struct chain *ch, size_t off)
+{
+	unsigned i;
+
+	for (i = 0; i < ch->n; i++)
+		if (name_equal(msg, len, ch->off[i], off))
+			return true;
+	return false;
+}
+
+/*
+ * One walk over the (checked) answer section at an: append the target of
+ * each CNAME owned by the chain's last name.  Stops at a CNAME loop (sets
+ * *loop) or when the chain is full.
+ */
+static void
+chain_pass(const uint8_t *msg, size_t len, size_t an, unsigned count,
+    struct chain *ch, bool *loop)
+{
+	struct rr rr;
+	unsigned i;
+
+	for (i = 0; i < count && ch->n <= MF_DNS_MAX_CHAIN; i++) {
+		if (rr_read(msg, len, &an, &rr) != MF_DNS_OK)
+			return;
+		if (rr.type != MF_DNS_TYPE_CNAME ||
+		    !name_equal(msg, len, rr.owner, ch->off[ch->n - 1]))
+			continue;
+		if (chain_has(msg, len, ch, rr.rdata)) {
+			*loop = true;
+			return;
+		}
+		ch->off[ch->n++] = rr.rdata;
+	}
+}
+
+/*
+ * Follow CNAMEs from the question name, in any order in the answer
+ * section: a walk per link at most, fewer when they come in order.
+ */
+static void
+chain_follow(const uint8_t *msg, size_t len, size_t an, unsigned count,
+    struct chain *ch)
+{
+	unsigned pass, before;
+	bool loop = false;
+
+	ch->off[0] = MF_DNS_HEADER_LEN;
+	ch->n = 1;
+	for (pass = 0; pass < MF_DNS_MAX_CHAIN; pass++) {
+		before = ch->n;
+		chain_pass(msg, len, an, count, ch, &loop);
+		if (loop || ch->n == before || ch->n > MF_DNS_MAX_CHAIN)
+			break;
+	}
+}
+
+static void
+addr_keep(struct mf_dns_msg *out, const uint8_t *rdata, const struct rr *rr)
+{
+	struct mf_dns_addr *a;
+	/* RFC 2181 section 8: a TTL with the top bit set means 0. */
+	uint32_t ttl = rr->ttl > INT32_MAX ? 0 : rr->ttl;
+
+	if (out->n_addrs == MF_DNS_MAX_ADDRS) {
+		out->addrs_dropped++;
+		return;
+	}
+	a = &out->addrs[out->n_addrs++];
+	if (rr->type == MF_DNS_TYPE_A)
+		mf_addr_set4(&a->addr, rdata);
+	else
+		mf_addr_set6(&a->addr, rdata);
+	a->ttl = ttl;
+	if (out->n_addrs == 1 || ttl < out->min_ttl)
+		out->min_ttl = ttl;
+}
+
+/* Collect the A/AAAA answers for the chain's names. */
+static void
+addrs_collect(const uint8_t *msg, size_t len, size_t an, unsigned count,
+    const struct chain *ch, struct mf_dns_msg *out)
+{
+	struct rr rr;
+	unsigned i;
+
+	for (i = 0; i < count; i++) {
+		if (rr_read(msg, len, &an, &rr) != MF_DNS_OK)
+			return;
+		if ((rr.klass & CLASS_MASK) != MF_DNS_CLASS_IN ||
+		    (rr.type != MF_DNS_TYPE_A && rr.type != MF_DNS_TYPE_AAAA))
+			continue;
+		if (chain_has(msg, len, ch, rr.owner))
+			addr_keep(out, msg + rr.rdata, &rr);
+		else
+			out->addrs_unrelated++;
+	}
+}
+
+/* The answer section at *off is checked: follow it, note the results. */
+static void
+answers_use(const uint8_t *msg, size_t len, size_t an, struct mf_dns_msg *out)
+{
+	struct chain ch;
+	size_t end;
+
+	chain_follow(msg, len, an, out->ancount, &ch);
+	out->n_cnames = ch.n - 1;
+	if (ch.n > 1 &&
+	    name_read(msg, len, ch.off[1], MF_DNS_BAD_CNAME, out->cname,
+	        &end) != MF_DNS_OK)
+		out->cname[0] = '\0';
+	addrs_collect(msg, len, an, out->ancount, &ch, out);
+	out->answers_complete = 1;
+}
+
+enum mf_dns_result
+mf_dns_parse(const uint8_t *msg, size_t len, struct mf_dns_msg *out)
+{
+	enum mf_dns_result r;
+	size_t off, an;
+
+	memset(out, 0, sizeof(*out));
+	if ((r = header_read(msg, len, out)) != MF_DNS_OK ||
+	    (r = question_read(msg, len, out, &off)) != MF_DNS_OK)
+		return r;
+	an = off;
+	r = section_walk(msg, len, &off, out->ancount, SECTION_ANSWER, out);
+	if (r != MF_DNS_OK)
+		return r;
+	answers_use(msg, len, an, out);
+	r = section_walk(msg, len, &off, out->nscount, SECTION_AUTHORITY, out);
+	if (r != MF_DNS_OK)
+		return r;
+	return section_walk(msg, len, &off, out->arcount, SECTION_ADDITIONAL,
+	    out);
+}
+
+enum mf_dns_tcp_result
+mf_dns_tcp_next(const uint8_t *p, size_t len, size_t *off, const uint8_t **msg,
+    size_t *msg_len)
+{
+	struct mf_rbuf rb;
+	uint16_t n;
+
+	if (*off >= len) {
+		*off = len;
+		return MF_DNS_TCP_END;
+	}
+	mf_rbuf_init(&rb, p + *off, len - *off);
+	if (mf_rbuf_get_u16(&rb, &n) != 0 || rb.left < n) {
+		*off = len;
+		return MF_DNS_TCP_PARTIAL;
+	}
+	if (n == 0) {
+		*off = len;
+		return MF_DNS_TCP_ZERO_LENGTH;
+	}
+	*msg = rb.p;
+	*msg_len = n;
+	*off += 2 + (size_t)n;
+	return MF_DNS_TCP_MSG;
+}

@@ -30,6 +30,7 @@
 
 #include <glib.h>
 
+#include "collector/anomaly.h"
 #include "collector/classify.h"
 #include "collector/flow.h"
 #include "collector/persec.h"
@@ -44,6 +45,8 @@ struct col_engine_config {
 	size_t max_pending;  /* records held for later intervals, >= 1 */
 	struct col_tables_config tables;
 	const struct col_classifier *classifier; /* borrowed */
+	/* Anomaly detectors (copied), or NULL for none. */
+	const struct col_anomaly_config *anomaly;
 };
 
 struct col_engine_stats {
@@ -61,6 +64,7 @@ struct col_interval {
 	const struct col_tables *tables;
 	const struct col_engine_stats *stats; /* cumulative */
 	struct col_engine_stats delta;        /* this interval's share */
+	const struct col_anomaly *anomaly;    /* closed for iv, or NULL */
 };
 
 typedef void (*col_report_fn)(const struct col_interval *iv, void *ctx);
@@ -90,5 +94,9 @@ void col_engine_set_classifier(struct col_engine *e,
     const struct col_classifier *c);
 
 const struct col_engine_stats *col_engine_get_stats(const struct col_engine *e);
+
+/* New anomaly thresholds (SIGHUP); FALSE (error set) if refused. */
+gboolean col_engine_set_anomaly(struct col_engine *e,
+    const struct col_anomaly_config *cfg, GError **error);
 
 #endif

@@ -380,6 +380,7 @@ start(struct collector *c, GError **error)
 	ec.tables.idle_ms = c->cfg.idle * 1000;
 	mf_hash_key_random(&ec.tables.seed);
 	ec.classifier = c->cfg.classifier;
+	ec.anomaly = &c->cfg.anomaly;
 	c->rcfg.dir = c->cfg.dir;
 	c->rcfg.top = (uint32_t)c->cfg.top;
 	c->rcfg.retention_days = (uint32_t)c->cfg.retention_days;
@@ -474,6 +475,7 @@ reload(struct collector *c)
 	}
 	note_restart_keys(&c->cfg, &fresh);
 	col_engine_set_classifier(c->engine, fresh.classifier);
+	(void)col_engine_set_anomaly(c->engine, &fresh.anomaly, NULL);
 	col_config_clear(&c->cfg);
 	c->cfg = fresh;
 	c->rcfg.dir = c->cfg.dir;

@@ -18,6 +18,7 @@
 #include "collector/classify.h"
 #include "collector/persec.h"
 #include "collector/report.h"
+#include "collector/report_anomaly.h"
 #include "collector/tables.h"
 #include "collector/topn.h"
 #include "common/addr.h"
@@ -467,7 +468,7 @@ build_empty_array(JsonBuilder *b, const char *key)
 
 /* Sections later modules fill: present, empty, so readers can rely on them. */
 static void
-build_placeholders(JsonBuilder *b)
+build_placeholders(JsonBuilder *b, const struct col_interval *iv)
 {
 	json_builder_set_member_name(b, "dns");
 	json_builder_begin_object(b);
@@ -482,7 +483,7 @@ build_placeholders(JsonBuilder *b)
 	add_uint(b, "ongoing", 0);
 	add_uint(b, "half_open", 0);
 	json_builder_end_object(b);
-	build_empty_array(b, "anomalies");
+	col_report_anomalies(b, iv);
 }
 
 static void
@@ -549,7 +550,7 @@ col_report_build(const struct col_report_config *cfg,
 	build_addresses(b, &t, iv->tables);
 	build_streams(b, &t, iv->tables);
 	build_top(b, &t, iv->tables);
-	build_placeholders(b);
+	build_placeholders(b, iv);
 	build_tables(b, iv->tables);
 	build_collector(b, &iv->delta);
 	json_builder_end_object(b);

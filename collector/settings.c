@@ -8,6 +8,7 @@
 #include <glib.h>
 
 #include "collector/settings.h"
+#include "collector/anomaly_keys.h"
 #include "collector/persec.h"
 #include "collector/tables.h"
 #include "common/addr.h"
@@ -62,6 +63,7 @@ const struct mf_conf_key col_config_keys[] = {
 	    "templates.state", 0, 0,
 	    "file keeping live templates across restarts, relative to "
 	    "[reports] dir (empty: none)"),
+	COL_ANOMALY_KEYS,
 };
 const size_t col_config_n_keys = G_N_ELEMENTS(col_config_keys);
 
@@ -115,6 +117,8 @@ derive(struct col_config *cfg, GError **error)
 			    cfg->allow_exporters[i]);
 			return FALSE;
 		}
+	if (!col_anomaly_check_config(&cfg->anomaly, error))
+		return FALSE;
 	cfg->classifier =
 	    col_classifier_new(cfg->internal, cfg->web_ports, error);
 	return cfg->classifier != NULL;

@@ -14,6 +14,7 @@
 
 #include <glib.h>
 
+#include "collector/anomaly.h"
 #include "collector/classify.h"
 #include "common/addr.h"
 #include "common/conf.h"
@@ -38,6 +39,8 @@ struct col_config {
 	/* [exporters] */
 	uint64_t max_exporters, max_templates;
 	char *templates_file;
+	/* [anomaly], [anomaly.NAME] (collector/anomaly_keys.h) */
+	struct col_anomaly_config anomaly;
 
 	/* Derived by col_config_load() from the strings above. */
 	struct col_endpoint *listen[4]; /* per enum col_listen_kind */

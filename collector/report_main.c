@@ -20,6 +20,7 @@
 #include <json-glib/json-glib.h>
 
 #include "collector/classify.h"
+#include "collector/report_text_anomaly.h"
 #include "common/error.h"
 
 #define DEFAULT_DIR "/var/lib/minflow/reports"
@@ -573,6 +574,7 @@ render(struct view *v, GError **error)
 	        render_conv, error) &&
 	    render_top_list(v, "applications", "Applications", apps, render_app,
 	        error) &&
+	    col_report_text_anomalies(v->root, v->out, error) &&
 	    render_tables(v, error);
 }
 

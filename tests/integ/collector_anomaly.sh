@@ -94,7 +94,7 @@ check ssh-bruteforce.pcap "brute_force 147.32.80.40"
 check tcp-syn-flood-spoofed.pcap \
     "ddos_target 10.10.10.10" "half_open 10.10.10.10"
 
-# RRSIG answers from 55 reflectors to 10.10.10.10, 1.35 MB, with no query
+# RRSIG answers from about 55 reflectors to 10.10.10.10, 1.35 MB, with no query
 # from it: dns_amplification of the victim.  The background traffic
 # (one SSH client connecting every second without any data exchanged,
 # 4 packets each) is no brute force: a login needs more packets.

@@ -30,6 +30,7 @@
 #define ACK 0x10u
 #define RST 0x04u
 #define FULL 0x1bu /* FIN SYN PSH ACK: a whole connection */
+#define SCANNER ip4(10, 0, 0, 66)
 
 struct fx {
 	struct col_config conf;
@@ -176,17 +177,6 @@ count(struct fx *fx)
 	return n;
 }
 
-static const struct mf_addr *
-scanner(void)
-{
-	static struct mf_addr a;
-
-	a = ip4(10, 0, 0, 66);
-	return &a;
-}
-
-/* --- fan_out ------------------------------------------------------------ */
-
 static void
 run_fan_out(struct fx *fx, uint32_t n)
 {
@@ -196,8 +186,8 @@ run_fan_out(struct fx *fx, uint32_t n)
 	make(fx);
 	for (i = 0; i < n; i++) {
 		struct col_flow f =
-		    flow(*scanner(), ip4(198, 51, 100, (uint8_t)(i + 1)), 6,
-		        50000, 8443, FULL, T0 + i);
+		    flow(SCANNER, ip4(198, 51, 100, (uint8_t)(i + 1)), 6, 50000,
+		        8443, FULL, T0 + i);
 
 		f.app_port = 8443;
 		f.packets = 8;
@@ -220,7 +210,7 @@ test_anomaly_fan_out_at_threshold_reports_source(void **state)
 	const struct col_anomaly_entry *e;
 
 	run_fan_out(fx, 5);
-	e = only(fx, COL_ANOMALY_FAN_OUT, *scanner());
+	e = only(fx, COL_ANOMALY_FAN_OUT, SCANNER);
 	assert_int_equal(evidence(e, "destinations"), 5);
 	assert_int_equal(evidence(e, "threshold"), 5);
 	assert_int_equal(e->target_count, 5);
@@ -233,8 +223,6 @@ test_anomaly_fan_out_at_threshold_reports_source(void **state)
 	assert_int_equal(e->score, 50);
 }
 
-/* --- port scans ----------------------------------------------------------- */
-
 static void
 run_vertical(struct fx *fx, uint32_t n)
 {
@@ -243,7 +231,7 @@ run_vertical(struct fx *fx, uint32_t n)
 	fx->conf.anomaly.vertical.ports = 5;
 	make(fx);
 	for (i = 0; i < n; i++)
-		syn(fx, *scanner(), ip4(10, 0, 0, 1), (uint16_t)(20 + i), i);
+		syn(fx, SCANNER, ip4(10, 0, 0, 1), (uint16_t)(20 + i), i);
 	close_at(fx, T0 + SEC(60));
 }
 
@@ -262,7 +250,7 @@ test_anomaly_vertical_at_threshold_reports_scanner(void **state)
 	struct mf_addr target = ip4(10, 0, 0, 1);
 
 	run_vertical(fx, 5);
-	e = only(fx, COL_ANOMALY_PORT_SCAN_VERTICAL, *scanner());
+	e = only(fx, COL_ANOMALY_PORT_SCAN_VERTICAL, SCANNER);
 	assert_int_equal(evidence(e, "ports"), 5);
 	assert_int_equal(evidence(e, "probes"), 5);
 	assert_int_equal(evidence(e, "unanswered"), 5);
@@ -288,7 +276,7 @@ run_horizontal(struct fx *fx, uint32_t n)
 	fx->conf.anomaly.horizontal.targets = 5;
 	make(fx);
 	for (i = 0; i < n; i++)
-		syn(fx, *scanner(), ip4(10, 0, 1, (uint8_t)(i + 1)), 23, i);
+		syn(fx, SCANNER, ip4(10, 0, 1, (uint8_t)(i + 1)), 23, i);
 	close_at(fx, T0 + SEC(60));
 }
 
@@ -306,7 +294,7 @@ test_anomaly_horizontal_at_threshold_reports_scanner(void **state)
 	const struct col_anomaly_entry *e;
 
 	run_horizontal(fx, 5);
-	e = only(fx, COL_ANOMALY_PORT_SCAN_HORIZONTAL, *scanner());
+	e = only(fx, COL_ANOMALY_PORT_SCAN_HORIZONTAL, SCANNER);
 	assert_int_equal(evidence(e, "targets"), 5);
 	assert_int_equal(evidence(e, "port"), 23);
 	assert_int_equal(evidence(e, "proto"), 6);
@@ -324,13 +312,13 @@ test_anomaly_horizontal_ping_sweep(void **state)
 	fx->conf.anomaly.horizontal.targets = 5;
 	make(fx);
 	for (i = 0; i < 5; i++) {
-		struct col_flow f = flow(*scanner(),
+		struct col_flow f = flow(SCANNER,
 		    ip4(10, 0, 2, (uint8_t)(i + 1)), 1, 0, 8 << 8, 0, T0 + i);
 
 		feed(fx, &f);
 	}
 	close_at(fx, T0 + SEC(60));
-	e = only(fx, COL_ANOMALY_PORT_SCAN_HORIZONTAL, *scanner());
+	e = only(fx, COL_ANOMALY_PORT_SCAN_HORIZONTAL, SCANNER);
 	assert_int_equal(evidence(e, "proto"), 1);
 }
 
@@ -348,10 +336,10 @@ run_syn_scan(struct fx *fx, uint32_t n, uint32_t answered)
 	for (i = 0; i < n; i++) {
 		struct mf_addr dst = ip4(203, 0, 113, (uint8_t)(i + 1));
 
-		syn(fx, *scanner(), dst, (uint16_t)(1000 + i), i);
+		syn(fx, SCANNER, dst, (uint16_t)(1000 + i), i);
 		if (i < answered) {
 			struct col_flow r =
-			    flow(dst, *scanner(), 6, (uint16_t)(1000 + i),
+			    flow(dst, SCANNER, 6, (uint16_t)(1000 + i),
 			        (uint16_t)(40000 + i), RST | ACK, T0 + i + 1);
 
 			feed(fx, &r);
@@ -374,7 +362,7 @@ test_anomaly_syn_scan_at_threshold_reports_scanner(void **state)
 	const struct col_anomaly_entry *e;
 
 	run_syn_scan(fx, 5, 0);
-	e = only(fx, COL_ANOMALY_SYN_SCAN, *scanner());
+	e = only(fx, COL_ANOMALY_SYN_SCAN, SCANNER);
 	assert_int_equal(evidence(e, "unanswered_syns"), 5);
 	assert_int_equal(evidence(e, "target_ports"), 5);
 	assert_int_equal(e->target_count, 5);
@@ -399,8 +387,8 @@ test_anomaly_syn_scan_answered_biflow_does_not_count(void **state)
 	make(fx);
 	for (i = 0; i < 5; i++) {
 		struct col_flow f =
-		    flow(*scanner(), ip4(203, 0, 113, (uint8_t)(i + 1)), 6,
-		        40000, (uint16_t)(1000 + i), SYN, T0 + i);
+		    flow(SCANNER, ip4(203, 0, 113, (uint8_t)(i + 1)), 6, 40000,
+		        (uint16_t)(1000 + i), SYN, T0 + i);
 
 		f.rev_packets = i == 0;
 		f.rev_octets = i == 0 ? 40 : 0;
@@ -457,7 +445,7 @@ test_anomaly_half_open_single_source_reports_both_sides(void **state)
 	fx->conf.anomaly.half_open.connections = 5;
 	make(fx);
 	for (i = 0; i < 5; i++)
-		syn(fx, *scanner(), ip4(10, 0, 0, 80), 80, (uint32_t)i);
+		syn(fx, SCANNER, ip4(10, 0, 0, 80), 80, (uint32_t)i);
 	close_at(fx, T0 + SEC(60));
 	e = col_anomaly_list(fx->a, &n);
 	assert_int_equal(n, 2);
@@ -724,10 +712,10 @@ test_anomaly_repeat_offender_is_one_entry(void **state)
 	make(fx);
 	for (w = 0; w < 3; w++) {
 		for (i = 0; i < 6; i++)
-			syn(fx, *scanner(), ip4(10, 0, 0, 1),
-			    (uint16_t)(20 + i), w * 60000 + i);
+			syn(fx, SCANNER, ip4(10, 0, 0, 1), (uint16_t)(20 + i),
+			    w * 60000 + i);
 		close_at(fx, T0 + SEC(60) * (w + 1));
-		e = only(fx, COL_ANOMALY_PORT_SCAN_VERTICAL, *scanner());
+		e = only(fx, COL_ANOMALY_PORT_SCAN_VERTICAL, SCANNER);
 		assert_int_equal(e->detections, w + 1);
 		assert_int_equal(e->flows, 6 * (w + 1));
 		assert_int_equal(e->first_ms, T0);

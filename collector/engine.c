@@ -6,6 +6,7 @@
 
 #include <glib.h>
 
+#include "collector/anomaly.h"
 #include "collector/classify.h"
 #include "collector/dnsstats.h"
 #include "collector/engine.h"
@@ -20,6 +21,7 @@ struct col_engine {
 	struct col_persec *persec;
 	struct col_dnsstats *dns;
 	struct col_flowstats *flowstats;
+	struct col_anomaly *anomaly; /* or NULL */
 	uint64_t start_ms; /* the open interval's start (when is_open) */
 	gboolean is_open;  /* an interval is open (after the first record) */
 	uint64_t wall_ms;  /* live: the clock at the last tick; 0 offline */
@@ -72,7 +74,11 @@ col_engine_new(const struct col_engine_config *cfg, col_report_fn report,
 	e->dns = col_dnsstats_new(&e->cfg.dns);
 	e->tables = col_tables_new(&cfg->tables, error);
 	e->flowstats = col_flowstats_new(cfg->focus);
-	if (e->persec == NULL || e->tables == NULL) {
+	if (e->tables != NULL && cfg->anomaly != NULL)
+		e->anomaly =
+		    col_anomaly_new(cfg->anomaly, &cfg->tables.seed, error);
+	if (e->persec == NULL || e->tables == NULL ||
+	    (cfg->anomaly != NULL && e->anomaly == NULL)) {
 		col_engine_free(e);
 		return NULL;
 	}
@@ -85,6 +91,7 @@ col_engine_free(struct col_engine *e)
 	if (e == NULL)
 		return;
 	col_tables_free(e->tables);
+	col_anomaly_free(e->anomaly);
 	col_persec_free(e->persec);
 	col_dnsstats_free(e->dns);
 	col_flowstats_free(e->flowstats);
@@ -109,6 +116,14 @@ const struct col_engine_stats *
 col_engine_get_stats(const struct col_engine *e)
 {
 	return &e->stats;
+}
+
+gboolean
+col_engine_set_anomaly(struct col_engine *e,
+    const struct col_anomaly_config *cfg, GError **error)
+{
+	return e->anomaly == NULL ||
+	    col_anomaly_set_config(e->anomaly, cfg, error);
 }
 
 static void
@@ -146,6 +161,9 @@ close_interval(struct col_engine *e, uint64_t next_ms)
 		iv.delta.absurd_records =
 		    e->stats.absurd_records - e->at_start.absurd_records;
 		iv.delta.intervals = 1;
+		if (e->anomaly != NULL)
+			col_anomaly_close(e->anomaly, e->tables, end);
+		iv.anomaly = e->anomaly;
 		e->report(&iv, e->ctx);
 		col_tables_new_interval(e->tables);
 	}
@@ -203,6 +221,8 @@ account(struct col_engine *e, const struct col_flow *f, uint64_t t)
 	col_tables_account(e->tables, f, si, di, service_port(f),
 	    (uint16_t)(1u << k), &touch);
 	col_flowstats_add(e->flowstats, f);
+	if (e->anomaly != NULL)
+		col_anomaly_add(e->anomaly, f, si, di, &touch, end);
 	col_persec_add(e->persec, k, start, end, 1, f->packets, f->octets);
 	if (f->rev_packets != 0)
 		col_persec_add(e->persec, col_class_reverse(k), start, end, 0,
@@ -314,5 +334,8 @@ col_engine_add_dns(struct col_engine *e, const struct col_dns_rec *d)
 	if (!e->is_open)
 		open_interval(e, align(e, d->time_ms));
 	col_dnsstats_add(e->dns, d);
+	if (e->anomaly != NULL)
+		col_anomaly_add_dns_query(e->anomaly, &d->client, d->qtype,
+		    d->time_ms);
 	e->has_data = TRUE;
 }

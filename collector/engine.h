@@ -30,6 +30,7 @@
 
 #include <glib.h>
 
+#include "collector/anomaly.h"
 #include "collector/classify.h"
 #include "collector/dnsstats.h"
 #include "collector/flow.h"
@@ -48,6 +49,8 @@ struct col_engine_config {
 	const struct col_classifier *classifier; /* borrowed */
 	struct col_dnsstats_config dns;          /* 0: COL_ENGINE_DNS_NAMES */
 	const struct mf_prefix *focus; /* [focus] target, copied; NULL: none */
+	/* Anomaly detectors (copied), or NULL for none. */
+	const struct col_anomaly_config *anomaly;
 };
 
 #define COL_ENGINE_DNS_NAMES 4096 /* default DNS statistics bounds */
@@ -69,6 +72,7 @@ struct col_interval {
 	const struct col_engine_stats *stats;  /* cumulative */
 	struct col_engine_stats delta;         /* this interval's share */
 	const struct col_flowstats *flowstats; /* the "flows" object */
+	const struct col_anomaly *anomaly;     /* closed for iv, or NULL */
 };
 
 typedef void (*col_report_fn)(const struct col_interval *iv, void *ctx);
@@ -108,5 +112,9 @@ void col_engine_set_classifier(struct col_engine *e,
 void col_engine_set_focus(struct col_engine *e, const struct mf_prefix *focus);
 
 const struct col_engine_stats *col_engine_get_stats(const struct col_engine *e);
+
+/* New anomaly thresholds (SIGHUP); FALSE (error set) if refused. */
+gboolean col_engine_set_anomaly(struct col_engine *e,
+    const struct col_anomaly_config *cfg, GError **error);
 
 #endif

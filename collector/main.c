@@ -390,9 +390,14 @@ start(struct collector *c, GError **error)
 	ec.tables.max_streams = (size_t)c->cfg.streams;
 	ec.tables.max_ports = (size_t)c->cfg.ports;
 	ec.tables.idle_ms = c->cfg.idle * 1000;
-	mf_hash_key_random(&ec.tables.seed);
+	/* Offline runs use a fixed key: the same file, the same report. */
+	if (c->opts->read != NULL)
+		mf_hash_key_fixed(&ec.tables.seed);
+	else
+		mf_hash_key_random(&ec.tables.seed);
 	ec.classifier = c->cfg.classifier;
 	ec.focus = c->cfg.has_focus ? &c->cfg.focus : NULL;
+	ec.anomaly = &c->cfg.anomaly;
 	c->rcfg.dir = c->cfg.dir;
 	c->rcfg.top = (uint32_t)c->cfg.top;
 	c->rcfg.retention_days = (uint32_t)c->cfg.retention_days;
@@ -495,6 +500,7 @@ reload(struct collector *c)
 	note_restart_keys(&c->cfg, &fresh);
 	col_engine_set_classifier(c->engine, fresh.classifier);
 	col_engine_set_focus(c->engine, fresh.has_focus ? &fresh.focus : NULL);
+	(void)col_engine_set_anomaly(c->engine, &fresh.anomaly, NULL);
 	col_config_clear(&c->cfg);
 	c->cfg = fresh;
 	c->rcfg.dir = c->cfg.dir;

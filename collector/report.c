@@ -20,6 +20,7 @@
 #include "collector/persec.h"
 #include "collector/report.h"
 #include "collector/report_flows.h"
+#include "collector/report_anomaly.h"
 #include "collector/tables.h"
 #include "collector/topn.h"
 #include "common/addr.h"
@@ -459,20 +460,12 @@ build_top(JsonBuilder *b, const struct tops *t, const struct col_tables *tables)
 	json_builder_end_object(b);
 }
 
-static void
-build_empty_array(JsonBuilder *b, const char *key)
-{
-	json_builder_set_member_name(b, key);
-	json_builder_begin_array(b);
-	json_builder_end_array(b);
-}
-
 /* Sections later modules fill: present, empty, so readers can rely on them. */
 static void
 build_placeholders(JsonBuilder *b, const struct col_interval *iv)
 {
 	col_report_flows_build(b, iv);
-	build_empty_array(b, "anomalies");
+	col_report_anomalies(b, iv);
 }
 
 static void

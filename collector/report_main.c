@@ -21,6 +21,7 @@
 
 #include "collector/classify.h"
 #include "collector/flowtext.h"
+#include "collector/report_text_anomaly.h"
 #include "common/error.h"
 
 #define DEFAULT_DIR "/var/lib/minflow/reports"
@@ -575,6 +576,7 @@ render(struct view *v, GError **error)
 	    render_top_list(v, "applications", "Applications", apps, render_app,
 	        error) &&
 	    col_flowtext_render(v->root, v->out, error) &&
+	    col_report_text_anomalies(v->root, v->out, error) &&
 	    render_tables(v, error);
 }
 

@@ -9,6 +9,7 @@
 
 #include "collector/settings.h"
 #include "collector/forward.h"
+#include "collector/anomaly_keys.h"
 #include "collector/persec.h"
 #include "collector/tables.h"
 #include "common/addr.h"
@@ -79,6 +80,7 @@ const struct mf_conf_key col_config_keys[] = {
 	K("focus", "target", MF_CONF_STRING, focus_target, "", 0, 0,
 	    "address or prefix whose flows the report also shows apart "
 	    "(empty: none)"),
+	COL_ANOMALY_KEYS,
 };
 const size_t col_config_n_keys = G_N_ELEMENTS(col_config_keys);
 
@@ -133,7 +135,8 @@ derive(struct col_config *cfg, GError **error)
 			return FALSE;
 		}
 	if (!col_forward_check(cfg, error))
-		return FALSE;
+		if (!col_anomaly_check_config(&cfg->anomaly, error))
+			return FALSE;
 	cfg->classifier =
 	    col_classifier_new(cfg->internal, cfg->web_ports, error);
 	return cfg->classifier != NULL;

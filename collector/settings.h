@@ -14,6 +14,7 @@
 
 #include <glib.h>
 
+#include "collector/anomaly.h"
 #include "collector/classify.h"
 #include "common/addr.h"
 #include "common/conf.h"
@@ -44,6 +45,8 @@ struct col_config {
 	uint64_t forward_max_domains;
 	/* [focus] */
 	char *focus_target;
+	/* [anomaly], [anomaly.NAME] (collector/anomaly_keys.h) */
+	struct col_anomaly_config anomaly;
 
 	/* Derived by col_config_load() from the strings above. */
 	struct col_endpoint *listen[4]; /* per enum col_listen_kind */

@@ -517,7 +517,7 @@ test_report_build_empty_interval_has_every_key(void **state)
 {
 	static const char *const keys[] = { "format", "interval", "exporters",
 		"summary", "addresses", "streams", "top", "dns", "flows",
-		"anomalies", "tables", "collector" };
+		"anomalies", "anomaly_state", "tables", "collector" };
 	static const gint64 zeros[] = { 0, 0, 0 };
 	struct fx fx;
 	JsonNode *root;

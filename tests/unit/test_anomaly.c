@@ -1,0 +1,799 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "config.h"
+#define G_LOG_DOMAIN "col-test-anomaly"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <glib.h>
+#include <cmocka.h>
+
+#include "collector/anomaly.h"
+#include "collector/flow.h"
+#include "collector/settings.h"
+#include "collector/tables.h"
+#include "common/addr.h"
+#include "common/hash.h"
+
+/*
+ * Every case starts from the defaults of minflow.conf (col_config_load
+ * with no file), sets the threshold under test to a small number N and
+ * feeds N - 1 (no entry) or N (exactly one entry) synthetic flows.  Flow
+ * time: T0 is 2023-11-14 22:13:00 UTC, a multiple of 60 s.
+ */
+#define T0 UINT64_C(1699999980000)
+#define SEC(x) ((uint64_t)(x)*1000u)
+#define SYN 0x02u
+#define ACK 0x10u
+#define RST 0x04u
+#define FULL 0x1bu /* FIN SYN PSH ACK: a whole connection */
+#define SCANNER ip4(10, 0, 0, 66)
+
+struct fx {
+	struct col_config conf;
+	struct col_tables *t;
+	struct col_anomaly *a;
+};
+
+static int
+setup(void **state)
+{
+	struct fx *fx = g_new0(struct fx, 1);
+	struct col_tables_config tc;
+	GError *err = NULL;
+
+	assert_true(col_config_load(NULL, &fx->conf, &err));
+	memset(&tc, 0, sizeof(tc));
+	tc.max_addresses = tc.max_streams = tc.max_ports = 4096;
+	tc.idle_ms = SEC(600);
+	mf_hash_key_fixed(&tc.seed);
+	fx->t = col_tables_new(&tc, &err);
+	assert_non_null(fx->t);
+	*state = fx;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *fx = *state;
+
+	col_anomaly_free(fx->a);
+	col_tables_free(fx->t);
+	col_config_clear(&fx->conf);
+	g_free(fx);
+	return 0;
+}
+
+/* The detectors, with fx->conf.anomaly as the case set it. */
+static struct col_anomaly *
+make(struct fx *fx)
+{
+	struct mf_hash_key k;
+	GError *err = NULL;
+
+	mf_hash_key_fixed(&k);
+	col_anomaly_free(fx->a);
+	fx->a = col_anomaly_new(&fx->conf.anomaly, &k, &err);
+	assert_null(err);
+	assert_non_null(fx->a);
+	return fx->a;
+}
+
+/* 10.0.x.y (internal) or 203.0.113.y style external addresses. */
+static struct mf_addr
+ip4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
+{
+	const uint8_t v[4] = { a, b, c, d };
+	struct mf_addr r;
+
+	memset(&r, 0, sizeof(r));
+	mf_addr_set4(&r, v);
+	return r;
+}
+
+static struct col_flow
+flow(struct mf_addr src, struct mf_addr dst, uint8_t proto, uint16_t sport,
+    uint16_t dport, uint8_t flags, uint64_t t)
+{
+	struct col_flow f;
+
+	memset(&f, 0, sizeof(f));
+	f.src = src;
+	f.dst = dst;
+	f.proto = proto;
+	f.sport = sport;
+	f.dport = dport;
+	f.tcp_flags = flags;
+	f.start_ms = f.end_ms = t;
+	f.packets = 1;
+	f.octets = 60;
+	return f;
+}
+
+static void
+feed(struct fx *fx, const struct col_flow *f)
+{
+	struct col_touch touch;
+	gboolean si = f->src.b[0] == 10, di = f->dst.b[0] == 10;
+
+	col_tables_account(fx->t, f, si, di, f->dport, 0, &touch);
+	col_anomaly_add(fx->a, f, si, di, &touch, f->end_ms);
+}
+
+static void
+close_at(struct fx *fx, uint64_t end)
+{
+	col_anomaly_close(fx->a, fx->t, end);
+	col_tables_new_interval(fx->t);
+}
+
+/* A SYN from src:40000+i to dst:dport at T0 + i ms. */
+static void
+syn(struct fx *fx, struct mf_addr src, struct mf_addr dst, uint16_t dport,
+    uint32_t i)
+{
+	struct col_flow f =
+	    flow(src, dst, 6, (uint16_t)(40000 + i), dport, SYN, T0 + i);
+
+	feed(fx, &f);
+}
+
+static double
+evidence(const struct col_anomaly_entry *e, const char *name)
+{
+	uint8_t i;
+
+	for (i = 0; i < e->n_ev; i++)
+		if (strcmp(e->ev[i].name, name) == 0)
+			return e->ev[i].value;
+	fail_msg("no evidence %s", name);
+	return -1;
+}
+
+/* The only entry of the list, which must have type and address. */
+static const struct col_anomaly_entry *
+only(struct fx *fx, enum col_anomaly_type type, struct mf_addr addr)
+{
+	size_t n;
+	const struct col_anomaly_entry *e = col_anomaly_list(fx->a, &n);
+
+	assert_int_equal(n, 1);
+	assert_string_equal(col_anomaly_type_names[e->type],
+	    col_anomaly_type_names[type]);
+	assert_int_equal(mf_addr_cmp(&e->addr, &addr), 0);
+	return e;
+}
+
+static size_t
+count(struct fx *fx)
+{
+	size_t n;
+
+	(void)col_anomaly_list(fx->a, &n);
+	return n;
+}
+
+static void
+run_fan_out(struct fx *fx, uint32_t n)
+{
+	uint32_t i;
+
+	fx->conf.anomaly.fan_out.destinations = 5;
+	make(fx);
+	for (i = 0; i < n; i++) {
+		struct col_flow f =
+		    flow(SCANNER, ip4(198, 51, 100, (uint8_t)(i + 1)), 6, 50000,
+		        8443, FULL, T0 + i);
+
+		f.app_port = 8443;
+		f.packets = 8;
+		feed(fx, &f);
+	}
+	close_at(fx, T0 + SEC(60));
+}
+
+static void
+test_anomaly_fan_out_below_threshold_is_silent(void **state)
+{
+	run_fan_out(*state, 4);
+	assert_int_equal(count(*state), 0);
+}
+
+static void
+test_anomaly_fan_out_at_threshold_reports_source(void **state)
+{
+	struct fx *fx = *state;
+	const struct col_anomaly_entry *e;
+
+	run_fan_out(fx, 5);
+	e = only(fx, COL_ANOMALY_FAN_OUT, SCANNER);
+	assert_int_equal(evidence(e, "destinations"), 5);
+	assert_int_equal(evidence(e, "threshold"), 5);
+	assert_int_equal(e->n_targets, 5);
+	assert_int_equal(e->internal, 1);
+	assert_int_equal(e->role_target, 0);
+	assert_int_equal(e->flows, 5);
+	assert_int_equal(e->first_ms, T0);
+	assert_int_equal(e->last_ms, T0 + 4);
+	assert_int_equal(e->score, 50);
+}
+
+static void
+run_vertical(struct fx *fx, uint32_t n)
+{
+	uint32_t i;
+
+	fx->conf.anomaly.vertical.ports = 5;
+	make(fx);
+	for (i = 0; i < n; i++)
+		syn(fx, SCANNER, ip4(10, 0, 0, 1), (uint16_t)(20 + i), i);
+	close_at(fx, T0 + SEC(60));
+}
+
+static void
+test_anomaly_vertical_below_threshold_is_silent(void **state)
+{
+	run_vertical(*state, 4);
+	assert_int_equal(count(*state), 0);
+}
+
+static void
+test_anomaly_vertical_at_threshold_reports_scanner(void **state)
+{
+	struct fx *fx = *state;
+	const struct col_anomaly_entry *e;
+	struct mf_addr target = ip4(10, 0, 0, 1);
+
+	run_vertical(fx, 5);
+	e = only(fx, COL_ANOMALY_PORT_SCAN_VERTICAL, SCANNER);
+	assert_int_equal(evidence(e, "ports"), 5);
+	assert_int_equal(evidence(e, "probes"), 5);
+	assert_int_equal(evidence(e, "unanswered"), 5);
+	assert_int_equal(e->n_targets, 1);
+	assert_int_equal(mf_addr_cmp(&e->targets[0], &target), 0);
+}
+
+static void
+test_anomaly_vertical_disabled_is_silent(void **state)
+{
+	struct fx *fx = *state;
+
+	fx->conf.anomaly.vertical.enabled = FALSE;
+	run_vertical(fx, 30);
+	assert_int_equal(count(fx), 0);
+}
+
+static void
+run_horizontal(struct fx *fx, uint32_t n)
+{
+	uint32_t i;
+
+	fx->conf.anomaly.horizontal.targets = 5;
+	make(fx);
+	for (i = 0; i < n; i++)
+		syn(fx, SCANNER, ip4(10, 0, 1, (uint8_t)(i + 1)), 23, i);
+	close_at(fx, T0 + SEC(60));
+}
+
+static void
+test_anomaly_horizontal_below_threshold_is_silent(void **state)
+{
+	run_horizontal(*state, 4);
+	assert_int_equal(count(*state), 0);
+}
+
+static void
+test_anomaly_horizontal_at_threshold_reports_scanner(void **state)
+{
+	struct fx *fx = *state;
+	const struct col_anomaly_entry *e;
+
+	run_horizontal(fx, 5);
+	e = only(fx, COL_ANOMALY_PORT_SCAN_HORIZONTAL, SCANNER);
+	assert_int_equal(evidence(e, "port"), 23);
+	assert_int_equal(evidence(e, "proto"), 6);
+	assert_int_equal(e->target_count, 5);
+}
+
+/* An ICMP echo sweep: answered or not, each host counts. */
+static void
+test_anomaly_horizontal_ping_sweep(void **state)
+{
+	struct fx *fx = *state;
+	const struct col_anomaly_entry *e;
+	uint32_t i;
+
+	fx->conf.anomaly.horizontal.targets = 5;
+	make(fx);
+	for (i = 0; i < 5; i++) {
+		struct col_flow f = flow(SCANNER,
+		    ip4(10, 0, 2, (uint8_t)(i + 1)), 1, 0, 8 << 8, 0, T0 + i);
+
+		feed(fx, &f);
+	}
+	close_at(fx, T0 + SEC(60));
+	e = only(fx, COL_ANOMALY_PORT_SCAN_HORIZONTAL, SCANNER);
+	assert_int_equal(evidence(e, "proto"), 1);
+}
+
+/* --- syn_scan and half_open ------------------------------------------------
+ */
+
+/* n SYNs to distinct hosts and ports; the first `answered` get a reset. */
+static void
+run_syn_scan(struct fx *fx, uint32_t n, uint32_t answered)
+{
+	uint32_t i;
+
+	fx->conf.anomaly.syn_scan.probes = 5;
+	make(fx);
+	for (i = 0; i < n; i++) {
+		struct mf_addr dst = ip4(203, 0, 113, (uint8_t)(i + 1));
+
+		syn(fx, SCANNER, dst, (uint16_t)(1000 + i), i);
+		if (i < answered) {
+			struct col_flow r =
+			    flow(dst, SCANNER, 6, (uint16_t)(1000 + i),
+			        (uint16_t)(40000 + i), RST | ACK, T0 + i + 1);
+
+			feed(fx, &r);
+		}
+	}
+	close_at(fx, T0 + SEC(60));
+}
+
+static void
+test_anomaly_syn_scan_below_threshold_is_silent(void **state)
+{
+	run_syn_scan(*state, 4, 0);
+	assert_int_equal(count(*state), 0);
+}
+
+static void
+test_anomaly_syn_scan_at_threshold_reports_scanner(void **state)
+{
+	struct fx *fx = *state;
+	const struct col_anomaly_entry *e;
+
+	run_syn_scan(fx, 5, 0);
+	e = only(fx, COL_ANOMALY_SYN_SCAN, SCANNER);
+	assert_int_equal(evidence(e, "unanswered_syns"), 5);
+	assert_int_equal(evidence(e, "target_ports"), 5);
+	assert_int_equal(e->n_targets, 5);
+}
+
+/* A reset in the same interval (uniflow pair, one stream) answers. */
+static void
+test_anomaly_syn_scan_answered_uniflow_pair_does_not_count(void **state)
+{
+	run_syn_scan(*state, 5, 1);
+	assert_int_equal(count(*state), 0);
+}
+
+static void
+test_anomaly_syn_scan_answered_biflow_does_not_count(void **state)
+{
+	struct fx *fx = *state;
+	uint32_t i;
+
+	fx->conf.anomaly.syn_scan.probes = 5;
+	make(fx);
+	for (i = 0; i < 5; i++) {
+		struct col_flow f =
+		    flow(SCANNER, ip4(203, 0, 113, (uint8_t)(i + 1)), 6, 40000,
+		        (uint16_t)(1000 + i), SYN, T0 + i);
+
+		f.rev_packets = i == 0;
+		f.rev_octets = i == 0 ? 40 : 0;
+		feed(fx, &f);
+	}
+	close_at(fx, T0 + SEC(60));
+	assert_int_equal(count(fx), 0);
+}
+
+/* n spoofed sources, one SYN each, to the same target port. */
+static void
+run_half_open(struct fx *fx, uint32_t n)
+{
+	uint32_t i;
+
+	fx->conf.anomaly.half_open.connections = 5;
+	make(fx);
+	for (i = 0; i < n; i++)
+		syn(fx, ip4(198, 18, 0, (uint8_t)(i + 1)), ip4(10, 0, 0, 80),
+		    80, i);
+	close_at(fx, T0 + SEC(60));
+}
+
+static void
+test_anomaly_half_open_below_threshold_is_silent(void **state)
+{
+	run_half_open(*state, 4);
+	assert_int_equal(count(*state), 0);
+}
+
+static void
+test_anomaly_half_open_at_threshold_reports_target(void **state)
+{
+	struct fx *fx = *state;
+	const struct col_anomaly_entry *e;
+
+	run_half_open(fx, 5);
+	e = only(fx, COL_ANOMALY_HALF_OPEN, ip4(10, 0, 0, 80));
+	assert_int_equal(e->role_target, 1);
+	assert_int_equal(evidence(e, "half_open"), 5);
+	assert_int_equal(evidence(e, "sources"), 5);
+	assert_int_equal(evidence(e, "port"), 80);
+}
+
+/* One source, five SYNs to one port: the target and the source. */
+static void
+test_anomaly_half_open_single_source_reports_both_sides(void **state)
+{
+	struct fx *fx = *state;
+	const struct col_anomaly_entry *e;
+	size_t n, i;
+	int roles = 0;
+
+	fx->conf.anomaly.half_open.connections = 5;
+	make(fx);
+	for (i = 0; i < 5; i++)
+		syn(fx, SCANNER, ip4(10, 0, 0, 80), 80, (uint32_t)i);
+	close_at(fx, T0 + SEC(60));
+	e = col_anomaly_list(fx->a, &n);
+	assert_int_equal(n, 2);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(e[i].type, COL_ANOMALY_HALF_OPEN);
+		assert_int_equal(evidence(&e[i], "half_open"), 5);
+		roles |= 1 << e[i].role_target;
+	}
+	assert_int_equal(roles, 3);
+}
+
+/* --- brute_force ------------------------------------------------------------
+ */
+
+/* n logins to ssh, bytes 2000 + 10 i (small variation). */
+static void
+run_brute(struct fx *fx, uint32_t n, uint16_t port, uint64_t spread)
+{
+	uint32_t i;
+
+	fx->conf.anomaly.brute_force.connections = 5;
+	fx->conf.anomaly.brute_force.other_connections = 8;
+	make(fx);
+	for (i = 0; i < n; i++) {
+		struct col_flow f =
+		    flow(ip4(198, 51, 100, 7), ip4(10, 0, 0, 22), 6,
+		        (uint16_t)(50000 + i), port, FULL, T0 + SEC(i));
+
+		f.end_ms += 900;
+		f.packets = 12;
+		f.octets = 2000 + i * spread;
+		f.app_port = port;
+		feed(fx, &f);
+	}
+	close_at(fx, T0 + SEC(60));
+}
+
+static void
+test_anomaly_brute_force_below_threshold_is_silent(void **state)
+{
+	run_brute(*state, 4, 22, 10);
+	assert_int_equal(count(*state), 0);
+}
+
+static void
+test_anomaly_brute_force_at_threshold_reports_source(void **state)
+{
+	struct fx *fx = *state;
+	const struct col_anomaly_entry *e;
+
+	run_brute(fx, 5, 22, 10);
+	e = only(fx, COL_ANOMALY_BRUTE_FORCE, ip4(198, 51, 100, 7));
+	assert_int_equal(evidence(e, "connections"), 5);
+	assert_int_equal(evidence(e, "port"), 22);
+	assert_int_equal(evidence(e, "mean_bytes"), 2020);
+	assert_int_equal(evidence(e, "threshold"), 5);
+	assert_int_equal(e->internal, 0);
+}
+
+static void
+test_anomaly_brute_force_varied_sizes_are_silent(void **state)
+{
+	run_brute(*state, 5, 22, 3000); /* 2000 .. 14000: cv 0.71 */
+	assert_int_equal(count(*state), 0);
+}
+
+static void
+test_anomaly_brute_force_other_port_needs_more(void **state)
+{
+	struct fx *fx = *state;
+
+	run_brute(fx, 7, 902, 10);
+	assert_int_equal(count(fx), 0);
+	run_brute(fx, 8, 902, 10);
+	assert_int_equal(evidence(only(fx, COL_ANOMALY_BRUTE_FORCE,
+	                              ip4(198, 51, 100, 7)),
+	                     "threshold"),
+	    8);
+}
+
+/* --- dns_amplification
+ * -------------------------------------------------------- */
+
+static void
+run_dns(struct fx *fx, uint64_t bytes)
+{
+	struct col_flow f =
+	    flow(ip4(192, 0, 2, 53), ip4(10, 0, 0, 9), 17, 53, 40000, 0, T0);
+
+	fx->conf.anomaly.dns_amp.min_bytes = 10000;
+	make(fx);
+	f.packets = 5;
+	f.octets = bytes;
+	feed(fx, &f);
+	f = flow(ip4(10, 0, 0, 9), ip4(192, 0, 2, 53), 17, 40000, 53, 0, T0);
+	f.octets = 100; /* the victim's own queries: 1/100 of the answers */
+	feed(fx, &f);
+	close_at(fx, T0 + SEC(60));
+}
+
+static void
+test_anomaly_dns_amplification_below_threshold_is_silent(void **state)
+{
+	run_dns(*state, 9999);
+	assert_int_equal(count(*state), 0);
+}
+
+static void
+test_anomaly_dns_amplification_at_threshold_reports_victim(void **state)
+{
+	struct fx *fx = *state;
+	const struct col_anomaly_entry *e;
+
+	run_dns(fx, 10000);
+	e = only(fx, COL_ANOMALY_DNS_AMPLIFICATION, ip4(10, 0, 0, 9));
+	assert_int_equal(e->role_target, 1);
+	assert_int_equal(evidence(e, "response_bytes"), 10000);
+	assert_int_equal(evidence(e, "query_bytes"), 100);
+	assert_true(evidence(e, "ratio") == 100.0);
+	assert_int_equal(evidence(e, "reflectors"), 1);
+}
+
+static void
+run_dns_queries(struct fx *fx, uint32_t any)
+{
+	struct mf_addr client = ip4(10, 0, 0, 5);
+	uint32_t i;
+
+	fx->conf.anomaly.dns_amp.queries = 3;
+	make(fx);
+	col_anomaly_add_dns_query(fx->a, &client, 1, T0); /* A: ignored */
+	col_anomaly_add_dns_query(fx->a, &client, 28, T0);
+	for (i = 0; i < any; i++)
+		col_anomaly_add_dns_query(fx->a, &client, i % 2 ? 16 : 255,
+		    T0 + i);
+	close_at(fx, T0 + SEC(60));
+}
+
+static void
+test_anomaly_dns_query_hook_below_threshold_is_silent(void **state)
+{
+	run_dns_queries(*state, 2);
+	assert_int_equal(count(*state), 0);
+}
+
+static void
+test_anomaly_dns_query_hook_at_threshold_reports_client(void **state)
+{
+	struct fx *fx = *state;
+	const struct col_anomaly_entry *e;
+
+	run_dns_queries(fx, 3);
+	e = only(fx, COL_ANOMALY_DNS_AMPLIFICATION, ip4(10, 0, 0, 5));
+	assert_int_equal(e->role_target, 0);
+	assert_int_equal(evidence(e, "any_txt_queries"), 3);
+}
+
+/* --- ddos_target
+ * ---------------------------------------------------------------- */
+
+static void
+run_ddos(struct fx *fx, uint32_t n)
+{
+	uint32_t i;
+
+	fx->conf.anomaly.ddos.sources = 5;
+	make(fx);
+	for (i = 0; i < n; i++)
+		syn(fx, ip4(198, 18, 1, (uint8_t)(i + 1)), ip4(10, 0, 0, 80),
+		    (uint16_t)(1000 + i), i);
+	close_at(fx, T0 + SEC(60));
+}
+
+static void
+test_anomaly_ddos_below_threshold_is_silent(void **state)
+{
+	run_ddos(*state, 4);
+	assert_int_equal(count(*state), 0);
+}
+
+static void
+test_anomaly_ddos_at_threshold_reports_target(void **state)
+{
+	struct fx *fx = *state;
+	const struct col_anomaly_entry *e;
+
+	run_ddos(fx, 5);
+	e = only(fx, COL_ANOMALY_DDOS_TARGET, ip4(10, 0, 0, 80));
+	assert_int_equal(e->role_target, 1);
+	assert_int_equal(evidence(e, "sources"), 5);
+	assert_int_equal(evidence(e, "syns"), 5);
+}
+
+/* Two windows: 60 SYNs (1/s) make the baseline, then 6000 (100/s). */
+static void
+test_anomaly_ddos_rate_over_baseline(void **state)
+{
+	struct fx *fx = *state;
+	const struct col_anomaly_entry *e;
+	uint32_t i;
+
+	fx->conf.anomaly.ddos.min_rate = 50;
+	fx->conf.anomaly.half_open.enabled = FALSE;
+	make(fx);
+	for (i = 0; i < 60; i++)
+		syn(fx, ip4(198, 18, 2, (uint8_t)(i % 2)), ip4(10, 0, 0, 80),
+		    80, i * 1000);
+	close_at(fx, T0 + SEC(60));
+	assert_int_equal(count(fx), 0);
+	for (i = 0; i < 6000; i++)
+		syn(fx, ip4(198, 18, 2, (uint8_t)(i % 2)), ip4(10, 0, 0, 80),
+		    443, 60000 + i * 10);
+	close_at(fx, T0 + SEC(120));
+	e = col_anomaly_list(fx->a, &(size_t){ 0 });
+	assert_int_equal(e->type, COL_ANOMALY_DDOS_TARGET);
+	assert_true(evidence(e, "syn_rate") == 100.0);
+	assert_true(evidence(e, "baseline") == 1.0);
+}
+
+/* --- framework
+ * ------------------------------------------------------------------ */
+
+/* 1000 sources in 64 slots: 936 evicted, memory unchanged. */
+static void
+test_anomaly_eviction_is_counted_and_bounded(void **state)
+{
+	struct fx *fx = *state;
+	struct col_anomaly_stats st;
+	size_t mem;
+	uint32_t i;
+
+	fx->conf.anomaly.hosts = 64;
+	fx->conf.anomaly.fan_out.destinations = 5;
+	fx->conf.anomaly.ddos.enabled = FALSE; /* 1000 sources: one target */
+	make(fx);
+	mem = col_anomaly_memory(fx->a);
+	for (i = 0; i < 1000; i++) {
+		struct col_flow f =
+		    flow(ip4(172, 16, (uint8_t)(i >> 8), (uint8_t)i),
+		        ip4(10, 0, 0, 80), 6, 50000, 8443, FULL, T0 + i);
+
+		f.app_port = 8443;
+		feed(fx, &f);
+	}
+	close_at(fx, T0 + SEC(60));
+	col_anomaly_get_stats(fx->a, &st);
+	assert_int_equal(st.evicted, 1000 - 64);
+	assert_int_equal(st.used, 64); /* fan_out's table, full */
+	assert_int_equal(st.slots, 64 * 9);
+	assert_int_equal(col_anomaly_memory(fx->a), mem);
+	assert_int_equal(count(fx), 0);
+}
+
+/* Three windows of a vertical scan: one entry, counts add up. */
+static void
+test_anomaly_repeat_offender_is_one_entry(void **state)
+{
+	struct fx *fx = *state;
+	const struct col_anomaly_entry *e;
+	uint32_t w, i;
+
+	fx->conf.anomaly.vertical.ports = 5;
+	make(fx);
+	for (w = 0; w < 3; w++) {
+		for (i = 0; i < 6; i++)
+			syn(fx, SCANNER, ip4(10, 0, 0, 1), (uint16_t)(20 + i),
+			    w * 60000 + i);
+		close_at(fx, T0 + SEC(60) * (w + 1));
+		e = only(fx, COL_ANOMALY_PORT_SCAN_VERTICAL, SCANNER);
+		assert_int_equal(e->detections, w + 1);
+		assert_int_equal(e->flows, 6 * (w + 1));
+		assert_int_equal(e->first_ms, T0);
+		assert_int_equal(e->last_ms, T0 + w * 60000 + 5);
+	}
+}
+
+/* Quiet for expire intervals: still listed; one more: gone. */
+static void
+test_anomaly_quiet_entry_expires(void **state)
+{
+	struct fx *fx = *state;
+	uint32_t k;
+
+	fx->conf.anomaly.expire = 2;
+	run_vertical(fx, 5);
+	assert_int_equal(count(fx), 1);
+	for (k = 0; k < 2; k++) {
+		close_at(fx, T0 + SEC(120 + 60 * k));
+		assert_int_equal(count(fx), 1);
+		assert_int_equal(col_anomaly_list(fx->a, &(size_t){ 0 })->quiet,
+		    k + 1);
+	}
+	close_at(fx, T0 + SEC(240));
+	assert_int_equal(count(fx), 0);
+}
+
+static void
+test_anomaly_new_bad_port_is_rejected(void **state)
+{
+	struct fx *fx = *state;
+	char p22[] = "22", pssh[] = "ssh";
+	char *ports[] = { p22, pssh, NULL };
+	struct col_anomaly_config c = fx->conf.anomaly;
+	struct mf_hash_key k;
+	GError *err = NULL;
+
+	c.brute_force.ports = ports;
+	mf_hash_key_fixed(&k);
+	assert_null(col_anomaly_new(&c, &k, &err));
+	assert_non_null(err);
+	assert_non_null(strstr(err->message, "'ssh' is not a port"));
+	g_error_free(err);
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_anomaly_fan_out_below_threshold_is_silent),
+		T(test_anomaly_fan_out_at_threshold_reports_source),
+		T(test_anomaly_vertical_below_threshold_is_silent),
+		T(test_anomaly_vertical_at_threshold_reports_scanner),
+		T(test_anomaly_vertical_disabled_is_silent),
+		T(test_anomaly_horizontal_below_threshold_is_silent),
+		T(test_anomaly_horizontal_at_threshold_reports_scanner),
+		T(test_anomaly_horizontal_ping_sweep),
+		T(test_anomaly_syn_scan_below_threshold_is_silent),
+		T(test_anomaly_syn_scan_at_threshold_reports_scanner),
+		T(test_anomaly_syn_scan_answered_uniflow_pair_does_not_count),
+		T(test_anomaly_syn_scan_answered_biflow_does_not_count),
+		T(test_anomaly_half_open_below_threshold_is_silent),
+		T(test_anomaly_half_open_at_threshold_reports_target),
+		T(test_anomaly_half_open_single_source_reports_both_sides),
+		T(test_anomaly_brute_force_below_threshold_is_silent),
+		T(test_anomaly_brute_force_at_threshold_reports_source),
+		T(test_anomaly_brute_force_varied_sizes_are_silent),
+		T(test_anomaly_brute_force_other_port_needs_more),
+		T(test_anomaly_dns_amplification_below_threshold_is_silent),
+		T(test_anomaly_dns_amplification_at_threshold_reports_victim),
+		T(test_anomaly_dns_query_hook_below_threshold_is_silent),
+		T(test_anomaly_dns_query_hook_at_threshold_reports_client),
+		T(test_anomaly_ddos_below_threshold_is_silent),
+		T(test_anomaly_ddos_at_threshold_reports_target),
+		T(test_anomaly_ddos_rate_over_baseline),
+		T(test_anomaly_eviction_is_counted_and_bounded),
+		T(test_anomaly_repeat_offender_is_one_entry),
+		T(test_anomaly_quiet_entry_expires),
+		T(test_anomaly_new_bad_port_is_rejected),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -9,6 +9,7 @@
 
 #include "common/addr.h"
 #include "common/dns.h"
+#include "common/error.h"
 #include "common/l7name.h"
 #include "common/model.h"
 #include "exporter/dnscache.h"

@@ -38,6 +38,10 @@ struct col_config {
 	/* [exporters] */
 	uint64_t max_exporters, max_templates;
 	char *templates_file;
+	/* [archive] */
+	char *archive_dir;
+	uint64_t archive_rotate, archive_max_file_size, archive_retention;
+	uint64_t archive_max_total_size;
 
 	/* Derived by col_config_load() from the strings above. */
 	struct col_endpoint *listen[4]; /* per enum col_listen_kind */

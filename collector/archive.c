@@ -160,6 +160,12 @@ add_type_templates(struct col_archive *a, fbSession_t *s, GError **error)
 	return TRUE;
 }
 
+/*
+ * libfixbuf writes an external template into the message as soon as it is
+ * added to a session that has a buffer (automatic mode starts the
+ * message): labelSource's type record goes before the flow templates,
+ * so that readers know the element when they see them.
+ */
 static gboolean
 add_templates(struct col_archive *a, fbSession_t *s, GError **error)
 {
@@ -169,7 +175,11 @@ add_templates(struct col_archive *a, fbSession_t *s, GError **error)
 	if (!add_template(a, s, TRUE, TID_INT_FLOW, &mf_tmpl_flow_internal,
 	        error) ||
 	    !add_template(a, s, TRUE, TID_INT_DNS, &dnsarch_tmpl, error) ||
-	    !add_type_templates(a, s, error))
+	    !add_type_templates(a, s, error) ||
+	    !fbInfoElementWriteOptionsRecord(a->fbuf,
+	        fbInfoModelGetElementByID(a->model, MF_OWN_LABEL_SOURCE,
+	            MF_PEN_MINFLOW),
+	        TID_INT_TYPES, MF_TID_ARCHIVE_TYPES, error))
 		return FALSE;
 	for (i = 0; i < G_N_ELEMENTS(file_tmpls); i++) {
 		if (!add_template(a, s, FALSE, file_tmpls[i]->id, file_tmpls[i],
@@ -177,13 +187,6 @@ add_templates(struct col_archive *a, fbSession_t *s, GError **error)
 			return FALSE;
 		a->pending += template_bound(file_tmpls[i]);
 	}
-	/* Automatic mode starts the message the templates go in. */
-	if (!fbSessionExportTemplates(s, error) ||
-	    !fbInfoElementWriteOptionsRecord(a->fbuf,
-	        fbInfoModelGetElementByID(a->model, MF_OWN_LABEL_SOURCE,
-	            MF_PEN_MINFLOW),
-	        TID_INT_TYPES, MF_TID_ARCHIVE_TYPES, error))
-		return FALSE;
 	fBufSetAutomaticMode(a->fbuf, FALSE);
 	return TRUE;
 }

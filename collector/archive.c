@@ -406,9 +406,8 @@ label_of(const struct col_flow *f)
 	return v;
 }
 
-/* The archive record of f and its template. */
-static const struct mf_template *
-to_rec(const struct col_flow *f, struct mf_flow_rec *r)
+const struct mf_template *
+col_archive_record(const struct col_flow *f, struct mf_flow_rec *r)
 {
 	gboolean v4 = f->src.family == MF_AF_INET;
 	gboolean bi = f->rev_packets != 0 || f->rev_octets != 0;
@@ -461,7 +460,7 @@ col_archive_add_flow(struct col_archive *a, const struct col_flow *f)
 			    a->stats.zero_packets);
 		return -EINVAL;
 	}
-	t = to_rec(f, &r);
+	t = col_archive_record(f, &r);
 	bound = SET_HEADER_LEN + fixed_len(t) + 3 * VARLEN_PREFIX +
 	    r.label_dns.len + r.label_sni.len + r.label_host.len;
 	if (append(a, TID_INT_FLOW, t, &r, MF_FLOW_REC_LEN, bound) != 0)

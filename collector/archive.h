@@ -86,6 +86,14 @@ struct col_archive *col_archive_new(const struct col_archive_config *cfg,
 void col_archive_free(struct col_archive *a);
 
 /*
+ * Fill r with f as the archive (and normalised forwarding) writes it and
+ * return its template: mf_tmpl_archive4/6, or the biflow ones when f has
+ * reverse counters.  r's labels point into f.
+ */
+const struct mf_template *col_archive_record(const struct col_flow *f,
+    struct mf_flow_rec *r);
+
+/*
  * Write one flow record; the file is opened on the first record after a
  * close.  Returns 0, -EINVAL for a record with zero packets (counted in
  * zero_packets), or -EIO if it was dropped (write error).

@@ -16,6 +16,7 @@
 #include "collector/exporters.h"
 #include "collector/fixdns.h"
 #include "collector/forward.h"
+#include "collector/fwdnorm.h"
 #include "collector/listen.h"
 #include "collector/report.h"
 #include "collector/settings.h"
@@ -60,6 +61,7 @@ struct collector {
 	struct col_exporters *exporters;
 	struct col_listen *listen;
 	struct col_forward *forward; /* live only; NULL offline */
+	struct col_fwdnorm *fwdnorm; /* [forward] records = normalised */
 	struct col_archive *archive; /* live, if [archive] dir is set */
 	uint64_t undecodable; /* datagrams no exporter could be named for */
 	uint64_t denied;      /* from addresses allow-exporters refuses */
@@ -74,12 +76,22 @@ struct flow_ctx {
 	struct col_exporter *e;
 };
 
-/* Every record accepted: into the archive, then the model; TRUE if late. */
+static uint64_t
+mono_ms(void)
+{
+	return (uint64_t)g_get_monotonic_time() / 1000;
+}
+
+/*
+ * Every record accepted: into the archive and normalised forwarding, then
+ * the model; TRUE if late.
+ */
 static gboolean
 accept_flow(struct collector *c, const struct col_flow *f)
 {
 	if (c->archive != NULL)
 		(void)col_archive_add_flow(c->archive, f);
+	col_fwdnorm_flow(c->fwdnorm, f, mono_ms());
 	return col_engine_add(c->engine, f);
 }
 
@@ -101,10 +113,12 @@ on_dns(const struct col_dns_rec *d, void *ctx)
 	struct mf_dns_rec r;
 
 	col_engine_add_dns(c->engine, d);
-	if (c->archive == NULL)
+	if (c->archive == NULL && c->fwdnorm == NULL)
 		return;
 	col_fixdns_to_wire(d, &r, list, sizeof(list));
-	col_archive_add_dns(c->archive, &r, d->client.family);
+	if (c->archive != NULL)
+		col_archive_add_dns(c->archive, &r, d->client.family);
+	col_fwdnorm_dns(c->fwdnorm, &r, d->client.family, mono_ms());
 }
 
 /* Live: keep the exporters' templates on disk (each report, and at exit). */
@@ -470,6 +484,16 @@ log_counters(struct collector *c)
 		    l->datagrams, l->tcp_accepted, l->tcp_refused,
 		    l->tcp_malformed);
 	col_forward_log_counters(c->forward);
+	if (c->fwdnorm != NULL) {
+		const struct col_fwdnorm_stats *n =
+		    col_fwdnorm_get_stats(c->fwdnorm);
+
+		g_message("forward: normalised records %" G_GUINT64_FORMAT
+		          ", DNS records %" G_GUINT64_FORMAT
+		          ", zero-packet records not sent %" G_GUINT64_FORMAT
+		          ", messages %" G_GUINT64_FORMAT,
+		    n->records, n->dns_records, n->zero_packet, n->messages);
+	}
 }
 
 static int
@@ -574,12 +598,24 @@ run_live(struct collector *c)
 		if (c->archive != NULL)
 			col_archive_tick(c->archive,
 			    (uint64_t)g_get_real_time() / 1000);
+		col_fwdnorm_tick(c->fwdnorm, mono_ms());
 		handle_signals(c);
 	}
 	col_engine_flush(c->engine);
+	col_fwdnorm_flush(c->fwdnorm);
 	col_archive_rotate(c->archive); /* into place before the counters */
 	save_templates(c);
 	return EXIT_SUCCESS;
+}
+
+/* Live only: [forward], raw datagrams or normalised records. */
+static gboolean
+open_forward(struct collector *c, GError **error)
+{
+	if ((c->forward = col_forward_new(&c->cfg, error)) == NULL)
+		return FALSE;
+	c->fwdnorm = col_fwdnorm_new(c->forward, 0, mono_ms());
+	return TRUE;
 }
 
 /* Live only: -r never writes the archive (it may be reading it). */
@@ -677,8 +713,7 @@ main(int argc, char **argv)
 	    (o.read != NULL ||
 	        ((c->listen = col_listen_open(&c->cfg, &err)) != NULL &&
 	            open_archive(c, &err))) &&
-	    (o.read != NULL ||
-	        (c->forward = col_forward_new(&c->cfg, &err)) != NULL) &&
+	    (o.read != NULL || open_forward(c, &err)) &&
 	    (o.read != NULL || mf_detach(o.daemon, o.pidfile, &err))) {
 		status = o.read != NULL ? run_offline(c, o.read) : run_live(c);
 		log_counters(c);
@@ -688,6 +723,7 @@ main(int argc, char **argv)
 	}
 	col_archive_free(c->archive);
 	col_listen_free(c->listen);
+	col_fwdnorm_free(c->fwdnorm);
 	col_forward_free(c->forward);
 	col_engine_free(c->engine);
 	col_exporters_free(c->exporters);

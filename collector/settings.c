@@ -71,6 +71,9 @@ const struct mf_conf_key col_config_keys[] = {
 	    0,
 	    "collector (its own address) or original (the exporter's "
 	    "address and port; needs CAP_NET_RAW)"),
+	K("forward", "records", MF_CONF_STRING, forward_records, "raw", 0, 0,
+	    "raw (every datagram as received) or normalised (the decoded "
+	    "records as the collector's own IPFIX)"),
 	K("forward", "domains", MF_CONF_STRING, forward_domains, "keep", 0, 0,
 	    "keep, or per-exporter (each exporter its own observation domain "
 	    "/ source id)"),

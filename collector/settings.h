@@ -41,7 +41,7 @@ struct col_config {
 	char *templates_file;
 	/* [forward] (collector/forward.h) */
 	char **forward_to;
-	char *forward_source, *forward_domains;
+	char *forward_source, *forward_domains, *forward_records;
 	uint64_t forward_max_domains;
 	/* [focus] */
 	char *focus_target;

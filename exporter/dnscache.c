@@ -1,0 +1,443 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "config.h"
+#define G_LOG_DOMAIN "exp-dnscache"
+
+#include <stddef.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "common/addr.h"
+#include "common/error.h"
+#include "exporter/dnscache.h"
+
+#define NIL UINT32_MAX
+
+const char *const exp_label_source_names[EXP_LABEL_N] = {
+	"none",
+	"dns",
+	"dns-other-client",
+	"tls-sni",
+	"http-host",
+};
+
+/*
+ * The answered address comes first so that the fallback index hashes and
+ * compares the leading ADDR_KEY_LEN bytes only.  Unused address bytes are
+ * zero, so keys compare with memcmp().
+ */
+struct dkey {
+	uint8_t afam;
+	uint8_t answered[16];
+	uint8_t cfam;
+	uint8_t client[16];
+};
+#define ADDR_KEY_LEN offsetof(struct dkey, cfam)
+
+/* The lists an entry is on; L_PAIR and L_ADDR also index heads[]. */
+enum { L_PAIR = 0, L_ADDR = 1, L_LRU = 2, N_LINKS = 3 };
+
+struct link {
+	uint32_t prev, next;
+};
+
+struct dentry {
+	uint64_t seen_ms;
+	uint64_t expiry_ms;
+	struct link link[N_LINKS];
+	uint32_t bucket[2]; /* pair and addr bucket: unlinking needs no hash */
+	struct dkey key;
+	char names[EXP_DNSCACHE_NAMES_LEN]; /* "qname\0cname\0" */
+};
+
+struct exp_dnscache {
+	struct exp_dnscache_config cfg;
+	struct dentry *e;   /* cfg.max_names entries */
+	uint32_t *heads[2]; /* pair and addr chain heads, mask + 1 each */
+	uint32_t mask;
+	uint32_t used; /* entries 0 .. used - 1 hold names */
+	uint32_t lru_head, lru_tail;
+	struct exp_dnscache_stats stats;
+};
+
+/* --- sizing -------------------------------------------------------------- */
+
+static size_t
+bucket_count(size_t max_names)
+{
+	size_t n = 1;
+
+	while (n < 2 * max_names)
+		n <<= 1;
+	return n;
+}
+
+/* The entries follow the cache header, aligned for their uint64_t. */
+static size_t
+header_size(void)
+{
+	return (sizeof(struct exp_dnscache) + 15) & ~(size_t)15;
+}
+
+size_t
+exp_dnscache_memory(size_t max_names)
+{
+	return header_size() + max_names * sizeof(struct dentry) +
+	    2 * bucket_count(max_names) * sizeof(uint32_t);
+}
+
+static gboolean
+check_config(const struct exp_dnscache_config *cfg, GError **error)
+{
+	if (cfg->max_names < EXP_DNSCACHE_MIN_NAMES ||
+	    cfg->max_names > EXP_DNSCACHE_MAX_NAMES) {
+		g_set_error(error, MF_ERROR, MF_ERROR_NOMEM,
+		    "max-dns-names %zu out of range (%u..%u)", cfg->max_names,
+		    EXP_DNSCACHE_MIN_NAMES, EXP_DNSCACHE_MAX_NAMES);
+		return FALSE;
+	}
+	if (cfg->ttl_min_s > cfg->ttl_max_s) {
+		g_set_error(error, MF_ERROR, MF_ERROR_ARGS,
+		    "dns ttl minimum %" G_GUINT32_FORMAT
+		    " s exceeds the maximum %" G_GUINT32_FORMAT " s",
+		    cfg->ttl_min_s, cfg->ttl_max_s);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+struct exp_dnscache *
+exp_dnscache_new(const struct exp_dnscache_config *cfg, GError **error)
+{
+	struct exp_dnscache *c;
+	size_t nb, size;
+	char *base;
+
+	if (!check_config(cfg, error))
+		return NULL;
+	nb = bucket_count(cfg->max_names);
+	size = exp_dnscache_memory(cfg->max_names);
+	if ((base = g_try_malloc0(size)) == NULL) {
+		g_set_error(error, MF_ERROR, MF_ERROR_NOMEM,
+		    "cannot allocate %zu bytes for %zu dns names", size,
+		    cfg->max_names);
+		return NULL;
+	}
+	c = (struct exp_dnscache *)(void *)base;
+	c->cfg = *cfg;
+	c->e = (struct dentry *)(void *)(base + header_size());
+	c->heads[L_PAIR] = (uint32_t *)(void *)(c->e + cfg->max_names);
+	c->heads[L_ADDR] = c->heads[L_PAIR] + nb;
+	memset(c->heads[L_PAIR], 0xff, 2 * nb * sizeof(uint32_t));
+	c->mask = (uint32_t)(nb - 1);
+	c->lru_head = c->lru_tail = NIL;
+	return c;
+}
+
+void
+exp_dnscache_free(struct exp_dnscache *c)
+{
+	g_free(c);
+}
+
+const struct exp_dnscache_stats *
+exp_dnscache_get_stats(const struct exp_dnscache *c)
+{
+	return &c->stats;
+}
+
+/* --- lists --------------------------------------------------------------- */
+
+/* Take i off list w; tail is NULL for the hash chains (they have none). */
+static void
+list_unlink(struct exp_dnscache *c, int w, uint32_t *head, uint32_t *tail,
+    uint32_t i)
+{
+	struct link *l = &c->e[i].link[w];
+
+	if (l->prev != NIL)
+		c->e[l->prev].link[w].next = l->next;
+	else
+		*head = l->next;
+	if (l->next != NIL)
+		c->e[l->next].link[w].prev = l->prev;
+	else if (tail != NULL)
+		*tail = l->prev;
+	l->prev = l->next = NIL;
+}
+
+/* Put i at the head of chain w in bucket b. */
+static void
+chain_push(struct exp_dnscache *c, int w, uint32_t b, uint32_t i)
+{
+	uint32_t *head = &c->heads[w][b];
+	struct link *l = &c->e[i].link[w];
+
+	l->prev = NIL;
+	l->next = *head;
+	if (*head != NIL)
+		c->e[*head].link[w].prev = i;
+	*head = i;
+	c->e[i].bucket[w] = b;
+}
+
+static void
+chain_remove(struct exp_dnscache *c, int w, uint32_t i)
+{
+	list_unlink(c, w, &c->heads[w][c->e[i].bucket[w]], NULL, i);
+}
+
+/* Make i the most recently used entry (it must not be on the list). */
+static void
+lru_append(struct exp_dnscache *c, uint32_t i)
+{
+	struct link *l = &c->e[i].link[L_LRU];
+
+	l->prev = c->lru_tail;
+	l->next = NIL;
+	if (c->lru_tail != NIL)
+		c->e[c->lru_tail].link[L_LRU].next = i;
+	else
+		c->lru_head = i;
+	c->lru_tail = i;
+}
+
+static void
+lru_touch(struct exp_dnscache *c, uint32_t i)
+{
+	list_unlink(c, L_LRU, &c->lru_head, &c->lru_tail, i);
+	lru_append(c, i);
+}
+
+/* --- keys ---------------------------------------------------------------- */
+
+/* Copy a's significant bytes; FALSE if its family is neither 4 nor 6. */
+static gboolean
+key_addr(const struct mf_addr *a, uint8_t *fam, uint8_t out[16])
+{
+	if (a->family == MF_AF_INET)
+		memcpy(out, a->b, 4);
+	else if (a->family == MF_AF_INET6)
+		memcpy(out, a->b, 16);
+	else
+		return FALSE;
+	*fam = a->family;
+	return TRUE;
+}
+
+static gboolean
+make_key(const struct mf_addr *client, const struct mf_addr *answered,
+    struct dkey *k)
+{
+	memset(k, 0, sizeof(*k));
+	return key_addr(client, &k->cfam, k->client) &&
+	    key_addr(answered, &k->afam, k->answered);
+}
+
+static uint32_t
+key_bucket(const struct exp_dnscache *c, const struct dkey *k, int w)
+{
+	size_t len = w == L_PAIR ? sizeof(*k) : ADDR_KEY_LEN;
+
+	return (uint32_t)mf_siphash(&c->cfg.seed, k, len) & c->mask;
+}
+
+/*
+ * The next entry on chain w after i; a chain holds at most c->used entries,
+ * so a walk of more steps means the links are broken (n counts the steps).
+ */
+static uint32_t
+chain_next(const struct exp_dnscache *c, int w, uint32_t i, uint32_t *n)
+{
+	(*n)++;
+	g_assert(*n <= c->used);
+	return c->e[i].link[w].next;
+}
+
+static uint32_t
+find_pair(const struct exp_dnscache *c, const struct dkey *k, uint32_t b)
+{
+	uint32_t i, n = 0;
+
+	for (i = c->heads[L_PAIR][b]; i != NIL;
+	     i = chain_next(c, L_PAIR, i, &n))
+		if (memcmp(&c->e[i].key, k, sizeof(*k)) == 0)
+			return i;
+	return NIL;
+}
+
+/* --- adding -------------------------------------------------------------- */
+
+/* seen_ms + the clamped TTL, saturating at UINT64_MAX. */
+static uint64_t
+expiry(const struct exp_dnscache *c, uint32_t ttl_s, uint64_t seen_ms)
+{
+	uint64_t ttl_ms =
+	    (uint64_t)CLAMP(ttl_s, c->cfg.ttl_min_s, c->cfg.ttl_max_s) * 1000;
+
+	return seen_ms > UINT64_MAX - ttl_ms ? UINT64_MAX : seen_ms + ttl_ms;
+}
+
+/*
+ * A free entry, or the least recently used one taken off every list,
+ * for key k; it is linked into both chains and made most recently used.
+ */
+static uint32_t
+take(struct exp_dnscache *c, const struct dkey *k, uint32_t pair_b)
+{
+	uint32_t i;
+
+	if (c->used < c->cfg.max_names) {
+		i = c->used++;
+	} else {
+		i = c->lru_head;
+		g_assert(i != NIL);
+		chain_remove(c, L_PAIR, i);
+		chain_remove(c, L_ADDR, i);
+		list_unlink(c, L_LRU, &c->lru_head, &c->lru_tail, i);
+		c->stats.evicted++;
+		c->stats.entries--;
+	}
+	c->e[i].key = *k;
+	chain_push(c, L_PAIR, pair_b, i);
+	chain_push(c, L_ADDR, key_bucket(c, k, L_ADDR), i);
+	lru_append(c, i);
+	c->stats.inserted++;
+	if (++c->stats.entries > c->stats.peak)
+		c->stats.peak = c->stats.entries;
+	return i;
+}
+
+/* Store "qname\0cname\0"; the caller checked qlen and clen <= 255. */
+static void
+set_names(struct exp_dnscache *c, struct dentry *e, const char *qname,
+    size_t qlen, const char *cname, size_t clen)
+{
+	memcpy(e->names, qname, qlen);
+	e->names[qlen] = '\0';
+	if (clen > 0 && qlen + clen + 2 > sizeof(e->names)) {
+		c->stats.cname_dropped++;
+		clen = 0;
+	}
+	if (clen > 0) /* cname may be NULL: memcpy() takes no NULL */
+		memcpy(e->names + qlen + 1, cname, clen);
+	e->names[qlen + 1 + clen] = '\0';
+}
+
+/* Length of s (NULL: 0); FALSE if over EXP_DNSCACHE_NAME_MAX bytes. */
+static gboolean
+name_len(const char *s, size_t *len)
+{
+	*len = s == NULL ? 0 : strnlen(s, EXP_DNSCACHE_NAME_MAX + 1);
+	return *len <= EXP_DNSCACHE_NAME_MAX;
+}
+
+void
+exp_dnscache_add(struct exp_dnscache *c, const struct mf_addr *client,
+    const struct mf_addr *answered, const char *qname, const char *cname,
+    uint32_t ttl_s, uint64_t seen_ms)
+{
+	struct dkey k;
+	struct dentry *e;
+	size_t qlen, clen;
+	uint32_t b, i;
+
+	if (qname == NULL || !name_len(qname, &qlen) ||
+	    !name_len(cname, &clen)) {
+		c->stats.refused++;
+		return;
+	}
+	if (!make_key(client, answered, &k)) {
+		c->stats.bad_addr++;
+		return;
+	}
+	b = key_bucket(c, &k, L_PAIR);
+	if ((i = find_pair(c, &k, b)) == NIL) {
+		i = take(c, &k, b);
+	} else {
+		lru_touch(c, i);
+		if (seen_ms < c->e[i].seen_ms) {
+			c->stats.stale++;
+			return;
+		}
+		c->stats.updated++;
+	}
+	e = &c->e[i];
+	e->seen_ms = seen_ms;
+	e->expiry_ms = expiry(c, ttl_s, seen_ms);
+	set_names(c, e, qname, qlen, cname, clen);
+}
+
+/* --- lookup -------------------------------------------------------------- */
+
+/* Whether e may label a flow that started at start_ms, exported at now_ms. */
+static gboolean
+counts(const struct dentry *e, uint64_t start_ms, uint64_t now_ms)
+{
+	return e->seen_ms <= now_ms && e->expiry_ms >= start_ms;
+}
+
+/* The latest counting answer to any client naming k's answered address. */
+static uint32_t
+find_other(const struct exp_dnscache *c, const struct dkey *k,
+    uint64_t start_ms, uint64_t now_ms)
+{
+	uint32_t i, best = NIL, n = 0;
+	const struct dentry *e;
+
+	for (i = c->heads[L_ADDR][key_bucket(c, k, L_ADDR)]; i != NIL;
+	     i = chain_next(c, L_ADDR, i, &n)) {
+		e = &c->e[i];
+		if (memcmp(&e->key, k, ADDR_KEY_LEN) != 0 ||
+		    !counts(e, start_ms, now_ms))
+			continue;
+		if (best == NIL || e->seen_ms > c->e[best].seen_ms)
+			best = i;
+	}
+	return best;
+}
+
+enum exp_label_source
+exp_dnscache_find(struct exp_dnscache *c, const struct mf_addr *client,
+    const struct mf_addr *remote, uint64_t flow_start_ms, uint64_t now_ms,
+    const char **name)
+{
+	struct dkey k;
+	uint32_t i = NIL;
+	enum exp_label_source src = EXP_LABEL_NONE;
+
+	c->stats.lookups++;
+	*name = NULL;
+	if (make_key(client, remote, &k)) {
+		i = find_pair(c, &k, key_bucket(c, &k, L_PAIR));
+		if (i != NIL && counts(&c->e[i], flow_start_ms, now_ms))
+			src = EXP_LABEL_DNS;
+		else if ((i = find_other(c, &k, flow_start_ms, now_ms)) != NIL)
+			src = EXP_LABEL_DNS_OTHER_CLIENT;
+	}
+	switch (src) {
+	case EXP_LABEL_DNS:
+		c->stats.hits_dns++;
+		break;
+	case EXP_LABEL_DNS_OTHER_CLIENT:
+		c->stats.hits_other++;
+		break;
+	default:
+		c->stats.misses++;
+		return EXP_LABEL_NONE;
+	}
+	lru_touch(c, i);
+	*name = c->e[i].names;
+	return src;
+}
+
+const char *
+exp_dnscache_cname(const char *name)
+{
+	const char *cname;
+
+	if (name == NULL)
+		return NULL;
+	cname = name + strlen(name) + 1;
+	return *cname != '\0' ? cname : NULL;
+}

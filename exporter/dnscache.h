@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef EXP_DNSCACHE_H
+#define EXP_DNSCACHE_H
+
+/*
+ * dnscache: the exporter's DNS name cache, which labels a flow with the
+ * name a LAN client resolved for the flow's remote address.  Every entry
+ * lives in one block allocated by exp_dnscache_new(); nothing here
+ * allocates afterwards, so exp_dnscache_add() may run for every DNS answer
+ * and exp_dnscache_find() for every exported flow.
+ *
+ * An entry is keyed by (client address, answered address): the client
+ * that received a DNS answer and one A/AAAA address the answer named.  Its
+ * value is the query name (what the client asked for, not the end of the
+ * CNAME chain), the CNAME target if it fits (see below), when the answer
+ * was seen and when its TTL, clamped to [ttl_min_s, ttl_max_s], runs out.
+ *
+ * Each entry sits on three index-linked, doubly linked lists:
+ *   pair    hash chain by (client, answered): the exact lookup;
+ *   addr    hash chain by the answered address alone: the fallback to an
+ *           answer another client received;
+ *   lru     by last add or hit: the head is evicted when the cache is full.
+ * Both hashes are SipHash with the configured seed, so a remote sender
+ * cannot aim many keys at one bucket.  Unlinking is O(1) on every list,
+ * so an eviction leaves both indexes consistent without walking a chain.
+ * A lookup walks one pair chain and, on a miss, one addr chain; the addr
+ * chain holds every client that received the same address, so the
+ * fallback costs at most max_names steps (one popular address for the
+ * whole LAN) and a few steps normally.
+ *
+ * Expired entries are not removed: a flow that started while an answer
+ * was valid may be exported much later (long-lived flows, active timeouts)
+ * and must still get its label.  Only the LRU makes room.
+ *
+ * Names: a name is at most EXP_DNSCACHE_NAME_MAX (255) bytes, as RFC 1035
+ * allows for the presentation form the DNS parser produces; a longer query
+ * name or CNAME target is refused and counted.  Each entry has
+ * EXP_DNSCACHE_NAMES_LEN (288) bytes for "qname\0cname\0": the query name
+ * always fits; the CNAME target is kept only if
+ * strlen(qname) + strlen(cname) + 2 <= 288, else it is dropped (counted)
+ * and the entry holds no CNAME.
+ *
+ * Memory: exp_dnscache_memory(max_names), all in one allocation:
+ * max_names entries (376 bytes each on x86-64: 288 for names, 34 for the
+ * key, 16 for times, 32 for links and buckets, padding) plus two bucket
+ * arrays of 4 bytes per bucket, each with twice as many buckets as entries
+ * rounded up to a power of two, plus a small header: the default 4096
+ * names take 4096 * (376 + 16) + header = about 1.6 MB (1605808 bytes).
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "common/addr.h"
+#include "common/hash.h"
+
+#define EXP_DNSCACHE_MIN_NAMES 16
+#define EXP_DNSCACHE_MAX_NAMES (1u << 22)
+#define EXP_DNSCACHE_DEFAULT_NAMES 4096
+#define EXP_DNSCACHE_NAME_MAX 255
+#define EXP_DNSCACHE_NAMES_LEN 288
+
+/* Where a flow's label came from (exported with the label). */
+enum exp_label_source {
+	EXP_LABEL_NONE = 0,
+	EXP_LABEL_DNS = 1,              /* an answer to this client */
+	EXP_LABEL_DNS_OTHER_CLIENT = 2, /* an answer to another client */
+	EXP_LABEL_TLS_SNI = 3,
+	EXP_LABEL_HTTP_HOST = 4,
+};
+#define EXP_LABEL_N 5
+
+/* "none", "dns", "dns-other-client", "tls-sni", "http-host". */
+extern const char *const exp_label_source_names[EXP_LABEL_N];
+
+struct exp_dnscache_config {
+	size_t max_names;   /* EXP_DNSCACHE_MIN_NAMES .. _MAX_NAMES */
+	uint32_t ttl_min_s; /* an answer's TTL is clamped to [min, max] */
+	uint32_t ttl_max_s; /* ttl_min_s <= ttl_max_s */
+	struct mf_hash_key seed;
+};
+
+struct exp_dnscache_stats {
+	uint64_t inserted;      /* new (client, answered) keys */
+	uint64_t updated;       /* a newer answer replaced a key's value */
+	uint64_t stale;         /* an older answer for a key: ignored */
+	uint64_t evicted;       /* LRU evictions: cache full */
+	uint64_t refused;       /* a name over 255 bytes (or none) */
+	uint64_t bad_addr;      /* an address family other than 4 or 6 */
+	uint64_t cname_dropped; /* CNAME target did not fit beside the qname */
+	uint64_t lookups;
+	uint64_t hits_dns;   /* EXP_LABEL_DNS */
+	uint64_t hits_other; /* EXP_LABEL_DNS_OTHER_CLIENT */
+	uint64_t misses;     /* EXP_LABEL_NONE */
+	uint32_t entries;    /* names in the cache now */
+	uint32_t peak;       /* most names at once */
+};
+
+struct exp_dnscache;
+
+/*
+ * Create a cache; returns NULL (and sets error) if max_names is out of
+ * range, ttl_min_s > ttl_max_s, or memory cannot be had.  Free with
+ * exp_dnscache_free() (NULL is fine).
+ */
+struct exp_dnscache *exp_dnscache_new(const struct exp_dnscache_config *cfg,
+    GError **error);
+void exp_dnscache_free(struct exp_dnscache *c);
+
+/* Bytes the cache allocates for max_names names (man page, --stats). */
+size_t exp_dnscache_memory(size_t max_names);
+
+/*
+ * Record that client received, at seen_ms, an answer naming address
+ * answered for query name qname, with CNAME target cname (NULL: none) and
+ * TTL ttl_s.  A new key takes a free entry or evicts the least recently
+ * used one; an answer for a key already held replaces its value unless it
+ * was seen before the held one (stale: ignored).  Either way the entry
+ * becomes the most recently used.  Names are copied; NUL-terminated input
+ * is read for at most 256 bytes.  Packet path: no allocation.
+ */
+void exp_dnscache_add(struct exp_dnscache *c, const struct mf_addr *client,
+    const struct mf_addr *answered, const char *qname, const char *cname,
+    uint32_t ttl_s, uint64_t seen_ms);
+
+/*
+ * Label a flow between client and remote that started at flow_start_ms,
+ * as exported at now_ms.  An answer counts if it was seen by now_ms
+ * (seen_ms <= now_ms, even after the flow started) and its clamped TTL had
+ * not run out when the flow started (expiry_ms >= flow_start_ms).  Returns
+ * EXP_LABEL_DNS with the query name of this client's answer for remote if
+ * it counts; else EXP_LABEL_DNS_OTHER_CLIENT with the query name of the
+ * latest counting answer to any client for remote (on equal seen_ms, any
+ * one of them); else EXP_LABEL_NONE with *name = NULL.
+ *
+ * One entry per key means only the latest answer to a client is held: if
+ * it does not count (seen after now_ms, say), an earlier one that would
+ * have is gone.  A hit makes the entry the most recently used.  *name
+ * points into the cache and stays valid until the next exp_dnscache_add().
+ */
+enum exp_label_source exp_dnscache_find(struct exp_dnscache *c,
+    const struct mf_addr *client, const struct mf_addr *remote,
+    uint64_t flow_start_ms, uint64_t now_ms, const char **name);
+
+/*
+ * The CNAME target held with a name exp_dnscache_find() returned (same
+ * lifetime), or NULL if none was given or it did not fit.
+ */
+const char *exp_dnscache_cname(const char *name);
+
+const struct exp_dnscache_stats *exp_dnscache_get_stats(
+    const struct exp_dnscache *c);
+
+#endif

@@ -13,6 +13,7 @@
 #include "collector/flowstats.h"
 #include "collector/persec.h"
 #include "collector/tables.h"
+#include "common/model.h"
 #include "common/error.h"
 
 struct col_engine {

@@ -207,15 +207,15 @@ on_template(fbSession_t *session, uint16_t tid, fbTemplate_t *tmpl,
 	(void)session;
 	(void)tid;
 	(void)app_ctx;
-	if (fbTemplateGetOptionsScope(tmpl) > 0) {
+	if (col_fixdns_is_dns(tmpl)) {
+		kind = KIND_DNS;
+	} else if (fbTemplateGetOptionsScope(tmpl) > 0) {
 		if (tmpl_has(tmpl, 0, MF_IE_PACKET_TOTAL_COUNT) &&
 		    tmpl_has(tmpl, 0, MF_IE_EXPORTED_FLOW_RECORD_TOTAL_COUNT))
 			kind = KIND_STATS;
 		else if (tmpl_has(tmpl, 0, IE_INFORMATION_ELEMENT_ID) &&
 		    tmpl_has(tmpl, 0, IE_PRIVATE_ENTERPRISE_NUMBER))
 			kind = KIND_TYPE;
-	} else if (col_fixdns_is_dns(tmpl)) {
-		kind = KIND_DNS;
 	} else if (tmpl_has(tmpl, 0, MF_IE_SOURCE_IPV4_ADDRESS) ||
 	    tmpl_has(tmpl, 0, MF_IE_SOURCE_IPV6_ADDRESS)) {
 		kind = KIND_FLOW;

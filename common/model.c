@@ -324,17 +324,23 @@ static const struct mf_field stats_fields[] = {
 	    DVFIELD(MF_PEN_CERT, MF_CERT_DNS_CNAME, cname),      \
 	    DVFIELD(0, MF_IE_BASIC_LIST, addrs)
 
+/*
+ * Options templates scoped by the client (RFC 7011 3.4.2.1 allows any
+ * element as scope): collectors that read any data record with an IANA
+ * flow element as a flow (nfcapd 1.7.1 stores such DNS records as flows of
+ * 0 packets) leave options records alone.
+ */
 static const struct mf_field dns4_fields[] = {
+	DFIELD(0, MF_IE_DESTINATION_IPV4_ADDRESS, client4),
 	DFIELD(0, MF_IE_FLOW_START_MILLISECONDS, time_ms),
 	DFIELD(0, MF_IE_SOURCE_IPV4_ADDRESS, server4),
-	DFIELD(0, MF_IE_DESTINATION_IPV4_ADDRESS, client4),
 	DNS_TAIL,
 };
 
 static const struct mf_field dns6_fields[] = {
+	DFIELD(0, MF_IE_DESTINATION_IPV6_ADDRESS, client6),
 	DFIELD(0, MF_IE_FLOW_START_MILLISECONDS, time_ms),
 	DFIELD(0, MF_IE_SOURCE_IPV6_ADDRESS, server6),
-	DFIELD(0, MF_IE_DESTINATION_IPV6_ADDRESS, client6),
 	DNS_TAIL,
 };
 
@@ -386,10 +392,10 @@ const struct mf_template mf_tmpl_biflow6 = TMPL(MF_TID_BIFLOW6,
     MF_TMPL_IPV6 | MF_TMPL_BIFLOW, "biflow6", biflow6_fields);
 const struct mf_template mf_tmpl_stats =
     TMPL(MF_TID_STATS, MF_TMPL_OPTIONS, "stats", stats_fields);
-const struct mf_template mf_tmpl_dns4 =
-    TMPL(MF_TID_DNS4, MF_TMPL_IPV4 | MF_TMPL_IPFIX_ONLY, "dns4", dns4_fields);
-const struct mf_template mf_tmpl_dns6 =
-    TMPL(MF_TID_DNS6, MF_TMPL_IPV6 | MF_TMPL_IPFIX_ONLY, "dns6", dns6_fields);
+const struct mf_template mf_tmpl_dns4 = TMPL(MF_TID_DNS4,
+    MF_TMPL_IPV4 | MF_TMPL_IPFIX_ONLY | MF_TMPL_OPTIONS, "dns4", dns4_fields);
+const struct mf_template mf_tmpl_dns6 = TMPL(MF_TID_DNS6,
+    MF_TMPL_IPV6 | MF_TMPL_IPFIX_ONLY | MF_TMPL_OPTIONS, "dns6", dns6_fields);
 
 const struct mf_template mf_tmpl_archive4 = TMPL(MF_TID_ARCHIVE4,
     MF_TMPL_IPV4 | MF_TMPL_IPFIX_ONLY, "archive4", archive4_fields);

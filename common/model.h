@@ -279,6 +279,9 @@ enum mf_template_id {
 /*
  * One DNS answer (or unanswered query) as the exporter sends it: IPFIX
  * only, under mf_tmpl_dns4 / mf_tmpl_dns6 by the family of the client.
+ * Those are options templates scoped by the client's address, so that
+ * collectors that take any data record with an IANA flow element for a
+ * flow (nfcapd 1.7.1) skip them.
  * The DNS server is the source, the client the destination, as in the
  * answer's packet.  The answered addresses travel in one RFC 6313
  * basicList (IANA 291) of sourceIPv4Address or sourceIPv6Address, as YAF

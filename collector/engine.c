@@ -14,6 +14,7 @@
 #include "collector/persec.h"
 #include "collector/tables.h"
 #include "common/error.h"
+#include "common/model.h"
 
 struct col_engine {
 	struct col_engine_config cfg;

@@ -15,6 +15,7 @@
 #include "collector/tables.h"
 #include "common/model.h"
 #include "common/error.h"
+#include "common/model.h"
 
 struct col_engine {
 	struct col_engine_config cfg;

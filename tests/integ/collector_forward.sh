@@ -65,8 +65,8 @@ exporter_to() {
 
 stat_of() { awk -v k="$1" '$1 == k { print $2 }' "$2"; }
 
-# flows DIR: DIR.json, the flows nfcapd stored; the exporter's DNS records
-# (IPFIX) are stored as flows of 0 packets and left out
+# flows DIR: DIR.json, the flows nfcapd stored with packets (the exporter's
+# DNS records are options records, which nfcapd does not store as flows)
 flows() { nfdump -R "$1" -o json 'packets > 0' >"$1.json" 2>/dev/null; }
 
 # forwarded LOG DEST: "datagrams N dropped N errors N" of the exit log

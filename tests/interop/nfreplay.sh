@@ -21,16 +21,15 @@
 #      over the IPv4 packets alone: the expectation is independent of both
 #      nfdump and minflow.
 #
-# Allowance, on times only (never on totals): minflow-exporter's DNS
-# records (templates 261/262) have a start and no end time, and nfcapd
-# 1.7.1 stores them as flows of 0 packets, 0 bytes, ending at 0 (1970).
-# nfreplay -v 5 takes a datagram's header time (unix_secs and the uptime
-# the record times are relative to) from its first record's end, so when
-# that record is such a DNS record the whole datagram of up to 30 records
-# carries times near 1970.  The collector counts them as absurd (its log's
-# "absurd times N") and accounts them in full to the interval that is open,
-# here one dated 1970-01-01 since no sane time was seen before; the totals
-# still match.  NetFlow v9 carries the times through unharmed.
+# Allowance, on times only (never on totals): nfreplay -v 5 takes a
+# datagram's header time (unix_secs and the uptime the record times are
+# relative to) from its first record's end, so a record stored without an
+# end time would give its whole datagram of up to 30 records times near
+# 1970; the collector would count them as absurd (its log's "absurd times
+# N", logged here) and account them in full to the open interval.
+# minflow-exporter's DNS records are options records, which nfcapd does
+# not store, so the files made here hold flows only.  NetFlow v9 carries
+# the times through unharmed.
 . "$MF_SRCDIR/tests/integ/lib.sh"
 need tshark nfcapd nfdump nfreplay softflowd python3
 need_shared

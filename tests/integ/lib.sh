@@ -15,6 +15,9 @@
 #       "$(nfdump_flows totals "$MF_TMP/flows")"
 #   finish                              # exit 0, or 1 if any check failed
 #
+# Root only: netns_add NAME creates a network namespace that cleanup
+# deletes, netns_bg NS CMD... starts CMD in it, tracked (BG = its PID).
+#
 # assert_eq/assert_files_eq/fail record the failure and go on (they also
 # return 1, so do not run the test under `set -e` unless you want it to
 # stop at the first failed check). Output is TAP-like "ok - NAME" /
@@ -55,6 +58,7 @@ MF_SKIP=77
 MF_FAILED=0
 MF_PIDS=""
 MF_TMP=""
+MF_NETNS=""
 
 # shellcheck disable=SC3028 # BASH_SOURCE under bash, $0 (the test) otherwise
 _lib_dir=$(cd "$(dirname -- "${BASH_SOURCE:-$0}")" 2>/dev/null && pwd)
@@ -168,6 +172,11 @@ cleanup() {
         stop_pid "$_c" 5 || true
     done
     MF_PIDS=""
+    # after the processes, which may run inside them
+    for _n in $MF_NETNS; do
+        ip netns del "$_n" 2>/dev/null
+    done
+    MF_NETNS=""
     if [ -n "$MF_TMP" ] && [ -d "$MF_TMP" ]; then
         if [ -n "${MF_KEEP_TMP:-}" ]; then
             mf_log "keeping $MF_TMP"
@@ -180,6 +189,33 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
+
+# netns_add NAME: create the network namespace NAME (give it a random
+# part: tests run in parallel), deleted by cleanup after the tracked
+# processes are stopped, with lo up, no IPv6 (no RS, no MLD), no IPv4
+# forwarding and no reverse-path filter whatever the host has (a new
+# namespace inherits its IPv4 settings).  Needs root; returns 1 with the
+# reason on stderr.
+netns_add() {
+    ip netns add "$1" || return 1
+    MF_NETNS="$MF_NETNS $1"
+    ip -n "$1" link set lo up &&
+        ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+        net.ipv6.conf.default.disable_ipv6=1 net.ipv4.ip_forward=0 \
+        net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
+        >/dev/null
+}
+
+# netns_bg NS CMD...: CMD in namespace NS in the background, tracked; sets
+# BG to its PID (ip netns exec execs CMD, so $! is CMD itself; never
+# background a shell function instead: $! would be a subshell's PID)
+netns_bg() {
+    _ns=$1
+    shift
+    ip netns exec "$_ns" "$@" &
+    BG=$!
+    track_pid $BG
+}
 
 # start_nfcapd DIR PORT: start nfcapd 1.7.1 in the foreground (as our
 # child, so $! is its PID) bound to 127.0.0.1:PORT writing into DIR; wait

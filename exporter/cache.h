@@ -127,8 +127,8 @@ void exp_cache_free(struct exp_cache *c);
  * caller may set its name_ref and nothing else.  Packet path: no
  * allocation.
  */
-struct exp_flow *exp_cache_update(struct exp_cache *c,
-    const struct exp_pkt *p, uint32_t ifindex);
+struct exp_flow *exp_cache_update(struct exp_cache *c, const struct exp_pkt *p,
+    uint32_t ifindex);
 
 /* Export flows whose idle, active or closing time has passed at now_ms. */
 void exp_cache_expire(struct exp_cache *c, uint64_t now_ms);

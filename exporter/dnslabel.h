@@ -53,9 +53,9 @@
 #define EXP_MDNS_PORT 5353
 
 struct exp_dnslabel_config {
-	size_t max_names;          /* DNS name cache (--max-dns-names) */
-	size_t max_l7_names;       /* server name / Host cache */
-	uint32_t ttl_min_s;        /* clamp of answer TTLs */
+	size_t max_names;    /* DNS name cache (--max-dns-names) */
+	size_t max_l7_names; /* server name / Host cache */
+	uint32_t ttl_min_s;  /* clamp of answer TTLs */
 	uint32_t ttl_max_s;
 	size_t max_queries;        /* queries waiting for an answer */
 	uint32_t query_timeout_ms; /* then exported as unanswered */
@@ -65,15 +65,15 @@ struct exp_dnslabel_config {
 };
 
 struct exp_dnslabel_stats {
-	uint64_t answers;    /* DNS responses parsed */
-	uint64_t queries;    /* DNS queries parsed */
-	uint64_t malformed;  /* DNS messages that did not parse */
+	uint64_t answers;   /* DNS responses parsed */
+	uint64_t queries;   /* DNS queries parsed */
+	uint64_t malformed; /* DNS messages that did not parse */
 	uint64_t by_result[MF_DNS_N_RESULTS]; /* why, [0] = parsed */
-	uint64_t fragmented; /* first fragments of answers: not parsed */
-	uint64_t tcp_split;  /* TCP DNS messages split across segments */
-	uint64_t tcp_zero;   /* TCP length prefixes of 0 */
-	uint64_t unanswered; /* queries exported without an answer */
-	uint64_t addresses;  /* answered addresses put in the cache */
+	uint64_t fragmented;     /* first fragments of answers: not parsed */
+	uint64_t tcp_split;      /* TCP DNS messages split across segments */
+	uint64_t tcp_zero;       /* TCP length prefixes of 0 */
+	uint64_t unanswered;     /* queries exported without an answer */
+	uint64_t addresses;      /* answered addresses put in the cache */
 	uint64_t l7_stored;      /* server names kept for flows */
 	uint64_t l7_overwritten; /* ... and lost before their flow's export */
 	uint64_t sni[MF_L7_N_RESULTS];  /* ClientHello parse outcomes */

@@ -13,6 +13,7 @@
 
 #include "collector/archdir.h"
 #include "collector/archive.h"
+#include "collector/fixdns.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "common/model.h"
@@ -29,60 +30,6 @@
 #define SET_HEADER_LEN 4
 #define VARLEN_PREFIX 3 /* the longest RFC 7011 length prefix */
 #define VAR_MAX 1024    /* longest name written; longer are cut */
-
-/*
- * A DNS record as libfixbuf writes it: struct mf_dns_rec with the
- * answered addresses as a libfixbuf basicList.  No interior padding:
- * libfixbuf packs internal records (two varfields and a basicList before
- * the first uint64_t).
- */
-struct dnsarch {
-	fbVarfield_t qname, cname;
-	fbBasicList_t addrs;
-	uint64_t time_ms;
-	uint8_t server6[16], client6[16];
-	uint32_t server4, client4, ttl;
-	uint16_t sport, dport, id, qtype;
-	uint8_t proto, rcode, qr;
-};
-#define DNSARCH_LEN (offsetof(struct dnsarch, qr) + 1)
-G_STATIC_ASSERT(offsetof(struct dnsarch, time_ms) ==
-    2 * sizeof(fbVarfield_t) + sizeof(fbBasicList_t));
-
-#define D(pen, id, f)                                        \
-	{                                                    \
-		pen, id, sizeof(((struct dnsarch *)0)->f),   \
-		    (uint16_t)offsetof(struct dnsarch, f), 0 \
-	}
-#define DV(pen, id, f)                                                     \
-	{                                                                  \
-		pen, id, MF_VARLEN, (uint16_t)offsetof(struct dnsarch, f), \
-		    MF_FK_VARLEN                                           \
-	}
-#define C MF_PEN_CERT
-
-static const struct mf_field dnsarch_fields[] = {
-	DV(C, MF_CERT_DNS_QNAME, qname),
-	DV(C, MF_CERT_DNS_CNAME, cname),
-	DV(0, MF_IE_BASIC_LIST, addrs),
-	D(0, MF_IE_FLOW_START_MILLISECONDS, time_ms),
-	D(0, MF_IE_SOURCE_IPV6_ADDRESS, server6),
-	D(0, MF_IE_DESTINATION_IPV6_ADDRESS, client6),
-	D(0, MF_IE_SOURCE_IPV4_ADDRESS, server4),
-	D(0, MF_IE_DESTINATION_IPV4_ADDRESS, client4),
-	D(C, MF_CERT_DNS_TTL, ttl),
-	D(0, MF_IE_SOURCE_TRANSPORT_PORT, sport),
-	D(0, MF_IE_DESTINATION_TRANSPORT_PORT, dport),
-	D(C, MF_CERT_DNS_ID, id),
-	D(C, MF_CERT_DNS_QR_TYPE, qtype),
-	D(0, MF_IE_PROTOCOL_IDENTIFIER, proto),
-	D(C, MF_CERT_DNS_NXDOMAIN, rcode),
-	D(C, MF_CERT_DNS_QUERY_RESPONSE, qr),
-};
-
-static const struct mf_template dnsarch_tmpl = { TID_INT_DNS,
-	(uint16_t)G_N_ELEMENTS(dnsarch_fields), 0, "archive-dns-internal",
-	dnsarch_fields };
 
 /* The templates every file carries. */
 static const struct mf_template *const file_tmpls[] = { &mf_tmpl_archive4,
@@ -174,7 +121,8 @@ add_templates(struct col_archive *a, fbSession_t *s, GError **error)
 	a->pending = MSG_HEADER_LEN;
 	if (!add_template(a, s, TRUE, TID_INT_FLOW, &mf_tmpl_flow_internal,
 	        error) ||
-	    !add_template(a, s, TRUE, TID_INT_DNS, &dnsarch_tmpl, error) ||
+	    !add_template(a, s, TRUE, TID_INT_DNS, &col_fixdns_internal,
+	        error) ||
 	    !add_type_templates(a, s, error) ||
 	    !fbInfoElementWriteOptionsRecord(a->fbuf,
 	        fbInfoModelGetElementByID(a->model, MF_OWN_LABEL_SOURCE,
@@ -531,7 +479,7 @@ col_archive_add_dns(struct col_archive *a, const struct mf_dns_rec *r,
 {
 	const struct mf_template *t =
 	    family == MF_AF_INET ? &mf_tmpl_dns4 : &mf_tmpl_dns6;
-	struct dnsarch d;
+	struct col_fixdns_rec d;
 	uint64_t bound;
 
 	if (family != MF_AF_INET && family != MF_AF_INET6)
@@ -550,7 +498,7 @@ col_archive_add_dns(struct col_archive *a, const struct mf_dns_rec *r,
 	d.qr = r->qr;
 	bound = SET_HEADER_LEN + fixed_len(t) + 3 * VARLEN_PREFIX + 9 +
 	    d.qname.len + d.cname.len + d.addrs.dataLength;
-	if (append(a, TID_INT_DNS, t, &d, DNSARCH_LEN, bound) != 0)
+	if (append(a, TID_INT_DNS, t, &d, COL_FIXDNS_REC_LEN, bound) != 0)
 		return -EIO;
 	a->n_dns++;
 	return 0;

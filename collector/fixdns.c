@@ -40,7 +40,7 @@ static const struct mf_field fields[] = {
 	DS(C, MF_CERT_DNS_QUERY_RESPONSE, qr),
 };
 
-static const struct mf_template internal = { COL_FIXDNS_TID,
+const struct mf_template col_fixdns_internal = { COL_FIXDNS_TID,
 	(uint16_t)G_N_ELEMENTS(fields), 0, "collector-dns", fields };
 
 static gboolean
@@ -68,7 +68,8 @@ gboolean
 col_fixdns_add_internal(fbSession_t *s, fbInfoModel_t *model, GError **error)
 {
 	GError *err = NULL; /* libfixbuf needs a location of its own */
-	fbTemplate_t *t = mf_model_template_new(model, &internal, &err);
+	fbTemplate_t *t =
+	    mf_model_template_new(model, &col_fixdns_internal, &err);
 
 	if (t != NULL &&
 	    fbSessionAddTemplate(s, TRUE, COL_FIXDNS_TID, t, &err) == 0) {

@@ -34,6 +34,16 @@ struct col_fixdns_rec {
 	uint8_t proto, rcode, qr;
 };
 
+#define COL_FIXDNS_REC_LEN (offsetof(struct col_fixdns_rec, qr) + 1)
+G_STATIC_ASSERT(offsetof(struct col_fixdns_rec, time_ms) ==
+    2 * sizeof(fbVarfield_t) + sizeof(fbBasicList_t));
+
+/*
+ * Its layout for libfixbuf (the collector's reader and the archive's
+ * writer share it).
+ */
+extern const struct mf_template col_fixdns_internal;
+
 /* Whether external template t carries DNS records. */
 gboolean col_fixdns_is_dns(fbTemplate_t *t);
 

@@ -280,7 +280,7 @@ take(struct exp_dnscache *c, const struct dkey *k, uint32_t pair_b)
 		i = c->lru_head;
 		g_assert(i != NIL);
 		chain_remove(c, L_PAIR, i);
-
+		chain_remove(c, L_ADDR, i);
 		list_unlink(c, L_LRU, &c->lru_head, &c->lru_tail, i);
 		c->stats.evicted++;
 		c->stats.entries--;

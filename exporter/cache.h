@@ -78,6 +78,8 @@ struct exp_flow {
 	uint8_t initiator; /* the side that sent the first packet */
 	uint8_t state;     /* enum exp_flow_state */
 	uint8_t has_mac;   /* mac[] valid */
+	uint8_t l7_tries;  /* the caller's: initiator segments with payload
+	                    * searched for a server name (dnslabel.c) */
 };
 
 struct exp_cache_stats {
@@ -127,8 +129,8 @@ void exp_cache_free(struct exp_cache *c);
  * caller may set its name_ref and nothing else.  Packet path: no
  * allocation.
  */
-struct exp_flow *exp_cache_update(struct exp_cache *c,
-    const struct exp_pkt *p, uint32_t ifindex);
+struct exp_flow *exp_cache_update(struct exp_cache *c, const struct exp_pkt *p,
+    uint32_t ifindex);
 
 /* Export flows whose idle, active or closing time has passed at now_ms. */
 void exp_cache_expire(struct exp_cache *c, uint64_t now_ms);

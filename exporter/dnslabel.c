@@ -24,7 +24,7 @@
 
 /* A server name found in a flow's first packets (a ring slot). */
 struct l7slot {
-	uint64_t seq; /* the flow's name_ref while the slot is its own */
+	uint64_t seq;   /* the flow's name_ref while the slot is its own */
 	uint8_t source; /* MF_LABEL_TLS_SNI or MF_LABEL_HTTP_HOST */
 	char name[MF_L7_NAME_MAX + 1];
 };
@@ -38,9 +38,9 @@ struct exp_dnslabel {
 	struct exp_dnsquery *pending;
 	uint64_t now_ms; /* latest packet time */
 	struct exp_dnslabel_stats stats;
-	struct mf_dns_msg msg;                        /* scratch */
+	struct mf_dns_msg msg;                               /* scratch */
 	uint8_t list[BL_HEADER_LEN + 16 * MF_DNS_MAX_ADDRS]; /* scratch */
-	char l7name[MF_L7_NAME_MAX + 1];               /* scratch */
+	char l7name[MF_L7_NAME_MAX + 1];                     /* scratch */
 };
 
 static struct exp_dnscache *
@@ -234,8 +234,8 @@ export_unanswered(const struct exp_dnsquery_info *q, void *ctx)
  */
 
 static void
-query_key(const struct exp_pkt *p, const struct mf_dns_msg *m,
-    gboolean answer, struct exp_dnsquery_key *k)
+query_key(const struct exp_pkt *p, const struct mf_dns_msg *m, gboolean answer,
+    struct exp_dnsquery_key *k)
 {
 	memset(k, 0, sizeof(*k));
 	k->client = answer ? p->dst : p->src;
@@ -268,8 +268,8 @@ learn_answer(struct exp_dnslabel *d, const struct exp_pkt *p,
 
 /* One DNS message from p (UDP payload or one TCP-framed message). */
 static void
-dns_message(struct exp_dnslabel *d, const struct exp_pkt *p,
-    const uint8_t *msg, size_t len, gboolean from_server)
+dns_message(struct exp_dnslabel *d, const struct exp_pkt *p, const uint8_t *msg,
+    size_t len, gboolean from_server)
 {
 	struct mf_dns_msg *m = &d->msg;
 	enum mf_dns_result r = mf_dns_parse(msg, len, m);
@@ -362,8 +362,10 @@ exp_dnslabel_flow_packet(struct exp_dnslabel *d, struct exp_flow *f,
 	    memcmp(p->src.b, f->key.addr[s],
 	        p->src.family == MF_AF_INET ? 4 : 16) != 0)
 		return;
-	if (f->side[s].packets > EXP_DNSLABEL_L7_PACKETS)
+	/* Retransmitted SYNs and bare ACKs do not use up the search. */
+	if (f->l7_tries >= EXP_DNSLABEL_L7_PACKETS)
 		return;
+	f->l7_tries++;
 	if (p->payload[0] == TLS_HANDSHAKE) {
 		r = mf_l7_tls_sni(p->payload, p->payload_len, d->l7name,
 		    sizeof(d->l7name));

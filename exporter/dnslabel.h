@@ -20,7 +20,9 @@
  *
  *   A TLS ClientHello's server name or an HTTP/1 request's Host header
  *   (common/l7name.c) in one of the first EXP_DNSLABEL_L7_PACKETS packets
- *   the initiator of a TCP flow sends is kept for that flow: in a ring of
+ *   with payload the initiator of a TCP flow sends (counted in
+ *   exp_flow.l7_tries, so retransmitted SYNs, duplicate ACKs and
+ *   duplicated frames do not use them up) is kept for that flow: in a ring of
  *   max_l7_names names, the flow holding the name's sequence number
  *   (exp_flow.name_ref).  A flow whose name was overwritten by
  *   max_l7_names newer ones loses it (counted in l7_overwritten).
@@ -46,16 +48,18 @@
 #include "exporter/decode.h"
 #include "exporter/export.h"
 
-#define EXP_DNSLABEL_L7_PACKETS 4 /* initiator packets searched for names */
+#define EXP_DNSLABEL_L7_PACKETS              \
+	4 /* initiator segments with payload \
+	   * searched for names */
 #define EXP_DNSLABEL_MIN_L7 16
 #define EXP_DNSLABEL_MAX_L7 (1u << 22)
 #define EXP_DNS_PORT 53
 #define EXP_MDNS_PORT 5353
 
 struct exp_dnslabel_config {
-	size_t max_names;          /* DNS name cache (--max-dns-names) */
-	size_t max_l7_names;       /* server name / Host cache */
-	uint32_t ttl_min_s;        /* clamp of answer TTLs */
+	size_t max_names;    /* DNS name cache (--max-dns-names) */
+	size_t max_l7_names; /* server name / Host cache */
+	uint32_t ttl_min_s;  /* clamp of answer TTLs */
 	uint32_t ttl_max_s;
 	size_t max_queries;        /* queries waiting for an answer */
 	uint32_t query_timeout_ms; /* then exported as unanswered */
@@ -65,15 +69,15 @@ struct exp_dnslabel_config {
 };
 
 struct exp_dnslabel_stats {
-	uint64_t answers;    /* DNS responses parsed */
-	uint64_t queries;    /* DNS queries parsed */
-	uint64_t malformed;  /* DNS messages that did not parse */
+	uint64_t answers;   /* DNS responses parsed */
+	uint64_t queries;   /* DNS queries parsed */
+	uint64_t malformed; /* DNS messages that did not parse */
 	uint64_t by_result[MF_DNS_N_RESULTS]; /* why, [0] = parsed */
-	uint64_t fragmented; /* first fragments of answers: not parsed */
-	uint64_t tcp_split;  /* TCP DNS messages split across segments */
-	uint64_t tcp_zero;   /* TCP length prefixes of 0 */
-	uint64_t unanswered; /* queries exported without an answer */
-	uint64_t addresses;  /* answered addresses put in the cache */
+	uint64_t fragmented;     /* first fragments of answers: not parsed */
+	uint64_t tcp_split;      /* TCP DNS messages split across segments */
+	uint64_t tcp_zero;       /* TCP length prefixes of 0 */
+	uint64_t unanswered;     /* queries exported without an answer */
+	uint64_t addresses;      /* answered addresses put in the cache */
 	uint64_t l7_stored;      /* server names kept for flows */
 	uint64_t l7_overwritten; /* ... and lost before their flow's export */
 	uint64_t sni[MF_L7_N_RESULTS];  /* ClientHello parse outcomes */

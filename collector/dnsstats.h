@@ -48,7 +48,10 @@ struct col_dns_rec {
 	uint8_t rcode;    /* response code */
 	uint8_t answered; /* dnsQueryResponse: 0 = never answered */
 	uint32_t ttl;
+	uint16_t sport, dport; /* of the answer: server port, client port */
+	uint8_t proto;
 	char qname[COL_DNS_NAME_MAX + 1];
+	char cname[COL_DNS_NAME_MAX + 1];
 	struct mf_addr addrs[COL_DNS_MAX_ADDRS];
 	unsigned n_addrs;
 };

@@ -13,7 +13,9 @@
 #include "collector/flowstats.h"
 #include "collector/persec.h"
 #include "collector/tables.h"
+#include "common/model.h"
 #include "common/error.h"
+#include "common/model.h"
 
 struct col_engine {
 	struct col_engine_config cfg;
@@ -221,6 +223,9 @@ account(struct col_engine *e, const struct col_flow *f, uint64_t t)
 	col_tables_account(e->tables, f, si, di, service_port(f),
 	    (uint16_t)(1u << k), &touch);
 	col_flowstats_add(e->flowstats, f);
+	if (f->label_source == MF_LABEL_DNS ||
+	    f->label_source == MF_LABEL_DNS_OTHER_CLIENT)
+		col_dnsstats_add_label(e->dns, f->label);
 	if (e->anomaly != NULL)
 		col_anomaly_add(e->anomaly, f, si, di, &touch, end);
 	col_persec_add(e->persec, k, start, end, 1, f->packets, f->octets);

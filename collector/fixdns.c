@@ -160,8 +160,60 @@ col_fixdns_take(struct col_fixdns_rec *x, struct col_dns_rec *out)
 	out->rcode = x->rcode;
 	out->answered = x->qr;
 	out->ttl = x->ttl;
+	out->sport = x->sport;
+	out->dport = x->dport;
+	out->proto = x->proto;
 	copy_text(out->qname, sizeof(out->qname), &x->qname);
+	copy_text(out->cname, sizeof(out->cname), &x->cname);
 	left = take_addrs(&x->addrs, out);
 	fbBasicListClear(&x->addrs);
 	return left;
+}
+
+size_t
+col_fixdns_to_wire(const struct col_dns_rec *d, struct mf_dns_rec *r,
+    uint8_t *list, size_t size)
+{
+	uint8_t family = d->n_addrs > 0 ? d->addrs[0].family : MF_AF_INET;
+	size_t alen = family == MF_AF_INET ? 4 : 16, n = 5;
+	uint16_t ie = family == MF_AF_INET ? MF_IE_SOURCE_IPV4_ADDRESS
+	                                   : MF_IE_SOURCE_IPV6_ADDRESS;
+	unsigned i;
+
+	memset(r, 0, sizeof(*r));
+	r->time_ms = d->time_ms;
+	if (d->client.family == MF_AF_INET) {
+		r->server4 = mf_addr_get4(&d->server);
+		r->client4 = mf_addr_get4(&d->client);
+	} else {
+		memcpy(r->server6, d->server.b, 16);
+		memcpy(r->client6, d->client.b, 16);
+	}
+	r->ttl = d->ttl;
+	r->sport = d->sport;
+	r->dport = d->dport;
+	r->id = d->id;
+	r->qtype = d->qtype;
+	r->proto = d->proto;
+	r->rcode = d->rcode;
+	r->qr = d->answered;
+	r->qname.buf = (const uint8_t *)d->qname;
+	r->qname.len = strlen(d->qname);
+	r->cname.buf = (const uint8_t *)d->cname;
+	r->cname.len = strlen(d->cname);
+	/* RFC 6313 basicList: semantic allOf, element, length, values. */
+	list[0] = 3;
+	list[1] = (uint8_t)(ie >> 8);
+	list[2] = (uint8_t)ie;
+	list[3] = 0;
+	list[4] = (uint8_t)alen;
+	for (i = 0; i < d->n_addrs && n + alen <= size; i++) {
+		if (d->addrs[i].family != family)
+			continue;
+		memcpy(list + n, d->addrs[i].b, alen);
+		n += alen;
+	}
+	r->addrs.buf = list;
+	r->addrs.len = n;
+	return n;
 }

@@ -19,6 +19,7 @@
 #include <fixbuf/public.h>
 
 #include "collector/dnsstats.h"
+#include "common/model.h"
 
 #define COL_FIXDNS_TID 0x7e02 /* internal template id */
 
@@ -46,5 +47,14 @@ gboolean col_fixdns_add_internal(fbSession_t *s, fbInfoModel_t *model,
  * addresses.
  */
 unsigned col_fixdns_take(struct col_fixdns_rec *x, struct col_dns_rec *out);
+
+/*
+ * The record d as minflow-exporter sends it (for the archive): r points
+ * into d and into list (size >= 5 + 16 * COL_DNS_MAX_ADDRS bytes), which
+ * receives the basicList of d's addresses of the first one's family.
+ * Returns the list's length.
+ */
+size_t col_fixdns_to_wire(const struct col_dns_rec *d, struct mf_dns_rec *r,
+    uint8_t *list, size_t size);
 
 #endif

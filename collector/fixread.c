@@ -25,7 +25,10 @@
 #define TID_STATS 0x7e01
 #define NTP_UNIX_OFFSET 2208988800ULL /* 1900 to 1970, seconds */
 
-enum tmpl_kind { KIND_OTHER = 1, KIND_FLOW, KIND_STATS, KIND_DNS };
+enum tmpl_kind { KIND_OTHER = 1, KIND_FLOW, KIND_STATS, KIND_TYPE, KIND_DNS };
+
+#define IE_INFORMATION_ELEMENT_ID 303 /* RFC 5610 */
+#define IE_PRIVATE_ENTERPRISE_NUMBER 346
 
 /*
  * The internal record every flow template is transcoded into: the union
@@ -33,6 +36,7 @@ enum tmpl_kind { KIND_OTHER = 1, KIND_FLOW, KIND_STATS, KIND_DNS };
  * interior padding (libfixbuf packs internal records).
  */
 struct fixflow {
+	struct mf_varfield qname, sni, host;          /* 6871/179, /294, /117 */
 	uint64_t start_ms, end_ms;                    /* 152, 153 */
 	uint64_t start_us, end_us;                    /* 154, 155: NTP format */
 	uint64_t start_ns, end_ns;                    /* 156, 157: NTP format */
@@ -50,7 +54,7 @@ struct fixflow {
 	uint16_t tcp_flags, rev_tcp_flags; /* 6, 29305/6 */
 	uint8_t src_mac[6], dst_mac[6];
 	uint8_t proto, initial_flags, union_flags, rev_initial_flags;
-	uint8_t rev_union_flags, end_reason;
+	uint8_t rev_union_flags, label_source, end_reason;
 };
 #define FIXFLOW_LEN (offsetof(struct fixflow, end_reason) + 1)
 
@@ -62,7 +66,16 @@ struct fixflow {
 #define R MF_PEN_REVERSE
 #define C MF_PEN_CERT
 
+#define V(pen, id, f)                                                      \
+	{                                                                  \
+		pen, id, MF_VARLEN, (uint16_t)offsetof(struct fixflow, f), \
+		    MF_FK_VARLEN                                           \
+	}
+
 static const struct mf_field fixflow_fields[] = {
+	V(C, MF_CERT_DNS_QNAME, qname),
+	V(C, MF_CERT_SSL_SERVER_NAME, sni),
+	V(C, MF_CERT_HTTP_HOST, host),
 	F(0, 152, start_ms),
 	F(0, 153, end_ms),
 	F(0, 154, start_us),
@@ -105,6 +118,7 @@ static const struct mf_field fixflow_fields[] = {
 	F(C, 15, union_flags),
 	F(C, 14 | MF_CERT_REVERSE, rev_initial_flags),
 	F(C, 15 | MF_CERT_REVERSE, rev_union_flags),
+	F(MF_PEN_MINFLOW, MF_OWN_LABEL_SOURCE, label_source),
 	F(0, 136, end_reason),
 };
 
@@ -193,12 +207,15 @@ on_template(fbSession_t *session, uint16_t tid, fbTemplate_t *tmpl,
 	(void)session;
 	(void)tid;
 	(void)app_ctx;
-	if (fbTemplateGetOptionsScope(tmpl) > 0) {
+	if (col_fixdns_is_dns(tmpl)) {
+		kind = KIND_DNS;
+	} else if (fbTemplateGetOptionsScope(tmpl) > 0) {
 		if (tmpl_has(tmpl, 0, MF_IE_PACKET_TOTAL_COUNT) &&
 		    tmpl_has(tmpl, 0, MF_IE_EXPORTED_FLOW_RECORD_TOTAL_COUNT))
 			kind = KIND_STATS;
-	} else if (col_fixdns_is_dns(tmpl)) {
-		kind = KIND_DNS;
+		else if (tmpl_has(tmpl, 0, IE_INFORMATION_ELEMENT_ID) &&
+		    tmpl_has(tmpl, 0, IE_PRIVATE_ENTERPRISE_NUMBER))
+			kind = KIND_TYPE;
 	} else if (tmpl_has(tmpl, 0, MF_IE_SOURCE_IPV4_ADDRESS) ||
 	    tmpl_has(tmpl, 0, MF_IE_SOURCE_IPV6_ADDRESS)) {
 		kind = KIND_FLOW;
@@ -542,6 +559,24 @@ flow_times(const struct fixflow *x, uint64_t boot_ms, uint64_t export_ms,
 	return TRUE;
 }
 
+/*
+ * The label: the first non-empty of the label elements, cut to what
+ * col_flow keeps and at a NUL (the report makes the rest valid UTF-8).
+ */
+static void
+take_label(const struct fixflow *x, struct col_flow *f)
+{
+	const struct mf_varfield *v = x->qname.len > 0 ? &x->qname
+	    : x->sni.len > 0                           ? &x->sni
+	                                               : &x->host;
+	size_t i, n = MIN(v->len, sizeof(f->label) - 1);
+
+	for (i = 0; i < n && v->buf != NULL && v->buf[i] != 0; i++)
+		f->label[i] = (char)v->buf[i];
+	f->label[i] = '\0';
+	f->label_source = x->label_source;
+}
+
 static void
 to_flow(const struct fixflow *x, struct col_flow *f)
 {
@@ -584,6 +619,7 @@ to_flow(const struct fixflow *x, struct col_flow *f)
 	memcpy(f->dst_mac, x->dst_mac, 6);
 	f->has_mac = memcmp(x->src_mac, "\0\0\0\0\0\0", 6) != 0 ||
 	    memcmp(x->dst_mac, "\0\0\0\0\0\0", 6) != 0;
+	take_label(x, f);
 }
 
 /* Transcode the next record; returns its kind, 0 at the end, -1 on error. */
@@ -644,6 +680,10 @@ take_record(struct col_fixread *r, int kind, union fixrec *u, uint64_t boot_ms,
 	}
 	if (kind == KIND_DNS) {
 		take_dns(r, &u->d);
+		return;
+	}
+	if (kind == KIND_TYPE) {
+		r->stats.type_records++;
 		return;
 	}
 	if (kind != KIND_FLOW) {

@@ -7,7 +7,7 @@
  * domain of one peer) with a libfixbuf session of its own, one message at
  * a time (fBufAllocForCollection(session, NULL) + fBufSetBuffer()), into
  * normalised records (collector/flow.h).  This is the collector's only
- * module that speaks libfixbuf.
+ * module that reads with libfixbuf (collector/archive.c writes with it).
  *
  * Before libfixbuf sees a message, its sets are walked here: malformed
  * sets end the message (counted), template sets beyond the per-exporter
@@ -39,6 +39,7 @@ struct col_fixread_stats {
 	uint64_t other_records;     /* records of templates we do not use */
 	uint64_t dns_records;       /* DNS records (templates 261/262) */
 	uint64_t dns_addrs_dropped; /* answered addresses that did not fit */
+	uint64_t type_records;      /* RFC 5610 element type records */
 	uint64_t lost;              /* sequence gaps, in records */
 	uint64_t before_template;   /* data sets with an unknown template */
 	uint64_t malformed;         /* malformed messages and sets */

@@ -31,6 +31,8 @@ struct col_flow {
 	uint8_t end_reason;    /* 0 if unknown */
 	uint8_t src_mac[6], dst_mac[6];
 	uint8_t has_mac;
+	uint8_t label_source;      /* labelSource as sent (enum
+	                            * mf_label_source), 0 if absent */
 	char label[COL_LABEL_MAX]; /* remote side's DNS label, or "" */
 };
 

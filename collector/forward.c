@@ -54,6 +54,7 @@ struct col_forward {
 	struct dest dests[COL_FORWARD_MAX_DESTS];
 	size_t n_dests;
 	gboolean original, per_exporter;
+	gboolean normalised; /* records = normalised: no raw datagrams */
 	struct mapping *map; /* max_map entries, n_map used */
 	size_t n_map, max_map;
 	struct mf_hash_key key; /* fixed: mapped values survive restarts */
@@ -116,6 +117,8 @@ col_forward_check(const struct col_config *cfg, GError **error)
 	}
 	return check_choice("source", cfg->forward_source, "collector",
 	           "original", error) &&
+	    check_choice("records", cfg->forward_records, "raw", "normalised",
+	        error) &&
 	    check_choice("domains", cfg->forward_domains, "keep",
 	        "per-exporter", error);
 }
@@ -231,6 +234,7 @@ col_forward_new(const struct col_config *cfg, GError **error)
 	f = g_new0(struct col_forward, 1);
 	f->original = strcmp(cfg->forward_source, "original") == 0;
 	f->per_exporter = strcmp(cfg->forward_domains, "per-exporter") == 0;
+	f->normalised = strcmp(cfg->forward_records, "normalised") == 0;
 	f->max_map = (size_t)MIN(MAX(cfg->forward_max_domains, 1),
 	    COL_FORWARD_MAX_DOMAINS);
 	f->map = g_new0(struct mapping, f->max_map);
@@ -639,11 +643,35 @@ col_forward_message(struct col_forward *f, enum col_listen_kind kind,
 	const uint8_t *out;
 	size_t i;
 
-	if (f == NULL || f->n_dests == 0 || len > MSG_MAX)
+	if (f == NULL || f->n_dests == 0 || len > MSG_MAX || f->normalised)
 		return;
 	out = prepare(f, kind, a, port, msg, len);
 	for (i = 0; i < f->n_dests; i++)
 		send_dest(f, &f->dests[i], a, port, out, len);
+}
+
+gboolean
+col_forward_is_normalised(const struct col_forward *f)
+{
+	return f != NULL && f->normalised && f->n_dests > 0;
+}
+
+void
+col_forward_send(struct col_forward *f, const uint8_t *msg, size_t len)
+{
+	size_t i;
+
+	for (i = 0; f != NULL && i < f->n_dests; i++) {
+		struct dest *d = &f->dests[i];
+
+		if (sendto(d->fd, msg, len, 0, (const struct sockaddr *)&d->ss,
+		        d->sl) < 0) {
+			count_error(f, d, errno);
+			continue;
+		}
+		d->stats.datagrams++;
+		d->stats.bytes += len;
+	}
 }
 
 /* --- counters --------------------------------------------------------------

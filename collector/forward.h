@@ -38,9 +38,9 @@
  * exporter up scans the table (at most COL_FORWARD_MAX_DOMAINS entries of
  * 40 bytes).
  *
- * TODO(#5): forwarding the normalised records as IPFIX is another mode of
- * this module, fed from the collector's flow callback rather than from
- * col_forward_message(); a [forward] key will choose it.
+ * With records = normalised, datagrams are not forwarded: the collector
+ * sends its decoded records instead, as IPFIX of its own
+ * (collector/fwdnorm.c), through col_forward_send().
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -121,6 +121,12 @@ int col_forward_get_domain(enum col_listen_kind kind, const uint8_t *msg,
 /* Overwrite that field in place; same checks and results. */
 int col_forward_set_domain(enum col_listen_kind kind, uint8_t *msg, size_t len,
     uint32_t domain);
+
+/* records = normalised and somewhere to send to. */
+gboolean col_forward_is_normalised(const struct col_forward *f);
+
+/* Send msg to every destination from the collector's own address. */
+void col_forward_send(struct col_forward *f, const uint8_t *msg, size_t len);
 
 size_t col_forward_n_dests(const struct col_forward *f);
 

@@ -11,9 +11,12 @@
 
 #include <glib.h>
 
+#include "collector/archive.h"
 #include "collector/engine.h"
 #include "collector/exporters.h"
+#include "collector/fixdns.h"
 #include "collector/forward.h"
+#include "collector/fwdnorm.h"
 #include "collector/listen.h"
 #include "collector/report.h"
 #include "collector/settings.h"
@@ -58,6 +61,8 @@ struct collector {
 	struct col_exporters *exporters;
 	struct col_listen *listen;
 	struct col_forward *forward; /* live only; NULL offline */
+	struct col_fwdnorm *fwdnorm; /* [forward] records = normalised */
+	struct col_archive *archive; /* live, if [archive] dir is set */
 	uint64_t undecodable; /* datagrams no exporter could be named for */
 	uint64_t denied;      /* from addresses allow-exporters refuses */
 	uint64_t reports_failed;
@@ -71,13 +76,32 @@ struct flow_ctx {
 	struct col_exporter *e;
 };
 
+static uint64_t
+mono_ms(void)
+{
+	return (uint64_t)g_get_monotonic_time() / 1000;
+}
+
+/*
+ * Every record accepted: into the archive and normalised forwarding, then
+ * the model; TRUE if late.
+ */
+static gboolean
+accept_flow(struct collector *c, const struct col_flow *f)
+{
+	if (c->archive != NULL)
+		(void)col_archive_add_flow(c->archive, f);
+	col_fwdnorm_flow(c->fwdnorm, f, mono_ms());
+	return col_engine_add(c->engine, f);
+}
+
 static void
 on_flow(const struct col_flow *f, void *ctx)
 {
 	struct flow_ctx *fc = ctx;
 
 	fc->e->records++;
-	if (col_engine_add(fc->c->engine, f))
+	if (accept_flow(fc->c, f))
 		fc->e->late++;
 }
 
@@ -85,8 +109,16 @@ static void
 on_dns(const struct col_dns_rec *d, void *ctx)
 {
 	struct collector *c = ctx;
+	uint8_t list[5 + 16 * COL_DNS_MAX_ADDRS];
+	struct mf_dns_rec r;
 
 	col_engine_add_dns(c->engine, d);
+	if (c->archive == NULL && c->fwdnorm == NULL)
+		return;
+	col_fixdns_to_wire(d, &r, list, sizeof(list));
+	if (c->archive != NULL)
+		col_archive_add_dns(c->archive, &r, d->client.family);
+	col_fwdnorm_dns(c->fwdnorm, &r, d->client.family, mono_ms());
 }
 
 /* Live: keep the exporters' templates on disk (each report, and at exit). */
@@ -270,7 +302,7 @@ take_v5(struct collector *c, const struct mf_addr *a, uint16_t port,
 			break;
 		}
 		e->records++;
-		if (col_engine_add(c->engine, &f))
+		if (accept_flow(c, &f))
 			e->late++;
 	}
 }
@@ -408,6 +440,22 @@ start(struct collector *c, GError **error)
 }
 
 static void
+log_archive(const struct col_archive_stats *a)
+{
+	g_message("archive: files %" G_GUINT64_FORMAT
+	          ", records %" G_GUINT64_FORMAT
+	          ", dns records %" G_GUINT64_FORMAT
+	          ", bytes %" G_GUINT64_FORMAT
+	          ", zero-packet records %" G_GUINT64_FORMAT
+	          ", dropped %" G_GUINT64_FORMAT
+	          ", write errors %" G_GUINT64_FORMAT
+	          ", removed %" G_GUINT64_FORMAT
+	          " by age and %" G_GUINT64_FORMAT " by size",
+	    a->files, a->records, a->dns_records, a->bytes, a->zero_packets,
+	    a->dropped, a->write_errors, a->removed_age, a->removed_size);
+}
+
+static void
 log_counters(struct collector *c)
 {
 	const struct col_engine_stats *s = col_engine_get_stats(c->engine);
@@ -426,6 +474,8 @@ log_counters(struct collector *c)
 	          ", replaced %" G_GUINT64_FORMAT,
 	    c->undecodable, c->denied, col_exporters_refused(c->exporters),
 	    col_exporters_replaced(c->exporters));
+	if (c->archive != NULL)
+		log_archive(col_archive_get_stats(c->archive));
 	if (l != NULL)
 		g_message("datagrams %" G_GUINT64_FORMAT
 		          ", tcp connections %" G_GUINT64_FORMAT
@@ -434,6 +484,16 @@ log_counters(struct collector *c)
 		    l->datagrams, l->tcp_accepted, l->tcp_refused,
 		    l->tcp_malformed);
 	col_forward_log_counters(c->forward);
+	if (c->fwdnorm != NULL) {
+		const struct col_fwdnorm_stats *n =
+		    col_fwdnorm_get_stats(c->fwdnorm);
+
+		g_message("forward: normalised records %" G_GUINT64_FORMAT
+		          ", DNS records %" G_GUINT64_FORMAT
+		          ", zero-packet records not sent %" G_GUINT64_FORMAT
+		          ", messages %" G_GUINT64_FORMAT,
+		    n->records, n->dns_records, n->zero_packet, n->messages);
+	}
 }
 
 static int
@@ -478,6 +538,12 @@ note_restart_keys(const struct col_config *a, const struct col_config *b)
 	    strcmp(a->forward_domains, b->forward_domains) != 0 ||
 	    a->forward_max_domains != b->forward_max_domains)
 		g_message("reload: [forward] changes take effect on restart");
+	if (g_strcmp0(a->archive_dir, b->archive_dir) != 0 ||
+	    a->archive_rotate != b->archive_rotate ||
+	    a->archive_max_file_size != b->archive_max_file_size ||
+	    a->archive_retention != b->archive_retention ||
+	    a->archive_max_total_size != b->archive_max_total_size)
+		g_message("reload: [archive] changes take effect on restart");
 }
 
 /*
@@ -529,11 +595,41 @@ run_live(struct collector *c)
 	while (!sig_stop) {
 		col_listen_poll(c->listen, 500, on_message, c);
 		col_engine_tick(c->engine, (uint64_t)g_get_real_time() / 1000);
+		if (c->archive != NULL)
+			col_archive_tick(c->archive,
+			    (uint64_t)g_get_real_time() / 1000);
+		col_fwdnorm_tick(c->fwdnorm, mono_ms());
 		handle_signals(c);
 	}
 	col_engine_flush(c->engine);
+	col_fwdnorm_flush(c->fwdnorm);
+	col_archive_rotate(c->archive); /* into place before the counters */
 	save_templates(c);
 	return EXIT_SUCCESS;
+}
+
+/* Live only: [forward], raw datagrams or normalised records. */
+static gboolean
+open_forward(struct collector *c, GError **error)
+{
+	if ((c->forward = col_forward_new(&c->cfg, error)) == NULL)
+		return FALSE;
+	c->fwdnorm = col_fwdnorm_new(c->forward, 0, mono_ms());
+	return TRUE;
+}
+
+/* Live only: -r never writes the archive (it may be reading it). */
+static gboolean
+open_archive(struct collector *c, GError **error)
+{
+	struct col_archive_config ac = { c->cfg.archive_dir,
+		c->cfg.archive_rotate, c->cfg.archive_max_file_size,
+		c->cfg.archive_retention * 86400,
+		c->cfg.archive_max_total_size };
+
+	c->archive =
+	    col_archive_new(&ac, (uint64_t)g_get_real_time() / 1000, error);
+	return c->archive != NULL || ac.dir[0] == '\0';
 }
 
 static int
@@ -615,9 +711,9 @@ main(int argc, char **argv)
 	c->opts = &o;
 	if (load_config(&o, &c->cfg, &err) && start(c, &err) &&
 	    (o.read != NULL ||
-	        (c->listen = col_listen_open(&c->cfg, &err)) != NULL) &&
-	    (o.read != NULL ||
-	        (c->forward = col_forward_new(&c->cfg, &err)) != NULL) &&
+	        ((c->listen = col_listen_open(&c->cfg, &err)) != NULL &&
+	            open_archive(c, &err))) &&
+	    (o.read != NULL || open_forward(c, &err)) &&
 	    (o.read != NULL || mf_detach(o.daemon, o.pidfile, &err))) {
 		status = o.read != NULL ? run_offline(c, o.read) : run_live(c);
 		log_counters(c);
@@ -625,7 +721,9 @@ main(int argc, char **argv)
 		g_printerr("minflow-collector: %s\n", err->message);
 		g_error_free(err);
 	}
+	col_archive_free(c->archive);
 	col_listen_free(c->listen);
+	col_fwdnorm_free(c->fwdnorm);
 	col_forward_free(c->forward);
 	col_engine_free(c->engine);
 	col_exporters_free(c->exporters);

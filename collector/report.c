@@ -335,8 +335,17 @@ tops_clear(struct tops *t)
 	g_array_free(t->stream_ids, TRUE);
 }
 
+/* Address id -> the DNS label a stream of this interval gives it. */
 static void
-build_address(JsonBuilder *b, const struct col_address *a)
+note_label(const struct col_stream *s, void *ctx)
+{
+	if (s->label[0] != '\0' && (s->l2r.flows | s->r2l.flows) != 0)
+		g_hash_table_insert(ctx, GUINT_TO_POINTER(s->right + 1),
+		    (gpointer)(uintptr_t)s->label);
+}
+
+static void
+build_address(JsonBuilder *b, const struct col_address *a, const char *label)
 {
 	char ip[MF_ADDR_STRLEN], mac[MAC_STRLEN];
 
@@ -348,6 +357,7 @@ build_address(JsonBuilder *b, const struct col_address *a)
 		    a->mac[0], a->mac[1], a->mac[2], a->mac[3], a->mac[4],
 		    a->mac[5]);
 	add_str(b, "mac", a->has_mac ? mac : NULL);
+	add_str(b, "label", label);
 	json_builder_set_member_name(b, "internal");
 	json_builder_add_boolean_value(b, a->internal != 0);
 	json_builder_end_object(b);
@@ -357,16 +367,21 @@ static void
 build_addresses(JsonBuilder *b, const struct tops *t,
     const struct col_tables *tables)
 {
+	GHashTable *labels = g_hash_table_new(NULL, NULL);
 	const struct col_address *a;
 	guint i;
 
+	col_tables_foreach_stream(tables, note_label, labels);
 	json_builder_set_member_name(b, "addresses");
 	json_builder_begin_array(b);
 	for (i = 0; i < t->addr_ids->len; i++)
 		if ((a = col_tables_address(tables,
 		         g_array_index(t->addr_ids, uint32_t, i))) != NULL)
-			build_address(b, a);
+			build_address(b, a,
+			    g_hash_table_lookup(labels,
+			        GUINT_TO_POINTER(a->id + 1)));
 	json_builder_end_array(b);
+	g_hash_table_destroy(labels);
 }
 
 static void

@@ -71,6 +71,9 @@ const struct mf_conf_key col_config_keys[] = {
 	    0,
 	    "collector (its own address) or original (the exporter's "
 	    "address and port; needs CAP_NET_RAW)"),
+	K("forward", "records", MF_CONF_STRING, forward_records, "raw", 0, 0,
+	    "raw (every datagram as received) or normalised (the decoded "
+	    "records as the collector's own IPFIX)"),
 	K("forward", "domains", MF_CONF_STRING, forward_domains, "keep", 0, 0,
 	    "keep, or per-exporter (each exporter its own observation domain "
 	    "/ source id)"),
@@ -81,6 +84,18 @@ const struct mf_conf_key col_config_keys[] = {
 	    "address or prefix whose flows the report also shows apart "
 	    "(empty: none)"),
 	COL_ANOMALY_KEYS,
+	K("archive", "dir", MF_CONF_STRING, archive_dir, "", 0, 0,
+	    "IPFIX archive directory (empty: no archive)"),
+	UINT("archive", "rotate", archive_rotate, "300", 1, 86400,
+	    "seconds after which an archive file is closed"),
+	UINT("archive", "max-file-size", archive_max_file_size, "1073741824", 0,
+	    UINT64_C(1) << 50, "bytes an archive file may take (0: no limit)"),
+	UINT("archive", "retention", archive_retention, "30", 0, 36500,
+	    "days archive files are kept (0: no limit)"),
+	UINT("archive", "max-total-size", archive_max_total_size, "10737418240",
+	    0, UINT64_C(1) << 50,
+	    "bytes all archive files may take, oldest removed first "
+	    "(0: no limit)"),
 };
 const size_t col_config_n_keys = G_N_ELEMENTS(col_config_keys);
 

@@ -41,12 +41,16 @@ struct col_config {
 	char *templates_file;
 	/* [forward] (collector/forward.h) */
 	char **forward_to;
-	char *forward_source, *forward_domains;
+	char *forward_source, *forward_domains, *forward_records;
 	uint64_t forward_max_domains;
 	/* [focus] */
 	char *focus_target;
 	/* [anomaly], [anomaly.NAME] (collector/anomaly_keys.h) */
 	struct col_anomaly_config anomaly;
+	/* [archive] */
+	char *archive_dir;
+	uint64_t archive_rotate, archive_max_file_size, archive_retention;
+	uint64_t archive_max_total_size;
 
 	/* Derived by col_config_load() from the strings above. */
 	struct col_endpoint *listen[4]; /* per enum col_listen_kind */

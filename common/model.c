@@ -162,20 +162,22 @@ static const struct mf_field flow_internal_fields[] = {
 #define FLOW_COMMON_HEAD                                   \
 	FIELD(0, MF_IE_FLOW_START_MILLISECONDS, start_ms), \
 	    FIELD(0, MF_IE_FLOW_END_MILLISECONDS, end_ms)
-#define FLOW_COMMON_TAIL                                       \
+#define FLOW_PORTS                                             \
 	FIELD(0, MF_IE_SOURCE_TRANSPORT_PORT, sport),          \
 	    FIELD(0, MF_IE_DESTINATION_TRANSPORT_PORT, dport), \
-	    FIELD(0, MF_IE_PROTOCOL_IDENTIFIER, proto),        \
-	    FIELD(0, MF_IE_IP_CLASS_OF_SERVICE, tos),          \
-	    FIELD(0, MF_IE_TCP_CONTROL_BITS, tcp_flags),       \
-	    FIELD(0, MF_IE_OCTET_DELTA_COUNT, octets),         \
-	    FIELD(0, MF_IE_PACKET_DELTA_COUNT, packets),       \
-	    FIELD(0, MF_IE_INGRESS_INTERFACE, ingress),        \
-	    FIELD(0, MF_IE_EGRESS_INTERFACE, egress),          \
-	    FIELD(0, MF_IE_VLAN_ID, vlan),                     \
-	    FIELD(0, MF_IE_SOURCE_MAC_ADDRESS, src_mac),       \
-	    FIELD(0, MF_IE_DESTINATION_MAC_ADDRESS, dst_mac),  \
-	    FIELD(0, MF_IE_APPLICATION_ID, app_id),            \
+	    FIELD(0, MF_IE_PROTOCOL_IDENTIFIER, proto)
+#define FLOW_COUNTS                                      \
+	FIELD(0, MF_IE_TCP_CONTROL_BITS, tcp_flags),     \
+	    FIELD(0, MF_IE_OCTET_DELTA_COUNT, octets),   \
+	    FIELD(0, MF_IE_PACKET_DELTA_COUNT, packets), \
+	    FIELD(0, MF_IE_INGRESS_INTERFACE, ingress),  \
+	    FIELD(0, MF_IE_EGRESS_INTERFACE, egress),    \
+	    FIELD(0, MF_IE_VLAN_ID, vlan),               \
+	    FIELD(0, MF_IE_SOURCE_MAC_ADDRESS, src_mac), \
+	    FIELD(0, MF_IE_DESTINATION_MAC_ADDRESS, dst_mac)
+#define FLOW_COMMON_TAIL                                                   \
+	FLOW_PORTS, FIELD(0, MF_IE_IP_CLASS_OF_SERVICE, tos), FLOW_COUNTS, \
+	    FIELD(0, MF_IE_APPLICATION_ID, app_id),                        \
 	    FIELD(0, MF_IE_FLOW_END_REASON, end_reason)
 /*
  * The label: in IPFIX, one CERT string element per source (only the one
@@ -183,14 +185,16 @@ static const struct mf_field flow_internal_fields[] = {
  * enterprise nor variable-length elements, httpRequestHost (460) of
  * MF_V9_LABEL_LEN bytes, zero-padded or cut.
  */
+#define FLOW_LABELS                                                  \
+	VFIELD(MF_PEN_CERT, MF_CERT_DNS_QNAME, label_dns),           \
+	    VFIELD(MF_PEN_CERT, MF_CERT_SSL_SERVER_NAME, label_sni), \
+	    VFIELD(MF_PEN_CERT, MF_CERT_HTTP_HOST, label_host),      \
+	    FIELD(MF_PEN_MINFLOW, MF_OWN_LABEL_SOURCE, label_source)
 #define FLOW_CERT_TAIL                                                    \
 	FIELD(MF_PEN_CERT, MF_CERT_SILK_APP_LABEL, silk_app),             \
 	    FIELD(MF_PEN_CERT, MF_CERT_INITIAL_TCP_FLAGS, initial_flags), \
 	    FIELD(MF_PEN_CERT, MF_CERT_UNION_TCP_FLAGS, union_flags),     \
-	    VFIELD(MF_PEN_CERT, MF_CERT_DNS_QNAME, label_dns),            \
-	    VFIELD(MF_PEN_CERT, MF_CERT_SSL_SERVER_NAME, label_sni),      \
-	    VFIELD(MF_PEN_CERT, MF_CERT_HTTP_HOST, label_host),           \
-	    FIELD(MF_PEN_MINFLOW, MF_OWN_LABEL_SOURCE, label_source),     \
+	    FLOW_LABELS,                                                  \
 	{                                                                 \
 		0, MF_IE_HTTP_REQUEST_HOST, MF_V9_LABEL_LEN, RECF(label), \
 		    MF_FK_FIXSTR                                          \
@@ -320,19 +324,53 @@ static const struct mf_field stats_fields[] = {
 	    DVFIELD(MF_PEN_CERT, MF_CERT_DNS_CNAME, cname),      \
 	    DVFIELD(0, MF_IE_BASIC_LIST, addrs)
 
+/*
+ * Options templates scoped by the client (RFC 7011 3.4.2.1 allows any
+ * element as scope): collectors that read any data record with an IANA
+ * flow element as a flow (nfcapd 1.7.1 stores such DNS records as flows of
+ * 0 packets) leave options records alone.
+ */
 static const struct mf_field dns4_fields[] = {
+	DFIELD(0, MF_IE_DESTINATION_IPV4_ADDRESS, client4),
 	DFIELD(0, MF_IE_FLOW_START_MILLISECONDS, time_ms),
 	DFIELD(0, MF_IE_SOURCE_IPV4_ADDRESS, server4),
-	DFIELD(0, MF_IE_DESTINATION_IPV4_ADDRESS, client4),
 	DNS_TAIL,
 };
 
 static const struct mf_field dns6_fields[] = {
+	DFIELD(0, MF_IE_DESTINATION_IPV6_ADDRESS, client6),
 	DFIELD(0, MF_IE_FLOW_START_MILLISECONDS, time_ms),
 	DFIELD(0, MF_IE_SOURCE_IPV6_ADDRESS, server6),
-	DFIELD(0, MF_IE_DESTINATION_IPV6_ADDRESS, client6),
 	DNS_TAIL,
 };
+
+/*
+ * The collector's archive (common/model.h).  No applicationId, ToS or v9
+ * label: the collector's normalised record does not keep them.
+ */
+#define ARCHIVE_TAIL                                                          \
+	FLOW_PORTS, FLOW_COUNTS, FIELD(0, MF_IE_FLOW_END_REASON, end_reason), \
+	    FIELD(MF_PEN_CERT, MF_CERT_SILK_APP_LABEL, silk_app), FLOW_LABELS
+#define ARCHIVE4                                                          \
+	FLOW_COMMON_HEAD, FIELD(0, MF_IE_SOURCE_IPV4_ADDRESS, src4),      \
+	    FIELD(0, MF_IE_DESTINATION_IPV4_ADDRESS, dst4), ARCHIVE_TAIL, \
+	    FIELD(0, MF_IE_ICMP_TYPE_CODE_IPV4, icmp4)
+#define ARCHIVE6                                                          \
+	FLOW_COMMON_HEAD, FIELD(0, MF_IE_SOURCE_IPV6_ADDRESS, src6),      \
+	    FIELD(0, MF_IE_DESTINATION_IPV6_ADDRESS, dst6), ARCHIVE_TAIL, \
+	    FIELD(0, MF_IE_ICMP_TYPE_CODE_IPV6, icmp6)
+#define ARCHIVE_BI_TAIL                                                   \
+	FIELD(MF_PEN_REVERSE, MF_IE_OCTET_DELTA_COUNT, rev_octets),       \
+	    FIELD(MF_PEN_REVERSE, MF_IE_PACKET_DELTA_COUNT, rev_packets), \
+	    FIELD(MF_PEN_CERT, MF_CERT_UNION_TCP_FLAGS | MF_CERT_REVERSE, \
+	        rev_union_flags)
+
+static const struct mf_field archive4_fields[] = { ARCHIVE4 };
+static const struct mf_field archive6_fields[] = { ARCHIVE6 };
+static const struct mf_field archive_bi4_fields[] = { ARCHIVE4,
+	ARCHIVE_BI_TAIL };
+static const struct mf_field archive_bi6_fields[] = { ARCHIVE6,
+	ARCHIVE_BI_TAIL };
 
 #define TMPL(tid, fl, nm, arr)                                \
 	{                                                     \
@@ -354,10 +392,21 @@ const struct mf_template mf_tmpl_biflow6 = TMPL(MF_TID_BIFLOW6,
     MF_TMPL_IPV6 | MF_TMPL_BIFLOW, "biflow6", biflow6_fields);
 const struct mf_template mf_tmpl_stats =
     TMPL(MF_TID_STATS, MF_TMPL_OPTIONS, "stats", stats_fields);
-const struct mf_template mf_tmpl_dns4 =
-    TMPL(MF_TID_DNS4, MF_TMPL_IPV4 | MF_TMPL_IPFIX_ONLY, "dns4", dns4_fields);
-const struct mf_template mf_tmpl_dns6 =
-    TMPL(MF_TID_DNS6, MF_TMPL_IPV6 | MF_TMPL_IPFIX_ONLY, "dns6", dns6_fields);
+const struct mf_template mf_tmpl_dns4 = TMPL(MF_TID_DNS4,
+    MF_TMPL_IPV4 | MF_TMPL_IPFIX_ONLY | MF_TMPL_OPTIONS, "dns4", dns4_fields);
+const struct mf_template mf_tmpl_dns6 = TMPL(MF_TID_DNS6,
+    MF_TMPL_IPV6 | MF_TMPL_IPFIX_ONLY | MF_TMPL_OPTIONS, "dns6", dns6_fields);
+
+const struct mf_template mf_tmpl_archive4 = TMPL(MF_TID_ARCHIVE4,
+    MF_TMPL_IPV4 | MF_TMPL_IPFIX_ONLY, "archive4", archive4_fields);
+const struct mf_template mf_tmpl_archive6 = TMPL(MF_TID_ARCHIVE6,
+    MF_TMPL_IPV6 | MF_TMPL_IPFIX_ONLY, "archive6", archive6_fields);
+const struct mf_template mf_tmpl_archive_bi4 =
+    TMPL(MF_TID_ARCHIVE_BI4, MF_TMPL_IPV4 | MF_TMPL_BIFLOW | MF_TMPL_IPFIX_ONLY,
+        "archive-bi4", archive_bi4_fields);
+const struct mf_template mf_tmpl_archive_bi6 =
+    TMPL(MF_TID_ARCHIVE_BI6, MF_TMPL_IPV6 | MF_TMPL_BIFLOW | MF_TMPL_IPFIX_ONLY,
+        "archive-bi6", archive_bi6_fields);
 
 fbInfoModel_t *
 mf_model_new(void)

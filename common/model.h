@@ -268,11 +268,20 @@ enum mf_template_id {
 	MF_TID_STATS = 260,
 	MF_TID_DNS4 = 261,
 	MF_TID_DNS6 = 262,
+	/* The collector's archive files (collector/archive.h). */
+	MF_TID_ARCHIVE4 = 270,
+	MF_TID_ARCHIVE6 = 271,
+	MF_TID_ARCHIVE_BI4 = 272,
+	MF_TID_ARCHIVE_BI6 = 273,
+	MF_TID_ARCHIVE_TYPES = 274, /* RFC 5610 element types */
 };
 
 /*
  * One DNS answer (or unanswered query) as the exporter sends it: IPFIX
  * only, under mf_tmpl_dns4 / mf_tmpl_dns6 by the family of the client.
+ * Those are options templates scoped by the client's address, so that
+ * collectors that take any data record with an IANA flow element for a
+ * flow (nfcapd 1.7.1) skip them.
  * The DNS server is the source, the client the destination, as in the
  * answer's packet.  The answered addresses travel in one RFC 6313
  * basicList (IANA 291) of sourceIPv4Address or sourceIPv6Address, as YAF
@@ -312,6 +321,22 @@ extern const struct mf_template mf_tmpl_biflow6;
 extern const struct mf_template mf_tmpl_stats;
 extern const struct mf_template mf_tmpl_dns4;
 extern const struct mf_template mf_tmpl_dns6;
+
+/*
+ * The collector's archive: the normalised flow, as struct mf_flow_rec
+ * (internal layout mf_tmpl_flow_internal), in the elements SiLK's
+ * rwipfix2silk reads (minflow-archive(5) lists them with SiLK's reading):
+ * times, addresses, ports, protocol, tcpControlBits, delta counters,
+ * interfaces, vlanId, MACs, flowEndReason, icmpTypeCode, silkAppLabel,
+ * the label (dnsQName, sslServerName or httpHost by labelSource) and
+ * labelSource.  The biflow templates add the RFC 5103 reverse delta
+ * counters and CERT's reverseUnionTCPFlags, and are used only for records
+ * that arrived as biflows.  IPFIX only.
+ */
+extern const struct mf_template mf_tmpl_archive4;
+extern const struct mf_template mf_tmpl_archive6;
+extern const struct mf_template mf_tmpl_archive_bi4;
+extern const struct mf_template mf_tmpl_archive_bi6;
 
 /*
  * A new libfixbuf information model with minflow's CERT elements added.

@@ -242,12 +242,25 @@ key_bucket(const struct exp_dnscache *c, const struct dkey *k, int w)
 	return (uint32_t)mf_siphash(&c->cfg.seed, k, len) & c->mask;
 }
 
+/*
+ * The next entry on chain w after i; a chain holds at most c->used entries,
+ * so a walk of more steps means the links are broken (n counts the steps).
+ */
+static uint32_t
+chain_next(const struct exp_dnscache *c, int w, uint32_t i, uint32_t *n)
+{
+	(*n)++;
+	g_assert(*n <= c->used);
+	return c->e[i].link[w].next;
+}
+
 static uint32_t
 find_pair(const struct exp_dnscache *c, const struct dkey *k, uint32_t b)
 {
-	uint32_t i;
+	uint32_t i, n = 0;
 
-	for (i = c->heads[L_PAIR][b]; i != NIL; i = c->e[i].link[L_PAIR].next)
+	for (i = c->heads[L_PAIR][b]; i != NIL;
+	     i = chain_next(c, L_PAIR, i, &n))
 		if (memcmp(&c->e[i].key, k, sizeof(*k)) == 0)
 			return i;
 	return NIL;
@@ -306,7 +319,8 @@ set_names(struct exp_dnscache *c, struct dentry *e, const char *qname,
 		c->stats.cname_dropped++;
 		clen = 0;
 	}
-	memcpy(e->names + qlen + 1, cname, clen);
+	if (clen > 0) /* cname may be NULL: memcpy() takes no NULL */
+		memcpy(e->names + qlen + 1, cname, clen);
 	e->names[qlen + 1 + clen] = '\0';
 }
 
@@ -368,11 +382,11 @@ static uint32_t
 find_other(const struct exp_dnscache *c, const struct dkey *k,
     uint64_t start_ms, uint64_t now_ms)
 {
-	uint32_t i, best = NIL;
+	uint32_t i, best = NIL, n = 0;
 	const struct dentry *e;
 
 	for (i = c->heads[L_ADDR][key_bucket(c, k, L_ADDR)]; i != NIL;
-	     i = e->link[L_ADDR].next) {
+	     i = chain_next(c, L_ADDR, i, &n)) {
 		e = &c->e[i];
 		if (memcmp(&e->key, k, ADDR_KEY_LEN) != 0 ||
 		    !counts(e, start_ms, now_ms))

@@ -16,6 +16,10 @@
 #      address, version and domain, not port) lists ONE exporter, domain 0,
 #      holding the sum of both (their templates are the same, so every
 #      record still decodes).
+#  (d) records = normalised: the collector sends the records it decoded
+#      (from IPFIX and from NetFlow v9 input) as its own IPFIX; nfcapd
+#      stores exactly tshark's totals and 5-tuples, and one record per
+#      record the exporter sent.
 #  (c) source = original: nfcapd sees the exporter's address, not the
 #      collector's.  Needs root and `ip netns` (raw sockets; a second
 #      address on lo): the test re-runs itself inside a namespace it
@@ -32,7 +36,7 @@ CAP_A=$P/mixed-home-iot-telnet-hscan.pcap
 CAP_B=$P/ipv6-http.pcap
 ORIG_ADDR=192.0.2.2 # TEST-NET-1, on lo inside the namespace of (c)
 
-# collector_conf FILE PORT FORWARD-TO SOURCE DOMAINS: listeners for IPFIX
+# collector_conf FILE PORT FORWARD-TO SOURCE DOMAINS [RECORDS]: IPFIX
 # over UDP (on LISTEN_ADDR, default 127.0.0.1) and TCP on PORT, NetFlow v9
 # on V9PORT; reports beside FILE
 collector_conf() {
@@ -49,6 +53,7 @@ collector_conf() {
 	to = $3
 	source = $4
 	domains = $5
+	records = ${6:-raw}
 	CONF
 }
 
@@ -59,6 +64,10 @@ exporter_to() {
 }
 
 stat_of() { awk -v k="$1" '$1 == k { print $2 }' "$2"; }
+
+# flows DIR: DIR.json, the flows nfcapd stored; the exporter's DNS records
+# (IPFIX) are stored as flows of 0 packets and left out
+flows() { nfdump -R "$1" -o json 'packets > 0' >"$1.json" 2>/dev/null; }
 
 # forwarded LOG DEST: "datagrams N dropped N errors N" of the exit log
 forwarded() {
@@ -127,19 +136,20 @@ part_a() {
 		stop_pid "$MF_COLLECTOR_PID" || fail "(a) $a_n: collector stop"
 		stop_nfcapd || fail "(a) $a_n: nfcapd stop"
 		nfcapd_dir_ok "$a_d/fwd" || fail "(a) $a_n: nfcapd files"
+		flows "$a_d/fwd"
 		direct=$(nfdump_flows totals "$a_d/direct")
 		assert_eq "(a) $a_n: direct = truth" "$a_truth" "$direct"
 		assert_eq "(a) $a_n: forwarded = direct" "$direct" \
 		    "$(nfdump_flows totals "$a_d/fwd")"
 		assert_eq "(a) $a_n: forwarded per 5-tuple = truth" "$a_flows" \
-		    "$(nfdump_flows flows "$a_d/fwd")"
+		    "$(nfdump_flows flows "$a_d/fwd.json")"
 		# nfcapd's own counts, its sequence errors included
 		assert_eq "(a) $a_n: nfcapd's summary, forwarded = direct" \
 		    "$(grep '^Ident:' "$a_d/direct.log")" \
 		    "$(grep '^Ident:' "$a_d/fwd.log")"
 		assert_eq "(a) $a_n: forwarded records" \
 		    "$(stat_of records-exported "$a_d/fwd.stats")" \
-		    "$(nfdump_flows records "$a_d/fwd")"
+		    "$(nfdump_flows records "$a_d/fwd.json")"
 		assert_eq "(a) $a_n: collector counts" \
 		    "datagrams $(stat_of messages "$a_d/fwd.stats") dropped 0 errors 0" \
 		    "$(forwarded "$a_d/c.log" "127.0.0.1:$port")"
@@ -264,7 +274,42 @@ if [ "${MF_FWD_PART:-}" = c ]; then
 	part_c_inside
 	finish
 fi
+# --- (d) normalised records ------------------------------------------------
+part_d() {
+	d_truth=$(truth totals "$CAP_A")
+	d_flows=$(truth flows "$CAP_A")
+	for d_proto in ipfix v9; do
+		d_d=$MF_TMP/d-$d_proto
+		mkdir -p "$d_d"
+		port=$(free_udp_port)
+		start_nfcapd "$d_d/fwd" "$port" || { fail "(d) nfcapd"; continue; }
+		cport=$(free_udp_port)
+		V9PORT=$(free_udp_port)
+		collector_conf "$d_d/c.conf" "$cport" "127.0.0.1:$port" \
+		    collector keep normalised
+		start_collector "$d_d/c.conf" "$d_d/c.log" "$cport"
+		[ "$d_proto" = v9 ] && cport=$V9PORT
+		exporter_to "$CAP_A" "127.0.0.1:$cport" "$d_proto" udp \
+		    "$d_d/fwd.stats"
+		assert_eq "(d) $d_proto: exporter status" 0 $?
+		udp_wait_drained "$cport" 10
+		sleep 0.3
+		# SIGTERM: the collector sends what it holds, then exits
+		stop_pid "$MF_COLLECTOR_PID" || fail "(d) $d_proto: collector stop"
+		stop_nfcapd || fail "(d) $d_proto: nfcapd stop"
+		flows "$d_d/fwd"
+		assert_eq "(d) $d_proto: normalised = truth" "$d_truth" \
+		    "$(nfdump_flows totals "$d_d/fwd")"
+		assert_eq "(d) $d_proto: normalised per 5-tuple = truth" \
+		    "$d_flows" "$(nfdump_flows flows "$d_d/fwd.json")"
+		assert_eq "(d) $d_proto: one record per record" \
+		    "$(stat_of records-exported "$d_d/fwd.stats")" \
+		    "$(nfdump_flows records "$d_d/fwd.json")"
+	done
+}
+
 part_a
 part_b
+part_d
 part_c
 finish

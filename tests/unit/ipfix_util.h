@@ -40,7 +40,7 @@
 #define FLOW_TMPL_LEN (4 + 26 * 4 + 7 * 4)    /* 136 */
 #define BIFLOW_TMPL_LEN (4 + 31 * 4 + 12 * 4) /* 176 */
 #define STATS_TMPL_LEN (6 + 24 * 4 + 14 * 4)  /* 158 */
-#define DNS_TMPL_LEN (4 + 14 * 4 + 7 * 4)     /* 88 */
+#define DNS_TMPL_LEN (6 + 14 * 4 + 7 * 4)     /* 90: options */
 /* dns4: 8 + 4 + 4 + 2 + 2 + 1 + 2 + 1 + 2 + 1 + 4, before the strings. */
 #define DNS4_FIXED_LEN 31
 #define DNS6_FIXED_LEN 55 /* dns4 - 2 * 4 + 2 * 16 */

@@ -455,11 +455,11 @@ test_ipfix_emit_round_trip_dns(void **state)
 	ipfix_util_emit_into(x, msgs);
 	assert_int_equal(msgs->len, 1);
 	/*
-	 * Templates 16 + 5 * 4 + 2 * 136 + 158 + 2 * 88 = 642, then sets of
+	 * Templates 16 + 5 * 4 + 2 * 136 + 158 + 2 * 90 = 646, then sets of
 	 * 4 + 77 (dns4), 4 + 125 (dns6), 4 + 31 + 16 + 1 + 1 + 5 (dns4).
 	 */
 	msg = ipfix_util_msg_data(msgs, 0, &len);
-	assert_int_equal(len, 642 + 81 + 129 + 58);
+	assert_int_equal(len, 646 + 81 + 129 + 58);
 	ipfix_util_decode(d, msg, len);
 	assert_int_equal(d->n, 3);
 

@@ -237,8 +237,10 @@ test_model_template_ids_and_flags(void **state)
 	assert_string_equal(mf_tmpl_stats.name, "stats");
 	assert_int_equal(mf_tmpl_dns4.id, 261);
 	assert_int_equal(mf_tmpl_dns6.id, 262);
-	assert_int_equal(mf_tmpl_dns4.flags, MF_TMPL_IPV4 | MF_TMPL_IPFIX_ONLY);
-	assert_int_equal(mf_tmpl_dns6.flags, MF_TMPL_IPV6 | MF_TMPL_IPFIX_ONLY);
+	assert_int_equal(mf_tmpl_dns4.flags,
+	    MF_TMPL_IPV4 | MF_TMPL_IPFIX_ONLY | MF_TMPL_OPTIONS);
+	assert_int_equal(mf_tmpl_dns6.flags,
+	    MF_TMPL_IPV6 | MF_TMPL_IPFIX_ONLY | MF_TMPL_OPTIONS);
 }
 
 static void

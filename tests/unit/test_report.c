@@ -372,7 +372,7 @@ test_report_build_top_ties_by_packets_then_id(void **state)
 }
 
 static void
-test_report_build_top_limit_keeps_referred_only(void **state)
+test_report_top_limit_referred_only(void **state)
 {
 	struct fx fx;
 	JsonNode *root;
@@ -401,7 +401,7 @@ test_report_build_top_limit_keeps_referred_only(void **state)
 }
 
 static void
-test_report_build_addresses_and_streams_fields(void **state)
+test_report_address_stream_fields(void **state)
 {
 	static const gint64 s0[] = { 0, 6, 0, 50000, 1, 443, 0, 10, 5000 };
 	struct fx fx;
@@ -411,7 +411,9 @@ test_report_build_addresses_and_streams_fields(void **state)
 	fx_standard(&fx);
 	root = build(&fx, 20, NULL, 0);
 	assert_int_equal(qn(root, "addresses"), 5);
-	assert_ints(at(root, "addresses.0"), "id ip mac internal", s0, 1);
+	assert_ints(at(root, "addresses.0"), "id ip mac label internal", s0, 1);
+	assert_null(qs(root, "addresses.0.label"));
+	assert_string_equal(qs(root, "addresses.1.label"), "example.com");
 	assert_string_equal(qs(root, "addresses.0.ip"), "192.168.1.10");
 	assert_string_equal(qs(root, "addresses.0.mac"), "aa:bb:cc:dd:ee:01");
 	assert_true(qb(root, "addresses.0.internal"));
@@ -433,7 +435,7 @@ test_report_build_addresses_and_streams_fields(void **state)
 }
 
 static void
-test_report_build_exporters_with_and_without_health(void **state)
+test_report_exporters_health(void **state)
 {
 	static const gint64 e0[] = { 4739, 7, 100, 2, 3, 4 };
 	static const gint64 h0[] = { 11, 12, 13, 14, 15, 16, 17, 18, 19 };
@@ -477,7 +479,7 @@ test_report_build_exporters_with_and_without_health(void **state)
 }
 
 static void
-test_report_build_tables_collector_and_empty_sections(void **state)
+test_report_tables_and_sections(void **state)
 {
 	static const char *const tables[] = { "addresses", "streams", "ports" };
 	static const gint64 want[][5] = { { 5, CAPACITY, 0, 0, 0 },
@@ -513,7 +515,7 @@ test_report_build_tables_collector_and_empty_sections(void **state)
 }
 
 static void
-test_report_build_empty_interval_has_every_key(void **state)
+test_report_empty_has_every_key(void **state)
 {
 	static const char *const keys[] = { "format", "interval", "exporters",
 		"summary", "addresses", "streams", "top", "dns", "flows",
@@ -782,16 +784,11 @@ main(void)
 		cmocka_unit_test(test_report_build_summary_exact_values),
 		cmocka_unit_test(test_report_build_top_lists_in_rank_order),
 		cmocka_unit_test(test_report_build_top_ties_by_packets_then_id),
-		cmocka_unit_test(
-		    test_report_build_top_limit_keeps_referred_only),
-		cmocka_unit_test(
-		    test_report_build_addresses_and_streams_fields),
-		cmocka_unit_test(
-		    test_report_build_exporters_with_and_without_health),
-		cmocka_unit_test(
-		    test_report_build_tables_collector_and_empty_sections),
-		cmocka_unit_test(
-		    test_report_build_empty_interval_has_every_key),
+		cmocka_unit_test(test_report_top_limit_referred_only),
+		cmocka_unit_test(test_report_address_stream_fields),
+		cmocka_unit_test(test_report_exporters_health),
+		cmocka_unit_test(test_report_tables_and_sections),
+		cmocka_unit_test(test_report_empty_has_every_key),
 		cmocka_unit_test(test_report_path_formats_utc),
 		cmocka_unit_test(test_report_write_day_file_and_latest),
 		cmocka_unit_test(test_report_write_label_escaped_and_ipv6),

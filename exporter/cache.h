@@ -78,6 +78,8 @@ struct exp_flow {
 	uint8_t initiator; /* the side that sent the first packet */
 	uint8_t state;     /* enum exp_flow_state */
 	uint8_t has_mac;   /* mac[] valid */
+	uint8_t l7_tries;  /* the caller's: initiator segments with payload
+	                    * searched for a server name (dnslabel.c) */
 };
 
 struct exp_cache_stats {

@@ -362,8 +362,10 @@ exp_dnslabel_flow_packet(struct exp_dnslabel *d, struct exp_flow *f,
 	    memcmp(p->src.b, f->key.addr[s],
 	        p->src.family == MF_AF_INET ? 4 : 16) != 0)
 		return;
-	if (f->side[s].packets > EXP_DNSLABEL_L7_PACKETS)
+	/* Retransmitted SYNs and bare ACKs do not use up the search. */
+	if (f->l7_tries >= EXP_DNSLABEL_L7_PACKETS)
 		return;
+	f->l7_tries++;
 	if (p->payload[0] == TLS_HANDSHAKE) {
 		r = mf_l7_tls_sni(p->payload, p->payload_len, d->l7name,
 		    sizeof(d->l7name));

@@ -20,7 +20,9 @@
  *
  *   A TLS ClientHello's server name or an HTTP/1 request's Host header
  *   (common/l7name.c) in one of the first EXP_DNSLABEL_L7_PACKETS packets
- *   the initiator of a TCP flow sends is kept for that flow: in a ring of
+ *   with payload the initiator of a TCP flow sends (counted in
+ *   exp_flow.l7_tries, so retransmitted SYNs, duplicate ACKs and
+ *   duplicated frames do not use them up) is kept for that flow: in a ring of
  *   max_l7_names names, the flow holding the name's sequence number
  *   (exp_flow.name_ref).  A flow whose name was overwritten by
  *   max_l7_names newer ones loses it (counted in l7_overwritten).
@@ -46,7 +48,9 @@
 #include "exporter/decode.h"
 #include "exporter/export.h"
 
-#define EXP_DNSLABEL_L7_PACKETS 4 /* initiator packets searched for names */
+#define EXP_DNSLABEL_L7_PACKETS              \
+	4 /* initiator segments with payload \
+	   * searched for names */
 #define EXP_DNSLABEL_MIN_L7 16
 #define EXP_DNSLABEL_MAX_L7 (1u << 22)
 #define EXP_DNS_PORT 53

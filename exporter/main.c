@@ -231,9 +231,12 @@ static void
 print_dns_counters(const struct exp_dnslabel *d, gboolean to_log)
 {
 	const struct exp_dnslabel_stats *s = exp_dnslabel_get_stats(d);
+	struct mf_stats_rec r;
 	char name[64];
 	int i;
 
+	memset(&r, 0, sizeof(r));
+	exp_dnslabel_fill(d, &r); /* what the statistics record says */
 	counter(to_log, "dns-answers", s->answers);
 	counter(to_log, "dns-queries", s->queries);
 	counter(to_log, "dns-malformed", s->malformed);
@@ -247,6 +250,8 @@ print_dns_counters(const struct exp_dnslabel *d, gboolean to_log)
 	counter(to_log, "dns-tcp-zero-length", s->tcp_zero);
 	counter(to_log, "dns-unanswered", s->unanswered);
 	counter(to_log, "dns-addresses", s->addresses);
+	counter(to_log, "dns-names-cached", r.dns_cached);
+	counter(to_log, "dns-names-evicted", r.dns_evicted);
 	counter(to_log, "server-names-stored", s->l7_stored);
 	counter(to_log, "server-names-overwritten", s->l7_overwritten);
 	for (i = 0; i < MF_L7_N_RESULTS; i++) {

@@ -513,6 +513,18 @@ mf_dns_parse(const uint8_t *msg, size_t len, struct mf_dns_msg *out)
 	    out);
 }
 
+enum mf_dns_result
+mf_dns_parse_question(const uint8_t *msg, size_t len, struct mf_dns_msg *out)
+{
+	enum mf_dns_result r;
+	size_t off;
+
+	memset(out, 0, sizeof(*out));
+	if ((r = header_read(msg, len, out)) != MF_DNS_OK)
+		return r;
+	return question_read(msg, len, out, &off);
+}
+
 enum mf_dns_tcp_result
 mf_dns_tcp_next(const uint8_t *p, size_t len, size_t *off, const uint8_t **msg,
     size_t *msg_len)

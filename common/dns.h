@@ -151,6 +151,15 @@ struct mf_dns_msg {
 enum mf_dns_result mf_dns_parse(const uint8_t *msg, size_t len,
     struct mf_dns_msg *out);
 
+/*
+ * Only the header and the question of msg (for queries, whose other
+ * sections the caller does not need): the same results for those parts
+ * as mf_dns_parse(); counts, sections and addresses are not read beyond
+ * the header.  answers_complete stays 0.
+ */
+enum mf_dns_result mf_dns_parse_question(const uint8_t *msg, size_t len,
+    struct mf_dns_msg *out);
+
 /* What mf_dns_tcp_next() found at *off. */
 enum mf_dns_tcp_result {
 	MF_DNS_TCP_MSG,         /* a whole message: *msg, *msg_len */

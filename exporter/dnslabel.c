@@ -272,7 +272,10 @@ dns_message(struct exp_dnslabel *d, const struct exp_pkt *p, const uint8_t *msg,
     size_t len, gboolean from_server)
 {
 	struct mf_dns_msg *m = &d->msg;
-	enum mf_dns_result r = mf_dns_parse(msg, len, m);
+	/* A query (QR bit clear) is read only as far as its question. */
+	gboolean query = len > 2 && (msg[2] & 0x80) == 0;
+	enum mf_dns_result r = query ? mf_dns_parse_question(msg, len, m)
+	                             : mf_dns_parse(msg, len, m);
 
 	d->stats.by_result[r]++;
 	if (r != MF_DNS_OK) {

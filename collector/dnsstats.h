@@ -33,8 +33,15 @@
 #include <json-glib/json-glib.h>
 
 #include "common/addr.h"
+#include "common/dns.h"
 
-#define COL_DNS_NAME_MAX 255
+/*
+ * A name as the exporter writes it: up to MF_DNS_NAME_MAX (1003) bytes,
+ * since bytes outside '!'..'~' take four (\DDD).  A shorter bound would
+ * cut such names, in the middle of an escape, and merge names that differ
+ * only past the cut.
+ */
+#define COL_DNS_NAME_MAX MF_DNS_NAME_MAX
 #define COL_DNS_MAX_ADDRS 16
 #define COL_DNS_LAST 64              /* last_resolved entries kept */
 #define COL_DNS_RCODE_TIMEOUT 0xffff /* failures: never answered */

@@ -149,9 +149,9 @@ derive(struct col_config *cfg, GError **error)
 			    cfg->allow_exporters[i]);
 			return FALSE;
 		}
-	if (!col_forward_check(cfg, error))
-		if (!col_anomaly_check_config(&cfg->anomaly, error))
-			return FALSE;
+	if (!col_forward_check(cfg, error) ||
+	    !col_anomaly_check_config(&cfg->anomaly, error))
+		return FALSE;
 	cfg->classifier =
 	    col_classifier_new(cfg->internal, cfg->web_ports, error);
 	return cfg->classifier != NULL;

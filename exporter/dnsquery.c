@@ -7,10 +7,13 @@
 
 #include <glib.h>
 
+#include "common/dns.h"
 #include "common/error.h"
 #include "exporter/dnsquery.h"
 
 #define NIL UINT32_MAX
+#define WIRE_MAX 255 /* RFC 1035 3.1: a name in wire form, root included */
+#define LABEL_MAX 63
 
 struct entry {
 	struct exp_dnsquery_key key;
@@ -18,7 +21,9 @@ struct entry {
 	uint32_t hnext; /* hash chain */
 	uint32_t bucket;
 	uint16_t qtype;
-	uint8_t live; /* waiting for its answer */
+	uint8_t live;     /* waiting for its answer */
+	uint8_t is_wire;  /* qname holds wire_len bytes of wire form */
+	uint8_t wire_len; /* 1 .. WIRE_MAX */
 	char qname[EXP_DNSQUERY_NAME_MAX + 1];
 };
 
@@ -30,6 +35,7 @@ struct exp_dnsquery {
 	uint32_t timeout_ms;
 	struct mf_hash_key seed;
 	struct exp_dnsquery_stats stats;
+	char text[MF_DNS_NAME_MAX + 1]; /* the name handed to the callback */
 };
 
 static uint32_t
@@ -138,6 +144,99 @@ unlink_entry(struct exp_dnsquery *q, uint32_t i)
 	q->stats.pending--;
 }
 
+/* --- names ---------------------------------------------------------------
+ *
+ * A query name is text as common/dns.h writes it (labels joined by '.',
+ * the root ".", a label byte outside '!'..'~', '.' or '\\' as \DDD).  Such
+ * a text takes up to MF_DNS_NAME_MAX (1003) bytes, but its wire form
+ * (length-prefixed labels and the root byte) at most 255, so the slots keep
+ * the wire form: no name is cut, and a slot stays EXP_DNSQUERY_NAME_MAX + 1
+ * bytes.  A text that is no such name (never from the parser) is kept as
+ * text, cut to EXP_DNSQUERY_NAME_MAX.
+ */
+
+/* The byte of the \DDD escape at p, or -1 if p holds none. */
+static int
+escaped_byte(const char *p)
+{
+	int v = 0, i;
+
+	if (p[0] != '\\')
+		return -1;
+	for (i = 1; i <= 3; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		v = v * 10 + (p[i] - '0');
+	}
+	return v <= 255 ? v : -1;
+}
+
+/* text's wire form into w[0 .. WIRE_MAX); its length, 0 if none. */
+static size_t
+name_pack(const char *text, uint8_t *w)
+{
+	size_t n = 1, lab = 0;
+	const char *p = text;
+
+	w[0] = 0;
+	if (strcmp(text, ".") == 0)
+		return 1;
+	while (*p != '\0') {
+		int c = escaped_byte(p);
+
+		if (c < 0 && *p == '.') {
+			if (w[lab] == 0 || n >= WIRE_MAX - 1)
+				return 0; /* empty label, or no room */
+			lab = n++;
+			w[lab] = 0;
+			p++;
+			continue;
+		}
+		p += c < 0 ? 1 : 4;
+		if (w[lab] == LABEL_MAX || n >= WIRE_MAX - 1)
+			return 0;
+		w[n++] = c < 0 ? (uint8_t)p[-1] : (uint8_t)c;
+		w[lab]++;
+	}
+	if (w[lab] == 0)
+		return 0; /* "" or a trailing dot */
+	w[n++] = 0;
+	return n;
+}
+
+/*
+ * The text of a packed name into out (MF_DNS_NAME_MAX + 1 bytes).  From
+ * name_pack() come labels of 1 .. 63 bytes in at most 255, whose text
+ * takes at most MF_DNS_NAME_MAX bytes (common/dns.h works it out); the
+ * checks on o only back that up.
+ */
+static void
+name_unpack(const uint8_t *w, size_t len, char *out)
+{
+	size_t i = 0, o = 0, end;
+
+	if (len <= 1) {
+		g_strlcpy(out, ".", MF_DNS_NAME_MAX + 1);
+		return;
+	}
+	while (i < len && w[i] != 0 && o + 1 <= MF_DNS_NAME_MAX) {
+		if (o > 0)
+			out[o++] = '.';
+		end = i + 1 + w[i];
+		for (i++; i < end && i < len; i++) {
+			uint8_t c = w[i];
+
+			if (c >= 0x21 && c <= 0x7e && c != '.' && c != '\\' &&
+			    o + 1 <= MF_DNS_NAME_MAX)
+				out[o++] = (char)c;
+			else if (o + 4 <= MF_DNS_NAME_MAX)
+				o +=
+				    (size_t)g_snprintf(out + o, 5, "\\%03u", c);
+		}
+	}
+	out[o] = '\0';
+}
+
 /* Hand the oldest slot to fn (if live and fn) and drop it from the ring. */
 static void
 pop_head(struct exp_dnsquery *q, exp_dnsquery_fn fn, void *ctx)
@@ -148,6 +247,12 @@ pop_head(struct exp_dnsquery *q, exp_dnsquery_fn fn, void *ctx)
 		if (fn != NULL) {
 			struct exp_dnsquery_info info = { e->key, e->seen_ms,
 				e->qtype, e->qname };
+
+			if (e->is_wire) {
+				name_unpack((const uint8_t *)e->qname,
+				    e->wire_len, q->text);
+				info.qname = q->text;
+			}
 
 			fn(&info, ctx);
 			q->stats.timed_out++;
@@ -167,6 +272,7 @@ exp_dnsquery_add(struct exp_dnsquery *q, const struct exp_dnsquery_key *k,
 	uint32_t bucket = bucket_of(q, k);
 	uint32_t i = find(q, k, bucket);
 	struct entry *e;
+	size_t n;
 
 	if (i != NIL) {
 		/* A retransmission or a reused id: keep the newer one. */
@@ -180,7 +286,13 @@ exp_dnsquery_add(struct exp_dnsquery *q, const struct exp_dnsquery_key *k,
 	e->key = *k;
 	e->seen_ms = now_ms;
 	e->qtype = qtype;
-	g_strlcpy(e->qname, qname != NULL ? qname : "", sizeof(e->qname));
+	if (qname == NULL)
+		qname = "";
+	n = name_pack(qname, (uint8_t *)e->qname);
+	e->is_wire = n > 0;
+	e->wire_len = (uint8_t)n;
+	if (n == 0)
+		g_strlcpy(e->qname, qname, sizeof(e->qname));
 	e->live = 1;
 	e->bucket = bucket;
 	e->hnext = q->buckets[bucket];

@@ -64,7 +64,12 @@ struct exp_dnsquery *exp_dnsquery_new(size_t max_queries, uint32_t timeout_ms,
     const struct mf_hash_key *seed, GError **error);
 void exp_dnsquery_free(struct exp_dnsquery *q);
 
-/* Record a query seen at now_ms (qname cut to EXP_DNSQUERY_NAME_MAX). */
+/*
+ * Record a query seen at now_ms.  qname is a name as common/dns.h writes
+ * it; it is kept whole, in wire form (at most 255 bytes, whatever its
+ * \DDD escapes), and handed back as the same text.  Any other text is
+ * cut to EXP_DNSQUERY_NAME_MAX bytes.
+ */
 void exp_dnsquery_add(struct exp_dnsquery *q, const struct exp_dnsquery_key *k,
     const char *qname, uint16_t qtype, uint64_t now_ms);
 

@@ -15,13 +15,14 @@
 #include <glib.h>
 #include <cmocka.h>
 
+#include "common/dns.h"
 #include "exporter/dnsquery.h"
 
 struct seen {
 	unsigned n;
 	uint16_t ids[64];
 	uint64_t times[64];
-	char last_name[256];
+	char last_name[MF_DNS_NAME_MAX + 1];
 	uint16_t last_qtype;
 };
 
@@ -209,6 +210,56 @@ test_dnsquery_many_keys_all_found(void **state)
 	exp_dnsquery_free(q);
 }
 
+/* name in, the name handed to the expiry callback out */
+static void
+assert_name_back(const char *name, const char *want)
+{
+	struct exp_dnsquery *q = table(16, 5000);
+	struct exp_dnsquery_key k = key(10, 7);
+	struct seen s = { 0 };
+
+	exp_dnsquery_add(q, &k, name, 1, 1000);
+	exp_dnsquery_flush(q, collect, &s);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.last_name, want);
+	exp_dnsquery_free(q);
+}
+
+/*
+ * Names come back whole, escapes and all: the longest text (4 labels of
+ * 63, 63, 63 and 61 escaped bytes, 1003 characters) takes 255 bytes in
+ * wire form.  Text that is no name is kept as text, cut to 255 bytes.
+ */
+static void
+test_dnsquery_names_kept_whole(void **state)
+{
+	static const unsigned lens[] = { 63, 63, 63, 61 };
+	char longest[MF_DNS_NAME_MAX + 1], bad[300];
+	size_t o = 0;
+	unsigned i, j;
+
+	(void)state;
+	for (i = 0; i < G_N_ELEMENTS(lens); i++) {
+		if (i > 0)
+			longest[o++] = '.';
+		for (j = 0; j < lens[i]; j++)
+			o += (size_t)g_snprintf(longest + o, 5, "\\%03u",
+			    (i * 64 + j) % 256 < 0x21 ? 0 : 0xff);
+	}
+	longest[o] = '\0';
+	assert_int_equal(strlen(longest), MF_DNS_NAME_MAX);
+	assert_name_back(longest, longest);
+	assert_name_back(".", ".");
+	assert_name_back("example.org", "example.org");
+	assert_name_back(",\\046", ",\\046");
+	assert_name_back("a\\092b.\\000", "a\\092b.\\000");
+	assert_name_back("", "");
+	assert_name_back("a..b", "a..b");
+	memset(bad, 'x', sizeof(bad) - 1);
+	bad[sizeof(bad) - 1] = '\0';
+	assert_name_back(bad, bad + sizeof(bad) - 1 - EXP_DNSQUERY_NAME_MAX);
+}
+
 static void
 test_dnsquery_bounds_and_memory(void **state)
 {
@@ -238,6 +289,7 @@ main(void)
 		cmocka_unit_test(test_dnsquery_retransmission_replaces),
 		cmocka_unit_test(test_dnsquery_many_keys_all_found),
 		cmocka_unit_test(test_dnsquery_bounds_and_memory),
+		cmocka_unit_test(test_dnsquery_names_kept_whole),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

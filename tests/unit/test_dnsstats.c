@@ -5,7 +5,8 @@
 /*
  * DNS statistics of an interval: counts by name, failures by (name,
  * rcode), clients, the newest answers first, an answer of two families
- * counted once, bounded tables, the flow-label fallback, reset.
+ * counted once, bounded tables, the flow-label fallback, reset, names
+ * of escaped bytes up to the longest (1003 characters) kept whole.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -211,6 +212,71 @@ test_dnsstats_bounded_and_reset(void **state)
 	col_dnsstats_free(s);
 }
 
+/*
+ * The longest name text (common/dns.h): 4 labels of 63, 63, 63 and 61
+ * bytes, every byte written \DDD, 1003 characters.  last is the last
+ * byte, so that two names differ only in their last characters.
+ */
+static void
+longest_name(char *out, uint8_t last)
+{
+	static const unsigned lens[] = { 63, 63, 63, 61 };
+	size_t o = 0;
+	unsigned i, j;
+
+	for (i = 0; i < G_N_ELEMENTS(lens); i++) {
+		if (i > 0)
+			out[o++] = '.';
+		for (j = 0; j < lens[i]; j++) {
+			uint8_t c = i == 3 && j == lens[i] - 1 ? last : 0xff;
+
+			o += (size_t)g_snprintf(out + o, 5, "\\%03u", c);
+		}
+	}
+	out[o] = '\0';
+}
+
+/* Names longer than 255 characters (escaped bytes) are kept whole. */
+static void
+test_dnsstats_longest_names_kept_whole(void **state)
+{
+	struct col_dnsstats *s = stats(100, 100);
+	char a[COL_DNS_NAME_MAX + 1], b[COL_DNS_NAME_MAX + 1];
+	struct col_dns_rec r;
+	JsonNode *n;
+	JsonArray *l;
+
+	(void)state;
+	longest_name(a, 0xfe);
+	longest_name(b, 0xfd);
+	assert_int_equal(strlen(a), 1003);
+	r = rec(a, 10, 0, 1000);
+	col_dnsstats_add(s, &r);
+	r = rec(b, 11, 3, 2000);
+	col_dnsstats_add(s, &r);
+	r = rec(b, 11, 0, 3000);
+	col_dnsstats_add(s, &r);
+	n = build(s, 10);
+	l = json_object_get_array_member(dns_of(n), "most_resolved");
+	assert_int_equal(json_array_get_length(l), 2);
+	assert_string_equal(json_object_get_string_member(
+	                        json_array_get_object_element(l, 0), "name"),
+	    b);
+	assert_string_equal(json_object_get_string_member(
+	                        json_array_get_object_element(l, 1), "name"),
+	    a);
+	l = json_object_get_array_member(dns_of(n), "failures");
+	assert_string_equal(json_object_get_string_member(
+	                        json_array_get_object_element(l, 0), "name"),
+	    b);
+	l = json_object_get_array_member(dns_of(n), "last_resolved");
+	assert_string_equal(json_object_get_string_member(
+	                        json_array_get_object_element(l, 0), "name"),
+	    b);
+	json_node_unref(n);
+	col_dnsstats_free(s);
+}
+
 static void
 test_dnsstats_labels_when_no_records(void **state)
 {
@@ -243,6 +309,7 @@ main(void)
 		cmocka_unit_test(test_dnsstats_two_families_one_answer),
 		cmocka_unit_test(test_dnsstats_bounded_and_reset),
 		cmocka_unit_test(test_dnsstats_labels_when_no_records),
+		cmocka_unit_test(test_dnsstats_longest_names_kept_whole),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,6 +20,7 @@
 #include <json-glib/json-glib.h>
 
 #include "collector/classify.h"
+#include "collector/dnstext.h"
 #include "collector/flowtext.h"
 #include "collector/report_text_anomaly.h"
 #include "common/error.h"
@@ -575,6 +576,7 @@ render(struct view *v, GError **error)
 	        render_conv, error) &&
 	    render_top_list(v, "applications", "Applications", apps, render_app,
 	        error) &&
+	    col_dnstext_render(v->root, v->out, error) &&
 	    col_flowtext_render(v->root, v->out, error) &&
 	    col_report_text_anomalies(v->root, v->out, error) &&
 	    render_tables(v, error);

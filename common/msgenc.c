@@ -47,19 +47,6 @@ carries(const struct mf_msgenc *w, const struct mf_field *f)
 	return f->kind != MF_FK_FIXSTR;
 }
 
-/* Whether t has variable-length fields the protocol carries. */
-static int
-has_var(const struct mf_msgenc *w, const struct mf_template *t)
-{
-	uint16_t i;
-
-	for (i = 0; i < t->n_fields; i++)
-		if (t->fields[i].kind == MF_FK_VARLEN &&
-		    carries(w, &t->fields[i]))
-			return 1;
-	return 0;
-}
-
 /* Fields of t the protocol carries. */
 static uint16_t
 carried_fields(const struct mf_msgenc *w, const struct mf_template *t)
@@ -353,15 +340,37 @@ var_extra(const struct mf_msgenc *w, const struct mf_template *t,
     const uint8_t *rec)
 {
 	size_t n = 0;
+	uint8_t i;
+
+	for (i = 0; i < w->n_var; i++)
+		n += var_wire_len(var_value(&t->fields[w->var[i]], rec).len);
+	return n;
+}
+
+/*
+ * Remember which fields of t the protocol carries and which of them are
+ * variable-length, so that each record walks only those.  -EINVAL if t
+ * has more than the arrays hold.
+ */
+static int
+index_fields(struct mf_msgenc *w, const struct mf_template *t)
+{
 	uint16_t i;
 
+	if (t->n_fields > MF_MSGENC_MAX_FIELDS)
+		return -EINVAL;
+	w->n_carried = w->n_var = 0;
 	for (i = 0; i < t->n_fields; i++) {
-		const struct mf_field *f = &t->fields[i];
-
-		if (f->kind == MF_FK_VARLEN && carries(w, f))
-			n += var_wire_len(var_value(f, rec).len);
+		if (!carries(w, &t->fields[i]))
+			continue;
+		w->carried[w->n_carried++] = (uint8_t)i;
+		if (t->fields[i].kind != MF_FK_VARLEN)
+			continue;
+		if (w->n_var == MF_MSGENC_MAX_VAR)
+			return -EINVAL;
+		w->var[w->n_var++] = (uint8_t)i;
 	}
-	return n;
+	return 0;
 }
 
 /*
@@ -409,19 +418,20 @@ mf_msgenc_add_record(struct mf_msgenc *w, const struct mf_template *t,
 {
 	size_t len, need, body;
 	uint8_t *out;
-	uint16_t i;
+	uint8_t i;
 	int r;
 
 	/* Templates are static tables: check each one once in a row. */
 	if (t != w->last_t) {
-		if ((r = check_template(w, t)) != 0)
+		w->last_t = NULL;
+		if ((r = check_template(w, t)) != 0 ||
+		    (r = index_fields(w, t)) != 0)
 			return r;
 		w->last_t = t;
 		w->last_len = mf_msgenc_record_len(w, t);
-		w->last_var = has_var(w, t);
 	}
 	len = w->last_len;
-	if (w->last_var)
+	if (w->n_var > 0)
 		len += var_extra(w, t, rec);
 	if (w->set_off != 0 && w->set_id == t->id) {
 		body = w->wb.len - w->set_off + len;
@@ -439,11 +449,8 @@ mf_msgenc_add_record(struct mf_msgenc *w, const struct mf_template *t,
 			g_assert_not_reached();
 	}
 	out = w->wb.base + w->wb.len;
-	for (i = 0; i < t->n_fields; i++) {
-		if (!carries(w, &t->fields[i]))
-			continue;
-		out += put_value(out, &t->fields[i], rec);
-	}
+	for (i = 0; i < w->n_carried; i++)
+		out += put_value(out, &t->fields[w->carried[i]], rec);
 	w->wb.len += len;
 	w->count++;
 	w->data_records++;

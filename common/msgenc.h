@@ -36,6 +36,9 @@
 #define MF_IPFIX_HEADER_LEN 16
 /* Longest variable-length value written; longer ones are cut. */
 #define MF_MSGENC_VAR_MAX 1024
+/* Fields of one data template, and of them variable-length, at most. */
+#define MF_MSGENC_MAX_FIELDS 64
+#define MF_MSGENC_MAX_VAR 8
 
 enum mf_msgenc_proto {
 	MF_MSGENC_V9,
@@ -54,7 +57,11 @@ struct mf_msgenc {
 	uint16_t data_records; /* data records in the message */
 	const struct mf_template *last_t; /* the last data template used */
 	size_t last_len;                  /* and its fixed record length */
-	int last_var;                     /* it has variable-length fields */
+	/* Of last_t: the fields the protocol carries, in order, and which of
+	 * them are variable-length (indexes into last_t->fields). */
+	uint8_t carried[MF_MSGENC_MAX_FIELDS];
+	uint8_t var[MF_MSGENC_MAX_VAR];
+	uint8_t n_carried, n_var;
 };
 
 /* Prepare w for proto messages of at most cap bytes (>= 64) in buf. */

@@ -86,10 +86,8 @@ struct col_tables {
 static gboolean
 table_init(struct table *tb, enum kind kind, size_t cap, size_t klen)
 {
-	size_t i, nb = 1;
+	size_t i, nb = mf_hash_buckets(cap);
 
-	while (nb < 2 * cap)
-		nb <<= 1;
 	tb->kind = kind;
 	tb->klen = klen;
 	tb->cap = (uint32_t)cap;

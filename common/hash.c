@@ -91,3 +91,13 @@ mf_hash_key_fixed(struct mf_hash_key *k)
 	k->k0 = 0x0706050403020100ULL;
 	k->k1 = 0x0f0e0d0c0b0a0908ULL;
 }
+
+size_t
+mf_hash_buckets(size_t n)
+{
+	size_t b = 1;
+
+	while (b < 2 * n)
+		b <<= 1;
+	return b;
+}

@@ -23,4 +23,10 @@ void mf_hash_key_fixed(struct mf_hash_key *k);
 
 uint64_t mf_siphash(const struct mf_hash_key *k, const void *data, size_t len);
 
+/*
+ * Buckets for a chained hash table of n entries: the smallest power of
+ * two that is at least 2 * n (so a mask picks the bucket).
+ */
+size_t mf_hash_buckets(size_t n);
+
 #endif

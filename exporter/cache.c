@@ -35,21 +35,11 @@ struct exp_cache {
 	struct exp_cache_stats stats;
 };
 
-static size_t
-bucket_count(size_t max_flows)
-{
-	size_t n = 1;
-
-	while (n < 2 * max_flows)
-		n <<= 1;
-	return n;
-}
-
 size_t
 exp_cache_memory(size_t max_flows)
 {
 	return max_flows * sizeof(struct exp_flow) +
-	    bucket_count(max_flows) * sizeof(uint32_t) +
+	    mf_hash_buckets(max_flows) * sizeof(uint32_t) +
 	    sizeof(struct exp_cache);
 }
 
@@ -106,7 +96,7 @@ exp_cache_new(const struct exp_cache_config *cfg, exp_cache_export_fn export,
 		    EXP_CACHE_MIN_FLOWS, EXP_CACHE_MAX_FLOWS);
 		return NULL;
 	}
-	nb = bucket_count(cfg->max_flows);
+	nb = mf_hash_buckets(cfg->max_flows);
 	c = g_new0(struct exp_cache, 1);
 	c->cfg = *cfg;
 	c->flows = g_try_new0(struct exp_flow, cfg->max_flows);

@@ -62,16 +62,6 @@ struct exp_dnscache {
 
 /* --- sizing -------------------------------------------------------------- */
 
-static size_t
-bucket_count(size_t max_names)
-{
-	size_t n = 1;
-
-	while (n < 2 * max_names)
-		n <<= 1;
-	return n;
-}
-
 /* The entries follow the cache header, aligned for their uint64_t. */
 static size_t
 header_size(void)
@@ -83,7 +73,7 @@ size_t
 exp_dnscache_memory(size_t max_names)
 {
 	return header_size() + max_names * sizeof(struct dentry) +
-	    2 * bucket_count(max_names) * sizeof(uint32_t);
+	    2 * mf_hash_buckets(max_names) * sizeof(uint32_t);
 }
 
 static gboolean
@@ -115,7 +105,7 @@ exp_dnscache_new(const struct exp_dnscache_config *cfg, GError **error)
 
 	if (!check_config(cfg, error))
 		return NULL;
-	nb = bucket_count(cfg->max_names);
+	nb = mf_hash_buckets(cfg->max_names);
 	size = exp_dnscache_memory(cfg->max_names);
 	if ((base = g_try_malloc0(size)) == NULL) {
 		g_set_error(error, MF_ERROR, MF_ERROR_NOMEM,

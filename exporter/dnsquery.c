@@ -38,21 +38,11 @@ struct exp_dnsquery {
 	char text[MF_DNS_NAME_MAX + 1]; /* the name handed to the callback */
 };
 
-static uint32_t
-n_buckets(size_t max)
-{
-	uint32_t b = 1;
-
-	while (b < 2 * max)
-		b <<= 1;
-	return b;
-}
-
 size_t
 exp_dnsquery_memory(size_t max_queries)
 {
 	return max_queries * sizeof(struct entry) +
-	    n_buckets(max_queries) * sizeof(uint32_t);
+	    mf_hash_buckets(max_queries) * sizeof(uint32_t);
 }
 
 struct exp_dnsquery *
@@ -70,7 +60,7 @@ exp_dnsquery_new(size_t max_queries, uint32_t timeout_ms,
 	}
 	q = g_new0(struct exp_dnsquery, 1);
 	q->n = (uint32_t)max_queries;
-	q->mask = n_buckets(max_queries) - 1;
+	q->mask = (uint32_t)(mf_hash_buckets(max_queries) - 1);
 	q->e = g_new0(struct entry, q->n);
 	q->buckets = g_new(uint32_t, q->mask + 1);
 	for (i = 0; i <= q->mask; i++)

@@ -37,21 +37,11 @@ struct exp_frag {
 	struct exp_frag_stats stats;
 };
 
-static size_t
-frag_buckets(size_t max)
-{
-	size_t n = 1;
-
-	while (n < 2 * max)
-		n <<= 1;
-	return n;
-}
-
 size_t
 exp_frag_memory(size_t max)
 {
 	return max * sizeof(struct frag_entry) +
-	    frag_buckets(max) * sizeof(uint32_t) + sizeof(struct exp_frag);
+	    mf_hash_buckets(max) * sizeof(uint32_t) + sizeof(struct exp_frag);
 }
 
 struct exp_frag *
@@ -66,7 +56,7 @@ exp_frag_new(size_t max, const struct mf_hash_key *seed, GError **error)
 		    EXP_FRAG_MAX);
 		return NULL;
 	}
-	nb = frag_buckets(max);
+	nb = mf_hash_buckets(max);
 	t = g_new0(struct exp_frag, 1);
 	t->e = g_new0(struct frag_entry, max);
 	t->buckets = g_new(uint32_t, nb);

@@ -93,6 +93,16 @@ copy_text(char *out, size_t size, const fbVarfield_t *v)
 	out[n] = '\0';
 }
 
+/* a from an IPv4 address in host order (as libfixbuf reads one). */
+static void
+set4(struct mf_addr *a, uint32_t v)
+{
+	uint8_t b[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16),
+		(uint8_t)(v >> 8), (uint8_t)v };
+
+	mf_addr_set4(a, b);
+}
+
 /* The answered addresses of the list; returns those left out. */
 static unsigned
 take_addrs(fbBasicList_t *bl, struct col_dns_rec *out)
@@ -111,14 +121,8 @@ take_addrs(fbBasicList_t *bl, struct col_dns_rec *out)
 			left++;
 		} else if (ie->num == MF_IE_SOURCE_IPV4_ADDRESS &&
 		    ie->len == 4) {
-			uint8_t b[4];
-
-			memcpy(&v4, p, 4); /* host order, as libfixbuf reads */
-			b[0] = (uint8_t)(v4 >> 24);
-			b[1] = (uint8_t)(v4 >> 16);
-			b[2] = (uint8_t)(v4 >> 8);
-			b[3] = (uint8_t)v4;
-			mf_addr_set4(a, b);
+			memcpy(&v4, p, 4);
+			set4(a, v4);
 			out->n_addrs++;
 		} else if (ie->num == MF_IE_SOURCE_IPV6_ADDRESS &&
 		    ie->len == 16) {
@@ -129,15 +133,6 @@ take_addrs(fbBasicList_t *bl, struct col_dns_rec *out)
 		}
 	}
 	return left;
-}
-
-static void
-set4(struct mf_addr *a, uint32_t v)
-{
-	uint8_t b[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16),
-		(uint8_t)(v >> 8), (uint8_t)v };
-
-	mf_addr_set4(a, b);
 }
 
 unsigned
@@ -176,9 +171,7 @@ col_fixdns_to_wire(const struct col_dns_rec *d, struct mf_dns_rec *r,
     uint8_t *list, size_t size)
 {
 	uint8_t family = d->n_addrs > 0 ? d->addrs[0].family : MF_AF_INET;
-	size_t alen = family == MF_AF_INET ? 4 : 16, n = 5;
-	uint16_t ie = family == MF_AF_INET ? MF_IE_SOURCE_IPV4_ADDRESS
-	                                   : MF_IE_SOURCE_IPV6_ADDRESS;
+	size_t n;
 	unsigned i;
 
 	memset(r, 0, sizeof(*r));
@@ -202,18 +195,9 @@ col_fixdns_to_wire(const struct col_dns_rec *d, struct mf_dns_rec *r,
 	r->qname.len = strlen(d->qname);
 	r->cname.buf = (const uint8_t *)d->cname;
 	r->cname.len = strlen(d->cname);
-	/* RFC 6313 basicList: semantic allOf, element, length, values. */
-	list[0] = 3;
-	list[1] = (uint8_t)(ie >> 8);
-	list[2] = (uint8_t)ie;
-	list[3] = 0;
-	list[4] = (uint8_t)alen;
-	for (i = 0; i < d->n_addrs && n + alen <= size; i++) {
-		if (d->addrs[i].family != family)
-			continue;
-		memcpy(list + n, d->addrs[i].b, alen);
-		n += alen;
-	}
+	n = mf_model_addr_list_begin(list, family);
+	for (i = 0; i < d->n_addrs; i++)
+		n = mf_model_addr_list_add(list, n, size, family, &d->addrs[i]);
 	r->addrs.buf = list;
 	r->addrs.len = n;
 	return n;

@@ -467,3 +467,31 @@ mf_model_set_app_id(uint8_t out[3], uint16_t port)
 	out[1] = (uint8_t)(port >> 8);
 	out[2] = (uint8_t)port;
 }
+
+#define LIST_SEMANTIC_ALL_OF 0x03 /* RFC 6313 */
+
+size_t
+mf_model_addr_list_begin(uint8_t *out, uint8_t family)
+{
+	uint16_t ie = family == MF_AF_INET ? MF_IE_SOURCE_IPV4_ADDRESS
+	                                   : MF_IE_SOURCE_IPV6_ADDRESS;
+
+	out[0] = LIST_SEMANTIC_ALL_OF;
+	out[1] = (uint8_t)(ie >> 8);
+	out[2] = (uint8_t)ie;
+	out[3] = 0;
+	out[4] = family == MF_AF_INET ? 4 : 16;
+	return MF_ADDR_LIST_HEADER_LEN;
+}
+
+size_t
+mf_model_addr_list_add(uint8_t *out, size_t n, size_t size, uint8_t family,
+    const struct mf_addr *a)
+{
+	size_t alen = family == MF_AF_INET ? 4 : 16;
+
+	if (a->family != family || n + alen > size)
+		return n;
+	memcpy(out + n, a->b, alen);
+	return n + alen;
+}

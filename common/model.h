@@ -20,6 +20,8 @@
 #include <glib.h>
 #include <fixbuf/public.h>
 
+#include "common/addr.h"
+
 #define MF_PEN_IANA 0
 #define MF_PEN_CERT 6871       /* CERT/NetSA, as used by YAF and SiLK */
 #define MF_PEN_REVERSE 29305   /* RFC 5103 reverse elements of IANA ones */
@@ -352,6 +354,19 @@ fbInfoModel_t *mf_model_new(void);
  */
 fbTemplate_t *mf_model_template_new(fbInfoModel_t *model,
     const struct mf_template *t, GError **error);
+
+/*
+ * The answered addresses of a DNS record (struct mf_dns_rec addrs): an
+ * RFC 6313 basicList, semantic allOf, of sourceIPv4Address or
+ * sourceIPv6Address.  mf_model_addr_list_begin() writes its header
+ * (MF_ADDR_LIST_HEADER_LEN bytes) for family at out; each
+ * mf_model_addr_list_add() appends a if it is of that family and fits in
+ * size bytes.  Both return the list's length so far.
+ */
+#define MF_ADDR_LIST_HEADER_LEN 5
+size_t mf_model_addr_list_begin(uint8_t *out, uint8_t family);
+size_t mf_model_addr_list_add(uint8_t *out, size_t n, size_t size,
+    uint8_t family, const struct mf_addr *a);
 
 /* Fill the applicationId bytes for service port (0 leaves it empty). */
 void mf_model_set_app_id(uint8_t out[3], uint16_t port);

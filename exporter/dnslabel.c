@@ -19,8 +19,6 @@
 #define PROTO_TCP 6
 #define PROTO_UDP 17
 #define TLS_HANDSHAKE 0x16
-#define BL_SEMANTIC_ALL_OF 0x03 /* RFC 6313 basicList semantic */
-#define BL_HEADER_LEN 5
 
 /* A server name found in a flow's first packets (a ring slot). */
 struct l7slot {
@@ -38,9 +36,10 @@ struct exp_dnslabel {
 	struct exp_dnsquery *pending;
 	uint64_t now_ms; /* latest packet time */
 	struct exp_dnslabel_stats stats;
-	struct mf_dns_msg msg;                               /* scratch */
-	uint8_t list[BL_HEADER_LEN + 16 * MF_DNS_MAX_ADDRS]; /* scratch */
-	char l7name[MF_L7_NAME_MAX + 1];                     /* scratch */
+	struct mf_dns_msg msg; /* scratch */
+	uint8_t
+	    list[MF_ADDR_LIST_HEADER_LEN + 16 * MF_DNS_MAX_ADDRS]; /* scratch */
+	char l7name[MF_L7_NAME_MAX + 1];                           /* scratch */
 };
 
 static struct exp_dnscache *
@@ -137,23 +136,13 @@ text(const char *s)
 static struct mf_varfield
 addr_list(struct exp_dnslabel *d, const struct mf_dns_msg *m, uint8_t family)
 {
-	uint16_t ie = family == MF_AF_INET ? MF_IE_SOURCE_IPV4_ADDRESS
-	                                   : MF_IE_SOURCE_IPV6_ADDRESS;
-	size_t alen = family == MF_AF_INET ? 4 : 16, n = BL_HEADER_LEN;
+	size_t n = mf_model_addr_list_begin(d->list, family);
 	struct mf_varfield v;
 	unsigned i;
 
-	d->list[0] = BL_SEMANTIC_ALL_OF;
-	d->list[1] = (uint8_t)(ie >> 8);
-	d->list[2] = (uint8_t)ie;
-	d->list[3] = 0;
-	d->list[4] = (uint8_t)alen;
-	for (i = 0; i < m->n_addrs; i++) {
-		if (m->addrs[i].addr.family != family)
-			continue;
-		memcpy(d->list + n, m->addrs[i].addr.b, alen);
-		n += alen;
-	}
+	for (i = 0; i < m->n_addrs; i++)
+		n = mf_model_addr_list_add(d->list, n, sizeof(d->list), family,
+		    &m->addrs[i].addr);
 	v.len = n;
 	v.buf = d->list;
 	return v;
@@ -213,12 +202,7 @@ export_unanswered(const struct exp_dnsquery_info *q, void *ctx)
 	r.time_ms = q->seen_ms;
 	r.qname = text(q->qname);
 	r.cname = text("");
-	d->list[0] = BL_SEMANTIC_ALL_OF;
-	d->list[1] = 0;
-	d->list[2] = MF_IE_SOURCE_IPV4_ADDRESS;
-	d->list[3] = 0;
-	d->list[4] = 4;
-	r.addrs.len = BL_HEADER_LEN;
+	r.addrs.len = mf_model_addr_list_begin(d->list, MF_AF_INET);
 	r.addrs.buf = d->list;
 	r.sport = q->key.server_port;
 	r.dport = q->key.client_port;

@@ -270,7 +270,26 @@ assert_eq "b2: only SYNs from martian sources are unanswered" 0 \
 		}
 		print bad + 0
 	}')"
-check flood-answered "ddos_target $VIC" "half_open $VIC"
+# How many of those martian SYNs there are depends on how many packets
+# hping3 got out (fewer on a loaded machine, under the sanitizers): count
+# them in the capture, independently of minflow, and expect half_open
+# exactly when they reach its threshold (100 a window).
+b2_half=$(tshark -r "$T/flood-answered.pcap" -T fields -e ip.src -e ip.dst \
+    -e tcp.flags 2>/dev/null | awk '
+	$3 == "0x0002" { syn[NR] = $1 }
+	$3 == "0x0012" { ack[$2] = 1 }
+	END {
+		for (i in syn)
+			if (!(syn[i] in ack))
+				n++
+		print n + 0
+	}')
+mf_log "b2: $b2_half SYNs never answered"
+if [ "$b2_half" -ge 100 ]; then
+	check flood-answered "ddos_target $VIC" "half_open $VIC"
+else
+	check flood-answered "ddos_target $VIC"
+fi
 
 # === c. ssh brute force ==================================================
 # sshd on vic:22 with a throwaway host key, and 60 logins as a user that

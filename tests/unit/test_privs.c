@@ -168,7 +168,8 @@ file_checks(const char *path)
 static int
 exec_checks(const char *path)
 {
-	static char *const argv[] = { (char *)"true", NULL };
+	char arg0[] = "true";
+	char *argv[] = { arg0, NULL };
 	struct exp_privs_result r;
 
 	(void)path;

@@ -409,9 +409,7 @@ detach_and_drop(const struct exp_config *cfg, GError **error)
 	struct exp_privs_result pr;
 
 	return mf_detach(cfg->daemon, cfg->pidfile, error) &&
-	    (cfg->user == NULL ||
-	        exp_capture_drop_privileges(cfg->user, error)) &&
-	    exp_privs_restrict(cfg->read_file == NULL, &pr, error);
+	    exp_privs_restrict(cfg->read_file == NULL, cfg->user, &pr, error);
 }
 
 static void

@@ -16,16 +16,42 @@
 #endif
 
 #include "common/error.h"
+#include "exporter/capture.h"
 #include "exporter/privs.h"
 
 #ifdef HAVE_LIBCAP_NG
+static const unsigned int net_caps[] = { CAP_NET_RAW, CAP_NET_ADMIN };
+
+/*
+ * Empty the bounding set but for the capture's capabilities, while we
+ * still hold CAP_SETPCAP (before -u); it only limits what could be
+ * gained later, so -u still works.
+ */
+static gboolean
+drop_bounding(gboolean keep_net, GError **error)
+{
+	size_t i;
+	int rc;
+
+	capng_clear(CAPNG_SELECT_BOTH);
+	if (capng_get_caps_process() != 0 ||
+	    !capng_have_capability(CAPNG_EFFECTIVE, CAP_SETPCAP))
+		return TRUE;
+	capng_clear(CAPNG_SELECT_BOUNDS);
+	for (i = 0; keep_net && i < G_N_ELEMENTS(net_caps); i++)
+		capng_update(CAPNG_ADD, CAPNG_BOUNDING_SET, net_caps[i]);
+	if ((rc = capng_apply(CAPNG_SELECT_BOUNDS)) != 0) {
+		g_set_error(error, MF_ERROR, MF_ERROR_PRIVS,
+		    "cannot empty the bounding set (libcap-ng error %d)", rc);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 gboolean
 exp_privs_drop_caps(gboolean keep_net, gboolean *dropped, GError **error)
 {
-	static const unsigned int net[] = { CAP_NET_RAW, CAP_NET_ADMIN };
-	capng_select_t what = CAPNG_SELECT_CAPS;
-	capng_type_t sets = CAPNG_EFFECTIVE | CAPNG_PERMITTED;
-	gboolean keep[G_N_ELEMENTS(net)];
+	gboolean keep[G_N_ELEMENTS(net_caps)];
 	size_t i;
 	int rc;
 
@@ -38,19 +64,15 @@ exp_privs_drop_caps(gboolean keep_net, gboolean *dropped, GError **error)
 	}
 	if (capng_have_capabilities(CAPNG_SELECT_CAPS) == CAPNG_NONE)
 		return TRUE;
-	for (i = 0; i < G_N_ELEMENTS(net); i++)
-		keep[i] =
-		    keep_net && capng_have_capability(CAPNG_PERMITTED, net[i]);
-	/* Only a process holding CAP_SETPCAP may shrink its bounding set. */
-	if (capng_have_capability(CAPNG_EFFECTIVE, CAP_SETPCAP)) {
-		what = CAPNG_SELECT_BOTH;
-		sets |= CAPNG_BOUNDING_SET;
-	}
-	capng_clear(what);
-	for (i = 0; i < G_N_ELEMENTS(net); i++)
+	for (i = 0; i < G_N_ELEMENTS(net_caps); i++)
+		keep[i] = keep_net &&
+		    capng_have_capability(CAPNG_PERMITTED, net_caps[i]);
+	capng_clear(CAPNG_SELECT_CAPS);
+	for (i = 0; i < G_N_ELEMENTS(net_caps); i++)
 		if (keep[i])
-			capng_update(CAPNG_ADD, sets, net[i]);
-	if ((rc = capng_apply(what)) != 0) {
+			capng_update(CAPNG_ADD,
+			    CAPNG_EFFECTIVE | CAPNG_PERMITTED, net_caps[i]);
+	if ((rc = capng_apply(CAPNG_SELECT_CAPS)) != 0) {
 		g_set_error(error, MF_ERROR, MF_ERROR_PRIVS,
 		    "cannot drop capabilities (libcap-ng error %d)", rc);
 		return FALSE;
@@ -59,6 +81,14 @@ exp_privs_drop_caps(gboolean keep_net, gboolean *dropped, GError **error)
 	return TRUE;
 }
 #else
+static gboolean
+drop_bounding(gboolean keep_net, GError **error)
+{
+	(void)keep_net;
+	(void)error;
+	return TRUE;
+}
+
 gboolean
 exp_privs_drop_caps(gboolean keep_net, gboolean *dropped, GError **error)
 {
@@ -260,10 +290,12 @@ exp_privs_confine(gboolean *filtered, GError **error)
 #endif
 
 gboolean
-exp_privs_restrict(gboolean keep_net, struct exp_privs_result *r,
-    GError **error)
+exp_privs_restrict(gboolean keep_net, const char *user,
+    struct exp_privs_result *r, GError **error)
 {
-	if (!exp_privs_drop_caps(keep_net, &r->caps_dropped, error) ||
+	if (!drop_bounding(keep_net, error) ||
+	    (user != NULL && !exp_capture_drop_privileges(user, error)) ||
+	    !exp_privs_drop_caps(keep_net, &r->caps_dropped, error) ||
 	    !exp_privs_confine(&r->filtered, error))
 		return FALSE;
 	g_debug("capabilities %s, system call filter %s",

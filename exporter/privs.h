@@ -8,8 +8,8 @@
  *
  *  - capabilities (libcap-ng): keep CAP_NET_RAW and CAP_NET_ADMIN for a live
  *    capture, which reopens an interface that was deleted and recreated,
- *    and nothing at all for a capture file; the bounding set is cleared too
- *    when the process may do so (CAP_SETPCAP).
+ *    and nothing at all for a capture file; the bounding set is emptied
+ *    likewise first, when the process may (CAP_SETPCAP), before -u.
  *  - a system call filter (libseccomp): an allow-list of what the packet
  *    loop, the export sockets, the capture reopening and the logging use.
  *    Anything else fails with EPERM; execve, execveat and ptrace kill the
@@ -28,9 +28,10 @@ struct exp_privs_result {
 
 /*
  * Drop every capability but CAP_NET_RAW and CAP_NET_ADMIN (keep_net TRUE)
- * or all of them (keep_net FALSE); keeps only what the process holds
- * already.  A process holding no capability is left alone.  Does nothing
- * without libcap-ng.  FALSE with error set if the kernel refused.
+ * or all of them (keep_net FALSE) from the effective and permitted sets;
+ * keeps only what the process holds already.  A process holding no
+ * capability is left alone.  Does nothing without libcap-ng.  FALSE with
+ * error set if the kernel refused.
  */
 gboolean exp_privs_drop_caps(gboolean keep_net, gboolean *dropped,
     GError **error);
@@ -42,8 +43,12 @@ gboolean exp_privs_drop_caps(gboolean keep_net, gboolean *dropped,
  */
 gboolean exp_privs_confine(gboolean *filtered, GError **error);
 
-/* Both of the above, in that order. */
-gboolean exp_privs_restrict(gboolean keep_net, struct exp_privs_result *r,
-    GError **error);
+/*
+ * Everything, in this order: empty the bounding set (libcap-ng), change to
+ * user if not NULL (exp_capture_drop_privileges()), drop the capabilities,
+ * install the filter.  Call once everything is open.
+ */
+gboolean exp_privs_restrict(gboolean keep_net, const char *user,
+    struct exp_privs_result *r, GError **error);
 
 #endif

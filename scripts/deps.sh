@@ -13,6 +13,10 @@ MF_TEST_PKGS="$MF_TEST_PKGS nmap hping3 dnsmasq-base openssh-server
 openssh-client bind9-dnsutils curl"
 # tests/integ/systemd_units.sh (systemd-analyze, man), openwrt_init.sh
 MF_TEST_PKGS="$MF_TEST_PKGS systemd man-db shellcheck"
+# tests/cross/run.sh: cross compilers and qemu-user (the target libraries
+# are unpacked into a sysroot there, not installed)
+MF_TEST_PKGS="$MF_TEST_PKGS gcc-s390x-linux-gnu libc6-dev-s390x-cross
+gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user-static file"
 
 mf_install() {
 	local missing="" p

@@ -104,7 +104,7 @@ live_checks(const char *path)
 	void *m;
 	int fd;
 
-	if (!exp_privs_restrict(TRUE, &r, NULL))
+	if (!exp_privs_restrict(TRUE, NULL, &r, NULL))
 		return 1;
 	if (r.filtered != FILTERED)
 		return 2;
@@ -113,6 +113,10 @@ live_checks(const char *path)
 	    (!r.caps_dropped || !status_field("CapEff", v, sizeof(v)) ||
 	        strcmp(v, NET_CAPS) != 0))
 		return 3;
+	/* We started as root: the bounding set is emptied too. */
+	if (had_raw &&
+	    (!status_field("CapBnd", v, sizeof(v)) || strcmp(v, NET_CAPS) != 0))
+		return 11;
 #else
 	(void)had_raw;
 #endif
@@ -152,13 +156,16 @@ file_checks(const char *path)
 	char v[64];
 
 	(void)path;
-	if (!exp_privs_restrict(FALSE, &r, NULL))
+	if (!exp_privs_restrict(FALSE, NULL, &r, NULL))
 		return 1;
 	if (!status_field("CapEff", v, sizeof(v)))
 		return 2;
 #ifdef HAVE_LIBCAP_NG
 	if (had_raw && (!r.caps_dropped || strcmp(v, NO_CAPS) != 0))
 		return 3;
+	if (had_raw &&
+	    (!status_field("CapBnd", v, sizeof(v)) || strcmp(v, NO_CAPS) != 0))
+		return 4;
 #else
 	(void)had_raw;
 #endif
@@ -173,7 +180,7 @@ exec_checks(const char *path)
 	struct exp_privs_result r;
 
 	(void)path;
-	if (!exp_privs_restrict(TRUE, &r, NULL))
+	if (!exp_privs_restrict(TRUE, NULL, &r, NULL))
 		return 1;
 	execve("/bin/true", argv, argv + 1);
 	return FILTERED ? 2 : 0; /* unfiltered: execve failed? say so */

@@ -16,7 +16,7 @@ MF_TEST_PKGS="$MF_TEST_PKGS systemd man-db shellcheck"
 # tests/cross/run.sh: cross compilers and qemu-user (the target libraries
 # are unpacked into a sysroot there, not installed)
 MF_TEST_PKGS="$MF_TEST_PKGS gcc-s390x-linux-gnu libc6-dev-s390x-cross
-gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user-static file"
+gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user-static file time"
 
 mf_install() {
 	local missing="" p

@@ -37,12 +37,11 @@ printf '%-28s %9s\n' total "$total"
 
 ROUTER="--max-flows 8192 --max-dns-names 1024 --max-dns-queries 1024
 --max-server-names 1024"
-# peak KIB CMD...: the peak resident size of CMD, in KiB
+# peak CMD...: the peak resident size of CMD, in KiB (GNU time; forked
+# from a small process, so little is counted before CMD's exec)
 peak() {
-	python3 -c 'import resource, subprocess, sys
-subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL,
-    stderr=subprocess.DEVNULL)
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$@"
+	/usr/bin/time -f %M -o "$d/peak.txt" "$@" >/dev/null 2>&1
+	cat "$d/peak.txt"
 }
 base=$(peak "$d/qemu" "$d/build/minflow-exporter" -V)
 printf '\npeak RSS, KiB (armhf under qemu-arm; x86-64 native)\n'

@@ -7,7 +7,7 @@
 #     checks every directive, that the programs exist and that the man
 #     pages named in Documentation= open).
 #  3. systemd-analyze security --offline: the exposure scores are the ones
-#     recorded in README.md (exporter 1.8, collector 1.1, both "OK"), and
+#     recorded in README.md (exporter 1.9, collector 1.1, both "OK"), and
 #     the only capabilities held are CAP_NET_RAW and CAP_NET_ADMIN, by the
 #     exporter; the collector holds none.
 #  4. The collector's ExecStartPre (--check-config) passes on the installed
@@ -47,7 +47,7 @@ score() {
 	sed -n 's/^.*Overall exposure level for [^:]*: \([0-9.]*\) \([A-Z]*\).*$/\1 \2/p' \
 	    "$MF_TMP/$1.sec"
 }
-assert_eq "exporter exposure" "1.8 OK" "$(score minflow-exporter)"
+assert_eq "exporter exposure" "1.9 OK" "$(score minflow-exporter)"
 assert_eq "collector exposure" "1.1 OK" "$(score minflow-collector)"
 caps() {
 	grep '✗ CapabilityBoundingSet=\|✗ AmbientCapabilities=' "$MF_TMP/$1.sec" |

@@ -14,6 +14,7 @@
 #include <fixbuf/public.h>
 #include <cmocka.h>
 
+#include "collector/ingest/fbmodel.h"
 #include "common/model.h"
 #include "common/msgenc.h"
 #include "common/rbuf.h"
@@ -57,7 +58,7 @@ add_internal(fbSession_t *session, fbInfoModel_t *model, uint16_t tid,
     const struct mf_template *t)
 {
 	GError *err = NULL;
-	fbTemplate_t *tmpl = mf_model_template_new(model, t, &err);
+	fbTemplate_t *tmpl = col_fbmodel_template_new(model, t, &err);
 
 	if (tmpl == NULL) {
 		fail_msg("%s: %s", t->name, err ? err->message : "?");
@@ -73,7 +74,7 @@ ipfix_util_decoder_new(void)
 	struct decoder *d = g_new0(struct decoder, 1);
 	fbSession_t *session;
 
-	d->model = mf_model_new();
+	d->model = col_fbmodel_new();
 	session = fbSessionAlloc(d->model);
 	add_internal(session, d->model, TID_DEC_FLOW, &mf_tmpl_flow_internal);
 	add_internal(session, d->model, TID_DEC_STATS, &mf_tmpl_stats_internal);

@@ -20,7 +20,7 @@
 #include "common/model.h"
 #include "common/rbuf.h"
 
-/* libfixbuf takes constant strings through char *: see common/model.c. */
+/* libfixbuf takes constant strings through char *: see ingest/fbmodel.c. */
 #pragma GCC diagnostic ignored "-Wwrite-strings"
 
 #define TID_INT_FLOW 0x7f00 /* internal templates */

@@ -17,7 +17,7 @@
 #include "common/rbuf.h"
 #include "common/wbuf.h"
 
-/* libfixbuf takes constant strings through char *: see common/model.c. */
+/* libfixbuf takes constant strings through char *: see ingest/fbmodel.c. */
 #pragma GCC diagnostic ignored "-Wwrite-strings"
 
 #define IPFIX_HEADER_LEN 16

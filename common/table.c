@@ -97,7 +97,7 @@ age_append(struct mf_table *t, uint32_t i)
 void
 mf_table_remove(struct mf_table *t, uint32_t i)
 {
-	uint32_t *pp = &t->buckets[mf_table_bucket(t, mf_table_entry(t, i))];
+	uint32_t *pp = &t->buckets[t->links[i].bucket];
 
 	while (*pp != i)
 		pp = &t->links[*pp].hnext;
@@ -124,6 +124,7 @@ mf_table_insert(struct mf_table *t, const void *key, uint32_t b)
 	memcpy(e, key, t->ksize);
 	memset(e + t->ksize, 0, t->esize - t->ksize);
 	t->links[i].hnext = t->buckets[b];
+	t->links[i].bucket = b;
 	t->buckets[b] = i;
 	age_append(t, i);
 	t->stats.inserted++;

@@ -36,6 +36,7 @@ struct mf_table_stats {
 
 struct mf_table_link {
 	uint32_t hnext;      /* bucket chain, or the free list */
+	uint32_t bucket;     /* its bucket: removal does not hash again */
 	uint32_t prev, next; /* age list */
 };
 

@@ -152,9 +152,9 @@ static void
 test_table_memory(void **state)
 {
 	(void)state;
-	/* 4 entries of 8 bytes, 12 bytes of links each, 8 buckets of 4. */
-	assert_int_equal(mf_table_memory(4, 8), 4 * (8 + 12) + 8 * 4);
-	assert_int_equal(sizeof(struct mf_table_link), 12);
+	/* 4 entries of 8 bytes, 16 bytes of links each, 8 buckets of 4. */
+	assert_int_equal(mf_table_memory(4, 8), 4 * (8 + 16) + 8 * 4);
+	assert_int_equal(sizeof(struct mf_table_link), 16);
 }
 
 int

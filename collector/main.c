@@ -11,17 +11,17 @@
 
 #include <glib.h>
 
-#include "collector/archive.h"
-#include "collector/engine.h"
-#include "collector/exporters.h"
-#include "collector/fixdns.h"
-#include "collector/forward.h"
-#include "collector/fwdnorm.h"
-#include "collector/listen.h"
-#include "collector/report.h"
+#include "collector/output/archive.h"
+#include "collector/model/engine.h"
+#include "collector/ingest/exporters.h"
+#include "collector/ingest/fixdns.h"
+#include "collector/output/forward.h"
+#include "collector/output/fwdnorm.h"
+#include "collector/ingest/listen.h"
+#include "collector/output/report.h"
 #include "collector/settings.h"
-#include "collector/v5.h"
-#include "collector/v9read.h"
+#include "collector/ingest/v5.h"
+#include "collector/ingest/v9read.h"
 #include "common/daemon.h"
 #include "common/error.h"
 #include "common/log.h"
@@ -532,11 +532,11 @@ note_restart_keys(const struct col_config *a, const struct col_config *b)
 	    a->max_templates != b->max_templates)
 		g_message("reload: [reports] interval/grace, [tables] and "
 		          "[exporters] take effect on restart");
-	if (!g_strv_equal((const char *const *)a->forward_to,
-	        (const char *const *)b->forward_to) ||
-	    strcmp(a->forward_source, b->forward_source) != 0 ||
-	    strcmp(a->forward_domains, b->forward_domains) != 0 ||
-	    a->forward_max_domains != b->forward_max_domains)
+	if (!g_strv_equal((const char *const *)a->forward.to,
+	        (const char *const *)b->forward.to) ||
+	    strcmp(a->forward.source, b->forward.source) != 0 ||
+	    strcmp(a->forward.domains, b->forward.domains) != 0 ||
+	    a->forward.max_domains != b->forward.max_domains)
 		g_message("reload: [forward] changes take effect on restart");
 	if (g_strcmp0(a->archive_dir, b->archive_dir) != 0 ||
 	    a->archive_rotate != b->archive_rotate ||
@@ -612,7 +612,7 @@ run_live(struct collector *c)
 static gboolean
 open_forward(struct collector *c, GError **error)
 {
-	if ((c->forward = col_forward_new(&c->cfg, error)) == NULL)
+	if ((c->forward = col_forward_new(&c->cfg.forward, error)) == NULL)
 		return FALSE;
 	c->fwdnorm = col_fwdnorm_new(c->forward, 0, mono_ms());
 	return TRUE;
@@ -711,7 +711,8 @@ main(int argc, char **argv)
 	c->opts = &o;
 	if (load_config(&o, &c->cfg, &err) && start(c, &err) &&
 	    (o.read != NULL ||
-	        ((c->listen = col_listen_open(&c->cfg, &err)) != NULL &&
+	        ((c->listen = col_listen_open(c->cfg.listen, c->cfg.n_listen,
+	              &err)) != NULL &&
 	            open_archive(c, &err))) &&
 	    (o.read != NULL || open_forward(c, &err)) &&
 	    (o.read != NULL || mf_detach(o.daemon, o.pidfile, &err))) {

@@ -8,10 +8,10 @@
 #include <glib.h>
 
 #include "collector/settings.h"
-#include "collector/forward.h"
-#include "collector/anomaly_keys.h"
-#include "collector/persec.h"
-#include "collector/tables.h"
+#include "collector/output/forward.h"
+#include "collector/analytics/anomaly_keys.h"
+#include "collector/model/persec.h"
+#include "collector/model/tables.h"
 #include "common/addr.h"
 #include "common/conf.h"
 #include "common/error.h"
@@ -64,20 +64,20 @@ const struct mf_conf_key col_config_keys[] = {
 	    "templates.state", 0, 0,
 	    "file keeping live templates across restarts, relative to "
 	    "[reports] dir (empty: none)"),
-	LIST("forward", "to", forward_to, "",
+	LIST("forward", "to", forward.to, "",
 	    "send every datagram received on to these ';'-separated "
 	    "HOST:PORT (empty: off)"),
-	K("forward", "source", MF_CONF_STRING, forward_source, "collector", 0,
+	K("forward", "source", MF_CONF_STRING, forward.source, "collector", 0,
 	    0,
 	    "collector (its own address) or original (the exporter's "
 	    "address and port; needs CAP_NET_RAW)"),
-	K("forward", "records", MF_CONF_STRING, forward_records, "raw", 0, 0,
+	K("forward", "records", MF_CONF_STRING, forward.records, "raw", 0, 0,
 	    "raw (every datagram as received) or normalised (the decoded "
 	    "records as the collector's own IPFIX)"),
-	K("forward", "domains", MF_CONF_STRING, forward_domains, "keep", 0, 0,
+	K("forward", "domains", MF_CONF_STRING, forward.domains, "keep", 0, 0,
 	    "keep, or per-exporter (each exporter its own observation domain "
 	    "/ source id)"),
-	UINT("forward", "max-domains", forward_max_domains, "256", 1,
+	UINT("forward", "max-domains", forward.max_domains, "256", 1,
 	    COL_FORWARD_MAX_DOMAINS,
 	    "exporters given their own domain at once (per-exporter)"),
 	K("focus", "target", MF_CONF_STRING, focus_target, "", 0, 0,
@@ -149,7 +149,7 @@ derive(struct col_config *cfg, GError **error)
 			    cfg->allow_exporters[i]);
 			return FALSE;
 		}
-	if (!col_forward_check(cfg, error) ||
+	if (!col_forward_check(&cfg->forward, error) ||
 	    !col_anomaly_check_config(&cfg->anomaly, error))
 		return FALSE;
 	cfg->classifier =

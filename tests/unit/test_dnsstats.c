@@ -18,7 +18,7 @@
 #include <json-glib/json-glib.h>
 #include <cmocka.h>
 
-#include "collector/dnsstats.h"
+#include "collector/analytics/dnsstats.h"
 
 static struct col_dns_rec
 rec(const char *name, uint8_t client, uint8_t rcode, uint64_t t)

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "config.h"
+#define G_LOG_DOMAIN "col-report"
+
+#include <stdint.h>
+#include <string.h>
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "collector/analytics/anomaly.h"
+#include "collector/model/engine.h"
+#include "collector/output/report_anomaly.h"
+#include "collector/model/tables.h"
+#include "common/addr.h"
+
+#define LAST_UNIX_S INT64_C(253402300799) /* 9999-12-31T23:59:59Z */
+
+static void
+member_int(JsonBuilder *b, const char *key, uint64_t v)
+{
+	json_builder_set_member_name(b, key);
+	json_builder_add_int_value(b, (gint64)MIN(v, (uint64_t)G_MAXINT64));
+}
+
+static void
+member_text(JsonBuilder *b, const char *key, const char *v)
+{
+	json_builder_set_member_name(b, key);
+	if (v != NULL)
+		json_builder_add_string_value(b, v);
+	else
+		json_builder_add_null_value(b);
+}
+
+/* Flow time ms as ISO 8601 UTC, whole seconds. */
+static void
+member_time(JsonBuilder *b, const char *key, uint64_t ms)
+{
+	GDateTime *dt = g_date_time_new_from_unix_utc(
+	    MIN((gint64)(ms / 1000), LAST_UNIX_S));
+	char *s = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ");
+
+	member_text(b, key, s);
+	g_free(s);
+	g_date_time_unref(dt);
+}
+
+/* The entry's address id, if the tables still name that address by it. */
+static void
+member_id(JsonBuilder *b, const struct col_anomaly_entry *e,
+    const struct col_tables *tables)
+{
+	const struct col_address *a = NULL;
+
+	if (tables != NULL && e->addr_id != COL_ID_NONE)
+		a = col_tables_address(tables, e->addr_id);
+	json_builder_set_member_name(b, "address");
+	if (a != NULL && mf_addr_cmp(&a->addr, &e->addr) == 0)
+		json_builder_add_int_value(b, e->addr_id);
+	else
+		json_builder_add_null_value(b);
+}
+
+static void
+build_targets(JsonBuilder *b, const struct col_anomaly_entry *e)
+{
+	char ip[MF_ADDR_STRLEN];
+	uint8_t i;
+
+	json_builder_set_member_name(b, "targets");
+	json_builder_begin_array(b);
+	for (i = 0; i < e->n_targets; i++)
+		json_builder_add_string_value(b,
+		    mf_addr_format(&e->targets[i], ip, sizeof(ip)));
+	json_builder_end_array(b);
+	member_int(b, "target_count", e->target_count);
+}
+
+static void
+build_evidence(JsonBuilder *b, const struct col_anomaly_entry *e)
+{
+	uint8_t i;
+
+	json_builder_set_member_name(b, "evidence");
+	json_builder_begin_object(b);
+	for (i = 0; i < e->n_ev; i++) {
+		json_builder_set_member_name(b, e->ev[i].name);
+		if (e->ev[i].real)
+			json_builder_add_double_value(b, e->ev[i].value);
+		else
+			json_builder_add_int_value(b, (gint64)e->ev[i].value);
+	}
+	json_builder_end_object(b);
+}
+
+static void
+build_entry(JsonBuilder *b, const struct col_anomaly_entry *e,
+    const struct col_tables *tables)
+{
+	char ip[MF_ADDR_STRLEN], mac[18];
+
+	json_builder_begin_object(b);
+	member_text(b, "type", col_anomaly_type_names[e->type]);
+	member_id(b, e, tables);
+	member_text(b, "ip", mf_addr_format(&e->addr, ip, sizeof(ip)));
+	g_snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", e->mac[0],
+	    e->mac[1], e->mac[2], e->mac[3], e->mac[4], e->mac[5]);
+	member_text(b, "mac", e->has_mac ? mac : NULL);
+	member_text(b, "side", e->internal ? "internal" : "external");
+	member_text(b, "role", e->role_target ? "target" : "source");
+	build_targets(b, e);
+	member_time(b, "first", e->first_ms);
+	member_time(b, "last", e->last_ms);
+	member_int(b, "score", e->score);
+	member_int(b, "detections", e->detections);
+	member_int(b, "flows", e->flows);
+	build_evidence(b, e);
+	json_builder_end_object(b);
+}
+
+static void
+build_state(JsonBuilder *b, const struct col_anomaly *a)
+{
+	struct col_anomaly_stats st;
+
+	memset(&st, 0, sizeof(st));
+	if (a != NULL)
+		col_anomaly_get_stats(a, &st);
+	json_builder_set_member_name(b, "anomaly_state");
+	json_builder_begin_object(b);
+	member_int(b, "slots", st.slots);
+	member_int(b, "used", st.used);
+	member_int(b, "evicted", st.evicted);
+	member_int(b, "unchecked", st.unchecked);
+	member_int(b, "dropped", st.dropped);
+	json_builder_end_object(b);
+}
+
+void
+col_report_anomalies(JsonBuilder *b, const struct col_interval *iv)
+{
+	const struct col_anomaly_entry *list = NULL;
+	size_t i, n = 0;
+
+	if (iv->anomaly != NULL)
+		list = col_anomaly_list(iv->anomaly, &n);
+	json_builder_set_member_name(b, "anomalies");
+	json_builder_begin_array(b);
+	for (i = 0; i < n; i++)
+		build_entry(b, &list[i], iv->tables);
+	json_builder_end_array(b);
+	build_state(b, iv->anomaly);
+}

@@ -215,15 +215,57 @@ col_config_clear(struct col_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 }
 
-gboolean
-col_config_allows(const struct col_config *cfg, const struct mf_addr *a)
+void
+col_config_note_restart(const struct col_config *a, const struct col_config *b)
 {
-	size_t i;
+	int k;
 
-	if (cfg->n_allow == 0)
-		return TRUE;
-	for (i = 0; i < cfg->n_allow; i++)
-		if (mf_prefix_contains(&cfg->allow[i], a))
-			return TRUE;
-	return FALSE;
+	for (k = 0; k < 4; k++)
+		if (a->n_listen[k] != b->n_listen[k])
+			g_message("reload: [listen] changes take effect on "
+			          "restart");
+	if (a->interval != b->interval || a->grace != b->grace ||
+	    a->addresses != b->addresses || a->streams != b->streams ||
+	    a->ports != b->ports || a->idle != b->idle ||
+	    a->max_exporters != b->max_exporters ||
+	    a->max_templates != b->max_templates)
+		g_message("reload: [reports] interval/grace, [tables] and "
+		          "[exporters] take effect on restart");
+	if (!g_strv_equal((const char *const *)a->forward.to,
+	        (const char *const *)b->forward.to) ||
+	    strcmp(a->forward.source, b->forward.source) != 0 ||
+	    strcmp(a->forward.domains, b->forward.domains) != 0 ||
+	    a->forward.max_domains != b->forward.max_domains)
+		g_message("reload: [forward] changes take effect on restart");
+	if (g_strcmp0(a->archive_dir, b->archive_dir) != 0 ||
+	    a->archive_rotate != b->archive_rotate ||
+	    a->archive_max_file_size != b->archive_max_file_size ||
+	    a->archive_retention != b->archive_retention ||
+	    a->archive_max_total_size != b->archive_max_total_size)
+		g_message("reload: [archive] changes take effect on restart");
+}
+
+void
+col_config_set_dir(struct col_config *cfg, const char *dir)
+{
+	if (dir != NULL) {
+		g_free(cfg->dir);
+		cfg->dir = g_strdup(dir);
+	}
+	/* Absolute: -D changes directory before the first report. */
+	if (!g_path_is_absolute(cfg->dir)) {
+		char *abs = g_canonicalize_filename(cfg->dir, NULL);
+
+		g_free(cfg->dir);
+		cfg->dir = abs;
+	}
+	/* The templates file lives beside the reports unless absolute. */
+	if (cfg->templates_file[0] != '\0' &&
+	    !g_path_is_absolute(cfg->templates_file)) {
+		char *abs =
+		    g_build_filename(cfg->dir, cfg->templates_file, NULL);
+
+		g_free(cfg->templates_file);
+		cfg->templates_file = abs;
+	}
 }

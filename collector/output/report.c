@@ -24,6 +24,7 @@
 #include "collector/model/tables.h"
 #include "collector/model/topn.h"
 #include "common/addr.h"
+#include "common/daemon.h"
 #include "common/error.h"
 
 #define REPORT_FORMAT 1
@@ -570,72 +571,6 @@ col_report_path(const char *dir, uint64_t start_ms)
 	return path;
 }
 
-/* Write all of data to fd; 0 or an errno value. */
-static int
-write_all(int fd, const char *data, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		if ((n = write(fd, data, len)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return errno;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* Make a rename in dir durable; best effort (the data is in already). */
-static void
-sync_dir(const char *dir)
-{
-	int fd;
-
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return;
-	(void)fsync(fd);
-	(void)close(fd);
-}
-
-/*
- * Write dir/name atomically: a temporary file in dir (so the rename stays
- * within one file system), fsync, rename over name.
- */
-static gboolean
-write_atomic(const char *dir, const char *name, const char *data, size_t len,
-    GError **error)
-{
-	g_autofree char *path = g_build_filename(dir, name, NULL);
-	g_autofree char *tmpname = g_strdup_printf(".%s.XXXXXX", name);
-	g_autofree char *tmp = g_build_filename(dir, tmpname, NULL);
-	int fd, saved;
-
-	if ((fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0644)) < 0) {
-		saved = errno;
-		g_set_error(error, MF_ERROR, MF_ERROR_IO, "%s: %s", tmp,
-		    g_strerror(saved));
-		return FALSE;
-	}
-	saved = write_all(fd, data, len);
-	if (saved == 0 && fsync(fd) != 0)
-		saved = errno;
-	if (close(fd) != 0 && saved == 0)
-		saved = errno;
-	if (saved == 0 && g_rename(tmp, path) != 0)
-		saved = errno;
-	if (saved != 0) {
-		(void)g_unlink(tmp);
-		g_set_error(error, MF_ERROR, MF_ERROR_IO, "%s: %s", path,
-		    g_strerror(saved));
-		return FALSE;
-	}
-	sync_dir(dir);
-	return TRUE;
-}
-
 /* The start of day directory name (YYYYmmdd) in Unix seconds. */
 static gboolean
 day_start(const char *name, int64_t *out)
@@ -755,7 +690,8 @@ col_report_write(const struct col_report_config *cfg,
     const struct col_interval *iv, const struct col_report_exporter *exp,
     size_t n_exp, GError **error)
 {
-	g_autofree char *text = NULL, *path = NULL, *day = NULL, *name = NULL;
+	g_autofree char *text = NULL, *path = NULL, *day = NULL;
+	g_autofree char *latest = NULL;
 	JsonNode *root;
 	size_t len;
 	int saved;
@@ -770,15 +706,15 @@ col_report_write(const struct col_report_config *cfg,
 	json_node_unref(root);
 	path = col_report_path(cfg->dir, iv->start_ms);
 	day = g_path_get_dirname(path);
-	name = g_path_get_basename(path);
 	if (g_mkdir_with_parents(day, 0755) != 0) {
 		saved = errno;
 		g_set_error(error, MF_ERROR, MF_ERROR_IO, "%s: %s", day,
 		    g_strerror(saved));
 		return FALSE;
 	}
-	if (!write_atomic(day, name, text, len, error) ||
-	    !write_atomic(cfg->dir, "latest.json", text, len, error))
+	latest = g_build_filename(cfg->dir, "latest.json", NULL);
+	if (!mf_write_atomic(path, text, len, error) ||
+	    !mf_write_atomic(latest, text, len, error))
 		return FALSE;
 	if (cfg->retention_days > 0)
 		expire_days(cfg->dir,

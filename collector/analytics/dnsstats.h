@@ -30,7 +30,6 @@
 #include <stdint.h>
 
 #include <glib.h>
-#include <json-glib/json-glib.h>
 
 #include "collector/model/flow.h"
 #include "common/addr.h"
@@ -71,11 +70,44 @@ const struct col_dnsstats_counters *col_dnsstats_get_counters(
     const struct col_dnsstats *s);
 
 /*
- * Add the report's "dns" member to b (an object being built): the lists
- * above, each at most top long (ties by name), "source" ("records",
- * "labels" or "none") and the counters.  s may be NULL: empty lists.
+ * What the report reads (collector/output/report_dns.h writes it).
+ * "records" if the interval had DNS records, else "labels" if flows had
+ * DNS labels, else "none" (s NULL: "none").
  */
-void col_dnsstats_build(const struct col_dnsstats *s, JsonBuilder *b,
-    size_t top);
+const char *col_dnsstats_source(const struct col_dnsstats *s);
+
+enum col_dns_list {
+	COL_DNS_MOST_RESOLVED, /* names (from labels when no records) */
+	COL_DNS_FAILURES,      /* names with rcode */
+	COL_DNS_CLIENTS,       /* client addresses by queries */
+};
+
+/* One entry of a list: key is a name or an address. */
+struct col_dns_count {
+	const char *key; /* owned by the statistics: valid until the next
+	                  * add or reset */
+	uint64_t count;
+	unsigned rcode; /* COL_DNS_FAILURES: the response code, or
+	                 * COL_DNS_RCODE_TIMEOUT */
+};
+
+/*
+ * Every entry of list, largest count first, ties by key ascending (for
+ * failures, by "RCODE NAME"); *n set.  A new array: g_free() it.
+ */
+struct col_dns_count *col_dnsstats_sorted(const struct col_dnsstats *s,
+    enum col_dns_list list, size_t *n);
+
+/* A last_resolved entry: the latest NOERROR answer with an address. */
+struct col_dns_last {
+	uint64_t time_ms;
+	char name[COL_DNS_NAME_MAX + 1];
+	char address[MF_ADDR_STRLEN]; /* its first address */
+	char client[MF_ADDR_STRLEN];
+};
+
+/* The i-th newest last_resolved entry (0: the newest), or NULL. */
+const struct col_dns_last *col_dnsstats_get_last(const struct col_dnsstats *s,
+    size_t i);
 
 #endif

@@ -20,7 +20,9 @@
 #include "collector/model/persec.h"
 #include "collector/output/report.h"
 #include "collector/output/report_flows.h"
+#include "collector/output/report_json.h"
 #include "collector/output/report_anomaly.h"
+#include "collector/output/report_dns.h"
 #include "collector/model/tables.h"
 #include "collector/model/topn.h"
 #include "common/addr.h"
@@ -29,8 +31,6 @@
 
 #define REPORT_FORMAT 1
 #define SECONDS_PER_DAY INT64_C(86400)
-/* 9999-12-31T23:59:59Z, the last second GDateTime can show. */
-#define MAX_UNIX_S UINT64_C(253402300799)
 #define MAC_STRLEN 18 /* "aa:bb:cc:dd:ee:ff" and the NUL */
 
 /*
@@ -43,79 +43,12 @@ struct tops {
 	GArray *addr_ids, *stream_ids;
 };
 
-/* JSON integers are signed 64-bit: clamp (no real counter gets there). */
-static void
-add_uint(JsonBuilder *b, const char *key, uint64_t v)
-{
-	json_builder_set_member_name(b, key);
-	json_builder_add_int_value(b, (gint64)MIN(v, (uint64_t)G_MAXINT64));
-}
-
-/*
- * Strings from the network (DNS labels) may hold anything: invalid UTF-8
- * becomes U+FFFD, since json-glib needs valid UTF-8.  json-glib escapes
- * quotes, backslashes and control characters, except that 1.6 writes
- * U+001F raw (invalid JSON), so that one becomes U+FFFD too.
- */
-static char *
-sanitize(const char *s)
-{
-	char *v = g_utf8_make_valid(s, -1);
-	GString *g;
-
-	if (strchr(v, '\x1f') == NULL)
-		return v;
-	g = g_string_new(v);
-	g_free(v);
-	g_string_replace(g, "\x1f", "\xef\xbf\xbd", 0);
-	return g_string_free(g, FALSE);
-}
-
-/* A string member, sanitized; NULL gives null. */
-static void
-add_str(JsonBuilder *b, const char *key, const char *s)
-{
-	char *v;
-
-	json_builder_set_member_name(b, key);
-	if (s == NULL) {
-		json_builder_add_null_value(b);
-		return;
-	}
-	v = sanitize(s);
-	json_builder_add_string_value(b, v);
-	g_free(v);
-}
-
-/* Time ms (clamped to what GDateTime shows) as UTC; never NULL. */
-static char *
-format_utc(uint64_t ms, const char *fmt)
-{
-	GDateTime *dt;
-	char *s;
-
-	dt = g_date_time_new_from_unix_utc((gint64)MIN(ms / 1000, MAX_UNIX_S));
-	s = g_date_time_format(dt, fmt);
-	g_date_time_unref(dt);
-	return s;
-}
-
-static void
-add_time(JsonBuilder *b, const char *key, uint64_t ms)
-{
-	char *s = format_utc(ms, "%Y-%m-%dT%H:%M:%SZ");
-
-	json_builder_set_member_name(b, key);
-	json_builder_add_string_value(b, s);
-	g_free(s);
-}
-
 static void
 add_counts(JsonBuilder *b, const struct col_counts *c)
 {
-	add_uint(b, "flows", c->flows);
-	add_uint(b, "packets", c->packets);
-	add_uint(b, "bytes", c->bytes);
+	col_json_uint(b, "flows", c->flows);
+	col_json_uint(b, "packets", c->packets);
+	col_json_uint(b, "bytes", c->bytes);
 }
 
 static void
@@ -123,8 +56,8 @@ build_interval(JsonBuilder *b, const struct col_interval *iv)
 {
 	json_builder_set_member_name(b, "interval");
 	json_builder_begin_object(b);
-	add_time(b, "start", iv->start_ms);
-	add_time(b, "end", iv->end_ms);
+	col_json_time(b, "start", iv->start_ms);
+	col_json_time(b, "end", iv->end_ms);
 	json_builder_end_object(b);
 }
 
@@ -138,15 +71,15 @@ build_health(JsonBuilder *b, const struct col_exporter_health *h)
 		return;
 	}
 	json_builder_begin_object(b);
-	add_uint(b, "packets_seen", h->rec.packets_seen);
-	add_uint(b, "kernel_drops", h->rec.kernel_drops);
-	add_uint(b, "ignored", h->rec.ignored);
-	add_uint(b, "flows_created", h->rec.flows_created);
-	add_uint(b, "records_exported", h->rec.records_exported);
-	add_uint(b, "not_sent", h->rec.not_sent);
-	add_uint(b, "peak_flows", h->rec.peak_flows);
-	add_uint(b, "evicted_full", h->rec.evicted_full);
-	add_uint(b, "expired_frags", h->rec.expired_frags);
+	col_json_uint(b, "packets_seen", h->rec.packets_seen);
+	col_json_uint(b, "kernel_drops", h->rec.kernel_drops);
+	col_json_uint(b, "ignored", h->rec.ignored);
+	col_json_uint(b, "flows_created", h->rec.flows_created);
+	col_json_uint(b, "records_exported", h->rec.records_exported);
+	col_json_uint(b, "not_sent", h->rec.not_sent);
+	col_json_uint(b, "peak_flows", h->rec.peak_flows);
+	col_json_uint(b, "evicted_full", h->rec.evicted_full);
+	col_json_uint(b, "expired_frags", h->rec.expired_frags);
 	json_builder_end_object(b);
 }
 
@@ -162,14 +95,14 @@ build_exporters(JsonBuilder *b, const struct col_report_exporter *exp,
 	for (i = 0; i < n_exp; i++) {
 		e = &exp[i];
 		json_builder_begin_object(b);
-		add_str(b, "address", e->address);
-		add_uint(b, "port", e->port);
-		add_uint(b, "observation_domain", e->domain);
-		add_str(b, "protocol", e->protocol);
-		add_uint(b, "records", e->records);
-		add_uint(b, "lost", e->lost);
-		add_uint(b, "late_records", e->late_records);
-		add_uint(b, "undecodable", e->undecodable);
+		col_json_str(b, "address", e->address);
+		col_json_uint(b, "port", e->port);
+		col_json_uint(b, "observation_domain", e->domain);
+		col_json_str(b, "protocol", e->protocol);
+		col_json_uint(b, "records", e->records);
+		col_json_uint(b, "lost", e->lost);
+		col_json_uint(b, "late_records", e->late_records);
+		col_json_uint(b, "undecodable", e->undecodable);
 		build_health(b, e->health);
 		json_builder_end_object(b);
 	}
@@ -195,7 +128,7 @@ build_class(JsonBuilder *b, const struct col_interval *iv, enum col_class k)
 	for (i = 0; i < n; i++) {
 		col_persec_get(iv->persec, k, i, &c);
 		json_builder_begin_object(b);
-		add_time(b, "t", iv->start_ms + (uint64_t)i * 1000);
+		col_json_time(b, "t", iv->start_ms + (uint64_t)i * 1000);
 		add_counts(b, &c);
 		json_builder_end_object(b);
 	}
@@ -351,14 +284,14 @@ build_address(JsonBuilder *b, const struct col_address *a, const char *label)
 	char ip[MF_ADDR_STRLEN], mac[MAC_STRLEN];
 
 	json_builder_begin_object(b);
-	add_uint(b, "id", a->id);
-	add_str(b, "ip", mf_addr_format(&a->addr, ip, sizeof(ip)));
+	col_json_uint(b, "id", a->id);
+	col_json_str(b, "ip", mf_addr_format(&a->addr, ip, sizeof(ip)));
 	if (a->has_mac)
 		g_snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
 		    a->mac[0], a->mac[1], a->mac[2], a->mac[3], a->mac[4],
 		    a->mac[5]);
-	add_str(b, "mac", a->has_mac ? mac : NULL);
-	add_str(b, "label", label);
+	col_json_str(b, "mac", a->has_mac ? mac : NULL);
+	col_json_str(b, "label", label);
 	json_builder_set_member_name(b, "internal");
 	json_builder_add_boolean_value(b, a->internal != 0);
 	json_builder_end_object(b);
@@ -389,16 +322,16 @@ static void
 build_stream(JsonBuilder *b, const struct col_stream *s)
 {
 	json_builder_begin_object(b);
-	add_uint(b, "id", s->id);
-	add_uint(b, "proto", s->proto);
-	add_uint(b, "left", s->left);
-	add_uint(b, "left_port", s->left_port);
-	add_uint(b, "right", s->right);
-	add_uint(b, "right_port", s->right_port);
-	add_str(b, "label", s->label);
-	add_uint(b, "flags", s->flags);
-	add_uint(b, "packets", s->l2r.packets + s->r2l.packets);
-	add_uint(b, "bytes", s->l2r.bytes + s->r2l.bytes);
+	col_json_uint(b, "id", s->id);
+	col_json_uint(b, "proto", s->proto);
+	col_json_uint(b, "left", s->left);
+	col_json_uint(b, "left_port", s->left_port);
+	col_json_uint(b, "right", s->right);
+	col_json_uint(b, "right_port", s->right_port);
+	col_json_str(b, "label", s->label);
+	col_json_uint(b, "flags", s->flags);
+	col_json_uint(b, "packets", s->l2r.packets + s->r2l.packets);
+	col_json_uint(b, "bytes", s->l2r.bytes + s->r2l.bytes);
 	json_builder_end_object(b);
 }
 
@@ -431,11 +364,11 @@ build_list(JsonBuilder *b, const char *name, const GArray *a,
 	for (i = 0; i < a->len; i++) {
 		it = &g_array_index(a, struct col_topn_item, i);
 		json_builder_begin_object(b);
-		add_uint(b, id_key, it->id);
-		add_uint(b, "bytes", it->bytes);
-		add_uint(b, "packets", it->packets);
+		col_json_uint(b, id_key, it->id);
+		col_json_uint(b, "bytes", it->bytes);
+		col_json_uint(b, "packets", it->packets);
 		if (flows)
-			add_uint(b, "flows", it->flows);
+			col_json_uint(b, "flows", it->flows);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
@@ -455,11 +388,11 @@ build_apps(JsonBuilder *b, const GArray *a, const struct col_tables *tables)
 		if ((p = col_tables_port(tables, it->id)) == NULL)
 			continue;
 		json_builder_begin_object(b);
-		add_uint(b, "proto", p->proto);
-		add_uint(b, "port", p->port);
-		add_uint(b, "bytes", it->bytes);
-		add_uint(b, "packets", it->packets);
-		add_uint(b, "flows", it->flows);
+		col_json_uint(b, "proto", p->proto);
+		col_json_uint(b, "port", p->port);
+		col_json_uint(b, "bytes", it->bytes);
+		col_json_uint(b, "packets", it->packets);
+		col_json_uint(b, "flows", it->flows);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
@@ -490,11 +423,11 @@ build_table_stats(JsonBuilder *b, const char *key,
 {
 	json_builder_set_member_name(b, key);
 	json_builder_begin_object(b);
-	add_uint(b, "used", s->used);
-	add_uint(b, "capacity", s->capacity);
-	add_uint(b, "evicted", s->evicted);
-	add_uint(b, "collected", s->collected);
-	add_uint(b, "untracked", s->untracked);
+	col_json_uint(b, "used", s->used);
+	col_json_uint(b, "capacity", s->capacity);
+	col_json_uint(b, "evicted", s->evicted);
+	col_json_uint(b, "collected", s->collected);
+	col_json_uint(b, "untracked", s->untracked);
 	json_builder_end_object(b);
 }
 
@@ -521,9 +454,9 @@ build_collector(JsonBuilder *b, const struct col_engine_stats *delta)
 {
 	json_builder_set_member_name(b, "collector");
 	json_builder_begin_object(b);
-	add_uint(b, "records", delta->records);
-	add_uint(b, "late_records", delta->late_records);
-	add_uint(b, "absurd_records", delta->absurd_records);
+	col_json_uint(b, "records", delta->records);
+	col_json_uint(b, "late_records", delta->late_records);
+	col_json_uint(b, "absurd_records", delta->absurd_records);
 	json_builder_end_object(b);
 }
 
@@ -541,14 +474,14 @@ col_report_build(const struct col_report_config *cfg,
 	tops_init(&t, iv, cfg->top);
 	b = json_builder_new();
 	json_builder_begin_object(b);
-	add_uint(b, "format", REPORT_FORMAT);
+	col_json_uint(b, "format", REPORT_FORMAT);
 	build_interval(b, iv);
 	build_exporters(b, exp, n_exp);
 	build_summary(b, iv);
 	build_addresses(b, &t, iv->tables);
 	build_streams(b, &t, iv->tables);
 	build_top(b, &t, iv->tables);
-	col_dnsstats_build(iv->dns, b, cfg->top);
+	col_report_dns_build(b, iv->dns, cfg->top);
 	build_placeholders(b, iv);
 	build_tables(b, iv->tables);
 	build_collector(b, &iv->delta);
@@ -562,8 +495,8 @@ col_report_build(const struct col_report_config *cfg,
 char *
 col_report_path(const char *dir, uint64_t start_ms)
 {
-	char *day = format_utc(start_ms, "%Y%m%d");
-	char *file = format_utc(start_ms, "%H%M%S.json");
+	char *day = col_json_format_utc(start_ms, "%Y%m%d");
+	char *file = col_json_format_utc(start_ms, "%H%M%S.json");
 	char *path = g_build_filename(dir, day, file, NULL);
 
 	g_free(day);
@@ -647,7 +580,7 @@ expire_days(const char *dir, uint64_t start_ms, uint32_t days)
 	GStatBuf st;
 	GDir *d;
 
-	cutoff = (int64_t)MIN(start_ms / 1000, MAX_UNIX_S) -
+	cutoff = (int64_t)MIN(start_ms / 1000, COL_JSON_MAX_UNIX_S) -
 	    (int64_t)days * SECONDS_PER_DAY;
 	if ((d = g_dir_open(dir, 0, &err)) == NULL) {
 		g_warning("%s", err->message);

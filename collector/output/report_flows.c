@@ -11,15 +11,8 @@
 #include "collector/model/engine.h"
 #include "collector/analytics/flowstats.h"
 #include "collector/output/report_flows.h"
+#include "collector/output/report_json.h"
 #include "common/addr.h"
-
-/* JSON integers are signed 64-bit: clamp. */
-static void
-put_uint(JsonBuilder *b, const char *key, uint64_t v)
-{
-	json_builder_set_member_name(b, key);
-	json_builder_add_int_value(b, (gint64)MIN(v, (uint64_t)G_MAXINT64));
-}
 
 static void
 put_quantile(JsonBuilder *b, const char *key, uint64_t count, uint64_t v)
@@ -29,7 +22,7 @@ put_quantile(JsonBuilder *b, const char *key, uint64_t count, uint64_t v)
 		json_builder_add_null_value(b);
 		return;
 	}
-	put_uint(b, key, v);
+	col_json_uint(b, key, v);
 }
 
 static void
@@ -39,7 +32,7 @@ build_dist(JsonBuilder *b, const char *key, const struct col_flowstats_dist *d)
 
 	json_builder_set_member_name(b, key);
 	json_builder_begin_object(b);
-	put_uint(b, "count", d->count);
+	col_json_uint(b, "count", d->count);
 	put_quantile(b, "p50", d->count, d->p50);
 	put_quantile(b, "p90", d->count, d->p90);
 	put_quantile(b, "p99", d->count, d->p99);
@@ -47,8 +40,8 @@ build_dist(JsonBuilder *b, const char *key, const struct col_flowstats_dist *d)
 	json_builder_begin_array(b);
 	for (i = 0; i < d->n_bounds; i++) {
 		json_builder_begin_object(b);
-		put_uint(b, "le", d->bounds[i]);
-		put_uint(b, "count", d->cdf[i]);
+		col_json_uint(b, "le", d->bounds[i]);
+		col_json_uint(b, "count", d->cdf[i]);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
@@ -69,7 +62,7 @@ build_view(JsonBuilder *b, const struct col_flowstats_summary *s)
 	size_t i;
 
 	for (i = 0; i < G_N_ELEMENTS(counts); i++)
-		put_uint(b, counts[i].key, counts[i].v);
+		col_json_uint(b, counts[i].key, counts[i].v);
 	build_dist(b, "duration_ms", &s->duration_ms);
 	build_dist(b, "bytes", &s->bytes);
 }

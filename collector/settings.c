@@ -8,10 +8,10 @@
 #include <glib.h>
 
 #include "collector/settings.h"
-#include "collector/forward.h"
-#include "collector/anomaly_keys.h"
-#include "collector/persec.h"
-#include "collector/tables.h"
+#include "collector/output/forward.h"
+#include "collector/analytics/anomaly_keys.h"
+#include "collector/model/persec.h"
+#include "collector/model/tables.h"
 #include "common/addr.h"
 #include "common/conf.h"
 #include "common/error.h"
@@ -64,20 +64,20 @@ const struct mf_conf_key col_config_keys[] = {
 	    "templates.state", 0, 0,
 	    "file keeping live templates across restarts, relative to "
 	    "[reports] dir (empty: none)"),
-	LIST("forward", "to", forward_to, "",
+	LIST("forward", "to", forward.to, "",
 	    "send every datagram received on to these ';'-separated "
 	    "HOST:PORT (empty: off)"),
-	K("forward", "source", MF_CONF_STRING, forward_source, "collector", 0,
+	K("forward", "source", MF_CONF_STRING, forward.source, "collector", 0,
 	    0,
 	    "collector (its own address) or original (the exporter's "
 	    "address and port; needs CAP_NET_RAW)"),
-	K("forward", "records", MF_CONF_STRING, forward_records, "raw", 0, 0,
+	K("forward", "records", MF_CONF_STRING, forward.records, "raw", 0, 0,
 	    "raw (every datagram as received) or normalised (the decoded "
 	    "records as the collector's own IPFIX)"),
-	K("forward", "domains", MF_CONF_STRING, forward_domains, "keep", 0, 0,
+	K("forward", "domains", MF_CONF_STRING, forward.domains, "keep", 0, 0,
 	    "keep, or per-exporter (each exporter its own observation domain "
 	    "/ source id)"),
-	UINT("forward", "max-domains", forward_max_domains, "256", 1,
+	UINT("forward", "max-domains", forward.max_domains, "256", 1,
 	    COL_FORWARD_MAX_DOMAINS,
 	    "exporters given their own domain at once (per-exporter)"),
 	K("focus", "target", MF_CONF_STRING, focus_target, "", 0, 0,
@@ -149,7 +149,7 @@ derive(struct col_config *cfg, GError **error)
 			    cfg->allow_exporters[i]);
 			return FALSE;
 		}
-	if (!col_forward_check(cfg, error) ||
+	if (!col_forward_check(&cfg->forward, error) ||
 	    !col_anomaly_check_config(&cfg->anomaly, error))
 		return FALSE;
 	cfg->classifier =
@@ -215,15 +215,57 @@ col_config_clear(struct col_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 }
 
-gboolean
-col_config_allows(const struct col_config *cfg, const struct mf_addr *a)
+void
+col_config_note_restart(const struct col_config *a, const struct col_config *b)
 {
-	size_t i;
+	int k;
 
-	if (cfg->n_allow == 0)
-		return TRUE;
-	for (i = 0; i < cfg->n_allow; i++)
-		if (mf_prefix_contains(&cfg->allow[i], a))
-			return TRUE;
-	return FALSE;
+	for (k = 0; k < 4; k++)
+		if (a->n_listen[k] != b->n_listen[k])
+			g_message("reload: [listen] changes take effect on "
+			          "restart");
+	if (a->interval != b->interval || a->grace != b->grace ||
+	    a->addresses != b->addresses || a->streams != b->streams ||
+	    a->ports != b->ports || a->idle != b->idle ||
+	    a->max_exporters != b->max_exporters ||
+	    a->max_templates != b->max_templates)
+		g_message("reload: [reports] interval/grace, [tables] and "
+		          "[exporters] take effect on restart");
+	if (!g_strv_equal((const char *const *)a->forward.to,
+	        (const char *const *)b->forward.to) ||
+	    strcmp(a->forward.source, b->forward.source) != 0 ||
+	    strcmp(a->forward.domains, b->forward.domains) != 0 ||
+	    a->forward.max_domains != b->forward.max_domains)
+		g_message("reload: [forward] changes take effect on restart");
+	if (g_strcmp0(a->archive_dir, b->archive_dir) != 0 ||
+	    a->archive_rotate != b->archive_rotate ||
+	    a->archive_max_file_size != b->archive_max_file_size ||
+	    a->archive_retention != b->archive_retention ||
+	    a->archive_max_total_size != b->archive_max_total_size)
+		g_message("reload: [archive] changes take effect on restart");
+}
+
+void
+col_config_set_dir(struct col_config *cfg, const char *dir)
+{
+	if (dir != NULL) {
+		g_free(cfg->dir);
+		cfg->dir = g_strdup(dir);
+	}
+	/* Absolute: -D changes directory before the first report. */
+	if (!g_path_is_absolute(cfg->dir)) {
+		char *abs = g_canonicalize_filename(cfg->dir, NULL);
+
+		g_free(cfg->dir);
+		cfg->dir = abs;
+	}
+	/* The templates file lives beside the reports unless absolute. */
+	if (cfg->templates_file[0] != '\0' &&
+	    !g_path_is_absolute(cfg->templates_file)) {
+		char *abs =
+		    g_build_filename(cfg->dir, cfg->templates_file, NULL);
+
+		g_free(cfg->templates_file);
+		cfg->templates_file = abs;
+	}
 }

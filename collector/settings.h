@@ -14,17 +14,12 @@
 
 #include <glib.h>
 
-#include "collector/anomaly.h"
-#include "collector/classify.h"
+#include "collector/ingest/listen.h"
+#include "collector/analytics/anomaly.h"
+#include "collector/output/forward.h"
+#include "collector/model/classify.h"
 #include "common/addr.h"
 #include "common/conf.h"
-
-#define COL_MAX_LISTENERS 8 /* per protocol */
-
-struct col_endpoint {
-	char *host; /* "::" for [::] (one dual-stack socket) */
-	uint16_t port;
-};
 
 struct col_config {
 	/* [listen] */
@@ -39,13 +34,11 @@ struct col_config {
 	/* [exporters] */
 	uint64_t max_exporters, max_templates;
 	char *templates_file;
-	/* [forward] (collector/forward.h) */
-	char **forward_to;
-	char *forward_source, *forward_domains, *forward_records;
-	uint64_t forward_max_domains;
+	/* [forward] (collector/output/forward.h) */
+	struct col_forward_config forward;
 	/* [focus] */
 	char *focus_target;
-	/* [anomaly], [anomaly.NAME] (collector/anomaly_keys.h) */
+	/* [anomaly], [anomaly.NAME] (collector/analytics/anomaly_keys.h) */
 	struct col_anomaly_config anomaly;
 	/* [archive] */
 	char *archive_dir;
@@ -62,13 +55,6 @@ struct col_config {
 	struct mf_prefix focus;
 };
 
-enum col_listen_kind {
-	COL_LISTEN_IPFIX_UDP,
-	COL_LISTEN_IPFIX_TCP,
-	COL_LISTEN_V9,
-	COL_LISTEN_V5,
-};
-
 extern const struct mf_conf_key col_config_keys[];
 extern const size_t col_config_n_keys;
 
@@ -79,11 +65,22 @@ extern const size_t col_config_n_keys;
 gboolean col_config_load(const char *path, struct col_config *cfg,
     GError **error);
 
+/*
+ * A reload from a to b: log which changed keys take effect only on a
+ * restart (listeners, interval and grace, tables, exporters, forward,
+ * archive), rather than pretend they apply.
+ */
+void col_config_note_restart(const struct col_config *a,
+    const struct col_config *b);
+
+/*
+ * Put the report directory at dir (-o; NULL: [reports] dir stays), then
+ * make it absolute (a daemon changes directory before its first report)
+ * and the templates file with it, unless that one is absolute already.
+ */
+void col_config_set_dir(struct col_config *cfg, const char *dir);
+
 /* Free what col_config_load() allocated (cfg is zeroed). */
 void col_config_clear(struct col_config *cfg);
-
-/* TRUE if datagrams from a may be accepted ([networks] allow-exporters). */
-gboolean col_config_allows(const struct col_config *cfg,
-    const struct mf_addr *a);
 
 #endif

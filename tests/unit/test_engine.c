@@ -11,11 +11,11 @@
 #include <glib.h>
 #include <cmocka.h>
 
-#include "collector/classify.h"
-#include "collector/engine.h"
-#include "collector/flow.h"
-#include "collector/persec.h"
-#include "collector/tables.h"
+#include "collector/model/classify.h"
+#include "collector/model/engine.h"
+#include "collector/model/flow.h"
+#include "collector/model/persec.h"
+#include "collector/model/tables.h"
 #include "common/addr.h"
 #include "common/hash.h"
 

@@ -13,13 +13,13 @@
 #include <json-glib/json-glib.h>
 #include <cmocka.h>
 
-#include "collector/classify.h"
-#include "collector/engine.h"
-#include "collector/flow.h"
-#include "collector/flowstats.h"
+#include "collector/model/classify.h"
+#include "collector/model/engine.h"
+#include "collector/model/flow.h"
+#include "collector/analytics/flowstats.h"
 #include "collector/flowtext.h"
-#include "collector/report_flows.h"
-#include "collector/tables.h"
+#include "collector/output/report_flows.h"
+#include "collector/model/tables.h"
 #include "common/addr.h"
 #include "common/hash.h"
 #include "common/model.h"

@@ -13,11 +13,11 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
-#include "collector/classify.h"
-#include "collector/engine.h"
-#include "collector/persec.h"
-#include "collector/report.h"
-#include "collector/tables.h"
+#include "collector/model/classify.h"
+#include "collector/model/engine.h"
+#include "collector/model/persec.h"
+#include "collector/output/report.h"
+#include "collector/model/tables.h"
 #include "common/error.h"
 #include "common/hash.h"
 

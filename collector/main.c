@@ -20,6 +20,7 @@
 #include "collector/ingest/listen.h"
 #include "collector/output/report.h"
 #include "collector/settings.h"
+#include "collector/wiring.h"
 #include "collector/ingest/v5.h"
 #include "collector/ingest/v9read.h"
 #include "common/daemon.h"
@@ -58,6 +59,7 @@ struct collector {
 	struct col_config cfg;
 	struct col_report_config rcfg;
 	struct col_engine *engine;
+	struct col_wiring *wiring; /* the engine's consumers */
 	struct col_exporters *exporters;
 	struct col_listen *listen;
 	struct col_forward *forward; /* live only; NULL offline */
@@ -128,14 +130,14 @@ save_templates(struct collector *c)
 	GError *err = NULL;
 	char *dir;
 
-	if (c->listen == NULL || c->cfg.templates_file == NULL ||
-	    c->cfg.templates_file[0] == '\0')
+	if (c->listen == NULL || c->cfg.exporters.templates_file == NULL ||
+	    c->cfg.exporters.templates_file[0] == '\0')
 		return;
-	dir = g_path_get_dirname(c->cfg.templates_file);
+	dir = g_path_get_dirname(c->cfg.exporters.templates_file);
 	g_mkdir_with_parents(dir, 0755);
 	g_free(dir);
-	if (!col_exporters_save_templates(c->exporters, c->cfg.templates_file,
-	        &err)) {
+	if (!col_exporters_save_templates(c->exporters,
+	        c->cfg.exporters.templates_file, &err)) {
 		if (mf_ratelimit_ok(&c->warn, g_get_monotonic_time()))
 			g_warning("templates: %s", err->message);
 		g_error_free(err);
@@ -148,16 +150,17 @@ load_templates(struct collector *c)
 	GError *err = NULL;
 	size_t n = 0;
 
-	if (c->cfg.templates_file == NULL || c->cfg.templates_file[0] == '\0')
+	if (c->cfg.exporters.templates_file == NULL ||
+	    c->cfg.exporters.templates_file[0] == '\0')
 		return;
-	if (!col_exporters_load_templates(c->exporters, c->cfg.templates_file,
-	        &n, &err)) {
+	if (!col_exporters_load_templates(c->exporters,
+	        c->cfg.exporters.templates_file, &n, &err)) {
 		g_warning("templates: %s", err->message);
 		g_error_free(err);
 	}
 	if (n > 0)
 		g_message("templates of %zu exporters restored from %s", n,
-		    c->cfg.templates_file);
+		    c->cfg.exporters.templates_file);
 }
 
 static void
@@ -314,7 +317,7 @@ on_message(void *ctx, enum col_listen_kind kind, const struct mf_addr *a,
 {
 	struct collector *c = ctx;
 
-	if (!col_config_allows(&c->cfg, a)) {
+	if (!col_config_allows(&c->cfg.networks, a)) {
 		c->denied++;
 		return;
 	}
@@ -385,24 +388,24 @@ load_config(const struct options *o, struct col_config *cfg, GError **error)
 	if (!col_config_load(path, cfg, error))
 		return FALSE;
 	if (o->out_dir != NULL) {
-		g_free(cfg->dir);
-		cfg->dir = g_strdup(o->out_dir);
+		g_free(cfg->reports.dir);
+		cfg->reports.dir = g_strdup(o->out_dir);
 	}
 	/* Absolute: -D changes directory before the first report. */
-	if (!g_path_is_absolute(cfg->dir)) {
-		char *abs = g_canonicalize_filename(cfg->dir, NULL);
+	if (!g_path_is_absolute(cfg->reports.dir)) {
+		char *abs = g_canonicalize_filename(cfg->reports.dir, NULL);
 
-		g_free(cfg->dir);
-		cfg->dir = abs;
+		g_free(cfg->reports.dir);
+		cfg->reports.dir = abs;
 	}
 	/* The templates file lives beside the reports unless absolute. */
-	if (cfg->templates_file[0] != '\0' &&
-	    !g_path_is_absolute(cfg->templates_file)) {
-		char *abs =
-		    g_build_filename(cfg->dir, cfg->templates_file, NULL);
+	if (cfg->exporters.templates_file[0] != '\0' &&
+	    !g_path_is_absolute(cfg->exporters.templates_file)) {
+		char *abs = g_build_filename(cfg->reports.dir,
+		    cfg->exporters.templates_file, NULL);
 
-		g_free(cfg->templates_file);
-		cfg->templates_file = abs;
+		g_free(cfg->exporters.templates_file);
+		cfg->exporters.templates_file = abs;
 	}
 	return TRUE;
 }
@@ -412,31 +415,20 @@ load_config(const struct options *o, struct col_config *cfg, GError **error)
 static gboolean
 start(struct collector *c, GError **error)
 {
-	struct col_engine_config ec;
+	struct col_engine_config ec = { (uint32_t)c->cfg.reports.interval,
+		(uint32_t)c->cfg.reports.grace, MAX_PENDING };
 
-	memset(&ec, 0, sizeof(ec));
-	ec.interval_s = (uint32_t)c->cfg.interval;
-	ec.grace_s = (uint32_t)c->cfg.grace;
-	ec.max_pending = MAX_PENDING;
-	ec.tables.max_addresses = (size_t)c->cfg.addresses;
-	ec.tables.max_streams = (size_t)c->cfg.streams;
-	ec.tables.max_ports = (size_t)c->cfg.ports;
-	ec.tables.idle_ms = c->cfg.idle * 1000;
-	/* Offline runs use a fixed key: the same file, the same report. */
-	if (c->opts->read != NULL)
-		mf_hash_key_fixed(&ec.tables.seed);
-	else
-		mf_hash_key_random(&ec.tables.seed);
-	ec.classifier = c->cfg.classifier;
-	ec.focus = c->cfg.has_focus ? &c->cfg.focus : NULL;
-	ec.anomaly = &c->cfg.anomaly;
-	c->rcfg.dir = c->cfg.dir;
-	c->rcfg.top = (uint32_t)c->cfg.top;
-	c->rcfg.retention_days = (uint32_t)c->cfg.retention_days;
-	c->exporters = col_exporters_new((size_t)c->cfg.max_exporters,
-	    (size_t)c->cfg.max_templates);
+	c->rcfg.dir = c->cfg.reports.dir;
+	c->rcfg.top = (uint32_t)c->cfg.reports.top;
+	c->rcfg.retention_days = (uint32_t)c->cfg.reports.retention_days;
+	c->exporters = col_exporters_new((size_t)c->cfg.exporters.max,
+	    (size_t)c->cfg.exporters.max_templates);
 	c->engine = col_engine_new(&ec, on_report, c, error);
-	return c->engine != NULL;
+	/* Offline runs hash with a fixed key: the same file, the same report.
+	 */
+	return c->engine != NULL &&
+	    (c->wiring = col_wiring_new(&c->cfg, c->opts->read != NULL,
+	         c->engine, error)) != NULL;
 }
 
 static void
@@ -522,14 +514,14 @@ note_restart_keys(const struct col_config *a, const struct col_config *b)
 	int k;
 
 	for (k = 0; k < 4; k++)
-		if (a->n_listen[k] != b->n_listen[k])
+		if (a->listen.n[k] != b->listen.n[k])
 			g_message("reload: [listen] changes take effect on "
 			          "restart");
-	if (a->interval != b->interval || a->grace != b->grace ||
-	    a->addresses != b->addresses || a->streams != b->streams ||
-	    a->ports != b->ports || a->idle != b->idle ||
-	    a->max_exporters != b->max_exporters ||
-	    a->max_templates != b->max_templates)
+	if (a->reports.interval != b->reports.interval ||
+	    a->reports.grace != b->reports.grace ||
+	    memcmp(&a->tables, &b->tables, sizeof(a->tables)) != 0 ||
+	    a->exporters.max != b->exporters.max ||
+	    a->exporters.max_templates != b->exporters.max_templates)
 		g_message("reload: [reports] interval/grace, [tables] and "
 		          "[exporters] take effect on restart");
 	if (!g_strv_equal((const char *const *)a->forward.to,
@@ -538,11 +530,11 @@ note_restart_keys(const struct col_config *a, const struct col_config *b)
 	    strcmp(a->forward.domains, b->forward.domains) != 0 ||
 	    a->forward.max_domains != b->forward.max_domains)
 		g_message("reload: [forward] changes take effect on restart");
-	if (g_strcmp0(a->archive_dir, b->archive_dir) != 0 ||
-	    a->archive_rotate != b->archive_rotate ||
-	    a->archive_max_file_size != b->archive_max_file_size ||
-	    a->archive_retention != b->archive_retention ||
-	    a->archive_max_total_size != b->archive_max_total_size)
+	if (g_strcmp0(a->archive.dir, b->archive.dir) != 0 ||
+	    a->archive.rotate != b->archive.rotate ||
+	    a->archive.max_file_size != b->archive.max_file_size ||
+	    a->archive.retention != b->archive.retention ||
+	    a->archive.max_total_size != b->archive.max_total_size)
 		g_message("reload: [archive] changes take effect on restart");
 }
 
@@ -564,14 +556,12 @@ reload(struct collector *c)
 		return;
 	}
 	note_restart_keys(&c->cfg, &fresh);
-	col_engine_set_classifier(c->engine, fresh.classifier);
-	col_engine_set_focus(c->engine, fresh.has_focus ? &fresh.focus : NULL);
-	(void)col_engine_set_anomaly(c->engine, &fresh.anomaly, NULL);
+	(void)col_wiring_reload(c->wiring, &fresh, NULL);
 	col_config_clear(&c->cfg);
 	c->cfg = fresh;
-	c->rcfg.dir = c->cfg.dir;
-	c->rcfg.top = (uint32_t)c->cfg.top;
-	c->rcfg.retention_days = (uint32_t)c->cfg.retention_days;
+	c->rcfg.dir = c->cfg.reports.dir;
+	c->rcfg.top = (uint32_t)c->cfg.reports.top;
+	c->rcfg.retention_days = (uint32_t)c->cfg.reports.retention_days;
 	g_message("reload: configuration read again");
 }
 
@@ -622,10 +612,10 @@ open_forward(struct collector *c, GError **error)
 static gboolean
 open_archive(struct collector *c, GError **error)
 {
-	struct col_archive_config ac = { c->cfg.archive_dir,
-		c->cfg.archive_rotate, c->cfg.archive_max_file_size,
-		c->cfg.archive_retention * 86400,
-		c->cfg.archive_max_total_size };
+	struct col_archive_config ac = { c->cfg.archive.dir,
+		c->cfg.archive.rotate, c->cfg.archive.max_file_size,
+		c->cfg.archive.retention * 86400,
+		c->cfg.archive.max_total_size };
 
 	c->archive =
 	    col_archive_new(&ac, (uint64_t)g_get_real_time() / 1000, error);
@@ -711,8 +701,8 @@ main(int argc, char **argv)
 	c->opts = &o;
 	if (load_config(&o, &c->cfg, &err) && start(c, &err) &&
 	    (o.read != NULL ||
-	        ((c->listen = col_listen_open(c->cfg.listen, c->cfg.n_listen,
-	              &err)) != NULL &&
+	        ((c->listen = col_listen_open(c->cfg.listen.endpoints,
+	              c->cfg.listen.n, &err)) != NULL &&
 	            open_archive(c, &err))) &&
 	    (o.read != NULL || open_forward(c, &err)) &&
 	    (o.read != NULL || mf_detach(o.daemon, o.pidfile, &err))) {
@@ -727,6 +717,7 @@ main(int argc, char **argv)
 	col_fwdnorm_free(c->fwdnorm);
 	col_forward_free(c->forward);
 	col_engine_free(c->engine);
+	col_wiring_free(c->wiring);
 	col_exporters_free(c->exporters);
 	col_config_clear(&c->cfg);
 	g_free(c);

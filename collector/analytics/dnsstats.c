@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include <glib.h>
-#include <json-glib/json-glib.h>
 
 #include "collector/analytics/dnsstats.h"
 #include "common/addr.h"
@@ -192,17 +191,12 @@ col_dnsstats_get_counters(const struct col_dnsstats *s)
 	return &s->c;
 }
 
-/* --- the report ---------------------------------------------------------- */
-
-struct item {
-	const char *key;
-	uint64_t count;
-};
+/* --- reading the lists -------------------------------------------------- */
 
 static int
 by_count_then_key(const void *a, const void *b)
 {
-	const struct item *x = a, *y = b;
+	const struct col_dnsstats_item *x = a, *y = b;
 
 	if (x->count != y->count)
 		return x->count > y->count ? -1 : 1;
@@ -210,10 +204,11 @@ by_count_then_key(const void *a, const void *b)
 }
 
 /* The table's items, largest first; n set to how many (all of them). */
-static struct item *
+static struct col_dnsstats_item *
 sorted(GHashTable *t, size_t *n)
 {
-	struct item *items = g_new(struct item, g_hash_table_size(t) + 1);
+	struct col_dnsstats_item *items =
+	    g_new0(struct col_dnsstats_item, g_hash_table_size(t) + 1);
 	GHashTableIter it;
 	gpointer k, v;
 	size_t i = 0;
@@ -229,135 +224,37 @@ sorted(GHashTable *t, size_t *n)
 	return items;
 }
 
-static void
-add_uint(JsonBuilder *b, const char *key, uint64_t v)
+struct col_dnsstats_item *
+col_dnsstats_sorted(const struct col_dnsstats *s, enum col_dnsstats_list list,
+    size_t *n)
 {
-	json_builder_set_member_name(b, key);
-	json_builder_add_int_value(b, (gint64)MIN(v, (uint64_t)G_MAXINT64));
-}
-
-static void
-add_str(JsonBuilder *b, const char *key, const char *v)
-{
-	json_builder_set_member_name(b, key);
-	json_builder_add_string_value(b, v);
-}
-
-/* [{key_name: key, count_name: count}, ...] of the top entries of t. */
-static void
-build_counts(JsonBuilder *b, const char *member, GHashTable *t, size_t top,
-    const char *key_name, const char *count_name)
-{
-	size_t n, i;
-	struct item *items = sorted(t, &n);
-
-	json_builder_set_member_name(b, member);
-	json_builder_begin_array(b);
-	for (i = 0; i < n && i < top; i++) {
-		json_builder_begin_object(b);
-		add_str(b, key_name, items[i].key);
-		add_uint(b, count_name, items[i].count);
-		json_builder_end_object(b);
-	}
-	json_builder_end_array(b);
-	g_free(items);
-}
-
-static void
-build_failures(JsonBuilder *b, GHashTable *t, size_t top)
-{
-	size_t n, i;
-	struct item *items = sorted(t, &n);
-
-	json_builder_set_member_name(b, "failures");
-	json_builder_begin_array(b);
-	for (i = 0; i < n && i < top; i++) {
-		char *end = NULL;
-		unsigned long rcode = strtoul(items[i].key, &end, 10);
-
-		json_builder_begin_object(b);
-		add_str(b, "name", end != NULL && *end == ' ' ? end + 1 : "");
-		if (rcode == COL_DNS_RCODE_TIMEOUT)
-			add_str(b, "rcode", "timeout");
-		else
-			add_uint(b, "rcode", rcode);
-		add_uint(b, "count", items[i].count);
-		json_builder_end_object(b);
-	}
-	json_builder_end_array(b);
-	g_free(items);
-}
-
-static void
-build_last(const struct col_dnsstats *s, JsonBuilder *b, size_t top)
-{
-	unsigned i;
-
-	json_builder_set_member_name(b, "last_resolved");
-	json_builder_begin_array(b);
-	for (i = 0; i < s->n_last && i < top; i++) {
-		const struct last *l =
-		    &s->last[(s->last_head + COL_DNS_LAST - 1 - i) %
-		        COL_DNS_LAST];
-		GDateTime *t =
-		    g_date_time_new_from_unix_utc((gint64)(l->time_ms / 1000));
-		char *iso = g_date_time_format(t, "%Y-%m-%dT%H:%M:%SZ");
-
-		json_builder_begin_object(b);
-		add_str(b, "name", l->name);
-		add_str(b, "address", l->address);
-		add_str(b, "client", l->client);
-		add_str(b, "time", iso);
-		json_builder_end_object(b);
-		g_free(iso);
-		g_date_time_unref(t);
-	}
-	json_builder_end_array(b);
-}
-
-/* The empty "dns" object, for an interval without DNS statistics. */
-static void
-build_empty(JsonBuilder *b)
-{
-	static const char *const lists[] = { "most_resolved", "last_resolved",
-		"failures", "clients" };
+	GHashTable *const tables[] = { s->names, s->labels, s->failures,
+		s->clients };
+	struct col_dnsstats_item *items = sorted(tables[list], n);
 	size_t i;
 
-	json_builder_set_member_name(b, "dns");
-	json_builder_begin_object(b);
-	add_str(b, "source", "none");
-	for (i = 0; i < G_N_ELEMENTS(lists); i++) {
-		json_builder_set_member_name(b, lists[i]);
-		json_builder_begin_array(b);
-		json_builder_end_array(b);
+	/* Failures are "rcode name": sorted as such, shown apart. */
+	for (i = 0; list == COL_DNSSTATS_FAILURES && i < *n; i++) {
+		char *end = NULL;
+
+		items[i].rcode = (unsigned)strtoul(items[i].key, &end, 10);
+		items[i].key = end != NULL && *end == ' ' ? end + 1 : "";
 	}
-	json_builder_end_object(b);
+	return items;
 }
 
-void
-col_dnsstats_build(const struct col_dnsstats *s, JsonBuilder *b, size_t top)
+gboolean
+col_dnsstats_last(const struct col_dnsstats *s, unsigned i,
+    struct col_dnsstats_last *out)
 {
-	gboolean records;
+	const struct last *l;
 
-	if (s == NULL) {
-		build_empty(b);
-		return;
-	}
-	records = s->c.records > 0;
-
-	json_builder_set_member_name(b, "dns");
-	json_builder_begin_object(b);
-	add_str(b, "source",
-	    records ? "records" : (s->c.labels > 0 ? "labels" : "none"));
-	build_counts(b, "most_resolved", records ? s->names : s->labels, top,
-	    "name", "count");
-	build_last(s, b, top);
-	build_failures(b, s->failures, top);
-	build_counts(b, "clients", s->clients, top, "address", "queries");
-	add_uint(b, "records", s->c.records);
-	add_uint(b, "answers", s->c.answers);
-	add_uint(b, "unanswered", s->c.unanswered);
-	add_uint(b, "names_dropped", s->c.names_dropped);
-	add_uint(b, "clients_dropped", s->c.clients_dropped);
-	json_builder_end_object(b);
+	if (i >= s->n_last)
+		return FALSE;
+	l = &s->last[(s->last_head + COL_DNS_LAST - 1 - i) % COL_DNS_LAST];
+	out->time_ms = l->time_ms;
+	out->name = l->name;
+	out->address = l->address;
+	out->client = l->client;
+	return TRUE;
 }

@@ -24,13 +24,13 @@
  * table does not hold.  Memory is bounded by max_names and max_clients;
  * a name or client that finds no room is counted (names_dropped,
  * clients_dropped), never silently lost.  col_dnsstats_reset() starts the
- * next interval.
+ * next interval.  The report's "dns" member is written from the lists
+ * below by collector/output/report_dns.c.
  */
 #include <stddef.h>
 #include <stdint.h>
 
 #include <glib.h>
-#include <json-glib/json-glib.h>
 
 #include "collector/model/flow.h"
 #include "common/addr.h"
@@ -43,6 +43,8 @@ struct col_dnsstats_config {
 	size_t max_names;   /* distinct names (and failures) per interval */
 	size_t max_clients; /* distinct clients per interval */
 };
+
+#define COL_DNSSTATS_DEFAULT_MAX 4096 /* the collector's max_names/clients */
 
 struct col_dnsstats_counters {
 	uint64_t records; /* DNS records this interval */
@@ -70,12 +72,37 @@ void col_dnsstats_reset(struct col_dnsstats *s);
 const struct col_dnsstats_counters *col_dnsstats_get_counters(
     const struct col_dnsstats *s);
 
+/* The lists kept (the report's most_resolved is names, or labels when
+ * the interval had no DNS records). */
+enum col_dnsstats_list {
+	COL_DNSSTATS_NAMES,    /* NOERROR answers by name */
+	COL_DNSSTATS_LABELS,   /* flows labelled "dns" by label */
+	COL_DNSSTATS_FAILURES, /* by (name, rcode) */
+	COL_DNSSTATS_CLIENTS,  /* queries by client address */
+};
+
+struct col_dnsstats_item {
+	const char *key; /* the name, label or client address */
+	uint64_t count;
+	unsigned rcode; /* failures: rcode, or COL_DNS_RCODE_TIMEOUT */
+};
+
 /*
- * Add the report's "dns" member to b (an object being built): the lists
- * above, each at most top long (ties by name), "source" ("records",
- * "labels" or "none") and the counters.  s may be NULL: empty lists.
+ * Every entry of list, the largest count first, ties in the byte order
+ * of the key (for failures, of "RCODE NAME"): a new array of *n entries
+ * (g_free()); the keys stay valid until the next add or reset.
  */
-void col_dnsstats_build(const struct col_dnsstats *s, JsonBuilder *b,
-    size_t top);
+struct col_dnsstats_item *col_dnsstats_sorted(const struct col_dnsstats *s,
+    enum col_dnsstats_list list, size_t *n);
+
+/* One answer of last_resolved, as text. */
+struct col_dnsstats_last {
+	uint64_t time_ms;
+	const char *name, *address, *client; /* valid until the next add */
+};
+
+/* The i-th newest answer of last_resolved (0 the newest); FALSE if none. */
+gboolean col_dnsstats_last(const struct col_dnsstats *s, unsigned i,
+    struct col_dnsstats_last *out);
 
 #endif

@@ -9,42 +9,12 @@
 #include <json-glib/json-glib.h>
 
 #include "collector/analytics/anomaly.h"
+#include "collector/model/consumer.h"
 #include "collector/model/engine.h"
-#include "collector/output/report_anomaly.h"
 #include "collector/model/tables.h"
+#include "collector/output/jsonw.h"
+#include "collector/output/report_anomaly.h"
 #include "common/addr.h"
-
-#define LAST_UNIX_S INT64_C(253402300799) /* 9999-12-31T23:59:59Z */
-
-static void
-member_int(JsonBuilder *b, const char *key, uint64_t v)
-{
-	json_builder_set_member_name(b, key);
-	json_builder_add_int_value(b, (gint64)MIN(v, (uint64_t)G_MAXINT64));
-}
-
-static void
-member_text(JsonBuilder *b, const char *key, const char *v)
-{
-	json_builder_set_member_name(b, key);
-	if (v != NULL)
-		json_builder_add_string_value(b, v);
-	else
-		json_builder_add_null_value(b);
-}
-
-/* Flow time ms as ISO 8601 UTC, whole seconds. */
-static void
-member_time(JsonBuilder *b, const char *key, uint64_t ms)
-{
-	GDateTime *dt = g_date_time_new_from_unix_utc(
-	    MIN((gint64)(ms / 1000), LAST_UNIX_S));
-	char *s = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ");
-
-	member_text(b, key, s);
-	g_free(s);
-	g_date_time_unref(dt);
-}
 
 /* The entry's address id, if the tables still name that address by it. */
 static void
@@ -74,7 +44,7 @@ build_targets(JsonBuilder *b, const struct col_anomaly_entry *e)
 		json_builder_add_string_value(b,
 		    mf_addr_format(&e->targets[i], ip, sizeof(ip)));
 	json_builder_end_array(b);
-	member_int(b, "target_count", e->target_count);
+	col_json_uint(b, "target_count", e->target_count);
 }
 
 static void
@@ -101,20 +71,20 @@ build_entry(JsonBuilder *b, const struct col_anomaly_entry *e,
 	char ip[MF_ADDR_STRLEN], mac[18];
 
 	json_builder_begin_object(b);
-	member_text(b, "type", col_anomaly_type_names[e->type]);
+	col_json_text(b, "type", col_anomaly_type_names[e->type]);
 	member_id(b, e, tables);
-	member_text(b, "ip", mf_addr_format(&e->addr, ip, sizeof(ip)));
+	col_json_text(b, "ip", mf_addr_format(&e->addr, ip, sizeof(ip)));
 	g_snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", e->mac[0],
 	    e->mac[1], e->mac[2], e->mac[3], e->mac[4], e->mac[5]);
-	member_text(b, "mac", e->has_mac ? mac : NULL);
-	member_text(b, "side", e->internal ? "internal" : "external");
-	member_text(b, "role", e->role_target ? "target" : "source");
+	col_json_text(b, "mac", e->has_mac ? mac : NULL);
+	col_json_text(b, "side", e->internal ? "internal" : "external");
+	col_json_text(b, "role", e->role_target ? "target" : "source");
 	build_targets(b, e);
-	member_time(b, "first", e->first_ms);
-	member_time(b, "last", e->last_ms);
-	member_int(b, "score", e->score);
-	member_int(b, "detections", e->detections);
-	member_int(b, "flows", e->flows);
+	col_json_time(b, "first", e->first_ms);
+	col_json_time(b, "last", e->last_ms);
+	col_json_uint(b, "score", e->score);
+	col_json_uint(b, "detections", e->detections);
+	col_json_uint(b, "flows", e->flows);
 	build_evidence(b, e);
 	json_builder_end_object(b);
 }
@@ -129,26 +99,75 @@ build_state(JsonBuilder *b, const struct col_anomaly *a)
 		col_anomaly_get_stats(a, &st);
 	json_builder_set_member_name(b, "anomaly_state");
 	json_builder_begin_object(b);
-	member_int(b, "slots", st.slots);
-	member_int(b, "used", st.used);
-	member_int(b, "evicted", st.evicted);
-	member_int(b, "unchecked", st.unchecked);
-	member_int(b, "dropped", st.dropped);
+	col_json_uint(b, "slots", st.slots);
+	col_json_uint(b, "used", st.used);
+	col_json_uint(b, "evicted", st.evicted);
+	col_json_uint(b, "unchecked", st.unchecked);
+	col_json_uint(b, "dropped", st.dropped);
 	json_builder_end_object(b);
 }
 
 void
-col_report_anomalies(JsonBuilder *b, const struct col_interval *iv)
+col_report_anomalies(JsonBuilder *b, const struct col_anomaly *a,
+    const struct col_tables *tables)
 {
 	const struct col_anomaly_entry *list = NULL;
 	size_t i, n = 0;
 
-	if (iv->anomaly != NULL)
-		list = col_anomaly_list(iv->anomaly, &n);
+	if (a != NULL)
+		list = col_anomaly_list(a, &n);
 	json_builder_set_member_name(b, "anomalies");
 	json_builder_begin_array(b);
 	for (i = 0; i < n; i++)
-		build_entry(b, &list[i], iv->tables);
+		build_entry(b, &list[i], tables);
 	json_builder_end_array(b);
-	build_state(b, iv->anomaly);
+	build_state(b, a);
+}
+
+static void
+take_flow(void *self, struct col_record *r)
+{
+	struct col_report_anomaly *ra = self;
+
+	col_anomaly_add(ra->anomaly, r->flow, r->src_internal, r->dst_internal,
+	    &r->touch, r->end_ms);
+}
+
+static void
+take_dns(void *self, const struct col_dns_rec *d)
+{
+	struct col_report_anomaly *ra = self;
+
+	col_anomaly_add_dns_query(ra->anomaly, &d->client, d->qtype,
+	    d->time_ms);
+}
+
+/* Judge the interval before its report lists the findings. */
+static void
+close_interval(void *self, const struct col_interval *iv)
+{
+	struct col_report_anomaly *ra = self;
+
+	col_anomaly_close(ra->anomaly, ra->tables, iv->end_ms);
+}
+
+static void
+write_section(void *self, const struct col_section *s)
+{
+	const struct col_report_anomaly *ra = self;
+
+	col_report_anomalies(s->b, ra->anomaly, ra->tables);
+}
+
+struct col_consumer
+col_report_anomaly_consumer(struct col_report_anomaly *ra)
+{
+	struct col_consumer c = { .name = "anomalies",
+		.self = ra,
+		.flow = take_flow,
+		.dns = take_dns,
+		.close = close_interval,
+		.write = write_section };
+
+	return c;
 }

@@ -8,18 +8,12 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
-#include "collector/model/engine.h"
 #include "collector/analytics/flowstats.h"
+#include "collector/model/consumer.h"
+#include "collector/model/tables.h"
+#include "collector/output/jsonw.h"
 #include "collector/output/report_flows.h"
 #include "common/addr.h"
-
-/* JSON integers are signed 64-bit: clamp. */
-static void
-put_uint(JsonBuilder *b, const char *key, uint64_t v)
-{
-	json_builder_set_member_name(b, key);
-	json_builder_add_int_value(b, (gint64)MIN(v, (uint64_t)G_MAXINT64));
-}
 
 static void
 put_quantile(JsonBuilder *b, const char *key, uint64_t count, uint64_t v)
@@ -29,7 +23,7 @@ put_quantile(JsonBuilder *b, const char *key, uint64_t count, uint64_t v)
 		json_builder_add_null_value(b);
 		return;
 	}
-	put_uint(b, key, v);
+	col_json_uint(b, key, v);
 }
 
 static void
@@ -39,7 +33,7 @@ build_dist(JsonBuilder *b, const char *key, const struct col_flowstats_dist *d)
 
 	json_builder_set_member_name(b, key);
 	json_builder_begin_object(b);
-	put_uint(b, "count", d->count);
+	col_json_uint(b, "count", d->count);
 	put_quantile(b, "p50", d->count, d->p50);
 	put_quantile(b, "p90", d->count, d->p90);
 	put_quantile(b, "p99", d->count, d->p99);
@@ -47,8 +41,8 @@ build_dist(JsonBuilder *b, const char *key, const struct col_flowstats_dist *d)
 	json_builder_begin_array(b);
 	for (i = 0; i < d->n_bounds; i++) {
 		json_builder_begin_object(b);
-		put_uint(b, "le", d->bounds[i]);
-		put_uint(b, "count", d->cdf[i]);
+		col_json_uint(b, "le", d->bounds[i]);
+		col_json_uint(b, "count", d->cdf[i]);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
@@ -69,20 +63,20 @@ build_view(JsonBuilder *b, const struct col_flowstats_summary *s)
 	size_t i;
 
 	for (i = 0; i < G_N_ELEMENTS(counts); i++)
-		put_uint(b, counts[i].key, counts[i].v);
+		col_json_uint(b, counts[i].key, counts[i].v);
 	build_dist(b, "duration_ms", &s->duration_ms);
 	build_dist(b, "bytes", &s->bytes);
 }
 
 static void
-build_focus(JsonBuilder *b, const struct col_interval *iv)
+build_focus(JsonBuilder *b, const struct col_flowstats *fs,
+    const struct col_tables *tables)
 {
-	const struct mf_prefix *p = col_flowstats_get_focus(iv->flowstats);
+	const struct mf_prefix *p = col_flowstats_get_focus(fs);
 	struct col_flowstats_summary s;
 	char ip[MF_ADDR_STRLEN], *target;
 
-	if (p == NULL ||
-	    !col_flowstats_get(iv->flowstats, TRUE, iv->tables, &s))
+	if (p == NULL || !col_flowstats_get(fs, TRUE, tables, &s))
 		return;
 	target = g_strdup_printf("%s/%u",
 	    mf_addr_format(&p->addr, ip, sizeof(ip)), (unsigned)p->len);
@@ -96,20 +90,58 @@ build_focus(JsonBuilder *b, const struct col_interval *iv)
 }
 
 void
-col_report_flows_build(JsonBuilder *b, const struct col_interval *iv)
+col_report_flows_build(JsonBuilder *b, const struct col_flowstats *fs,
+    const struct col_tables *tables)
 {
 	struct col_flowstats_summary s;
 	struct col_flowstats *empty = NULL;
-	const struct col_flowstats *fs = iv->flowstats;
 
 	if (fs == NULL)
-		fs = empty = col_flowstats_new(NULL);
-	col_flowstats_get(fs, FALSE, iv->tables, &s);
+		empty = col_flowstats_new(NULL);
+	col_flowstats_get(fs != NULL ? fs : empty, FALSE, tables, &s);
 	json_builder_set_member_name(b, "flows");
 	json_builder_begin_object(b);
 	build_view(b, &s);
-	if (iv->flowstats != NULL)
-		build_focus(b, iv);
+	if (fs != NULL)
+		build_focus(b, fs, tables);
 	json_builder_end_object(b);
 	col_flowstats_free(empty);
+}
+
+static void
+take_flow(void *self, struct col_record *r)
+{
+	struct col_report_flows *rf = self;
+
+	col_flowstats_add(rf->flowstats, r->flow);
+}
+
+static void
+open_interval(void *self, uint64_t start_ms, uint64_t prev_end_ms)
+{
+	struct col_report_flows *rf = self;
+
+	(void)start_ms;
+	(void)prev_end_ms;
+	col_flowstats_reset(rf->flowstats);
+}
+
+static void
+write_section(void *self, const struct col_section *s)
+{
+	const struct col_report_flows *rf = self;
+
+	col_report_flows_build(s->b, rf->flowstats, rf->tables);
+}
+
+struct col_consumer
+col_report_flows_consumer(struct col_report_flows *rf)
+{
+	struct col_consumer c = { .name = "flows",
+		.self = rf,
+		.flow = take_flow,
+		.write = write_section,
+		.open = open_interval };
+
+	return c;
 }

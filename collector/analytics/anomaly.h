@@ -7,8 +7,9 @@
  * port_scan_horizontal, syn_scan, half_open, brute_force,
  * dns_amplification, ddos_target; minflow.conf(5) [anomaly.NAME]).
  *
- * Feed: the engine calls col_anomaly_add() for every flow record it
- * accounts (after classification, with the table ids it touched) and
+ * Feed: the detectors' consumer (collector/output/report_anomaly.h)
+ * calls col_anomaly_add() for every flow record the engine hands on
+ * (after classification, with the table ids it touched) and
  * col_anomaly_close() when a report interval closes, before the report is
  * built; the report then reads col_anomaly_list().
  *

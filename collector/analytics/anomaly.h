@@ -69,6 +69,12 @@ enum col_anomaly_type {
 /* "fan_out", "port_scan_vertical", ...: the report's and config's names. */
 extern const char *const col_anomaly_type_names[COL_ANOMALY_N_TYPES];
 
+/* The sizes' bounds: the [anomaly] rows (anomaly_keys.h) use them and
+ * col_anomaly_new() refuses anything else. */
+#define COL_ANOMALY_HOSTS_MIN 64u
+#define COL_ANOMALY_HOSTS_MAX (1u << 24) /* also pending's */
+#define COL_ANOMALY_ACTIVE_MAX (1u << 16)
+
 #define COL_ANOMALY_TARGETS 10 /* targets sampled per entry */
 #define COL_ANOMALY_EVIDENCE 10
 #define COL_ANOMALY_MAX_PORTS 64 /* brute_force ports */

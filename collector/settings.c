@@ -243,15 +243,59 @@ col_config_clear(struct col_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 }
 
-gboolean
-col_config_allows(const struct col_conf_networks *net, const struct mf_addr *a)
+void
+col_config_note_restart(const struct col_config *a, const struct col_config *b)
 {
-	size_t i;
+	int k;
 
-	if (net->n_allow == 0)
-		return TRUE;
-	for (i = 0; i < net->n_allow; i++)
-		if (mf_prefix_contains(&net->allow[i], a))
-			return TRUE;
-	return FALSE;
+	for (k = 0; k < 4; k++)
+		if (a->listen.n[k] != b->listen.n[k])
+			g_message("reload: [listen] changes take effect on "
+			          "restart");
+	if (a->reports.interval != b->reports.interval ||
+	    a->reports.grace != b->reports.grace ||
+	    memcmp(&a->tables, &b->tables, sizeof(a->tables)) != 0 ||
+	    a->exporters.max != b->exporters.max ||
+	    a->exporters.max_templates != b->exporters.max_templates)
+		g_message("reload: [reports] interval/grace, [tables] and "
+		          "[exporters] take effect on restart");
+	if (!g_strv_equal((const char *const *)a->forward.to,
+	        (const char *const *)b->forward.to) ||
+	    strcmp(a->forward.source, b->forward.source) != 0 ||
+	    strcmp(a->forward.domains, b->forward.domains) != 0 ||
+	    a->forward.max_domains != b->forward.max_domains)
+		g_message("reload: [forward] changes take effect on restart");
+	if (g_strcmp0(a->archive.dir, b->archive.dir) != 0 ||
+	    a->archive.rotate != b->archive.rotate ||
+	    a->archive.max_file_size != b->archive.max_file_size ||
+	    a->archive.retention != b->archive.retention ||
+	    a->archive.max_total_size != b->archive.max_total_size)
+		g_message("reload: [archive] changes take effect on restart");
+}
+
+void
+col_config_set_dir(struct col_config *cfg, const char *dir)
+{
+	struct col_conf_reports *r = &cfg->reports;
+	struct col_conf_exporters *x = &cfg->exporters;
+
+	if (dir != NULL) {
+		g_free(r->dir);
+		r->dir = g_strdup(dir);
+	}
+	/* Absolute: -D changes directory before the first report. */
+	if (!g_path_is_absolute(r->dir)) {
+		char *abs = g_canonicalize_filename(r->dir, NULL);
+
+		g_free(r->dir);
+		r->dir = abs;
+	}
+	/* The templates file lives beside the reports unless absolute. */
+	if (x->templates_file[0] != '\0' &&
+	    !g_path_is_absolute(x->templates_file)) {
+		char *abs = g_build_filename(r->dir, x->templates_file, NULL);
+
+		g_free(x->templates_file);
+		x->templates_file = abs;
+	}
 }

@@ -103,11 +103,22 @@ extern const size_t col_config_n_keys;
 gboolean col_config_load(const char *path, struct col_config *cfg,
     GError **error);
 
+/*
+ * A reload from a to b: log which changed keys take effect only on a
+ * restart (listeners, interval and grace, tables, exporters, forward,
+ * archive), rather than pretend they apply.
+ */
+void col_config_note_restart(const struct col_config *a,
+    const struct col_config *b);
+
+/*
+ * Put the report directory at dir (-o; NULL: [reports] dir stays), then
+ * make it absolute (a daemon changes directory before its first report)
+ * and the templates file with it, unless that one is absolute already.
+ */
+void col_config_set_dir(struct col_config *cfg, const char *dir);
+
 /* Free what col_config_load() allocated (cfg is zeroed). */
 void col_config_clear(struct col_config *cfg);
-
-/* TRUE if datagrams from a may be accepted ([networks] allow-exporters). */
-gboolean col_config_allows(const struct col_conf_networks *net,
-    const struct mf_addr *a);
 
 #endif

@@ -48,36 +48,28 @@ static const struct anom_desc *const descs[ANOM_N_TABLES] = {
 static gboolean
 parse_ports(const struct col_anomaly_config *cfg, uint8_t *bits, GError **error)
 {
-	char *const *p = cfg->brute_force.ports;
-	size_t i, n = 0;
-	guint64 v;
+	const char *bad;
 
-	while (p != NULL && p[n] != NULL)
-		n++;
-	if (n > COL_ANOMALY_MAX_PORTS) {
+	memset(bits, 0, MF_PORT_BITS);
+	if (mf_ports_parse(cfg->brute_force.ports, COL_ANOMALY_MAX_PORTS, bits,
+	        &bad) >= 0)
+		return TRUE;
+	if (bad == NULL)
 		g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
 		    "[anomaly.brute_force] ports: at most %u ports",
 		    COL_ANOMALY_MAX_PORTS);
-		return FALSE;
-	}
-	memset(bits, 0, 65536 / 8);
-	for (i = 0; i < n; i++) {
-		if (!g_ascii_string_to_unsigned(p[i], 10, 1, 65535, &v, NULL)) {
-			g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
-			    "[anomaly.brute_force] ports: '%s' is not a port "
-			    "1..65535",
-			    p[i]);
-			return FALSE;
-		}
-		bits[v / 8] |= (uint8_t)(1u << (v % 8));
-	}
-	return TRUE;
+	else
+		g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
+		    "[anomaly.brute_force] ports: '%s' is not a port "
+		    "1..65535",
+		    bad);
+	return FALSE;
 }
 
 gboolean
 col_anomaly_check_config(const struct col_anomaly_config *cfg, GError **error)
 {
-	uint8_t bits[65536 / 8];
+	uint8_t bits[MF_PORT_BITS];
 
 	return parse_ports(cfg, bits, error);
 }
@@ -86,7 +78,7 @@ gboolean
 col_anomaly_set_config(struct col_anomaly *a,
     const struct col_anomaly_config *cfg, GError **error)
 {
-	uint8_t bits[65536 / 8];
+	uint8_t bits[MF_PORT_BITS];
 	uint64_t hosts = a->cfg.hosts, active = a->cfg.active;
 	uint64_t pending = a->cfg.pending;
 

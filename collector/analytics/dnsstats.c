@@ -11,14 +11,6 @@
 #include "collector/analytics/dnsstats.h"
 #include "common/addr.h"
 
-/* A newest-first entry of last_resolved. */
-struct last {
-	uint64_t time_ms;
-	char name[COL_DNS_NAME_MAX + 1];
-	char address[MF_ADDR_STRLEN];
-	char client[MF_ADDR_STRLEN];
-};
-
 /* What makes two records one answer (an answer of both families). */
 struct answer_key {
 	uint64_t time_ms;
@@ -33,7 +25,7 @@ struct col_dnsstats {
 	GHashTable *labels;   /* label -> count of flows */
 	GHashTable *failures; /* "rcode name" -> count */
 	GHashTable *clients;  /* address text -> queries */
-	struct last last[COL_DNS_LAST];
+	struct col_dns_last last[COL_DNS_LAST];
 	unsigned n_last, last_head; /* ring: head = next slot to write */
 	struct answer_key prev;
 	gboolean have_prev;
@@ -122,7 +114,7 @@ remember(struct col_dnsstats *s, const struct col_dns_rec *r)
 static void
 add_last(struct col_dnsstats *s, const struct col_dns_rec *r)
 {
-	struct last *l = &s->last[s->last_head];
+	struct col_dns_last *l = &s->last[s->last_head];
 
 	l->time_ms = r->time_ms;
 	g_strlcpy(l->name, r->qname, sizeof(l->name));
@@ -191,12 +183,12 @@ col_dnsstats_get_counters(const struct col_dnsstats *s)
 	return &s->c;
 }
 
-/* --- reading the lists -------------------------------------------------- */
+/* --- what the report reads ---------------------------------------------- */
 
 static int
 by_count_then_key(const void *a, const void *b)
 {
-	const struct col_dnsstats_item *x = a, *y = b;
+	const struct col_dns_count *x = a, *y = b;
 
 	if (x->count != y->count)
 		return x->count > y->count ? -1 : 1;
@@ -204,11 +196,11 @@ by_count_then_key(const void *a, const void *b)
 }
 
 /* The table's items, largest first; n set to how many (all of them). */
-static struct col_dnsstats_item *
+static struct col_dns_count *
 sorted(GHashTable *t, size_t *n)
 {
-	struct col_dnsstats_item *items =
-	    g_new0(struct col_dnsstats_item, g_hash_table_size(t) + 1);
+	struct col_dns_count *items =
+	    g_new0(struct col_dns_count, g_hash_table_size(t) + 1);
 	GHashTableIter it;
 	gpointer k, v;
 	size_t i = 0;
@@ -224,37 +216,58 @@ sorted(GHashTable *t, size_t *n)
 	return items;
 }
 
-struct col_dnsstats_item *
-col_dnsstats_sorted(const struct col_dnsstats *s, enum col_dnsstats_list list,
-    size_t *n)
+/* A failure's key is "RCODE NAME": sorted whole, then split. */
+static void
+split_failures(struct col_dns_count *items, size_t n)
 {
-	GHashTable *const tables[] = { s->names, s->labels, s->failures,
-		s->clients };
-	struct col_dnsstats_item *items = sorted(tables[list], n);
 	size_t i;
 
-	/* Failures are "rcode name": sorted as such, shown apart. */
-	for (i = 0; list == COL_DNSSTATS_FAILURES && i < *n; i++) {
+	for (i = 0; i < n; i++) {
 		char *end = NULL;
 
 		items[i].rcode = (unsigned)strtoul(items[i].key, &end, 10);
 		items[i].key = end != NULL && *end == ' ' ? end + 1 : "";
 	}
+}
+
+const char *
+col_dnsstats_source(const struct col_dnsstats *s)
+{
+	if (s == NULL)
+		return "none";
+	if (s->c.records > 0)
+		return "records";
+	return s->c.labels > 0 ? "labels" : "none";
+}
+
+struct col_dns_count *
+col_dnsstats_sorted(const struct col_dnsstats *s, enum col_dns_list list,
+    size_t *n)
+{
+	GHashTable *t;
+	struct col_dns_count *items;
+
+	switch (list) {
+	case COL_DNS_MOST_RESOLVED:
+		t = s->c.records > 0 ? s->names : s->labels;
+		break;
+	case COL_DNS_FAILURES:
+		t = s->failures;
+		break;
+	default:
+		t = s->clients;
+		break;
+	}
+	items = sorted(t, n);
+	if (list == COL_DNS_FAILURES)
+		split_failures(items, *n);
 	return items;
 }
 
-gboolean
-col_dnsstats_last(const struct col_dnsstats *s, unsigned i,
-    struct col_dnsstats_last *out)
+const struct col_dns_last *
+col_dnsstats_get_last(const struct col_dnsstats *s, size_t i)
 {
-	const struct last *l;
-
 	if (i >= s->n_last)
-		return FALSE;
-	l = &s->last[(s->last_head + COL_DNS_LAST - 1 - i) % COL_DNS_LAST];
-	out->time_ms = l->time_ms;
-	out->name = l->name;
-	out->address = l->address;
-	out->client = l->client;
-	return TRUE;
+		return NULL;
+	return &s->last[(s->last_head + COL_DNS_LAST - 1 - i) % COL_DNS_LAST];
 }

@@ -24,8 +24,7 @@
  * table does not hold.  Memory is bounded by max_names and max_clients;
  * a name or client that finds no room is counted (names_dropped,
  * clients_dropped), never silently lost.  col_dnsstats_reset() starts the
- * next interval.  The report's "dns" member is written from the lists
- * below by collector/output/report_dns.c.
+ * next interval.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -72,37 +71,45 @@ void col_dnsstats_reset(struct col_dnsstats *s);
 const struct col_dnsstats_counters *col_dnsstats_get_counters(
     const struct col_dnsstats *s);
 
-/* The lists kept (the report's most_resolved is names, or labels when
- * the interval had no DNS records). */
-enum col_dnsstats_list {
-	COL_DNSSTATS_NAMES,    /* NOERROR answers by name */
-	COL_DNSSTATS_LABELS,   /* flows labelled "dns" by label */
-	COL_DNSSTATS_FAILURES, /* by (name, rcode) */
-	COL_DNSSTATS_CLIENTS,  /* queries by client address */
+/*
+ * What the report reads (collector/output/report_dns.h writes it).
+ * "records" if the interval had DNS records, else "labels" if flows had
+ * DNS labels, else "none" (s NULL: "none").
+ */
+const char *col_dnsstats_source(const struct col_dnsstats *s);
+
+enum col_dns_list {
+	COL_DNS_MOST_RESOLVED, /* names (from labels when no records) */
+	COL_DNS_FAILURES,      /* names with rcode */
+	COL_DNS_CLIENTS,       /* client addresses by queries */
 };
 
-struct col_dnsstats_item {
-	const char *key; /* the name, label or client address */
+/* One entry of a list: key is a name or an address. */
+struct col_dns_count {
+	const char *key; /* owned by the statistics: valid until the next
+	                  * add or reset */
 	uint64_t count;
-	unsigned rcode; /* failures: rcode, or COL_DNS_RCODE_TIMEOUT */
+	unsigned rcode; /* COL_DNS_FAILURES: the response code, or
+	                 * COL_DNS_RCODE_TIMEOUT */
 };
 
 /*
- * Every entry of list, the largest count first, ties in the byte order
- * of the key (for failures, of "RCODE NAME"): a new array of *n entries
- * (g_free()); the keys stay valid until the next add or reset.
+ * Every entry of list, largest count first, ties by key ascending (for
+ * failures, by "RCODE NAME"); *n set.  A new array: g_free() it.
  */
-struct col_dnsstats_item *col_dnsstats_sorted(const struct col_dnsstats *s,
-    enum col_dnsstats_list list, size_t *n);
+struct col_dns_count *col_dnsstats_sorted(const struct col_dnsstats *s,
+    enum col_dns_list list, size_t *n);
 
-/* One answer of last_resolved, as text. */
-struct col_dnsstats_last {
+/* A last_resolved entry: the latest NOERROR answer with an address. */
+struct col_dns_last {
 	uint64_t time_ms;
-	const char *name, *address, *client; /* valid until the next add */
+	char name[COL_DNS_NAME_MAX + 1];
+	char address[MF_ADDR_STRLEN]; /* its first address */
+	char client[MF_ADDR_STRLEN];
 };
 
-/* The i-th newest answer of last_resolved (0 the newest); FALSE if none. */
-gboolean col_dnsstats_last(const struct col_dnsstats *s, unsigned i,
-    struct col_dnsstats_last *out);
+/* The i-th newest last_resolved entry (0: the newest), or NULL. */
+const struct col_dns_last *col_dnsstats_get_last(const struct col_dnsstats *s,
+    size_t i);
 
 #endif

@@ -7,6 +7,7 @@
 #include <glib.h>
 
 #include "collector/ingest/exporters.h"
+#include "common/daemon.h"
 #include "common/error.h"
 #include "common/rbuf.h"
 #include "common/wbuf.h"
@@ -197,9 +198,7 @@ col_exporters_save_templates(struct col_exporters *x, const char *path,
 	for (i = 0; i < x->n; i++)
 		if (x->e[i]->fix != NULL)
 			put_entry(out, x->e[i], msg, 65535);
-	/* g_file_set_contents() writes a temporary file, fsyncs, renames. */
-	ok =
-	    g_file_set_contents(path, (const char *)out->data, out->len, error);
+	ok = mf_write_atomic(path, out->data, out->len, error);
 	g_free(msg);
 	g_byte_array_unref(out);
 	return ok;

@@ -320,3 +320,17 @@ col_listen_read_file(const char *path, col_message_fn fn, void *ctx,
 		fclose(fp);
 	return ok;
 }
+
+void
+col_listen_log_counters(const struct col_listen *listen)
+{
+	const struct col_listen_stats *l;
+
+	if (listen == NULL)
+		return;
+	l = col_listen_get_stats(listen);
+	g_message("datagrams %" G_GUINT64_FORMAT
+	          ", tcp connections %" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT
+	          " refused, %" G_GUINT64_FORMAT " malformed)",
+	    l->datagrams, l->tcp_accepted, l->tcp_refused, l->tcp_malformed);
+}

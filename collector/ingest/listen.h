@@ -62,6 +62,9 @@ void col_listen_poll(struct col_listen *l, int timeout_ms, col_message_fn fn,
 
 const struct col_listen_stats *col_listen_get_stats(const struct col_listen *l);
 
+/* Log the counters (SIGUSR1 and exit); NULL (offline) logs nothing. */
+void col_listen_log_counters(const struct col_listen *l);
+
 /*
  * Read an IPFIX file (path, "-" for standard input) and hand over each
  * message.  Returns FALSE (error set) if it cannot be opened or ends in a

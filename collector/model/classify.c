@@ -28,7 +28,7 @@ const char *const col_class_names[COL_N_CLASSES] = {
 struct col_classifier {
 	struct mf_prefix prefixes[COL_MAX_PREFIXES];
 	size_t n_prefixes;
-	uint8_t web[65536 / 8];
+	uint8_t web[MF_PORT_BITS];
 };
 
 static gboolean
@@ -57,25 +57,18 @@ add_prefixes(struct col_classifier *c, char *const *prefixes, GError **error)
 static gboolean
 add_web_ports(struct col_classifier *c, char *const *ports, GError **error)
 {
-	guint64 v;
-	size_t i;
+	const char *bad;
 
-	for (i = 0; ports != NULL && ports[i] != NULL; i++) {
-		if (i == COL_MAX_WEB_PORTS) {
-			g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
-			    "web ports: more than %u ports",
-			    (unsigned)COL_MAX_WEB_PORTS);
-			return FALSE;
-		}
-		if (!g_ascii_string_to_unsigned(ports[i], 10, 1, 65535, &v,
-		        NULL)) {
-			g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
-			    "web port '%s': not a port 1..65535", ports[i]);
-			return FALSE;
-		}
-		c->web[v / 8] |= (uint8_t)(1u << (v % 8));
-	}
-	return TRUE;
+	if (mf_ports_parse(ports, COL_MAX_WEB_PORTS, c->web, &bad) >= 0)
+		return TRUE;
+	if (bad == NULL)
+		g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
+		    "web ports: more than %u ports",
+		    (unsigned)COL_MAX_WEB_PORTS);
+	else
+		g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
+		    "web port '%s': not a port 1..65535", bad);
+	return FALSE;
 }
 
 struct col_classifier *

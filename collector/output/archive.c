@@ -566,3 +566,24 @@ col_archive_get_stats(const struct col_archive *a)
 {
 	return &a->stats;
 }
+
+void
+col_archive_log_counters(const struct col_archive *archive)
+{
+	const struct col_archive_stats *a;
+
+	if (archive == NULL)
+		return;
+	a = col_archive_get_stats(archive);
+	g_message("archive: files %" G_GUINT64_FORMAT
+	          ", records %" G_GUINT64_FORMAT
+	          ", dns records %" G_GUINT64_FORMAT
+	          ", bytes %" G_GUINT64_FORMAT
+	          ", zero-packet records %" G_GUINT64_FORMAT
+	          ", dropped %" G_GUINT64_FORMAT
+	          ", write errors %" G_GUINT64_FORMAT
+	          ", removed %" G_GUINT64_FORMAT
+	          " by age and %" G_GUINT64_FORMAT " by size",
+	    a->files, a->records, a->dns_records, a->bytes, a->zero_packets,
+	    a->dropped, a->write_errors, a->removed_age, a->removed_size);
+}

@@ -119,4 +119,7 @@ void col_archive_rotate(struct col_archive *a);
 const struct col_archive_stats *col_archive_get_stats(
     const struct col_archive *a);
 
+/* Log the counters (SIGUSR1 and exit); a NULL archive logs nothing. */
+void col_archive_log_counters(const struct col_archive *a);
+
 #endif

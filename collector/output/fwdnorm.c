@@ -163,3 +163,18 @@ col_fwdnorm_get_stats(const struct col_fwdnorm *n)
 {
 	return &n->stats;
 }
+
+void
+col_fwdnorm_log_counters(const struct col_fwdnorm *fwdnorm)
+{
+	const struct col_fwdnorm_stats *n;
+
+	if (fwdnorm == NULL)
+		return;
+	n = col_fwdnorm_get_stats(fwdnorm);
+	g_message("forward: normalised records %" G_GUINT64_FORMAT
+	          ", DNS records %" G_GUINT64_FORMAT
+	          ", zero-packet records not sent %" G_GUINT64_FORMAT
+	          ", messages %" G_GUINT64_FORMAT,
+	    n->records, n->dns_records, n->zero_packet, n->messages);
+}

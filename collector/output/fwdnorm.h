@@ -63,4 +63,7 @@ void col_fwdnorm_flush(struct col_fwdnorm *n);
 const struct col_fwdnorm_stats *col_fwdnorm_get_stats(
     const struct col_fwdnorm *n);
 
+/* Log the counters (SIGUSR1 and exit); NULL logs nothing. */
+void col_fwdnorm_log_counters(const struct col_fwdnorm *n);
+
 #endif

@@ -17,14 +17,13 @@
 
 #include "collector/model/consumer.h"
 #include "collector/model/engine.h"
-#include "collector/output/jsonw.h"
 #include "collector/output/report.h"
+#include "collector/output/report_json.h"
+#include "common/daemon.h"
 #include "common/error.h"
 
 #define REPORT_FORMAT 1
 #define SECONDS_PER_DAY INT64_C(86400)
-/* 9999-12-31T23:59:59Z, the last second GDateTime can show. */
-#define MAX_UNIX_S UINT64_C(253402300799)
 
 static void
 build_interval(JsonBuilder *b, const struct col_interval *iv)
@@ -70,10 +69,10 @@ build_exporters(JsonBuilder *b, const struct col_report_exporter *exp,
 	for (i = 0; i < n_exp; i++) {
 		e = &exp[i];
 		json_builder_begin_object(b);
-		col_json_string(b, "address", e->address);
+		col_json_str(b, "address", e->address);
 		col_json_uint(b, "port", e->port);
 		col_json_uint(b, "observation_domain", e->domain);
-		col_json_string(b, "protocol", e->protocol);
+		col_json_str(b, "protocol", e->protocol);
 		col_json_uint(b, "records", e->records);
 		col_json_uint(b, "lost", e->lost);
 		col_json_uint(b, "late_records", e->late_records);
@@ -84,6 +83,7 @@ build_exporters(JsonBuilder *b, const struct col_report_exporter *exp,
 	json_builder_end_array(b);
 }
 
+/* Class k: its totals and one entry per second of the interval. */
 static void
 build_collector(JsonBuilder *b, const struct col_engine_stats *delta)
 {
@@ -132,72 +132,6 @@ col_report_path(const char *dir, uint64_t start_ms)
 	g_free(day);
 	g_free(file);
 	return path;
-}
-
-/* Write all of data to fd; 0 or an errno value. */
-static int
-write_all(int fd, const char *data, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		if ((n = write(fd, data, len)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return errno;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* Make a rename in dir durable; best effort (the data is in already). */
-static void
-sync_dir(const char *dir)
-{
-	int fd;
-
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return;
-	(void)fsync(fd);
-	(void)close(fd);
-}
-
-/*
- * Write dir/name atomically: a temporary file in dir (so the rename stays
- * within one file system), fsync, rename over name.
- */
-static gboolean
-write_atomic(const char *dir, const char *name, const char *data, size_t len,
-    GError **error)
-{
-	g_autofree char *path = g_build_filename(dir, name, NULL);
-	g_autofree char *tmpname = g_strdup_printf(".%s.XXXXXX", name);
-	g_autofree char *tmp = g_build_filename(dir, tmpname, NULL);
-	int fd, saved;
-
-	if ((fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0644)) < 0) {
-		saved = errno;
-		g_set_error(error, MF_ERROR, MF_ERROR_IO, "%s: %s", tmp,
-		    g_strerror(saved));
-		return FALSE;
-	}
-	saved = write_all(fd, data, len);
-	if (saved == 0 && fsync(fd) != 0)
-		saved = errno;
-	if (close(fd) != 0 && saved == 0)
-		saved = errno;
-	if (saved == 0 && g_rename(tmp, path) != 0)
-		saved = errno;
-	if (saved != 0) {
-		(void)g_unlink(tmp);
-		g_set_error(error, MF_ERROR, MF_ERROR_IO, "%s: %s", path,
-		    g_strerror(saved));
-		return FALSE;
-	}
-	sync_dir(dir);
-	return TRUE;
 }
 
 /* The start of day directory name (YYYYmmdd) in Unix seconds. */
@@ -276,7 +210,7 @@ expire_days(const char *dir, uint64_t start_ms, uint32_t days)
 	GStatBuf st;
 	GDir *d;
 
-	cutoff = (int64_t)MIN(start_ms / 1000, MAX_UNIX_S) -
+	cutoff = (int64_t)MIN(start_ms / 1000, COL_JSON_MAX_UNIX_S) -
 	    (int64_t)days * SECONDS_PER_DAY;
 	if ((d = g_dir_open(dir, 0, &err)) == NULL) {
 		g_warning("%s", err->message);
@@ -319,7 +253,8 @@ col_report_write(const struct col_report_config *cfg,
     const struct col_interval *iv, const struct col_report_exporter *exp,
     size_t n_exp, GError **error)
 {
-	g_autofree char *text = NULL, *path = NULL, *day = NULL, *name = NULL;
+	g_autofree char *text = NULL, *path = NULL, *day = NULL;
+	g_autofree char *latest = NULL;
 	JsonNode *root;
 	size_t len;
 	int saved;
@@ -334,15 +269,15 @@ col_report_write(const struct col_report_config *cfg,
 	json_node_unref(root);
 	path = col_report_path(cfg->dir, iv->start_ms);
 	day = g_path_get_dirname(path);
-	name = g_path_get_basename(path);
 	if (g_mkdir_with_parents(day, 0755) != 0) {
 		saved = errno;
 		g_set_error(error, MF_ERROR, MF_ERROR_IO, "%s: %s", day,
 		    g_strerror(saved));
 		return FALSE;
 	}
-	if (!write_atomic(day, name, text, len, error) ||
-	    !write_atomic(cfg->dir, "latest.json", text, len, error))
+	latest = g_build_filename(cfg->dir, "latest.json", NULL);
+	if (!mf_write_atomic(path, text, len, error) ||
+	    !mf_write_atomic(latest, text, len, error))
 		return FALSE;
 	if (cfg->retention_days > 0)
 		expire_days(cfg->dir,

@@ -11,24 +11,24 @@
 #include "collector/analytics/dnsstats.h"
 #include "collector/model/consumer.h"
 #include "collector/model/flow.h"
-#include "collector/output/jsonw.h"
 #include "collector/output/report_dns.h"
+#include "collector/output/report_json.h"
 #include "common/model.h"
 
-/* [{key_name: key, count_name: count}, ...] of the top entries of t. */
+/* [{key_name: key, count_name: count}, ...] of the top entries of list. */
 static void
-build_counts(JsonBuilder *b, const char *member, const struct col_dnsstats *s,
-    enum col_dnsstats_list list, size_t top, const char *key_name,
-    const char *count_name)
+build_counts(JsonBuilder *b, const struct col_dnsstats *s,
+    enum col_dns_list list, const char *member, size_t top,
+    const char *key_name, const char *count_name)
 {
 	size_t n, i;
-	struct col_dnsstats_item *items = col_dnsstats_sorted(s, list, &n);
+	struct col_dns_count *items = col_dnsstats_sorted(s, list, &n);
 
 	json_builder_set_member_name(b, member);
 	json_builder_begin_array(b);
 	for (i = 0; i < n && i < top; i++) {
 		json_builder_begin_object(b);
-		col_json_text(b, key_name, items[i].key);
+		col_json_str(b, key_name, items[i].key);
 		col_json_uint(b, count_name, items[i].count);
 		json_builder_end_object(b);
 	}
@@ -40,16 +40,16 @@ static void
 build_failures(JsonBuilder *b, const struct col_dnsstats *s, size_t top)
 {
 	size_t n, i;
-	struct col_dnsstats_item *items =
-	    col_dnsstats_sorted(s, COL_DNSSTATS_FAILURES, &n);
+	struct col_dns_count *items =
+	    col_dnsstats_sorted(s, COL_DNS_FAILURES, &n);
 
 	json_builder_set_member_name(b, "failures");
 	json_builder_begin_array(b);
 	for (i = 0; i < n && i < top; i++) {
 		json_builder_begin_object(b);
-		col_json_text(b, "name", items[i].key);
+		col_json_str(b, "name", items[i].key);
 		if (items[i].rcode == COL_DNS_RCODE_TIMEOUT)
-			col_json_text(b, "rcode", "timeout");
+			col_json_str(b, "rcode", "timeout");
 		else
 			col_json_uint(b, "rcode", items[i].rcode);
 		col_json_uint(b, "count", items[i].count);
@@ -60,19 +60,19 @@ build_failures(JsonBuilder *b, const struct col_dnsstats *s, size_t top)
 }
 
 static void
-build_last(const struct col_dnsstats *s, JsonBuilder *b, size_t top)
+build_last(JsonBuilder *b, const struct col_dnsstats *s, size_t top)
 {
-	struct col_dnsstats_last l;
-	unsigned i;
+	const struct col_dns_last *l;
+	size_t i;
 
 	json_builder_set_member_name(b, "last_resolved");
 	json_builder_begin_array(b);
-	for (i = 0; i < top && col_dnsstats_last(s, i, &l); i++) {
+	for (i = 0; i < top && (l = col_dnsstats_get_last(s, i)) != NULL; i++) {
 		json_builder_begin_object(b);
-		col_json_text(b, "name", l.name);
-		col_json_text(b, "address", l.address);
-		col_json_text(b, "client", l.client);
-		col_json_time(b, "time", l.time_ms);
+		col_json_str(b, "name", l->name);
+		col_json_str(b, "address", l->address);
+		col_json_str(b, "client", l->client);
+		col_json_time(b, "time", l->time_ms);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
@@ -88,7 +88,7 @@ build_empty(JsonBuilder *b)
 
 	json_builder_set_member_name(b, "dns");
 	json_builder_begin_object(b);
-	col_json_text(b, "source", "none");
+	col_json_str(b, "source", "none");
 	for (i = 0; i < G_N_ELEMENTS(lists); i++) {
 		json_builder_set_member_name(b, lists[i]);
 		json_builder_begin_array(b);
@@ -101,25 +101,20 @@ void
 col_report_dns_build(JsonBuilder *b, const struct col_dnsstats *s, size_t top)
 {
 	const struct col_dnsstats_counters *c;
-	gboolean records;
 
 	if (s == NULL) {
 		build_empty(b);
 		return;
 	}
 	c = col_dnsstats_get_counters(s);
-	records = c->records > 0;
-
 	json_builder_set_member_name(b, "dns");
 	json_builder_begin_object(b);
-	col_json_text(b, "source",
-	    records ? "records" : (c->labels > 0 ? "labels" : "none"));
-	build_counts(b, "most_resolved", s,
-	    records ? COL_DNSSTATS_NAMES : COL_DNSSTATS_LABELS, top, "name",
+	col_json_str(b, "source", col_dnsstats_source(s));
+	build_counts(b, s, COL_DNS_MOST_RESOLVED, "most_resolved", top, "name",
 	    "count");
-	build_last(s, b, top);
+	build_last(b, s, top);
 	build_failures(b, s, top);
-	build_counts(b, "clients", s, COL_DNSSTATS_CLIENTS, top, "address",
+	build_counts(b, s, COL_DNS_CLIENTS, "clients", top, "address",
 	    "queries");
 	col_json_uint(b, "records", c->records);
 	col_json_uint(b, "answers", c->answers);

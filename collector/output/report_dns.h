@@ -4,24 +4,24 @@
 
 /*
  * report_dns: the consumer of the DNS statistics
- * (collector/analytics/dnsstats.h) and the writer of the report's "dns"
- * member.  It takes every DNS record, and the label of every flow record
- * labelled from DNS (labelSource dns or dns-other-client, used when an
- * interval has no DNS records); each interval's open starts the
- * statistics again.  The section:
+ * (collector/analytics/dnsstats.h says what is counted) and the writer of
+ * the report's "dns" member.  It takes every DNS record, and the label of
+ * every flow record labelled from DNS (labelSource dns or
+ * dns-other-client, used when an interval has no DNS records); each
+ * interval's open starts the statistics again.  The section:
  *
  *   "dns": { "source": "records" | "labels" | "none",
  *            "most_resolved": [ { "name", "count" } ],
  *            "last_resolved": [ { "name", "address", "client", "time" } ],
- *            "failures": [ { "name", "rcode" (a number, or "timeout"),
+ *            "failures": [ { "name", "rcode" (number or "timeout"),
  *                            "count" } ],
  *            "clients": [ { "address", "queries" } ],
  *            "records", "answers", "unanswered", "names_dropped",
  *            "clients_dropped" }
  *
- * each list at most [reports] top long, ties by name; with no statistics
- * (NULL) the lists are empty, "source" is "none" and the counters are
- * left out.
+ * Each list at most top long, largest first, ties by name; "time" is
+ * ISO 8601 UTC.  Without statistics (s NULL): "source" "none" and the
+ * four lists empty, no counters.
  */
 #include <stddef.h>
 
@@ -30,7 +30,7 @@
 #include "collector/analytics/dnsstats.h"
 #include "collector/model/consumer.h"
 
-/* Add the member "dns" of s (NULL: empty) to the object b is building. */
+/* Add member "dns" to the object b is building. */
 void col_report_dns_build(JsonBuilder *b, const struct col_dnsstats *s,
     size_t top);
 

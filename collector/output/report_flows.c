@@ -11,8 +11,8 @@
 #include "collector/analytics/flowstats.h"
 #include "collector/model/consumer.h"
 #include "collector/model/tables.h"
-#include "collector/output/jsonw.h"
 #include "collector/output/report_flows.h"
+#include "collector/output/report_json.h"
 #include "common/addr.h"
 
 static void

@@ -11,7 +11,7 @@
 #include "collector/model/consumer.h"
 #include "collector/model/engine.h"
 #include "collector/model/persec.h"
-#include "collector/output/jsonw.h"
+#include "collector/output/report_json.h"
 #include "collector/output/report_summary.h"
 
 static void

@@ -11,7 +11,7 @@
 #include "collector/model/consumer.h"
 #include "collector/model/tables.h"
 #include "collector/model/topn.h"
-#include "collector/output/jsonw.h"
+#include "collector/output/report_json.h"
 #include "collector/output/report_tables.h"
 #include "common/addr.h"
 
@@ -164,13 +164,13 @@ build_address(JsonBuilder *b, const struct col_address *a, const char *label)
 
 	json_builder_begin_object(b);
 	col_json_uint(b, "id", a->id);
-	col_json_string(b, "ip", mf_addr_format(&a->addr, ip, sizeof(ip)));
+	col_json_str(b, "ip", mf_addr_format(&a->addr, ip, sizeof(ip)));
 	if (a->has_mac)
 		g_snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
 		    a->mac[0], a->mac[1], a->mac[2], a->mac[3], a->mac[4],
 		    a->mac[5]);
-	col_json_string(b, "mac", a->has_mac ? mac : NULL);
-	col_json_string(b, "label", label);
+	col_json_str(b, "mac", a->has_mac ? mac : NULL);
+	col_json_str(b, "label", label);
 	json_builder_set_member_name(b, "internal");
 	json_builder_add_boolean_value(b, a->internal != 0);
 	json_builder_end_object(b);
@@ -207,7 +207,7 @@ build_stream(JsonBuilder *b, const struct col_stream *s)
 	col_json_uint(b, "left_port", s->left_port);
 	col_json_uint(b, "right", s->right);
 	col_json_uint(b, "right_port", s->right_port);
-	col_json_string(b, "label", s->label);
+	col_json_str(b, "label", s->label);
 	col_json_uint(b, "flags", s->flags);
 	col_json_uint(b, "packets", s->l2r.packets + s->r2l.packets);
 	col_json_uint(b, "bytes", s->l2r.bytes + s->r2l.bytes);

@@ -8,11 +8,9 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
-#include "collector/output/jsonw.h"
+#include "collector/output/report_json.h"
 
-/* 9999-12-31T23:59:59Z, the last second GDateTime can show. */
-#define MAX_UNIX_S UINT64_C(253402300799)
-
+/* JSON integers are signed 64-bit: clamp (no real counter gets there). */
 void
 col_json_uint(JsonBuilder *b, const char *key, uint64_t v)
 {
@@ -20,16 +18,12 @@ col_json_uint(JsonBuilder *b, const char *key, uint64_t v)
 	json_builder_add_int_value(b, (gint64)MIN(v, (uint64_t)G_MAXINT64));
 }
 
-void
-col_json_text(JsonBuilder *b, const char *key, const char *s)
-{
-	json_builder_set_member_name(b, key);
-	if (s != NULL)
-		json_builder_add_string_value(b, s);
-	else
-		json_builder_add_null_value(b);
-}
-
+/*
+ * Strings from the network (DNS labels) may hold anything: invalid UTF-8
+ * becomes U+FFFD, since json-glib needs valid UTF-8.  json-glib escapes
+ * quotes, backslashes and control characters, except that 1.6 writes
+ * U+001F raw (invalid JSON), so that one becomes U+FFFD too.
+ */
 static char *
 sanitize(const char *s)
 {
@@ -44,27 +38,31 @@ sanitize(const char *s)
 	return g_string_free(g, FALSE);
 }
 
+/* A string member, sanitized; NULL gives null. */
 void
-col_json_string(JsonBuilder *b, const char *key, const char *s)
+col_json_str(JsonBuilder *b, const char *key, const char *s)
 {
 	char *v;
 
+	json_builder_set_member_name(b, key);
 	if (s == NULL) {
-		col_json_text(b, key, NULL);
+		json_builder_add_null_value(b);
 		return;
 	}
 	v = sanitize(s);
-	col_json_text(b, key, v);
+	json_builder_add_string_value(b, v);
 	g_free(v);
 }
 
+/* Time ms (clamped to what GDateTime shows) as UTC; never NULL. */
 char *
 col_json_format_utc(uint64_t ms, const char *fmt)
 {
 	GDateTime *dt;
 	char *s;
 
-	dt = g_date_time_new_from_unix_utc((gint64)MIN(ms / 1000, MAX_UNIX_S));
+	dt = g_date_time_new_from_unix_utc(
+	    (gint64)MIN(ms / 1000, COL_JSON_MAX_UNIX_S));
 	s = g_date_time_format(dt, fmt);
 	g_date_time_unref(dt);
 	return s;
@@ -75,6 +73,7 @@ col_json_time(JsonBuilder *b, const char *key, uint64_t ms)
 {
 	char *s = col_json_format_utc(ms, "%Y-%m-%dT%H:%M:%SZ");
 
-	col_json_text(b, key, s);
+	json_builder_set_member_name(b, key);
+	json_builder_add_string_value(b, s);
 	g_free(s);
 }

@@ -71,14 +71,14 @@ build_entry(JsonBuilder *b, const struct col_anomaly_entry *e,
 	char ip[MF_ADDR_STRLEN], mac[18];
 
 	json_builder_begin_object(b);
-	col_json_str(b, "type", col_anomaly_type_names[e->type]);
+	col_json_text(b, "type", col_anomaly_type_names[e->type]);
 	member_id(b, e, tables);
-	col_json_str(b, "ip", mf_addr_format(&e->addr, ip, sizeof(ip)));
+	col_json_text(b, "ip", mf_addr_format(&e->addr, ip, sizeof(ip)));
 	g_snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", e->mac[0],
 	    e->mac[1], e->mac[2], e->mac[3], e->mac[4], e->mac[5]);
-	col_json_str(b, "mac", e->has_mac ? mac : NULL);
-	col_json_str(b, "side", e->internal ? "internal" : "external");
-	col_json_str(b, "role", e->role_target ? "target" : "source");
+	col_json_text(b, "mac", e->has_mac ? mac : NULL);
+	col_json_text(b, "side", e->internal ? "internal" : "external");
+	col_json_text(b, "role", e->role_target ? "target" : "source");
 	build_targets(b, e);
 	col_json_time(b, "first", e->first_ms);
 	col_json_time(b, "last", e->last_ms);

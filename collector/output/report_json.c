@@ -54,6 +54,16 @@ col_json_str(JsonBuilder *b, const char *key, const char *s)
 	g_free(v);
 }
 
+void
+col_json_text(JsonBuilder *b, const char *key, const char *s)
+{
+	json_builder_set_member_name(b, key);
+	if (s != NULL)
+		json_builder_add_string_value(b, s);
+	else
+		json_builder_add_null_value(b);
+}
+
 /* Time ms (clamped to what GDateTime shows) as UTC; never NULL. */
 char *
 col_json_format_utc(uint64_t ms, const char *fmt)

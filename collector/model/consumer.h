@@ -69,7 +69,8 @@ struct col_section {
  * interval starts (start_ms), and prev_end_ms the end of the one before
  * (0 for the first); close comes before the report of an interval that
  * held anything, write during it; free, if set, frees self when the list
- * is freed.
+ * is freed.  A new kind of record (device records) is one more hook
+ * here, left NULL by the consumers that do not take it.
  */
 struct col_consumer {
 	const char *name; /* static: "tables", "dns", ... */

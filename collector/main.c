@@ -19,6 +19,7 @@
 #include "collector/output/report.h"
 #include "collector/options.h"
 #include "collector/settings.h"
+#include "collector/wiring.h"
 #include "common/daemon.h"
 #include "common/error.h"
 #include "common/log.h"
@@ -30,6 +31,7 @@ struct collector {
 	struct col_config cfg;
 	struct col_report_config rcfg;
 	struct col_engine *engine;
+	struct col_wiring *wiring; /* the engine's consumers */
 	struct col_ingest *ingest;
 	struct col_exporters *exporters; /* the ingest's */
 	struct col_listen *listen;
@@ -91,7 +93,8 @@ static void
 save_templates(struct collector *c)
 {
 	if (c->listen != NULL)
-		col_ingest_save_templates(c->ingest, c->cfg.templates_file);
+		col_ingest_save_templates(c->ingest,
+		    c->cfg.exporters.templates_file);
 }
 
 static void
@@ -130,34 +133,24 @@ static gboolean
 start(struct collector *c, GError **error)
 {
 	struct col_ingest_sink sink = { on_message, on_flow, on_dns, c };
-	struct col_ingest_config ic = { (size_t)c->cfg.max_exporters,
-		(size_t)c->cfg.max_templates };
-	struct col_engine_config ec;
+	struct col_ingest_config ic = { (size_t)c->cfg.exporters.max,
+		(size_t)c->cfg.exporters.max_templates };
+	struct col_engine_config ec = { (uint32_t)c->cfg.reports.interval,
+		(uint32_t)c->cfg.reports.grace, MAX_PENDING };
 
-	memset(&ec, 0, sizeof(ec));
-	ec.interval_s = (uint32_t)c->cfg.interval;
-	ec.grace_s = (uint32_t)c->cfg.grace;
-	ec.max_pending = MAX_PENDING;
-	ec.tables.max_addresses = (size_t)c->cfg.addresses;
-	ec.tables.max_streams = (size_t)c->cfg.streams;
-	ec.tables.max_ports = (size_t)c->cfg.ports;
-	ec.tables.idle_ms = c->cfg.idle * 1000;
-	/* Offline runs use a fixed key: the same file, the same report. */
-	if (c->opts->read != NULL)
-		mf_hash_key_fixed(&ec.tables.seed);
-	else
-		mf_hash_key_random(&ec.tables.seed);
-	ec.classifier = c->cfg.classifier;
-	ec.focus = c->cfg.has_focus ? &c->cfg.focus : NULL;
-	ec.anomaly = &c->cfg.anomaly;
-	c->rcfg.dir = c->cfg.dir;
-	c->rcfg.top = (uint32_t)c->cfg.top;
-	c->rcfg.retention_days = (uint32_t)c->cfg.retention_days;
+	c->rcfg.dir = c->cfg.reports.dir;
+	c->rcfg.top = (uint32_t)c->cfg.reports.top;
+	c->rcfg.retention_days = (uint32_t)c->cfg.reports.retention_days;
 	c->ingest = col_ingest_new(&ic, &sink);
-	col_ingest_set_allow(c->ingest, c->cfg.allow, c->cfg.n_allow);
+	col_ingest_set_allow(c->ingest, c->cfg.networks.allow,
+	    c->cfg.networks.n_allow);
 	c->exporters = col_ingest_exporters(c->ingest);
 	c->engine = col_engine_new(&ec, on_report, c, error);
-	return c->engine != NULL;
+	/* Offline runs hash with a fixed key: the same file, the same report.
+	 */
+	return c->engine != NULL &&
+	    (c->wiring = col_wiring_new(&c->cfg, c->opts->read != NULL,
+	         c->engine, error)) != NULL;
 }
 
 static void
@@ -216,15 +209,14 @@ reload(struct collector *c)
 		return;
 	}
 	col_config_note_restart(&c->cfg, &fresh);
-	col_ingest_set_allow(c->ingest, fresh.allow, fresh.n_allow);
-	col_engine_set_classifier(c->engine, fresh.classifier);
-	col_engine_set_focus(c->engine, fresh.has_focus ? &fresh.focus : NULL);
-	(void)col_engine_set_anomaly(c->engine, &fresh.anomaly, NULL);
+	col_ingest_set_allow(c->ingest, fresh.networks.allow,
+	    fresh.networks.n_allow);
+	(void)col_wiring_reload(c->wiring, &fresh, NULL);
 	col_config_clear(&c->cfg);
 	c->cfg = fresh;
-	c->rcfg.dir = c->cfg.dir;
-	c->rcfg.top = (uint32_t)c->cfg.top;
-	c->rcfg.retention_days = (uint32_t)c->cfg.retention_days;
+	c->rcfg.dir = c->cfg.reports.dir;
+	c->rcfg.top = (uint32_t)c->cfg.reports.top;
+	c->rcfg.retention_days = (uint32_t)c->cfg.reports.retention_days;
 	g_message("reload: configuration read again");
 }
 
@@ -242,7 +234,7 @@ handle_signals(struct collector *c)
 static int
 run_live(struct collector *c)
 {
-	col_ingest_load_templates(c->ingest, c->cfg.templates_file);
+	col_ingest_load_templates(c->ingest, c->cfg.exporters.templates_file);
 	while (!mf_signal_pending(MF_SIGNAL_STOP)) {
 		col_listen_poll(c->listen, 500, take, c);
 		col_engine_tick(c->engine, (uint64_t)g_get_real_time() / 1000);
@@ -273,10 +265,10 @@ open_forward(struct collector *c, GError **error)
 static gboolean
 open_archive(struct collector *c, GError **error)
 {
-	struct col_archive_config ac = { c->cfg.archive_dir,
-		c->cfg.archive_rotate, c->cfg.archive_max_file_size,
-		c->cfg.archive_retention * 86400,
-		c->cfg.archive_max_total_size };
+	struct col_archive_config ac = { c->cfg.archive.dir,
+		c->cfg.archive.rotate, c->cfg.archive.max_file_size,
+		c->cfg.archive.retention * 86400,
+		c->cfg.archive.max_total_size };
 
 	c->archive =
 	    col_archive_new(&ac, (uint64_t)g_get_real_time() / 1000, error);
@@ -323,8 +315,8 @@ main(int argc, char **argv)
 	c->opts = &o;
 	if (col_options_load_config(&o, &c->cfg, &err) && start(c, &err) &&
 	    (o.read != NULL ||
-	        ((c->listen = col_listen_open(c->cfg.listen, c->cfg.n_listen,
-	              &err)) != NULL &&
+	        ((c->listen = col_listen_open(c->cfg.listen.endpoints,
+	              c->cfg.listen.n, &err)) != NULL &&
 	            open_archive(c, &err))) &&
 	    (o.read != NULL || open_forward(c, &err)) &&
 	    (o.read != NULL || mf_detach(o.daemon, o.pidfile, &err))) {
@@ -339,6 +331,7 @@ main(int argc, char **argv)
 	col_fwdnorm_free(c->fwdnorm);
 	col_forward_free(c->forward);
 	col_engine_free(c->engine);
+	col_wiring_free(c->wiring);
 	col_ingest_free(c->ingest);
 	col_config_clear(&c->cfg);
 	g_free(c);

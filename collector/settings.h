@@ -21,38 +21,76 @@
 #include "common/addr.h"
 #include "common/conf.h"
 
-struct col_config {
-	/* [listen] */
-	char **ipfix_udp, **ipfix_tcp, **netflow_v9, **netflow_v5;
-	/* [networks] */
-	char **internal, **allow_exporters, **web_ports;
-	/* [reports] */
-	char *dir;
-	uint64_t interval, top, retention_days, grace;
-	/* [tables] */
-	uint64_t addresses, streams, ports, idle;
-	/* [exporters] */
-	uint64_t max_exporters, max_templates;
-	char *templates_file;
-	/* [forward] (collector/output/forward.h) */
-	struct col_forward_config forward;
-	/* [focus] */
-	char *focus_target;
-	/* [anomaly], [anomaly.NAME] (collector/analytics/anomaly_keys.h) */
-	struct col_anomaly_config anomaly;
-	/* [archive] */
-	char *archive_dir;
-	uint64_t archive_rotate, archive_max_file_size, archive_retention;
-	uint64_t archive_max_total_size;
+/*
+ * The configuration, one struct per section, as the table loads it
+ * (mf_conf types: uint64_t numbers, gboolean flags, NULL-terminated
+ * string lists).  A module takes its own section: a section one module
+ * owns is defined in that module's header ([forward], [anomaly]); the
+ * others are here, and the wiring (main.c, collector/wiring.c) hands
+ * their values to the modules.  Bounds are the table's alone.
+ */
 
-	/* Derived by col_config_load() from the strings above. */
-	struct col_endpoint *listen[4]; /* per enum col_listen_kind */
-	size_t n_listen[4];
+/* [listen] */
+struct col_conf_listen {
+	char **ipfix_udp, **ipfix_tcp, **netflow_v9, **netflow_v5;
+	/* Derived by col_config_load(): per enum col_listen_kind. */
+	struct col_endpoint *endpoints[4];
+	size_t n[4];
+};
+
+/* [networks] */
+struct col_conf_networks {
+	char **internal, **allow_exporters, **web_ports;
+	/* Derived by col_config_load(). */
 	struct mf_prefix *allow;
 	size_t n_allow;
 	struct col_classifier *classifier;
-	gboolean has_focus; /* [focus] target is set: */
-	struct mf_prefix focus;
+};
+
+/* [reports] */
+struct col_conf_reports {
+	char *dir;
+	uint64_t interval; /* COL_ENGINE_INTERVAL_MIN..MAX */
+	uint64_t top, retention_days, grace;
+};
+
+/* [tables] */
+struct col_conf_tables {
+	uint64_t addresses, streams, ports; /* COL_TABLES_*_ENTRIES */
+	uint64_t idle;                      /* seconds */
+};
+
+/* [exporters] */
+struct col_conf_exporters {
+	uint64_t max, max_templates;
+	char *templates_file;
+};
+
+/* [focus] */
+struct col_conf_focus {
+	char *target;
+	/* Derived by col_config_load(). */
+	gboolean has_target;
+	struct mf_prefix prefix;
+};
+
+/* [archive] */
+struct col_conf_archive {
+	char *dir;
+	uint64_t rotate, max_file_size, retention, max_total_size;
+};
+
+struct col_config {
+	struct col_conf_listen listen;
+	struct col_conf_networks networks;
+	struct col_conf_reports reports;
+	struct col_conf_tables tables;
+	struct col_conf_exporters exporters;
+	struct col_forward_config forward; /* collector/output/forward.h */
+	struct col_conf_focus focus;
+	/* [anomaly], [anomaly.NAME] (collector/analytics/anomaly_keys.h) */
+	struct col_anomaly_config anomaly;
+	struct col_conf_archive archive;
 };
 
 extern const struct mf_conf_key col_config_keys[];

@@ -17,8 +17,6 @@
 #include "common/error.h"
 #include "common/hash.h"
 
-#define MIN_HOSTS 64
-#define MAX_HOSTS (1u << 24)
 #define SEEN UINT32_MAX /* quiet of an entry seen since the last close */
 
 const char *const col_anomaly_type_names[COL_ANOMALY_N_TYPES] = {
@@ -102,9 +100,10 @@ col_anomaly_new(const struct col_anomaly_config *cfg,
 	struct col_anomaly *a;
 	size_t i, sets;
 
-	if (cfg->hosts < MIN_HOSTS || cfg->hosts > MAX_HOSTS ||
-	    cfg->active < 1 || cfg->pending < 1 || cfg->active > 65536 ||
-	    cfg->pending > MAX_HOSTS) {
+	if (cfg->hosts < COL_ANOMALY_HOSTS_MIN ||
+	    cfg->hosts > COL_ANOMALY_HOSTS_MAX || cfg->active < 1 ||
+	    cfg->pending < 1 || cfg->active > COL_ANOMALY_ACTIVE_MAX ||
+	    cfg->pending > COL_ANOMALY_HOSTS_MAX) {
 		g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
 		    "[anomaly] hosts, active or pending out of range");
 		return NULL;

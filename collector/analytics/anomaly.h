@@ -7,8 +7,9 @@
  * port_scan_horizontal, syn_scan, half_open, brute_force,
  * dns_amplification, ddos_target; minflow.conf(5) [anomaly.NAME]).
  *
- * Feed: the engine calls col_anomaly_add() for every flow record it
- * accounts (after classification, with the table ids it touched) and
+ * Feed: the detectors' consumer (collector/output/report_anomaly.h)
+ * calls col_anomaly_add() for every flow record the engine hands on
+ * (after classification, with the table ids it touched) and
  * col_anomaly_close() when a report interval closes, before the report is
  * built; the report then reads col_anomaly_list().
  *
@@ -67,6 +68,12 @@ enum col_anomaly_type {
 
 /* "fan_out", "port_scan_vertical", ...: the report's and config's names. */
 extern const char *const col_anomaly_type_names[COL_ANOMALY_N_TYPES];
+
+/* The sizes' bounds: the [anomaly] rows (anomaly_keys.h) use them and
+ * col_anomaly_new() refuses anything else. */
+#define COL_ANOMALY_HOSTS_MIN 64u
+#define COL_ANOMALY_HOSTS_MAX (1u << 24) /* also pending's */
+#define COL_ANOMALY_ACTIVE_MAX (1u << 16)
 
 #define COL_ANOMALY_TARGETS 10 /* targets sampled per entry */
 #define COL_ANOMALY_EVIDENCE 10

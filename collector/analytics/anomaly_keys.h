@@ -30,13 +30,15 @@
 	    "seconds of flow time judged together")
 
 #define COL_ANOMALY_KEYS                                                       \
-	COL_AK_UINT("", "hosts", hosts, "4096", 64, 16777216,                  \
+	COL_AK_UINT("", "hosts", hosts, "4096", COL_ANOMALY_HOSTS_MIN,         \
+	    COL_ANOMALY_HOSTS_MAX,                                             \
 	    "state slots per detector table (keys tracked at once)"),          \
-	    COL_AK_UINT("", "active", active, "256", 1, 65536,                 \
-	        "anomalies listed at once"),                                   \
+	    COL_AK_UINT("", "active", active, "256", 1,                        \
+	        COL_ANOMALY_ACTIVE_MAX, "anomalies listed at once"),           \
 	    COL_AK_UINT("", "expire", expire, "10", 0, 100000,                 \
 	        "intervals an anomaly stays listed after it was last seen"),   \
-	    COL_AK_UINT("", "pending", pending, "65536", 1, 16777216,          \
+	    COL_AK_UINT("", "pending", pending, "65536", 1,                    \
+	        COL_ANOMALY_HOSTS_MAX,                                         \
 	        "probes per interval waiting for the reply check"),            \
 	    COL_AK_ON(".fan_out", fan_out),                                    \
 	    COL_AK_WINDOW(".fan_out", fan_out),                                \

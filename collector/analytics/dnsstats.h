@@ -43,6 +43,8 @@ struct col_dnsstats_config {
 	size_t max_clients; /* distinct clients per interval */
 };
 
+#define COL_DNSSTATS_DEFAULT_MAX 4096 /* the collector's max_names/clients */
+
 struct col_dnsstats_counters {
 	uint64_t records; /* DNS records this interval */
 	uint64_t answers; /* answers (records of one answer counted once) */

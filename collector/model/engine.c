@@ -6,24 +6,13 @@
 
 #include <glib.h>
 
-#include "collector/analytics/anomaly.h"
-#include "collector/model/classify.h"
-#include "collector/analytics/dnsstats.h"
+#include "collector/model/consumer.h"
 #include "collector/model/engine.h"
-#include "collector/analytics/flowstats.h"
-#include "collector/model/persec.h"
-#include "collector/model/tables.h"
-#include "common/model.h"
 #include "common/error.h"
-#include "common/model.h"
 
 struct col_engine {
 	struct col_engine_config cfg;
-	struct col_tables *tables;
-	struct col_persec *persec;
-	struct col_dnsstats *dns;
-	struct col_flowstats *flowstats;
-	struct col_anomaly *anomaly; /* or NULL */
+	struct col_consumers *consumers;
 	uint64_t start_ms; /* the open interval's start (when is_open) */
 	gboolean is_open;  /* an interval is open (after the first record) */
 	uint64_t wall_ms;  /* live: the clock at the last tick; 0 offline */
@@ -55,35 +44,21 @@ col_engine_new(const struct col_engine_config *cfg, col_report_fn report,
 {
 	struct col_engine *e;
 
-	if (cfg->interval_s == 0 || cfg->interval_s > 3600) {
+	if (cfg->interval_s < COL_ENGINE_INTERVAL_MIN ||
+	    cfg->interval_s > COL_ENGINE_INTERVAL_MAX) {
 		g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
-		    "report interval %u out of range (1..3600)",
-		    cfg->interval_s);
+		    "report interval %u out of range (%u..%u)", cfg->interval_s,
+		    COL_ENGINE_INTERVAL_MIN, COL_ENGINE_INTERVAL_MAX);
 		return NULL;
 	}
 	e = g_new0(struct col_engine, 1);
 	e->cfg = *cfg;
 	e->report = report;
 	e->ctx = ctx;
+	e->consumers = col_consumers_new();
 	e->pending = g_new(struct col_flow, MAX(cfg->max_pending, 1));
 	e->pending_t = g_new(uint64_t, MAX(cfg->max_pending, 1));
 	e->cfg.max_pending = MAX(cfg->max_pending, 1);
-	e->persec = col_persec_new(cfg->interval_s);
-	if (e->cfg.dns.max_names == 0)
-		e->cfg.dns.max_names = COL_ENGINE_DNS_NAMES;
-	if (e->cfg.dns.max_clients == 0)
-		e->cfg.dns.max_clients = COL_ENGINE_DNS_NAMES;
-	e->dns = col_dnsstats_new(&e->cfg.dns);
-	e->tables = col_tables_new(&cfg->tables, error);
-	e->flowstats = col_flowstats_new(cfg->focus);
-	if (e->tables != NULL && cfg->anomaly != NULL)
-		e->anomaly =
-		    col_anomaly_new(cfg->anomaly, &cfg->tables.seed, error);
-	if (e->persec == NULL || e->tables == NULL ||
-	    (cfg->anomaly != NULL && e->anomaly == NULL)) {
-		col_engine_free(e);
-		return NULL;
-	}
 	return e;
 }
 
@@ -92,26 +67,17 @@ col_engine_free(struct col_engine *e)
 {
 	if (e == NULL)
 		return;
-	col_tables_free(e->tables);
-	col_anomaly_free(e->anomaly);
-	col_persec_free(e->persec);
-	col_dnsstats_free(e->dns);
-	col_flowstats_free(e->flowstats);
+	col_consumers_free(e->consumers);
 	g_free(e->pending);
 	g_free(e->pending_t);
 	g_free(e);
 }
 
-void
-col_engine_set_classifier(struct col_engine *e, const struct col_classifier *c)
+gboolean
+col_engine_add_consumer(struct col_engine *e, const struct col_consumer *c,
+    GError **error)
 {
-	e->cfg.classifier = c;
-}
-
-void
-col_engine_set_focus(struct col_engine *e, const struct mf_prefix *focus)
-{
-	col_flowstats_set_focus(e->flowstats, focus);
+	return col_consumers_add(e->consumers, c, error);
 }
 
 const struct col_engine_stats *
@@ -120,24 +86,15 @@ col_engine_get_stats(const struct col_engine *e)
 	return &e->stats;
 }
 
-gboolean
-col_engine_set_anomaly(struct col_engine *e,
-    const struct col_anomaly_config *cfg, GError **error)
-{
-	return e->anomaly == NULL ||
-	    col_anomaly_set_config(e->anomaly, cfg, error);
-}
-
+/* Open the interval at start_ms; prev_end_ms ended the one before (or 0). */
 static void
-open_interval(struct col_engine *e, uint64_t start_ms)
+open_interval(struct col_engine *e, uint64_t start_ms, uint64_t prev_end_ms)
 {
 	e->start_ms = start_ms;
 	e->is_open = TRUE;
 	e->has_data = FALSE;
 	e->at_start = e->stats;
-	col_persec_reset(e->persec, start_ms);
-	col_dnsstats_reset(e->dns);
-	col_flowstats_reset(e->flowstats);
+	col_consumers_open(e->consumers, start_ms, prev_end_ms);
 }
 
 /* Report the open interval (if it holds anything) and open next_ms's. */
@@ -152,27 +109,19 @@ close_interval(struct col_engine *e, uint64_t next_ms)
 		memset(&iv, 0, sizeof(iv));
 		iv.start_ms = e->start_ms;
 		iv.end_ms = end;
-		iv.persec = e->persec;
-		iv.tables = e->tables;
-		iv.dns = e->dns;
 		iv.stats = &e->stats;
-		iv.flowstats = e->flowstats;
+		iv.consumers = e->consumers;
 		iv.delta.records = e->stats.records - e->at_start.records;
 		iv.delta.late_records =
 		    e->stats.late_records - e->at_start.late_records;
 		iv.delta.absurd_records =
 		    e->stats.absurd_records - e->at_start.absurd_records;
 		iv.delta.intervals = 1;
-		if (e->anomaly != NULL)
-			col_anomaly_close(e->anomaly, e->tables, end);
-		iv.anomaly = e->anomaly;
+		col_consumers_close(e->consumers, &iv);
 		e->report(&iv, e->ctx);
-		col_tables_new_interval(e->tables);
 	}
-	col_tables_gc(e->tables, end);
-	open_interval(e, next_ms);
+	open_interval(e, next_ms, end);
 }
-
 /*
  * The time a record is accounted at: its end, unless that is absurd (a
  * router clock still in 1999 or earlier; live, more than a day ahead of
@@ -193,45 +142,24 @@ record_time(struct col_engine *e, const struct col_flow *f)
 	return t;
 }
 
-/* The service port: the exporter's, else the well-known side's. */
-static uint16_t
-service_port(const struct col_flow *f)
-{
-	if (f->app_port != 0)
-		return f->app_port;
-	if (f->proto != 6 && f->proto != 17 && f->proto != 132)
-		return 0;
-	if (f->dport != 0 && (f->dport < 1024 || f->sport >= f->dport))
-		return f->dport < f->sport || f->sport == 0 || f->dport < 1024
-		    ? f->dport
-		    : f->sport;
-	return f->sport;
-}
-
+/* Hand the record to the consumers, accounted at time t. */
 static void
 account(struct col_engine *e, const struct col_flow *f, uint64_t t)
 {
-	gboolean si, di;
-	enum col_class k = col_classify(e->cfg.classifier, f, &si, &di);
-	struct col_touch touch;
-	uint64_t start = f->start_ms, end = f->end_ms;
+	struct col_record r;
 
+	memset(&r, 0, sizeof(r));
+	r.flow = f;
+	r.start_ms = f->start_ms;
+	r.end_ms = f->end_ms;
 	if (t != f->end_ms)
-		start = end = t; /* an absurd time: at the interval's start */
-	if (t < e->start_ms)
+		r.start_ms = r.end_ms = t; /* absurd: at the interval's start */
+	if (t < e->start_ms) {
 		e->stats.late_records++;
-	col_tables_account(e->tables, f, si, di, service_port(f),
-	    (uint16_t)(1u << k), &touch);
-	col_flowstats_add(e->flowstats, f);
-	if (f->label_source == MF_LABEL_DNS ||
-	    f->label_source == MF_LABEL_DNS_OTHER_CLIENT)
-		col_dnsstats_add_label(e->dns, f->label);
-	if (e->anomaly != NULL)
-		col_anomaly_add(e->anomaly, f, si, di, &touch, end);
-	col_persec_add(e->persec, k, start, end, 1, f->packets, f->octets);
-	if (f->rev_packets != 0)
-		col_persec_add(e->persec, col_class_reverse(k), start, end, 0,
-		    f->rev_packets, f->rev_octets);
+		r.late = TRUE;
+	}
+	r.touch.src = r.touch.dst = r.touch.stream = r.touch.port = COL_ID_NONE;
+	col_consumers_flow(e->consumers, &r);
 	e->stats.records++;
 	e->has_data = TRUE;
 }
@@ -286,7 +214,7 @@ col_engine_add(struct col_engine *e, const struct col_flow *f)
 	uint64_t grace = (uint64_t)e->cfg.grace_s * 1000;
 
 	if (!e->is_open)
-		open_interval(e, align(e, t));
+		open_interval(e, align(e, t), 0);
 	/* Flow time passed the open interval's end plus the grace. */
 	while (t >= e->start_ms + interval_ms(e) + grace)
 		advance(e, t - grace);
@@ -337,10 +265,7 @@ void
 col_engine_add_dns(struct col_engine *e, const struct col_dns_rec *d)
 {
 	if (!e->is_open)
-		open_interval(e, align(e, d->time_ms));
-	col_dnsstats_add(e->dns, d);
-	if (e->anomaly != NULL)
-		col_anomaly_add_dns_query(e->anomaly, &d->client, d->qtype,
-		    d->time_ms);
+		open_interval(e, align(e, d->time_ms), 0);
+	col_consumers_dns(e->consumers, d);
 	e->has_data = TRUE;
 }

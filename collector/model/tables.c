@@ -602,6 +602,20 @@ col_tables_account(struct col_tables *t, const struct col_flow *f,
 
 /* --- between intervals --------------------------------------------------- */
 
+uint16_t
+col_tables_service_port(const struct col_flow *f)
+{
+	if (f->app_port != 0)
+		return f->app_port;
+	if (f->proto != 6 && f->proto != 17 && f->proto != 132)
+		return 0;
+	if (f->dport != 0 && (f->dport < 1024 || f->sport >= f->dport))
+		return f->dport < f->sport || f->sport == 0 || f->dport < 1024
+		    ? f->dport
+		    : f->sport;
+	return f->sport;
+}
+
 void
 col_tables_gc(struct col_tables *t, uint64_t now_ms)
 {

@@ -147,6 +147,15 @@ void col_tables_account(struct col_tables *t, const struct col_flow *f,
     uint16_t flags, struct col_touch *touch);
 
 /*
+ * The service port of f, the one counted in the port table: the
+ * exporter's (applicationId, f->app_port) if it sent one; else, for TCP,
+ * UDP and SCTP, the destination port when it is below 1024 or the lower
+ * of the two (a source port of 0 aside), otherwise the source port; else
+ * 0 (no service).
+ */
+uint16_t col_tables_service_port(const struct col_flow *f);
+
+/*
  * Collect the entries unused in the open interval whose last_ms + idle_ms
  * < now_ms (flow time); streams first.  Meant for between intervals, but
  * safe at any time.  O(entries unused in the open interval).

@@ -10,13 +10,12 @@
  * start, UTC), then the same for DIR/latest.json.  Old day directories
  * beyond the retention are removed after each write.
  *
- * Top-level keys: format, interval {start, end} (ISO 8601 UTC), exporters,
- * summary (per class: flows, packets, bytes, per_second [{t, flows,
- * packets, bytes}]), addresses and streams (only those the report refers
- * to), top {talkers, conversations, applications}, dns, flows, anomalies
- * (filled by later modules; empty here), tables {addresses, streams,
- * ports: {used, capacity, evicted, collected, untracked}}, collector
- * {records, late_records, absurd_records}.
+ * Top-level keys: format, interval {start, end} (ISO 8601 UTC),
+ * exporters, then the sections of the engine's consumers in their order
+ * (collector/model/consumer.h; collector/wiring.c registers summary,
+ * addresses, streams and top, dns, flows, anomalies and anomaly_state,
+ * tables: collector/output/report_*.h say what each holds), then
+ * collector {records, late_records, absurd_records}.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -38,10 +37,9 @@ struct col_report_config {
 };
 
 /*
- * Build the report document for interval iv.  Returns a new JsonNode
- * (json_node_unref()).  Top lists: talkers by bytes sent + received,
- * conversations (streams) by bytes both ways, applications (ports) by
- * bytes; ties by packets then id (collector/model/topn.h).
+ * Build the report document for interval iv, each consumer of
+ * iv->consumers writing its section (lists at most cfg->top long).
+ * Returns a new JsonNode (json_node_unref()).
  */
 JsonNode *col_report_build(const struct col_report_config *cfg,
     const struct col_interval *iv, const struct col_report_exporter *exp,

@@ -9,10 +9,11 @@
 #include <json-glib/json-glib.h>
 
 #include "collector/analytics/anomaly.h"
+#include "collector/model/consumer.h"
 #include "collector/model/engine.h"
-#include "collector/output/report_anomaly.h"
-#include "collector/output/report_json.h"
 #include "collector/model/tables.h"
+#include "collector/output/report_json.h"
+#include "collector/output/report_anomaly.h"
 #include "common/addr.h"
 
 /* The entry's address id, if the tables still name that address by it. */
@@ -107,17 +108,66 @@ build_state(JsonBuilder *b, const struct col_anomaly *a)
 }
 
 void
-col_report_anomalies(JsonBuilder *b, const struct col_interval *iv)
+col_report_anomalies(JsonBuilder *b, const struct col_anomaly *a,
+    const struct col_tables *tables)
 {
 	const struct col_anomaly_entry *list = NULL;
 	size_t i, n = 0;
 
-	if (iv->anomaly != NULL)
-		list = col_anomaly_list(iv->anomaly, &n);
+	if (a != NULL)
+		list = col_anomaly_list(a, &n);
 	json_builder_set_member_name(b, "anomalies");
 	json_builder_begin_array(b);
 	for (i = 0; i < n; i++)
-		build_entry(b, &list[i], iv->tables);
+		build_entry(b, &list[i], tables);
 	json_builder_end_array(b);
-	build_state(b, iv->anomaly);
+	build_state(b, a);
+}
+
+static void
+take_flow(void *self, struct col_record *r)
+{
+	struct col_report_anomaly *ra = self;
+
+	col_anomaly_add(ra->anomaly, r->flow, r->src_internal, r->dst_internal,
+	    &r->touch, r->end_ms);
+}
+
+static void
+take_dns(void *self, const struct col_dns_rec *d)
+{
+	struct col_report_anomaly *ra = self;
+
+	col_anomaly_add_dns_query(ra->anomaly, &d->client, d->qtype,
+	    d->time_ms);
+}
+
+/* Judge the interval before its report lists the findings. */
+static void
+close_interval(void *self, const struct col_interval *iv)
+{
+	struct col_report_anomaly *ra = self;
+
+	col_anomaly_close(ra->anomaly, ra->tables, iv->end_ms);
+}
+
+static void
+write_section(void *self, const struct col_section *s)
+{
+	const struct col_report_anomaly *ra = self;
+
+	col_report_anomalies(s->b, ra->anomaly, ra->tables);
+}
+
+struct col_consumer
+col_report_anomaly_consumer(struct col_report_anomaly *ra)
+{
+	struct col_consumer c = { .name = "anomalies",
+		.self = ra,
+		.flow = take_flow,
+		.dns = take_dns,
+		.close = close_interval,
+		.write = write_section };
+
+	return c;
 }

@@ -9,8 +9,11 @@
 #include <json-glib/json-glib.h>
 
 #include "collector/analytics/dnsstats.h"
+#include "collector/model/consumer.h"
+#include "collector/model/flow.h"
 #include "collector/output/report_dns.h"
 #include "collector/output/report_json.h"
+#include "common/model.h"
 
 /* [{key_name: key, count_name: count}, ...] of the top entries of list. */
 static void
@@ -119,4 +122,47 @@ col_report_dns_build(JsonBuilder *b, const struct col_dnsstats *s, size_t top)
 	col_json_uint(b, "names_dropped", c->names_dropped);
 	col_json_uint(b, "clients_dropped", c->clients_dropped);
 	json_builder_end_object(b);
+}
+
+static void
+take_flow(void *self, struct col_record *r)
+{
+	const struct col_flow *f = r->flow;
+
+	if (f->label_source == MF_LABEL_DNS ||
+	    f->label_source == MF_LABEL_DNS_OTHER_CLIENT)
+		col_dnsstats_add_label(self, f->label);
+}
+
+static void
+take_dns(void *self, const struct col_dns_rec *d)
+{
+	col_dnsstats_add(self, d);
+}
+
+static void
+open_interval(void *self, uint64_t start_ms, uint64_t prev_end_ms)
+{
+	(void)start_ms;
+	(void)prev_end_ms;
+	col_dnsstats_reset(self);
+}
+
+static void
+write_section(void *self, const struct col_section *s)
+{
+	col_report_dns_build(s->b, self, s->top);
+}
+
+struct col_consumer
+col_report_dns_consumer(struct col_dnsstats *s)
+{
+	struct col_consumer c = { .name = "dns",
+		.self = s,
+		.flow = take_flow,
+		.dns = take_dns,
+		.write = write_section,
+		.open = open_interval };
+
+	return c;
 }

@@ -3,8 +3,12 @@
 #define COL_REPORT_DNS_H
 
 /*
- * report_dns: the report's "dns" member (collector/analytics/dnsstats.h
- * says what is counted), written by col_report_build():
+ * report_dns: the consumer of the DNS statistics
+ * (collector/analytics/dnsstats.h says what is counted) and the writer of
+ * the report's "dns" member.  It takes every DNS record, and the label of
+ * every flow record labelled from DNS (labelSource dns or
+ * dns-other-client, used when an interval has no DNS records); each
+ * interval's open starts the statistics again.  The section:
  *
  *   "dns": { "source": "records" | "labels" | "none",
  *            "most_resolved": [ { "name", "count" } ],
@@ -24,9 +28,13 @@
 #include <json-glib/json-glib.h>
 
 #include "collector/analytics/dnsstats.h"
+#include "collector/model/consumer.h"
 
 /* Add member "dns" to the object b is building. */
 void col_report_dns_build(JsonBuilder *b, const struct col_dnsstats *s,
     size_t top);
+
+/* The consumer "dns" on s (borrowed). */
+struct col_consumer col_report_dns_consumer(struct col_dnsstats *s);
 
 #endif

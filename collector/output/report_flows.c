@@ -8,8 +8,9 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
-#include "collector/model/engine.h"
 #include "collector/analytics/flowstats.h"
+#include "collector/model/consumer.h"
+#include "collector/model/tables.h"
 #include "collector/output/report_flows.h"
 #include "collector/output/report_json.h"
 #include "common/addr.h"
@@ -68,14 +69,14 @@ build_view(JsonBuilder *b, const struct col_flowstats_summary *s)
 }
 
 static void
-build_focus(JsonBuilder *b, const struct col_interval *iv)
+build_focus(JsonBuilder *b, const struct col_flowstats *fs,
+    const struct col_tables *tables)
 {
-	const struct mf_prefix *p = col_flowstats_get_focus(iv->flowstats);
+	const struct mf_prefix *p = col_flowstats_get_focus(fs);
 	struct col_flowstats_summary s;
 	char ip[MF_ADDR_STRLEN], *target;
 
-	if (p == NULL ||
-	    !col_flowstats_get(iv->flowstats, TRUE, iv->tables, &s))
+	if (p == NULL || !col_flowstats_get(fs, TRUE, tables, &s))
 		return;
 	target = g_strdup_printf("%s/%u",
 	    mf_addr_format(&p->addr, ip, sizeof(ip)), (unsigned)p->len);
@@ -89,20 +90,58 @@ build_focus(JsonBuilder *b, const struct col_interval *iv)
 }
 
 void
-col_report_flows_build(JsonBuilder *b, const struct col_interval *iv)
+col_report_flows_build(JsonBuilder *b, const struct col_flowstats *fs,
+    const struct col_tables *tables)
 {
 	struct col_flowstats_summary s;
 	struct col_flowstats *empty = NULL;
-	const struct col_flowstats *fs = iv->flowstats;
 
 	if (fs == NULL)
-		fs = empty = col_flowstats_new(NULL);
-	col_flowstats_get(fs, FALSE, iv->tables, &s);
+		empty = col_flowstats_new(NULL);
+	col_flowstats_get(fs != NULL ? fs : empty, FALSE, tables, &s);
 	json_builder_set_member_name(b, "flows");
 	json_builder_begin_object(b);
 	build_view(b, &s);
-	if (iv->flowstats != NULL)
-		build_focus(b, iv);
+	if (fs != NULL)
+		build_focus(b, fs, tables);
 	json_builder_end_object(b);
 	col_flowstats_free(empty);
+}
+
+static void
+take_flow(void *self, struct col_record *r)
+{
+	struct col_report_flows *rf = self;
+
+	col_flowstats_add(rf->flowstats, r->flow);
+}
+
+static void
+open_interval(void *self, uint64_t start_ms, uint64_t prev_end_ms)
+{
+	struct col_report_flows *rf = self;
+
+	(void)start_ms;
+	(void)prev_end_ms;
+	col_flowstats_reset(rf->flowstats);
+}
+
+static void
+write_section(void *self, const struct col_section *s)
+{
+	const struct col_report_flows *rf = self;
+
+	col_report_flows_build(s->b, rf->flowstats, rf->tables);
+}
+
+struct col_consumer
+col_report_flows_consumer(struct col_report_flows *rf)
+{
+	struct col_consumer c = { .name = "flows",
+		.self = rf,
+		.flow = take_flow,
+		.write = write_section,
+		.open = open_interval };
+
+	return c;
 }

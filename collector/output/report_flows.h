@@ -3,8 +3,10 @@
 #define COL_REPORT_FLOWS_H
 
 /*
- * report_flows: the report's "flows" member (collector/analytics/flowstats.h
- * says what is counted), written by col_report_build():
+ * report_flows: the consumer of the flow statistics
+ * (collector/analytics/flowstats.h says what is counted) and the writer
+ * of the report's "flows" member.  It takes every flow record; each
+ * interval's open starts the statistics again.  The section:
  *
  *   "flows": { "finished", "ongoing", "half_open", "end_unknown",
  *              "bad_times",
@@ -20,10 +22,24 @@
  */
 #include <json-glib/json-glib.h>
 
-#include "collector/model/engine.h"
+#include "collector/analytics/flowstats.h"
+#include "collector/model/consumer.h"
+#include "collector/model/tables.h"
 
-/* Add member "flows" to the object b is building; iv->flowstats may be
- * NULL (all zero). */
-void col_report_flows_build(JsonBuilder *b, const struct col_interval *iv);
+/*
+ * Add member "flows" to the object b is building: fs (NULL: all zero),
+ * half-open counted over the streams of tables (NULL: 0).
+ */
+void col_report_flows_build(JsonBuilder *b, const struct col_flowstats *fs,
+    const struct col_tables *tables);
+
+/* The caller's storage; both borrowed. */
+struct col_report_flows {
+	struct col_flowstats *flowstats;
+	const struct col_tables *tables; /* for half-open */
+};
+
+/* The consumer "flows" on rf. */
+struct col_consumer col_report_flows_consumer(struct col_report_flows *rf);
 
 #endif

@@ -20,6 +20,7 @@
 #include "collector/tables.h"
 #include "common/error.h"
 #include "common/hash.h"
+#include "tests/unit/flowbuild.h"
 
 #define START_MS UINT64_C(1768471200000) /* 2026-01-15T10:00:00Z */
 #define INTERVAL_S 60
@@ -66,19 +67,8 @@ static struct col_flow
 flow(const char *src, uint16_t sp, const char *dst, uint16_t dp, uint8_t proto,
     uint64_t packets, uint64_t octets, uint64_t t0, uint64_t t1)
 {
-	struct col_flow f;
-
-	memset(&f, 0, sizeof(f));
-	assert_true(mf_addr_parse(src, &f.src));
-	assert_true(mf_addr_parse(dst, &f.dst));
-	f.sport = sp;
-	f.dport = dp;
-	f.proto = proto;
-	f.packets = packets;
-	f.octets = octets;
-	f.start_ms = START_MS + t0;
-	f.end_ms = START_MS + t1;
-	return f;
+	return fb_flow(src, sp, dst, dp, proto, packets, octets, START_MS + t0,
+	    START_MS + t1);
 }
 
 /* Account f to the tables and to class k's seconds. */

@@ -16,6 +16,7 @@
 #include "common/model.h"
 #include "common/msgenc.h"
 #include "common/wbuf.h"
+#include "tests/unit/flowbuild.h"
 
 #define BOOT_MS UINT64_C(1700000000000)
 #define NOW_MS (BOOT_MS + 90061001) /* 1 d 1 h 1 min 1.001 s later */
@@ -101,42 +102,15 @@ get16(const uint8_t *p)
 static void
 fill_flow(struct mf_flow_rec *r, uint16_t sport)
 {
-	static const uint8_t src6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
-	static const uint8_t dst6[16] = { 0x20, 0x01, 0x0d, 0xb8, 1, [15] = 2 };
 	static const uint8_t smac[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
-	static const uint8_t dmac[6] = { 0x02, 0x66, 0x77, 0x88, 0x99, 0xaa };
 
-	memset(r, 0, sizeof(*r));
+	fb_flow_rec(r, TRUE);
+	/* sysUpTime-relative times: 0.123 s and 4.567 s after boot */
 	r->start_ms = BOOT_MS + 123;
 	r->end_ms = BOOT_MS + 4567;
-	r->octets = OCTETS;
-	r->packets = PACKETS;
-	r->rev_octets = 99;
-	r->rev_packets = 98;
-	memcpy(r->src6, src6, sizeof(src6));
-	memcpy(r->dst6, dst6, sizeof(dst6));
-	r->src4 = 0xc0000201; /* 192.0.2.1 */
-	r->dst4 = 0xc6336402; /* 198.51.100.2 */
-	r->ingress = 3;
-	r->egress = 0x01020304;
-	r->rev_delta_ms = 77;
 	r->sport = sport;
-	r->dport = 443;
-	r->vlan = 100;
-	r->icmp4 = 0x0303;
-	r->icmp6 = 0x0104;
-	r->silk_app = 443;
+	r->icmp6 = 0x0104; /* type 1 code 4: what v9 sends as ICMP_TYPE */
 	memcpy(r->src_mac, smac, sizeof(smac));
-	memcpy(r->dst_mac, dmac, sizeof(dmac));
-	mf_model_set_app_id(r->app_id, 443);
-	r->proto = 6;
-	r->tos = 0x28;
-	r->tcp_flags = 0x1b;
-	r->initial_flags = 0x02;
-	r->union_flags = 0x19;
-	r->rev_initial_flags = 0x12;
-	r->rev_union_flags = 0x11;
-	r->end_reason = MF_END_IDLE_TIMEOUT;
 }
 
 static void

@@ -99,3 +99,32 @@ fb_flow_rec(struct mf_flow_rec *r, gboolean v6)
 		r->end_reason = MF_END_IDLE_TIMEOUT;
 	}
 }
+
+void
+fb_stats_rec(struct mf_stats_rec *s, uint32_t domain)
+{
+	unsigned i;
+
+	memset(s, 0, sizeof(*s));
+	s->init_ms = UINT64_C(1699999990001);
+	s->packets_seen = UINT64_C(0x1000000001);
+	s->kernel_drops = 2;
+	s->ignored = 3;
+	s->flows_created = 4;
+	s->records_exported = 5;
+	s->messages = 6;
+	s->octets_exported = UINT64_C(0x7000000007);
+	s->not_sent = 8;
+	s->domain = domain;
+	s->evicted_full = 9;
+	s->peak_flows = 10;
+	s->expired_frags = 11;
+	s->dns_parsed = 12;
+	s->dns_malformed = 13;
+	s->dns_fragmented = 14;
+	s->dns_unanswered = 15;
+	s->dns_cached = 16;
+	s->dns_evicted = UINT64_C(0x1700000017);
+	for (i = 0; i < MF_LABEL_N_SOURCES; i++)
+		s->labelled[i] = 18 + i; /* none 18 .. http-host 22 */
+}

@@ -9,7 +9,8 @@
  *                  sets only what it checks beyond those.
  *   fb_flow_rec()  an exporter record (struct mf_flow_rec) with every
  *                  field set to a value of its full width, for encoders
- *                  and decoders that must carry each field unchanged.
+ *                  and decoders that must carry each field unchanged;
+ *   fb_stats_rec() the same for the exporter's statistics record.
  * Addresses are text (IPv4 or IPv6); a bad one fails the test.
  */
 #include <stdint.h>
@@ -39,5 +40,8 @@ void fb_addr(struct mf_addr *a, const char *text);
  * 40000 and the end reason, to tell two records apart.  No label.
  */
 void fb_flow_rec(struct mf_flow_rec *r, gboolean v6);
+
+/* Every field of s set (1, 2, 3, ... some above 2^32), for domain. */
+void fb_stats_rec(struct mf_stats_rec *s, uint32_t domain);
 
 #endif

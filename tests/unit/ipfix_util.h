@@ -130,12 +130,10 @@ struct header ipfix_util_read_header(const uint8_t *msg, size_t len);
 void ipfix_util_walk_sets(const uint8_t *msg, size_t len, struct sets *s);
 
 /*
- * Fixtures (flow records: fb_flow_rec() of tests/unit/flowbuild.h): every
- * field set.  Flows
- * carry no label; ipfix_util_set_label() gives one as export.c does: the
- * v9 label, source's IPFIX string and labelSource (name is borrowed).
+ * Flow records (fb_flow_rec() of tests/unit/flowbuild.h) carry no label;
+ * ipfix_util_set_label() gives one as export.c does: the v9 label,
+ * source's IPFIX string and labelSource (name is borrowed).
  */
-void ipfix_util_fill_stats(struct mf_stats_rec *s);
 void ipfix_util_set_label(struct mf_flow_rec *r, enum mf_label_source source,
     const char *name);
 

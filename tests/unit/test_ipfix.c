@@ -207,7 +207,7 @@ test_ipfix_emit_sets_tile_message(void **state)
 	(void)state;
 	fb_flow_rec(&f4, FALSE);
 	fb_flow_rec(&f6, TRUE);
-	ipfix_util_fill_stats(&st);
+	fb_stats_rec(&st, DOMAIN);
 	assert_int_equal(exp_ipfix_add_record(x, &mf_tmpl_flow4, &f4), 0);
 	assert_int_equal(exp_ipfix_add_record(x, &mf_tmpl_flow4, &f4), 0);
 	assert_int_equal(exp_ipfix_add_record(x, &mf_tmpl_flow6, &f6), 0);
@@ -241,7 +241,7 @@ test_ipfix_emit_sequence_counts_records(void **state)
 
 	(void)state;
 	fb_flow_rec(&f4, FALSE);
-	ipfix_util_fill_stats(&st);
+	fb_stats_rec(&st, DOMAIN);
 	ipfix_util_add_templates_p(x, msgs);
 	ipfix_util_emit_into(x, msgs); /* seq 0 */
 	ipfix_util_add_record_p(x, &mf_tmpl_flow4, &f4, msgs);

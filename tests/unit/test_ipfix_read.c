@@ -40,7 +40,7 @@ test_ipfix_emit_round_trip_uniflow(void **state)
 	(void)state;
 	fb_flow_rec(&f4, FALSE);
 	fb_flow_rec(&f6, TRUE);
-	ipfix_util_fill_stats(&st);
+	fb_stats_rec(&st, DOMAIN);
 	ipfix_util_add_templates_p(x, msgs);
 	ipfix_util_add_record_p(x, &mf_tmpl_flow4, &f4, msgs);
 	ipfix_util_add_record_p(x, &mf_tmpl_flow6, &f6, msgs);
@@ -229,7 +229,7 @@ test_ipfix_emit_round_trip_biflow(void **state)
 	(void)state;
 	fb_flow_rec(&f4, FALSE);
 	fb_flow_rec(&f6, TRUE);
-	ipfix_util_fill_stats(&st);
+	fb_stats_rec(&st, DOMAIN);
 	ipfix_util_add_templates_p(x, msgs);
 	ipfix_util_add_record_p(x, &mf_tmpl_biflow4, &f4, msgs);
 	ipfix_util_add_record_p(x, &mf_tmpl_biflow6, &f6, msgs);

@@ -17,6 +17,7 @@ struct exp_ipfix {
 	uint8_t *buf; /* the message, mtu bytes */
 	gboolean biflow;
 	gboolean dns;         /* DNS record templates announced too */
+	gboolean nat;         /* nat4/nat6 announced too (uniflow) */
 	gboolean open;        /* a message is being built */
 	uint32_t export_secs; /* export time of the next message */
 };
@@ -56,6 +57,12 @@ exp_ipfix_set_dns(struct exp_ipfix *x, gboolean dns)
 }
 
 void
+exp_ipfix_set_nat(struct exp_ipfix *x, gboolean nat)
+{
+	x->nat = nat && !x->biflow;
+}
+
+void
 exp_ipfix_set_export_time(struct exp_ipfix *x, uint32_t secs)
 {
 	x->export_secs = secs;
@@ -87,8 +94,12 @@ exp_ipfix_add_templates(struct exp_ipfix *x)
 	/* All or nothing: a half template set would confuse the caller. */
 	saved = x->enc.wb.len;
 	count = x->enc.count;
-	for (i = 0; i < n; i++) {
-		if ((r = mf_msgenc_add_template(&x->enc, t[i])) != 0) {
+	for (i = 0; i < n + (x->nat ? 2 : 0); i++) {
+		const struct mf_template *ti = i < n ? t[i]
+		    : i == n                         ? &mf_tmpl_nat4
+		                                     : &mf_tmpl_nat6;
+
+		if ((r = mf_msgenc_add_template(&x->enc, ti)) != 0) {
 			x->enc.wb.len = saved;
 			x->enc.count = count;
 			return r;
@@ -105,7 +116,8 @@ exp_ipfix_add_record(struct exp_ipfix *x, const struct mf_template *t,
 	int r;
 
 	/* Only the templates this exporter announced. */
-	if ((t->flags & MF_TMPL_IPFIX_ONLY) != 0 && !x->dns) {
+	if (((t->flags & MF_TMPL_IPFIX_ONLY) != 0 && !x->dns) ||
+	    ((t->flags & MF_TMPL_NAT) != 0 && !x->nat)) {
 		g_warning("ipfix: %s: template not in use", t->name);
 		return -EINVAL;
 	}

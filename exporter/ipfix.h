@@ -27,6 +27,9 @@ struct exp_ipfix;
 /* Announce the DNS record templates (dns4, dns6) with the others. */
 void exp_ipfix_set_dns(struct exp_ipfix *x, gboolean dns);
 
+/* Announce the postNAT templates (nat4, nat6); uniflow only. */
+void exp_ipfix_set_nat(struct exp_ipfix *x, gboolean nat);
+
 /*
  * A builder for messages of at most mtu bytes in observation domain
  * domain, with the biflow or the uniflow flow templates and the

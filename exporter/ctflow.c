@@ -376,6 +376,31 @@ make_nat(const struct exp_ct *ct, struct exp_nat *n)
 	    n->post_dport != o->dport;
 }
 
+/*
+ * ICMP: each direction its own flow with its own type and code (echo
+ * request 8/0 one way, reply 0/0 the other), as pcap mode sees them.
+ */
+static void
+export_icmp(struct exp_ctflow *t, struct exp_flow *f, const struct exp_ct *ct,
+    int reason)
+{
+	struct exp_nat nat, rnat;
+	gboolean has_nat = make_nat(ct, &nat);
+	struct exp_side reply = f->side[1];
+
+	memset(&f->side[1], 0, sizeof(f->side[1]));
+	t->fn(f, reason, has_nat ? &nat : NULL, t->ctx);
+	memcpy(f->key.addr[0], ct->tuple[EXP_CT_ORIG].dst, 16);
+	memcpy(f->key.addr[1], ct->tuple[EXP_CT_ORIG].src, 16);
+	f->key.port[1] = ct->tuple[EXP_CT_REPLY].dport;
+	f->side[0] = reply;
+	memcpy(rnat.post_src, nat.post_dst, 16);
+	memcpy(rnat.post_dst, nat.post_src, 16);
+	rnat.post_sport = 0;
+	rnat.post_dport = f->key.port[1];
+	t->fn(f, reason, has_nat ? &rnat : NULL, t->ctx);
+}
+
 static uint32_t
 clamp32(uint64_t v)
 {
@@ -427,7 +452,10 @@ export_slice(struct exp_ctflow *t, struct ct_entry *e, const struct exp_ct *ct,
 	if (e->slices < UINT8_MAX)
 		e->slices++;
 	t->stats.slices++;
-	t->fn(&f, reason, make_nat(ct, &nat) ? &nat : NULL, t->ctx);
+	if (ct->proto == 1 || ct->proto == 58)
+		export_icmp(t, &f, ct, reason);
+	else
+		t->fn(&f, reason, make_nat(ct, &nat) ? &nat : NULL, t->ctx);
 }
 
 static struct ct_entry *

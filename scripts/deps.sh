@@ -3,12 +3,14 @@
 # minflow needs to build and test, only those that are missing.
 
 MF_BUILD_PKGS="build-essential autoconf automake pkg-config libpcap-dev
-libfixbuf-dev libglib2.0-dev libcmocka-dev libjson-glib-dev"
+libfixbuf-dev libglib2.0-dev libcmocka-dev libjson-glib-dev libmnl-dev"
 MF_TEST_PKGS="clang clang-format mandoc tshark tcpdump nfdump softflowd
 pmacct libfixbuf-tools python3 iproute2 procps"
 # tests/integ/anomaly_netns.sh: attack and benign traffic made with real tools
 MF_TEST_PKGS="$MF_TEST_PKGS nmap hping3 dnsmasq-base openssh-server
 openssh-client bind9-dnsutils curl"
+# tests/integ/conntrack_netns.sh and bench/conntrack.sh: a NAT router
+MF_TEST_PKGS="$MF_TEST_PKGS nftables conntrack iperf3 iputils-ping"
 
 mf_install() {
 	local missing="" p

@@ -285,11 +285,17 @@ test_ctflow_icmp_type_code(void **state)
 	    777, 0);
 	set_counters(&m, 4, 336, 4, 336);
 	feed(t, &m, 1000);
-	assert_int_equal(s.n, 1);
+	/* Echo request one way, echo reply (0/0) the other: two flows. */
+	assert_int_equal(s.n, 2);
 	assert_int_equal(s.f[0].key.proto, 1);
 	assert_int_equal(s.f[0].key.port[0], 0);
 	assert_int_equal(s.f[0].key.port[1], 8 << 8);
-	assert_int_equal(s.f[0].side[1].packets, 4);
+	assert_int_equal(s.f[0].side[0].packets, 4);
+	assert_int_equal(s.f[0].side[1].packets, 0);
+	assert_int_equal(s.f[1].key.port[1], 0);
+	assert_int_equal(s.f[1].side[0].octets, 336);
+	assert_int_equal(s.f[1].side[1].packets, 0);
+	assert_memory_equal(s.f[1].key.addr[0], m.ct.tuple[EXP_CT_ORIG].dst, 4);
 	assert_true(s.has_nat[0]);
 	assert_int_equal(s.nat[0].post_dport, 8 << 8);
 	exp_ctflow_free(t);

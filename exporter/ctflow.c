@@ -199,7 +199,9 @@ exp_ctflow_parse(const void *buf, size_t len, struct exp_ct *ct,
 	uint16_t type;
 
 	memset(ct, 0, sizeof(*ct));
-	if (len > INT_MAX || !mnl_nlmsg_ok(nlh, (int)len))
+	/* mnl_nlmsg_ok() compares nlmsg_len as an int: check it first. */
+	if (len < sizeof(*nlh) || len > INT_MAX || nlh->nlmsg_len > len ||
+	    !mnl_nlmsg_ok(nlh, (int)len))
 		return EXP_CT_PARSE_MALFORMED;
 	if (NFNL_SUBSYS_ID(nlh->nlmsg_type) != NFNL_SUBSYS_CTNETLINK)
 		return EXP_CT_PARSE_SKIP;
@@ -389,7 +391,8 @@ export_icmp(struct exp_ctflow *t, struct exp_flow *f, const struct exp_ct *ct,
 	struct exp_side reply = f->side[1];
 
 	memset(&f->side[1], 0, sizeof(f->side[1]));
-	t->fn(f, reason, has_nat ? &nat : NULL, t->ctx);
+	if (f->side[0].packets != 0)
+		t->fn(f, reason, has_nat ? &nat : NULL, t->ctx);
 	memcpy(f->key.addr[0], ct->tuple[EXP_CT_ORIG].dst, 16);
 	memcpy(f->key.addr[1], ct->tuple[EXP_CT_ORIG].src, 16);
 	f->key.port[1] = ct->tuple[EXP_CT_REPLY].dport;
@@ -398,7 +401,8 @@ export_icmp(struct exp_ctflow *t, struct exp_flow *f, const struct exp_ct *ct,
 	memcpy(rnat.post_dst, nat.post_src, 16);
 	rnat.post_sport = 0;
 	rnat.post_dport = f->key.port[1];
-	t->fn(f, reason, has_nat ? &rnat : NULL, t->ctx);
+	if (f->side[0].packets != 0)
+		t->fn(f, reason, has_nat ? &rnat : NULL, t->ctx);
 }
 
 static uint32_t

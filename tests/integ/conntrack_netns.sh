@@ -98,9 +98,24 @@ table ip mfct {
 EOF
 inR nft -f "$T/rules.nft" 2>"$T/nft.err" ||
     skip "nftables NAT unavailable: $(cat "$T/nft.err")"
-inR sysctl -qw net.netfilter.nf_conntrack_acct=1 \
-    net.netfilter.nf_conntrack_timestamp=1 >/dev/null ||
+# Accounting off: a clear error and exit 1, unless --conntrack-acct.
+inR sysctl -qw net.netfilter.nf_conntrack_acct=0 >/dev/null ||
     skip "no conntrack sysctls in the router namespace"
+inR timeout 10 "$MF_EXPORTER" --conntrack -w "$T/none.ipfix" 2>"$T/acct.err"
+assert_eq "accounting off: exit 1" 1 $?
+assert_eq "accounting off: says which sysctl" 1 \
+    "$(grep -c 'nf_conntrack_acct=1' "$T/acct.err")"
+netns_bg "$RTR" "$MF_EXPORTER" --conntrack --conntrack-acct -w "$T/none.ipfix"
+i=0
+while [ $i -lt 50 ] && [ "$(inR sysctl -n net.netfilter.nf_conntrack_acct)" != 1 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+stop_pid $BG || fail "--conntrack-acct exporter stopped by TERM"
+assert_eq "--conntrack-acct switched accounting on" 1 \
+    "$(inR sysctl -n net.netfilter.nf_conntrack_acct)"
+inR sysctl -qw net.netfilter.nf_conntrack_timestamp=1 >/dev/null ||
+    fail "timestamps on"
 
 # Flow offloading: software flowtables keep conntrack's counters only
 # with a counter; this machine's kernel has none (man page: FLOW OFFLOAD).

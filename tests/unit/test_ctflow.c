@@ -81,6 +81,25 @@ set_counters(struct ctmsg *m, uint64_t p0, uint64_t b0, uint64_t p1,
 	m->ct.bytes[1] = b1;
 }
 
+/*
+ * With MF_CTFLOW_SEEDS=DIR, every message built is also written to DIR
+ * (named by its SHA-256): the seeds of tests/fuzz/fuzz_ctflow.c.
+ */
+static void
+save_seed(const uint8_t *buf, size_t len)
+{
+	const char *dir = g_getenv("MF_CTFLOW_SEEDS");
+	g_autofree char *sum = NULL, *path = NULL;
+
+	if (dir == NULL)
+		return;
+	sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, buf, len);
+	path = g_build_filename(dir, sum, NULL);
+	g_mkdir_with_parents(dir, 0755);
+	assert_true(
+	    g_file_set_contents(path, (const char *)buf, (gssize)len, NULL));
+}
+
 /* Build m, parse it back (as a dump reply when m says so), feed it. */
 static void
 feed(struct exp_ctflow *t, const struct ctmsg *m, uint64_t now_ms)
@@ -89,6 +108,8 @@ feed(struct exp_ctflow *t, const struct ctmsg *m, uint64_t now_ms)
 	size_t len = ctmsg_build(buf, sizeof(buf), m);
 	struct exp_ct ct;
 	enum exp_ct_event ev;
+
+	save_seed(buf, len);
 
 	assert_int_equal(exp_ctflow_parse(buf, len, &ct, &ev), EXP_CT_PARSE_OK);
 	if (m->ev == EXP_CT_DUMP) {
@@ -298,6 +319,14 @@ test_ctflow_icmp_type_code(void **state)
 	assert_memory_equal(s.f[1].key.addr[0], m.ct.tuple[EXP_CT_ORIG].dst, 4);
 	assert_true(s.has_nat[0]);
 	assert_int_equal(s.nat[0].post_dport, 8 << 8);
+	/* Only replies (a request before the exporter's last slice): one. */
+	s.n = 0;
+	m.ct.id = 6;
+	set_counters(&m, 0, 0, 2, 168);
+	feed(t, &m, 2000);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.f[0].key.port[1], 0);
+	assert_int_equal(s.f[0].side[0].packets, 2);
 	exp_ctflow_free(t);
 }
 
@@ -426,6 +455,10 @@ test_ctflow_parse_rejects_malformed(void **state)
 	((struct nlmsghdr *)copy)->nlmsg_len = 40;
 	assert_int_not_equal(exp_ctflow_parse(copy, len, &ct, &ev),
 	    EXP_CT_PARSE_OK);
+	/* ... or more than the buffer, even as a negative int (fuzzer). */
+	((struct nlmsghdr *)copy)->nlmsg_len = 0x800000f8u;
+	assert_int_equal(exp_ctflow_parse(copy, 16, &ct, &ev),
+	    EXP_CT_PARSE_MALFORMED);
 	m.no_reply_tuple = 1;
 	len = ctmsg_build(buf, sizeof(buf), &m);
 	assert_int_equal(exp_ctflow_parse(buf, len, &ct, &ev),

@@ -5,7 +5,7 @@
 /*
  * conntrack: the kernel's connection table as a source of flows
  * (--conntrack), over two ctnetlink sockets (libmnl): one subscribed to
- * the new, update and destroy events, one for dumps of the whole table
+ * the new and destroy events, one for dumps of the whole table
  * (at start, every active timeout, after lost events, at exit).  The
  * messages go to exporter/ctflow.c, which turns them into flows.
  *

@@ -25,6 +25,7 @@
 #include "exporter/dnslabel.h"
 #include "exporter/export.h"
 #include "exporter/frag.h"
+#include "exporter/neigh.h"
 #include "exporter/options.h"
 #include "exporter/sink.h"
 
@@ -60,6 +61,7 @@ struct exporter {
 	struct exp_dnslabel *dns;  /* NULL with --no-dns */
 	struct exp_ctflow *ctflow; /* --conntrack, else NULL */
 	struct exp_conntrack *ct;
+	struct exp_neigh *neigh; /* --conntrack: MACs of neighbours */
 	struct exp_decode_stats dstats;
 	uint64_t boot_ms;
 	uint64_t now_ms;     /* flow time: packet time (file) or clock */
@@ -207,11 +209,20 @@ run_timers(struct exporter *x)
 
 static void print_counters(struct exporter *x, gboolean to_log);
 
+/* A conntrack slice: the MACs of its hosts that are neighbours, export. */
 static void
 on_ct_flow(const struct exp_flow *f, int reason, const struct exp_nat *nat,
     void *ctx)
 {
-	exp_export_flow_nat(ctx, f, reason, nat);
+	struct exporter *x = ctx;
+	struct exp_flow g = *f;
+	int s;
+
+	for (s = 0; s < 2; s++)
+		if (exp_neigh_find(x->neigh, g.key.family, g.key.addr[s],
+		        g.mac[s]))
+			g.has_mac = 1;
+	exp_export_flow_nat(x->exp, &g, reason, nat);
 }
 
 /* --conntrack: events (and dumps when due), then the DNS capture. */
@@ -221,8 +232,13 @@ conntrack_step(struct exporter *x)
 	GError *error = NULL;
 	int wait = x->cap != NULL ? LIVE_POLL_MS / 5 : LIVE_POLL_MS;
 
-	int n = exp_conntrack_dispatch(x->ct, wait, real_ms(), &error);
+	int n;
 
+	if (!exp_neigh_refresh(x->neigh, real_ms(), &error)) {
+		g_warning("%s (MACs of the last dump kept)", error->message);
+		g_clear_error(&error);
+	}
+	n = exp_conntrack_dispatch(x->ct, wait, real_ms(), &error);
 	if (n < 0) {
 		g_warning("%s", error->message);
 		g_error_free(error);
@@ -376,6 +392,10 @@ print_conntrack_counters(struct exporter *x, gboolean to_log)
 	counter(to_log, "conntrack-counters-back", t->counter_back);
 	counter(to_log, "conntrack-tcp-incomplete", t->incomplete);
 	counter(to_log, "conntrack-tracked-peak", t->peak);
+	counter(to_log, "neighbour-dumps",
+	    exp_neigh_get_stats(x->neigh)->dumps);
+	counter(to_log, "neighbour-macs",
+	    exp_neigh_get_stats(x->neigh)->entries);
 }
 
 static void
@@ -495,8 +515,11 @@ open_conntrack(struct exporter *x, GError **error)
 		.dump_ms = (uint32_t)cfg->active_timeout * 1000,
 	};
 
-	x->ctflow = exp_ctflow_new(&tc, on_ct_flow, x->exp, error);
+	x->ctflow = exp_ctflow_new(&tc, on_ct_flow, x, error);
 	if (x->ctflow == NULL)
+		return FALSE;
+	x->neigh = exp_neigh_new((size_t)cfg->max_flows, error);
+	if (x->neigh == NULL)
 		return FALSE;
 	x->ct = exp_conntrack_open(&cc, x->ctflow, error);
 	return x->ct != NULL;
@@ -560,6 +583,7 @@ close_all(struct exporter *x)
 	exp_dnslabel_free(x->dns);
 	exp_conntrack_free(x->ct);
 	exp_ctflow_free(x->ctflow);
+	exp_neigh_free(x->neigh);
 	exp_export_free(x->exp);
 	exp_sink_free(x->sink);
 	exp_capture_free(x->cap);

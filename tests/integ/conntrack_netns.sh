@@ -18,7 +18,8 @@
 #     first, so its record comes from the DESTROY event);
 #   - per test flow, the same sums equal the router's nftables counter
 #     rule for it (one rule per direction in the forward chain);
-#   - records carry the translated address and port (postNAT*);
+#   - records carry the translated address and port (postNAT*) and the
+#     MACs of the router's neighbours (LAN client, WAN server);
 #   - the long download left in >= 2 active-timeout slices;
 #   - the DNS labels (distinct 5-tuple/label pairs) equal pcap mode's;
 #   - the process runs as nobody with CapEff CAP_NET_ADMIN|CAP_NET_RAW
@@ -248,6 +249,12 @@ slices=$(grep -c 'destinationTransportPort=8001.*flowEndReason=2' \
 assert_eq "postNAT source = the router's WAN address" 1 \
     "$(grep 'destinationTransportPort=8003' "$T/ct.records" |
         grep -c -m1 "postNATSourceIPv4Address=$RW")"
+lanmac=$(ip -n "$LAN" -br link show lan0 | awk '{ print $3 }')
+wanmac=$(ip -n "$WAN" -br link show wan0 | awk '{ print $3 }')
+assert_eq "MACs from the router's neighbour table" 1 \
+    "$(grep 'destinationTransportPort=8003' "$T/ct.records" |
+        grep "sourceMacAddress=$lanmac" |
+        grep -c -m1 "destinationMacAddress=$wanmac")"
 destroyed=$(awk '$1 == "conntrack-destroy" { print $2 }' "$T/ct.err")
 [ "${destroyed:-0}" -ge 1 ] && echo "ok - conntrack -D read as DESTROY" ||
     fail "conntrack -D read as DESTROY" "${destroyed:-none}"

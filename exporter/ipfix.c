@@ -27,7 +27,7 @@ exp_ipfix_new(uint32_t domain, size_t mtu, gboolean biflow, GError **error)
 {
 	struct exp_ipfix *x;
 
-	/* The largest template message (uniflow, DNS, NAT) takes 974 bytes. */
+	/* The largest template message (uniflow, DNS, NAT) takes 966 bytes. */
 	if (mtu < EXP_IPFIX_MIN_MTU || mtu > UINT16_MAX) {
 		g_set_error(error, MF_ERROR, MF_ERROR_ARGS,
 		    "message size %zu out of range (%u..65535)", mtu,

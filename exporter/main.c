@@ -234,6 +234,12 @@ conntrack_step(struct exporter *x)
 
 	int n;
 
+	/*
+	 * First whatever DNS the capture buffer holds (it never waits here),
+	 * so that answers are learned before the slices they label leave.
+	 */
+	if (x->cap != NULL)
+		(void)exp_capture_dispatch(x->cap, 0, on_packet, x);
 	if (!exp_neigh_refresh(x->neigh, real_ms(), &error)) {
 		g_warning("%s (MACs of the last dump kept)", error->message);
 		g_clear_error(&error);
@@ -250,9 +256,6 @@ conntrack_step(struct exporter *x)
 	 */
 	if (n > 0 && n < EXP_CONNTRACK_BATCH)
 		g_usleep(CT_GATHER_US);
-	/* Whatever DNS the capture buffer holds: it never waits here. */
-	if (x->cap != NULL)
-		(void)exp_capture_dispatch(x->cap, 0, on_packet, x);
 	x->now_ms = real_ms();
 	return TRUE;
 }

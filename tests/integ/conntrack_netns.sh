@@ -136,7 +136,7 @@ for p in 8002 8003 8009; do
 	netns_bg "$WAN" python3 -m http.server "$p" --bind "$SV" \
 	    --directory "$T/www" >/dev/null 2>&1
 done
-# 8001 and 8004: 600000 bytes paced over 6 s (a rate-limited client
+# 8001 and 8004: 600000 bytes paced over 4.5 s (a rate-limited client
 # would not do: the whole file fits in its socket buffer at once).
 cat >"$T/slow.py" <<'EOF'
 import socket, sys, time
@@ -148,8 +148,8 @@ while True:
     c, _ = s.accept()
     c.recv(4096)
     c.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 600000\r\n\r\n")
-    for i in range(20):
-        c.sendall(b"x" * 30000)
+    for i in range(15):
+        c.sendall(b"x" * 40000)
         time.sleep(0.3)
     c.close()
 EOF
@@ -200,9 +200,9 @@ inL curl -s -o "$T/b.out" "http://$SV:8003/f1m"
 assert_eq "downloads of known sizes" "100000 1000000" \
     "$(stat -c %s "$T/a.out") $(stat -c %s "$T/b.out")"
 inL ping -c 4 -i 0.2 -q "$SV" >/dev/null || fail "ping"
-inL timeout 20 iperf3 -c "$SV" -p 5201 -t 2 -b 200M >/dev/null ||
+inL timeout 20 iperf3 -c "$SV" -p 5201 -t 1 -b 200M >/dev/null ||
     fail "iperf3 TCP"
-inL timeout 20 iperf3 -c "$SV" -p 5202 -u -t 2 -b 20M >/dev/null ||
+inL timeout 20 iperf3 -c "$SV" -p 5202 -u -t 1 -b 20M >/dev/null ||
     fail "iperf3 UDP"
 wait $LONG || fail "long download"
 assert_eq "long download size" 600000 "$(stat -c %s "$T/long.out")"

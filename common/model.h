@@ -289,7 +289,7 @@ enum mf_template_id {
 	MF_TID_DNS6 = 262,
 	MF_TID_NAT4 = 263, /* flow4 + postNAT (--conntrack, uniflow) */
 	MF_TID_NAT6 = 264,
-	/* The collector's archive files (collector/archive.h). */
+	/* The collector's archive files (collector/output/archive.h). */
 	MF_TID_ARCHIVE4 = 270,
 	MF_TID_ARCHIVE6 = 271,
 	MF_TID_ARCHIVE_BI4 = 272,

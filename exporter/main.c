@@ -3,7 +3,6 @@
 #define G_LOG_DOMAIN "exp-main"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +26,7 @@
 #include "exporter/frag.h"
 #include "exporter/neigh.h"
 #include "exporter/options.h"
+#include "exporter/privs.h"
 #include "exporter/sink.h"
 
 #define EXIT_READ_ERROR 2
@@ -34,22 +34,6 @@
 #define LIVE_POLL_MS 250
 #define EXPIRE_STEP_MS 1000u /* expiry granularity, in flow time */
 #define CT_GATHER_US 10000   /* --conntrack: events gather this long */
-
-/* Set by signal handlers, read by the loop: the only globals. */
-static volatile sig_atomic_t sig_stop;
-static volatile sig_atomic_t sig_usr1;
-static volatile sig_atomic_t sig_hup;
-
-static void
-on_signal(int sig)
-{
-	if (sig == SIGUSR1)
-		sig_usr1 = 1;
-	else if (sig == SIGHUP)
-		sig_hup = 1;
-	else
-		sig_stop = 1;
-}
 
 struct exporter {
 	const struct exp_config *cfg;
@@ -276,12 +260,10 @@ conntrack_final(struct exporter *x)
 static void
 handle_signals(struct exporter *x)
 {
-	if (sig_usr1) {
-		sig_usr1 = 0;
+	if (mf_signal_take(MF_SIGNAL_USR1)) {
 		print_counters(x, TRUE);
 	}
-	if (sig_hup) {
-		sig_hup = 0;
+	if (mf_signal_take(MF_SIGNAL_HUP)) {
 		exp_export_want_templates(x->exp);
 	}
 }
@@ -293,7 +275,7 @@ run(struct exporter *x)
 	gboolean file = x->cap != NULL && exp_capture_is_file(x->cap);
 	int n, status = EXIT_SUCCESS;
 
-	while (!sig_stop && x->ct != NULL) {
+	while (!mf_signal_pending(MF_SIGNAL_STOP) && x->ct != NULL) {
 		if (!conntrack_step(x)) {
 			status = EXIT_FAILURE;
 			break;
@@ -301,7 +283,7 @@ run(struct exporter *x)
 		run_timers(x);
 		handle_signals(x);
 	}
-	while (!sig_stop && x->ct == NULL) {
+	while (!mf_signal_pending(MF_SIGNAL_STOP) && x->ct == NULL) {
 		n = exp_capture_dispatch(x->cap, LIVE_POLL_MS, on_packet, x);
 		if (!file)
 			x->now_ms = real_ms();
@@ -569,13 +551,14 @@ open_all(struct exporter *x, GError **error)
 	return !cfg->conntrack || open_conntrack(x, error);
 }
 
+/* Everything is open: detach, change user, give up the rest (privs.h). */
 static gboolean
 detach_and_drop(const struct exp_config *cfg, GError **error)
 {
+	struct exp_privs_result pr;
+
 	return mf_detach(cfg->daemon, cfg->pidfile, error) &&
-	    (cfg->user == NULL ||
-	        exp_capture_drop_privileges(cfg->user,
-	            !cfg->conntrack || cfg->n_interfaces > 0, error));
+	    exp_privs_restrict(cfg->read_file == NULL, cfg->user, &pr, error);
 }
 
 static void
@@ -613,7 +596,7 @@ main(int argc, char **argv)
 		return EXIT_SUCCESS;
 	}
 	mf_log_init("minflow-exporter", cfg.daemon, cfg.verbose);
-	mf_signals_install(on_signal);
+	mf_signals_install();
 	memset(&x, 0, sizeof(x));
 	x.cfg = &cfg;
 	x.boot_ms = cfg.read_file != NULL ? 0 : real_ms();

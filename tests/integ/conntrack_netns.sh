@@ -29,7 +29,8 @@
 # overruns are counted and followed by resync dumps, the exporter exits
 # cleanly, the download's totals are still exact (nftables) and the lost
 # connections counted in --stats equal the statistics record's.  Without
-# -i the process keeps CAP_NET_ADMIN only (CapEff 0x1000).
+# -i the process still keeps CAP_NET_ADMIN and CAP_NET_RAW (CapEff 0x3000,
+# exporter/privs.c: every live mode).
 # Flow offloading: this kernel has no flowtables; the test says so.
 . "$MF_SRCDIR/tests/integ/lib.sh"
 need ip ss nft conntrack curl dig dnsmasq iperf3 ping python3 timeout ipfixDump
@@ -279,7 +280,8 @@ netns_bg "$RTR" "$MF_EXPORTER" --conntrack --conntrack-buffer 16 -u nobody \
     --active-timeout 2 -w "$T/lost.ipfix" --stats 2>"$T/lost.err"
 LX=$BG
 sleep 1
-assert_eq "keeps CAP_NET_ADMIN only (no -i)" "0000000000001000" \
+assert_eq "keeps CAP_NET_ADMIN and CAP_NET_RAW only (no -i)" \
+    "0000000000003000" \
     "$(awk '/^CapEff:/ { print $2 }' /proc/$LX/status)"
 inL curl -s -o "$T/long2.out" "http://$SV:8004/" &
 LONG=$!

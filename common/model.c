@@ -46,14 +46,20 @@ static const struct mf_field flow_internal_fields[] = {
 	FIELD(MF_PEN_REVERSE, MF_IE_PACKET_DELTA_COUNT, rev_packets),
 	FIELD(0, MF_IE_SOURCE_IPV6_ADDRESS, src6),
 	FIELD(0, MF_IE_DESTINATION_IPV6_ADDRESS, dst6),
+	FIELD(0, MF_IE_POST_NAT_SOURCE_IPV6_ADDRESS, post_src6),
+	FIELD(0, MF_IE_POST_NAT_DESTINATION_IPV6_ADDRESS, post_dst6),
 	FIELD(0, MF_IE_SOURCE_IPV4_ADDRESS, src4),
 	FIELD(0, MF_IE_DESTINATION_IPV4_ADDRESS, dst4),
+	FIELD(0, MF_IE_POST_NAT_SOURCE_IPV4_ADDRESS, post_src4),
+	FIELD(0, MF_IE_POST_NAT_DESTINATION_IPV4_ADDRESS, post_dst4),
 	FIELD(0, MF_IE_INGRESS_INTERFACE, ingress),
 	FIELD(0, MF_IE_EGRESS_INTERFACE, egress),
 	FIELD(MF_PEN_CERT, MF_CERT_REVERSE_FLOW_DELTA_MILLISECONDS,
 	    rev_delta_ms),
 	FIELD(0, MF_IE_SOURCE_TRANSPORT_PORT, sport),
 	FIELD(0, MF_IE_DESTINATION_TRANSPORT_PORT, dport),
+	FIELD(0, MF_IE_POST_NAPT_SOURCE_TRANSPORT_PORT, post_sport),
+	FIELD(0, MF_IE_POST_NAPT_DESTINATION_TRANSPORT_PORT, post_dport),
 	FIELD(0, MF_IE_VLAN_ID, vlan),
 	FIELD(0, MF_IE_ICMP_TYPE_CODE_IPV4, icmp4),
 	FIELD(0, MF_IE_ICMP_TYPE_CODE_IPV6, icmp6),
@@ -128,42 +134,49 @@ static const struct mf_field flow_internal_fields[] = {
 	    FIELD(MF_PEN_CERT, MF_CERT_REVERSE_FLOW_DELTA_MILLISECONDS,     \
 	        rev_delta_ms)
 
+/* Every uniflow field of one family; the other templates add to them. */
+#define FLOW4_FIELDS                                                          \
+	FLOW_COMMON_HEAD, FIELD(0, MF_IE_SOURCE_IPV4_ADDRESS, src4),          \
+	    FIELD(0, MF_IE_DESTINATION_IPV4_ADDRESS, dst4), FLOW_COMMON_TAIL, \
+	    FIELD(0, MF_IE_ICMP_TYPE_CODE_IPV4, icmp4), FLOW_CERT_TAIL
+#define FLOW6_FIELDS                                                          \
+	FLOW_COMMON_HEAD, FIELD(0, MF_IE_SOURCE_IPV6_ADDRESS, src6),          \
+	    FIELD(0, MF_IE_DESTINATION_IPV6_ADDRESS, dst6), FLOW_COMMON_TAIL, \
+	    FIELD(0, MF_IE_ICMP_TYPE_CODE_IPV6, icmp6), FLOW_CERT_TAIL
+
 static const struct mf_field flow4_fields[] = {
-	FLOW_COMMON_HEAD,
-	FIELD(0, MF_IE_SOURCE_IPV4_ADDRESS, src4),
-	FIELD(0, MF_IE_DESTINATION_IPV4_ADDRESS, dst4),
-	FLOW_COMMON_TAIL,
-	FIELD(0, MF_IE_ICMP_TYPE_CODE_IPV4, icmp4),
-	FLOW_CERT_TAIL,
+	FLOW4_FIELDS,
 };
 
 static const struct mf_field flow6_fields[] = {
-	FLOW_COMMON_HEAD,
-	FIELD(0, MF_IE_SOURCE_IPV6_ADDRESS, src6),
-	FIELD(0, MF_IE_DESTINATION_IPV6_ADDRESS, dst6),
-	FLOW_COMMON_TAIL,
-	FIELD(0, MF_IE_ICMP_TYPE_CODE_IPV6, icmp6),
-	FLOW_CERT_TAIL,
+	FLOW6_FIELDS,
 };
 
 static const struct mf_field biflow4_fields[] = {
-	FLOW_COMMON_HEAD,
-	FIELD(0, MF_IE_SOURCE_IPV4_ADDRESS, src4),
-	FIELD(0, MF_IE_DESTINATION_IPV4_ADDRESS, dst4),
-	FLOW_COMMON_TAIL,
-	FIELD(0, MF_IE_ICMP_TYPE_CODE_IPV4, icmp4),
-	FLOW_CERT_TAIL,
+	FLOW4_FIELDS,
 	BIFLOW_TAIL,
 };
 
 static const struct mf_field biflow6_fields[] = {
-	FLOW_COMMON_HEAD,
-	FIELD(0, MF_IE_SOURCE_IPV6_ADDRESS, src6),
-	FIELD(0, MF_IE_DESTINATION_IPV6_ADDRESS, dst6),
-	FLOW_COMMON_TAIL,
-	FIELD(0, MF_IE_ICMP_TYPE_CODE_IPV6, icmp6),
-	FLOW_CERT_TAIL,
+	FLOW6_FIELDS,
 	BIFLOW_TAIL,
+};
+
+/* --conntrack: flow4/flow6 and where NAT translated the packets. */
+#define POST_NAPT_PORTS                                              \
+	FIELD(0, MF_IE_POST_NAPT_SOURCE_TRANSPORT_PORT, post_sport), \
+	    FIELD(0, MF_IE_POST_NAPT_DESTINATION_TRANSPORT_PORT, post_dport)
+static const struct mf_field nat4_fields[] = {
+	FLOW4_FIELDS,
+	FIELD(0, MF_IE_POST_NAT_SOURCE_IPV4_ADDRESS, post_src4),
+	FIELD(0, MF_IE_POST_NAT_DESTINATION_IPV4_ADDRESS, post_dst4),
+	POST_NAPT_PORTS,
+};
+static const struct mf_field nat6_fields[] = {
+	FLOW6_FIELDS,
+	FIELD(0, MF_IE_POST_NAT_SOURCE_IPV6_ADDRESS, post_src6),
+	FIELD(0, MF_IE_POST_NAT_DESTINATION_IPV6_ADDRESS, post_dst6),
+	POST_NAPT_PORTS,
 };
 
 /* The statistics counters, in struct mf_stats_rec order. */
@@ -203,12 +216,16 @@ static const struct mf_field biflow6_fields[] = {
 	        MF_LABEL_DNS_OTHER_CLIENT),                                \
 	    LFIELD(MF_OWN_FLOWS_LABELLED_TLS_SNI, MF_LABEL_TLS_SNI),       \
 	    LFIELD(MF_OWN_FLOWS_LABELLED_HTTP_HOST, MF_LABEL_HTTP_HOST)
+#define STATS_CT_COUNTERS                                       \
+	SFIELD(MF_PEN_MINFLOW, MF_OWN_CONNTRACK_LOST, ct_lost), \
+	    SFIELD(MF_PEN_MINFLOW, MF_OWN_CONNTRACK_OVERRUNS, ct_overruns)
 #define STATS_SCOPE SFIELD(0, MF_IE_OBSERVATION_DOMAIN_ID, domain)
 
 /* Every field of struct mf_stats_rec, in struct order. */
 static const struct mf_field stats_internal_fields[] = {
 	STATS_COUNTERS,
 	STATS_DNS_COUNTERS,
+	STATS_CT_COUNTERS,
 	STATS_SCOPE,
 	STATS_CERT_COUNTERS,
 };
@@ -219,6 +236,7 @@ static const struct mf_field stats_fields[] = {
 	STATS_COUNTERS,
 	STATS_CERT_COUNTERS,
 	STATS_DNS_COUNTERS,
+	STATS_CT_COUNTERS,
 };
 
 #define DNSF(f) (uint16_t) offsetof(struct mf_dns_rec, f)
@@ -315,6 +333,10 @@ const struct mf_template mf_tmpl_dns4 = TMPL(MF_TID_DNS4,
     MF_TMPL_IPV4 | MF_TMPL_IPFIX_ONLY | MF_TMPL_OPTIONS, "dns4", dns4_fields);
 const struct mf_template mf_tmpl_dns6 = TMPL(MF_TID_DNS6,
     MF_TMPL_IPV6 | MF_TMPL_IPFIX_ONLY | MF_TMPL_OPTIONS, "dns6", dns6_fields);
+const struct mf_template mf_tmpl_nat4 =
+    TMPL(MF_TID_NAT4, MF_TMPL_IPV4 | MF_TMPL_NAT, "nat4", nat4_fields);
+const struct mf_template mf_tmpl_nat6 =
+    TMPL(MF_TID_NAT6, MF_TMPL_IPV6 | MF_TMPL_NAT, "nat6", nat6_fields);
 
 const struct mf_template mf_tmpl_archive4 = TMPL(MF_TID_ARCHIVE4,
     MF_TMPL_IPV4 | MF_TMPL_IPFIX_ONLY, "archive4", archive4_fields);

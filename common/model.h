@@ -69,6 +69,12 @@ enum mf_ie {
 	MF_IE_OBSERVED_FLOW_TOTAL_COUNT = 163,
 	MF_IE_IGNORED_PACKET_TOTAL_COUNT = 164,
 	MF_IE_NOT_SENT_FLOW_TOTAL_COUNT = 166,
+	MF_IE_POST_NAT_SOURCE_IPV4_ADDRESS = 225,
+	MF_IE_POST_NAT_DESTINATION_IPV4_ADDRESS = 226,
+	MF_IE_POST_NAPT_SOURCE_TRANSPORT_PORT = 227,
+	MF_IE_POST_NAPT_DESTINATION_TRANSPORT_PORT = 228,
+	MF_IE_POST_NAT_SOURCE_IPV6_ADDRESS = 281,
+	MF_IE_POST_NAT_DESTINATION_IPV6_ADDRESS = 282,
 	MF_IE_BASIC_LIST = 291,
 	MF_IE_HTTP_REQUEST_HOST = 460,
 };
@@ -107,6 +113,8 @@ enum mf_own_ie {
 	MF_OWN_FLOWS_LABELLED_TLS_SNI = 10,
 	MF_OWN_FLOWS_LABELLED_HTTP_HOST = 11,
 	MF_OWN_FLOWS_UNLABELLED = 12,
+	MF_OWN_CONNTRACK_LOST = 13,     /* --conntrack: ended unseen */
+	MF_OWN_CONNTRACK_OVERRUNS = 14, /* --conntrack: ENOBUFS */
 };
 
 /* Where a flow's label came from (labelSource values). */
@@ -170,13 +178,19 @@ struct mf_flow_rec {
 	uint64_t rev_packets;  /* reversePacketDeltaCount (biflow) */
 	uint8_t src6[16];      /* sourceIPv6Address, network order */
 	uint8_t dst6[16];      /* destinationIPv6Address */
+	uint8_t post_src6[16]; /* postNATSourceIPv6Address (nat6) */
+	uint8_t post_dst6[16]; /* postNATDestinationIPv6Address (nat6) */
 	uint32_t src4;         /* sourceIPv4Address, host order */
 	uint32_t dst4;         /* destinationIPv4Address */
+	uint32_t post_src4;    /* postNATSourceIPv4Address (nat4) */
+	uint32_t post_dst4;    /* postNATDestinationIPv4Address (nat4) */
 	uint32_t ingress;      /* ingressInterface */
 	uint32_t egress;       /* egressInterface */
 	uint32_t rev_delta_ms; /* reverseFlowDeltaMilliseconds (biflow) */
 	uint16_t sport;        /* sourceTransportPort */
 	uint16_t dport;        /* destinationTransportPort */
+	uint16_t post_sport;   /* postNAPTSourceTransportPort (nat4/6) */
+	uint16_t post_dport;   /* postNAPTDestinationTransportPort */
 	uint16_t vlan;         /* vlanId (outer tag) */
 	uint16_t icmp4;        /* icmpTypeCodeIPv4: type << 8 | code */
 	uint16_t icmp6;        /* icmpTypeCodeIPv6 */
@@ -221,7 +235,9 @@ struct mf_stats_rec {
 	uint64_t dns_evicted;      /* names evicted from the full cache */
 	uint64_t labelled[MF_LABEL_N_SOURCES]; /* flows by label source;
 	                                        * [0]: without a label */
-	uint32_t domain;                       /* observationDomainId (scope) */
+	uint64_t ct_lost;       /* connections whose end was lost (ENOBUFS) */
+	uint64_t ct_overruns;   /* conntrack event socket overruns */
+	uint32_t domain;        /* observationDomainId (scope) */
 	uint32_t evicted_full;  /* flowTableFlushEventCount: LRU evictions */
 	uint32_t peak_flows;    /* flowTablePeakCount: peak occupancy */
 	uint32_t expired_frags; /* expiredFragmentCount: unmatched frags */
@@ -252,6 +268,7 @@ struct mf_field {
 #define MF_TMPL_BIFLOW 0x04u     /* RFC 5103 biflow: IPFIX only */
 #define MF_TMPL_OPTIONS 0x08u    /* options template; scope = first field */
 #define MF_TMPL_IPFIX_ONLY 0x10u /* enterprise/list data: not for v9 */
+#define MF_TMPL_NAT 0x20u        /* postNAT elements: --conntrack only */
 
 /* A template: the same table drives IPFIX, v9 and the decoders. */
 struct mf_template {
@@ -270,6 +287,8 @@ enum mf_template_id {
 	MF_TID_STATS = 260,
 	MF_TID_DNS4 = 261,
 	MF_TID_DNS6 = 262,
+	MF_TID_NAT4 = 263, /* flow4 + postNAT (--conntrack, uniflow) */
+	MF_TID_NAT6 = 264,
 	/* The collector's archive files (collector/output/archive.h). */
 	MF_TID_ARCHIVE4 = 270,
 	MF_TID_ARCHIVE6 = 271,
@@ -323,6 +342,8 @@ extern const struct mf_template mf_tmpl_biflow6;
 extern const struct mf_template mf_tmpl_stats;
 extern const struct mf_template mf_tmpl_dns4;
 extern const struct mf_template mf_tmpl_dns6;
+extern const struct mf_template mf_tmpl_nat4;
+extern const struct mf_template mf_tmpl_nat6;
 
 /*
  * The collector's archive: the normalised flow, as struct mf_flow_rec

@@ -342,25 +342,26 @@ exp_capture_get_stats(struct exp_capture *c)
 }
 
 static gboolean
-keep_net_caps(GError **error)
+keep_net_caps(gboolean keep_raw, GError **error)
 {
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3,
 		0 };
 	struct __user_cap_data_struct data[2];
-	uint32_t keep = (1u << CAP_NET_RAW) | (1u << CAP_NET_ADMIN);
+	uint32_t keep =
+	    (keep_raw ? 1u << CAP_NET_RAW : 0) | 1u << CAP_NET_ADMIN;
 
 	memset(data, 0, sizeof(data));
 	data[0].effective = data[0].permitted = keep;
 	if (syscall(SYS_capset, &hdr, data) != 0) {
 		g_set_error(error, MF_ERROR, MF_ERROR_PRIVS,
-		    "cannot keep CAP_NET_RAW: %s", g_strerror(errno));
+		    "cannot keep CAP_NET_ADMIN: %s", g_strerror(errno));
 		return FALSE;
 	}
 	return TRUE;
 }
 
 gboolean
-exp_capture_drop_privileges(const char *user, GError **error)
+exp_capture_drop_privileges(const char *user, gboolean keep_raw, GError **error)
 {
 	struct passwd *pw;
 	gboolean root = geteuid() == 0;
@@ -382,7 +383,7 @@ exp_capture_drop_privileges(const char *user, GError **error)
 		    "user %s: could regain root", user);
 		return FALSE;
 	}
-	return root ? keep_net_caps(error) : TRUE;
+	return root ? keep_net_caps(keep_raw, error) : TRUE;
 fail:
 	g_set_error(error, MF_ERROR, MF_ERROR_PRIVS, "user %s: %s", user,
 	    g_strerror(errno));

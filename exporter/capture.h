@@ -63,8 +63,11 @@ const struct exp_capture_stats *exp_capture_get_stats(struct exp_capture *c);
 
 /*
  * Switch to user's uid and gid (and supplementary groups), keeping only
- * CAP_NET_RAW and CAP_NET_ADMIN so live interfaces can still be reopened.
+ * CAP_NET_ADMIN and, with keep_raw, CAP_NET_RAW so live interfaces can
+ * still be reopened (--conntrack without -i needs only CAP_NET_ADMIN,
+ * for its dumps).
  */
-gboolean exp_capture_drop_privileges(const char *user, GError **error);
+gboolean exp_capture_drop_privileges(const char *user, gboolean keep_raw,
+    GError **error);
 
 #endif

@@ -68,6 +68,7 @@ exp_export_new(const struct exp_export_config *cfg, struct exp_sink *sink,
 	}
 	/* v9 has no DNS records: exp_export_dns() counts them as not sent. */
 	exp_message_set_dns(e->msg, cfg->dns_records);
+	exp_message_set_nat(e->msg, cfg->nat);
 	return e;
 }
 
@@ -455,14 +456,42 @@ set_label(struct mf_flow_rec *r, const struct label *l)
 	}
 }
 
-void
-exp_export_flow(const struct exp_flow *f, int reason, void *ctx)
+static uint32_t
+addr4(const uint8_t *a)
 {
-	struct exp_export *e = ctx;
+	return (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 |
+	    (uint32_t)a[2] << 8 | a[3];
+}
+
+/* Side s of f (0: the original direction) as translated by nat. */
+static void
+set_nat(struct mf_flow_rec *r, const struct exp_nat *nat, int s, uint8_t family)
+{
+	const uint8_t *src = s == 0 ? nat->post_src : nat->post_dst;
+	const uint8_t *dst = s == 0 ? nat->post_dst : nat->post_src;
+
+	if (family == MF_AF_INET) {
+		r->post_src4 = addr4(src);
+		r->post_dst4 = addr4(dst);
+	} else {
+		memcpy(r->post_src6, src, 16);
+		memcpy(r->post_dst6, dst, 16);
+	}
+	r->post_sport = s == 0 ? nat->post_sport : nat->post_dport;
+	r->post_dport = s == 0 ? nat->post_dport : nat->post_sport;
+}
+
+static void
+export_flow(struct exp_export *e, const struct exp_flow *f, int reason,
+    const struct exp_nat *nat)
+{
 	const struct mf_template *t = flow_template(e, f->key.family);
 	struct label l = find_label(e, f);
 	struct mf_flow_rec r;
 	int s;
+
+	if (nat != NULL)
+		t = f->key.family == MF_AF_INET ? &mf_tmpl_nat4 : &mf_tmpl_nat6;
 
 	if (e->cfg.biflow) {
 		if (exp_export_make_biflow(f, reason, &r)) {
@@ -477,7 +506,24 @@ exp_export_flow(const struct exp_flow *f, int reason, void *ctx)
 
 		if (exp_export_make_uniflow(f, side, reason, &r)) {
 			set_label(&r, &l);
+			if (nat != NULL)
+				set_nat(&r, nat, side, f->key.family);
 			add(e, t, &r, REC_FLOW);
 		}
 	}
+}
+
+void
+exp_export_flow(const struct exp_flow *f, int reason, void *ctx)
+{
+	export_flow(ctx, f, reason, NULL);
+}
+
+void
+exp_export_flow_nat(struct exp_export *e, const struct exp_flow *f, int reason,
+    const struct exp_nat *nat)
+{
+	if (!e->cfg.nat || e->cfg.biflow)
+		nat = NULL;
+	export_flow(e, f, reason, nat);
 }

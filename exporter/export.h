@@ -40,6 +40,7 @@ struct exp_export_config {
 	uint32_t template_messages;   /* 0: not by count */
 	gboolean resend_templates;    /* FALSE for files: once at start */
 	gboolean dns_records;         /* IPFIX: announce and send DNS records */
+	gboolean nat;                 /* uniflow: announce nat4/nat6 */
 };
 
 struct exp_export_stats {
@@ -93,6 +94,24 @@ void exp_export_set_boot(struct exp_export *e, uint64_t boot_ms);
 
 /* The exp_cache_export_fn: ctx is the struct exp_export. */
 void exp_export_flow(const struct exp_flow *f, int reason, void *ctx);
+
+/*
+ * Where NAT translated a connection (--conntrack): the original
+ * direction's addresses and ports after translation.
+ */
+struct exp_nat {
+	uint8_t post_src[16], post_dst[16]; /* IPv4 in the first 4 bytes */
+	uint16_t post_sport, post_dport;
+};
+
+/*
+ * exp_export_flow() for a translated flow: with the nat option and
+ * uniflow records, under nat4/nat6 with the postNAT elements (the reply
+ * direction's record carries them mirrored: its source is the original
+ * destination after translation); otherwise as exp_export_flow().
+ */
+void exp_export_flow_nat(struct exp_export *e, const struct exp_flow *f,
+    int reason, const struct exp_nat *nat);
 
 /* Add one statistics options record. */
 void exp_export_stats(struct exp_export *e, const struct mf_stats_rec *r);

@@ -18,10 +18,13 @@
 #include "common/model.h"
 #include "exporter/cache.h"
 #include "exporter/capture.h"
+#include "exporter/conntrack.h"
+#include "exporter/ctflow.h"
 #include "exporter/decode.h"
 #include "exporter/dnslabel.h"
 #include "exporter/export.h"
 #include "exporter/frag.h"
+#include "exporter/neigh.h"
 #include "exporter/options.h"
 #include "exporter/privs.h"
 #include "exporter/sink.h"
@@ -30,6 +33,7 @@
 #define LINGER_MS 2000u /* after FIN both ways or RST */
 #define LIVE_POLL_MS 250
 #define EXPIRE_STEP_MS 1000u /* expiry granularity, in flow time */
+#define CT_GATHER_US 10000   /* --conntrack: events gather this long */
 
 struct exporter {
 	const struct exp_config *cfg;
@@ -38,7 +42,10 @@ struct exporter {
 	struct exp_export *exp;
 	struct exp_cache *cache;
 	struct exp_frag *frag;
-	struct exp_dnslabel *dns; /* NULL with --no-dns */
+	struct exp_dnslabel *dns;  /* NULL with --no-dns */
+	struct exp_ctflow *ctflow; /* --conntrack, else NULL */
+	struct exp_conntrack *ct;
+	struct exp_neigh *neigh; /* --conntrack: MACs of neighbours */
 	struct exp_decode_stats dstats;
 	uint64_t boot_ms;
 	uint64_t now_ms;     /* flow time: packet time (file) or clock */
@@ -80,6 +87,12 @@ on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *bytes, int dlt,
 		}
 		x->now_ms = p.ts_ms;
 	}
+	if (x->ct != NULL) {
+		/* conntrack counts the flows: this capture is DNS only. */
+		if (x->dns != NULL)
+			exp_dnslabel_packet(x->dns, &p);
+		return;
+	}
 	if (x->dns == NULL) {
 		exp_cache_update(x->cache, &p, ifindex);
 		return;
@@ -100,10 +113,30 @@ ignored_packets(const struct exp_decode_stats *d)
 	return n;
 }
 
+static const struct exp_capture_stats no_capture;
+
+static const struct exp_capture_stats *
+capture_stats(struct exporter *x)
+{
+	return x->cap != NULL ? exp_capture_get_stats(x->cap) : &no_capture;
+}
+
+static void
+fill_conntrack_stats(struct exporter *x, struct mf_stats_rec *r)
+{
+	const struct exp_ctflow_stats *t = exp_ctflow_get_stats(x->ctflow);
+
+	r->flows_created = t->events[EXP_CT_NEW];
+	r->peak_flows = t->peak;
+	r->evicted_full = (uint32_t)MIN(t->table_full, UINT32_MAX);
+	r->ct_lost = t->lost_ended;
+	r->ct_overruns = exp_conntrack_get_stats(x->ct)->enobufs;
+}
+
 static void
 fill_stats(struct exporter *x, struct mf_stats_rec *r)
 {
-	const struct exp_capture_stats *cs = exp_capture_get_stats(x->cap);
+	const struct exp_capture_stats *cs = capture_stats(x);
 	const struct exp_cache_stats *c = exp_cache_get_stats(x->cache);
 	const struct exp_export_stats *e = exp_export_get_stats(x->exp);
 	const struct exp_sink_stats *s = exp_sink_get_stats(x->sink);
@@ -126,6 +159,8 @@ fill_stats(struct exporter *x, struct mf_stats_rec *r)
 	memcpy(r->labelled, e->labelled, sizeof(r->labelled));
 	if (x->dns != NULL)
 		exp_dnslabel_fill(x->dns, r);
+	if (x->ct != NULL)
+		fill_conntrack_stats(x, r);
 }
 
 static void
@@ -158,6 +193,70 @@ run_timers(struct exporter *x)
 
 static void print_counters(struct exporter *x, gboolean to_log);
 
+/* A conntrack slice: the MACs of its hosts that are neighbours, export. */
+static void
+on_ct_flow(const struct exp_flow *f, int reason, const struct exp_nat *nat,
+    void *ctx)
+{
+	struct exporter *x = ctx;
+	struct exp_flow g = *f;
+	int s;
+
+	for (s = 0; s < 2; s++)
+		if (exp_neigh_find(x->neigh, g.key.family, g.key.addr[s],
+		        g.mac[s]))
+			g.has_mac = 1;
+	exp_export_flow_nat(x->exp, &g, reason, nat);
+}
+
+/* --conntrack: events (and dumps when due), then the DNS capture. */
+static gboolean
+conntrack_step(struct exporter *x)
+{
+	GError *error = NULL;
+	int wait = x->cap != NULL ? LIVE_POLL_MS / 5 : LIVE_POLL_MS;
+
+	int n;
+
+	/*
+	 * First whatever DNS the capture buffer holds (it never waits here),
+	 * so that answers are learned before the slices they label leave.
+	 */
+	if (x->cap != NULL)
+		(void)exp_capture_dispatch(x->cap, 0, on_packet, x);
+	if (!exp_neigh_refresh(x->neigh, real_ms(), &error)) {
+		g_warning("%s (MACs of the last dump kept)", error->message);
+		g_clear_error(&error);
+	}
+	n = exp_conntrack_dispatch(x->ct, wait, real_ms(), &error);
+	if (n < 0) {
+		g_warning("%s", error->message);
+		g_error_free(error);
+		return FALSE;
+	}
+	/*
+	 * Let events gather (the socket buffer holds them) rather than wake
+	 * for each: one wake-up costs more than reading many.
+	 */
+	if (n > 0 && n < EXP_CONNTRACK_BATCH)
+		g_usleep(CT_GATHER_US);
+	x->now_ms = real_ms();
+	return TRUE;
+}
+
+/* One last slice of every open connection, then the end. */
+static void
+conntrack_final(struct exporter *x)
+{
+	GError *error = NULL;
+
+	if (!exp_conntrack_dump(x->ct, real_ms(), TRUE, &error)) {
+		g_warning("%s", error->message);
+		g_error_free(error);
+	}
+	x->now_ms = real_ms();
+}
+
 static void
 handle_signals(struct exporter *x)
 {
@@ -173,10 +272,18 @@ handle_signals(struct exporter *x)
 static int
 run(struct exporter *x)
 {
-	gboolean file = exp_capture_is_file(x->cap);
+	gboolean file = x->cap != NULL && exp_capture_is_file(x->cap);
 	int n, status = EXIT_SUCCESS;
 
-	while (!mf_signal_pending(MF_SIGNAL_STOP)) {
+	while (!mf_signal_pending(MF_SIGNAL_STOP) && x->ct != NULL) {
+		if (!conntrack_step(x)) {
+			status = EXIT_FAILURE;
+			break;
+		}
+		run_timers(x);
+		handle_signals(x);
+	}
+	while (!mf_signal_pending(MF_SIGNAL_STOP) && x->ct == NULL) {
 		n = exp_capture_dispatch(x->cap, LIVE_POLL_MS, on_packet, x);
 		if (!file)
 			x->now_ms = real_ms();
@@ -191,6 +298,8 @@ run(struct exporter *x)
 		run_timers(x);
 		handle_signals(x);
 	}
+	if (x->ct != NULL)
+		conntrack_final(x);
 	exp_export_set_time(x->exp, x->now_ms);
 	if (x->dns != NULL)
 		exp_dnslabel_flush(x->dns);
@@ -247,9 +356,37 @@ print_dns_counters(const struct exp_dnslabel *d, gboolean to_log)
 }
 
 static void
+print_conntrack_counters(struct exporter *x, gboolean to_log)
+{
+	const struct exp_ctflow_stats *t = exp_ctflow_get_stats(x->ctflow);
+	const struct exp_conntrack_stats *c = exp_conntrack_get_stats(x->ct);
+
+	counter(to_log, "conntrack-messages", c->messages);
+	counter(to_log, "conntrack-malformed", c->malformed);
+	counter(to_log, "conntrack-new", t->events[EXP_CT_NEW]);
+	counter(to_log, "conntrack-update", t->events[EXP_CT_UPDATE]);
+	counter(to_log, "conntrack-destroy", t->events[EXP_CT_DESTROY]);
+	counter(to_log, "conntrack-dumped", t->events[EXP_CT_DUMP]);
+	counter(to_log, "conntrack-dumps", c->dumps);
+	counter(to_log, "conntrack-resyncs", c->resyncs);
+	counter(to_log, "conntrack-overruns", c->enobufs);
+	counter(to_log, "conntrack-lost", t->lost_ended);
+	counter(to_log, "conntrack-slices", t->slices);
+	counter(to_log, "conntrack-no-counters", t->no_counters);
+	counter(to_log, "conntrack-table-full", t->table_full);
+	counter(to_log, "conntrack-counters-back", t->counter_back);
+	counter(to_log, "conntrack-tcp-incomplete", t->incomplete);
+	counter(to_log, "conntrack-tracked-peak", t->peak);
+	counter(to_log, "neighbour-dumps",
+	    exp_neigh_get_stats(x->neigh)->dumps);
+	counter(to_log, "neighbour-macs",
+	    exp_neigh_get_stats(x->neigh)->entries);
+}
+
+static void
 print_counters(struct exporter *x, gboolean to_log)
 {
-	const struct exp_capture_stats *cs = exp_capture_get_stats(x->cap);
+	const struct exp_capture_stats *cs = capture_stats(x);
 	const struct exp_cache_stats *c = exp_cache_get_stats(x->cache);
 	const struct exp_export_stats *e = exp_export_get_stats(x->exp);
 	const struct exp_sink_stats *s = exp_sink_get_stats(x->sink);
@@ -294,6 +431,8 @@ print_counters(struct exporter *x, gboolean to_log)
 	counter(to_log, "dns-records-not-sent", e->dns_not_sent);
 	if (x->dns != NULL)
 		print_dns_counters(x->dns, to_log);
+	if (x->ct != NULL)
+		print_conntrack_counters(x, to_log);
 }
 
 static gboolean
@@ -310,6 +449,7 @@ open_output(struct exporter *x, GError **error)
 		.resend_templates =
 		    cfg->write_file == NULL && cfg->transport == EXP_SINK_UDP,
 		.dns_records = cfg->dns && cfg->protocol == EXP_PROTO_IPFIX,
+		.nat = cfg->conntrack,
 	};
 
 	if (cfg->write_file != NULL)
@@ -349,6 +489,28 @@ open_dns(struct exporter *x, const struct mf_hash_key *seed, GError **error)
 }
 
 static gboolean
+open_conntrack(struct exporter *x, GError **error)
+{
+	const struct exp_config *cfg = x->cfg;
+	struct exp_ctflow_config tc = { .max_conns = (size_t)cfg->max_flows };
+	struct exp_conntrack_config cc = {
+		.rcvbuf = (size_t)cfg->conntrack_buffer * 1024,
+		.reliable = cfg->conntrack_reliable,
+		.enable_acct = cfg->conntrack_acct,
+		.dump_ms = (uint32_t)cfg->active_timeout * 1000,
+	};
+
+	x->ctflow = exp_ctflow_new(&tc, on_ct_flow, x, error);
+	if (x->ctflow == NULL)
+		return FALSE;
+	x->neigh = exp_neigh_new((size_t)cfg->max_flows, error);
+	if (x->neigh == NULL)
+		return FALSE;
+	x->ct = exp_conntrack_open(&cc, x->ctflow, error);
+	return x->ct != NULL;
+}
+
+static gboolean
 open_all(struct exporter *x, GError **error)
 {
 	const struct exp_config *cfg = x->cfg;
@@ -371,8 +533,12 @@ open_all(struct exporter *x, GError **error)
 		mf_hash_key_fixed(&kc.seed);
 	else
 		mf_hash_key_random(&kc.seed);
-	if ((x->cap = exp_capture_open(&cc, error)) == NULL ||
-	    !open_output(x, error))
+	if (cfg->conntrack)
+		cc.filter = "port 53"; /* DNS only: conntrack counts */
+	if ((cfg->n_interfaces > 0 || !cfg->conntrack) &&
+	    (x->cap = exp_capture_open(&cc, error)) == NULL)
+		return FALSE;
+	if (!open_output(x, error))
 		return FALSE;
 	x->cache = exp_cache_new(&kc, exp_export_flow, x->exp, error);
 	if (x->cache == NULL)
@@ -380,7 +546,9 @@ open_all(struct exporter *x, GError **error)
 	x->frag = exp_frag_new((size_t)cfg->max_frags, &kc.seed, error);
 	if (x->frag == NULL)
 		return FALSE;
-	return !cfg->dns || open_dns(x, &kc.seed, error);
+	if (cfg->dns && !open_dns(x, &kc.seed, error))
+		return FALSE;
+	return !cfg->conntrack || open_conntrack(x, error);
 }
 
 /* Everything is open: detach, change user, give up the rest (privs.h). */
@@ -399,6 +567,9 @@ close_all(struct exporter *x)
 	exp_cache_free(x->cache);
 	exp_frag_free(x->frag);
 	exp_dnslabel_free(x->dns);
+	exp_conntrack_free(x->ct);
+	exp_ctflow_free(x->ctflow);
+	exp_neigh_free(x->neigh);
 	exp_export_free(x->exp);
 	exp_sink_free(x->sink);
 	exp_capture_free(x->cap);

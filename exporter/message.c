@@ -17,6 +17,7 @@ struct exp_message {
 	uint8_t *buf; /* the message, mtu bytes */
 	gboolean biflow;
 	gboolean dns;    /* DNS record templates announced too */
+	gboolean nat;    /* nat4/nat6 announced too (uniflow) */
 	gboolean open;   /* a message is being built */
 	uint64_t now_ms; /* time of the next message started */
 };
@@ -27,7 +28,7 @@ exp_message_new(enum mf_msgenc_proto proto, uint32_t domain, size_t mtu,
 {
 	struct exp_message *m;
 
-	/* The largest template message (biflow, DNS) takes 722 bytes. */
+	/* The largest template message (uniflow, DNS, NAT) takes 966 bytes. */
 	if (mtu < EXP_MESSAGE_MIN_MTU || mtu > UINT16_MAX) {
 		g_set_error(error, MF_ERROR, MF_ERROR_ARGS,
 		    "message size %zu out of range (%u..65535)", mtu,
@@ -68,6 +69,12 @@ exp_message_set_dns(struct exp_message *m, gboolean dns)
 }
 
 void
+exp_message_set_nat(struct exp_message *m, gboolean nat)
+{
+	m->nat = nat && !m->biflow;
+}
+
+void
 exp_message_set_time(struct exp_message *m, uint64_t now_ms)
 {
 	m->now_ms = now_ms;
@@ -100,8 +107,12 @@ exp_message_add_templates(struct exp_message *m)
 	/* All or nothing: a half template set would confuse the caller. */
 	saved = m->enc.wb.len;
 	count = m->enc.count;
-	for (i = 0; i < n; i++) {
-		if ((r = mf_msgenc_add_template(&m->enc, t[i])) != 0) {
+	for (i = 0; i < n + (m->nat ? 2 : 0); i++) {
+		const struct mf_template *ti = i < n ? t[i]
+		    : i == n                         ? &mf_tmpl_nat4
+		                                     : &mf_tmpl_nat6;
+
+		if ((r = mf_msgenc_add_template(&m->enc, ti)) != 0) {
 			m->enc.wb.len = saved;
 			m->enc.count = count;
 			return r;
@@ -119,6 +130,7 @@ exp_message_add_record(struct exp_message *m, const struct mf_template *t,
 
 	/* Only the templates this exporter announced. */
 	if (((t->flags & MF_TMPL_IPFIX_ONLY) != 0 && !m->dns) ||
+	    ((t->flags & MF_TMPL_NAT) != 0 && !m->nat) ||
 	    ((t->flags & (MF_TMPL_OPTIONS | MF_TMPL_IPFIX_ONLY)) == 0 &&
 	        bi != m->biflow)) {
 		g_warning("message: %s: template not in use", t->name);

@@ -41,6 +41,9 @@ void exp_message_free(struct exp_message *m);
 /* IPFIX: announce the DNS record templates (dns4, dns6) too; v9: ignored. */
 void exp_message_set_dns(struct exp_message *m, gboolean dns);
 
+/* Announce the postNAT templates (nat4, nat6; --conntrack): uniflow only. */
+void exp_message_set_nat(struct exp_message *m, gboolean nat);
+
 /* Set the v9 sysUptime origin when it is known only later. */
 void exp_message_set_boot(struct exp_message *m, uint64_t boot_ms);
 

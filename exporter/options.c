@@ -59,6 +59,8 @@ const struct exp_numeric_option exp_options_numeric[] = {
 	NUM("max-server-names", 0, max_server_names, "4096",
 	    EXP_DNSLABEL_MIN_L7, EXP_DNSLABEL_MAX_L7, "N",
 	    "TLS server names / HTTP Hosts kept for open flows"),
+	NUM("conntrack-buffer", 0, conntrack_buffer, "4096", 16, 1048576, "KIB",
+	    "--conntrack: event socket buffer in KiB"),
 };
 const size_t exp_options_n_numeric = G_N_ELEMENTS(exp_options_numeric);
 
@@ -68,6 +70,7 @@ struct raw {
 	char *user, *pidfile, *transport, *protocol;
 	gboolean biflow, daemon, stats, verbose, version;
 	gboolean no_dns, mdns, no_server_names;
+	gboolean conntrack, conntrack_acct, conntrack_reliable;
 	char *numeric[G_N_ELEMENTS(exp_options_numeric)];
 };
 
@@ -121,6 +124,14 @@ make_entries(struct raw *r, GPtrArray *help)
 		{ "no-server-names", 0, 0, G_OPTION_ARG_NONE,
 		    &r->no_server_names,
 		    "no TLS server name / HTTP Host fallback labels", NULL },
+		{ "conntrack", 0, 0, G_OPTION_ARG_NONE, &r->conntrack,
+		    "flows from the kernel's connection table (-i: DNS only)",
+		    NULL },
+		{ "conntrack-acct", 0, 0, G_OPTION_ARG_NONE, &r->conntrack_acct,
+		    "switch conntrack accounting on if it is off", NULL },
+		{ "conntrack-reliable", 0, 0, G_OPTION_ARG_NONE,
+		    &r->conntrack_reliable,
+		    "reliable conntrack event delivery (as conntrackd)", NULL },
 		{ "user", 'u', 0, G_OPTION_ARG_STRING, &r->user,
 		    "drop privileges to USER after opening captures", "USER" },
 		{ "daemon", 'D', 0, G_OPTION_ARG_NONE, &r->daemon,
@@ -208,7 +219,15 @@ check(struct exp_config *cfg, struct raw *r, GError **error)
 	const char *why = NULL;
 	uint16_t defport = cfg->protocol == EXP_PROTO_V9 ? 2055 : 4739;
 
-	if ((cfg->n_interfaces > 0) == (r->read_file != NULL))
+	if (r->conntrack && r->read_file != NULL)
+		why = "--conntrack reads the kernel's table, not -r FILE";
+	else if (r->conntrack && r->filter != NULL)
+		why = "--conntrack captures DNS only (filter: port 53)";
+	else if (!r->conntrack && (r->conntrack_acct || r->conntrack_reliable))
+		why = "--conntrack-acct and --conntrack-reliable need "
+		      "--conntrack";
+	else if (!r->conntrack &&
+	    (cfg->n_interfaces > 0) == (r->read_file != NULL))
 		why = "give either -i IFACE (live) or -r FILE";
 	else if ((r->collector != NULL) == (r->write_file != NULL))
 		why = "give either -c HOST[:PORT] or -w FILE";
@@ -273,6 +292,9 @@ exp_options_parse(int argc, char **argv, struct exp_config *cfg,
 		cfg->daemon = r.daemon;
 		cfg->print_stats = r.stats;
 		cfg->verbose = r.verbose;
+		cfg->conntrack = r.conntrack;
+		cfg->conntrack_acct = r.conntrack_acct;
+		cfg->conntrack_reliable = r.conntrack_reliable;
 		ok = set_numeric(cfg, &r, error) && set_enums(cfg, &r, error) &&
 		    check(cfg, &r, error);
 		cfg->read_file = g_steal_pointer(&r.read_file);

@@ -32,11 +32,14 @@ struct exp_config {
 	gboolean dns;          /* not --no-dns */
 	gboolean mdns;         /* --mdns */
 	gboolean server_names; /* not --no-server-names */
+	gboolean conntrack;    /* --conntrack: flows from the kernel's table */
+	gboolean conntrack_acct;     /* --conntrack-acct */
+	gboolean conntrack_reliable; /* --conntrack-reliable */
 	/* Numeric options, in exp_options_numeric's order. */
 	uint64_t snaplen, buffer_kib, max_flows, max_frags, idle_timeout,
 	    active_timeout, domain, template_refresh, template_messages, mtu,
 	    stats_interval, pace, max_dns_names, dns_ttl_min, dns_ttl_max,
-	    max_dns_queries, dns_timeout, max_server_names;
+	    max_dns_queries, dns_timeout, max_server_names, conntrack_buffer;
 };
 
 /* One numeric option: --name=VALUE with a default and bounds. */

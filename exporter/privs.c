@@ -294,7 +294,8 @@ exp_privs_restrict(gboolean keep_net, const char *user,
     struct exp_privs_result *r, GError **error)
 {
 	if (!drop_bounding(keep_net, error) ||
-	    (user != NULL && !exp_capture_drop_privileges(user, error)) ||
+	    (user != NULL &&
+	        !exp_capture_drop_privileges(user, keep_net, error)) ||
 	    !exp_privs_drop_caps(keep_net, &r->caps_dropped, error) ||
 	    !exp_privs_confine(&r->filtered, error))
 		return FALSE;

@@ -86,7 +86,10 @@ static fbInfoElement_t own_elements[] = {
 	    MF_OWN_FLOWS_LABELLED_DNS_OTHER),
 	OWN_COUNTER("flowsLabelledTlsSni", MF_OWN_FLOWS_LABELLED_TLS_SNI),
 	OWN_COUNTER("flowsLabelledHttpHost", MF_OWN_FLOWS_LABELLED_HTTP_HOST),
-	OWN_COUNTER("flowsUnlabelled", MF_OWN_FLOWS_UNLABELLED), FB_IE_NULL
+	OWN_COUNTER("flowsUnlabelled", MF_OWN_FLOWS_UNLABELLED),
+	OWN_COUNTER("conntrackLostConnections", MF_OWN_CONNTRACK_LOST),
+	OWN_COUNTER("conntrackEventOverruns", MF_OWN_CONNTRACK_OVERRUNS),
+	FB_IE_NULL
 };
 
 fbInfoModel_t *

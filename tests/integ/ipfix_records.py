@@ -53,6 +53,7 @@ OWN = {
     6: "dnsNamesCached", 7: "dnsNamesEvicted", 8: "flowsLabelledDns",
     9: "flowsLabelledDnsOtherClient", 10: "flowsLabelledTlsSni",
     11: "flowsLabelledHttpHost", 12: "flowsUnlabelled",
+    13: "conntrackLostConnections", 14: "conntrackEventOverruns",
 }
 LABEL_ELEMENTS = ("dnsQName", "sslServerName", "httpHost")
 

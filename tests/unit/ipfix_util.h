@@ -29,18 +29,18 @@
 #define FLOW6_WIRE_LEN 107 /* flow4 - 2 * 4 + 2 * 16 */
 #define FLOW_LABEL_OFF 79  /* dnsQName's length byte in a flow4 record */
 #define BIFLOW_EXTRA 22    /* 8 + 8 + 1 + 1 + 4 */
-/* Scope 4, 9 IANA counters of 8, 3 CERT of 4, 11 minflow of 8. */
-#define STATS_WIRE_LEN (4 + 9 * 8 + 3 * 4 + 11 * 8) /* 176 */
+/* Scope 4, 9 IANA counters of 8, 3 CERT of 4, 13 minflow of 8. */
+#define STATS_WIRE_LEN (4 + 9 * 8 + 3 * 4 + 13 * 8) /* 192 */
 /*
  * Template records (RFC 7011 3.4.1): id and count 4 (options: 6), 4
  * bytes a field, 4 more for each with an enterprise number.  flow4/6:
  * 26 fields, 7 enterprise (3 CERT, 3 CERT labels, labelSource); biflow:
- * + 5 reverse fields, all enterprise; stats: 24 fields, 14 enterprise (3
- * CERT, 11 minflow); dns4/6: 14 fields, 7 enterprise (CERT).
+ * + 5 reverse fields, all enterprise; stats: 26 fields, 16 enterprise (3
+ * CERT, 13 minflow); dns4/6: 14 fields, 7 enterprise (CERT).
  */
 #define FLOW_TMPL_LEN (4 + 26 * 4 + 7 * 4)    /* 136 */
 #define BIFLOW_TMPL_LEN (4 + 31 * 4 + 12 * 4) /* 176 */
-#define STATS_TMPL_LEN (6 + 24 * 4 + 14 * 4)  /* 158 */
+#define STATS_TMPL_LEN (6 + 26 * 4 + 16 * 4)  /* 174 */
 #define DNS_TMPL_LEN (6 + 14 * 4 + 7 * 4)     /* 90: options */
 /* dns4: 8 + 4 + 4 + 2 + 2 + 1 + 2 + 1 + 2 + 1 + 4, before the strings. */
 #define DNS4_FIXED_LEN 31

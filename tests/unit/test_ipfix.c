@@ -88,7 +88,7 @@ test_ipfix_add_templates_fresh_builder_fits(void **state)
 	assert_int_equal(s.n, 3);
 	assert_int_equal(n_tmpl, 2);
 	assert_int_equal(n_opt, 1);
-	/* 16 + 3 * 4 + 2 * 136 + 158 = 458 */
+	/* 16 + 3 * 4 + 2 * 136 + 174 = 474 */
 	assert_int_equal(len, 16 + 3 * 4 + 2 * FLOW_TMPL_LEN + STATS_TMPL_LEN);
 	exp_message_free(x);
 }
@@ -97,8 +97,8 @@ static void
 test_ipfix_add_templates_fit_smallest_mtu(void **state)
 {
 	/*
-	 * Uniflow: 16 + 5 * 4 + 2 * 136 + 158 + 2 * 90 = 646; biflow: 16 +
-	 * 5 * 4 + 2 * 176 + 158 + 2 * 90 = 726.  The DNS templates are
+	 * Uniflow: 16 + 5 * 4 + 2 * 136 + 174 + 2 * 90 = 662; biflow: 16 +
+	 * 5 * 4 + 2 * 176 + 174 + 2 * 90 = 742.  The DNS templates are
 	 * options templates (set 3) scoped by the client.
 	 */
 	static const size_t want[2] = {
@@ -116,8 +116,8 @@ test_ipfix_add_templates_fit_smallest_mtu(void **state)
 	 * every template, DNS ones included, must fit a message of that size
 	 * (else no data can ever be decoded).
 	 */
-	assert_int_equal(want[0], 646);
-	assert_int_equal(want[1], 726);
+	assert_int_equal(want[0], 662);
+	assert_int_equal(want[1], 742);
 	for (biflow = 0; biflow < 2; biflow++) {
 		struct exp_message *x =
 		    ipfix_util_new_builder(EXP_MESSAGE_MIN_MTU, biflow);
@@ -142,6 +142,31 @@ test_ipfix_add_templates_fit_smallest_mtu(void **state)
 		assert_int_equal(s.len[4], 4 + DNS_TMPL_LEN);
 		exp_message_free(x);
 	}
+}
+
+/* --conntrack adds nat4/nat6 (flow4/6 + 4 postNAT fields): still fits. */
+static void
+test_ipfix_add_templates_nat_fit_smallest_mtu(void **state)
+{
+	struct exp_message *x =
+	    ipfix_util_new_builder(EXP_MESSAGE_MIN_MTU, FALSE);
+	const uint8_t *msg = NULL;
+	struct sets s;
+	size_t len;
+
+	(void)state;
+	exp_message_set_dns(x, TRUE);
+	exp_message_set_nat(x, TRUE);
+	assert_int_equal(exp_message_add_templates(x), 0);
+	len = exp_message_emit(x, &msg);
+	/* 662 + 2 * (4 + 2 * (FLOW_TMPL_LEN + 4 * 4)) */
+	assert_int_equal(len, 662 + 2 * 4 + 2 * (FLOW_TMPL_LEN + 16));
+	assert_true(len <= EXP_MESSAGE_MIN_MTU);
+	ipfix_util_walk_sets(msg, len, &s);
+	assert_int_equal(s.n, 7);
+	assert_int_equal(ipfix_util_get_be(msg + s.off[5] + 4, 2), MF_TID_NAT4);
+	assert_int_equal(ipfix_util_get_be(msg + s.off[6] + 4, 2), MF_TID_NAT6);
+	exp_message_free(x);
 }
 
 static void
@@ -591,6 +616,7 @@ main(void)
 		cmocka_unit_test(test_ipfix_emit_header_fields),
 		cmocka_unit_test(test_ipfix_add_templates_fresh_builder_fits),
 		cmocka_unit_test(test_ipfix_add_templates_fit_smallest_mtu),
+		cmocka_unit_test(test_ipfix_add_templates_nat_fit_smallest_mtu),
 		cmocka_unit_test(test_ipfix_add_record_flow4_golden_bytes),
 		cmocka_unit_test(test_ipfix_emit_sets_tile_message),
 		cmocka_unit_test(test_ipfix_emit_sequence_counts_records),

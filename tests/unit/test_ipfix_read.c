@@ -203,7 +203,7 @@ test_ipfix_add_record_after_templates_shares_message(void **state)
 	for (i = 0; i < s.n; i++)
 		if (s.id[i] == 2 || s.id[i] == 3)
 			tmpl_bytes += s.len[i] - 4u;
-	/* All three templates, 2 * 136 + 158 = 430 bytes. */
+	/* All three templates, 2 * 136 + 174 = 446 bytes. */
 	assert_int_equal(tmpl_bytes, 2 * FLOW_TMPL_LEN + STATS_TMPL_LEN);
 	assert_int_equal(s.n, 4);
 	assert_int_equal(s.id[s.n - 1], MF_TID_FLOW4);
@@ -358,12 +358,12 @@ test_ipfix_emit_round_trip_labels(void **state)
 	ipfix_util_emit_into(x, msgs);
 	assert_int_equal(msgs->len, 1);
 	/*
-	 * Templates 16 + 3 * 4 + 2 * 136 + 158 = 458; a flow4 set of 4 +
+	 * Templates 16 + 3 * 4 + 2 * 136 + 174 = 474; a flow4 set of 4 +
 	 * (83 + 15), a flow6 set of 4 + (107 + 17), a flow4 set of 4 +
-	 * (83 + 15) + (83 + 2 + 300) + 83: 458 + 102 + 128 + 570 = 1258.
+	 * (83 + 15) + (83 + 2 + 300) + 83: 474 + 102 + 128 + 570 = 1274.
 	 */
 	msg = ipfix_util_msg_data(msgs, 0, &len);
-	assert_int_equal(len, 1258);
+	assert_int_equal(len, 1274);
 	ipfix_util_decode(d, msg, len);
 	assert_int_equal(d->n, G_N_ELEMENTS(cases));
 	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -456,11 +456,11 @@ test_ipfix_emit_round_trip_dns(void **state)
 	ipfix_util_emit_into(x, msgs);
 	assert_int_equal(msgs->len, 1);
 	/*
-	 * Templates 16 + 5 * 4 + 2 * 136 + 158 + 2 * 90 = 646, then sets of
+	 * Templates 16 + 5 * 4 + 2 * 136 + 174 + 2 * 90 = 662, then sets of
 	 * 4 + 77 (dns4), 4 + 125 (dns6), 4 + 31 + 16 + 1 + 1 + 5 (dns4).
 	 */
 	msg = ipfix_util_msg_data(msgs, 0, &len);
-	assert_int_equal(len, 646 + 81 + 129 + 58);
+	assert_int_equal(len, 662 + 81 + 129 + 58);
 	ipfix_util_decode(d, msg, len);
 	assert_int_equal(d->n, 3);
 

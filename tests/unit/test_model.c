@@ -137,9 +137,10 @@ test_model_rec_len_values(void **state)
 	 * 4 labels of two pointers (16 bytes on 64-bit, 8 on 32-bit targets
 	 * such as armhf) ahead of the old 135; labelSource.
 	 */
-	assert_int_equal(MF_FLOW_REC_LEN, LABELS_LEN + 135 + 1);
+	/* + postNAT: 2 * 16 + 2 * 4 + 2 * 2 = 44 bytes. */
+	assert_int_equal(MF_FLOW_REC_LEN, LABELS_LEN + 135 + 1 + 44);
 	/* 11 DNS and label counters of 8 bytes after the old 88. */
-	assert_int_equal(MF_STATS_REC_LEN, 176);
+	assert_int_equal(MF_STATS_REC_LEN, 192); /* + 2 conntrack */
 	/* Only trailing padding after the last field. */
 	assert_true(sizeof(struct mf_flow_rec) - MF_FLOW_REC_LEN < 8);
 	assert_int_equal(sizeof(struct mf_stats_rec), MF_STATS_REC_LEN);
@@ -149,7 +150,7 @@ static void
 test_model_flow_internal_contiguous(void **state)
 {
 	(void)state;
-	assert_int_equal(mf_tmpl_flow_internal.n_fields, 35);
+	assert_int_equal(mf_tmpl_flow_internal.n_fields, 41);
 	assert_contiguous(&mf_tmpl_flow_internal, MF_FLOW_REC_LEN);
 	assert_no_duplicates(&mf_tmpl_flow_internal);
 }
@@ -158,7 +159,7 @@ static void
 test_model_stats_internal_contiguous(void **state)
 {
 	(void)state;
-	assert_int_equal(mf_tmpl_stats_internal.n_fields, 24);
+	assert_int_equal(mf_tmpl_stats_internal.n_fields, 26);
 	assert_contiguous(&mf_tmpl_stats_internal, MF_STATS_REC_LEN);
 	assert_no_duplicates(&mf_tmpl_stats_internal);
 }
@@ -193,10 +194,13 @@ test_model_internal_known_offsets(void **state)
 	    offsetof(struct mf_flow_rec, app_id), 3);
 	assert_field_at(&mf_tmpl_flow_internal, 0, MF_IE_FLOW_END_REASON,
 	    MF_FLOW_REC_LEN - 1, 1);
+	assert_field_at(&mf_tmpl_flow_internal, 0,
+	    MF_IE_POST_NAT_SOURCE_IPV4_ADDRESS,
+	    offsetof(struct mf_flow_rec, post_src4), 4);
 	assert_field_at(&mf_tmpl_stats_internal, 0, MF_IE_OBSERVATION_DOMAIN_ID,
-	    160, 4);
+	    176, 4);
 	assert_field_at(&mf_tmpl_stats_internal, MF_PEN_CERT,
-	    MF_CERT_EXPIRED_FRAGMENT_COUNT, 172, 4);
+	    MF_CERT_EXPIRED_FRAGMENT_COUNT, 188, 4);
 	assert_field_at(&mf_tmpl_stats_internal, MF_PEN_MINFLOW,
 	    MF_OWN_FLOWS_UNLABELLED, offsetof(struct mf_stats_rec, labelled),
 	    8);
@@ -259,9 +263,12 @@ test_model_field_counts(void **state)
 	assert_int_equal(mf_tmpl_flow6.n_fields, 27);
 	assert_int_equal(mf_tmpl_biflow4.n_fields, 32);
 	assert_int_equal(mf_tmpl_biflow6.n_fields, 32);
-	assert_int_equal(mf_tmpl_stats.n_fields, 24);
+	assert_int_equal(mf_tmpl_stats.n_fields, 26);
 	assert_int_equal(mf_tmpl_dns4.n_fields, 14);
 	assert_int_equal(mf_tmpl_dns6.n_fields, 14);
+	/* flow4/flow6 + the four postNAT elements. */
+	assert_int_equal(mf_tmpl_nat4.n_fields, 31);
+	assert_int_equal(mf_tmpl_nat6.n_fields, 31);
 }
 
 static void

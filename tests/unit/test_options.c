@@ -275,6 +275,42 @@ test_options_parse_both_sources_is_rejected(void **state)
 }
 
 static void
+test_options_parse_conntrack_needs_no_interface(void **state)
+{
+	static const char *const args[] = { "--conntrack", "--conntrack-acct",
+		"--conntrack-buffer", "64", "-w", "o.ipfix", NULL };
+	struct exp_config cfg;
+
+	(void)state;
+	parse_ok(args, &cfg);
+	assert_true(cfg.conntrack);
+	assert_true(cfg.conntrack_acct);
+	assert_false(cfg.conntrack_reliable);
+	assert_int_equal(cfg.n_interfaces, 0);
+	assert_int_equal(numeric(&cfg, "conntrack-buffer"), 64);
+	exp_options_clear(&cfg);
+}
+
+static void
+test_options_parse_conntrack_conflicts_are_rejected(void **state)
+{
+	static const char *const with_r[] = { "--conntrack", "-r", "f.pcap",
+		"-w", "o", NULL };
+	static const char *const with_f[] = { "--conntrack", "-i", "eth0", "-f",
+		"tcp", "-w", "o", NULL };
+	static const char *const acct_alone[] = { "-i", "eth0",
+		"--conntrack-acct", "-w", "o", NULL };
+	static const char *const small_buf[] = { "--conntrack",
+		"--conntrack-buffer", "15", "-w", "o", NULL };
+
+	(void)state;
+	parse_bad(with_r, MF_ERROR, MF_ERROR_ARGS, "not -r FILE");
+	parse_bad(with_f, MF_ERROR, MF_ERROR_ARGS, "port 53");
+	parse_bad(acct_alone, MF_ERROR, MF_ERROR_ARGS, "need --conntrack");
+	parse_bad(small_buf, MF_ERROR, MF_ERROR_ARGS, "--conntrack-buffer");
+}
+
+static void
 test_options_parse_no_destination_is_rejected(void **state)
 {
 	static const char *const args[] = { "-i", "eth0", NULL };
@@ -567,6 +603,10 @@ main(void)
 		    test_options_parse_collector_bad_port_is_rejected),
 		cmocka_unit_test(test_options_parse_no_source_is_rejected),
 		cmocka_unit_test(test_options_parse_both_sources_is_rejected),
+		cmocka_unit_test(
+		    test_options_parse_conntrack_needs_no_interface),
+		cmocka_unit_test(
+		    test_options_parse_conntrack_conflicts_are_rejected),
 		cmocka_unit_test(test_options_parse_no_destination_is_rejected),
 		cmocka_unit_test(
 		    test_options_parse_both_destinations_is_rejected),

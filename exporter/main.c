@@ -213,6 +213,9 @@ run(struct exporter *x)
 	if (x->dns != NULL)
 		exp_dnslabel_flush(x->dns);
 	exp_cache_flush(x->cache);
+	/* The last flow records go out first, so that the last statistics
+	 * record counts every one of them (it then travels alone). */
+	exp_export_flush(x->exp);
 	export_stats(x);
 	exp_export_flush(x->exp);
 	return status;

@@ -4,8 +4,8 @@
 
 /*
  * dnstext: minflow-report's "DNS" section, from a report's "dns" object
- * (collector/dnsstats.h): most resolved names, failures, clients and the
- * last answers, each as a numbered table.  A report without "dns" (older
+ * (collector/analytics/dnsstats.h): most resolved names, failures, clients and
+ * the last answers, each as a numbered table.  A report without "dns" (older
  * versions) prints nothing; a malformed one is an error naming the key.
  */
 #include <glib.h>

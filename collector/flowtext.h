@@ -4,7 +4,7 @@
 
 /*
  * flowtext: the "Flows" section of minflow-report: the report's "flows"
- * object (collector/report_flows.h) as text.  The report is untrusted:
+ * object (collector/output/report_flows.h) as text.  The report is untrusted:
  * every member used is checked for its type first, and a mismatch is an
  * error ("malformed report: ...") with nothing appended.  "finished",
  * "ongoing" and "half_open" must be there (format 1 always had them);

@@ -19,7 +19,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
-#include "collector/classify.h"
+#include "collector/model/classify.h"
 #include "collector/dnstext.h"
 #include "collector/flowtext.h"
 #include "collector/report_text_anomaly.h"

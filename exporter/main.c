@@ -3,7 +3,6 @@
 #define G_LOG_DOMAIN "exp-main"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,28 +24,13 @@
 #include "exporter/frag.h"
 #include "exporter/options.h"
 #include "exporter/replay.h"
+#include "exporter/privs.h"
 #include "exporter/sink.h"
 
 #define EXIT_READ_ERROR 2
 #define LINGER_MS 2000u /* after FIN both ways or RST */
 #define LIVE_POLL_MS 250
 #define EXPIRE_STEP_MS 1000u /* expiry granularity, in flow time */
-
-/* Set by signal handlers, read by the loop: the only globals. */
-static volatile sig_atomic_t sig_stop;
-static volatile sig_atomic_t sig_usr1;
-static volatile sig_atomic_t sig_hup;
-
-static void
-on_signal(int sig)
-{
-	if (sig == SIGUSR1)
-		sig_usr1 = 1;
-	else if (sig == SIGHUP)
-		sig_hup = 1;
-	else
-		sig_stop = 1;
-}
 
 struct exporter {
 	const struct exp_config *cfg;
@@ -86,7 +70,7 @@ replay_wait(struct exporter *x, uint64_t ts_ms)
 
 	t = exp_replay_time(&x->replay, ts_ms, real_ms(),
 	    (uint64_t)g_get_monotonic_time(), &wait_us);
-	while (wait_us > 0 && !sig_stop) {
+	while (wait_us > 0 && !mf_signal_pending(MF_SIGNAL_STOP)) {
 		step = MIN(wait_us, 100000);
 		g_usleep((gulong)step);
 		wait_us -= step;
@@ -211,12 +195,10 @@ static void print_counters(struct exporter *x, gboolean to_log);
 static void
 handle_signals(struct exporter *x)
 {
-	if (sig_usr1) {
-		sig_usr1 = 0;
+	if (mf_signal_take(MF_SIGNAL_USR1)) {
 		print_counters(x, TRUE);
 	}
-	if (sig_hup) {
-		sig_hup = 0;
+	if (mf_signal_take(MF_SIGNAL_HUP)) {
 		exp_export_want_templates(x->exp);
 	}
 }
@@ -228,7 +210,7 @@ run(struct exporter *x)
 	gboolean file = exp_capture_is_file(x->cap);
 	int n, status = EXIT_SUCCESS;
 
-	while (!sig_stop) {
+	while (!mf_signal_pending(MF_SIGNAL_STOP)) {
 		n = exp_capture_dispatch(x->cap, LIVE_POLL_MS, on_packet, x);
 		if (!file)
 			x->now_ms = real_ms();
@@ -438,12 +420,14 @@ open_all(struct exporter *x, GError **error)
 	return !cfg->dns || open_dns(x, &kc.seed, error);
 }
 
+/* Everything is open: detach, change user, give up the rest (privs.h). */
 static gboolean
 detach_and_drop(const struct exp_config *cfg, GError **error)
 {
+	struct exp_privs_result pr;
+
 	return mf_detach(cfg->daemon, cfg->pidfile, error) &&
-	    (cfg->user == NULL ||
-	        exp_capture_drop_privileges(cfg->user, error));
+	    exp_privs_restrict(cfg->read_file == NULL, cfg->user, &pr, error);
 }
 
 static void
@@ -478,7 +462,7 @@ main(int argc, char **argv)
 		return EXIT_SUCCESS;
 	}
 	mf_log_init("minflow-exporter", cfg.daemon, cfg.verbose);
-	mf_signals_install(on_signal);
+	mf_signals_install();
 	memset(&x, 0, sizeof(x));
 	x.cfg = &cfg;
 	x.boot_ms = cfg.read_file != NULL ? 0 : real_ms();

@@ -14,10 +14,11 @@
 #include <fixbuf/public.h>
 #include <cmocka.h>
 
+#include "collector/ingest/fbmodel.h"
 #include "common/model.h"
 #include "common/msgenc.h"
 #include "common/rbuf.h"
-#include "exporter/ipfix.h"
+#include "exporter/message.h"
 #include "tests/unit/ipfix_util.h"
 
 #define DNSF(f, pen, id, len, kind)                                       \
@@ -57,7 +58,7 @@ add_internal(fbSession_t *session, fbInfoModel_t *model, uint16_t tid,
     const struct mf_template *t)
 {
 	GError *err = NULL;
-	fbTemplate_t *tmpl = mf_model_template_new(model, t, &err);
+	fbTemplate_t *tmpl = col_fbmodel_template_new(model, t, &err);
 
 	if (tmpl == NULL) {
 		fail_msg("%s: %s", t->name, err ? err->message : "?");
@@ -73,7 +74,7 @@ ipfix_util_decoder_new(void)
 	struct decoder *d = g_new0(struct decoder, 1);
 	fbSession_t *session;
 
-	d->model = mf_model_new();
+	d->model = col_fbmodel_new();
 	session = fbSessionAlloc(d->model);
 	add_internal(session, d->model, TID_DEC_FLOW, &mf_tmpl_flow_internal);
 	add_internal(session, d->model, TID_DEC_STATS, &mf_tmpl_stats_internal);
@@ -216,82 +217,6 @@ ipfix_util_walk_sets(const uint8_t *msg, size_t len, struct sets *s)
 }
 
 void
-ipfix_util_fill_flow(struct mf_flow_rec *r, gboolean v6)
-{
-	static const uint8_t src6[16] = { 0x20, 0x01, 0x0d, 0xb8, 1, 2, 3, 4, 5,
-		6, 7, 8, 9, 10, 11, 12 };
-	static const uint8_t dst6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0xff, 0xfe,
-		0xfd, 0xfc, 0xfb, 0xfa, 0xf9, 0xf8, 0xf7, 0xf6, 0xf5, 0xf4 };
-	static const uint8_t smac[6] = { 0x02, 0x00, 0x5e, 0x10, 0x20, 0x30 };
-	static const uint8_t dmac[6] = { 0x02, 0x00, 0x5e, 0x40, 0x50, 0x60 };
-
-	memset(r, 0, sizeof(*r));
-	r->start_ms = UINT64_C(1700000000123);
-	r->end_ms = UINT64_C(1700000061456);
-	r->octets = UINT64_C(0x123456789a);
-	r->packets = UINT64_C(0x100000002);
-	r->rev_octets = UINT64_C(0x0a0b0c0d0e);
-	r->rev_packets = UINT64_C(0x200000003);
-	memcpy(r->src6, src6, 16);
-	memcpy(r->dst6, dst6, 16);
-	r->src4 = 0xc0000201u;
-	r->dst4 = 0xc6336402u;
-	r->ingress = 0x01020304u;
-	r->egress = 0x05060708u;
-	r->rev_delta_ms = 0x00abcdefu;
-	r->sport = 50000;
-	r->dport = 443;
-	r->vlan = 4094;
-	r->icmp4 = 0x0303;
-	r->icmp6 = 0x8100;
-	r->silk_app = 443;
-	memcpy(r->src_mac, smac, 6);
-	memcpy(r->dst_mac, dmac, 6);
-	mf_model_set_app_id(r->app_id, 443);
-	r->proto = 6;
-	r->tos = 0xb8;
-	r->tcp_flags = 0x1b;
-	r->initial_flags = 0x02;
-	r->union_flags = 0x19;
-	r->rev_initial_flags = 0x12;
-	r->rev_union_flags = 0x11;
-	r->end_reason = MF_END_OF_FLOW;
-	if (v6) { /* something to tell the records apart */
-		r->sport = 40000;
-		r->end_reason = MF_END_IDLE_TIMEOUT;
-	}
-}
-
-void
-ipfix_util_fill_stats(struct mf_stats_rec *s)
-{
-	unsigned i;
-
-	memset(s, 0, sizeof(*s));
-	s->init_ms = UINT64_C(1699999990001);
-	s->packets_seen = UINT64_C(0x1000000001);
-	s->kernel_drops = 2;
-	s->ignored = 3;
-	s->flows_created = 4;
-	s->records_exported = 5;
-	s->messages = 6;
-	s->octets_exported = UINT64_C(0x7000000007);
-	s->not_sent = 8;
-	s->domain = DOMAIN;
-	s->evicted_full = 9;
-	s->peak_flows = 10;
-	s->expired_frags = 11;
-	s->dns_parsed = 12;
-	s->dns_malformed = 13;
-	s->dns_fragmented = 14;
-	s->dns_unanswered = 15;
-	s->dns_cached = 16;
-	s->dns_evicted = UINT64_C(0x1700000017);
-	for (i = 0; i < MF_LABEL_N_SOURCES; i++)
-		s->labelled[i] = 18 + i; /* none 18 .. http-host 22 */
-}
-
-void
 ipfix_util_set_label(struct mf_flow_rec *r, enum mf_label_source source,
     const char *name)
 {
@@ -415,26 +340,27 @@ ipfix_util_assert_record(const struct mf_template *internal,
 	}
 }
 
-struct exp_ipfix *
+struct exp_message *
 ipfix_util_new_builder(size_t mtu, gboolean biflow)
 {
 	GError *err = NULL;
-	struct exp_ipfix *x = exp_ipfix_new(DOMAIN, mtu, biflow, &err);
+	struct exp_message *x =
+	    exp_message_new(MF_MSGENC_IPFIX, DOMAIN, mtu, biflow, 0, &err);
 
 	if (x == NULL) {
-		fail_msg("exp_ipfix_new: %s", err ? err->message : "?");
+		fail_msg("exp_message_new: %s", err ? err->message : "?");
 		return NULL;
 	}
-	exp_ipfix_set_export_time(x, EXPORT_TIME);
+	exp_message_set_time(x, (uint64_t)EXPORT_TIME * 1000);
 	return x;
 }
 
 /* Emit the open message, if any, into out (a GPtrArray of GBytes). */
 void
-ipfix_util_emit_into(struct exp_ipfix *x, GPtrArray *out)
+ipfix_util_emit_into(struct exp_message *x, GPtrArray *out)
 {
 	const uint8_t *msg = NULL;
-	size_t len = exp_ipfix_emit(x, &msg);
+	size_t len = exp_message_emit(x, &msg);
 
 	if (len > 0)
 		g_ptr_array_add(out, g_bytes_new(msg, len));
@@ -446,26 +372,26 @@ ipfix_util_emit_into(struct exp_ipfix *x, GPtrArray *out)
  * switch between the two also answers -ENOSPC.)
  */
 void
-ipfix_util_add_templates_p(struct exp_ipfix *x, GPtrArray *out)
+ipfix_util_add_templates_p(struct exp_message *x, GPtrArray *out)
 {
-	int r = exp_ipfix_add_templates(x);
+	int r = exp_message_add_templates(x);
 
 	if (r == -ENOSPC) {
 		ipfix_util_emit_into(x, out);
-		r = exp_ipfix_add_templates(x);
+		r = exp_message_add_templates(x);
 	}
 	assert_int_equal(r, 0);
 }
 
 void
-ipfix_util_add_record_p(struct exp_ipfix *x, const struct mf_template *t,
+ipfix_util_add_record_p(struct exp_message *x, const struct mf_template *t,
     const void *rec, GPtrArray *out)
 {
-	int r = exp_ipfix_add_record(x, t, rec);
+	int r = exp_message_add_record(x, t, rec);
 
 	if (r == -ENOSPC) {
 		ipfix_util_emit_into(x, out);
-		r = exp_ipfix_add_record(x, t, rec);
+		r = exp_message_add_record(x, t, rec);
 	}
 	assert_int_equal(r, 0);
 }

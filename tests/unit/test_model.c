@@ -13,6 +13,7 @@
 #include <fixbuf/public.h>
 #include <cmocka.h>
 
+#include "collector/ingest/fbmodel.h"
 #include "common/error.h"
 #include "common/model.h"
 #include "common/msgenc.h"
@@ -125,12 +126,18 @@ assert_no_duplicates(const struct mf_template *t)
 				    (unsigned)t->fields[i].id);
 }
 
+/* The four labels at the start of a flow record (pointer-sized parts). */
+#define LABELS_LEN (4 * sizeof(struct mf_varfield))
+
 static void
 test_model_rec_len_values(void **state)
 {
 	(void)state;
-	/* 4 labels of 16 bytes ahead of the old 135; labelSource. */
-	assert_int_equal(MF_FLOW_REC_LEN, 200);
+	/*
+	 * 4 labels of two pointers (16 bytes on 64-bit, 8 on 32-bit targets
+	 * such as armhf) ahead of the old 135; labelSource.
+	 */
+	assert_int_equal(MF_FLOW_REC_LEN, LABELS_LEN + 135 + 1);
 	/* 11 DNS and label counters of 8 bytes after the old 88. */
 	assert_int_equal(MF_STATS_REC_LEN, 176);
 	/* Only trailing padding after the last field. */
@@ -177,15 +184,15 @@ test_model_internal_known_offsets(void **state)
 {
 	(void)state;
 	assert_field_at(&mf_tmpl_flow_internal, 0,
-	    MF_IE_FLOW_START_MILLISECONDS, 64, 8);
+	    MF_IE_FLOW_START_MILLISECONDS, LABELS_LEN, 8);
 	assert_field_at(&mf_tmpl_flow_internal, 0, MF_IE_SOURCE_IPV6_ADDRESS,
-	    112, 16);
+	    LABELS_LEN + 48, 16);
 	assert_field_at(&mf_tmpl_flow_internal, 0, MF_IE_SOURCE_IPV4_ADDRESS,
 	    offsetof(struct mf_flow_rec, src4), 4);
 	assert_field_at(&mf_tmpl_flow_internal, 0, MF_IE_APPLICATION_ID,
 	    offsetof(struct mf_flow_rec, app_id), 3);
-	assert_field_at(&mf_tmpl_flow_internal, 0, MF_IE_FLOW_END_REASON, 199,
-	    1);
+	assert_field_at(&mf_tmpl_flow_internal, 0, MF_IE_FLOW_END_REASON,
+	    MF_FLOW_REC_LEN - 1, 1);
 	assert_field_at(&mf_tmpl_stats_internal, 0, MF_IE_OBSERVATION_DOMAIN_ID,
 	    160, 4);
 	assert_field_at(&mf_tmpl_stats_internal, MF_PEN_CERT,
@@ -351,7 +358,7 @@ test_model_biflow_extends_uniflow(void **state)
 static void
 test_model_new_knows_every_element(void **state)
 {
-	fbInfoModel_t *model = mf_model_new();
+	fbInfoModel_t *model = col_fbmodel_new();
 	size_t i;
 	uint16_t k;
 
@@ -409,7 +416,7 @@ test_model_new_knows_cert_names(void **state)
 		{ "flowTableFlushEventCount", 104, 4 },
 		{ "flowTablePeakCount", 105, 4 },
 	};
-	fbInfoModel_t *model = mf_model_new();
+	fbInfoModel_t *model = col_fbmodel_new();
 	size_t i;
 
 	(void)state;
@@ -438,7 +445,7 @@ test_model_plain_libfixbuf_lacks_cert_elements(void **state)
 	fbInfoModel_t *model = fbInfoModelAlloc();
 
 	(void)state;
-	/* Why mf_model_new() exists: the stock model lacks these. */
+	/* Why col_fbmodel_new() exists: the stock model lacks these. */
 	assert_null(fbInfoModelGetElementByID(model, MF_CERT_SILK_APP_LABEL,
 	    MF_PEN_CERT));
 	fbInfoModelFree(model);
@@ -447,7 +454,7 @@ test_model_plain_libfixbuf_lacks_cert_elements(void **state)
 static void
 test_model_template_new_every_template(void **state)
 {
-	fbInfoModel_t *model = mf_model_new();
+	fbInfoModel_t *model = col_fbmodel_new();
 	size_t i;
 	uint32_t k, j;
 
@@ -455,7 +462,7 @@ test_model_template_new_every_template(void **state)
 	for (i = 0; i < G_N_ELEMENTS(all_templates); i++) {
 		const struct mf_template *t = all_templates[i];
 		GError *error = NULL;
-		fbTemplate_t *tmpl = mf_model_template_new(model, t, &error);
+		fbTemplate_t *tmpl = col_fbmodel_template_new(model, t, &error);
 
 		if (tmpl == NULL) {
 			fail_msg("%s: %s", t->name,
@@ -494,11 +501,11 @@ test_model_template_new_unknown_element_fails(void **state)
 		{ MF_PEN_CERT, 9999, 4, 1, 0 },
 	};
 	const struct mf_template t = { 999, 2, 0, "bogus", fields };
-	fbInfoModel_t *model = mf_model_new();
+	fbInfoModel_t *model = col_fbmodel_new();
 	GError *error = NULL;
 
 	(void)state;
-	assert_null(mf_model_template_new(model, &t, &error));
+	assert_null(col_fbmodel_template_new(model, &t, &error));
 	assert_non_null(error);
 	assert_true(g_error_matches(error, MF_ERROR, MF_ERROR_IPFIX));
 	assert_non_null(strstr(error->message, "6871/9999"));

@@ -56,7 +56,15 @@
 #define ETHERTYPE_QINQ 0x9100 /* pre-standard 802.1ad */
 #define ETHERTYPE_MPLS 0x8847
 #define ETHERTYPE_MPLS_MC 0x8848
-#define ETHERTYPE_PPPOE 0x8864 /* session stage; 0x8863 is discovery */
+#define ETHERTYPE_PPPOE 0x8864      /* session stage; 0x8863 is discovery */
+#define ETHERTYPE_VNTAG 0x8926      /* Cisco VN-Tag: 4 tag bytes, then a type */
+#define ETHERTYPE_FABRICPATH 0x8903 /* Cisco FabricPath: not decoded */
+#define ETHERTYPE_MIN 0x0600      /* below: an IEEE 802.3 length, LLC follows */
+#define LLC_SNAP_SAP 0xaa         /* DSAP and SSAP of a SNAP header */
+#define LLC_UI 0x03               /* unnumbered information */
+#define SNAP_OUI_RFC1042 0x000000 /* the OUI of encapsulated ethertypes */
+#define SNAP_OUI_8021H 0x0000f8   /* 802.1H bridge tunnel, the same */
+#define VNTAG_LEN 4
 
 #define PPPOE_VER_TYPE 0x11
 #define PPP_IPV4 0x0021
@@ -106,6 +114,7 @@ const char *const exp_decode_result_names[EXP_DECODE_N_RESULTS] = {
 	[EXP_DECODE_BAD_IP_HEADER] = "bad-ip-header",
 	[EXP_DECODE_BAD_IPV6_EXT] = "bad-ipv6-ext",
 	[EXP_DECODE_TOO_MANY_LAYERS] = "too-many-layers",
+	[EXP_DECODE_UNSUPPORTED_LINK] = "unsupported-link",
 };
 
 /* One decode in progress; lives on exp_decode()'s stack. */
@@ -454,23 +463,83 @@ decode_pppoe(struct dec *d)
 	return EXP_DECODE_NOT_IP;
 }
 
+/*
+ * An IEEE 802.3 frame: after the length, an LLC header (DSAP, SSAP,
+ * control).  Only SNAP (AA AA 03) with the OUI of an encapsulated
+ * ethertype (RFC 1042, 802.1H) carries IP; *type is then that ethertype.
+ * SNAP with any other OUI is a vendor protocol (Cisco CDP, ...): not IP.
+ * The length field is not checked against the frame: padding and FCS
+ * make it differ on real captures, and the IP header has its own length.
+ */
+static enum exp_decode_result
+decode_llc(struct dec *d, uint16_t *type)
+{
+	uint8_t dsap, ssap, ctl;
+	uint32_t oui;
+	uint16_t oui_lo;
+	uint8_t oui_hi;
+
+	if (mf_rbuf_get_u8(&d->rb, &dsap) != 0 ||
+	    mf_rbuf_get_u8(&d->rb, &ssap) != 0 ||
+	    mf_rbuf_get_u8(&d->rb, &ctl) != 0)
+		return EXP_DECODE_TRUNC_LINK;
+	if (dsap != LLC_SNAP_SAP || ssap != LLC_SNAP_SAP || ctl != LLC_UI)
+		return EXP_DECODE_NOT_IP; /* STP, NetBIOS, IPX over LLC ... */
+	if (mf_rbuf_get_u8(&d->rb, &oui_hi) != 0 ||
+	    mf_rbuf_get_u16(&d->rb, &oui_lo) != 0 ||
+	    mf_rbuf_get_u16(&d->rb, type) != 0)
+		return EXP_DECODE_TRUNC_LINK;
+	oui = (uint32_t)oui_hi << 16 | oui_lo;
+	if (oui != SNAP_OUI_RFC1042 && oui != SNAP_OUI_8021H)
+		return EXP_DECODE_NOT_IP;
+	return EXP_DECODE_OK;
+}
+
+/*
+ * The tags between an Ethernet type and the payload: 802.1Q, 802.1ad and
+ * pre-standard QinQ VLAN tags (the outermost VLAN id is kept) and Cisco
+ * VN-Tags (4 bytes, then the next type), at most MAX_TAGS in all.
+ */
+static enum exp_decode_result
+skip_tags(struct dec *d, uint16_t *type)
+{
+	uint16_t tci;
+	unsigned n;
+	gboolean vlan_seen = FALSE;
+
+	for (n = 0; *type == ETHERTYPE_8021Q || *type == ETHERTYPE_8021AD ||
+	     *type == ETHERTYPE_QINQ || *type == ETHERTYPE_VNTAG;
+	     n++) {
+		if (n == MAX_TAGS)
+			return EXP_DECODE_TOO_MANY_LAYERS;
+		if (*type == ETHERTYPE_VNTAG) {
+			if (mf_rbuf_skip(&d->rb, VNTAG_LEN) != 0 ||
+			    mf_rbuf_get_u16(&d->rb, type) != 0)
+				return EXP_DECODE_TRUNC_LINK;
+			continue;
+		}
+		if (mf_rbuf_get_u16(&d->rb, &tci) != 0 ||
+		    mf_rbuf_get_u16(&d->rb, type) != 0)
+			return EXP_DECODE_TRUNC_LINK;
+		if (!vlan_seen)
+			d->pkt->vlan = (uint16_t)(tci & 0x0fff);
+		vlan_seen = TRUE;
+	}
+	return EXP_DECODE_OK;
+}
+
 /* Everything after an Ethernet type (Ethernet, SLL, SLL2). */
 static enum exp_decode_result
 decode_ethertype(struct dec *d, uint16_t type)
 {
-	uint16_t tci;
-	unsigned n;
+	enum exp_decode_result r;
 
-	for (n = 0; type == ETHERTYPE_8021Q || type == ETHERTYPE_8021AD ||
-	     type == ETHERTYPE_QINQ;
-	     n++) {
-		if (n == MAX_TAGS)
-			return EXP_DECODE_TOO_MANY_LAYERS;
-		if (mf_rbuf_get_u16(&d->rb, &tci) != 0 ||
-		    mf_rbuf_get_u16(&d->rb, &type) != 0)
-			return EXP_DECODE_TRUNC_LINK;
-		if (n == 0)
-			d->pkt->vlan = (uint16_t)(tci & 0x0fff);
+	if ((r = skip_tags(d, &type)) != EXP_DECODE_OK)
+		return r;
+	if (type < ETHERTYPE_MIN) {
+		if ((r = decode_llc(d, &type)) != EXP_DECODE_OK ||
+		    (r = skip_tags(d, &type)) != EXP_DECODE_OK)
+			return r;
 	}
 	switch (type) {
 	case ETHERTYPE_IPV4:
@@ -482,8 +551,10 @@ decode_ethertype(struct dec *d, uint16_t type)
 		return decode_mpls(d);
 	case ETHERTYPE_PPPOE:
 		return decode_pppoe(d);
+	case ETHERTYPE_FABRICPATH:
+		return EXP_DECODE_UNSUPPORTED_LINK;
 	default:
-		return EXP_DECODE_NOT_IP; /* also 802.3 lengths (< 0x0600) */
+		return EXP_DECODE_NOT_IP;
 	}
 }
 

@@ -27,13 +27,15 @@
 /* Why a frame was not accounted to a flow.  Order is the stats order. */
 enum exp_decode_result {
 	EXP_DECODE_OK = 0,
-	EXP_DECODE_TRUNC_LINK,      /* link-layer header cut short */
-	EXP_DECODE_NOT_IP,          /* ARP, LLDP, STP, ...: not IP at all */
-	EXP_DECODE_TRUNC_IP,        /* IP header cut short */
-	EXP_DECODE_BAD_IP_VERSION,  /* version nibble neither 4 nor 6 */
-	EXP_DECODE_BAD_IP_HEADER,   /* IHL < 5, total length < header, ... */
-	EXP_DECODE_BAD_IPV6_EXT,    /* extension header chain runs out */
-	EXP_DECODE_TOO_MANY_LAYERS, /* tags/labels/ext headers past the cap */
+	EXP_DECODE_TRUNC_LINK,       /* link-layer header cut short */
+	EXP_DECODE_NOT_IP,           /* ARP, LLDP, STP, ...: not IP at all */
+	EXP_DECODE_TRUNC_IP,         /* IP header cut short */
+	EXP_DECODE_BAD_IP_VERSION,   /* version nibble neither 4 nor 6 */
+	EXP_DECODE_BAD_IP_HEADER,    /* IHL < 5, total length < header, ... */
+	EXP_DECODE_BAD_IPV6_EXT,     /* extension header chain runs out */
+	EXP_DECODE_TOO_MANY_LAYERS,  /* tags/labels/ext headers past the cap */
+	EXP_DECODE_UNSUPPORTED_LINK, /* an encapsulation known but not opened
+	                              * (Cisco FabricPath) */
 	EXP_DECODE_N_RESULTS
 };
 

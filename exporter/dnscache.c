@@ -42,7 +42,9 @@ struct link {
 };
 
 struct dentry {
-	uint64_t seen_ms;
+	uint64_t seen_ms;  /* the latest answer with this name */
+	uint64_t prev_ms;  /* the one before it (seen_ms if none) */
+	uint64_t first_ms; /* the first one held */
 	uint64_t expiry_ms;
 	struct link link[N_LINKS];
 	uint32_t bucket[2]; /* pair and addr bucket: unlinking needs no hash */
@@ -244,18 +246,6 @@ chain_next(const struct exp_dnscache *c, int w, uint32_t i, uint32_t *n)
 	return c->e[i].link[w].next;
 }
 
-static uint32_t
-find_pair(const struct exp_dnscache *c, const struct dkey *k, uint32_t b)
-{
-	uint32_t i, n = 0;
-
-	for (i = c->heads[L_PAIR][b]; i != NIL;
-	     i = chain_next(c, L_PAIR, i, &n))
-		if (memcmp(&c->e[i].key, k, sizeof(*k)) == 0)
-			return i;
-	return NIL;
-}
-
 /* --- adding -------------------------------------------------------------- */
 
 /* seen_ms + the clamped TTL, saturating at UINT64_MAX. */
@@ -322,6 +312,30 @@ name_len(const char *s, size_t *len)
 	return *len <= EXP_DNSCACHE_NAME_MAX;
 }
 
+/*
+ * The entries a key holds (at most EXP_DNSCACHE_PER_KEY, oldest answer
+ * first in *older): the one whose names equal qname, if any, in *same.
+ */
+static void
+key_entries(const struct exp_dnscache *c, const struct dkey *k, uint32_t b,
+    const char *qname, uint32_t *same, uint32_t *older, unsigned *n_held)
+{
+	uint32_t i, n = 0;
+
+	*same = *older = NIL;
+	*n_held = 0;
+	for (i = c->heads[L_PAIR][b]; i != NIL;
+	     i = chain_next(c, L_PAIR, i, &n)) {
+		if (memcmp(&c->e[i].key, k, sizeof(*k)) != 0)
+			continue;
+		(*n_held)++;
+		if (strcmp(c->e[i].names, qname) == 0)
+			*same = i;
+		if (*older == NIL || c->e[i].seen_ms < c->e[*older].seen_ms)
+			*older = i;
+	}
+}
+
 void
 exp_dnscache_add(struct exp_dnscache *c, const struct mf_addr *client,
     const struct mf_addr *answered, const char *qname, const char *cname,
@@ -330,7 +344,8 @@ exp_dnscache_add(struct exp_dnscache *c, const struct mf_addr *client,
 	struct dkey k;
 	struct dentry *e;
 	size_t qlen, clen;
-	uint32_t b, i;
+	uint32_t b, i, same, older;
+	unsigned held;
 
 	if (qname == NULL || !name_len(qname, &qlen) ||
 	    !name_len(cname, &clen)) {
@@ -342,7 +357,11 @@ exp_dnscache_add(struct exp_dnscache *c, const struct mf_addr *client,
 		return;
 	}
 	b = key_bucket(c, &k, L_PAIR);
-	if ((i = find_pair(c, &k, b)) == NIL) {
+	key_entries(c, &k, b, qname, &same, &older, &held);
+	/* The same name again refreshes its entry; another name takes an
+	 * entry of its own beside it, or the place of the older one. */
+	i = same != NIL ? same : held < EXP_DNSCACHE_PER_KEY ? NIL : older;
+	if (i == NIL) {
 		i = take(c, &k, b);
 	} else {
 		lru_touch(c, i);
@@ -353,6 +372,12 @@ exp_dnscache_add(struct exp_dnscache *c, const struct mf_addr *client,
 		c->stats.updated++;
 	}
 	e = &c->e[i];
+	if (i == same) { /* the same name again: keep when it was first */
+		e->prev_ms = e->seen_ms;
+	} else {
+		e->prev_ms = seen_ms;
+		e->first_ms = seen_ms;
+	}
 	e->seen_ms = seen_ms;
 	e->expiry_ms = expiry(c, ttl_s, seen_ms);
 	set_names(c, e, qname, qlen, cname, clen);
@@ -367,21 +392,60 @@ counts(const struct dentry *e, uint64_t start_ms, uint64_t now_ms)
 	return e->seen_ms <= now_ms && e->expiry_ms >= start_ms;
 }
 
-/* The latest counting answer to any client naming k's answered address. */
+/*
+ * The time of e's latest answer seen by start_ms, in *t; FALSE if every
+ * answer e holds came after.  Exact when that answer is the latest or the
+ * one before it; older ones are known only by the first (a lower bound).
+ */
+static gboolean
+answer_before(const struct dentry *e, uint64_t start_ms, uint64_t *t)
+{
+	if (e->seen_ms <= start_ms)
+		*t = e->seen_ms;
+	else if (e->prev_ms <= start_ms)
+		*t = e->prev_ms;
+	else if (e->first_ms <= start_ms)
+		*t = e->first_ms;
+	else
+		return FALSE;
+	return TRUE;
+}
+
+/*
+ * Whether answer a names a flow that started at start_ms better than b:
+ * an answer seen by the start beats one seen after it; of two seen by the
+ * start the latest wins, of two seen after it the earliest.
+ */
+static gboolean
+better(const struct dentry *a, const struct dentry *b, uint64_t start_ms)
+{
+	uint64_t ta, tb;
+	gboolean a_before = answer_before(a, start_ms, &ta);
+	gboolean b_before = answer_before(b, start_ms, &tb);
+
+	if (a_before != b_before)
+		return a_before;
+	return a_before ? ta > tb : a->first_ms < b->first_ms;
+}
+
+/*
+ * The best counting answer on chain w (bucket b) whose key's first len
+ * bytes equal k's: the pair chain with the whole key for this client's
+ * answers, the addr chain with the answered address for any client's.
+ */
 static uint32_t
-find_other(const struct exp_dnscache *c, const struct dkey *k,
-    uint64_t start_ms, uint64_t now_ms)
+find_best(const struct exp_dnscache *c, int w, uint32_t b, const struct dkey *k,
+    size_t len, uint64_t start_ms, uint64_t now_ms)
 {
 	uint32_t i, best = NIL, n = 0;
 	const struct dentry *e;
 
-	for (i = c->heads[L_ADDR][key_bucket(c, k, L_ADDR)]; i != NIL;
-	     i = chain_next(c, L_ADDR, i, &n)) {
+	for (i = c->heads[w][b]; i != NIL; i = chain_next(c, w, i, &n)) {
 		e = &c->e[i];
-		if (memcmp(&e->key, k, ADDR_KEY_LEN) != 0 ||
+		if (memcmp(&e->key, k, len) != 0 ||
 		    !counts(e, start_ms, now_ms))
 			continue;
-		if (best == NIL || e->seen_ms > c->e[best].seen_ms)
+		if (best == NIL || better(e, &c->e[best], start_ms))
 			best = i;
 	}
 	return best;
@@ -399,10 +463,12 @@ exp_dnscache_find(struct exp_dnscache *c, const struct mf_addr *client,
 	c->stats.lookups++;
 	*name = NULL;
 	if (make_key(client, remote, &k)) {
-		i = find_pair(c, &k, key_bucket(c, &k, L_PAIR));
-		if (i != NIL && counts(&c->e[i], flow_start_ms, now_ms))
+		i = find_best(c, L_PAIR, key_bucket(c, &k, L_PAIR), &k,
+		    sizeof(k), flow_start_ms, now_ms);
+		if (i != NIL)
 			src = EXP_LABEL_DNS;
-		else if ((i = find_other(c, &k, flow_start_ms, now_ms)) != NIL)
+		else if ((i = find_best(c, L_ADDR, key_bucket(c, &k, L_ADDR),
+		              &k, ADDR_KEY_LEN, flow_start_ms, now_ms)) != NIL)
 			src = EXP_LABEL_DNS_OTHER_CLIENT;
 	}
 	switch (src) {

@@ -10,7 +10,11 @@
  * and exp_dnscache_find() for every exported flow.
  *
  * An entry is keyed by (client address, answered address): the client
- * that received a DNS answer and one A/AAAA address the answer named.  Its
+ * that received a DNS answer and one A/AAAA address the answer named.  A
+ * key holds up to EXP_DNSCACHE_PER_KEY (2) entries with different query
+ * names, the latest answers, so that a flow is named by the answer that
+ * came before it even when another name for the same address was resolved
+ * after it started (a page and its images on one CDN address).  Its
  * value is the query name (what the client asked for, not the end of the
  * CNAME chain), the CNAME target if it fits (see below), when the answer
  * was seen and when its TTL, clamped to [ttl_min_s, ttl_max_s], runs out.
@@ -41,11 +45,11 @@
  * and the entry holds no CNAME.
  *
  * Memory: exp_dnscache_memory(max_names), all in one allocation:
- * max_names entries (376 bytes each on x86-64: 288 for names, 34 for the
- * key, 16 for times, 32 for links and buckets, padding) plus two bucket
+ * max_names entries (392 bytes each on x86-64: 288 for names, 34 for the
+ * key, 32 for times, 32 for links and buckets, padding) plus two bucket
  * arrays of 4 bytes per bucket, each with twice as many buckets as entries
  * rounded up to a power of two, plus a small header: the default 4096
- * names take 4096 * (376 + 16) + header = about 1.6 MB (1605808 bytes).
+ * names take 4096 * (392 + 16) + header = about 1.7 MB (1671344 bytes).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -60,6 +64,7 @@
 #define EXP_DNSCACHE_DEFAULT_NAMES 4096
 #define EXP_DNSCACHE_NAME_MAX 255
 #define EXP_DNSCACHE_NAMES_LEN 288
+#define EXP_DNSCACHE_PER_KEY 2 /* answers held per (client, address) */
 
 /* Where a flow's label came from (exported with the label). */
 enum exp_label_source {
@@ -82,8 +87,8 @@ struct exp_dnscache_config {
 };
 
 struct exp_dnscache_stats {
-	uint64_t inserted;      /* new (client, answered) keys */
-	uint64_t updated;       /* a newer answer replaced a key's value */
+	uint64_t inserted;      /* new entries (a new key, or a new name) */
+	uint64_t updated;       /* a newer answer refreshed or replaced one */
 	uint64_t stale;         /* an older answer for a key: ignored */
 	uint64_t evicted;       /* LRU evictions: cache full */
 	uint64_t refused;       /* a name over 255 bytes (or none) */
@@ -115,8 +120,10 @@ size_t exp_dnscache_memory(size_t max_names);
  * Record that client received, at seen_ms, an answer naming address
  * answered for query name qname, with CNAME target cname (NULL: none) and
  * TTL ttl_s.  A new key takes a free entry or evicts the least recently
- * used one; an answer for a key already held replaces its value unless it
- * was seen before the held one (stale: ignored).  Either way the entry
+ * used one; an answer with a query name the key already holds refreshes
+ * that entry, one with another name takes an entry beside it, or the
+ * place of the older of two; an answer seen before the entry it would
+ * replace is stale (ignored).  Either way the entry
  * becomes the most recently used.  Names are copied; NUL-terminated input
  * is read for at most 256 bytes.  Packet path: no allocation.
  */
@@ -128,15 +135,17 @@ void exp_dnscache_add(struct exp_dnscache *c, const struct mf_addr *client,
  * Label a flow between client and remote that started at flow_start_ms,
  * as exported at now_ms.  An answer counts if it was seen by now_ms
  * (seen_ms <= now_ms, even after the flow started) and its clamped TTL had
- * not run out when the flow started (expiry_ms >= flow_start_ms).  Returns
- * EXP_LABEL_DNS with the query name of this client's answer for remote if
- * it counts; else EXP_LABEL_DNS_OTHER_CLIENT with the query name of the
- * latest counting answer to any client for remote (on equal seen_ms, any
- * one of them); else EXP_LABEL_NONE with *name = NULL.
+ * not run out when the flow started (expiry_ms >= flow_start_ms).  Of the
+ * counting answers the latest seen by the flow's start wins; an answer
+ * seen after the start wins only when none came before (then the earliest
+ * of them).  Returns EXP_LABEL_DNS with the query name of the best of this
+ * client's answers for remote; else EXP_LABEL_DNS_OTHER_CLIENT with the
+ * best answer to any client for remote (on equal seen_ms, any one of
+ * them); else EXP_LABEL_NONE with *name = NULL.
  *
- * One entry per key means only the latest answer to a client is held: if
- * it does not count (seen after now_ms, say), an earlier one that would
- * have is gone.  A hit makes the entry the most recently used.  *name
+ * Two entries per key means only the two latest names a client received
+ * for an address are held: an earlier one that would have counted is
+ * gone.  A hit makes the entry the most recently used.  *name
  * points into the cache and stays valid until the next exp_dnscache_add().
  */
 enum exp_label_source exp_dnscache_find(struct exp_dnscache *c,

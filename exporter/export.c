@@ -314,9 +314,7 @@ exp_export_service_port(const struct exp_flow *f)
 		return pr;
 	if (pi != 0 && pi < 1024)
 		return pi;
-	if (pr == 0 || pi == 0)
-		return (uint16_t)(pr | pi);
-	return MIN(pr, pi);
+	return 0;
 }
 
 static void

@@ -138,7 +138,13 @@ gboolean exp_export_make_uniflow(const struct exp_flow *f, int s, int reason,
 gboolean exp_export_make_biflow(const struct exp_flow *f, int reason,
     struct mf_flow_rec *r);
 
-/* The service port of a flow (applicationId / silkAppLabel), or 0. */
+/*
+ * The service port of a flow (applicationId / silkAppLabel): the
+ * responder's port if it is a well-known one (1 .. 1023), else the
+ * initiator's if that is (a reply seen first), else 0.  Ports of 1024 and
+ * up are not services by this rule: both sides of most such flows are
+ * ephemeral, and SiLK's application field would fill with them.
+ */
 uint16_t exp_export_service_port(const struct exp_flow *f);
 
 #endif

@@ -26,6 +26,7 @@
 #include "exporter/frag.h"
 #include "exporter/neigh.h"
 #include "exporter/options.h"
+#include "exporter/replay.h"
 #include "exporter/privs.h"
 #include "exporter/sink.h"
 
@@ -48,15 +49,46 @@ struct exporter {
 	struct exp_neigh *neigh; /* --conntrack: MACs of neighbours */
 	struct exp_decode_stats dstats;
 	uint64_t boot_ms;
-	uint64_t now_ms;     /* flow time: packet time (file) or clock */
-	uint64_t expired_ms; /* last expiry run */
-	uint64_t stats_ms;   /* last statistics record */
+	uint64_t now_ms;          /* flow time: packet time (file) or clock */
+	uint64_t expired_ms;      /* last expiry run */
+	uint64_t stats_ms;        /* last statistics record */
+	struct exp_replay replay; /* with --replay-speed */
+	gboolean replaying;
 };
 
 static uint64_t
 real_ms(void)
 {
 	return (uint64_t)g_get_real_time() / 1000;
+}
+
+static void run_timers(struct exporter *x);
+
+/*
+ * --replay-speed: wait until the packet is due, in steps of at most
+ * 100 ms so that SIGTERM is seen and the timers run on the replay's clock
+ * (a message waiting for more records leaves on time), and give the
+ * packet its time in the present.
+ */
+static uint64_t
+replay_wait(struct exporter *x, uint64_t ts_ms)
+{
+	uint64_t wait_us, t, step;
+
+	t = exp_replay_time(&x->replay, ts_ms, real_ms(),
+	    (uint64_t)g_get_monotonic_time(), &wait_us);
+	while (wait_us > 0 && !mf_signal_pending(MF_SIGNAL_STOP)) {
+		step = MIN(wait_us, 100000);
+		g_usleep((gulong)step);
+		wait_us -= step;
+		if (x->now_ms == 0)
+			continue; /* the first packet sets the start */
+		x->now_ms = MAX(x->now_ms,
+		    exp_replay_now(&x->replay,
+		        (uint64_t)g_get_monotonic_time()));
+		run_timers(x);
+	}
+	return t;
 }
 
 static void
@@ -69,6 +101,8 @@ on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *bytes, int dlt,
 
 	p.ts_ms =
 	    (uint64_t)h->ts.tv_sec * 1000 + (uint64_t)h->ts.tv_usec / 1000;
+	if (x->replaying)
+		p.ts_ms = replay_wait(x, p.ts_ms);
 	r = exp_decode(dlt, bytes, h->caplen, h->len, &p);
 	x->dstats.result[r]++;
 	if (r != EXP_DECODE_OK)
@@ -304,6 +338,9 @@ run(struct exporter *x)
 	if (x->dns != NULL)
 		exp_dnslabel_flush(x->dns);
 	exp_cache_flush(x->cache);
+	/* The last flow records go out first, so that the last statistics
+	 * record counts every one of them (it then travels alone). */
+	exp_export_flush(x->exp);
 	export_stats(x);
 	exp_export_flush(x->exp);
 	return status;
@@ -601,6 +638,8 @@ main(int argc, char **argv)
 	x.cfg = &cfg;
 	x.boot_ms = cfg.read_file != NULL ? 0 : real_ms();
 	x.now_ms = x.boot_ms;
+	if ((x.replaying = cfg.replay_speed != 0))
+		exp_replay_init(&x.replay, cfg.replay_speed);
 	if (open_all(&x, &error) && detach_and_drop(&cfg, &error)) {
 		status = run(&x);
 		if (cfg.print_stats)

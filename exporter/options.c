@@ -46,6 +46,9 @@ const struct exp_numeric_option exp_options_numeric[] = {
 	    "export the statistics options record every SECONDS"),
 	NUM("pace", 0, pace, "2000", 0, 10000000, "N",
 	    "with -r and -c, send at most N messages a second (0: no limit)"),
+	NUM("replay-speed", 0, replay_speed, "0", 0, 1000, "N",
+	    "with -r and -c, replay the file in real time divided by N, "
+	    "re-timed to the present (0: as fast as it reads)"),
 	NUM("max-dns-names", 0, max_dns_names, "4096", EXP_DNSCACHE_MIN_NAMES,
 	    EXP_DNSCACHE_MAX_NAMES, "N", "DNS name cache entries"),
 	NUM("dns-ttl-min", 0, dns_ttl_min, "60", 0, 604800, "SECONDS",
@@ -240,6 +243,9 @@ check(struct exp_config *cfg, struct raw *r, GError **error)
 		why = "--transport applies to -c, not to -w";
 	else if (cfg->dns_ttl_min > cfg->dns_ttl_max)
 		why = "--dns-ttl-min is above --dns-ttl-max";
+	else if (cfg->replay_speed != 0 &&
+	    (r->read_file == NULL || r->collector == NULL))
+		why = "--replay-speed applies to -r FILE sent with -c";
 	if (why != NULL) {
 		g_set_error(error, MF_ERROR, MF_ERROR_ARGS, "%s", why);
 		return FALSE;

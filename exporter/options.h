@@ -38,8 +38,9 @@ struct exp_config {
 	/* Numeric options, in exp_options_numeric's order. */
 	uint64_t snaplen, buffer_kib, max_flows, max_frags, idle_timeout,
 	    active_timeout, domain, template_refresh, template_messages, mtu,
-	    stats_interval, pace, max_dns_names, dns_ttl_min, dns_ttl_max,
-	    max_dns_queries, dns_timeout, max_server_names, conntrack_buffer;
+	    stats_interval, pace, replay_speed, max_dns_names, dns_ttl_min,
+	    dns_ttl_max, max_dns_queries, dns_timeout, max_server_names,
+	    conntrack_buffer;
 };
 
 /* One numeric option: --name=VALUE with a default and bounds. */

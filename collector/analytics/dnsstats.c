@@ -14,8 +14,9 @@
 /* What makes two records one answer (an answer of both families). */
 struct answer_key {
 	uint64_t time_ms;
-	struct mf_addr client;
+	struct mf_addr client, server;
 	uint16_t id;
+	uint16_t sport; /* the server's port */
 	char qname[COL_DNS_NAME_MAX + 1];
 };
 
@@ -92,12 +93,19 @@ bump(GHashTable *t, const char *key, size_t max)
 	return TRUE;
 }
 
+/*
+ * Whether r is the second record of the answer before it (one record per
+ * address family): the same time, id, client, server and name.  Answers
+ * from different servers (reflectors, a resolver and its fallback) are
+ * answers of their own even when all the rest is equal.
+ */
 static gboolean
 same_answer(const struct col_dnsstats *s, const struct col_dns_rec *r)
 {
 	return s->have_prev && s->prev.time_ms == r->time_ms &&
-	    s->prev.id == r->id &&
+	    s->prev.id == r->id && s->prev.sport == r->sport &&
 	    mf_addr_cmp(&s->prev.client, &r->client) == 0 &&
+	    mf_addr_cmp(&s->prev.server, &r->server) == 0 &&
 	    strcmp(s->prev.qname, r->qname) == 0;
 }
 
@@ -107,6 +115,8 @@ remember(struct col_dnsstats *s, const struct col_dns_rec *r)
 	s->prev.time_ms = r->time_ms;
 	s->prev.id = r->id;
 	s->prev.client = r->client;
+	s->prev.server = r->server;
+	s->prev.sport = r->sport;
 	g_strlcpy(s->prev.qname, r->qname, sizeof(s->prev.qname));
 	s->have_prev = TRUE;
 }

@@ -459,9 +459,14 @@ test_cache_service_port_prefers_well_known(void **state)
 	f.key.port[0] = 22; /* initiator on a low port, e.g. a reply seen */
 	f.key.port[1] = 51000;
 	assert_int_equal(exp_export_service_port(&f), 22);
-	f.key.port[0] = 51000;
+	f.key.port[0] = 51000; /* no well-known port on either side */
 	f.key.port[1] = 8080;
-	assert_int_equal(exp_export_service_port(&f), 8080);
+	assert_int_equal(exp_export_service_port(&f), 0);
+	f.key.port[0] = 0;
+	f.key.port[1] = 1023;
+	assert_int_equal(exp_export_service_port(&f), 1023);
+	f.key.port[1] = 1024;
+	assert_int_equal(exp_export_service_port(&f), 0);
 	f.key.proto = 1;
 	assert_int_equal(exp_export_service_port(&f), 0);
 }

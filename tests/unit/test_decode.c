@@ -258,6 +258,109 @@ test_decode_decode_arp_and_llc_not_ip(void **state)
 	frame_expect_cut(DLT_EN10MB, &f, 13, 13, EXP_DECODE_TRUNC_LINK, &pkt);
 }
 
+/* 802.3 length + LLC/SNAP (RFC 1042 and 802.1H OUIs) carrying IP. */
+static void
+test_decode_decode_llc_snap_ip(void **state)
+{
+	static const unsigned ouis[] = { 0x000000, 0x0000f8 };
+	struct frame f = { .n = 0 };
+	struct exp_pkt pkt = { .ts_ms = 0 };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < G_N_ELEMENTS(ouis); i++) {
+		f.n = 0;
+		frame_put_eth(&f, 8 + 20 + 20);
+		frame_put16(&f, 0xaaaa);
+		frame_put8(&f, 0x03);
+		frame_put8(&f, ouis[i] >> 16);
+		frame_put16(&f, ouis[i] & 0xffff);
+		frame_put16(&f, 0x0800);
+		frame_put_ipv4(&f, 6, 40);
+		frame_put_tcp(&f, 1025, 80, 0x02);
+		frame_expect(DLT_EN10MB, &f, EXP_DECODE_OK, &pkt);
+		assert_int_equal(pkt.ip_len, 40);
+		frame_assert_l4(&pkt, 6, 1025, 80);
+		frame_assert_v4_addrs(&pkt);
+	}
+	/* IPv6 after SNAP, behind a VLAN tag before the length */
+	f.n = 0;
+	frame_put_eth(&f, 0x8100);
+	frame_put_tag(&f, 0x0007, 8 + 40 + 8);
+	frame_put16(&f, 0xaaaa);
+	frame_put16(&f, 0x0300);
+	frame_put16(&f, 0x0000);
+	frame_put16(&f, 0x86dd);
+	frame_put_ipv6(&f, 17, 8);
+	frame_put_udp(&f, 5353, 53, 8);
+	frame_expect(DLT_EN10MB, &f, EXP_DECODE_OK, &pkt);
+	assert_int_equal(pkt.vlan, 7);
+	assert_int_equal(pkt.ip_len, 48);
+	frame_assert_l4(&pkt, 17, 5353, 53);
+}
+
+/* SNAP with a vendor OUI (Cisco CDP) is not IP; a cut SNAP header is. */
+static void
+test_decode_decode_llc_snap_vendor_and_cut(void **state)
+{
+	struct frame f = { .n = 0 };
+	struct exp_pkt pkt = { .ts_ms = 0 };
+
+	(void)state;
+	frame_put_eth(&f, 8 + 20 + 20);
+	frame_put16(&f, 0xaaaa);
+	frame_put8(&f, 0x03);
+	frame_put8(&f, 0x00);
+	frame_put16(&f, 0x000c); /* OUI 00:00:0c, Cisco */
+	frame_put16(&f, 0x2000); /* CDP */
+	frame_put_bytes(&f, NULL, 40);
+	frame_expect(DLT_EN10MB, &f, EXP_DECODE_NOT_IP, &pkt);
+	/* 14 + 3 LLC + 4 of the 5 SNAP bytes */
+	frame_expect_cut(DLT_EN10MB, &f, 21, 21, EXP_DECODE_TRUNC_LINK, &pkt);
+}
+
+/* Cisco VN-Tag: 4 bytes and the next type; IPv4 after it, or a VLAN. */
+static void
+test_decode_decode_vntag(void **state)
+{
+	struct frame f = { .n = 0 };
+	struct exp_pkt pkt = { .ts_ms = 0 };
+
+	(void)state;
+	frame_put_eth(&f, 0x8926);
+	frame_put32(&f, 0x80010002);
+	frame_put16(&f, 0x0800);
+	frame_put_ipv4(&f, 17, 28);
+	frame_put_udp(&f, 1234, 53, 8);
+	frame_expect(DLT_EN10MB, &f, EXP_DECODE_OK, &pkt);
+	assert_int_equal(pkt.vlan, 0);
+	assert_int_equal(pkt.ip_len, 28);
+	frame_assert_l4(&pkt, 17, 1234, 53);
+	f.n = 0;
+	frame_put_eth(&f, 0x8926);
+	frame_put32(&f, 0x80010002);
+	frame_put16(&f, 0x8100);
+	frame_put_tag(&f, 0x0123, 0x0800);
+	frame_put_ipv4(&f, 17, 28);
+	frame_put_udp(&f, 1234, 53, 8);
+	frame_expect(DLT_EN10MB, &f, EXP_DECODE_OK, &pkt);
+	assert_int_equal(pkt.vlan, 0x123);
+	frame_expect_cut(DLT_EN10MB, &f, 17, 17, EXP_DECODE_TRUNC_LINK, &pkt);
+}
+
+/* Cisco FabricPath frames are counted under their own reason. */
+static void
+test_decode_decode_fabricpath_unsupported(void **state)
+{
+	struct frame f = { .n = 0 };
+	struct exp_pkt pkt = { .ts_ms = 0 };
+
+	(void)state;
+	frame_put_eth(&f, 0x8903);
+	frame_put_bytes(&f, NULL, 46);
+	frame_expect(DLT_EN10MB, &f, EXP_DECODE_UNSUPPORTED_LINK, &pkt);
+}
+
 static void
 test_decode_decode_sll(void **state)
 {
@@ -438,7 +541,8 @@ test_decode_result_names_all_set(void **state)
 {
 	static const char *const want[EXP_DECODE_N_RESULTS] = { "ok",
 		"truncated-link", "not-ip", "truncated-ip", "bad-ip-version",
-		"bad-ip-header", "bad-ipv6-ext", "too-many-layers" };
+		"bad-ip-header", "bad-ipv6-ext", "too-many-layers",
+		"unsupported-link" };
 	size_t i;
 
 	(void)state;
@@ -461,6 +565,10 @@ main(void)
 		cmocka_unit_test(test_decode_decode_pppoe_ipv6),
 		cmocka_unit_test(test_decode_decode_pppoe_lcp_not_ip),
 		cmocka_unit_test(test_decode_decode_arp_and_llc_not_ip),
+		cmocka_unit_test(test_decode_decode_llc_snap_ip),
+		cmocka_unit_test(test_decode_decode_llc_snap_vendor_and_cut),
+		cmocka_unit_test(test_decode_decode_vntag),
+		cmocka_unit_test(test_decode_decode_fabricpath_unsupported),
 		cmocka_unit_test(test_decode_decode_sll),
 		cmocka_unit_test(test_decode_decode_sll2),
 		cmocka_unit_test(test_decode_decode_raw_ipv4),

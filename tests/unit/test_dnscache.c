@@ -282,7 +282,11 @@ test_dnscache_find_other_client_when_own_expired(void **state)
 	/* lan(1)'s answer ran out at 11000; lan(3)'s is not seen by now */
 	expect(c, lan(1), remote(1), 20000, 30000, EXP_LABEL_DNS_OTHER_CLIENT,
 	    "alive.example");
+	/* seen by now, but after the flow's start: the one before it wins */
 	expect(c, lan(1), remote(1), 20000, 50000, EXP_LABEL_DNS_OTHER_CLIENT,
+	    "alive.example");
+	/* a flow that started after both: the latest */
+	expect(c, lan(1), remote(1), 60000, 60000, EXP_LABEL_DNS_OTHER_CLIENT,
 	    "future.example");
 	/* the fallback follows the same TTL rule */
 	expect(c, lan(1), remote(1), 650001, 700000, EXP_LABEL_NONE, NULL);
@@ -337,11 +341,14 @@ test_dnscache_find_one_address_many_clients(void **state)
 	}
 	expect(c, lan(999), remote(7), 1500, 2000, EXP_LABEL_DNS_OTHER_CLIENT,
 	    "h199.example");
-	/* at now = 1150 only the answers seen by then count */
+	/* the latest answer seen by the flow's start, not by now */
 	expect(c, lan(999), remote(7), 1100, 1150, EXP_LABEL_DNS_OTHER_CLIENT,
-	    "h150.example");
+	    "h100.example");
+	/* none before the start: the earliest after it */
+	expect(c, lan(999), remote(7), 900, 1150, EXP_LABEL_DNS_OTHER_CLIENT,
+	    "h0.example");
 	expect_adds(c, 200, 0, 0, 0, 200);
-	expect_finds(c, 200, 2, 0);
+	expect_finds(c, 200, 3, 0);
 	exp_dnscache_free(c);
 }
 
@@ -356,7 +363,7 @@ test_dnscache_add_full_evicts_least_recently_used(void **state)
 		add(c, lan(i), remote(i), "n.example", 300, 1000 + i);
 	/* a hit on 0 and an update of 1 make 2 the least recently used */
 	expect(c, lan(0), remote(0), 1000, 2000, EXP_LABEL_DNS, "n.example");
-	add(c, lan(1), remote(1), "n1.example", 300, 1100);
+	add(c, lan(1), remote(1), "n.example", 300, 1100);
 	add(c, lan(16), remote(16), "new.example", 300, 1200);
 	expect_adds(c, 17, 1, 0, 1, 16);
 	expect(c, lan(2), remote(2), 1000, 2000, EXP_LABEL_NONE, NULL);
@@ -364,7 +371,7 @@ test_dnscache_add_full_evicts_least_recently_used(void **state)
 	expect_adds(c, 18, 1, 0, 2, 16);
 	expect(c, lan(3), remote(3), 1000, 2000, EXP_LABEL_NONE, NULL);
 	expect(c, lan(0), remote(0), 1000, 2000, EXP_LABEL_DNS, "n.example");
-	expect(c, lan(1), remote(1), 1000, 2000, EXP_LABEL_DNS, "n1.example");
+	expect(c, lan(1), remote(1), 1000, 2000, EXP_LABEL_DNS, "n.example");
 	for (i = 4; i < 18; i++)
 		expect(c, lan(i), remote(i), 1000, 2000, EXP_LABEL_DNS,
 		    i < 16 ? "n.example" : "new.example");
@@ -401,19 +408,52 @@ test_dnscache_add_eviction_keeps_indexes_consistent(void **state)
 	}
 	expect_adds(c, 5000, 0, 0, 5000 - 16, 16);
 	for (i = 0; i < 4984; i += 7)
-		expect(c, client(i), remote(i < 4000 ? i % 3 : 3 + i % 2), 2000,
+		expect(c, client(i), remote(i < 4000 ? i % 3 : 3 + i % 2), 8000,
 		    9000,
 		    i < 4000 ? EXP_LABEL_NONE : EXP_LABEL_DNS_OTHER_CLIENT,
 		    i < 4000 ? NULL
 		             : ((i & 1) ? "n4999.example" : "n4998.example"));
 	for (i = 4984; i < 5000; i++) {
 		snprintf(name, sizeof(name), "n%u.example", i);
-		expect(c, client(i), remote(3 + i % 2), 2000, 9000,
+		expect(c, client(i), remote(3 + i % 2), 8000, 9000,
 		    EXP_LABEL_DNS, name);
 	}
-	expect(c, lan(1), remote(0), 2000, 9000, EXP_LABEL_NONE, NULL);
-	expect(c, lan(1), remote(3), 2000, 9000, EXP_LABEL_DNS_OTHER_CLIENT,
+	expect(c, lan(1), remote(0), 8000, 9000, EXP_LABEL_NONE, NULL);
+	expect(c, lan(1), remote(3), 8000, 9000, EXP_LABEL_DNS_OTHER_CLIENT,
 	    "n4998.example");
+	exp_dnscache_free(c);
+}
+
+/*
+ * A page and its images on one address: www, img a second later, then the
+ * same pair the other way round, every flow labelled only once the last
+ * answer is in.  Each flow gets the answer that came before it.
+ */
+static void
+test_dnscache_find_answer_before_start_survives_refresh(void **state)
+{
+	struct exp_dnscache *c = new_cache(16, 0, 86400);
+
+	(void)state;
+	add(c, lan(1), remote(1), "www.news.example", 300, 1000);
+	add(c, lan(1), remote(1), "img.news.example", 300, 2750);
+	add(c, lan(1), remote(1), "img.news.example", 300, 7000);
+	add(c, lan(1), remote(1), "www.news.example", 300, 8800);
+	expect(c, lan(1), remote(1), 1240, 9500, EXP_LABEL_DNS,
+	    "www.news.example");
+	expect(c, lan(1), remote(1), 2950, 9500, EXP_LABEL_DNS,
+	    "img.news.example");
+	expect(c, lan(1), remote(1), 7200, 9500, EXP_LABEL_DNS,
+	    "img.news.example");
+	expect(c, lan(1), remote(1), 9000, 9500, EXP_LABEL_DNS,
+	    "www.news.example");
+	/* before every answer: the earliest, www */
+	expect(c, lan(1), remote(1), 900, 9500, EXP_LABEL_DNS,
+	    "www.news.example");
+	/* the other-client fallback follows the same rule */
+	expect(c, lan(2), remote(1), 2950, 9500, EXP_LABEL_DNS_OTHER_CLIENT,
+	    "img.news.example");
+	expect_adds(c, 2, 2, 0, 0, 2);
 	exp_dnscache_free(c);
 }
 
@@ -425,22 +465,30 @@ test_dnscache_add_newer_answer_updates(void **state)
 	const char *name;
 
 	(void)state;
-	exp_dnscache_add(c, &cl, &an, "old.example", "cdn.example", 60, 1000);
+	exp_dnscache_add(c, &cl, &an, "old.example", "cdn.example", 600, 1000);
 	exp_dnscache_add(c, &cl, &an, "new.example", NULL, 600, 2000);
-	expect(c, cl, an, 500000, 600000, EXP_LABEL_DNS, "new.example");
-	/* an answer older than the one held is ignored */
-	exp_dnscache_add(c, &cl, &an, "older.example", NULL, 60, 1500);
-	assert_int_equal(exp_dnscache_find(c, &cl, &an, 1000, 3000, &name),
+	/* a flow that started after both: the latest before its start */
+	expect(c, cl, an, 2500, 3000, EXP_LABEL_DNS, "new.example");
+	/* one that started between them: the answer before it, with its
+	 * CNAME, though a newer name for the address is held */
+	assert_int_equal(exp_dnscache_find(c, &cl, &an, 1500, 3000, &name),
+	    EXP_LABEL_DNS);
+	assert_string_equal(name, "old.example");
+	assert_string_equal(exp_dnscache_cname(name), "cdn.example");
+	/* the same name again refreshes its entry */
+	exp_dnscache_add(c, &cl, &an, "new.example", "edge.example", 600, 2500);
+	/* a third name takes the place of the older of the two */
+	exp_dnscache_add(c, &cl, &an, "third.example", NULL, 600, 3000);
+	/* old.example is gone: none before 1500, so the earliest after */
+	assert_int_equal(exp_dnscache_find(c, &cl, &an, 1500, 4000, &name),
 	    EXP_LABEL_DNS);
 	assert_string_equal(name, "new.example");
-	assert_null(exp_dnscache_cname(name));
-	/* the same seen_ms counts as newer: the later report wins */
-	exp_dnscache_add(c, &cl, &an, "same.example", "edge.example", 60, 2000);
-	assert_int_equal(exp_dnscache_find(c, &cl, &an, 1000, 3000, &name),
-	    EXP_LABEL_DNS);
-	assert_string_equal(name, "same.example");
 	assert_string_equal(exp_dnscache_cname(name), "edge.example");
-	expect_adds(c, 1, 2, 1, 0, 1);
+	expect(c, cl, an, 3500, 4000, EXP_LABEL_DNS, "third.example");
+	/* an answer older than the entry it would replace is ignored */
+	exp_dnscache_add(c, &cl, &an, "older.example", NULL, 60, 1200);
+	expect(c, cl, an, 3500, 4000, EXP_LABEL_DNS, "third.example");
+	expect_adds(c, 2, 2, 1, 0, 2);
 	exp_dnscache_free(c);
 }
 
@@ -598,6 +646,8 @@ main(void)
 		cmocka_unit_test(
 		    test_dnscache_add_eviction_keeps_indexes_consistent),
 		cmocka_unit_test(test_dnscache_add_newer_answer_updates),
+		cmocka_unit_test(
+		    test_dnscache_find_answer_before_start_survives_refresh),
 		cmocka_unit_test(test_dnscache_add_name_limits),
 		cmocka_unit_test(test_dnscache_add_bad_family_is_counted),
 		cmocka_unit_test(test_dnscache_new_rejects_bad_config),

@@ -179,6 +179,29 @@ test_dnsstats_two_families_one_answer(void **state)
 	col_dnsstats_free(s);
 }
 
+/* One name, time, id and client answered by 3 reflectors: 3 answers. */
+static void
+test_dnsstats_answers_from_different_servers_count(void **state)
+{
+	struct col_dnsstats *s = stats(100, 100);
+	struct col_dns_rec r = rec("amp.example", 10, 0, 1000);
+	uint8_t srv[4] = { 198, 51, 100, 1 };
+	int i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		srv[3] = (uint8_t)(1 + i);
+		mf_addr_set4(&r.server, srv);
+		col_dnsstats_add(s, &r);
+	}
+	/* the same server again, from another port: another answer too */
+	r.sport = 5353;
+	col_dnsstats_add(s, &r);
+	assert_int_equal(col_dnsstats_get_counters(s)->records, 4);
+	assert_int_equal(col_dnsstats_get_counters(s)->answers, 4);
+	col_dnsstats_free(s);
+}
+
 static void
 test_dnsstats_bounded_and_reset(void **state)
 {
@@ -308,6 +331,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dnsstats_counts_and_order),
 		cmocka_unit_test(test_dnsstats_two_families_one_answer),
+		cmocka_unit_test(
+		    test_dnsstats_answers_from_different_servers_count),
 		cmocka_unit_test(test_dnsstats_bounded_and_reset),
 		cmocka_unit_test(test_dnsstats_labels_when_no_records),
 		cmocka_unit_test(test_dnsstats_longest_names_kept_whole),

@@ -87,58 +87,6 @@ proto_name(guint64 p, char *buf, size_t size)
 	}
 }
 
-/* TRUE if stream s is bigger than t: bytes, then packets, then lower id. */
-static gboolean
-stream_bigger(JsonObject *s, JsonObject *t)
-{
-	guint64 sb = 0, tb = 0, sp = 0, tp = 0, si = 0, ti = 0;
-
-	if (t == NULL)
-		return TRUE;
-	(void)(rep_jget_uint(s, "bytes", REQ, &sb, NULL) &&
-	    rep_jget_uint(s, "packets", REQ, &sp, NULL) &&
-	    rep_jget_uint(s, "id", REQ, &si, NULL));
-	(void)(rep_jget_uint(t, "bytes", REQ, &tb, NULL) &&
-	    rep_jget_uint(t, "packets", REQ, &tp, NULL) &&
-	    rep_jget_uint(t, "id", REQ, &ti, NULL));
-	if (sb != tb)
-		return sb > tb;
-	if (sp != tp)
-		return sp > tp;
-	return si < ti;
-}
-
-/*
- * The label of the remote side of talker id's biggest stream in the
- * report, or "-".  A label names a stream's right side, so there is one
- * only when the talker is on the left.
- */
-static const char *
-talker_label(const struct index *x, guint64 id)
-{
-	JsonObject *best = NULL, *s;
-	const char *label = NULL;
-	guint64 left, right;
-	GHashTableIter it;
-	gpointer val;
-
-	g_hash_table_iter_init(&it, x->streams);
-	while (g_hash_table_iter_next(&it, NULL, &val)) {
-		s = val;
-		if (!rep_jget_uint(s, "left", REQ, &left, NULL) ||
-		    !rep_jget_uint(s, "right", REQ, &right, NULL) ||
-		    (left != id && right != id))
-			continue;
-		if (stream_bigger(s, best))
-			best = s;
-	}
-	if (best == NULL || !rep_jget_uint(best, "left", REQ, &left, NULL) ||
-	    left != id || !rep_jget_string(best, "label", REQ, &label, NULL) ||
-	    *label == '\0')
-		return "-";
-	return label;
-}
-
 static const struct rep_col talker_cols[] = {
 	{ "#", 4, REP_RIGHT, "" },
 	{ "address", 39, REP_LEFT, "  " },
@@ -158,7 +106,7 @@ render_talker(const struct index *x, guint rank, JsonObject *t, GString *out,
 {
 	struct rep_row r = { { NULL }, 0 };
 	guint64 id, bytes, packets, flows;
-	const char *mac = NULL;
+	const char *mac = NULL, *name = NULL;
 	gboolean internal = FALSE;
 	JsonObject *a;
 
@@ -168,7 +116,11 @@ render_talker(const struct index *x, guint rank, JsonObject *t, GString *out,
 	    !rep_jget_uint(t, "flows", REQ, &flows, error))
 		return FALSE;
 	if ((a = lookup(x->addrs, id)) != NULL) {
-		if (!rep_jget_string(a, "mac", REP_JGET_NULLABLE, &mac, error))
+		/* the talker's own name, by its id (issue 18) */
+		if (!rep_jget_string(a, "mac", REP_JGET_NULLABLE, &mac,
+		        error) ||
+		    !rep_jget_string(a, "label",
+		        REP_JGET_NULLABLE | REP_JGET_OPTIONAL, &name, error))
 			return FALSE;
 		(void)rep_jget_bool(a, "internal", REQ, &internal, NULL);
 	}
@@ -179,7 +131,7 @@ render_talker(const struct index *x, guint rank, JsonObject *t, GString *out,
 	rep_row_add_uint(&r, bytes);
 	rep_row_add_uint(&r, packets);
 	rep_row_add_uint(&r, flows);
-	rep_row_add(&r, talker_label(x, id));
+	rep_row_add(&r, name != NULL && *name != '\0' ? name : "-");
 	rep_table_row(out, &talker_table, &r);
 	return TRUE;
 }

@@ -93,6 +93,82 @@ test_rep_view_flowtext_old_and_malformed(void **state)
 	    "malformed report: \"target\" is missing or not a string");
 }
 
+/*
+ * Issue 18: five talkers, internal clients and remote servers, listed in
+ * an order that is neither the order of "addresses" nor of their ids.  A
+ * name belongs to the address it names ("label" of that address), never
+ * to the client that talked to it: 192.168.50.12 fetched from
+ * cdn.video.example (203.0.113.80), 192.168.50.20 from mail.example
+ * (198.51.100.7); 198.51.100.99 opened a connection to 192.168.50.20 and
+ * has no name.
+ */
+static const char talkers_json[] =
+    "{\"addresses\": ["
+    " {\"id\": 3, \"ip\": \"192.168.50.12\", \"mac\": \"00:00:5e:00:53:0c\","
+    "  \"label\": null, \"internal\": true},"
+    " {\"id\": 7, \"ip\": \"203.0.113.80\", \"mac\": null,"
+    "  \"label\": \"cdn.video.example\", \"internal\": false},"
+    " {\"id\": 9, \"ip\": \"192.168.50.20\", \"mac\": \"00:00:5e:00:53:14\","
+    "  \"label\": null, \"internal\": true},"
+    " {\"id\": 12, \"ip\": \"198.51.100.7\", \"mac\": null,"
+    "  \"label\": \"mail.example\", \"internal\": false},"
+    " {\"id\": 15, \"ip\": \"198.51.100.99\", \"mac\": null,"
+    "  \"label\": null, \"internal\": false}],"
+    " \"streams\": ["
+    " {\"id\": 1, \"proto\": 6, \"left\": 3, \"left_port\": 50000,"
+    "  \"right\": 7, \"right_port\": 443, \"label\": \"cdn.video.example\","
+    "  \"flags\": 8, \"packets\": 900, \"bytes\": 900000},"
+    " {\"id\": 2, \"proto\": 6, \"left\": 9, \"left_port\": 50001,"
+    "  \"right\": 12, \"right_port\": 993, \"label\": \"mail.example\","
+    "  \"flags\": 2, \"packets\": 300, \"bytes\": 200000},"
+    " {\"id\": 4, \"proto\": 6, \"left\": 15, \"left_port\": 40000,"
+    "  \"right\": 9, \"right_port\": 22, \"label\": \"\","
+    "  \"flags\": 1, \"packets\": 100, \"bytes\": 50000}],"
+    " \"top\": {\"talkers\": ["
+    " {\"address\": 7, \"bytes\": 900000, \"packets\": 900, \"flows\": 1},"
+    " {\"address\": 3, \"bytes\": 900000, \"packets\": 900, \"flows\": 1},"
+    " {\"address\": 9, \"bytes\": 250000, \"packets\": 400, \"flows\": 2},"
+    " {\"address\": 12, \"bytes\": 200000, \"packets\": 300, \"flows\": 1},"
+    " {\"address\": 15, \"bytes\": 50000, \"packets\": 100, \"flows\": 1}],"
+    " \"conversations\": [{\"stream\": 1, \"bytes\": 900000, "
+    "  \"packets\": 900}],"
+    " \"applications\": []}}";
+
+static void
+test_rep_view_talkers_named_by_their_own_address(void **state)
+{
+	char *msg = NULL, *text;
+
+	(void)state;
+	text = render_with(rep_toptext_render, talkers_json, &msg);
+	assert_null(msg);
+	assert_string_equal(text,
+	    "\nTop talkers\n"
+	    "     #  address                                 MAC               "
+	    "int          bytes    packets    flows  name\n"
+	    "     1  203.0.113.80                            -                 "
+	    "no          900000        900        1  cdn.video.example\n"
+	    "     2  192.168.50.12                           00:00:5e:00:53:0c "
+	    "yes         900000        900        1  -\n"
+	    "     3  192.168.50.20                           00:00:5e:00:53:14 "
+	    "yes         250000        400        2  -\n"
+	    "     4  198.51.100.7                            -                 "
+	    "no          200000        300        1  mail.example\n"
+	    "     5  198.51.100.99                           -                 "
+	    "no           50000        100        1  -\n"
+	    "\nConversations\n"
+	    "     #  left                                                "
+	    "right                                           proto           "
+	    "bytes    packets  label\n"
+	    "     1  192.168.50.12:50000                             <-> "
+	    "203.0.113.80:443                                tcp            "
+	    "900000        900  cdn.video.example\n"
+	    "\nApplications\n"
+	    "     #  application             bytes    packets    flows\n"
+	    "  (none)\n");
+	g_free(text);
+}
+
 /* A talker whose address the report does not describe: "#id", no name. */
 static void
 test_rep_view_talker_without_address(void **state)
@@ -127,6 +203,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rep_view_flowtext_old_and_malformed),
+		cmocka_unit_test(
+		    test_rep_view_talkers_named_by_their_own_address),
 		cmocka_unit_test(test_rep_view_talker_without_address),
 	};
 

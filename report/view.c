@@ -42,10 +42,11 @@ render_header(JsonObject *root, GString *out, GError **error)
 }
 
 /*
- * The exporter's own statistics, by the names of minflow-report(1).
- * "evicted_full" carries flowTableFlushEventCount, which minflow-exporter
- * counts per flow evicted from a full cache but YAF per flush of its whole
- * table: the text names the element's meaning common to both.
+ * The exporter's own statistics, by the names of minflow-report(1), but
+ * one: "evicted_full" carries flowTableFlushEventCount, which
+ * minflow-exporter counts per flow evicted from its full cache and YAF per
+ * flush of its flow table (issue 18); the text calls it what the element
+ * says, "flush_events".
  */
 static gboolean
 render_health(JsonObject *e, GString *out, GError **error)
@@ -57,7 +58,7 @@ render_health(JsonObject *e, GString *out, GError **error)
 		{ "flows_created", "flows_created" },
 		{ "records_exported", "records_exported" },
 		{ "not_sent", "not_sent" }, { "peak_flows", "peak_flows" },
-		{ "evicted_full", "evicted_full" },
+		{ "evicted_full", "flush_events" },
 		{ "expired_frags", "expired_frags" } };
 	JsonObject *h = NULL;
 	guint64 x;

@@ -5,8 +5,10 @@
 # directory shows its latest.json; --json prints the file as stored;
 # names from the network are escaped, never sent raw to the terminal;
 # damaged reports give exit 1, a message naming the key, and nothing on
-# stdout; the program reads JSON only (no libfixbuf, nothing included
-# from collector/).
+# stdout; on the shared captures with DNS labels, each top talker is
+# named by its own address's label (issue 18, report_talkers.py reads
+# both sides); the program reads JSON only (no libfixbuf, nothing
+# included from collector/).
 . "$MF_SRCDIR/tests/integ/lib.sh"
 REPORT=$MF_BUILDDIR/minflow-report
 [ -x "$REPORT" ] || skip "no $REPORT (build it first)"
@@ -71,6 +73,40 @@ refused "a count as a string" "$MF_TMP/type.json" \
 sed 's/"health": null/"health": 7/' "$DATA/full.json" >"$MF_TMP/health.json"
 refused "health not an object" "$MF_TMP/health.json" \
     "$MF_TMP/health.json: malformed report: \"health\" is missing or not an object"
+
+# --- names on real captures ------------------------------------------------
+# Every talker's name is its own address's label in the JSON (issue 18),
+# on captures whose DNS answers label remote servers.
+COLLECTOR=$MF_BUILDDIR/minflow-collector
+EXPORTER=$MF_BUILDDIR/minflow-exporter
+PCAPS=${MF_SHARED_DIR:-}/pcaps
+if [ -d "$PCAPS" ] && [ -x "$COLLECTOR" ] && [ -x "$EXPORTER" ]; then
+	printf '[networks]\ninternal = 10.0.0.0/8;172.16.0.0/12;192.168.0.0/16\n' \
+	    >"$MF_TMP/c.conf"
+	labelled=0
+	for cap in vlan-dns.pcap linux-sll2-dns.pcap; do
+		d=$MF_TMP/${cap%.pcap}
+		"$EXPORTER" -r "$PCAPS/$cap" -w "$d.ipfix" 2>/dev/null ||
+		    fail "$cap: minflow-exporter"
+		"$COLLECTOR" -C "$MF_TMP/c.conf" -r "$d.ipfix" -o "$d" \
+		    2>/dev/null || fail "$cap: minflow-collector"
+		for j in "$d"/*/*.json; do
+			"$REPORT" "$j" >"$j.txt" || fail "$j: minflow-report"
+			want=$(python3 "$MF_SRCDIR/tests/integ/report_talkers.py" \
+			    json "$j")
+			assert_eq "$cap $(basename "$j"): talker names by id" \
+			    "$want" "$(python3 \
+			        "$MF_SRCDIR/tests/integ/report_talkers.py" \
+			        text "$j.txt")"
+			labelled=$((labelled + $(printf '%s\n' "$want" |
+			    awk '$3 != "-"' | wc -l)))
+		done
+	done
+	# the check means something only if some talkers have names
+	[ "$labelled" -gt 0 ] || fail "some talkers have a name"
+else
+	printf 'ok - talker names on real captures # SKIP no shared captures\n'
+fi
 
 # --- JSON only ---------------------------------------------------------------
 assert_eq "report/ includes nothing from collector/" "" \

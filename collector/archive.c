@@ -14,12 +14,13 @@
 #include "collector/archdir.h"
 #include "collector/archive.h"
 #include "collector/fixdns.h"
+#include "collector/ingest/fbmodel.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "common/model.h"
 #include "common/rbuf.h"
 
-/* libfixbuf takes constant strings through char *: see common/model.c. */
+/* libfixbuf takes constant strings through char *: see ingest/fbmodel.c. */
 #pragma GCC diagnostic ignored "-Wwrite-strings"
 
 #define TID_INT_FLOW 0x7f00 /* internal templates */
@@ -70,7 +71,7 @@ static gboolean
 add_template(struct col_archive *a, fbSession_t *s, gboolean internal,
     uint16_t tid, const struct mf_template *t, GError **error)
 {
-	fbTemplate_t *tmpl = mf_model_template_new(a->model, t, error);
+	fbTemplate_t *tmpl = col_fbmodel_template_new(a->model, t, error);
 
 	if (tmpl == NULL)
 		return FALSE;
@@ -528,7 +529,7 @@ col_archive_new(const struct col_archive_config *cfg, uint64_t now_ms,
 		g_free(a);
 		return NULL;
 	}
-	a->model = mf_model_new();
+	a->model = col_fbmodel_new();
 	a->now_ms = now_ms;
 	col_archdir_recover(a->dir, &a->stats.recovered, &a->stats.lost);
 	apply_retention(a);

@@ -10,6 +10,7 @@
 #include <fixbuf/public.h>
 
 #include "collector/fixdns.h"
+#include "collector/ingest/fbmodel.h"
 #include "common/addr.h"
 #include "common/model.h"
 
@@ -69,7 +70,7 @@ col_fixdns_add_internal(fbSession_t *s, fbInfoModel_t *model, GError **error)
 {
 	GError *err = NULL; /* libfixbuf needs a location of its own */
 	fbTemplate_t *t =
-	    mf_model_template_new(model, &col_fixdns_internal, &err);
+	    col_fbmodel_template_new(model, &col_fixdns_internal, &err);
 
 	if (t != NULL &&
 	    fbSessionAddTemplate(s, TRUE, COL_FIXDNS_TID, t, &err) == 0) {

@@ -11,12 +11,13 @@
 
 #include "collector/fixdns.h"
 #include "collector/fixread.h"
+#include "collector/ingest/fbmodel.h"
 #include "common/error.h"
 #include "common/model.h"
 #include "common/rbuf.h"
 #include "common/wbuf.h"
 
-/* libfixbuf takes constant strings through char *: see common/model.c. */
+/* libfixbuf takes constant strings through char *: see ingest/fbmodel.c. */
 #pragma GCC diagnostic ignored "-Wwrite-strings"
 
 #define IPFIX_HEADER_LEN 16
@@ -170,7 +171,7 @@ col_fixmodel_new(void)
 {
 	struct col_fixmodel *m = g_new0(struct col_fixmodel, 1);
 
-	m->model = mf_model_new();
+	m->model = col_fbmodel_new();
 	return m;
 }
 
@@ -229,7 +230,7 @@ add_internal(fbSession_t *s, fbInfoModel_t *model, uint16_t tid,
     const struct mf_template *t)
 {
 	GError *err = NULL;
-	fbTemplate_t *tmpl = mf_model_template_new(model, t, &err);
+	fbTemplate_t *tmpl = col_fbmodel_template_new(model, t, &err);
 
 	if (tmpl == NULL ||
 	    fbSessionAddTemplate(s, TRUE, tid, tmpl, &err) == 0) {

@@ -6,19 +6,19 @@
  * model: the wire model, the one place that defines minflow's Information
  * Elements, records and templates.  The templates are static const tables
  * of (enterprise, element, length, offset into the record struct) shared by
- * the IPFIX exporter (through libfixbuf), the NetFlow v9 encoder, the
- * collector and the tests.
+ * the message encoder (common/msgenc.c: IPFIX and NetFlow v9), the
+ * collector and the tests.  Pure data: nothing here needs libfixbuf, so the
+ * exporter does not link it.
  *
  * Elements are the standard IANA ones wherever one exists; CERT's
  * enterprise 6871 supplies the TCP flag variants, silkAppLabel and the
  * statistics elements YAF uses, which libfixbuf 2.4's built-in model lacks:
- * mf_model_new() adds them.
+ * the collector's libfixbuf adapter (collector/ingest/fbmodel.h) adds them.
  */
 #include <stddef.h>
 #include <stdint.h>
 
 #include <glib.h>
-#include <fixbuf/public.h>
 
 #include "common/addr.h"
 
@@ -339,21 +339,6 @@ extern const struct mf_template mf_tmpl_archive4;
 extern const struct mf_template mf_tmpl_archive6;
 extern const struct mf_template mf_tmpl_archive_bi4;
 extern const struct mf_template mf_tmpl_archive_bi6;
-
-/*
- * A new libfixbuf information model with minflow's CERT elements added.
- * Free with fbInfoModelFree().
- */
-fbInfoModel_t *mf_model_new(void);
-
-/*
- * A libfixbuf template built from t, every element looked up in model by
- * (enterprise, number), lengths as the table says (MF_FK_FIXSTR fields,
- * which only NetFlow v9 carries, left out).  Returns NULL (and sets
- * error) if the model lacks an element.
- */
-fbTemplate_t *mf_model_template_new(fbInfoModel_t *model,
-    const struct mf_template *t, GError **error);
 
 /*
  * The answered addresses of a DNS record (struct mf_dns_rec addrs): an

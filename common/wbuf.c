@@ -17,19 +17,6 @@ mf_wbuf_init(struct mf_wbuf *wb, void *base, size_t cap)
 }
 
 int
-mf_wbuf_put_uint(struct mf_wbuf *wb, uint64_t v, size_t n)
-{
-	size_t i;
-
-	if (n == 0 || n > 8 || mf_wbuf_room(wb) < n)
-		return -ENOSPC;
-	for (i = 0; i < n; i++)
-		wb->base[wb->len + i] = (uint8_t)(v >> (8 * (n - 1 - i)));
-	wb->len += n;
-	return 0;
-}
-
-int
 mf_wbuf_put_u8(struct mf_wbuf *wb, uint8_t v)
 {
 	if (mf_wbuf_room(wb) < 1)
@@ -51,14 +38,6 @@ int
 mf_wbuf_put_u32(struct mf_wbuf *wb, uint32_t v)
 {
 	uint32_t be = GUINT32_TO_BE(v);
-
-	return mf_wbuf_put_bytes(wb, &be, sizeof(be));
-}
-
-int
-mf_wbuf_put_u64(struct mf_wbuf *wb, uint64_t v)
-{
-	uint64_t be = GUINT64_TO_BE(v);
 
 	return mf_wbuf_put_bytes(wb, &be, sizeof(be));
 }

@@ -22,14 +22,7 @@ void mf_wbuf_init(struct mf_wbuf *wb, void *base, size_t cap);
 int mf_wbuf_put_u8(struct mf_wbuf *wb, uint8_t v);
 int mf_wbuf_put_u16(struct mf_wbuf *wb, uint16_t v);
 int mf_wbuf_put_u32(struct mf_wbuf *wb, uint32_t v);
-int mf_wbuf_put_u64(struct mf_wbuf *wb, uint64_t v);
 int mf_wbuf_put_bytes(struct mf_wbuf *wb, const void *p, size_t n);
-
-/*
- * Write the low n bytes (1..8) of v in network order: the reduced-size
- * encoding of RFC 7011 section 6.2.
- */
-int mf_wbuf_put_uint(struct mf_wbuf *wb, uint64_t v, size_t n);
 
 /* Overwrite the u16 at offset off (already written) with v. */
 void mf_wbuf_patch_u16(struct mf_wbuf *wb, size_t off, uint16_t v);

@@ -9,31 +9,32 @@
 
 #include "common/dns.h"
 #include "common/error.h"
+#include "common/table.h"
 #include "exporter/dnsquery.h"
 
-#define NIL UINT32_MAX
 #define WIRE_MAX 255 /* RFC 1035 3.1: a name in wire form, root included */
 #define LABEL_MAX 63
+#define KEY_LEN (2 * 17 + 7)
 
+/*
+ * A waiting query.  The key comes first, as packed bytes (the table
+ * hashes and compares it whole, and struct padding must not reach it):
+ * client family and address, server family and address, client port,
+ * server port, id (big-endian), proto.
+ */
 struct entry {
-	struct exp_dnsquery_key key;
-	uint64_t seen_ms;
-	uint32_t hnext; /* hash chain */
-	uint32_t bucket;
-	uint16_t qtype;
-	uint8_t live;     /* waiting for its answer */
+	uint8_t key[KEY_LEN];
 	uint8_t is_wire;  /* qname holds wire_len bytes of wire form */
 	uint8_t wire_len; /* 1 .. WIRE_MAX */
+	uint16_t qtype;
+	uint64_t seen_ms;
 	char qname[EXP_DNSQUERY_NAME_MAX + 1];
 };
 
+/* The bounded table (common/table.h) keeps the queries oldest first. */
 struct exp_dnsquery {
-	struct entry *e;
-	uint32_t *buckets;
-	uint32_t n, mask;   /* slots; buckets - 1 */
-	uint32_t head, len; /* ring: oldest slot, slots in use (live or not) */
+	struct mf_table tab;
 	uint32_t timeout_ms;
-	struct mf_hash_key seed;
 	struct exp_dnsquery_stats stats;
 	char text[MF_DNS_NAME_MAX + 1]; /* the name handed to the callback */
 };
@@ -41,8 +42,7 @@ struct exp_dnsquery {
 size_t
 exp_dnsquery_memory(size_t max_queries)
 {
-	return max_queries * sizeof(struct entry) +
-	    mf_hash_buckets(max_queries) * sizeof(uint32_t);
+	return mf_table_memory(max_queries, sizeof(struct entry));
 }
 
 struct exp_dnsquery *
@@ -50,7 +50,6 @@ exp_dnsquery_new(size_t max_queries, uint32_t timeout_ms,
     const struct mf_hash_key *seed, GError **error)
 {
 	struct exp_dnsquery *q;
-	uint32_t i;
 
 	if (max_queries < EXP_DNSQUERY_MIN || max_queries > EXP_DNSQUERY_MAX) {
 		g_set_error(error, MF_ERROR, MF_ERROR_ARGS,
@@ -59,14 +58,9 @@ exp_dnsquery_new(size_t max_queries, uint32_t timeout_ms,
 		return NULL;
 	}
 	q = g_new0(struct exp_dnsquery, 1);
-	q->n = (uint32_t)max_queries;
-	q->mask = (uint32_t)(mf_hash_buckets(max_queries) - 1);
-	q->e = g_new0(struct entry, q->n);
-	q->buckets = g_new(uint32_t, q->mask + 1);
-	for (i = 0; i <= q->mask; i++)
-		q->buckets[i] = NIL;
+	mf_table_init(&q->tab, max_queries, sizeof(struct entry), KEY_LEN,
+	    seed);
 	q->timeout_ms = timeout_ms;
-	q->seed = *seed;
 	return q;
 }
 
@@ -75,17 +69,13 @@ exp_dnsquery_free(struct exp_dnsquery *q)
 {
 	if (q == NULL)
 		return;
-	g_free(q->e);
-	g_free(q->buckets);
+	mf_table_fini(&q->tab);
 	g_free(q);
 }
 
-/* The key as packed bytes: struct padding never reaches the hash. */
-static uint32_t
-bucket_of(const struct exp_dnsquery *q, const struct exp_dnsquery_key *k)
+static void
+key_pack(const struct exp_dnsquery_key *k, uint8_t b[KEY_LEN])
 {
-	uint8_t b[2 * 17 + 7];
-
 	b[0] = k->client.family;
 	memcpy(b + 1, k->client.b, 16);
 	b[17] = k->server.family;
@@ -97,40 +87,27 @@ bucket_of(const struct exp_dnsquery *q, const struct exp_dnsquery_key *k)
 	b[38] = (uint8_t)(k->id >> 8);
 	b[39] = (uint8_t)k->id;
 	b[40] = k->proto;
-	return (uint32_t)mf_siphash(&q->seed, b, sizeof(b)) & q->mask;
 }
 
-static gboolean
-key_equal(const struct exp_dnsquery_key *a, const struct exp_dnsquery_key *b)
-{
-	return a->id == b->id && a->client_port == b->client_port &&
-	    a->server_port == b->server_port && a->proto == b->proto &&
-	    mf_addr_cmp(&a->client, &b->client) == 0 &&
-	    mf_addr_cmp(&a->server, &b->server) == 0;
-}
-
-static uint32_t
-find(const struct exp_dnsquery *q, const struct exp_dnsquery_key *k,
-    uint32_t bucket)
-{
-	uint32_t i;
-
-	for (i = q->buckets[bucket]; i != NIL; i = q->e[i].hnext)
-		if (key_equal(&q->e[i].key, k))
-			return i;
-	return NIL;
-}
-
-/* Take slot i out of its hash chain; it stays in the ring, not live. */
 static void
-unlink_entry(struct exp_dnsquery *q, uint32_t i)
+key_unpack(const uint8_t b[KEY_LEN], struct exp_dnsquery_key *k)
 {
-	uint32_t *p = &q->buckets[q->e[i].bucket];
+	memset(k, 0, sizeof(*k));
+	k->client.family = b[0];
+	memcpy(k->client.b, b + 1, 16);
+	k->server.family = b[17];
+	memcpy(k->server.b, b + 18, 16);
+	k->client_port = (uint16_t)(b[34] << 8 | b[35]);
+	k->server_port = (uint16_t)(b[36] << 8 | b[37]);
+	k->id = (uint16_t)(b[38] << 8 | b[39]);
+	k->proto = b[40];
+}
 
-	while (*p != i)
-		p = &q->e[*p].hnext;
-	*p = q->e[i].hnext;
-	q->e[i].live = 0;
+/* Forget query i (answered, replaced, dropped or handed over). */
+static void
+forget(struct exp_dnsquery *q, uint32_t i)
+{
+	mf_table_remove(&q->tab, i);
 	q->stats.pending--;
 }
 
@@ -227,53 +204,52 @@ name_unpack(const uint8_t *w, size_t len, char *out)
 	out[o] = '\0';
 }
 
-/* Hand the oldest slot to fn (if live and fn) and drop it from the ring. */
+/* Hand the oldest query to fn (if fn; else count it dropped), forget it. */
 static void
-pop_head(struct exp_dnsquery *q, exp_dnsquery_fn fn, void *ctx)
+pop_oldest(struct exp_dnsquery *q, exp_dnsquery_fn fn, void *ctx)
 {
-	struct entry *e = &q->e[q->head];
+	uint32_t i = mf_table_oldest(&q->tab);
+	const struct entry *e = mf_table_entry(&q->tab, i);
 
-	if (e->live) {
-		if (fn != NULL) {
-			struct exp_dnsquery_info info = { e->key, e->seen_ms,
-				e->qtype, e->qname };
+	if (fn != NULL) {
+		struct exp_dnsquery_info info = { .seen_ms = e->seen_ms,
+			.qtype = e->qtype,
+			.qname = e->qname };
 
-			if (e->is_wire) {
-				name_unpack((const uint8_t *)e->qname,
-				    e->wire_len, q->text);
-				info.qname = q->text;
-			}
-
-			fn(&info, ctx);
-			q->stats.timed_out++;
-		} else {
-			q->stats.dropped++;
+		key_unpack(e->key, &info.key);
+		if (e->is_wire) {
+			name_unpack((const uint8_t *)e->qname, e->wire_len,
+			    q->text);
+			info.qname = q->text;
 		}
-		unlink_entry(q, q->head);
+		fn(&info, ctx);
+		q->stats.timed_out++;
+	} else {
+		q->stats.dropped++;
 	}
-	q->head = (q->head + 1) % q->n;
-	q->len--;
+	forget(q, i);
 }
 
 void
 exp_dnsquery_add(struct exp_dnsquery *q, const struct exp_dnsquery_key *k,
     const char *qname, uint16_t qtype, uint64_t now_ms)
 {
-	uint32_t bucket = bucket_of(q, k);
-	uint32_t i = find(q, k, bucket);
+	uint8_t key[KEY_LEN];
+	uint32_t bucket, i;
 	struct entry *e;
 	size_t n;
 
-	if (i != NIL) {
+	key_pack(k, key);
+	bucket = mf_table_bucket(&q->tab, key);
+	if ((i = mf_table_find(&q->tab, key, bucket)) != MF_TABLE_NIL) {
 		/* A retransmission or a reused id: keep the newer one. */
-		unlink_entry(q, i);
+		forget(q, i);
 		q->stats.duplicates++;
 	}
-	if (q->len == q->n)
-		pop_head(q, NULL, NULL);
-	i = (q->head + q->len) % q->n;
-	e = &q->e[i];
-	e->key = *k;
+	if (q->tab.stats.used == q->tab.cap)
+		pop_oldest(q, NULL, NULL);
+	i = mf_table_insert(&q->tab, key, bucket);
+	e = mf_table_entry(&q->tab, i);
 	e->seen_ms = now_ms;
 	e->qtype = qtype;
 	if (qname == NULL)
@@ -283,11 +259,6 @@ exp_dnsquery_add(struct exp_dnsquery *q, const struct exp_dnsquery_key *k,
 	e->wire_len = (uint8_t)n;
 	if (n == 0)
 		g_strlcpy(e->qname, qname, sizeof(e->qname));
-	e->live = 1;
-	e->bucket = bucket;
-	e->hnext = q->buckets[bucket];
-	q->buckets[bucket] = i;
-	q->len++;
 	q->stats.queries++;
 	q->stats.pending++;
 }
@@ -295,11 +266,14 @@ exp_dnsquery_add(struct exp_dnsquery *q, const struct exp_dnsquery_key *k,
 gboolean
 exp_dnsquery_answer(struct exp_dnsquery *q, const struct exp_dnsquery_key *k)
 {
-	uint32_t i = find(q, k, bucket_of(q, k));
+	uint8_t key[KEY_LEN];
+	uint32_t i;
 
-	if (i == NIL)
+	key_pack(k, key);
+	i = mf_table_find(&q->tab, key, mf_table_bucket(&q->tab, key));
+	if (i == MF_TABLE_NIL)
 		return FALSE;
-	unlink_entry(q, i);
+	forget(q, i);
 	q->stats.answered++;
 	return TRUE;
 }
@@ -308,20 +282,22 @@ void
 exp_dnsquery_expire(struct exp_dnsquery *q, uint64_t now_ms, exp_dnsquery_fn fn,
     void *ctx)
 {
-	while (q->len > 0) {
-		const struct entry *e = &q->e[q->head];
+	uint32_t i;
 
-		if (e->live && e->seen_ms + q->timeout_ms > now_ms)
+	while ((i = mf_table_oldest(&q->tab)) != MF_TABLE_NIL) {
+		const struct entry *e = mf_table_entry(&q->tab, i);
+
+		if (e->seen_ms + q->timeout_ms > now_ms)
 			break;
-		pop_head(q, fn, ctx);
+		pop_oldest(q, fn, ctx);
 	}
 }
 
 void
 exp_dnsquery_flush(struct exp_dnsquery *q, exp_dnsquery_fn fn, void *ctx)
 {
-	while (q->len > 0)
-		pop_head(q, fn, ctx);
+	while (mf_table_oldest(&q->tab) != MF_TABLE_NIL)
+		pop_oldest(q, fn, ctx);
 }
 
 const struct exp_dnsquery_stats *

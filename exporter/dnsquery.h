@@ -8,15 +8,15 @@
  * dnsQueryResponse 0) and the collector can count failures.
  *
  * A query is known by (client address and port, server address and port,
- * transport, DNS id).  Queries are kept in arrival order in a ring of
- * max_queries pre-allocated slots with an index-linked hash for the
- * answers; nothing allocates after exp_dnsquery_new().  An answer removes
- * its query; exp_dnsquery_expire() hands every query older than timeout_ms
- * to a callback, oldest first.  When the ring is full the oldest query is
- * dropped (counted in `dropped`: its fate is unknown, it is not exported).
+ * transport, DNS id).  Queries are kept in arrival order in a bounded
+ * table (common/table.h) of max_queries pre-allocated entries; nothing
+ * allocates after exp_dnsquery_new().  An answer removes its query and
+ * frees its entry; exp_dnsquery_expire() hands every query older than
+ * timeout_ms to a callback, oldest first.  When max_queries queries are
+ * waiting, the oldest is dropped for a new one (counted in `dropped`: its
+ * fate is unknown, it is not exported).
  *
- * Memory: max_queries * sizeof(struct exp_dnsquery_entry) plus a hash
- * table of twice as many uint32_t buckets (rounded up to a power of two).
+ * Memory: exp_dnsquery_memory() bytes, allocated at once.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -52,7 +52,7 @@ struct exp_dnsquery_stats {
 	uint64_t queries;  /* queries recorded */
 	uint64_t answered; /* removed by their answer */
 	uint64_t timed_out;
-	uint64_t dropped;    /* oldest dropped: the ring was full */
+	uint64_t dropped;    /* oldest dropped: the table was full */
 	uint64_t duplicates; /* the same key again: the newer replaces it */
 	uint32_t pending;    /* waiting now */
 };

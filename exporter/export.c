@@ -13,15 +13,13 @@
 #include "common/model.h"
 #include "common/msgenc.h"
 #include "exporter/export.h"
-#include "exporter/ipfix.h"
+#include "exporter/message.h"
 
 struct exp_export {
 	struct exp_export_config cfg;
 	struct exp_sink *sink;   /* borrowed */
-	struct exp_ipfix *ipfix; /* IPFIX builder, or NULL for v9 */
-	struct mf_msgenc v9;
-	uint8_t *v9buf; /* v9 message, mtu bytes */
-	uint8_t *hold;  /* a data message held behind templates */
+	struct exp_message *msg; /* the IPFIX or v9 message builder */
+	uint8_t *hold;           /* a data message held behind templates */
 	uint64_t now_ms;
 	uint64_t msg_start_ms; /* when the open message got its first add */
 	uint64_t tmpl_ms;      /* when templates last went out */
@@ -60,19 +58,16 @@ exp_export_new(const struct exp_export_config *cfg, struct exp_sink *sink,
 	e->now_ms = boot_ms;
 	e->hold = g_malloc(cfg->mtu);
 	e->want_tmpl = TRUE;
-	if (cfg->protocol == EXP_PROTO_IPFIX) {
-		e->ipfix =
-		    exp_ipfix_new(cfg->domain, cfg->mtu, cfg->biflow, error);
-		if (e->ipfix == NULL) {
-			exp_export_free(e);
-			return NULL;
-		}
-		exp_ipfix_set_dns(e->ipfix, cfg->dns_records);
-	} else {
-		e->v9buf = g_malloc(cfg->mtu);
-		mf_msgenc_init(&e->v9, MF_MSGENC_V9, e->v9buf, cfg->mtu,
-		    cfg->domain, boot_ms);
+	e->msg =
+	    exp_message_new(cfg->protocol == EXP_PROTO_IPFIX ? MF_MSGENC_IPFIX
+	                                                     : MF_MSGENC_V9,
+	        cfg->domain, cfg->mtu, cfg->biflow, boot_ms, error);
+	if (e->msg == NULL) {
+		exp_export_free(e);
+		return NULL;
 	}
+	/* v9 has no DNS records: exp_export_dns() counts them as not sent. */
+	exp_message_set_dns(e->msg, cfg->dns_records);
 	return e;
 }
 
@@ -81,8 +76,7 @@ exp_export_free(struct exp_export *e)
 {
 	if (e == NULL)
 		return;
-	exp_ipfix_free(e->ipfix);
-	g_free(e->v9buf);
+	exp_message_free(e->msg);
 	g_free(e->hold);
 	g_free(e);
 }
@@ -96,7 +90,7 @@ exp_export_set_time(struct exp_export *e, uint64_t now_ms)
 void
 exp_export_set_boot(struct exp_export *e, uint64_t boot_ms)
 {
-	e->v9.boot_ms = boot_ms;
+	exp_message_set_boot(e->msg, boot_ms);
 	if (e->now_ms < boot_ms)
 		e->now_ms = boot_ms;
 }
@@ -118,53 +112,6 @@ void
 exp_export_want_templates(struct exp_export *e)
 {
 	e->want_tmpl = TRUE;
-}
-
-/* --- encoder-neutral message building ------------------------------------ */
-
-static const struct mf_template *const v9_templates[] = { &mf_tmpl_flow4,
-	&mf_tmpl_flow6, &mf_tmpl_stats };
-
-static int
-enc_add_templates(struct exp_export *e)
-{
-	size_t i;
-	int r;
-
-	if (e->ipfix != NULL)
-		return exp_ipfix_add_templates(e->ipfix);
-	for (i = 0; i < G_N_ELEMENTS(v9_templates); i++)
-		if ((r = mf_msgenc_add_template(&e->v9, v9_templates[i])) != 0)
-			return r;
-	return 0;
-}
-
-static int
-enc_add_record(struct exp_export *e, const struct mf_template *t,
-    const void *rec)
-{
-	if (e->ipfix != NULL)
-		return exp_ipfix_add_record(e->ipfix, t, rec);
-	return mf_msgenc_add_record(&e->v9, t, rec);
-}
-
-static void
-enc_begin(struct exp_export *e)
-{
-	if (e->ipfix != NULL)
-		exp_ipfix_set_export_time(e->ipfix,
-		    (uint32_t)(e->now_ms / 1000));
-	else
-		mf_msgenc_begin(&e->v9, e->now_ms);
-}
-
-static size_t
-enc_emit(struct exp_export *e, const uint8_t **msg)
-{
-	if (e->ipfix != NULL)
-		return exp_ipfix_emit(e->ipfix, msg);
-	*msg = e->v9buf;
-	return mf_msgenc_finish(&e->v9);
 }
 
 /* --- sending ---------------------------------------------------------------
@@ -202,10 +149,10 @@ send_templates_alone(struct exp_export *e)
 	size_t len;
 	int r;
 
-	enc_begin(e);
-	if ((r = enc_add_templates(e)) != 0)
+	exp_message_set_time(e->msg, e->now_ms);
+	if ((r = exp_message_add_templates(e->msg)) != 0)
 		return r;
-	if ((len = enc_emit(e, &msg)) == 0)
+	if ((len = exp_message_emit(e->msg, &msg)) == 0)
 		return -EIO;
 	if ((r = exp_sink_send(e->sink, msg, len, wall_ms())) != 0)
 		return r;
@@ -228,7 +175,7 @@ send_open_message(struct exp_export *e)
 	e->msg_open = FALSE;
 	e->msg_records = 0;
 	e->msg_has_tmpl = FALSE;
-	if ((len = enc_emit(e, &msg)) == 0)
+	if ((len = exp_message_emit(e->msg, &msg)) == 0)
 		return;
 	if (exp_sink_ready(e->sink, wall_ms()) && !had_tmpl &&
 	    e->tmpl_gen != exp_sink_generation(e->sink)) {
@@ -255,15 +202,15 @@ send_open_message(struct exp_export *e)
 static void
 begin_message(struct exp_export *e)
 {
-	enc_begin(e);
+	exp_message_set_time(e->msg, e->now_ms);
 	e->msg_open = TRUE;
 	e->msg_start_ms = e->now_ms;
 }
 
 /*
  * Make sure a data message is open.  Templates that are due go first, in
- * a message of their own: libfixbuf never mixes template and data sets in
- * one message, and doing the same for v9 keeps one path.
+ * a message of their own, in both protocols (as when libfixbuf built the
+ * IPFIX messages, which never mix template and data sets).
  */
 static void
 open_message(struct exp_export *e)
@@ -272,7 +219,7 @@ open_message(struct exp_export *e)
 		return;
 	if (templates_due(e)) {
 		begin_message(e);
-		if (enc_add_templates(e) == 0)
+		if (exp_message_add_templates(e->msg) == 0)
 			e->msg_has_tmpl = TRUE;
 		send_open_message(e);
 	}
@@ -288,10 +235,10 @@ add(struct exp_export *e, const struct mf_template *t, const void *rec,
 	int r;
 
 	open_message(e);
-	if ((r = enc_add_record(e, t, rec)) == -ENOSPC) {
+	if ((r = exp_message_add_record(e->msg, t, rec)) == -ENOSPC) {
 		send_open_message(e);
 		open_message(e);
-		r = enc_add_record(e, t, rec);
+		r = exp_message_add_record(e->msg, t, rec);
 	}
 	if (r != 0) {
 		if (kind == REC_FLOW)
@@ -338,7 +285,7 @@ exp_export_stats(struct exp_export *e, const struct mf_stats_rec *r)
 void
 exp_export_dns(struct exp_export *e, const struct mf_dns_rec *r, uint8_t family)
 {
-	if (!e->cfg.dns_records || e->ipfix == NULL) {
+	if (!e->cfg.dns_records || e->cfg.protocol != EXP_PROTO_IPFIX) {
 		e->stats.dns_not_sent++;
 		return;
 	}

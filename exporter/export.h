@@ -5,11 +5,11 @@
 /*
  * export: turns flows leaving the cache into records (two uniflow records,
  * one per direction that sent packets, or one RFC 5103 biflow record),
- * packs them into IPFIX (exporter/ipfix.c) or NetFlow v9 (common/v9.c)
- * messages of at most the path MTU, and hands finished messages to the
- * sink.  It decides when templates go out: first in every connection or
- * file, and over UDP again every template_refresh_ms and every
- * template_messages messages (RFC 7011 section 8.4).  A message is sent
+ * packs them into IPFIX or NetFlow v9 messages of at most the path MTU
+ * (exporter/message.c over the one encoder of both, common/msgenc.c), and
+ * hands finished messages to the sink.  It decides when templates go out: first
+ * in every connection or file, and over UDP again every template_refresh_ms and
+ * every template_messages messages (RFC 7011 section 8.4).  A message is sent
  * when full, when it has waited EXP_EXPORT_LINGER_MS, and on flush.
  *
  * Times: "now" is packet time when reading a file (so the same capture

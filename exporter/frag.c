@@ -7,9 +7,8 @@
 #include <glib.h>
 
 #include "common/error.h"
+#include "common/table.h"
 #include "exporter/frag.h"
-
-#define NIL UINT32_MAX
 
 struct frag_key {
 	uint8_t src[16], dst[16];
@@ -19,36 +18,21 @@ struct frag_key {
 };
 
 struct frag_entry {
-	struct frag_key key;
+	struct frag_key key; /* first: the table's key */
 	uint64_t ts_ms;
 	uint16_t sport, dport;
-	uint32_t hnext;
-	uint32_t prev, next; /* age list: head is the oldest */
-	uint8_t used;
 };
 
+/* The bounded table (common/table.h) keeps the entries oldest first. */
 struct exp_frag {
-	struct frag_entry *e;
-	uint32_t *buckets;
-	uint32_t mask, max, n_used;
-	uint32_t free_head; /* unused entries chained through hnext */
-	uint32_t head, tail;
-	struct mf_hash_key seed;
+	struct mf_table tab;
 	struct exp_frag_stats stats;
 };
-
-size_t
-exp_frag_memory(size_t max)
-{
-	return max * sizeof(struct frag_entry) +
-	    mf_hash_buckets(max) * sizeof(uint32_t) + sizeof(struct exp_frag);
-}
 
 struct exp_frag *
 exp_frag_new(size_t max, const struct mf_hash_key *seed, GError **error)
 {
 	struct exp_frag *t;
-	size_t nb, i;
 
 	if (max < EXP_FRAG_MIN || max > EXP_FRAG_MAX) {
 		g_set_error(error, MF_ERROR, MF_ERROR_NOMEM,
@@ -56,18 +40,9 @@ exp_frag_new(size_t max, const struct mf_hash_key *seed, GError **error)
 		    EXP_FRAG_MAX);
 		return NULL;
 	}
-	nb = mf_hash_buckets(max);
 	t = g_new0(struct exp_frag, 1);
-	t->e = g_new0(struct frag_entry, max);
-	t->buckets = g_new(uint32_t, nb);
-	memset(t->buckets, 0xff, nb * sizeof(uint32_t));
-	t->mask = (uint32_t)(nb - 1);
-	t->max = (uint32_t)max;
-	t->head = t->tail = NIL;
-	for (i = 0; i < max; i++)
-		t->e[i].hnext = i + 1 < max ? (uint32_t)(i + 1) : NIL;
-	t->free_head = 0;
-	t->seed = *seed;
+	mf_table_init(&t->tab, max, sizeof(struct frag_entry),
+	    sizeof(struct frag_key), seed);
 	return t;
 }
 
@@ -76,8 +51,7 @@ exp_frag_free(struct exp_frag *t)
 {
 	if (t == NULL)
 		return;
-	g_free(t->e);
-	g_free(t->buckets);
+	mf_table_fini(&t->tab);
 	g_free(t);
 }
 
@@ -87,102 +61,35 @@ exp_frag_get_stats(const struct exp_frag *t)
 	return &t->stats;
 }
 
-static uint32_t
-bucket_of(const struct exp_frag *t, const struct frag_key *k)
-{
-	return (uint32_t)mf_siphash(&t->seed, k, sizeof(*k)) & t->mask;
-}
-
-static void
-age_unlink(struct exp_frag *t, uint32_t i)
-{
-	struct frag_entry *e = &t->e[i];
-
-	if (e->prev != NIL)
-		t->e[e->prev].next = e->next;
-	else
-		t->head = e->next;
-	if (e->next != NIL)
-		t->e[e->next].prev = e->prev;
-	else
-		t->tail = e->prev;
-}
-
-static void
-drop(struct exp_frag *t, uint32_t i)
-{
-	uint32_t *pp = &t->buckets[bucket_of(t, &t->e[i].key)];
-
-	while (*pp != i)
-		pp = &t->e[*pp].hnext;
-	*pp = t->e[i].hnext;
-	age_unlink(t, i);
-	t->e[i].used = 0;
-	t->e[i].hnext = t->free_head;
-	t->free_head = i;
-	t->n_used--;
-}
-
 static void
 expire_old(struct exp_frag *t, uint64_t now)
 {
-	while (
-	    t->head != NIL && t->e[t->head].ts_ms + EXP_FRAG_TIMEOUT_MS <= now)
-		drop(t, t->head);
-}
-
-static uint32_t
-lookup(const struct exp_frag *t, const struct frag_key *k, uint32_t b)
-{
 	uint32_t i;
 
-	for (i = t->buckets[b]; i != NIL; i = t->e[i].hnext)
-		if (memcmp(&t->e[i].key, k, sizeof(*k)) == 0)
-			return i;
-	return NIL;
-}
+	while ((i = mf_table_oldest(&t->tab)) != MF_TABLE_NIL) {
+		const struct frag_entry *e = mf_table_entry(&t->tab, i);
 
-/* A free entry, replacing the oldest one when the table is full. */
-static uint32_t
-slot(struct exp_frag *t)
-{
-	uint32_t i;
-
-	if (t->free_head == NIL) {
-		t->stats.evicted++;
-		drop(t, t->head);
+		if (e->ts_ms + EXP_FRAG_TIMEOUT_MS > now)
+			break;
+		mf_table_remove(&t->tab, i);
 	}
-	i = t->free_head;
-	t->free_head = t->e[i].hnext;
-	return i;
 }
 
 static void
 remember(struct exp_frag *t, const struct frag_key *k, uint32_t b,
     const struct exp_pkt *p)
 {
-	uint32_t i = lookup(t, k, b);
+	uint32_t i = mf_table_find(&t->tab, k, b);
 	struct frag_entry *e;
 
-	if (i != NIL)
-		drop(t, i); /* a retransmitted first fragment: refresh */
-	i = slot(t);
-	e = &t->e[i];
-	e->key = *k;
+	if (i != MF_TABLE_NIL) /* a retransmitted first fragment: refresh */
+		mf_table_remove(&t->tab, i);
+	i = mf_table_insert(&t->tab, k, b);
+	t->stats.evicted = t->tab.stats.evicted;
+	e = mf_table_entry(&t->tab, i);
 	e->ts_ms = p->ts_ms;
 	e->sport = p->sport;
 	e->dport = p->dport;
-	e->used = 1;
-	e->hnext = t->buckets[b];
-	t->buckets[b] = i;
-	e->prev = t->tail;
-	e->next = NIL;
-	if (t->tail != NIL)
-		t->e[t->tail].next = i;
-	else
-		t->head = i;
-	t->tail = i;
-	t->n_used++;
 	t->stats.first++;
 }
 
@@ -202,14 +109,16 @@ exp_frag_process(struct exp_frag *t, struct exp_pkt *p)
 	k.id = p->frag_id;
 	k.proto = p->proto;
 	k.family = p->src.family;
-	b = bucket_of(t, &k);
+	b = mf_table_bucket(&t->tab, &k);
 	if (p->frag_first) {
 		remember(t, &k, b, p);
 		return;
 	}
-	if ((i = lookup(t, &k, b)) != NIL) {
-		p->sport = t->e[i].sport;
-		p->dport = t->e[i].dport;
+	if ((i = mf_table_find(&t->tab, &k, b)) != MF_TABLE_NIL) {
+		const struct frag_entry *e = mf_table_entry(&t->tab, i);
+
+		p->sport = e->sport;
+		p->dport = e->dport;
 		t->stats.matched++;
 	} else {
 		t->stats.unmatched++;

@@ -6,10 +6,10 @@
  * frag: remembers the transport ports of first IP fragments so that the
  * later fragments of the same datagram are accounted to the same flow.
  * Fragments are never reassembled.  The table is pre-allocated (max
- * entries, LRU replacement, counted) and entries live EXP_FRAG_TIMEOUT_MS,
- * the reassembly timeout of most stacks.  A later fragment whose first one
- * was not seen (lost, out of order, or evicted) keeps ports 0: its bytes
- * still reach a flow, never the floor.
+ * entries in a bounded common/table.h, the oldest replaced, counted) and
+ * entries live EXP_FRAG_TIMEOUT_MS, the reassembly timeout of most stacks.  A
+ * later fragment whose first one was not seen (lost, out of order, or evicted)
+ * keeps ports 0: its bytes still reach a flow, never the floor.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -45,7 +45,5 @@ void exp_frag_free(struct exp_frag *t);
 void exp_frag_process(struct exp_frag *t, struct exp_pkt *p);
 
 const struct exp_frag_stats *exp_frag_get_stats(const struct exp_frag *t);
-
-size_t exp_frag_memory(size_t max);
 
 #endif

@@ -5,7 +5,7 @@
 MF_BUILD_PKGS="build-essential autoconf automake pkg-config libpcap-dev
 libfixbuf-dev libglib2.0-dev libcmocka-dev libjson-glib-dev"
 MF_TEST_PKGS="clang clang-format mandoc tshark tcpdump nfdump softflowd
-pmacct libfixbuf-tools python3 iproute2 procps"
+pmacct libfixbuf-tools python3 iproute2 procps binutils"
 # tests/integ/anomaly_netns.sh: attack and benign traffic made with real tools
 MF_TEST_PKGS="$MF_TEST_PKGS nmap hping3 dnsmasq-base openssh-server
 openssh-client bind9-dnsutils curl"

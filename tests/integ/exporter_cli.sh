@@ -1,11 +1,21 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
 # The command line: help, version, refusals with a clear message and
-# status 1, an unsupported link type named at start.
+# status 1, an unsupported link type named at start; the libraries the
+# program links.
 . "$MF_SRCDIR/tests/integ/lib.sh"
-need python3
+need python3 objdump
 need_exporter
 mk_tmp
+
+# The exporter encodes IPFIX itself (common/msgenc.c): libfixbuf is the
+# collector's alone.  The dynamic section names what the loader maps.
+objdump -p "$MF_EXPORTER" | awk '$1 == "NEEDED" { print $2 }' \
+    >"$MF_TMP/needed"
+assert_eq "the exporter links libpcap" 1 \
+    "$(grep -c '^libpcap\.so' "$MF_TMP/needed")"
+assert_eq "the exporter does not link libfixbuf" 0 \
+    "$(grep -c 'fixbuf' "$MF_TMP/needed")"
 
 "$MF_EXPORTER" --help >"$MF_TMP/help" 2>&1
 assert_eq "--help exits 0" 0 $?

@@ -24,7 +24,10 @@ len_open(struct hello *h, size_t size)
 	h->len_off[h->n_lens] = h->wb.len;
 	h->len_size[h->n_lens] = size;
 	h->open[h->n_open++] = h->n_lens++;
-	assert_int_equal(mf_wbuf_put_uint(&h->wb, 0, size), 0);
+	static const uint8_t zero[8];
+
+	assert_true(size <= sizeof(zero));
+	assert_int_equal(mf_wbuf_put_bytes(&h->wb, zero, size), 0);
 }
 
 static void

@@ -14,10 +14,11 @@
 #include <fixbuf/public.h>
 #include <cmocka.h>
 
+#include "collector/ingest/fbmodel.h"
 #include "common/model.h"
 #include "common/msgenc.h"
 #include "common/rbuf.h"
-#include "exporter/ipfix.h"
+#include "exporter/message.h"
 #include "tests/unit/ipfix_util.h"
 
 #define DNSF(f, pen, id, len, kind)                                       \
@@ -57,7 +58,7 @@ add_internal(fbSession_t *session, fbInfoModel_t *model, uint16_t tid,
     const struct mf_template *t)
 {
 	GError *err = NULL;
-	fbTemplate_t *tmpl = mf_model_template_new(model, t, &err);
+	fbTemplate_t *tmpl = col_fbmodel_template_new(model, t, &err);
 
 	if (tmpl == NULL) {
 		fail_msg("%s: %s", t->name, err ? err->message : "?");
@@ -73,7 +74,7 @@ ipfix_util_decoder_new(void)
 	struct decoder *d = g_new0(struct decoder, 1);
 	fbSession_t *session;
 
-	d->model = mf_model_new();
+	d->model = col_fbmodel_new();
 	session = fbSessionAlloc(d->model);
 	add_internal(session, d->model, TID_DEC_FLOW, &mf_tmpl_flow_internal);
 	add_internal(session, d->model, TID_DEC_STATS, &mf_tmpl_stats_internal);
@@ -415,26 +416,27 @@ ipfix_util_assert_record(const struct mf_template *internal,
 	}
 }
 
-struct exp_ipfix *
+struct exp_message *
 ipfix_util_new_builder(size_t mtu, gboolean biflow)
 {
 	GError *err = NULL;
-	struct exp_ipfix *x = exp_ipfix_new(DOMAIN, mtu, biflow, &err);
+	struct exp_message *x =
+	    exp_message_new(MF_MSGENC_IPFIX, DOMAIN, mtu, biflow, 0, &err);
 
 	if (x == NULL) {
-		fail_msg("exp_ipfix_new: %s", err ? err->message : "?");
+		fail_msg("exp_message_new: %s", err ? err->message : "?");
 		return NULL;
 	}
-	exp_ipfix_set_export_time(x, EXPORT_TIME);
+	exp_message_set_time(x, (uint64_t)EXPORT_TIME * 1000);
 	return x;
 }
 
 /* Emit the open message, if any, into out (a GPtrArray of GBytes). */
 void
-ipfix_util_emit_into(struct exp_ipfix *x, GPtrArray *out)
+ipfix_util_emit_into(struct exp_message *x, GPtrArray *out)
 {
 	const uint8_t *msg = NULL;
-	size_t len = exp_ipfix_emit(x, &msg);
+	size_t len = exp_message_emit(x, &msg);
 
 	if (len > 0)
 		g_ptr_array_add(out, g_bytes_new(msg, len));
@@ -446,26 +448,26 @@ ipfix_util_emit_into(struct exp_ipfix *x, GPtrArray *out)
  * switch between the two also answers -ENOSPC.)
  */
 void
-ipfix_util_add_templates_p(struct exp_ipfix *x, GPtrArray *out)
+ipfix_util_add_templates_p(struct exp_message *x, GPtrArray *out)
 {
-	int r = exp_ipfix_add_templates(x);
+	int r = exp_message_add_templates(x);
 
 	if (r == -ENOSPC) {
 		ipfix_util_emit_into(x, out);
-		r = exp_ipfix_add_templates(x);
+		r = exp_message_add_templates(x);
 	}
 	assert_int_equal(r, 0);
 }
 
 void
-ipfix_util_add_record_p(struct exp_ipfix *x, const struct mf_template *t,
+ipfix_util_add_record_p(struct exp_message *x, const struct mf_template *t,
     const void *rec, GPtrArray *out)
 {
-	int r = exp_ipfix_add_record(x, t, rec);
+	int r = exp_message_add_record(x, t, rec);
 
 	if (r == -ENOSPC) {
 		ipfix_util_emit_into(x, out);
-		r = exp_ipfix_add_record(x, t, rec);
+		r = exp_message_add_record(x, t, rec);
 	}
 	assert_int_equal(r, 0);
 }

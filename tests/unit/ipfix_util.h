@@ -14,7 +14,7 @@
 #include <fixbuf/public.h>
 
 #include "common/model.h"
-#include "exporter/ipfix.h"
+#include "exporter/message.h"
 
 #define DOMAIN 7
 #define EXPORT_TIME UINT32_C(1700000000)
@@ -157,19 +157,19 @@ void ipfix_util_assert_var(const void *varfield, const char *want);
 void ipfix_util_assert_record(const struct mf_template *internal,
     const struct mf_template *t, const void *sent, const void *got);
 
-/* A builder for DOMAIN with EXPORT_TIME; free with exp_ipfix_free(). */
-struct exp_ipfix *ipfix_util_new_builder(size_t mtu, gboolean biflow);
+/* A builder for DOMAIN with EXPORT_TIME; free with exp_message_free(). */
+struct exp_message *ipfix_util_new_builder(size_t mtu, gboolean biflow);
 
 /* Emit the open message, if any, into out (a GPtrArray of GBytes). */
-void ipfix_util_emit_into(struct exp_ipfix *x, GPtrArray *out);
+void ipfix_util_emit_into(struct exp_message *x, GPtrArray *out);
 
 /*
  * Add as the header says a caller must: on -ENOSPC emit into out and add
  * again.  (libfixbuf 2.4 never puts template and data sets in one message,
  * so a switch between the two also answers -ENOSPC.)
  */
-void ipfix_util_add_templates_p(struct exp_ipfix *x, GPtrArray *out);
-void ipfix_util_add_record_p(struct exp_ipfix *x, const struct mf_template *t,
+void ipfix_util_add_templates_p(struct exp_message *x, GPtrArray *out);
+void ipfix_util_add_record_p(struct exp_message *x, const struct mf_template *t,
     const void *rec, GPtrArray *out);
 
 /* Message i of msgs (GBytes) and its length. */

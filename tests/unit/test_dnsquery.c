@@ -4,7 +4,7 @@
 
 /*
  * The table of queries waiting for an answer: answers remove queries,
- * timeouts hand them over oldest first, a full ring drops the oldest,
+ * timeouts hand them over oldest first, a full table drops the oldest,
  * retransmissions replace, and the hash finds keys in long chains.
  */
 #include <setjmp.h>
@@ -167,6 +167,33 @@ test_dnsquery_full_ring_drops_oldest(void **state)
 	exp_dnsquery_free(q);
 }
 
+/* Answered queries free their entries: only waiting ones fill the table. */
+static void
+test_dnsquery_answers_free_entries(void **state)
+{
+	struct exp_dnsquery *q = table(16, 5000);
+	struct exp_dnsquery_key first = key(10, 1000);
+	struct seen s = { 0 };
+	uint16_t id;
+
+	(void)state;
+	exp_dnsquery_add(q, &first, "first.example", 1, 1000);
+	for (id = 0; id < 40; id++) {
+		struct exp_dnsquery_key k = key(11, id);
+
+		exp_dnsquery_add(q, &k, "a.example", 1, 1000);
+		assert_true(exp_dnsquery_answer(q, &k));
+	}
+	assert_int_equal(exp_dnsquery_get_stats(q)->dropped, 0);
+	assert_int_equal(exp_dnsquery_get_stats(q)->pending, 1);
+	assert_int_equal(exp_dnsquery_get_stats(q)->answered, 40);
+	exp_dnsquery_expire(q, 6000, collect, &s);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.ids[0], 1000);
+	assert_string_equal(s.last_name, "first.example");
+	exp_dnsquery_free(q);
+}
+
 static void
 test_dnsquery_retransmission_replaces(void **state)
 {
@@ -286,6 +313,7 @@ main(void)
 		cmocka_unit_test(test_dnsquery_timeout_edge),
 		cmocka_unit_test(test_dnsquery_oldest_first_and_answered_holes),
 		cmocka_unit_test(test_dnsquery_full_ring_drops_oldest),
+		cmocka_unit_test(test_dnsquery_answers_free_entries),
 		cmocka_unit_test(test_dnsquery_retransmission_replaces),
 		cmocka_unit_test(test_dnsquery_many_keys_all_found),
 		cmocka_unit_test(test_dnsquery_bounds_and_memory),

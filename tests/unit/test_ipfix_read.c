@@ -3,7 +3,7 @@
 #define G_LOG_DOMAIN "exp-test-ipfix"
 
 /*
- * Encoder round trips: messages built by exporter/ipfix.c are decoded
+ * Encoder round trips: messages built by exporter/message.c are decoded
  * again with libfixbuf's own collection side (see ipfix_util.h); and the
  * builder's limits: full messages, misuse, bad MTUs, a NULL GError.
  */
@@ -23,13 +23,13 @@
 
 #include "common/error.h"
 #include "common/model.h"
-#include "exporter/ipfix.h"
+#include "exporter/message.h"
 #include "tests/unit/ipfix_util.h"
 
 static void
 test_ipfix_emit_round_trip_uniflow(void **state)
 {
-	struct exp_ipfix *x = ipfix_util_new_builder(1400, FALSE);
+	struct exp_message *x = ipfix_util_new_builder(1400, FALSE);
 	struct decoder *d = ipfix_util_decoder_new();
 	GPtrArray *msgs =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
@@ -116,13 +116,14 @@ test_ipfix_emit_round_trip_uniflow(void **state)
 	g_free(rec);
 	g_ptr_array_unref(msgs);
 	ipfix_util_decoder_free(d);
-	exp_ipfix_free(x);
+	exp_message_free(x);
 }
 
 static void
 test_ipfix_add_record_full_message_enospc(void **state)
 {
-	struct exp_ipfix *x = ipfix_util_new_builder(EXP_IPFIX_MIN_MTU, FALSE);
+	struct exp_message *x =
+	    ipfix_util_new_builder(EXP_MESSAGE_MIN_MTU, FALSE);
 	struct decoder *d = ipfix_util_decoder_new();
 	GPtrArray *msgs =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
@@ -141,14 +142,14 @@ test_ipfix_add_record_full_message_enospc(void **state)
 	ipfix_util_decode(d, msg, len);
 	assert_int_equal(d->n, 0);
 
-	while ((r = exp_ipfix_add_record(x, &mf_tmpl_flow4, &f4)) == 0) {
+	while ((r = exp_message_add_record(x, &mf_tmpl_flow4, &f4)) == 0) {
 		f4.sport++;
 		n1++;
 		assert_true(n1 < 100);
 	}
 	assert_int_equal(r, -ENOSPC);
-	len = exp_ipfix_emit(x, &msg);
-	assert_true(len <= EXP_IPFIX_MIN_MTU);
+	len = exp_message_emit(x, &msg);
+	assert_true(len <= EXP_MESSAGE_MIN_MTU);
 	/* (1024 - 16 - 4) / 83 = 12 records of 83 bytes in one set. */
 	assert_int_equal(n1, 12);
 	assert_int_equal(len, 16 + 4 + 12 * FLOW4_WIRE_LEN);
@@ -161,14 +162,14 @@ test_ipfix_add_record_full_message_enospc(void **state)
 		assert_int_equal(d->rec[i].flow.sport, 50000 + i);
 
 	/* The refused record opens the next message. */
-	while ((r = exp_ipfix_add_record(x, &mf_tmpl_flow4, &f4)) == 0) {
+	while ((r = exp_message_add_record(x, &mf_tmpl_flow4, &f4)) == 0) {
 		f4.sport++;
 		n2++;
 		assert_true(n2 < 100);
 	}
 	assert_int_equal(r, -ENOSPC);
 	assert_int_equal(n2, 12);
-	len = exp_ipfix_emit(x, &msg);
+	len = exp_message_emit(x, &msg);
 	assert_int_equal(len, 16 + 4 + 12 * FLOW4_WIRE_LEN);
 	h = ipfix_util_read_header(msg, len);
 	assert_int_equal(h.length, len);
@@ -180,13 +181,13 @@ test_ipfix_add_record_full_message_enospc(void **state)
 
 	g_ptr_array_unref(msgs);
 	ipfix_util_decoder_free(d);
-	exp_ipfix_free(x);
+	exp_message_free(x);
 }
 
 static void
 test_ipfix_add_record_after_templates_shares_message(void **state)
 {
-	struct exp_ipfix *x = ipfix_util_new_builder(1400, FALSE);
+	struct exp_message *x = ipfix_util_new_builder(1400, FALSE);
 	struct mf_flow_rec f4;
 	const uint8_t *msg = NULL;
 	struct sets s;
@@ -194,10 +195,10 @@ test_ipfix_add_record_after_templates_shares_message(void **state)
 
 	(void)state;
 	ipfix_util_fill_flow(&f4, FALSE);
-	assert_int_equal(exp_ipfix_add_templates(x), 0);
+	assert_int_equal(exp_message_add_templates(x), 0);
 	/* Templates and data may share a message (RFC 7011 section 3.3). */
-	assert_int_equal(exp_ipfix_add_record(x, &mf_tmpl_flow4, &f4), 0);
-	len = exp_ipfix_emit(x, &msg);
+	assert_int_equal(exp_message_add_record(x, &mf_tmpl_flow4, &f4), 0);
+	len = exp_message_emit(x, &msg);
 	ipfix_util_walk_sets(msg, len, &s);
 	for (i = 0; i < s.n; i++)
 		if (s.id[i] == 2 || s.id[i] == 3)
@@ -209,13 +210,13 @@ test_ipfix_add_record_after_templates_shares_message(void **state)
 	assert_int_equal(s.len[s.n - 1], 4 + FLOW4_WIRE_LEN);
 	assert_int_equal(len,
 	    16 + 4 * 4 + 2 * FLOW_TMPL_LEN + STATS_TMPL_LEN + FLOW4_WIRE_LEN);
-	exp_ipfix_free(x);
+	exp_message_free(x);
 }
 
 static void
 test_ipfix_emit_round_trip_biflow(void **state)
 {
-	struct exp_ipfix *x = ipfix_util_new_builder(1400, TRUE);
+	struct exp_message *x = ipfix_util_new_builder(1400, TRUE);
 	struct decoder *d = ipfix_util_decoder_new();
 	GPtrArray *msgs =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
@@ -277,7 +278,7 @@ test_ipfix_emit_round_trip_biflow(void **state)
 	g_free(rec);
 	g_ptr_array_unref(msgs);
 	ipfix_util_decoder_free(d);
-	exp_ipfix_free(x);
+	exp_message_free(x);
 }
 
 /* Each label source, and none; the HTTP Host needs a 3-byte prefix. */
@@ -335,7 +336,7 @@ test_ipfix_emit_round_trip_labels(void **state)
 		{ MF_LABEL_HTTP_HOST, FALSE, long_host },
 		{ MF_LABEL_NONE, FALSE, "" },
 	};
-	struct exp_ipfix *x = ipfix_util_new_builder(1400, FALSE);
+	struct exp_message *x = ipfix_util_new_builder(1400, FALSE);
 	struct decoder *d = ipfix_util_decoder_new();
 	GPtrArray *msgs =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
@@ -373,7 +374,7 @@ test_ipfix_emit_round_trip_labels(void **state)
 	}
 	g_ptr_array_unref(msgs);
 	ipfix_util_decoder_free(d);
-	exp_ipfix_free(x);
+	exp_message_free(x);
 }
 
 /* The addresses of a decoded basicList: n elements of element id, len. */
@@ -429,7 +430,7 @@ test_ipfix_emit_round_trip_dns(void **state)
 	 */
 	static const uint8_t no_addrs[5] = { FB_LIST_SEM_ALL_OF, 0,
 		MF_IE_SOURCE_IPV4_ADDRESS, 0, 4 };
-	struct exp_ipfix *x = ipfix_util_new_builder(1400, FALSE);
+	struct exp_message *x = ipfix_util_new_builder(1400, FALSE);
 	struct decoder *d = ipfix_util_decoder_new();
 	GPtrArray *msgs =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
@@ -442,7 +443,7 @@ test_ipfix_emit_round_trip_dns(void **state)
 	(void)state;
 	ipfix_util_fill_dns(&d4, FALSE);
 	ipfix_util_fill_dns(&d6, TRUE);
-	exp_ipfix_set_dns(x, TRUE);
+	exp_message_set_dns(x, TRUE);
 	ipfix_util_add_templates_p(x, msgs);
 	ipfix_util_add_record_p(x, &mf_tmpl_dns4, &d4, msgs);
 	ipfix_util_add_record_p(x, &mf_tmpl_dns6, &d6, msgs);
@@ -487,43 +488,45 @@ test_ipfix_emit_round_trip_dns(void **state)
 
 	g_ptr_array_unref(msgs);
 	ipfix_util_decoder_free(d); /* frees the lists */
-	exp_ipfix_free(x);
+	exp_message_free(x);
 }
 
 static void
 test_ipfix_add_record_uniflow_in_biflow_mode_is_einval(void **state)
 {
-	struct exp_ipfix *x = ipfix_util_new_builder(1400, TRUE);
+	struct exp_message *x = ipfix_util_new_builder(1400, TRUE);
 	struct mf_flow_rec f4;
 	const uint8_t *msg = NULL;
 
 	(void)state;
 	ipfix_util_fill_flow(&f4, FALSE);
 	/* Template 256 was never added to a biflow builder (logs). */
-	assert_int_equal(exp_ipfix_add_record(x, &mf_tmpl_flow4, &f4), -EINVAL);
-	assert_false(exp_ipfix_pending(x));
-	assert_int_equal(exp_ipfix_emit(x, &msg), 0);
-	exp_ipfix_free(x);
+	assert_int_equal(exp_message_add_record(x, &mf_tmpl_flow4, &f4),
+	    -EINVAL);
+	assert_int_equal(exp_message_emit(x, &msg), 0);
+	exp_message_free(x);
 }
 
 static void
 test_ipfix_new_bad_mtu_is_rejected(void **state)
 {
 	GError *err = NULL;
-	struct exp_ipfix *x;
+	struct exp_message *x;
 
 	(void)state;
-	assert_null(exp_ipfix_new(DOMAIN, EXP_IPFIX_MIN_MTU - 1, FALSE, &err));
+	assert_null(exp_message_new(MF_MSGENC_IPFIX, DOMAIN,
+	    EXP_MESSAGE_MIN_MTU - 1, FALSE, 0, &err));
 	assert_true(g_error_matches(err, MF_ERROR, MF_ERROR_ARGS));
 	g_clear_error(&err);
-	assert_null(exp_ipfix_new(DOMAIN, 65536, FALSE, &err));
+	assert_null(
+	    exp_message_new(MF_MSGENC_IPFIX, DOMAIN, 65536, FALSE, 0, &err));
 	assert_true(g_error_matches(err, MF_ERROR, MF_ERROR_ARGS));
 	g_clear_error(&err);
-	x = exp_ipfix_new(DOMAIN, 65535, TRUE, &err);
+	x = exp_message_new(MF_MSGENC_IPFIX, DOMAIN, 65535, TRUE, 0, &err);
 	assert_non_null(x);
 	assert_null(err);
-	exp_ipfix_free(x);
-	exp_ipfix_free(NULL);
+	exp_message_free(x);
+	exp_message_free(NULL);
 }
 
 static void
@@ -538,16 +541,17 @@ test_ipfix_new_null_error_does_not_crash(void **state)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		struct exp_ipfix *x;
+		struct exp_message *x;
 
 		signal(SIGSEGV, SIG_DFL); /* not cmocka's handler */
 		signal(SIGABRT, SIG_DFL);
-		x = exp_ipfix_new(DOMAIN, 1400, FALSE, NULL);
+		x = exp_message_new(MF_MSGENC_IPFIX, DOMAIN, 1400, FALSE, 0,
+		    NULL);
 		_exit(x != NULL ? 0 : 1);
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	if (WIFSIGNALED(status))
-		fail_msg("exp_ipfix_new(..., NULL) died of signal %d",
+		fail_msg("exp_message_new(..., NULL) died of signal %d",
 		    WTERMSIG(status));
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);

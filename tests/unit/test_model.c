@@ -13,6 +13,7 @@
 #include <fixbuf/public.h>
 #include <cmocka.h>
 
+#include "collector/ingest/fbmodel.h"
 #include "common/error.h"
 #include "common/model.h"
 #include "common/msgenc.h"
@@ -351,7 +352,7 @@ test_model_biflow_extends_uniflow(void **state)
 static void
 test_model_new_knows_every_element(void **state)
 {
-	fbInfoModel_t *model = mf_model_new();
+	fbInfoModel_t *model = col_fbmodel_new();
 	size_t i;
 	uint16_t k;
 
@@ -409,7 +410,7 @@ test_model_new_knows_cert_names(void **state)
 		{ "flowTableFlushEventCount", 104, 4 },
 		{ "flowTablePeakCount", 105, 4 },
 	};
-	fbInfoModel_t *model = mf_model_new();
+	fbInfoModel_t *model = col_fbmodel_new();
 	size_t i;
 
 	(void)state;
@@ -438,7 +439,7 @@ test_model_plain_libfixbuf_lacks_cert_elements(void **state)
 	fbInfoModel_t *model = fbInfoModelAlloc();
 
 	(void)state;
-	/* Why mf_model_new() exists: the stock model lacks these. */
+	/* Why col_fbmodel_new() exists: the stock model lacks these. */
 	assert_null(fbInfoModelGetElementByID(model, MF_CERT_SILK_APP_LABEL,
 	    MF_PEN_CERT));
 	fbInfoModelFree(model);
@@ -447,7 +448,7 @@ test_model_plain_libfixbuf_lacks_cert_elements(void **state)
 static void
 test_model_template_new_every_template(void **state)
 {
-	fbInfoModel_t *model = mf_model_new();
+	fbInfoModel_t *model = col_fbmodel_new();
 	size_t i;
 	uint32_t k, j;
 
@@ -455,7 +456,7 @@ test_model_template_new_every_template(void **state)
 	for (i = 0; i < G_N_ELEMENTS(all_templates); i++) {
 		const struct mf_template *t = all_templates[i];
 		GError *error = NULL;
-		fbTemplate_t *tmpl = mf_model_template_new(model, t, &error);
+		fbTemplate_t *tmpl = col_fbmodel_template_new(model, t, &error);
 
 		if (tmpl == NULL) {
 			fail_msg("%s: %s", t->name,
@@ -494,11 +495,11 @@ test_model_template_new_unknown_element_fails(void **state)
 		{ MF_PEN_CERT, 9999, 4, 1, 0 },
 	};
 	const struct mf_template t = { 999, 2, 0, "bogus", fields };
-	fbInfoModel_t *model = mf_model_new();
+	fbInfoModel_t *model = col_fbmodel_new();
 	GError *error = NULL;
 
 	(void)state;
-	assert_null(mf_model_template_new(model, &t, &error));
+	assert_null(col_fbmodel_template_new(model, &t, &error));
 	assert_non_null(error);
 	assert_true(g_error_matches(error, MF_ERROR, MF_ERROR_IPFIX));
 	assert_non_null(strstr(error->message, "6871/9999"));

@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "common/error.h"
-#include "exporter/ipfix.h"
+#include "exporter/message.h"
 #include "exporter/options.h"
 
 /*
@@ -366,7 +366,7 @@ test_options_parse_numeric_bounds_accepted(void **state)
 	assert_int_equal(cfg.max_flows, 16);
 	/* The smallest message every IPFIX template fits in. */
 	assert_int_equal(cfg.mtu, 1024);
-	assert_int_equal(cfg.mtu, EXP_IPFIX_MIN_MTU);
+	assert_int_equal(cfg.mtu, EXP_MESSAGE_MIN_MTU);
 	assert_int_equal(cfg.snaplen, 96);
 	assert_int_equal(cfg.buffer_kib, 64);
 	assert_int_equal(cfg.max_frags, 16);

@@ -304,27 +304,6 @@ test_wbuf_put_u32_exact_and_short(void **state)
 }
 
 static void
-test_wbuf_put_u64_exact_and_short(void **state)
-{
-	uint8_t buf[9];
-	static const uint8_t want[9] = { 0x01, 0x23, 0x45, 0x67, 0x89, 0xab,
-		0xcd, 0xef, 0xee };
-	struct mf_wbuf wb;
-
-	(void)state;
-	memset(buf, 0xee, sizeof(buf));
-	mf_wbuf_init(&wb, buf, 8);
-	assert_int_equal(mf_wbuf_put_u64(&wb, UINT64_C(0x0123456789abcdef)), 0);
-	assert_int_equal(wb.len, 8);
-	assert_memory_equal(buf, want, 9);
-
-	mf_wbuf_init(&wb, buf, 7);
-	assert_int_equal(mf_wbuf_put_u64(&wb, 0), -ENOSPC);
-	assert_int_equal(wb.len, 0);
-	assert_memory_equal(buf, want, 9);
-}
-
-static void
 test_wbuf_put_bytes_exact_and_short(void **state)
 {
 	uint8_t buf[9];
@@ -346,71 +325,6 @@ test_wbuf_put_bytes_exact_and_short(void **state)
 	assert_int_equal(wb.len, 8);
 	assert_int_equal(mf_wbuf_put_bytes(&wb, data, 1), -ENOSPC);
 	assert_int_equal(wb.len, 8);
-}
-
-static void
-test_wbuf_put_uint_reduced_sizes(void **state)
-{
-	static const uint8_t want[36] = {
-		0x08,                                           /* n = 1 */
-		0x07, 0x08,                                     /* n = 2 */
-		0x06, 0x07, 0x08,                               /* n = 3 */
-		0x05, 0x06, 0x07, 0x08,                         /* n = 4 */
-		0x04, 0x05, 0x06, 0x07, 0x08,                   /* n = 5 */
-		0x03, 0x04, 0x05, 0x06, 0x07, 0x08,             /* n = 6 */
-		0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08,       /* n = 7 */
-		0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, /* n = 8 */
-	};
-	uint8_t buf[36];
-	struct mf_wbuf wb;
-	size_t n;
-
-	(void)state;
-	mf_wbuf_init(&wb, buf, sizeof(buf));
-	for (n = 1; n <= 8; n++) {
-		size_t before = wb.len;
-
-		assert_int_equal(mf_wbuf_put_uint(&wb,
-		                     UINT64_C(0x0102030405060708), n),
-		    0);
-		assert_int_equal(wb.len, before + n);
-	}
-	assert_int_equal(wb.len, 36);
-	assert_memory_equal(buf, want, sizeof(want));
-}
-
-static void
-test_wbuf_put_uint_bad_size_is_rejected(void **state)
-{
-	uint8_t buf[16];
-	struct mf_wbuf wb;
-
-	(void)state;
-	memset(buf, 0xee, sizeof(buf));
-	mf_wbuf_init(&wb, buf, sizeof(buf));
-	assert_int_equal(mf_wbuf_put_uint(&wb, 1, 0), -ENOSPC);
-	assert_int_equal(mf_wbuf_put_uint(&wb, 1, 9), -ENOSPC);
-	assert_int_equal(mf_wbuf_put_uint(&wb, 1, SIZE_MAX), -ENOSPC);
-	assert_int_equal(wb.len, 0);
-	assert_int_equal(buf[0], 0xee);
-}
-
-static void
-test_wbuf_put_uint_short_leaves_len(void **state)
-{
-	uint8_t buf[4];
-	struct mf_wbuf wb;
-
-	(void)state;
-	memset(buf, 0xee, sizeof(buf));
-	mf_wbuf_init(&wb, buf, sizeof(buf));
-	assert_int_equal(mf_wbuf_put_uint(&wb, 0xabcdef, 3), 0);
-	assert_int_equal(mf_wbuf_put_uint(&wb, 0x1234, 2), -ENOSPC);
-	assert_int_equal(wb.len, 3);
-	assert_int_equal(buf[3], 0xee);
-	assert_int_equal(mf_wbuf_put_uint(&wb, 0x1234, 1), 0);
-	assert_int_equal(wb.len, 4);
-	assert_int_equal(buf[3], 0x34);
 }
 
 static void
@@ -450,7 +364,8 @@ test_wbuf_rbuf_round_trip(void **state)
 	assert_int_equal(mf_wbuf_put_u8(&wb, 0xfe), 0);
 	assert_int_equal(mf_wbuf_put_u16(&wb, 0xfedc), 0);
 	assert_int_equal(mf_wbuf_put_u32(&wb, 0xfedcba98u), 0);
-	assert_int_equal(mf_wbuf_put_u64(&wb, UINT64_C(0x76543210fedcba98)), 0);
+	assert_int_equal(mf_wbuf_put_u32(&wb, 0x76543210u), 0);
+	assert_int_equal(mf_wbuf_put_u32(&wb, 0xfedcba98u), 0);
 	mf_rbuf_init(&rb, buf, wb.len);
 	assert_int_equal(mf_rbuf_get_u8(&rb, &a), 0);
 	assert_int_equal(mf_rbuf_get_u16(&rb, &b), 0);
@@ -483,11 +398,7 @@ main(void)
 		cmocka_unit_test(test_wbuf_put_u8_exact_and_full),
 		cmocka_unit_test(test_wbuf_put_u16_exact_and_short),
 		cmocka_unit_test(test_wbuf_put_u32_exact_and_short),
-		cmocka_unit_test(test_wbuf_put_u64_exact_and_short),
 		cmocka_unit_test(test_wbuf_put_bytes_exact_and_short),
-		cmocka_unit_test(test_wbuf_put_uint_reduced_sizes),
-		cmocka_unit_test(test_wbuf_put_uint_bad_size_is_rejected),
-		cmocka_unit_test(test_wbuf_put_uint_short_leaves_len),
 		cmocka_unit_test(test_wbuf_patch_overwrites_in_place),
 		cmocka_unit_test(test_wbuf_rbuf_round_trip),
 	};

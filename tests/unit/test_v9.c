@@ -622,7 +622,8 @@ put_pcap(struct mf_wbuf *wb, const uint8_t *msg, size_t len)
 	r |= mf_wbuf_put_u32(wb, 0xa1b2c3d4); /* magic */
 	r |= mf_wbuf_put_u16(wb, 2);
 	r |= mf_wbuf_put_u16(wb, 4);
-	r |= mf_wbuf_put_u64(wb, 0); /* zone, sigfigs */
+	r |= mf_wbuf_put_u32(wb, 0); /* zone */
+	r |= mf_wbuf_put_u32(wb, 0); /* sigfigs */
 	r |= mf_wbuf_put_u32(wb, 65535);
 	r |= mf_wbuf_put_u32(wb, 1); /* LINKTYPE_ETHERNET */
 	r |= mf_wbuf_put_u32(wb, (uint32_t)(NOW_MS / 1000));

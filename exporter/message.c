@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "config.h"
+#define G_LOG_DOMAIN "exp-message"
+
+#include <errno.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "common/error.h"
+#include "common/model.h"
+#include "common/msgenc.h"
+#include "exporter/message.h"
+
+struct exp_message {
+	struct mf_msgenc enc;
+	uint8_t *buf; /* the message, mtu bytes */
+	gboolean biflow;
+	gboolean dns;    /* DNS record templates announced too */
+	gboolean open;   /* a message is being built */
+	uint64_t now_ms; /* time of the next message started */
+};
+
+struct exp_message *
+exp_message_new(enum mf_msgenc_proto proto, uint32_t domain, size_t mtu,
+    gboolean biflow, uint64_t boot_ms, GError **error)
+{
+	struct exp_message *m;
+
+	/* The largest template message (biflow, DNS) takes 722 bytes. */
+	if (mtu < EXP_MESSAGE_MIN_MTU || mtu > UINT16_MAX) {
+		g_set_error(error, MF_ERROR, MF_ERROR_ARGS,
+		    "message size %zu out of range (%u..65535)", mtu,
+		    EXP_MESSAGE_MIN_MTU);
+		return NULL;
+	}
+	if (proto == MF_MSGENC_V9 && biflow) {
+		g_set_error(error, MF_ERROR, MF_ERROR_ARGS,
+		    "NetFlow v9 has no biflow records");
+		return NULL;
+	}
+	m = g_new0(struct exp_message, 1);
+	m->buf = g_malloc0(mtu);
+	m->biflow = biflow;
+	mf_msgenc_init(&m->enc, proto, m->buf, mtu, domain, boot_ms);
+	return m;
+}
+
+void
+exp_message_free(struct exp_message *m)
+{
+	if (m == NULL)
+		return;
+	g_free(m->buf);
+	g_free(m);
+}
+
+void
+exp_message_set_boot(struct exp_message *m, uint64_t boot_ms)
+{
+	m->enc.boot_ms = boot_ms;
+}
+
+void
+exp_message_set_dns(struct exp_message *m, gboolean dns)
+{
+	m->dns = dns && m->enc.proto == MF_MSGENC_IPFIX;
+}
+
+void
+exp_message_set_time(struct exp_message *m, uint64_t now_ms)
+{
+	m->now_ms = now_ms;
+}
+
+static void
+ensure_open(struct exp_message *m)
+{
+	if (!m->open) {
+		mf_msgenc_begin(&m->enc, m->now_ms);
+		m->open = TRUE;
+	}
+}
+
+int
+exp_message_add_templates(struct exp_message *m)
+{
+	/* The DNS templates come last: without dns, n stops before them. */
+	const struct mf_template *const uni[] = { &mf_tmpl_flow4,
+		&mf_tmpl_flow6, &mf_tmpl_stats, &mf_tmpl_dns4, &mf_tmpl_dns6 };
+	const struct mf_template *const bi[] = { &mf_tmpl_biflow4,
+		&mf_tmpl_biflow6, &mf_tmpl_stats, &mf_tmpl_dns4,
+		&mf_tmpl_dns6 };
+	const struct mf_template *const *t = m->biflow ? bi : uni;
+	size_t i, saved, n = m->dns ? G_N_ELEMENTS(uni) : 3;
+	uint16_t count;
+	int r;
+
+	ensure_open(m);
+	/* All or nothing: a half template set would confuse the caller. */
+	saved = m->enc.wb.len;
+	count = m->enc.count;
+	for (i = 0; i < n; i++) {
+		if ((r = mf_msgenc_add_template(&m->enc, t[i])) != 0) {
+			m->enc.wb.len = saved;
+			m->enc.count = count;
+			return r;
+		}
+	}
+	return 0;
+}
+
+int
+exp_message_add_record(struct exp_message *m, const struct mf_template *t,
+    const void *rec)
+{
+	gboolean bi = (t->flags & MF_TMPL_BIFLOW) != 0;
+	int r;
+
+	/* Only the templates this exporter announced. */
+	if (((t->flags & MF_TMPL_IPFIX_ONLY) != 0 && !m->dns) ||
+	    ((t->flags & (MF_TMPL_OPTIONS | MF_TMPL_IPFIX_ONLY)) == 0 &&
+	        bi != m->biflow)) {
+		g_warning("message: %s: template not in use", t->name);
+		return -EINVAL;
+	}
+	ensure_open(m);
+	if ((r = mf_msgenc_add_record(&m->enc, t, rec)) == -EINVAL)
+		g_warning("message: %s: cannot be encoded", t->name);
+	return r;
+}
+
+size_t
+exp_message_emit(struct exp_message *m, const uint8_t **msg)
+{
+	size_t len;
+
+	if (!m->open || m->enc.count == 0) {
+		m->open = FALSE;
+		return 0;
+	}
+	len = mf_msgenc_finish(&m->enc);
+	m->open = FALSE;
+	*msg = m->buf;
+	return len;
+}

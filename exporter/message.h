@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef EXP_MESSAGE_H
+#define EXP_MESSAGE_H
+
+/*
+ * message: builds the exporter's IPFIX (RFC 7011) or NetFlow v9 (RFC 3954)
+ * messages one at a time into a buffer of the path MTU that the caller
+ * then sends itself.  A thin layer over common/msgenc.c, the one encoder of
+ * both protocols: it owns the buffer and knows which templates this
+ * exporter announces (IPFIX: uniflow or biflow, the statistics options
+ * template, the DNS templates when asked; v9: uniflow and statistics).
+ *
+ * Use: add templates and records until one returns -ENOSPC, then
+ * exp_message_emit() the message, send it, and add again.  The first add
+ * after an emit starts the next message, stamped with the time last set.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "common/model.h"
+#include "common/msgenc.h"
+
+struct exp_message;
+
+/* Smallest message size: every template fits in one message. */
+#define EXP_MESSAGE_MIN_MTU 1024u
+
+/*
+ * A builder for proto messages of at most mtu bytes in observation domain
+ * (v9: source id) domain, with the biflow (IPFIX only) or the uniflow flow
+ * templates and the statistics options template.  boot_ms is the v9
+ * sysUptime origin.  NULL (error set) on biflow with v9 or an mtu out of
+ * range.
+ */
+struct exp_message *exp_message_new(enum mf_msgenc_proto proto, uint32_t domain,
+    size_t mtu, gboolean biflow, uint64_t boot_ms, GError **error);
+void exp_message_free(struct exp_message *m);
+
+/* IPFIX: announce the DNS record templates (dns4, dns6) too; v9: ignored. */
+void exp_message_set_dns(struct exp_message *m, gboolean dns);
+
+/* Set the v9 sysUptime origin when it is known only later. */
+void exp_message_set_boot(struct exp_message *m, uint64_t boot_ms);
+
+/* Time (ms since the epoch) of the next message started; 0 at first. */
+void exp_message_set_time(struct exp_message *m, uint64_t now_ms);
+
+/* Add every template this builder announces: all or nothing. */
+int exp_message_add_templates(struct exp_message *m);
+
+/*
+ * Add one record of wire template t (one of model.h's) read from rec, a
+ * struct mf_flow_rec, mf_stats_rec or mf_dns_rec.  Returns 0, -ENOSPC
+ * (message full: emit and retry) or -EINVAL (a template this
+ * builder did not announce: the other flow kind, or DNS without dns;
+ * logged).
+ */
+int exp_message_add_record(struct exp_message *m, const struct mf_template *t,
+    const void *rec);
+
+/*
+ * Close the open message; *msg points at its bytes (valid until the next
+ * add).  Returns its length, 0 if there was nothing to send.
+ */
+size_t exp_message_emit(struct exp_message *m, const uint8_t **msg);
+
+#endif

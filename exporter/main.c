@@ -24,6 +24,7 @@
 #include "exporter/export.h"
 #include "exporter/frag.h"
 #include "exporter/options.h"
+#include "exporter/privs.h"
 #include "exporter/sink.h"
 
 #define EXIT_READ_ERROR 2
@@ -401,12 +402,14 @@ open_all(struct exporter *x, GError **error)
 	return !cfg->dns || open_dns(x, &kc.seed, error);
 }
 
+/* Everything is open: detach, change user, give up the rest (privs.h). */
 static gboolean
 detach_and_drop(const struct exp_config *cfg, GError **error)
 {
+	struct exp_privs_result pr;
+
 	return mf_detach(cfg->daemon, cfg->pidfile, error) &&
-	    (cfg->user == NULL ||
-	        exp_capture_drop_privileges(cfg->user, error));
+	    exp_privs_restrict(cfg->read_file == NULL, cfg->user, &pr, error);
 }
 
 static void

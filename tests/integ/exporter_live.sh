@@ -25,8 +25,9 @@
 #     stopped, restarted on the same port; the second connection starts with
 #     the templates, records produced while it was down are counted as not
 #     sent, every record counted as exported was received.
-#  5. -u nobody: runs as nobody, still captures, and still reopens an
-#     interface that was recreated.
+#  5. -u nobody: runs as nobody with CAP_NET_RAW and CAP_NET_ADMIN alone
+#     and the seccomp filter on (exporter/privs.c), still captures, and
+#     still reopens an interface that was recreated.
 #
 # Needs root (CI is root): creating a namespace is the first thing tried,
 # and a failure skips (a failure under CI, like any skip).
@@ -472,6 +473,22 @@ while [ "$(ps -o user= -p $EXP | tr -d ' ')" != nobody ] && [ $_i -lt 50 ]; do
 	_i=$((_i + 1))
 done
 assert_eq "5: runs as nobody" nobody "$(ps -o user= -p $EXP | tr -d ' ')"
+# exporter/privs.c: CAP_NET_ADMIN and CAP_NET_RAW (bits 12 and 13) alone
+# are left, in the bounding set too with libcap-ng; the seccomp filter
+# (mode 2) is on with libseccomp, except in a sanitizer build.
+_bnd=$(sed -n 's/^CapBnd:[[:space:]]*//p' /proc/self/status)
+_sec=0
+if grep -q '^#define HAVE_LIBCAP_NG 1' "$MF_BUILDDIR/config.h"; then
+	_bnd=0000000000003000
+fi
+if grep -q '^#define HAVE_SECCOMP 1' "$MF_BUILDDIR/config.h" &&
+    ! grep -q '^#define MF_SANITIZERS 1' "$MF_BUILDDIR/config.h"; then
+	_sec=2
+fi
+assert_eq "5: capabilities and system call filter" \
+    "0000000000003000 $_bnd $_sec" \
+    "$(awk '$1 == "CapEff:" { e = $2 } $1 == "CapBnd:" { b = $2 }
+    $1 == "Seccomp:" { s = $2 } END { print e, b, s }' "/proc/$EXP/status")"
 udp 10.203.1.1 5005 6051 51 52
 wait_counter s5 packets 4
 # The man page: reopening works after -u too (CAP_NET_RAW is kept).

@@ -126,12 +126,18 @@ assert_no_duplicates(const struct mf_template *t)
 				    (unsigned)t->fields[i].id);
 }
 
+/* The four labels at the start of a flow record (pointer-sized parts). */
+#define LABELS_LEN (4 * sizeof(struct mf_varfield))
+
 static void
 test_model_rec_len_values(void **state)
 {
 	(void)state;
-	/* 4 labels of 16 bytes ahead of the old 135; labelSource. */
-	assert_int_equal(MF_FLOW_REC_LEN, 200);
+	/*
+	 * 4 labels of two pointers (16 bytes on 64-bit, 8 on 32-bit targets
+	 * such as armhf) ahead of the old 135; labelSource.
+	 */
+	assert_int_equal(MF_FLOW_REC_LEN, LABELS_LEN + 135 + 1);
 	/* 11 DNS and label counters of 8 bytes after the old 88. */
 	assert_int_equal(MF_STATS_REC_LEN, 176);
 	/* Only trailing padding after the last field. */
@@ -178,15 +184,15 @@ test_model_internal_known_offsets(void **state)
 {
 	(void)state;
 	assert_field_at(&mf_tmpl_flow_internal, 0,
-	    MF_IE_FLOW_START_MILLISECONDS, 64, 8);
+	    MF_IE_FLOW_START_MILLISECONDS, LABELS_LEN, 8);
 	assert_field_at(&mf_tmpl_flow_internal, 0, MF_IE_SOURCE_IPV6_ADDRESS,
-	    112, 16);
+	    LABELS_LEN + 48, 16);
 	assert_field_at(&mf_tmpl_flow_internal, 0, MF_IE_SOURCE_IPV4_ADDRESS,
 	    offsetof(struct mf_flow_rec, src4), 4);
 	assert_field_at(&mf_tmpl_flow_internal, 0, MF_IE_APPLICATION_ID,
 	    offsetof(struct mf_flow_rec, app_id), 3);
-	assert_field_at(&mf_tmpl_flow_internal, 0, MF_IE_FLOW_END_REASON, 199,
-	    1);
+	assert_field_at(&mf_tmpl_flow_internal, 0, MF_IE_FLOW_END_REASON,
+	    MF_FLOW_REC_LEN - 1, 1);
 	assert_field_at(&mf_tmpl_stats_internal, 0, MF_IE_OBSERVATION_DOMAIN_ID,
 	    160, 4);
 	assert_field_at(&mf_tmpl_stats_internal, MF_PEN_CERT,

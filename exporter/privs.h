@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef EXP_PRIVS_H
+#define EXP_PRIVS_H
+
+/*
+ * privs: what the exporter gives up once its captures, sockets and files
+ * are open (after -D and -u).  Two steps, each optional at build time:
+ *
+ *  - capabilities (libcap-ng): keep CAP_NET_RAW and CAP_NET_ADMIN for a live
+ *    capture, which reopens an interface that was deleted and recreated,
+ *    and nothing at all for a capture file; the bounding set is emptied
+ *    likewise first, when the process may (CAP_SETPCAP), before -u.
+ *  - a system call filter (libseccomp): an allow-list of what the packet
+ *    loop, the export sockets, the capture reopening and the logging use.
+ *    Anything else fails with EPERM; execve, execveat and ptrace kill the
+ *    process (SIGSYS).  Files can be opened read-only only (libpcap reads
+ *    sysfs when it reopens an interface); memory can never be made
+ *    executable.  Not installed in a sanitizer build, whose leak check at
+ *    exit needs ptrace and clone.
+ */
+#include <glib.h>
+
+/* What exp_privs_restrict() put in place, for the log and the tests. */
+struct exp_privs_result {
+	gboolean caps_dropped; /* libcap-ng applied a smaller set */
+	gboolean filtered;     /* the seccomp filter is installed */
+};
+
+/*
+ * Drop every capability but CAP_NET_RAW and CAP_NET_ADMIN (keep_net TRUE)
+ * or all of them (keep_net FALSE) from the effective and permitted sets;
+ * keeps only what the process holds already.  A process holding no
+ * capability is left alone.  Does nothing without libcap-ng.  FALSE with
+ * error set if the kernel refused.
+ */
+gboolean exp_privs_drop_caps(gboolean keep_net, gboolean *dropped,
+    GError **error);
+
+/*
+ * Install the system call filter (irreversible: sets no_new_privs first).
+ * *filtered says whether one was installed (never without libseccomp or
+ * in a sanitizer build).  FALSE with error set if libseccomp failed.
+ */
+gboolean exp_privs_confine(gboolean *filtered, GError **error);
+
+/*
+ * Everything, in this order: empty the bounding set (libcap-ng), change to
+ * user if not NULL (exp_capture_drop_privileges()), drop the capabilities,
+ * install the filter.  Call once everything is open.
+ */
+gboolean exp_privs_restrict(gboolean keep_net, const char *user,
+    struct exp_privs_result *r, GError **error);
+
+#endif

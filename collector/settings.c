@@ -8,10 +8,11 @@
 #include <glib.h>
 
 #include "collector/settings.h"
-#include "collector/forward.h"
-#include "collector/anomaly_keys.h"
-#include "collector/persec.h"
-#include "collector/tables.h"
+#include "collector/output/forward.h"
+#include "collector/analytics/anomaly_keys.h"
+#include "collector/model/engine.h"
+#include "collector/model/persec.h"
+#include "collector/model/tables.h"
 #include "common/addr.h"
 #include "common/conf.h"
 #include "common/error.h"
@@ -24,75 +25,80 @@
 #define UINT(g, k, f, d, lo, hi, h) K(g, k, MF_CONF_UINT, f, d, lo, hi, h)
 
 const struct mf_conf_key col_config_keys[] = {
-	LIST("listen", "ipfix-udp", ipfix_udp, "[::]:4739",
+	LIST("listen", "ipfix-udp", listen.ipfix_udp, "[::]:4739",
 	    "IPFIX over UDP: ';'-separated HOST:PORT, [::] is dual-stack"),
-	LIST("listen", "ipfix-tcp", ipfix_tcp, "[::]:4739", "IPFIX over TCP"),
-	LIST("listen", "netflow-v9", netflow_v9, "[::]:2055",
+	LIST("listen", "ipfix-tcp", listen.ipfix_tcp, "[::]:4739",
+	    "IPFIX over TCP"),
+	LIST("listen", "netflow-v9", listen.netflow_v9, "[::]:2055",
 	    "NetFlow v9 over UDP"),
-	LIST("listen", "netflow-v5", netflow_v5, "[::]:9995",
+	LIST("listen", "netflow-v5", listen.netflow_v5, "[::]:9995",
 	    "NetFlow v5 over UDP"),
-	LIST("networks", "internal", internal,
+	LIST("networks", "internal", networks.internal,
 	    "192.168.0.0/16;10.0.0.0/8;172.16.0.0/12;fd00::/8",
 	    "prefixes of the internal networks"),
-	LIST("networks", "allow-exporters", allow_exporters, "",
+	LIST("networks", "allow-exporters", networks.allow_exporters, "",
 	    "prefixes of the exporters accepted (empty: any)"),
-	LIST("networks", "web-ports", web_ports, "80;443;8080",
+	LIST("networks", "web-ports", networks.web_ports, "80;443;8080",
 	    "TCP ports that make in/out flows inweb/outweb"),
-	K("reports", "dir", MF_CONF_STRING, dir, "/var/lib/minflow/reports", 0,
-	    0, "report directory"),
-	UINT("reports", "interval", interval, "60", 10, 3600,
+	K("reports", "dir", MF_CONF_STRING, reports.dir,
+	    "/var/lib/minflow/reports", 0, 0, "report directory"),
+	UINT("reports", "interval", reports.interval, "60",
+	    COL_ENGINE_INTERVAL_MIN, COL_ENGINE_INTERVAL_MAX,
 	    "seconds of flow time per report"),
-	UINT("reports", "top", top, "20", 1, 1000, "entries in each top list"),
-	UINT("reports", "retention-days", retention_days, "30", 0, 36500,
-	    "days of reports kept (0: all)"),
-	UINT("reports", "grace", grace, "65", 0, 3600,
+	UINT("reports", "top", reports.top, "20", 1, 1000,
+	    "entries in each top list"),
+	UINT("reports", "retention-days", reports.retention_days, "30", 0,
+	    36500, "days of reports kept (0: all)"),
+	UINT("reports", "grace", reports.grace, "65", 0, 3600,
 	    "seconds an interval waits for late records (the exporter's "
 	    "active timeout + 5)"),
-	UINT("tables", "addresses", addresses, "65536", COL_TABLES_MIN_ENTRIES,
-	    COL_TABLES_MAX_ENTRIES, "addresses tracked at once"),
-	UINT("tables", "streams", streams, "262144", COL_TABLES_MIN_ENTRIES,
-	    COL_TABLES_MAX_ENTRIES, "streams tracked at once"),
-	UINT("tables", "ports", ports, "4096", COL_TABLES_MIN_ENTRIES,
+	UINT("tables", "addresses", tables.addresses, "65536",
+	    COL_TABLES_MIN_ENTRIES, COL_TABLES_MAX_ENTRIES,
+	    "addresses tracked at once"),
+	UINT("tables", "streams", tables.streams, "262144",
+	    COL_TABLES_MIN_ENTRIES, COL_TABLES_MAX_ENTRIES,
+	    "streams tracked at once"),
+	UINT("tables", "ports", tables.ports, "4096", COL_TABLES_MIN_ENTRIES,
 	    COL_TABLES_MAX_ENTRIES, "service ports tracked at once"),
-	UINT("tables", "idle", idle, "600", 10, 86400,
+	UINT("tables", "idle", tables.idle, "600", 10, 86400,
 	    "seconds after which an unused table entry is collected"),
-	UINT("exporters", "max", max_exporters, "64", 1, 4096,
+	UINT("exporters", "max", exporters.max, "64", 1, 4096,
 	    "exporters (address, port, domain) tracked at once"),
-	UINT("exporters", "max-templates", max_templates, "64", 1, 4096,
-	    "templates kept per exporter"),
-	K("exporters", "templates-file", MF_CONF_STRING, templates_file,
-	    "templates.state", 0, 0,
+	UINT("exporters", "max-templates", exporters.max_templates, "64", 1,
+	    4096, "templates kept per exporter"),
+	K("exporters", "templates-file", MF_CONF_STRING,
+	    exporters.templates_file, "templates.state", 0, 0,
 	    "file keeping live templates across restarts, relative to "
 	    "[reports] dir (empty: none)"),
-	LIST("forward", "to", forward_to, "",
+	LIST("forward", "to", forward.to, "",
 	    "send every datagram received on to these ';'-separated "
 	    "HOST:PORT (empty: off)"),
-	K("forward", "source", MF_CONF_STRING, forward_source, "collector", 0,
+	K("forward", "source", MF_CONF_STRING, forward.source, "collector", 0,
 	    0,
 	    "collector (its own address) or original (the exporter's "
 	    "address and port; needs CAP_NET_RAW)"),
-	K("forward", "records", MF_CONF_STRING, forward_records, "raw", 0, 0,
+	K("forward", "records", MF_CONF_STRING, forward.records, "raw", 0, 0,
 	    "raw (every datagram as received) or normalised (the decoded "
 	    "records as the collector's own IPFIX)"),
-	K("forward", "domains", MF_CONF_STRING, forward_domains, "keep", 0, 0,
+	K("forward", "domains", MF_CONF_STRING, forward.domains, "keep", 0, 0,
 	    "keep, or per-exporter (each exporter its own observation domain "
 	    "/ source id)"),
-	UINT("forward", "max-domains", forward_max_domains, "256", 1,
+	UINT("forward", "max-domains", forward.max_domains, "256", 1,
 	    COL_FORWARD_MAX_DOMAINS,
 	    "exporters given their own domain at once (per-exporter)"),
-	K("focus", "target", MF_CONF_STRING, focus_target, "", 0, 0,
+	K("focus", "target", MF_CONF_STRING, focus.target, "", 0, 0,
 	    "address or prefix whose flows the report also shows apart "
 	    "(empty: none)"),
 	COL_ANOMALY_KEYS,
-	K("archive", "dir", MF_CONF_STRING, archive_dir, "", 0, 0,
+	K("archive", "dir", MF_CONF_STRING, archive.dir, "", 0, 0,
 	    "IPFIX archive directory (empty: no archive)"),
-	UINT("archive", "rotate", archive_rotate, "300", 1, 86400,
+	UINT("archive", "rotate", archive.rotate, "300", 1, 86400,
 	    "seconds after which an archive file is closed"),
-	UINT("archive", "max-file-size", archive_max_file_size, "1073741824", 0,
+	UINT("archive", "max-file-size", archive.max_file_size, "1073741824", 0,
 	    UINT64_C(1) << 50, "bytes an archive file may take (0: no limit)"),
-	UINT("archive", "retention", archive_retention, "30", 0, 36500,
+	UINT("archive", "retention", archive.retention, "30", 0, 36500,
 	    "days archive files are kept (0: no limit)"),
-	UINT("archive", "max-total-size", archive_max_total_size, "10737418240",
+	UINT("archive", "max-total-size", archive.max_total_size, "10737418240",
 	    0, UINT64_C(1) << 50,
 	    "bytes all archive files may take, oldest removed first "
 	    "(0: no limit)"),
@@ -129,44 +135,65 @@ parse_endpoints(char **list, const char *key, struct col_endpoint **out,
 	return TRUE;
 }
 
+/* [listen]: the endpoints of each kind. */
 static gboolean
-derive(struct col_config *cfg, GError **error)
+derive_listen(struct col_conf_listen *l, GError **error)
 {
-	char **lists[4] = { cfg->ipfix_udp, cfg->ipfix_tcp, cfg->netflow_v9,
-		cfg->netflow_v5 };
-	size_t i,
-	    n = cfg->allow_exporters ? g_strv_length(cfg->allow_exporters) : 0;
+	char **lists[4] = { l->ipfix_udp, l->ipfix_tcp, l->netflow_v9,
+		l->netflow_v5 };
+	size_t i;
 
 	for (i = 0; i < 4; i++)
 		if (!parse_endpoints(lists[i], col_config_keys[i].key,
-		        &cfg->listen[i], &cfg->n_listen[i], error))
+		        &l->endpoints[i], &l->n[i], error))
 			return FALSE;
-	cfg->allow = g_new0(struct mf_prefix, n + 1);
-	for (i = 0; i < n; i++, cfg->n_allow++)
-		if (!mf_prefix_parse(cfg->allow_exporters[i], &cfg->allow[i])) {
+	return TRUE;
+}
+
+/* [networks] allow-exporters: the prefixes. */
+static gboolean
+derive_networks(struct col_conf_networks *net, GError **error)
+{
+	size_t i,
+	    n = net->allow_exporters ? g_strv_length(net->allow_exporters) : 0;
+
+	net->allow = g_new0(struct mf_prefix, n + 1);
+	for (i = 0; i < n; i++, net->n_allow++)
+		if (!mf_prefix_parse(net->allow_exporters[i], &net->allow[i])) {
 			g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
 			    "[networks] allow-exporters: '%s' is not a prefix",
-			    cfg->allow_exporters[i]);
+			    net->allow_exporters[i]);
 			return FALSE;
 		}
-	if (!col_forward_check(cfg, error) ||
+	return TRUE;
+}
+
+/* Checks in the order of the sections, the classifier last. */
+static gboolean
+derive(struct col_config *cfg, GError **error)
+{
+	struct col_conf_networks *net = &cfg->networks;
+
+	if (!derive_listen(&cfg->listen, error) ||
+	    !derive_networks(net, error) ||
+	    !col_forward_check(&cfg->forward, error) ||
 	    !col_anomaly_check_config(&cfg->anomaly, error))
 		return FALSE;
-	cfg->classifier =
-	    col_classifier_new(cfg->internal, cfg->web_ports, error);
-	return cfg->classifier != NULL;
+	net->classifier =
+	    col_classifier_new(net->internal, net->web_ports, error);
+	return net->classifier != NULL;
 }
 
 /* [focus] target: empty, or an address or prefix; errors say the line. */
 static gboolean
-parse_focus(const char *path, struct col_config *cfg, GError **error)
+parse_focus(const char *path, struct col_conf_focus *focus, GError **error)
 {
-	const char *v = cfg->focus_target;
+	const char *v = focus->target;
 
 	if (v == NULL || v[0] == '\0')
 		return TRUE;
-	if (mf_prefix_parse(v, &cfg->focus)) {
-		cfg->has_focus = TRUE;
+	if (mf_prefix_parse(v, &focus->prefix)) {
+		focus->has_target = TRUE;
 		return TRUE;
 	}
 	g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
@@ -192,7 +219,7 @@ col_config_load(const char *path, struct col_config *cfg, GError **error)
 		col_config_clear(cfg);
 		return FALSE;
 	}
-	if (!parse_focus(path, cfg, error)) {
+	if (!parse_focus(path, &cfg->focus, error)) {
 		col_config_clear(cfg);
 		return FALSE;
 	}
@@ -205,25 +232,70 @@ col_config_clear(struct col_config *cfg)
 	size_t i, j;
 
 	for (i = 0; i < 4; i++) {
-		for (j = 0; cfg->listen[i] && j < cfg->n_listen[i]; j++)
-			g_free(cfg->listen[i][j].host);
-		g_free(cfg->listen[i]);
+		for (j = 0; cfg->listen.endpoints[i] && j < cfg->listen.n[i];
+		     j++)
+			g_free(cfg->listen.endpoints[i][j].host);
+		g_free(cfg->listen.endpoints[i]);
 	}
-	g_free(cfg->allow);
-	col_classifier_free(cfg->classifier);
+	g_free(cfg->networks.allow);
+	col_classifier_free(cfg->networks.classifier);
 	mf_conf_clear(col_config_keys, col_config_n_keys, cfg);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
-gboolean
-col_config_allows(const struct col_config *cfg, const struct mf_addr *a)
+void
+col_config_note_restart(const struct col_config *a, const struct col_config *b)
 {
-	size_t i;
+	int k;
 
-	if (cfg->n_allow == 0)
-		return TRUE;
-	for (i = 0; i < cfg->n_allow; i++)
-		if (mf_prefix_contains(&cfg->allow[i], a))
-			return TRUE;
-	return FALSE;
+	for (k = 0; k < 4; k++)
+		if (a->listen.n[k] != b->listen.n[k])
+			g_message("reload: [listen] changes take effect on "
+			          "restart");
+	if (a->reports.interval != b->reports.interval ||
+	    a->reports.grace != b->reports.grace ||
+	    memcmp(&a->tables, &b->tables, sizeof(a->tables)) != 0 ||
+	    a->exporters.max != b->exporters.max ||
+	    a->exporters.max_templates != b->exporters.max_templates)
+		g_message("reload: [reports] interval/grace, [tables] and "
+		          "[exporters] take effect on restart");
+	if (!g_strv_equal((const char *const *)a->forward.to,
+	        (const char *const *)b->forward.to) ||
+	    strcmp(a->forward.source, b->forward.source) != 0 ||
+	    strcmp(a->forward.domains, b->forward.domains) != 0 ||
+	    a->forward.max_domains != b->forward.max_domains)
+		g_message("reload: [forward] changes take effect on restart");
+	if (g_strcmp0(a->archive.dir, b->archive.dir) != 0 ||
+	    a->archive.rotate != b->archive.rotate ||
+	    a->archive.max_file_size != b->archive.max_file_size ||
+	    a->archive.retention != b->archive.retention ||
+	    a->archive.max_total_size != b->archive.max_total_size)
+		g_message("reload: [archive] changes take effect on restart");
+}
+
+void
+col_config_set_dir(struct col_config *cfg, const char *dir)
+{
+	struct col_conf_reports *r = &cfg->reports;
+	struct col_conf_exporters *x = &cfg->exporters;
+
+	if (dir != NULL) {
+		g_free(r->dir);
+		r->dir = g_strdup(dir);
+	}
+	/* Absolute: -D changes directory before the first report. */
+	if (!g_path_is_absolute(r->dir)) {
+		char *abs = g_canonicalize_filename(r->dir, NULL);
+
+		g_free(r->dir);
+		r->dir = abs;
+	}
+	/* The templates file lives beside the reports unless absolute. */
+	if (x->templates_file[0] != '\0' &&
+	    !g_path_is_absolute(x->templates_file)) {
+		char *abs = g_build_filename(r->dir, x->templates_file, NULL);
+
+		g_free(x->templates_file);
+		x->templates_file = abs;
+	}
 }

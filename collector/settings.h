@@ -14,59 +14,83 @@
 
 #include <glib.h>
 
-#include "collector/anomaly.h"
-#include "collector/classify.h"
+#include "collector/ingest/listen.h"
+#include "collector/analytics/anomaly.h"
+#include "collector/output/forward.h"
+#include "collector/model/classify.h"
 #include "common/addr.h"
 #include "common/conf.h"
 
-#define COL_MAX_LISTENERS 8 /* per protocol */
+/*
+ * The configuration, one struct per section, as the table loads it
+ * (mf_conf types: uint64_t numbers, gboolean flags, NULL-terminated
+ * string lists).  A module takes its own section: a section one module
+ * owns is defined in that module's header ([forward], [anomaly]); the
+ * others are here, and the wiring (main.c, collector/wiring.c) hands
+ * their values to the modules.  Bounds are the table's alone.
+ */
 
-struct col_endpoint {
-	char *host; /* "::" for [::] (one dual-stack socket) */
-	uint16_t port;
+/* [listen] */
+struct col_conf_listen {
+	char **ipfix_udp, **ipfix_tcp, **netflow_v9, **netflow_v5;
+	/* Derived by col_config_load(): per enum col_listen_kind. */
+	struct col_endpoint *endpoints[4];
+	size_t n[4];
 };
 
-struct col_config {
-	/* [listen] */
-	char **ipfix_udp, **ipfix_tcp, **netflow_v9, **netflow_v5;
-	/* [networks] */
+/* [networks] */
+struct col_conf_networks {
 	char **internal, **allow_exporters, **web_ports;
-	/* [reports] */
-	char *dir;
-	uint64_t interval, top, retention_days, grace;
-	/* [tables] */
-	uint64_t addresses, streams, ports, idle;
-	/* [exporters] */
-	uint64_t max_exporters, max_templates;
-	char *templates_file;
-	/* [forward] (collector/forward.h) */
-	char **forward_to;
-	char *forward_source, *forward_domains, *forward_records;
-	uint64_t forward_max_domains;
-	/* [focus] */
-	char *focus_target;
-	/* [anomaly], [anomaly.NAME] (collector/anomaly_keys.h) */
-	struct col_anomaly_config anomaly;
-	/* [archive] */
-	char *archive_dir;
-	uint64_t archive_rotate, archive_max_file_size, archive_retention;
-	uint64_t archive_max_total_size;
-
-	/* Derived by col_config_load() from the strings above. */
-	struct col_endpoint *listen[4]; /* per enum col_listen_kind */
-	size_t n_listen[4];
+	/* Derived by col_config_load(). */
 	struct mf_prefix *allow;
 	size_t n_allow;
 	struct col_classifier *classifier;
-	gboolean has_focus; /* [focus] target is set: */
-	struct mf_prefix focus;
 };
 
-enum col_listen_kind {
-	COL_LISTEN_IPFIX_UDP,
-	COL_LISTEN_IPFIX_TCP,
-	COL_LISTEN_V9,
-	COL_LISTEN_V5,
+/* [reports] */
+struct col_conf_reports {
+	char *dir;
+	uint64_t interval; /* COL_ENGINE_INTERVAL_MIN..MAX */
+	uint64_t top, retention_days, grace;
+};
+
+/* [tables] */
+struct col_conf_tables {
+	uint64_t addresses, streams, ports; /* COL_TABLES_*_ENTRIES */
+	uint64_t idle;                      /* seconds */
+};
+
+/* [exporters] */
+struct col_conf_exporters {
+	uint64_t max, max_templates;
+	char *templates_file;
+};
+
+/* [focus] */
+struct col_conf_focus {
+	char *target;
+	/* Derived by col_config_load(). */
+	gboolean has_target;
+	struct mf_prefix prefix;
+};
+
+/* [archive] */
+struct col_conf_archive {
+	char *dir;
+	uint64_t rotate, max_file_size, retention, max_total_size;
+};
+
+struct col_config {
+	struct col_conf_listen listen;
+	struct col_conf_networks networks;
+	struct col_conf_reports reports;
+	struct col_conf_tables tables;
+	struct col_conf_exporters exporters;
+	struct col_forward_config forward; /* collector/output/forward.h */
+	struct col_conf_focus focus;
+	/* [anomaly], [anomaly.NAME] (collector/analytics/anomaly_keys.h) */
+	struct col_anomaly_config anomaly;
+	struct col_conf_archive archive;
 };
 
 extern const struct mf_conf_key col_config_keys[];
@@ -79,11 +103,22 @@ extern const size_t col_config_n_keys;
 gboolean col_config_load(const char *path, struct col_config *cfg,
     GError **error);
 
+/*
+ * A reload from a to b: log which changed keys take effect only on a
+ * restart (listeners, interval and grace, tables, exporters, forward,
+ * archive), rather than pretend they apply.
+ */
+void col_config_note_restart(const struct col_config *a,
+    const struct col_config *b);
+
+/*
+ * Put the report directory at dir (-o; NULL: [reports] dir stays), then
+ * make it absolute (a daemon changes directory before its first report)
+ * and the templates file with it, unless that one is absolute already.
+ */
+void col_config_set_dir(struct col_config *cfg, const char *dir);
+
 /* Free what col_config_load() allocated (cfg is zeroed). */
 void col_config_clear(struct col_config *cfg);
-
-/* TRUE if datagrams from a may be accepted ([networks] allow-exporters). */
-gboolean col_config_allows(const struct col_config *cfg,
-    const struct mf_addr *a);
 
 #endif

@@ -117,18 +117,48 @@ mf_prefix_contains(const struct mf_prefix *p, const struct mf_addr *a)
 	return (a->b[full] & mask) == p->addr.b[full];
 }
 
+/* The one port parser: decimal 1..65535. */
 static gboolean
-parse_port(const char *s, uint16_t *port, GError **error)
+port_ok(const char *s, uint16_t *port)
 {
 	guint64 v;
 
-	if (!g_ascii_string_to_unsigned(s, 10, 1, 65535, &v, NULL)) {
+	if (!g_ascii_string_to_unsigned(s, 10, 1, 65535, &v, NULL))
+		return FALSE;
+	*port = (uint16_t)v;
+	return TRUE;
+}
+
+static gboolean
+parse_port(const char *s, uint16_t *port, GError **error)
+{
+	if (!port_ok(s, port)) {
 		g_set_error(error, MF_ERROR, MF_ERROR_ARGS,
 		    "bad port '%s' (1..65535)", s);
 		return FALSE;
 	}
-	*port = (uint16_t)v;
 	return TRUE;
+}
+
+gssize
+mf_ports_parse(char *const *list, size_t max, uint8_t *bits, const char **bad)
+{
+	size_t i, n = 0;
+	uint16_t p;
+
+	*bad = NULL;
+	while (list != NULL && list[n] != NULL)
+		n++;
+	if (n > max)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (!port_ok(list[i], &p)) {
+			*bad = list[i];
+			return -1;
+		}
+		bits[p / 8] |= (uint8_t)(1u << (p % 8));
+	}
+	return (gssize)n;
 }
 
 gboolean

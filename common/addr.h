@@ -52,6 +52,18 @@ gboolean mf_prefix_parse(const char *s, struct mf_prefix *out);
 /* TRUE if a lies inside p (families must match). */
 gboolean mf_prefix_contains(const struct mf_prefix *p, const struct mf_addr *a);
 
+#define MF_PORT_BITS (65536 / 8) /* bytes of a bitmap of every port */
+
+/*
+ * Parse a NULL-terminated list of ports (each 1..65535, decimal) into the
+ * bitmap bits (MF_PORT_BITS bytes; bit p % 8 of byte p / 8 for port p;
+ * set, never cleared).  Returns the number of ports; -1 if the list has
+ * more than max items (*bad = NULL, bits untouched) or an item is not a
+ * port (*bad = that item).  A NULL list is empty.
+ */
+gssize mf_ports_parse(char *const *list, size_t max, uint8_t *bits,
+    const char **bad);
+
 /*
  * Split "HOST", "HOST:PORT", "[V6ADDR]" or "[V6ADDR]:PORT" into a newly
  * allocated host (caller frees) and a port (default_port when absent).

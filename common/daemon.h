@@ -3,21 +3,48 @@
 #define MF_DAEMON_H
 
 /*
- * daemon: what both programs do to run as a service.  Signal handlers only
- * set flags (they live in each main.c); the loop does the work.
+ * daemon: what both programs do to run as a service.  The one signal
+ * handler only sets a flag (a volatile sig_atomic_t, process-wide by
+ * nature: the only mutable state outside main.c); the loop asks for the
+ * flags and does the work.
  */
+#include <stddef.h>
+
 #include <glib.h>
 
+enum mf_signal {
+	MF_SIGNAL_STOP, /* SIGTERM, SIGINT: flush and exit */
+	MF_SIGNAL_USR1, /* SIGUSR1: log the counters */
+	MF_SIGNAL_HUP,  /* SIGHUP: read the configuration again */
+};
+
 /*
- * Route SIGTERM, SIGINT, SIGUSR1 and SIGHUP to handler (which must only
- * set a volatile sig_atomic_t) and ignore SIGPIPE.
+ * Catch SIGTERM, SIGINT, SIGUSR1 and SIGHUP into their flags and ignore
+ * SIGPIPE.
  */
-void mf_signals_install(void (*handler)(int));
+void mf_signals_install(void);
+
+/* TRUE if signal s has arrived (the flag stays set). */
+gboolean mf_signal_pending(enum mf_signal s);
+
+/* TRUE if signal s has arrived since the last call; clears the flag. */
+gboolean mf_signal_take(enum mf_signal s);
+
+/*
+ * Write len bytes of data to path atomically: a hidden temporary file
+ * beside it (".NAME.XXXXXX", mode 0644, so the rename stays within one
+ * file system and directory scans skip it), fsync, rename over path, then
+ * fsync the directory (best effort).  Readers see the old file or the new
+ * one, never a part.  FALSE with error naming the file otherwise.
+ */
+gboolean mf_write_atomic(const char *path, const void *data, size_t len,
+    GError **error);
 
 /*
  * Detach (daemon(3): no controlling terminal, working directory /) if
  * detach is TRUE, then write our process id to pidfile if not NULL (give
- * an absolute path: the directory has changed).
+ * an absolute path: the directory has changed; written atomically, so a
+ * reader never finds it empty).
  */
 gboolean mf_detach(gboolean detach, const char *pidfile, GError **error);
 

@@ -270,7 +270,7 @@ enum mf_template_id {
 	MF_TID_STATS = 260,
 	MF_TID_DNS4 = 261,
 	MF_TID_DNS6 = 262,
-	/* The collector's archive files (collector/archive.h). */
+	/* The collector's archive files (collector/output/archive.h). */
 	MF_TID_ARCHIVE4 = 270,
 	MF_TID_ARCHIVE6 = 271,
 	MF_TID_ARCHIVE_BI4 = 272,

@@ -3,7 +3,6 @@
 #define G_LOG_DOMAIN "exp-main"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,22 +30,6 @@
 #define LINGER_MS 2000u /* after FIN both ways or RST */
 #define LIVE_POLL_MS 250
 #define EXPIRE_STEP_MS 1000u /* expiry granularity, in flow time */
-
-/* Set by signal handlers, read by the loop: the only globals. */
-static volatile sig_atomic_t sig_stop;
-static volatile sig_atomic_t sig_usr1;
-static volatile sig_atomic_t sig_hup;
-
-static void
-on_signal(int sig)
-{
-	if (sig == SIGUSR1)
-		sig_usr1 = 1;
-	else if (sig == SIGHUP)
-		sig_hup = 1;
-	else
-		sig_stop = 1;
-}
 
 struct exporter {
 	const struct exp_config *cfg;
@@ -178,12 +161,10 @@ static void print_counters(struct exporter *x, gboolean to_log);
 static void
 handle_signals(struct exporter *x)
 {
-	if (sig_usr1) {
-		sig_usr1 = 0;
+	if (mf_signal_take(MF_SIGNAL_USR1)) {
 		print_counters(x, TRUE);
 	}
-	if (sig_hup) {
-		sig_hup = 0;
+	if (mf_signal_take(MF_SIGNAL_HUP)) {
 		exp_export_want_templates(x->exp);
 	}
 }
@@ -195,7 +176,7 @@ run(struct exporter *x)
 	gboolean file = exp_capture_is_file(x->cap);
 	int n, status = EXIT_SUCCESS;
 
-	while (!sig_stop) {
+	while (!mf_signal_pending(MF_SIGNAL_STOP)) {
 		n = exp_capture_dispatch(x->cap, LIVE_POLL_MS, on_packet, x);
 		if (!file)
 			x->now_ms = real_ms();
@@ -444,7 +425,7 @@ main(int argc, char **argv)
 		return EXIT_SUCCESS;
 	}
 	mf_log_init("minflow-exporter", cfg.daemon, cfg.verbose);
-	mf_signals_install(on_signal);
+	mf_signals_install();
 	memset(&x, 0, sizeof(x));
 	x.cfg = &cfg;
 	x.boot_ms = cfg.read_file != NULL ? 0 : real_ms();

@@ -14,8 +14,8 @@
 
 #include <glib.h>
 
-#include "collector/fixread.h"
-#include "collector/v9read.h"
+#include "collector/ingest/fixread.h"
+#include "collector/ingest/v9read.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collector/flow.h"
-#include "collector/v5.h"
+#include "collector/model/flow.h"
+#include "collector/ingest/v5.h"
 #include "common/addr.h"
 #include "common/rbuf.h"
 

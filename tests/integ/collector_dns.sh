@@ -7,7 +7,7 @@
 # clients (address -> queries), summed over every report written, must
 # equal exactly what tests/integ/dns_stats_truth.py counts from tshark's view of
 # the capture with the filter below.  dns_stats_truth.py says how it pairs
-# queries with responses; collector/dnsstats.h gives the counting rules.
+# queries with responses; collector/analytics/dnsstats.h gives the counting rules.
 #
 # The filter keeps the DNS messages the exporter reads:
 # - UDP or TCP with port 53 on one side.  mDNS (UDP 5353) and LLMNR (UDP

@@ -11,10 +11,10 @@
 #include <glib.h>
 #include <cmocka.h>
 
-#include "collector/anomaly.h"
-#include "collector/flow.h"
+#include "collector/analytics/anomaly.h"
+#include "collector/model/flow.h"
 #include "collector/settings.h"
-#include "collector/tables.h"
+#include "collector/model/tables.h"
 #include "common/addr.h"
 #include "common/hash.h"
 

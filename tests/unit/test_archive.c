@@ -16,9 +16,9 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
-#include "collector/archive.h"
-#include "collector/fixread.h"
-#include "collector/listen.h"
+#include "collector/output/archive.h"
+#include "collector/ingest/fixread.h"
+#include "collector/ingest/listen.h"
 #include "common/model.h"
 #include "common/msgenc.h"
 

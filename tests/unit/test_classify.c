@@ -11,7 +11,7 @@
 #include <glib.h>
 #include <cmocka.h>
 
-#include "collector/classify.h"
+#include "collector/model/classify.h"
 #include "common/addr.h"
 #include "common/error.h"
 

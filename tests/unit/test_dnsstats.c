@@ -18,7 +18,8 @@
 #include <json-glib/json-glib.h>
 #include <cmocka.h>
 
-#include "collector/dnsstats.h"
+#include "collector/analytics/dnsstats.h"
+#include "collector/output/report_dns.h"
 
 static struct col_dns_rec
 rec(const char *name, uint8_t client, uint8_t rcode, uint64_t t)
@@ -52,7 +53,7 @@ build(const struct col_dnsstats *s, size_t top)
 	JsonNode *n;
 
 	json_builder_begin_object(b);
-	col_dnsstats_build(s, b, top);
+	col_report_dns_build(b, s, top);
 	json_builder_end_object(b);
 	n = json_builder_get_root(b);
 	g_object_unref(b);

@@ -11,11 +11,14 @@
 #include <glib.h>
 #include <cmocka.h>
 
-#include "collector/classify.h"
-#include "collector/engine.h"
-#include "collector/flow.h"
-#include "collector/persec.h"
-#include "collector/tables.h"
+#include "collector/model/classify.h"
+#include "collector/model/consumer.h"
+#include "collector/model/engine.h"
+#include "collector/model/flow.h"
+#include "collector/model/persec.h"
+#include "collector/model/tables.h"
+#include "collector/output/report_summary.h"
+#include "collector/output/report_tables.h"
 #include "common/addr.h"
 #include "common/hash.h"
 
@@ -44,6 +47,10 @@ struct report {
 struct fx {
 	struct col_classifier *cls;
 	struct col_engine *e;
+	/* The engine's consumers: the summary's seconds and the tables. */
+	struct col_persec *persec;
+	struct col_tables *tables;
+	struct col_report_summary summary;
 	size_t n; /* reports so far */
 	struct report r[MAX_REPORTS];
 	struct col_counts in; /* fed: records, packets and bytes both ways */
@@ -72,16 +79,16 @@ on_report(const struct col_interval *iv, void *ctx)
 	memset(r, 0, sizeof(*r));
 	r->start_ms = iv->start_ms;
 	r->end_ms = iv->end_ms;
-	r->seconds = col_persec_seconds(iv->persec);
+	r->seconds = col_persec_seconds(fx->persec);
 	r->delta = iv->delta;
 	r->stats = *iv->stats;
 	for (k = 0; k < COL_N_CLASSES; k++) {
-		col_persec_total(iv->persec, (enum col_class)k, &r->total[k]);
-		col_persec_get(iv->persec, (enum col_class)k, 0, &r->first[k]);
+		col_persec_total(fx->persec, (enum col_class)k, &r->total[k]);
+		col_persec_get(fx->persec, (enum col_class)k, 0, &r->first[k]);
 		/* The seconds add up to the class total, exactly. */
 		memset(&sum, 0, sizeof(sum));
 		for (i = 0; i < r->seconds; i++) {
-			col_persec_get(iv->persec, (enum col_class)k, i, &c);
+			col_persec_get(fx->persec, (enum col_class)k, i, &c);
 			sum.flows += c.flows;
 			sum.packets += c.packets;
 			sum.bytes += c.bytes;
@@ -90,30 +97,43 @@ on_report(const struct col_interval *iv, void *ctx)
 		assert_int_equal(sum.packets, r->total[k].packets);
 		assert_int_equal(sum.bytes, r->total[k].bytes);
 	}
-	col_tables_foreach_address(iv->tables, sum_sent, &r->sent_bytes);
+	col_tables_foreach_address(fx->tables, sum_sent, &r->sent_bytes);
 }
 
-/* (Re)create the engine of fx with this grace and queue size. */
+/*
+ * (Re)create the engine of fx with this grace and queue size, and its
+ * consumers as the collector wires them: the summary, then the tables.
+ */
 static void
 make_engine(struct fx *fx, uint32_t grace_s, size_t max_pending)
 {
-	struct col_engine_config cfg;
+	struct col_engine_config cfg = { IVL, grace_s, max_pending };
+	struct col_tables_config tc;
+	struct col_consumer c;
 	GError *err = NULL;
 
 	col_engine_free(fx->e);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.interval_s = IVL;
-	cfg.grace_s = grace_s;
-	cfg.max_pending = max_pending;
-	cfg.tables.max_addresses = 64;
-	cfg.tables.max_streams = 64;
-	cfg.tables.max_ports = 64;
-	cfg.tables.idle_ms = SEC(300);
-	mf_hash_key_fixed(&cfg.tables.seed);
-	cfg.classifier = fx->cls;
+	col_persec_free(fx->persec);
+	col_tables_free(fx->tables);
+	memset(&tc, 0, sizeof(tc));
+	tc.max_addresses = 64;
+	tc.max_streams = 64;
+	tc.max_ports = 64;
+	tc.idle_ms = SEC(300);
+	mf_hash_key_fixed(&tc.seed);
+	fx->tables = col_tables_new(&tc, &err);
+	assert_null(err);
+	fx->persec = col_persec_new(IVL);
+	assert_non_null(fx->persec);
+	fx->summary.persec = fx->persec;
+	fx->summary.classifier = fx->cls;
 	fx->e = col_engine_new(&cfg, on_report, fx, &err);
 	assert_null(err);
 	assert_non_null(fx->e);
+	c = col_report_summary_consumer(&fx->summary);
+	assert_true(col_engine_add_consumer(fx->e, &c, NULL));
+	c = col_report_tables_consumer(fx->tables);
+	assert_true(col_engine_add_consumer(fx->e, &c, NULL));
 }
 
 static int
@@ -143,6 +163,8 @@ teardown(void **state)
 	struct fx *fx = *state;
 
 	col_engine_free(fx->e);
+	col_persec_free(fx->persec);
+	col_tables_free(fx->tables);
 	col_classifier_free(fx->cls);
 	g_free(fx);
 	return 0;
@@ -285,16 +307,17 @@ test_engine_new_bad_interval_is_rejected(void **state)
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.max_pending = 1;
-	cfg.tables.max_addresses = 64;
-	cfg.tables.max_streams = 64;
-	cfg.tables.max_ports = 64;
-	cfg.classifier = fx->cls;
 	assert_null(col_engine_new(&cfg, on_report, fx, &err));
 	assert_non_null(err);
 	g_clear_error(&err);
 	cfg.interval_s = 3601;
 	assert_null(col_engine_new(&cfg, on_report, fx, &err));
 	assert_non_null(err);
+	g_clear_error(&err);
+	/* The configuration table's bounds, the same constants. */
+	cfg.interval_s = COL_ENGINE_INTERVAL_MIN - 1;
+	assert_null(col_engine_new(&cfg, on_report, fx, &err));
+	assert_non_null(strstr(err->message, "(10..3600)"));
 	g_clear_error(&err);
 }
 

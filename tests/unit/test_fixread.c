@@ -10,7 +10,7 @@
 #include <cmocka.h>
 #include <glib.h>
 
-#include "collector/fixread.h"
+#include "collector/ingest/fixread.h"
 #include "common/model.h"
 #include "common/msgenc.h"
 #include "common/wbuf.h"

@@ -13,12 +13,16 @@
 #include <json-glib/json-glib.h>
 #include <cmocka.h>
 
-#include "collector/classify.h"
-#include "collector/engine.h"
-#include "collector/flow.h"
-#include "collector/flowstats.h"
-#include "collector/report_flows.h"
-#include "collector/tables.h"
+#include "collector/model/classify.h"
+#include "collector/model/engine.h"
+#include "collector/model/flow.h"
+#include "collector/analytics/flowstats.h"
+#include "collector/model/consumer.h"
+#include "collector/model/persec.h"
+#include "collector/output/report_flows.h"
+#include "collector/output/report_summary.h"
+#include "collector/output/report_tables.h"
+#include "collector/model/tables.h"
 #include "common/addr.h"
 #include "common/hash.h"
 #include "common/model.h"
@@ -441,12 +445,12 @@ test_flowstats_add_million_records_allocate_nothing(void **state)
 
 /* The JSON: keys, null quantiles when empty, the focus target. */
 static JsonObject *
-build_json(JsonNode **root, const struct col_interval *iv)
+build_json(JsonNode **root, const struct col_flowstats *fs)
 {
 	JsonBuilder *b = json_builder_new();
 
 	json_builder_begin_object(b);
-	col_report_flows_build(b, iv);
+	col_report_flows_build(b, fs, NULL);
 	json_builder_end_object(b);
 	*root = json_builder_get_root(b);
 	g_object_unref(b);
@@ -459,17 +463,14 @@ test_flowstats_report_json(void **state)
 {
 	struct mf_prefix p = prefix("2001:db8::1/32");
 	struct col_flowstats *fs = col_flowstats_new(&p);
-	struct col_interval iv;
 	struct col_flow f = sized(3, 70);
 	JsonObject *o, *d, *focus;
 	JsonArray *cdf;
 	JsonNode *root;
 
 	(void)state;
-	memset(&iv, 0, sizeof(iv));
-	iv.flowstats = fs;
 	col_flowstats_add(fs, &f);
-	o = build_json(&root, &iv);
+	o = build_json(&root, fs);
 	assert_int_equal(json_object_get_int_member(o, "finished"), 1);
 	assert_int_equal(json_object_get_int_member(o, "half_open"), 0);
 	d = json_object_get_object_member(o, "duration_ms");
@@ -487,48 +488,64 @@ test_flowstats_report_json(void **state)
 	d = json_object_get_object_member(focus, "bytes");
 	assert_true(json_object_get_null_member(d, "p50"));
 	json_node_unref(root);
-	iv.flowstats = NULL; /* no statistics: zeros, no focus */
-	o = build_json(&root, &iv);
+	/* no statistics: zeros, no focus */
+	o = build_json(&root, NULL);
 	assert_int_equal(json_object_get_int_member(o, "finished"), 0);
 	assert_false(json_object_has_member(o, "focus"));
 	json_node_unref(root);
 	col_flowstats_free(fs);
 }
 
-/* Through the engine: the report sees this interval's records only. */
+/*
+ * Through the engine and the consumers the collector wires (summary,
+ * tables, flows): the report sees this interval's records only.
+ */
+struct engine_fx {
+	struct col_flowstats_summary got[2];
+	struct col_report_flows rf;
+};
+
 static void
 on_report(const struct col_interval *iv, void *ctx)
 {
-	struct col_flowstats_summary *out = ctx;
+	struct engine_fx *fx = ctx;
 
-	assert_true(col_flowstats_get(iv->flowstats, TRUE, iv->tables,
-	    &out[iv->start_ms == S ? 0 : 1]));
+	assert_true(col_flowstats_get(fx->rf.flowstats, TRUE, fx->rf.tables,
+	    &fx->got[iv->start_ms == S ? 0 : 1]));
 }
 
 static void
 test_flowstats_engine_feeds_each_interval(void **state)
 {
 	struct mf_prefix p = prefix("10.0.0.0/24");
-	struct col_flowstats_summary got[2];
-	struct col_engine_config cfg;
+	struct engine_fx fx;
+	struct col_engine_config cfg = { 60, 0, 4 };
+	struct col_tables_config tc = { .max_addresses = 64,
+		.max_streams = 64,
+		.max_ports = 64,
+		.idle_ms = 300000 };
 	struct col_engine *e;
 	struct col_flow f = flow4(1, 40000, 2, 23, SYN);
 	struct col_classifier *cls = col_classifier_new(NULL, NULL, NULL);
+	struct col_report_summary sum = { col_persec_new(60), cls };
+	struct col_tables *t;
+	struct col_consumer c[3];
+	size_t i;
 
 	(void)state;
 	assert_non_null(cls);
-	memset(got, 0, sizeof(got));
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.interval_s = 60;
-	cfg.max_pending = 4;
-	cfg.tables.max_addresses = cfg.tables.max_streams = 64;
-	cfg.tables.max_ports = 64;
-	cfg.tables.idle_ms = 300000;
-	mf_hash_key_fixed(&cfg.tables.seed);
-	cfg.focus = &p;
-	cfg.classifier = cls;
-	e = col_engine_new(&cfg, on_report, got, NULL);
+	memset(&fx, 0, sizeof(fx));
+	mf_hash_key_fixed(&tc.seed);
+	assert_non_null(t = col_tables_new(&tc, NULL));
+	fx.rf.flowstats = col_flowstats_new(&p);
+	fx.rf.tables = t;
+	e = col_engine_new(&cfg, on_report, &fx, NULL);
 	assert_non_null(e);
+	c[0] = col_report_summary_consumer(&sum);
+	c[1] = col_report_tables_consumer(t);
+	c[2] = col_report_flows_consumer(&fx.rf);
+	for (i = 0; i < 3; i++)
+		assert_true(col_engine_add_consumer(e, &c[i], NULL));
 	col_engine_add(e, &f);
 	f.end_reason = MF_END_ACTIVE_TIMEOUT;
 	col_engine_add(e, &f);
@@ -536,12 +553,15 @@ test_flowstats_engine_feeds_each_interval(void **state)
 	f.end_reason = MF_END_OF_FLOW;
 	col_engine_add(e, &f); /* past the grace (0): closes the first */
 	col_engine_flush(e);
-	assert_int_equal(got[0].finished, 1);
-	assert_int_equal(got[0].ongoing, 1);
-	assert_int_equal(got[0].half_open, 1);
-	assert_int_equal(got[1].finished, 1);
-	assert_int_equal(got[1].ongoing, 0);
+	assert_int_equal(fx.got[0].finished, 1);
+	assert_int_equal(fx.got[0].ongoing, 1);
+	assert_int_equal(fx.got[0].half_open, 1);
+	assert_int_equal(fx.got[1].finished, 1);
+	assert_int_equal(fx.got[1].ongoing, 0);
 	col_engine_free(e);
+	col_flowstats_free(fx.rf.flowstats);
+	col_tables_free(t);
+	col_persec_free(sum.persec);
 	col_classifier_free(cls);
 }
 

@@ -18,7 +18,7 @@
 #include <glib.h>
 #include <cmocka.h>
 
-#include "collector/forward.h"
+#include "collector/output/forward.h"
 #include "collector/settings.h"
 #include "common/addr.h"
 #include "common/error.h"
@@ -70,15 +70,15 @@ cfg_init(struct col_config *cfg, const char *to, const char *source,
 	size_t i;
 
 	assert_true(col_config_load(NULL, cfg, NULL));
-	g_strfreev(cfg->forward_to);
-	cfg->forward_to = g_strsplit(to, ";", -1);
-	for (i = 0; cfg->forward_to[i] != NULL; i++) /* as mf_conf trims */
-		g_strstrip(cfg->forward_to[i]);
-	g_free(cfg->forward_source);
-	cfg->forward_source = g_strdup(source);
-	g_free(cfg->forward_domains);
-	cfg->forward_domains = g_strdup(domains);
-	cfg->forward_max_domains = max;
+	g_strfreev(cfg->forward.to);
+	cfg->forward.to = g_strsplit(to, ";", -1);
+	for (i = 0; cfg->forward.to[i] != NULL; i++) /* as mf_conf trims */
+		g_strstrip(cfg->forward.to[i]);
+	g_free(cfg->forward.source);
+	cfg->forward.source = g_strdup(source);
+	g_free(cfg->forward.domains);
+	cfg->forward.domains = g_strdup(domains);
+	cfg->forward.max_domains = max;
 }
 
 /* A UDP socket on 127.0.0.1 or ::1 (port chosen by the kernel). */
@@ -127,7 +127,7 @@ forward_new(const char *to, const char *source, const char *domains,
 	struct col_forward *f;
 
 	cfg_init(&cfg, to, source, domains, max);
-	f = col_forward_new(&cfg, error);
+	f = col_forward_new(&cfg.forward, error);
 	col_config_clear(&cfg);
 	return f;
 }
@@ -148,7 +148,7 @@ check(const char *to, const char *source, const char *domains, char **msg)
 	gboolean ok;
 
 	cfg_init(&cfg, to, source, domains, 16);
-	ok = col_forward_check(&cfg, &e);
+	ok = col_forward_check(&cfg.forward, &e);
 	*msg = e != NULL ? g_strdup(e->message) : NULL;
 	g_clear_error(&e);
 	col_config_clear(&cfg);

@@ -10,7 +10,7 @@
 #include <glib.h>
 #include <cmocka.h>
 
-#include "collector/hll.h"
+#include "collector/analytics/hll.h"
 #include "common/hash.h"
 
 static uint64_t

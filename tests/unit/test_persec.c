@@ -11,9 +11,9 @@
 #include <glib.h>
 #include <cmocka.h>
 
-#include "collector/classify.h"
-#include "collector/persec.h"
-#include "collector/tables.h"
+#include "collector/model/classify.h"
+#include "collector/model/persec.h"
+#include "collector/model/tables.h"
 
 #define S UINT64_C(1700000000000) /* interval start, 2023-11-14 22:13:20 */
 #define N 60u                     /* seconds */

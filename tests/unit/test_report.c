@@ -13,11 +13,17 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
-#include "collector/classify.h"
-#include "collector/engine.h"
-#include "collector/persec.h"
-#include "collector/report.h"
-#include "collector/tables.h"
+#include "collector/model/classify.h"
+#include "collector/model/consumer.h"
+#include "collector/model/engine.h"
+#include "collector/model/persec.h"
+#include "collector/output/report.h"
+#include "collector/output/report_anomaly.h"
+#include "collector/output/report_dns.h"
+#include "collector/output/report_flows.h"
+#include "collector/output/report_summary.h"
+#include "collector/output/report_tables.h"
+#include "collector/model/tables.h"
 #include "common/error.h"
 #include "common/hash.h"
 
@@ -25,12 +31,23 @@
 #define INTERVAL_S 60
 #define CAPACITY 16
 
-/* An interval built by hand, as the engine would. */
+/* An interval built by hand, as the engine would, with the sections of
+ * collector/wiring.c (no DNS, flow or anomaly statistics: empty). */
 struct fx {
 	struct col_tables *t;
 	struct col_persec *p;
 	struct col_interval iv;
+	struct col_consumers *l;
+	struct col_report_summary sum;
+	struct col_report_flows flows;
+	struct col_report_anomaly anomaly;
 };
+
+static void
+fx_add_consumer(struct fx *fx, struct col_consumer c)
+{
+	assert_true(col_consumers_add(fx->l, &c, NULL));
+}
 
 static void
 fx_init(struct fx *fx, uint64_t start_ms)
@@ -49,14 +66,22 @@ fx_init(struct fx *fx, uint64_t start_ms)
 	col_persec_reset(fx->p, start_ms);
 	fx->iv.start_ms = start_ms;
 	fx->iv.end_ms = start_ms + INTERVAL_S * 1000;
-	fx->iv.persec = fx->p;
-	fx->iv.tables = fx->t;
 	fx->iv.stats = &fx->iv.delta;
+	fx->iv.consumers = fx->l = col_consumers_new();
+	fx->sum.persec = fx->p;
+	fx->flows.tables = fx->anomaly.tables = fx->t;
+	fx_add_consumer(fx, col_report_summary_consumer(&fx->sum));
+	fx_add_consumer(fx, col_report_tables_consumer(fx->t));
+	fx_add_consumer(fx, col_report_dns_consumer(NULL));
+	fx_add_consumer(fx, col_report_flows_consumer(&fx->flows));
+	fx_add_consumer(fx, col_report_anomaly_consumer(&fx->anomaly));
+	fx_add_consumer(fx, col_report_tables_usage_consumer(fx->t));
 }
 
 static void
 fx_clear(struct fx *fx)
 {
+	col_consumers_free(fx->l);
 	col_tables_free(fx->t);
 	col_persec_free(fx->p);
 }

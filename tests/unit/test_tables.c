@@ -10,8 +10,8 @@
 #include <cmocka.h>
 #include <glib.h>
 
-#include "collector/flow.h"
-#include "collector/tables.h"
+#include "collector/model/flow.h"
+#include "collector/model/tables.h"
 #include "common/addr.h"
 #include "common/error.h"
 #include "common/hash.h"

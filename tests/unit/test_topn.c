@@ -12,7 +12,7 @@
 #include <glib.h>
 #include <cmocka.h>
 
-#include "collector/topn.h"
+#include "collector/model/topn.h"
 
 /* Ten items; bytes tie at 300 four ways, two of them on packets too. */
 static const struct col_topn_item ten[] = {

@@ -12,8 +12,8 @@
 #include <glib.h>
 #include <cmocka.h>
 
-#include "collector/flow.h"
-#include "collector/v5.h"
+#include "collector/model/flow.h"
+#include "collector/ingest/v5.h"
 #include "common/addr.h"
 #include "common/rbuf.h"
 

@@ -1,0 +1,596 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "config.h"
+#define G_LOG_DOMAIN "col-anomaly"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "collector/analytics/anomaly.h"
+#include "collector/analytics/anomaly_detect.h"
+#include "collector/model/tables.h"
+#include "common/addr.h"
+#include "common/error.h"
+#include "common/hash.h"
+
+#define SEEN UINT32_MAX /* quiet of an entry seen since the last close */
+
+const char *const col_anomaly_type_names[COL_ANOMALY_N_TYPES] = {
+	"fan_out",
+	"port_scan_vertical",
+	"port_scan_horizontal",
+	"syn_scan",
+	"half_open",
+	"brute_force",
+	"dns_amplification",
+	"ddos_target",
+};
+
+static const struct anom_desc *const descs[ANOM_N_TABLES] = {
+	&anom_desc_fan_out,
+	&anom_desc_vertical,
+	&anom_desc_horizontal,
+	&anom_desc_syn_scan,
+	&anom_desc_half_open_dst,
+	&anom_desc_half_open_src,
+	&anom_desc_brute_force,
+	&anom_desc_dns_amp,
+	&anom_desc_ddos,
+};
+
+/* --- configuration ------------------------------------------------------ */
+
+/* The brute_force ports of cfg as a bitmap; FALSE (error set) if bad. */
+static gboolean
+parse_ports(const struct col_anomaly_config *cfg, uint8_t *bits, GError **error)
+{
+	const char *bad;
+
+	memset(bits, 0, MF_PORT_BITS);
+	if (mf_ports_parse(cfg->brute_force.ports, COL_ANOMALY_MAX_PORTS, bits,
+	        &bad) >= 0)
+		return TRUE;
+	if (bad == NULL)
+		g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
+		    "[anomaly.brute_force] ports: at most %u ports",
+		    COL_ANOMALY_MAX_PORTS);
+	else
+		g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
+		    "[anomaly.brute_force] ports: '%s' is not a port "
+		    "1..65535",
+		    bad);
+	return FALSE;
+}
+
+gboolean
+col_anomaly_check_config(const struct col_anomaly_config *cfg, GError **error)
+{
+	uint8_t bits[MF_PORT_BITS];
+
+	return parse_ports(cfg, bits, error);
+}
+
+gboolean
+col_anomaly_set_config(struct col_anomaly *a,
+    const struct col_anomaly_config *cfg, GError **error)
+{
+	uint8_t bits[MF_PORT_BITS];
+	uint64_t hosts = a->cfg.hosts, active = a->cfg.active;
+	uint64_t pending = a->cfg.pending;
+
+	if (!parse_ports(cfg, bits, error))
+		return FALSE;
+	memcpy(a->auth_ports, bits, sizeof(bits));
+	a->cfg = *cfg;
+	a->cfg.brute_force.ports = NULL; /* not owned; the bitmap has it */
+	a->cfg.hosts = hosts;
+	a->cfg.active = active;
+	a->cfg.pending = pending;
+	return TRUE;
+}
+
+struct col_anomaly *
+col_anomaly_new(const struct col_anomaly_config *cfg,
+    const struct mf_hash_key *seed, GError **error)
+{
+	struct col_anomaly *a;
+	size_t i, sets;
+
+	if (cfg->hosts < COL_ANOMALY_HOSTS_MIN ||
+	    cfg->hosts > COL_ANOMALY_HOSTS_MAX || cfg->active < 1 ||
+	    cfg->pending < 1 || cfg->active > COL_ANOMALY_ACTIVE_MAX ||
+	    cfg->pending > COL_ANOMALY_HOSTS_MAX) {
+		g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
+		    "[anomaly] hosts, active or pending out of range");
+		return NULL;
+	}
+	a = g_new0(struct col_anomaly, 1);
+	a->cfg.hosts = cfg->hosts;
+	a->cfg.active = cfg->active;
+	a->cfg.pending = cfg->pending;
+	if (!col_anomaly_set_config(a, cfg, error)) {
+		g_free(a);
+		return NULL;
+	}
+	a->seed = *seed;
+	sets = (size_t)(cfg->hosts + ANOM_WAYS - 1) / ANOM_WAYS;
+	for (i = 0; i < ANOM_N_TABLES; i++) {
+		a->tables[i].desc = descs[i];
+		a->tables[i].n_sets = (uint32_t)sets;
+		a->tables[i].mem =
+		    g_malloc0(sets * ANOM_WAYS * descs[i]->slot_size);
+		a->stats.slots += sets * ANOM_WAYS;
+	}
+	a->max_pending = (size_t)cfg->pending;
+	a->pending = g_new(struct anom_probe, a->max_pending);
+	a->max_active = (size_t)cfg->active;
+	a->active = g_new0(struct col_anomaly_entry, a->max_active);
+	return a;
+}
+
+void
+col_anomaly_free(struct col_anomaly *a)
+{
+	size_t i;
+
+	if (a == NULL)
+		return;
+	for (i = 0; i < ANOM_N_TABLES; i++)
+		g_free(a->tables[i].mem);
+	g_free(a->pending);
+	g_free(a->active);
+	g_free(a);
+}
+
+size_t
+col_anomaly_memory(const struct col_anomaly *a)
+{
+	size_t i, n = sizeof(*a);
+
+	for (i = 0; i < ANOM_N_TABLES; i++)
+		n += (size_t)a->tables[i].n_sets * ANOM_WAYS *
+		    a->tables[i].desc->slot_size;
+	return n + a->max_pending * sizeof(struct anom_probe) +
+	    a->max_active * sizeof(struct col_anomaly_entry);
+}
+
+uint64_t
+anom_window_ms(const struct col_anomaly *a, const struct anom_table *t)
+{
+	const uint64_t *w =
+	    (const uint64_t *)(const void *)((const char *)&a->cfg +
+	        t->desc->window_off);
+
+	return MAX(*w, 1) * 1000;
+}
+
+gboolean
+anom_enabled(const struct col_anomaly *a, const struct anom_table *t)
+{
+	return *(const gboolean *)(const void *)((const char *)&a->cfg +
+	    t->desc->enabled_off);
+}
+
+/* --- helpers for the detectors ------------------------------------------ */
+
+uint64_t
+anom_hash(const struct col_anomaly *a, const void *data, size_t len)
+{
+	return mf_siphash(&a->seed, data, len);
+}
+
+void
+anom_sample_add(struct mf_addr *sample, uint8_t *n, const struct mf_addr *x)
+{
+	uint8_t i;
+
+	for (i = 0; i < *n; i++)
+		if (memcmp(&sample[i], x, sizeof(*x)) == 0)
+			return;
+	if (*n < COL_ANOMALY_TARGETS)
+		sample[(*n)++] = *x;
+}
+
+void
+anom_ev(struct anom_finding *fd, const char *name, double value, gboolean real)
+{
+	if (fd->n_ev >= COL_ANOMALY_EVIDENCE)
+		return;
+	fd->ev[fd->n_ev].name = name;
+	fd->ev[fd->n_ev].value = value;
+	fd->ev[fd->n_ev].real = real;
+	fd->n_ev++;
+}
+
+gboolean
+anom_is_group(const struct mf_addr *a)
+{
+	static const uint8_t bcast[4] = { 255, 255, 255, 255 };
+
+	if (a->family == MF_AF_INET)
+		return (a->b[0] & 0xf0) == 0xe0 || memcmp(a->b, bcast, 4) == 0;
+	return a->family == MF_AF_INET6 && a->b[0] == 0xff;
+}
+
+gboolean
+anom_src_initiates(const struct col_flow *f)
+{
+	switch (f->proto) {
+	case ANOM_PROTO_TCP:
+		if ((f->tcp_flags & ANOM_TCP_SYN) == 0)
+			return FALSE;
+		if ((f->tcp_flags & ANOM_TCP_ACK) == 0)
+			return TRUE;
+		break;
+	case ANOM_PROTO_UDP:
+		break;
+	case ANOM_PROTO_ICMP:
+		return f->dport >> 8 == 8;
+	case ANOM_PROTO_ICMPV6:
+		return f->dport >> 8 == 128;
+	default:
+		return FALSE;
+	}
+	if (f->app_port != 0)
+		return f->app_port == f->dport && f->app_port != f->sport;
+	return !(f->sport < 1024 && f->dport >= 1024);
+}
+
+/* --- state tables ------------------------------------------------------- */
+
+static struct anom_slot *
+slot_at(struct anom_table *t, size_t i)
+{
+	return (struct anom_slot *)(void *)(t->mem + i * t->desc->slot_size);
+}
+
+/* The score: 50 at the threshold, + 10 a doubling, at most 100. */
+static uint32_t
+score(uint64_t observed, uint64_t threshold)
+{
+	double r = (double)observed / (double)MAX(threshold, 1);
+	double s = 50.0 + 10.0 * log2(MAX(r, 1.0));
+
+	return (uint32_t)MIN(s + 0.5, 100.0);
+}
+
+static int
+entry_order(const void *x, const void *y)
+{
+	const struct col_anomaly_entry *a = x, *b = y;
+
+	if (a->score != b->score)
+		return a->score > b->score ? -1 : 1;
+	if (a->type != b->type)
+		return a->type < b->type ? -1 : 1;
+	return mf_addr_cmp(&a->addr, &b->addr);
+}
+
+/* The entry of (type, addr), a free one, or the least recently seen. */
+static struct col_anomaly_entry *
+entry_for(struct col_anomaly *a, enum col_anomaly_type type,
+    const struct mf_addr *addr, gboolean *fresh)
+{
+	struct col_anomaly_entry *e, *old = NULL;
+	size_t i;
+
+	*fresh = FALSE;
+	for (i = 0; i < a->n_active; i++) {
+		e = &a->active[i];
+		if (e->type == type &&
+		    memcmp(&e->addr, addr, sizeof(*addr)) == 0)
+			return e;
+		if (old == NULL || e->last_ms < old->last_ms)
+			old = e;
+	}
+	*fresh = TRUE;
+	if (a->n_active < a->max_active)
+		return &a->active[a->n_active++];
+	a->stats.dropped++;
+	return old;
+}
+
+static void
+merge_targets(struct col_anomaly_entry *e, const struct anom_finding *fd)
+{
+	uint8_t i;
+
+	for (i = 0; i < fd->n_targets; i++)
+		anom_sample_add(e->targets, &e->n_targets, &fd->targets[i]);
+}
+
+/* Put slot s's finding fd of table t into the active list. */
+static void
+merge(struct col_anomaly *a, const struct anom_table *t, struct anom_slot *s,
+    const struct anom_finding *fd)
+{
+	gboolean fresh;
+	struct col_anomaly_entry *e =
+	    entry_for(a, t->desc->type, &s->key.a, &fresh);
+
+	if (fresh) {
+		memset(e, 0, sizeof(*e));
+		e->type = t->desc->type;
+		e->addr = s->key.a;
+		e->first_ms = s->first_ms;
+		e->role_target = (uint8_t)fd->role_target;
+	}
+	e->addr_id = s->dev.id;
+	memcpy(e->mac, s->dev.mac, sizeof(e->mac));
+	e->has_mac = s->dev.has_mac;
+	e->internal = s->dev.internal;
+	e->first_ms = MIN(e->first_ms, s->first_ms);
+	e->last_ms = MAX(e->last_ms, s->last_ms);
+	e->flows += s->flows - s->credited;
+	s->credited = s->flows;
+	if (!s->fired) {
+		e->detections++;
+		a->stats.detections++;
+		s->fired = 1;
+	}
+	e->quiet = SEEN;
+	e->score = MAX(e->score, score(fd->observed, fd->threshold));
+	e->target_count = MAX(e->target_count, fd->target_count);
+	merge_targets(e, fd);
+	memcpy(e->ev, fd->ev, sizeof(e->ev));
+	e->n_ev = fd->n_ev;
+}
+
+static void
+judge(struct col_anomaly *a, const struct anom_table *t, struct anom_slot *s)
+{
+	struct anom_finding fd;
+
+	memset(&fd, 0, sizeof(fd));
+	fd.role_target = t->desc->role_target;
+	if (anom_enabled(a, t) && t->desc->judge(a, s, &fd))
+		merge(a, t, s, &fd);
+}
+
+/* Start s's window at t for key k (a new key if k != NULL). */
+static void
+slot_start(const struct col_anomaly *a, const struct anom_table *t,
+    struct anom_slot *s, const struct anom_key *k, uint64_t now)
+{
+	if (k != NULL) {
+		memset(s, 0, t->desc->slot_size);
+		s->key = *k;
+		s->live = 1;
+	}
+	t->desc->reset(a, s, now);
+	s->start_ms = s->first_ms = s->last_ms = now;
+	s->flows = s->credited = 0;
+	s->fired = 0;
+}
+
+/* The slot to take in set: a free one, else the lightest (then oldest). */
+static struct anom_slot *
+victim(struct anom_table *t, size_t set)
+{
+	struct anom_slot *s, *best = NULL;
+	size_t i;
+
+	for (i = 0; i < ANOM_WAYS; i++) {
+		s = slot_at(t, set * ANOM_WAYS + i);
+		if (!s->live)
+			return s;
+		if (best == NULL || s->flows < best->flows ||
+		    (s->flows == best->flows && s->last_ms < best->last_ms))
+			best = s;
+	}
+	return best;
+}
+
+/* Find k's slot, or make one (judging and evicting a lighter key). */
+static struct anom_slot *
+find_or_take(struct col_anomaly *a, struct anom_table *t,
+    const struct anom_key *k, uint64_t now)
+{
+	size_t set = (size_t)(anom_hash(a, k, sizeof(*k)) % t->n_sets), i;
+	struct anom_slot *s;
+
+	for (i = 0; i < ANOM_WAYS; i++) {
+		s = slot_at(t, set * ANOM_WAYS + i);
+		if (s->live && memcmp(&s->key, k, sizeof(*k)) == 0)
+			return s;
+	}
+	s = victim(t, set);
+	if (s->live) {
+		judge(a, t, s);
+		t->evicted++;
+		a->stats.evicted++;
+	} else {
+		t->used++;
+		a->stats.used++;
+	}
+	slot_start(a, t, s, k, now);
+	return s;
+}
+
+struct anom_slot *
+anom_slot_get(struct col_anomaly *a, enum anom_table_id id,
+    const struct anom_key *k, const struct anom_dev *dev, uint64_t t)
+{
+	struct anom_table *tb = &a->tables[id];
+	struct anom_slot *s;
+
+	if (!anom_enabled(a, tb))
+		return NULL;
+	s = find_or_take(a, tb, k, t);
+	if (t >= s->start_ms + anom_window_ms(a, tb)) {
+		judge(a, tb, s);
+		slot_start(a, tb, s, NULL, t);
+	}
+	if (dev->id != COL_ID_NONE || s->dev.addr.family == 0)
+		s->dev = *dev; /* the DNS hook knows no id: keep the flows' */
+	s->flows++;
+	s->touched = 1;
+	s->first_ms = MIN(s->first_ms, t);
+	s->last_ms = MAX(s->last_ms, t);
+	return s;
+}
+
+/* --- the feed ----------------------------------------------------------- */
+
+static void
+dev_set(struct anom_dev *d, const struct mf_addr *addr, uint32_t id,
+    const uint8_t *mac, gboolean has_mac, gboolean internal)
+{
+	d->addr = *addr;
+	d->id = id;
+	memcpy(d->mac, mac, sizeof(d->mac));
+	d->has_mac = (uint8_t)(has_mac != 0);
+	d->internal = (uint8_t)(internal != 0);
+}
+
+/* A TCP attempt (SYN, no ACK) or a UDP request to a unicast address. */
+static gboolean
+is_probe(const struct col_flow *f)
+{
+	if (anom_is_group(&f->dst))
+		return FALSE;
+	if (f->proto == ANOM_PROTO_TCP)
+		return (f->tcp_flags & (ANOM_TCP_SYN | ANOM_TCP_ACK)) ==
+		    ANOM_TCP_SYN;
+	return f->proto == ANOM_PROTO_UDP && anom_src_initiates(f);
+}
+
+static void
+add_probe(struct col_anomaly *a, const struct col_flow *f,
+    const struct anom_dev *src, const struct anom_dev *dst,
+    const struct col_touch *touch, uint64_t t)
+{
+	struct anom_probe p;
+
+	p.src = *src;
+	p.dst = *dst;
+	p.t = t;
+	p.stream = touch != NULL ? touch->stream : COL_ID_NONE;
+	p.sport = f->sport;
+	p.dport = f->dport;
+	p.proto = f->proto;
+	p.packets = (uint8_t)MIN(f->packets, 255);
+	if (f->rev_packets != 0) {
+		anom_scan_probe(a, &p, TRUE);
+	} else if (a->n_pending < a->max_pending) {
+		a->pending[a->n_pending++] = p;
+	} else {
+		a->stats.unchecked++;
+		anom_scan_probe(a, &p, FALSE);
+	}
+}
+
+void
+col_anomaly_add(struct col_anomaly *a, const struct col_flow *f,
+    gboolean src_internal, gboolean dst_internal, const struct col_touch *touch,
+    uint64_t t)
+{
+	static const uint8_t none[6];
+	struct anom_dev src, dst;
+
+	dev_set(&src, &f->src, touch != NULL ? touch->src : COL_ID_NONE,
+	    f->has_mac ? f->src_mac : none, f->has_mac, src_internal);
+	dev_set(&dst, &f->dst, touch != NULL ? touch->dst : COL_ID_NONE,
+	    f->has_mac ? f->dst_mac : none, f->has_mac, dst_internal);
+	anom_scan_flow(a, f, &src, &dst, t);
+	anom_abuse_flow(a, f, &src, &dst, t);
+	if (is_probe(f))
+		add_probe(a, f, &src, &dst, touch, t);
+}
+
+/* --- closing an interval ------------------------------------------------ */
+
+/* Did p's stream carry packets the other way in the interval? */
+static gboolean
+answered(const struct col_tables *tables, const struct anom_probe *p)
+{
+	const struct col_stream *s;
+	gboolean left;
+
+	if (tables == NULL || p->stream == COL_ID_NONE ||
+	    (s = col_tables_stream(tables, p->stream)) == NULL)
+		return FALSE;
+	left = s->left == p->src.id && s->left_port == p->sport;
+	return (left ? s->r2l.packets : s->l2r.packets) != 0;
+}
+
+static void
+judge_touched(struct col_anomaly *a)
+{
+	struct anom_table *t;
+	struct anom_slot *s;
+	size_t i, j;
+
+	for (i = 0; i < ANOM_N_TABLES; i++) {
+		t = &a->tables[i];
+		for (j = 0; j < (size_t)t->n_sets * ANOM_WAYS; j++) {
+			s = slot_at(t, j);
+			if (s->live && s->touched) {
+				judge(a, t, s);
+				s->touched = 0;
+			}
+		}
+	}
+}
+
+/*
+ * Entries seen since the last close (quiet == SEEN, set by merge()) start
+ * over at 0; the others grow quieter, and too quiet ones go.
+ */
+static void
+expire(struct col_anomaly *a)
+{
+	size_t i = 0;
+
+	while (i < a->n_active) {
+		struct col_anomaly_entry *e = &a->active[i];
+
+		if (e->quiet == SEEN)
+			e->quiet = 0;
+		else if (++e->quiet > a->cfg.expire) {
+			a->active[i] = a->active[--a->n_active];
+			continue;
+		}
+		i++;
+	}
+}
+
+void
+col_anomaly_close(struct col_anomaly *a, const struct col_tables *tables,
+    uint64_t end_ms)
+{
+	size_t i;
+
+	for (i = 0; i < a->n_pending; i++)
+		anom_scan_probe(a, &a->pending[i],
+		    answered(tables, &a->pending[i]));
+	a->n_pending = 0;
+	(void)end_ms;
+	judge_touched(a);
+	expire(a);
+	qsort(a->active, a->n_active, sizeof(*a->active), entry_order);
+}
+
+void
+col_anomaly_add_dns_query(struct col_anomaly *a, const struct mf_addr *client,
+    uint16_t qtype, uint64_t t)
+{
+	anom_abuse_dns_query(a, client, qtype, t);
+}
+
+const struct col_anomaly_entry *
+col_anomaly_list(const struct col_anomaly *a, size_t *n)
+{
+	*n = a->n_active;
+	return a->active;
+}
+
+void
+col_anomaly_get_stats(const struct col_anomaly *a, struct col_anomaly_stats *st)
+{
+	*st = a->stats;
+}

@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef COL_ANOMALY_DETECT_H
+#define COL_ANOMALY_DETECT_H
+
+/*
+ * anomaly_detect: the interface between the anomaly framework
+ * (collector/analytics/anomaly.c: state tables, windows, probes, the active
+ * list) and the detectors (collector/analytics/anomaly_scan.c: fan_out, the
+ * port scans, syn_scan, half_open; collector/analytics/anomaly_abuse.c:
+ * brute_force, dns_amplification, ddos_target).  Only those three files include
+ * it.
+ *
+ * A detector owns one or more tables (enum anom_table_id), described by a
+ * struct anom_desc: its slot type (struct anom_slot first, then its
+ * counters), how to clear a window and how to judge one.  It feeds its
+ * slots from flows (anom_scan_flow(), anom_abuse_flow()) and probes
+ * (anom_scan_probe()) through anom_slot_get(), which rolls the window
+ * (judging the old one first) and counts the flow.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "collector/analytics/anomaly.h"
+#include "collector/model/flow.h"
+#include "collector/analytics/hll.h"
+#include "common/addr.h"
+#include "common/hash.h"
+
+#define ANOM_WAYS 8 /* slots per set */
+#define ANOM_PROTO_ICMP 1
+#define ANOM_PROTO_TCP 6
+#define ANOM_PROTO_UDP 17
+#define ANOM_PROTO_ICMPV6 58
+#define ANOM_TCP_SYN 0x02u
+#define ANOM_TCP_ACK 0x10u
+
+enum anom_table_id {
+	ANOM_T_FAN_OUT,
+	ANOM_T_VERTICAL,
+	ANOM_T_HORIZONTAL,
+	ANOM_T_SYN_SCAN,
+	ANOM_T_HALF_OPEN_DST,
+	ANOM_T_HALF_OPEN_SRC,
+	ANOM_T_BRUTE_FORCE,
+	ANOM_T_DNS_AMP,
+	ANOM_T_DDOS,
+	ANOM_N_TABLES
+};
+
+/* A slot's key: a is the device the finding names; b, port, proto. */
+struct anom_key {
+	struct mf_addr a, b;
+	uint16_t port;
+	uint8_t proto;
+	uint8_t zero; /* keys are hashed whole: always 0 */
+};
+
+/* One side of a flow, as a finding shows it. */
+struct anom_dev {
+	struct mf_addr addr;
+	uint32_t id; /* address id, or COL_ID_NONE */
+	uint8_t mac[6];
+	uint8_t has_mac, internal;
+};
+
+/* The head of every slot; the detector's counters follow. */
+struct anom_slot {
+	struct anom_key key;
+	struct anom_dev dev;
+	uint64_t start_ms, first_ms, last_ms; /* window start, flows seen */
+	uint64_t flows;                       /* flows counted in the window */
+	uint64_t credited; /* of those, already in the active list */
+	uint8_t live, touched, fired;
+};
+
+/* What a judged window found (anom_desc.judge fills it). */
+struct anom_finding {
+	uint64_t observed, threshold; /* for the score */
+	uint64_t target_count;
+	const struct mf_addr *targets;
+	uint8_t n_targets;
+	gboolean role_target;
+	struct col_anomaly_evidence ev[COL_ANOMALY_EVIDENCE];
+	uint8_t n_ev;
+};
+
+struct col_anomaly;
+
+struct anom_desc {
+	enum col_anomaly_type type;
+	size_t slot_size;     /* sizeof the detector's slot struct */
+	size_t enabled_off;   /* of its gboolean in col_anomaly_config */
+	size_t window_off;    /* of its window (seconds) */
+	gboolean role_target; /* the key's address is the victim */
+	/* Clear the window's counters; t is the new window's start. */
+	void (*reset)(const struct col_anomaly *a, struct anom_slot *s,
+	    uint64_t t);
+	/* TRUE (fd filled) if the window so far is over the thresholds. */
+	gboolean (*judge)(const struct col_anomaly *a,
+	    const struct anom_slot *s, struct anom_finding *fd);
+};
+
+struct anom_table {
+	const struct anom_desc *desc;
+	uint8_t *mem; /* n_sets * ANOM_WAYS slots of desc->slot_size */
+	uint32_t n_sets;
+	uint64_t used, evicted;
+};
+
+/* A probe waiting for the interval's end (see anomaly.h). */
+struct anom_probe {
+	struct anom_dev src, dst;
+	uint64_t t;
+	uint32_t stream;
+	uint16_t sport, dport;
+	uint8_t proto, packets; /* packets capped at 255 */
+};
+
+struct col_anomaly {
+	struct col_anomaly_config cfg; /* ports list not owned: NULL */
+	struct mf_hash_key seed;
+	uint8_t auth_ports[65536 / 8]; /* brute_force ports bitmap */
+	struct anom_table tables[ANOM_N_TABLES];
+	struct anom_probe *pending;
+	size_t n_pending, max_pending;
+	struct col_anomaly_entry *active;
+	size_t n_active, max_active;
+	struct col_anomaly_stats stats;
+};
+
+extern const struct anom_desc anom_desc_fan_out, anom_desc_vertical,
+    anom_desc_horizontal, anom_desc_syn_scan, anom_desc_half_open_dst,
+    anom_desc_half_open_src, anom_desc_brute_force, anom_desc_dns_amp,
+    anom_desc_ddos;
+
+/* The window of table t in ms; TRUE if its detector is enabled. */
+uint64_t anom_window_ms(const struct col_anomaly *a,
+    const struct anom_table *t);
+gboolean anom_enabled(const struct col_anomaly *a, const struct anom_table *t);
+
+/*
+ * The slot of key k in table id for a flow of device dev at time t,
+ * counting the flow (flows, first/last, touched): a new or evicted slot
+ * is cleared first; a slot whose window ended before t is judged and
+ * cleared.  NULL if the detector is disabled.  No allocation.
+ */
+struct anom_slot *anom_slot_get(struct col_anomaly *a, enum anom_table_id id,
+    const struct anom_key *k, const struct anom_dev *dev, uint64_t t);
+
+/* Keyed hash of len bytes (for col_hll_add()). */
+uint64_t anom_hash(const struct col_anomaly *a, const void *data, size_t len);
+
+/* Add x to the sample (at most COL_ANOMALY_TARGETS, no duplicates). */
+void anom_sample_add(struct mf_addr *sample, uint8_t *n,
+    const struct mf_addr *x);
+
+/* Append one evidence number (ignored beyond COL_ANOMALY_EVIDENCE). */
+void anom_ev(struct anom_finding *fd, const char *name, double value,
+    gboolean real);
+
+/* TRUE if a is multicast or the IPv4 limited broadcast. */
+gboolean anom_is_group(const struct mf_addr *a);
+
+/*
+ * TRUE if f's source opened the conversation: a TCP SYN without ACK; an
+ * ICMP or ICMPv6 echo request; otherwise (TCP with SYN, UDP) the
+ * destination port is the service port (f->app_port when the exporter
+ * gave it, else not a reply from a well-known port to a high one).
+ */
+gboolean anom_src_initiates(const struct col_flow *f);
+
+/* Detectors: one flow (both devices), one probe judged at close. */
+void anom_scan_flow(struct col_anomaly *a, const struct col_flow *f,
+    const struct anom_dev *src, const struct anom_dev *dst, uint64_t t);
+void anom_scan_probe(struct col_anomaly *a, const struct anom_probe *p,
+    gboolean answered);
+void anom_abuse_flow(struct col_anomaly *a, const struct col_flow *f,
+    const struct anom_dev *src, const struct anom_dev *dst, uint64_t t);
+void anom_abuse_dns_query(struct col_anomaly *a, const struct mf_addr *client,
+    uint16_t qtype, uint64_t t);
+
+#endif

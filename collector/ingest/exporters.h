@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef COL_EXPORTERS_H
+#define COL_EXPORTERS_H
+
+/*
+ * exporters: who sends us flows.  An exporter is (peer address, peer port,
+ * observation domain / v9 source id, protocol); each has its own decoding
+ * session (templates, sequence numbers) and counters.  The table is capped
+ * ([exporters] max): datagrams from a new exporter beyond the cap are
+ * dropped and counted in refused, unless an exporter has been silent for
+ * COL_EXPORTER_IDLE_MS: then that one is replaced (a restarted exporter
+ * usually comes back from a new port) and counted in replaced.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "collector/ingest/fixread.h"
+#include "collector/ingest/v9read.h"
+#include "common/addr.h"
+#include "common/log.h"
+
+#define COL_EXPORTER_IDLE_MS (600 * 1000u)
+
+enum col_proto {
+	COL_PROTO_IPFIX,
+	COL_PROTO_V9,
+	COL_PROTO_V5,
+};
+
+/* One exporter's line in the report. */
+struct col_report_exporter {
+	const char *address; /* as text; IPv4 peers as plain IPv4 */
+	uint16_t port;
+	uint32_t domain;      /* observation domain / v9 source id */
+	const char *protocol; /* "ipfix", "netflow-v9", "netflow-v5" */
+	uint64_t records;     /* flow records received */
+	uint64_t lost;        /* sequence gaps (records; v9: packets) */
+	uint64_t late_records;
+	uint64_t undecodable; /* malformed + before template + refused */
+	const struct col_exporter_health *health; /* or NULL */
+};
+
+struct col_exporter {
+	struct mf_addr addr;
+	uint16_t port;
+	uint32_t domain;
+	enum col_proto proto;
+	char name[MF_ADDR_STRLEN]; /* the address as text */
+	struct col_fixread *fix;   /* IPFIX and v9 */
+	struct col_v9state v9;
+	uint64_t records;      /* flow records handed to the engine */
+	uint64_t late;         /* of them, late for their interval */
+	uint64_t last_seen_ms; /* monotonic time of the last message */
+	uint64_t v5_lost;      /* v5 flow_sequence gaps, in records */
+	uint64_t v5_malformed;
+	uint32_t v5_next_seq;
+	gboolean v5_have_seq;
+	struct mf_ratelimit warn;
+};
+
+struct col_exporters;
+
+struct col_exporters *col_exporters_new(size_t max, size_t max_templates);
+void col_exporters_free(struct col_exporters *x);
+
+/* The exporter for this key, created if there is room; NULL if not. */
+struct col_exporter *col_exporters_get(struct col_exporters *x,
+    const struct mf_addr *addr, uint16_t port, uint32_t domain,
+    enum col_proto proto);
+
+/* Datagrams refused because the table was full. */
+uint64_t col_exporters_refused(const struct col_exporters *x);
+
+/* Silent exporters replaced to make room. */
+uint64_t col_exporters_replaced(const struct col_exporters *x);
+
+/*
+ * Write the templates of every IPFIX and v9 exporter to path (atomically:
+ * a temporary file, fsync, rename), so that a restart does not lose them
+ * until the exporters' next template refresh.  FALSE (error names the
+ * file) if it cannot be written.
+ */
+gboolean col_exporters_save_templates(struct col_exporters *x, const char *path,
+    GError **error);
+
+/*
+ * Recreate the exporters of a file written by col_exporters_save_templates()
+ * and teach them their templates.  A missing file is not an error (the
+ * first start); a damaged one stops at the damage with error set.  *n is
+ * the number of exporters restored.
+ */
+gboolean col_exporters_load_templates(struct col_exporters *x, const char *path,
+    size_t *n, GError **error);
+
+/*
+ * The report lines of every exporter (array owned by x, valid until the
+ * next call); *n is set.
+ */
+const struct col_report_exporter *col_exporters_report(struct col_exporters *x,
+    size_t *n);
+
+#endif

@@ -1,0 +1,336 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "config.h"
+#define G_LOG_DOMAIN "col-listen"
+
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+#include "collector/ingest/listen.h"
+#include "common/error.h"
+#include "common/log.h"
+
+#define MSG_MAX 65535
+#define RCVBUF (4 << 20) /* ask for 4 MiB: bursts from file replays */
+#define BATCH 256        /* datagrams per socket per poll */
+
+struct sock {
+	int fd;
+	enum col_listen_kind kind;
+	gboolean tcp_listener;
+	gboolean tcp_conn;
+	struct mf_addr peer; /* TCP connections */
+	uint16_t peer_port;
+	uint8_t *buf; /* TCP: bytes of an unfinished message */
+	size_t have;
+};
+
+struct col_listen {
+	struct sock socks[4 * COL_MAX_LISTENERS + COL_LISTEN_MAX_TCP];
+	size_t n;
+	uint8_t buf[MSG_MAX + 1];
+	struct mf_ratelimit warn;
+	struct col_listen_stats stats;
+};
+
+static void
+peer_of(const struct sockaddr_storage *ss, struct mf_addr *a, uint16_t *port)
+{
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const void *)ss;
+
+		mf_addr_set4(a, (const uint8_t *)&s4->sin_addr);
+		*port = ntohs(s4->sin_port);
+	} else {
+		const struct sockaddr_in6 *s6 = (const void *)ss;
+		static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0,
+			0, 0xff, 0xff };
+
+		if (memcmp(s6->sin6_addr.s6_addr, mapped, 12) == 0)
+			mf_addr_set4(a, s6->sin6_addr.s6_addr + 12);
+		else
+			mf_addr_set6(a, s6->sin6_addr.s6_addr);
+		*port = ntohs(s6->sin6_port);
+	}
+}
+
+static int
+open_socket(const struct col_endpoint *ep, gboolean tcp, GError **error)
+{
+	struct addrinfo hints, *res = NULL;
+	char port[8];
+	int fd = -1, one = 1, zero = 0, rcv = RCVBUF, r;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST;
+	hints.ai_socktype = tcp ? SOCK_STREAM : SOCK_DGRAM;
+	g_snprintf(port, sizeof(port), "%u", (unsigned)ep->port);
+	if ((r = getaddrinfo(ep->host, port, &hints, &res)) != 0) {
+		g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
+		    "listen on %s:%u: %s", ep->host, (unsigned)ep->port,
+		    gai_strerror(r));
+		return -1;
+	}
+	fd = socket(res->ai_family, res->ai_socktype | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && res->ai_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+	if (fd >= 0) {
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (!tcp)
+			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv,
+			    sizeof(rcv));
+	}
+	if (fd < 0 || bind(fd, res->ai_addr, res->ai_addrlen) != 0 ||
+	    (tcp && listen(fd, 16) != 0)) {
+		g_set_error(error, MF_ERROR, MF_ERROR_IO,
+		    "listen on %s %s:%u: %s", tcp ? "tcp" : "udp", ep->host,
+		    (unsigned)ep->port, g_strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd >= 0)
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	return fd;
+}
+
+struct col_listen *
+col_listen_open(struct col_endpoint *const listen[4], const size_t n_listen[4],
+    GError **error)
+{
+	struct col_listen *l = g_new0(struct col_listen, 1);
+	int kind;
+	size_t i;
+
+	for (kind = 0; kind < 4; kind++)
+		for (i = 0; i < n_listen[kind]; i++) {
+			gboolean tcp = kind == COL_LISTEN_IPFIX_TCP;
+			struct sock *s = &l->socks[l->n];
+
+			s->fd = open_socket(&listen[kind][i], tcp, error);
+			if (s->fd < 0) {
+				col_listen_free(l);
+				return NULL;
+			}
+			s->kind = (enum col_listen_kind)kind;
+			s->tcp_listener = tcp;
+			l->n++;
+		}
+	return l;
+}
+
+static void
+close_sock(struct col_listen *l, size_t i)
+{
+	close(l->socks[i].fd);
+	g_free(l->socks[i].buf);
+	l->socks[i] = l->socks[--l->n];
+}
+
+void
+col_listen_free(struct col_listen *l)
+{
+	if (l == NULL)
+		return;
+	while (l->n > 0)
+		close_sock(l, l->n - 1);
+	g_free(l);
+}
+
+const struct col_listen_stats *
+col_listen_get_stats(const struct col_listen *l)
+{
+	return &l->stats;
+}
+
+static void
+read_udp(struct col_listen *l, struct sock *s, col_message_fn fn, void *ctx)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	struct mf_addr a;
+	uint16_t port;
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < BATCH; i++) {
+		sl = sizeof(ss);
+		n = recvfrom(s->fd, l->buf, sizeof(l->buf), 0,
+		    (struct sockaddr *)&ss, &sl);
+		if (n < 0)
+			return; /* EAGAIN: drained */
+		l->stats.datagrams++;
+		peer_of(&ss, &a, &port);
+		fn(ctx, s->kind, &a, port, l->buf, (size_t)n);
+	}
+}
+
+static void
+accept_tcp(struct col_listen *l, struct sock *s)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	struct sock *c;
+	int fd = accept(s->fd, (struct sockaddr *)&ss, &sl);
+
+	if (fd < 0)
+		return;
+	if (l->n == G_N_ELEMENTS(l->socks)) {
+		l->stats.tcp_refused++;
+		close(fd);
+		return;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	c = &l->socks[l->n++];
+	memset(c, 0, sizeof(*c));
+	c->fd = fd;
+	c->kind = s->kind;
+	c->tcp_conn = TRUE;
+	c->buf = g_malloc(MSG_MAX);
+	peer_of(&ss, &c->peer, &c->peer_port);
+	l->stats.tcp_accepted++;
+}
+
+/* Hand over every whole message in c->buf; FALSE if the framing broke. */
+static gboolean
+frame_tcp(struct sock *c, col_message_fn fn, void *ctx)
+{
+	size_t len;
+
+	while (c->have >= 4) {
+		len = (size_t)c->buf[2] << 8 | c->buf[3];
+		if (c->buf[0] != 0 || c->buf[1] != 10 || len < 16)
+			return FALSE;
+		if (c->have < len)
+			break;
+		fn(ctx, c->kind, &c->peer, c->peer_port, c->buf, len);
+		memmove(c->buf, c->buf + len, c->have - len);
+		c->have -= len;
+	}
+	return TRUE;
+}
+
+/* Returns FALSE when the connection is over (closed or malformed). */
+static gboolean
+read_tcp(struct col_listen *l, struct sock *c, col_message_fn fn, void *ctx)
+{
+	ssize_t n = read(c->fd, c->buf + c->have, MSG_MAX - c->have);
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return TRUE;
+	if (n <= 0) {
+		/* The exporter went away in the middle of a message. */
+		if (c->have > 0)
+			l->stats.tcp_malformed++;
+		return FALSE;
+	}
+	c->have += (size_t)n;
+	if (!frame_tcp(c, fn, ctx)) {
+		char peer[MF_ADDR_STRLEN];
+
+		l->stats.tcp_malformed++;
+		if (mf_ratelimit_ok(&l->warn, g_get_monotonic_time()))
+			g_warning("tcp exporter %s port %u: malformed IPFIX "
+			          "stream, closed (%" G_GUINT64_FORMAT
+			          " so far)",
+			    mf_addr_format(&c->peer, peer, sizeof(peer)),
+			    (unsigned)c->peer_port, l->stats.tcp_malformed);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+void
+col_listen_poll(struct col_listen *l, int timeout_ms, col_message_fn fn,
+    void *ctx)
+{
+	struct pollfd pfd[G_N_ELEMENTS(l->socks)];
+	size_t i, n = l->n;
+
+	for (i = 0; i < n; i++) {
+		pfd[i].fd = l->socks[i].fd;
+		pfd[i].events = POLLIN;
+		pfd[i].revents = 0;
+	}
+	if (poll(pfd, n, timeout_ms) <= 0)
+		return;
+	/* Backwards: closing a connection moves the last socket into i. */
+	for (i = n; i-- > 0;) {
+		struct sock *s = &l->socks[i];
+
+		if (pfd[i].revents == 0)
+			continue;
+		if (s->tcp_listener)
+			accept_tcp(l, s);
+		else if (s->tcp_conn) {
+			if (!read_tcp(l, s, fn, ctx))
+				close_sock(l, i);
+		} else
+			read_udp(l, s, fn, ctx);
+	}
+}
+
+gboolean
+col_listen_read_file(const char *path, col_message_fn fn, void *ctx,
+    GError **error)
+{
+	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	uint8_t *buf;
+	size_t len, got;
+	struct mf_addr none;
+	gboolean ok = TRUE;
+
+	if (fp == NULL) {
+		g_set_error(error, MF_ERROR, MF_ERROR_IO, "%s: %s", path,
+		    g_strerror(errno));
+		return FALSE;
+	}
+	memset(&none, 0, sizeof(none));
+	buf = g_malloc(MSG_MAX);
+	while ((got = fread(buf, 1, 4, fp)) == 4) {
+		len = (size_t)buf[2] << 8 | buf[3];
+		if (buf[0] != 0 || buf[1] != 10 || len < 16 ||
+		    fread(buf + 4, 1, len - 4, fp) != len - 4) {
+			g_set_error(error, MF_ERROR, MF_ERROR_IO,
+			    "%s: damaged or truncated IPFIX message at offset "
+			    "%ld",
+			    path, ftell(fp));
+			ok = FALSE;
+			break;
+		}
+		fn(ctx, COL_LISTEN_IPFIX_UDP, &none, 0, buf, len);
+	}
+	if (ok && got != 0) {
+		g_set_error(error, MF_ERROR, MF_ERROR_IO,
+		    "%s: truncated IPFIX message at the end", path);
+		ok = FALSE;
+	}
+	g_free(buf);
+	if (fp != stdin)
+		fclose(fp);
+	return ok;
+}
+
+void
+col_listen_log_counters(const struct col_listen *listen)
+{
+	const struct col_listen_stats *l;
+
+	if (listen == NULL)
+		return;
+	l = col_listen_get_stats(listen);
+	g_message("datagrams %" G_GUINT64_FORMAT
+	          ", tcp connections %" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT
+	          " refused, %" G_GUINT64_FORMAT " malformed)",
+	    l->datagrams, l->tcp_accepted, l->tcp_refused, l->tcp_malformed);
+}

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef COL_LISTEN_H
+#define COL_LISTEN_H
+
+/*
+ * listen: the collector's own sockets (DESIGN.md: libfixbuf's listeners
+ * wait without a timeout, cannot count losses or hand over datagrams).
+ * UDP listeners for IPFIX, NetFlow v9 and v5, and TCP listeners for IPFIX
+ * whose streams are cut into messages by the IPFIX length field.  "[::]"
+ * is one dual-stack socket; IPv4 peers are reported as plain IPv4.  Also
+ * reads IPFIX files (offline mode) into the same callback.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "common/addr.h"
+
+#define COL_LISTEN_MAX_TCP 64 /* concurrent TCP exporters */
+#define COL_MAX_LISTENERS 8   /* per protocol */
+
+struct col_endpoint {
+	char *host; /* "::" for [::] (one dual-stack socket) */
+	uint16_t port;
+};
+
+enum col_listen_kind {
+	COL_LISTEN_IPFIX_UDP,
+	COL_LISTEN_IPFIX_TCP,
+	COL_LISTEN_V9,
+	COL_LISTEN_V5,
+};
+
+/*
+ * One message (a datagram, or one IPFIX message of a TCP stream or a
+ * file) from a:port on a listener of kind; a is unset (family 0) for a
+ * file.
+ */
+typedef void (*col_message_fn)(void *ctx, enum col_listen_kind kind,
+    const struct mf_addr *a, uint16_t port, const uint8_t *msg, size_t len);
+
+struct col_listen_stats {
+	uint64_t datagrams;
+	uint64_t tcp_accepted, tcp_refused; /* refused: over the cap */
+	uint64_t tcp_malformed;             /* streams cut: bad framing */
+};
+
+struct col_listen;
+
+/*
+ * Open every listener: n_listen[kind] endpoints listen[kind] of each enum
+ * col_listen_kind; NULL (error names the endpoint).
+ */
+struct col_listen *col_listen_open(struct col_endpoint *const listen[4],
+    const size_t n_listen[4], GError **error);
+void col_listen_free(struct col_listen *l);
+
+/* Wait at most timeout_ms and handle what arrived (bounded batch). */
+void col_listen_poll(struct col_listen *l, int timeout_ms, col_message_fn fn,
+    void *ctx);
+
+const struct col_listen_stats *col_listen_get_stats(const struct col_listen *l);
+
+/* Log the counters (SIGUSR1 and exit); NULL (offline) logs nothing. */
+void col_listen_log_counters(const struct col_listen *l);
+
+/*
+ * Read an IPFIX file (path, "-" for standard input) and hand over each
+ * message.  Returns FALSE (error set) if it cannot be opened or ends in a
+ * damaged message; the messages before the damage were handed over.
+ */
+gboolean col_listen_read_file(const char *path, col_message_fn fn, void *ctx,
+    GError **error);
+
+#endif

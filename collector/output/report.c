@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "config.h"
+#define G_LOG_DOMAIN "col-report"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "collector/model/consumer.h"
+#include "collector/model/engine.h"
+#include "collector/output/report.h"
+#include "collector/output/report_json.h"
+#include "common/daemon.h"
+#include "common/error.h"
+
+#define REPORT_FORMAT 1
+#define SECONDS_PER_DAY INT64_C(86400)
+
+static void
+build_interval(JsonBuilder *b, const struct col_interval *iv)
+{
+	json_builder_set_member_name(b, "interval");
+	json_builder_begin_object(b);
+	col_json_time(b, "start", iv->start_ms);
+	col_json_time(b, "end", iv->end_ms);
+	json_builder_end_object(b);
+}
+
+/* The exporter's own statistics, or null if it never sent them. */
+static void
+build_health(JsonBuilder *b, const struct col_exporter_health *h)
+{
+	json_builder_set_member_name(b, "health");
+	if (h == NULL || !h->seen) {
+		json_builder_add_null_value(b);
+		return;
+	}
+	json_builder_begin_object(b);
+	col_json_uint(b, "packets_seen", h->rec.packets_seen);
+	col_json_uint(b, "kernel_drops", h->rec.kernel_drops);
+	col_json_uint(b, "ignored", h->rec.ignored);
+	col_json_uint(b, "flows_created", h->rec.flows_created);
+	col_json_uint(b, "records_exported", h->rec.records_exported);
+	col_json_uint(b, "not_sent", h->rec.not_sent);
+	col_json_uint(b, "peak_flows", h->rec.peak_flows);
+	col_json_uint(b, "evicted_full", h->rec.evicted_full);
+	col_json_uint(b, "expired_frags", h->rec.expired_frags);
+	json_builder_end_object(b);
+}
+
+static void
+build_exporters(JsonBuilder *b, const struct col_report_exporter *exp,
+    size_t n_exp)
+{
+	const struct col_report_exporter *e;
+	size_t i;
+
+	json_builder_set_member_name(b, "exporters");
+	json_builder_begin_array(b);
+	for (i = 0; i < n_exp; i++) {
+		e = &exp[i];
+		json_builder_begin_object(b);
+		col_json_str(b, "address", e->address);
+		col_json_uint(b, "port", e->port);
+		col_json_uint(b, "observation_domain", e->domain);
+		col_json_str(b, "protocol", e->protocol);
+		col_json_uint(b, "records", e->records);
+		col_json_uint(b, "lost", e->lost);
+		col_json_uint(b, "late_records", e->late_records);
+		col_json_uint(b, "undecodable", e->undecodable);
+		build_health(b, e->health);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+}
+
+/* Class k: its totals and one entry per second of the interval. */
+static void
+build_collector(JsonBuilder *b, const struct col_engine_stats *delta)
+{
+	json_builder_set_member_name(b, "collector");
+	json_builder_begin_object(b);
+	col_json_uint(b, "records", delta->records);
+	col_json_uint(b, "late_records", delta->late_records);
+	col_json_uint(b, "absurd_records", delta->absurd_records);
+	json_builder_end_object(b);
+}
+
+JsonNode *
+col_report_build(const struct col_report_config *cfg,
+    const struct col_interval *iv, const struct col_report_exporter *exp,
+    size_t n_exp)
+{
+	JsonBuilder *b;
+	JsonNode *root;
+	struct col_section sec;
+
+	g_return_val_if_fail(cfg != NULL && iv != NULL, NULL);
+	g_return_val_if_fail(exp != NULL || n_exp == 0, NULL);
+	b = json_builder_new();
+	json_builder_begin_object(b);
+	col_json_uint(b, "format", REPORT_FORMAT);
+	build_interval(b, iv);
+	build_exporters(b, exp, n_exp);
+	sec.b = b;
+	sec.iv = iv;
+	sec.top = cfg->top;
+	col_consumers_write(iv->consumers, &sec);
+	build_collector(b, &iv->delta);
+	json_builder_end_object(b);
+	root = json_builder_get_root(b);
+	g_object_unref(b);
+	return root;
+}
+
+char *
+col_report_path(const char *dir, uint64_t start_ms)
+{
+	char *day = col_json_format_utc(start_ms, "%Y%m%d");
+	char *file = col_json_format_utc(start_ms, "%H%M%S.json");
+	char *path = g_build_filename(dir, day, file, NULL);
+
+	g_free(day);
+	g_free(file);
+	return path;
+}
+
+/* The start of day directory name (YYYYmmdd) in Unix seconds. */
+static gboolean
+day_start(const char *name, int64_t *out)
+{
+	unsigned v[8], y, m, d;
+	GDateTime *dt;
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		if (!g_ascii_isdigit(name[i]))
+			return FALSE;
+		v[i] = (unsigned)(name[i] - '0');
+	}
+	if (name[8] != '\0')
+		return FALSE;
+	y = v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3];
+	m = v[4] * 10 + v[5];
+	d = v[6] * 10 + v[7];
+	if (!g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
+		return FALSE;
+	if ((dt = g_date_time_new_utc((gint)y, (gint)m, (gint)d, 0, 0, 0)) ==
+	    NULL)
+		return FALSE;
+	*out = g_date_time_to_unix(dt);
+	g_date_time_unref(dt);
+	return TRUE;
+}
+
+/* Remove the reports (*.json, regular files) of day dir path, then it. */
+static void
+remove_day(const char *path)
+{
+	const char *name;
+	GStatBuf st;
+	GDir *d;
+	int saved;
+
+	if ((d = g_dir_open(path, 0, NULL)) == NULL)
+		return;
+	while ((name = g_dir_read_name(d)) != NULL) {
+		g_autofree char *file = g_build_filename(path, name, NULL);
+
+		if (!g_str_has_suffix(name, ".json") ||
+		    g_lstat(file, &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (g_unlink(file) != 0) {
+			saved = errno;
+			g_warning("%s: cannot remove: %s", file,
+			    g_strerror(saved));
+		}
+	}
+	g_dir_close(d);
+	if (g_rmdir(path) != 0) {
+		saved = errno;
+		/* Files of our own making only go; others stay, with it. */
+		if (saved == ENOTEMPTY || saved == EEXIST)
+			g_debug("%s: kept: holds other files", path);
+		else
+			g_warning("%s: cannot remove: %s", path,
+			    g_strerror(saved));
+	}
+}
+
+/*
+ * Remove the day directories under dir whose every report is older than
+ * days before start_ms: those whose day ended at or before that time.
+ */
+static void
+expire_days(const char *dir, uint64_t start_ms, uint32_t days)
+{
+	int64_t cutoff, t;
+	const char *name;
+	GError *err = NULL;
+	GStatBuf st;
+	GDir *d;
+
+	cutoff = (int64_t)MIN(start_ms / 1000, COL_JSON_MAX_UNIX_S) -
+	    (int64_t)days * SECONDS_PER_DAY;
+	if ((d = g_dir_open(dir, 0, &err)) == NULL) {
+		g_warning("%s", err->message);
+		g_error_free(err);
+		return;
+	}
+	while ((name = g_dir_read_name(d)) != NULL) {
+		g_autofree char *path = NULL;
+
+		if (!day_start(name, &t) || t + SECONDS_PER_DAY > cutoff)
+			continue;
+		path = g_build_filename(dir, name, NULL);
+		if (g_lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			remove_day(path);
+	}
+	g_dir_close(d);
+}
+
+/* The document as pretty JSON (indent 2) with a final newline. */
+static char *
+to_text(JsonNode *root, size_t *len)
+{
+	JsonGenerator *g = json_generator_new();
+	char *body, *text;
+
+	json_generator_set_pretty(g, TRUE);
+	json_generator_set_indent(g, 2);
+	json_generator_set_indent_char(g, ' ');
+	json_generator_set_root(g, root);
+	body = json_generator_to_data(g, NULL);
+	text = g_strconcat(body, "\n", NULL);
+	g_free(body);
+	g_object_unref(g);
+	*len = strlen(text);
+	return text;
+}
+
+gboolean
+col_report_write(const struct col_report_config *cfg,
+    const struct col_interval *iv, const struct col_report_exporter *exp,
+    size_t n_exp, GError **error)
+{
+	g_autofree char *text = NULL, *path = NULL, *day = NULL;
+	g_autofree char *latest = NULL;
+	JsonNode *root;
+	size_t len;
+	int saved;
+
+	g_return_val_if_fail(cfg != NULL && cfg->dir != NULL, FALSE);
+	if ((root = col_report_build(cfg, iv, exp, n_exp)) == NULL) {
+		g_set_error(error, MF_ERROR, MF_ERROR_IO, "%s: bad report",
+		    cfg->dir);
+		return FALSE;
+	}
+	text = to_text(root, &len);
+	json_node_unref(root);
+	path = col_report_path(cfg->dir, iv->start_ms);
+	day = g_path_get_dirname(path);
+	if (g_mkdir_with_parents(day, 0755) != 0) {
+		saved = errno;
+		g_set_error(error, MF_ERROR, MF_ERROR_IO, "%s: %s", day,
+		    g_strerror(saved));
+		return FALSE;
+	}
+	latest = g_build_filename(cfg->dir, "latest.json", NULL);
+	if (!mf_write_atomic(path, text, len, error) ||
+	    !mf_write_atomic(latest, text, len, error))
+		return FALSE;
+	if (cfg->retention_days > 0)
+		expire_days(cfg->dir,
+		    cfg->now_ms != 0 ? MIN(iv->start_ms, cfg->now_ms)
+		                     : iv->start_ms,
+		    cfg->retention_days);
+	return TRUE;
+}

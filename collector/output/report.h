@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef COL_REPORT_H
+#define COL_REPORT_H
+
+/*
+ * report: one JSON document per report interval (format 1, documented in
+ * minflow-report(1)), built with json-glib (strings from the network are
+ * escaped by it) and written atomically: a temporary file in the target
+ * directory, fsync, rename to DIR/YYYYmmdd/HHMMSS.json (the interval's
+ * start, UTC), then the same for DIR/latest.json.  Old day directories
+ * beyond the retention are removed after each write.
+ *
+ * Top-level keys: format, interval {start, end} (ISO 8601 UTC),
+ * exporters, then the sections of the engine's consumers in their order
+ * (collector/model/consumer.h; collector/wiring.c registers summary,
+ * addresses, streams and top, dns, flows, anomalies and anomaly_state,
+ * tables: collector/output/report_*.h say what each holds), then
+ * collector {records, late_records, absurd_records}.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "collector/ingest/exporters.h"
+#include "collector/ingest/fixread.h"
+#include "collector/model/engine.h"
+
+struct col_report_config {
+	const char *dir;         /* report directory */
+	uint32_t top;            /* entries in each top list */
+	uint32_t retention_days; /* 0 keeps everything */
+	uint64_t now_ms; /* live: the clock, so that flow time running ahead
+	                  * (a router clock) cannot expire reports; 0 offline:
+	                  * the interval's start is the reference */
+};
+
+/*
+ * Build the report document for interval iv, each consumer of
+ * iv->consumers writing its section (lists at most cfg->top long).
+ * Returns a new JsonNode (json_node_unref()).
+ */
+JsonNode *col_report_build(const struct col_report_config *cfg,
+    const struct col_interval *iv, const struct col_report_exporter *exp,
+    size_t n_exp);
+
+/*
+ * Build and write the report of iv as described above.  Returns FALSE
+ * (error set, naming the file) if it cannot be written; the collector
+ * logs that and goes on.
+ */
+gboolean col_report_write(const struct col_report_config *cfg,
+    const struct col_interval *iv, const struct col_report_exporter *exp,
+    size_t n_exp, GError **error);
+
+/* The file name of the report that starts at start_ms, under dir. */
+char *col_report_path(const char *dir, uint64_t start_ms);
+
+#endif

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef COL_REPORT_ANOMALY_H
+#define COL_REPORT_ANOMALY_H
+
+/*
+ * report_anomaly: the consumer of the detectors
+ * (collector/analytics/anomaly.h) and the writer of the report's
+ * "anomalies" list and "anomaly_state" counters (minflow-report(1)).  It
+ * hands every flow record to the detectors, with the internal sides the
+ * summary noted and the table ids the tables noted (it comes after
+ * both), and every DNS record's query; when an interval closes the
+ * detectors judge it against the tables, and the section lists the
+ * active entries after that.  Each entry: type, address (the
+ * id in the tables, or null if the address is no longer there), ip, mac
+ * (or null), side ("internal" or "external"), role ("source" or
+ * "target"), targets (up to 10 addresses as text), target_count, first,
+ * last (ISO 8601 UTC, flow time), score, detections, flows and evidence
+ * (an object of the numbers that triggered).
+ */
+#include <json-glib/json-glib.h>
+
+#include "collector/analytics/anomaly.h"
+#include "collector/model/consumer.h"
+#include "collector/model/tables.h"
+
+/*
+ * Add the members "anomalies" and "anomaly_state" of a (NULL: none) to
+ * the open object b; addresses are named by their ids in tables.
+ */
+void col_report_anomalies(JsonBuilder *b, const struct col_anomaly *a,
+    const struct col_tables *tables);
+
+/* The caller's storage; both borrowed, anomaly not NULL. */
+struct col_report_anomaly {
+	struct col_anomaly *anomaly;
+	const struct col_tables *tables;
+};
+
+/* The consumer "anomalies" on ra. */
+struct col_consumer col_report_anomaly_consumer(struct col_report_anomaly *ra);
+
+#endif

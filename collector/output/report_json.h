@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef COL_REPORT_JSON_H
+#define COL_REPORT_JSON_H
+
+/*
+ * report_json: the members every report section writes, one way: numbers
+ * clamped to JSON's signed 64 bits, strings made valid (they may come
+ * from the network), times as ISO 8601 UTC.
+ */
+#include <stdint.h>
+
+#include <json-glib/json-glib.h>
+
+/* 9999-12-31T23:59:59Z, the last second GDateTime can show. */
+#define COL_JSON_MAX_UNIX_S UINT64_C(253402300799)
+
+/* Member key: v, clamped to G_MAXINT64 (no real counter gets there). */
+void col_json_uint(JsonBuilder *b, const char *key, uint64_t v);
+
+/*
+ * Member key: s, with invalid UTF-8 and U+001F made U+FFFD; NULL gives
+ * null.
+ */
+void col_json_str(JsonBuilder *b, const char *key, const char *s);
+
+/*
+ * Member key: s as it is, for text the collector made (names from its own
+ * tables, addresses formatted by common/addr.c): no sanitizing, which
+ * costs about 2,500 instructions a string.  NULL gives null.
+ */
+void col_json_text(JsonBuilder *b, const char *key, const char *s);
+
+/* Time ms (clamped to COL_JSON_MAX_UNIX_S) in fmt, UTC; g_free() it. */
+char *col_json_format_utc(uint64_t ms, const char *fmt);
+
+/* Member key: time ms as "YYYY-mm-ddTHH:MM:SSZ", whole seconds. */
+void col_json_time(JsonBuilder *b, const char *key, uint64_t ms);
+
+#endif

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "config.h"
+#define G_LOG_DOMAIN "col-wiring"
+
+#include <stddef.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "collector/analytics/anomaly.h"
+#include "collector/analytics/dnsstats.h"
+#include "collector/analytics/flowstats.h"
+#include "collector/model/consumer.h"
+#include "collector/model/engine.h"
+#include "collector/model/persec.h"
+#include "collector/model/tables.h"
+#include "collector/output/report_anomaly.h"
+#include "collector/output/report_dns.h"
+#include "collector/output/report_flows.h"
+#include "collector/output/report_summary.h"
+#include "collector/output/report_tables.h"
+#include "collector/settings.h"
+#include "collector/wiring.h"
+#include "common/hash.h"
+
+struct col_wiring {
+	struct col_tables *tables;
+	struct col_persec *persec;
+	struct col_dnsstats *dns;
+	struct col_flowstats *flowstats;
+	struct col_anomaly *anomaly;
+	/* The consumers' own state (they borrow the objects above). */
+	struct col_report_summary summary;
+	struct col_report_flows flows;
+	struct col_report_anomaly anomalies;
+};
+
+/* The [tables] section as the tables take it. */
+static void
+tables_config(const struct col_conf_tables *s, gboolean offline,
+    struct col_tables_config *tc)
+{
+	memset(tc, 0, sizeof(*tc));
+	tc->max_addresses = (size_t)s->addresses;
+	tc->max_streams = (size_t)s->streams;
+	tc->max_ports = (size_t)s->ports;
+	tc->idle_ms = s->idle * 1000;
+	if (offline)
+		mf_hash_key_fixed(&tc->seed);
+	else
+		mf_hash_key_random(&tc->seed);
+}
+
+static gboolean
+build(struct col_wiring *w, const struct col_config *cfg, gboolean offline,
+    GError **error)
+{
+	struct col_dnsstats_config dc = { COL_DNSSTATS_DEFAULT_MAX,
+		COL_DNSSTATS_DEFAULT_MAX };
+	struct col_tables_config tc;
+
+	tables_config(&cfg->tables, offline, &tc);
+	if ((w->tables = col_tables_new(&tc, error)) == NULL)
+		return FALSE;
+	w->persec = col_persec_new((uint32_t)cfg->reports.interval);
+	w->dns = col_dnsstats_new(&dc);
+	w->flowstats = col_flowstats_new(
+	    cfg->focus.has_target ? &cfg->focus.prefix : NULL);
+	w->anomaly = col_anomaly_new(&cfg->anomaly, &tc.seed, error);
+	return w->persec != NULL && w->anomaly != NULL;
+}
+
+/* In the order of the report's members (wiring.h says why). */
+static gboolean
+add_consumers(struct col_wiring *w, const struct col_config *cfg,
+    struct col_engine *e, GError **error)
+{
+	struct col_consumer c[6];
+	size_t i;
+
+	w->summary.persec = w->persec;
+	w->summary.classifier = cfg->networks.classifier;
+	w->flows.flowstats = w->flowstats;
+	w->flows.tables = w->tables;
+	w->anomalies.anomaly = w->anomaly;
+	w->anomalies.tables = w->tables;
+	c[0] = col_report_summary_consumer(&w->summary);
+	c[1] = col_report_tables_consumer(w->tables);
+	c[2] = col_report_dns_consumer(w->dns);
+	c[3] = col_report_flows_consumer(&w->flows);
+	c[4] = col_report_anomaly_consumer(&w->anomalies);
+	c[5] = col_report_tables_usage_consumer(w->tables);
+	for (i = 0; i < G_N_ELEMENTS(c); i++)
+		if (!col_engine_add_consumer(e, &c[i], error))
+			return FALSE;
+	return TRUE;
+}
+
+struct col_wiring *
+col_wiring_new(const struct col_config *cfg, gboolean offline,
+    struct col_engine *e, GError **error)
+{
+	struct col_wiring *w = g_new0(struct col_wiring, 1);
+
+	if (!build(w, cfg, offline, error) ||
+	    !add_consumers(w, cfg, e, error)) {
+		col_wiring_free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void
+col_wiring_free(struct col_wiring *w)
+{
+	if (w == NULL)
+		return;
+	col_anomaly_free(w->anomaly);
+	col_flowstats_free(w->flowstats);
+	col_dnsstats_free(w->dns);
+	col_persec_free(w->persec);
+	col_tables_free(w->tables);
+	g_free(w);
+}
+
+gboolean
+col_wiring_reload(struct col_wiring *w, const struct col_config *cfg,
+    GError **error)
+{
+	w->summary.classifier = cfg->networks.classifier;
+	col_flowstats_set_focus(w->flowstats,
+	    cfg->focus.has_target ? &cfg->focus.prefix : NULL);
+	return col_anomaly_set_config(w->anomaly, &cfg->anomaly, error);
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef COL_WIRING_H
+#define COL_WIRING_H
+
+/*
+ * wiring: the one place where the collector's consumers are registered
+ * with the interval engine (collector/model/consumer.h).  It builds the
+ * model and analytics objects from their own sections of the
+ * configuration, and adds their consumers in the order of the report's
+ * members, which is also the order in which a record visits them:
+ *
+ *   summary        classes and seconds ([networks], [reports] interval)
+ *   tables         addresses, streams, ports, top lists ([tables])
+ *   dns            DNS statistics
+ *   flows          flow statistics ([focus])
+ *   anomalies      the detectors ([anomaly], [anomaly.NAME])
+ *   tables usage   the tables' fill and evictions
+ *
+ * The summary comes first because the tables and the detectors read the
+ * class and internal sides it notes in each record; the tables come
+ * before the detectors, which read the table ids they note.  A new
+ * consumer (devices, history, a live stream) is one more entry here.
+ */
+#include <glib.h>
+
+#include "collector/model/engine.h"
+#include "collector/settings.h"
+
+struct col_wiring;
+
+/*
+ * Build the objects from cfg (borrowed: the classifier stays cfg's) and
+ * add their consumers to e.  offline: the tables and detectors hash with
+ * a fixed key, so that the same file gives the same report; live, with a
+ * random one.  NULL (error set) on a bad section.  Free with
+ * col_wiring_free() (NULL is fine) after col_engine_free(e).
+ */
+struct col_wiring *col_wiring_new(const struct col_config *cfg,
+    gboolean offline, struct col_engine *e, GError **error);
+void col_wiring_free(struct col_wiring *w);
+
+/*
+ * SIGHUP: take [networks] (the classifier, borrowed from cfg), [focus]
+ * and the detectors' thresholds, windows and enabled flags from cfg;
+ * sizes stay as they are until restart.  FALSE (error set, the
+ * detectors unchanged) if the detectors refuse their section.
+ */
+gboolean col_wiring_reload(struct col_wiring *w, const struct col_config *cfg,
+    GError **error);
+
+#endif

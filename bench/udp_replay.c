@@ -58,10 +58,10 @@
 #define MAX_FIELDS 128
 
 struct tmpl {
-	uint16_t n;                /* fields; 0: not defined */
-	uint16_t len[MAX_FIELDS];  /* 65535: variable length */
-	uint8_t kind[MAX_FIELDS];  /* 0, or T_S / T_MS: a time to move */
-	int flow;                  /* has sourceIPv4/IPv6Address */
+	uint16_t n;               /* fields; 0: not defined */
+	uint16_t len[MAX_FIELDS]; /* 65535: variable length */
+	uint8_t kind[MAX_FIELDS]; /* 0, or T_S / T_MS: a time to move */
+	int flow;                 /* has sourceIPv4/IPv6Address */
 };
 
 enum { T_S = 1, T_MS = 2, T_END = 4 }; /* T_END: flowEnd*, in kind[] only */
@@ -240,8 +240,9 @@ read_data(struct msg *m, const struct tmpl *t, const uint8_t *p, size_t len,
 				break;
 			}
 			if (t->kind[i]) {
-				int64_t v = t->kind[i] & T_MS ?
-				    (int64_t)rd64(p + q) : 1000 * (int64_t)rd32(p + q);
+				int64_t v = t->kind[i] & T_MS
+				    ? (int64_t)rd64(p + q)
+				    : 1000 * (int64_t)rd32(p + q);
 
 				add_patch(base + (uint32_t)q, t->kind[i] & 3);
 				if (t->kind[i] & T_END && v > m->ref_ms)
@@ -300,7 +301,8 @@ index_file(void)
 			if (sl < 4 || sl > len - q)
 				die("damaged set length");
 			if (sid == 2 || sid == 3)
-				read_templates(tt, h + q + 4, sl - 4u, sid == 3);
+				read_templates(tt, h + q + 4, sl - 4u,
+				    sid == 3);
 			else if (sid >= 256)
 				read_data(m, &tt[sid], h + q + 4, sl - 4u,
 				    (uint32_t)(q + 4));
@@ -375,13 +377,26 @@ main(int argc, char **argv)
 
 	while ((c = getopt(argc, argv, "R:n:kw:l:d:")) != -1)
 		switch (c) {
-		case 'R': rate = atof(optarg); break;
-		case 'n': want = strtoull(optarg, NULL, 10); break;
-		case 'k': keep = 1; break;
-		case 'w': out = optarg; break;
-		case 'l': copies = atol(optarg); break;
-		case 'd': span = atol(optarg); break;
-		default: usage();
+		case 'R':
+			rate = atof(optarg);
+			break;
+		case 'n':
+			want = strtoull(optarg, NULL, 10);
+			break;
+		case 'k':
+			keep = 1;
+			break;
+		case 'w':
+			out = optarg;
+			break;
+		case 'l':
+			copies = atol(optarg);
+			break;
+		case 'd':
+			span = atol(optarg);
+			break;
+		default:
+			usage();
 		}
 	argc -= optind;
 	argv += optind;
@@ -419,16 +434,22 @@ main(int argc, char **argv)
 		for (k = 0; k < copies; k++)
 			for (i = 0; i < nmsgs; i++) {
 				const struct msg *m = &msgs[i];
-				int64_t et = (int64_t)m->export_time + k * shift;
+				int64_t et =
+				    (int64_t)m->export_time + k * shift;
 				int64_t d = k * shift * 1000;
 
-				if (span > 0) { /* squeeze the copy into span s */
+				if (span >
+				    0) { /* squeeze the copy into span s */
 					et = (int64_t)first + k * span +
-					    (last > first ? (int64_t)(m->export_time -
-					        first) * span / (last - first) : 0);
+					    (last > first
+					            ? (int64_t)(m->export_time -
+					                  first) *
+					                span / (last - first)
+					            : 0);
 					d = et * 1000 - m->ref_ms;
 				}
-				rewrite(buf, m, seq[m->domain_ix], d, (uint32_t)et);
+				rewrite(buf, m, seq[m->domain_ix], d,
+				    (uint32_t)et);
 				seq[m->domain_ix] += m->records;
 				if (fwrite(buf, 1, m->len, fp) != m->len)
 					die("write error");
@@ -480,9 +501,12 @@ main(int argc, char **argv)
 					struct timespec ts;
 
 					ts.tv_sec = (time_t)next;
-					ts.tv_nsec = (long)((next - (double)ts.tv_sec) * 1e9);
+					ts.tv_nsec =
+					    (long)((next - (double)ts.tv_sec) *
+					        1e9);
 					while (clock_nanosleep(CLOCK_MONOTONIC,
-					           TIMER_ABSTIME, &ts, NULL) == EINTR)
+					           TIMER_ABSTIME, &ts,
+					           NULL) == EINTR)
 						;
 				}
 			}

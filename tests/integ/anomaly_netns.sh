@@ -115,22 +115,7 @@ report() {
 # most_resolved lists summed over the intervals, or their distinct
 # dns.source values (sorted)
 from_reports() {
-	python3 - "$T/$1.out" "$2" <<'PY'
-import collections, glob, json, sys
-out = collections.Counter()
-for path in glob.glob(sys.argv[1] + "/[0-9]*/*.json"):
-    with open(path) as f:
-        r = json.load(f)
-    if sys.argv[2] == "anomalies":
-        out.update(a["type"] + " " + a["ip"] for a in r["anomalies"])
-    elif sys.argv[2] == "source":
-        out[r["dns"]["source"]] += 1
-    else:
-        for e in r["dns"]["most_resolved"]:
-            out[e["name"]] += e["count"]
-for k in sorted(out):
-    print("%s %d" % (k, out[k]) if sys.argv[2] == "dns" else k)
-PY
+	python3 "$MF_SRCDIR/tests/integ/report_sets.py" "$T/$1.out" "$2"
 }
 
 # check NAME EXPECTED...: the capture NAME reports exactly the EXPECTED

@@ -28,15 +28,7 @@ found() {
 	    { echo "exporter failed"; return; }
 	"$MF_COLLECTOR" -C "$MF_TMP/minflow.conf" -r "$_out.ipfix" \
 	    -o "$_out" 2>"$_out.col.log" || { echo "collector failed"; return; }
-	python3 - "$_out" <<'PY'
-import glob, json, sys
-seen = set()
-for path in glob.glob(sys.argv[1] + "/[0-9]*/*.json"):
-    with open(path) as f:
-        for a in json.load(f)["anomalies"]:
-            seen.add(a["type"] + " " + a["ip"])
-print("\n".join(sorted(seen)))
-PY
+	python3 "$MF_SRCDIR/tests/integ/report_sets.py" "$_out" anomalies
 }
 
 # check CAPTURE EXPECTED...: each EXPECTED is "type ip"

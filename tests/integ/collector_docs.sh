@@ -116,23 +116,8 @@ if [ -x "$EXPORTER" ] && command -v python3 >/dev/null 2>&1; then
 	    fail "minflow-exporter -w"
 	"$COLLECTOR" -r "$MF_TMP/sample.ipfix" -o "$MF_TMP/reports" \
 	    2>"$MF_TMP/collector.log" || fail "minflow-collector -r"
-	python3 - "$MF_TMP/reports/latest.json" >"$MF_TMP/report.keys" <<'EOF' ||
-import json, sys
-
-def walk(v, keys):
-    if isinstance(v, dict):
-        for k, x in v.items():
-            keys.add(k)
-            walk(x, keys)
-    elif isinstance(v, list):
-        for x in v:
-            walk(x, keys)
-
-keys = set()
-with open(sys.argv[1]) as f:
-    walk(json.load(f), keys)
-print("\n".join(sorted(keys)))
-EOF
+	python3 "$MF_SRCDIR/tests/integ/json_keys.py" \
+	    "$MF_TMP/reports/latest.json" >"$MF_TMP/report.keys" ||
 	    fail "report keys"
 	missing=""
 	while read -r k; do

@@ -79,25 +79,7 @@ forwarded() {
 exporters() {
 	for _f in "$1"/nfcapd.2*; do nfdump -E "$_f"; done >"$1.exp"
 	nfdump -R "$1" -o json >"$1.json" 2>/dev/null
-	python3 - "$1.exp" "$1.json" <<-'EOF'
-	import json, re, sys
-	ids = {}
-	for line in open(sys.argv[1]):
-	    m = re.match(r"SysID: (\d+), IP: +(\S+), version: (\d+), ID: +(\d+)",
-	                 line)
-	    if m:
-	        ids[int(m.group(1))] = m.group(2, 3, 4)
-	text = "\n".join(l for l in open(sys.argv[2]).read().splitlines()
-	                 if l.strip() != "No matching flows").strip()
-	tot = {k: [0, 0] for k in ids}
-	for r in (json.loads(text) if text else []):
-	    t = tot.setdefault(r["export_sysid"], [0, 0])
-	    t[0] += r["in_packets"]
-	    t[1] += r["in_bytes"]
-	out = sorted("%s %s %s %d %d" % (ids.get(k, ("?", "?", "?")) + tuple(v))
-	             for k, v in tot.items())
-	print("\n".join(out))
-	EOF
+	python3 "$MF_SRCDIR/tests/integ/nfdump_exporters.py" "$1.exp" "$1.json"
 }
 
 # --- (a) forwarded = direct = truth --------------------------------------

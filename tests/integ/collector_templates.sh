@@ -32,16 +32,7 @@ CONF
 }
 
 send() { # WITH-TEMPLATE SEQ
-	python3 - "$PORT" "$SRC" "$1" "$2" <<'PY'
-import socket, sys
-import ipfix_craft as c
-port, src, with_t, seq = (int(x) for x in sys.argv[1:])
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", src))
-sets = ([c.tset(c.tmpl(300, c.FLOW4))] if with_t else []) + \
-    [c.dset(300, c.flow4())]
-s.sendto(c.msg(sets, seq=seq, domain=3), ("127.0.0.1", port))
-PY
+	python3 "$MF_SRCDIR/tests/integ/templates_send.py" "$PORT" "$SRC" "$1" "$2"
 }
 
 # "records N warned|quiet" from the second run's exit log

@@ -84,12 +84,7 @@ assert_files_eq "-D: same output as in the foreground" "$MF_TMP/fg.ipfix" \
     "$MF_TMP/bg.ipfix"
 
 # A link type the decoder does not handle is refused at start, by name.
-python3 - "$MF_TMP/wifi.pcap" <<'PY'
-import struct, sys
-with open(sys.argv[1], "wb") as f:
-    f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 105))
-    f.write(struct.pack("<IIII", 1, 0, 4, 4) + b"\0\0\0\0")
-PY
+python3 "$MF_SRCDIR/tests/integ/pcap_wifi.py" "$MF_TMP/wifi.pcap"
 refuse "link type IEEE802_11 (105) is not supported" -r "$MF_TMP/wifi.pcap" -w "$o"
 
 # The default collector ports: 4739 for IPFIX, 2055 for v9, seen by a
@@ -98,15 +93,7 @@ refuse "link type IEEE802_11 (105) is not supported" -r "$MF_TMP/wifi.pcap" -w "
 for case in "ipfix 4739" "v9 2055"; do
 	set -- $case
 	rm -f "$MF_TMP/ready"
-	python3 - "$2" "$MF_TMP/ready" >"$MF_TMP/got" 2>&1 <<'PY' &
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", int(sys.argv[1])))
-open(sys.argv[2], "w").close()  # bound: the exporter may send
-s.settimeout(10)
-data, _ = s.recvfrom(65535)
-print(int.from_bytes(data[:2], "big"))
-PY
+	python3 "$MF_SRCDIR/tests/integ/udp_first.py" "$2" "$MF_TMP/ready" >"$MF_TMP/got" 2>&1 &
 	pid=$!
 	track_pid $pid
 	# Send only once the listener says it is bound (at most 10 s).

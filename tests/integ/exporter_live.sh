@@ -90,51 +90,11 @@ veth vethA vethB 10.203.1 || skip "cannot create a veth pair"
 IDX_A=$(ifindex vethA)
 
 # --- traffic, all from namespace b to namespace a ---------------------------
-cat >"$T/traffic.py" <<'EOF'
-import os, socket, struct, sys, time
-def csum(b):
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    s = (s >> 16) + (s & 0xffff)
-    return ~(s + (s >> 16)) & 0xffff
-mode = sys.argv[1]
-if mode == "echo":    # echo PORT COUNT READY: answer COUNT UDP datagrams
-    port, count, ready = int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("0.0.0.0", port))
-    s.settimeout(15)
-    open(ready, "w").close()
-    for _ in range(count):
-        d, a = s.recvfrom(65535)
-        s.sendto(d, a)
-elif mode == "udp":   # udp DST DPORT SPORT SIZE...: one at a time, answered
-    dst, dport, sport = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("0.0.0.0", sport))
-    s.settimeout(5)
-    for n in map(int, sys.argv[5:]):
-        s.sendto(b"u" * n, (dst, dport))
-        if len(s.recv(65535)) != n:
-            sys.exit("udp: wrong answer")
-elif mode == "icmp":  # icmp DST COUNT: echo requests 0.2 s apart, answered
-    dst, count = sys.argv[2], int(sys.argv[3])
-    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
-    s.settimeout(5)
-    ident = os.getpid() & 0xffff
-    for seq in range(1, count + 1):
-        if seq > 1:
-            time.sleep(0.2)
-        m = struct.pack("!BBHHH", 8, 0, 0, ident, seq) + b"p" * 56
-        s.sendto(m[:2] + struct.pack("!H", csum(m)) + m[4:], (dst, 0))
-        while True:   # until our echo reply (raw sockets see all ICMP)
-            d = s.recv(2048)
-            h = (d[0] & 15) * 4
-            if d[h] == 0 and struct.unpack_from("!HH", d, h + 4) == (ident, seq):
-                break
-EOF
+TRAFFIC=$MF_SRCDIR/tests/integ/exporter_live_traffic.py
 
 # icmp DST COUNT: COUNT echo requests (84 IP bytes each) and their replies
 icmp() {
-	inB timeout 20 python3 "$T/traffic.py" icmp "$1" "$2" ||
+	inB timeout 20 python3 "$TRAFFIC" icmp "$1" "$2" ||
 	    fail "icmp to $1" "no answer"
 }
 
@@ -144,14 +104,14 @@ udp() {
 	_dst=$1 _dport=$2 _sport=$3
 	shift 3
 	rm -f "$T/echo.ready"
-	bgA timeout 20 python3 "$T/traffic.py" echo "$_dport" $# "$T/echo.ready"
+	bgA timeout 20 python3 "$TRAFFIC" echo "$_dport" $# "$T/echo.ready"
 	_srv=$BG
 	_i=0
 	while [ ! -e "$T/echo.ready" ] && [ $_i -lt 100 ]; do
 		sleep 0.1
 		_i=$((_i + 1))
 	done
-	inB timeout 20 python3 "$T/traffic.py" udp "$_dst" "$_dport" "$_sport" "$@" ||
+	inB timeout 20 python3 "$TRAFFIC" udp "$_dst" "$_dport" "$_sport" "$@" ||
 	    fail "udp $_dst:$_dport from $_sport" "no answer"
 	untrack_pid $_srv
 	wait $_srv

@@ -115,15 +115,7 @@ free_udp_port() {
 
 # udp_listening PORT: is some socket bound to 127.0.0.1:PORT (UDP)?
 udp_listening() {
-    python3 - "$1" <<'EOF'
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-try:
-    s.bind(("127.0.0.1", int(sys.argv[1])))
-except OSError:
-    sys.exit(0)      # in use: someone listens
-sys.exit(1)
-EOF
+    python3 "$MF_SRCDIR/tests/integ/udp_listening.py" "$1"
 }
 
 # track_pid PID: stop PID in cleanup
@@ -261,37 +253,7 @@ start_nfcapd() {
 # receive queue of the UDP socket bound to 127.0.0.1:PORT is empty in two
 # reads 50 ms apart (Linux /proc/net/udp rx_queue). Returns 1 on timeout.
 udp_wait_drained() {
-    python3 - "$1" "${2:-10}" <<'EOF'
-import sys, time
-port, limit = int(sys.argv[1]), float(sys.argv[2])
-want = "0100007F:%04X" % port
-
-def rxq():
-    try:
-        with open("/proc/net/udp") as f:
-            for line in f.readlines()[1:]:
-                col = line.split()
-                if col[1] == want:
-                    return int(col[4].split(":")[1], 16)
-    except OSError:
-        pass
-    return None          # no /proc or no such socket: nothing to wait for
-
-end = time.monotonic() + limit
-empty = 0
-while time.monotonic() < end:
-    q = rxq()
-    if not q:
-        empty += 1
-        if empty >= 2 or q is None:
-            sys.exit(0)
-    else:
-        empty = 0
-    time.sleep(0.05)
-sys.stderr.write("udp port %d: receive queue still %s bytes after %s s\n"
-                 % (port, rxq(), limit))
-sys.exit(1)
-EOF
+    python3 "$MF_SRCDIR/tests/integ/udp_drained.py" "$1" "${2:-10}"
 }
 
 # stop_nfcapd: stop the nfcapd started by start_nfcapd, without losing data.

@@ -15,6 +15,7 @@
 
 #include "common/model.h"
 #include "exporter/message.h"
+#include "tests/unit/flowbuild.h"
 
 #define DOMAIN 7
 #define EXPORT_TIME UINT32_C(1700000000)
@@ -129,12 +130,10 @@ struct header ipfix_util_read_header(const uint8_t *msg, size_t len);
 void ipfix_util_walk_sets(const uint8_t *msg, size_t len, struct sets *s);
 
 /*
- * Fixtures: every field set; v6 changes sport and the end reason.  Flows
- * carry no label; ipfix_util_set_label() gives one as export.c does: the
- * v9 label, source's IPFIX string and labelSource (name is borrowed).
+ * Flow records (fb_flow_rec() of tests/unit/flowbuild.h) carry no label;
+ * ipfix_util_set_label() gives one as export.c does: the v9 label,
+ * source's IPFIX string and labelSource (name is borrowed).
  */
-void ipfix_util_fill_flow(struct mf_flow_rec *r, gboolean v6);
-void ipfix_util_fill_stats(struct mf_stats_rec *s);
 void ipfix_util_set_label(struct mf_flow_rec *r, enum mf_label_source source,
     const char *name);
 

@@ -17,6 +17,7 @@
 #include "collector/model/tables.h"
 #include "common/addr.h"
 #include "common/hash.h"
+#include "tests/unit/flowbuild.h"
 
 /*
  * Every case starts from the defaults of minflow.conf (col_config_load
@@ -99,18 +100,10 @@ static struct col_flow
 flow(struct mf_addr src, struct mf_addr dst, uint8_t proto, uint16_t sport,
     uint16_t dport, uint8_t flags, uint64_t t)
 {
-	struct col_flow f;
+	struct col_flow f =
+	    fb_flow_addr(&src, sport, &dst, dport, proto, 1, 60, t, t);
 
-	memset(&f, 0, sizeof(f));
-	f.src = src;
-	f.dst = dst;
-	f.proto = proto;
-	f.sport = sport;
-	f.dport = dport;
 	f.tcp_flags = flags;
-	f.start_ms = f.end_ms = t;
-	f.packets = 1;
-	f.octets = 60;
 	return f;
 }
 

@@ -21,6 +21,7 @@
 #include "collector/ingest/listen.h"
 #include "common/model.h"
 #include "common/msgenc.h"
+#include "tests/unit/flowbuild.h"
 
 #define T0 UINT64_C(1700000000000) /* 2023-11-14 22:13:20 UTC */
 #define DAY_MS UINT64_C(86400000)
@@ -150,20 +151,9 @@ readback_clear(struct readback *rb)
 static struct col_flow
 flow4(uint16_t sport, uint64_t packets)
 {
-	static const uint8_t s[4] = { 192, 168, 1, 2 },
-	                     d[4] = { 198, 51, 100, 7 };
-	struct col_flow f;
+	struct col_flow f = fb_flow("192.168.1.2", sport, "198.51.100.7", 443,
+	    6, packets, packets * 60, T0 - 1500, T0 - 20);
 
-	memset(&f, 0, sizeof(f));
-	mf_addr_set4(&f.src, s);
-	mf_addr_set4(&f.dst, d);
-	f.start_ms = T0 - 1500;
-	f.end_ms = T0 - 20;
-	f.packets = packets;
-	f.octets = packets * 60;
-	f.sport = sport;
-	f.dport = 443;
-	f.proto = 6;
 	f.tcp_flags = 0x1b;
 	f.ingress = 2;
 	f.egress = 3;

@@ -14,6 +14,7 @@
 #include "collector/model/classify.h"
 #include "common/addr.h"
 #include "common/error.h"
+#include "tests/unit/flowbuild.h"
 
 #define TCP 6
 #define UDP 17
@@ -69,15 +70,7 @@ static struct col_flow
 flow(const char *src, const char *dst, uint8_t proto, uint16_t sport,
     uint16_t dport)
 {
-	struct col_flow f;
-
-	memset(&f, 0, sizeof(f));
-	assert_true(mf_addr_parse(src, &f.src));
-	assert_true(mf_addr_parse(dst, &f.dst));
-	f.proto = proto;
-	f.sport = sport;
-	f.dport = dport;
-	return f;
+	return fb_flow(src, sport, dst, dport, proto, 0, 0, 0, 0);
 }
 
 /* Classify f; check the class and both internal flags. */

@@ -21,6 +21,7 @@
 #include "collector/output/report_tables.h"
 #include "common/addr.h"
 #include "common/hash.h"
+#include "tests/unit/flowbuild.h"
 
 /*
  * Flow time of every case: S is a multiple of the 60 s interval
@@ -175,19 +176,8 @@ static struct col_flow
 flow(const char *src, uint16_t sp, const char *dst, uint16_t dp, uint8_t proto,
     uint64_t packets, uint64_t octets, uint64_t end_ms)
 {
-	struct col_flow f;
-
-	memset(&f, 0, sizeof(f));
-	assert_true(mf_addr_parse(src, &f.src));
-	assert_true(mf_addr_parse(dst, &f.dst));
-	f.sport = sp;
-	f.dport = dp;
-	f.proto = proto;
-	f.packets = packets;
-	f.octets = octets;
-	f.end_ms = end_ms;
-	f.start_ms = end_ms >= 1000 ? end_ms - 1000 : 0;
-	return f;
+	return fb_flow(src, sp, dst, dp, proto, packets, octets,
+	    end_ms >= 1000 ? end_ms - 1000 : 0, end_ms);
 }
 
 /* A uniflow record of class k (internal: 192.168.0.0/16, web: 80, 443). */

@@ -26,6 +26,7 @@
 #include "common/addr.h"
 #include "common/hash.h"
 #include "common/model.h"
+#include "tests/unit/flowbuild.h"
 
 #define S UINT64_C(1699999980000) /* a multiple of 60 s */
 #define SYN 0x02
@@ -37,18 +38,14 @@ static struct col_flow
 flow4(uint8_t s, uint16_t sp, uint8_t d, uint16_t dp, uint8_t flags)
 {
 	const uint8_t a[4] = { 10, 0, 0, s }, b[4] = { 10, 0, 0, d };
-	struct col_flow f = { .sport = sp,
-		.dport = dp,
-		.proto = 6,
-		.tcp_flags = flags,
-		.packets = 1,
-		.octets = 40,
-		.start_ms = S,
-		.end_ms = S,
-		.end_reason = MF_END_IDLE_TIMEOUT };
+	struct mf_addr src, dst;
+	struct col_flow f;
 
-	mf_addr_set4(&f.src, a);
-	mf_addr_set4(&f.dst, b);
+	mf_addr_set4(&src, a);
+	mf_addr_set4(&dst, b);
+	f = fb_flow_addr(&src, sp, &dst, dp, 6, 1, 40, S, S);
+	f.tcp_flags = flags;
+	f.end_reason = MF_END_IDLE_TIMEOUT;
 	return f;
 }
 

@@ -17,6 +17,7 @@
 #include "common/model.h"
 #include "common/msgenc.h"
 #include "common/wbuf.h"
+#include "tests/unit/flowbuild.h"
 #include "tests/unit/ipfix_util.h"
 
 #define NOW_MS UINT64_C(1700000062000) /* export time of the messages */
@@ -103,7 +104,7 @@ only_exporter(struct fx *fx)
 
 /*
  * A message of the exporter's encoder (IPFIX or v9, domain 7): the flow4
- * template if with_template, then the flow of ipfix_util_fill_flow().
+ * template if with_template, then the flow of fb_flow_rec().
  */
 static size_t
 flow_message(uint8_t *buf, size_t cap, enum mf_msgenc_proto proto,
@@ -112,7 +113,7 @@ flow_message(uint8_t *buf, size_t cap, enum mf_msgenc_proto proto,
 	struct mf_msgenc w;
 	struct mf_flow_rec r;
 
-	ipfix_util_fill_flow(&r, FALSE);
+	fb_flow_rec(&r, FALSE);
 	mf_msgenc_init(&w, proto, buf, cap, 7, 0);
 	w.sequence = sequence;
 	mf_msgenc_begin(&w, NOW_MS);
@@ -122,7 +123,7 @@ flow_message(uint8_t *buf, size_t cap, enum mf_msgenc_proto proto,
 	return mf_msgenc_finish(&w);
 }
 
-/* The flow of ipfix_util_fill_flow() as the collector reads it. */
+/* The flow of fb_flow_rec() as the collector reads it. */
 static void
 assert_golden_flow(const struct col_flow *f)
 {

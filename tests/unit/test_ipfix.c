@@ -33,7 +33,7 @@ test_ipfix_emit_header_fields(void **state)
 	size_t len;
 
 	(void)state;
-	ipfix_util_fill_flow(&f4, FALSE);
+	fb_flow_rec(&f4, FALSE);
 	assert_int_equal(exp_message_add_record(x, &mf_tmpl_flow4, &f4), 0);
 	len = exp_message_emit(x, &msg);
 	assert_int_equal(len, 16 + 4 + FLOW4_WIRE_LEN);
@@ -168,7 +168,7 @@ test_ipfix_add_record_flow4_golden_bytes(void **state)
 	size_t len;
 
 	(void)state;
-	ipfix_util_fill_flow(&f4, FALSE);
+	fb_flow_rec(&f4, FALSE);
 	assert_int_equal(exp_message_add_record(x, &mf_tmpl_flow4, &f4), 0);
 	len = exp_message_emit(x, &msg);
 	assert_int_equal(len, 16 + 4 + FLOW4_WIRE_LEN);
@@ -205,9 +205,9 @@ test_ipfix_emit_sets_tile_message(void **state)
 	size_t len;
 
 	(void)state;
-	ipfix_util_fill_flow(&f4, FALSE);
-	ipfix_util_fill_flow(&f6, TRUE);
-	ipfix_util_fill_stats(&st);
+	fb_flow_rec(&f4, FALSE);
+	fb_flow_rec(&f6, TRUE);
+	fb_stats_rec(&st, DOMAIN);
 	assert_int_equal(exp_message_add_record(x, &mf_tmpl_flow4, &f4), 0);
 	assert_int_equal(exp_message_add_record(x, &mf_tmpl_flow4, &f4), 0);
 	assert_int_equal(exp_message_add_record(x, &mf_tmpl_flow6, &f6), 0);
@@ -240,8 +240,8 @@ test_ipfix_emit_sequence_counts_records(void **state)
 	guint i;
 
 	(void)state;
-	ipfix_util_fill_flow(&f4, FALSE);
-	ipfix_util_fill_stats(&st);
+	fb_flow_rec(&f4, FALSE);
+	fb_stats_rec(&st, DOMAIN);
 	ipfix_util_add_templates_p(x, msgs);
 	ipfix_util_emit_into(x, msgs); /* seq 0 */
 	ipfix_util_add_record_p(x, &mf_tmpl_flow4, &f4, msgs);
@@ -278,7 +278,7 @@ test_ipfix_emit_nothing_pending_returns_zero(void **state)
 	assert_int_equal(exp_message_emit(x, &msg), 0);
 	assert_ptr_equal(msg, &sentinel);
 
-	ipfix_util_fill_flow(&f4, FALSE);
+	fb_flow_rec(&f4, FALSE);
 	assert_int_equal(exp_message_add_record(x, &mf_tmpl_flow4, &f4), 0);
 	assert_int_equal(exp_message_emit(x, &msg), 16 + 4 + FLOW4_WIRE_LEN);
 	msg = &sentinel;
@@ -363,7 +363,7 @@ test_ipfix_msgenc_add_record_label_length_prefix(void **state)
 		struct mf_msgenc w;
 		struct sets s;
 
-		ipfix_util_fill_flow(&f, FALSE);
+		fb_flow_rec(&f, FALSE);
 		f.label_sni.buf = label;
 		f.label_sni.len = cases[i].len;
 		f.label_source = MF_LABEL_TLS_SNI;
@@ -393,7 +393,7 @@ test_ipfix_msgenc_add_record_null_label_is_empty(void **state)
 	const uint8_t *p = buf + 16 + 4 + FLOW_LABEL_OFF;
 
 	(void)state;
-	ipfix_util_fill_flow(&f, FALSE);
+	fb_flow_rec(&f, FALSE);
 	/* A length without bytes: sent as empty, never read. */
 	f.label_dns.len = 10;
 	f.label_host.len = 100000;
@@ -417,7 +417,7 @@ test_ipfix_msgenc_add_record_label_too_long_for_room_enospc(void **state)
 
 	(void)state;
 	fill_label(label);
-	ipfix_util_fill_flow(&f, FALSE);
+	fb_flow_rec(&f, FALSE);
 	f.label_host.buf = label;
 	f.label_host.len = 300;
 	f.label_source = MF_LABEL_HTTP_HOST;
@@ -569,7 +569,7 @@ test_message_v9_same_bytes_as_msgenc(void **state)
 	assert_int_equal(ipfix_util_get_be(msg + 4, 4), 5000); /* sysUptime */
 	assert_int_equal(ipfix_util_get_be(msg + 8, 4), EXPORT_TIME);
 
-	ipfix_util_fill_flow(&f4, FALSE);
+	fb_flow_rec(&f4, FALSE);
 	memset(&d4, 0, sizeof(d4));
 	assert_int_equal(exp_message_add_record(x, &mf_tmpl_flow4, &f4), 0);
 	assert_int_equal(exp_message_add_record(x, &mf_tmpl_dns4, &d4),

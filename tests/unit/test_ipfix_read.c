@@ -38,9 +38,9 @@ test_ipfix_emit_round_trip_uniflow(void **state)
 	struct mf_stats_rec st;
 
 	(void)state;
-	ipfix_util_fill_flow(&f4, FALSE);
-	ipfix_util_fill_flow(&f6, TRUE);
-	ipfix_util_fill_stats(&st);
+	fb_flow_rec(&f4, FALSE);
+	fb_flow_rec(&f6, TRUE);
+	fb_stats_rec(&st, DOMAIN);
 	ipfix_util_add_templates_p(x, msgs);
 	ipfix_util_add_record_p(x, &mf_tmpl_flow4, &f4, msgs);
 	ipfix_util_add_record_p(x, &mf_tmpl_flow6, &f6, msgs);
@@ -134,7 +134,7 @@ test_ipfix_add_record_full_message_enospc(void **state)
 	int r;
 
 	(void)state;
-	ipfix_util_fill_flow(&f4, FALSE);
+	fb_flow_rec(&f4, FALSE);
 	ipfix_util_add_templates_p(x, msgs);
 	ipfix_util_emit_into(x, msgs);
 	assert_int_equal(msgs->len, 1);
@@ -194,7 +194,7 @@ test_ipfix_add_record_after_templates_shares_message(void **state)
 	size_t len, i, tmpl_bytes = 0;
 
 	(void)state;
-	ipfix_util_fill_flow(&f4, FALSE);
+	fb_flow_rec(&f4, FALSE);
 	assert_int_equal(exp_message_add_templates(x), 0);
 	/* Templates and data may share a message (RFC 7011 section 3.3). */
 	assert_int_equal(exp_message_add_record(x, &mf_tmpl_flow4, &f4), 0);
@@ -228,9 +228,9 @@ test_ipfix_emit_round_trip_biflow(void **state)
 	size_t len;
 
 	(void)state;
-	ipfix_util_fill_flow(&f4, FALSE);
-	ipfix_util_fill_flow(&f6, TRUE);
-	ipfix_util_fill_stats(&st);
+	fb_flow_rec(&f4, FALSE);
+	fb_flow_rec(&f6, TRUE);
+	fb_stats_rec(&st, DOMAIN);
 	ipfix_util_add_templates_p(x, msgs);
 	ipfix_util_add_record_p(x, &mf_tmpl_biflow4, &f4, msgs);
 	ipfix_util_add_record_p(x, &mf_tmpl_biflow6, &f6, msgs);
@@ -347,7 +347,7 @@ test_ipfix_emit_round_trip_labels(void **state)
 	(void)state;
 	ipfix_util_add_templates_p(x, msgs);
 	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
-		ipfix_util_fill_flow(&sent[i], cases[i].v6);
+		fb_flow_rec(&sent[i], cases[i].v6);
 		if (cases[i].source != MF_LABEL_NONE)
 			ipfix_util_set_label(&sent[i], cases[i].source,
 			    cases[i].name);
@@ -499,7 +499,7 @@ test_ipfix_add_record_uniflow_in_biflow_mode_is_einval(void **state)
 	const uint8_t *msg = NULL;
 
 	(void)state;
-	ipfix_util_fill_flow(&f4, FALSE);
+	fb_flow_rec(&f4, FALSE);
 	/* Template 256 was never added to a biflow builder (logs). */
 	assert_int_equal(exp_message_add_record(x, &mf_tmpl_flow4, &f4),
 	    -EINVAL);

@@ -15,6 +15,7 @@
 #include "common/addr.h"
 #include "common/error.h"
 #include "common/hash.h"
+#include "tests/unit/flowbuild.h"
 
 #define IDLE_MS 10000
 
@@ -48,19 +49,11 @@ static struct col_flow
 flow(uint32_t s, uint16_t sp, uint32_t d, uint16_t dp, uint64_t packets,
     uint64_t octets, uint64_t t)
 {
-	struct col_flow f;
+	struct mf_addr src, dst;
 
-	memset(&f, 0, sizeof(f));
-	addr_n(&f.src, s);
-	addr_n(&f.dst, d);
-	f.sport = sp;
-	f.dport = dp;
-	f.proto = 6;
-	f.packets = packets;
-	f.octets = octets;
-	f.start_ms = t - 100;
-	f.end_ms = t;
-	return f;
+	addr_n(&src, s);
+	addr_n(&dst, d);
+	return fb_flow_addr(&src, sp, &dst, dp, 6, packets, octets, t - 100, t);
 }
 
 static struct col_touch

@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "config.h"
+#define G_LOG_DOMAIN "col-exporters"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <glib.h>
+#include <cmocka.h>
+
+#include "collector/ingest/exporters.h"
+#include "common/addr.h"
+
+/*
+ * The exporter table: keys, the cap, replacement of silent exporters and
+ * the report lines.  The table reads the clock through
+ * g_get_monotonic_time(), which this program wraps (-Wl,--wrap) with a
+ * clock the tests move.
+ */
+
+#define T0_US (INT64_C(1000) * 1000 * 1000) /* an arbitrary start */
+#define IDLE_US ((gint64)COL_EXPORTER_IDLE_MS * 1000)
+
+static gint64 fake_now_us = T0_US;
+
+gint64 __wrap_g_get_monotonic_time(void);
+
+gint64
+__wrap_g_get_monotonic_time(void)
+{
+	return fake_now_us;
+}
+
+static struct mf_addr
+addr(const char *s)
+{
+	struct mf_addr a;
+
+	assert_true(mf_addr_parse(s, &a));
+	return a;
+}
+
+static struct col_exporter *
+get(struct col_exporters *x, const char *a, uint16_t port, uint32_t domain,
+    enum col_proto proto)
+{
+	struct mf_addr ad = addr(a);
+
+	return col_exporters_get(x, &ad, port, domain, proto);
+}
+
+static int
+setup(void **state)
+{
+	fake_now_us = T0_US;
+	*state = col_exporters_new(2, 16);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	col_exporters_free(*state);
+	return 0;
+}
+
+static void
+test_exporters_key(void **state)
+{
+	struct col_exporters *x = col_exporters_new(8, 16);
+	struct col_exporter *e = get(x, "192.0.2.1", 2055, 7, COL_PROTO_IPFIX);
+	size_t n;
+
+	(void)state;
+	assert_non_null(e);
+	assert_string_equal(e->name, "192.0.2.1");
+	assert_int_equal(e->port, 2055);
+	assert_int_equal(e->domain, 7);
+	assert_int_equal(e->last_seen_ms, T0_US / 1000);
+	assert_ptr_equal(get(x, "192.0.2.1", 2055, 7, COL_PROTO_IPFIX), e);
+	/* any part of the key differing makes another exporter */
+	assert_ptr_not_equal(get(x, "192.0.2.2", 2055, 7, COL_PROTO_IPFIX), e);
+	assert_ptr_not_equal(get(x, "192.0.2.1", 2056, 7, COL_PROTO_IPFIX), e);
+	assert_ptr_not_equal(get(x, "192.0.2.1", 2055, 8, COL_PROTO_IPFIX), e);
+	assert_ptr_not_equal(get(x, "192.0.2.1", 2055, 7, COL_PROTO_V9), e);
+	assert_ptr_not_equal(get(x, "2001:db8::1", 2055, 7, COL_PROTO_IPFIX),
+	    e);
+	col_exporters_report(x, &n);
+	assert_int_equal(n, 6);
+	assert_int_equal(col_exporters_refused(x), 0);
+	assert_int_equal(col_exporters_replaced(x), 0);
+	col_exporters_free(x);
+}
+
+static void
+test_exporters_session_per_protocol(void **state)
+{
+	struct col_exporters *x = *state;
+	struct col_exporter *v5 = get(x, "192.0.2.1", 9995, 0, COL_PROTO_V5);
+	struct col_exporter *v9 = get(x, "192.0.2.1", 9995, 0, COL_PROTO_V9);
+
+	assert_null(v5->fix); /* v5 has no templates */
+	assert_non_null(v9->fix);
+}
+
+static void
+test_exporters_full_table_refuses(void **state)
+{
+	struct col_exporters *x = *state;
+	struct col_exporter *a = get(x, "192.0.2.1", 1, 0, COL_PROTO_IPFIX);
+	struct col_exporter *b = get(x, "192.0.2.2", 1, 0, COL_PROTO_IPFIX);
+
+	assert_null(get(x, "192.0.2.3", 1, 0, COL_PROTO_IPFIX));
+	/* silent for one millisecond less than the limit: still kept */
+	fake_now_us += IDLE_US - 1000;
+	assert_null(get(x, "192.0.2.3", 1, 0, COL_PROTO_IPFIX));
+	assert_int_equal(col_exporters_refused(x), 2);
+	/* the members are still served, and seen again */
+	assert_ptr_equal(get(x, "192.0.2.1", 1, 0, COL_PROTO_IPFIX), a);
+	assert_ptr_equal(get(x, "192.0.2.2", 1, 0, COL_PROTO_IPFIX), b);
+	assert_int_equal(a->last_seen_ms, (T0_US + IDLE_US) / 1000 - 1);
+	assert_int_equal(col_exporters_refused(x), 2);
+	assert_int_equal(col_exporters_replaced(x), 0);
+}
+
+static void
+test_exporters_silent_one_replaced(void **state)
+{
+	struct col_exporters *x = *state;
+	const struct col_report_exporter *l;
+	struct col_exporter *c;
+	size_t n;
+
+	get(x, "192.0.2.1", 1, 0, COL_PROTO_IPFIX);
+	fake_now_us += 1000;
+	get(x, "192.0.2.2", 1, 0, COL_PROTO_IPFIX);
+	/* both silent for the limit and more: the longer silent one goes */
+	fake_now_us += IDLE_US + 1000;
+	c = get(x, "192.0.2.3", 1, 0, COL_PROTO_V9);
+	assert_non_null(c);
+	assert_int_equal(col_exporters_replaced(x), 1);
+	l = col_exporters_report(x, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(l[0].address, "192.0.2.2"); /* moved into the gap */
+	assert_string_equal(l[1].address, "192.0.2.3");
+	/* the replaced one comes back: .2 is silent, it goes */
+	assert_non_null(get(x, "192.0.2.1", 1, 0, COL_PROTO_IPFIX));
+	assert_int_equal(col_exporters_replaced(x), 2);
+	/* nobody silent now: refused */
+	assert_null(get(x, "192.0.2.2", 1, 0, COL_PROTO_IPFIX));
+	assert_int_equal(col_exporters_refused(x), 1);
+	assert_int_equal(col_exporters_replaced(x), 2);
+}
+
+static void
+test_exporters_silent_exactly_the_limit(void **state)
+{
+	struct col_exporters *x = *state;
+
+	get(x, "192.0.2.1", 1, 0, COL_PROTO_IPFIX);
+	get(x, "192.0.2.2", 1, 0, COL_PROTO_IPFIX);
+	fake_now_us += IDLE_US;
+	assert_non_null(get(x, "192.0.2.3", 1, 0, COL_PROTO_IPFIX));
+	assert_int_equal(col_exporters_replaced(x), 1);
+}
+
+static void
+test_exporters_report_lines(void **state)
+{
+	struct col_exporters *x = col_exporters_new(4, 16);
+	struct col_exporter *v9 = get(x, "2001:db8::9", 2055, 3, COL_PROTO_V9);
+	struct col_exporter *v5 = get(x, "192.0.2.5", 9995, 0, COL_PROTO_V5);
+	struct col_exporter *ip = get(x, "192.0.2.6", 4739, 1, COL_PROTO_IPFIX);
+	const struct col_report_exporter *l;
+	size_t n;
+
+	(void)state;
+	v9->records = 100;
+	v9->late = 4;
+	v9->v9.lost_packets = 3;
+	v9->v9.malformed = 2;
+	v5->records = 30;
+	v5->v5_lost = 60;
+	v5->v5_malformed = 1;
+	ip->records = 7;
+	l = col_exporters_report(x, &n);
+	assert_int_equal(n, 3);
+	assert_string_equal(l[0].address, "2001:db8::9");
+	assert_int_equal(l[0].port, 2055);
+	assert_int_equal(l[0].domain, 3);
+	assert_string_equal(l[0].protocol, "netflow-v9");
+	assert_int_equal(l[0].records, 100);
+	assert_int_equal(l[0].late_records, 4);
+	assert_int_equal(l[0].lost, 3);        /* packets */
+	assert_int_equal(l[0].undecodable, 2); /* v9 FlowSets */
+	assert_null(l[0].health);              /* no statistics record seen */
+	assert_string_equal(l[1].protocol, "netflow-v5");
+	assert_int_equal(l[1].records, 30);
+	assert_int_equal(l[1].lost, 60);
+	assert_int_equal(l[1].undecodable, 1);
+	assert_string_equal(l[2].protocol, "ipfix");
+	assert_int_equal(l[2].records, 7);
+	assert_int_equal(l[2].lost, 0);
+	assert_int_equal(l[2].undecodable, 0);
+	col_exporters_free(x);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_exporters_key),
+		cmocka_unit_test_setup_teardown(
+		    test_exporters_session_per_protocol, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_exporters_full_table_refuses, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_exporters_silent_one_replaced, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_exporters_silent_exactly_the_limit, setup, teardown),
+		cmocka_unit_test(test_exporters_report_lines),
+	};
+
+	g_log_set_always_fatal(G_LOG_LEVEL_CRITICAL);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,378 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "config.h"
+#define G_LOG_DOMAIN "col-fwdnorm"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <glib.h>
+#include <cmocka.h>
+
+#include "collector/ingest/fixread.h"
+#include "collector/output/forward.h"
+#include "collector/output/fwdnorm.h"
+#include "common/addr.h"
+#include "common/model.h"
+#include "common/msgenc.h"
+#include "tests/unit/flowbuild.h"
+
+/*
+ * Normalised forwarding: when messages go out (templates first, full,
+ * lingered, flushed, template refresh), what they hold (read back with
+ * the collector's own IPFIX reader: every record as it went in) and the
+ * counters.  col_forward_send(), col_forward_is_normalised() and the wall
+ * clock are wrapped at link time (-Wl,--wrap): sent messages are kept
+ * here instead of going to a socket.
+ */
+
+#define T0 UINT64_C(5000000)              /* monotonic ms */
+#define WALL_US INT64_C(1700000000000000) /* export time 1700000000 */
+#define DOMAIN 77
+
+static GPtrArray *sent; /* of GBytes */
+static gboolean normalised = TRUE;
+
+void __wrap_col_forward_send(struct col_forward *f, const uint8_t *msg,
+    size_t len);
+gboolean __wrap_col_forward_is_normalised(const struct col_forward *f);
+gint64 __wrap_g_get_real_time(void);
+
+void
+__wrap_col_forward_send(struct col_forward *f, const uint8_t *msg, size_t len)
+{
+	(void)f;
+	assert_true(len <= COL_FWDNORM_MTU);
+	g_ptr_array_add(sent, g_bytes_new(msg, len));
+}
+
+gboolean
+__wrap_col_forward_is_normalised(const struct col_forward *f)
+{
+	(void)f;
+	return normalised;
+}
+
+gint64
+__wrap_g_get_real_time(void)
+{
+	return WALL_US;
+}
+
+/* Never dereferenced: the wrapped functions ignore it. */
+#define FWD ((struct col_forward *)&sent)
+
+struct readback {
+	struct col_fixmodel *model;
+	struct col_fixread *fix;
+	struct col_flow flows[64];
+	struct col_dns_rec dns[4];
+	size_t n_flows, n_dns;
+};
+
+static void
+on_flow(const struct col_flow *f, void *ctx)
+{
+	struct readback *rb = ctx;
+
+	assert_true(rb->n_flows < G_N_ELEMENTS(rb->flows));
+	rb->flows[rb->n_flows++] = *f;
+}
+
+static void
+on_dns(const struct col_dns_rec *d, void *ctx)
+{
+	struct readback *rb = ctx;
+
+	assert_true(rb->n_dns < G_N_ELEMENTS(rb->dns));
+	rb->dns[rb->n_dns++] = *d;
+}
+
+/* Read every message sent so far, in order, as one exporter would. */
+static void
+read_back(struct readback *rb)
+{
+	guint i;
+
+	memset(rb, 0, sizeof(*rb));
+	rb->model = col_fixmodel_new();
+	rb->fix = col_fixread_new(rb->model, 64);
+	col_fixread_set_dns_fn(rb->fix, on_dns, rb);
+	for (i = 0; i < sent->len; i++) {
+		gsize len;
+		const uint8_t *m = g_bytes_get_data(sent->pdata[i], &len);
+
+		assert_int_equal(m[1], 10); /* IPFIX */
+		assert_int_equal(m[2] << 8 | m[3], len);
+		assert_int_equal(m[4] << 24 | m[5] << 16 | m[6] << 8 | m[7],
+		    1700000000);
+		assert_int_equal(m[15], DOMAIN);
+		assert_int_equal(col_fixread_message(rb->fix, m, len, 0,
+		                     on_flow, rb),
+		    0);
+	}
+	assert_int_equal(col_fixread_get_stats(rb->fix)->malformed, 0);
+}
+
+static void
+readback_clear(struct readback *rb)
+{
+	col_fixread_free(rb->fix);
+	col_fixmodel_free(rb->model);
+}
+
+/* Whether message i holds data (a set id >= 256) or only templates. */
+static gboolean
+has_data(guint i)
+{
+	gsize len, off = 16;
+	const uint8_t *m = g_bytes_get_data(sent->pdata[i], &len);
+
+	while (off + 4 <= len) {
+		if ((m[off] << 8 | m[off + 1]) >= 256)
+			return TRUE;
+		off += (size_t)(m[off + 2] << 8 | m[off + 3]);
+	}
+	return FALSE;
+}
+
+static int
+setup(void **state)
+{
+	sent = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+	normalised = TRUE;
+	*state = col_fwdnorm_new(FWD, DOMAIN, T0);
+	assert_non_null(*state);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	col_fwdnorm_free(*state);
+	g_ptr_array_free(sent, TRUE);
+	return 0;
+}
+
+static struct col_flow
+web(uint16_t sport)
+{
+	struct col_flow f = fb_flow("192.0.2.1", sport, "198.51.100.2", 443, 6,
+	    10, 5000, T0 - 2000, T0 - 10);
+
+	f.tcp_flags = 0x1b;
+	f.end_reason = MF_END_OF_FLOW;
+	return f;
+}
+
+static void
+test_fwdnorm_not_normalised_is_null(void **state)
+{
+	(void)state;
+	normalised = FALSE;
+	assert_null(col_fwdnorm_new(FWD, DOMAIN, T0));
+	/* and a NULL one takes everything and does nothing */
+	col_fwdnorm_flow(NULL, NULL, T0);
+	col_fwdnorm_dns(NULL, NULL, MF_AF_INET, T0);
+	col_fwdnorm_tick(NULL, T0);
+	col_fwdnorm_flush(NULL);
+	assert_int_equal(sent->len, 0);
+}
+
+static void
+test_fwdnorm_templates_then_linger(void **state)
+{
+	struct col_fwdnorm *n = *state;
+	const struct col_fwdnorm_stats *st = col_fwdnorm_get_stats(n);
+	struct col_flow f = web(50000);
+	struct readback rb;
+
+	col_fwdnorm_flow(n, &f, T0);
+	assert_int_equal(sent->len, 1); /* the templates at once */
+	assert_false(has_data(0));
+	col_fwdnorm_tick(n, T0 + COL_FWDNORM_LINGER_MS - 1);
+	assert_int_equal(sent->len, 1);
+	col_fwdnorm_tick(n, T0 + COL_FWDNORM_LINGER_MS);
+	assert_int_equal(sent->len, 2);
+	assert_true(has_data(1));
+	col_fwdnorm_tick(n, T0 + 10 * COL_FWDNORM_LINGER_MS); /* nothing left */
+	assert_int_equal(sent->len, 2);
+	assert_int_equal(st->records, 1);
+	assert_int_equal(st->messages, 2);
+	assert_int_equal(st->template_sends, 1);
+	read_back(&rb);
+	assert_int_equal(rb.n_flows, 1);
+	assert_memory_equal(&rb.flows[0], &f, sizeof(f));
+	readback_clear(&rb);
+}
+
+static void
+test_fwdnorm_every_kind_round_trip(void **state)
+{
+	struct col_fwdnorm *n = *state;
+	struct col_flow f[4];
+	struct readback rb;
+	int i;
+
+	f[0] = web(50001); /* IPv4 uniflow with a label */
+	g_strlcpy(f[0].label, "www.example.org", sizeof(f[0].label));
+	f[0].label_source = MF_LABEL_DNS;
+	f[1] = fb_flow("2001:db8::1", 53, "2001:db8::2", 40000, 17, 1, 120,
+	    T0 - 5, T0 - 5); /* IPv6 uniflow */
+	f[2] = web(50002);   /* IPv4 biflow */
+	f[2].rev_packets = 8;
+	f[2].rev_octets = 90000;
+	f[2].rev_tcp_flags = 0x1a;
+	f[3] = fb_flow("2001:db8::1", 0, "2001:db8::2", 128 << 8, 58, 2, 208,
+	    T0 - 1000, T0); /* IPv6 biflow: ICMPv6 echo */
+	f[3].rev_packets = 2;
+	f[3].rev_octets = 208;
+	for (i = 0; i < 4; i++)
+		col_fwdnorm_flow(n, &f[i], T0);
+	col_fwdnorm_flush(n);
+	assert_int_equal(sent->len, 2);
+	read_back(&rb);
+	assert_int_equal(rb.n_flows, 4);
+	for (i = 0; i < 4; i++)
+		assert_memory_equal(&rb.flows[i], &f[i], sizeof(f[i]));
+	readback_clear(&rb);
+	col_fwdnorm_flush(n); /* nothing pending: nothing sent */
+	assert_int_equal(sent->len, 2);
+	assert_int_equal(col_fwdnorm_get_stats(n)->messages, 2);
+}
+
+static void
+test_fwdnorm_zero_packets_not_sent(void **state)
+{
+	struct col_fwdnorm *n = *state;
+	struct col_flow f = web(50003);
+
+	f.packets = 0;
+	col_fwdnorm_flow(n, &f, T0);
+	col_fwdnorm_flush(n);
+	assert_int_equal(sent->len, 0); /* not even templates */
+	assert_int_equal(col_fwdnorm_get_stats(n)->zero_packet, 1);
+	assert_int_equal(col_fwdnorm_get_stats(n)->records, 0);
+}
+
+/* A full message goes at once; the record that did not fit opens the next. */
+static void
+test_fwdnorm_full_message(void **state)
+{
+	struct col_fwdnorm *n = *state;
+	struct mf_msgenc w = { .proto = MF_MSGENC_IPFIX };
+	struct readback rb;
+	size_t per_msg, total, i;
+
+	/* fixed fields + label (empty: its 1-byte length) */
+	per_msg = (COL_FWDNORM_MTU - 16 - 4) /
+	    (mf_msgenc_record_len(&w, &mf_tmpl_archive4) + 1);
+	total = 2 * per_msg + 3;
+	assert_true(total <= G_N_ELEMENTS(rb.flows));
+	for (i = 0; i < total; i++) {
+		struct col_flow f = web((uint16_t)(1000 + i));
+
+		col_fwdnorm_flow(n, &f, T0);
+	}
+	/* templates, then two full messages; three records wait */
+	assert_int_equal(sent->len, 3);
+	col_fwdnorm_flush(n);
+	assert_int_equal(sent->len, 4);
+	read_back(&rb);
+	assert_int_equal(rb.n_flows, total);
+	for (i = 0; i < total; i++)
+		assert_int_equal(rb.flows[i].sport, 1000 + i);
+	readback_clear(&rb);
+	assert_int_equal(col_fwdnorm_get_stats(n)->records, total);
+	assert_int_equal(col_fwdnorm_get_stats(n)->messages, 4);
+}
+
+static void
+test_fwdnorm_template_refresh(void **state)
+{
+	struct col_fwdnorm *n = *state;
+	struct col_flow f = web(50004);
+
+	col_fwdnorm_flow(n, &f, T0);
+	col_fwdnorm_flush(n);
+	assert_int_equal(sent->len, 2);
+	col_fwdnorm_tick(n, T0 + COL_FWDNORM_TEMPLATE_MS - 1);
+	assert_int_equal(sent->len, 2);
+	col_fwdnorm_tick(n, T0 + COL_FWDNORM_TEMPLATE_MS);
+	assert_int_equal(sent->len, 3);
+	assert_false(has_data(2));
+	/* a record long after the last refresh brings the templates first */
+	col_fwdnorm_flow(n, &f, T0 + 3 * COL_FWDNORM_TEMPLATE_MS);
+	assert_int_equal(sent->len, 4);
+	assert_false(has_data(3));
+	assert_int_equal(col_fwdnorm_get_stats(n)->template_sends, 3);
+}
+
+static void
+test_fwdnorm_dns_record(void **state)
+{
+	static const uint8_t list[5 + 4] = { 3, 0, 8, 0, 4, 192, 0, 2, 80 };
+	struct col_fwdnorm *n = *state;
+	struct mf_dns_rec r;
+	struct readback rb;
+	char s[MF_ADDR_STRLEN];
+
+	memset(&r, 0, sizeof(r));
+	r.qname.buf = (const uint8_t *)"example.org";
+	r.qname.len = 11;
+	r.addrs.buf = list;
+	r.addrs.len = sizeof(list);
+	r.time_ms = UINT64_C(1700000000500);
+	r.server4 = 0xc0000235u; /* 192.0.2.53 */
+	r.client4 = 0xc0000201u;
+	r.ttl = 300;
+	r.sport = 53;
+	r.dport = 33333;
+	r.id = 0x1234;
+	r.qtype = 1;
+	r.proto = 17;
+	r.qr = 1;
+	col_fwdnorm_dns(n, &r, MF_AF_INET, T0);
+	col_fwdnorm_flush(n);
+	assert_int_equal(sent->len, 2);
+	assert_int_equal(col_fwdnorm_get_stats(n)->dns_records, 1);
+	assert_int_equal(col_fwdnorm_get_stats(n)->records, 0);
+	read_back(&rb);
+	assert_int_equal(rb.n_flows, 0);
+	assert_int_equal(rb.n_dns, 1);
+	assert_string_equal(rb.dns[0].qname, "example.org");
+	assert_int_equal(rb.dns[0].time_ms, UINT64_C(1700000000500));
+	assert_int_equal(rb.dns[0].id, 0x1234);
+	assert_int_equal(rb.dns[0].dport, 33333);
+	mf_addr_format(&rb.dns[0].server, s, sizeof(s));
+	assert_string_equal(s, "192.0.2.53");
+	assert_int_equal(rb.dns[0].n_addrs, 1);
+	mf_addr_format(&rb.dns[0].addrs[0], s, sizeof(s));
+	assert_string_equal(s, "192.0.2.80");
+	readback_clear(&rb);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+		    test_fwdnorm_not_normalised_is_null, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_fwdnorm_templates_then_linger, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_fwdnorm_every_kind_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_fwdnorm_zero_packets_not_sent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fwdnorm_full_message,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fwdnorm_template_refresh,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fwdnorm_dns_record, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -17,7 +17,6 @@
 #include "collector/model/engine.h"
 #include "collector/model/flow.h"
 #include "collector/analytics/flowstats.h"
-#include "collector/flowtext.h"
 #include "collector/model/consumer.h"
 #include "collector/model/persec.h"
 #include "collector/output/report_flows.h"
@@ -494,60 +493,6 @@ test_flowstats_report_json(void **state)
 	col_flowstats_free(fs);
 }
 
-/* minflow-report's section of the JSON text json; NULL if refused. */
-static char *
-render(const char *json, char **error_message)
-{
-	JsonParser *p = json_parser_new();
-	GString *out = g_string_new("");
-	GError *err = NULL;
-	gboolean ok;
-
-	assert_true(json_parser_load_from_data(p, json, -1, NULL));
-	ok = col_flowtext_render(json_node_get_object(json_parser_get_root(p)),
-	    out, &err);
-	g_object_unref(p);
-	*error_message = ok ? NULL : g_strdup(err->message);
-	g_clear_error(&err);
-	assert_true(ok || out->len == 0); /* nothing appended on error */
-	return g_string_free(out, !ok);
-}
-
-static void
-check_refused(const char *json, const char *message)
-{
-	char *msg = NULL;
-
-	assert_null(render(json, &msg));
-	assert_string_equal(msg, message);
-	g_free(msg);
-}
-
-static void
-test_flowstats_flowtext_old_and_malformed(void **state)
-{
-	char *msg = NULL, *text;
-
-	(void)state;
-	text = render("{\"flows\": {\"finished\": 3, \"ongoing\": 1, "
-	              "\"half_open\": 2}}",
-	    &msg);
-	assert_string_equal(text,
-	    "\nFlows\n  finished 3, ongoing 1, half-open 2\n");
-	g_free(text);
-	check_refused("{}",
-	    "malformed report: \"flows\" is missing or not an object");
-	check_refused("{\"flows\": {\"finished\": -1}}",
-	    "malformed report: \"finished\" is missing or not a count");
-	check_refused("{\"flows\": {\"finished\": 1, \"ongoing\": 0, "
-	              "\"half_open\": 0, \"duration_ms\": {\"count\": 1}, "
-	              "\"bytes\": 5}}",
-	    "malformed report: \"bytes\" is missing or not an object");
-	check_refused("{\"flows\": {\"finished\": 1, \"ongoing\": 0, "
-	              "\"half_open\": 0, \"focus\": {\"target\": 7}}}",
-	    "malformed report: \"target\" is missing or not a string");
-}
-
 /*
  * Through the engine and the consumers the collector wires (summary,
  * tables, flows): the report sees this interval's records only.
@@ -644,7 +589,6 @@ main(void)
 		    test_flowstats_add_million_records_allocate_nothing),
 		cmocka_unit_test(test_flowstats_report_json),
 		cmocka_unit_test(test_flowstats_engine_feeds_each_interval),
-		cmocka_unit_test(test_flowstats_flowtext_old_and_malformed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

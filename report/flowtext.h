@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-#ifndef COL_FLOWTEXT_H
-#define COL_FLOWTEXT_H
+#ifndef REP_FLOWTEXT_H
+#define REP_FLOWTEXT_H
 
 /*
  * flowtext: the "Flows" section of minflow-report: the report's "flows"
- * object (collector/output/report_flows.h) as text.  The report is untrusted:
+ * object (minflow-report(1)) as text.  The report is untrusted:
  * every member used is checked for its type first, and a mismatch is an
  * error ("malformed report: ...") with nothing appended.  "finished",
  * "ongoing" and "half_open" must be there (format 1 always had them);
@@ -26,6 +26,6 @@
 
 /* Append the section for report root to out; FALSE (error set) if the
  * "flows" object is missing or malformed. */
-gboolean col_flowtext_render(JsonObject *root, GString *out, GError **error);
+gboolean rep_flowtext_render(JsonObject *root, GString *out, GError **error);
 
 #endif

@@ -1,0 +1,118 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# minflow-report, the program: the text of a whole report
+# (tests/data/report/full.json, every section) byte for byte; a
+# directory shows its latest.json; --json prints the file as stored;
+# names from the network are escaped, never sent raw to the terminal;
+# damaged reports give exit 1, a message naming the key, and nothing on
+# stdout; on the shared captures with DNS labels, each top talker is
+# named by its own address's label (issue 18, report_talkers.py reads
+# both sides); the program reads JSON only (no libfixbuf, nothing
+# included from collector/).
+. "$MF_SRCDIR/tests/integ/lib.sh"
+REPORT=$MF_BUILDDIR/minflow-report
+[ -x "$REPORT" ] || skip "no $REPORT (build it first)"
+DATA=$MF_SRCDIR/tests/data/report
+mk_tmp
+
+# --- a whole report --------------------------------------------------------
+"$REPORT" "$DATA/full.json" >"$MF_TMP/full.txt" 2>"$MF_TMP/err"
+assert_eq "full report: exit status" 0 "$?"
+assert_files_eq "full report: text" "$DATA/full.txt" "$MF_TMP/full.txt"
+assert_eq "full report: nothing on stderr" "" "$(cat "$MF_TMP/err")"
+
+mkdir -p "$MF_TMP/dir"
+cp "$DATA/full.json" "$MF_TMP/dir/latest.json"
+"$REPORT" "$MF_TMP/dir" >"$MF_TMP/dir.txt"
+assert_files_eq "a directory shows its latest.json" "$DATA/full.txt" \
+    "$MF_TMP/dir.txt"
+"$REPORT" --json "$DATA/full.json" >"$MF_TMP/stored.json"
+assert_files_eq "--json prints the report as stored" "$DATA/full.json" \
+    "$MF_TMP/stored.json"
+
+# --- hostile names ---------------------------------------------------------
+# An address label that would clear the screen and reverse the line, and
+# an anomaly type with a bell: shown escaped, with no control byte but the
+# newlines.
+sed -e 's/"addresses": \[\]/"addresses": [{"id": 1, "ip": "192.0.2.7", "mac": null, "label": "\\u001b[2J\\u202eevil", "internal": false}]/' \
+    -e 's/"talkers": \[\]/"talkers": [{"address": 1, "bytes": 9, "packets": 1, "flows": 1}]/' \
+    -e 's/"port_scan_vertical"/"scan\\u0007"/' \
+    "$DATA/full.json" >"$MF_TMP/hostile.json"
+"$REPORT" "$MF_TMP/hostile.json" >"$MF_TMP/hostile.txt"
+assert_eq "hostile names: exit status" 0 "$?"
+assert_eq "hostile names: no control byte on stdout" 0 \
+    "$(tr -d '\n' <"$MF_TMP/hostile.txt" | tr -d '\040-\176\200-\377' |
+        wc -c | tr -d ' ')"
+assert_eq "hostile names: the label escaped" 1 \
+    "$(grep -cF '9          1        1  \x1b[2J\u{202e}evil' \
+        "$MF_TMP/hostile.txt")"
+assert_eq "hostile names: the type escaped" 1 \
+    "$(grep -c '^  scan\\x07 ' "$MF_TMP/hostile.txt")"
+
+# --- damaged reports -------------------------------------------------------
+# refused NAME FILE MESSAGE: exit 1, MESSAGE on stderr, nothing on stdout
+refused() {
+	"$REPORT" "$2" >"$MF_TMP/out" 2>"$MF_TMP/err"
+	assert_eq "$1: exit status" 1 "$?"
+	assert_eq "$1: message" "minflow-report: $3" "$(cat "$MF_TMP/err")"
+	assert_eq "$1: nothing on stdout" 0 "$(wc -c <"$MF_TMP/out")"
+}
+refused "missing file" "$MF_TMP/none.json" \
+    "$MF_TMP/none.json: No such file or directory"
+printf '{"format": 2}\n' >"$MF_TMP/f2.json"
+refused "format 2" "$MF_TMP/f2.json" \
+    "$MF_TMP/f2.json: not a minflow report of format 1"
+python3 -c 'print("{\"format\": 1, \"x\": " + "[" * 64 + "]" * 64 + "}")' \
+    >"$MF_TMP/deep.json" || fail "python3"
+refused "nested 65 deep" "$MF_TMP/deep.json" \
+    "$MF_TMP/deep.json: malformed JSON: nested deeper than 64"
+sed 's/"in": {"flows": 1,/"in": {"flows": "1",/' "$DATA/full.json" \
+    >"$MF_TMP/type.json"
+refused "a count as a string" "$MF_TMP/type.json" \
+    "$MF_TMP/type.json: malformed report: \"flows\" is missing or not a count"
+sed 's/"health": null/"health": 7/' "$DATA/full.json" >"$MF_TMP/health.json"
+refused "health not an object" "$MF_TMP/health.json" \
+    "$MF_TMP/health.json: malformed report: \"health\" is missing or not an object"
+
+# --- names on real captures ------------------------------------------------
+# Every talker's name is its own address's label in the JSON (issue 18),
+# on captures whose DNS answers label remote servers.
+COLLECTOR=$MF_BUILDDIR/minflow-collector
+EXPORTER=$MF_BUILDDIR/minflow-exporter
+PCAPS=${MF_SHARED_DIR:-}/pcaps
+if [ -d "$PCAPS" ] && [ -x "$COLLECTOR" ] && [ -x "$EXPORTER" ]; then
+	printf '[networks]\ninternal = 10.0.0.0/8;172.16.0.0/12;192.168.0.0/16\n' \
+	    >"$MF_TMP/c.conf"
+	labelled=0
+	for cap in vlan-dns.pcap linux-sll2-dns.pcap; do
+		d=$MF_TMP/${cap%.pcap}
+		"$EXPORTER" -r "$PCAPS/$cap" -w "$d.ipfix" 2>/dev/null ||
+		    fail "$cap: minflow-exporter"
+		"$COLLECTOR" -C "$MF_TMP/c.conf" -r "$d.ipfix" -o "$d" \
+		    2>/dev/null || fail "$cap: minflow-collector"
+		for j in "$d"/*/*.json; do
+			"$REPORT" "$j" >"$j.txt" || fail "$j: minflow-report"
+			want=$(python3 "$MF_SRCDIR/tests/integ/report_talkers.py" \
+			    json "$j")
+			assert_eq "$cap $(basename "$j"): talker names by id" \
+			    "$want" "$(python3 \
+			        "$MF_SRCDIR/tests/integ/report_talkers.py" \
+			        text "$j.txt")"
+			labelled=$((labelled + $(printf '%s\n' "$want" |
+			    awk '$3 != "-"' | wc -l)))
+		done
+	done
+	# the check means something only if some talkers have names
+	[ "$labelled" -gt 0 ] || fail "some talkers have a name"
+else
+	printf 'ok - talker names on real captures # SKIP no shared captures\n'
+fi
+
+# --- JSON only ---------------------------------------------------------------
+assert_eq "report/ includes nothing from collector/" "" \
+    "$(grep -l '#include "collector/' "$MF_SRCDIR"/report/*.[ch])"
+if command -v ldd >/dev/null 2>&1; then
+	assert_eq "minflow-report does not link libfixbuf or libpcap" 0 \
+	    "$(ldd "$REPORT" | grep -c 'fixbuf\|pcap')"
+fi
+finish

@@ -49,7 +49,11 @@ assert_eq "replayed: packets, bytes and no late record" "$want 0" \
     "$(sums replay)"
 # 149.3 s / 25 = 6 s: the replay took its time (not read at full speed)
 [ $((t1 - t0)) -ge 5 ] || fail "replayed in real time" "$((t1 - t0)) s"
-run plain --replay-speed 0
+# Paced to 2 messages a second so that the collector's clock ticks (every
+# 0.5 s) between messages: the first message opens January's interval, the
+# clock closes it at once, and the records of every later message are late.
+# (Sent in one burst, all could arrive before the first tick.)
+run plain --replay-speed 0 --pace 2
 set -- $(sums plain)
 assert_eq "not replayed: packets and bytes" "$want" "$1 $2"
 [ "$3" -gt 0 ] || fail "not replayed: hours-old records count as late" "$3"

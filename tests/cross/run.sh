@@ -43,7 +43,7 @@ notok() { failed=$((failed + 1)); echo "not ok - $*"; }
 PKGS="libc6 libglib2.0-0 libglib2.0-dev libpcre2-8-0 libpcap0.8
 libpcap0.8-dev libdbus-1-3 libsystemd0 libcap2 libgcrypt20 liblzma5 libzstd1
 liblz4-1 libgpg-error0 libfixbuf9 libfixbuf-dev libcmocka0 libcmocka-dev
-libcap-ng0 libcap-ng-dev libgcc-s1"
+libcap-ng0 libcap-ng-dev libgcc-s1 libmnl0 libmnl-dev"
 # Unit tests of the exporter and the common code (no json-glib).
 UNITS="test_addr test_rbuf test_hash test_model test_v9 test_decode
 test_decode_ip test_frag test_cache test_ipfix test_ipfix_read test_options

@@ -12,6 +12,7 @@
 #include "collector/ingest/fixdns.h"
 #include "collector/ingest/ingest.h"
 #include "collector/ingest/listen.h"
+#include "collector/model/consumer.h"
 #include "collector/model/engine.h"
 #include "collector/output/archive.h"
 #include "collector/output/forward.h"
@@ -103,17 +104,21 @@ on_report(const struct col_interval *iv, void *ctx)
 	struct collector *c = ctx;
 	const struct col_report_exporter *lines;
 	GError *err = NULL;
+	JsonNode *doc = NULL;
 	size_t n;
 
 	lines = col_exporters_report(c->exporters, &n);
 	/* Live, retention counts from the clock if flow time runs ahead. */
 	c->rcfg.now_ms =
 	    c->listen != NULL ? (uint64_t)g_get_real_time() / 1000 : 0;
-	if (!col_report_write(&c->rcfg, iv, lines, n, &err)) {
+	if (!col_report_write(&c->rcfg, iv, lines, n, &doc, &err)) {
 		c->reports_failed++;
 		g_warning("report: %s", err->message);
 		g_clear_error(&err);
 	}
+	col_consumers_report(iv->consumers, doc, iv);
+	if (doc != NULL)
+		json_node_unref(doc);
 	save_templates(c);
 }
 

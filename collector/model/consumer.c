@@ -110,3 +110,14 @@ col_consumers_open(const struct col_consumers *l, uint64_t start_ms,
 		if (l->c[i].open != NULL)
 			l->c[i].open(l->c[i].self, start_ms, prev_end_ms);
 }
+
+void
+col_consumers_report(const struct col_consumers *l, JsonNode *doc,
+    const struct col_interval *iv)
+{
+	size_t i;
+
+	for (i = 0; l != NULL && doc != NULL && i < l->n; i++)
+		if (l->c[i].report != NULL)
+			l->c[i].report(l->c[i].self, doc, iv);
+}

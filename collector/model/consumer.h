@@ -7,7 +7,8 @@
  * engine (collector/model/engine.h) hands every flow record, every DNS
  * record and every interval close to a list of consumers, each with one
  * small interface (struct col_consumer): take a flow, take a DNS record,
- * close an interval, write its report section, open the next interval.
+ * close an interval, write its report section, open the next interval,
+ * take the finished report.
  * The engine knows none of them: tables, the summary's classes and
  * seconds, flow statistics, DNS statistics and the detectors are
  * consumers (collector/output/report_*.h), registered in one place
@@ -80,6 +81,13 @@ struct col_consumer {
 	void (*close)(void *self, const struct col_interval *iv);
 	void (*write)(void *self, const struct col_section *s);
 	void (*open)(void *self, uint64_t start_ms, uint64_t prev_end_ms);
+	/* The finished report document of iv (the same as latest.json),
+	 * once its file is written or failed: for consumers that keep or
+	 * serve whole reports (history, the web page, alerts).  Runs once
+	 * per interval, after every write; doc is borrowed (json_node_ref()
+	 * to keep it).  Bounded work: I/O here delays the next datagram. */
+	void (
+	    *report)(void *self, JsonNode *doc, const struct col_interval *iv);
 	void (*free)(void *self);
 };
 
@@ -108,5 +116,7 @@ void col_consumers_write(const struct col_consumers *l,
     const struct col_section *s);
 void col_consumers_open(const struct col_consumers *l, uint64_t start_ms,
     uint64_t prev_end_ms);
+void col_consumers_report(const struct col_consumers *l, JsonNode *doc,
+    const struct col_interval *iv);
 
 #endif

@@ -251,7 +251,7 @@ to_text(JsonNode *root, size_t *len)
 gboolean
 col_report_write(const struct col_report_config *cfg,
     const struct col_interval *iv, const struct col_report_exporter *exp,
-    size_t n_exp, GError **error)
+    size_t n_exp, JsonNode **doc, GError **error)
 {
 	g_autofree char *text = NULL, *path = NULL, *day = NULL;
 	g_autofree char *latest = NULL;
@@ -260,13 +260,18 @@ col_report_write(const struct col_report_config *cfg,
 	int saved;
 
 	g_return_val_if_fail(cfg != NULL && cfg->dir != NULL, FALSE);
+	if (doc != NULL)
+		*doc = NULL;
 	if ((root = col_report_build(cfg, iv, exp, n_exp)) == NULL) {
 		g_set_error(error, MF_ERROR, MF_ERROR_IO, "%s: bad report",
 		    cfg->dir);
 		return FALSE;
 	}
 	text = to_text(root, &len);
-	json_node_unref(root);
+	if (doc != NULL)
+		*doc = root;
+	else
+		json_node_unref(root);
 	path = col_report_path(cfg->dir, iv->start_ms);
 	day = g_path_get_dirname(path);
 	if (g_mkdir_with_parents(day, 0755) != 0) {

@@ -48,11 +48,13 @@ JsonNode *col_report_build(const struct col_report_config *cfg,
 /*
  * Build and write the report of iv as described above.  Returns FALSE
  * (error set, naming the file) if it cannot be written; the collector
- * logs that and goes on.
+ * logs that and goes on.  If doc is not NULL it is given the document
+ * built (json_node_unref() it), even when writing failed: the consumers'
+ * report hooks take it (col_consumers_report()).
  */
 gboolean col_report_write(const struct col_report_config *cfg,
     const struct col_interval *iv, const struct col_report_exporter *exp,
-    size_t n_exp, GError **error);
+    size_t n_exp, JsonNode **doc, GError **error);
 
 /* The file name of the report that starts at start_ms, under dir. */
 char *col_report_path(const char *dir, uint64_t start_ms);

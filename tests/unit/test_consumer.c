@@ -370,6 +370,46 @@ test_consumer_add_full_or_nameless_is_refused(void **state)
 	assert_int_equal(col_consumers_count(NULL), 0);
 }
 
+/* The report hook: every consumer that has one sees the same document. */
+static void
+seen_report(void *self, JsonNode *doc, const struct col_interval *iv)
+{
+	JsonNode **last = self;
+
+	(void)iv;
+	*last = doc;
+}
+
+static void
+test_consumer_report_hook_takes_the_document(void **state)
+{
+	struct col_consumers *l = col_consumers_new();
+	JsonNode *a = NULL, *b = NULL;
+	JsonNode *doc = json_node_new(JSON_NODE_OBJECT);
+	struct col_consumer ca = { .name = "a",
+		.self = &a,
+		.report = seen_report };
+	struct col_consumer none = { .name = "none" };
+	struct col_consumer cb = { .name = "b",
+		.self = &b,
+		.report = seen_report };
+
+	(void)state;
+	json_node_take_object(doc, json_object_new());
+	assert_true(col_consumers_add(l, &ca, NULL));
+	assert_true(col_consumers_add(l, &none, NULL));
+	assert_true(col_consumers_add(l, &cb, NULL));
+	/* No document (the report could not be built): nothing called. */
+	col_consumers_report(l, NULL, NULL);
+	assert_null(a);
+	col_consumers_report(l, doc, NULL);
+	assert_ptr_equal(a, doc);
+	assert_ptr_equal(b, doc);
+	col_consumers_report(NULL, doc, NULL);
+	json_node_unref(doc);
+	col_consumers_free(l);
+}
+
 int
 main(void)
 {
@@ -379,6 +419,7 @@ main(void)
 		T(test_consumer_engine_empty_interval_is_only_opened),
 		T(test_consumer_engine_dns_alone_is_reported),
 		cmocka_unit_test(test_consumer_add_full_or_nameless_is_refused),
+		cmocka_unit_test(test_consumer_report_hook_takes_the_document),
 	};
 #undef T
 

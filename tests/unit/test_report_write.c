@@ -129,7 +129,7 @@ test_report_write_day_file_and_latest(void **state)
 	(void)state;
 	make_day(dir, "19991231", "120000.json"); /* retention 0: kept */
 	rfx_standard(&fx);
-	assert_true(col_report_write(&cfg, &fx.iv, NULL, 0, &error));
+	assert_true(col_report_write(&cfg, &fx.iv, NULL, 0, NULL, &error));
 	assert_null(error);
 	assert_dir(dir, ".", "19991231 20260115 latest.json");
 	assert_dir(dir, "20260115", "100000.json");
@@ -140,7 +140,7 @@ test_report_write_day_file_and_latest(void **state)
 	/* The next interval: a second file; latest.json follows it. */
 	fx.iv.start_ms += RFX_INTERVAL_S * 1000;
 	fx.iv.end_ms += RFX_INTERVAL_S * 1000;
-	assert_true(col_report_write(&cfg, &fx.iv, NULL, 0, &error));
+	assert_true(col_report_write(&cfg, &fx.iv, NULL, 0, NULL, &error));
 	assert_dir(dir, ".", "19991231 20260115 latest.json");
 	assert_dir(dir, "20260115", "100000.json 100100.json");
 	file = read_report(dir, "20260115/100100.json");
@@ -170,7 +170,7 @@ test_report_write_label_escaped_and_ipv6(void **state)
 	    "d",
 	    sizeof(f.label));
 	rfx_add(&fx, &f, COL_CLASS_OUTWEB, TRUE, FALSE, 443);
-	assert_true(col_report_write(&cfg, &fx.iv, NULL, 0, NULL));
+	assert_true(col_report_write(&cfg, &fx.iv, NULL, 0, NULL, NULL));
 	text = read_report(dir, "latest.json");
 	assert_non_null(strstr(text, "\"a\\\"b\\\\c\\n\\u0001"));
 	for (c = text; *c != '\0'; c++)
@@ -208,7 +208,7 @@ test_report_write_retention_removes_old_days(void **state)
 	for (i = 0; i < G_N_ELEMENTS(files); i++)
 		make_day(dir, files[i][0], files[i][1]);
 	rfx_init(&fx, RFX_START_MS);
-	assert_true(col_report_write(&cfg, &fx.iv, NULL, 0, NULL));
+	assert_true(col_report_write(&cfg, &fx.iv, NULL, 0, NULL, NULL));
 	/* Kept: days within 2 days of 10:00, non-days, foreign files. */
 	assert_dir(dir, ".",
 	    "2026011 20260111 20260113 20260114 20260115 20261340 archive "
@@ -233,7 +233,7 @@ test_report_write_unwritable_dir_fails(void **state)
 	(void)state;
 	assert_true(g_file_set_contents(file, "x", -1, NULL));
 	rfx_init(&fx, RFX_START_MS);
-	assert_false(col_report_write(&cfg, &fx.iv, NULL, 0, &error));
+	assert_false(col_report_write(&cfg, &fx.iv, NULL, 0, NULL, &error));
 	assert_true(g_error_matches(error, MF_ERROR, MF_ERROR_IO));
 	assert_true(g_str_has_prefix(error->message, file));
 	assert_non_null(strstr(error->message, "20260115"));

@@ -140,8 +140,8 @@ col_exporters_report(struct col_exporters *x, size_t *n)
 		if (s != NULL) {
 			l->lost = e->proto == COL_PROTO_V9 ? e->v9.lost_packets
 			                                   : s->lost;
-			l->undecodable = s->malformed + s->before_template +
-			    s->templates_refused + e->v9.malformed;
+			l->undecodable =
+			    col_fixread_undecodable(e->fix) + e->v9.malformed;
 			l->health = col_fixread_get_health(e->fix);
 			if (!l->health->seen)
 				l->health = NULL;

@@ -283,6 +283,15 @@ col_fixread_get_stats(const struct col_fixread *r)
 	return &r->stats;
 }
 
+uint64_t
+col_fixread_undecodable(const struct col_fixread *r)
+{
+	const struct col_fixread_stats *s = &r->stats;
+
+	return s->malformed + s->before_template + s->templates_refused +
+	    s->dns_bad_lists;
+}
+
 const struct col_exporter_health *
 col_fixread_get_health(const struct col_fixread *r)
 {
@@ -660,8 +669,11 @@ static void
 take_dns(struct col_fixread *r, struct col_fixdns_rec *x)
 {
 	struct col_dns_rec d;
+	gboolean bad_list;
 
-	r->stats.dns_addrs_dropped += col_fixdns_take(x, &d);
+	r->stats.dns_addrs_dropped += col_fixdns_take(x, &d, &bad_list);
+	if (bad_list)
+		r->stats.dns_bad_lists++;
 	r->stats.dns_records++;
 	if (r->dns_fn != NULL)
 		r->dns_fn(&d, r->dns_ctx);

@@ -38,6 +38,7 @@ struct col_fixread_stats {
 	uint64_t other_records;     /* records of templates we do not use */
 	uint64_t dns_records;       /* DNS records (templates 261/262) */
 	uint64_t dns_addrs_dropped; /* answered addresses that did not fit */
+	uint64_t dns_bad_lists;     /* address lists of ill-sized elements */
 	uint64_t type_records;      /* RFC 5610 element type records */
 	uint64_t lost;              /* sequence gaps, in records */
 	uint64_t before_template;   /* data sets with an unknown template */
@@ -100,6 +101,13 @@ void col_fixread_set_dns_fn(struct col_fixread *r, col_dns_fn fn, void *ctx);
 
 const struct col_fixread_stats *col_fixread_get_stats(
     const struct col_fixread *r);
+/*
+ * What the exporter sent that could not be used: malformed messages and
+ * sets, data before its template, refused templates, DNS address lists
+ * of ill-sized elements.
+ */
+uint64_t col_fixread_undecodable(const struct col_fixread *r);
+
 const struct col_exporter_health *col_fixread_get_health(
     const struct col_fixread *r);
 

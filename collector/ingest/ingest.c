@@ -204,10 +204,7 @@ warn_exporter(struct col_exporter *e, const char *what, uint64_t before,
 static uint64_t
 fix_bad(const struct col_exporter *e)
 {
-	const struct col_fixread_stats *s = col_fixread_get_stats(e->fix);
-
-	return s->malformed + s->before_template + s->templates_refused +
-	    e->v9.malformed;
+	return col_fixread_undecodable(e->fix) + e->v9.malformed;
 }
 
 static void

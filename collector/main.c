@@ -60,9 +60,9 @@ on_message(void *ctx, enum col_listen_kind kind, const struct mf_addr *a,
 
 /*
  * Every record accepted: into the archive and normalised forwarding, then
- * the model; TRUE if late.
+ * the model; what the model said of it (late, ahead).
  */
-static gboolean
+static unsigned
 on_flow(void *ctx, const struct col_flow *f)
 {
 	struct collector *c = ctx;
@@ -165,10 +165,11 @@ log_counters(struct collector *c)
 
 	g_message("records %" G_GUINT64_FORMAT ", late %" G_GUINT64_FORMAT
 	          ", absurd times %" G_GUINT64_FORMAT
+	          ", ahead of the clock %" G_GUINT64_FORMAT
 	          ", reports %" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT
 	          " failed, %" G_GUINT64_FORMAT " closed early)",
-	    s->records, s->late_records, s->absurd_records, s->intervals,
-	    c->reports_failed, s->early_closes);
+	    s->records, s->late_records, s->absurd_records, s->ahead_records,
+	    s->intervals, c->reports_failed, s->early_closes);
 	col_ingest_log_counters(c->ingest);
 	col_archive_log_counters(c->archive);
 	col_listen_log_counters(c->listen);

@@ -38,6 +38,7 @@ struct col_report_exporter {
 	uint64_t records;     /* flow records received */
 	uint64_t lost;        /* sequence gaps (records; v9: packets) */
 	uint64_t late_records;
+	uint64_t ahead_records; /* live: ending ahead of our clock */
 	uint64_t undecodable; /* malformed + before template + refused */
 	const struct col_exporter_health *health; /* or NULL */
 };
@@ -52,12 +53,14 @@ struct col_exporter {
 	struct col_v9state v9;
 	uint64_t records;      /* flow records handed to the engine */
 	uint64_t late;         /* of them, late for their interval */
+	uint64_t ahead;        /* of them, ahead of the collector's clock */
 	uint64_t last_seen_ms; /* monotonic time of the last message */
 	uint64_t v5_lost;      /* v5 flow_sequence gaps, in records */
 	uint64_t v5_malformed;
 	uint32_t v5_next_seq;
 	gboolean v5_have_seq;
 	struct mf_ratelimit warn;
+	struct mf_ratelimit warn_ahead;
 };
 
 struct col_exporters;

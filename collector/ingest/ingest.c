@@ -142,14 +142,34 @@ allowed(const struct col_ingest *in, const struct mf_addr *a)
 	return FALSE;
 }
 
+/* Name the exporter whose clock runs ahead (rate-limited). */
+static void
+warn_ahead(struct col_exporter *e, const struct col_flow *f)
+{
+	int64_t now_ms = g_get_real_time() / 1000;
+
+	if (mf_ratelimit_ok(&e->warn_ahead, g_get_monotonic_time()))
+		g_warning("exporter %s port %u: a record ends %" G_GINT64_FORMAT
+		          " s ahead of our clock, counted at our time "
+		          "(%" G_GUINT64_FORMAT " records ahead so far)",
+		    e->name, (unsigned)e->port,
+		    ((int64_t)f->end_ms - now_ms) / 1000, e->ahead);
+}
+
 /* Every record accepted goes to the sink; the exporter counts it. */
 static void
 accept_flow(struct col_ingest *in, struct col_exporter *e,
     const struct col_flow *f)
 {
+	unsigned flags = in->sink.flow(in->sink.ctx, f);
+
 	e->records++;
-	if (in->sink.flow(in->sink.ctx, f))
+	if (flags & COL_FLOW_LATE)
 		e->late++;
+	if (flags & COL_FLOW_AHEAD) {
+		e->ahead++;
+		warn_ahead(e, f);
+	}
 }
 
 static void

@@ -39,7 +39,7 @@ struct col_report_exporter {
 	uint64_t lost;        /* sequence gaps (records; v9: packets) */
 	uint64_t late_records;
 	uint64_t ahead_records; /* live: ending ahead of our clock */
-	uint64_t undecodable; /* malformed + before template + refused */
+	uint64_t undecodable;   /* malformed + before template + refused */
 	const struct col_exporter_health *health; /* or NULL */
 };
 

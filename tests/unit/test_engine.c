@@ -639,7 +639,8 @@ test_engine_add_ahead_of_the_clock_moves_no_time(void **state)
 	assert_int_equal(col_engine_add(fx->e, &f), 0);
 	fx->records++, fx->in.packets += 2, fx->in.bytes += 200;
 	/* Within the tolerance: a clock a little ahead is fine. */
-	f = class_flow(COL_CLASS_IN, 1, 100, S + SEC(5) + COL_AHEAD_TOLERANCE_MS);
+	f = class_flow(COL_CLASS_IN, 1, 100,
+	    S + SEC(5) + COL_AHEAD_TOLERANCE_MS);
 	assert_int_equal(col_engine_add(fx->e, &f), 0);
 	fx->records++, fx->in.packets += 1, fx->in.bytes += 100;
 	assert_int_equal(col_engine_get_stats(fx->e)->ahead_records, 1);

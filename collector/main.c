@@ -139,6 +139,7 @@ start(struct collector *c, GError **error)
 {
 	struct col_ingest_sink sink = { on_message, on_flow, on_dns, c };
 	struct col_ingest_config ic = { (size_t)c->cfg.exporters.max,
+		(size_t)c->cfg.exporters.max_per_address,
 		(size_t)c->cfg.exporters.max_templates };
 	struct col_engine_config ec = { (uint32_t)c->cfg.reports.interval,
 		(uint32_t)c->cfg.reports.grace, MAX_PENDING };
@@ -267,6 +268,18 @@ open_forward(struct collector *c, GError **error)
 	return TRUE;
 }
 
+/* Live only: the listeners, with the TCP limits of [listen]. */
+static gboolean
+open_listen(struct collector *c, GError **error)
+{
+	struct col_listen_limits lim = { (uint32_t)c->cfg.listen.tcp_idle,
+		(uint32_t)c->cfg.listen.tcp_per_address };
+
+	c->listen = col_listen_open(c->cfg.listen.endpoints, c->cfg.listen.n,
+	    &lim, error);
+	return c->listen != NULL;
+}
+
 /* Live only: -r never writes the archive (it may be reading it). */
 static gboolean
 open_archive(struct collector *c, GError **error)
@@ -321,9 +334,7 @@ main(int argc, char **argv)
 	c->opts = &o;
 	if (col_options_load_config(&o, &c->cfg, &err) && start(c, &err) &&
 	    (o.read != NULL ||
-	        ((c->listen = col_listen_open(c->cfg.listen.endpoints,
-	              c->cfg.listen.n, &err)) != NULL &&
-	            open_archive(c, &err))) &&
+	        (open_listen(c, &err) && open_archive(c, &err))) &&
 	    (o.read != NULL || open_forward(c, &err)) &&
 	    (o.read != NULL || mf_detach(o.daemon, o.pidfile, &err))) {
 		status = o.read != NULL ? run_offline(c, o.read) : run_live(c);

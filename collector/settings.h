@@ -33,6 +33,7 @@
 /* [listen] */
 struct col_conf_listen {
 	char **ipfix_udp, **ipfix_tcp, **netflow_v9, **netflow_v5;
+	uint64_t tcp_idle, tcp_per_address;
 	/* Derived by col_config_load(): per enum col_listen_kind. */
 	struct col_endpoint *endpoints[4];
 	size_t n[4];
@@ -62,7 +63,7 @@ struct col_conf_tables {
 
 /* [exporters] */
 struct col_conf_exporters {
-	uint64_t max, max_templates;
+	uint64_t max, max_per_address, max_templates;
 	char *templates_file;
 };
 

@@ -42,8 +42,8 @@ col_ingest_new(const struct col_ingest_config *cfg,
 	struct col_ingest *in = g_new0(struct col_ingest, 1);
 
 	in->sink = *sink;
-	in->exporters =
-	    col_exporters_new(cfg->max_exporters, cfg->max_templates);
+	in->exporters = col_exporters_new(cfg->max_exporters,
+	    cfg->max_per_address, cfg->max_templates);
 	return in;
 }
 

@@ -47,8 +47,9 @@ struct col_ingest_sink {
 };
 
 struct col_ingest_config {
-	size_t max_exporters; /* exporters tracked at once (1 .. 4096) */
-	size_t max_templates; /* templates kept per exporter (1 .. 4096) */
+	size_t max_exporters;   /* exporters tracked at once (1 .. 4096) */
+	size_t max_per_address; /* of them, from one address (1 .. 4096) */
+	size_t max_templates;   /* templates kept per exporter (1 .. 4096) */
 };
 
 struct col_ingest_stats {

@@ -70,7 +70,7 @@ static int
 setup(void **state)
 {
 	struct fx *fx = g_new0(struct fx, 1);
-	struct col_ingest_config cfg = { 8, 16 };
+	struct col_ingest_config cfg = { 8, 8, 16 };
 	struct col_ingest_sink sink = { on_message, on_flow, on_dns, NULL };
 
 	sink.ctx = &fx->got;

@@ -242,6 +242,8 @@ static int
 run_live(struct collector *c)
 {
 	col_ingest_load_templates(c->ingest, c->cfg.exporters.templates_file);
+	/* Live from the first record: its time is held to the clock. */
+	col_engine_tick(c->engine, (uint64_t)g_get_real_time() / 1000);
 	while (!mf_signal_pending(MF_SIGNAL_STOP)) {
 		col_listen_poll(c->listen, 500, take, c);
 		col_engine_tick(c->engine, (uint64_t)g_get_real_time() / 1000);

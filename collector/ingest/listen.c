@@ -196,30 +196,34 @@ tcp_note(struct mf_ratelimit *rl, const struct mf_addr *a, uint16_t port,
 }
 
 /*
- * Room for a connection from a: -1 if a is at its cap or every slot is
- * taken by a connection that delivered a message; else the socket to
- * close for it (the idle longest of those that never delivered one), or
- * l->n for a free slot.
+ * Room for a connection from a: l->n for a free slot, else the socket to
+ * close for it, the idle longest of those that never delivered a whole
+ * message (of a's own if a holds tcp-per-address connections, else of
+ * all), or -1 if there is none.
  */
 static ssize_t
 tcp_room(const struct col_listen *l, const struct mf_addr *a)
 {
-	ssize_t victim = -1;
+	ssize_t victim = -1, own = -1;
 	size_t i, same = 0;
 
 	for (i = 0; i < l->n; i++) {
 		const struct sock *c = &l->socks[i];
+		gboolean mine;
 
 		if (!c->tcp_conn)
 			continue;
-		if (mf_addr_cmp(&c->peer, a) == 0)
-			same++;
-		if (c->messages == 0 &&
-		    (victim < 0 || c->active_us < l->socks[victim].active_us))
+		mine = mf_addr_cmp(&c->peer, a) == 0;
+		same += mine ? 1 : 0;
+		if (c->messages > 0)
+			continue;
+		if (victim < 0 || c->active_us < l->socks[victim].active_us)
 			victim = (ssize_t)i;
+		if (mine && (own < 0 || c->active_us < l->socks[own].active_us))
+			own = (ssize_t)i;
 	}
 	if (same >= l->limits.tcp_per_address)
-		return -1;
+		return own;
 	return l->n_tcp < COL_LISTEN_MAX_TCP ? (ssize_t)l->n : victim;
 }
 
@@ -240,8 +244,9 @@ accept_tcp(struct col_listen *l, struct sock *s)
 	if ((room = tcp_room(l, &peer)) < 0) {
 		l->stats.tcp_refused++;
 		tcp_note(&l->warn_refused, &peer, port,
-		    "refused: too many connections (tcp-per-address, or all "
-		    "taken by exporters that sent messages)",
+		    "refused: its address's connections (tcp-per-address), "
+		    "or all connections, are taken by exporters that sent "
+		    "messages",
 		    l->stats.tcp_refused);
 		close(fd);
 		return;

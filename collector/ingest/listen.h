@@ -43,10 +43,11 @@ typedef void (*col_message_fn)(void *ctx, enum col_listen_kind kind,
 /*
  * TCP limits ([listen] tcp-idle, tcp-per-address): a connection that
  * delivers no byte for idle_s seconds is closed; one address holds at
- * most per_address connections.  When all COL_LISTEN_MAX_TCP are taken,
- * a new connection takes the place of the one idle longest among those
- * that never delivered a whole message; if every one did, it is refused.
- * Every refusal and close is counted and logged (rate-limited).
+ * most per_address connections.  A new connection beyond either limit
+ * (its address's, or COL_LISTEN_MAX_TCP in all) takes the place of the
+ * one idle longest among those (of its address, or of all) that never
+ * delivered a whole message; if there is none, it is refused.  Every
+ * refusal and close is counted and logged (rate-limited).
  */
 struct col_listen_limits {
 	uint32_t tcp_idle_s;      /* >= 1 */

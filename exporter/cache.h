@@ -80,6 +80,8 @@ struct exp_flow {
 	uint8_t has_mac;   /* mac[] valid */
 	uint8_t l7_tries;  /* the caller's: initiator segments with payload
 	                    * searched for a server name (dnslabel.c) */
+	uint32_t proc_ref; /* the caller's: its local process
+	                    * (exporter/procs.h), 0 = not looked up */
 };
 
 struct exp_cache_stats {
@@ -126,7 +128,7 @@ void exp_cache_free(struct exp_cache *c);
  * Account packet p, seen at p->ts_ms on interface ifindex, to its flow
  * (creating it, evicting the least recently used flow if the cache is
  * full).  Returns the flow, valid until the next call into the cache; the
- * caller may set its name_ref and nothing else.  Packet path: no
+ * caller may set its name_ref and proc_ref and nothing else.  Packet path: no
  * allocation.
  */
 struct exp_flow *exp_cache_update(struct exp_cache *c, const struct exp_pkt *p,

@@ -85,9 +85,11 @@ exp_procs_parse_socket_link(const char *link, size_t len)
 	    link[len - 1] != ']')
 		return 0;
 	for (i = 8; i < len - 1; i++) {
-		if (link[i] < '0' || link[i] > '9' || v > UINT64_MAX / 10 - 1)
+		uint64_t d = (uint64_t)(link[i] - '0');
+
+		if (link[i] < '0' || link[i] > '9' || v > (UINT64_MAX - d) / 10)
 			return 0;
-		v = v * 10 + (uint64_t)(link[i] - '0');
+		v = v * 10 + d;
 	}
 	return v;
 }

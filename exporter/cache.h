@@ -64,6 +64,9 @@ enum exp_flow_state {
 
 struct exp_flow {
 	struct exp_key key;
+	uint32_t proc_ref; /* the caller's: its local process
+	                    * (exporter/procs.h), 0 = not looked up; here it
+	                    * takes the key's padding */
 	struct exp_side side[2];
 	uint64_t period_ms; /* start of the current report period */
 	uint64_t last_ms;   /* last packet of either side */
@@ -80,8 +83,6 @@ struct exp_flow {
 	uint8_t has_mac;   /* mac[] valid */
 	uint8_t l7_tries;  /* the caller's: initiator segments with payload
 	                    * searched for a server name (dnslabel.c) */
-	uint32_t proc_ref; /* the caller's: its local process
-	                    * (exporter/procs.h), 0 = not looked up */
 };
 
 struct exp_cache_stats {

@@ -451,6 +451,7 @@ print_process_counters(const struct exp_procs *p,
 	counter(to_log, "process-no-socket", s->no_socket);
 	counter(to_log, "process-unowned", s->unowned);
 	counter(to_log, "process-scans", s->scans);
+	counter(to_log, "process-rereads", s->rereads);
 	counter(to_log, "process-scan-full", s->sockets_full);
 	counter(to_log, "process-names-lost", s->names_lost);
 	counter(to_log, "process-diag-errors", s->diag_errors);

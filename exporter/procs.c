@@ -31,7 +31,8 @@
 /* One inode of the last scan and the process holding it. */
 struct sock_ent {
 	uint64_t inode; /* 0: free */
-	uint32_t proc;  /* index into procs[] */
+	uint32_t proc;  /* index into procs[], or max_procs + a recent one */
+	uint32_t pid;   /* the holder's: a recent entry may be reused */
 };
 
 /* A process of the last scan that holds sockets. */
@@ -66,6 +67,11 @@ struct exp_procs {
 	size_t n_socks;
 	struct proc_ent *procs;
 	size_t n_procs, max_procs;
+	/* The owners found last: their new sockets are looked for in their
+	 * own fd directories before a whole scan.  Kept across scans. */
+	struct proc_ent recent[EXP_PROCS_RECENT];
+	uint64_t recent_used[EXP_PROCS_RECENT]; /* 0: empty */
+	uint64_t clock;
 	uint64_t scan_ms;
 	gboolean scanned;
 	/* Names for flows; pid_hint caches pid -> name index + 1. */
@@ -337,7 +343,7 @@ read_comm(const char *proc, uint32_t pid, char comm[EXP_PROCS_NAME_LEN])
 }
 
 static void
-map_insert(struct exp_procs *p, uint64_t inode, uint32_t proc)
+map_insert(struct exp_procs *p, uint64_t inode, uint32_t proc, uint32_t pid)
 {
 	size_t i = mix(inode, p->sock_slots);
 
@@ -352,6 +358,7 @@ map_insert(struct exp_procs *p, uint64_t inode, uint32_t proc)
 	}
 	p->socks[i].inode = inode;
 	p->socks[i].proc = proc;
+	p->socks[i].pid = pid;
 	p->n_socks++;
 }
 
@@ -359,23 +366,32 @@ static const struct proc_ent *
 map_find(const struct exp_procs *p, uint64_t inode)
 {
 	size_t i = mix(inode, p->sock_slots);
+	const struct proc_ent *pe;
 
 	while (p->socks[i].inode != 0) {
-		if (p->socks[i].inode == inode)
-			return &p->procs[p->socks[i].proc];
+		if (p->socks[i].inode == inode) {
+			uint32_t k = p->socks[i].proc;
+
+			pe = k < p->max_procs ? &p->procs[k]
+			                      : &p->recent[k - p->max_procs];
+			return pe->pid == p->socks[i].pid ? pe : NULL;
+		}
 		i = (i + 1) & (p->sock_slots - 1);
 	}
 	return NULL;
 }
 
-/* The sockets of process pid into the map. */
+/*
+ * The sockets of process pid into the map, under entry me of procs[] if
+ * it is one already (a recent owner read again), else a new one.
+ */
 static void
-scan_pid(struct exp_procs *p, uint32_t pid)
+scan_pid(struct exp_procs *p, uint32_t pid, int64_t me_known)
 {
 	char path[64], link[64];
 	struct dirent *e;
-	gboolean named = FALSE;
-	uint32_t me = (uint32_t)p->n_procs;
+	gboolean named = me_known >= 0;
+	uint32_t me = named ? (uint32_t)me_known : (uint32_t)p->n_procs;
 	DIR *d;
 
 	g_snprintf(path, sizeof(path), "%s/%u/fd", p->cfg.proc, pid);
@@ -400,7 +416,7 @@ scan_pid(struct exp_procs *p, uint32_t pid)
 			p->n_procs++;
 			named = TRUE;
 		}
-		map_insert(p, inode, me);
+		map_insert(p, inode, me, pid);
 	}
 	closedir(d);
 }
@@ -426,9 +442,52 @@ scan(struct exp_procs *p, uint64_t now_ms)
 		if (e->d_name[0] < '1' || e->d_name[0] > '9' || *end != '\0' ||
 		    pid > UINT32_MAX)
 			continue;
-		scan_pid(p, (uint32_t)pid);
+		scan_pid(p, (uint32_t)pid, -1);
 	}
 	closedir(d);
+}
+
+/*
+ * A busy program opens sockets faster than /proc may be scanned: its new
+ * sockets are read from its own fd directory.
+ */
+static const struct proc_ent *
+find_in_recent(struct exp_procs *p, uint64_t inode)
+{
+	const struct proc_ent *pe = NULL;
+	size_t i;
+
+	/* Room for their new sockets, or a whole scan will make it. */
+	if (!p->scanned || p->n_socks > p->cfg.max_sockets / 4 * 3)
+		return NULL;
+	for (i = 0; i < EXP_PROCS_RECENT && pe == NULL; i++) {
+		if (p->recent_used[i] == 0)
+			continue;
+		p->st.rereads++;
+		scan_pid(p, p->recent[i].pid, (int64_t)(p->max_procs + i));
+		pe = map_find(p, inode);
+	}
+	return pe;
+}
+
+/* pe's owner among the recent ones, in place of the least recent. */
+static void
+note_recent(struct exp_procs *p, const struct proc_ent *pe)
+{
+	size_t i, old = 0;
+
+	for (i = 0; i < EXP_PROCS_RECENT; i++) {
+		if (p->recent_used[i] != 0 && p->recent[i].pid == pe->pid &&
+		    strcmp(p->recent[i].comm, pe->comm) == 0)
+			break;
+		if (p->recent_used[i] < p->recent_used[old])
+			old = i;
+	}
+	if (i == EXP_PROCS_RECENT) {
+		i = old;
+		p->recent[i] = *pe;
+	}
+	p->recent_used[i] = ++p->clock;
 }
 
 /* --- names for flows ------------------------------------------------------ */
@@ -481,6 +540,8 @@ exp_procs_lookup(struct exp_procs *p, const struct exp_key *k, int initiator,
 	if ((inode = socket_inode(p, k, l, l != initiator)) == 0)
 		return EXP_PROCS_REF_NONE;
 	pe = p->scanned ? map_find(p, inode) : NULL;
+	if (pe == NULL)
+		pe = find_in_recent(p, inode);
 	if (pe == NULL &&
 	    (!p->scanned || now_ms >= p->scan_ms + EXP_PROCS_RESCAN_MS ||
 	        now_ms < p->scan_ms)) {
@@ -492,6 +553,7 @@ exp_procs_lookup(struct exp_procs *p, const struct exp_key *k, int initiator,
 		return EXP_PROCS_REF_NONE;
 	}
 	p->st.named++;
+	note_recent(p, pe);
 	return name_ref(p, pe);
 }
 

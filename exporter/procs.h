@@ -19,10 +19,12 @@
  * max_sockets inodes, the names table max_names (process, name) pairs
  * reused round-robin (a flow whose entry was reused before export loses
  * its name, counted), and /proc is scanned again only when an inode is not
- * in the map and the last scan is at least EXP_PROCS_RESCAN_MS old: a
- * process that opens a socket and sends within that time of another new
- * one is missed (counted as unowned).  Nothing is allocated after
- * exp_procs_new().
+ * in the map, nor among the open files of the last EXP_PROCS_RECENT
+ * owners found (a busy program's new sockets, read from its own fd
+ * directory without a scan of every process), and the last scan is at
+ * least EXP_PROCS_RESCAN_MS old: a new program that opens a socket and
+ * sends within that time of another new one is missed (counted as
+ * unowned).  Nothing is allocated after exp_procs_new().
  *
  * Reading other users' /proc/PID/fd needs CAP_SYS_PTRACE (the exporter
  * keeps it with --processes); without it only the exporter's own user's
@@ -40,6 +42,7 @@
 #define EXP_PROCS_MAX_NAMES 65000
 #define EXP_PROCS_DEFAULT_SOCKETS 16384
 #define EXP_PROCS_RESCAN_MS 50
+#define EXP_PROCS_RECENT 8      /* owners whose fds are read again first */
 #define EXP_PROCS_LOCAL_MAX 256 /* local addresses remembered */
 #define EXP_PROCS_NAME_LEN 16   /* TASK_COMM_LEN, the NUL included */
 
@@ -60,6 +63,7 @@ struct exp_procs_stats {
 	uint64_t no_socket;    /* the kernel knows no such socket */
 	uint64_t unowned;      /* a socket no process holds (or unreadable) */
 	uint64_t scans;        /* /proc scans */
+	uint64_t rereads;      /* fd directories of recent owners read */
 	uint64_t sockets_full; /* inodes left out of a scan: map full */
 	uint64_t names_lost;   /* names reused before their flow's export */
 	uint64_t diag_errors;  /* netlink failures other than "no socket" */

@@ -127,10 +127,9 @@ close_interval(struct col_engine *e, uint64_t next_ms)
  * router clock still in 1999 or earlier; live, more than a day ahead of
  * our own clock), then the open interval's start, or, live, ahead of our
  * clock by more than the tolerance, then our clock's time (never before
- * the open interval: it is not late).  Offline there is no clock to
- * compare with: captures may jump years ahead (concatenated files) and
- * that is their real time.  *flags gets COL_FLOW_AHEAD for both live
- * cases.
+ * the open interval: it is not late; *flags gets COL_FLOW_AHEAD).
+ * Offline there is no clock to compare with: captures may jump years
+ * ahead (concatenated files) and that is their real time.
  */
 static uint64_t
 record_time(struct col_engine *e, const struct col_flow *f, unsigned *flags)
@@ -138,14 +137,13 @@ record_time(struct col_engine *e, const struct col_flow *f, unsigned *flags)
 	uint64_t t = f->end_ms;
 	gboolean live = e->wall_ms != 0;
 
-	if (live && t > e->wall_ms + COL_AHEAD_TOLERANCE_MS)
-		*flags |= COL_FLOW_AHEAD;
 	if (t < COL_ABSURD_BEFORE_MS ||
 	    (live && t > e->wall_ms + COL_ABSURD_AHEAD_MS)) {
 		e->stats.absurd_records++;
 		return e->is_open ? e->start_ms : align(e, t);
 	}
 	if (live && t > e->wall_ms + COL_AHEAD_TOLERANCE_MS) {
+		*flags |= COL_FLOW_AHEAD;
 		e->stats.ahead_records++;
 		return e->is_open ? MAX(e->wall_ms, e->start_ms) : e->wall_ms;
 	}

@@ -106,8 +106,9 @@ gboolean col_engine_add_consumer(struct col_engine *e,
 /*
  * Account one record (closing intervals its time has passed first).
  * Returns COL_FLOW_LATE if the record was late (for an interval already
- * reported), COL_FLOW_AHEAD if it ended too far ahead of the clock
- * (absurdly far included), or 0, so the caller can count it per exporter.
+ * reported), COL_FLOW_AHEAD if it ended ahead of the clock by more than
+ * the tolerance but less than a day (absurd_records counts the rest), or
+ * 0, so the caller can count it per exporter.
  */
 unsigned col_engine_add(struct col_engine *e, const struct col_flow *f);
 

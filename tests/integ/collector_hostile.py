@@ -12,10 +12,12 @@ datagrams or connections to 127.0.0.1, bounded in count and time.
       hostile_lan.sh) over and over for SECONDS; prints the source ports
       it used, one a line.  Every flow record it sends carries 0 packets
       and 0 bytes, so the report totals stay those of the real exporter.
-  collector_hostile.py lan REPORT_DIR GRACE NAME
-      checks of a hostile_lan.sh run: the real exporter (the one that sent
-      its statistics) lost nothing and was counted exactly as it says it
-      exported; every report written within GRACE + 2 s of its end.
+  collector_hostile.py lan REPORT_DIR GRACE NAME T_STOP
+      checks of a hostile_lan.sh run stopped at T_STOP (epoch seconds):
+      the real exporter (the one that sent its statistics) lost nothing
+      and was counted exactly as it says it exported; no report is of an
+      interval after the run (interval 10 s); every report of an interval
+      that ended before T_STOP written within GRACE + 2 s of its end.
 """
 import glob
 import json
@@ -415,16 +417,20 @@ def iso_s(t):
 
 
 def lan(argv):
-    rdir, grace, name = argv[1], float(argv[2]), argv[3]
+    rdir, grace, name, t_stop = argv[1], float(argv[2]), argv[3], \
+        float(argv[4])
     paths = sorted(glob.glob(os.path.join(rdir, "[0-9]*", "*.json")))
     check("%s: reports written (at least 2)" % name, True, len(paths) >= 2)
-    late = []
+    late, ahead = [], []
     for path in paths:
         with open(path) as f:
             end = iso_s(json.load(f)["interval"]["end"])
-        if os.stat(path).st_mtime > end + grace + 2:
+        # the open interval is written at SIGTERM, before its end
+        if end > t_stop + 10:
+            ahead.append(os.path.basename(path))
+        elif end <= t_stop and os.stat(path).st_mtime > end + grace + 2:
             late.append(os.path.basename(path))
-    # the last one is written at SIGTERM, early: never late
+    check("%s: no report of an interval after the run" % name, [], ahead)
     check("%s: every report within grace + 2 s of its end" % name, [], late)
     with open(os.path.join(rdir, "latest.json")) as f:
         rep = json.load(f)
@@ -435,9 +441,8 @@ def lan(argv):
         check("%s: real exporter: records as it exported them" % name,
               e["health"]["records_exported"], e["records"])
         check("%s: real exporter: lost late ahead undecodable" % name,
-              "0 0 0 0", "%d %d %d %d" % (e["lost"], e["late_records"],
-                                          e["ahead_records"],
-                                          e["undecodable"]))
+              "0 0 0 0", " ".join(str(e.get(k)) for k in (
+                  "lost", "late_records", "ahead_records", "undecodable")))
 
 
 if __name__ == "__main__":

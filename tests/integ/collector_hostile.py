@@ -292,11 +292,19 @@ def item3(binary, tmp):
     # the restart reads the file: the vendor's data alone decodes, and a
     # new exporter with an unknown element is served as well
     w, pw = udp()
-    rep = session(col, [(v, vendor(template=False)), (w, vendor())])
+    x, px = udp()
+    varlen = c.FLOW4 + [(7001, 65535, 9), (7002, 3, 9)]
+    recs = (flow() + b"\x03abc" + b"xyz",
+            flow() + b"\xff\x00\x05hello" + b"xyz")
+    rep = session(col, [(v, vendor(template=False)), (w, vendor()),
+                        (x, c.msg([c.tset(c.tmpl(260, varlen)),
+                                   c.dset(260, *recs)]))])
     check("3: after a restart: the vendor's data decoded", 1,
           field(rep, pv, "records"))
     check("3: after a restart: a new vendor exporter decoded", 1,
           field(rep, pw, "records"))
+    check("3: unknown elements of variable length skipped too", 2,
+          field(rep, px, "records"))
 
 
 def item4(binary, tmp):

@@ -18,6 +18,9 @@ datagrams or connections to 127.0.0.1, bounded in count and time.
       and was counted exactly as it says it exported; no report is of an
       interval after the run (interval 10 s); every report of an interval
       that ended before T_STOP written within GRACE + 2 s of its end.
+  collector_hostile.py seeds DIR
+      write the attacks as seeds for tests/fuzz/fuzz_collector (its input
+      format: a mode byte, then datagrams each after a 2-byte length).
 """
 import glob
 import json
@@ -420,6 +423,23 @@ def attack(argv):
         print(p)
 
 
+def seeds(argv):
+    d = argv[1]
+    os.makedirs(d, exist_ok=True)
+    v9 = c.v9msg([c.v9tset(c.v9tmpl(256, c.V9FLOW4)),
+                  c.v9dset(256, c.v9flow4())])
+    for name, mode, msgs in (
+            ("good", 0, [good()]),
+            ("dns_short_list", 0, [dns_short_list(), good()]),
+            ("future", 0, [future()]),
+            ("vendor", 0, [vendor(), vendor(template=False)]),
+            ("aliens", 0, [alien_template(40), vendor()]),
+            ("v9", 1, [v9])):
+        with open(os.path.join(d, name), "wb") as f:
+            f.write(bytes([mode]) + b"".join(
+                struct.pack("!H", len(m)) + m for m in msgs))
+
+
 def iso_s(t):
     return time.mktime(time.strptime(t, "%Y-%m-%dT%H:%M:%SZ")) - time.timezone
 
@@ -455,7 +475,8 @@ def lan(argv):
 
 if __name__ == "__main__":
     try:
-        {"run": run, "attack": attack, "lan": lan}[sys.argv[1]](sys.argv[1:])
+        {"run": run, "attack": attack, "lan": lan,
+         "seeds": seeds}[sys.argv[1]](sys.argv[1:])
     finally:
         for name, want, got in CHECKS:
             print("%s\t%s\t%s" % (name, want, got))

@@ -41,7 +41,7 @@ struct col_listen {
 	size_t n, n_tcp;
 	struct col_listen_limits limits;
 	uint8_t buf[MSG_MAX + 1];
-	struct mf_ratelimit warn, warn_refused, warn_idle;
+	struct mf_ratelimit warn, warn_refused, warn_replaced, warn_idle;
 	struct col_listen_stats stats;
 };
 
@@ -253,7 +253,7 @@ accept_tcp(struct col_listen *l, struct sock *s)
 	}
 	if ((size_t)room < l->n) {
 		l->stats.tcp_replaced++;
-		tcp_note(&l->warn_refused, &l->socks[room].peer,
+		tcp_note(&l->warn_replaced, &l->socks[room].peer,
 		    l->socks[room].peer_port,
 		    "closed for a new connection: it sent no message",
 		    l->stats.tcp_replaced);

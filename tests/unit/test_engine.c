@@ -655,6 +655,26 @@ test_engine_add_ahead_of_the_clock_moves_no_time(void **state)
 	check_conserved(fx);
 }
 
+/* The same for a DNS record: taken at the clock's time, not 20 h ahead. */
+static void
+test_engine_add_dns_ahead_of_the_clock_opens_no_future(void **state)
+{
+	struct fx *fx = *state;
+	struct col_dns_rec d;
+
+	memset(&d, 0, sizeof(d));
+	d.time_ms = S + 20 * 3600000;
+	col_engine_tick(fx->e, S + SEC(5));
+	col_engine_add_dns(fx->e, &d);
+	add_class(fx, COL_CLASS_IN, 2, 200, S + SEC(6));
+	assert_int_equal(col_engine_get_stats(fx->e)->late_records, 0);
+	col_engine_tick(fx->e, S + SEC(60 + GRACE));
+	assert_int_equal(fx->n, 1);
+	assert_int_equal(fx->r[0].start_ms, S);
+	check_class(fx, 0, COL_CLASS_IN, 1, 2, 200);
+	check_conserved(fx);
+}
+
 static void
 test_engine_tick_closes_on_wall_time(void **state)
 {
@@ -739,6 +759,7 @@ main(void)
 		T(test_engine_add_biflow_counts_reverse_class),
 		T(test_engine_tick_closes_on_wall_time),
 		T(test_engine_add_ahead_of_the_clock_moves_no_time),
+		T(test_engine_add_dns_ahead_of_the_clock_opens_no_future),
 		T(test_engine_flush_reports_queued_records),
 		T(test_engine_flush_skips_empty_interval),
 	};

@@ -260,10 +260,15 @@ col_config_note_restart(const struct col_config *a, const struct col_config *b)
 		if (a->listen.n[k] != b->listen.n[k])
 			g_message("reload: [listen] changes take effect on "
 			          "restart");
+	if (a->listen.tcp_idle != b->listen.tcp_idle ||
+	    a->listen.tcp_per_address != b->listen.tcp_per_address)
+		g_message("reload: [listen] tcp-idle and tcp-per-address take "
+		          "effect on restart");
 	if (a->reports.interval != b->reports.interval ||
 	    a->reports.grace != b->reports.grace ||
 	    memcmp(&a->tables, &b->tables, sizeof(a->tables)) != 0 ||
 	    a->exporters.max != b->exporters.max ||
+	    a->exporters.max_per_address != b->exporters.max_per_address ||
 	    a->exporters.max_templates != b->exporters.max_templates)
 		g_message("reload: [reports] interval/grace, [tables] and "
 		          "[exporters] take effect on restart");

@@ -236,16 +236,21 @@ key_set(struct anom_key *k, const struct mf_addr *a, const struct mf_addr *b,
 
 /*
  * A completed TCP connection (SYN and ACK from the client) to an external
- * address that neither the flow's label nor a DNS answer named.
+ * address that neither the flow's label nor a DNS answer named.  A label
+ * that is an address (an HTTP Host or TLS name of "http://192.0.2.1/")
+ * names nothing.
  */
 static gboolean
 unresolved(const struct col_anomaly *a, const struct col_flow *f,
     const struct anom_dev *dst)
 {
 	const unsigned both = ANOM_TCP_SYN | ANOM_TCP_ACK;
+	struct mf_addr literal;
 
-	return f->proto == ANOM_PROTO_TCP && (f->tcp_flags & both) == both &&
-	    !dst->internal && f->label[0] == '\0' && !anom_resolved(a, &f->dst);
+	if (f->proto != ANOM_PROTO_TCP || (f->tcp_flags & both) != both ||
+	    dst->internal || anom_resolved(a, &f->dst))
+		return FALSE;
+	return f->label[0] == '\0' || mf_addr_parse(f->label, &literal);
 }
 
 static struct scan_slot *

@@ -94,10 +94,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static uint64_t t = UINT64_C(1700000000000);
 	size_t i = 0, n;
 	const uint8_t *end;
-	uint8_t v4[4] = { 10, 0, 0, 0 };
+	uint8_t v4[4] = { 10, 0, 0, 0 }, internal;
 
 	while (i + 2 <= size) {
 		memset(&d, 0, sizeof(d));
+		internal = data[i] & 1;
 		v4[3] = data[i];
 		mf_addr_set4(&d.client, v4);
 		d.n_addrs = data[i + 1] % (COL_DNS_MAX_ADDRS + 1);
@@ -116,7 +117,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		i += n + 1;
 		d.time_ms = t++;
 		check_measure(a, d.qname);
-		col_anomaly_add_dns(a, &d);
+		col_anomaly_add_dns(a, &d, internal);
 	}
 	t += 60000;
 	col_anomaly_close(a, NULL, t);

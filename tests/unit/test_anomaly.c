@@ -796,7 +796,7 @@ run_unresolved(struct fx *fx, uint32_t n)
 	g_strlcpy(d.qname, "www.example.com", sizeof(d.qname));
 	for (i = 0; i < 3; i++)
 		d.addrs[d.n_addrs++] = ip4(203, 0, 113, (uint8_t)(100 + i));
-	col_anomaly_add_dns(fx->a, &d);
+	col_anomaly_add_dns(fx->a, &d, TRUE);
 	for (i = 0; i < n + 6; i++) {
 		struct col_flow f = flow(SCANNER,
 		    ip4(203, 0, 113, (uint8_t)(i < n ? i + 1 : 100 + i - n)), 6,
@@ -1123,7 +1123,7 @@ run_tunnel(struct fx *fx, uint32_t n)
 		g_strlcpy(d.qname, q->str, sizeof(d.qname));
 		g_string_free(q, TRUE);
 		d.time_ms = T0 + i;
-		col_anomaly_add_dns(fx->a, &d);
+		col_anomaly_add_dns(fx->a, &d, TRUE);
 	}
 	g_rand_free(rnd);
 	close_at(fx, T0 + SEC(60));
@@ -1146,6 +1146,7 @@ test_anomaly_dns_tunnel_at_threshold_reports_client(void **state)
 	e = only(fx, COL_ANOMALY_DNS_TUNNEL, ip4(10, 0, 0, 5));
 	assert_string_equal(e->name_key, "domain");
 	assert_string_equal(e->name, "example.org");
+	assert_int_equal(e->internal, 1);
 	assert_int_equal(evidence(e, "queries"), 10);
 	assert_int_equal(evidence(e, "names"), 10);
 	assert_true(evidence(e, "mean_length") == 35.0);

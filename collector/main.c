@@ -25,7 +25,8 @@
 #include "common/error.h"
 #include "common/log.h"
 
-#define MAX_PENDING 65536 /* records held for the next intervals */
+#define MAX_PENDING 65536     /* records held for the next intervals */
+#define FORWARD_DRAIN_MS 2000 /* at exit: queued forwarding sent */
 
 struct collector {
 	const struct col_options *opts; /* for SIGHUP: the same file again */
@@ -241,7 +242,12 @@ run_live(struct collector *c)
 {
 	col_ingest_load_templates(c->ingest, c->cfg.exporters.templates_file);
 	while (!mf_signal_pending(MF_SIGNAL_STOP)) {
-		col_listen_poll(c->listen, 500, take, c);
+		/* Paced or TCP forwarding may want the loop sooner. */
+		col_listen_poll(c->listen,
+		    col_forward_wait_ms(c->forward,
+		        (uint64_t)g_get_monotonic_time(), 500),
+		    take, c);
+		col_forward_tick(c->forward, (uint64_t)g_get_monotonic_time());
 		col_engine_tick(c->engine, (uint64_t)g_get_real_time() / 1000);
 		if (c->archive != NULL)
 			col_archive_tick(c->archive,
@@ -251,6 +257,7 @@ run_live(struct collector *c)
 	}
 	col_engine_flush(c->engine);
 	col_fwdnorm_flush(c->fwdnorm);
+	col_forward_drain(c->forward, FORWARD_DRAIN_MS);
 	col_archive_rotate(c->archive); /* into place before the counters */
 	save_templates(c);
 	return EXIT_SUCCESS;

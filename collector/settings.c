@@ -72,7 +72,7 @@ const struct mf_conf_key col_config_keys[] = {
 	    "[reports] dir (empty: none)"),
 	LIST("forward", "to", forward.to, "",
 	    "send every datagram received on to these ';'-separated "
-	    "HOST:PORT (empty: off)"),
+	    "HOST:PORT, udp://HOST:PORT or tcp://HOST:PORT (empty: off)"),
 	K("forward", "source", MF_CONF_STRING, forward.source, "collector", 0,
 	    0,
 	    "collector (its own address) or original (the exporter's "
@@ -86,6 +86,13 @@ const struct mf_conf_key col_config_keys[] = {
 	UINT("forward", "max-domains", forward.max_domains, "256", 1,
 	    COL_FORWARD_MAX_DOMAINS,
 	    "exporters given their own domain at once (per-exporter)"),
+	UINT("forward", "rate", forward.rate, "0", 0, 1000000,
+	    "UDP datagrams a second to each destination, the others queued "
+	    "(0: as they come)"),
+	UINT("forward", "queue", forward.queue, "4194304", 65536,
+	    UINT64_C(1) << 30,
+	    "bytes waiting for each paced UDP or TCP destination, the oldest "
+	    "dropped when full"),
 	K("focus", "target", MF_CONF_STRING, focus.target, "", 0, 0,
 	    "address or prefix whose flows the report also shows apart "
 	    "(empty: none)"),
@@ -263,7 +270,10 @@ col_config_note_restart(const struct col_config *a, const struct col_config *b)
 	        (const char *const *)b->forward.to) ||
 	    strcmp(a->forward.source, b->forward.source) != 0 ||
 	    strcmp(a->forward.domains, b->forward.domains) != 0 ||
-	    a->forward.max_domains != b->forward.max_domains)
+	    a->forward.max_domains != b->forward.max_domains ||
+	    strcmp(a->forward.records, b->forward.records) != 0 ||
+	    a->forward.rate != b->forward.rate ||
+	    a->forward.queue != b->forward.queue)
 		g_message("reload: [forward] changes take effect on restart");
 	if (g_strcmp0(a->archive.dir, b->archive.dir) != 0 ||
 	    a->archive.rotate != b->archive.rotate ||

@@ -439,7 +439,9 @@ recover_file(struct col_fixmodel *m, const char *part, uint64_t *recovered,
 		g_clear_error(&err);
 	}
 	g_message("archive: recovered %" G_GUINT64_FORMAT " records from %s, "
-	          "%" G_GUINT64_FORMAT " lost",
+	          "%" G_GUINT64_FORMAT " lost in a cut message (records "
+	          "received in the last second before the crash were not "
+	          "written and cannot be counted)",
 	    kept, keep > 0 ? path : part, gone);
 	*recovered += kept;
 	*lost += gone;

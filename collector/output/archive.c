@@ -44,12 +44,13 @@ struct col_archive {
 	fBuf_t *fbuf;      /* owns the session and the exporter */
 	char *path, *part; /* the open file's names */
 	uint64_t now_ms, opened_ms;
-	uint64_t written; /* bytes of the messages written */
-	uint64_t pending; /* at least the bytes of the buffered message */
-	uint64_t n_flows; /* flow records buffered */
-	uint64_t n_dns;   /* DNS records buffered */
-	uint64_t n_file;  /* records in the file, buffered ones too */
-	gboolean broken;  /* write error: drop until retry_ms */
+	uint64_t written;  /* bytes of the messages written */
+	uint64_t pending;  /* at least the bytes of the buffered message */
+	uint64_t n_flows;  /* flow records buffered */
+	uint64_t n_dns;    /* DNS records buffered */
+	uint64_t n_file;   /* records in the file, buffered ones too */
+	uint64_t first_ms; /* when the oldest buffered record came */
+	gboolean broken;   /* write error: drop until retry_ms */
 	uint64_t retry_ms;
 	uint64_t retention_ms; /* when retention runs next */
 	char *dir;             /* absolute */
@@ -334,6 +335,8 @@ append(struct col_archive *a, uint16_t int_tid, const struct mf_template *t,
 		if (!emit(a, &err) || !fBufAppend(a->fbuf, rec, len, &err))
 			goto fail;
 	}
+	if (a->n_flows + a->n_dns == 0)
+		a->first_ms = a->now_ms;
 	a->pending += bound;
 	a->n_file++;
 	return 0;
@@ -547,6 +550,28 @@ col_archive_free(struct col_archive *a)
 	g_free(a);
 }
 
+/*
+ * Write the buffered message once its oldest record has waited
+ * COL_ARCHIVE_FLUSH_MS (or the clock stepped back past it), so that a
+ * crash loses little even at a home rate, where the 64 kB message would
+ * take minutes to fill.
+ */
+static void
+flush_old(struct col_archive *a)
+{
+	GError *err = NULL;
+
+	if (a->fbuf == NULL || a->n_flows + a->n_dns == 0)
+		return;
+	if (a->now_ms < a->first_ms + COL_ARCHIVE_FLUSH_MS &&
+	    a->now_ms >= a->first_ms)
+		return;
+	if (!emit(a, &err)) {
+		write_failed(a, err);
+		g_clear_error(&err);
+	}
+}
+
 void
 col_archive_tick(struct col_archive *a, uint64_t now_ms)
 {
@@ -560,6 +585,7 @@ col_archive_tick(struct col_archive *a, uint64_t now_ms)
 		col_archive_rotate(a);
 	else if (now_ms >= a->retention_ms)
 		apply_retention(a);
+	flush_old(a);
 }
 
 const struct col_archive_stats *

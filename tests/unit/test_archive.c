@@ -499,6 +499,63 @@ test_archive_new_recovers_a_cut_part_file(void **state)
 }
 
 /* The body of the first data set with id sid in the messages at buf. */
+/*
+ * A home rate: a few records never fill a message, so they are written
+ * once the oldest has waited COL_ARCHIVE_FLUSH_MS; a crash then (the
+ * .part file as it is, the archive never freed) recovers every one.
+ */
+static void
+test_archive_tick_flushes_a_small_message_for_a_crash(void **state)
+{
+	char *dir = tmp_dir(), *crash = tmp_dir(), *day, *copy;
+	struct col_archive *a = archive(dir, 300, 0, 0, 0, T0), *b;
+	struct col_flow f = flow4(1000, 2);
+	GPtrArray *ps;
+	uint8_t *buf;
+	size_t len;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 3; i++)
+		assert_int_equal(col_archive_add_flow(a, &f), 0);
+	col_archive_tick(a, T0 + COL_ARCHIVE_FLUSH_MS - 1);
+	assert_int_equal(col_archive_get_stats(a)->records, 0);
+	col_archive_tick(a, T0 + COL_ARCHIVE_FLUSH_MS);
+	assert_int_equal(col_archive_get_stats(a)->records, 3);
+	/* The next record waits from its own arrival. */
+	assert_int_equal(col_archive_add_flow(a, &f), 0);
+	col_archive_tick(a, T0 + 2 * COL_ARCHIVE_FLUSH_MS - 1);
+	assert_int_equal(col_archive_get_stats(a)->records, 3);
+	col_archive_tick(a, T0 + 2 * COL_ARCHIVE_FLUSH_MS);
+	assert_int_equal(col_archive_get_stats(a)->records, 4);
+	/* A clock stepped back writes at once. */
+	assert_int_equal(col_archive_add_flow(a, &f), 0);
+	col_archive_tick(a, T0);
+	assert_int_equal(col_archive_get_stats(a)->records, 5);
+	ps = files(dir, TRUE);
+	assert_int_equal(ps->len, 1);
+	assert_true(g_file_get_contents(g_ptr_array_index(ps, 0), (char **)&buf,
+	    &len, NULL));
+	day = g_build_filename(crash, "20231114", NULL);
+	g_mkdir(day, 0755);
+	copy =
+	    g_build_filename(day, ".minflow-20231114221320.ipfix.part", NULL);
+	assert_true(g_file_set_contents(copy, (char *)buf, (gssize)len, NULL));
+	b = archive(crash, 300, 0, 0, 0, T0 + 1000);
+	assert_int_equal(col_archive_get_stats(b)->recovered, 5);
+	assert_int_equal(col_archive_get_stats(b)->lost, 0);
+	col_archive_free(b);
+	col_archive_free(a);
+	g_ptr_array_free(ps, TRUE);
+	g_free(buf);
+	g_free(copy);
+	g_free(day);
+	rm_tree(dir);
+	rm_tree(crash);
+	g_free(dir);
+	g_free(crash);
+}
+
 static const uint8_t *
 find_set(const uint8_t *buf, size_t len, uint16_t sid, size_t *slen)
 {
@@ -636,6 +693,8 @@ main(void)
 		cmocka_unit_test(test_archive_new_retention_by_age),
 		cmocka_unit_test(test_archive_new_retention_by_total_size),
 		cmocka_unit_test(test_archive_new_recovers_a_cut_part_file),
+		cmocka_unit_test(
+		    test_archive_tick_flushes_a_small_message_for_a_crash),
 		cmocka_unit_test(
 		    test_archive_add_dns_writes_what_the_exporter_encodes),
 		cmocka_unit_test(

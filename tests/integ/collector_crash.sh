@@ -18,19 +18,8 @@ mk_tmp
 A=$MF_TMP/archive
 N=40
 PORT=$(free_udp_port)
-cat >"$MF_TMP/c.conf" <<CONF
-[listen]
-ipfix-udp = 127.0.0.1:$PORT
-ipfix-tcp =
-netflow-v9 =
-netflow-v5 =
-[reports]
-dir = $MF_TMP/reports
-[exporters]
-templates-file =
-[archive]
-dir = $A
-CONF
+udp_collector_conf "$MF_TMP/c.conf" "$PORT" "$MF_TMP/reports"
+printf '[archive]\ndir = %s\n' "$A" >>"$MF_TMP/c.conf"
 start_collector "$MF_TMP/c.conf" "$MF_TMP/c1.log" "$PORT"
 udp_listening "$PORT" || { fail "collector start"; cat "$MF_TMP/c1.log" >&2; finish; }
 PYTHONPATH=$MF_SRCDIR/tests/integ with_timeout 30 python3 \

@@ -298,6 +298,14 @@ start_collector() {
     done
 }
 
+# udp_collector_conf FILE PORT REPORTS: a collector configuration in FILE
+# listening for IPFIX on 127.0.0.1:PORT (UDP) only, reports in REPORTS (kept),
+# no templates file; a test appends its own sections.
+udp_collector_conf() {
+    printf '[listen]\nipfix-udp = 127.0.0.1:%s\nipfix-tcp =\nnetflow-v9 =\nnetflow-v5 =\n[reports]\ndir = %s\nretention-days = 0\n[exporters]\ntemplates-file =\n' \
+        "$2" "$3" >"$1"
+}
+
 # with_timeout SECONDS CMD...: run CMD with a time limit (exit 124 on expiry)
 with_timeout() {
     _t=$1; shift

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 #include <fixbuf/public.h>
@@ -16,6 +17,7 @@
 #include "collector/output/archdir.h"
 #include "collector/output/archive.h"
 #include "common/error.h"
+#include "common/fsafe.h"
 #include "common/log.h"
 #include "common/model.h"
 #include "common/rbuf.h"
@@ -154,15 +156,22 @@ static gboolean
 file_open(struct col_archive *a, GError **error)
 {
 	fbSession_t *s;
+	int fd;
 
 	if (!col_archdir_new_names(a->dir, a->now_ms, &a->path, &a->part,
 	        error))
 		return FALSE;
-	if ((a->fp = fopen(a->part, "wb")) == NULL) {
+	if ((fd = mf_fsafe_create(a->part, MF_FSAFE_FILE_MODE, error)) < 0) {
+		g_prefix_error(error, "archive: ");
+		drop_names(a);
+		return FALSE;
+	}
+	if ((a->fp = fdopen(fd, "wb")) == NULL) {
 		int e = errno;
 
 		g_set_error(error, MF_ERROR, MF_ERROR_IO, "archive: %s: %s",
 		    a->part, g_strerror(e));
+		(void)close(fd);
 		drop_names(a);
 		return FALSE;
 	}
@@ -523,11 +532,7 @@ col_archive_new(const struct col_archive_config *cfg, uint64_t now_ms,
 	a->cfg.dir = NULL;
 	a->cfg.rotate_s = MAX(cfg->rotate_s, 1);
 	a->dir = g_canonicalize_filename(cfg->dir, NULL);
-	if (g_mkdir_with_parents(a->dir, 0755) != 0) {
-		int e = errno;
-
-		g_set_error(error, MF_ERROR, MF_ERROR_IO, "archive: %s: %s",
-		    a->dir, g_strerror(e));
+	if (!mf_fsafe_check_dir(a->dir, "archive", error)) {
 		g_free(a->dir);
 		g_free(a);
 		return NULL;

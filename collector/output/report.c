@@ -21,6 +21,7 @@
 #include "collector/output/report_json.h"
 #include "common/daemon.h"
 #include "common/error.h"
+#include "common/fsafe.h"
 
 #define REPORT_FORMAT 1
 #define SECONDS_PER_DAY INT64_C(86400)
@@ -257,7 +258,6 @@ col_report_write(const struct col_report_config *cfg,
 	g_autofree char *latest = NULL;
 	JsonNode *root;
 	size_t len;
-	int saved;
 
 	g_return_val_if_fail(cfg != NULL && cfg->dir != NULL, FALSE);
 	if (doc != NULL)
@@ -274,12 +274,8 @@ col_report_write(const struct col_report_config *cfg,
 		json_node_unref(root);
 	path = col_report_path(cfg->dir, iv->start_ms);
 	day = g_path_get_dirname(path);
-	if (g_mkdir_with_parents(day, 0755) != 0) {
-		saved = errno;
-		g_set_error(error, MF_ERROR, MF_ERROR_IO, "%s: %s", day,
-		    g_strerror(saved));
+	if (!mf_fsafe_mkdir(day, error))
 		return FALSE;
-	}
 	latest = g_build_filename(cfg->dir, "latest.json", NULL);
 	if (!mf_write_atomic(path, text, len, error) ||
 	    !mf_write_atomic(latest, text, len, error))

@@ -150,6 +150,7 @@ start(struct collector *c, GError **error)
 	c->rcfg.top = (uint32_t)c->cfg.reports.top;
 	c->rcfg.retention_days = (uint32_t)c->cfg.reports.retention_days;
 	c->ingest = col_ingest_new(&ic, &sink);
+	c->rcfg.refused = col_ingest_refused(c->ingest);
 	col_ingest_set_allow(c->ingest, c->cfg.networks.allow,
 	    c->cfg.networks.n_allow);
 	c->exporters = col_ingest_exporters(c->ingest);

@@ -23,6 +23,7 @@
 #include "collector/wiring.h"
 #include "common/daemon.h"
 #include "common/error.h"
+#include "common/fsafe.h"
 #include "common/log.h"
 
 #define MAX_PENDING 65536     /* records held for the next intervals */
@@ -144,10 +145,13 @@ start(struct collector *c, GError **error)
 	struct col_engine_config ec = { (uint32_t)c->cfg.reports.interval,
 		(uint32_t)c->cfg.reports.grace, MAX_PENDING };
 
+	if (!mf_fsafe_check_dir(c->cfg.reports.dir, "reports", error))
+		return FALSE;
 	c->rcfg.dir = c->cfg.reports.dir;
 	c->rcfg.top = (uint32_t)c->cfg.reports.top;
 	c->rcfg.retention_days = (uint32_t)c->cfg.reports.retention_days;
 	c->ingest = col_ingest_new(&ic, &sink);
+	c->rcfg.refused = col_ingest_refused(c->ingest);
 	col_ingest_set_allow(c->ingest, c->cfg.networks.allow,
 	    c->cfg.networks.n_allow);
 	c->exporters = col_ingest_exporters(c->ingest);
@@ -208,11 +212,11 @@ reload(struct collector *c)
 	struct col_config fresh;
 	GError *err = NULL;
 
-	if (!col_options_load_config(c->opts, &fresh, &err)) {
-		g_warning("reload: %s (keeping the running configuration)",
-		    err->message);
-		g_error_free(err);
-		return;
+	if (!col_options_load_config(c->opts, &fresh, &err))
+		goto fail;
+	if (!mf_fsafe_check_dir(fresh.reports.dir, "reports", &err)) {
+		col_config_clear(&fresh);
+		goto fail;
 	}
 	col_config_note_restart(&c->cfg, &fresh);
 	col_ingest_set_allow(c->ingest, fresh.networks.allow,
@@ -224,6 +228,11 @@ reload(struct collector *c)
 	c->rcfg.top = (uint32_t)c->cfg.reports.top;
 	c->rcfg.retention_days = (uint32_t)c->cfg.reports.retention_days;
 	g_message("reload: configuration read again");
+	return;
+fail:
+	g_warning("reload: %s (keeping the running configuration)",
+	    err->message);
+	g_error_free(err);
 }
 
 static void

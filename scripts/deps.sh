@@ -6,6 +6,8 @@ MF_BUILD_PKGS="build-essential autoconf automake pkg-config libpcap-dev
 libfixbuf-dev libglib2.0-dev libcmocka-dev libjson-glib-dev libmnl-dev"
 # the exporter's confinement (exporter/privs.c): optional, always in CI
 MF_BUILD_PKGS="$MF_BUILD_PKGS libcap-ng-dev libseccomp-dev"
+# the web page's chart library (uPlot, pinned in web/package-lock.json)
+MF_BUILD_PKGS="$MF_BUILD_PKGS npm"
 MF_TEST_PKGS="clang clang-format mandoc tshark tcpdump nfdump softflowd
 pmacct libfixbuf-tools python3 iproute2 procps binutils"
 # tests/integ/anomaly_netns.sh: attack and benign traffic made with real tools
@@ -15,6 +17,8 @@ openssh-client bind9-dnsutils curl"
 MF_TEST_PKGS="$MF_TEST_PKGS nftables conntrack iperf3 iputils-ping"
 # tests/integ/systemd_units.sh (systemd-analyze, man), openwrt_init.sh
 MF_TEST_PKGS="$MF_TEST_PKGS systemd man-db shellcheck"
+# tests/integ/web_page.sh: the page in headless Chromium
+MF_TEST_PKGS="$MF_TEST_PKGS chromium chromium-driver python3-selenium"
 # tests/cross/run.sh: cross compilers and qemu-user (the target libraries
 # are unpacked into a sysroot there, not installed)
 MF_TEST_PKGS="$MF_TEST_PKGS gcc-s390x-linux-gnu libc6-dev-s390x-cross

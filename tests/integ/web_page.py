@@ -1,0 +1,285 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""Drive minflow's web page in headless Chromium (Debian chromium,
+chromium-driver, python3-selenium) with no network but 127.0.0.1, and check
+what it shows against the API, and the API against the report files.
+
+usage: web_page.py BASE_URL REPORT_DIR SHOT_DIR [HOSTILE_NAMES.json]
+
+Checks: every view loads without an error; the totals of the latest report
+on the page equal /api/v1/latest's, which equals REPORT_DIR/latest.json;
+the devices and names tables equal /api/v1/devices and /api/v1/names (row
+by row, name and bytes), whose bytes equal the sums over the report files
+of the range the API answered; a device's "talks to" equals
+/api/v1/devices/ID.  With HOSTILE_NAMES: each name is shown as text (the
+text the page shows equals the name as the reports hold it), no dialog
+opens, no element was injected, and the browser logged no Content Security
+Policy violation.  Screenshots of every view go to SHOT_DIR.  Prints one
+line per check; exits 1 on the first failure."""
+
+import glob
+import json
+import os
+import sys
+import time
+import urllib.request
+
+from selenium import webdriver
+from selenium.common.exceptions import NoAlertPresentException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+VIEWS = ["now", "devices", "names", "stream", "anomalies", "dns",
+         "history", "exporters"]
+CLASSES = ["in", "out", "inweb", "outweb", "internal", "external"]
+BIDI = set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A)) | \
+    {0x200E, 0x200F, 0x061C}
+NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def fail(msg):
+    print("FAIL: " + msg)
+    sys.exit(1)
+
+
+def ok(msg):
+    print("ok: " + msg)
+
+
+def api(base, path):
+    with NO_PROXY.open(base + "/api/v1/" + path, timeout=30) as r:
+        body = json.load(r)
+    if body.get("api") != 1 or "data" not in body:
+        fail("%s: not an API answer: %r" % (path, body))
+    return body["data"]
+
+
+def items(data, key):
+    if isinstance(data, list):
+        return data
+    return data.get(key, []) if isinstance(data, dict) else []
+
+
+def shown(s):
+    """The text the page's netText() shows for a network string."""
+    if s is None or s == "":
+        return "\u2014"
+    out, bidi = "", False
+    for ch in s:
+        c = ord(ch)
+        if c in BIDI:
+            bidi = True
+        elif c < 0x20 or 0x7f <= c <= 0x9f:
+            out += "\\x%02x" % c
+        else:
+            out += ch
+    return out + ("\u21c4" if bidi else "")
+
+
+def number(text):
+    return int(text.replace(",", ""))
+
+
+def browser(shots):
+    opts = webdriver.ChromeOptions()
+    for a in ("--headless=new", "--no-sandbox", "--disable-gpu",
+              "--disable-dev-shm-usage", "--window-size=1280,900",
+              "--proxy-server=127.0.0.1:1", "--proxy-bypass-list=127.0.0.1",
+              "--no-first-run", "--disable-background-networking",
+              "--disable-component-update", "--disable-sync",
+              "--user-data-dir=" + os.path.join(shots, "chromium-profile")):
+        opts.add_argument(a)
+    opts.binary_location = "/usr/bin/chromium"
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"),
+                            options=opts)
+
+
+def open_view(drv, base, view, shots):
+    """Show a view and wait (bounded) until it has loaded once more."""
+    sec = drv.find_element(By.ID, "view-" + view)
+    before = sec.get_attribute("data-loaded")
+    drv.get(base + "/#" + view)
+    for _ in range(100):
+        if view == "stream" or \
+                sec.get_attribute("data-loaded") not in (None, before):
+            break
+        time.sleep(0.1)
+        sec = drv.find_element(By.ID, "view-" + view)
+    else:
+        fail("view %s did not load" % view)
+    time.sleep(0.5 if view != "stream" else 2)
+    status = drv.find_element(By.ID, "status").text
+    if status:
+        fail("view %s shows an error: %s" % (view, status))
+    drv.save_screenshot(os.path.join(shots, view + ".png"))
+    ok("view %s loads (screenshot %s.png)" % (view, view))
+
+
+def rows(drv, table):
+    out = []
+    for tr in drv.find_elements(By.CSS_SELECTOR, table + " tbody tr"):
+        if "empty" in (tr.get_attribute("class") or ""):
+            continue
+        out.append(tr)
+    return out
+
+
+def cell_text(tr, i):
+    return tr.find_elements(By.TAG_NAME, "td")[i].get_attribute(
+        "textContent")
+
+
+def check_totals(drv, base, rdir):
+    latest = api(base, "latest")
+    with open(os.path.join(rdir, "latest.json"), encoding="utf-8") as f:
+        if json.load(f) != latest:
+            fail("/api/v1/latest differs from latest.json")
+    ok("/api/v1/latest equals latest.json")
+    for tr in rows(drv, "#totals"):
+        c = tr.get_attribute("data-class")
+        want = latest["summary"][c]
+        got = [number(cell_text(tr, i)) for i in (1, 2, 3)]
+        if got != [want["flows"], want["packets"], want["bytes"]]:
+            fail("totals %s: page %r, API %r" % (c, got, want))
+    ok("totals of %s equal the API's" % ", ".join(CLASSES))
+
+
+def in_range(rdir, data):
+    out = []
+    for p in sorted(glob.glob(os.path.join(rdir, "2*", "*.json"))):
+        with open(p, encoding="utf-8") as f:
+            rep = json.load(f)
+        iv = rep["interval"]
+        if data.get("from") <= iv["start"] and iv["end"] <= data.get("to"):
+            out.append(rep)
+    return out
+
+
+def check_devices(drv, base, rdir):
+    data = api(base, "devices")
+    devs = items(data, "devices")
+    devs.sort(key=lambda d: (-(d["bytes_out"] + d["bytes_in"]), d["id"]))
+    page = rows(drv, "#devices-table")
+    if len(page) != len(devs) or not devs:
+        fail("devices: page has %d rows, API %d" % (len(page), len(devs)))
+    for tr, d in zip(page, devs):
+        got = (cell_text(tr, 0), cell_text(tr, 2), number(cell_text(tr, 5)))
+        want = (shown(d["id"]), shown(d.get("mac")),
+                d["bytes_out"] + d["bytes_in"])
+        if got != want:
+            fail("device row %r, API %r" % (got, want))
+    ok("%d device rows equal the API's (id, MAC, bytes)" % len(devs))
+    reps = [r for r in in_range(rdir, data) if "devices" in r]
+    if reps:
+        for d in devs:
+            tot = sum(x["bytes_out"] + x["bytes_in"] for r in reps
+                      for x in r["devices"] if x["id"] == d["id"])
+            if tot != d["bytes_out"] + d["bytes_in"]:
+                fail("device %s: API %d bytes, reports %d" %
+                     (d["id"], d["bytes_out"] + d["bytes_in"], tot))
+        ok("device bytes equal the sums over %d reports" % len(reps))
+    top = devs[0]
+    page[0].click()
+    one = api(base, "devices/" + urllib.request.quote(top["id"], safe=""))
+    names = items(one.get("device", one), "names")
+    for _ in range(50):
+        talks = rows(drv, "#talks-table")
+        if not drv.find_element(By.ID, "talks").get_attribute("hidden") \
+                and len(talks) == len(names):
+            break
+        time.sleep(0.1)
+    got = [(cell_text(t, 0), number(cell_text(t, 1))) for t in talks]
+    want = [(shown(n["name"]), n["bytes"]) for n in names]
+    if got != want:
+        fail("talks to of %s: page %r, API %r" % (top["id"], got, want))
+    ok("%s talks to %d names, as the API says" % (top["id"], len(want)))
+
+
+def check_names(drv, base, rdir, hostile):
+    data = api(base, "names")
+    names = items(data, "names")
+    got = [(cell_text(t, 0), number(cell_text(t, 1)))
+           for t in rows(drv, "#names-table")]
+    want = [(shown(n["name"]), n["bytes"]) for n in names]
+    if got != want or not want:
+        fail("names: page %r, API %r" % (got[:5], want[:5]))
+    ok("%d names equal the API's (name, bytes)" % len(want))
+    reps = [r for r in in_range(rdir, data) if "devices" in r]
+    if reps:
+        for n in names:
+            tot = sum(x["bytes"] for r in reps for d in r["devices"]
+                      for x in d.get("names", []) if x["name"] == n["name"])
+            if tot != n["bytes"]:
+                fail("name %r: API %d bytes, reports %d" %
+                     (n["name"], n["bytes"], tot))
+        ok("name bytes equal the sums over %d reports" % len(reps))
+    for h in hostile:
+        if shown(h) not in [g[0] for g in got]:
+            fail("hostile name %r is not shown as text in names" % h)
+    if hostile:
+        ok("the %d hostile names are shown as text in names" % len(hostile))
+
+
+def check_dns(drv, hostile):
+    texts = [cell_text(t, 0) for t in rows(drv, "#dns-most")]
+    for h in hostile:
+        if shown(h) not in texts:
+            fail("hostile name %r not shown as text in DNS: %r" %
+                 (h, texts))
+    if hostile:
+        ok("the %d hostile names are shown as text in DNS" % len(hostile))
+
+
+def check_clean(drv):
+    try:
+        a = drv.switch_to.alert
+        fail("a dialog opened: %r" % a.text)
+    except NoAlertPresentException:
+        pass
+    n = drv.execute_script(
+        "return [document.querySelectorAll('img[onerror]').length,"
+        " document.scripts.length, document.images.length,"
+        " document.querySelectorAll('[onerror],[onload],iframe,object,"
+        "embed').length]")
+    if n != [0, 2, 1, 0]:
+        fail("injected elements: [img[onerror], scripts, images, "
+             "handlers] = %r, want [0, 2, 1, 0]" % n)
+    ok("no dialog, no injected element (scripts 2, images 1)")
+    bad = [e for e in drv.get_log("browser")
+           if "Content Security Policy" in e.get("message", "")
+           or "Refused to" in e.get("message", "")]
+    if bad:
+        fail("CSP violations logged: %r" % bad)
+    ok("no Content Security Policy violation logged")
+
+
+def main():
+    base, rdir, shots = sys.argv[1:4]
+    hostile = []
+    if len(sys.argv) > 4:
+        with open(sys.argv[4], encoding="utf-8") as f:
+            hostile = json.load(f)
+    os.makedirs(shots, exist_ok=True)
+    drv = browser(shots)
+    try:
+        drv.set_page_load_timeout(30)
+        drv.get(base + "/#now")
+        for v in VIEWS:
+            open_view(drv, base, v, shots)
+            if v == "now":
+                check_totals(drv, base, rdir)
+            elif v == "devices":
+                check_devices(drv, base, rdir)
+                drv.save_screenshot(os.path.join(shots, "devices.png"))
+            elif v == "names":
+                check_names(drv, base, rdir, hostile)
+            elif v == "dns":
+                check_dns(drv, hostile)
+        check_clean(drv)
+    finally:
+        drv.quit()
+
+
+if __name__ == "__main__":
+    main()

@@ -6,7 +6,9 @@ rendering on its own: serves the page's files (the fixed list) and answers
 envelope) from a directory of real report files.  It does no more than the
 page needs; the real server is tested by tests/integ/web_page.sh.
 
-usage: web_fixture.py FILES_DIR REPORT_DIR PORT_FILE
+usage: web_fixture.py FILES_DIR REPORT_DIR PORT_FILE [raw]
+With "raw", one more device carries raw hostile text (markup, U+202E,
+controls, U+FFFD) in its name and vendor, as a DHCP name could arrive.
 Listens on 127.0.0.1 on a port the kernel picks, writes it to PORT_FILE,
 and serves until killed (or for at most 600 s)."""
 
@@ -31,6 +33,14 @@ STATIC = {
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; "
        "img-src 'self'; connect-src 'self'; frame-ancestors 'none'; "
        "base-uri 'none'; form-action 'none'")
+RAW_DEVICE = {
+    "id": "02:00:00:00:00:99", "mac": "02:00:00:00:00:99",
+    "name": "<img src=x onerror=alert(3)>\u202eevil\u0007\ufffd\u2066x",
+    "name_source": "dhcp",
+    "vendor": "<script>alert(4)</script>\u009b\u200f",
+    "random_mac": True, "addresses": ["192.168.1.99"],
+    "bytes_out": 1, "bytes_in": 0, "packets_out": 1, "packets_in": 0,
+    "flows": 1, "anomalies": []}
 CLASSES = ["in", "out", "inweb", "outweb", "internal", "external"]
 
 
@@ -83,6 +93,8 @@ def merge_devices(reps):
         d["names"] = [{"name": k, "bytes": v} for k, v in
                       sorted(d["names"].items(), key=lambda x: -x[1])]
         out.append(d)
+    if Handler.raw:
+        out.append(dict(RAW_DEVICE, names=[]))
     out.sort(key=lambda d: (-(d["bytes_out"] + d["bytes_in"]), d["id"]))
     return out
 
@@ -142,6 +154,7 @@ def flow_events(rep):
 class Handler(BaseHTTPRequestHandler):
     files = ""
     rdir = ""
+    raw = False
 
     def log_message(self, fmt, *args):
         pass
@@ -226,6 +239,7 @@ class Handler(BaseHTTPRequestHandler):
 
 def main():
     Handler.files, Handler.rdir, port_file = sys.argv[1:4]
+    Handler.raw = sys.argv[4:5] == ["raw"]
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True
     with open(port_file + ".tmp", "w", encoding="ascii") as f:

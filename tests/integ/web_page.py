@@ -34,6 +34,7 @@ VIEWS = ["now", "devices", "names", "stream", "anomalies", "dns",
 CLASSES = ["in", "out", "inweb", "outweb", "internal", "external"]
 BIDI = set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A)) | \
     {0x200E, 0x200F, 0x061C}
+RAW_ID = "02:00:00:00:00:99"  # web_fixture.py's device with raw text
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
@@ -164,15 +165,18 @@ def check_devices(drv, base, rdir):
     if len(page) != len(devs) or not devs:
         fail("devices: page has %d rows, API %d" % (len(page), len(devs)))
     for tr, d in zip(page, devs):
-        got = (cell_text(tr, 0), cell_text(tr, 2), number(cell_text(tr, 5)))
-        want = (shown(d["id"]), shown(d.get("mac")),
-                d["bytes_out"] + d["bytes_in"])
+        got = (cell_text(tr, 0), cell_text(tr, 1), cell_text(tr, 2),
+               cell_text(tr, 3), number(cell_text(tr, 5)))
+        want = (shown(d["id"]), shown(d.get("name")), shown(d.get("mac")),
+                shown(d.get("vendor")), d["bytes_out"] + d["bytes_in"])
         if got != want:
             fail("device row %r, API %r" % (got, want))
-    ok("%d device rows equal the API's (id, MAC, bytes)" % len(devs))
+    ok("%d device rows equal the API's (id, name, MAC, vendor, bytes)" % len(devs))
     reps = [r for r in in_range(rdir, data) if "devices" in r]
     if reps:
         for d in devs:
+            if d["id"] == RAW_ID:
+                continue
             tot = sum(x["bytes_out"] + x["bytes_in"] for r in reps
                       for x in r["devices"] if x["id"] == d["id"])
             if tot != d["bytes_out"] + d["bytes_in"]:
@@ -231,6 +235,24 @@ def check_dns(drv, hostile):
         ok("the %d hostile names are shown as text in DNS" % len(hostile))
 
 
+def check_stream(drv):
+    """MF_WEB_STREAM_MIN: the flow events the server sends at least."""
+    want = int(os.environ.get("MF_WEB_STREAM_MIN", "0"))
+    for _ in range(50):
+        n = len(rows(drv, "#stream-table"))
+        if n >= want:
+            break
+        time.sleep(0.1)
+    if n < want or n > 300:
+        fail("stream: %d rows, want %d..300" % (n, want))
+    kinds = drv.execute_script(
+        "return [...document.querySelectorAll('#stream-table tbody tr')]"
+        ".map((r) => r.className)")
+    if any(not k.startswith("kind-") for k in kinds):
+        fail("stream rows without a kind colour: %r" % kinds)
+    ok("stream shows %d flow events, each coloured by kind" % n)
+
+
 def check_clean(drv):
     try:
         a = drv.switch_to.alert
@@ -276,6 +298,8 @@ def main():
                 check_names(drv, base, rdir, hostile)
             elif v == "dns":
                 check_dns(drv, hostile)
+            elif v == "stream":
+                check_stream(drv)
         check_clean(drv)
     finally:
         drv.quit()

@@ -50,26 +50,12 @@ done
 cp "$MF_BUILDDIR/web/uplot.min.js" "$MF_BUILDDIR/web/uplot.min.css" \
     "$FILES/" || fail "copy uPlot"
 
-free_tcp_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
 # conf NAME: a configuration for round NAME (listeners on free loopback
 # ports only, so that nothing else on the machine is disturbed)
 conf() {
 	_d=$MF_TMP/$1
-	cat >"$_d/minflow.conf" <<EOF
-[listen]
-ipfix-udp = 127.0.0.1:$(free_udp_port)
-ipfix-tcp =
-netflow-v9 =
-netflow-v5 =
-[reports]
-dir = $_d/reports
-retention-days = 0
-[exporters]
-templates-file =
-EOF
+	loopback_conf "$_d/minflow.conf" "$_d/reports" "$(free_udp_port)"
+	printf '[exporters]\ntemplates-file =\n' >>"$_d/minflow.conf"
 	if [ "$mode" = collector ]; then
 		cat >>"$_d/minflow.conf" <<EOF
 [history]
@@ -114,11 +100,7 @@ round() {
 	_pid=$!
 	track_pid "$_pid"
 	if [ -z "$_port" ]; then
-		_i=0
-		while [ ! -s "$_d/port" ] && [ "$_i" -lt 100 ]; do
-			sleep 0.1
-			_i=$((_i + 1))
-		done
+		wait_nonempty "$_d/port"
 		_port=$(cat "$_d/port" 2>/dev/null)
 	fi
 	wait_http "$_port" || { fail "$1: server on :$_port"; cat "$_d/live.log"; return 1; }

@@ -262,33 +262,40 @@ function deviceRow(tr, d) {
 async function showDevices() {
 	const data = await api('devices');
 	rangeText('devices-range', data);
-	const devs = list(data, 'devices').slice();
-	devs.sort((a, b) => deviceBytes(b) - deviceBytes(a) ||
-	    String(a.id).localeCompare(String(b.id)));
-	fill('#devices-table tbody', devs, deviceRow);
+	fill('#devices-table tbody', list(data, 'devices'), deviceRow);
 }
 
-function nameRows(tbody, names) {
+// Rows of (name, bytes[, devices]).
+function nameRows(tbody, names, devices = false) {
 	fill(tbody, names, (tr, n) => {
 		cell(tr, netText(n.name), { cls: 'name' });
 		cell(tr, n.bytes, { cls: 'bytes', bytes: true });
+		if (devices)
+			cell(tr, n.devices);
 	});
+}
+
+// A device's answer: its facts and totals, and "talks_to" (names by
+// bytes over the range it says).
+function talksTo(data) {
+	const t = data && data.talks_to ? data.talks_to : {};
+	return { range: t, names: list(t, 'names') };
 }
 
 async function showTalks(id) {
 	const data = await api('devices/' + encodeURIComponent(id));
-	const dev = data && data.device ? data.device : data;
 	const title = document.getElementById('talks-title');
-	title.replaceChildren(netText(dev && dev.name ? dev.name : id));
-	rangeText('talks-range', data);
-	nameRows('#talks-table tbody', list(dev, 'names'));
+	title.replaceChildren(netText(data && data.name ? data.name : id));
+	const t = talksTo(data);
+	rangeText('talks-range', t.range);
+	nameRows('#talks-table tbody', t.names);
 	document.getElementById('talks').hidden = false;
 }
 
 async function showNames() {
 	const data = await api('names');
 	rangeText('names-range', data);
-	nameRows('#names-table tbody', list(data, 'names'));
+	nameRows('#names-table tbody', list(data, 'names'), true);
 }
 
 function who(a) {
@@ -382,8 +389,7 @@ async function showHistory() {
 	if (one) {
 		const data = await api('devices/' + encodeURIComponent(one),
 		    range);
-		const dev = data && data.device ? data.device : data;
-		nameRows('#history-names tbody', list(dev, 'names'));
+		nameRows('#history-names tbody', talksTo(data).names);
 	}
 }
 

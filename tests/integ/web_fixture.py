@@ -78,6 +78,7 @@ def devices_of(rep):
 
 
 def merge_devices(reps):
+    """Devices over reports, largest first (as col_history_devices)."""
     devs = {}
     for rep in reps:
         for d in devices_of(rep):
@@ -90,30 +91,42 @@ def merge_devices(reps):
                     n["bytes"]
     out = []
     for d in devs.values():
+        d["bytes"] = d["bytes_out"] + d["bytes_in"]
         d["names"] = [{"name": k, "bytes": v} for k, v in
-                      sorted(d["names"].items(), key=lambda x: -x[1])]
+                      sorted(d["names"].items(), key=lambda x: (-x[1], x[0]))]
         out.append(d)
     if Handler.raw:
-        out.append(dict(RAW_DEVICE, names=[]))
-    out.sort(key=lambda d: (-(d["bytes_out"] + d["bytes_in"]), d["id"]))
+        out.append(dict(RAW_DEVICE, names=[], bytes=1))
+    out.sort(key=lambda d: (-d["bytes"], d["id"]))
     return out
 
 
 def names(reps):
-    """Remote names by bytes: the devices' names, else the streams'
-    labels (the reports before the devices section)."""
-    tot = {}
+    """Remote names by bytes, with the number of devices that used each:
+    from the reports' devices sections only (as col_history_names)."""
+    tot, users = {}, {}
     for rep in reps:
-        if "devices" in rep:
-            for d in rep["devices"]:
-                for n in d.get("names", []):
-                    tot[n["name"]] = tot.get(n["name"], 0) + n["bytes"]
-            continue
-        for s in rep.get("streams", []):
-            if s.get("label"):
-                tot[s["label"]] = tot.get(s["label"], 0) + s["bytes"]
-    return [{"name": k, "bytes": v}
+        for d in rep.get("devices", []):
+            for n in d.get("names", []):
+                tot[n["name"]] = tot.get(n["name"], 0) + n["bytes"]
+                users.setdefault(n["name"], set()).add(d["id"])
+    return [{"name": k, "bytes": v, "devices": len(users[k])}
             for k, v in sorted(tot.items(), key=lambda x: (-x[1], x[0]))]
+
+
+def dns(reps):
+    most, fails = {}, {}
+    for rep in reps:
+        for n in rep.get("dns", {}).get("most_resolved", []):
+            most[n["name"]] = most.get(n["name"], 0) + n["count"]
+        for n in rep.get("dns", {}).get("failures", []):
+            k = (n["name"], n["rcode"])
+            fails[k] = fails.get(k, 0) + n["count"]
+    return {"names": [{"name": k, "count": v} for k, v in
+                      sorted(most.items(), key=lambda x: (-x[1], x[0]))],
+            "failures": [{"name": k[0], "rcode": k[1], "count": v} for k, v
+                         in sorted(fails.items(),
+                                   key=lambda x: (-x[1], x[0]))]}
 
 
 def series(reps, step):
@@ -198,11 +211,16 @@ class Handler(BaseHTTPRequestHandler):
             want = unquote(p[len("/api/v1/devices/"):])
             for d in merge_devices(reps):
                 if d["id"] == want:
-                    self.answer(dict(span(reps), device=d))
+                    talks = dict(span(reps), level="day", names=d["names"])
+                    d = {k: v for k, v in d.items() if k != "names"}
+                    self.answer(dict(span(reps), known=True, talks_to=talks,
+                                     **d))
                     return
             self.answer("no such device", 404)
         elif p == "/api/v1/names":
             self.answer(dict(span(reps), names=names(reps)))
+        elif p == "/api/v1/dns":
+            self.answer(dict(span(reps), **dns(reps)))
         elif p == "/api/v1/anomalies":
             an = [dict({"state": "new"}, **a)
                   for r in reps for a in r.get("anomalies", [])]

@@ -15,6 +15,7 @@
  *   flows          flow statistics ([focus])
  *   anomalies      the detectors ([anomaly], [anomaly.NAME])
  *   tables usage   the tables' fill and evictions
+ *   web            live only: the web page's counters and stream ([web])
  *
  * The summary comes first because the tables and the detectors read the
  * class and internal sides it notes in each record; the tables come
@@ -24,6 +25,7 @@
 #include <glib.h>
 
 #include "collector/model/engine.h"
+#include "collector/output/web.h"
 #include "collector/settings.h"
 
 struct col_wiring;
@@ -38,6 +40,9 @@ struct col_wiring;
 struct col_wiring *col_wiring_new(const struct col_config *cfg,
     gboolean offline, struct col_engine *e, GError **error);
 void col_wiring_free(struct col_wiring *w);
+
+/* The web server (live, [web] listen set), or NULL: main starts it. */
+struct col_web *col_wiring_web(const struct col_wiring *w);
 
 /*
  * SIGHUP: take [networks] (the classifier, borrowed from cfg), [focus]

@@ -8,6 +8,8 @@ libfixbuf-dev libglib2.0-dev libcmocka-dev libjson-glib-dev libmnl-dev"
 MF_BUILD_PKGS="$MF_BUILD_PKGS libcap-ng-dev libseccomp-dev"
 # the web page's chart library (uPlot, pinned in web/package-lock.json)
 MF_BUILD_PKGS="$MF_BUILD_PKGS npm"
+# the collector's web server (libmicrohttpd with GnuTLS) and crypt(3)
+MF_BUILD_PKGS="$MF_BUILD_PKGS libmicrohttpd-dev libcrypt-dev"
 MF_TEST_PKGS="clang clang-format mandoc tshark tcpdump nfdump softflowd
 pmacct libfixbuf-tools python3 iproute2 procps binutils"
 # tests/integ/anomaly_netns.sh: attack and benign traffic made with real tools

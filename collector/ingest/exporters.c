@@ -137,6 +137,7 @@ col_exporters_report(struct col_exporters *x, size_t *n)
 		l->protocol = proto_names[e->proto];
 		l->records = e->records;
 		l->late_records = e->late;
+		l->last_seen_ms = e->last_seen_ms;
 		if (s != NULL) {
 			l->lost = e->proto == COL_PROTO_V9 ? e->v9.lost_packets
 			                                   : s->lost;

@@ -40,6 +40,7 @@ struct col_report_exporter {
 	uint64_t late_records;
 	uint64_t undecodable; /* malformed + before template + refused */
 	const struct col_exporter_health *health; /* or NULL */
+	uint64_t last_seen_ms; /* monotonic ms of the last message */
 };
 
 struct col_exporter {

@@ -14,7 +14,7 @@ const COLOURS = { in: '#2a9d8f', out: '#e76f51', inweb: '#457b9d',
 const STREAM_ROWS = 300;        // rows kept in the stream table
 const STREAM_DEVICES = 256;     // devices offered in the stream filter
 const SPANS = { hour: [3600, 60], day: [86400, 3600],
-	month: [30 * 86400, 86400] };
+	month: [30 * 86400, 3600] };
 
 // Characters that change how text around them is laid out (bidi embeddings,
 // overrides and isolates, marks): removed for display, with a marker.

@@ -233,9 +233,8 @@ async function showNow() {
 	});
 	const iv = latest && latest.interval ? latest.interval : {};
 	rangeText('now-interval', { from: iv.start, to: iv.end });
-	const now = Math.floor(Date.now() / 1000);
-	const s = await api('series', { from: iso(now - 3600), to: iso(now),
-		step: 1 });
+	// the last hour of flow time the collector's live counters hold
+	const s = await api('series', { step: 1 });
 	state.nowChart = chart('now-chart', state.nowChart, LIVE_CLASSES,
 	    s.t || [], s.bytes || {});
 }
@@ -402,7 +401,8 @@ async function showExporters() {
 		cell(tr, x.observation_domain);
 		cell(tr, x.records);
 		cell(tr, x.lost, { cls: x.lost > 0 ? 'warn' : '' });
-		cell(tr, x.late !== undefined ? x.late : x.late_records);
+		cell(tr, x.late_records);
+		cell(tr, x.undecodable, { cls: x.undecodable > 0 ? 'warn' : '' });
 		cell(tr, netText(x.last_seen));
 	});
 }
@@ -443,7 +443,9 @@ function onFlow(ev) {
 	const tr = el('tr');
 	tr.classList.add('kind-' + (KINDS.includes(f.kind) ? f.kind : 'other'));
 	tr.dataset.device = id;
-	cell(tr, netText(f.t));
+	// the time of day (the date is in the tooltip)
+	const t = typeof f.t === 'string' ? f.t : '';
+	cell(tr, netText(t.slice(11) || t)).title = t;
 	cell(tr, netText(f.device_name || f.device));
 	cell(tr, netText(endpoint(f.src, f.sport)));
 	cell(tr, netText(endpoint(f.dst, f.dport)));

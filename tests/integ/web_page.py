@@ -20,6 +20,7 @@ line per check; exits 1 on the first failure."""
 import glob
 import json
 import os
+import subprocess
 import sys
 import time
 import urllib.request
@@ -31,8 +32,9 @@ from selenium.webdriver.common.by import By
 
 import web_fixture  # the report files' devices and names, as history sums
 
-VIEWS = ["now", "devices", "names", "stream", "anomalies", "dns",
-         "history", "exporters"]
+# The stream last: a test may send flows to the live collector then.
+VIEWS = ["now", "devices", "names", "anomalies", "dns", "history",
+         "exporters", "stream"]
 CLASSES = ["in", "out", "inweb", "outweb", "internal", "external"]
 BIDI = set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A)) | \
     {0x200E, 0x200F, 0x061C}
@@ -241,22 +243,40 @@ def check_dns(drv, hostile):
         ok("the %d hostile names are shown as text in DNS" % len(hostile))
 
 
-def check_stream(drv):
-    """MF_WEB_STREAM_MIN: the flow events the server sends at least."""
-    want = int(os.environ.get("MF_WEB_STREAM_MIN", "0"))
-    for _ in range(50):
+def check_stream(drv, hostile):
+    """MF_WEB_SEND_CMD: a command that sends flows to the server now;
+    MF_WEB_STREAM_ROWS: the flow events the page must then show, exactly
+    (unset: any number up to the page's 300)."""
+    cmd = os.environ.get("MF_WEB_SEND_CMD") or None
+    if cmd:
+        subprocess.run(cmd, shell=True, check=True, timeout=120,
+                       stdout=subprocess.DEVNULL)
+    want = os.environ.get("MF_WEB_STREAM_ROWS") or None
+    for _ in range(100):
         n = len(rows(drv, "#stream-table"))
-        if n >= want:
+        if want is not None and n >= int(want):
             break
         time.sleep(0.1)
-    if n < want or n > 300:
-        fail("stream: %d rows, want %d..300" % (n, want))
+    time.sleep(0.5)
+    n = len(rows(drv, "#stream-table"))
+    if (want is not None and n != int(want)) or n > 300:
+        fail("stream: %d rows, want %s" % (n, want or "at most 300"))
     kinds = drv.execute_script(
         "return [...document.querySelectorAll('#stream-table tbody tr')]"
         ".map((r) => r.className)")
     if any(not k.startswith("kind-") for k in kinds):
         fail("stream rows without a kind colour: %r" % kinds)
     ok("stream shows %d flow events, each coloured by kind" % n)
+    names = [cell_text(t, 4) for t in rows(drv, "#stream-table")]
+    for h in hostile:
+        if shown(h) not in names:
+            fail("hostile name %r not shown as text in the stream: %r" %
+                 (h, names))
+    if hostile:
+        ok("the %d hostile names are shown as text in the stream" %
+           len(hostile))
+    drv.save_screenshot(os.path.join(os.environ.get("MF_WEB_SHOTS", "."),
+                                     "stream.png"))
 
 
 def check_clean(drv):
@@ -289,6 +309,7 @@ def main():
         with open(sys.argv[4], encoding="utf-8") as f:
             hostile = json.load(f)
     os.makedirs(shots, exist_ok=True)
+    os.environ["MF_WEB_SHOTS"] = shots
     drv = browser(shots)
     try:
         drv.set_page_load_timeout(30)
@@ -305,7 +326,7 @@ def main():
             elif v == "dns":
                 check_dns(drv, hostile)
             elif v == "stream":
-                check_stream(drv)
+                check_stream(drv, hostile)
         check_clean(drv)
     finally:
         drv.quit()

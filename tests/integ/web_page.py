@@ -226,21 +226,23 @@ def check_names(drv, base, rdir, hostile):
     if hostile and not truth:
         ok("no names to show: the reports have no devices section")
         return
+    hostile_shown("names", [g[0] for g in got], hostile)
+
+
+def hostile_shown(where, texts, hostile):
+    """Each hostile name is one of texts, as the page's text shows it."""
     for h in hostile:
-        if shown(h) not in [g[0] for g in got]:
-            fail("hostile name %r is not shown as text in names" % h)
+        if shown(h) not in texts:
+            fail("hostile name %r not shown as text in %s: %r" %
+                 (h, where, texts))
     if hostile:
-        ok("the %d hostile names are shown as text in names" % len(hostile))
+        ok("the %d hostile names are shown as text in %s" %
+           (len(hostile), where))
 
 
 def check_dns(drv, hostile):
-    texts = [cell_text(t, 0) for t in rows(drv, "#dns-most")]
-    for h in hostile:
-        if shown(h) not in texts:
-            fail("hostile name %r not shown as text in DNS: %r" %
-                 (h, texts))
-    if hostile:
-        ok("the %d hostile names are shown as text in DNS" % len(hostile))
+    hostile_shown("DNS", [cell_text(t, 0) for t in rows(drv, "#dns-most")],
+                  hostile)
 
 
 def check_stream(drv, hostile):
@@ -267,14 +269,9 @@ def check_stream(drv, hostile):
     if any(not k.startswith("kind-") for k in kinds):
         fail("stream rows without a kind colour: %r" % kinds)
     ok("stream shows %d flow events, each coloured by kind" % n)
-    names = [cell_text(t, 4) for t in rows(drv, "#stream-table")]
-    for h in hostile:
-        if shown(h) not in names:
-            fail("hostile name %r not shown as text in the stream: %r" %
-                 (h, names))
-    if hostile:
-        ok("the %d hostile names are shown as text in the stream" %
-           len(hostile))
+    hostile_shown("the stream",
+                  [cell_text(t, 4) for t in rows(drv, "#stream-table")],
+                  hostile)
     drv.save_screenshot(os.path.join(os.environ.get("MF_WEB_SHOTS", "."),
                                      "stream.png"))
 

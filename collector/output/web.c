@@ -353,12 +353,25 @@ col_web_consumer(struct col_web *w)
 }
 
 void
-col_web_publish(struct col_web *w, const struct col_report_exporter *lines,
-    size_t n, const struct col_engine_stats *stats, uint64_t reports_failed)
+col_web_publish(struct col_web *w, struct col_exporters *x,
+    const struct col_engine_stats *stats, uint64_t reports_failed)
 {
+	uint64_t mono = (uint64_t)g_get_monotonic_time() / 1000;
+	uint64_t wall = (uint64_t)g_get_real_time() / 1000;
+	const struct col_report_exporter *lines;
+	g_autofree uint64_t *seen = NULL;
+	size_t n, i;
+
 	if (w == NULL)
 		return;
-	col_web_live_publish(w->live, lines, n, stats, reports_failed,
-	    (uint64_t)g_get_monotonic_time() / 1000,
-	    (uint64_t)g_get_real_time() / 1000);
+	lines = col_exporters_report(x, &n);
+	seen = g_new0(uint64_t, n + 1);
+	for (i = 0; i < n; i++) {
+		uint64_t t = col_exporters_last_seen(x, i);
+
+		/* Monotonic to wall clock: now minus the time since. */
+		if (t != 0 && t <= mono && mono - t < wall)
+			seen[i] = wall - (mono - t);
+	}
+	col_web_live_publish(w->live, lines, seen, n, stats, reports_failed);
 }

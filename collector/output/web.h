@@ -69,10 +69,11 @@ void col_web_free(struct col_web *w);
 struct col_consumer col_web_consumer(struct col_web *w);
 
 /*
- * Main loop, about once a second: the exporters' lines and the engine's
- * counters for /api/v1/exporters and /metrics.  w may be NULL.
+ * Main loop, about once a second: the exporters' lines (read from x, on
+ * the ingest thread) and the engine's counters for /api/v1/exporters and
+ * /metrics.  w may be NULL.
  */
-void col_web_publish(struct col_web *w, const struct col_report_exporter *lines,
-    size_t n, const struct col_engine_stats *stats, uint64_t reports_failed);
+void col_web_publish(struct col_web *w, struct col_exporters *x,
+    const struct col_engine_stats *stats, uint64_t reports_failed);
 
 #endif

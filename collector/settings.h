@@ -17,6 +17,7 @@
 #include "collector/ingest/listen.h"
 #include "collector/analytics/anomaly.h"
 #include "collector/output/forward.h"
+#include "collector/output/history.h"
 #include "collector/model/classify.h"
 #include "common/addr.h"
 #include "common/conf.h"
@@ -91,6 +92,7 @@ struct col_config {
 	/* [anomaly], [anomaly.NAME] (collector/analytics/anomaly_keys.h) */
 	struct col_anomaly_config anomaly;
 	struct col_conf_archive archive;
+	struct col_conf_history history; /* collector/output/history.h */
 };
 
 extern const struct mf_conf_key col_config_keys[];

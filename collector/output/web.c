@@ -14,6 +14,7 @@
 
 #include "collector/output/web.h"
 #include "collector/output/web_auth.h"
+#include "collector/output/web_hist.h"
 #include "collector/output/web_http.h"
 #include "collector/output/web_limits.h"
 #include "collector/output/web_live.h"
@@ -25,6 +26,7 @@
 #define STACK_SIZE (256u << 10)  /* per connection thread */
 #define MEMORY_LIMIT (64u << 10) /* per connection: headers, buffers */
 #define BACKLOG 64
+#define HIST_READERS 4 /* history connections at once */
 
 struct listener {
 	char *name; /* as configured */
@@ -42,6 +44,7 @@ struct col_web {
 	struct col_web_auth *auth;
 	struct col_web_hub *hub;
 	struct col_web_live *live;
+	struct col_web_hist *hist;
 	struct col_web_http http;
 };
 
@@ -208,7 +211,7 @@ load_tls(struct col_web *w, const struct col_web_config *cfg, GError **error)
 
 struct col_web *
 col_web_new(const struct col_web_config *cfg, const char *report_dir,
-    GError **error)
+    const char *history_db, GError **error)
 {
 	struct col_web *w;
 
@@ -231,6 +234,9 @@ col_web_new(const struct col_web_config *cfg, const char *report_dir,
 	w->live = col_web_live_new(w->hub, w->report_dir);
 	w->http.api.live = w->live;
 	w->http.api.report_dir = w->report_dir;
+	if (history_db != NULL)
+		w->hist = col_web_hist_new(history_db, HIST_READERS);
+	w->http.api.hist = w->hist;
 	w->http.limits =
 	    col_web_limits_new(w->max_clients, (uint32_t)cfg->rate, NULL);
 	w->http.hub = w->hub;
@@ -335,6 +341,7 @@ col_web_free(struct col_web *w)
 	if (w->hub != NULL)
 		g_mutex_clear(&w->http.lock);
 	col_web_live_free(w->live);
+	col_web_hist_free(w->hist);
 	col_web_hub_free(w->hub);
 	col_web_auth_free(w->auth);
 	if (w->key_pem != NULL)

@@ -242,15 +242,12 @@ static void
 publish_web(struct collector *c, uint64_t *next_ms)
 {
 	struct col_web *web = col_wiring_web(c->wiring);
-	const struct col_report_exporter *lines;
 	uint64_t now = mono_ms();
-	size_t n;
 
 	if (web == NULL || now < *next_ms)
 		return;
 	*next_ms = now + 1000;
-	lines = col_exporters_report(c->exporters, &n);
-	col_web_publish(web, lines, n, col_engine_get_stats(c->engine),
+	col_web_publish(web, c->exporters, col_engine_get_stats(c->engine),
 	    c->reports_failed);
 }
 

@@ -102,6 +102,20 @@ const struct mf_conf_key col_config_keys[] = {
 	    0, UINT64_C(1) << 50,
 	    "bytes all archive files may take, oldest removed first "
 	    "(0: no limit)"),
+	K("history", "db", MF_CONF_STRING, history.db, COL_HISTORY_DEFAULT_DB,
+	    0, 0, "SQLite history database (empty: no history)"),
+	UINT("history", "keep-minutes", history.keep_minutes, "1440", 60, 10080,
+	    "minutes of per-interval rows kept"),
+	UINT("history", "keep-hours", history.keep_hours, "840", 168, 87600,
+	    "hours of hourly rows kept"),
+	UINT("history", "keep-days", history.keep_days, "400", 31, 36500,
+	    "days of daily rows (and anomalies) kept"),
+	UINT("history", "keep-months", history.keep_months, "120", 12, 1200,
+	    "months of monthly rows (and device facts) kept"),
+	UINT("history", "max-size", history.max_size, "268435456", 0,
+	    UINT64_C(1) << 50,
+	    "bytes the database may use, the oldest rows of the finest "
+	    "level removed first (0: no limit)"),
 	LIST("web", "listen", web.listen, "127.0.0.1:8080;[::1]:8080",
 	    "web page and API: ';'-separated ADDRESS:PORT (empty: off); "
 	    "off loopback, password-file, certificate and key are needed"),
@@ -292,6 +306,13 @@ col_config_note_restart(const struct col_config *a, const struct col_config *b)
 	    a->archive.retention != b->archive.retention ||
 	    a->archive.max_total_size != b->archive.max_total_size)
 		g_message("reload: [archive] changes take effect on restart");
+	if (g_strcmp0(a->history.db, b->history.db) != 0 ||
+	    a->history.keep_minutes != b->history.keep_minutes ||
+	    a->history.keep_hours != b->history.keep_hours ||
+	    a->history.keep_days != b->history.keep_days ||
+	    a->history.keep_months != b->history.keep_months ||
+	    a->history.max_size != b->history.max_size)
+		g_message("reload: [history] changes take effect on restart");
 }
 
 void

@@ -17,6 +17,7 @@
 #include "collector/ingest/listen.h"
 #include "collector/analytics/anomaly.h"
 #include "collector/output/forward.h"
+#include "collector/output/history.h"
 #include "collector/output/web.h"
 #include "collector/model/classify.h"
 #include "common/addr.h"
@@ -92,6 +93,7 @@ struct col_config {
 	/* [anomaly], [anomaly.NAME] (collector/analytics/anomaly_keys.h) */
 	struct col_anomaly_config anomaly;
 	struct col_conf_archive archive;
+	struct col_conf_history history; /* collector/output/history.h */
 	struct col_web_config web; /* [web] (collector/output/web.h) */
 };
 

@@ -14,6 +14,7 @@
 #include "collector/model/engine.h"
 #include "collector/model/persec.h"
 #include "collector/model/tables.h"
+#include "collector/output/history.h"
 #include "collector/output/report_anomaly.h"
 #include "collector/output/report_dns.h"
 #include "collector/output/report_flows.h"
@@ -30,6 +31,7 @@ struct col_wiring {
 	struct col_dnsstats *dns;
 	struct col_flowstats *flowstats;
 	struct col_anomaly *anomaly;
+	struct col_history *history; /* NULL: no history */
 	/* The consumers' own state (they borrow the objects above). */
 	struct col_report_summary summary;
 	struct col_report_flows flows;
@@ -53,6 +55,32 @@ tables_config(const struct col_conf_tables *s, gboolean offline,
 		mf_hash_key_random(&tc->seed);
 }
 
+/*
+ * [history] db: empty is off; the default is used when its directory
+ * exists (a packaged install makes it), so that a collector run by hand
+ * does not fail on it; any other name must open.
+ */
+static gboolean
+open_history(struct col_wiring *w, const struct col_conf_history *h,
+    GError **error)
+{
+	char *dir;
+	gboolean missing;
+
+	if (h->db == NULL || h->db[0] == '\0')
+		return TRUE;
+	dir = g_path_get_dirname(h->db);
+	missing = strcmp(h->db, COL_HISTORY_DEFAULT_DB) == 0 &&
+	    !g_file_test(dir, G_FILE_TEST_IS_DIR);
+	g_free(dir);
+	if (missing) {
+		g_debug("history: no directory for %s, history off", h->db);
+		return TRUE;
+	}
+	w->history = col_history_open(h, error);
+	return w->history != NULL;
+}
+
 static gboolean
 build(struct col_wiring *w, const struct col_config *cfg, gboolean offline,
     GError **error)
@@ -69,7 +97,8 @@ build(struct col_wiring *w, const struct col_config *cfg, gboolean offline,
 	w->flowstats = col_flowstats_new(
 	    cfg->focus.has_target ? &cfg->focus.prefix : NULL);
 	w->anomaly = col_anomaly_new(&cfg->anomaly, &tc.seed, error);
-	return w->persec != NULL && w->anomaly != NULL;
+	return w->persec != NULL && w->anomaly != NULL &&
+	    open_history(w, &cfg->history, error);
 }
 
 /* In the order of the report's members (wiring.h says why). */
@@ -77,7 +106,8 @@ static gboolean
 add_consumers(struct col_wiring *w, const struct col_config *cfg,
     struct col_engine *e, GError **error)
 {
-	struct col_consumer c[6];
+	struct col_consumer c[7];
+	size_t n = 6;
 	size_t i;
 
 	w->summary.persec = w->persec;
@@ -92,7 +122,9 @@ add_consumers(struct col_wiring *w, const struct col_config *cfg,
 	c[3] = col_report_flows_consumer(&w->flows);
 	c[4] = col_report_anomaly_consumer(&w->anomalies);
 	c[5] = col_report_tables_usage_consumer(w->tables);
-	for (i = 0; i < G_N_ELEMENTS(c); i++)
+	if (w->history != NULL)
+		c[n++] = col_history_consumer(w->history);
+	for (i = 0; i < n; i++)
 		if (!col_engine_add_consumer(e, &c[i], error))
 			return FALSE;
 	return TRUE;
@@ -106,7 +138,8 @@ add_web(struct col_wiring *w, const struct col_config *cfg,
 	struct col_consumer c;
 	GError *err = NULL;
 
-	if ((w->web = col_web_new(&cfg->web, cfg->reports.dir, &err)) == NULL) {
+	if ((w->web = col_web_new(&cfg->web, cfg->reports.dir,
+	         w->history != NULL ? cfg->history.db : NULL, &err)) == NULL) {
 		if (err == NULL)
 			return TRUE; /* [web] listen is empty */
 		g_propagate_error(error, err);
@@ -136,7 +169,8 @@ col_wiring_free(struct col_wiring *w)
 {
 	if (w == NULL)
 		return;
-	col_web_free(w->web);
+	col_web_free(w->web); /* its threads stop first */
+	col_history_free(w->history);
 	col_anomaly_free(w->anomaly);
 	col_flowstats_free(w->flowstats);
 	col_dnsstats_free(w->dns);

@@ -15,6 +15,7 @@
  *   flows          flow statistics ([focus])
  *   anomalies      the detectors ([anomaly], [anomaly.NAME])
  *   tables usage   the tables' fill and evictions
+ *   history        the finished report into SQLite ([history]; no section)
  *   web            live only: the web page's counters and stream ([web])
  *
  * The summary comes first because the tables and the detectors read the

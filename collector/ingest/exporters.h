@@ -40,7 +40,6 @@ struct col_report_exporter {
 	uint64_t late_records;
 	uint64_t undecodable; /* malformed + before template + refused */
 	const struct col_exporter_health *health; /* or NULL */
-	uint64_t last_seen_ms; /* monotonic ms of the last message */
 };
 
 struct col_exporter {
@@ -94,6 +93,12 @@ gboolean col_exporters_save_templates(struct col_exporters *x, const char *path,
  */
 gboolean col_exporters_load_templates(struct col_exporters *x, const char *path,
     size_t *n, GError **error);
+
+/*
+ * The monotonic time (ms) of the last message of the exporter of report
+ * line i (the order of col_exporters_report()); 0 if there is none.
+ */
+uint64_t col_exporters_last_seen(const struct col_exporters *x, size_t i);
 
 /*
  * The report lines of every exporter (array owned by x, valid until the

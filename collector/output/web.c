@@ -14,6 +14,7 @@
 
 #include "collector/output/web.h"
 #include "collector/output/web_auth.h"
+#include "collector/output/web_hist.h"
 #include "collector/output/web_http.h"
 #include "collector/output/web_limits.h"
 #include "collector/output/web_live.h"
@@ -25,6 +26,7 @@
 #define STACK_SIZE (256u << 10)  /* per connection thread */
 #define MEMORY_LIMIT (64u << 10) /* per connection: headers, buffers */
 #define BACKLOG 64
+#define HIST_READERS 4 /* history connections at once */
 
 struct listener {
 	char *name; /* as configured */
@@ -42,6 +44,7 @@ struct col_web {
 	struct col_web_auth *auth;
 	struct col_web_hub *hub;
 	struct col_web_live *live;
+	struct col_web_hist *hist;
 	struct col_web_http http;
 };
 
@@ -208,7 +211,7 @@ load_tls(struct col_web *w, const struct col_web_config *cfg, GError **error)
 
 struct col_web *
 col_web_new(const struct col_web_config *cfg, const char *report_dir,
-    GError **error)
+    const char *history_db, GError **error)
 {
 	struct col_web *w;
 
@@ -231,6 +234,9 @@ col_web_new(const struct col_web_config *cfg, const char *report_dir,
 	w->live = col_web_live_new(w->hub, w->report_dir);
 	w->http.api.live = w->live;
 	w->http.api.report_dir = w->report_dir;
+	if (history_db != NULL)
+		w->hist = col_web_hist_new(history_db, HIST_READERS);
+	w->http.api.hist = w->hist;
 	w->http.limits =
 	    col_web_limits_new(w->max_clients, (uint32_t)cfg->rate, NULL);
 	w->http.hub = w->hub;
@@ -335,6 +341,7 @@ col_web_free(struct col_web *w)
 	if (w->hub != NULL)
 		g_mutex_clear(&w->http.lock);
 	col_web_live_free(w->live);
+	col_web_hist_free(w->hist);
 	col_web_hub_free(w->hub);
 	col_web_auth_free(w->auth);
 	if (w->key_pem != NULL)
@@ -353,12 +360,25 @@ col_web_consumer(struct col_web *w)
 }
 
 void
-col_web_publish(struct col_web *w, const struct col_report_exporter *lines,
-    size_t n, const struct col_engine_stats *stats, uint64_t reports_failed)
+col_web_publish(struct col_web *w, struct col_exporters *x,
+    const struct col_engine_stats *stats, uint64_t reports_failed)
 {
+	uint64_t mono = (uint64_t)g_get_monotonic_time() / 1000;
+	uint64_t wall = (uint64_t)g_get_real_time() / 1000;
+	const struct col_report_exporter *lines;
+	g_autofree uint64_t *seen = NULL;
+	size_t n, i;
+
 	if (w == NULL)
 		return;
-	col_web_live_publish(w->live, lines, n, stats, reports_failed,
-	    (uint64_t)g_get_monotonic_time() / 1000,
-	    (uint64_t)g_get_real_time() / 1000);
+	lines = col_exporters_report(x, &n);
+	seen = g_new0(uint64_t, n + 1);
+	for (i = 0; i < n; i++) {
+		uint64_t t = col_exporters_last_seen(x, i);
+
+		/* Monotonic to wall clock: now minus the time since. */
+		if (t != 0 && t <= mono && mono - t < wall)
+			seen[i] = wall - (mono - t);
+	}
+	col_web_live_publish(w->live, lines, seen, n, stats, reports_failed);
 }

@@ -54,10 +54,11 @@ struct col_web;
  * Bind [web] listen (cfg is copied); NULL with *error NULL if listen is
  * empty (no web server), NULL with error set on a bad password file,
  * certificate or key.  report_dir: the report directory (reports and
- * latest.json).  Free with col_web_free() (NULL is fine).
+ * latest.json); history_db: the history database (web_hist.h), NULL when
+ * there is none.  Free with col_web_free() (NULL is fine).
  */
 struct col_web *col_web_new(const struct col_web_config *cfg,
-    const char *report_dir, GError **error);
+    const char *report_dir, const char *history_db, GError **error);
 
 /* Start serving; FALSE (error set) if libmicrohttpd refuses. */
 gboolean col_web_start(struct col_web *w, GError **error);
@@ -69,10 +70,11 @@ void col_web_free(struct col_web *w);
 struct col_consumer col_web_consumer(struct col_web *w);
 
 /*
- * Main loop, about once a second: the exporters' lines and the engine's
- * counters for /api/v1/exporters and /metrics.  w may be NULL.
+ * Main loop, about once a second: the exporters' lines (read from x, on
+ * the ingest thread) and the engine's counters for /api/v1/exporters and
+ * /metrics.  w may be NULL.
  */
-void col_web_publish(struct col_web *w, const struct col_report_exporter *lines,
-    size_t n, const struct col_engine_stats *stats, uint64_t reports_failed);
+void col_web_publish(struct col_web *w, struct col_exporters *x,
+    const struct col_engine_stats *stats, uint64_t reports_failed);
 
 #endif

@@ -3,6 +3,7 @@
 #define G_LOG_DOMAIN "col-web"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
@@ -11,6 +12,7 @@
 
 #include "collector/output/report_json.h"
 #include "collector/output/web_api.h"
+#include "collector/output/web_hist.h"
 #include "collector/output/web_live.h"
 #include "common/error.h"
 
@@ -103,12 +105,12 @@ static gboolean
 parse_step(const char *v, uint32_t *step, GError **error)
 {
 	if (strcmp(v, "1") == 0 || strcmp(v, "60") == 0 ||
-	    strcmp(v, "3600") == 0) {
+	    strcmp(v, "3600") == 0 || strcmp(v, "86400") == 0) {
 		*step = (uint32_t)atoi(v);
 		return TRUE;
 	}
 	g_set_error(error, MF_ERROR, MF_ERROR_INVAL,
-	    "step: '%.20s' is not 1, 60 or 3600", v);
+	    "step: '%.20s' is not 1, 60, 3600 or 86400", v);
 	return FALSE;
 }
 
@@ -437,18 +439,6 @@ answer_reports(const struct col_web_api *api, GHashTable *args, uint64_t now_ms,
 /* --- series (step 1 live, else history) -------------------------------------
  */
 
-/* What history answers: 404 while [history] db is off. */
-static void
-hist_answer(const struct col_web_api *api, const char *what, const char *id,
-    const struct col_web_range *r, struct col_web_answer *out)
-{
-	(void)what;
-	(void)id;
-	(void)r;
-	if (api->hist == NULL)
-		answer_error(out, 404, "no history ([history] db is off)");
-}
-
 static void
 answer_series(const struct col_web_api *api, GHashTable *args,
     struct col_web_answer *out)
@@ -467,7 +457,7 @@ answer_series(const struct col_web_api *api, GHashTable *args,
 		        r.to_ms, r.has_to));
 		return;
 	}
-	hist_answer(api, "series", NULL, &r, out);
+	col_web_hist_answer(api->hist, "series", NULL, &r, out);
 }
 
 /* --- dispatch
@@ -499,7 +489,7 @@ answer_hist(const struct col_web_api *api, const char *what, const char *id,
 		answer_gerror(out, e);
 		return;
 	}
-	hist_answer(api, what, id, &r, out);
+	col_web_hist_answer(api->hist, what, id, &r, out);
 }
 
 void

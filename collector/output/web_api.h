@@ -9,7 +9,7 @@
  * {"api": 1, "data": ...} or, with 400, 404, 405 or 500,
  * {"api": 1, "error": "message"}.  Query arguments are distrusted:
  * unknown or repeated names, times that are not strict ISO 8601 and steps
- * other than 1, 60 or 3600 get 400 with a message.
+ * other than 1, 60, 3600 or 86400 get 400 with a message.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -18,6 +18,8 @@
 #include <json-glib/json-glib.h>
 
 #include "collector/output/web_live.h"
+
+struct col_web_hist; /* web_hist.h */
 
 #define COL_WEB_MAX_REPORTS 60 /* reports in one /api/v1/reports answer */
 #define COL_WEB_MAX_ARGS 16    /* query arguments in one request */

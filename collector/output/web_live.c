@@ -261,9 +261,8 @@ col_web_live_consumer(struct col_web_live *l)
 
 void
 col_web_live_publish(struct col_web_live *l,
-    const struct col_report_exporter *lines, size_t n,
-    const struct col_engine_stats *stats, uint64_t reports_failed,
-    uint64_t now_mono_ms, uint64_t now_wall_ms)
+    const struct col_report_exporter *lines, const uint64_t *last_seen_ms,
+    size_t n, const struct col_engine_stats *stats, uint64_t reports_failed)
 {
 	struct col_web_exporter *x = g_new0(struct col_web_exporter, n + 1);
 	size_t i;
@@ -277,11 +276,7 @@ col_web_live_publish(struct col_web_live *l,
 		x[i].lost = lines[i].lost;
 		x[i].late = lines[i].late_records;
 		x[i].undecodable = lines[i].undecodable;
-		if (lines[i].last_seen_ms != 0 &&
-		    lines[i].last_seen_ms <= now_mono_ms &&
-		    now_mono_ms - lines[i].last_seen_ms < now_wall_ms)
-			x[i].last_seen_ms =
-			    now_wall_ms - (now_mono_ms - lines[i].last_seen_ms);
+		x[i].last_seen_ms = last_seen_ms != NULL ? last_seen_ms[i] : 0;
 	}
 	g_mutex_lock(&l->lock);
 	g_free(l->snap.exporters);

@@ -84,14 +84,13 @@ void col_web_live_free(struct col_web_live *l);
 struct col_consumer col_web_live_consumer(struct col_web_live *l);
 
 /*
- * Main loop: the exporters' lines (copied), the engine's counters and
- * the reports that failed; now_mono_ms and now_wall_ms turn the
- * exporters' monotonic last-seen times into wall-clock times.
+ * Main loop: the exporters' lines (copied) with the wall-clock time of
+ * each one's last message (ms, 0 if unknown; last_seen_ms may be NULL),
+ * the engine's counters and the reports that failed.
  */
 void col_web_live_publish(struct col_web_live *l,
-    const struct col_report_exporter *lines, size_t n,
-    const struct col_engine_stats *stats, uint64_t reports_failed,
-    uint64_t now_mono_ms, uint64_t now_wall_ms);
+    const struct col_report_exporter *lines, const uint64_t *last_seen_ms,
+    size_t n, const struct col_engine_stats *stats, uint64_t reports_failed);
 
 /* The latest report's text (a reference: g_bytes_unref()), or NULL. */
 GBytes *col_web_live_latest(struct col_web_live *l);

@@ -60,8 +60,9 @@ def span(reps):
 
 
 def devices_of(rep):
-    """The report's devices, or (before the devices section existed)
-    its internal talkers as devices of their own."""
+    """The report's devices, or (without a devices section) its internal
+    talkers as devices of their own, by MAC or else address (as
+    collector/output/history_facts.c takes them)."""
     if "devices" in rep:
         return rep["devices"]
     addrs = {a["id"]: a for a in rep.get("addresses", [])}
@@ -70,7 +71,8 @@ def devices_of(rep):
         a = addrs.get(t["address"], {})
         if not a.get("internal"):
             continue
-        out.append({"id": a["ip"], "mac": a.get("mac"), "name": None,
+        out.append({"id": a.get("mac") or a["ip"], "mac": a.get("mac"),
+                    "name": None,
                     "vendor": None, "addresses": [a["ip"]],
                     "bytes_out": t["bytes"], "bytes_in": 0,
                     "flows": t["flows"], "names": []})

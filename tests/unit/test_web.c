@@ -612,27 +612,31 @@ test_web_stream_event_hostile_name_is_json_text(void **state)
 static void
 test_web_kind_of_table(void **state)
 {
+	static const struct {
+		uint8_t proto;
+		uint16_t sport, dport;
+		gboolean internal, anomalous;
+		enum col_web_kind want;
+	} cases[] = {
+		{ 6, 50000, 443, FALSE, FALSE, COL_WEB_KIND_WEB },
+		{ 17, 53, 40000, FALSE, FALSE, COL_WEB_KIND_DNS },
+		{ 6, 40000, 993, FALSE, FALSE, COL_WEB_KIND_MAIL },
+		{ 6, 40000, 3389, FALSE, FALSE, COL_WEB_KIND_REMOTE },
+		{ 6, 445, 40000, FALSE, FALSE, COL_WEB_KIND_FILE },
+		{ 17, 40000, 20000, FALSE, FALSE, COL_WEB_KIND_STREAMING },
+		{ 6, 40000, 20000, FALSE, FALSE, COL_WEB_KIND_OTHER },
+		{ 1, 0, 2048, FALSE, FALSE, COL_WEB_KIND_OTHER },
+		{ 6, 40000, 443, TRUE, FALSE, COL_WEB_KIND_INTERNAL },
+		{ 6, 40000, 443, TRUE, TRUE, COL_WEB_KIND_ANOMALOUS },
+	};
+	size_t i;
+
 	(void)state;
-	assert_int_equal(col_web_kind_of(6, 50000, 443, FALSE, FALSE),
-	    COL_WEB_KIND_WEB);
-	assert_int_equal(col_web_kind_of(17, 53, 40000, FALSE, FALSE),
-	    COL_WEB_KIND_DNS);
-	assert_int_equal(col_web_kind_of(6, 40000, 993, FALSE, FALSE),
-	    COL_WEB_KIND_MAIL);
-	assert_int_equal(col_web_kind_of(6, 40000, 3389, FALSE, FALSE),
-	    COL_WEB_KIND_REMOTE);
-	assert_int_equal(col_web_kind_of(6, 445, 40000, FALSE, FALSE),
-	    COL_WEB_KIND_FILE);
-	assert_int_equal(col_web_kind_of(17, 40000, 20000, FALSE, FALSE),
-	    COL_WEB_KIND_STREAMING);
-	assert_int_equal(col_web_kind_of(6, 40000, 20000, FALSE, FALSE),
-	    COL_WEB_KIND_OTHER);
-	assert_int_equal(col_web_kind_of(1, 0, 2048, FALSE, FALSE),
-	    COL_WEB_KIND_OTHER);
-	assert_int_equal(col_web_kind_of(6, 40000, 443, TRUE, FALSE),
-	    COL_WEB_KIND_INTERNAL);
-	assert_int_equal(col_web_kind_of(6, 40000, 443, TRUE, TRUE),
-	    COL_WEB_KIND_ANOMALOUS);
+	for (i = 0; i < G_N_ELEMENTS(cases); i++)
+		assert_int_equal(col_web_kind_of(cases[i].proto, cases[i].sport,
+		                     cases[i].dport, cases[i].internal,
+		                     cases[i].anomalous),
+		    cases[i].want);
 }
 
 static void

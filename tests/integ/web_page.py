@@ -29,6 +29,7 @@ from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 
 import web_fixture  # the report files' devices and names, as history sums
 
@@ -272,8 +273,50 @@ def check_stream(drv, hostile):
     hostile_shown("the stream",
                   [cell_text(t, 4) for t in rows(drv, "#stream-table")],
                   hostile)
+    if cmd:
+        stream_controls(drv, cmd)
     drv.save_screenshot(os.path.join(os.environ.get("MF_WEB_SHOTS", "."),
                                      "stream.png"))
+
+
+def stream_rows_after(drv, cmd, want):
+    """Send the flows again; the stream's rows once want are there (or 3 s
+    after the sender ends, when fewer should come)."""
+    subprocess.run(cmd, shell=True, check=True, timeout=120,
+                   stdout=subprocess.DEVNULL)
+    for _ in range(30):
+        if len(rows(drv, "#stream-table")) >= want:
+            break
+        time.sleep(0.1)
+    time.sleep(1)
+    return rows(drv, "#stream-table")
+
+
+def stream_controls(drv, cmd):
+    """The device filter keeps exactly the device's rows of a second
+    sending, as many as the unfiltered table showed for it; while paused
+    nothing is added."""
+    first = rows(drv, "#stream-table")
+    devs = [t.get_attribute("data-device") for t in first]
+    dev = max(set(devs), key=lambda d: (devs.count(d), d))
+    Select(drv.find_element(By.ID, "stream-device")).select_by_value(dev)
+    if rows(drv, "#stream-table"):
+        fail("stream: choosing a device did not clear the table")
+    again = stream_rows_after(drv, cmd, devs.count(dev))
+    got = [t.get_attribute("data-device") for t in again]
+    if got != [dev] * devs.count(dev):
+        fail("stream filtered by %s: %r, want %d rows of it" %
+             (dev, got, devs.count(dev)))
+    ok("stream filtered by device %s shows its %d flows only" %
+       (dev, len(got)))
+    drv.find_element(By.ID, "stream-pause").click()
+    shown_before = drv.find_element(By.ID, "stream-count").text
+    paused = stream_rows_after(drv, cmd, len(got) + 1)
+    if len(paused) != len(got) or \
+            drv.find_element(By.ID, "stream-count").text != shown_before:
+        fail("stream paused: %d rows, want %d" % (len(paused), len(got)))
+    ok("stream paused: nothing added while flows arrive")
+    drv.find_element(By.ID, "stream-pause").click()
 
 
 def check_clean(drv):

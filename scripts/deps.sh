@@ -7,8 +7,10 @@ libfixbuf-dev libglib2.0-dev libcmocka-dev libjson-glib-dev libmnl-dev
 libsqlite3-dev"
 # the exporter's confinement (exporter/privs.c): optional, always in CI
 MF_BUILD_PKGS="$MF_BUILD_PKGS libcap-ng-dev libseccomp-dev"
-# the web page's chart library (uPlot, pinned in web/package-lock.json)
-MF_BUILD_PKGS="$MF_BUILD_PKGS npm"
+# the web page's chart library (uPlot, pinned in web/package-lock.json):
+# Debian's npm, unless npm is there already (Node.js packages other than
+# Debian's ship their own npm, and Debian's npm conflicts with them)
+command -v npm >/dev/null 2>&1 || MF_BUILD_PKGS="$MF_BUILD_PKGS npm"
 # the collector's web server (libmicrohttpd with GnuTLS) and crypt(3)
 MF_BUILD_PKGS="$MF_BUILD_PKGS libmicrohttpd-dev libcrypt-dev"
 MF_TEST_PKGS="clang clang-format mandoc tshark tcpdump nfdump softflowd

@@ -111,6 +111,8 @@ round() {
 	MF_WEB_SEND_CMD=""
 	MF_WEB_STREAM_ROWS=""
 	if [ "${4:-}" = stream ] && [ "$mode" = collector ]; then
+		# a command line for web_page.py's shell, quotes and all
+		# shellcheck disable=SC2089,SC2090
 		MF_WEB_SEND_CMD="'$MF_EXPORTER' -r '$2' -c 127.0.0.1:$_udp"
 		MF_WEB_STREAM_ROWS=$(awk '$1 == "records-exported" { print $2 }' \
 		    "$_d/exporter.log")
@@ -118,9 +120,10 @@ round() {
 		MF_WEB_STREAM_ROWS=$(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["streams"]))' \
 		    "$_d/reports/latest.json")
 	fi
+	# shellcheck disable=SC2090
 	export MF_WEB_SEND_CMD MF_WEB_STREAM_ROWS
 	if with_timeout 300 $PY "$MF_SRCDIR/tests/integ/web_page.py" \
-	    "http://127.0.0.1:$_port" "$_d/reports" "$OUT/$1" ${3:-} \
+	    "http://127.0.0.1:$_port" "$_d/reports" "$OUT/$1" ${3:+"$3"} \
 	    >"$_d/page.log" 2>&1; then
 		sed 's/^/# /' "$_d/page.log"
 		printf 'ok - %s: the page (%s)\n' "$1" "$mode"

@@ -9,6 +9,7 @@ const LIVE_CLASSES = ['in', 'out', 'inweb', 'outweb', 'internal'];
 const KINDS = ['web', 'dns', 'mail', 'remote', 'file', 'streaming',
 	'internal', 'other', 'anomalous'];
 const STATES = ['new', 'active', 'over'];
+const STEP_NAMES = { 60: 'minute', 3600: 'hour', 86400: 'day' };
 const COLOURS = { in: '#2a9d8f', out: '#e76f51', inweb: '#457b9d',
 	outweb: '#f4a261', internal: '#8d99ae', external: '#6a4c93' };
 const STREAM_ROWS = 300;        // rows kept in the stream table
@@ -29,6 +30,7 @@ const state = {
 	latest: null,
 	nowChart: null,
 	historyChart: null,
+	historyStep: null,
 	span: 'hour',
 	stream: null,
 	paused: false,
@@ -201,7 +203,7 @@ function addresses(list_) {
 
 // --- views ---------------------------------------------------------------
 
-function chart(target, old, classes, t, values) {
+function chart(target, old, classes, t, values, unit) {
 	const data = [t, ...classes.map((c) => values[c] || [])];
 	if (old) {
 		old.setData(data);
@@ -213,8 +215,8 @@ function chart(target, old, classes, t, values) {
 		height: 260,
 		series: [{}, ...classes.map((c) => ({ label: c,
 		    stroke: COLOURS[c], width: 1.5 }))],
-		axes: [{}, { values: (u, v) => v.map((x) => human(x)),
-		    size: 70 }],
+		axes: [{}, { label: unit, values: (u, v) =>
+		    v.map((x) => human(x)), size: 70 }],
 	};
 	return new uPlot(opts, data, box);
 }
@@ -236,7 +238,7 @@ async function showNow() {
 	// the last hour of flow time the collector's live counters hold
 	const s = await api('series', { step: 1 });
 	state.nowChart = chart('now-chart', state.nowChart, LIVE_CLASSES,
-	    s.t || [], s.bytes || {});
+	    s.t || [], s.bytes || {}, 'bytes per second');
 }
 
 function deviceRow(tr, d) {
@@ -297,11 +299,13 @@ async function showNames() {
 	nameRows('#names-table tbody', list(data, 'names'), true);
 }
 
+// An anomaly's device (or address), and its address when that differs.
 function who(a) {
 	const box = el('span');
-	box.append(netText(a.device || a.ip || a.address));
-	if (a.device && a.ip)
-		box.append(' ', netText(a.ip));
+	const addr = a.ip || a.address;
+	box.append(netText(a.device || addr));
+	if (a.device && addr && addr !== a.device)
+		box.append(' ', netText(addr));
 	return box;
 }
 
@@ -364,8 +368,14 @@ async function showHistory() {
 		b.classList.toggle('on', b.dataset.span === state.span);
 	const s = await api('series', { ...range, step });
 	rangeText('history-range', s);
+	if (state.historyChart && state.historyStep !== s.step) {
+		state.historyChart.destroy();
+		state.historyChart = null;
+	}
+	state.historyStep = s.step;
 	state.historyChart = chart('history-chart', state.historyChart,
-	    CLASSES, s.t || [], s.bytes || {});
+	    CLASSES, s.t || [], s.bytes || {},
+	    'bytes per ' + (STEP_NAMES[s.step] || String(s.step) + ' s'));
 	const sel = document.getElementById('history-device');
 	const devs = list(await api('devices', range), 'devices');
 	const keep = sel.value;

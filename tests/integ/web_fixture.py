@@ -224,8 +224,10 @@ class Handler(BaseHTTPRequestHandler):
         elif p == "/api/v1/dns":
             self.answer(dict(span(reps), **dns(reps)))
         elif p == "/api/v1/anomalies":
-            an = [dict({"state": "new"}, **a)
-                  for r in reps for a in r.get("anomalies", [])]
+            an = [dict(a, state=a.get("state", "active"), address=a["ip"],
+                       device=a.get("mac") or a["ip"])
+                  for r in reps for a in r.get("anomalies", [])
+                  if "first" in a]
             self.answer(dict(span(reps), anomalies=an))
         elif p == "/api/v1/exporters":
             ex = [dict(e, last_seen=reps[-1]["interval"]["end"])

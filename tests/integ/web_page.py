@@ -17,6 +17,7 @@ opens, no element was injected, and the browser logged no Content Security
 Policy violation.  Screenshots of every view go to SHOT_DIR.  Prints one
 line per check; exits 1 on the first failure."""
 
+import calendar
 import glob
 import json
 import os
@@ -230,6 +231,66 @@ def check_names(drv, base, rdir, hostile):
     hostile_shown("names", [g[0] for g in got], hostile)
 
 
+def check_anomalies(drv, base, rdir):
+    """The rows are the API's (state, type, device), and the API's are the
+    anomalies of the reports in its range that history can key (those
+    with a "first")."""
+    data = api(base, "anomalies")
+    an = items(data, "anomalies")
+    got = [(cell_text(t, 0), cell_text(t, 1)) for t in
+           rows(drv, "#anomalies-table")]
+    want = [(a["state"] if a.get("state") in ("new", "active", "over")
+             else "unknown", shown(a["type"])) for a in an]
+    if got != want:
+        fail("anomalies: page %r, API %r" % (got, want))
+    ok("%d anomalies equal the API's (state, type)" % len(want))
+    keys = {(a["type"], a.get("ip") or a.get("address"))
+            for r in in_range(rdir, data) for a in r.get("anomalies", [])
+            if "first" in a}
+    if {(a["type"], a["address"]) for a in an} != keys:
+        fail("anomalies: API %r, reports %r" % (an, keys))
+    ok("the API's anomalies are the reports' (%d)" % len(keys))
+
+
+def check_history(drv, base):
+    """The last hour before the latest report's end: the device table is
+    /api/v1/devices of that range; the top device's names are its
+    talks_to; the chart is drawn."""
+    end = api(base, "latest")["interval"]["end"]
+    t = calendar.timegm(time.strptime(end, "%Y-%m-%dT%H:%M:%SZ"))
+    q = "from=%s&to=%s" % (time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                                         time.gmtime(t - 3600)), end)
+    devs = items(api(base, "devices?" + q), "devices")
+    got = [(cell_text(r, 0), number(cell_text(r, 2)),
+            number(cell_text(r, 3)), number(cell_text(r, 4)))
+           for r in rows(drv, "#history-table")]
+    want = [(shown(d["id"]), d["bytes_out"], d["bytes_in"], d["flows"])
+            for d in devs]
+    if got != want or not want:
+        fail("history devices: page %r, API %r" % (got, want))
+    if not drv.find_elements(By.CSS_SELECTOR, "#history-chart canvas"):
+        fail("history: no chart")
+    ok("history: chart drawn, %d devices equal the API's for %s" %
+       (len(want), q))
+    top = devs[0]["id"]
+    Select(drv.find_element(By.ID, "history-device")).select_by_value(top)
+    one = api(base, "devices/%s?%s" % (urllib.request.quote(top, safe=""),
+                                       q))
+    names = [(shown(n["name"]), n["bytes"])
+             for n in items(one.get("talks_to", {}), "names")]
+    for _ in range(50):
+        table = drv.find_element(By.ID, "history-names")
+        got = [(cell_text(r, 0), number(cell_text(r, 1)))
+               for r in rows(drv, "#history-names")]
+        if not table.get_attribute("hidden") and got == names:
+            break
+        time.sleep(0.1)
+    if got != names or len(rows(drv, "#history-table")) != 1:
+        fail("history of %s: page %r, API %r" % (top, got, names))
+    ok("history of device %s: its row and %d names, as the API says" %
+       (top, len(names)))
+
+
 def hostile_shown(where, texts, hostile):
     """Each hostile name is one of texts, as the page's text shows it."""
     for h in hostile:
@@ -365,6 +426,10 @@ def main():
                 check_names(drv, base, rdir, hostile)
             elif v == "dns":
                 check_dns(drv, hostile)
+            elif v == "anomalies":
+                check_anomalies(drv, base, rdir)
+            elif v == "history":
+                check_history(drv, base)
             elif v == "stream":
                 check_stream(drv, hostile)
         check_clean(drv)

@@ -7,9 +7,10 @@
 # minflow-collector with [web] on a free 127.0.0.1 port over the same report
 # directory and history, and tests/integ/web_page.py drives Chromium (no
 # network but 127.0.0.1) through every view:
-#  1. a shared capture (PROVENANCE.md: Windows browsing, HTTP and HTTPS,
-#     named by its DNS answers): the totals, devices, "talks to" and names
-#     the page shows equal the API's, and the API's equal the report files;
+#  1. a shared capture (PROVENANCE.md: a home network with IoT devices,
+#     a telnet scanner and a horizontal scan, DNS): the totals, devices,
+#     "talks to", names, anomalies and history the page shows equal the
+#     API's, and the API's equal the report files;
 #  2. tests/integ/hostile_names_pcap.py's capture (DNS answers named
 #     <script>, "><img onerror>, U+202E, invalid UTF-8, controls): each
 #     name is shown as the text the reports hold, no dialog opens, nothing
@@ -135,7 +136,7 @@ round() {
 	rm -rf "$OUT/$1/chromium-profile"
 }
 
-round shared "$MF_SHARED_DIR/pcaps/mixed-windows-browsing-http-https.pcap"
+round shared "$MF_SHARED_DIR/pcaps/mixed-home-iot-telnet-hscan.pcap"
 python3 "$MF_SRCDIR/tests/integ/hostile_names_pcap.py" "$MF_TMP/hostile.pcap" \
     "$MF_TMP/hostile.json" || fail "hostile capture"
 round hostile "$MF_TMP/hostile.pcap" "$MF_TMP/hostile.json" stream

@@ -302,9 +302,34 @@ def hostile_shown(where, texts, hostile):
            (len(hostile), where))
 
 
-def check_dns(drv, hostile):
-    hostile_shown("DNS", [cell_text(t, 0) for t in rows(drv, "#dns-most")],
-                  hostile)
+def check_dns(drv, base, hostile):
+    """Most resolved and failures are the latest report's."""
+    dns = api(base, "latest")["dns"]
+    most = [(cell_text(t, 0), number(cell_text(t, 1)))
+            for t in rows(drv, "#dns-most")]
+    fails = [(cell_text(t, 0), number(cell_text(t, 1)),
+              number(cell_text(t, 2))) for t in rows(drv, "#dns-failures")]
+    if most != [(shown(n["name"]), n["count"])
+                for n in dns["most_resolved"]] or \
+            fails != [(shown(n["name"]), n["rcode"], n["count"])
+                      for n in dns["failures"]]:
+        fail("DNS: page %r %r, latest %r" % (most, fails, dns))
+    ok("DNS: %d most resolved and %d failures, as the latest report" %
+       (len(most), len(fails)))
+    hostile_shown("DNS", [m[0] for m in most], hostile)
+
+
+def check_exporters(drv, base, least=0):
+    ex = items(api(base, "exporters"), "exporters")
+    if len(ex) < least:
+        fail("exporters: %d, want at least %d" % (len(ex), least))
+    got = [(cell_text(t, 0), number(cell_text(t, 3)),
+            number(cell_text(t, 4))) for t in rows(drv, "#exporters-table")]
+    want = [("%s:%d" % (x["address"], x["port"]) if x.get("port")
+             else x["address"], x["records"], x["lost"]) for x in ex]
+    if got != want:
+        fail("exporters: page %r, API %r" % (got, want))
+    ok("%d exporters equal the API's (exporter, records, lost)" % len(got))
 
 
 def check_stream(drv, hostile):
@@ -425,13 +450,19 @@ def main():
             elif v == "names":
                 check_names(drv, base, rdir, hostile)
             elif v == "dns":
-                check_dns(drv, hostile)
+                check_dns(drv, base, hostile)
+            elif v == "exporters":
+                check_exporters(drv, base)
             elif v == "anomalies":
                 check_anomalies(drv, base, rdir)
             elif v == "history":
                 check_history(drv, base)
             elif v == "stream":
                 check_stream(drv, hostile)
+        if os.environ.get("MF_WEB_SEND_CMD"):
+            # the exporter that sent the stream's flows is one now
+            open_view(drv, base, "exporters", shots)
+            check_exporters(drv, base, 1)
         check_clean(drv)
     finally:
         drv.quit()

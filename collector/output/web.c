@@ -282,6 +282,34 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	g_debug("libmicrohttpd: %s", g_strchomp(msg));
 }
 
+/*
+ * Percent-decoding of paths and query arguments, in place, but for %00:
+ * a NUL would cut the text ("/app.js%00" would read as "/app.js"), so it
+ * stays as it is and matches nothing.
+ */
+static size_t
+unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	char *w = s;
+	const char *r = s;
+
+	(void)cls;
+	(void)conn;
+	while (*r != '\0') {
+		int hi, lo;
+
+		if (r[0] == '%' && (hi = g_ascii_xdigit_value(r[1])) >= 0 &&
+		    (lo = g_ascii_xdigit_value(r[2])) >= 0 && (hi | lo) != 0) {
+			*w++ = (char)(hi << 4 | lo);
+			r += 3;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
 static struct MHD_Daemon *
 start_one(struct col_web *w, int fd)
 {
@@ -299,7 +327,8 @@ start_one(struct col_web *w, int fd)
 	    (unsigned)CONNECTION_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 	    (size_t)MEMORY_LIMIT, MHD_OPTION_THREAD_STACK_SIZE,
 	    (size_t)STACK_SIZE, MHD_OPTION_NOTIFY_CONNECTION, notify, w,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, w, MHD_OPTION_ARRAY,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, w,
+	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, w, MHD_OPTION_ARRAY,
 	    w->tls ? tls : &tls[2], MHD_OPTION_END);
 }
 

@@ -123,18 +123,23 @@ def open_view(drv, base, view, shots):
     ok("view %s loads (screenshot %s.png)" % (view, view))
 
 
+# A table's rows in one step of the page's own thread (a view that
+# refreshes cannot change them halfway): each row's cells' text, its
+# data-* attributes and its classes; "nothing yet" rows left out.
+SNAPSHOT = """
+return [...document.querySelectorAll(arguments[0] + ' tbody tr')]
+    .filter((r) => !r.classList.contains('empty'))
+    .map((r) => ({ cells: [...r.cells].map((c) => c.textContent),
+        data: { ...r.dataset }, cls: r.className }));
+"""
+
+
 def rows(drv, table):
-    out = []
-    for tr in drv.find_elements(By.CSS_SELECTOR, table + " tbody tr"):
-        if "empty" in (tr.get_attribute("class") or ""):
-            continue
-        out.append(tr)
-    return out
+    return drv.execute_script(SNAPSHOT, table)
 
 
 def cell_text(tr, i):
-    return tr.find_elements(By.TAG_NAME, "td")[i].get_attribute(
-        "textContent")
+    return tr["cells"][i]
 
 
 def check_totals(drv, base, rdir):
@@ -144,7 +149,7 @@ def check_totals(drv, base, rdir):
             fail("/api/v1/latest differs from latest.json")
     ok("/api/v1/latest equals latest.json")
     for tr in rows(drv, "#totals"):
-        c = tr.get_attribute("data-class")
+        c = tr["data"]["class"]
         want = latest["summary"][c]
         got = [number(cell_text(tr, i)) for i in (1, 2, 3)]
         if got != [want["flows"], want["packets"], want["bytes"]]:
@@ -192,7 +197,7 @@ def check_devices(drv, base, rdir):
     ok("device bytes out/in equal the sums over the %d reports of %s..%s"
        % (len(reps), data["from"], data["to"]))
     top = devs[0]
-    page[0].click()
+    drv.find_element(By.CSS_SELECTOR, "#devices-table tbody tr").click()
     one = api(base, "devices/" + urllib.request.quote(top["id"], safe=""))
     names = items(one.get("talks_to", {}), "names")
     for _ in range(50):
@@ -350,9 +355,7 @@ def check_stream(drv, hostile):
     n = len(rows(drv, "#stream-table"))
     if (want is not None and n != int(want)) or n > 300:
         fail("stream: %d rows, want %s" % (n, want or "at most 300"))
-    kinds = drv.execute_script(
-        "return [...document.querySelectorAll('#stream-table tbody tr')]"
-        ".map((r) => r.className)")
+    kinds = [r["cls"] for r in rows(drv, "#stream-table")]
     if any(not k.startswith("kind-") for k in kinds):
         fail("stream rows without a kind colour: %r" % kinds)
     ok("stream shows %d flow events, each coloured by kind" % n)
@@ -383,13 +386,13 @@ def stream_controls(drv, cmd):
     sending, as many as the unfiltered table showed for it; while paused
     nothing is added."""
     first = rows(drv, "#stream-table")
-    devs = [t.get_attribute("data-device") for t in first]
+    devs = [t["data"]["device"] for t in first]
     dev = max(set(devs), key=lambda d: (devs.count(d), d))
     Select(drv.find_element(By.ID, "stream-device")).select_by_value(dev)
     if rows(drv, "#stream-table"):
         fail("stream: choosing a device did not clear the table")
     again = stream_rows_after(drv, cmd, devs.count(dev))
-    got = [t.get_attribute("data-device") for t in again]
+    got = [t["data"]["device"] for t in again]
     if got != [dev] * devs.count(dev):
         fail("stream filtered by %s: %r, want %d rows of it" %
              (dev, got, devs.count(dev)))

@@ -19,11 +19,13 @@ const SPANS = { hour: [3600, 60], day: [86400, 3600],
 
 // Characters that change how text around them is laid out (bidi embeddings,
 // overrides and isolates, marks): removed for display, with a marker.
-const BIDI = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/;
+const BIDI_SET = '\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C';
+const CONTROL_SET = '\u0000-\u001f\u007f-\u009f';
+const BIDI = new RegExp('[' + BIDI_SET + ']');
 // What netText() makes visible: C0/C1 controls, U+FFFD (the collector's
 // stand-in for invalid UTF-8), the DNS parser's \DDD byte escapes, bidi.
-const SPECIAL =
-	/[\u0000-\u001f\u007f-\u009f]|\uFFFD|\\[0-9]{3}|[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g;
+const SPECIAL = new RegExp('[' + CONTROL_SET + ']|\uFFFD|\\\\[0-9]{3}|[' +
+    BIDI_SET + ']', 'g');
 
 const state = {
 	view: null,
@@ -87,6 +89,14 @@ function netText(value) {
 		out.append(span('bidi', '\u21c4',
 		    'bidirectional control characters removed'));
 	return out;
+}
+
+// A network string for places that hold plain text only (menu options):
+// controls become U+FFFD, bidi controls are dropped.
+function plain(value) {
+	return String(value)
+	    .replace(new RegExp('[' + CONTROL_SET + ']', 'g'), '\uFFFD')
+	    .replace(new RegExp('[' + BIDI_SET + ']', 'g'), '');
 }
 
 function fmt(n) {
@@ -381,7 +391,7 @@ async function showHistory() {
 	const keep = sel.value;
 	sel.replaceChildren(new Option('all devices', ''));
 	for (const d of devs)
-		sel.append(new Option(String(d.name || d.id), String(d.id)));
+		sel.append(new Option(plain(d.name || d.id), String(d.id)));
 	sel.value = devs.some((d) => String(d.id) === keep) ? keep : '';
 	const one = sel.value;
 	const shown = one ? devs.filter((d) => String(d.id) === one) : devs;
@@ -431,8 +441,7 @@ function streamDevice(f) {
 	if (id && !state.streamDevices.has(id) &&
 	    state.streamDevices.size < STREAM_DEVICES) {
 		state.streamDevices.add(id);
-		sel.append(new Option(f.device_name ?
-		    String(f.device_name) : id, id));
+		sel.append(new Option(plain(f.device_name || id), id));
 	}
 	return id;
 }

@@ -18,6 +18,8 @@ openssh-client bind9-dnsutils curl"
 MF_TEST_PKGS="$MF_TEST_PKGS nftables conntrack iperf3 iputils-ping"
 # tests/integ/systemd_units.sh (systemd-analyze, man), openwrt_init.sh
 MF_TEST_PKGS="$MF_TEST_PKGS systemd man-db shellcheck"
+# tests/integ/web_api.sh: a certificate and a password hash for HTTPS
+MF_TEST_PKGS="$MF_TEST_PKGS gnutls-bin openssl"
 # tests/cross/run.sh: cross compilers and qemu-user (the target libraries
 # are unpacked into a sysroot there, not installed)
 MF_TEST_PKGS="$MF_TEST_PKGS gcc-s390x-linux-gnu libc6-dev-s390x-cross

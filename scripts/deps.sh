@@ -24,6 +24,8 @@ MF_TEST_PKGS="$MF_TEST_PKGS nftables conntrack iperf3 iputils-ping"
 MF_TEST_PKGS="$MF_TEST_PKGS systemd man-db shellcheck"
 # tests/integ/web_page.sh: the page in headless Chromium
 MF_TEST_PKGS="$MF_TEST_PKGS chromium chromium-driver python3-selenium"
+# tests/integ/web_api.sh: a certificate and a password hash for HTTPS
+MF_TEST_PKGS="$MF_TEST_PKGS gnutls-bin openssl"
 # tests/cross/run.sh: cross compilers and qemu-user (the target libraries
 # are unpacked into a sysroot there, not installed)
 MF_TEST_PKGS="$MF_TEST_PKGS gcc-s390x-linux-gnu libc6-dev-s390x-cross

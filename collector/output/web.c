@@ -22,7 +22,7 @@
 #include "common/addr.h"
 #include "common/error.h"
 
-#define CONNECTION_TIMEOUT_S 60  /* an idle or stalled connection closes */
+#define CONNECTION_TIMEOUT_S 30  /* an idle or stalled connection closes */
 #define STACK_SIZE (256u << 10)  /* per connection thread */
 #define MEMORY_LIMIT (64u << 10) /* per connection: headers, buffers */
 #define BACKLOG 64
@@ -314,7 +314,7 @@ static struct MHD_Daemon *
 start_one(struct col_web *w, int fd)
 {
 	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL |
-	    MHD_USE_ERROR_LOG | (w->tls ? MHD_USE_TLS : 0);
+	    MHD_USE_ITC | MHD_USE_ERROR_LOG | (w->tls ? MHD_USE_TLS : 0);
 	struct MHD_OptionItem tls[] = {
 		{ MHD_OPTION_HTTPS_MEM_KEY, 0, w->key_pem },
 		{ MHD_OPTION_HTTPS_MEM_CERT, 0, w->cert_pem },

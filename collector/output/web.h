@@ -70,7 +70,7 @@ void col_web_free(struct col_web *w);
 struct col_consumer col_web_consumer(struct col_web *w);
 
 /*
- * Main loop, about once a second: the exporters' lines (read from x, on
+ * Main loop, about 4 times a second: the exporters' lines (read from x, on
  * the ingest thread) and the engine's counters for /api/v1/exporters and
  * /metrics.  w may be NULL.
  */

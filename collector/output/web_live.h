@@ -15,7 +15,7 @@
  *  - the latest report as the text of latest.json (read from the report
  *    directory at start, then taken from each finished report);
  *  - the exporters' lines and the engine's counters, published by the
- *    main loop (col_web_live_publish(), about once a second), and the
+ *    main loop (col_web_live_publish(), about 4 times a second), and the
  *    tables' use from the latest report.
  *
  * The consumer also pushes every record to the stream hub (web_stream.h)

@@ -17,8 +17,13 @@
 #     drops it is told of equal the collector's records, drops > 0, and
 #     /metrics counts the same drops; a burst of 40 requests at rate 5
 #     gets 429s with Retry-After, counted in /metrics.
+#  3. --check-config refuses an address off loopback without password
+#     file, certificate and key; with them (on 127.0.0.1: a self-signed
+#     certificate by certtool, a SHA-crypt hash by openssl passwd) the
+#     page is HTTPS only, 401 without or with wrong credentials (counted),
+#     200 with the right ones.
 . "$MF_SRCDIR/tests/integ/lib.sh"
-need tshark python3
+need tshark python3 curl certtool openssl
 need_shared
 need_exporter
 need_collector
@@ -159,4 +164,53 @@ sleep 1
 assert_eq "/metrics rate-limited = 429s seen" "$1" \
     "$(py metric "$WEB" minflow_web_rate_limited_total)"
 stop_pid "$COL_PID" 10 || fail "collector stop"
+
+# --- 3 -------------------------------------------------------------------
+D=$MF_TMP/three
+mkdir -p "$D"
+printf '[web]\nlisten = 0.0.0.0:8080\n' >"$D/open.conf"
+"$MF_COLLECTOR" --check-config -C "$D/open.conf" >"$D/check.out" 2>&1 &&
+    fail "--check-config refuses 0.0.0.0 without credentials"
+grep -q 'needs password-file, certificate and key' "$D/check.out" ||
+    fail "--check-config says why" "$(cat "$D/check.out")"
+printf 'cn = 127.0.0.1\nip_address = 127.0.0.1\nexpiration_days = 2\ntls_www_server\n' \
+    >"$D/cert.tmpl"
+certtool --generate-privkey --outfile "$D/key.pem" >/dev/null 2>&1 &&
+    certtool --generate-self-signed --load-privkey "$D/key.pem" \
+    --template "$D/cert.tmpl" --outfile "$D/cert.pem" >/dev/null 2>&1 ||
+    fail "certtool"
+printf '# test\nadmin:%s\n' "$(openssl passwd -6 -salt s4lts4lt 'pass word')" \
+    >"$D/passwd"
+UDP=$(free_udp_port)
+WEB=$(tcp_port)
+cat >"$D/minflow.conf" <<-CONF
+[listen]
+ipfix-udp = 127.0.0.1:$UDP
+ipfix-tcp =
+netflow-v9 =
+netflow-v5 =
+[reports]
+dir = $D/reports
+[history]
+db =
+[web]
+listen = 127.0.0.1:$WEB
+password-file = $D/passwd
+certificate = $D/cert.pem
+key = $D/key.pem
+CONF
+start_collector "$D/minflow.conf" "$D/collector.log" "$UDP"
+code() {
+	curl -s -o /dev/null -w '%{http_code}' --cacert "$D/cert.pem" "$@"
+}
+U=https://127.0.0.1:$WEB/api/v1/exporters
+assert_eq "TLS: no credentials: 401" 401 "$(code "$U")"
+assert_eq "TLS: wrong password: 401" 401 "$(code -u 'admin:pass' "$U")"
+assert_eq "TLS: good credentials: 200" 200 "$(code -u 'admin:pass word' "$U")"
+assert_eq "TLS: no plain HTTP" 000 \
+    "$(curl -s -o /dev/null -w '%{http_code}' -m 5 "http://127.0.0.1:$WEB/")"
+assert_eq "TLS: 401s counted" 2 "$(curl -s --cacert "$D/cert.pem" \
+    -u 'admin:pass word' "https://127.0.0.1:$WEB/metrics" |
+    awk '$1 == "minflow_web_auth_failures_total" { print $2 }')"
+stop_pid "$MF_COLLECTOR_PID" 10 || fail "TLS collector stop"
 finish

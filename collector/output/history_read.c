@@ -86,7 +86,7 @@ level_len(int level, int64_t interval)
 {
 	static const int64_t len[] = { 60, 3600, 86400, 31 * 86400 };
 
-	return level == 0 ? MAX(interval, 60) : len[level];
+	return level == 0 ? MAX(interval, 1) : len[level];
 }
 
 static gboolean

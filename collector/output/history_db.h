@@ -39,15 +39,15 @@ enum col_hist_kind {
 #define COL_HIST_VALUES 5
 
 /* The lowest level above the minute that kind is summed at. */
-enum col_hist_level col_hist_kind_first_level(enum col_hist_kind kind);
+int col_hist_kind_first_level(enum col_hist_kind kind);
 
 /* "minute", "hour", "day", "month". */
-const char *col_hist_level_name(enum col_hist_level level);
+const char *col_hist_level_name(int level);
 
 /* The start of the period of level holding t (seconds, UTC). */
-int64_t col_hist_period(enum col_hist_level level, int64_t t);
+int64_t col_hist_period(int level, int64_t t);
 /* The start of the period after the one starting at t. */
-int64_t col_hist_next(enum col_hist_level level, int64_t t);
+int64_t col_hist_next(int level, int64_t t);
 
 /*
  * Bring the open database db to COL_HISTORY_SCHEMA: create it when

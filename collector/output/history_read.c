@@ -110,11 +110,15 @@ static void
 resolve(struct col_history_reader *r, uint64_t from_ms, uint64_t to_ms,
     int min_level, int64_t points, struct range *g)
 {
+	const int64_t max_s = (int64_t)COL_JSON_MAX_UNIX_S;
 	int64_t interval = meta(r, "interval", 60);
-	int64_t first = meta(r, "first", INT64_MAX);
-	int64_t newest = meta(r, "newest", INT64_MIN);
+	int64_t first = meta(r, "first", -1);
+	int64_t newest = meta(r, "newest", -1);
 	int level;
 
+	/* The meta table is a file's content too: bounded before use. */
+	if (interval < 1 || interval > 86400)
+		interval = 60;
 	memset(g, 0, sizeof(*g));
 	g->from = MAX((int64_t)(from_ms / 1000), first);
 	g->to = MIN((int64_t)((to_ms + 999) / 1000), newest + interval);
@@ -128,7 +132,8 @@ resolve(struct col_history_reader *r, uint64_t from_ms, uint64_t to_ms,
 	}
 	g->level = level;
 	g->step = level_len(level, interval);
-	if (first == INT64_MAX || g->from >= g->to) {
+	if (first < 0 || first > max_s || newest < first || newest > max_s ||
+	    g->from >= g->to) {
 		g->empty = TRUE;
 		g->from = (int64_t)(from_ms / 1000);
 		g->to = g->from;
@@ -140,8 +145,8 @@ resolve(struct col_history_reader *r, uint64_t from_ms, uint64_t to_ms,
 		return;
 	}
 	/* Intervals start at multiples of their length. */
-	g->from -= ((g->from % g->step) + g->step) % g->step;
-	g->to += (g->step - ((g->to % g->step) + g->step) % g->step) % g->step;
+	g->from -= g->from % g->step;
+	g->to += (g->step - g->to % g->step) % g->step;
 }
 
 static JsonBuilder *

@@ -15,6 +15,7 @@
 
 #include "collector/output/history.h"
 #include "collector/output/history_db.h"
+#include "collector/output/report_json.h"
 #include "common/error.h"
 
 /* 2023-11-14 00:00:00 UTC, a day's start; the month starts on the 1st. */
@@ -91,24 +92,10 @@ struct dev {
 	int64_t name_bytes;
 };
 
-static char *
-iso(int64_t t)
-{
-	GDateTime *d = g_date_time_new_from_unix_utc(t);
-	char *s = g_date_time_format(d, "%Y-%m-%dT%H:%M:%SZ");
-
-	g_date_time_unref(d);
-	return s;
-}
-
 static void
 member_time(JsonBuilder *b, const char *key, int64_t t)
 {
-	char *s = iso(t);
-
-	json_builder_set_member_name(b, key);
-	json_builder_add_string_value(b, s);
-	g_free(s);
+	col_json_time(b, key, MS(t));
 }
 
 static void
@@ -775,8 +762,8 @@ test_history_write_distrusts_documents(void **state)
 {
 	struct fixture *f = *state;
 	const char *bad[] = { "[1, 2]", "{\"interval\": 5}",
-		"{\"interval\": {\"start\": \"2023-11-14T00:01:00Z\","
-		" \"end\": \"2023-11-14T00:00:00Z\"}}" };
+		("{\"interval\": {\"start\": \"2023-11-14T00:01:00Z\","
+		 " \"end\": \"2023-11-14T00:00:00Z\"}}") };
 	char *long_id = g_strnfill(300, 'x');
 	char *text;
 	GError *e = NULL;

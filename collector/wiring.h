@@ -40,6 +40,9 @@ struct col_wiring *col_wiring_new(const struct col_config *cfg,
     gboolean offline, struct col_engine *e, GError **error);
 void col_wiring_free(struct col_wiring *w);
 
+/* Log the counters of the consumers that keep their own (the history). */
+void col_wiring_log_counters(const struct col_wiring *w);
+
 /*
  * SIGHUP: take [networks] (the classifier, borrowed from cfg), [focus]
  * and the detectors' thresholds, windows and enabled flags from cfg;

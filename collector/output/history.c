@@ -497,6 +497,27 @@ col_history_get_stats(const struct col_history *h)
 	return &h->stats;
 }
 
+void
+col_history_log_counters(const struct col_history *h)
+{
+	const struct col_history_stats *s = h ? &h->stats : NULL;
+
+	if (s == NULL)
+		return;
+	g_message("history: intervals %" G_GUINT64_FORMAT
+	          ", rewritten %" G_GUINT64_FORMAT
+	          ", refused as too old %" G_GUINT64_FORMAT
+	          ", bad reports %" G_GUINT64_FORMAT
+	          ", failed %" G_GUINT64_FORMAT
+	          ", facts dropped %" G_GUINT64_FORMAT
+	          ", rows expired %" G_GUINT64_FORMAT
+	          ", removed for max-size %" G_GUINT64_FORMAT
+	          ", last write %" G_GUINT64_FORMAT " us",
+	    s->intervals, s->rewrites, s->refused_old, s->bad_reports,
+	    s->failed, s->facts_dropped, s->expired_rows, s->size_removed,
+	    s->last_write_us);
+}
+
 struct col_history *
 col_history_open(const struct col_conf_history *cfg, GError **error)
 {

@@ -81,6 +81,8 @@ gboolean col_history_write(struct col_history *h, JsonNode *doc,
     GError **error);
 const struct col_history_stats *col_history_get_stats(
     const struct col_history *h);
+/* Log the counters (SIGUSR1, exit); h may be NULL (nothing). */
+void col_history_log_counters(const struct col_history *h);
 /* The database's size in use (pages not free), in bytes. */
 uint64_t col_history_size(struct col_history *h);
 

@@ -272,6 +272,7 @@ main(int argc, char **argv)
 {
 	struct shape s;
 
+	setvbuf(stdout, NULL, _IOLBF, 0); /* progress, day by day */
 	if (argc == 8 && strcmp(argv[1], "write") == 0) {
 		s.devices = atoi(argv[4]);
 		s.active = atoi(argv[5]);

@@ -145,11 +145,19 @@ apply(struct col_history *h, const struct col_hist_fact *x, int64_t t,
 {
 	int level;
 
+	struct col_hist_fact sum = *x;
+
 	if (sign > 0 && !add_at(h, x, 0, t, 1))
 		return FALSE;
+	/* A device's name also counts for the name over all devices. */
+	sum.kind = COL_HIST_NAMESUM;
+	sum.k1 = x->k2;
+	sum.k2 = "";
 	for (level = col_hist_kind_first_level(x->kind);
 	     level < COL_HIST_LEVELS; level++)
-		if (!add_at(h, x, level, t, sign))
+		if (!add_at(h, x, level, t, sign) ||
+		    (x->kind == COL_HIST_NAME &&
+		        !add_at(h, &sum, level, t, sign)))
 			return FALSE;
 	return TRUE;
 }

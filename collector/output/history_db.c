@@ -138,7 +138,9 @@ col_hist_schema_ensure(sqlite3 *db, const char *path, GError **error)
 int
 col_hist_kind_first_level(enum col_hist_kind kind)
 {
-	return kind == COL_HIST_NAME ? COL_HIST_DAY : COL_HIST_HOUR;
+	return kind == COL_HIST_NAME || kind == COL_HIST_NAMESUM
+	    ? COL_HIST_DAY
+	    : COL_HIST_HOUR;
 }
 
 const char *

@@ -33,6 +33,8 @@ enum col_hist_kind {
 	COL_HIST_NAME,    /* k1 device id, k2 remote name; v0 bytes */
 	COL_HIST_DNS,     /* k1 name; v0 answers */
 	COL_HIST_DNSFAIL, /* k1 name, k2 rcode; v0 count */
+	COL_HIST_NAMESUM, /* k1 remote name; v0 bytes of all devices, summed
+	                     from COL_HIST_NAME (no level 0 rows of its own) */
 	COL_HIST_KINDS
 };
 

@@ -15,7 +15,12 @@
 #include "collector/output/report_json.h"
 #include "common/error.h"
 
-#define MAX_ROWS 1000 /* entries in one list of an answer */
+/*
+ * Periods a total over a range is summed from: a coarser level when the
+ * finer would take more (a week of devices is 7 days, not 168 hours, so
+ * an answer reads thousands of rows, not hundreds of thousands).
+ */
+#define MAX_TOTAL_PERIODS 48
 
 struct col_history_reader {
 	sqlite3 *db;
@@ -415,7 +420,7 @@ col_history_devices(struct col_history_reader *r, uint64_t from_ms,
 
 	if (!check_range(from_ms, to_ms, error))
 		return NULL;
-	resolve(r, from_ms, to_ms, COL_HIST_HOUR, INT64_MAX, &g);
+	resolve(r, from_ms, to_ms, COL_HIST_HOUR, MAX_TOTAL_PERIODS, &g);
 	st = prepare(r,
 	    "SELECT a.k1, sum(a.v0), sum(a.v1), sum(a.v2), sum(a.v3),"
 	    " sum(a.v4), " DEVICE_COLUMNS " FROM agg a LEFT JOIN device d"
@@ -453,7 +458,7 @@ talks_to(struct col_history_reader *r, JsonBuilder *b, const char *id,
 	sqlite3_stmt *st;
 	int rc;
 
-	resolve(r, from_ms, to_ms, COL_HIST_DAY, INT64_MAX, &g);
+	resolve(r, from_ms, to_ms, COL_HIST_DAY, MAX_TOTAL_PERIODS, &g);
 	st = prepare(r,
 	    "SELECT k2, sum(v0) FROM agg WHERE kind = ?1 AND level = ?2"
 	    " AND t >= ?3 AND t < ?4 AND k1 = ?5 GROUP BY k2"
@@ -498,7 +503,7 @@ col_history_device(struct col_history_reader *r, const char *id,
 	}
 	if (!check_range(from_ms, to_ms, error))
 		return NULL;
-	resolve(r, from_ms, to_ms, COL_HIST_HOUR, INT64_MAX, &g);
+	resolve(r, from_ms, to_ms, COL_HIST_HOUR, MAX_TOTAL_PERIODS, &g);
 	st = prepare(r,
 	    "SELECT sum(a.v0), sum(a.v1), sum(a.v2), sum(a.v3), sum(a.v4),"
 	    " d.id IS NOT NULL, " DEVICE_COLUMNS " FROM (SELECT ?5 AS k1) k"
@@ -557,19 +562,19 @@ JsonNode *
 col_history_names(struct col_history_reader *r, uint64_t from_ms,
     uint64_t to_ms, GError **error)
 {
-	static const char *const keys[3] = { "bytes", "devices", NULL };
+	static const char *const keys[3] = { "bytes", NULL, NULL };
 	struct range g;
 	JsonBuilder *b;
 
 	if (!check_range(from_ms, to_ms, error))
 		return NULL;
-	resolve(r, from_ms, to_ms, COL_HIST_DAY, INT64_MAX, &g);
+	resolve(r, from_ms, to_ms, COL_HIST_DAY, MAX_TOTAL_PERIODS, &g);
 	b = answer_begin(&g);
 	if (!name_list(r, b, "names",
-	        "SELECT k2, sum(v0), count(DISTINCT k1) FROM agg"
+	        "SELECT k1, sum(v0) FROM agg"
 	        " WHERE kind = ?1 AND level = ?2 AND t >= ?3 AND t < ?4"
-	        " GROUP BY k2 ORDER BY sum(v0) DESC, k2 LIMIT 1000",
-	        COL_HIST_NAME, &g, keys, error)) {
+	        " GROUP BY k1 ORDER BY sum(v0) DESC, k1 LIMIT 1000",
+	        COL_HIST_NAMESUM, &g, keys, error)) {
 		json_node_unref(answer_end(b));
 		return NULL;
 	}
@@ -587,7 +592,7 @@ col_history_dns(struct col_history_reader *r, uint64_t from_ms, uint64_t to_ms,
 
 	if (!check_range(from_ms, to_ms, error))
 		return NULL;
-	resolve(r, from_ms, to_ms, COL_HIST_HOUR, INT64_MAX, &g);
+	resolve(r, from_ms, to_ms, COL_HIST_HOUR, MAX_TOTAL_PERIODS, &g);
 	b = answer_begin(&g);
 	if (!name_list(r, b, "names",
 	        "SELECT k1, sum(v0) FROM agg WHERE kind = ?1 AND level = ?2"

@@ -175,6 +175,7 @@ log_counters(struct collector *c)
 	col_listen_log_counters(c->listen);
 	col_forward_log_counters(c->forward);
 	col_fwdnorm_log_counters(c->fwdnorm);
+	col_wiring_log_counters(c->wiring);
 }
 
 static int

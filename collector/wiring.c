@@ -57,28 +57,39 @@ tables_config(const struct col_conf_tables *s, gboolean offline,
 
 /*
  * [history] db: empty is off; the default is used when its directory
- * exists (a packaged install makes it), so that a collector run by hand
- * does not fail on it; any other name must open.
+ * exists (a packaged install makes it) and only warned about when it
+ * cannot be opened there, so that a collector run by hand does not fail
+ * on it; any other name must open.
  */
 static gboolean
 open_history(struct col_wiring *w, const struct col_conf_history *h,
     GError **error)
 {
+	GError *e = NULL;
 	char *dir;
-	gboolean missing;
+	gboolean dflt, missing;
 
 	if (h->db == NULL || h->db[0] == '\0')
 		return TRUE;
 	dir = g_path_get_dirname(h->db);
-	missing = strcmp(h->db, COL_HISTORY_DEFAULT_DB) == 0 &&
-	    !g_file_test(dir, G_FILE_TEST_IS_DIR);
+	dflt = strcmp(h->db, COL_HISTORY_DEFAULT_DB) == 0;
+	missing = dflt && !g_file_test(dir, G_FILE_TEST_IS_DIR);
 	g_free(dir);
 	if (missing) {
 		g_debug("history: no directory for %s, history off", h->db);
 		return TRUE;
 	}
-	w->history = col_history_open(h, error);
-	return w->history != NULL;
+	w->history = col_history_open(h, &e);
+	if (w->history != NULL)
+		return TRUE;
+	if (!dflt) {
+		g_propagate_error(error, e);
+		return FALSE;
+	}
+	/* The default, not writable (a run by hand as a user). */
+	g_warning("%s: history off", e->message);
+	g_error_free(e);
+	return TRUE;
 }
 
 static gboolean
@@ -183,6 +194,13 @@ struct col_web *
 col_wiring_web(const struct col_wiring *w)
 {
 	return w != NULL ? w->web : NULL;
+}
+
+void
+col_wiring_log_counters(const struct col_wiring *w)
+{
+	if (w != NULL)
+		col_history_log_counters(w->history);
 }
 
 gboolean

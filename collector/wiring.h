@@ -44,6 +44,8 @@ void col_wiring_free(struct col_wiring *w);
 
 /* The web server (live, [web] listen set), or NULL: main starts it. */
 struct col_web *col_wiring_web(const struct col_wiring *w);
+/* Log the counters of the consumers that keep their own (the history). */
+void col_wiring_log_counters(const struct col_wiring *w);
 
 /*
  * SIGHUP: take [networks] (the classifier, borrowed from cfg), [focus]

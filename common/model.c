@@ -38,6 +38,7 @@ static const struct mf_field flow_internal_fields[] = {
 	VFIELD(MF_PEN_CERT, MF_CERT_DNS_QNAME, label_dns),
 	VFIELD(MF_PEN_CERT, MF_CERT_SSL_SERVER_NAME, label_sni),
 	VFIELD(MF_PEN_CERT, MF_CERT_HTTP_HOST, label_host),
+	VFIELD(MF_PEN_MINFLOW, MF_OWN_PROCESS_NAME, process),
 	FIELD(0, MF_IE_FLOW_START_MILLISECONDS, start_ms),
 	FIELD(0, MF_IE_FLOW_END_MILLISECONDS, end_ms),
 	FIELD(0, MF_IE_OCTET_DELTA_COUNT, octets),
@@ -56,6 +57,7 @@ static const struct mf_field flow_internal_fields[] = {
 	FIELD(0, MF_IE_EGRESS_INTERFACE, egress),
 	FIELD(MF_PEN_CERT, MF_CERT_REVERSE_FLOW_DELTA_MILLISECONDS,
 	    rev_delta_ms),
+	FIELD(MF_PEN_MINFLOW, MF_OWN_PROCESS_ID, pid),
 	FIELD(0, MF_IE_SOURCE_TRANSPORT_PORT, sport),
 	FIELD(0, MF_IE_DESTINATION_TRANSPORT_PORT, dport),
 	FIELD(0, MF_IE_POST_NAPT_SOURCE_TRANSPORT_PORT, post_sport),
@@ -179,6 +181,32 @@ static const struct mf_field nat6_fields[] = {
 	POST_NAPT_PORTS,
 };
 
+/*
+ * --processes: the flow templates and the local process that owns the
+ * flow's socket (exporter/procs.h); an empty name and 0 when none does.
+ */
+#define PROC_TAIL                                             \
+	VFIELD(MF_PEN_MINFLOW, MF_OWN_PROCESS_NAME, process), \
+	    FIELD(MF_PEN_MINFLOW, MF_OWN_PROCESS_ID, pid)
+static const struct mf_field proc4_fields[] = {
+	FLOW4_FIELDS,
+	PROC_TAIL,
+};
+static const struct mf_field proc6_fields[] = {
+	FLOW6_FIELDS,
+	PROC_TAIL,
+};
+static const struct mf_field biproc4_fields[] = {
+	FLOW4_FIELDS,
+	BIFLOW_TAIL,
+	PROC_TAIL,
+};
+static const struct mf_field biproc6_fields[] = {
+	FLOW6_FIELDS,
+	BIFLOW_TAIL,
+	PROC_TAIL,
+};
+
 /* The statistics counters, in struct mf_stats_rec order. */
 #define STATS_COUNTERS                                                    \
 	SFIELD(0, MF_IE_SYSTEM_INIT_TIME_MILLISECONDS, init_ms),          \
@@ -287,7 +315,10 @@ static const struct mf_field dns6_fields[] = {
  */
 #define ARCHIVE_TAIL                                                          \
 	FLOW_PORTS, FLOW_COUNTS, FIELD(0, MF_IE_FLOW_END_REASON, end_reason), \
-	    FIELD(MF_PEN_CERT, MF_CERT_SILK_APP_LABEL, silk_app), FLOW_LABELS
+	    FIELD(MF_PEN_CERT, MF_CERT_SILK_APP_LABEL, silk_app),             \
+	    FIELD(MF_PEN_CERT, MF_CERT_INITIAL_TCP_FLAGS, initial_flags),     \
+	    FIELD(MF_PEN_CERT, MF_CERT_UNION_TCP_FLAGS, union_flags),         \
+	    FLOW_LABELS
 #define ARCHIVE4                                                          \
 	FLOW_COMMON_HEAD, FIELD(0, MF_IE_SOURCE_IPV4_ADDRESS, src4),      \
 	    FIELD(0, MF_IE_DESTINATION_IPV4_ADDRESS, dst4), ARCHIVE_TAIL, \
@@ -296,11 +327,15 @@ static const struct mf_field dns6_fields[] = {
 	FLOW_COMMON_HEAD, FIELD(0, MF_IE_SOURCE_IPV6_ADDRESS, src6),      \
 	    FIELD(0, MF_IE_DESTINATION_IPV6_ADDRESS, dst6), ARCHIVE_TAIL, \
 	    FIELD(0, MF_IE_ICMP_TYPE_CODE_IPV6, icmp6)
-#define ARCHIVE_BI_TAIL                                                   \
-	FIELD(MF_PEN_REVERSE, MF_IE_OCTET_DELTA_COUNT, rev_octets),       \
-	    FIELD(MF_PEN_REVERSE, MF_IE_PACKET_DELTA_COUNT, rev_packets), \
-	    FIELD(MF_PEN_CERT, MF_CERT_UNION_TCP_FLAGS | MF_CERT_REVERSE, \
-	        rev_union_flags)
+#define ARCHIVE_BI_TAIL                                                     \
+	FIELD(MF_PEN_REVERSE, MF_IE_OCTET_DELTA_COUNT, rev_octets),         \
+	    FIELD(MF_PEN_REVERSE, MF_IE_PACKET_DELTA_COUNT, rev_packets),   \
+	    FIELD(MF_PEN_CERT, MF_CERT_INITIAL_TCP_FLAGS | MF_CERT_REVERSE, \
+	        rev_initial_flags),                                         \
+	    FIELD(MF_PEN_CERT, MF_CERT_UNION_TCP_FLAGS | MF_CERT_REVERSE,   \
+	        rev_union_flags),                                           \
+	    FIELD(MF_PEN_CERT, MF_CERT_REVERSE_FLOW_DELTA_MILLISECONDS,     \
+	        rev_delta_ms)
 
 static const struct mf_field archive4_fields[] = { ARCHIVE4 };
 static const struct mf_field archive6_fields[] = { ARCHIVE6 };
@@ -337,6 +372,14 @@ const struct mf_template mf_tmpl_nat4 =
     TMPL(MF_TID_NAT4, MF_TMPL_IPV4 | MF_TMPL_NAT, "nat4", nat4_fields);
 const struct mf_template mf_tmpl_nat6 =
     TMPL(MF_TID_NAT6, MF_TMPL_IPV6 | MF_TMPL_NAT, "nat6", nat6_fields);
+const struct mf_template mf_tmpl_proc4 =
+    TMPL(MF_TID_PROC4, MF_TMPL_IPV4 | MF_TMPL_PROC, "proc4", proc4_fields);
+const struct mf_template mf_tmpl_proc6 =
+    TMPL(MF_TID_PROC6, MF_TMPL_IPV6 | MF_TMPL_PROC, "proc6", proc6_fields);
+const struct mf_template mf_tmpl_biproc4 = TMPL(MF_TID_BIPROC4,
+    MF_TMPL_IPV4 | MF_TMPL_BIFLOW | MF_TMPL_PROC, "biproc4", biproc4_fields);
+const struct mf_template mf_tmpl_biproc6 = TMPL(MF_TID_BIPROC6,
+    MF_TMPL_IPV6 | MF_TMPL_BIFLOW | MF_TMPL_PROC, "biproc6", biproc6_fields);
 
 const struct mf_template mf_tmpl_archive4 = TMPL(MF_TID_ARCHIVE4,
     MF_TMPL_IPV4 | MF_TMPL_IPFIX_ONLY, "archive4", archive4_fields);

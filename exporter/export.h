@@ -9,8 +9,12 @@
  * (exporter/message.c over the one encoder of both, common/msgenc.c), and
  * hands finished messages to the sink.  It decides when templates go out: first
  * in every connection or file, and over UDP again every template_refresh_ms and
- * every template_messages messages (RFC 7011 section 8.4).  A message is sent
- * when full, when it has waited EXP_EXPORT_LINGER_MS, and on flush.
+ * every template_messages messages (RFC 7011 section 8.4), every
+ * EXP_EXPORT_START_REFRESH_MS during the first EXP_EXPORT_START_MS after
+ * the first ones (a collector started just after the exporter), and
+ * after every failed send (a collector that was down and is back).  A
+ * message is sent when full, when it has waited EXP_EXPORT_LINGER_MS, and
+ * on flush.
  *
  * Times: "now" is packet time when reading a file (so the same capture
  * gives byte-identical output) and the wall clock when live.
@@ -25,6 +29,8 @@
 #include "exporter/sink.h"
 
 #define EXP_EXPORT_LINGER_MS 1000u
+#define EXP_EXPORT_START_MS 30000u        /* UDP: the start-up period */
+#define EXP_EXPORT_START_REFRESH_MS 5000u /* templates in it this often */
 
 enum exp_protocol {
 	EXP_PROTO_IPFIX,
@@ -41,17 +47,23 @@ struct exp_export_config {
 	gboolean resend_templates;    /* FALSE for files: once at start */
 	gboolean dns_records;         /* IPFIX: announce and send DNS records */
 	gboolean nat;                 /* uniflow: announce nat4/nat6 */
+	gboolean processes;           /* IPFIX, not nat: flows under proc4/6 or
+	                               * biproc4/6 with the local process */
 };
 
 struct exp_export_stats {
 	uint64_t records;        /* flow records handed to the sink */
 	uint64_t not_sent;       /* flow records in messages that failed */
+	uint64_t refused;        /* in a message sent just before a send
+	                            failed with ECONNREFUSED (UDP: the
+	                            collector's port was closed) */
 	uint64_t messages;       /* messages sent (data and templates) */
 	uint64_t template_sends; /* times the templates went out */
 	uint64_t stats_records;  /* statistics options records sent */
 	uint64_t dns_records;    /* DNS records handed to the sink */
 	uint64_t dns_not_sent;   /* DNS records not exported (v9, errors) */
 	uint64_t labelled[MF_LABEL_N_SOURCES]; /* flows by label source */
+	uint64_t process_named; /* flows exported with a process */
 };
 
 /*
@@ -61,6 +73,13 @@ struct exp_export_stats {
  */
 typedef enum mf_label_source (
     *exp_label_fn)(const struct exp_flow *f, const char **name, void *ctx);
+
+/*
+ * The local process of a flow at export (--processes): TRUE with its name
+ * (valid until the next call into the owner) and PID, FALSE for none.
+ */
+typedef gboolean (*exp_proc_fn)(const struct exp_flow *f, const char **name,
+    uint32_t *pid, void *ctx);
 
 struct exp_export;
 
@@ -72,6 +91,9 @@ struct exp_export;
 struct exp_export *exp_export_new(const struct exp_export_config *cfg,
     struct exp_sink *sink, uint64_t boot_ms, GError **error);
 void exp_export_free(struct exp_export *e);
+
+/* Name the process of every exported flow with fn (--processes). */
+void exp_export_set_processes(struct exp_export *e, exp_proc_fn fn, void *ctx);
 
 /* Label every exported flow with fn (NULL: no labels). */
 void exp_export_set_labeller(struct exp_export *e, exp_label_fn fn, void *ctx);

@@ -27,7 +27,9 @@ const struct exp_numeric_option exp_options_numeric[] = {
 	NUM("buffer-size", 'B', buffer_kib, "2048", 64, 1048576, "KIB",
 	    "kernel capture buffer in KiB"),
 	NUM("max-flows", 0, max_flows, "65536", EXP_CACHE_MIN_FLOWS,
-	    EXP_CACHE_MAX_FLOWS, "N", "flows held at once (pre-allocated)"),
+	    EXP_CACHE_MAX_FLOWS, "N",
+	    "flows held at once (168 bytes each once held, 8-16 of hash "
+	    "buckets at start)"),
 	NUM("max-frags", 0, max_frags, "1024", EXP_FRAG_MIN, EXP_FRAG_MAX, "N",
 	    "first IP fragments remembered (pre-allocated)"),
 	NUM("idle-timeout", 0, idle_timeout, "15", 1, 86400, "SECONDS",
@@ -64,6 +66,8 @@ const struct exp_numeric_option exp_options_numeric[] = {
 	    "TLS server names / HTTP Hosts kept for open flows"),
 	NUM("conntrack-buffer", 0, conntrack_buffer, "4096", 16, 1048576, "KIB",
 	    "--conntrack: event socket buffer in KiB"),
+	NUM("max-processes", 0, max_processes, "1024", 16, 65000, "N",
+	    "--processes: process names kept for open flows"),
 };
 const size_t exp_options_n_numeric = G_N_ELEMENTS(exp_options_numeric);
 
@@ -74,6 +78,7 @@ struct raw {
 	gboolean biflow, daemon, stats, verbose, version;
 	gboolean no_dns, mdns, no_server_names;
 	gboolean conntrack, conntrack_acct, conntrack_reliable;
+	gboolean processes;
 	char *numeric[G_N_ELEMENTS(exp_options_numeric)];
 };
 
@@ -135,6 +140,9 @@ make_entries(struct raw *r, GPtrArray *help)
 		{ "conntrack-reliable", 0, 0, G_OPTION_ARG_NONE,
 		    &r->conntrack_reliable,
 		    "reliable conntrack event delivery (as conntrackd)", NULL },
+		{ "processes", 0, 0, G_OPTION_ARG_NONE, &r->processes,
+		    "name the local process of each flow (end host, IPFIX)",
+		    NULL },
 		{ "user", 'u', 0, G_OPTION_ARG_STRING, &r->user,
 		    "drop privileges to USER after opening captures", "USER" },
 		{ "daemon", 'D', 0, G_OPTION_ARG_NONE, &r->daemon,
@@ -226,6 +234,12 @@ check(struct exp_config *cfg, struct raw *r, GError **error)
 		why = "--conntrack reads the kernel's table, not -r FILE";
 	else if (r->conntrack && r->filter != NULL)
 		why = "--conntrack captures DNS only (filter: port 53)";
+	else if (r->processes && (r->conntrack || r->read_file != NULL))
+		why = "--processes asks this host's kernel about live "
+		      "sockets: it needs -i IFACE, not -r or --conntrack";
+	else if (r->processes && cfg->protocol == EXP_PROTO_V9)
+		why = "--processes needs IPFIX (NetFlow v9 has no string "
+		      "elements)";
 	else if (!r->conntrack && (r->conntrack_acct || r->conntrack_reliable))
 		why = "--conntrack-acct and --conntrack-reliable need "
 		      "--conntrack";
@@ -294,6 +308,7 @@ exp_options_parse(int argc, char **argv, struct exp_config *cfg,
 		cfg->biflow = r.biflow;
 		cfg->dns = !r.no_dns;
 		cfg->mdns = r.mdns;
+		cfg->processes = r.processes;
 		cfg->server_names = !r.no_server_names;
 		cfg->daemon = r.daemon;
 		cfg->print_stats = r.stats;

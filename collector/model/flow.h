@@ -16,7 +16,8 @@
 #include "common/addr.h"
 #include "common/dns.h"
 
-#define COL_LABEL_MAX 256 /* DNS label bytes kept, with the NUL */
+#define COL_LABEL_MAX 256  /* DNS label bytes kept, with the NUL */
+#define COL_PROCESS_MAX 64 /* process name bytes kept, with the NUL */
 
 struct col_flow {
 	struct mf_addr src, dst;
@@ -30,12 +31,20 @@ struct col_flow {
 	uint8_t proto;
 	uint8_t tcp_flags;     /* forward union */
 	uint8_t rev_tcp_flags; /* reverse union (biflow) */
+	/* As the exporter sent them (YAF's, minflow's), else 0: the flags
+	 * of the first packet and of the others, each direction. */
+	uint8_t initial_flags, union_flags;
+	uint8_t rev_initial_flags, rev_union_flags;
+	uint32_t rev_delta_ms; /* reverseFlowDeltaMilliseconds, or 0 */
 	uint8_t end_reason;    /* 0 if unknown */
 	uint8_t src_mac[6], dst_mac[6];
 	uint8_t has_mac;
 	uint8_t label_source;      /* labelSource as sent (enum
 	                            * mf_label_source), 0 if absent */
 	char label[COL_LABEL_MAX]; /* remote side's DNS label, or "" */
+	/* minflow-exporter --processes: the local process, or "" and 0. */
+	char process[COL_PROCESS_MAX];
+	uint32_t pid;
 };
 
 /*

@@ -272,7 +272,9 @@ notify(void *cls, struct MHD_Connection *conn, void **socket_context,
 		col_web_limits_disconnect(w->http.limits);
 }
 
-/* libmicrohttpd's messages, rate-limited by the caller's log. */
+/* libmicrohttpd's messages, at debug level only. */
+static void mhd_log(void *cls, const char *fmt, va_list ap) G_GNUC_PRINTF(2, 0);
+
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
 {

@@ -328,7 +328,6 @@ async function showAnomalies() {
 		cell(tr, span('badge', st));
 		cell(tr, netText(a.type));
 		cell(tr, who(a));
-		cell(tr, netText(a.side));
 		cell(tr, netText(a.first));
 		cell(tr, netText(a.last));
 		cell(tr, a.score);

@@ -226,12 +226,10 @@ def check_names(drv, base, rdir, hostile):
     truth = [(n["name"], n["bytes"]) for n in web_fixture.names(reps)]
     if [(n["name"], n["bytes"]) for n in names] != truth:
         fail("names: API %r, reports %r" % (names[:5], truth[:5]))
-    if not truth and any("devices" in r for r in reps):
-        fail("names: none, but the reports name remote sides")
     ok("names and bytes equal the sums over the %d reports (%d names)" %
        (len(reps), len(truth)))
     if hostile and not truth:
-        ok("no names to show: the reports have no devices section")
+        ok("no names to show: the reports' devices name no remote side")
         return
     hostile_shown("names", [g[0] for g in got], hostile)
 

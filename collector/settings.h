@@ -94,7 +94,7 @@ struct col_config {
 	struct col_anomaly_config anomaly;
 	struct col_conf_archive archive;
 	struct col_conf_history history; /* collector/output/history.h */
-	struct col_web_config web; /* [web] (collector/output/web.h) */
+	struct col_web_config web;       /* [web] (collector/output/web.h) */
 };
 
 extern const struct mf_conf_key col_config_keys[];

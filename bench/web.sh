@@ -38,6 +38,7 @@ work=$out/web
 res=$out/web-results.md
 mkdir -p "$out" "$logs" "$work" || exit 1
 PIDS=""
+# shellcheck disable=SC2154 # p is the trap's own loop variable
 trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done' EXIT
 
 log() { printf 'bench: %s\n' "$*" >&2; }
@@ -102,7 +103,7 @@ one() {
 		curl -s -o /dev/null "http://127.0.0.1:$web/metrics" && break
 		sleep 0.1
 	done
-	for c in $(seq "$1"); do
+	for _ in $(seq "$1"); do
 		timeout 900 curl -sN "http://127.0.0.1:$web/api/v1/stream" \
 		    >/dev/null &
 		PIDS="$PIDS $!"

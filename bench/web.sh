@@ -38,6 +38,7 @@ work=$out/web
 res=$out/web-results.md
 mkdir -p "$out" "$logs" "$work" || exit 1
 PIDS=""
+# shellcheck disable=SC2154 # p is the trap's own loop variable
 trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done' EXIT
 
 log() { printf 'bench: %s\n' "$*" >&2; }
@@ -93,7 +94,8 @@ one() {
 	listen = 127.0.0.1:$web
 	rate = 0
 	CONF
-	timeout 900 "$build/minflow-collector" -C "$d/minflow.conf" \
+	# Not under timeout(1): its PID is the collector's, for /proc.
+	"$build/minflow-collector" -C "$d/minflow.conf" \
 	    2>"$logs/collector-$1-$2.log" &
 	col=$!
 	PIDS="$PIDS $col"
@@ -101,12 +103,13 @@ one() {
 		curl -s -o /dev/null "http://127.0.0.1:$web/metrics" && break
 		sleep 0.1
 	done
-	for c in $(seq "$1"); do
+	for _ in $(seq "$1"); do
 		timeout 900 curl -sN "http://127.0.0.1:$web/api/v1/stream" \
 		    >/dev/null &
 		PIDS="$PIDS $!"
 	done
-	while [ "$(metric "$web" minflow_web_stream_clients)" != "$1" ]; do
+	for _ in $(seq 100); do
+		[ "$(metric "$web" minflow_web_stream_clients)" = "$1" ] && break
 		sleep 0.1
 	done
 	cpu0=$(awk '{ print $14 + $15 }' "/proc/$col/stat")
@@ -120,7 +123,8 @@ for _ in range(int(sys.argv[3])):
     s.sendall(data)
 s.close()' "$tcp" "$ipfix" "$copies" || die "sending failed"
 	# The counters are published 4 times a second; poll faster.
-	while [ "$(metric "$web" minflow_records_total)" != "$records" ]; do
+	for _ in $(seq 12000); do
+		[ "$(metric "$web" minflow_records_total)" = "$records" ] && break
 		sleep 0.05
 	done
 	t1=$(date +%s.%N)

@@ -30,6 +30,7 @@
 #define COL_WEB_MAX_FILE (8u << 20)                /* bytes of one page file */
 #define COL_WEB_KEEPALIVE_US (15 * G_USEC_PER_SEC) /* stream comment */
 #define COL_WEB_STREAM_SNDBUF 65536 /* socket send buffer of a stream */
+#define COL_WEB_STREAM_NICE 10      /* a stream's thread yields to ingest */
 
 /* The server's state every request reads (the server owns it). */
 struct col_web_http {

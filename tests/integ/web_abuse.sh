@@ -20,6 +20,7 @@ need_shared
 need_exporter
 need_collector
 mk_tmp
+# shellcheck disable=SC3045 # bash and dash both have it
 ulimit -n 4096 2>/dev/null || true
 
 PY="$MF_SRCDIR/tests/integ/web_api.py"

@@ -157,6 +157,7 @@ assert_eq "stalled: events + drops = records" "$records" \
 assert_eq "/metrics stream drops = the client's" "$dropped" \
     "$(py metric "$WEB" minflow_web_stream_dropped_total)"
 sleep 1
+# shellcheck disable=SC2046 # two words: count and Retry-After
 set -- $(py rate "$WEB" 40)
 [ "$1" -gt 0 ] || fail "rate: some 429" "$1"
 assert_eq "rate: Retry-After on 429" retry-after "$2"

@@ -125,6 +125,7 @@ add_consumers(struct col_wiring *w, const struct col_config *cfg,
 	w->flows.tables = w->tables;
 	w->anomalies.anomaly = w->anomaly;
 	w->anomalies.tables = w->tables;
+	w->anomalies.classifier = cfg->networks.classifier;
 	c[0] = col_report_summary_consumer(&w->summary);
 	c[1] = col_report_tables_consumer(w->tables);
 	c[2] = col_report_dns_consumer(w->dns);
@@ -179,6 +180,7 @@ col_wiring_reload(struct col_wiring *w, const struct col_config *cfg,
     GError **error)
 {
 	w->summary.classifier = cfg->networks.classifier;
+	w->anomalies.classifier = cfg->networks.classifier;
 	col_flowstats_set_focus(w->flowstats,
 	    cfg->focus.has_target ? &cfg->focus.prefix : NULL);
 	return col_anomaly_set_config(w->anomaly, &cfg->anomaly, error);

@@ -69,6 +69,7 @@ exp_export_new(const struct exp_export_config *cfg, struct exp_sink *sink,
 	/* v9 has no DNS records: exp_export_dns() counts them as not sent. */
 	exp_message_set_dns(e->msg, cfg->dns_records);
 	exp_message_set_nat(e->msg, cfg->nat);
+	exp_message_set_devices(e->msg, cfg->device_records);
 	return e;
 }
 
@@ -227,7 +228,7 @@ open_message(struct exp_export *e)
 	begin_message(e);
 }
 
-enum rec_kind { REC_FLOW, REC_STATS, REC_DNS };
+enum rec_kind { REC_FLOW, REC_STATS, REC_DNS, REC_DEVICE };
 
 static void
 add(struct exp_export *e, const struct mf_template *t, const void *rec,
@@ -246,6 +247,8 @@ add(struct exp_export *e, const struct mf_template *t, const void *rec,
 			e->stats.not_sent++;
 		else if (kind == REC_DNS)
 			e->stats.dns_not_sent++;
+		else if (kind == REC_DEVICE)
+			e->stats.device_not_sent++;
 		if (mf_ratelimit_ok(&e->warn, (int64_t)wall_ms() * 1000))
 			g_warning("export: record of template %s not added: %s",
 			    t->name, g_strerror(-r));
@@ -255,6 +258,8 @@ add(struct exp_export *e, const struct mf_template *t, const void *rec,
 		e->msg_records++;
 	else if (kind == REC_DNS)
 		e->stats.dns_records++;
+	else if (kind == REC_DEVICE)
+		e->stats.device_records++;
 	else
 		e->stats.stats_records++;
 }
@@ -292,6 +297,18 @@ exp_export_dns(struct exp_export *e, const struct mf_dns_rec *r, uint8_t family)
 	}
 	add(e, family == MF_AF_INET ? &mf_tmpl_dns4 : &mf_tmpl_dns6, r,
 	    REC_DNS);
+}
+
+void
+exp_export_device(struct exp_export *e, const struct mf_device_rec *r,
+    uint8_t family)
+{
+	if (!e->cfg.device_records || e->cfg.protocol != EXP_PROTO_IPFIX) {
+		e->stats.device_not_sent++;
+		return;
+	}
+	add(e, family == MF_AF_INET6 ? &mf_tmpl_device6 : &mf_tmpl_device4, r,
+	    REC_DEVICE);
 }
 
 /* --- flows to records ---------------------------------------------------- */

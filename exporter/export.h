@@ -42,6 +42,8 @@ struct exp_export_config {
 	gboolean dns_records;         /* IPFIX: announce and send DNS records */
 	gboolean nat;                 /* uniflow: announce nat4/nat6 */
 	gboolean device_records;      /* IPFIX: announce and send devices */
+	gboolean processes;           /* IPFIX, not nat: flows under proc4/6 or
+	                               * biproc4/6 with the local process */
 };
 
 struct exp_export_stats {
@@ -55,6 +57,7 @@ struct exp_export_stats {
 	uint64_t device_records;  /* device records handed to the sink */
 	uint64_t device_not_sent; /* device records not exported (v9) */
 	uint64_t labelled[MF_LABEL_N_SOURCES]; /* flows by label source */
+	uint64_t process_named; /* flows exported with a process */
 };
 
 /*
@@ -64,6 +67,13 @@ struct exp_export_stats {
  */
 typedef enum mf_label_source (
     *exp_label_fn)(const struct exp_flow *f, const char **name, void *ctx);
+
+/*
+ * The local process of a flow at export (--processes): TRUE with its name
+ * (valid until the next call into the owner) and PID, FALSE for none.
+ */
+typedef gboolean (*exp_proc_fn)(const struct exp_flow *f, const char **name,
+    uint32_t *pid, void *ctx);
 
 struct exp_export;
 
@@ -75,6 +85,9 @@ struct exp_export;
 struct exp_export *exp_export_new(const struct exp_export_config *cfg,
     struct exp_sink *sink, uint64_t boot_ms, GError **error);
 void exp_export_free(struct exp_export *e);
+
+/* Name the process of every exported flow with fn (--processes). */
+void exp_export_set_processes(struct exp_export *e, exp_proc_fn fn, void *ctx);
 
 /* Label every exported flow with fn (NULL: no labels). */
 void exp_export_set_labeller(struct exp_export *e, exp_label_fn fn, void *ctx);

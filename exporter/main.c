@@ -29,13 +29,15 @@
 #include "exporter/options.h"
 #include "exporter/replay.h"
 #include "exporter/privs.h"
+#include "exporter/procs.h"
 #include "exporter/sink.h"
 
 #define EXIT_READ_ERROR 2
 #define LINGER_MS 2000u /* after FIN both ways or RST */
 #define LIVE_POLL_MS 250
-#define EXPIRE_STEP_MS 1000u /* expiry granularity, in flow time */
-#define CT_GATHER_US 10000   /* --conntrack: events gather this long */
+#define EXPIRE_STEP_MS 1000u   /* expiry granularity, in flow time */
+#define CT_GATHER_US 10000     /* --conntrack: events gather this long */
+#define LOCAL_REFRESH_MS 5000u /* --processes: this host's addresses */
 
 struct exporter {
 	const struct exp_config *cfg;
@@ -50,6 +52,8 @@ struct exporter {
 	struct exp_neigh *neigh;  /* --conntrack: MACs of neighbours */
 	struct exp_devices *devs; /* --devices, else NULL */
 	uint64_t leases_ms;       /* --leases: last poll (flow time) */
+	struct exp_procs *procs;  /* --processes, else NULL */
+	uint64_t local_ms;        /* --processes: addresses last read */
 	struct exp_decode_stats dstats;
 	uint64_t boot_ms;
 	uint64_t now_ms;          /* flow time: packet time (file) or clock */
@@ -100,6 +104,7 @@ on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *bytes, int dlt,
 {
 	struct exporter *x = ctx;
 	struct exp_pkt p;
+	struct exp_flow *f;
 	enum exp_decode_result r;
 
 	p.ts_ms =
@@ -132,13 +137,23 @@ on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *bytes, int dlt,
 			exp_dnslabel_packet(x->dns, &p);
 		return;
 	}
-	if (x->dns == NULL) {
-		exp_cache_update(x->cache, &p, ifindex);
-		return;
-	}
-	exp_dnslabel_packet(x->dns, &p);
-	exp_dnslabel_flow_packet(x->dns,
-	    exp_cache_update(x->cache, &p, ifindex), &p);
+	if (x->dns != NULL)
+		exp_dnslabel_packet(x->dns, &p);
+	f = exp_cache_update(x->cache, &p, ifindex);
+	/* --processes: the socket's owner, once, at the flow's start. */
+	if (x->procs != NULL && f != NULL && f->proc_ref == EXP_PROCS_REF_UNSET)
+		f->proc_ref = exp_procs_lookup(x->procs, &f->key, f->initiator,
+		    x->now_ms);
+	if (x->dns != NULL)
+		exp_dnslabel_flow_packet(x->dns, f, &p);
+}
+
+/* The exp_proc_fn: the name learned at the flow's start. */
+static gboolean
+flow_process(const struct exp_flow *f, const char **name, uint32_t *pid,
+    void *ctx)
+{
+	return exp_procs_get(ctx, f->proc_ref, name, pid);
 }
 
 static uint64_t
@@ -239,6 +254,10 @@ run_timers(struct exporter *x)
 		if (x->dns != NULL)
 			exp_dnslabel_expire(x->dns, x->now_ms);
 		x->expired_ms = x->now_ms;
+	}
+	if (x->procs != NULL && x->now_ms >= x->local_ms + LOCAL_REFRESH_MS) {
+		exp_procs_refresh_local(x->procs); /* DHCP, SLAAC changes */
+		x->local_ms = x->now_ms;
 	}
 	exp_export_set_time(x->exp, x->now_ms);
 	if (x->stats_ms == 0)
@@ -471,6 +490,25 @@ print_conntrack_counters(struct exporter *x, gboolean to_log)
 }
 
 static void
+print_process_counters(const struct exp_procs *p,
+    const struct exp_export_stats *e, gboolean to_log)
+{
+	const struct exp_procs_stats *s = exp_procs_get_stats(p);
+
+	counter(to_log, "process-lookups", s->lookups);
+	counter(to_log, "process-named", s->named);
+	counter(to_log, "process-not-local", s->not_local);
+	counter(to_log, "process-no-socket", s->no_socket);
+	counter(to_log, "process-unowned", s->unowned);
+	counter(to_log, "process-scans", s->scans);
+	counter(to_log, "process-rereads", s->rereads);
+	counter(to_log, "process-scan-full", s->sockets_full);
+	counter(to_log, "process-names-lost", s->names_lost);
+	counter(to_log, "process-diag-errors", s->diag_errors);
+	counter(to_log, "flows-process-named", e->process_named);
+}
+
+static void
 print_counters(struct exporter *x, gboolean to_log)
 {
 	const struct exp_capture_stats *cs = capture_stats(x);
@@ -524,6 +562,8 @@ print_counters(struct exporter *x, gboolean to_log)
 		print_dns_counters(x->dns, to_log);
 	if (x->ct != NULL)
 		print_conntrack_counters(x, to_log);
+	if (x->procs != NULL)
+		print_process_counters(x->procs, e, to_log);
 }
 
 static gboolean
@@ -543,6 +583,7 @@ open_output(struct exporter *x, GError **error)
 		.nat = cfg->conntrack,
 		.device_records =
 		    cfg->devices && cfg->protocol == EXP_PROTO_IPFIX,
+		.processes = cfg->processes,
 	};
 
 	if (cfg->write_file != NULL)
@@ -626,6 +667,7 @@ open_all(struct exporter *x, GError **error)
 		.filter = cfg->filter,
 		.snaplen = (int)cfg->snaplen,
 		.buffer_kib = (int)cfg->buffer_kib,
+		.immediate = cfg->processes,
 	};
 	struct exp_cache_config kc = {
 		.max_flows = (size_t)cfg->max_flows,
@@ -656,6 +698,17 @@ open_all(struct exporter *x, GError **error)
 		return FALSE;
 	if (cfg->devices && !open_devices(x, &kc.seed, error))
 		return FALSE;
+	if (cfg->processes) {
+		struct exp_procs_config pc = {
+			.max_names = (size_t)cfg->max_processes,
+			.max_sockets = EXP_PROCS_DEFAULT_SOCKETS,
+		};
+
+		if ((x->procs = exp_procs_new(&pc, error)) == NULL)
+			return FALSE;
+		exp_export_set_processes(x->exp, flow_process, x->procs);
+		x->local_ms = x->now_ms;
+	}
 	return !cfg->conntrack || open_conntrack(x, error);
 }
 
@@ -665,8 +718,14 @@ detach_and_drop(const struct exp_config *cfg, GError **error)
 {
 	struct exp_privs_result pr;
 
+	unsigned keep = 0;
+
+	if (cfg->read_file == NULL)
+		keep |= EXP_PRIVS_KEEP_NET;
+	if (cfg->processes)
+		keep |= EXP_PRIVS_KEEP_PROCS;
 	return mf_detach(cfg->daemon, cfg->pidfile, error) &&
-	    exp_privs_restrict(cfg->read_file == NULL, cfg->user, &pr, error);
+	    exp_privs_restrict(keep, cfg->user, &pr, error);
 }
 
 static void
@@ -679,6 +738,7 @@ close_all(struct exporter *x)
 	exp_conntrack_free(x->ct);
 	exp_ctflow_free(x->ctflow);
 	exp_neigh_free(x->neigh);
+	exp_procs_free(x->procs);
 	exp_export_free(x->exp);
 	exp_sink_free(x->sink);
 	exp_capture_free(x->cap);

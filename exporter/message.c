@@ -19,6 +19,7 @@ struct exp_message {
 	gboolean dns;     /* DNS record templates announced too */
 	gboolean devices; /* device record templates announced too */
 	gboolean nat;     /* nat4/nat6 announced too (uniflow) */
+	gboolean proc;    /* proc or biproc templates for the flows */
 	gboolean open;    /* a message is being built */
 	uint64_t now_ms;  /* time of the next message started */
 };
@@ -82,6 +83,12 @@ exp_message_set_nat(struct exp_message *m, gboolean nat)
 }
 
 void
+exp_message_set_proc(struct exp_message *m, gboolean proc)
+{
+	m->proc = proc && m->enc.proto == MF_MSGENC_IPFIX;
+}
+
+void
 exp_message_set_time(struct exp_message *m, uint64_t now_ms)
 {
 	m->now_ms = now_ms;
@@ -127,7 +134,13 @@ exp_message_add_templates(struct exp_message *m)
 	const struct mf_template *const bi[] = { &mf_tmpl_biflow4,
 		&mf_tmpl_biflow6, &mf_tmpl_stats, &mf_tmpl_dns4,
 		&mf_tmpl_dns6 };
-	const struct mf_template *const *t = m->biflow ? bi : uni;
+	const struct mf_template *const uni_proc[] = { &mf_tmpl_proc4,
+		&mf_tmpl_proc6, &mf_tmpl_stats, &mf_tmpl_dns4, &mf_tmpl_dns6 };
+	const struct mf_template *const bi_proc[] = { &mf_tmpl_biproc4,
+		&mf_tmpl_biproc6, &mf_tmpl_stats, &mf_tmpl_dns4,
+		&mf_tmpl_dns6 };
+	const struct mf_template *const *t =
+	    m->proc ? (m->biflow ? bi_proc : uni_proc) : (m->biflow ? bi : uni);
 	size_t i, saved, n = m->dns ? G_N_ELEMENTS(uni) : 3;
 	uint16_t count;
 	int r;
@@ -160,6 +173,8 @@ exp_message_add_record(struct exp_message *m, const struct mf_template *t,
 	    (!is_device(t) && (t->flags & MF_TMPL_IPFIX_ONLY) != 0 &&
 	        !m->dns) ||
 	    ((t->flags & MF_TMPL_NAT) != 0 && !m->nat) ||
+	    ((t->flags & (MF_TMPL_OPTIONS | MF_TMPL_IPFIX_ONLY)) == 0 &&
+	        ((t->flags & MF_TMPL_PROC) != 0) != m->proc) ||
 	    ((t->flags & (MF_TMPL_OPTIONS | MF_TMPL_IPFIX_ONLY)) == 0 &&
 	        bi != m->biflow)) {
 		g_warning("message: %s: template not in use", t->name);

@@ -48,6 +48,12 @@ void exp_message_set_devices(struct exp_message *m, gboolean devices);
 /* Announce the postNAT templates (nat4, nat6; --conntrack): uniflow only. */
 void exp_message_set_nat(struct exp_message *m, gboolean nat);
 
+/*
+ * Flows under proc4/proc6 (biproc4/biproc6 with biflow) instead of the
+ * flow templates: --processes, IPFIX only.
+ */
+void exp_message_set_proc(struct exp_message *m, gboolean proc);
+
 /* Set the v9 sysUptime origin when it is known only later. */
 void exp_message_set_boot(struct exp_message *m, uint64_t boot_ms);
 

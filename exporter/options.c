@@ -67,6 +67,8 @@ const struct exp_numeric_option exp_options_numeric[] = {
 	    "--conntrack: event socket buffer in KiB"),
 	NUM("max-devices", 0, max_devices, "1024", EXP_DEVICES_MIN,
 	    EXP_DEVICES_MAX, "N", "--devices: devices tracked at once"),
+	NUM("max-processes", 0, max_processes, "1024", 16, 65000, "N",
+	    "--processes: process names kept for open flows"),
 };
 const size_t exp_options_n_numeric = G_N_ELEMENTS(exp_options_numeric);
 
@@ -78,6 +80,7 @@ struct raw {
 	gboolean no_dns, mdns, no_server_names, devices;
 	char *leases;
 	gboolean conntrack, conntrack_acct, conntrack_reliable;
+	gboolean processes;
 	char *numeric[G_N_ELEMENTS(exp_options_numeric)];
 };
 
@@ -148,6 +151,9 @@ make_entries(struct raw *r, GPtrArray *help)
 		{ "conntrack-reliable", 0, 0, G_OPTION_ARG_NONE,
 		    &r->conntrack_reliable,
 		    "reliable conntrack event delivery (as conntrackd)", NULL },
+		{ "processes", 0, 0, G_OPTION_ARG_NONE, &r->processes,
+		    "name the local process of each flow (end host, IPFIX)",
+		    NULL },
 		{ "user", 'u', 0, G_OPTION_ARG_STRING, &r->user,
 		    "drop privileges to USER after opening captures", "USER" },
 		{ "daemon", 'D', 0, G_OPTION_ARG_NONE, &r->daemon,
@@ -239,6 +245,12 @@ check(struct exp_config *cfg, struct raw *r, GError **error)
 		why = "--conntrack reads the kernel's table, not -r FILE";
 	else if (r->conntrack && r->filter != NULL)
 		why = "--conntrack captures DNS only (filter: port 53)";
+	else if (r->processes && (r->conntrack || r->read_file != NULL))
+		why = "--processes asks this host's kernel about live "
+		      "sockets: it needs -i IFACE, not -r or --conntrack";
+	else if (r->processes && cfg->protocol == EXP_PROTO_V9)
+		why = "--processes needs IPFIX (NetFlow v9 has no string "
+		      "elements)";
 	else if (!r->conntrack && (r->conntrack_acct || r->conntrack_reliable))
 		why = "--conntrack-acct and --conntrack-reliable need "
 		      "--conntrack";
@@ -309,6 +321,7 @@ exp_options_parse(int argc, char **argv, struct exp_config *cfg,
 		cfg->mdns = r.mdns;
 		cfg->devices = r.devices || r.leases != NULL;
 		cfg->leases = g_steal_pointer(&r.leases);
+		cfg->processes = r.processes;
 		cfg->server_names = !r.no_server_names;
 		cfg->daemon = r.daemon;
 		cfg->print_stats = r.stats;

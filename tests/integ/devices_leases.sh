@@ -15,6 +15,11 @@
 #   (52:54:00 is a locally administered MAC: random_mac true);
 # - the exporter's counters: 4 lease lines + duid line, 1 bad, 1 without
 #   a MAC, 2 device records.
+# Then the devices' anomalies, on the shared nmap-syn-scan-1000-ports
+# capture (the scanner 172.16.0.8 is internal): in every report each
+# device lists exactly the types of the report's anomalies of internal
+# side that name its MAC, and the scanner's lists port_scan_vertical and
+# syn_scan.
 . "$MF_SRCDIR/tests/integ/lib.sh"
 need python3 tshark
 need_shared
@@ -61,4 +66,18 @@ assert_eq "DHCPv6 lease device" \
     "$(printf '%s\n' "$got" | grep '^52:54:00:12:34:56 ')"
 assert_eq "no device for the DUID-EN lease" "" \
     "$(printf '%s\n' "$got" | grep 'addrs=2001:db8::2$')"
+
+SCAN=$MF_SHARED_DIR/pcaps/nmap-syn-scan-1000-ports.pcapng
+with_timeout 120 "$MF_EXPORTER" -r "$SCAN" -w "$MF_TMP/s.ipfix" ||
+    fail "exporter run (scan)"
+with_timeout 120 "$MF_COLLECTOR" -C "$MF_TMP/minflow.conf" \
+    -r "$MF_TMP/s.ipfix" -o "$MF_TMP/rs" 2>>"$MF_TMP/col.log" ||
+    fail "collector run (scan)"
+python3 "$DEV" --anomalies "$MF_TMP/rs" >"$MF_TMP/anom"
+assert_eq "each device lists the anomalies naming it" \
+    "$(sed -n 's/^entry //p' "$MF_TMP/anom")" \
+    "$(sed -n 's/^device //p' "$MF_TMP/anom")"
+assert_eq "the scanner's anomalies" \
+    "00:25:b3:bf:91:ee port_scan_vertical,syn_scan" \
+    "$(sed -n 's/^device [0-9]* //p' "$MF_TMP/anom" | sort -u)"
 finish

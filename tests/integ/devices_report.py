@@ -9,7 +9,12 @@ HHMMSS.json files, latest.json left out), one line per device id, sorted:
 bytes, packets and flows are summed over the reports (out + in), addrs is
 the union of every report's addresses (sorted), name and source the last
 report's.  With --top, the sum of top.devices bytes per id instead.
-Usage: devices_report.py [--top] DIR
+With --anomalies, two lists of "REPORT ID TYPES" lines (TYPES sorted,
+comma-separated): "device" ones from each device's "anomalies", "entry"
+ones from the report's "anomalies" entries of internal side, named by
+their MAC (else their ip); the two agree when every device lists the
+anomalies naming it.
+Usage: devices_report.py [--top|--anomalies] DIR
 """
 import glob
 import json
@@ -23,8 +28,24 @@ def reports(d):
             yield json.load(fh)
 
 
+def anomalies(d):
+    for n, r in enumerate(reports(d)):
+        for x in r["devices"]:
+            if x["anomalies"]:
+                print("device", n, x["id"], ",".join(sorted(x["anomalies"])))
+        ent = {}
+        for a in r["anomalies"]:
+            if a["side"] == "internal":
+                ent.setdefault(a["mac"] or a["ip"], set()).add(a["type"])
+        for k in sorted(ent):
+            print("entry", n, k, ",".join(sorted(ent[k])))
+
+
 def main():
     args = sys.argv[1:]
+    if args[:1] == ["--anomalies"]:
+        anomalies(args[1])
+        return
     top = args[:1] == ["--top"]
     if top:
         args = args[1:]

@@ -114,6 +114,7 @@ add_consumers(struct col_wiring *w, const struct col_config *cfg,
 	w->flows.tables = w->tables;
 	w->anomalies.anomaly = w->anomaly;
 	w->anomalies.tables = w->tables;
+	w->anomalies.classifier = cfg->networks.classifier;
 	w->tables_top.tables = w->tables;
 	w->tables_top.devices = w->devices;
 	w->devs.devices = w->devices;
@@ -165,6 +166,7 @@ col_wiring_reload(struct col_wiring *w, const struct col_config *cfg,
     GError **error)
 {
 	w->summary.classifier = cfg->networks.classifier;
+	w->anomalies.classifier = cfg->networks.classifier;
 	col_flowstats_set_focus(w->flowstats,
 	    cfg->focus.has_target ? &cfg->focus.prefix : NULL);
 	return col_anomaly_set_config(w->anomaly, &cfg->anomaly, error);

@@ -80,6 +80,12 @@ struct col_conf_archive {
 	uint64_t rotate, max_file_size, retention, max_total_size;
 };
 
+/* [devices] */
+struct col_conf_devices {
+	uint64_t max_devices, idle;
+	char *oui;
+};
+
 struct col_config {
 	struct col_conf_listen listen;
 	struct col_conf_networks networks;
@@ -91,6 +97,7 @@ struct col_config {
 	/* [anomaly], [anomaly.NAME] (collector/analytics/anomaly_keys.h) */
 	struct col_anomaly_config anomaly;
 	struct col_conf_archive archive;
+	struct col_conf_devices devices;
 };
 
 extern const struct mf_conf_key col_config_keys[];

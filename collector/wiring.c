@@ -11,10 +11,13 @@
 #include "collector/analytics/dnsstats.h"
 #include "collector/analytics/flowstats.h"
 #include "collector/model/consumer.h"
+#include "collector/model/devices.h"
 #include "collector/model/engine.h"
+#include "collector/model/oui.h"
 #include "collector/model/persec.h"
 #include "collector/model/tables.h"
 #include "collector/output/report_anomaly.h"
+#include "collector/output/report_devices.h"
 #include "collector/output/report_dns.h"
 #include "collector/output/report_flows.h"
 #include "collector/output/report_summary.h"
@@ -29,11 +32,37 @@ struct col_wiring {
 	struct col_dnsstats *dns;
 	struct col_flowstats *flowstats;
 	struct col_anomaly *anomaly;
+	struct col_oui *oui; /* NULL: no vendors */
+	struct col_devices *devices;
 	/* The consumers' own state (they borrow the objects above). */
 	struct col_report_summary summary;
 	struct col_report_flows flows;
 	struct col_report_anomaly anomalies;
+	struct col_report_tables tables_top;
+	struct col_report_devices devs;
 };
+
+/* [devices]: the OUI registry (a missing one only loses vendors). */
+static gboolean
+build_devices(struct col_wiring *w, const struct col_conf_devices *s,
+    const struct mf_hash_key *seed, GError **error)
+{
+	struct col_devices_config dc;
+	GError *err = NULL;
+
+	if (s->oui != NULL && s->oui[0] != '\0' &&
+	    (w->oui = col_oui_load(s->oui, &err)) == NULL) {
+		g_warning("%s (devices get no vendor)", err->message);
+		g_clear_error(&err);
+	}
+	memset(&dc, 0, sizeof(dc));
+	dc.max_devices = (size_t)s->max_devices;
+	dc.idle_ms = s->idle * 1000;
+	dc.oui = w->oui;
+	dc.seed = *seed;
+	w->devices = col_devices_new(&dc, error);
+	return w->devices != NULL;
+}
 
 /* The [tables] section as the tables take it. */
 static void
@@ -67,7 +96,8 @@ build(struct col_wiring *w, const struct col_config *cfg, gboolean offline,
 	w->flowstats = col_flowstats_new(
 	    cfg->focus.has_target ? &cfg->focus.prefix : NULL);
 	w->anomaly = col_anomaly_new(&cfg->anomaly, &tc.seed, error);
-	return w->persec != NULL && w->anomaly != NULL;
+	return w->persec != NULL && w->anomaly != NULL &&
+	    build_devices(w, &cfg->devices, &tc.seed, error);
 }
 
 /* In the order of the report's members (wiring.h says why). */
@@ -75,7 +105,7 @@ static gboolean
 add_consumers(struct col_wiring *w, const struct col_config *cfg,
     struct col_engine *e, GError **error)
 {
-	struct col_consumer c[6];
+	struct col_consumer c[7];
 	size_t i;
 
 	w->summary.persec = w->persec;
@@ -85,12 +115,17 @@ add_consumers(struct col_wiring *w, const struct col_config *cfg,
 	w->anomalies.anomaly = w->anomaly;
 	w->anomalies.tables = w->tables;
 	w->anomalies.classifier = cfg->networks.classifier;
+	w->tables_top.tables = w->tables;
+	w->tables_top.devices = w->devices;
+	w->devs.devices = w->devices;
+	w->devs.anomaly = w->anomaly;
 	c[0] = col_report_summary_consumer(&w->summary);
-	c[1] = col_report_tables_consumer(w->tables);
+	c[1] = col_report_tables_devices_consumer(&w->tables_top);
 	c[2] = col_report_dns_consumer(w->dns);
 	c[3] = col_report_flows_consumer(&w->flows);
 	c[4] = col_report_anomaly_consumer(&w->anomalies);
-	c[5] = col_report_tables_usage_consumer(w->tables);
+	c[5] = col_report_devices_consumer(&w->devs);
+	c[6] = col_report_tables_usage_consumer(w->tables);
 	for (i = 0; i < G_N_ELEMENTS(c); i++)
 		if (!col_engine_add_consumer(e, &c[i], error))
 			return FALSE;
@@ -116,6 +151,8 @@ col_wiring_free(struct col_wiring *w)
 {
 	if (w == NULL)
 		return;
+	col_devices_free(w->devices);
+	col_oui_free(w->oui);
 	col_anomaly_free(w->anomaly);
 	col_flowstats_free(w->flowstats);
 	col_dnsstats_free(w->dns);

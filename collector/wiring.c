@@ -8,6 +8,7 @@
 #include <glib.h>
 
 #include "collector/analytics/anomaly.h"
+#include "collector/analytics/blockhits.h"
 #include "collector/analytics/dnsstats.h"
 #include "collector/analytics/flowstats.h"
 #include "collector/model/consumer.h"
@@ -15,6 +16,7 @@
 #include "collector/model/persec.h"
 #include "collector/model/tables.h"
 #include "collector/output/report_anomaly.h"
+#include "collector/output/report_blocklist.h"
 #include "collector/output/report_dns.h"
 #include "collector/output/report_flows.h"
 #include "collector/output/report_summary.h"
@@ -29,6 +31,7 @@ struct col_wiring {
 	struct col_dnsstats *dns;
 	struct col_flowstats *flowstats;
 	struct col_anomaly *anomaly;
+	struct col_blockhits *blockhits;
 	/* The consumers' own state (they borrow the objects above). */
 	struct col_report_summary summary;
 	struct col_report_flows flows;
@@ -51,12 +54,25 @@ tables_config(const struct col_conf_tables *s, gboolean offline,
 		mf_hash_key_random(&tc->seed);
 }
 
+/* The [blocklists] section as the blocklists take it. */
+static void
+blocklists_config(const struct col_conf_blocklists *s,
+    struct col_blockhits_config *bc)
+{
+	bc->ip = s->ip;
+	bc->domain = s->domain;
+	bc->max_ip = (size_t)s->max_ip;
+	bc->max_domains = (size_t)s->max_domains;
+	bc->max_hits = (size_t)s->max_hits;
+}
+
 static gboolean
 build(struct col_wiring *w, const struct col_config *cfg, gboolean offline,
     GError **error)
 {
 	struct col_dnsstats_config dc = { COL_DNSSTATS_DEFAULT_MAX,
 		COL_DNSSTATS_DEFAULT_MAX };
+	struct col_blockhits_config bc;
 	struct col_tables_config tc;
 
 	tables_config(&cfg->tables, offline, &tc);
@@ -67,7 +83,11 @@ build(struct col_wiring *w, const struct col_config *cfg, gboolean offline,
 	w->flowstats = col_flowstats_new(
 	    cfg->focus.has_target ? &cfg->focus.prefix : NULL);
 	w->anomaly = col_anomaly_new(&cfg->anomaly, &tc.seed, error);
-	return w->persec != NULL && w->anomaly != NULL;
+	if (w->persec == NULL || w->anomaly == NULL)
+		return FALSE;
+	blocklists_config(&cfg->blocklists, &bc);
+	w->blockhits = col_blockhits_new(&bc, &tc.seed, error);
+	return w->blockhits != NULL;
 }
 
 /* In the order of the report's members (wiring.h says why). */
@@ -75,7 +95,7 @@ static gboolean
 add_consumers(struct col_wiring *w, const struct col_config *cfg,
     struct col_engine *e, GError **error)
 {
-	struct col_consumer c[6];
+	struct col_consumer c[7];
 	size_t i;
 
 	w->summary.persec = w->persec;
@@ -90,6 +110,7 @@ add_consumers(struct col_wiring *w, const struct col_config *cfg,
 	c[3] = col_report_flows_consumer(&w->flows);
 	c[4] = col_report_anomaly_consumer(&w->anomalies);
 	c[5] = col_report_tables_usage_consumer(w->tables);
+	c[6] = col_report_blocklist_consumer(w->blockhits);
 	for (i = 0; i < G_N_ELEMENTS(c); i++)
 		if (!col_engine_add_consumer(e, &c[i], error))
 			return FALSE;
@@ -116,6 +137,7 @@ col_wiring_free(struct col_wiring *w)
 	if (w == NULL)
 		return;
 	col_anomaly_free(w->anomaly);
+	col_blockhits_free(w->blockhits);
 	col_flowstats_free(w->flowstats);
 	col_dnsstats_free(w->dns);
 	col_persec_free(w->persec);
@@ -127,8 +149,12 @@ gboolean
 col_wiring_reload(struct col_wiring *w, const struct col_config *cfg,
     GError **error)
 {
+	struct col_blockhits_config bc;
+
 	w->summary.classifier = cfg->networks.classifier;
 	col_flowstats_set_focus(w->flowstats,
 	    cfg->focus.has_target ? &cfg->focus.prefix : NULL);
-	return col_anomaly_set_config(w->anomaly, &cfg->anomaly, error);
+	blocklists_config(&cfg->blocklists, &bc);
+	return col_anomaly_set_config(w->anomaly, &cfg->anomaly, error) &&
+	    col_blockhits_set_files(w->blockhits, &bc, error);
 }

@@ -16,6 +16,7 @@
 
 #include "collector/ingest/listen.h"
 #include "collector/analytics/anomaly.h"
+#include "collector/output/alerts.h"
 #include "collector/output/forward.h"
 #include "collector/model/classify.h"
 #include "common/addr.h"
@@ -80,20 +81,11 @@ struct col_conf_archive {
 	uint64_t rotate, max_file_size, retention, max_total_size;
 };
 
-/* [blocklists] and [alerts] (collector/analytics/blockhits.h,
- * collector/output/alerts.h take them) */
+/* [blocklists] (collector/wiring.c hands it to
+ * collector/analytics/blockhits.h) */
 struct col_conf_blocklists {
 	char **ip, **domain;
 	uint64_t max_ip, max_domains, max_hits;
-};
-
-struct col_conf_alerts {
-	char *state_file, *file, *idea_file, *syslog, *webhook, *webhook_format,
-	    *command;
-	uint64_t window, rate, queue, file_max_size, file_keep, command_timeout,
-	    webhook_retries, silent_intervals, quota;
-	char **quota_device;
-	gboolean new_devices;
 };
 
 struct col_config {
@@ -108,7 +100,7 @@ struct col_config {
 	struct col_anomaly_config anomaly;
 	struct col_conf_archive archive;
 	struct col_conf_blocklists blocklists;
-	struct col_conf_alerts alerts;
+	struct col_conf_alerts alerts; /* collector/output/alerts.h */
 };
 
 extern const struct mf_conf_key col_config_keys[];

@@ -15,6 +15,7 @@
 #include "collector/model/engine.h"
 #include "collector/model/persec.h"
 #include "collector/model/tables.h"
+#include "collector/output/alerts.h"
 #include "collector/output/report_anomaly.h"
 #include "collector/output/report_blocklist.h"
 #include "collector/output/report_dns.h"
@@ -32,6 +33,7 @@ struct col_wiring {
 	struct col_flowstats *flowstats;
 	struct col_anomaly *anomaly;
 	struct col_blockhits *blockhits;
+	struct col_alerts *alerts;
 	/* The consumers' own state (they borrow the objects above). */
 	struct col_report_summary summary;
 	struct col_report_flows flows;
@@ -87,7 +89,8 @@ build(struct col_wiring *w, const struct col_config *cfg, gboolean offline,
 		return FALSE;
 	blocklists_config(&cfg->blocklists, &bc);
 	w->blockhits = col_blockhits_new(&bc, &tc.seed, error);
-	return w->blockhits != NULL;
+	return w->blockhits != NULL &&
+	    (w->alerts = col_alerts_new(&cfg->alerts, error)) != NULL;
 }
 
 /* In the order of the report's members (wiring.h says why). */
@@ -95,7 +98,7 @@ static gboolean
 add_consumers(struct col_wiring *w, const struct col_config *cfg,
     struct col_engine *e, GError **error)
 {
-	struct col_consumer c[7];
+	struct col_consumer c[8];
 	size_t i;
 
 	w->summary.persec = w->persec;
@@ -111,6 +114,7 @@ add_consumers(struct col_wiring *w, const struct col_config *cfg,
 	c[4] = col_report_anomaly_consumer(&w->anomalies);
 	c[5] = col_report_tables_usage_consumer(w->tables);
 	c[6] = col_report_blocklist_consumer(w->blockhits);
+	c[7] = col_alerts_consumer(w->alerts);
 	for (i = 0; i < G_N_ELEMENTS(c); i++)
 		if (!col_engine_add_consumer(e, &c[i], error))
 			return FALSE;
@@ -138,6 +142,7 @@ col_wiring_free(struct col_wiring *w)
 		return;
 	col_anomaly_free(w->anomaly);
 	col_blockhits_free(w->blockhits);
+	col_alerts_free(w->alerts);
 	col_flowstats_free(w->flowstats);
 	col_dnsstats_free(w->dns);
 	col_persec_free(w->persec);

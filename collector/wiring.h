@@ -16,6 +16,7 @@
  *   anomalies      the detectors ([anomaly], [anomaly.NAME])
  *   tables usage   the tables' fill and evictions
  *   blocklist      blocklist hits ([blocklists]), after the summary
+ *   alerts         alerts from each finished report ([alerts])
  *
  * The summary comes first because the tables and the detectors read the
  * class and internal sides it notes in each record; the tables come

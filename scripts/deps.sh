@@ -3,7 +3,8 @@
 # minflow needs to build and test, only those that are missing.
 
 MF_BUILD_PKGS="build-essential autoconf automake pkg-config libpcap-dev
-libfixbuf-dev libglib2.0-dev libcmocka-dev libjson-glib-dev libmnl-dev"
+libfixbuf-dev libglib2.0-dev libcmocka-dev libjson-glib-dev libmnl-dev
+libcurl4-openssl-dev"
 # the exporter's confinement (exporter/privs.c): optional, always in CI
 MF_BUILD_PKGS="$MF_BUILD_PKGS libcap-ng-dev libseccomp-dev"
 MF_TEST_PKGS="clang clang-format mandoc tshark tcpdump nfdump softflowd

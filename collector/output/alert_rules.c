@@ -1,0 +1,758 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "config.h"
+#define G_LOG_DOMAIN "col-alerts"
+
+#include <stdint.h>
+#include <string.h>
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "collector/output/alert_rules.h"
+#include "common/addr.h"
+#include "common/error.h"
+
+/* The sets of the state, each a table of text -> int64 (boxed). */
+enum { S_DEVICES, S_OPEN, S_ALERTED, S_QUOTA, S_SILENT, S_N };
+static const char *const set_names[S_N] = { "devices", "open", "alerted",
+	"quota", "silent" };
+
+struct col_alert_rules {
+	struct col_alert_rules_config cfg;
+	char *state_file; /* cfg.state_file's copy */
+	GHashTable *set[S_N];
+	char *quota_day;      /* YYYY-mm-dd of the quota counters */
+	GHashTable *quota_of; /* device id, MAC or address -> bytes */
+	uint64_t state_dropped;
+	uint64_t now_ms;       /* the report's end */
+	GHashTable *dev_index; /* id and address -> device object */
+};
+
+/* One report's context while judging. */
+struct judge {
+	struct col_alert_rules *r;
+	GPtrArray *out;
+	size_t added;
+};
+
+static int64_t
+get(GHashTable *t, const char *k, int64_t def)
+{
+	const int64_t *v = g_hash_table_lookup(t, k);
+
+	return v != NULL ? *v : def;
+}
+
+static void
+put(struct col_alert_rules *r, GHashTable *t, const char *k, int64_t v)
+{
+	if (g_hash_table_size(t) >= COL_ALERT_STATE_MAX &&
+	    !g_hash_table_contains(t, k)) {
+		r->state_dropped++;
+		return;
+	}
+	g_hash_table_replace(t, g_strdup(k), g_memdup2(&v, sizeof(v)));
+}
+
+static GHashTable *
+new_set(void)
+{
+	return g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+}
+
+/* --- state file ---------------------------------------------------------- */
+
+static void
+load_set(GHashTable *t, JsonObject *o, const char *name)
+{
+	JsonObject *s;
+	GList *keys, *l;
+
+	if (!json_object_has_member(o, name) ||
+	    (s = json_object_get_object_member(o, name)) == NULL)
+		return;
+	keys = json_object_get_members(s);
+	for (l = keys; l != NULL && g_hash_table_size(t) < COL_ALERT_STATE_MAX;
+	     l = l->next) {
+		int64_t v =
+		    json_object_get_int_member_with_default(s, l->data, 0);
+
+		g_hash_table_replace(t, g_strdup(l->data),
+		    g_memdup2(&v, sizeof(v)));
+	}
+	g_list_free(keys);
+}
+
+static void
+load_state(struct col_alert_rules *r)
+{
+	g_autoptr(JsonParser) p = json_parser_new();
+	GError *err = NULL;
+	JsonNode *root;
+	int i;
+
+	if (r->cfg.state_file == NULL || r->cfg.state_file[0] == '\0' ||
+	    !g_file_test(r->cfg.state_file, G_FILE_TEST_EXISTS))
+		return;
+	if (!json_parser_load_from_file(p, r->cfg.state_file, &err) ||
+	    (root = json_parser_get_root(p)) == NULL ||
+	    !JSON_NODE_HOLDS_OBJECT(root)) {
+		g_warning("%s: %s (alert state started afresh)",
+		    r->cfg.state_file, err ? err->message : "not an object");
+		g_clear_error(&err);
+		return;
+	}
+	for (i = 0; i < S_N; i++)
+		load_set(r->set[i], json_node_get_object(root), set_names[i]);
+	r->quota_day = g_strdup(json_object_get_string_member_with_default(
+	    json_node_get_object(root), "quota_day", ""));
+}
+
+static void
+save_state(struct col_alert_rules *r)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonGenerator) g = json_generator_new();
+	g_autoptr(JsonNode) root = NULL;
+	g_autofree char *text = NULL;
+	GError *err = NULL;
+	GHashTableIter it;
+	gpointer k, v;
+	int i;
+
+	if (r->cfg.state_file == NULL || r->cfg.state_file[0] == '\0')
+		return;
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "version");
+	json_builder_add_int_value(b, 1);
+	json_builder_set_member_name(b, "quota_day");
+	json_builder_add_string_value(b, r->quota_day ? r->quota_day : "");
+	for (i = 0; i < S_N; i++) {
+		json_builder_set_member_name(b, set_names[i]);
+		json_builder_begin_object(b);
+		g_hash_table_iter_init(&it, r->set[i]);
+		while (g_hash_table_iter_next(&it, &k, &v)) {
+			json_builder_set_member_name(b, k);
+			json_builder_add_int_value(b, *(int64_t *)v);
+		}
+		json_builder_end_object(b);
+	}
+	json_builder_end_object(b);
+	root = json_builder_get_root(b);
+	json_generator_set_root(g, root);
+	text = json_generator_to_data(g, NULL);
+	if (!g_file_set_contents(r->cfg.state_file, text, -1, &err)) {
+		g_warning("alert state: %s", err->message);
+		g_error_free(err);
+	}
+}
+
+/* --- configuration ------------------------------------------------------- */
+
+static gboolean
+parse_quotas(struct col_alert_rules *r, char **list, GError **error)
+{
+	for (; list != NULL && *list != NULL; list++) {
+		const char *eq = strrchr(*list, '=');
+		guint64 v;
+		g_autofree char *who = NULL;
+
+		if (eq == NULL || eq == *list ||
+		    !g_ascii_string_to_unsigned(eq + 1, 10, 0, G_MAXINT64, &v,
+		        NULL)) {
+			g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
+			    "[alerts] quota-device: bad item '%s' "
+			    "(MAC_OR_ADDRESS=BYTES)",
+			    *list);
+			return FALSE;
+		}
+		who = g_ascii_strdown(*list, eq - *list);
+		g_strstrip(who);
+		g_hash_table_replace(r->quota_of, g_strdup(who),
+		    g_memdup2(&v, sizeof(v)));
+	}
+	return TRUE;
+}
+
+struct col_alert_rules *
+col_alert_rules_new(const struct col_alert_rules_config *cfg, GError **error)
+{
+	struct col_alert_rules *r = g_new0(struct col_alert_rules, 1);
+	int i;
+
+	r->cfg = *cfg;
+	r->state_file = g_strdup(cfg->state_file);
+	r->cfg.state_file = r->state_file;
+	r->cfg.quota_device = NULL;
+	for (i = 0; i < S_N; i++)
+		r->set[i] = new_set();
+	r->quota_of = new_set();
+	if (!parse_quotas(r, cfg->quota_device, error)) {
+		col_alert_rules_free(r);
+		return NULL;
+	}
+	load_state(r);
+	return r;
+}
+
+void
+col_alert_rules_free(struct col_alert_rules *r)
+{
+	int i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < S_N; i++)
+		if (r->set[i] != NULL)
+			g_hash_table_unref(r->set[i]);
+	if (r->quota_of != NULL)
+		g_hash_table_unref(r->quota_of);
+	g_free(r->state_file);
+	g_free(r->quota_day);
+	g_free(r);
+}
+
+uint64_t
+col_alert_rules_state_dropped(const struct col_alert_rules *r)
+{
+	return r->state_dropped;
+}
+
+/* --- building an alert --------------------------------------------------- */
+
+static const char *
+str_of(JsonObject *o, const char *k)
+{
+	JsonNode *n;
+
+	if (o == NULL || !json_object_has_member(o, k) ||
+	    (n = json_object_get_member(o, k)) == NULL ||
+	    json_node_get_value_type(n) != G_TYPE_STRING)
+		return NULL;
+	return json_node_get_string(n);
+}
+
+static int64_t
+int_of(JsonObject *o, const char *k)
+{
+	JsonNode *n;
+
+	if (o == NULL || !json_object_has_member(o, k) ||
+	    (n = json_object_get_member(o, k)) == NULL ||
+	    json_node_get_value_type(n) != G_TYPE_INT64)
+		return 0;
+	return json_node_get_int(n);
+}
+
+static JsonArray *
+array_of(JsonObject *o, const char *k)
+{
+	JsonNode *n;
+
+	if (o == NULL || !json_object_has_member(o, k) ||
+	    (n = json_object_get_member(o, k)) == NULL ||
+	    !JSON_NODE_HOLDS_ARRAY(n))
+		return NULL;
+	return json_node_get_array(n);
+}
+
+/* The device object for id (a device id or an address), or NULL. */
+static JsonObject *
+device_of(struct col_alert_rules *r, const char *id)
+{
+	return id != NULL && r->dev_index != NULL
+	    ? g_hash_table_lookup(r->dev_index, id)
+	    : NULL;
+}
+
+static void
+index_devices(struct col_alert_rules *r, JsonObject *doc)
+{
+	JsonArray *devs = array_of(doc, "devices");
+	guint i, j;
+
+	r->dev_index = g_hash_table_new(g_str_hash, g_str_equal);
+	for (i = 0; devs != NULL && i < json_array_get_length(devs); i++) {
+		JsonObject *d = json_array_get_object_element(devs, i);
+		JsonArray *a = array_of(d, "addresses");
+
+		if (d == NULL || str_of(d, "id") == NULL)
+			continue;
+		g_hash_table_insert(r->dev_index,
+		    (gpointer)(uintptr_t)str_of(d, "id"), d);
+		for (j = 0; a != NULL && j < json_array_get_length(a); j++) {
+			JsonNode *n = json_array_get_element(a, j);
+			const char *s = NULL;
+
+			if (JSON_NODE_HOLDS_VALUE(n))
+				s = json_node_get_string(n);
+			else if (JSON_NODE_HOLDS_OBJECT(n))
+				s = str_of(json_node_get_object(n), "address");
+			if (s != NULL)
+				g_hash_table_insert(r->dev_index,
+				    (gpointer)(uintptr_t)s, d);
+		}
+	}
+}
+
+/* The device member: the devices section's entry, or the address alone. */
+static void
+add_device(JsonBuilder *b, struct col_alert_rules *r, const char *id)
+{
+	JsonObject *d = device_of(r, id);
+	JsonArray *a = array_of(d, "addresses");
+	guint i;
+
+	json_builder_set_member_name(b, "device");
+	if (id == NULL) {
+		json_builder_add_null_value(b);
+		return;
+	}
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "id");
+	json_builder_add_string_value(b, d ? str_of(d, "id") : id);
+	json_builder_set_member_name(b, "name");
+	json_builder_add_string_value(b, str_of(d, "name"));
+	json_builder_set_member_name(b, "mac");
+	json_builder_add_string_value(b, str_of(d, "mac"));
+	json_builder_set_member_name(b, "addresses");
+	json_builder_begin_array(b);
+	if (a == NULL)
+		json_builder_add_string_value(b, id);
+	for (i = 0; a != NULL && i < json_array_get_length(a); i++) {
+		JsonNode *n = json_array_get_element(a, i);
+
+		if (JSON_NODE_HOLDS_OBJECT(n))
+			n = json_object_get_member(json_node_get_object(n),
+			    "address");
+		if (n != NULL && JSON_NODE_HOLDS_VALUE(n))
+			json_builder_add_string_value(b,
+			    json_node_get_string(n));
+	}
+	json_builder_end_array(b);
+	json_builder_end_object(b);
+}
+
+/* "kids-tablet (aa:bb:..., 192.168.1.20)" or the address. */
+static char *
+device_words(struct col_alert_rules *r, const char *id)
+{
+	JsonObject *d = device_of(r, id);
+	const char *name = str_of(d, "name"), *mac = str_of(d, "mac");
+
+	if (id == NULL)
+		return g_strdup("no device");
+	if (name != NULL && mac != NULL)
+		return g_strdup_printf("%s (%s, %s)", name, mac, id);
+	if (name != NULL || mac != NULL)
+		return g_strdup_printf("%s (%s)", name ? name : mac, id);
+	return g_strdup_printf("device %s", id);
+}
+
+struct event {
+	const char *type, *what;
+	const char *device;               /* id or address, or NULL */
+	const char *remote, *remote_name; /* or NULL */
+	const char *target;               /* of the dedup key */
+	char *text;                       /* owned */
+	JsonObject *evidence;             /* borrowed, or NULL */
+	const char *ev_name[4];
+	int64_t ev[4];
+};
+
+/* Once per (type, device, target) and window: TRUE if it may alert. */
+static gboolean
+first_in_window(struct col_alert_rules *r, const struct event *e)
+{
+	g_autofree char *key = g_strdup_printf("%s|%s|%s", e->type,
+	    e->device ? e->device : "-", e->target ? e->target : "-");
+	int64_t last = get(r->set[S_ALERTED], key, -1);
+
+	if (last >= 0 && (uint64_t)last + r->cfg.window_s * 1000 > r->now_ms)
+		return FALSE;
+	put(r, r->set[S_ALERTED], key, (int64_t)r->now_ms);
+	return TRUE;
+}
+
+static void
+add_remote(JsonBuilder *b, const struct event *e)
+{
+	json_builder_set_member_name(b, "remote");
+	if (e->remote == NULL) {
+		json_builder_add_null_value(b);
+		return;
+	}
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "address");
+	json_builder_add_string_value(b, e->remote);
+	json_builder_set_member_name(b, "name");
+	json_builder_add_string_value(b, e->remote_name);
+	json_builder_set_member_name(b, "country");
+	json_builder_add_null_value(b);
+	json_builder_end_object(b);
+}
+
+static void
+emit(struct judge *j, struct event *e)
+{
+	g_autoptr(JsonBuilder) b = NULL;
+	g_autofree char *uuid = NULL, *t = NULL;
+	GDateTime *dt;
+	int i;
+
+	if (!first_in_window(j->r, e)) {
+		g_free(e->text);
+		return;
+	}
+	b = json_builder_new();
+	uuid = g_uuid_string_random();
+	dt = g_date_time_new_from_unix_utc((gint64)(j->r->now_ms / 1000));
+	t = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ");
+	g_date_time_unref(dt);
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "id");
+	json_builder_add_string_value(b, uuid);
+	json_builder_set_member_name(b, "time");
+	json_builder_add_string_value(b, t);
+	json_builder_set_member_name(b, "type");
+	json_builder_add_string_value(b, e->type);
+	json_builder_set_member_name(b, "what");
+	json_builder_add_string_value(b, e->what);
+	add_device(b, j->r, e->device);
+	add_remote(b, e);
+	json_builder_set_member_name(b, "text");
+	json_builder_add_string_value(b, e->text);
+	json_builder_set_member_name(b, "evidence");
+	if (e->evidence != NULL) {
+		json_builder_add_value(b,
+		    json_node_init_object(json_node_alloc(), e->evidence));
+	} else {
+		json_builder_begin_object(b);
+		for (i = 0; i < 4 && e->ev_name[i] != NULL; i++) {
+			json_builder_set_member_name(b, e->ev_name[i]);
+			json_builder_add_int_value(b, e->ev[i]);
+		}
+		json_builder_end_object(b);
+	}
+	json_builder_end_object(b);
+	g_ptr_array_add(j->out, json_builder_get_root(b));
+	j->added++;
+	g_free(e->text);
+}
+
+/* --- the rules ----------------------------------------------------------- */
+
+static void
+rule_anomalies(struct judge *j, JsonObject *doc)
+{
+	JsonArray *a = array_of(doc, "anomalies");
+	GHashTable *seen =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	guint i;
+
+	for (i = 0; a != NULL && i < json_array_get_length(a); i++) {
+		JsonObject *o = json_array_get_object_element(a, i);
+		const char *type = str_of(o, "type"), *ip = str_of(o, "ip"),
+		           *state = str_of(o, "state");
+		gboolean internal =
+		    g_strcmp0(str_of(o, "side"), "internal") == 0;
+		g_autofree char *key = NULL, *who = NULL;
+		gboolean fresh;
+		struct event e = { 0 };
+
+		if (type == NULL || ip == NULL)
+			continue;
+		key = g_strdup_printf("%s|%s", type, ip);
+		g_hash_table_add(seen, g_strdup(key));
+		fresh = state != NULL
+		    ? strcmp(state, "new") == 0
+		    : !g_hash_table_contains(j->r->set[S_OPEN], key);
+		put(j->r, j->r->set[S_OPEN], key, (int64_t)j->r->now_ms);
+		if (!fresh)
+			continue;
+		e.type = "anomaly";
+		e.what = type;
+		e.device = internal ? ip : NULL;
+		e.remote = internal ? NULL : ip;
+		e.target = type;
+		who = internal ? device_words(j->r, ip)
+		               : g_strdup_printf("remote %s", ip);
+		e.text =
+		    g_strdup_printf("%s started: %s as %s, %" G_GINT64_FORMAT
+		                    " targets, %" G_GINT64_FORMAT
+		                    " flows, score %" G_GINT64_FORMAT,
+		        type, who,
+		        str_of(o, "role") ? str_of(o, "role") : "source",
+		        int_of(o, "target_count"), int_of(o, "flows"),
+		        int_of(o, "score"));
+		e.evidence = json_object_has_member(o, "evidence")
+		    ? json_object_get_object_member(o, "evidence")
+		    : NULL;
+		emit(j, &e);
+	}
+	/* Anomalies no longer listed are over: a return is new again. */
+	{
+		GHashTableIter it;
+		gpointer k;
+
+		g_hash_table_iter_init(&it, j->r->set[S_OPEN]);
+		while (g_hash_table_iter_next(&it, &k, NULL))
+			if (!g_hash_table_contains(seen, k))
+				g_hash_table_iter_remove(&it);
+	}
+	g_hash_table_unref(seen);
+}
+
+static void
+rule_devices(struct judge *j, JsonObject *doc)
+{
+	JsonArray *a = array_of(doc, "devices");
+	guint i;
+
+	for (i = 0; a != NULL && i < json_array_get_length(a); i++) {
+		JsonObject *d = json_array_get_object_element(a, i);
+		const char *id = str_of(d, "id"), *vendor = str_of(d, "vendor");
+		g_autofree char *who = NULL;
+		struct event e = { 0 };
+
+		if (id == NULL ||
+		    g_hash_table_contains(j->r->set[S_DEVICES], id))
+			continue;
+		put(j->r, j->r->set[S_DEVICES], id, (int64_t)j->r->now_ms);
+		if (!j->r->cfg.new_devices)
+			continue;
+		who = device_words(j->r, id);
+		e.type = "new_device";
+		e.what = vendor;
+		e.device = id;
+		e.text = g_strdup_printf("new device on the network: %s%s%s",
+		    who, vendor ? ", vendor " : "", vendor ? vendor : "");
+		e.ev_name[0] = "bytes";
+		e.ev[0] = int_of(d, "bytes_out") + int_of(d, "bytes_in");
+		e.ev_name[1] = "flows";
+		e.ev[1] = int_of(d, "flows");
+		emit(j, &e);
+	}
+}
+
+static void
+rule_blocklist(struct judge *j, JsonObject *doc)
+{
+	JsonObject *bl = json_object_has_member(doc, "blocklist")
+	    ? json_object_get_object_member(doc, "blocklist")
+	    : NULL;
+	JsonArray *a = array_of(bl, "hits");
+	guint i;
+
+	for (i = 0; a != NULL && i < json_array_get_length(a); i++) {
+		JsonObject *h = json_array_get_object_element(a, i);
+		const char *match = str_of(h, "match"), *via = str_of(h, "via");
+		const char *kind = str_of(h, "kind");
+		g_autofree char *who = NULL;
+		struct event e = { 0 };
+		gboolean name = g_strcmp0(kind, "domain") == 0;
+
+		if (match == NULL || via == NULL)
+			continue;
+		who = device_words(j->r, str_of(h, "device"));
+		e.type = "blocklist";
+		e.what = str_of(h, "list");
+		e.device = str_of(h, "device");
+		e.remote = name ? NULL : match;
+		e.remote_name = name ? match : NULL;
+		e.target = match;
+		e.text = g_strdup_printf(
+		    "%s %s %s, listed in %s line %" G_GINT64_FORMAT
+		    " (%s): %" G_GINT64_FORMAT " %s, %" G_GINT64_FORMAT
+		    " bytes",
+		    who,
+		    g_str_has_prefix(via, "dns") ? "resolved" : "talked to",
+		    match, e.what ? e.what : "?", int_of(h, "line"),
+		    str_of(h, "entry") ? str_of(h, "entry") : "?",
+		    int_of(h, "flows"),
+		    g_str_has_prefix(via, "dns") ? "DNS records" : "flows",
+		    int_of(h, "bytes"));
+		e.ev_name[0] = "flows";
+		e.ev[0] = int_of(h, "flows");
+		e.ev_name[1] = "bytes";
+		e.ev[1] = int_of(h, "bytes");
+		e.ev_name[2] = "line";
+		e.ev[2] = int_of(h, "line");
+		emit(j, &e);
+	}
+}
+
+static void
+rule_exporters(struct judge *j, JsonObject *doc)
+{
+	JsonArray *a = array_of(doc, "exporters");
+	guint i;
+
+	for (i = 0; a != NULL && i < json_array_get_length(a); i++) {
+		JsonObject *x = json_array_get_object_element(a, i);
+		g_autofree char *key =
+		    g_strdup_printf("%s:%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT,
+		        str_of(x, "address") ? str_of(x, "address") : "?",
+		        int_of(x, "port"), int_of(x, "observation_domain"));
+		int64_t quiet = int_of(x, "records") > 0
+		    ? 0
+		    : get(j->r->set[S_SILENT], key, 0) + 1;
+		struct event e = { 0 };
+
+		put(j->r, j->r->set[S_SILENT], key, quiet);
+		e.what = key;
+		e.target = key;
+		if (j->r->cfg.silent_intervals > 0 &&
+		    quiet == (int64_t)j->r->cfg.silent_intervals) {
+			e.type = "exporter_silent";
+			e.text = g_strdup_printf("exporter %s sent no records "
+			                         "for %" G_GINT64_FORMAT
+			                         " intervals",
+			    key, quiet);
+			e.ev_name[0] = "intervals";
+			e.ev[0] = quiet;
+			emit(j, &e);
+		}
+		if (int_of(x, "lost") > 0) {
+			e.type = "exporter_loss";
+			e.text = g_strdup_printf(
+			    "exporter %s lost %" G_GINT64_FORMAT
+			    " records (sequence gaps) of %" G_GINT64_FORMAT,
+			    key, int_of(x, "lost"), int_of(x, "records"));
+			e.ev_name[0] = "lost";
+			e.ev[0] = int_of(x, "lost");
+			e.ev_name[1] = "records";
+			e.ev[1] = int_of(x, "records");
+			emit(j, &e);
+		}
+	}
+}
+
+/* The quota of device d: by id, MAC or any address; else the default. */
+static uint64_t
+quota_of(struct col_alert_rules *r, JsonObject *d)
+{
+	JsonArray *a = array_of(d, "addresses");
+	const char *keys[2] = { str_of(d, "id"), str_of(d, "mac") };
+	const uint64_t *q;
+	guint i;
+
+	for (i = 0; i < 2; i++)
+		if (keys[i] != NULL &&
+		    (q = g_hash_table_lookup(r->quota_of, keys[i])) != NULL)
+			return *q;
+	for (i = 0; a != NULL && i < json_array_get_length(a); i++) {
+		JsonNode *n = json_array_get_element(a, i);
+		const char *s = JSON_NODE_HOLDS_VALUE(n)
+		    ? json_node_get_string(n)
+		    : JSON_NODE_HOLDS_OBJECT(n)
+		    ? str_of(json_node_get_object(n), "address")
+		    : NULL;
+
+		if (s != NULL && (q = g_hash_table_lookup(r->quota_of, s)))
+			return *q;
+	}
+	return r->cfg.quota;
+}
+
+static void
+rule_quota(struct judge *j, JsonObject *doc, const char *day)
+{
+	JsonArray *a = array_of(doc, "devices");
+	guint i;
+
+	if (g_strcmp0(j->r->quota_day, day) != 0) {
+		g_hash_table_remove_all(j->r->set[S_QUOTA]);
+		g_free(j->r->quota_day);
+		j->r->quota_day = g_strdup(day);
+	}
+	for (i = 0; a != NULL && i < json_array_get_length(a); i++) {
+		JsonObject *d = json_array_get_object_element(a, i);
+		const char *id = str_of(d, "id");
+		uint64_t q = quota_of(j->r, d);
+		int64_t before, now;
+		g_autofree char *who = NULL;
+		struct event e = { 0 };
+
+		if (id == NULL)
+			continue;
+		before = get(j->r->set[S_QUOTA], id, 0);
+		now = before + int_of(d, "bytes_out") + int_of(d, "bytes_in");
+		put(j->r, j->r->set[S_QUOTA], id, now);
+		if (q == 0 || (uint64_t)now <= q || (uint64_t)before > q)
+			continue;
+		who = device_words(j->r, id);
+		e.type = "quota";
+		e.what = day;
+		e.device = id;
+		e.target = day;
+		e.text = g_strdup_printf(
+		    "%s moved %" G_GINT64_FORMAT
+		    " bytes on %s, over its quota of %" G_GUINT64_FORMAT,
+		    who, now, day, q);
+		e.ev_name[0] = "bytes";
+		e.ev[0] = now;
+		e.ev_name[1] = "quota";
+		e.ev[1] = (int64_t)q;
+		emit(j, &e);
+	}
+}
+
+/* What was alerted longer than a window ago is forgotten. */
+static void
+prune(struct col_alert_rules *r)
+{
+	GHashTableIter it;
+	gpointer v;
+
+	g_hash_table_iter_init(&it, r->set[S_ALERTED]);
+	while (g_hash_table_iter_next(&it, NULL, &v))
+		if ((uint64_t)(*(int64_t *)v) + r->cfg.window_s * 1000 <=
+		    r->now_ms)
+			g_hash_table_iter_remove(&it);
+}
+
+/* The report's interval end in ms, and its start's UTC day. */
+static gboolean
+report_time(JsonObject *doc, uint64_t *end_ms, char day[11])
+{
+	JsonObject *iv = json_object_has_member(doc, "interval")
+	    ? json_object_get_object_member(doc, "interval")
+	    : NULL;
+	const char *start = str_of(iv, "start"), *end = str_of(iv, "end");
+	GDateTime *dt;
+
+	if (start == NULL || end == NULL || strlen(start) < 10 ||
+	    (dt = g_date_time_new_from_iso8601(end, NULL)) == NULL)
+		return FALSE;
+	*end_ms = (uint64_t)g_date_time_to_unix(dt) * 1000;
+	g_date_time_unref(dt);
+	memcpy(day, start, 10);
+	day[10] = '\0';
+	return TRUE;
+}
+
+size_t
+col_alert_rules_judge(struct col_alert_rules *r, JsonNode *doc, GPtrArray *out)
+{
+	struct judge j = { r, out, 0 };
+	JsonObject *o;
+	char day[11];
+
+	if (doc == NULL || !JSON_NODE_HOLDS_OBJECT(doc))
+		return 0;
+	o = json_node_get_object(doc);
+	if (!report_time(o, &r->now_ms, day))
+		return 0;
+	prune(r);
+	index_devices(r, o);
+	rule_anomalies(&j, o);
+	rule_devices(&j, o);
+	rule_blocklist(&j, o);
+	rule_exporters(&j, o);
+	rule_quota(&j, o, day);
+	g_hash_table_unref(r->dev_index);
+	r->dev_index = NULL;
+	save_state(r);
+	return j.added;
+}

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "config.h"
+#define G_LOG_DOMAIN "col-test-alerts"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <cmocka.h>
+#include <json-glib/json-glib.h>
+
+#include "collector/output/alert_rules.h"
+#include "collector/output/alert_sinks.h"
+
+/* A report at minute m with the given sections (JSON members). */
+static JsonNode *
+report(int m, const char *members)
+{
+	g_autofree char *t = g_strdup_printf(
+	    "{\"interval\": {\"start\": \"2026-01-15T10:%02d:00Z\", "
+	    "\"end\": \"2026-01-15T10:%02d:00Z\"}%s%s}",
+	    m, m + 1, members[0] ? ", " : "", members);
+	JsonNode *n = json_from_string(t, NULL);
+
+	assert_non_null(n);
+	return n;
+}
+
+static size_t
+judge(struct col_alert_rules *r, int m, const char *members, GPtrArray *out)
+{
+	g_autoptr(JsonNode) doc = report(m, members);
+
+	return col_alert_rules_judge(r, doc, out);
+}
+
+static const char *
+field(GPtrArray *out, guint i, const char *k)
+{
+	return json_object_get_string_member(json_node_get_object(
+	                                         out->pdata[i]),
+	    k);
+}
+
+#define HIT                                                                  \
+	"\"blocklist\": {\"hits\": [{\"list\": \"drop.txt\", \"line\": 3, "  \
+	"\"entry\": \"198.51.100.0/24\", \"kind\": \"ip\", \"match\": "      \
+	"\"198.51.100.7\", \"device\": \"192.168.1.5\", \"via\": \"flow\", " \
+	"\"flows\": 2, \"bytes\": 300}]}"
+#define DEV                                                                 \
+	"\"devices\": [{\"id\": \"aa:bb:cc:dd:ee:ff\", \"mac\": "           \
+	"\"aa:bb:cc:dd:ee:ff\", \"name\": \"kids-tablet\", \"addresses\": " \
+	"[\"192.168.1.5\"], \"bytes_out\": 600, \"bytes_in\": 500, "        \
+	"\"flows\": 4}]"
+
+static void
+test_alert_rules_judge_dedup_window_and_restart(void **state)
+{
+	g_autofree char *dir = g_dir_make_tmp("mfal-XXXXXX", NULL);
+	g_autofree char *sf = g_build_filename(dir, "alerts.state", NULL);
+	struct col_alert_rules_config c = { sf, 3600, TRUE, 0, 0, NULL };
+	GPtrArray *out =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)json_node_unref);
+	struct col_alert_rules *r;
+
+	(void)state;
+	r = col_alert_rules_new(&c, NULL);
+	assert_int_equal(judge(r, 0, DEV ", " HIT, out), 2);
+	assert_string_equal(field(out, 0, "type"), "new_device");
+	assert_string_equal(field(out, 1, "type"), "blocklist");
+	/* The device of the hit is named from the devices section. */
+	assert_non_null(strstr(field(out, 1, "text"),
+	    "kids-tablet (aa:bb:cc:dd:ee:ff, 192.168.1.5) talked to "
+	    "198.51.100.7, listed in drop.txt line 3"));
+	/* The same again within the window: nothing. */
+	assert_int_equal(judge(r, 1, DEV ", " HIT, out), 0);
+	col_alert_rules_free(r);
+	/* A restart reads the state: still nothing. */
+	r = col_alert_rules_new(&c, NULL);
+	assert_int_equal(judge(r, 2, DEV ", " HIT, out), 0);
+	col_alert_rules_free(r);
+	/* Without the state file the same report alerts again. */
+	g_unlink(sf);
+	r = col_alert_rules_new(&c, NULL);
+	assert_int_equal(judge(r, 3, DEV ", " HIT, out), 2);
+	col_alert_rules_free(r);
+	g_unlink(sf);
+	g_rmdir(dir);
+	g_ptr_array_unref(out);
+}
+
+static void
+test_alert_rules_judge_anomaly_once_per_start(void **state)
+{
+	struct col_alert_rules_config c = { NULL, 60, TRUE, 0, 0, NULL };
+	GPtrArray *out =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)json_node_unref);
+	struct col_alert_rules *r = col_alert_rules_new(&c, NULL);
+	const char *scan = "\"anomalies\": [{\"type\": \"port_scan_vertical\", "
+	                   "\"ip\": \"192.168.1.9\", \"side\": \"internal\", "
+	                   "\"role\": \"source\", \"target_count\": 1, "
+	                   "\"flows\": 120, \"score\": 7, \"evidence\": "
+	                   "{\"ports\": 120}}]";
+	const char *with_state =
+	    "\"anomalies\": [{\"type\": \"fan_out\", \"ip\": \"10.0.0.1\", "
+	    "\"side\": \"internal\", \"state\": \"active\"}]";
+
+	(void)state;
+	/* Without states: new the first time it is listed. */
+	assert_int_equal(judge(r, 0, scan, out), 1);
+	assert_string_equal(field(out, 0, "what"), "port_scan_vertical");
+	assert_int_equal(judge(r, 1, scan, out), 0);
+	/* Gone for a report, back after the window: new again. */
+	assert_int_equal(judge(r, 2, "", out), 0);
+	assert_int_equal(judge(r, 3, scan, out), 1);
+	/* With states, only "new" alerts. */
+	assert_int_equal(judge(r, 4, with_state, out), 0);
+	col_alert_rules_free(r);
+	g_ptr_array_unref(out);
+}
+
+static void
+test_alert_rules_judge_quota_and_exporters(void **state)
+{
+	char q0[] = "AA:BB:CC:DD:EE:FF=2000", b0[] = "nobytes";
+	char *q[] = { q0, NULL };
+	struct col_alert_rules_config c = { NULL, 86400, FALSE, 2, 0, q };
+	GPtrArray *out =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)json_node_unref);
+	struct col_alert_rules *r = col_alert_rules_new(&c, NULL);
+	const char *quiet = "\"exporters\": [{\"address\": \"192.0.2.1\", "
+	                    "\"port\": 4739, \"observation_domain\": 0, "
+	                    "\"records\": 0, \"lost\": 0}]";
+	char *badq[] = { b0, NULL };
+	struct col_alert_rules_config bad = { NULL, 60, TRUE, 0, 0, badq };
+
+	(void)state;
+	/* 1100 bytes, then 2200: over 2000 once. */
+	assert_int_equal(judge(r, 0, DEV, out), 0);
+	assert_int_equal(judge(r, 1, DEV, out), 1);
+	assert_string_equal(field(out, 0, "type"), "quota");
+	assert_int_equal(judge(r, 2, DEV, out), 0);
+	/* Silent for two reports: one alert. */
+	assert_int_equal(judge(r, 3, quiet, out), 0);
+	assert_int_equal(judge(r, 4, quiet, out), 1);
+	assert_string_equal(field(out, 1, "type"), "exporter_silent");
+	assert_int_equal(judge(r, 5, quiet, out), 0);
+	assert_null(col_alert_rules_new(&bad, NULL));
+	col_alert_rules_free(r);
+	g_ptr_array_unref(out);
+}
+
+static void
+test_alert_sinks_formats(void **state)
+{
+	struct col_alert_rules_config c = { NULL, 60, TRUE, 0, 0, NULL };
+	GPtrArray *out =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)json_node_unref);
+	struct col_alert_rules *r = col_alert_rules_new(&c, NULL);
+	g_autofree char *idea = NULL, *sys = NULL;
+	g_autoptr(JsonNode) in = NULL;
+	JsonObject *o;
+	char **env;
+
+	(void)state;
+	assert_int_equal(judge(r, 0, DEV ", " HIT, out), 2);
+	idea = col_sink_format_idea(out->pdata[1], "2026-01-15T10:01:05Z");
+	in = json_from_string(idea, NULL);
+	o = json_node_get_object(in);
+	assert_string_equal(json_object_get_string_member(o, "Format"),
+	    "IDEA0");
+	assert_string_equal(json_object_get_string_member(o, "DetectTime"),
+	    "2026-01-15T10:01:00Z");
+	assert_string_equal(json_array_get_string_element(
+	                        json_object_get_array_member(o, "Category"), 0),
+	    "Anomaly.Connection");
+	assert_string_equal(
+	    json_array_get_string_element(
+	        json_object_get_array_member(
+	            json_array_get_object_element(
+	                json_object_get_array_member(o, "Target"), 0),
+	            "IP4"),
+	        0),
+	    "198.51.100.7");
+	sys = col_sink_format_syslog(out->pdata[1], "router", 42);
+	assert_true(g_str_has_prefix(sys,
+	    "<28>1 2026-01-15T10:01:00Z router minflow-collector 42 ALERT - "
+	    "{\"id\":"));
+	env = col_sink_format_env(out->pdata[1]);
+	assert_string_equal(env[2], "MINFLOW_ALERT_TYPE=blocklist");
+	assert_string_equal(env[4], "MINFLOW_ALERT_DEVICE=aa:bb:cc:dd:ee:ff");
+	assert_string_equal(env[5], "MINFLOW_ALERT_REMOTE=198.51.100.7");
+	g_strfreev(env);
+	col_alert_rules_free(r);
+	g_ptr_array_unref(out);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(
+		    test_alert_rules_judge_dedup_window_and_restart),
+		cmocka_unit_test(test_alert_rules_judge_anomaly_once_per_start),
+		cmocka_unit_test(test_alert_rules_judge_quota_and_exporters),
+		cmocka_unit_test(test_alert_sinks_formats),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

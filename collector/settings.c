@@ -10,6 +10,7 @@
 #include "collector/settings.h"
 #include "collector/output/forward.h"
 #include "collector/analytics/anomaly_keys.h"
+#include "collector/model/devices.h"
 #include "collector/analytics/blockhits.h"
 #include "collector/analytics/blocklist.h"
 #include "collector/model/engine.h"
@@ -104,6 +105,15 @@ const struct mf_conf_key col_config_keys[] = {
 	    0, UINT64_C(1) << 50,
 	    "bytes all archive files may take, oldest removed first "
 	    "(0: no limit)"),
+	UINT("devices", "max-devices", devices.max_devices, "1024",
+	    COL_DEVICES_MIN, COL_DEVICES_MAX,
+	    "devices held at once (about 9 KiB each)"),
+	UINT("devices", "idle", devices.idle, "86400", 60, 31536000,
+	    "seconds after which an unseen device is forgotten"),
+	K("devices", "oui", MF_CONF_STRING, devices.oui,
+	    "/usr/share/ieee-data/oui.txt", 0, 0,
+	    "IEEE MA-L registry (oui.txt or oui.csv) for vendors; empty: "
+	    "none; a missing file is a warning"),
 	LIST("blocklists", "ip", blocklists.ip, "",
 	    "IP/CIDR list files, ';'-separated (DROP, FireHOL, Feodo)"),
 	LIST("blocklists", "domain", blocklists.domain, "",
@@ -325,6 +335,10 @@ col_config_note_restart(const struct col_config *a, const struct col_config *b)
 	    a->archive.retention != b->archive.retention ||
 	    a->archive.max_total_size != b->archive.max_total_size)
 		g_message("reload: [archive] changes take effect on restart");
+	if (a->devices.max_devices != b->devices.max_devices ||
+	    a->devices.idle != b->devices.idle ||
+	    g_strcmp0(a->devices.oui, b->devices.oui) != 0)
+		g_message("reload: [devices] changes take effect on restart");
 }
 
 /* A file named relative to the report directory, unless absolute. */

@@ -81,6 +81,12 @@ struct col_conf_archive {
 	uint64_t rotate, max_file_size, retention, max_total_size;
 };
 
+/* [devices] */
+struct col_conf_devices {
+	uint64_t max_devices, idle;
+	char *oui;
+};
+
 /* [blocklists] (collector/wiring.c hands it to
  * collector/analytics/blockhits.h) */
 struct col_conf_blocklists {
@@ -99,6 +105,7 @@ struct col_config {
 	/* [anomaly], [anomaly.NAME] (collector/analytics/anomaly_keys.h) */
 	struct col_anomaly_config anomaly;
 	struct col_conf_archive archive;
+	struct col_conf_devices devices;
 	struct col_conf_blocklists blocklists;
 	struct col_conf_alerts alerts; /* collector/output/alerts.h */
 };

@@ -12,11 +12,14 @@
 #include "collector/analytics/dnsstats.h"
 #include "collector/analytics/flowstats.h"
 #include "collector/model/consumer.h"
+#include "collector/model/devices.h"
 #include "collector/model/engine.h"
+#include "collector/model/oui.h"
 #include "collector/model/persec.h"
 #include "collector/model/tables.h"
 #include "collector/output/alerts.h"
 #include "collector/output/report_anomaly.h"
+#include "collector/output/report_devices.h"
 #include "collector/output/report_blocklist.h"
 #include "collector/output/report_dns.h"
 #include "collector/output/report_flows.h"
@@ -32,13 +35,39 @@ struct col_wiring {
 	struct col_dnsstats *dns;
 	struct col_flowstats *flowstats;
 	struct col_anomaly *anomaly;
+	struct col_oui *oui; /* NULL: no vendors */
+	struct col_devices *devices;
 	struct col_blockhits *blockhits;
 	struct col_alerts *alerts;
 	/* The consumers' own state (they borrow the objects above). */
 	struct col_report_summary summary;
 	struct col_report_flows flows;
 	struct col_report_anomaly anomalies;
+	struct col_report_tables tables_top;
+	struct col_report_devices devs;
 };
+
+/* [devices]: the OUI registry (a missing one only loses vendors). */
+static gboolean
+build_devices(struct col_wiring *w, const struct col_conf_devices *s,
+    const struct mf_hash_key *seed, GError **error)
+{
+	struct col_devices_config dc;
+	GError *err = NULL;
+
+	if (s->oui != NULL && s->oui[0] != '\0' &&
+	    (w->oui = col_oui_load(s->oui, &err)) == NULL) {
+		g_warning("%s (devices get no vendor)", err->message);
+		g_clear_error(&err);
+	}
+	memset(&dc, 0, sizeof(dc));
+	dc.max_devices = (size_t)s->max_devices;
+	dc.idle_ms = s->idle * 1000;
+	dc.oui = w->oui;
+	dc.seed = *seed;
+	w->devices = col_devices_new(&dc, error);
+	return w->devices != NULL;
+}
 
 /* The [tables] section as the tables take it. */
 static void
@@ -85,7 +114,8 @@ build(struct col_wiring *w, const struct col_config *cfg, gboolean offline,
 	w->flowstats = col_flowstats_new(
 	    cfg->focus.has_target ? &cfg->focus.prefix : NULL);
 	w->anomaly = col_anomaly_new(&cfg->anomaly, &tc.seed, error);
-	if (w->persec == NULL || w->anomaly == NULL)
+	if (w->persec == NULL || w->anomaly == NULL ||
+	    !build_devices(w, &cfg->devices, &tc.seed, error))
 		return FALSE;
 	blocklists_config(&cfg->blocklists, &bc);
 	w->blockhits = col_blockhits_new(&bc, &tc.seed, error);
@@ -98,7 +128,7 @@ static gboolean
 add_consumers(struct col_wiring *w, const struct col_config *cfg,
     struct col_engine *e, GError **error)
 {
-	struct col_consumer c[8];
+	struct col_consumer c[9];
 	size_t i;
 
 	w->summary.persec = w->persec;
@@ -107,14 +137,19 @@ add_consumers(struct col_wiring *w, const struct col_config *cfg,
 	w->flows.tables = w->tables;
 	w->anomalies.anomaly = w->anomaly;
 	w->anomalies.tables = w->tables;
+	w->tables_top.tables = w->tables;
+	w->tables_top.devices = w->devices;
+	w->devs.devices = w->devices;
+	w->devs.anomaly = w->anomaly;
 	c[0] = col_report_summary_consumer(&w->summary);
-	c[1] = col_report_tables_consumer(w->tables);
+	c[1] = col_report_tables_devices_consumer(&w->tables_top);
 	c[2] = col_report_dns_consumer(w->dns);
 	c[3] = col_report_flows_consumer(&w->flows);
 	c[4] = col_report_anomaly_consumer(&w->anomalies);
-	c[5] = col_report_tables_usage_consumer(w->tables);
-	c[6] = col_report_blocklist_consumer(w->blockhits);
-	c[7] = col_alerts_consumer(w->alerts);
+	c[5] = col_report_devices_consumer(&w->devs);
+	c[6] = col_report_tables_usage_consumer(w->tables);
+	c[7] = col_report_blocklist_consumer(w->blockhits);
+	c[8] = col_alerts_consumer(w->alerts);
 	for (i = 0; i < G_N_ELEMENTS(c); i++)
 		if (!col_engine_add_consumer(e, &c[i], error))
 			return FALSE;
@@ -140,6 +175,8 @@ col_wiring_free(struct col_wiring *w)
 {
 	if (w == NULL)
 		return;
+	col_devices_free(w->devices);
+	col_oui_free(w->oui);
 	col_anomaly_free(w->anomaly);
 	col_blockhits_free(w->blockhits);
 	col_alerts_free(w->alerts);

@@ -14,14 +14,17 @@
  *   dns            DNS statistics
  *   flows          flow statistics ([focus])
  *   anomalies      the detectors ([anomaly], [anomaly.NAME])
+ *   devices        the device table ([devices]; "top" "devices" too)
  *   tables usage   the tables' fill and evictions
  *   blocklist      blocklist hits ([blocklists]), after the summary
  *   alerts         alerts from each finished report ([alerts])
  *
  * The summary comes first because the tables and the detectors read the
  * class and internal sides it notes in each record; the tables come
- * before the detectors, which read the table ids they note.  A new
- * consumer (devices, history, a live stream) is one more entry here.
+ * before the detectors, which read the table ids they note; the devices
+ * come after the detectors, whose anomalies they list per device, and
+ * note each record's devices for the consumers after them.  A new
+ * consumer (history, a live stream) is one more entry here.
  */
 #include <glib.h>
 

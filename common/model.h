@@ -113,9 +113,31 @@ enum mf_own_ie {
 	MF_OWN_FLOWS_LABELLED_TLS_SNI = 10,
 	MF_OWN_FLOWS_LABELLED_HTTP_HOST = 11,
 	MF_OWN_FLOWS_UNLABELLED = 12,
-	MF_OWN_CONNTRACK_LOST = 13,     /* --conntrack: ended unseen */
-	MF_OWN_CONNTRACK_OVERRUNS = 14, /* --conntrack: ENOBUFS */
+	MF_OWN_CONNTRACK_LOST = 13,       /* --conntrack: ended unseen */
+	MF_OWN_CONNTRACK_OVERRUNS = 14,   /* --conntrack: ENOBUFS */
+	MF_OWN_DEVICE_NAME = 15,          /* device records: the host name */
+	MF_OWN_DEVICE_NAME_SOURCE = 16,   /* enum mf_device_source */
+	MF_OWN_DEVICE_LEASE_SECONDS = 17, /* lease time, 0 unknown */
 };
+
+/*
+ * Where a device record's name came from (deviceNameSource values), in
+ * order of trust: a lower non-zero value is the better name.
+ */
+enum mf_device_source {
+	MF_DEVICE_NONE = 0,
+	MF_DEVICE_DHCP = 1,   /* DHCPv4: option 81 FQDN or option 12 */
+	MF_DEVICE_DHCPV6 = 2, /* DHCPv6: option 39 client FQDN */
+	MF_DEVICE_LEASE = 3,  /* a dnsmasq or odhcpd lease file */
+	MF_DEVICE_MDNS = 4,   /* an mDNS answer for NAME.local */
+	MF_DEVICE_N_SOURCES
+};
+
+/* NULL, "dhcp", "dhcpv6", "lease", "mdns". */
+extern const char *const mf_device_source_names[MF_DEVICE_N_SOURCES];
+
+/* Host name bytes a device record carries at most (RFC 1035 name). */
+#define MF_DEVICE_NAME_MAX 255
 
 /* Where a flow's label came from (labelSource values). */
 enum mf_label_source {
@@ -289,6 +311,8 @@ enum mf_template_id {
 	MF_TID_DNS6 = 262,
 	MF_TID_NAT4 = 263, /* flow4 + postNAT (--conntrack, uniflow) */
 	MF_TID_NAT6 = 264,
+	MF_TID_DEVICE4 = 265, /* device records, IPv4 address */
+	MF_TID_DEVICE6 = 266, /* device records, IPv6 address */
 	/* The collector's archive files (collector/output/archive.h). */
 	MF_TID_ARCHIVE4 = 270,
 	MF_TID_ARCHIVE6 = 271,
@@ -330,6 +354,23 @@ struct mf_dns_rec {
 	                           * seen without an answer */
 };
 
+/*
+ * One device record: what the exporter learned about the host with MAC
+ * mac (DHCPv4, DHCPv6, a lease file or mDNS): its name and one address
+ * it was given or announced (all zero: none).  IPFIX only, under
+ * mf_tmpl_device4 / mf_tmpl_device6 by the address's family: options
+ * templates scoped by sourceMacAddress.
+ */
+struct mf_device_rec {
+	struct mf_varfield name; /* deviceName: host name or FQDN, or empty */
+	uint64_t time_ms;        /* flowStartMilliseconds: learned at */
+	uint8_t addr6[16];       /* sourceIPv6Address (device6) */
+	uint32_t addr4;          /* sourceIPv4Address (device4), host order */
+	uint32_t lease_s;        /* deviceLeaseSeconds: 0 unknown */
+	uint8_t mac[6];          /* sourceMacAddress (scope) */
+	uint8_t source;          /* deviceNameSource: enum mf_device_source */
+};
+
 /* Internal layouts: every field of the record structs, in struct order. */
 extern const struct mf_template mf_tmpl_flow_internal;
 extern const struct mf_template mf_tmpl_stats_internal;
@@ -344,6 +385,8 @@ extern const struct mf_template mf_tmpl_dns4;
 extern const struct mf_template mf_tmpl_dns6;
 extern const struct mf_template mf_tmpl_nat4;
 extern const struct mf_template mf_tmpl_nat6;
+extern const struct mf_template mf_tmpl_device4;
+extern const struct mf_template mf_tmpl_device6;
 
 /*
  * The collector's archive: the normalised flow, as struct mf_flow_rec

@@ -11,6 +11,7 @@
 #include "collector/model/consumer.h"
 #include "collector/model/tables.h"
 #include "collector/model/topn.h"
+#include "collector/output/report_devices.h"
 #include "collector/output/report_json.h"
 #include "collector/output/report_tables.h"
 #include "common/addr.h"
@@ -278,13 +279,16 @@ build_apps(JsonBuilder *b, const GArray *a, const struct col_tables *tables)
 }
 
 static void
-build_top(JsonBuilder *b, const struct tops *t, const struct col_tables *tables)
+build_top(JsonBuilder *b, const struct tops *t, const struct col_tables *tables,
+    const struct col_devices *devices, uint32_t top)
 {
 	json_builder_set_member_name(b, "top");
 	json_builder_begin_object(b);
 	build_list(b, "talkers", t->talkers, "address", TRUE);
 	build_list(b, "conversations", t->convs, "stream", FALSE);
 	build_apps(b, t->apps, tables);
+	if (devices != NULL)
+		col_report_devices_top(b, devices, top);
 	json_builder_end_object(b);
 }
 
@@ -339,16 +343,43 @@ open_interval(void *self, uint64_t start_ms, uint64_t prev_end_ms)
 }
 
 static void
-write_section(void *self, const struct col_section *s)
+write_tables(const struct col_tables *tables, const struct col_devices *devices,
+    const struct col_section *s)
 {
-	const struct col_tables *tables = self;
 	struct tops t;
 
 	tops_init(&t, tables, s->top);
 	build_addresses(s->b, &t, tables);
 	build_streams(s->b, &t, tables);
-	build_top(s->b, &t, tables);
+	build_top(s->b, &t, tables, devices, s->top);
 	tops_clear(&t);
+}
+
+static void
+write_section(void *self, const struct col_section *s)
+{
+	write_tables(self, NULL, s);
+}
+
+static void
+take_flow_rt(void *self, struct col_record *r)
+{
+	take_flow(((struct col_report_tables *)self)->tables, r);
+}
+
+static void
+open_interval_rt(void *self, uint64_t start_ms, uint64_t prev_end_ms)
+{
+	open_interval(((struct col_report_tables *)self)->tables, start_ms,
+	    prev_end_ms);
+}
+
+static void
+write_section_rt(void *self, const struct col_section *s)
+{
+	const struct col_report_tables *rt = self;
+
+	write_tables(rt->tables, rt->devices, s);
 }
 
 static void
@@ -365,6 +396,18 @@ col_report_tables_consumer(struct col_tables *t)
 		.flow = take_flow,
 		.write = write_section,
 		.open = open_interval };
+
+	return c;
+}
+
+struct col_consumer
+col_report_tables_devices_consumer(struct col_report_tables *rt)
+{
+	struct col_consumer c = { .name = "tables",
+		.self = rt,
+		.flow = take_flow_rt,
+		.write = write_section_rt,
+		.open = open_interval_rt };
 
 	return c;
 }

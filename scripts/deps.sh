@@ -4,7 +4,7 @@
 
 MF_BUILD_PKGS="build-essential autoconf automake pkg-config libpcap-dev
 libfixbuf-dev libglib2.0-dev libcmocka-dev libjson-glib-dev libmnl-dev
-libcurl4-openssl-dev"
+libpsl-dev publicsuffix libcurl4-openssl-dev"
 # the exporter's confinement (exporter/privs.c): optional, always in CI
 MF_BUILD_PKGS="$MF_BUILD_PKGS libcap-ng-dev libseccomp-dev"
 MF_TEST_PKGS="clang clang-format mandoc tshark tcpdump nfdump softflowd

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <glib.h>
+#include <libpsl.h>
 
 #include "collector/analytics/anomaly.h"
 #include "collector/analytics/anomaly_detect.h"
@@ -28,6 +29,16 @@ const char *const col_anomaly_type_names[COL_ANOMALY_N_TYPES] = {
 	"brute_force",
 	"dns_amplification",
 	"ddos_target",
+	"udp_reflection",
+	"dns_tunnel",
+	"beacon",
+};
+
+const char *const col_anomaly_state_names[4] = {
+	"new",
+	"active",
+	"over",
+	"held",
 };
 
 static const struct anom_desc *const descs[ANOM_N_TABLES] = {
@@ -40,53 +51,69 @@ static const struct anom_desc *const descs[ANOM_N_TABLES] = {
 	&anom_desc_brute_force,
 	&anom_desc_dns_amp,
 	&anom_desc_ddos,
+	&anom_desc_reflect,
+	&anom_desc_tunnel,
+	&anom_desc_beacon,
 };
 
 /* --- configuration ------------------------------------------------------ */
 
-/* The brute_force ports of cfg as a bitmap; FALSE (error set) if bad. */
+/* The port list of [anomaly.group] as a bitmap; FALSE (error set) if bad. */
 static gboolean
-parse_ports(const struct col_anomaly_config *cfg, uint8_t *bits, GError **error)
+parse_ports(char **list, const char *group, uint8_t *bits, GError **error)
 {
 	const char *bad;
 
 	memset(bits, 0, MF_PORT_BITS);
-	if (mf_ports_parse(cfg->brute_force.ports, COL_ANOMALY_MAX_PORTS, bits,
-	        &bad) >= 0)
+	if (mf_ports_parse(list, COL_ANOMALY_MAX_PORTS, bits, &bad) >= 0)
 		return TRUE;
 	if (bad == NULL)
 		g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
-		    "[anomaly.brute_force] ports: at most %u ports",
+		    "[anomaly.%s] ports: at most %u ports", group,
 		    COL_ANOMALY_MAX_PORTS);
 	else
 		g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
-		    "[anomaly.brute_force] ports: '%s' is not a port "
-		    "1..65535",
+		    "[anomaly.%s] ports: '%s' is not a port 1..65535", group,
 		    bad);
 	return FALSE;
+}
+
+/* Both port lists of cfg; FALSE (error set) if one is bad. */
+static gboolean
+parse_all_ports(const struct col_anomaly_config *cfg, uint8_t *auth,
+    uint8_t *reflect, GError **error)
+{
+	return parse_ports(cfg->brute_force.ports, "brute_force", auth,
+	           error) &&
+	    parse_ports(cfg->reflect.ports, "udp_reflection", reflect, error);
 }
 
 gboolean
 col_anomaly_check_config(const struct col_anomaly_config *cfg, GError **error)
 {
-	uint8_t bits[MF_PORT_BITS];
+	uint8_t auth[MF_PORT_BITS], reflect[MF_PORT_BITS];
 
-	return parse_ports(cfg, bits, error);
+	return parse_all_ports(cfg, auth, reflect, error);
 }
 
 gboolean
 col_anomaly_set_config(struct col_anomaly *a,
     const struct col_anomaly_config *cfg, GError **error)
 {
-	uint8_t bits[MF_PORT_BITS];
+	uint8_t auth[MF_PORT_BITS], reflect[MF_PORT_BITS];
 	uint64_t hosts = a->cfg.hosts, active = a->cfg.active;
 	uint64_t pending = a->cfg.pending;
+	char **ignore = a->cfg.beacon.ignore;
 
-	if (!parse_ports(cfg, bits, error))
+	if (!parse_all_ports(cfg, auth, reflect, error))
 		return FALSE;
-	memcpy(a->auth_ports, bits, sizeof(bits));
+	memcpy(a->auth_ports, auth, sizeof(auth));
+	memcpy(a->reflect_ports, reflect, sizeof(reflect));
 	a->cfg = *cfg;
-	a->cfg.brute_force.ports = NULL; /* not owned; the bitmap has it */
+	/* not owned: the bitmaps have them */
+	a->cfg.brute_force.ports = a->cfg.reflect.ports = NULL;
+	a->cfg.beacon.ignore = g_strdupv(cfg->beacon.ignore);
+	g_strfreev(ignore);
 	a->cfg.hosts = hosts;
 	a->cfg.active = active;
 	a->cfg.pending = pending;
@@ -129,6 +156,10 @@ col_anomaly_new(const struct col_anomaly_config *cfg,
 	a->pending = g_new(struct anom_probe, a->max_pending);
 	a->max_active = (size_t)cfg->active;
 	a->active = g_new0(struct col_anomaly_entry, a->max_active);
+	a->n_resolved = (size_t)cfg->hosts * 4;
+	a->resolved = g_new0(uint64_t, a->n_resolved);
+	a->psl_owned = psl_latest(NULL);
+	a->psl = a->psl_owned != NULL ? a->psl_owned : psl_builtin();
 	return a;
 }
 
@@ -143,6 +174,9 @@ col_anomaly_free(struct col_anomaly *a)
 		g_free(a->tables[i].mem);
 	g_free(a->pending);
 	g_free(a->active);
+	g_free(a->resolved);
+	psl_free(a->psl_owned);
+	g_strfreev(a->cfg.beacon.ignore);
 	g_free(a);
 }
 
@@ -155,7 +189,8 @@ col_anomaly_memory(const struct col_anomaly *a)
 		n += (size_t)a->tables[i].n_sets * ANOM_WAYS *
 		    a->tables[i].desc->slot_size;
 	return n + a->max_pending * sizeof(struct anom_probe) +
-	    a->max_active * sizeof(struct col_anomaly_entry);
+	    a->max_active * sizeof(struct col_anomaly_entry) +
+	    a->n_resolved * sizeof(uint64_t);
 }
 
 uint64_t
@@ -262,7 +297,11 @@ static int
 entry_order(const void *x, const void *y)
 {
 	const struct col_anomaly_entry *a = x, *b = y;
+	int ha = a->state == COL_ANOMALY_HELD,
+	    hb = b->state == COL_ANOMALY_HELD;
 
+	if (ha != hb)
+		return ha - hb;
 	if (a->score != b->score)
 		return a->score > b->score ? -1 : 1;
 	if (a->type != b->type)
@@ -312,12 +351,18 @@ merge(struct col_anomaly *a, const struct anom_table *t, struct anom_slot *s,
 	struct col_anomaly_entry *e =
 	    entry_for(a, t->desc->type, &s->key.a, &fresh);
 
+	if (!fresh && e->state == COL_ANOMALY_OVER) {
+		/* reported over: this is a new anomaly of the same kind */
+		fresh = TRUE;
+		s->fired = 0;
+	}
 	if (fresh) {
 		memset(e, 0, sizeof(*e));
 		e->type = t->desc->type;
 		e->addr = s->key.a;
 		e->first_ms = s->first_ms;
 		e->role_target = (uint8_t)fd->role_target;
+		e->state = COL_ANOMALY_HELD; /* until the close says new */
 	}
 	e->addr_id = s->dev.id;
 	memcpy(e->mac, s->dev.mac, sizeof(e->mac));
@@ -338,6 +383,8 @@ merge(struct col_anomaly *a, const struct anom_table *t, struct anom_slot *s,
 	merge_targets(e, fd);
 	memcpy(e->ev, fd->ev, sizeof(e->ev));
 	e->n_ev = fd->n_ev;
+	e->name_key = fd->name_key;
+	g_strlcpy(e->name, fd->name != NULL ? fd->name : "", sizeof(e->name));
 }
 
 static void
@@ -345,6 +392,8 @@ judge(struct col_anomaly *a, const struct anom_table *t, struct anom_slot *s)
 {
 	struct anom_finding fd;
 
+	if (s->fired && s->flows == s->credited)
+		return; /* merged already, nothing new since */
 	memset(&fd, 0, sizeof(fd));
 	fd.role_target = t->desc->role_target;
 	if (anom_enabled(a, t) && t->desc->judge(a, s, &fd))
@@ -459,13 +508,36 @@ is_probe(const struct col_flow *f)
 	return f->proto == ANOM_PROTO_UDP && anom_src_initiates(f);
 }
 
+/*
+ * A probe of the scans without SYN: a few packets (at most [anomaly.
+ * syn_scan] max-packets) whose flags are all NULL (none), FIN, Xmas (FIN
+ * PSH URG), ACK or Maimon (FIN ACK), to a port below the source's (a
+ * service's; the tail of a connection cut by the exporter's timeout goes
+ * from the server's port to a higher one too, but only to one port of
+ * each client).
+ */
+static gboolean
+is_stealth(const struct col_anomaly *a, const struct col_flow *f)
+{
+	const unsigned fin = ANOM_TCP_FIN, ack = ANOM_TCP_ACK;
+	const unsigned xmas = ANOM_TCP_FIN | ANOM_TCP_PSH | ANOM_TCP_URG;
+	unsigned flags = f->tcp_flags & 0x3fu; /* not ECE, CWR */
+
+	if (f->proto != ANOM_PROTO_TCP || anom_is_group(&f->dst) ||
+	    f->packets > a->cfg.syn_scan.max_packets || f->dport >= f->sport)
+		return FALSE;
+	return flags == 0 || flags == fin || flags == xmas || flags == ack ||
+	    flags == (fin | ack);
+}
+
 static void
 add_probe(struct col_anomaly *a, const struct col_flow *f,
     const struct anom_dev *src, const struct anom_dev *dst,
-    const struct col_touch *touch, uint64_t t)
+    const struct col_touch *touch, uint64_t t, gboolean stealth)
 {
 	struct anom_probe p;
 
+	p.stealth = (uint8_t)stealth;
 	p.src = *src;
 	p.dst = *dst;
 	p.t = t;
@@ -498,8 +570,11 @@ col_anomaly_add(struct col_anomaly *a, const struct col_flow *f,
 	    f->has_mac ? f->dst_mac : none, f->has_mac, dst_internal);
 	anom_scan_flow(a, f, &src, &dst, t);
 	anom_abuse_flow(a, f, &src, &dst, t);
+	anom_beacon_flow(a, f, &src, &dst, t);
 	if (is_probe(f))
-		add_probe(a, f, &src, &dst, touch, t);
+		add_probe(a, f, &src, &dst, touch, t, FALSE);
+	else if (is_stealth(a, f))
+		add_probe(a, f, &src, &dst, touch, t, TRUE);
 }
 
 /* --- closing an interval ------------------------------------------------ */
@@ -538,23 +613,35 @@ judge_touched(struct col_anomaly *a)
 }
 
 /*
- * Entries seen since the last close (quiet == SEEN, set by merge()) start
- * over at 0; the others grow quieter, and too quiet ones go.
+ * Entries seen since the last close (quiet == SEEN, set by merge()) are
+ * new the first time, active later, and start over at quiet 0; the others
+ * grow quieter: over at [anomaly] expire quiet intervals (at least one),
+ * gone at the close after they were listed over.
  */
 static void
 expire(struct col_anomaly *a)
 {
+	uint64_t over = MAX(a->cfg.expire, 1);
 	size_t i = 0;
 
+	a->n_listed = 0;
 	while (i < a->n_active) {
 		struct col_anomaly_entry *e = &a->active[i];
 
-		if (e->quiet == SEEN)
+		if (e->quiet == SEEN) {
 			e->quiet = 0;
-		else if (++e->quiet > a->cfg.expire) {
+			e->state =
+			    e->reported ? COL_ANOMALY_ACTIVE : COL_ANOMALY_NEW;
+			e->reported = 1;
+		} else if (e->state == COL_ANOMALY_OVER) {
 			a->active[i] = a->active[--a->n_active];
 			continue;
+		} else if (++e->quiet >= over) {
+			e->state = COL_ANOMALY_OVER;
+		} else {
+			e->state = COL_ANOMALY_HELD;
 		}
+		a->n_listed += e->state != COL_ANOMALY_HELD;
 		i++;
 	}
 }
@@ -582,10 +669,17 @@ col_anomaly_add_dns_query(struct col_anomaly *a, const struct mf_addr *client,
 	anom_abuse_dns_query(a, client, qtype, t);
 }
 
+void
+col_anomaly_add_dns(struct col_anomaly *a, const struct col_dns_rec *d)
+{
+	anom_abuse_dns_query(a, &d->client, d->qtype, d->time_ms);
+	anom_dns_record(a, d);
+}
+
 const struct col_anomaly_entry *
 col_anomaly_list(const struct col_anomaly *a, size_t *n)
 {
-	*n = a->n_active;
+	*n = a->n_listed;
 	return a->active;
 }
 

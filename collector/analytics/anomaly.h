@@ -5,7 +5,8 @@
 /*
  * anomaly: the collector's anomaly detectors (fan_out, port_scan_vertical,
  * port_scan_horizontal, syn_scan, half_open, brute_force,
- * dns_amplification, ddos_target; minflow.conf(5) [anomaly.NAME]).
+ * dns_amplification, ddos_target, udp_reflection, dns_tunnel, beacon;
+ * minflow.conf(5) [anomaly.NAME]).
  *
  * Feed: the detectors' consumer (collector/output/report_anomaly.h)
  * calls col_anomaly_add() for every flow record the engine hands on
@@ -35,8 +36,14 @@
  * active list ([anomaly] active entries), one per (type, address): a
  * repeat offender updates its entry (last seen, cumulative flows, number
  * of detections, merged targets, the newest evidence, the highest score).
- * An entry quiet for more than [anomaly] expire intervals is dropped.  A
- * full list drops the entry seen least recently (counted, "dropped").
+ * A full list drops the entry seen least recently (counted, "dropped").
+ *
+ * State: col_anomaly_close() gives every entry a state.  An entry found
+ * in the interval is "new" the first time and "active" afterwards; one
+ * not found for [anomaly] expire intervals (at least 1) is "over": listed
+ * once more so, then dropped (a later finding of the same (type, address)
+ * is new again).  Entries quiet for fewer intervals are held but not
+ * listed.
  *
  * Score: 50 at the threshold, + 10 for each doubling of observed /
  * threshold, at most 100 (so 100 means 32 times the threshold or more).
@@ -63,6 +70,9 @@ enum col_anomaly_type {
 	COL_ANOMALY_BRUTE_FORCE,
 	COL_ANOMALY_DNS_AMPLIFICATION,
 	COL_ANOMALY_DDOS_TARGET,
+	COL_ANOMALY_UDP_REFLECTION,
+	COL_ANOMALY_DNS_TUNNEL,
+	COL_ANOMALY_BEACON,
 	COL_ANOMALY_N_TYPES
 };
 
@@ -77,7 +87,9 @@ extern const char *const col_anomaly_type_names[COL_ANOMALY_N_TYPES];
 
 #define COL_ANOMALY_TARGETS 10 /* targets sampled per entry */
 #define COL_ANOMALY_EVIDENCE 10
-#define COL_ANOMALY_MAX_PORTS 64 /* brute_force ports */
+#define COL_ANOMALY_MAX_PORTS 64 /* brute_force, udp_reflection ports */
+#define COL_ANOMALY_NAME_MAX 256 /* a finding's name, with the NUL */
+#define COL_ANOMALY_RESOLVERS 32 /* DNS servers beacon leaves alone */
 
 /*
  * The configuration, as minflow.conf gives it (mf_conf types: uint64_t
@@ -89,7 +101,7 @@ struct col_anomaly_config {
 	uint64_t hosts, active, expire, pending;
 	struct {
 		gboolean enabled;
-		uint64_t window, destinations;
+		uint64_t window, destinations, unresolved;
 	} fan_out;
 	struct {
 		gboolean enabled;
@@ -105,12 +117,13 @@ struct col_anomaly_config {
 	} syn_scan;
 	struct {
 		gboolean enabled;
-		uint64_t window, connections;
+		uint64_t window, connections, attempts;
 	} half_open;
 	struct {
 		gboolean enabled;
 		uint64_t window, connections, other_connections;
 		uint64_t min_packets, max_bytes, max_duration, max_cv;
+		uint64_t attempts, login_packets, attempt_packets;
 		char **ports;
 	} brute_force;
 	struct {
@@ -119,9 +132,35 @@ struct col_anomaly_config {
 	} dns_amp;
 	struct {
 		gboolean enabled;
-		uint64_t window, sources, min_rate, factor;
+		uint64_t window, sources, min_rate, factor, first_rate;
 	} ddos;
+	struct {
+		gboolean enabled;
+		uint64_t window, reflectors, packets, ratio;
+		char **ports;
+	} reflect;
+	struct {
+		gboolean enabled;
+		uint64_t window, queries, names, min_length, min_entropy;
+	} tunnel;
+	struct {
+		gboolean enabled;
+		uint64_t window, contacts, min_period, max_jitter, max_bytes,
+		    max_size_cv;
+		char **ignore;
+	} beacon;
 };
+
+/* Where an entry stands in the report (see State above). */
+enum col_anomaly_state {
+	COL_ANOMALY_NEW,
+	COL_ANOMALY_ACTIVE,
+	COL_ANOMALY_OVER,
+	COL_ANOMALY_HELD /* quiet, not yet over: not listed */
+};
+
+/* "new", "active", "over" (and "held", never in a report). */
+extern const char *const col_anomaly_state_names[4];
 
 /* One number that triggered (or came with) a finding. */
 struct col_anomaly_evidence {
@@ -149,6 +188,10 @@ struct col_anomaly_entry {
 	uint8_t n_targets;
 	struct col_anomaly_evidence ev[COL_ANOMALY_EVIDENCE];
 	uint8_t n_ev;
+	enum col_anomaly_state state;
+	uint8_t reported;                /* listed new once */
+	const char *name_key;            /* "domain", "remote" or NULL */
+	char name[COL_ANOMALY_NAME_MAX]; /* its text */
 };
 
 struct col_anomaly_stats {
@@ -158,11 +201,14 @@ struct col_anomaly_stats {
 	uint64_t unchecked; /* probes judged unanswered: pending list full */
 	uint64_t dropped;   /* active entries dropped: list full */
 	uint64_t detections;
+	uint64_t resolved_evicted;  /* named addresses overwritten (fan_out) */
+	uint64_t resolvers_dropped; /* DNS servers beyond the list (beacon) */
+	uint64_t bad_names;         /* DNS names with no registered domain */
 };
 
 struct col_anomaly;
 
-/* FALSE (error set, naming the key and item) if cfg's port list is bad. */
+/* FALSE (error set, naming the key and item) if a port list of cfg is bad. */
 gboolean col_anomaly_check_config(const struct col_anomaly_config *cfg,
     GError **error);
 
@@ -201,6 +247,13 @@ void col_anomaly_add_dns_query(struct col_anomaly *a,
     const struct mf_addr *client, uint16_t qtype, uint64_t t);
 
 /*
+ * The whole DNS record: the query hook above, dns_tunnel's view of the
+ * name, the answered addresses as named ones (fan_out's unresolved
+ * destinations) and the server as a resolver (beacon).  No allocation.
+ */
+void col_anomaly_add_dns(struct col_anomaly *a, const struct col_dns_rec *d);
+
+/*
  * The interval that ends at end_ms closes: judge the pending probes
  * against tables (the streams touched in the interval), then every slot
  * touched since the last close, update the active list and expire quiet
@@ -210,7 +263,8 @@ void col_anomaly_close(struct col_anomaly *a, const struct col_tables *tables,
     uint64_t end_ms);
 
 /*
- * The active list, by score (highest first), then type and address; valid
+ * The entries a report lists (new, active and over; held ones are not
+ * counted in n), by score (highest first), then type and address; valid
  * until the next col_anomaly_add()/close().
  */
 const struct col_anomaly_entry *col_anomaly_list(const struct col_anomaly *a,

@@ -9,14 +9,21 @@
  *                      than a handshake and a close), of similar size
  *                      (coefficient of variation of their bytes), to an
  *                      authentication port, or more of them to another
- *                      service;
+ *                      service; or fewer connections that each carried
+ *                      several login attempts, estimated from their
+ *                      packets (see brute_attempts());
  *   dns_amplification  per address: DNS response bytes (UDP from port
  *                      53) received against query bytes sent (UDP to
  *                      port 53); or ANY/TXT queries sent, counted by
  *                      col_anomaly_add_dns_query();
  *   ddos_target        per target: distinct sources opening
  *                      conversations to it, and its rate of TCP SYNs
- *                      against an EWMA baseline of its earlier windows.
+ *                      against an EWMA baseline of its earlier windows,
+ *                      or against a fixed rate while it has none;
+ *   udp_reflection     per (address, service port): UDP answers from an
+ *                      amplifying service (NTP, SSDP, SNMP, ...) received
+ *                      from many reflectors against the requests the
+ *                      address sent there.
  */
 #include <math.h>
 #include <stddef.h>
@@ -33,13 +40,15 @@
 #define QTYPE_TXT 16
 #define QTYPE_ANY 255
 #define EWMA_SHIFT 2 /* baseline += (rate - baseline) / 4 a window */
+/* brute_force by attempts: a person who mistyped reconnects less often */
+#define BRUTE_MIN_CONNS 3
 
 /* Web ports, never brute_force's "other" services (browsers open many). */
 static const uint16_t web_ports[] = { 80, 443, 8080, 8443 };
 
 struct brute_slot {
 	struct anom_slot s;
-	uint64_t conns, long_conns;
+	uint64_t conns, long_conns, attempts, packets;
 	double sum, sumsq; /* of the bytes of conns */
 	uint8_t auth;
 };
@@ -62,6 +71,14 @@ struct ddos_slot {
 	uint8_t has_base;
 };
 
+struct reflect_slot {
+	struct anom_slot s;
+	uint64_t resp_bytes, resp_packets, req_bytes;
+	struct col_hll reflectors;
+	struct mf_addr sample[COL_ANOMALY_TARGETS];
+	uint8_t n_sample;
+};
+
 static void
 brute_reset(const struct col_anomaly *a, struct anom_slot *s, uint64_t t)
 {
@@ -69,8 +86,20 @@ brute_reset(const struct col_anomaly *a, struct anom_slot *s, uint64_t t)
 
 	(void)a;
 	(void)t;
-	x->conns = x->long_conns = 0;
+	x->conns = x->long_conns = x->attempts = x->packets = 0;
 	x->sum = x->sumsq = 0;
+}
+
+static void
+reflect_reset(const struct col_anomaly *a, struct anom_slot *s, uint64_t t)
+{
+	struct reflect_slot *x = (struct reflect_slot *)s;
+
+	(void)a;
+	(void)t;
+	x->resp_bytes = x->resp_packets = x->req_bytes = 0;
+	col_hll_clear(&x->reflectors);
+	x->n_sample = 0;
 }
 
 static void
@@ -124,24 +153,34 @@ brute_judge(const struct col_anomaly *a, const struct anom_slot *s,
 	                       : a->cfg.brute_force.other_connections;
 	double mean, var, cv;
 
-	if (thr == 0 || x->conns < thr)
+	uint64_t athr = a->cfg.brute_force.attempts;
+	gboolean by_conns, by_attempts;
+
+	by_conns = thr > 0 && x->conns >= thr;
+	by_attempts = x->auth && athr > 0 && x->attempts >= athr &&
+	    x->conns >= BRUTE_MIN_CONNS;
+	if (!by_conns && !by_attempts)
 		return FALSE;
 	mean = x->sum / (double)x->conns;
 	var = x->sumsq / (double)x->conns - mean * mean;
 	cv = mean > 0 ? sqrt(MAX(var, 0.0)) / mean : 0.0;
 	if (cv * 100.0 > (double)a->cfg.brute_force.max_cv)
 		return FALSE;
-	fd->observed = x->conns;
-	fd->threshold = thr;
+	fd->observed = by_conns ? x->conns : x->attempts;
+	fd->threshold = by_conns ? thr : athr;
 	fd->targets = &s->key.b;
 	fd->n_targets = 1;
 	fd->target_count = 1;
 	anom_ev(fd, "connections", (double)x->conns, FALSE);
+	anom_ev(fd, "attempts", (double)x->attempts, FALSE);
+	anom_ev(fd, "mean_packets",
+	    floor((double)x->packets / (double)x->conns + 0.5), FALSE);
 	anom_ev(fd, "port", s->key.port, FALSE);
 	anom_ev(fd, "mean_bytes", floor(mean + 0.5), FALSE);
 	anom_ev(fd, "cv", floor(cv * 1000.0 + 0.5) / 1000.0, TRUE);
 	anom_ev(fd, "long_connections", (double)x->long_conns, FALSE);
 	anom_ev(fd, "threshold", (double)thr, FALSE);
+	anom_ev(fd, "threshold_attempts", (double)athr, FALSE);
 	return TRUE;
 }
 
@@ -185,12 +224,16 @@ ddos_judge(const struct col_anomaly *a, const struct anom_slot *s,
 	uint32_t n = col_hll_count(&x->sources);
 	double r = syn_rate(a, x);
 	double over = x->base * (double)a->cfg.ddos.factor;
+	double first = (double)a->cfg.ddos.first_rate;
 	gboolean many = n >= a->cfg.ddos.sources;
 	gboolean rate = x->has_base && n >= 2 &&
 	    r >= (double)a->cfg.ddos.min_rate && r >= over;
+	gboolean fresh = !x->has_base && n >= 2 && first > 0 && r >= first;
 
-	if (!many && !rate)
+	if (!many && !rate && !fresh)
 		return FALSE;
+	if (!x->has_base)
+		over = first;
 	fd->observed = many ? n : (uint64_t)r;
 	fd->threshold = many
 	    ? a->cfg.ddos.sources
@@ -203,7 +246,33 @@ ddos_judge(const struct col_anomaly *a, const struct anom_slot *s,
 	anom_ev(fd, "syns", (double)x->syns, FALSE);
 	anom_ev(fd, "syn_rate", floor(r * 100.0 + 0.5) / 100.0, TRUE);
 	anom_ev(fd, "baseline", floor(x->base * 100.0 + 0.5) / 100.0, TRUE);
+	anom_ev(fd, "has_baseline", x->has_base, FALSE);
 	anom_ev(fd, "threshold_sources", (double)a->cfg.ddos.sources, FALSE);
+	return TRUE;
+}
+
+static gboolean
+reflect_judge(const struct col_anomaly *a, const struct anom_slot *s,
+    struct anom_finding *fd)
+{
+	const struct reflect_slot *x = (const struct reflect_slot *)s;
+	uint32_t n = col_hll_count(&x->reflectors);
+
+	if (n < a->cfg.reflect.reflectors ||
+	    x->resp_packets < a->cfg.reflect.packets ||
+	    x->resp_bytes < a->cfg.reflect.ratio * x->req_bytes)
+		return FALSE;
+	fd->observed = n;
+	fd->threshold = a->cfg.reflect.reflectors;
+	fd->target_count = n;
+	fd->targets = x->sample;
+	fd->n_targets = x->n_sample;
+	anom_ev(fd, "port", s->key.port, FALSE);
+	anom_ev(fd, "reflectors", n, FALSE);
+	anom_ev(fd, "response_packets", (double)x->resp_packets, FALSE);
+	anom_ev(fd, "response_bytes", (double)x->resp_bytes, FALSE);
+	anom_ev(fd, "request_bytes", (double)x->req_bytes, FALSE);
+	anom_ev(fd, "threshold", (double)a->cfg.reflect.reflectors, FALSE);
 	return TRUE;
 }
 
@@ -219,6 +288,8 @@ DESC(anom_desc_dns_amp, COL_ANOMALY_DNS_AMPLIFICATION, dns_slot, dns_amp, TRUE,
     dns_reset, dns_judge);
 DESC(anom_desc_ddos, COL_ANOMALY_DDOS_TARGET, ddos_slot, ddos, TRUE, ddos_reset,
     ddos_judge);
+DESC(anom_desc_reflect, COL_ANOMALY_UDP_REFLECTION, reflect_slot, reflect, TRUE,
+    reflect_reset, reflect_judge);
 
 /* --- feeding ------------------------------------------------------------ */
 
@@ -262,6 +333,26 @@ brute_port(const struct col_anomaly *a, const struct col_flow *f,
 	    (f->app_port == p || p < 1024 || p < f->sport);
 }
 
+/*
+ * Login attempts of one short connection, from its shape: a connection
+ * with one attempt sends [anomaly.brute_force] login-packets packets
+ * (handshake, key exchange, one try, close); each further try adds
+ * attempt-packets (the request and the acknowledgement of the refusal).
+ * In a biflow record, the fewer of the two directions' packets count (a
+ * try is a request and an answer).
+ */
+static uint64_t
+brute_attempts(const struct col_anomaly *a, const struct col_flow *f)
+{
+	uint64_t p = f->packets, base = a->cfg.brute_force.login_packets;
+
+	if (f->rev_packets != 0)
+		p = MIN(p, f->rev_packets);
+	if (p <= base)
+		return 1;
+	return 1 + (p - base) / MAX(a->cfg.brute_force.attempt_packets, 1);
+}
+
 static void
 brute_flow(struct col_anomaly *a, const struct col_flow *f,
     const struct anom_dev *src, uint64_t t)
@@ -290,6 +381,8 @@ brute_flow(struct col_anomaly *a, const struct col_flow *f,
 		return;
 	}
 	x->conns++;
+	x->packets += f->packets;
+	x->attempts += brute_attempts(a, f);
 	x->sum += (double)f->octets;
 	x->sumsq += (double)f->octets * (double)f->octets;
 }
@@ -348,6 +441,57 @@ ddos_flow(struct col_anomaly *a, const struct col_flow *f,
 		x->syns++;
 }
 
+static gboolean
+is_reflect_port(const struct col_anomaly *a, uint16_t p)
+{
+	return p != DNS_PORT && (a->reflect_ports[p / 8] & (1u << (p % 8)));
+}
+
+static struct reflect_slot *
+reflect_get(struct col_anomaly *a, const struct anom_dev *dev, uint16_t port,
+    uint64_t t)
+{
+	struct anom_key k;
+
+	key_one(&k, &dev->addr);
+	k.port = port;
+	return (
+	    struct reflect_slot *)anom_slot_get(a, ANOM_T_REFLECT, &k, dev, t);
+}
+
+/*
+ * An answer from an amplifying port to another port counts for the
+ * receiver; a request to one (the receiver asked) for the sender.
+ */
+static void
+reflect_flow(struct col_anomaly *a, const struct col_flow *f,
+    const struct anom_dev *src, const struct anom_dev *dst, uint64_t t)
+{
+	struct reflect_slot *x;
+
+	if (f->proto != ANOM_PROTO_UDP || f->sport == f->dport ||
+	    anom_is_group(&f->dst))
+		return;
+	if (is_reflect_port(a, f->sport)) {
+		if ((x = reflect_get(a, dst, f->sport, t)) == NULL)
+			return;
+		x->resp_bytes += f->octets;
+		x->resp_packets += f->packets;
+		col_hll_add(&x->reflectors,
+		    anom_hash(a, &f->src, sizeof(f->src)));
+		anom_sample_add(x->sample, &x->n_sample, &f->src);
+	} else if (is_reflect_port(a, f->dport)) {
+		if ((x = reflect_get(a, src, f->dport, t)) == NULL)
+			return;
+		x->req_bytes += f->octets;
+		x->resp_bytes += f->rev_octets; /* biflow: the answers */
+		x->resp_packets += f->rev_packets;
+		if (f->rev_packets != 0)
+			col_hll_add(&x->reflectors,
+			    anom_hash(a, &f->dst, sizeof(f->dst)));
+	}
+}
+
 void
 anom_abuse_flow(struct col_anomaly *a, const struct col_flow *f,
     const struct anom_dev *src, const struct anom_dev *dst, uint64_t t)
@@ -355,6 +499,7 @@ anom_abuse_flow(struct col_anomaly *a, const struct col_flow *f,
 	brute_flow(a, f, src, t);
 	dns_flow(a, f, src, dst, t);
 	ddos_flow(a, f, dst, t);
+	reflect_flow(a, f, src, dst, t);
 }
 
 void

@@ -7,7 +7,9 @@
  * (collector/analytics/anomaly.c: state tables, windows, probes, the active
  * list) and the detectors (collector/analytics/anomaly_scan.c: fan_out, the
  * port scans, syn_scan, half_open; collector/analytics/anomaly_abuse.c:
- * brute_force, dns_amplification, ddos_target).  Only those three files include
+ * brute_force, dns_amplification, ddos_target, udp_reflection;
+ * collector/analytics/anomaly_dns.c: dns_tunnel and the names DNS answered;
+ * collector/analytics/anomaly_beacon.c: beacon).  Only those files include
  * it.
  *
  * A detector owns one or more tables (enum anom_table_id), described by a
@@ -33,8 +35,12 @@
 #define ANOM_PROTO_TCP 6
 #define ANOM_PROTO_UDP 17
 #define ANOM_PROTO_ICMPV6 58
+#define ANOM_TCP_FIN 0x01u
 #define ANOM_TCP_SYN 0x02u
+#define ANOM_TCP_RST 0x04u
+#define ANOM_TCP_PSH 0x08u
 #define ANOM_TCP_ACK 0x10u
+#define ANOM_TCP_URG 0x20u
 
 enum anom_table_id {
 	ANOM_T_FAN_OUT,
@@ -46,6 +52,9 @@ enum anom_table_id {
 	ANOM_T_BRUTE_FORCE,
 	ANOM_T_DNS_AMP,
 	ANOM_T_DDOS,
+	ANOM_T_REFLECT,
+	ANOM_T_TUNNEL,
+	ANOM_T_BEACON,
 	ANOM_N_TABLES
 };
 
@@ -84,6 +93,8 @@ struct anom_finding {
 	gboolean role_target;
 	struct col_anomaly_evidence ev[COL_ANOMALY_EVIDENCE];
 	uint8_t n_ev;
+	const char *name_key; /* static: "domain", "remote" */
+	const char *name;     /* the slot's text */
 };
 
 struct col_anomaly;
@@ -116,24 +127,32 @@ struct anom_probe {
 	uint32_t stream;
 	uint16_t sport, dport;
 	uint8_t proto, packets; /* packets capped at 255 */
+	uint8_t stealth;        /* TCP without SYN: FIN, NULL, Xmas, ACK... */
 };
 
 struct col_anomaly {
 	struct col_anomaly_config cfg; /* ports list not owned: NULL */
 	struct mf_hash_key seed;
-	uint8_t auth_ports[65536 / 8]; /* brute_force ports bitmap */
+	uint8_t auth_ports[65536 / 8];    /* brute_force ports bitmap */
+	uint8_t reflect_ports[65536 / 8]; /* udp_reflection's */
 	struct anom_table tables[ANOM_N_TABLES];
+	uint64_t *resolved; /* keyed hashes of named addresses, direct-mapped */
+	size_t n_resolved;
+	struct mf_addr resolvers[COL_ANOMALY_RESOLVERS];
+	size_t n_resolvers;
+	const struct psl_ctx_st *psl; /* the public suffix list (libpsl) */
+	struct psl_ctx_st *psl_owned; /* psl if loaded from a file, or NULL */
 	struct anom_probe *pending;
 	size_t n_pending, max_pending;
 	struct col_anomaly_entry *active;
-	size_t n_active, max_active;
+	size_t n_active, max_active, n_listed;
 	struct col_anomaly_stats stats;
 };
 
 extern const struct anom_desc anom_desc_fan_out, anom_desc_vertical,
     anom_desc_horizontal, anom_desc_syn_scan, anom_desc_half_open_dst,
     anom_desc_half_open_src, anom_desc_brute_force, anom_desc_dns_amp,
-    anom_desc_ddos;
+    anom_desc_ddos, anom_desc_reflect, anom_desc_tunnel, anom_desc_beacon;
 
 /* The window of table t in ms; TRUE if its detector is enabled. */
 uint64_t anom_window_ms(const struct col_anomaly *a,
@@ -180,5 +199,24 @@ void anom_abuse_flow(struct col_anomaly *a, const struct col_flow *f,
     const struct anom_dev *src, const struct anom_dev *dst, uint64_t t);
 void anom_abuse_dns_query(struct col_anomaly *a, const struct mf_addr *client,
     uint16_t qtype, uint64_t t);
+void anom_dns_record(struct col_anomaly *a, const struct col_dns_rec *d);
+void anom_beacon_flow(struct col_anomaly *a, const struct col_flow *f,
+    const struct anom_dev *src, const struct anom_dev *dst, uint64_t t);
+
+/* TRUE if a DNS answer named addr (anom_dns_record() saw it). */
+gboolean anom_resolved(const struct col_anomaly *a, const struct mf_addr *addr);
+
+/* TRUE if addr served DNS answers the collector saw. */
+gboolean anom_is_resolver(const struct col_anomaly *a,
+    const struct mf_addr *addr);
+
+/*
+ * dns_tunnel's measure of qname: its registered domain (per the public
+ * suffix list) into reg (size bytes), the characters of the labels below
+ * it (dots not counted) and their Shannon entropy in bits per character.
+ * FALSE if qname has no registered domain or nothing below it.
+ */
+gboolean anom_dns_measure(const struct col_anomaly *a, const char *qname,
+    char *reg, size_t size, size_t *length, double *entropy);
 
 #endif

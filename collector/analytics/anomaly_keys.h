@@ -35,8 +35,8 @@
 	    "state slots per detector table (keys tracked at once)"),          \
 	    COL_AK_UINT("", "active", active, "256", 1,                        \
 	        COL_ANOMALY_ACTIVE_MAX, "anomalies listed at once"),           \
-	    COL_AK_UINT("", "expire", expire, "10", 0, 100000,                 \
-	        "intervals an anomaly stays listed after it was last seen"),   \
+	    COL_AK_UINT("", "expire", expire, "2", 0, 100000,                  \
+	        "quiet intervals after which an anomaly is over"),             \
 	    COL_AK_UINT("", "pending", pending, "65536", 1,                    \
 	        COL_ANOMALY_HOSTS_MAX,                                         \
 	        "probes per interval waiting for the reply check"),            \
@@ -44,6 +44,9 @@
 	    COL_AK_WINDOW(".fan_out", fan_out),                                \
 	    COL_AK_UINT(".fan_out", "destinations", fan_out.destinations,      \
 	        "100", 1, 16777216, "distinct destinations a source opens"),   \
+	    COL_AK_UINT(".fan_out", "unresolved", fan_out.unresolved, "30", 0, \
+	        16777216,                                                      \
+	        "distinct external addresses no DNS answer named (0: off)"),   \
 	    COL_AK_ON(".port_scan_vertical", vertical),                        \
 	    COL_AK_WINDOW(".port_scan_vertical", vertical),                    \
 	    COL_AK_UINT(".port_scan_vertical", "ports", vertical.ports, "25",  \
@@ -63,6 +66,9 @@
 	    COL_AK_WINDOW(".half_open", half_open),                            \
 	    COL_AK_UINT(".half_open", "connections", half_open.connections,    \
 	        "100", 1, 16777216, "unanswered SYNs to one target port"),     \
+	    COL_AK_UINT(".half_open", "attempts", half_open.attempts, "20", 0, \
+	        16777216,                                                      \
+	        "unanswered attempts of one source to one server port"),       \
 	    COL_AK_ON(".brute_force", brute_force),                            \
 	    COL_AK_WINDOW(".brute_force", brute_force),                        \
 	    COL_AK_UINT(".brute_force", "connections",                         \
@@ -84,6 +90,15 @@
 	        "seconds of a short connection"),                              \
 	    COL_AK_UINT(".brute_force", "max-cv", brute_force.max_cv, "50", 0, \
 	        10000, "coefficient of variation of their bytes, %"),          \
+	    COL_AK_UINT(".brute_force", "attempts", brute_force.attempts,      \
+	        "30", 0, 16777216,                                             \
+	        "login attempts estimated from packets (0: off)"),             \
+	    COL_AK_UINT(".brute_force", "login-packets",                       \
+	        brute_force.login_packets, "14", 1, 65535,                     \
+	        "client packets of a connection with one attempt"),            \
+	    COL_AK_UINT(".brute_force", "attempt-packets",                     \
+	        brute_force.attempt_packets, "2", 1, 65535,                    \
+	        "client packets of each further attempt"),                     \
 	    COL_AK_ON(".dns_amplification", dns_amp),                          \
 	    COL_AK_WINDOW(".dns_amplification", dns_amp),                      \
 	    COL_AK_UINT(".dns_amplification", "min-bytes", dns_amp.min_bytes,  \
@@ -99,6 +114,49 @@
 	    COL_AK_UINT(".ddos_target", "min-rate", ddos.min_rate, "100", 1,   \
 	        16777216, "SYNs per second at least"),                         \
 	    COL_AK_UINT(".ddos_target", "factor", ddos.factor, "10", 1,        \
-	        1000000, "times the target's baseline SYN rate")
+	        1000000, "times the target's baseline SYN rate"),              \
+	    COL_AK_UINT(".ddos_target", "first-rate", ddos.first_rate, "200",  \
+	        0, 16777216, "SYNs per second without a baseline (0: off)"),   \
+	    COL_AK_ON(".udp_reflection", reflect),                             \
+	    COL_AK_WINDOW(".udp_reflection", reflect),                         \
+	    COL_AK(".udp_reflection", "ports", MF_CONF_LIST, reflect.ports,    \
+	        "19;17;111;123;137;161;389;500;1900;3702;11211", 0, 0,         \
+	        "UDP services that amplify"),                                  \
+	    COL_AK_UINT(".udp_reflection", "reflectors", reflect.reflectors,   \
+	        "100", 1, 16777216, "distinct reflectors answering"),          \
+	    COL_AK_UINT(".udp_reflection", "packets", reflect.packets, "1000", \
+	        1, UINT32_MAX, "answers received at least"),                   \
+	    COL_AK_UINT(".udp_reflection", "ratio", reflect.ratio, "10", 1,    \
+	        1000000, "answer bytes per request byte sent"),                \
+	    COL_AK_ON(".dns_tunnel", tunnel),                                  \
+	    COL_AK_UINT(".dns_tunnel", "window", tunnel.window, "300", 1,      \
+	        86400, "seconds of flow time judged together"),                \
+	    COL_AK_UINT(".dns_tunnel", "queries", tunnel.queries, "50", 1,     \
+	        16777216, "long, high-entropy queries under one domain"),      \
+	    COL_AK_UINT(".dns_tunnel", "names", tunnel.names, "25", 1,         \
+	        16777216, "distinct names among them"),                        \
+	    COL_AK_UINT(".dns_tunnel", "min-length", tunnel.min_length, "24",  \
+	        1, 1003, "characters below the registered domain"),            \
+	    COL_AK_UINT(".dns_tunnel", "min-entropy", tunnel.min_entropy,      \
+	        "32", 0, 80, "their entropy, tenths of a bit per character"),  \
+	    COL_AK_ON(".beacon", beacon),                                      \
+	    COL_AK_UINT(".beacon", "window", beacon.window, "3600", 1, 86400,  \
+	        "seconds of flow time judged together"),                       \
+	    COL_AK_UINT(".beacon", "contacts", beacon.contacts, "12", 3,       \
+	        16777216, "new conversations with one remote"),                \
+	    COL_AK_UINT(".beacon", "min-period", beacon.min_period, "1", 0,    \
+	        86400, "seconds between contacts at least"),                   \
+	    COL_AK_UINT(".beacon", "max-jitter", beacon.max_jitter, "10", 0,   \
+	        10000, "standard deviation of the period, % of it"),           \
+	    COL_AK_UINT(".beacon", "max-bytes", beacon.max_bytes, "20000", 1,  \
+	        UINT32_MAX, "mean bytes of a contact, both ways"),             \
+	    COL_AK_UINT(".beacon", "max-size-cv", beacon.max_size_cv, "25", 0, \
+	        10000, "coefficient of variation of their bytes, %"),          \
+	    COL_AK(".beacon", "ignore", MF_CONF_LIST, beacon.ignore,           \
+	        "push.apple.com;mtalk.google.com;push.services.mozilla.com;"   \
+	        "notify.windows.com;push.prod.netflix.com",                    \
+	        0, 0,                                                          \
+	        "names (and names below them) whose keep-alives are "          \
+	        "benign")
 
 #endif

@@ -5,14 +5,20 @@
 /*
  * The scan detectors (see collector/analytics/anomaly_detect.h):
  *   fan_out               per source: distinct unicast destinations of
- *                         the conversations it opened;
- *   port_scan_vertical    per (source, target): distinct ports probed;
+ *                         the conversations it opened, and apart the
+ *                         external ones of completed TCP connections that
+ *                         no DNS answer or label named (IP literals);
+ *   port_scan_vertical    per (source, target): distinct ports probed,
+ *                         with SYN or without (FIN, NULL, Xmas, ACK,
+ *                         Maimon);
  *   port_scan_horizontal  per (source, protocol, port): distinct targets
  *                         probed (ICMP echo requests count, port 0);
  *   syn_scan              per source: distinct (target, port) of SYNs
  *                         never answered, with few packets each;
- *   half_open             per (target, port) and per (source, target,
- *                         port): SYNs never answered (SENSS's view).
+ *   half_open             per (target, port): SYNs never answered; per
+ *                         (source, target, port): attempts never
+ *                         answered (distinct source ports: retransmits of
+ *                         one attempt keep theirs).
  * A probe is a TCP SYN without ACK (answered or not: a closed port answers
  * with a reset) or a UDP request nobody answered (a closed UDP port
  * answers with ICMP, which is another stream).
@@ -37,7 +43,9 @@ struct counted {
 struct scan_slot {
 	struct anom_slot s;
 	struct counted c;
+	struct col_hll other; /* fan_out: unresolved destinations */
 	uint64_t unanswered;
+	uint64_t stealth; /* vertical: probes without SYN; half_open: SYNs */
 };
 
 static void
@@ -57,7 +65,8 @@ scan_reset(const struct col_anomaly *a, struct anom_slot *s, uint64_t t)
 	(void)a;
 	(void)t;
 	memset(&x->c, 0, sizeof(x->c));
-	x->unanswered = 0;
+	col_hll_clear(&x->other);
+	x->unanswered = x->stealth = 0;
 }
 
 /* The common part of a finding: observed against threshold. */
@@ -89,13 +98,18 @@ fan_out_judge(const struct col_anomaly *a, const struct anom_slot *s,
     struct anom_finding *fd)
 {
 	const struct scan_slot *x = (const struct scan_slot *)s;
-	uint32_t n = col_hll_count(&x->c.hll);
+	uint32_t n = col_hll_count(&x->c.hll), u = col_hll_count(&x->other);
+	uint64_t ut = a->cfg.fan_out.unresolved;
+	gboolean by_u = ut > 0 && u >= ut && n < a->cfg.fan_out.destinations;
 
-	if (!finding(x, n, a->cfg.fan_out.destinations, fd))
+	if (!(by_u ? finding(x, u, ut, fd)
+	           : finding(x, n, a->cfg.fan_out.destinations, fd)))
 		return FALSE;
 	anom_ev(fd, "destinations", n, FALSE);
+	anom_ev(fd, "unresolved", u, FALSE);
 	anom_ev(fd, "flows", (double)s->flows, FALSE);
 	anom_ev(fd, "threshold", (double)a->cfg.fan_out.destinations, FALSE);
+	anom_ev(fd, "threshold_unresolved", (double)ut, FALSE);
 	return TRUE;
 }
 
@@ -112,6 +126,7 @@ vertical_judge(const struct col_anomaly *a, const struct anom_slot *s,
 	anom_ev(fd, "ports", n, FALSE);
 	anom_ev(fd, "probes", (double)s->flows, FALSE);
 	anom_ev(fd, "unanswered", (double)x->unanswered, FALSE);
+	anom_ev(fd, "without_syn", (double)x->stealth, FALSE);
 	anom_ev(fd, "threshold", (double)a->cfg.vertical.ports, FALSE);
 	return TRUE;
 }
@@ -170,13 +185,21 @@ half_open_src_judge(const struct col_anomaly *a, const struct anom_slot *s,
     struct anom_finding *fd)
 {
 	const struct scan_slot *x = (const struct scan_slot *)s;
+	uint32_t n = col_hll_count(&x->c.hll);
+	uint64_t at = a->cfg.half_open.attempts;
+	gboolean by_n =
+	    at > 0 && n >= at && s->flows < a->cfg.half_open.connections;
 
-	if (!finding(x, s->flows, a->cfg.half_open.connections, fd))
+	if (!(by_n ? finding(x, n, at, fd)
+	           : finding(x, s->flows, a->cfg.half_open.connections, fd)))
 		return FALSE;
 	one_target(x, fd);
 	anom_ev(fd, "half_open", (double)s->flows, FALSE);
+	anom_ev(fd, "attempts", n, FALSE);
+	anom_ev(fd, "syns", (double)x->stealth, FALSE);
 	anom_ev(fd, "port", s->key.port, FALSE);
 	anom_ev(fd, "threshold", (double)a->cfg.half_open.connections, FALSE);
+	anom_ev(fd, "threshold_attempts", (double)at, FALSE);
 	return TRUE;
 }
 
@@ -211,6 +234,20 @@ key_set(struct anom_key *k, const struct mf_addr *a, const struct mf_addr *b,
 	k->port = port;
 }
 
+/*
+ * A completed TCP connection (SYN and ACK from the client) to an external
+ * address that neither the flow's label nor a DNS answer named.
+ */
+static gboolean
+unresolved(const struct col_anomaly *a, const struct col_flow *f,
+    const struct anom_dev *dst)
+{
+	const unsigned both = ANOM_TCP_SYN | ANOM_TCP_ACK;
+
+	return f->proto == ANOM_PROTO_TCP && (f->tcp_flags & both) == both &&
+	    !dst->internal && f->label[0] == '\0' && !anom_resolved(a, &f->dst);
+}
+
 static struct scan_slot *
 get(struct col_anomaly *a, enum anom_table_id id, const struct anom_key *k,
     const struct anom_dev *dev, uint64_t t)
@@ -228,8 +265,12 @@ anom_scan_flow(struct col_anomaly *a, const struct col_flow *f,
 	if (anom_is_group(&f->dst) || !anom_src_initiates(f))
 		return;
 	key_set(&k, &f->src, NULL, 0, 0);
-	if ((x = get(a, ANOM_T_FAN_OUT, &k, src, t)) != NULL)
+	if ((x = get(a, ANOM_T_FAN_OUT, &k, src, t)) != NULL) {
 		counted_add(a, &x->c, &f->dst, sizeof(f->dst), &f->dst);
+		if (unresolved(a, f, dst))
+			col_hll_add(&x->other,
+			    anom_hash(a, &f->dst, sizeof(f->dst)));
+	}
 	if (f->proto != ANOM_PROTO_ICMP && f->proto != ANOM_PROTO_ICMPV6)
 		return;
 	/* An echo request: a probe of the host, answered or not. */
@@ -262,7 +303,11 @@ unanswered_syn(struct col_anomaly *a, const struct anom_probe *p)
 		counted_add(a, &x->c, &p->src.addr, sizeof(p->src.addr),
 		    &p->src.addr);
 	key_set(&k, &p->src.addr, &p->dst.addr, p->proto, p->dport);
-	(void)get(a, ANOM_T_HALF_OPEN_SRC, &k, &p->src, p->t);
+	if ((x = get(a, ANOM_T_HALF_OPEN_SRC, &k, &p->src, p->t)) != NULL) {
+		col_hll_add(&x->c.hll,
+		    anom_hash(a, &p->sport, sizeof(p->sport)));
+		x->stealth += p->packets;
+	}
 }
 
 void
@@ -286,7 +331,10 @@ anom_scan_probe(struct col_anomaly *a, const struct anom_probe *p,
 	if ((x = get(a, ANOM_T_VERTICAL, &k, &p->src, p->t)) != NULL) {
 		counted_add(a, &x->c, &port, sizeof(port), NULL);
 		x->unanswered += !answered;
+		x->stealth += p->stealth;
 	}
+	if (p->stealth)
+		return; /* one port of many clients: a cut connection's tail */
 	key_set(&k, &p->src.addr, NULL, p->proto, p->dport);
 	if ((x = get(a, ANOM_T_HORIZONTAL, &k, &p->src, p->t)) != NULL) {
 		counted_add(a, &x->c, &p->dst.addr, sizeof(p->dst.addr),

@@ -54,6 +54,8 @@ build_evidence(JsonBuilder *b, const struct col_anomaly_entry *e)
 
 	json_builder_set_member_name(b, "evidence");
 	json_builder_begin_object(b);
+	if (e->name_key != NULL)
+		col_json_text(b, e->name_key, e->name);
 	for (i = 0; i < e->n_ev; i++) {
 		json_builder_set_member_name(b, e->ev[i].name);
 		if (e->ev[i].real)
@@ -82,6 +84,7 @@ build_entry(JsonBuilder *b, const struct col_anomaly_entry *e,
 	build_targets(b, e);
 	col_json_time(b, "first", e->first_ms);
 	col_json_time(b, "last", e->last_ms);
+	col_json_text(b, "state", col_anomaly_state_names[e->state]);
 	col_json_uint(b, "score", e->score);
 	col_json_uint(b, "detections", e->detections);
 	col_json_uint(b, "flows", e->flows);
@@ -138,8 +141,7 @@ take_dns(void *self, const struct col_dns_rec *d)
 {
 	struct col_report_anomaly *ra = self;
 
-	col_anomaly_add_dns_query(ra->anomaly, &d->client, d->qtype,
-	    d->time_ms);
+	col_anomaly_add_dns(ra->anomaly, d);
 }
 
 /* Judge the interval before its report lists the findings. */

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "collector/analytics/anomaly.h"
+#include "collector/analytics/anomaly_detect.h"
 #include "collector/model/flow.h"
 #include "collector/settings.h"
 #include "collector/model/tables.h"
@@ -159,6 +160,12 @@ only(struct fx *fx, enum col_anomaly_type type, struct mf_addr addr)
 	    col_anomaly_type_names[type]);
 	assert_int_equal(mf_addr_cmp(&e->addr, &addr), 0);
 	return e;
+}
+
+static gboolean
+anom_measure(struct fx *fx, const char *q, char *reg, size_t *len, double *ent)
+{
+	return anom_dns_measure(fx->a, q, reg, 256, len, ent);
 }
 
 static size_t
@@ -684,7 +691,7 @@ test_anomaly_eviction_is_counted_and_bounded(void **state)
 	col_anomaly_get_stats(fx->a, &st);
 	assert_int_equal(st.evicted, 1000 - 64);
 	assert_int_equal(st.used, 64); /* fan_out's table, full */
-	assert_int_equal(st.slots, 64 * 9);
+	assert_int_equal(st.slots, 64 * 12);
 	assert_int_equal(col_anomaly_memory(fx->a), mem);
 	assert_int_equal(count(fx), 0);
 }
@@ -712,23 +719,517 @@ test_anomaly_repeat_offender_is_one_entry(void **state)
 	}
 }
 
-/* Quiet for expire intervals: still listed; one more: gone. */
+/*
+ * State: new in the interval of the finding, active while found again,
+ * held (not listed) while quiet for fewer than expire intervals, over
+ * once at expire, then gone; found again later, it is new again.
+ */
 static void
-test_anomaly_quiet_entry_expires(void **state)
+test_anomaly_state_new_active_over(void **state)
 {
 	struct fx *fx = *state;
-	uint32_t k;
+	const struct col_anomaly_entry *e;
+	uint32_t i;
 
 	fx->conf.anomaly.expire = 2;
 	run_vertical(fx, 5);
-	assert_int_equal(count(fx), 1);
-	for (k = 0; k < 2; k++) {
-		close_at(fx, T0 + SEC(120 + 60 * k));
-		assert_int_equal(count(fx), 1);
-		assert_int_equal(col_anomaly_list(fx->a, &(size_t){ 0 })->quiet,
-		    k + 1);
+	e = only(fx, COL_ANOMALY_PORT_SCAN_VERTICAL, SCANNER);
+	assert_int_equal(e->state, COL_ANOMALY_NEW);
+	for (i = 0; i < 5; i++)
+		syn(fx, SCANNER, ip4(10, 0, 0, 1), (uint16_t)(20 + i),
+		    60000 + i);
+	close_at(fx, T0 + SEC(120));
+	e = only(fx, COL_ANOMALY_PORT_SCAN_VERTICAL, SCANNER);
+	assert_int_equal(e->state, COL_ANOMALY_ACTIVE);
+	assert_int_equal(e->first_ms, T0);
+	close_at(fx, T0 + SEC(180)); /* quiet 1 of 2: held */
+	assert_int_equal(count(fx), 0);
+	close_at(fx, T0 + SEC(240)); /* quiet 2: over, listed once */
+	e = only(fx, COL_ANOMALY_PORT_SCAN_VERTICAL, SCANNER);
+	assert_int_equal(e->state, COL_ANOMALY_OVER);
+	assert_int_equal(e->last_ms, T0 + 60004);
+	close_at(fx, T0 + SEC(300));
+	assert_int_equal(count(fx), 0);
+	for (i = 0; i < 5; i++)
+		syn(fx, SCANNER, ip4(10, 0, 0, 1), (uint16_t)(20 + i),
+		    300000 + i);
+	close_at(fx, T0 + SEC(360));
+	e = only(fx, COL_ANOMALY_PORT_SCAN_VERTICAL, SCANNER);
+	assert_int_equal(e->state, COL_ANOMALY_NEW);
+	assert_int_equal(e->first_ms, T0 + 300000);
+}
+
+/* Found, then quiet: with expire 1 (or 0) over at the next close. */
+static void
+test_anomaly_state_over_after_one_quiet_interval(void **state)
+{
+	struct fx *fx = *state;
+
+	fx->conf.anomaly.expire = 0;
+	run_vertical(fx, 5);
+	close_at(fx, T0 + SEC(120));
+	assert_int_equal(
+	    only(fx, COL_ANOMALY_PORT_SCAN_VERTICAL, SCANNER)->state,
+	    COL_ANOMALY_OVER);
+	close_at(fx, T0 + SEC(180));
+	assert_int_equal(count(fx), 0);
+}
+
+/* --- fan_out to unresolved addresses ---------------------------------- */
+
+/*
+ * n completed connections to distinct external addresses, none named;
+ * then named ones (a label, a DNS answer) that do not count.
+ */
+static void
+run_unresolved(struct fx *fx, uint32_t n)
+{
+	struct col_dns_rec d;
+	uint32_t i;
+
+	fx->conf.anomaly.fan_out.unresolved = 5;
+	make(fx);
+	memset(&d, 0, sizeof(d));
+	d.client = SCANNER;
+	d.server = ip4(10, 0, 0, 53);
+	d.answered = 1;
+	g_strlcpy(d.qname, "www.example.com", sizeof(d.qname));
+	for (i = 0; i < 3; i++)
+		d.addrs[d.n_addrs++] = ip4(203, 0, 113, (uint8_t)(100 + i));
+	col_anomaly_add_dns(fx->a, &d);
+	for (i = 0; i < n + 6; i++) {
+		struct col_flow f = flow(SCANNER,
+		    ip4(203, 0, 113, (uint8_t)(i < n ? i + 1 : 100 + i - n)), 6,
+		    (uint16_t)(50000 + i), 80, FULL, T0 + i);
+
+		f.packets = 8;
+		if (i >= n + 3)
+			g_strlcpy(f.label, "cdn.example.net", sizeof(f.label));
+		feed(fx, &f);
 	}
-	close_at(fx, T0 + SEC(240));
+	close_at(fx, T0 + SEC(60));
+}
+
+static void
+test_anomaly_fan_out_unresolved_below_threshold_is_silent(void **state)
+{
+	run_unresolved(*state, 4);
+	assert_int_equal(count(*state), 0);
+}
+
+static void
+test_anomaly_fan_out_unresolved_at_threshold_reports_source(void **state)
+{
+	struct fx *fx = *state;
+	const struct col_anomaly_entry *e;
+
+	run_unresolved(fx, 5);
+	e = only(fx, COL_ANOMALY_FAN_OUT, SCANNER);
+	assert_int_equal(evidence(e, "unresolved"), 5);
+	assert_int_equal(evidence(e, "destinations"), 11);
+	assert_int_equal(evidence(e, "threshold_unresolved"), 5);
+	assert_int_equal(e->score, 50);
+}
+
+/* --- half_open: attempts of one source -------------------------------- */
+
+/* n attempts (source ports) of three SYNs each, one flow per SYN. */
+static void
+run_attempts(struct fx *fx, uint32_t n)
+{
+	uint32_t i, r;
+
+	fx->conf.anomaly.half_open.attempts = 5;
+	make(fx);
+	for (i = 0; i < n; i++)
+		for (r = 0; r < 3; r++) {
+			struct col_flow f = flow(ip4(10, 0, 0, 7),
+			    ip4(203, 0, 113, 9), 6, (uint16_t)(41000 + i), 443,
+			    SYN, T0 + SEC(i) + r * 1000);
+
+			feed(fx, &f);
+		}
+	close_at(fx, T0 + SEC(60));
+}
+
+static void
+test_anomaly_half_open_attempts_below_threshold_is_silent(void **state)
+{
+	run_attempts(*state, 4); /* 12 SYNs, 4 attempts */
+	assert_int_equal(count(*state), 0);
+}
+
+static void
+test_anomaly_half_open_attempts_at_threshold_reports_source(void **state)
+{
+	struct fx *fx = *state;
+	const struct col_anomaly_entry *e;
+
+	run_attempts(fx, 5);
+	e = only(fx, COL_ANOMALY_HALF_OPEN, ip4(10, 0, 0, 7));
+	assert_int_equal(e->role_target, 0);
+	assert_int_equal(evidence(e, "attempts"), 5);
+	assert_int_equal(evidence(e, "half_open"), 15);
+	assert_int_equal(evidence(e, "port"), 443);
+}
+
+/* --- ddos_target without a baseline ----------------------------------- */
+
+/* n SYNs from 8 sources to one target in its first window (60 s). */
+static void
+run_ddos_first(struct fx *fx, uint32_t n)
+{
+	uint32_t i;
+
+	fx->conf.anomaly.ddos.first_rate = 2; /* 120 SYNs a window */
+	fx->conf.anomaly.half_open.enabled = FALSE;
+	make(fx);
+	for (i = 0; i < n; i++)
+		syn(fx, ip4(198, 18, 3, (uint8_t)(i % 8)), ip4(10, 0, 0, 80),
+		    80, i * 10);
+	close_at(fx, T0 + SEC(60));
+}
+
+static void
+test_anomaly_ddos_first_rate_below_is_silent(void **state)
+{
+	run_ddos_first(*state, 119);
+	assert_int_equal(count(*state), 0);
+}
+
+static void
+test_anomaly_ddos_first_rate_reports_target(void **state)
+{
+	struct fx *fx = *state;
+	const struct col_anomaly_entry *e;
+
+	run_ddos_first(fx, 120);
+	e = only(fx, COL_ANOMALY_DDOS_TARGET, ip4(10, 0, 0, 80));
+	assert_true(evidence(e, "syn_rate") == 2.0);
+	assert_int_equal(evidence(e, "has_baseline"), 0);
+	assert_int_equal(evidence(e, "sources"), 8);
+}
+
+/* --- scans without SYN -------------------------------------------------- */
+
+/* n probes with flags to n ports, and a server's tails to n clients. */
+static void
+run_stealth(struct fx *fx, uint32_t n, uint8_t flags)
+{
+	uint32_t i;
+
+	fx->conf.anomaly.vertical.ports = 5;
+	make(fx);
+	for (i = 0; i < n; i++) {
+		struct col_flow f = flow(SCANNER, ip4(10, 0, 0, 1), 6, 45000,
+		    (uint16_t)(20 + i), flags, T0 + i);
+
+		feed(fx, &f);
+		f = flow(ip4(10, 0, 0, 2), SCANNER, 6, 443,
+		    (uint16_t)(50000 + i), 0x11, T0 + i);
+		feed(fx, &f); /* FIN ACK from a server's port: no probe */
+	}
+	close_at(fx, T0 + SEC(60));
+}
+
+static void
+test_anomaly_stealth_below_threshold_is_silent(void **state)
+{
+	run_stealth(*state, 4, 0x29);
+	assert_int_equal(count(*state), 0);
+}
+
+static void
+test_anomaly_stealth_scans_at_threshold_report_scanner(void **state)
+{
+	static const uint8_t kinds[] = { 0x00, 0x01, 0x29, 0x10, 0x11 };
+	struct fx *fx = *state;
+	const struct col_anomaly_entry *e;
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(kinds); i++) {
+		run_stealth(fx, 5, kinds[i]);
+		e = only(fx, COL_ANOMALY_PORT_SCAN_VERTICAL, SCANNER);
+		assert_int_equal(evidence(e, "ports"), 5);
+		assert_int_equal(evidence(e, "without_syn"), 5);
+	}
+	run_stealth(fx, 5, 0x18); /* PSH ACK: data, no scan */
+	assert_int_equal(count(fx), 0);
+}
+
+/* --- udp_reflection ----------------------------------------------------- */
+
+/* n reflectors answer 10.0.0.9 from port 161, 4 answers of 400 bytes. */
+static void
+run_reflect(struct fx *fx, uint32_t n, uint64_t asked)
+{
+	uint32_t i;
+
+	fx->conf.anomaly.reflect.reflectors = 5;
+	fx->conf.anomaly.reflect.packets = 20;
+	make(fx);
+	for (i = 0; i < n; i++) {
+		struct col_flow f = flow(ip4(198, 51, 100, (uint8_t)(i + 1)),
+		    ip4(10, 0, 0, 9), 17, 161, 40000, 0, T0 + i);
+
+		f.packets = 4;
+		f.octets = 1600;
+		feed(fx, &f);
+	}
+	if (asked > 0) {
+		struct col_flow f = flow(ip4(10, 0, 0, 9), ip4(198, 51, 100, 1),
+		    17, 40000, 161, 0, T0);
+
+		f.octets = asked;
+		feed(fx, &f);
+	}
+	close_at(fx, T0 + SEC(60));
+}
+
+static void
+test_anomaly_reflection_below_threshold_is_silent(void **state)
+{
+	run_reflect(*state, 4, 0);
+	assert_int_equal(count(*state), 0);
+}
+
+static void
+test_anomaly_reflection_at_threshold_reports_victim(void **state)
+{
+	struct fx *fx = *state;
+	const struct col_anomaly_entry *e;
+
+	run_reflect(fx, 5, 800); /* 8000 answer bytes, 10 times 800 */
+	e = only(fx, COL_ANOMALY_UDP_REFLECTION, ip4(10, 0, 0, 9));
+	assert_int_equal(e->role_target, 1);
+	assert_int_equal(evidence(e, "port"), 161);
+	assert_int_equal(evidence(e, "reflectors"), 5);
+	assert_int_equal(evidence(e, "response_packets"), 20);
+	assert_int_equal(evidence(e, "request_bytes"), 800);
+}
+
+static void
+test_anomaly_reflection_asked_for_is_silent(void **state)
+{
+	run_reflect(*state, 5, 801); /* the answers are < 10 x the asking */
+	assert_int_equal(count(*state), 0);
+}
+
+/* --- brute_force: attempts from packets ------------------------------- */
+
+/* n connections to ssh, packets each, similar sizes. */
+static void
+run_attempt_brute(struct fx *fx, uint32_t n, uint64_t packets)
+{
+	uint32_t i;
+
+	fx->conf.anomaly.brute_force.attempts = 12;
+	make(fx);
+	for (i = 0; i < n; i++) {
+		struct col_flow f =
+		    flow(ip4(198, 51, 100, 7), ip4(10, 0, 0, 22), 6,
+		        (uint16_t)(50000 + i), 22, FULL, T0 + SEC(5 * i));
+
+		f.end_ms += 3000;
+		f.packets = packets;
+		f.octets = 4000 + i * 10;
+		f.app_port = 22;
+		feed(fx, &f);
+	}
+	close_at(fx, T0 + SEC(60));
+}
+
+static void
+test_anomaly_brute_attempts_below_threshold_is_silent(void **state)
+{
+	run_attempt_brute(*state, 3, 19); /* 1 + (19 - 14) / 2 = 3 each */
+	assert_int_equal(count(*state), 0);
+}
+
+static void
+test_anomaly_brute_attempts_at_threshold_reports_source(void **state)
+{
+	struct fx *fx = *state;
+	const struct col_anomaly_entry *e;
+
+	run_attempt_brute(fx, 3, 20); /* 1 + (20 - 14) / 2 = 4 each */
+	e = only(fx, COL_ANOMALY_BRUTE_FORCE, ip4(198, 51, 100, 7));
+	assert_int_equal(evidence(e, "attempts"), 12);
+	assert_int_equal(evidence(e, "connections"), 3);
+	assert_int_equal(evidence(e, "mean_packets"), 20);
+}
+
+static void
+test_anomaly_brute_attempts_need_three_connections(void **state)
+{
+	run_attempt_brute(*state, 2, 40); /* 14 attempts, 2 connections */
+	assert_int_equal(count(*state), 0);
+}
+
+/* --- dns_tunnel --------------------------------------------------------- */
+
+static void
+test_anomaly_dns_measure(void **state)
+{
+	struct fx *fx = *state;
+	char reg[256];
+	size_t len;
+	double ent;
+
+	make(fx);
+	assert_true(
+	    anom_measure(fx, "aaaa.bbbb.Example.CO.UK.", reg, &len, &ent));
+	assert_string_equal(reg, "example.co.uk");
+	assert_int_equal(len, 8);
+	assert_true(ent == 1.0);
+	assert_true(anom_measure(fx, "0123456789abcdef.t.example.com", reg,
+	    &len, &ent));
+	assert_string_equal(reg, "example.com");
+	assert_int_equal(len, 17);
+	assert_false(anom_measure(fx, "example.com", reg, &len, &ent));
+	assert_false(anom_measure(fx, "co.uk", reg, &len, &ent));
+	assert_false(anom_measure(fx, "", reg, &len, &ent));
+}
+
+/* n queries of distinct 32-hex-digit labels, and short ones beside. */
+static void
+run_tunnel(struct fx *fx, uint32_t n)
+{
+	struct col_dns_rec d;
+	GRand *rnd = g_rand_new_with_seed(42);
+	uint32_t i, j;
+
+	fx->conf.anomaly.tunnel.queries = 10;
+	fx->conf.anomaly.tunnel.names = 10;
+	make(fx);
+	memset(&d, 0, sizeof(d));
+	d.client = ip4(10, 0, 0, 5);
+	d.server = ip4(10, 0, 0, 53);
+	d.answered = 1;
+	for (i = 0; i < n + 20; i++) {
+		GString *q = g_string_new(NULL);
+
+		if (i < n) {
+			for (j = 0; j < 32; j++)
+				g_string_append_c(q,
+				    "0123456789abcdef"[g_rand_int_range(rnd, 0,
+				        16)]);
+			g_string_append_printf(q, "%02x.t.example.org", i);
+		} else {
+			g_string_append_printf(q, "www%u.example.org", i);
+		}
+		g_strlcpy(d.qname, q->str, sizeof(d.qname));
+		g_string_free(q, TRUE);
+		d.time_ms = T0 + i;
+		col_anomaly_add_dns(fx->a, &d);
+	}
+	g_rand_free(rnd);
+	close_at(fx, T0 + SEC(60));
+}
+
+static void
+test_anomaly_dns_tunnel_below_threshold_is_silent(void **state)
+{
+	run_tunnel(*state, 9);
+	assert_int_equal(count(*state), 0);
+}
+
+static void
+test_anomaly_dns_tunnel_at_threshold_reports_client(void **state)
+{
+	struct fx *fx = *state;
+	const struct col_anomaly_entry *e;
+
+	run_tunnel(fx, 10);
+	e = only(fx, COL_ANOMALY_DNS_TUNNEL, ip4(10, 0, 0, 5));
+	assert_string_equal(e->name_key, "domain");
+	assert_string_equal(e->name, "example.org");
+	assert_int_equal(evidence(e, "queries"), 10);
+	assert_int_equal(evidence(e, "names"), 10);
+	assert_true(evidence(e, "mean_length") == 35.0);
+	assert_true(evidence(e, "mean_entropy") >= 3.2);
+}
+
+/* --- beacon ------------------------------------------------------------- */
+
+/*
+ * n contacts of 10.0.0.5 to 203.0.113.50:port, every 30 s with jitter_ms
+ * alternating, 600 bytes each, from new source ports.
+ */
+static void
+run_beacon(struct fx *fx, uint32_t n, uint16_t port, uint64_t jitter_ms,
+    const char *label)
+{
+	uint32_t i;
+
+	make(fx);
+	for (i = 0; i < n; i++) {
+		uint64_t t = T0 + SEC(30 * i) + (i % 2 ? jitter_ms : 0);
+		struct col_flow f = flow(ip4(10, 0, 0, 5), ip4(203, 0, 113, 50),
+		    6, (uint16_t)(50000 + i), port, FULL, t);
+
+		f.packets = 6;
+		f.octets = 600;
+		if (label != NULL)
+			g_strlcpy(f.label, label, sizeof(f.label));
+		feed(fx, &f);
+	}
+	close_at(fx, T0 + SEC(30 * n));
+}
+
+static void
+test_anomaly_beacon_below_threshold_is_silent(void **state)
+{
+	run_beacon(*state, 11, 443, 0, NULL);
+	assert_int_equal(count(*state), 0);
+}
+
+static void
+test_anomaly_beacon_at_threshold_reports_device(void **state)
+{
+	struct fx *fx = *state;
+	const struct col_anomaly_entry *e;
+
+	run_beacon(fx, 12, 443, 0, "c2.example.net");
+	e = only(fx, COL_ANOMALY_BEACON, ip4(10, 0, 0, 5));
+	assert_string_equal(e->name, "c2.example.net");
+	assert_int_equal(evidence(e, "contacts"), 12);
+	assert_true(evidence(e, "period") == 30.0);
+	assert_true(evidence(e, "jitter") == 0.0);
+	assert_int_equal(evidence(e, "mean_bytes"), 600);
+}
+
+static void
+test_anomaly_beacon_irregular_ntp_and_push_are_silent(void **state)
+{
+	struct fx *fx = *state;
+
+	run_beacon(fx, 20, 443, 6000, NULL); /* periods 36, 24 s: cv 20 % */
+	assert_int_equal(count(fx), 0);
+	run_beacon(fx, 20, 123, 0, NULL);
+	assert_int_equal(count(fx), 0);
+	run_beacon(fx, 20, 5223, 0, "eu-courier.push.apple.com");
+	assert_int_equal(count(fx), 0);
+	run_beacon(fx, 20, 443, 0, "push.apple.com.example.net");
+	assert_int_equal(count(fx), 1); /* not below push.apple.com */
+}
+
+/* The pieces of one connection (same source port) are one contact. */
+static void
+test_anomaly_beacon_one_connection_is_one_contact(void **state)
+{
+	struct fx *fx = *state;
+	uint32_t i;
+
+	make(fx);
+	for (i = 0; i < 20; i++) {
+		struct col_flow f = flow(ip4(10, 0, 0, 5), ip4(203, 0, 113, 50),
+		    17, 50000, 4500, 0, T0 + SEC(30 * i));
+
+		f.octets = 600;
+		feed(fx, &f);
+	}
+	close_at(fx, T0 + SEC(600));
 	assert_int_equal(count(fx), 0);
 }
 
@@ -784,7 +1285,29 @@ main(void)
 		T(test_anomaly_ddos_rate_over_baseline),
 		T(test_anomaly_eviction_is_counted_and_bounded),
 		T(test_anomaly_repeat_offender_is_one_entry),
-		T(test_anomaly_quiet_entry_expires),
+		T(test_anomaly_state_new_active_over),
+		T(test_anomaly_state_over_after_one_quiet_interval),
+		T(test_anomaly_fan_out_unresolved_below_threshold_is_silent),
+		T(test_anomaly_fan_out_unresolved_at_threshold_reports_source),
+		T(test_anomaly_half_open_attempts_below_threshold_is_silent),
+		T(test_anomaly_half_open_attempts_at_threshold_reports_source),
+		T(test_anomaly_ddos_first_rate_below_is_silent),
+		T(test_anomaly_ddos_first_rate_reports_target),
+		T(test_anomaly_stealth_below_threshold_is_silent),
+		T(test_anomaly_stealth_scans_at_threshold_report_scanner),
+		T(test_anomaly_reflection_below_threshold_is_silent),
+		T(test_anomaly_reflection_at_threshold_reports_victim),
+		T(test_anomaly_reflection_asked_for_is_silent),
+		T(test_anomaly_brute_attempts_below_threshold_is_silent),
+		T(test_anomaly_brute_attempts_at_threshold_reports_source),
+		T(test_anomaly_brute_attempts_need_three_connections),
+		T(test_anomaly_dns_measure),
+		T(test_anomaly_dns_tunnel_below_threshold_is_silent),
+		T(test_anomaly_dns_tunnel_at_threshold_reports_client),
+		T(test_anomaly_beacon_below_threshold_is_silent),
+		T(test_anomaly_beacon_at_threshold_reports_device),
+		T(test_anomaly_beacon_irregular_ntp_and_push_are_silent),
+		T(test_anomaly_beacon_one_connection_is_one_contact),
 		T(test_anomaly_new_bad_port_is_rejected),
 	};
 

@@ -43,6 +43,7 @@ struct col_wiring {
 	struct col_report_summary summary;
 	struct col_report_flows flows;
 	struct col_report_anomaly anomalies;
+	struct col_report_blocklist blocklist;
 	struct col_report_tables tables_top;
 	struct col_report_devices devs;
 };
@@ -148,7 +149,9 @@ add_consumers(struct col_wiring *w, const struct col_config *cfg,
 	c[4] = col_report_anomaly_consumer(&w->anomalies);
 	c[5] = col_report_devices_consumer(&w->devs);
 	c[6] = col_report_tables_usage_consumer(w->tables);
-	c[7] = col_report_blocklist_consumer(w->blockhits);
+	w->blocklist.hits = w->blockhits;
+	w->blocklist.devices = w->devices;
+	c[7] = col_report_blocklist_consumer(&w->blocklist);
 	c[8] = col_alerts_consumer(w->alerts);
 	for (i = 0; i < G_N_ELEMENTS(c); i++)
 		if (!col_engine_add_consumer(e, &c[i], error))

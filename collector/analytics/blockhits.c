@@ -166,10 +166,26 @@ col_blockhits_enabled(const struct col_blockhits *h)
 	return h != NULL && n_files(h->ip) + n_files(h->domain) > 0;
 }
 
+/* Who a hit is about: a device, or an internal address, or nobody. */
+struct who {
+	const struct col_device *dev;
+	const struct mf_addr *addr;
+};
+
 static void
-note(struct col_blockhits *h, const struct col_bl_match *m, enum col_bl_via via,
-    const char *match, const struct mf_addr *device, uint64_t bytes,
-    uint64_t t_ms)
+who_id(const struct who *w, char id[COL_DEVICE_ID_MAX])
+{
+	if (w->dev != NULL)
+		g_strlcpy(id, w->dev->id, COL_DEVICE_ID_MAX);
+	else if (w->addr != NULL)
+		mf_addr_format(w->addr, id, COL_DEVICE_ID_MAX);
+	else
+		id[0] = '\0';
+}
+
+static struct col_blockhit *
+entry_of(struct col_blockhits *h, const struct col_bl_match *m,
+    enum col_bl_via via, const char *match, const char *id)
 {
 	struct col_blockhit *e;
 	size_t i;
@@ -179,85 +195,96 @@ note(struct col_blockhits *h, const struct col_bl_match *m, enum col_bl_via via,
 		if (e->line == m->line && e->via == via &&
 		    strcmp(e->match, match) == 0 &&
 		    strncmp(e->list, m->list, sizeof(e->list) - 1) == 0 &&
-		    e->has_device == (device != NULL) &&
-		    (device == NULL || mf_addr_cmp(&e->device, device) == 0))
-			break;
+		    strcmp(e->device, id) == 0)
+			return e;
 	}
-	if (i == h->n_hits) {
-		if (h->n_hits == h->max_hits) {
-			h->dropped++;
-			return;
-		}
-		e = &h->hits[h->n_hits++];
-		memset(e, 0, sizeof(*e));
-		g_strlcpy(e->list, m->list, sizeof(e->list));
-		e->line = m->line;
-		e->kind = m->kind;
-		e->via = via;
-		g_strlcpy(e->entry, m->entry, sizeof(e->entry));
-		g_strlcpy(e->match, match, sizeof(e->match));
-		if (device != NULL) {
-			e->has_device = TRUE;
-			e->device = *device;
-		}
-		e->first_ms = e->last_ms = t_ms;
+	if (h->n_hits == h->max_hits) {
+		h->dropped++;
+		return NULL;
 	}
+	e = &h->hits[h->n_hits++];
+	memset(e, 0, sizeof(*e));
+	g_strlcpy(e->list, m->list, sizeof(e->list));
+	e->line = m->line;
+	e->kind = m->kind;
+	e->via = via;
+	g_strlcpy(e->entry, m->entry, sizeof(e->entry));
+	g_strlcpy(e->match, match, sizeof(e->match));
+	g_strlcpy(e->device, id, sizeof(e->device));
+	e->first_ms = e->last_ms = UINT64_MAX;
+	return e;
+}
+
+static void
+note(struct col_blockhits *h, const struct col_bl_match *m, enum col_bl_via via,
+    const char *match, const struct who *w, uint64_t bytes, uint64_t t_ms)
+{
+	char id[COL_DEVICE_ID_MAX];
+	struct col_blockhit *e;
+
+	who_id(w, id);
+	if ((e = entry_of(h, m, via, match, id)) == NULL)
+		return;
 	e->flows++;
 	e->bytes += bytes;
 	e->first_ms = MIN(e->first_ms, t_ms);
-	e->last_ms = MAX(e->last_ms, t_ms);
+	e->last_ms = e->last_ms == UINT64_MAX ? t_ms : MAX(e->last_ms, t_ms);
 }
 
 static void
 match_addr(struct col_blockhits *h, const struct mf_addr *remote,
-    enum col_bl_via via, const struct mf_addr *device, uint64_t bytes,
-    uint64_t t_ms)
+    enum col_bl_via via, const struct who *w, uint64_t bytes, uint64_t t_ms)
 {
 	struct col_bl_match m;
 	char ip[MF_ADDR_STRLEN];
 
 	if (col_blocklist_find_addr(h->bl, remote, &m))
-		note(h, &m, via, mf_addr_format(remote, ip, sizeof(ip)), device,
+		note(h, &m, via, mf_addr_format(remote, ip, sizeof(ip)), w,
 		    bytes, t_ms);
 }
 
 void
 col_blockhits_flow(struct col_blockhits *h, const struct col_flow *f,
-    gboolean src_internal, gboolean dst_internal, uint64_t t_ms)
+    gboolean src_internal, gboolean dst_internal,
+    const struct col_device *const dev[2], uint64_t t_ms)
 {
-	const struct mf_addr *dev = src_internal ? &f->src
-	    : dst_internal                       ? &f->dst
-	                                         : NULL;
+	struct who w = { NULL, NULL };
 	uint64_t bytes = f->octets + f->rev_octets;
 	struct col_bl_match m;
 
-	if (h == NULL || h->bl == NULL)
+	if (h == NULL || h->bl == NULL || (src_internal && dst_internal))
 		return;
+	if (src_internal) {
+		w.dev = dev != NULL ? dev[0] : NULL;
+		w.addr = &f->src;
+	} else if (dst_internal) {
+		w.dev = dev != NULL ? dev[1] : NULL;
+		w.addr = &f->dst;
+	}
 	if (!src_internal)
-		match_addr(h, &f->src, COL_VIA_FLOW, dev, bytes, t_ms);
+		match_addr(h, &f->src, COL_VIA_FLOW, &w, bytes, t_ms);
 	if (!dst_internal)
-		match_addr(h, &f->dst, COL_VIA_FLOW, dev, bytes, t_ms);
-	if (f->label[0] != '\0' && !(src_internal && dst_internal) &&
-	    col_blocklist_find_name(h->bl, f->label, &m))
-		note(h, &m, COL_VIA_LABEL, f->label, dev, bytes, t_ms);
+		match_addr(h, &f->dst, COL_VIA_FLOW, &w, bytes, t_ms);
+	if (f->label[0] != '\0' && col_blocklist_find_name(h->bl, f->label, &m))
+		note(h, &m, COL_VIA_LABEL, f->label, &w, bytes, t_ms);
 }
 
 void
-col_blockhits_dns(struct col_blockhits *h, const struct col_dns_rec *d)
+col_blockhits_dns(struct col_blockhits *h, const struct col_dns_rec *d,
+    const struct col_device *client)
 {
+	struct who w = { client, &d->client };
 	struct col_bl_match m;
 	unsigned i;
 
 	if (h == NULL || h->bl == NULL)
 		return;
 	if (d->qname[0] != '\0' && col_blocklist_find_name(h->bl, d->qname, &m))
-		note(h, &m, COL_VIA_DNS_QUERY, d->qname, &d->client, 0,
-		    d->time_ms);
+		note(h, &m, COL_VIA_DNS_QUERY, d->qname, &w, 0, d->time_ms);
 	if (d->cname[0] != '\0' && col_blocklist_find_name(h->bl, d->cname, &m))
-		note(h, &m, COL_VIA_DNS_ANSWER, d->cname, &d->client, 0,
-		    d->time_ms);
+		note(h, &m, COL_VIA_DNS_ANSWER, d->cname, &w, 0, d->time_ms);
 	for (i = 0; i < d->n_addrs && i < COL_DNS_MAX_ADDRS; i++)
-		match_addr(h, &d->addrs[i], COL_VIA_DNS_ANSWER, &d->client, 0,
+		match_addr(h, &d->addrs[i], COL_VIA_DNS_ANSWER, &w, 0,
 		    d->time_ms);
 }
 

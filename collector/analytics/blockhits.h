@@ -9,7 +9,8 @@
  * label; a DNS record by its query name (a device resolving a listed
  * name is a hit even if no connection follows), its CNAME and its
  * answered addresses.  The device of a hit is the internal side of the
- * flow, or the DNS client.
+ * flow, or the DNS client: its device id (collector/model/devices.h)
+ * when the devices know it, else its address as text.
  *
  * Hits are aggregated per (list, line, match, device, via) in a table of
  * max_hits entries, allocated once; hits beyond are counted in dropped.
@@ -27,6 +28,7 @@
 #include <glib.h>
 
 #include "collector/analytics/blocklist.h"
+#include "collector/model/devices.h"
 #include "collector/model/flow.h"
 #include "common/addr.h"
 #include "common/hash.h"
@@ -55,8 +57,7 @@ struct col_blockhit {
 	enum col_bl_via via;
 	char entry[COL_BLOCKLIST_ENTRY_MAX];
 	char match[COL_BLOCKLIST_ENTRY_MAX]; /* the address or name seen */
-	gboolean has_device;
-	struct mf_addr device; /* the internal address or DNS client */
+	char device[COL_DEVICE_ID_MAX];      /* the device's id, or "" */
 	uint64_t flows, bytes, first_ms, last_ms;
 };
 
@@ -73,10 +74,16 @@ void col_blockhits_free(struct col_blockhits *h);
 /* TRUE if any list file is configured (the report then has a section). */
 gboolean col_blockhits_enabled(const struct col_blockhits *h);
 
-/* Ingest path: no allocation, no I/O. */
+/*
+ * Ingest path: no allocation, no I/O.  dev: the devices of the source
+ * and destination (either NULL: named by the address), as the devices
+ * consumer notes them; client: the DNS client's device, or NULL.
+ */
 void col_blockhits_flow(struct col_blockhits *h, const struct col_flow *f,
-    gboolean src_internal, gboolean dst_internal, uint64_t t_ms);
-void col_blockhits_dns(struct col_blockhits *h, const struct col_dns_rec *d);
+    gboolean src_internal, gboolean dst_internal,
+    const struct col_device *const dev[2], uint64_t t_ms);
+void col_blockhits_dns(struct col_blockhits *h, const struct col_dns_rec *d,
+    const struct col_device *client);
 
 /* The hits of the open interval, in the order first seen. */
 const struct col_blockhit *col_blockhits_list(const struct col_blockhits *h,

@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "collector/analytics/blockhits.h"
+#include "collector/model/devices.h"
 #include "collector/model/consumer.h"
 #include "collector/model/engine.h"
 #include "collector/output/report_blocklist.h"
@@ -17,16 +18,13 @@
 static void
 build_hit(JsonBuilder *b, const struct col_blockhit *e)
 {
-	char ip[MF_ADDR_STRLEN];
-
 	json_builder_begin_object(b);
 	col_json_str(b, "list", e->list);
 	col_json_uint(b, "line", e->line);
 	col_json_str(b, "entry", e->entry);
 	col_json_text(b, "kind", e->kind == COL_BL_IP ? "ip" : "domain");
 	col_json_str(b, "match", e->match);
-	col_json_text(b, "device",
-	    e->has_device ? mf_addr_format(&e->device, ip, sizeof(ip)) : NULL);
+	col_json_str(b, "device", e->device[0] != '\0' ? e->device : NULL);
 	col_json_text(b, "via", col_bl_via_names[e->via]);
 	col_json_uint(b, "flows", e->flows);
 	col_json_uint(b, "bytes", e->bytes);
@@ -66,42 +64,54 @@ col_report_blocklist(JsonBuilder *b, const struct col_blockhits *h)
 static void
 take_flow(void *self, struct col_record *r)
 {
-	col_blockhits_flow(self, r->flow, r->src_internal, r->dst_internal,
-	    r->end_ms);
+	struct col_report_blocklist *rb = self;
+
+	col_blockhits_flow(rb->hits, r->flow, r->src_internal, r->dst_internal,
+	    r->device, r->end_ms);
 }
 
 static void
 take_dns(void *self, const struct col_dns_rec *d)
 {
-	col_blockhits_dns(self, d);
+	struct col_report_blocklist *rb = self;
+
+	col_blockhits_dns(rb->hits, d,
+	    rb->devices != NULL ? col_devices_find_addr(rb->devices, &d->client)
+	                        : NULL);
 }
 
 static void
 close_interval(void *self, const struct col_interval *iv)
 {
+	struct col_report_blocklist *rb = self;
+
 	(void)iv;
-	(void)col_blockhits_check(self);
+	(void)col_blockhits_check(rb->hits);
 }
 
 static void
 write_section(void *self, const struct col_section *s)
 {
-	col_report_blocklist(s->b, self);
+	struct col_report_blocklist *rb = self;
+
+	col_report_blocklist(s->b, rb->hits);
 }
 
 static void
 open_interval(void *self, uint64_t start_ms, uint64_t prev_end_ms)
 {
+	struct col_report_blocklist *rb = self;
+
 	(void)start_ms;
 	(void)prev_end_ms;
-	col_blockhits_reset(self);
+	col_blockhits_reset(rb->hits);
 }
 
 struct col_consumer
-col_report_blocklist_consumer(struct col_blockhits *h)
+col_report_blocklist_consumer(struct col_report_blocklist *rb)
 {
 	struct col_consumer c = { .name = "blocklist",
-		.self = h,
+		.self = rb,
 		.flow = take_flow,
 		.dns = take_dns,
 		.close = close_interval,

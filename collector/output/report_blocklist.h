@@ -7,11 +7,12 @@
  * (collector/analytics/blockhits.h) and the writer of the report's
  * "blocklist" object (minflow-report(1)), present only when [blocklists]
  * names a file: "hits" (list, line, entry, kind "ip" or "domain", match,
- * device (the internal address as text, or null), via "flow",
+ * device (the device's id, its internal address as text, or null), via "flow",
  * "dns_query", "dns_answer" or "label", flows, bytes, first, last),
  * "entries" {"ip", "domain"}, "bad_lines" and "dropped_hits".  It takes
- * every flow (after the summary, which notes the internal sides) and DNS
- * record; at close it reloads changed list files; hits are per interval.
+ * every flow (after the summary, which notes the internal sides, and the
+ * devices, which note the devices) and DNS record; at close it reloads changed
+ * list files; hits are per interval.
  */
 #include <json-glib/json-glib.h>
 
@@ -22,7 +23,15 @@
  * no files). */
 void col_report_blocklist(JsonBuilder *b, const struct col_blockhits *h);
 
-/* The consumer "blocklist" on h (borrowed, not NULL). */
-struct col_consumer col_report_blocklist_consumer(struct col_blockhits *h);
+/* The caller's storage: hits not NULL, devices (for DNS clients) may be;
+ * both borrowed. */
+struct col_report_blocklist {
+	struct col_blockhits *hits;
+	const struct col_devices *devices;
+};
+
+/* The consumer "blocklist" on rb. */
+struct col_consumer col_report_blocklist_consumer(
+    struct col_report_blocklist *rb);
 
 #endif

@@ -262,17 +262,17 @@ test_blockhits_flow_and_dns_hits_aggregate(void **state)
 	assert_true(mf_addr_parse("192.168.1.5", &f.src));
 	assert_true(mf_addr_parse("198.51.100.7", &f.dst));
 	f.octets = 100;
-	col_blockhits_flow(bh, &f, TRUE, FALSE, 1000);
-	col_blockhits_flow(bh, &f, TRUE, FALSE, 3000);
+	col_blockhits_flow(bh, &f, TRUE, FALSE, NULL, 1000);
+	col_blockhits_flow(bh, &f, TRUE, FALSE, NULL, 3000);
 	/* Internal both ways: not matched. */
-	col_blockhits_flow(bh, &f, TRUE, TRUE, 3000);
+	col_blockhits_flow(bh, &f, TRUE, TRUE, NULL, 3000);
 	memset(&d, 0, sizeof(d));
 	assert_true(mf_addr_parse("192.168.1.6", &d.client));
 	g_strlcpy(d.qname, "www.evil.test", sizeof(d.qname));
-	col_blockhits_dns(bh, &d);
+	col_blockhits_dns(bh, &d, NULL);
 	/* A third distinct hit is over max_hits = 2. */
 	assert_true(mf_addr_parse("198.51.100.8", &f.dst));
-	col_blockhits_flow(bh, &f, TRUE, FALSE, 3000);
+	col_blockhits_flow(bh, &f, TRUE, FALSE, NULL, 3000);
 	h = col_blockhits_list(bh, &n);
 	assert_int_equal(n, 2);
 	assert_string_equal(h[0].match, "198.51.100.7");
@@ -285,13 +285,15 @@ test_blockhits_flow_and_dns_hits_aggregate(void **state)
 	assert_int_equal(h[1].via, COL_VIA_DNS_QUERY);
 	assert_string_equal(h[1].entry, "evil.test");
 	assert_string_equal(h[1].list, "hosts");
+	assert_string_equal(h[0].device, "192.168.1.5");
+	assert_string_equal(h[1].device, "192.168.1.6");
 	assert_int_equal(col_blockhits_dropped(bh), 1);
 	/* A changed file is read again at the next check. */
 	assert_false(col_blockhits_check(bh));
 	assert_true(g_file_set_contents(ipf, "1.1.1.1\n2.2.2.2\n", -1, NULL));
 	assert_true(col_blockhits_check(bh));
 	col_blockhits_reset(bh);
-	col_blockhits_flow(bh, &f, TRUE, FALSE, 3000);
+	col_blockhits_flow(bh, &f, TRUE, FALSE, NULL, 3000);
 	h = col_blockhits_list(bh, &n);
 	assert_int_equal(n, 0);
 	g_unlink(ipf);

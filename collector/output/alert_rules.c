@@ -378,7 +378,7 @@ static void
 add_remote(JsonBuilder *b, const struct event *e)
 {
 	json_builder_set_member_name(b, "remote");
-	if (e->remote == NULL) {
+	if (e->remote == NULL && e->remote_name == NULL) {
 		json_builder_add_null_value(b);
 		return;
 	}
@@ -400,6 +400,9 @@ emit(struct judge *j, struct event *e)
 	GDateTime *dt;
 	int i;
 
+	/* An address of a known device is that device. */
+	if (device_of(j->r, e->device) != NULL)
+		e->device = str_of(device_of(j->r, e->device), "id");
 	if (!first_in_window(j->r, e)) {
 		g_free(e->text);
 		return;

@@ -1,0 +1,133 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# Blocklists and alerts end to end: minflow-exporter -w turns a real
+# capture into IPFIX, minflow-collector -r reads it with an IP list
+# (Spamhaus DROP form) and a domain list (hosts and adblock lines), and
+# every alert sink on at once: a JSON-lines file, an IDEA file, syslog to
+# a unix socket and a webhook (both served by alerts_sinks.py) and a
+# command.  Checks:
+#  (a) the hits are exactly the listed ones, from the capture alone
+#      (tshark): the flow hits' bytes summed over the reports are the IP
+#      bytes of every packet to or from the listed /24, their matches the
+#      addresses of that /24 in the capture; the DNS query hits are the
+#      names under bing.com of the capture's DNS responses; nothing of
+#      the lists that is not in the capture hits; the bad line is counted;
+#  (b) each sink got each alert exactly once: one per distinct (device,
+#      match) of the hits and one per device, the same ids everywhere;
+#  (c) a second run on the same state file (a restart) announces nothing;
+#  (d) without the state file the same alerts come again (the check can
+#      fail).
+. "$MF_SRCDIR/tests/integ/lib.sh"
+need tshark python3
+need_shared
+need_exporter
+need_collector
+mk_tmp
+
+CAP=$MF_SHARED_DIR/pcaps/mixed-windows-browsing-http-https.pcap
+PY=$MF_SRCDIR/tests/integ/alerts_sinks.py
+T=$MF_TMP
+NET=138.201.208.0/24
+
+"$MF_EXPORTER" -r "$CAP" -w "$T/flows.ipfix" 2>"$T/exp.log" ||
+	fail "exporter -w" "$(cat "$T/exp.log")"
+
+python3 "$PY" serve "$T" &
+track_pid $!
+i=0
+while [ ! -s "$T/port" ] && [ "$i" -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+[ -s "$T/port" ] || { fail "alerts_sinks.py serve"; finish; }
+PORT=$(cat "$T/port")
+
+cat >"$T/drop.txt" <<LIST
+; Spamhaus DROP List (test)
+$NET ; SBL1
+198.51.100.0/24 ; SBL2
+2001:db8::/32
+not-an-address
+LIST
+cat >"$T/hosts" <<LIST
+# hosts file
+0.0.0.0 bing.com
+0.0.0.0 never-seen.example
+||doubleclick.invalid^
+LIST
+cat >"$T/cmd.py" <<CMD
+#!/usr/bin/env python3
+import os
+with open("$T/command.jsonl", "a") as f:
+    f.write(os.environ["MINFLOW_ALERT"] + "\n")
+CMD
+chmod +x "$T/cmd.py"
+cat >"$T/c.conf" <<CONF
+[blocklists]
+ip = $T/drop.txt
+domain = $T/hosts
+[alerts]
+file = $T/alerts.jsonl
+idea-file = $T/idea.jsonl
+syslog = unix:$T/syslog.sock
+webhook = http://127.0.0.1:$PORT/hook
+command = $T/cmd.py
+CONF
+
+run() {
+	with_timeout 120 "$MF_COLLECTOR" -C "$T/c.conf" -r "$T/flows.ipfix" \
+	    -o "$T/out" >"$T/col.log" 2>&1 || fail "collector -r" "$(tail -3 "$T/col.log")"
+}
+run
+
+# --- (a) the hits -----------------------------------------------------------
+set -- $(python3 "$PY" truth "$CAP" "$NET")
+want_bytes=$1 want_remote=$2
+shift 2
+want_names="$*"
+hits() {
+	python3 - "$T/out" "$1" "$2" <<'PYEOF'
+import glob, json, sys
+d, via, what = sys.argv[1:]
+hits = [h for p in sorted(glob.glob(d + "/2*/*.json"))
+        for h in json.load(open(p)).get("blocklist", {}).get("hits", [])]
+sel = [h for h in hits if via in ("any", h["via"])]
+if what == "bytes":
+    print(sum(h["bytes"] for h in sel))
+elif what == "entries":
+    print(" ".join(sorted({h["entry"] for h in sel})))
+else:
+    print(" ".join(sorted({h[what] for h in sel})))
+PYEOF
+}
+assert_eq "flow hits: bytes to and from $NET" "$want_bytes" "$(hits flow bytes)"
+assert_eq "flow hits: the remote addresses" "$want_remote" "$(hits flow match)"
+assert_eq "DNS query hits: names under bing.com" "$want_names" \
+	"$(hits dns_query match)"
+assert_eq "only listed entries hit" "$NET bing.com" "$(hits any entries)"
+assert_eq "lists that hit" "drop.txt hosts" "$(hits any list)"
+bad=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["blocklist"]["bad_lines"])' "$T/out/latest.json")
+assert_eq "bad lines counted" "1" "$bad"
+grep -q "drop.txt:5: not a blocklist entry" "$T/col.log" ||
+	fail "the bad line named as FILE:LINE in the log"
+
+# --- (b) every sink, each alert once ------------------------------------------
+# The sinks deliver from their threads before the collector exits; the
+# servers write what they received at once.
+SINKS="$T/alerts.jsonl $T/idea.jsonl $T/syslog.txt $T/webhook.jsonl $T/command.jsonl"
+n=$(wc -l <"$T/alerts.jsonl")
+[ "$n" -ge 3 ] || fail "alerts in the file" "$n"
+assert_eq "each sink got each alert once" "" \
+	"$(python3 "$PY" check "$T/out" $SINKS 2>&1)"
+
+# --- (c) a restart announces nothing again --------------------------------------
+before=$(cat $SINKS | wc -l)
+run
+assert_eq "no alert after a restart" "$before" "$(cat $SINKS | wc -l)"
+
+# --- (d) without the state, the same alerts again ---------------------------------
+rm -f "$T/out/alerts.state"
+run
+assert_eq "alerts again without the state" "$((n * 2))" \
+	"$(wc -l <"$T/alerts.jsonl")"
+finish

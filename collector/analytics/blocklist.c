@@ -14,6 +14,7 @@
 #include "common/hash.h"
 
 #define NAME_MAX_LEN 253
+#define DIR16_SIZE 65536
 
 /* One IPv4 prefix as a range, host order. */
 struct range4 {
@@ -42,9 +43,14 @@ struct col_blocklist {
 	GPtrArray *lists[2];     /* names per kind */
 	GArray *r4, *r6;         /* struct range4 / range6, sorted at seal */
 	uint32_t *wide4, *wide6; /* index of the widest range so far */
-	GArray *domains;         /* struct domain */
-	GByteArray *arena;       /* the names, NUL-terminated */
-	uint32_t *slots;         /* domain index + 1; 0 = empty */
+	/* dir16[k]: the first IPv4 range starting at or above k << 16, so
+	 * that a lookup searches one /16's ranges (k = 0 .. 65536). */
+	uint32_t *dir16;
+	GArray *domains;   /* struct domain */
+	GByteArray *arena; /* the names, NUL-terminated */
+	/* Slots: the name's hash's high 32 bits << 32 | domain index + 1;
+	 * 0 = empty.  The hash bits spare a miss the look at the arena. */
+	uint64_t *slots;
 	size_t mask;
 	gboolean sealed;
 	unsigned named; /* bad lines logged this load */
@@ -85,6 +91,7 @@ col_blocklist_free(struct col_blocklist *bl)
 	g_array_unref(bl->domains);
 	g_byte_array_unref(bl->arena);
 	g_free(bl->wide4);
+	g_free(bl->dir16);
 	g_free(bl->wide6);
 	g_free(bl->slots);
 	g_free(bl);
@@ -388,7 +395,7 @@ index_ranges(struct col_blocklist *bl)
 {
 	const struct range4 *r4;
 	const struct range6 *r6;
-	guint i;
+	guint i, k;
 
 	g_array_sort(bl->r4, cmp4);
 	g_array_sort(bl->r6, cmp6);
@@ -400,6 +407,12 @@ index_ranges(struct col_blocklist *bl)
 		bl->wide4[i] = i > 0 && r4[bl->wide4[i - 1]].hi >= r4[i].hi
 		    ? bl->wide4[i - 1]
 		    : i;
+	bl->dir16 = g_new(uint32_t, DIR16_SIZE + 1);
+	for (i = 0, k = 0; k <= DIR16_SIZE; k++) {
+		while (i < bl->r4->len && (r4[i].lo >> 16) < k)
+			i++;
+		bl->dir16[k] = i;
+	}
 	for (i = 0; i < bl->r6->len; i++)
 		bl->wide6[i] =
 		    i > 0 && cmp_halves(r6[bl->wide6[i - 1]].hi, r6[i].hi) >= 0
@@ -407,11 +420,14 @@ index_ranges(struct col_blocklist *bl)
 		    : i;
 }
 
-static size_t
-name_slot(const struct col_blocklist *bl, const char *n, size_t len)
+static uint64_t
+name_hash(const struct col_blocklist *bl, const char *n, size_t len)
 {
-	return (size_t)mf_siphash(&bl->seed, n, len) & bl->mask;
+	return mf_siphash(&bl->seed, n, len);
 }
+
+#define SLOT_TAG(h) ((h)&UINT64_C(0xffffffff00000000))
+#define SLOT_INDEX(v) ((uint32_t)(v)-1)
 
 static void
 index_domains(struct col_blocklist *bl)
@@ -423,21 +439,24 @@ index_domains(struct col_blocklist *bl)
 	guint i;
 
 	bl->mask = buckets - 1;
-	bl->slots = g_new0(uint32_t, buckets);
+	bl->slots = g_new0(uint64_t, buckets);
 	for (i = 0; i < bl->domains->len; i++) {
 		const char *n = arena + d[i].off;
+		uint64_t h = name_hash(bl, n, strlen(n));
 		gboolean dup = FALSE;
 
-		for (s = name_slot(bl, n, strlen(n)); bl->slots[s] != 0;
+		for (s = (size_t)h & bl->mask; bl->slots[s] != 0;
 		     s = (s + 1) & bl->mask)
-			if (strcmp(arena + d[bl->slots[s] - 1].off, n) == 0) {
+			if (SLOT_TAG(bl->slots[s]) == SLOT_TAG(h) &&
+			    strcmp(arena + d[SLOT_INDEX(bl->slots[s])].off,
+			        n) == 0) {
 				dup = TRUE;
 				break;
 			}
 		if (dup)
 			bl->st.duplicates++;
 		else
-			bl->slots[s] = i + 1;
+			bl->slots[s] = SLOT_TAG(h) | (uint64_t)(i + 1);
 	}
 }
 
@@ -452,10 +471,11 @@ col_blocklist_seal(struct col_blocklist *bl)
 	bl->st.ip4 = bl->r4->len;
 	bl->st.ip6 = bl->r6->len;
 	bl->st.domains = bl->domains->len - bl->st.duplicates;
-	bl->st.bytes = (uint64_t)bl->r4->len * (sizeof(struct range4) + 4) +
+	bl->st.bytes = (DIR16_SIZE + 1) * sizeof(uint32_t) +
+	    (uint64_t)bl->r4->len * (sizeof(struct range4) + 4) +
 	    (uint64_t)bl->r6->len * (sizeof(struct range6) + 4) +
 	    (uint64_t)bl->domains->len * sizeof(struct domain) +
-	    bl->arena->len + (bl->mask + 1) * sizeof(uint32_t);
+	    bl->arena->len + (bl->mask + 1) * sizeof(uint64_t);
 	if (bl->st.bad_lines > 0 || bl->st.dropped > 0)
 		g_message("blocklists: %" G_GUINT64_FORMAT
 		          " bad lines, %" G_GUINT64_FORMAT
@@ -482,7 +502,10 @@ find4(const struct col_blocklist *bl, const struct mf_addr *a,
 {
 	const struct range4 *r = (const struct range4 *)(void *)bl->r4->data;
 	uint32_t v = mf_addr_get4(a);
-	size_t lo = 0, hi = bl->r4->len;
+	/* The answer lies before the next /16's first range, and at or
+	 * after the last range starting before this /16. */
+	size_t lo = bl->dir16[v >> 16] > 0 ? bl->dir16[v >> 16] - 1 : 0,
+	       hi = bl->dir16[(v >> 16) + 1];
 	struct mf_addr net;
 	uint8_t b[4];
 
@@ -557,12 +580,16 @@ find_exact(const struct col_blocklist *bl, const char *n, size_t len)
 	const struct domain *d =
 	    (const struct domain *)(void *)bl->domains->data;
 	const char *arena = (const char *)bl->arena->data;
+	uint64_t h = name_hash(bl, n, len);
 	size_t s;
 
-	for (s = name_slot(bl, n, len); bl->slots[s] != 0;
+	for (s = (size_t)h & bl->mask; bl->slots[s] != 0;
 	     s = (s + 1) & bl->mask) {
-		const struct domain *e = &d[bl->slots[s] - 1];
+		const struct domain *e;
 
+		if (SLOT_TAG(bl->slots[s]) != SLOT_TAG(h))
+			continue;
+		e = &d[SLOT_INDEX(bl->slots[s])];
 		if (strcmp(arena + e->off, n) == 0)
 			return e;
 	}

@@ -22,8 +22,9 @@
  * 48 + 4 (a sorted array of ranges searched by binary search, overlaps
  * allowed: a running "widest end so far" index finds a covering range in
  * O(log n)).  Domains live in one arena (the name and its NUL) with 12
- * bytes of metadata and two 4-byte slots of an open-addressing table
- * each; a name is looked up by its label suffixes, at most 127 probes.
+ * bytes of metadata and two 8-byte slots of an open-addressing table
+ * each (index and 32 bits of the hash, so a miss rarely reads the
+ * arena); a name is looked up by each of its label suffixes.
  * max_ip and max_domains cap the entries; more are counted in dropped.
  */
 #include <stddef.h>

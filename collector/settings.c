@@ -166,6 +166,8 @@ const struct mf_conf_key col_config_keys[] = {
 	    "bytes a device may move per day (UTC) before an alert (0: off)"),
 	LIST("alerts", "quota-device", alerts.quota_device, "",
 	    "per-device quotas: MAC_OR_ADDRESS=BYTES;..."),
+	LIST("geo", "database", geo.database, "",
+	    "MaxMind DB files (.mmdb: country, city, ASN), ';'-separated"),
 };
 const size_t col_config_n_keys = G_N_ELEMENTS(col_config_keys);
 
@@ -388,4 +390,5 @@ col_config_set_dir(struct col_config *cfg, const char *dir)
 	beside_reports(r->dir, &cfg->alerts.state_file);
 	absolute_list(cfg->blocklists.ip);
 	absolute_list(cfg->blocklists.domain);
+	absolute_list(cfg->geo.database);
 }

@@ -94,6 +94,11 @@ struct col_conf_blocklists {
 	uint64_t max_ip, max_domains, max_hits;
 };
 
+/* [geo] (collector/analytics/geo.h) */
+struct col_conf_geo {
+	char **database;
+};
+
 struct col_config {
 	struct col_conf_listen listen;
 	struct col_conf_networks networks;
@@ -108,6 +113,7 @@ struct col_config {
 	struct col_conf_devices devices;
 	struct col_conf_blocklists blocklists;
 	struct col_conf_alerts alerts; /* collector/output/alerts.h */
+	struct col_conf_geo geo;
 };
 
 extern const struct mf_conf_key col_config_keys[];

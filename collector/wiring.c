@@ -9,6 +9,7 @@
 
 #include "collector/analytics/anomaly.h"
 #include "collector/analytics/blockhits.h"
+#include "collector/analytics/geo.h"
 #include "collector/analytics/dnsstats.h"
 #include "collector/analytics/flowstats.h"
 #include "collector/model/consumer.h"
@@ -39,6 +40,7 @@ struct col_wiring {
 	struct col_devices *devices;
 	struct col_blockhits *blockhits;
 	struct col_alerts *alerts;
+	struct col_geo *geo; /* NULL: no [geo] database */
 	/* The consumers' own state (they borrow the objects above). */
 	struct col_report_summary summary;
 	struct col_report_flows flows;
@@ -106,6 +108,7 @@ build(struct col_wiring *w, const struct col_config *cfg, gboolean offline,
 		COL_DNSSTATS_DEFAULT_MAX };
 	struct col_blockhits_config bc;
 	struct col_tables_config tc;
+	GError *e = NULL;
 
 	tables_config(&cfg->tables, offline, &tc);
 	if ((w->tables = col_tables_new(&tc, error)) == NULL)
@@ -120,8 +123,15 @@ build(struct col_wiring *w, const struct col_config *cfg, gboolean offline,
 		return FALSE;
 	blocklists_config(&cfg->blocklists, &bc);
 	w->blockhits = col_blockhits_new(&bc, &tc.seed, error);
-	return w->blockhits != NULL &&
-	    (w->alerts = col_alerts_new(&cfg->alerts, error)) != NULL;
+	if (w->blockhits == NULL)
+		return FALSE;
+	w->geo = col_geo_open(cfg->geo.database, &e);
+	if (e != NULL) {
+		g_propagate_error(error, e);
+		return FALSE;
+	}
+	return (w->alerts = col_alerts_new(&cfg->alerts, w->geo, error)) !=
+	    NULL;
 }
 
 /* In the order of the report's members (wiring.h says why). */
@@ -140,6 +150,7 @@ add_consumers(struct col_wiring *w, const struct col_config *cfg,
 	w->anomalies.tables = w->tables;
 	w->tables_top.tables = w->tables;
 	w->tables_top.devices = w->devices;
+	w->tables_top.geo = w->geo;
 	w->devs.devices = w->devices;
 	w->devs.anomaly = w->anomaly;
 	c[0] = col_report_summary_consumer(&w->summary);
@@ -183,6 +194,7 @@ col_wiring_free(struct col_wiring *w)
 	col_anomaly_free(w->anomaly);
 	col_blockhits_free(w->blockhits);
 	col_alerts_free(w->alerts);
+	col_geo_free(w->geo);
 	col_flowstats_free(w->flowstats);
 	col_dnsstats_free(w->dns);
 	col_persec_free(w->persec);

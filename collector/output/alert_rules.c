@@ -8,6 +8,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "collector/analytics/geo.h"
 #include "collector/output/alert_rules.h"
 #include "common/addr.h"
 #include "common/error.h"
@@ -374,9 +375,35 @@ first_in_window(struct col_alert_rules *r, const struct event *e)
 	return TRUE;
 }
 
-static void
-add_remote(JsonBuilder *b, const struct event *e)
+/* What [geo] says of the remote address ip (gi zeroed if nothing). */
+static gboolean
+geo_of(struct col_alert_rules *r, const char *ip, struct col_geo_info *gi)
 {
+	struct mf_addr a;
+
+	memset(gi, 0, sizeof(*gi));
+	return ip != NULL && r->cfg.geo != NULL && mf_addr_parse(ip, &a) &&
+	    col_geo_lookup(r->cfg.geo, &a, gi);
+}
+
+/* "192.0.2.7" or "192.0.2.7 (DE, AS24940 Hetzner Online GmbH)". */
+static char *
+remote_words(struct col_alert_rules *r, const char *ip)
+{
+	struct col_geo_info gi;
+
+	if (!geo_of(r, ip, &gi))
+		return g_strdup(ip);
+	return g_strdup_printf("%s (%s%s%s%.0u%s%s)", ip, gi.country,
+	    gi.country[0] && gi.asn ? ", " : "", gi.asn ? "AS" : "", gi.asn,
+	    gi.as_org[0] ? " " : "", gi.as_org);
+}
+
+static void
+add_remote(JsonBuilder *b, struct col_alert_rules *r, const struct event *e)
+{
+	struct col_geo_info gi;
+
 	json_builder_set_member_name(b, "remote");
 	if (e->remote == NULL && e->remote_name == NULL) {
 		json_builder_add_null_value(b);
@@ -388,7 +415,8 @@ add_remote(JsonBuilder *b, const struct event *e)
 	json_builder_set_member_name(b, "name");
 	json_builder_add_string_value(b, e->remote_name);
 	json_builder_set_member_name(b, "country");
-	json_builder_add_null_value(b);
+	json_builder_add_string_value(b,
+	    geo_of(r, e->remote, &gi) && gi.country[0] ? gi.country : NULL);
 	json_builder_end_object(b);
 }
 
@@ -422,7 +450,7 @@ emit(struct judge *j, struct event *e)
 	json_builder_set_member_name(b, "what");
 	json_builder_add_string_value(b, e->what);
 	add_device(b, j->r, e->device);
-	add_remote(b, e);
+	add_remote(b, j->r, e);
 	json_builder_set_member_name(b, "text");
 	json_builder_add_string_value(b, e->text);
 	json_builder_set_member_name(b, "evidence");
@@ -551,13 +579,14 @@ rule_blocklist(struct judge *j, JsonObject *doc)
 		JsonObject *h = json_array_get_object_element(a, i);
 		const char *match = str_of(h, "match"), *via = str_of(h, "via");
 		const char *kind = str_of(h, "kind");
-		g_autofree char *who = NULL;
+		g_autofree char *who = NULL, *rem = NULL;
 		struct event e = { 0 };
 		gboolean name = g_strcmp0(kind, "domain") == 0;
 
 		if (match == NULL || via == NULL)
 			continue;
 		who = device_words(j->r, str_of(h, "device"));
+		rem = name ? g_strdup(match) : remote_words(j->r, match);
 		e.type = "blocklist";
 		e.what = str_of(h, "list");
 		e.device = str_of(h, "device");
@@ -570,7 +599,7 @@ rule_blocklist(struct judge *j, JsonObject *doc)
 		    " bytes",
 		    who,
 		    g_str_has_prefix(via, "dns") ? "resolved" : "talked to",
-		    match, e.what ? e.what : "?", int_of(h, "line"),
+		    rem, e.what ? e.what : "?", int_of(h, "line"),
 		    str_of(h, "entry") ? str_of(h, "entry") : "?",
 		    int_of(h, "flows"),
 		    g_str_has_prefix(via, "dns") ? "DNS records" : "flows",

@@ -34,6 +34,8 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "collector/analytics/geo.h"
+
 #define COL_ALERT_STATE_MAX 65536 /* entries per set of the state */
 
 struct col_alert_rules_config {
@@ -43,6 +45,7 @@ struct col_alert_rules_config {
 	uint64_t silent_intervals; /* 0: off */
 	uint64_t quota;            /* bytes a day, 0: off */
 	char **quota_device;       /* "MAC_OR_ADDRESS=BYTES" */
+	const struct col_geo *geo; /* country and AS of remotes; NULL: none */
 };
 
 struct col_alert_rules;

@@ -50,12 +50,13 @@ add_sink(struct col_alerts *a, const struct col_conf_alerts *cfg,
 }
 
 struct col_alerts *
-col_alerts_new(const struct col_conf_alerts *cfg, GError **error)
+col_alerts_new(const struct col_conf_alerts *cfg, const struct col_geo *geo,
+    GError **error)
 {
 	struct col_alerts *a = g_new0(struct col_alerts, 1);
 	struct col_alert_rules_config rc = { cfg->state_file, cfg->window,
 		cfg->new_devices, cfg->silent_intervals, cfg->quota,
-		cfg->quota_device };
+		cfg->quota_device, geo };
 
 	if (cfg->webhook[0] != '\0')
 		curl_global_init(CURL_GLOBAL_DEFAULT);

@@ -13,6 +13,7 @@
 
 #include <glib.h>
 
+#include "collector/analytics/geo.h"
 #include "collector/model/consumer.h"
 
 /* [alerts] as the configuration table loads it (collector/settings.c). */
@@ -28,12 +29,13 @@ struct col_conf_alerts {
 struct col_alerts;
 
 /*
- * The rules and sinks of cfg; NULL (error set) on a bad sink or quota.
+ * The rules and sinks of cfg, the remote addresses placed with geo
+ * (borrowed, NULL: none); NULL (error set) on a bad sink or quota.
  * With no sink configured the consumer still keeps the state (so that
  * turning a sink on later does not announce every known device).
  */
 struct col_alerts *col_alerts_new(const struct col_conf_alerts *cfg,
-    GError **error);
+    const struct col_geo *geo, GError **error);
 
 /* Stop the sinks (after what they hold was tried), log their counters
  * and free. */

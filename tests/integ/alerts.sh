@@ -16,9 +16,16 @@
 #      match) of the hits and one per device, the same ids everywhere;
 #  (c) a second run on the same state file (a restart) announces nothing;
 #  (d) without the state file the same alerts come again (the check can
-#      fail).
+#      fail);
+#  (e) geography from a test database (tests/data/geo/make_mmdb.pl) that
+#      places the listed /24 in DE, AS24940: "top" "countries" gives DE
+#      the same bytes as (a) over the reports, an address of the /24 in
+#      "addresses" has country DE and asn 24940, and its alert names the
+#      country in "remote" and in its text.
 . "$MF_SRCDIR/tests/integ/lib.sh"
-need tshark python3
+need tshark python3 perl
+perl -MMaxMind::DB::Writer::Tree -e 1 2>/dev/null ||
+	skip "perl MaxMind::DB::Writer (libmaxmind-db-writer-perl) missing"
 need_shared
 need_exporter
 need_collector
@@ -29,6 +36,8 @@ PY=$MF_SRCDIR/tests/integ/alerts_sinks.py
 T=$MF_TMP
 NET=138.201.208.0/24
 
+perl "$MF_SRCDIR/tests/data/geo/make_mmdb.pl" "$T/geo.mmdb" ||
+	fail "make_mmdb.pl"
 "$MF_EXPORTER" -r "$CAP" -w "$T/flows.ipfix" 2>"$T/exp.log" ||
 	fail "exporter -w" "$(cat "$T/exp.log")"
 
@@ -72,6 +81,8 @@ idea-file = $T/idea.jsonl
 syslog = unix:$T/syslog.sock
 webhook = http://127.0.0.1:$PORT/hook
 command = $T/cmd.py
+[geo]
+database = $T/geo.mmdb
 CONF
 
 run() {
@@ -110,6 +121,32 @@ bad=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["blocklist
 assert_eq "bad lines counted" "1" "$bad"
 grep -q "drop.txt:5: not a blocklist entry" "$T/col.log" ||
 	fail "the bad line named as FILE:LINE in the log"
+
+# --- (e) geography ------------------------------------------------------------
+geo() {
+	python3 - "$T/out" "$T/alerts.jsonl" "$NET" <<'PYEOF'
+import glob, ipaddress, json, sys
+d, alerts, net = sys.argv[1:]
+net = ipaddress.ip_network(net)
+de, listed = 0, set()
+for p in sorted(glob.glob(d + "/2*/*.json")):
+    r = json.load(open(p))
+    de += sum(c["bytes"] for c in r["top"].get("countries", [])
+              if c["country"] == "DE")
+    for a in r["addresses"]:
+        if ipaddress.ip_address(a["ip"]) in net:
+            listed.add((a["country"], a["asn"], a["as_org"]))
+rem = set()
+for line in open(alerts):
+    a = json.loads(line)
+    r = a.get("remote") or {}
+    if r.get("address") and ipaddress.ip_address(r["address"]) in net:
+        rem.add((r["country"], "(DE, AS24940 Hetzner Online GmbH)" in a["text"]))
+print(de, sorted(listed), sorted(rem))
+PYEOF
+}
+assert_eq "geography: DE bytes, the /24's addresses, its alerts" \
+	"$want_bytes [('DE', 24940, 'Hetzner Online GmbH')] [('DE', True)]" "$(geo)"
 
 # --- (b) every sink, each alert once ------------------------------------------
 # The sinks deliver from their threads before the collector exits; the

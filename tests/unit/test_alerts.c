@@ -62,7 +62,7 @@ test_alert_rules_judge_dedup_window_and_restart(void **state)
 {
 	g_autofree char *dir = g_dir_make_tmp("mfal-XXXXXX", NULL);
 	g_autofree char *sf = g_build_filename(dir, "alerts.state", NULL);
-	struct col_alert_rules_config c = { sf, 3600, TRUE, 0, 0, NULL };
+	struct col_alert_rules_config c = { sf, 3600, TRUE, 0, 0, NULL, NULL };
 	GPtrArray *out =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)json_node_unref);
 	struct col_alert_rules *r;
@@ -96,7 +96,7 @@ test_alert_rules_judge_dedup_window_and_restart(void **state)
 static void
 test_alert_rules_judge_anomaly_once_per_start(void **state)
 {
-	struct col_alert_rules_config c = { NULL, 60, TRUE, 0, 0, NULL };
+	struct col_alert_rules_config c = { NULL, 60, TRUE, 0, 0, NULL, NULL };
 	GPtrArray *out =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)json_node_unref);
 	struct col_alert_rules *r = col_alert_rules_new(&c, NULL);
@@ -128,7 +128,7 @@ test_alert_rules_judge_quota_and_exporters(void **state)
 {
 	char q0[] = "AA:BB:CC:DD:EE:FF=2000", b0[] = "nobytes";
 	char *q[] = { q0, NULL };
-	struct col_alert_rules_config c = { NULL, 86400, FALSE, 2, 0, q };
+	struct col_alert_rules_config c = { NULL, 86400, FALSE, 2, 0, q, NULL };
 	GPtrArray *out =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)json_node_unref);
 	struct col_alert_rules *r = col_alert_rules_new(&c, NULL);
@@ -136,7 +136,8 @@ test_alert_rules_judge_quota_and_exporters(void **state)
 	                    "\"port\": 4739, \"observation_domain\": 0, "
 	                    "\"records\": 0, \"lost\": 0}]";
 	char *badq[] = { b0, NULL };
-	struct col_alert_rules_config bad = { NULL, 60, TRUE, 0, 0, badq };
+	struct col_alert_rules_config bad = { NULL, 60, TRUE, 0, 0, badq,
+		NULL };
 
 	(void)state;
 	/* 1100 bytes, then 2200: over 2000 once. */
@@ -157,7 +158,7 @@ test_alert_rules_judge_quota_and_exporters(void **state)
 static void
 test_alert_sinks_formats(void **state)
 {
-	struct col_alert_rules_config c = { NULL, 60, TRUE, 0, 0, NULL };
+	struct col_alert_rules_config c = { NULL, 60, TRUE, 0, 0, NULL, NULL };
 	GPtrArray *out =
 	    g_ptr_array_new_with_free_func((GDestroyNotify)json_node_unref);
 	struct col_alert_rules *r = col_alert_rules_new(&c, NULL);

@@ -10,21 +10,14 @@
 
 #include "collector/analytics/geo.h"
 #include "collector/output/alert_rules.h"
+#include "collector/output/alert_state.h"
 #include "common/addr.h"
 #include "common/error.h"
 
-/* The sets of the state, each a table of text -> int64 (boxed). */
-enum { S_DEVICES, S_OPEN, S_ALERTED, S_QUOTA, S_SILENT, S_N };
-static const char *const set_names[S_N] = { "devices", "open", "alerted",
-	"quota", "silent" };
-
 struct col_alert_rules {
 	struct col_alert_rules_config cfg;
-	char *state_file; /* cfg.state_file's copy */
-	GHashTable *set[S_N];
-	char *quota_day;      /* YYYY-mm-dd of the quota counters */
-	GHashTable *quota_of; /* device id, MAC or address -> bytes */
-	uint64_t state_dropped;
+	struct col_alert_state *state;
+	GHashTable *quota_of;  /* device id, MAC or address -> bytes */
 	uint64_t now_ms;       /* the report's end */
 	GHashTable *dev_index; /* id and address -> device object */
 };
@@ -35,118 +28,6 @@ struct judge {
 	GPtrArray *out;
 	size_t added;
 };
-
-static int64_t
-get(GHashTable *t, const char *k, int64_t def)
-{
-	const int64_t *v = g_hash_table_lookup(t, k);
-
-	return v != NULL ? *v : def;
-}
-
-static void
-put(struct col_alert_rules *r, GHashTable *t, const char *k, int64_t v)
-{
-	if (g_hash_table_size(t) >= COL_ALERT_STATE_MAX &&
-	    !g_hash_table_contains(t, k)) {
-		r->state_dropped++;
-		return;
-	}
-	g_hash_table_replace(t, g_strdup(k), g_memdup2(&v, sizeof(v)));
-}
-
-static GHashTable *
-new_set(void)
-{
-	return g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-}
-
-/* --- state file ---------------------------------------------------------- */
-
-static void
-load_set(GHashTable *t, JsonObject *o, const char *name)
-{
-	JsonObject *s;
-	GList *keys, *l;
-
-	if (!json_object_has_member(o, name) ||
-	    (s = json_object_get_object_member(o, name)) == NULL)
-		return;
-	keys = json_object_get_members(s);
-	for (l = keys; l != NULL && g_hash_table_size(t) < COL_ALERT_STATE_MAX;
-	     l = l->next) {
-		int64_t v =
-		    json_object_get_int_member_with_default(s, l->data, 0);
-
-		g_hash_table_replace(t, g_strdup(l->data),
-		    g_memdup2(&v, sizeof(v)));
-	}
-	g_list_free(keys);
-}
-
-static void
-load_state(struct col_alert_rules *r)
-{
-	g_autoptr(JsonParser) p = json_parser_new();
-	GError *err = NULL;
-	JsonNode *root;
-	int i;
-
-	if (r->cfg.state_file == NULL || r->cfg.state_file[0] == '\0' ||
-	    !g_file_test(r->cfg.state_file, G_FILE_TEST_EXISTS))
-		return;
-	if (!json_parser_load_from_file(p, r->cfg.state_file, &err) ||
-	    (root = json_parser_get_root(p)) == NULL ||
-	    !JSON_NODE_HOLDS_OBJECT(root)) {
-		g_warning("%s: %s (alert state started afresh)",
-		    r->cfg.state_file, err ? err->message : "not an object");
-		g_clear_error(&err);
-		return;
-	}
-	for (i = 0; i < S_N; i++)
-		load_set(r->set[i], json_node_get_object(root), set_names[i]);
-	r->quota_day = g_strdup(json_object_get_string_member_with_default(
-	    json_node_get_object(root), "quota_day", ""));
-}
-
-static void
-save_state(struct col_alert_rules *r)
-{
-	g_autoptr(JsonBuilder) b = json_builder_new();
-	g_autoptr(JsonGenerator) g = json_generator_new();
-	g_autoptr(JsonNode) root = NULL;
-	g_autofree char *text = NULL;
-	GError *err = NULL;
-	GHashTableIter it;
-	gpointer k, v;
-	int i;
-
-	if (r->cfg.state_file == NULL || r->cfg.state_file[0] == '\0')
-		return;
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "version");
-	json_builder_add_int_value(b, 1);
-	json_builder_set_member_name(b, "quota_day");
-	json_builder_add_string_value(b, r->quota_day ? r->quota_day : "");
-	for (i = 0; i < S_N; i++) {
-		json_builder_set_member_name(b, set_names[i]);
-		json_builder_begin_object(b);
-		g_hash_table_iter_init(&it, r->set[i]);
-		while (g_hash_table_iter_next(&it, &k, &v)) {
-			json_builder_set_member_name(b, k);
-			json_builder_add_int_value(b, *(int64_t *)v);
-		}
-		json_builder_end_object(b);
-	}
-	json_builder_end_object(b);
-	root = json_builder_get_root(b);
-	json_generator_set_root(g, root);
-	text = json_generator_to_data(g, NULL);
-	if (!g_file_set_contents(r->cfg.state_file, text, -1, &err)) {
-		g_warning("alert state: %s", err->message);
-		g_error_free(err);
-	}
-}
 
 /* --- configuration ------------------------------------------------------- */
 
@@ -179,44 +60,34 @@ struct col_alert_rules *
 col_alert_rules_new(const struct col_alert_rules_config *cfg, GError **error)
 {
 	struct col_alert_rules *r = g_new0(struct col_alert_rules, 1);
-	int i;
 
 	r->cfg = *cfg;
-	r->state_file = g_strdup(cfg->state_file);
-	r->cfg.state_file = r->state_file;
+	r->cfg.state_file = NULL;
 	r->cfg.quota_device = NULL;
-	for (i = 0; i < S_N; i++)
-		r->set[i] = new_set();
-	r->quota_of = new_set();
+	r->quota_of =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	if (!parse_quotas(r, cfg->quota_device, error)) {
 		col_alert_rules_free(r);
 		return NULL;
 	}
-	load_state(r);
+	r->state = col_alert_state_new(cfg->state_file);
 	return r;
 }
 
 void
 col_alert_rules_free(struct col_alert_rules *r)
 {
-	int i;
-
 	if (r == NULL)
 		return;
-	for (i = 0; i < S_N; i++)
-		if (r->set[i] != NULL)
-			g_hash_table_unref(r->set[i]);
-	if (r->quota_of != NULL)
-		g_hash_table_unref(r->quota_of);
-	g_free(r->state_file);
-	g_free(r->quota_day);
+	col_alert_state_free(r->state);
+	g_hash_table_unref(r->quota_of);
 	g_free(r);
 }
 
 uint64_t
 col_alert_rules_state_dropped(const struct col_alert_rules *r)
 {
-	return r->state_dropped;
+	return col_alert_state_dropped(r->state);
 }
 
 /* --- building an alert --------------------------------------------------- */
@@ -367,11 +238,11 @@ first_in_window(struct col_alert_rules *r, const struct event *e)
 {
 	g_autofree char *key = g_strdup_printf("%s|%s|%s", e->type,
 	    e->device ? e->device : "-", e->target ? e->target : "-");
-	int64_t last = get(r->set[S_ALERTED], key, -1);
+	int64_t last = col_alert_state_get(r->state, COL_AS_ALERTED, key, -1);
 
 	if (last >= 0 && (uint64_t)last + r->cfg.window_s * 1000 > r->now_ms)
 		return FALSE;
-	put(r, r->set[S_ALERTED], key, (int64_t)r->now_ms);
+	col_alert_state_put(r->state, COL_AS_ALERTED, key, (int64_t)r->now_ms);
 	return TRUE;
 }
 
@@ -497,8 +368,9 @@ rule_anomalies(struct judge *j, JsonObject *doc)
 		g_hash_table_add(seen, g_strdup(key));
 		fresh = state != NULL
 		    ? strcmp(state, "new") == 0
-		    : !g_hash_table_contains(j->r->set[S_OPEN], key);
-		put(j->r, j->r->set[S_OPEN], key, (int64_t)j->r->now_ms);
+		    : !col_alert_state_has(j->r->state, COL_AS_OPEN, key);
+		col_alert_state_put(j->r->state, COL_AS_OPEN, key,
+		    (int64_t)j->r->now_ms);
 		if (!fresh)
 			continue;
 		e.type = "anomaly";
@@ -522,15 +394,7 @@ rule_anomalies(struct judge *j, JsonObject *doc)
 		emit(j, &e);
 	}
 	/* Anomalies no longer listed are over: a return is new again. */
-	{
-		GHashTableIter it;
-		gpointer k;
-
-		g_hash_table_iter_init(&it, j->r->set[S_OPEN]);
-		while (g_hash_table_iter_next(&it, &k, NULL))
-			if (!g_hash_table_contains(seen, k))
-				g_hash_table_iter_remove(&it);
-	}
+	col_alert_state_keep_only(j->r->state, COL_AS_OPEN, seen);
 	g_hash_table_unref(seen);
 }
 
@@ -547,9 +411,10 @@ rule_devices(struct judge *j, JsonObject *doc)
 		struct event e = { 0 };
 
 		if (id == NULL ||
-		    g_hash_table_contains(j->r->set[S_DEVICES], id))
+		    col_alert_state_has(j->r->state, COL_AS_DEVICES, id))
 			continue;
-		put(j->r, j->r->set[S_DEVICES], id, (int64_t)j->r->now_ms);
+		col_alert_state_put(j->r->state, COL_AS_DEVICES, id,
+		    (int64_t)j->r->now_ms);
 		if (!j->r->cfg.new_devices)
 			continue;
 		who = device_words(j->r, id);
@@ -628,10 +493,11 @@ rule_exporters(struct judge *j, JsonObject *doc)
 		        int_of(x, "port"), int_of(x, "observation_domain"));
 		int64_t quiet = int_of(x, "records") > 0
 		    ? 0
-		    : get(j->r->set[S_SILENT], key, 0) + 1;
+		    : col_alert_state_get(j->r->state, COL_AS_SILENT, key, 0) +
+		        1;
 		struct event e = { 0 };
 
-		put(j->r, j->r->set[S_SILENT], key, quiet);
+		col_alert_state_put(j->r->state, COL_AS_SILENT, key, quiet);
 		e.what = key;
 		e.target = key;
 		if (j->r->cfg.silent_intervals > 0 &&
@@ -693,11 +559,8 @@ rule_quota(struct judge *j, JsonObject *doc, const char *day)
 	JsonArray *a = array_of(doc, "devices");
 	guint i;
 
-	if (g_strcmp0(j->r->quota_day, day) != 0) {
-		g_hash_table_remove_all(j->r->set[S_QUOTA]);
-		g_free(j->r->quota_day);
-		j->r->quota_day = g_strdup(day);
-	}
+	if (strcmp(col_alert_state_day(j->r->state), day) != 0)
+		col_alert_state_new_day(j->r->state, day);
 	for (i = 0; a != NULL && i < json_array_get_length(a); i++) {
 		JsonObject *d = json_array_get_object_element(a, i);
 		const char *id = str_of(d, "id");
@@ -708,9 +571,9 @@ rule_quota(struct judge *j, JsonObject *doc, const char *day)
 
 		if (id == NULL)
 			continue;
-		before = get(j->r->set[S_QUOTA], id, 0);
+		before = col_alert_state_get(j->r->state, COL_AS_QUOTA, id, 0);
 		now = before + int_of(d, "bytes_out") + int_of(d, "bytes_in");
-		put(j->r, j->r->set[S_QUOTA], id, now);
+		col_alert_state_put(j->r->state, COL_AS_QUOTA, id, now);
 		if (q == 0 || (uint64_t)now <= q || (uint64_t)before > q)
 			continue;
 		who = device_words(j->r, id);
@@ -728,20 +591,6 @@ rule_quota(struct judge *j, JsonObject *doc, const char *day)
 		e.ev[1] = (int64_t)q;
 		emit(j, &e);
 	}
-}
-
-/* What was alerted longer than a window ago is forgotten. */
-static void
-prune(struct col_alert_rules *r)
-{
-	GHashTableIter it;
-	gpointer v;
-
-	g_hash_table_iter_init(&it, r->set[S_ALERTED]);
-	while (g_hash_table_iter_next(&it, NULL, &v))
-		if ((uint64_t)(*(int64_t *)v) + r->cfg.window_s * 1000 <=
-		    r->now_ms)
-			g_hash_table_iter_remove(&it);
 }
 
 /* The report's interval end in ms, and its start's UTC day. */
@@ -776,7 +625,9 @@ col_alert_rules_judge(struct col_alert_rules *r, JsonNode *doc, GPtrArray *out)
 	o = json_node_get_object(doc);
 	if (!report_time(o, &r->now_ms, day))
 		return 0;
-	prune(r);
+	/* What was alerted longer than a window ago is forgotten. */
+	col_alert_state_forget_below(r->state, COL_AS_ALERTED,
+	    (int64_t)r->now_ms - (int64_t)(r->cfg.window_s * 1000) + 1);
 	index_devices(r, o);
 	rule_anomalies(&j, o);
 	rule_devices(&j, o);
@@ -785,6 +636,6 @@ col_alert_rules_judge(struct col_alert_rules *r, JsonNode *doc, GPtrArray *out)
 	rule_quota(&j, o, day);
 	g_hash_table_unref(r->dev_index);
 	r->dev_index = NULL;
-	save_state(r);
+	col_alert_state_save(r->state);
 	return j.added;
 }

@@ -16,10 +16,8 @@
  * One alert per (type, device, target) per window seconds of report time
  * (the interval's end).  The state (known devices, open anomalies, what
  * was alerted and when, quota and silence counters) is a small JSON file
- * written atomically (temp file + rename) after every report that
- * changed it, and read at start, so that a restart announces nothing
- * again.  Each set is capped at COL_ALERT_STATE_MAX entries; what does
- * not fit is counted (state_dropped) and not remembered.
+ * written atomically after every report and read at start, so that a
+ * restart announces nothing again (collector/output/alert_state.h).
  *
  * An alert is a JSON object: id (a UUID), time, type ("anomaly",
  * "new_device", "blocklist", "exporter_silent", "exporter_loss",
@@ -35,8 +33,6 @@
 #include <json-glib/json-glib.h>
 
 #include "collector/analytics/geo.h"
-
-#define COL_ALERT_STATE_MAX 65536 /* entries per set of the state */
 
 struct col_alert_rules_config {
 	const char *state_file; /* "" or NULL: nothing kept */

@@ -239,6 +239,26 @@ col_sink_format_env(JsonNode *alert)
 	return (char **)g_ptr_array_free(b, FALSE);
 }
 
+char **
+col_sink_format_ntfy(JsonNode *alert, char **body)
+{
+	JsonObject *o = json_node_get_object(alert);
+	const char *type = member_str(o, "type") ? member_str(o, "type") : "";
+	gboolean urgent =
+	    strcmp(type, "anomaly") == 0 || strcmp(type, "blocklist") == 0;
+	char **h = g_new0(char *, 5);
+
+	h[0] = g_strdup_printf("Title: minflow: %s%s%s", type,
+	    member_str(o, "what") ? " " : "",
+	    member_str(o, "what") ? member_str(o, "what") : "");
+	h[1] = g_strdup_printf("Priority: %s", urgent ? "high" : "default");
+	h[2] = g_strdup_printf("Tags: %s,%s",
+	    urgent ? "warning" : "information_source", type);
+	h[3] = g_strdup("Content-Type: text/plain; charset=utf-8");
+	*body = g_strdup(member_str(o, "text") ? member_str(o, "text") : "");
+	return h;
+}
+
 /* --- sending -------------------------------------------------------------- */
 
 /* FILE -> FILE.1 -> ... -> FILE.keep (the last one removed). */
@@ -301,29 +321,25 @@ discard(char *p, size_t size, size_t n, void *ud)
 static gboolean
 post_once(struct col_sink *s, JsonNode *alert, const char *json)
 {
-	JsonObject *o = json_node_get_object(alert);
 	struct curl_slist *h = NULL;
-	g_autofree char *title = NULL, *tags = NULL;
+	g_autofree char *text = NULL;
 	CURL *c = curl_easy_init();
 	long code = 0;
 	CURLcode rc;
+	char **hdr;
+	size_t i;
 
 	if (c == NULL)
 		return FALSE;
 	if (s->cfg.ntfy) {
-		title = g_strdup_printf("Title: minflow: %s",
-		    member_str(o, "type"));
-		tags =
-		    g_strdup_printf("Tags: warning,%s", member_str(o, "type"));
-		h = curl_slist_append(h, title);
-		h = curl_slist_append(h, "Priority: high");
-		h = curl_slist_append(h, tags);
-		h = curl_slist_append(h, "Content-Type: text/plain");
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, member_str(o, "text"));
+		hdr = col_sink_format_ntfy(alert, &text);
+		for (i = 0; hdr[i] != NULL; i++)
+			h = curl_slist_append(h, hdr[i]);
+		g_strfreev(hdr);
 	} else {
 		h = curl_slist_append(h, "Content-Type: application/json");
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, json);
 	}
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, s->cfg.ntfy ? text : json);
 	curl_easy_setopt(c, CURLOPT_URL, s->target);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);

@@ -74,5 +74,8 @@ const char *col_sink_name(const struct col_sink *s);
 char *col_sink_format_idea(JsonNode *alert, const char *create_time);
 char *col_sink_format_syslog(JsonNode *alert, const char *hostname, long pid);
 char **col_sink_format_env(JsonNode *alert); /* g_strfreev */
+/* ntfy: the headers (Title, Priority high for anomalies and blocklist
+ * hits, Tags) to g_strfreev(), and the body, the text, into *body. */
+char **col_sink_format_ntfy(JsonNode *alert, char **body);
 
 #endif

@@ -200,6 +200,152 @@ test_alert_sinks_formats(void **state)
 	g_ptr_array_unref(out);
 }
 
+/* The alerts of one report with a device and a hit (two). */
+static GPtrArray *
+two_alerts(void)
+{
+	struct col_alert_rules_config c = { NULL, 60, TRUE, 0, 0, NULL, NULL };
+	GPtrArray *out =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)json_node_unref);
+	struct col_alert_rules *r = col_alert_rules_new(&c, NULL);
+
+	assert_int_equal(judge(r, 0, DEV ", " HIT, out), 2);
+	col_alert_rules_free(r);
+	return out;
+}
+
+static guint
+lines_of(const char *path)
+{
+	g_autofree char *text = NULL;
+	guint n = 0;
+	const char *p;
+
+	if (!g_file_get_contents(path, &text, NULL, NULL))
+		return 0;
+	for (p = text; *p != '\0'; p++)
+		n += *p == '\n';
+	return n;
+}
+
+static void
+test_alert_sinks_file_rate_rotation_and_queue(void **state)
+{
+	g_autofree char *dir = g_dir_make_tmp("mfsink-XXXXXX", NULL);
+	g_autofree char *f = g_build_filename(dir, "a.jsonl", NULL);
+	g_autofree char *f1 = g_strdup_printf("%s.1", f);
+	struct col_sink_config c = { COL_SINK_FILE, f, FALSE, 300, 1, 0, 0, 8,
+		2 };
+	GPtrArray *out = two_alerts();
+	struct col_sink_stats st;
+	struct col_sink *s;
+	int i;
+
+	(void)state;
+	s = col_sink_new(&c, NULL);
+	assert_non_null(s);
+	/* Five pushes, a rate of 2: two sent, three over the rate. */
+	for (i = 0; i < 5; i++)
+		col_sink_push(s, out->pdata[i % 2]);
+	col_sink_stop(s);
+	col_sink_get_stats(s, &st);
+	assert_int_equal(st.sent, 2);
+	assert_int_equal(st.limited, 3);
+	assert_int_equal(st.failed, 0);
+	/* Each alert is over 300 bytes: the second rotated the first. */
+	assert_int_equal(lines_of(f), 1);
+	assert_int_equal(lines_of(f1), 1);
+	col_sink_free(s);
+	/* A full queue drops its oldest (no worker: stopped). */
+	c.queue = 2;
+	c.rate = 100;
+	s = col_sink_new(&c, NULL);
+	col_sink_stop(s);
+	for (i = 0; i < 3; i++)
+		col_sink_push(s, out->pdata[0]);
+	col_sink_get_stats(s, &st);
+	assert_int_equal(st.dropped, 1);
+	col_sink_free(s);
+	g_unlink(f);
+	g_unlink(f1);
+	g_rmdir(dir);
+	g_ptr_array_unref(out);
+}
+
+static void
+test_alert_sinks_command_env_and_timeout(void **state)
+{
+	g_autofree char *dir = g_dir_make_tmp("mfcmd-XXXXXX", NULL);
+	g_autofree char *sh = g_build_filename(dir, "cmd", NULL);
+	g_autofree char *slow = g_build_filename(dir, "slow", NULL);
+	g_autofree char *got = g_build_filename(dir, "got", NULL);
+	g_autofree char *script = g_strdup_printf(
+	    "#!/bin/sh\nprintf '%%s|%%s' \"$MINFLOW_ALERT_TYPE\" "
+	    "\"$MINFLOW_ALERT_REMOTE\" > %s\n",
+	    got);
+	g_autofree char *text = NULL;
+	struct col_sink_config c = { COL_SINK_COMMAND, sh, FALSE, 0, 0, 0, 1, 8,
+		100 };
+	GPtrArray *out = two_alerts();
+	struct col_sink_stats st;
+	struct col_sink *s;
+
+	(void)state;
+	assert_true(g_file_set_contents(sh, script, -1, NULL));
+	assert_true(
+	    g_file_set_contents(slow, "#!/bin/sh\nsleep 30\n", -1, NULL));
+	g_chmod(sh, 0700);
+	g_chmod(slow, 0700);
+	s = col_sink_new(&c, NULL);
+	col_sink_push(s, out->pdata[1]);
+	col_sink_stop(s);
+	col_sink_get_stats(s, &st);
+	assert_int_equal(st.sent, 1);
+	assert_true(g_file_get_contents(got, &text, NULL, NULL));
+	assert_string_equal(text, "blocklist|198.51.100.7");
+	col_sink_free(s);
+	/* Killed after its timeout of 1 s: failed. */
+	c.target = slow;
+	s = col_sink_new(&c, NULL);
+	col_sink_push(s, out->pdata[1]);
+	col_sink_stop(s);
+	col_sink_get_stats(s, &st);
+	assert_int_equal(st.sent, 0);
+	assert_int_equal(st.failed, 1);
+	col_sink_free(s);
+	/* Not an absolute executable path: refused at start. */
+	c.target = "cmd";
+	assert_null(col_sink_new(&c, NULL));
+	g_unlink(sh);
+	g_unlink(slow);
+	g_unlink(got);
+	g_rmdir(dir);
+	g_ptr_array_unref(out);
+}
+
+static void
+test_alert_sinks_format_ntfy(void **state)
+{
+	GPtrArray *out = two_alerts();
+	g_autofree char *body = NULL;
+	char **h = col_sink_format_ntfy(out->pdata[1], &body);
+
+	(void)state;
+	assert_string_equal(h[0], "Title: minflow: blocklist drop.txt");
+	assert_string_equal(h[1], "Priority: high");
+	assert_string_equal(h[2], "Tags: warning,blocklist");
+	assert_null(h[4]);
+	assert_true(g_str_has_prefix(body,
+	    "kids-tablet (aa:bb:cc:dd:ee:ff, "
+	    "192.168.1.5) talked to "));
+	g_strfreev(h);
+	g_free(g_steal_pointer(&body));
+	h = col_sink_format_ntfy(out->pdata[0], &body);
+	assert_string_equal(h[1], "Priority: default");
+	g_strfreev(h);
+	g_ptr_array_unref(out);
+}
+
 int
 main(void)
 {
@@ -209,6 +355,9 @@ main(void)
 		cmocka_unit_test(test_alert_rules_judge_anomaly_once_per_start),
 		cmocka_unit_test(test_alert_rules_judge_quota_and_exporters),
 		cmocka_unit_test(test_alert_sinks_formats),
+		cmocka_unit_test(test_alert_sinks_file_rate_rotation_and_queue),
+		cmocka_unit_test(test_alert_sinks_command_env_and_timeout),
+		cmocka_unit_test(test_alert_sinks_format_ntfy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

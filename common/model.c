@@ -46,6 +46,7 @@ static const struct mf_field flow_internal_fields[] = {
 	VFIELD(MF_PEN_CERT, MF_CERT_DNS_QNAME, label_dns),
 	VFIELD(MF_PEN_CERT, MF_CERT_SSL_SERVER_NAME, label_sni),
 	VFIELD(MF_PEN_CERT, MF_CERT_HTTP_HOST, label_host),
+	VFIELD(MF_PEN_MINFLOW, MF_OWN_PROCESS_NAME, process),
 	FIELD(0, MF_IE_FLOW_START_MILLISECONDS, start_ms),
 	FIELD(0, MF_IE_FLOW_END_MILLISECONDS, end_ms),
 	FIELD(0, MF_IE_OCTET_DELTA_COUNT, octets),
@@ -64,6 +65,7 @@ static const struct mf_field flow_internal_fields[] = {
 	FIELD(0, MF_IE_EGRESS_INTERFACE, egress),
 	FIELD(MF_PEN_CERT, MF_CERT_REVERSE_FLOW_DELTA_MILLISECONDS,
 	    rev_delta_ms),
+	FIELD(MF_PEN_MINFLOW, MF_OWN_PROCESS_ID, pid),
 	FIELD(0, MF_IE_SOURCE_TRANSPORT_PORT, sport),
 	FIELD(0, MF_IE_DESTINATION_TRANSPORT_PORT, dport),
 	FIELD(0, MF_IE_POST_NAPT_SOURCE_TRANSPORT_PORT, post_sport),
@@ -185,6 +187,32 @@ static const struct mf_field nat6_fields[] = {
 	FIELD(0, MF_IE_POST_NAT_SOURCE_IPV6_ADDRESS, post_src6),
 	FIELD(0, MF_IE_POST_NAT_DESTINATION_IPV6_ADDRESS, post_dst6),
 	POST_NAPT_PORTS,
+};
+
+/*
+ * --processes: the flow templates and the local process that owns the
+ * flow's socket (exporter/procs.h); an empty name and 0 when none does.
+ */
+#define PROC_TAIL                                             \
+	VFIELD(MF_PEN_MINFLOW, MF_OWN_PROCESS_NAME, process), \
+	    FIELD(MF_PEN_MINFLOW, MF_OWN_PROCESS_ID, pid)
+static const struct mf_field proc4_fields[] = {
+	FLOW4_FIELDS,
+	PROC_TAIL,
+};
+static const struct mf_field proc6_fields[] = {
+	FLOW6_FIELDS,
+	PROC_TAIL,
+};
+static const struct mf_field biproc4_fields[] = {
+	FLOW4_FIELDS,
+	BIFLOW_TAIL,
+	PROC_TAIL,
+};
+static const struct mf_field biproc6_fields[] = {
+	FLOW6_FIELDS,
+	BIFLOW_TAIL,
+	PROC_TAIL,
 };
 
 /* The statistics counters, in struct mf_stats_rec order. */
@@ -379,6 +407,14 @@ const struct mf_template mf_tmpl_nat4 =
     TMPL(MF_TID_NAT4, MF_TMPL_IPV4 | MF_TMPL_NAT, "nat4", nat4_fields);
 const struct mf_template mf_tmpl_nat6 =
     TMPL(MF_TID_NAT6, MF_TMPL_IPV6 | MF_TMPL_NAT, "nat6", nat6_fields);
+const struct mf_template mf_tmpl_proc4 =
+    TMPL(MF_TID_PROC4, MF_TMPL_IPV4 | MF_TMPL_PROC, "proc4", proc4_fields);
+const struct mf_template mf_tmpl_proc6 =
+    TMPL(MF_TID_PROC6, MF_TMPL_IPV6 | MF_TMPL_PROC, "proc6", proc6_fields);
+const struct mf_template mf_tmpl_biproc4 = TMPL(MF_TID_BIPROC4,
+    MF_TMPL_IPV4 | MF_TMPL_BIFLOW | MF_TMPL_PROC, "biproc4", biproc4_fields);
+const struct mf_template mf_tmpl_biproc6 = TMPL(MF_TID_BIPROC6,
+    MF_TMPL_IPV6 | MF_TMPL_BIFLOW | MF_TMPL_PROC, "biproc6", biproc6_fields);
 
 const struct mf_template mf_tmpl_archive4 = TMPL(MF_TID_ARCHIVE4,
     MF_TMPL_IPV4 | MF_TMPL_IPFIX_ONLY, "archive4", archive4_fields);

@@ -115,9 +115,11 @@ enum mf_own_ie {
 	MF_OWN_FLOWS_UNLABELLED = 12,
 	MF_OWN_CONNTRACK_LOST = 13,       /* --conntrack: ended unseen */
 	MF_OWN_CONNTRACK_OVERRUNS = 14,   /* --conntrack: ENOBUFS */
-	MF_OWN_DEVICE_NAME = 15,          /* device records: the host name */
-	MF_OWN_DEVICE_NAME_SOURCE = 16,   /* enum mf_device_source */
-	MF_OWN_DEVICE_LEASE_SECONDS = 17, /* lease time, 0 unknown */
+	MF_OWN_PROCESS_NAME = 15,         /* --processes: string */
+	MF_OWN_PROCESS_ID = 16,           /* --processes: unsigned32 */
+	MF_OWN_DEVICE_NAME = 17,          /* device records: the host name */
+	MF_OWN_DEVICE_NAME_SOURCE = 18,   /* enum mf_device_source */
+	MF_OWN_DEVICE_LEASE_SECONDS = 19, /* lease time, 0 unknown */
 };
 
 /*
@@ -192,6 +194,7 @@ struct mf_flow_rec {
 	struct mf_varfield label_dns;  /* dnsQName: source dns, dns-other */
 	struct mf_varfield label_sni;  /* sslServerName: source tls-sni */
 	struct mf_varfield label_host; /* httpHost: source http-host */
+	struct mf_varfield process;    /* processName (--processes) */
 	uint64_t start_ms;             /* flowStartMilliseconds, Unix epoch */
 	uint64_t end_ms;               /* flowEndMilliseconds */
 	uint64_t octets;               /* octetDeltaCount: IP-layer bytes */
@@ -209,6 +212,7 @@ struct mf_flow_rec {
 	uint32_t ingress;      /* ingressInterface */
 	uint32_t egress;       /* egressInterface */
 	uint32_t rev_delta_ms; /* reverseFlowDeltaMilliseconds (biflow) */
+	uint32_t pid;          /* processId (--processes), 0 = none */
 	uint16_t sport;        /* sourceTransportPort */
 	uint16_t dport;        /* destinationTransportPort */
 	uint16_t post_sport;   /* postNAPTSourceTransportPort (nat4/6) */
@@ -291,6 +295,7 @@ struct mf_field {
 #define MF_TMPL_OPTIONS 0x08u    /* options template; scope = first field */
 #define MF_TMPL_IPFIX_ONLY 0x10u /* enterprise/list data: not for v9 */
 #define MF_TMPL_NAT 0x20u        /* postNAT elements: --conntrack only */
+#define MF_TMPL_PROC 0x40u       /* process elements: --processes only */
 
 /* A template: the same table drives IPFIX, v9 and the decoders. */
 struct mf_template {
@@ -311,14 +316,19 @@ enum mf_template_id {
 	MF_TID_DNS6 = 262,
 	MF_TID_NAT4 = 263, /* flow4 + postNAT (--conntrack, uniflow) */
 	MF_TID_NAT6 = 264,
-	MF_TID_DEVICE4 = 265, /* device records, IPv4 address */
-	MF_TID_DEVICE6 = 266, /* device records, IPv6 address */
+	/* flow4/6, biflow4/6 + the local process (--processes). */
+	MF_TID_PROC4 = 265,
+	MF_TID_PROC6 = 266,
+	MF_TID_BIPROC4 = 267,
+	MF_TID_BIPROC6 = 268,
 	/* The collector's archive files (collector/output/archive.h). */
 	MF_TID_ARCHIVE4 = 270,
 	MF_TID_ARCHIVE6 = 271,
 	MF_TID_ARCHIVE_BI4 = 272,
 	MF_TID_ARCHIVE_BI6 = 273,
 	MF_TID_ARCHIVE_TYPES = 274, /* RFC 5610 element types */
+	MF_TID_DEVICE4 = 275,       /* device records, IPv4 address */
+	MF_TID_DEVICE6 = 276,       /* device records, IPv6 address */
 };
 
 /*
@@ -387,6 +397,10 @@ extern const struct mf_template mf_tmpl_nat4;
 extern const struct mf_template mf_tmpl_nat6;
 extern const struct mf_template mf_tmpl_device4;
 extern const struct mf_template mf_tmpl_device6;
+extern const struct mf_template mf_tmpl_proc4;
+extern const struct mf_template mf_tmpl_proc6;
+extern const struct mf_template mf_tmpl_biproc4;
+extern const struct mf_template mf_tmpl_biproc6;
 
 /*
  * The collector's archive: the normalised flow, as struct mf_flow_rec

@@ -64,6 +64,9 @@ enum exp_flow_state {
 
 struct exp_flow {
 	struct exp_key key;
+	uint32_t proc_ref; /* the caller's: its local process
+	                    * (exporter/procs.h), 0 = not looked up; here it
+	                    * takes the key's padding */
 	struct exp_side side[2];
 	uint64_t period_ms; /* start of the current report period */
 	uint64_t last_ms;   /* last packet of either side */
@@ -126,7 +129,7 @@ void exp_cache_free(struct exp_cache *c);
  * Account packet p, seen at p->ts_ms on interface ifindex, to its flow
  * (creating it, evicting the least recently used flow if the cache is
  * full).  Returns the flow, valid until the next call into the cache; the
- * caller may set its name_ref and nothing else.  Packet path: no
+ * caller may set its name_ref and proc_ref and nothing else.  Packet path: no
  * allocation.
  */
 struct exp_flow *exp_cache_update(struct exp_cache *c, const struct exp_pkt *p,

@@ -91,6 +91,8 @@ open_live(struct exp_capture *c, struct source *s, GError **error)
 	pcap_set_snaplen(s->p, c->cfg.snaplen);
 	pcap_set_promisc(s->p, 1);
 	pcap_set_timeout(s->p, 100);
+	if (c->cfg.immediate)
+		pcap_set_immediate_mode(s->p, 1);
 	pcap_set_buffer_size(s->p, c->cfg.buffer_kib * 1024);
 	if ((r = pcap_activate(s->p)) < 0 ||
 	    pcap_setnonblock(s->p, 1, eb) < 0) {

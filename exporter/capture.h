@@ -29,6 +29,8 @@ struct exp_capture_config {
 	const char *filter;      /* or NULL */
 	int snaplen;
 	int buffer_kib;
+	gboolean immediate; /* deliver each packet at once (--processes: the
+	                     * socket must still exist when it is looked up) */
 };
 
 struct exp_capture_stats {

@@ -31,6 +31,8 @@ struct exp_export {
 	gboolean want_tmpl;
 	exp_label_fn labeller;
 	void *label_ctx;
+	exp_proc_fn procs;
+	void *proc_ctx;
 	struct mf_ratelimit warn;
 	struct exp_export_stats stats;
 };
@@ -69,6 +71,15 @@ exp_export_new(const struct exp_export_config *cfg, struct exp_sink *sink,
 	/* v9 has no DNS records: exp_export_dns() counts them as not sent. */
 	exp_message_set_dns(e->msg, cfg->dns_records);
 	exp_message_set_nat(e->msg, cfg->nat);
+	if (cfg->processes && (cfg->protocol != EXP_PROTO_IPFIX || cfg->nat)) {
+		g_set_error(error, MF_ERROR, MF_ERROR_ARGS,
+		    "process names need IPFIX and a capture (not NetFlow v9, "
+		    "not --conntrack)");
+		exp_export_free(e);
+		return NULL;
+	}
+	exp_message_set_proc(e->msg, cfg->processes);
+	exp_message_set_devices(e->msg, cfg->device_records);
 	return e;
 }
 
@@ -100,6 +111,13 @@ const struct exp_export_stats *
 exp_export_get_stats(const struct exp_export *e)
 {
 	return &e->stats;
+}
+
+void
+exp_export_set_processes(struct exp_export *e, exp_proc_fn fn, void *ctx)
+{
+	e->procs = fn;
+	e->proc_ctx = ctx;
 }
 
 void
@@ -227,7 +245,7 @@ open_message(struct exp_export *e)
 	begin_message(e);
 }
 
-enum rec_kind { REC_FLOW, REC_STATS, REC_DNS };
+enum rec_kind { REC_FLOW, REC_STATS, REC_DNS, REC_DEVICE };
 
 static void
 add(struct exp_export *e, const struct mf_template *t, const void *rec,
@@ -246,6 +264,8 @@ add(struct exp_export *e, const struct mf_template *t, const void *rec,
 			e->stats.not_sent++;
 		else if (kind == REC_DNS)
 			e->stats.dns_not_sent++;
+		else if (kind == REC_DEVICE)
+			e->stats.device_not_sent++;
 		if (mf_ratelimit_ok(&e->warn, (int64_t)wall_ms() * 1000))
 			g_warning("export: record of template %s not added: %s",
 			    t->name, g_strerror(-r));
@@ -255,6 +275,8 @@ add(struct exp_export *e, const struct mf_template *t, const void *rec,
 		e->msg_records++;
 	else if (kind == REC_DNS)
 		e->stats.dns_records++;
+	else if (kind == REC_DEVICE)
+		e->stats.device_records++;
 	else
 		e->stats.stats_records++;
 }
@@ -292,6 +314,18 @@ exp_export_dns(struct exp_export *e, const struct mf_dns_rec *r, uint8_t family)
 	}
 	add(e, family == MF_AF_INET ? &mf_tmpl_dns4 : &mf_tmpl_dns6, r,
 	    REC_DNS);
+}
+
+void
+exp_export_device(struct exp_export *e, const struct mf_device_rec *r,
+    uint8_t family)
+{
+	if (!e->cfg.device_records || e->cfg.protocol != EXP_PROTO_IPFIX) {
+		e->stats.device_not_sent++;
+		return;
+	}
+	add(e, family == MF_AF_INET6 ? &mf_tmpl_device6 : &mf_tmpl_device4, r,
+	    REC_DEVICE);
 }
 
 /* --- flows to records ---------------------------------------------------- */
@@ -402,6 +436,11 @@ exp_export_make_biflow(const struct exp_flow *f, int reason,
 static const struct mf_template *
 flow_template(const struct exp_export *e, uint8_t family)
 {
+	if (e->cfg.processes && e->cfg.biflow)
+		return family == MF_AF_INET ? &mf_tmpl_biproc4
+		                            : &mf_tmpl_biproc6;
+	if (e->cfg.processes)
+		return family == MF_AF_INET ? &mf_tmpl_proc4 : &mf_tmpl_proc6;
 	if (e->cfg.biflow)
 		return family == MF_AF_INET ? &mf_tmpl_biflow4
 		                            : &mf_tmpl_biflow6;
@@ -485,8 +524,18 @@ export_flow(struct exp_export *e, const struct exp_flow *f, int reason,
 {
 	const struct mf_template *t = flow_template(e, f->key.family);
 	struct label l = find_label(e, f);
+	struct mf_varfield proc = { 0, NULL };
+	const char *pname = NULL;
 	struct mf_flow_rec r;
+	uint32_t pid = 0;
 	int s;
+
+	if (e->cfg.processes && e->procs != NULL &&
+	    e->procs(f, &pname, &pid, e->proc_ctx)) {
+		proc.buf = (const uint8_t *)pname;
+		proc.len = strlen(pname);
+		e->stats.process_named++;
+	}
 
 	if (nat != NULL)
 		t = f->key.family == MF_AF_INET ? &mf_tmpl_nat4 : &mf_tmpl_nat6;
@@ -494,6 +543,8 @@ export_flow(struct exp_export *e, const struct exp_flow *f, int reason,
 	if (e->cfg.biflow) {
 		if (exp_export_make_biflow(f, reason, &r)) {
 			set_label(&r, &l);
+			r.process = proc;
+			r.pid = pid;
 			add(e, t, &r, REC_FLOW);
 		}
 		return;
@@ -504,6 +555,8 @@ export_flow(struct exp_export *e, const struct exp_flow *f, int reason,
 
 		if (exp_export_make_uniflow(f, side, reason, &r)) {
 			set_label(&r, &l);
+			r.process = proc;
+			r.pid = pid;
 			if (nat != NULL)
 				set_nat(&r, nat, side, f->key.family);
 			add(e, t, &r, REC_FLOW);

@@ -41,17 +41,23 @@ struct exp_export_config {
 	gboolean resend_templates;    /* FALSE for files: once at start */
 	gboolean dns_records;         /* IPFIX: announce and send DNS records */
 	gboolean nat;                 /* uniflow: announce nat4/nat6 */
+	gboolean device_records;      /* IPFIX: announce and send devices */
+	gboolean processes;           /* IPFIX, not nat: flows under proc4/6 or
+	                               * biproc4/6 with the local process */
 };
 
 struct exp_export_stats {
-	uint64_t records;        /* flow records handed to the sink */
-	uint64_t not_sent;       /* flow records in messages that failed */
-	uint64_t messages;       /* messages sent (data and templates) */
-	uint64_t template_sends; /* times the templates went out */
-	uint64_t stats_records;  /* statistics options records sent */
-	uint64_t dns_records;    /* DNS records handed to the sink */
-	uint64_t dns_not_sent;   /* DNS records not exported (v9, errors) */
+	uint64_t records;         /* flow records handed to the sink */
+	uint64_t not_sent;        /* flow records in messages that failed */
+	uint64_t messages;        /* messages sent (data and templates) */
+	uint64_t template_sends;  /* times the templates went out */
+	uint64_t stats_records;   /* statistics options records sent */
+	uint64_t dns_records;     /* DNS records handed to the sink */
+	uint64_t dns_not_sent;    /* DNS records not exported (v9, errors) */
+	uint64_t device_records;  /* device records handed to the sink */
+	uint64_t device_not_sent; /* device records not exported (v9) */
 	uint64_t labelled[MF_LABEL_N_SOURCES]; /* flows by label source */
+	uint64_t process_named; /* flows exported with a process */
 };
 
 /*
@@ -61,6 +67,13 @@ struct exp_export_stats {
  */
 typedef enum mf_label_source (
     *exp_label_fn)(const struct exp_flow *f, const char **name, void *ctx);
+
+/*
+ * The local process of a flow at export (--processes): TRUE with its name
+ * (valid until the next call into the owner) and PID, FALSE for none.
+ */
+typedef gboolean (*exp_proc_fn)(const struct exp_flow *f, const char **name,
+    uint32_t *pid, void *ctx);
 
 struct exp_export;
 
@@ -73,6 +86,9 @@ struct exp_export *exp_export_new(const struct exp_export_config *cfg,
     struct exp_sink *sink, uint64_t boot_ms, GError **error);
 void exp_export_free(struct exp_export *e);
 
+/* Name the process of every exported flow with fn (--processes). */
+void exp_export_set_processes(struct exp_export *e, exp_proc_fn fn, void *ctx);
+
 /* Label every exported flow with fn (NULL: no labels). */
 void exp_export_set_labeller(struct exp_export *e, exp_label_fn fn, void *ctx);
 
@@ -81,6 +97,14 @@ void exp_export_set_labeller(struct exp_export *e, exp_label_fn fn, void *ctx);
  * dns_not_sent).  family selects dns4 or dns6 (the client's family).
  */
 void exp_export_dns(struct exp_export *e, const struct mf_dns_rec *r,
+    uint8_t family);
+
+/*
+ * Add one device record (IPFIX with device_records only; otherwise
+ * counted in device_not_sent).  family selects device4 or device6 (the
+ * address's; 0, no address, goes as device4 with 0.0.0.0).
+ */
+void exp_export_device(struct exp_export *e, const struct mf_device_rec *r,
     uint8_t family);
 
 /* Set the current time (see above); the caller keeps it non-decreasing. */

@@ -21,6 +21,7 @@
 #include "exporter/conntrack.h"
 #include "exporter/ctflow.h"
 #include "exporter/decode.h"
+#include "exporter/devices.h"
 #include "exporter/dnslabel.h"
 #include "exporter/export.h"
 #include "exporter/frag.h"
@@ -28,13 +29,15 @@
 #include "exporter/options.h"
 #include "exporter/replay.h"
 #include "exporter/privs.h"
+#include "exporter/procs.h"
 #include "exporter/sink.h"
 
 #define EXIT_READ_ERROR 2
 #define LINGER_MS 2000u /* after FIN both ways or RST */
 #define LIVE_POLL_MS 250
-#define EXPIRE_STEP_MS 1000u /* expiry granularity, in flow time */
-#define CT_GATHER_US 10000   /* --conntrack: events gather this long */
+#define EXPIRE_STEP_MS 1000u   /* expiry granularity, in flow time */
+#define CT_GATHER_US 10000     /* --conntrack: events gather this long */
+#define LOCAL_REFRESH_MS 5000u /* --processes: this host's addresses */
 
 struct exporter {
 	const struct exp_config *cfg;
@@ -46,7 +49,11 @@ struct exporter {
 	struct exp_dnslabel *dns;  /* NULL with --no-dns */
 	struct exp_ctflow *ctflow; /* --conntrack, else NULL */
 	struct exp_conntrack *ct;
-	struct exp_neigh *neigh; /* --conntrack: MACs of neighbours */
+	struct exp_neigh *neigh;  /* --conntrack: MACs of neighbours */
+	struct exp_devices *devs; /* --devices, else NULL */
+	uint64_t leases_ms;       /* --leases: last poll (flow time) */
+	struct exp_procs *procs;  /* --processes, else NULL */
+	uint64_t local_ms;        /* --processes: addresses last read */
 	struct exp_decode_stats dstats;
 	uint64_t boot_ms;
 	uint64_t now_ms;          /* flow time: packet time (file) or clock */
@@ -97,6 +104,7 @@ on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *bytes, int dlt,
 {
 	struct exporter *x = ctx;
 	struct exp_pkt p;
+	struct exp_flow *f;
 	enum exp_decode_result r;
 
 	p.ts_ms =
@@ -121,19 +129,31 @@ on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *bytes, int dlt,
 		}
 		x->now_ms = p.ts_ms;
 	}
+	if (x->devs != NULL)
+		exp_devices_packet(x->devs, &p);
 	if (x->ct != NULL) {
 		/* conntrack counts the flows: this capture is DNS only. */
 		if (x->dns != NULL)
 			exp_dnslabel_packet(x->dns, &p);
 		return;
 	}
-	if (x->dns == NULL) {
-		exp_cache_update(x->cache, &p, ifindex);
-		return;
-	}
-	exp_dnslabel_packet(x->dns, &p);
-	exp_dnslabel_flow_packet(x->dns,
-	    exp_cache_update(x->cache, &p, ifindex), &p);
+	if (x->dns != NULL)
+		exp_dnslabel_packet(x->dns, &p);
+	f = exp_cache_update(x->cache, &p, ifindex);
+	/* --processes: the socket's owner, once, at the flow's start. */
+	if (x->procs != NULL && f != NULL && f->proc_ref == EXP_PROCS_REF_UNSET)
+		f->proc_ref = exp_procs_lookup(x->procs, &f->key, f->initiator,
+		    x->now_ms);
+	if (x->dns != NULL)
+		exp_dnslabel_flow_packet(x->dns, f, &p);
+}
+
+/* The exp_proc_fn: the name learned at the flow's start. */
+static gboolean
+flow_process(const struct exp_flow *f, const char **name, uint32_t *pid,
+    void *ctx)
+{
+	return exp_procs_get(ctx, f->proc_ref, name, pid);
 }
 
 static uint64_t
@@ -207,15 +227,37 @@ export_stats(struct exporter *x)
 	x->stats_ms = x->now_ms;
 }
 
+/* --leases: read the file when it changed (stat once a second). */
+static void
+poll_leases(struct exporter *x)
+{
+	GError *error = NULL;
+
+	if (x->devs == NULL || x->cfg->leases == NULL ||
+	    (x->leases_ms != 0 && x->now_ms < x->leases_ms + 1000))
+		return;
+	x->leases_ms = MAX(x->now_ms, 1);
+	exp_export_set_time(x->exp, x->now_ms);
+	if (!exp_devices_leases(x->devs, x->cfg->leases, x->now_ms, &error)) {
+		g_warning("%s (tried again in a second)", error->message);
+		g_error_free(error);
+	}
+}
+
 /* Timers in flow time: expiry, message linger, statistics. */
 static void
 run_timers(struct exporter *x)
 {
+	poll_leases(x);
 	if (x->now_ms >= x->expired_ms + EXPIRE_STEP_MS) {
 		exp_cache_expire(x->cache, x->now_ms);
 		if (x->dns != NULL)
 			exp_dnslabel_expire(x->dns, x->now_ms);
 		x->expired_ms = x->now_ms;
+	}
+	if (x->procs != NULL && x->now_ms >= x->local_ms + LOCAL_REFRESH_MS) {
+		exp_procs_refresh_local(x->procs); /* DHCP, SLAAC changes */
+		x->local_ms = x->now_ms;
 	}
 	exp_export_set_time(x->exp, x->now_ms);
 	if (x->stats_ms == 0)
@@ -393,6 +435,33 @@ print_dns_counters(const struct exp_dnslabel *d, gboolean to_log)
 }
 
 static void
+print_device_counters(const struct exp_devices *d, gboolean to_log)
+{
+	const struct exp_devices_stats *s = exp_devices_get_stats(d);
+	char name[64];
+	int i;
+
+	counter(to_log, "dhcp4-messages", s->dhcp4);
+	counter(to_log, "dhcp6-messages", s->dhcp6);
+	for (i = 0; i < EXP_DHCP_N_RESULTS; i++) {
+		g_snprintf(name, sizeof(name), "dhcp-%s",
+		    exp_dhcp_result_names[i]);
+		counter(to_log, name, s->dhcp_result[i]);
+	}
+	counter(to_log, "mdns-responses", s->mdns);
+	counter(to_log, "mdns-malformed", s->mdns_bad);
+	counter(to_log, "devices-learned", s->records);
+	counter(to_log, "devices-repeats", s->repeats);
+	counter(to_log, "devices-no-mac", s->no_mac);
+	counter(to_log, "devices-names-evicted", s->names_evicted);
+	counter(to_log, "devices-sent-evicted", s->sent_evicted);
+	counter(to_log, "lease-reads", s->lease_reads);
+	counter(to_log, "lease-lines", s->lease_lines);
+	counter(to_log, "lease-bad-lines", s->lease_bad);
+	counter(to_log, "lease-no-mac", s->lease_no_mac);
+}
+
+static void
 print_conntrack_counters(struct exporter *x, gboolean to_log)
 {
 	const struct exp_ctflow_stats *t = exp_ctflow_get_stats(x->ctflow);
@@ -418,6 +487,25 @@ print_conntrack_counters(struct exporter *x, gboolean to_log)
 	    exp_neigh_get_stats(x->neigh)->dumps);
 	counter(to_log, "neighbour-macs",
 	    exp_neigh_get_stats(x->neigh)->entries);
+}
+
+static void
+print_process_counters(const struct exp_procs *p,
+    const struct exp_export_stats *e, gboolean to_log)
+{
+	const struct exp_procs_stats *s = exp_procs_get_stats(p);
+
+	counter(to_log, "process-lookups", s->lookups);
+	counter(to_log, "process-named", s->named);
+	counter(to_log, "process-not-local", s->not_local);
+	counter(to_log, "process-no-socket", s->no_socket);
+	counter(to_log, "process-unowned", s->unowned);
+	counter(to_log, "process-scans", s->scans);
+	counter(to_log, "process-rereads", s->rereads);
+	counter(to_log, "process-scan-full", s->sockets_full);
+	counter(to_log, "process-names-lost", s->names_lost);
+	counter(to_log, "process-diag-errors", s->diag_errors);
+	counter(to_log, "flows-process-named", e->process_named);
 }
 
 static void
@@ -466,10 +554,16 @@ print_counters(struct exporter *x, gboolean to_log)
 	}
 	counter(to_log, "dns-records-exported", e->dns_records);
 	counter(to_log, "dns-records-not-sent", e->dns_not_sent);
+	counter(to_log, "device-records-exported", e->device_records);
+	counter(to_log, "device-records-not-sent", e->device_not_sent);
+	if (x->devs != NULL)
+		print_device_counters(x->devs, to_log);
 	if (x->dns != NULL)
 		print_dns_counters(x->dns, to_log);
 	if (x->ct != NULL)
 		print_conntrack_counters(x, to_log);
+	if (x->procs != NULL)
+		print_process_counters(x->procs, e, to_log);
 }
 
 static gboolean
@@ -487,6 +581,9 @@ open_output(struct exporter *x, GError **error)
 		    cfg->write_file == NULL && cfg->transport == EXP_SINK_UDP,
 		.dns_records = cfg->dns && cfg->protocol == EXP_PROTO_IPFIX,
 		.nat = cfg->conntrack,
+		.device_records =
+		    cfg->devices && cfg->protocol == EXP_PROTO_IPFIX,
+		.processes = cfg->processes,
 	};
 
 	if (cfg->write_file != NULL)
@@ -526,6 +623,19 @@ open_dns(struct exporter *x, const struct mf_hash_key *seed, GError **error)
 }
 
 static gboolean
+open_devices(struct exporter *x, const struct mf_hash_key *seed, GError **error)
+{
+	struct exp_devices_config dc = {
+		.max_devices = (size_t)x->cfg->max_devices,
+		.mdns = x->cfg->mdns,
+		.seed = *seed,
+	};
+
+	x->devs = exp_devices_new(&dc, x->exp, error);
+	return x->devs != NULL;
+}
+
+static gboolean
 open_conntrack(struct exporter *x, GError **error)
 {
 	const struct exp_config *cfg = x->cfg;
@@ -557,6 +667,7 @@ open_all(struct exporter *x, GError **error)
 		.filter = cfg->filter,
 		.snaplen = (int)cfg->snaplen,
 		.buffer_kib = (int)cfg->buffer_kib,
+		.immediate = cfg->processes,
 	};
 	struct exp_cache_config kc = {
 		.max_flows = (size_t)cfg->max_flows,
@@ -585,6 +696,19 @@ open_all(struct exporter *x, GError **error)
 		return FALSE;
 	if (cfg->dns && !open_dns(x, &kc.seed, error))
 		return FALSE;
+	if (cfg->devices && !open_devices(x, &kc.seed, error))
+		return FALSE;
+	if (cfg->processes) {
+		struct exp_procs_config pc = {
+			.max_names = (size_t)cfg->max_processes,
+			.max_sockets = EXP_PROCS_DEFAULT_SOCKETS,
+		};
+
+		if ((x->procs = exp_procs_new(&pc, error)) == NULL)
+			return FALSE;
+		exp_export_set_processes(x->exp, flow_process, x->procs);
+		x->local_ms = x->now_ms;
+	}
 	return !cfg->conntrack || open_conntrack(x, error);
 }
 
@@ -594,8 +718,14 @@ detach_and_drop(const struct exp_config *cfg, GError **error)
 {
 	struct exp_privs_result pr;
 
+	unsigned keep = 0;
+
+	if (cfg->read_file == NULL)
+		keep |= EXP_PRIVS_KEEP_NET;
+	if (cfg->processes)
+		keep |= EXP_PRIVS_KEEP_PROCS;
 	return mf_detach(cfg->daemon, cfg->pidfile, error) &&
-	    exp_privs_restrict(cfg->read_file == NULL, cfg->user, &pr, error);
+	    exp_privs_restrict(keep, cfg->user, &pr, error);
 }
 
 static void
@@ -604,9 +734,11 @@ close_all(struct exporter *x)
 	exp_cache_free(x->cache);
 	exp_frag_free(x->frag);
 	exp_dnslabel_free(x->dns);
+	exp_devices_free(x->devs);
 	exp_conntrack_free(x->ct);
 	exp_ctflow_free(x->ctflow);
 	exp_neigh_free(x->neigh);
+	exp_procs_free(x->procs);
 	exp_export_free(x->exp);
 	exp_sink_free(x->sink);
 	exp_capture_free(x->cap);

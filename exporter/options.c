@@ -10,6 +10,7 @@
 #include "common/addr.h"
 #include "common/error.h"
 #include "exporter/cache.h"
+#include "exporter/devices.h"
 #include "exporter/dnscache.h"
 #include "exporter/dnslabel.h"
 #include "exporter/dnsquery.h"
@@ -64,6 +65,10 @@ const struct exp_numeric_option exp_options_numeric[] = {
 	    "TLS server names / HTTP Hosts kept for open flows"),
 	NUM("conntrack-buffer", 0, conntrack_buffer, "4096", 16, 1048576, "KIB",
 	    "--conntrack: event socket buffer in KiB"),
+	NUM("max-devices", 0, max_devices, "1024", EXP_DEVICES_MIN,
+	    EXP_DEVICES_MAX, "N", "--devices: devices tracked at once"),
+	NUM("max-processes", 0, max_processes, "1024", 16, 65000, "N",
+	    "--processes: process names kept for open flows"),
 };
 const size_t exp_options_n_numeric = G_N_ELEMENTS(exp_options_numeric);
 
@@ -72,8 +77,10 @@ struct raw {
 	char **interfaces, *read_file, *filter, *collector, *write_file;
 	char *user, *pidfile, *transport, *protocol;
 	gboolean biflow, daemon, stats, verbose, version;
-	gboolean no_dns, mdns, no_server_names;
+	gboolean no_dns, mdns, no_server_names, devices;
+	char *leases;
 	gboolean conntrack, conntrack_acct, conntrack_reliable;
+	gboolean processes;
 	char *numeric[G_N_ELEMENTS(exp_options_numeric)];
 };
 
@@ -91,6 +98,7 @@ raw_clear(struct raw *r)
 	g_free(r->pidfile);
 	g_free(r->transport);
 	g_free(r->protocol);
+	g_free(r->leases);
 	for (i = 0; i < exp_options_n_numeric; i++)
 		g_free(r->numeric[i]);
 }
@@ -124,6 +132,14 @@ make_entries(struct raw *r, GPtrArray *help)
 		    "no DNS labels, no DNS records", NULL },
 		{ "mdns", 0, 0, G_OPTION_ARG_NONE, &r->mdns,
 		    "also learn names from mDNS (port 5353) answers", NULL },
+		{ "devices", 0, 0, G_OPTION_ARG_NONE, &r->devices,
+		    "device records: names and addresses from DHCP, DHCPv6 "
+		    "(and mDNS with --mdns)",
+		    NULL },
+		{ "leases", 0, 0, G_OPTION_ARG_FILENAME, &r->leases,
+		    "device records from a dnsmasq or odhcpd lease file too "
+		    "(implies --devices)",
+		    "FILE" },
 		{ "no-server-names", 0, 0, G_OPTION_ARG_NONE,
 		    &r->no_server_names,
 		    "no TLS server name / HTTP Host fallback labels", NULL },
@@ -135,6 +151,9 @@ make_entries(struct raw *r, GPtrArray *help)
 		{ "conntrack-reliable", 0, 0, G_OPTION_ARG_NONE,
 		    &r->conntrack_reliable,
 		    "reliable conntrack event delivery (as conntrackd)", NULL },
+		{ "processes", 0, 0, G_OPTION_ARG_NONE, &r->processes,
+		    "name the local process of each flow (end host, IPFIX)",
+		    NULL },
 		{ "user", 'u', 0, G_OPTION_ARG_STRING, &r->user,
 		    "drop privileges to USER after opening captures", "USER" },
 		{ "daemon", 'D', 0, G_OPTION_ARG_NONE, &r->daemon,
@@ -226,6 +245,12 @@ check(struct exp_config *cfg, struct raw *r, GError **error)
 		why = "--conntrack reads the kernel's table, not -r FILE";
 	else if (r->conntrack && r->filter != NULL)
 		why = "--conntrack captures DNS only (filter: port 53)";
+	else if (r->processes && (r->conntrack || r->read_file != NULL))
+		why = "--processes asks this host's kernel about live "
+		      "sockets: it needs -i IFACE, not -r or --conntrack";
+	else if (r->processes && cfg->protocol == EXP_PROTO_V9)
+		why = "--processes needs IPFIX (NetFlow v9 has no string "
+		      "elements)";
 	else if (!r->conntrack && (r->conntrack_acct || r->conntrack_reliable))
 		why = "--conntrack-acct and --conntrack-reliable need "
 		      "--conntrack";
@@ -294,6 +319,9 @@ exp_options_parse(int argc, char **argv, struct exp_config *cfg,
 		cfg->biflow = r.biflow;
 		cfg->dns = !r.no_dns;
 		cfg->mdns = r.mdns;
+		cfg->devices = r.devices || r.leases != NULL;
+		cfg->leases = g_steal_pointer(&r.leases);
+		cfg->processes = r.processes;
 		cfg->server_names = !r.no_server_names;
 		cfg->daemon = r.daemon;
 		cfg->print_stats = r.stats;
@@ -325,5 +353,6 @@ exp_options_clear(struct exp_config *cfg)
 	g_free(cfg->write_file);
 	g_free(cfg->user);
 	g_free(cfg->pidfile);
+	g_free(cfg->leases);
 	memset(cfg, 0, sizeof(*cfg));
 }

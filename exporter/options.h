@@ -31,16 +31,19 @@ struct exp_config {
 	gboolean biflow, daemon, print_stats, verbose;
 	gboolean dns;          /* not --no-dns */
 	gboolean mdns;         /* --mdns */
+	gboolean devices;      /* --devices (or --leases) */
+	char *leases;          /* --leases FILE, or NULL */
 	gboolean server_names; /* not --no-server-names */
 	gboolean conntrack;    /* --conntrack: flows from the kernel's table */
 	gboolean conntrack_acct;     /* --conntrack-acct */
 	gboolean conntrack_reliable; /* --conntrack-reliable */
+	gboolean processes;          /* --processes */
 	/* Numeric options, in exp_options_numeric's order. */
 	uint64_t snaplen, buffer_kib, max_flows, max_frags, idle_timeout,
 	    active_timeout, domain, template_refresh, template_messages, mtu,
 	    stats_interval, pace, replay_speed, max_dns_names, dns_ttl_min,
 	    dns_ttl_max, max_dns_queries, dns_timeout, max_server_names,
-	    conntrack_buffer;
+	    conntrack_buffer, max_devices, max_processes;
 };
 
 /* One numeric option: --name=VALUE with a default and bounds. */

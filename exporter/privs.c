@@ -21,6 +21,28 @@
 
 #ifdef HAVE_LIBCAP_NG
 static const unsigned int net_caps[] = { CAP_NET_RAW, CAP_NET_ADMIN };
+/* --processes: other users' /proc/PID/fd (listing, then the links). */
+static const unsigned int proc_caps[] = { CAP_DAC_READ_SEARCH, CAP_SYS_PTRACE };
+
+/* Whether capability c is one of those keep (EXP_PRIVS_KEEP_*) asks for. */
+static gboolean
+kept(unsigned keep, unsigned int c)
+{
+	size_t i;
+
+	for (i = 0; (keep & EXP_PRIVS_KEEP_NET) && i < G_N_ELEMENTS(net_caps);
+	     i++)
+		if (net_caps[i] == c)
+			return TRUE;
+	for (i = 0;
+	     (keep & EXP_PRIVS_KEEP_PROCS) && i < G_N_ELEMENTS(proc_caps); i++)
+		if (proc_caps[i] == c)
+			return TRUE;
+	return FALSE;
+}
+
+static const unsigned int all_kept[] = { CAP_NET_RAW, CAP_NET_ADMIN,
+	CAP_DAC_READ_SEARCH, CAP_SYS_PTRACE };
 
 /*
  * Empty the bounding set but for the capture's capabilities, while we
@@ -28,7 +50,7 @@ static const unsigned int net_caps[] = { CAP_NET_RAW, CAP_NET_ADMIN };
  * gained later, so -u still works.
  */
 static gboolean
-drop_bounding(gboolean keep_net, GError **error)
+drop_bounding(unsigned keep, GError **error)
 {
 	size_t i;
 	int rc;
@@ -38,8 +60,10 @@ drop_bounding(gboolean keep_net, GError **error)
 	    !capng_have_capability(CAPNG_EFFECTIVE, CAP_SETPCAP))
 		return TRUE;
 	capng_clear(CAPNG_SELECT_BOUNDS);
-	for (i = 0; keep_net && i < G_N_ELEMENTS(net_caps); i++)
-		capng_update(CAPNG_ADD, CAPNG_BOUNDING_SET, net_caps[i]);
+	for (i = 0; i < G_N_ELEMENTS(all_kept); i++)
+		if (kept(keep, all_kept[i]))
+			capng_update(CAPNG_ADD, CAPNG_BOUNDING_SET,
+			    all_kept[i]);
 	if ((rc = capng_apply(CAPNG_SELECT_BOUNDS)) != 0) {
 		g_set_error(error, MF_ERROR, MF_ERROR_PRIVS,
 		    "cannot empty the bounding set (libcap-ng error %d)", rc);
@@ -49,9 +73,9 @@ drop_bounding(gboolean keep_net, GError **error)
 }
 
 gboolean
-exp_privs_drop_caps(gboolean keep_net, gboolean *dropped, GError **error)
+exp_privs_drop_caps(unsigned keep_set, gboolean *dropped, GError **error)
 {
-	gboolean keep[G_N_ELEMENTS(net_caps)];
+	gboolean keep[G_N_ELEMENTS(all_kept)];
 	size_t i;
 	int rc;
 
@@ -64,14 +88,14 @@ exp_privs_drop_caps(gboolean keep_net, gboolean *dropped, GError **error)
 	}
 	if (capng_have_capabilities(CAPNG_SELECT_CAPS) == CAPNG_NONE)
 		return TRUE;
-	for (i = 0; i < G_N_ELEMENTS(net_caps); i++)
-		keep[i] = keep_net &&
-		    capng_have_capability(CAPNG_PERMITTED, net_caps[i]);
+	for (i = 0; i < G_N_ELEMENTS(all_kept); i++)
+		keep[i] = kept(keep_set, all_kept[i]) &&
+		    capng_have_capability(CAPNG_PERMITTED, all_kept[i]);
 	capng_clear(CAPNG_SELECT_CAPS);
-	for (i = 0; i < G_N_ELEMENTS(net_caps); i++)
+	for (i = 0; i < G_N_ELEMENTS(all_kept); i++)
 		if (keep[i])
 			capng_update(CAPNG_ADD,
-			    CAPNG_EFFECTIVE | CAPNG_PERMITTED, net_caps[i]);
+			    CAPNG_EFFECTIVE | CAPNG_PERMITTED, all_kept[i]);
 	if ((rc = capng_apply(CAPNG_SELECT_CAPS)) != 0) {
 		g_set_error(error, MF_ERROR, MF_ERROR_PRIVS,
 		    "cannot drop capabilities (libcap-ng error %d)", rc);
@@ -82,17 +106,17 @@ exp_privs_drop_caps(gboolean keep_net, gboolean *dropped, GError **error)
 }
 #else
 static gboolean
-drop_bounding(gboolean keep_net, GError **error)
+drop_bounding(unsigned keep, GError **error)
 {
-	(void)keep_net;
+	(void)keep;
 	(void)error;
 	return TRUE;
 }
 
 gboolean
-exp_privs_drop_caps(gboolean keep_net, gboolean *dropped, GError **error)
+exp_privs_drop_caps(unsigned keep, gboolean *dropped, GError **error)
 {
-	(void)keep_net;
+	(void)keep;
 	(void)error;
 	*dropped = FALSE;
 	return TRUE;
@@ -160,6 +184,9 @@ static const char *const allowed[] = {
 	"faccessat2",
 	"readlink",
 	"readlinkat",
+	/* --processes: the entries of /proc and /proc/PID/fd */
+	"getdents",
+	"getdents64",
 	/* memory (malloc, the capture ring) */
 	"brk",
 	"munmap",
@@ -290,13 +317,14 @@ exp_privs_confine(gboolean *filtered, GError **error)
 #endif
 
 gboolean
-exp_privs_restrict(gboolean keep_net, const char *user,
-    struct exp_privs_result *r, GError **error)
+exp_privs_restrict(unsigned keep, const char *user, struct exp_privs_result *r,
+    GError **error)
 {
-	if (!drop_bounding(keep_net, error) ||
+	if (!drop_bounding(keep, error) ||
 	    (user != NULL &&
-	        !exp_capture_drop_privileges(user, keep_net, error)) ||
-	    !exp_privs_drop_caps(keep_net, &r->caps_dropped, error) ||
+	        !exp_capture_drop_privileges(user,
+	            (keep & EXP_PRIVS_KEEP_NET) != 0, error)) ||
+	    !exp_privs_drop_caps(keep, &r->caps_dropped, error) ||
 	    !exp_privs_confine(&r->filtered, error))
 		return FALSE;
 	g_debug("capabilities %s, system call filter %s",

@@ -8,8 +8,11 @@
  *
  *  - capabilities (libcap-ng): keep CAP_NET_RAW and CAP_NET_ADMIN for a live
  *    capture, which reopens an interface that was deleted and recreated,
+ *    CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE with --processes (to read
+ *    other users' /proc/PID/fd; the ptrace call itself stays forbidden),
  *    and nothing at all for a capture file; the bounding set is emptied
- *    likewise first, when the process may (CAP_SETPCAP), before -u.
+ *    likewise first, when the process may (CAP_SETPCAP), before -u (which
+ *    keeps only the capture's).
  *  - a system call filter (libseccomp): an allow-list of what the packet
  *    loop, the export sockets, the capture reopening and the logging use.
  *    Anything else fails with EPERM; execve, execveat and ptrace kill the
@@ -20,6 +23,10 @@
  */
 #include <glib.h>
 
+/* What to keep (exp_privs_restrict()); TRUE is EXP_PRIVS_KEEP_NET. */
+#define EXP_PRIVS_KEEP_NET 1u   /* a live capture */
+#define EXP_PRIVS_KEEP_PROCS 2u /* --processes */
+
 /* What exp_privs_restrict() put in place, for the log and the tests. */
 struct exp_privs_result {
 	gboolean caps_dropped; /* libcap-ng applied a smaller set */
@@ -27,14 +34,14 @@ struct exp_privs_result {
 };
 
 /*
- * Drop every capability but CAP_NET_RAW and CAP_NET_ADMIN (keep_net TRUE)
- * or all of them (keep_net FALSE) from the effective and permitted sets;
+ * Drop every capability but those keep asks for (EXP_PRIVS_KEEP_NET:
+ * CAP_NET_RAW and CAP_NET_ADMIN; EXP_PRIVS_KEEP_PROCS: CAP_DAC_READ_SEARCH
+ * and CAP_SYS_PTRACE; 0: all) from the effective and permitted sets;
  * keeps only what the process holds already.  A process holding no
  * capability is left alone.  Does nothing without libcap-ng.  FALSE with
  * error set if the kernel refused.
  */
-gboolean exp_privs_drop_caps(gboolean keep_net, gboolean *dropped,
-    GError **error);
+gboolean exp_privs_drop_caps(unsigned keep, gboolean *dropped, GError **error);
 
 /*
  * Install the system call filter (irreversible: sets no_new_privs first).
@@ -48,7 +55,7 @@ gboolean exp_privs_confine(gboolean *filtered, GError **error);
  * user if not NULL (exp_capture_drop_privileges()), drop the capabilities,
  * install the filter.  Call once everything is open.
  */
-gboolean exp_privs_restrict(gboolean keep_net, const char *user,
+gboolean exp_privs_restrict(unsigned keep, const char *user,
     struct exp_privs_result *r, GError **error);
 
 #endif

@@ -168,8 +168,8 @@ render_conv(const struct index *x, guint rank, JsonObject *c, GString *out,
     GError **error)
 {
 	struct rep_row r = { { NULL }, 0 };
-	guint64 id, bytes, packets, l, lp, rt, rp, proto;
-	const char *label;
+	guint64 id, bytes, packets, l, lp, rt, rp, proto, pid = 0;
+	const char *label, *process = NULL;
 	char pbuf[24];
 	JsonObject *s;
 
@@ -185,7 +185,10 @@ render_conv(const struct index *x, guint rank, JsonObject *c, GString *out,
 	    !rep_jget_uint(s, "right", REQ, &rt, error) ||
 	    !rep_jget_uint(s, "right_port", REQ, &rp, error) ||
 	    !rep_jget_uint(s, "proto", REQ, &proto, error) ||
-	    !rep_jget_string(s, "label", REQ, &label, error))
+	    !rep_jget_string(s, "label", REQ, &label, error) ||
+	    !rep_jget_string(s, "process", REP_JGET_OPTIONAL, &process,
+	        error) ||
+	    !rep_jget_uint(s, "pid", REP_JGET_OPTIONAL, &pid, error))
 		return FALSE;
 	rep_row_addf(&r, "%u", rank);
 	rep_row_take(&r, endpoint(x, l, lp));
@@ -194,7 +197,12 @@ render_conv(const struct index *x, guint rank, JsonObject *c, GString *out,
 	rep_row_add(&r, proto_name(proto, pbuf, sizeof(pbuf)));
 	rep_row_add_uint(&r, bytes);
 	rep_row_add_uint(&r, packets);
-	rep_row_add(&r, *label != '\0' ? label : "-");
+	/* minflow-exporter --processes: the local program, after the name. */
+	if (process != NULL)
+		rep_row_addf(&r, "%s  [%s %" G_GUINT64_FORMAT "]",
+		    *label != '\0' ? label : "-", process, pid);
+	else
+		rep_row_add(&r, *label != '\0' ? label : "-");
 	rep_table_row(out, &conv_table, &r);
 	return TRUE;
 }

@@ -20,6 +20,9 @@ MF_TEST_PKGS="$MF_TEST_PKGS nftables conntrack iperf3 iputils-ping"
 MF_TEST_PKGS="$MF_TEST_PKGS systemd man-db shellcheck"
 # tests/cross/run.sh: cross compilers and qemu-user (the target libraries
 # are unpacked into a sysroot there, not installed)
+# tests/integ/devices_netns.sh: DHCPv4/DHCPv6 clients; the collector's
+# vendors (OUI registry, [devices] oui)
+MF_TEST_PKGS="$MF_TEST_PKGS isc-dhcp-client ieee-data"
 MF_TEST_PKGS="$MF_TEST_PKGS gcc-s390x-linux-gnu libc6-dev-s390x-cross
 gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user-static file time"
 

@@ -75,6 +75,10 @@ static fbInfoElement_t cert_elements[] = {
 static fbInfoElement_t own_elements[] = {
 	FB_IE_INIT_FULL("labelSource", MF_PEN_MINFLOW, MF_OWN_LABEL_SOURCE, 1,
 	    FB_IE_IDENTIFIER | FB_IE_F_ENDIAN, 0, 0, FB_UINT_8, NULL),
+	FB_IE_INIT_FULL("processName", MF_PEN_MINFLOW, MF_OWN_PROCESS_NAME,
+	    FB_IE_VARLEN, FB_IE_DEFAULT, 0, 0, FB_STRING, NULL),
+	FB_IE_INIT_FULL("processId", MF_PEN_MINFLOW, MF_OWN_PROCESS_ID, 4,
+	    FB_IE_IDENTIFIER | FB_IE_F_ENDIAN, 0, 0, FB_UINT_32, NULL),
 	OWN_COUNTER("dnsAnswersParsed", MF_OWN_DNS_ANSWERS_PARSED),
 	OWN_COUNTER("dnsAnswersMalformed", MF_OWN_DNS_ANSWERS_MALFORMED),
 	OWN_COUNTER("dnsAnswersFragmented", MF_OWN_DNS_ANSWERS_FRAGMENTED),

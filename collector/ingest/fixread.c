@@ -46,6 +46,7 @@ enum tmpl_kind {
  */
 struct fixflow {
 	struct mf_varfield qname, sni, host;          /* 6871/179, /294, /117 */
+	struct mf_varfield process;                   /* 32473/15 */
 	uint64_t start_ms, end_ms;                    /* 152, 153 */
 	uint64_t start_us, end_us;                    /* 154, 155: NTP format */
 	uint64_t start_ns, end_ns;                    /* 156, 157: NTP format */
@@ -56,6 +57,7 @@ struct fixflow {
 	uint64_t init_ms;                             /* 160 */
 	uint8_t src6[16], dst6[16];
 	uint32_t src4, dst4, ingress, egress;
+	uint32_t pid;                          /* 32473/16 */
 	uint32_t start_s, end_s;               /* 150, 151 */
 	uint32_t start_up, end_up;             /* 22, 21: sysUpTime ms */
 	uint32_t start_delta_us, end_delta_us; /* 158, 159: before export */
@@ -85,6 +87,7 @@ static const struct mf_field fixflow_fields[] = {
 	V(C, MF_CERT_DNS_QNAME, qname),
 	V(C, MF_CERT_SSL_SERVER_NAME, sni),
 	V(C, MF_CERT_HTTP_HOST, host),
+	V(MF_PEN_MINFLOW, MF_OWN_PROCESS_NAME, process),
 	F(0, 152, start_ms),
 	F(0, 153, end_ms),
 	F(0, 154, start_us),
@@ -106,6 +109,7 @@ static const struct mf_field fixflow_fields[] = {
 	F(0, 12, dst4),
 	F(0, 10, ingress),
 	F(0, 14, egress),
+	F(MF_PEN_MINFLOW, MF_OWN_PROCESS_ID, pid),
 	F(0, 150, start_s),
 	F(0, 151, end_s),
 	F(0, 22, start_up),
@@ -587,6 +591,19 @@ take_label(const struct fixflow *x, struct col_flow *f)
 	f->label_source = x->label_source;
 }
 
+/* --processes: the local process, cut like the label. */
+static void
+take_process(const struct fixflow *x, struct col_flow *f)
+{
+	size_t i, n = MIN(x->process.len, sizeof(f->process) - 1);
+
+	for (i = 0; i < n && x->process.buf != NULL && x->process.buf[i] != 0;
+	     i++)
+		f->process[i] = (char)x->process.buf[i];
+	f->process[i] = '\0';
+	f->pid = x->pid;
+}
+
 static void
 to_flow(const struct fixflow *x, struct col_flow *f)
 {
@@ -630,6 +647,7 @@ to_flow(const struct fixflow *x, struct col_flow *f)
 	f->has_mac = memcmp(x->src_mac, "\0\0\0\0\0\0", 6) != 0 ||
 	    memcmp(x->dst_mac, "\0\0\0\0\0\0", 6) != 0;
 	take_label(x, f);
+	take_process(x, f);
 }
 
 /* The internal template records of kind are read into. */

@@ -58,7 +58,7 @@ struct col_exporter_health {
 typedef void (*col_flow_fn)(const struct col_flow *f, void *ctx);
 /* Called for each DNS record (minflow-exporter's templates 261/262). */
 typedef void (*col_dns_fn)(const struct col_dns_rec *d, void *ctx);
-/* Called for each device record (templates 265/266). */
+/* Called for each device record (templates 275/276). */
 typedef void (*col_device_fn)(const struct col_device_rec *d, void *ctx);
 
 /* Shared by every session: the information model. */

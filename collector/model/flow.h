@@ -16,7 +16,8 @@
 #include "common/addr.h"
 #include "common/dns.h"
 
-#define COL_LABEL_MAX 256 /* DNS label bytes kept, with the NUL */
+#define COL_LABEL_MAX 256  /* DNS label bytes kept, with the NUL */
+#define COL_PROCESS_MAX 64 /* process name bytes kept, with the NUL */
 
 struct col_flow {
 	struct mf_addr src, dst;
@@ -36,6 +37,9 @@ struct col_flow {
 	uint8_t label_source;      /* labelSource as sent (enum
 	                            * mf_label_source), 0 if absent */
 	char label[COL_LABEL_MAX]; /* remote side's DNS label, or "" */
+	/* minflow-exporter --processes: the local process, or "" and 0. */
+	char process[COL_PROCESS_MAX];
+	uint32_t pid;
 };
 
 /*

@@ -517,6 +517,13 @@ stream_update(struct col_stream *s, const struct col_flow *f, gboolean l2r,
 		memcpy(s->label, f->label, n);
 		s->label[n] = '\0';
 	}
+	/* Either direction's record names the local process. */
+	if (f->process[0] != '\0') {
+		n = strnlen(f->process, sizeof(s->process) - 1);
+		memcpy(s->process, f->process, n);
+		s->process[n] = '\0';
+		s->pid = f->pid;
+	}
 }
 
 /* id/port: the record's source then destination. */

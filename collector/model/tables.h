@@ -82,11 +82,13 @@ struct col_stream {
 	uint32_t left, right; /* address ids */
 	uint16_t left_port, right_port;
 	uint8_t proto;
-	uint8_t tcp_flags;          /* union, both directions, lifetime */
-	uint16_t flags;             /* COL_STREAM_* and the class bits */
-	uint64_t first_ms, last_ms; /* earliest start, latest end */
-	struct col_counts l2r, r2l; /* this interval, by direction */
-	char label[COL_LABEL_MAX];  /* DNS label of the right side, or "" */
+	uint8_t tcp_flags;             /* union, both directions, lifetime */
+	uint16_t flags;                /* COL_STREAM_* and the class bits */
+	uint64_t first_ms, last_ms;    /* earliest start, latest end */
+	struct col_counts l2r, r2l;    /* this interval, by direction */
+	char label[COL_LABEL_MAX];     /* DNS label of the right side, or "" */
+	char process[COL_PROCESS_MAX]; /* local process (--processes), "" */
+	uint32_t pid;                  /* its PID, 0 when none */
 };
 
 struct col_port {

@@ -214,6 +214,10 @@ build_stream(JsonBuilder *b, const struct col_stream *s)
 	col_json_uint(b, "right", s->right);
 	col_json_uint(b, "right_port", s->right_port);
 	col_json_str(b, "label", s->label);
+	if (s->process[0] != '\0') { /* minflow-exporter --processes */
+		col_json_str(b, "process", s->process);
+		col_json_uint(b, "pid", s->pid);
+	}
 	col_json_uint(b, "flags", s->flags);
 	col_json_uint(b, "packets", s->l2r.packets + s->r2l.packets);
 	col_json_uint(b, "bytes", s->l2r.bytes + s->r2l.bytes);

@@ -20,13 +20,15 @@
 
 /* The flow wire templates: uniflow first, then biflow. */
 static const struct mf_template *const flow_templates[] = { &mf_tmpl_flow4,
-	&mf_tmpl_flow6, &mf_tmpl_biflow4, &mf_tmpl_biflow6 };
+	&mf_tmpl_flow6, &mf_tmpl_biflow4, &mf_tmpl_biflow6, &mf_tmpl_proc4,
+	&mf_tmpl_proc6, &mf_tmpl_biproc4, &mf_tmpl_biproc6 };
 
 /* Every template the model defines. */
 static const struct mf_template *const all_templates[] = {
 	&mf_tmpl_flow_internal, &mf_tmpl_stats_internal, &mf_tmpl_flow4,
 	&mf_tmpl_flow6, &mf_tmpl_biflow4, &mf_tmpl_biflow6, &mf_tmpl_stats,
-	&mf_tmpl_dns4, &mf_tmpl_dns6
+	&mf_tmpl_dns4, &mf_tmpl_dns6, &mf_tmpl_proc4, &mf_tmpl_proc6,
+	&mf_tmpl_biproc4, &mf_tmpl_biproc6
 };
 
 /* The RFC 5103 / CERT reverse elements a biflow record carries. */
@@ -127,7 +129,8 @@ assert_no_duplicates(const struct mf_template *t)
 }
 
 /* The four labels at the start of a flow record (pointer-sized parts). */
-#define LABELS_LEN (4 * sizeof(struct mf_varfield))
+/* The 4 labels and the process name (--processes). */
+#define LABELS_LEN (5 * sizeof(struct mf_varfield))
 
 static void
 test_model_rec_len_values(void **state)
@@ -137,8 +140,8 @@ test_model_rec_len_values(void **state)
 	 * 4 labels of two pointers (16 bytes on 64-bit, 8 on 32-bit targets
 	 * such as armhf) ahead of the old 135; labelSource.
 	 */
-	/* + postNAT: 2 * 16 + 2 * 4 + 2 * 2 = 44 bytes. */
-	assert_int_equal(MF_FLOW_REC_LEN, LABELS_LEN + 135 + 1 + 44);
+	/* + postNAT: 2 * 16 + 2 * 4 + 2 * 2 = 44 bytes; + processId 4. */
+	assert_int_equal(MF_FLOW_REC_LEN, LABELS_LEN + 135 + 1 + 44 + 4);
 	/* 11 DNS and label counters of 8 bytes after the old 88. */
 	assert_int_equal(MF_STATS_REC_LEN, 192); /* + 2 conntrack */
 	/* Only trailing padding after the last field. */
@@ -150,7 +153,7 @@ static void
 test_model_flow_internal_contiguous(void **state)
 {
 	(void)state;
-	assert_int_equal(mf_tmpl_flow_internal.n_fields, 41);
+	assert_int_equal(mf_tmpl_flow_internal.n_fields, 43);
 	assert_contiguous(&mf_tmpl_flow_internal, MF_FLOW_REC_LEN);
 	assert_no_duplicates(&mf_tmpl_flow_internal);
 }
@@ -269,6 +272,15 @@ test_model_field_counts(void **state)
 	/* flow4/flow6 + the four postNAT elements. */
 	assert_int_equal(mf_tmpl_nat4.n_fields, 31);
 	assert_int_equal(mf_tmpl_nat6.n_fields, 31);
+	/* flow4/6 and biflow4/6 + processName and processId. */
+	assert_int_equal(mf_tmpl_proc4.n_fields, 29);
+	assert_int_equal(mf_tmpl_proc6.n_fields, 29);
+	assert_int_equal(mf_tmpl_biproc4.n_fields, 34);
+	assert_int_equal(mf_tmpl_biproc6.n_fields, 34);
+	assert_int_equal(mf_tmpl_proc4.id, 265);
+	assert_int_equal(mf_tmpl_biproc6.id, 268);
+	assert_int_equal(mf_tmpl_biproc4.flags,
+	    MF_TMPL_IPV4 | MF_TMPL_BIFLOW | MF_TMPL_PROC);
 }
 
 static void

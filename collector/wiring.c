@@ -153,6 +153,7 @@ add_consumers(struct col_wiring *w, const struct col_config *cfg,
 	w->tables_top.geo = w->geo;
 	w->devs.devices = w->devices;
 	w->devs.anomaly = w->anomaly;
+	w->anomalies.classifier = cfg->networks.classifier;
 	c[0] = col_report_summary_consumer(&w->summary);
 	c[1] = col_report_tables_devices_consumer(&w->tables_top);
 	c[2] = col_report_dns_consumer(w->dns);
@@ -209,6 +210,7 @@ col_wiring_reload(struct col_wiring *w, const struct col_config *cfg,
 	struct col_blockhits_config bc;
 
 	w->summary.classifier = cfg->networks.classifier;
+	w->anomalies.classifier = cfg->networks.classifier;
 	col_flowstats_set_focus(w->flowstats,
 	    cfg->focus.has_target ? &cfg->focus.prefix : NULL);
 	blocklists_config(&cfg->blocklists, &bc);

@@ -670,10 +670,11 @@ col_anomaly_add_dns_query(struct col_anomaly *a, const struct mf_addr *client,
 }
 
 void
-col_anomaly_add_dns(struct col_anomaly *a, const struct col_dns_rec *d)
+col_anomaly_add_dns(struct col_anomaly *a, const struct col_dns_rec *d,
+    gboolean client_internal)
 {
 	anom_abuse_dns_query(a, &d->client, d->qtype, d->time_ms);
-	anom_dns_record(a, d);
+	anom_dns_record(a, d, client_internal);
 }
 
 const struct col_anomaly_entry *

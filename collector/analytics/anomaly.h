@@ -249,9 +249,11 @@ void col_anomaly_add_dns_query(struct col_anomaly *a,
 /*
  * The whole DNS record: the query hook above, dns_tunnel's view of the
  * name, the answered addresses as named ones (fan_out's unresolved
- * destinations) and the server as a resolver (beacon).  No allocation.
+ * destinations) and the server as a resolver (beacon); client_internal
+ * from the classifier.  No allocation.
  */
-void col_anomaly_add_dns(struct col_anomaly *a, const struct col_dns_rec *d);
+void col_anomaly_add_dns(struct col_anomaly *a, const struct col_dns_rec *d,
+    gboolean client_internal);
 
 /*
  * The interval that ends at end_ms closes: judge the pending probes

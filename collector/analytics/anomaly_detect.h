@@ -199,7 +199,8 @@ void anom_abuse_flow(struct col_anomaly *a, const struct col_flow *f,
     const struct anom_dev *src, const struct anom_dev *dst, uint64_t t);
 void anom_abuse_dns_query(struct col_anomaly *a, const struct mf_addr *client,
     uint16_t qtype, uint64_t t);
-void anom_dns_record(struct col_anomaly *a, const struct col_dns_rec *d);
+void anom_dns_record(struct col_anomaly *a, const struct col_dns_rec *d,
+    gboolean client_internal);
 void anom_beacon_flow(struct col_anomaly *a, const struct col_flow *f,
     const struct anom_dev *src, const struct anom_dev *dst, uint64_t t);
 

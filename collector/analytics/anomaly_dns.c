@@ -176,7 +176,8 @@ anom_dns_measure(const struct col_anomaly *a, const char *qname, char *reg,
 }
 
 static void
-tunnel_query(struct col_anomaly *a, const struct col_dns_rec *d)
+tunnel_query(struct col_anomaly *a, const struct col_dns_rec *d,
+    gboolean internal)
 {
 	char reg[COL_ANOMALY_NAME_MAX];
 	struct tunnel_slot *x;
@@ -202,6 +203,7 @@ tunnel_query(struct col_anomaly *a, const struct col_dns_rec *d)
 	memset(&dev, 0, sizeof(dev));
 	dev.addr = d->client;
 	dev.id = COL_ID_NONE;
+	dev.internal = (uint8_t)(internal != 0);
 	x = (struct tunnel_slot *)anom_slot_get(a, ANOM_T_TUNNEL, &k, &dev,
 	    d->time_ms);
 	if (x == NULL)
@@ -214,7 +216,8 @@ tunnel_query(struct col_anomaly *a, const struct col_dns_rec *d)
 }
 
 void
-anom_dns_record(struct col_anomaly *a, const struct col_dns_rec *d)
+anom_dns_record(struct col_anomaly *a, const struct col_dns_rec *d,
+    gboolean client_internal)
 {
 	unsigned i;
 
@@ -222,5 +225,5 @@ anom_dns_record(struct col_anomaly *a, const struct col_dns_rec *d)
 		resolved_add(a, &d->addrs[i]);
 	if (d->answered)
 		resolver_add(a, &d->server);
-	tunnel_query(a, d);
+	tunnel_query(a, d, client_internal);
 }

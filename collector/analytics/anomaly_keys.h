@@ -91,13 +91,13 @@
 	    COL_AK_UINT(".brute_force", "max-cv", brute_force.max_cv, "50", 0, \
 	        10000, "coefficient of variation of their bytes, %"),          \
 	    COL_AK_UINT(".brute_force", "attempts", brute_force.attempts,      \
-	        "30", 0, 16777216,                                             \
+	        "40", 0, 16777216,                                             \
 	        "login attempts estimated from packets (0: off)"),             \
 	    COL_AK_UINT(".brute_force", "login-packets",                       \
-	        brute_force.login_packets, "14", 1, 65535,                     \
+	        brute_force.login_packets, "15", 1, 65535,                     \
 	        "client packets of a connection with one attempt"),            \
 	    COL_AK_UINT(".brute_force", "attempt-packets",                     \
-	        brute_force.attempt_packets, "2", 1, 65535,                    \
+	        brute_force.attempt_packets, "1", 1, 65535,                    \
 	        "client packets of each further attempt"),                     \
 	    COL_AK_ON(".dns_amplification", dns_amp),                          \
 	    COL_AK_WINDOW(".dns_amplification", dns_amp),                      \

@@ -43,9 +43,14 @@ struct counted {
 struct scan_slot {
 	struct anom_slot s;
 	struct counted c;
-	struct col_hll other; /* fan_out: unresolved destinations */
 	uint64_t unanswered;
 	uint64_t stealth; /* vertical: probes without SYN; half_open: SYNs */
+};
+
+/* fan_out's: the scan slot and the unresolved destinations apart. */
+struct fan_slot {
+	struct scan_slot x;
+	struct col_hll other;
 };
 
 static void
@@ -65,8 +70,14 @@ scan_reset(const struct col_anomaly *a, struct anom_slot *s, uint64_t t)
 	(void)a;
 	(void)t;
 	memset(&x->c, 0, sizeof(x->c));
-	col_hll_clear(&x->other);
 	x->unanswered = x->stealth = 0;
+}
+
+static void
+fan_reset(const struct col_anomaly *a, struct anom_slot *s, uint64_t t)
+{
+	scan_reset(a, s, t);
+	col_hll_clear(&((struct fan_slot *)s)->other);
 }
 
 /* The common part of a finding: observed against threshold. */
@@ -98,7 +109,8 @@ fan_out_judge(const struct col_anomaly *a, const struct anom_slot *s,
     struct anom_finding *fd)
 {
 	const struct scan_slot *x = (const struct scan_slot *)s;
-	uint32_t n = col_hll_count(&x->c.hll), u = col_hll_count(&x->other);
+	uint32_t n = col_hll_count(&x->c.hll);
+	uint32_t u = col_hll_count(&((const struct fan_slot *)s)->other);
 	uint64_t ut = a->cfg.fan_out.unresolved;
 	gboolean by_u = ut > 0 && u >= ut && n < a->cfg.fan_out.destinations;
 
@@ -209,7 +221,11 @@ half_open_src_judge(const struct col_anomaly *a, const struct anom_slot *s,
 		offsetof(struct col_anomaly_config, member.window), target, \
 		scan_reset, judge_fn }
 
-DESC(anom_desc_fan_out, COL_ANOMALY_FAN_OUT, fan_out, FALSE, fan_out_judge);
+const struct anom_desc anom_desc_fan_out = { COL_ANOMALY_FAN_OUT,
+	sizeof(struct fan_slot),
+	offsetof(struct col_anomaly_config, fan_out.enabled),
+	offsetof(struct col_anomaly_config, fan_out.window), FALSE, fan_reset,
+	fan_out_judge };
 DESC(anom_desc_vertical, COL_ANOMALY_PORT_SCAN_VERTICAL, vertical, FALSE,
     vertical_judge);
 DESC(anom_desc_horizontal, COL_ANOMALY_PORT_SCAN_HORIZONTAL, horizontal, FALSE,
@@ -236,16 +252,21 @@ key_set(struct anom_key *k, const struct mf_addr *a, const struct mf_addr *b,
 
 /*
  * A completed TCP connection (SYN and ACK from the client) to an external
- * address that neither the flow's label nor a DNS answer named.
+ * address that neither the flow's label nor a DNS answer named.  A label
+ * that is an address (an HTTP Host or TLS name of "http://192.0.2.1/")
+ * names nothing.
  */
 static gboolean
 unresolved(const struct col_anomaly *a, const struct col_flow *f,
     const struct anom_dev *dst)
 {
 	const unsigned both = ANOM_TCP_SYN | ANOM_TCP_ACK;
+	struct mf_addr literal;
 
-	return f->proto == ANOM_PROTO_TCP && (f->tcp_flags & both) == both &&
-	    !dst->internal && f->label[0] == '\0' && !anom_resolved(a, &f->dst);
+	if (f->proto != ANOM_PROTO_TCP || (f->tcp_flags & both) != both ||
+	    dst->internal || anom_resolved(a, &f->dst))
+		return FALSE;
+	return f->label[0] == '\0' || mf_addr_parse(f->label, &literal);
 }
 
 static struct scan_slot *
@@ -268,7 +289,7 @@ anom_scan_flow(struct col_anomaly *a, const struct col_flow *f,
 	if ((x = get(a, ANOM_T_FAN_OUT, &k, src, t)) != NULL) {
 		counted_add(a, &x->c, &f->dst, sizeof(f->dst), &f->dst);
 		if (unresolved(a, f, dst))
-			col_hll_add(&x->other,
+			col_hll_add(&((struct fan_slot *)x)->other,
 			    anom_hash(a, &f->dst, sizeof(f->dst)));
 	}
 	if (f->proto != ANOM_PROTO_ICMP && f->proto != ANOM_PROTO_ICMPV6)

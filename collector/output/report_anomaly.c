@@ -141,7 +141,9 @@ take_dns(void *self, const struct col_dns_rec *d)
 {
 	struct col_report_anomaly *ra = self;
 
-	col_anomaly_add_dns(ra->anomaly, d);
+	col_anomaly_add_dns(ra->anomaly, d,
+	    ra->classifier != NULL &&
+	        col_classifier_is_internal(ra->classifier, &d->client));
 }
 
 /* Judge the interval before its report lists the findings. */

@@ -20,6 +20,7 @@
 #include <json-glib/json-glib.h>
 
 #include "collector/analytics/anomaly.h"
+#include "collector/model/classify.h"
 #include "collector/model/consumer.h"
 #include "collector/model/tables.h"
 
@@ -34,6 +35,7 @@ void col_report_anomalies(JsonBuilder *b, const struct col_anomaly *a,
 struct col_report_anomaly {
 	struct col_anomaly *anomaly;
 	const struct col_tables *tables;
+	const struct col_classifier *classifier; /* for DNS clients */
 };
 
 /* The consumer "anomalies" on ra. */

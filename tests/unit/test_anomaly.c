@@ -796,13 +796,15 @@ run_unresolved(struct fx *fx, uint32_t n)
 	g_strlcpy(d.qname, "www.example.com", sizeof(d.qname));
 	for (i = 0; i < 3; i++)
 		d.addrs[d.n_addrs++] = ip4(203, 0, 113, (uint8_t)(100 + i));
-	col_anomaly_add_dns(fx->a, &d);
+	col_anomaly_add_dns(fx->a, &d, TRUE);
 	for (i = 0; i < n + 6; i++) {
 		struct col_flow f = flow(SCANNER,
 		    ip4(203, 0, 113, (uint8_t)(i < n ? i + 1 : 100 + i - n)), 6,
 		    (uint16_t)(50000 + i), 80, FULL, T0 + i);
 
 		f.packets = 8;
+		if (i == 0) /* a Host or TLS name that is the address */
+			g_strlcpy(f.label, "203.0.113.1", sizeof(f.label));
 		if (i >= n + 3)
 			g_strlcpy(f.label, "cdn.example.net", sizeof(f.label));
 		feed(fx, &f);
@@ -1042,7 +1044,7 @@ run_attempt_brute(struct fx *fx, uint32_t n, uint64_t packets)
 static void
 test_anomaly_brute_attempts_below_threshold_is_silent(void **state)
 {
-	run_attempt_brute(*state, 3, 19); /* 1 + (19 - 14) / 2 = 3 each */
+	run_attempt_brute(*state, 3, 17); /* 1 + (17 - 15) / 1 = 3 each */
 	assert_int_equal(count(*state), 0);
 }
 
@@ -1052,17 +1054,17 @@ test_anomaly_brute_attempts_at_threshold_reports_source(void **state)
 	struct fx *fx = *state;
 	const struct col_anomaly_entry *e;
 
-	run_attempt_brute(fx, 3, 20); /* 1 + (20 - 14) / 2 = 4 each */
+	run_attempt_brute(fx, 3, 18); /* 1 + (18 - 15) / 1 = 4 each */
 	e = only(fx, COL_ANOMALY_BRUTE_FORCE, ip4(198, 51, 100, 7));
 	assert_int_equal(evidence(e, "attempts"), 12);
 	assert_int_equal(evidence(e, "connections"), 3);
-	assert_int_equal(evidence(e, "mean_packets"), 20);
+	assert_int_equal(evidence(e, "mean_packets"), 18);
 }
 
 static void
 test_anomaly_brute_attempts_need_three_connections(void **state)
 {
-	run_attempt_brute(*state, 2, 40); /* 14 attempts, 2 connections */
+	run_attempt_brute(*state, 2, 40); /* 52 attempts, 2 connections */
 	assert_int_equal(count(*state), 0);
 }
 
@@ -1121,7 +1123,7 @@ run_tunnel(struct fx *fx, uint32_t n)
 		g_strlcpy(d.qname, q->str, sizeof(d.qname));
 		g_string_free(q, TRUE);
 		d.time_ms = T0 + i;
-		col_anomaly_add_dns(fx->a, &d);
+		col_anomaly_add_dns(fx->a, &d, TRUE);
 	}
 	g_rand_free(rnd);
 	close_at(fx, T0 + SEC(60));
@@ -1144,6 +1146,7 @@ test_anomaly_dns_tunnel_at_threshold_reports_client(void **state)
 	e = only(fx, COL_ANOMALY_DNS_TUNNEL, ip4(10, 0, 0, 5));
 	assert_string_equal(e->name_key, "domain");
 	assert_string_equal(e->name, "example.org");
+	assert_int_equal(e->internal, 1);
 	assert_int_equal(evidence(e, "queries"), 10);
 	assert_int_equal(evidence(e, "names"), 10);
 	assert_true(evidence(e, "mean_length") == 35.0);

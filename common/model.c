@@ -351,7 +351,10 @@ static const struct mf_field device6_fields[] = {
  */
 #define ARCHIVE_TAIL                                                          \
 	FLOW_PORTS, FLOW_COUNTS, FIELD(0, MF_IE_FLOW_END_REASON, end_reason), \
-	    FIELD(MF_PEN_CERT, MF_CERT_SILK_APP_LABEL, silk_app), FLOW_LABELS
+	    FIELD(MF_PEN_CERT, MF_CERT_SILK_APP_LABEL, silk_app),             \
+	    FIELD(MF_PEN_CERT, MF_CERT_INITIAL_TCP_FLAGS, initial_flags),     \
+	    FIELD(MF_PEN_CERT, MF_CERT_UNION_TCP_FLAGS, union_flags),         \
+	    FLOW_LABELS
 #define ARCHIVE4                                                          \
 	FLOW_COMMON_HEAD, FIELD(0, MF_IE_SOURCE_IPV4_ADDRESS, src4),      \
 	    FIELD(0, MF_IE_DESTINATION_IPV4_ADDRESS, dst4), ARCHIVE_TAIL, \
@@ -360,11 +363,15 @@ static const struct mf_field device6_fields[] = {
 	FLOW_COMMON_HEAD, FIELD(0, MF_IE_SOURCE_IPV6_ADDRESS, src6),      \
 	    FIELD(0, MF_IE_DESTINATION_IPV6_ADDRESS, dst6), ARCHIVE_TAIL, \
 	    FIELD(0, MF_IE_ICMP_TYPE_CODE_IPV6, icmp6)
-#define ARCHIVE_BI_TAIL                                                   \
-	FIELD(MF_PEN_REVERSE, MF_IE_OCTET_DELTA_COUNT, rev_octets),       \
-	    FIELD(MF_PEN_REVERSE, MF_IE_PACKET_DELTA_COUNT, rev_packets), \
-	    FIELD(MF_PEN_CERT, MF_CERT_UNION_TCP_FLAGS | MF_CERT_REVERSE, \
-	        rev_union_flags)
+#define ARCHIVE_BI_TAIL                                                     \
+	FIELD(MF_PEN_REVERSE, MF_IE_OCTET_DELTA_COUNT, rev_octets),         \
+	    FIELD(MF_PEN_REVERSE, MF_IE_PACKET_DELTA_COUNT, rev_packets),   \
+	    FIELD(MF_PEN_CERT, MF_CERT_INITIAL_TCP_FLAGS | MF_CERT_REVERSE, \
+	        rev_initial_flags),                                         \
+	    FIELD(MF_PEN_CERT, MF_CERT_UNION_TCP_FLAGS | MF_CERT_REVERSE,   \
+	        rev_union_flags),                                           \
+	    FIELD(MF_PEN_CERT, MF_CERT_REVERSE_FLOW_DELTA_MILLISECONDS,     \
+	        rev_delta_ms)
 
 static const struct mf_field archive4_fields[] = { ARCHIVE4 };
 static const struct mf_field archive6_fields[] = { ARCHIVE6 };

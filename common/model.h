@@ -409,9 +409,11 @@ extern const struct mf_template mf_tmpl_biproc6;
  * times, addresses, ports, protocol, tcpControlBits, delta counters,
  * interfaces, vlanId, MACs, flowEndReason, icmpTypeCode, silkAppLabel,
  * the label (dnsQName, sslServerName or httpHost by labelSource) and
- * labelSource.  The biflow templates add the RFC 5103 reverse delta
- * counters and CERT's reverseUnionTCPFlags, and are used only for records
- * that arrived as biflows.  IPFIX only.
+ * labelSource, CERT's initialTCPFlags and unionTCPFlags.  The biflow
+ * templates add the RFC 5103 reverse delta counters, CERT's reverse TCP
+ * flags and reverseFlowDeltaMilliseconds (without which SiLK makes no
+ * reverse record), and are used only for records that arrived as
+ * biflows.  IPFIX only.
  */
 extern const struct mf_template mf_tmpl_archive4;
 extern const struct mf_template mf_tmpl_archive6;

@@ -61,6 +61,7 @@ struct fixflow {
 	uint32_t start_s, end_s;               /* 150, 151 */
 	uint32_t start_up, end_up;             /* 22, 21: sysUpTime ms */
 	uint32_t start_delta_us, end_delta_us; /* 158, 159: before export */
+	uint32_t rev_delta_ms;                 /* 6871/21 */
 	uint16_t sport, dport, vlan, icmp4, icmp6, silk_app;
 	uint16_t tcp_flags, rev_tcp_flags; /* 6, 29305/6 */
 	uint8_t src_mac[6], dst_mac[6];
@@ -116,6 +117,7 @@ static const struct mf_field fixflow_fields[] = {
 	F(0, 21, end_up),
 	F(0, 158, start_delta_us),
 	F(0, 159, end_delta_us),
+	F(C, MF_CERT_REVERSE_FLOW_DELTA_MILLISECONDS, rev_delta_ms),
 	F(0, 7, sport),
 	F(0, 11, dport),
 	F(0, 58, vlan),
@@ -641,6 +643,10 @@ to_flow(const struct fixflow *x, struct col_flow *f)
 	    (uint8_t)x->tcp_flags | x->initial_flags | x->union_flags;
 	f->rev_tcp_flags = (uint8_t)x->rev_tcp_flags | x->rev_initial_flags |
 	    x->rev_union_flags;
+	f->initial_flags = x->initial_flags, f->union_flags = x->union_flags;
+	f->rev_initial_flags = x->rev_initial_flags;
+	f->rev_union_flags = x->rev_union_flags;
+	f->rev_delta_ms = x->rev_delta_ms;
 	f->end_reason = x->end_reason;
 	memcpy(f->src_mac, x->src_mac, 6);
 	memcpy(f->dst_mac, x->dst_mac, 6);

@@ -31,6 +31,11 @@ struct col_flow {
 	uint8_t proto;
 	uint8_t tcp_flags;     /* forward union */
 	uint8_t rev_tcp_flags; /* reverse union (biflow) */
+	/* As the exporter sent them (YAF's, minflow's), else 0: the flags
+	 * of the first packet and of the others, each direction. */
+	uint8_t initial_flags, union_flags;
+	uint8_t rev_initial_flags, rev_union_flags;
+	uint32_t rev_delta_ms; /* reverseFlowDeltaMilliseconds, or 0 */
 	uint8_t end_reason;    /* 0 if unknown */
 	uint8_t src_mac[6], dst_mac[6];
 	uint8_t has_mac;

@@ -380,7 +380,18 @@ col_archive_record(const struct col_flow *f, struct mf_flow_rec *r)
 	memcpy(r->src_mac, f->src_mac, 6);
 	memcpy(r->dst_mac, f->dst_mac, 6);
 	r->proto = f->proto, r->tcp_flags = f->tcp_flags;
-	r->rev_union_flags = f->rev_tcp_flags;
+	/* SiLK takes initial|union when either is set, else tcpControlBits:
+	 * 0 and 0 when the exporter did not tell them apart.  The reverse
+	 * direction has no tcpControlBits here: all its flags go in union
+	 * then. */
+	r->initial_flags = f->initial_flags, r->union_flags = f->union_flags;
+	if ((f->rev_initial_flags | f->rev_union_flags) != 0) {
+		r->rev_initial_flags = f->rev_initial_flags;
+		r->rev_union_flags = f->rev_union_flags;
+	} else {
+		r->rev_union_flags = f->rev_tcp_flags;
+	}
+	r->rev_delta_ms = f->rev_delta_ms;
 	r->end_reason = f->end_reason;
 	r->label_source = f->label_source;
 	if (f->label_source == MF_LABEL_TLS_SNI)

@@ -69,7 +69,9 @@ KEY = ("sourceIPv4Address", "sourceIPv6Address", "destinationIPv4Address",
 VALS = ("flowEndMilliseconds", "packetDeltaCount", "octetDeltaCount",
         "tcpControlBits", "vlanId", "sourceMacAddress",
         "destinationMacAddress", "flowEndReason", "silkAppLabel",
-        "reversePacketDeltaCount", "reverseOctetDeltaCount")
+        "reversePacketDeltaCount", "reverseOctetDeltaCount",
+        "initialTCPFlags", "unionTCPFlags", "reverseInitialTCPFlags",
+        "reverseUnionTCPFlags", "reverseFlowDeltaMilliseconds")
 
 def cmd_values(archive_dump, exporter_dump, tids, n):
     tids = [int(t) for t in tids.split(",")]
@@ -95,6 +97,11 @@ def cmd_counts(archive_dump):
     flows = [r for t, r in recs if 270 <= t <= 273]
     zero = sum(1 for r in flows if int(r["packetDeltaCount"]) == 0)
     print(len(flows), "zero", zero)
+
+def cmd_ntids(archive_dump, tids):
+    tids = [int(t) for t in tids.split(",")]
+    print(sum(1 for t, r in dump_records(open(archive_dump).read())
+              if t in tids))
 
 def reports(d):
     for p in sorted(glob.glob(os.path.join(d, "*", "*.json"))):
@@ -132,6 +139,8 @@ if m == "names":
     cmd_names(sys.argv[2], sys.argv[3])
 elif m == "values":
     cmd_values(*sys.argv[2:6])
+elif m == "ntids":
+    cmd_ntids(sys.argv[2], sys.argv[3])
 elif m == "counts":
     cmd_counts(sys.argv[2])
 elif m == "aggregate":

@@ -99,6 +99,16 @@ assert_eq "(a) IPv6 records = the exporter's" "3 records match" \
     "$(py values "$MF_TMP/archive.dump" "$MF_TMP/exp-uni.dump" 271 3)"
 assert_eq "(a) biflow records = the exporter's" "5 records match" \
     "$(py values "$MF_TMP/archive.dump" "$MF_TMP/exp-bi.dump" 272,273 5)"
+# Every record, with its TCP flags and reverse start (issue 18: SiLK makes
+# no reverse record without reverseFlowDeltaMilliseconds).
+nbi=$(py ntids "$MF_TMP/archive.dump" 272,273)
+assert_eq "(a) all $nbi biflow records = the exporter's, flags and delta" \
+    "$nbi records match" \
+    "$(py values "$MF_TMP/archive.dump" "$MF_TMP/exp-bi.dump" 272,273 1000000)"
+nuni=$(py ntids "$MF_TMP/archive.dump" 270,271)
+assert_eq "(a) all $nuni uniflow records = the exporter's, flags" \
+    "$nuni records match" \
+    "$(py values "$MF_TMP/archive.dump" "$MF_TMP/exp-uni.dump" 270,271 1000000)"
 
 # --- (c) the archive read back -------------------------------------------
 printf '[networks]\ninternal = %s\n[reports]\ntop = 1000\nretention-days = 0\n' \

@@ -225,6 +225,9 @@ test_fwdnorm_every_kind_round_trip(void **state)
 	f[2].rev_packets = 8;
 	f[2].rev_octets = 90000;
 	f[2].rev_tcp_flags = 0x1a;
+	f[2].rev_initial_flags = 0x12; /* SYN-ACK, then the rest */
+	f[2].rev_union_flags = 0x18;
+	f[2].rev_delta_ms = 12;
 	f[3] = fb_flow("2001:db8::1", 0, "2001:db8::2", 128 << 8, 58, 2, 208,
 	    T0 - 1000, T0); /* IPv6 biflow: ICMPv6 echo */
 	f[3].rev_packets = 2;

@@ -116,7 +116,7 @@ take_report(void *self, JsonNode *doc, const struct col_interval *iv)
 	size_t i, k;
 
 	(void)iv;
-	if (doc == NULL)
+	if (doc == NULL || a->n_sinks == 0)
 		return;
 	out = g_ptr_array_new_with_free_func((GDestroyNotify)json_node_unref);
 	col_alert_rules_judge(a->rules, doc, out);

@@ -31,8 +31,9 @@ struct col_alerts;
 /*
  * The rules and sinks of cfg, the remote addresses placed with geo
  * (borrowed, NULL: none); NULL (error set) on a bad sink or quota.
- * With no sink configured the consumer still keeps the state (so that
- * turning a sink on later does not announce every known device).
+ * With no sink configured it does nothing, and writes no state: the
+ * first report after a sink is turned on announces the devices it
+ * lists.
  */
 struct col_alerts *col_alerts_new(const struct col_conf_alerts *cfg,
     const struct col_geo *geo, GError **error);

@@ -130,8 +130,8 @@ build(struct col_wiring *w, const struct col_config *cfg, gboolean offline,
 		g_propagate_error(error, e);
 		return FALSE;
 	}
-	return (w->alerts = col_alerts_new(&cfg->alerts, w->geo, error)) !=
-	    NULL;
+	return (w->alerts = col_alerts_new(&cfg->alerts, w->geo, !offline,
+	            error)) != NULL;
 }
 
 /* In the order of the report's members (wiring.h says why). */

@@ -18,7 +18,8 @@ struct col_alert_rules {
 	struct col_alert_rules_config cfg;
 	struct col_alert_state *state;
 	GHashTable *quota_of;  /* device id, MAC or address -> bytes */
-	uint64_t now_ms;       /* the report's end */
+	uint64_t now_ms;       /* the report's end: the alert's time */
+	uint64_t clock_ms;     /* the windows' clock (judge()) */
 	GHashTable *dev_index; /* id and address -> device object */
 };
 
@@ -205,20 +206,52 @@ add_device(JsonBuilder *b, struct col_alert_rules *r, const char *id)
 	json_builder_end_object(b);
 }
 
-/* "kids-tablet (aa:bb:..., 192.168.1.20)" or the address. */
+/* The first address of device d as text, or NULL. */
+static const char *
+first_address(JsonObject *d)
+{
+	JsonArray *a = array_of(d, "addresses");
+	JsonNode *n;
+
+	if (a == NULL || json_array_get_length(a) == 0)
+		return NULL;
+	n = json_array_get_element(a, 0);
+	if (JSON_NODE_HOLDS_OBJECT(n))
+		return str_of(json_node_get_object(n), "address");
+	return json_node_get_value_type(n) == G_TYPE_STRING
+	    ? json_node_get_string(n)
+	    : NULL;
+}
+
+/*
+ * id (a device id or an address) in words: "kids-tablet
+ * (aa:bb:cc:dd:ee:ff, 192.168.1.20)", "device aa:bb:cc:dd:ee:ff
+ * (192.168.1.20)", "device 192.168.1.20".
+ */
 static char *
 device_words(struct col_alert_rules *r, const char *id)
 {
 	JsonObject *d = device_of(r, id);
 	const char *name = str_of(d, "name"), *mac = str_of(d, "mac");
+	struct mf_addr a;
+	const char *addr =
+	    id != NULL && mf_addr_parse(id, &a) ? id : first_address(d);
+
+	GString *w;
 
 	if (id == NULL)
 		return g_strdup("no device");
-	if (name != NULL && mac != NULL)
-		return g_strdup_printf("%s (%s, %s)", name, mac, id);
-	if (name != NULL || mac != NULL)
-		return g_strdup_printf("%s (%s)", name ? name : mac, id);
-	return g_strdup_printf("device %s", id);
+	if (name == NULL && mac == NULL)
+		return g_strdup_printf("device %s", addr ? addr : id);
+	w = g_string_new(name != NULL ? name : "device ");
+	if (name == NULL) {
+		g_string_append(w, mac);
+		mac = NULL; /* said already */
+	}
+	if (mac != NULL || addr != NULL)
+		g_string_append_printf(w, " (%s%s%s)", mac ? mac : "",
+		    mac && addr ? ", " : "", addr ? addr : "");
+	return g_string_free(w, FALSE);
 }
 
 struct event {
@@ -240,9 +273,10 @@ first_in_window(struct col_alert_rules *r, const struct event *e)
 	    e->device ? e->device : "-", e->target ? e->target : "-");
 	int64_t last = col_alert_state_get(r->state, COL_AS_ALERTED, key, -1);
 
-	if (last >= 0 && (uint64_t)last + r->cfg.window_s * 1000 > r->now_ms)
+	if (last >= 0 && (uint64_t)last + r->cfg.window_s * 1000 > r->clock_ms)
 		return FALSE;
-	col_alert_state_put(r->state, COL_AS_ALERTED, key, (int64_t)r->now_ms);
+	col_alert_state_put(r->state, COL_AS_ALERTED, key,
+	    (int64_t)r->clock_ms);
 	return TRUE;
 }
 
@@ -614,7 +648,8 @@ report_time(JsonObject *doc, uint64_t *end_ms, char day[11])
 }
 
 size_t
-col_alert_rules_judge(struct col_alert_rules *r, JsonNode *doc, GPtrArray *out)
+col_alert_rules_judge(struct col_alert_rules *r, JsonNode *doc,
+    uint64_t clock_ms, GPtrArray *out)
 {
 	struct judge j = { r, out, 0 };
 	JsonObject *o;
@@ -625,9 +660,10 @@ col_alert_rules_judge(struct col_alert_rules *r, JsonNode *doc, GPtrArray *out)
 	o = json_node_get_object(doc);
 	if (!report_time(o, &r->now_ms, day))
 		return 0;
+	r->clock_ms = clock_ms != 0 ? clock_ms : r->now_ms;
 	/* What was alerted longer than a window ago is forgotten. */
 	col_alert_state_forget_below(r->state, COL_AS_ALERTED,
-	    (int64_t)r->now_ms - (int64_t)(r->cfg.window_s * 1000) + 1);
+	    (int64_t)r->clock_ms - (int64_t)(r->cfg.window_s * 1000) + 1);
 	index_devices(r, o);
 	rule_anomalies(&j, o);
 	rule_devices(&j, o);

@@ -13,11 +13,12 @@
  * or losing records ("lost" > 0), a device over its daily byte quota
  * (bytes_out + bytes_in of the "devices" section summed per UTC day).
  *
- * One alert per (type, device, target) per window seconds of report time
- * (the interval's end).  The state (known devices, open anomalies, what
- * was alerted and when, quota and silence counters) is a small JSON file
- * written atomically after every report and read at start, so that a
- * restart announces nothing again (collector/output/alert_state.h).
+ * One alert per (type, device, target) per window seconds (of the wall
+ * clock live, of report time offline: col_alert_rules_judge()).  The state
+ * (known devices, open anomalies, what was alerted and when, quota and silence
+ * counters) is a small JSON file written atomically after every report and read
+ * at start, so that a restart announces nothing again
+ * (collector/output/alert_state.h).
  *
  * An alert is a JSON object: id (a UUID), time, type ("anomaly",
  * "new_device", "blocklist", "exporter_silent", "exporter_loss",
@@ -58,10 +59,13 @@ void col_alert_rules_free(struct col_alert_rules *r);
 /*
  * The alerts of report doc, appended to out (JsonNode objects, owned by
  * out: create it with g_ptr_array_new_with_free_func(json_node_unref)),
- * the state updated and saved.  Returns how many were added.
+ * the state updated and saved.  clock_ms is the time the windows count
+ * in: the wall clock live (flow time may jump, as when an old capture
+ * is replayed), 0 for the report's end (offline: the same file, the same
+ * alerts).  Returns how many were added.
  */
 size_t col_alert_rules_judge(struct col_alert_rules *r, JsonNode *doc,
-    GPtrArray *out);
+    uint64_t clock_ms, GPtrArray *out);
 
 /* Entries the state could not keep (over COL_ALERT_STATE_MAX). */
 uint64_t col_alert_rules_state_dropped(const struct col_alert_rules *r);

@@ -59,8 +59,12 @@ load(struct col_alert_state *s)
 		g_clear_error(&err);
 		return;
 	}
+	/* Silence is counted anew by each process: an exporter has not
+	 * been heard from by this one yet. */
 	for (i = 0; i < COL_AS_N; i++)
-		load_set(s->set[i], json_node_get_object(root), set_names[i]);
+		if (i != COL_AS_SILENT)
+			load_set(s->set[i], json_node_get_object(root),
+			    set_names[i]);
 	g_free(s->day);
 	s->day = g_strdup(json_object_get_string_member_with_default(
 	    json_node_get_object(root), "quota_day", ""));

@@ -8,9 +8,10 @@
  * with a 64-bit value (devices known, anomalies open, what was alerted
  * and when, the day's bytes per device, reports of silence per
  * exporter), and the day of the byte counts.  Kept in a small JSON file,
- * read at start and written atomically (temp file + rename) by
- * col_alert_state_save().  Each set holds at most COL_ALERT_STATE_MAX
- * keys; a new key beyond is not kept and counted in dropped.
+ * read at start (but for the silence counts, which start afresh) and written
+ * atomically (temp file + rename) by col_alert_state_save().  Each set holds at
+ * most COL_ALERT_STATE_MAX keys; a new key beyond is not kept and counted in
+ * dropped.
  */
 #include <stdint.h>
 

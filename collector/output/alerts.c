@@ -20,6 +20,7 @@ struct col_alerts {
 	struct col_alert_rules *rules;
 	struct col_sink *sinks[SINKS_MAX];
 	size_t n_sinks;
+	gboolean live; /* windows on the wall clock */
 };
 
 static gboolean
@@ -51,7 +52,7 @@ add_sink(struct col_alerts *a, const struct col_conf_alerts *cfg,
 
 struct col_alerts *
 col_alerts_new(const struct col_conf_alerts *cfg, const struct col_geo *geo,
-    GError **error)
+    gboolean live, GError **error)
 {
 	struct col_alerts *a = g_new0(struct col_alerts, 1);
 	struct col_alert_rules_config rc = { cfg->state_file, cfg->window,
@@ -60,6 +61,7 @@ col_alerts_new(const struct col_conf_alerts *cfg, const struct col_geo *geo,
 
 	if (cfg->webhook[0] != '\0')
 		curl_global_init(CURL_GLOBAL_DEFAULT);
+	a->live = live;
 	if ((a->rules = col_alert_rules_new(&rc, error)) == NULL ||
 	    !add_sink(a, cfg, COL_SINK_FILE, cfg->file, error) ||
 	    !add_sink(a, cfg, COL_SINK_IDEA, cfg->idea_file, error) ||
@@ -119,7 +121,8 @@ take_report(void *self, JsonNode *doc, const struct col_interval *iv)
 	if (doc == NULL || a->n_sinks == 0)
 		return;
 	out = g_ptr_array_new_with_free_func((GDestroyNotify)json_node_unref);
-	col_alert_rules_judge(a->rules, doc, out);
+	col_alert_rules_judge(a->rules, doc,
+	    a->live ? (uint64_t)g_get_real_time() / 1000 : 0, out);
 	for (i = 0; i < out->len; i++) {
 		JsonObject *o = json_node_get_object(out->pdata[i]);
 

@@ -30,13 +30,14 @@ struct col_alerts;
 
 /*
  * The rules and sinks of cfg, the remote addresses placed with geo
- * (borrowed, NULL: none); NULL (error set) on a bad sink or quota.
+ * (borrowed, NULL: none); live: the alert windows count on the wall
+ * clock, else on report time; NULL (error set) on a bad sink or quota.
  * With no sink configured it does nothing, and writes no state: the
  * first report after a sink is turned on announces the devices it
  * lists.
  */
 struct col_alerts *col_alerts_new(const struct col_conf_alerts *cfg,
-    const struct col_geo *geo, GError **error);
+    const struct col_geo *geo, gboolean live, GError **error);
 
 /* Stop the sinks (after what they hold was tried), log their counters
  * and free. */

@@ -17,6 +17,11 @@
 #  (c) a second run on the same state file (a restart) announces nothing;
 #  (d) without the state file the same alerts come again (the check can
 #      fail);
+#  (f) live: the same capture sent by minflow-exporter -c to a live
+#      collector, stopped with SIGTERM (it writes the open report and
+#      its sinks deliver before it exits): each sink of its own servers
+#      gets each alert once; a restarted collector, sent the capture
+#      again, announces nothing;
 #  (e) geography from a test database (tests/data/geo/make_mmdb.pl) that
 #      places the listed /24 in DE, AS24940: "top" "countries" gives DE
 #      the same bytes as (a) over the reports, an address of the /24 in
@@ -41,15 +46,19 @@ perl "$MF_SRCDIR/tests/data/geo/make_mmdb.pl" "$T/geo.mmdb" ||
 "$MF_EXPORTER" -r "$CAP" -w "$T/flows.ipfix" 2>"$T/exp.log" ||
 	fail "exporter -w" "$(cat "$T/exp.log")"
 
-python3 "$PY" serve "$T" &
-track_pid $!
-i=0
-while [ ! -s "$T/port" ] && [ "$i" -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-[ -s "$T/port" ] || { fail "alerts_sinks.py serve"; finish; }
-PORT=$(cat "$T/port")
+# serve DIR: the webhook and syslog servers writing into DIR; sets PORT
+serve() {
+	python3 "$PY" serve "$1" &
+	track_pid $!
+	i=0
+	while [ ! -s "$1/port" ] && [ "$i" -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -s "$1/port" ] || { fail "alerts_sinks.py serve"; finish; }
+	PORT=$(cat "$1/port")
+}
+serve "$T"
 
 cat >"$T/drop.txt" <<LIST
 ; Spamhaus DROP List (test)
@@ -64,26 +73,30 @@ cat >"$T/hosts" <<LIST
 0.0.0.0 never-seen.example
 ||doubleclick.invalid^
 LIST
-cat >"$T/cmd.py" <<CMD
-#!/usr/bin/env python3
-import os
-with open("$T/command.jsonl", "a") as f:
-    f.write(os.environ["MINFLOW_ALERT"] + "\n")
-CMD
-chmod +x "$T/cmd.py"
-cat >"$T/c.conf" <<CONF
-[blocklists]
-ip = $T/drop.txt
-domain = $T/hosts
-[alerts]
-file = $T/alerts.jsonl
-idea-file = $T/idea.jsonl
-syslog = unix:$T/syslog.sock
-webhook = http://127.0.0.1:$PORT/hook
-command = $T/cmd.py
-[geo]
-database = $T/geo.mmdb
-CONF
+# sinks_conf DIR: the [alerts] sinks writing into DIR (PORT set)
+sinks_conf() {
+	cat >"$1/cmd.py" <<-CMD
+	#!/usr/bin/env python3
+	import os
+	with open("$1/command.jsonl", "a") as f:
+	    f.write(os.environ["MINFLOW_ALERT"] + "\n")
+	CMD
+	chmod +x "$1/cmd.py"
+	cat <<-CONF
+	[blocklists]
+	ip = $T/drop.txt
+	domain = $T/hosts
+	[alerts]
+	file = $1/alerts.jsonl
+	idea-file = $1/idea.jsonl
+	syslog = unix:$1/syslog.sock
+	webhook = http://127.0.0.1:$PORT/hook
+	command = $1/cmd.py
+	[geo]
+	database = $T/geo.mmdb
+	CONF
+}
+sinks_conf "$T" >"$T/c.conf"
 
 run() {
 	with_timeout 120 "$MF_COLLECTOR" -C "$T/c.conf" -r "$T/flows.ipfix" \
@@ -167,4 +180,50 @@ rm -f "$T/out/alerts.state"
 run
 assert_eq "alerts again without the state" "$((n * 2))" \
 	"$(wc -l <"$T/alerts.jsonl")"
+
+# --- (f) live ------------------------------------------------------------------
+L=$T/live
+mkdir -p "$L"
+serve "$L"
+LPORT=$(free_udp_port)
+{
+	sinks_conf "$L"
+	cat <<-CONF
+	[listen]
+	ipfix-udp = 127.0.0.1:$LPORT
+	ipfix-tcp =
+	netflow-v9 =
+	netflow-v5 =
+	[reports]
+	dir = $L/out
+	retention-days = 0
+	[alerts]
+	# A restart restores the first run's exporter from its templates:
+	# it stays silent (the unit tests count silence).
+	silent-intervals = 0
+	CONF
+} >"$L/c.conf"
+live() {
+	start_collector "$L/c.conf" "$L/col.log" "$LPORT"
+	with_timeout 120 "$MF_EXPORTER" -r "$CAP" -c "127.0.0.1:$LPORT" \
+	    2>"$L/exp.log" || fail "live: exporter -c"
+	udp_wait_drained "$LPORT" 20 || fail "live: datagrams not drained"
+	stop_pid "$MF_COLLECTOR_PID" 30 || fail "live: collector stops on TERM"
+}
+live
+LSINKS="$L/alerts.jsonl $L/idea.jsonl $L/syslog.txt $L/webhook.jsonl $L/command.jsonl"
+assert_eq "live: the listed address hit" "$want_remote" \
+	"$(python3 - "$L/out" <<'PYEOF'
+import glob, json, sys
+print(" ".join(sorted({h["match"] for p in glob.glob(sys.argv[1] + "/2*/*.json")
+      for h in json.load(open(p)).get("blocklist", {}).get("hits", [])
+      if h["via"] == "flow"})))
+PYEOF
+)"
+assert_eq "live: each sink got each alert once" "" \
+	"$(python3 "$PY" check "$L/out" $LSINKS 2>&1)"
+before=$(cat $LSINKS | wc -l)
+[ "$before" -ge 15 ] || fail "live: alerts in the five sinks" "$before"
+live
+assert_eq "live: no alert after a restart" "$before" "$(cat $LSINKS | wc -l)"
 finish

@@ -35,7 +35,7 @@ judge(struct col_alert_rules *r, int m, const char *members, GPtrArray *out)
 {
 	g_autoptr(JsonNode) doc = report(m, members);
 
-	return col_alert_rules_judge(r, doc, out);
+	return col_alert_rules_judge(r, doc, 0, out);
 }
 
 static const char *

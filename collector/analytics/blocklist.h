@@ -19,13 +19,14 @@
  * are logged with FILE:LINE; never fatal.
  *
  * Memory.  IPv4 entries take 16 bytes plus a 4-byte index, IPv6 entries
- * 48 + 4 (a sorted array of ranges searched by binary search, overlaps
+ * 40 + 4 (a sorted array of ranges searched by binary search, overlaps
  * allowed: a running "widest end so far" index finds a covering range in
- * O(log n)).  Domains live in one arena (the name and its NUL) with 12
- * bytes of metadata and two 8-byte slots of an open-addressing table
- * each (index and 32 bits of the hash, so a miss rarely reads the
- * arena); a name is looked up by each of its label suffixes.
- * max_ip and max_domains cap the entries; more are counted in dropped.
+ * O(log n); a directory of the 65536 IPv4 /16s, 256 KiB, narrows the
+ * search to one /16's ranges).  Domains live in one arena (the name and its
+ * NUL) with 12 bytes of metadata and two 8-byte slots of an open-addressing
+ * table each (index and 32 bits of the hash, so a miss rarely reads the arena);
+ * a name is looked up by each of its label suffixes. max_ip and max_domains cap
+ * the entries; more are counted in dropped.
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -22,6 +22,9 @@
 #include "common/addr.h"
 #include "common/error.h"
 
+/* What a stopping sink may still take to deliver what it holds. */
+#define STOP_GRACE_US (15 * G_USEC_PER_SEC)
+
 static const char *const kind_names[] = { "file", "idea", "syslog", "webhook",
 	"command" };
 
@@ -34,6 +37,7 @@ struct col_sink {
 	char **ring; /* queued JSON texts */
 	size_t head, n;
 	gboolean stop;
+	int64_t deadline_us; /* after stop: when what is left is given up */
 	int64_t hour_start_us;
 	uint64_t in_hour;
 	struct col_sink_stats st;
@@ -355,19 +359,26 @@ post_once(struct col_sink *s, JsonNode *alert, const char *json)
 	return rc == CURLE_OK && code >= 200 && code < 300;
 }
 
-/* Sleep ms unless told to stop; TRUE if stopping. */
+/*
+ * Sleep ms, cut short at the stop deadline; TRUE if that deadline passed
+ * (the alerts still queued then are given up).
+ */
 static gboolean
 nap(struct col_sink *s, int64_t ms)
 {
 	int64_t until = g_get_monotonic_time() + ms * 1000;
-	gboolean stop;
+	gboolean late;
 
 	g_mutex_lock(&s->lock);
-	while (!s->stop && g_cond_wait_until(&s->more, &s->lock, until))
-		;
-	stop = s->stop;
+	if (s->stop)
+		until = MIN(until, s->deadline_us);
+	while (g_cond_wait_until(&s->more, &s->lock, until) &&
+	    g_get_monotonic_time() < until)
+		if (s->stop)
+			until = MIN(until, s->deadline_us);
+	late = s->stop && g_get_monotonic_time() >= s->deadline_us;
 	g_mutex_unlock(&s->lock);
-	return stop;
+	return late;
 }
 
 static gboolean
@@ -454,7 +465,9 @@ worker(gpointer data)
 		g_mutex_lock(&s->lock);
 		while (s->n == 0 && !s->stop)
 			g_cond_wait(&s->more, &s->lock);
-		if (s->n == 0) {
+		if (s->n == 0 ||
+		    (s->stop && g_get_monotonic_time() >= s->deadline_us)) {
+			s->st.failed += s->n; /* given up at the deadline */
 			g_mutex_unlock(&s->lock);
 			return NULL;
 		}
@@ -577,6 +590,7 @@ col_sink_stop(struct col_sink *s)
 		return;
 	g_mutex_lock(&s->lock);
 	s->stop = TRUE;
+	s->deadline_us = g_get_monotonic_time() + STOP_GRACE_US;
 	g_cond_broadcast(&s->more);
 	g_mutex_unlock(&s->lock);
 	g_thread_join(s->thread);

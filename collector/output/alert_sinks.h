@@ -57,8 +57,9 @@ struct col_sink;
 struct col_sink *col_sink_new(const struct col_sink_config *cfg,
     GError **error);
 
-/* Stop the worker after what is queued was tried (bounded: each alert
- * is tried within its timeouts); counters stay readable. */
+/* Stop the worker after what is queued was tried, retries included, for
+ * at most 15 s more (then what is left counts as failed; a webhook
+ * attempt takes at most 10 s); counters stay readable. */
 void col_sink_stop(struct col_sink *s);
 
 /* Stop (if not yet) and free.  NULL is fine. */

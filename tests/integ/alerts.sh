@@ -13,7 +13,8 @@
 #      names under bing.com of the capture's DNS responses; nothing of
 #      the lists that is not in the capture hits; the bad line is counted;
 #  (b) each sink got each alert exactly once: one per distinct (device,
-#      match) of the hits and one per device, the same ids everywhere;
+#      match) of the hits and one per device, the same ids everywhere (the
+#      webhook refuses the first POST: it arrives by the retry);
 #  (c) a second run on the same state file (a restart) announces nothing;
 #  (d) without the state file the same alerts come again (the check can
 #      fail);

@@ -3,7 +3,8 @@
 """Helpers of tests/integ/alerts.sh.
 
 serve DIR: a webhook (HTTP on 127.0.0.1, a free port written to DIR/port)
-  that appends each POST body as one line to DIR/webhook.jsonl, and a
+  that answers the first POST 503 (the collector retries it) and appends
+  every later POST body as one line to DIR/webhook.jsonl, and a
   syslog datagram socket DIR/syslog.sock whose messages go, one a line,
   to DIR/syslog.txt.  Runs until killed (bounded by a 600 s limit).
 
@@ -28,10 +29,17 @@ import time
 
 
 def serve(d):
+    failed = []
+
     class H(http.server.BaseHTTPRequestHandler):
         def do_POST(self):
             n = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(n).decode()
+            if not failed:  # the first POST fails: the sink must retry
+                failed.append(body)
+                self.send_response(503)
+                self.end_headers()
+                return
             with open(os.path.join(d, "webhook.jsonl"), "a") as f:
                 f.write(body.replace("\n", " ") + "\n")
             self.send_response(204)

@@ -411,9 +411,11 @@ rule_anomalies(struct judge *j, JsonObject *doc)
 		e.what = type;
 		e.device = internal ? ip : NULL;
 		e.remote = internal ? NULL : ip;
-		e.target = type;
-		who = internal ? device_words(j->r, ip)
-		               : g_strdup_printf("remote %s", ip);
+		/* An outside host has no device: its address keeps two
+		 * scanners of the same kind apart. */
+		e.target = internal ? type : key;
+		who =
+		    internal ? device_words(j->r, ip) : remote_words(j->r, ip);
 		e.text =
 		    g_strdup_printf("%s started: %s as %s, %" G_GINT64_FORMAT
 		                    " targets, %" G_GINT64_FORMAT

@@ -14,7 +14,9 @@ truth PCAP NET: what the blocklists of the test must hit, from the capture
 
 check REPORTS FILE SINKS...: the alerts every sink got against the
   reports: in FILE one alert per distinct (device, match) of the blocklist
-  hits (a hit's address that a device of the report holds is that device) and one per device of the devices sections, each alert once; every
+  hits (a hit's address that a device of the report holds is that device),
+  one per device of the devices sections and one per anomaly whose state
+  is "new" and one per device of the devices sections, each alert once; every
   other sink the same alert ids, each once."""
 import glob
 import http.server
@@ -123,6 +125,8 @@ def key(a):
         return ("blocklist", dev, rem.get("address") or rem.get("name"))
     if a["type"] == "new_device":
         return ("new_device", dev, "")
+    if a["type"] == "anomaly" and dev is None:
+        dev = (a.get("remote") or {}).get("address")
     return (a["type"], dev, a.get("what"))
 
 
@@ -138,8 +142,12 @@ def check(rdir, *sinks):
             want.add(("blocklist", dev, h["match"]))
         for v in r.get("devices", []):
             want.add(("new_device", v["id"], ""))
+        for a in r.get("anomalies", []):
+            if a.get("state") == "new":
+                want.add(("anomaly", owner.get(a["ip"], a["ip"]), a["type"]))
     first = sink_alerts(sinks[0])
-    got = [key(a) for a in first if a["type"] in ("blocklist", "new_device")]
+    got = [key(a) for a in first
+           if a["type"] in ("blocklist", "new_device", "anomaly")]
     if sorted(got) != sorted(want):
         print("file sink: got", sorted(got), "want", sorted(want))
     ids = sorted(a["id"] for a in first)

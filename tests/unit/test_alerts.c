@@ -2,11 +2,15 @@
 #include "config.h"
 #define G_LOG_DOMAIN "col-test-alerts"
 
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -346,6 +350,48 @@ test_alert_sinks_format_ntfy(void **state)
 	g_ptr_array_unref(out);
 }
 
+static void
+test_alert_sinks_syslog_udp(void **state)
+{
+	struct sockaddr_in sin = { 0 };
+	socklen_t len = sizeof(sin);
+	GPtrArray *out = two_alerts();
+	char target[64], buf[4096];
+	struct col_sink_config c = { COL_SINK_SYSLOG, target, FALSE, 0, 0, 0, 0,
+		8, 100 };
+	struct col_sink_stats st;
+	struct col_sink *s;
+	ssize_t n;
+	int fd;
+
+	(void)state;
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+	g_snprintf(target, sizeof(target), "udp:127.0.0.1:%u",
+	    ntohs(sin.sin_port));
+	s = col_sink_new(&c, NULL);
+	assert_non_null(s);
+	col_sink_push(s, out->pdata[1]);
+	col_sink_stop(s);
+	col_sink_get_stats(s, &st);
+	assert_int_equal(st.sent, 1);
+	n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_true(g_str_has_prefix(buf, "<28>1 2026-01-15T10:01:00Z "));
+	assert_non_null(strstr(buf, " minflow-collector "));
+	assert_non_null(strstr(buf, " ALERT - {\"id\":"));
+	col_sink_free(s);
+	/* Neither unix: nor udp:: refused. */
+	g_strlcpy(target, "tcp:127.0.0.1:514", sizeof(target));
+	assert_null(col_sink_new(&c, NULL));
+	close(fd);
+	g_ptr_array_unref(out);
+}
+
 int
 main(void)
 {
@@ -358,6 +404,7 @@ main(void)
 		cmocka_unit_test(test_alert_sinks_file_rate_rotation_and_queue),
 		cmocka_unit_test(test_alert_sinks_command_env_and_timeout),
 		cmocka_unit_test(test_alert_sinks_format_ntfy),
+		cmocka_unit_test(test_alert_sinks_syslog_udp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

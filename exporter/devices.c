@@ -255,6 +255,9 @@ take_mdns(struct exp_devices *d, const struct exp_pkt *p)
 	struct exp_mdns_host h[EXP_MDNS_MAX];
 	unsigned i, n;
 
+	/* Queries (QR clear) name nobody: not counted at all. */
+	if (p->payload_len >= 3 && (p->payload[2] & 0x80) == 0)
+		return;
 	if (exp_mdns_parse(p->payload, p->payload_len, h, &n) != 0)
 		d->st.mdns_bad++;
 	else

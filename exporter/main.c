@@ -38,6 +38,9 @@
 #define EXPIRE_STEP_MS 1000u   /* expiry granularity, in flow time */
 #define CT_GATHER_US 10000     /* --conntrack: events gather this long */
 #define LOCAL_REFRESH_MS 5000u /* --processes: this host's addresses */
+#define CT_FILTER_DEVICES                                           \
+	"port 53 or udp port 67 or udp port 68 or udp port 546 or " \
+	"udp port 547 or udp port 5353"
 
 struct exporter {
 	const struct exp_config *cfg;
@@ -681,8 +684,9 @@ open_all(struct exporter *x, GError **error)
 		mf_hash_key_fixed(&kc.seed);
 	else
 		mf_hash_key_random(&kc.seed);
+	/* DNS only (conntrack counts), and with --devices DHCP and mDNS. */
 	if (cfg->conntrack)
-		cc.filter = "port 53"; /* DNS only: conntrack counts */
+		cc.filter = cfg->devices ? CT_FILTER_DEVICES : "port 53";
 	if ((cfg->n_interfaces > 0 || !cfg->conntrack) &&
 	    (x->cap = exp_capture_open(&cc, error)) == NULL)
 		return FALSE;

@@ -163,10 +163,12 @@ static void
 dev_add_name(struct col_devices *d, struct col_device *v, const char *name,
     uint64_t bytes)
 {
+	guint hash = g_str_hash(name);
 	unsigned i, least = 0;
 
 	for (i = 0; i < v->n_names; i++) {
-		if (strcmp(v->names[i].name, name) == 0) {
+		if (v->names[i].hash == hash &&
+		    strcmp(v->names[i].name, name) == 0) {
 			v->names[i].bytes += bytes;
 			return;
 		}
@@ -182,6 +184,7 @@ dev_add_name(struct col_devices *d, struct col_device *v, const char *name,
 		i = least;
 	}
 	v->names[i].bytes = bytes;
+	v->names[i].hash = hash;
 	g_strlcpy(v->names[i].name, name, sizeof(v->names[i].name));
 }
 

@@ -59,6 +59,7 @@ struct col_device_key {
 
 struct col_device_name {
 	uint64_t bytes;
+	uint32_t hash; /* g_str_hash() of name: most compares stop here */
 	char name[COL_LABEL_MAX];
 };
 

@@ -14,7 +14,9 @@ comma-separated): "device" ones from each device's "anomalies", "entry"
 ones from the report's "anomalies" entries of internal side, named by
 their MAC (else their ip); the two agree when every device lists the
 anomalies naming it.
-Usage: devices_report.py [--top|--anomalies] DIR
+With --short, only "ID name=NAME vendor=VENDOR addrs=..." (the shape of
+devices_truth.py).
+Usage: devices_report.py [--top|--anomalies|--short] DIR
 """
 import glob
 import json
@@ -47,7 +49,8 @@ def main():
         anomalies(args[1])
         return
     top = args[:1] == ["--top"]
-    if top:
+    short = args[:1] == ["--short"]
+    if top or short:
         args = args[1:]
     dev = {}
     for r in reports(args[0]):
@@ -70,6 +73,10 @@ def main():
         e = dev[k]
         if top:
             print(k, "bytes=%d" % e)
+            continue
+        if short:
+            print(k, "name=%s vendor=%s addrs=%s" % (
+                e["name"], e["vendor"], ",".join(sorted(e["addrs"]))))
             continue
         print(k, "name=%s source=%s vendor=%s random=%d bytes=%d "
               "packets=%d flows=%d addrs=%s" % (

@@ -23,9 +23,11 @@
 #include "collector/wiring.h"
 #include "common/daemon.h"
 #include "common/error.h"
+#include "common/fsafe.h"
 #include "common/log.h"
 
-#define MAX_PENDING 65536 /* records held for the next intervals */
+#define MAX_PENDING 65536     /* records held for the next intervals */
+#define FORWARD_DRAIN_MS 2000 /* at exit: queued forwarding sent */
 
 struct collector {
 	const struct col_options *opts; /* for SIGHUP: the same file again */
@@ -152,10 +154,13 @@ start(struct collector *c, GError **error)
 	struct col_engine_config ec = { (uint32_t)c->cfg.reports.interval,
 		(uint32_t)c->cfg.reports.grace, MAX_PENDING };
 
+	if (!mf_fsafe_check_dir(c->cfg.reports.dir, "reports", error))
+		return FALSE;
 	c->rcfg.dir = c->cfg.reports.dir;
 	c->rcfg.top = (uint32_t)c->cfg.reports.top;
 	c->rcfg.retention_days = (uint32_t)c->cfg.reports.retention_days;
 	c->ingest = col_ingest_new(&ic, &sink);
+	c->rcfg.refused = col_ingest_refused(c->ingest);
 	col_ingest_set_allow(c->ingest, c->cfg.networks.allow,
 	    c->cfg.networks.n_allow);
 	c->exporters = col_ingest_exporters(c->ingest);
@@ -216,11 +221,11 @@ reload(struct collector *c)
 	struct col_config fresh;
 	GError *err = NULL;
 
-	if (!col_options_load_config(c->opts, &fresh, &err)) {
-		g_warning("reload: %s (keeping the running configuration)",
-		    err->message);
-		g_error_free(err);
-		return;
+	if (!col_options_load_config(c->opts, &fresh, &err))
+		goto fail;
+	if (!mf_fsafe_check_dir(fresh.reports.dir, "reports", &err)) {
+		col_config_clear(&fresh);
+		goto fail;
 	}
 	col_config_note_restart(&c->cfg, &fresh);
 	col_ingest_set_allow(c->ingest, fresh.networks.allow,
@@ -235,6 +240,11 @@ reload(struct collector *c)
 	c->rcfg.top = (uint32_t)c->cfg.reports.top;
 	c->rcfg.retention_days = (uint32_t)c->cfg.reports.retention_days;
 	g_message("reload: configuration read again");
+	return;
+fail:
+	g_warning("reload: %s (keeping the running configuration)",
+	    err->message);
+	g_error_free(err);
 }
 
 static void
@@ -253,7 +263,12 @@ run_live(struct collector *c)
 {
 	col_ingest_load_templates(c->ingest, c->cfg.exporters.templates_file);
 	while (!mf_signal_pending(MF_SIGNAL_STOP)) {
-		col_listen_poll(c->listen, 500, take, c);
+		/* Paced or TCP forwarding may want the loop sooner. */
+		col_listen_poll(c->listen,
+		    col_forward_wait_ms(c->forward,
+		        (uint64_t)g_get_monotonic_time(), 500),
+		    take, c);
+		col_forward_tick(c->forward, (uint64_t)g_get_monotonic_time());
 		col_engine_tick(c->engine, (uint64_t)g_get_real_time() / 1000);
 		if (c->archive != NULL)
 			col_archive_tick(c->archive,
@@ -263,6 +278,7 @@ run_live(struct collector *c)
 	}
 	col_engine_flush(c->engine);
 	col_fwdnorm_flush(c->fwdnorm);
+	col_forward_drain(c->forward, FORWARD_DRAIN_MS);
 	col_archive_rotate(c->archive); /* into place before the counters */
 	save_templates(c);
 	return EXIT_SUCCESS;

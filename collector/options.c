@@ -70,7 +70,10 @@ col_options_load_config(const struct col_options *o, struct col_config *cfg,
 		path = DEFAULT_CONFIG;
 	if (!col_config_load(path, cfg, error))
 		return FALSE;
-	col_config_set_dir(cfg, o->out_dir);
+	if (!col_config_set_dir(cfg, o->out_dir, path, error)) {
+		col_config_clear(cfg);
+		return FALSE;
+	}
 	return TRUE;
 }
 

@@ -75,7 +75,7 @@ const struct mf_conf_key col_config_keys[] = {
 	    "[reports] dir (empty: none)"),
 	LIST("forward", "to", forward.to, "",
 	    "send every datagram received on to these ';'-separated "
-	    "HOST:PORT (empty: off)"),
+	    "HOST:PORT, udp://HOST:PORT or tcp://HOST:PORT (empty: off)"),
 	K("forward", "source", MF_CONF_STRING, forward.source, "collector", 0,
 	    0,
 	    "collector (its own address) or original (the exporter's "
@@ -89,6 +89,13 @@ const struct mf_conf_key col_config_keys[] = {
 	UINT("forward", "max-domains", forward.max_domains, "256", 1,
 	    COL_FORWARD_MAX_DOMAINS,
 	    "exporters given their own domain at once (per-exporter)"),
+	UINT("forward", "rate", forward.rate, "0", 0, 1000000,
+	    "UDP datagrams a second to each destination, the others queued "
+	    "(0: as they come)"),
+	UINT("forward", "queue", forward.queue, "4194304", 65536,
+	    UINT64_C(1) << 30,
+	    "bytes waiting for each paced UDP or TCP destination, the oldest "
+	    "dropped when full"),
 	K("focus", "target", MF_CONF_STRING, focus.target, "", 0, 0,
 	    "address or prefix whose flows the report also shows apart "
 	    "(empty: none)"),
@@ -187,6 +194,7 @@ parse_endpoints(char **list, const char *key, struct col_endpoint **out,
 	*n = len;
 	for (i = 0; i < len; i++) {
 		GError *e = NULL;
+		struct mf_addr a;
 
 		if (!mf_hostport_parse(list[i], 0, &(*out)[i].host,
 		        &(*out)[i].port, &e) ||
@@ -195,6 +203,14 @@ parse_endpoints(char **list, const char *key, struct col_endpoint **out,
 			    "[listen] %s: bad endpoint '%s'%s%s", key, list[i],
 			    e ? ": " : " (HOST:PORT)", e ? e->message : "");
 			g_clear_error(&e);
+			return FALSE;
+		}
+		/* The listener binds numeric addresses only: say so now. */
+		if (!mf_addr_parse((*out)[i].host, &a)) {
+			g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
+			    "[listen] %s: '%s' is not a numeric address "
+			    "(host names are not accepted)",
+			    key, (*out)[i].host);
 			return FALSE;
 		}
 	}
@@ -247,7 +263,41 @@ derive(struct col_config *cfg, GError **error)
 		return FALSE;
 	net->classifier =
 	    col_classifier_new(net->internal, net->web_ports, error);
+	/* Its messages name the list, not the key. */
+	if (net->classifier == NULL)
+		g_prefix_error(error, "[networks] %s: ",
+		    g_str_has_prefix((*error)->message, "web port")
+		        ? "web-ports"
+		        : "internal");
 	return net->classifier != NULL;
+}
+
+/*
+ * A derived error ("[group] key: ...") with the file and the line of the
+ * key, when the message names one the file sets.
+ */
+static void
+derived_error(const char *path, GError *e, GError **error)
+{
+	const char *msg = e->message, *end, *key;
+	char *group = NULL, *name = NULL;
+	guint line = 0;
+
+	if (msg[0] == '[' && (end = strchr(msg, ']')) != NULL &&
+	    end[1] == ' ') {
+		group = g_strndup(msg + 1, (gsize)(end - msg - 1));
+		key = end + 2;
+		name = g_strndup(key, strcspn(key, ": ,"));
+		line = mf_conf_find_line(path, group, name);
+	}
+	if (line > 0)
+		g_set_error(error, MF_ERROR, MF_ERROR_CONFIG, "%s:%u: %s", path,
+		    line, msg);
+	else
+		g_set_error(error, MF_ERROR, MF_ERROR_CONFIG, "%s: %s",
+		    path ? path : "defaults", msg);
+	g_free(group);
+	g_free(name);
 }
 
 /* [focus] target: empty, or an address or prefix; errors say the line. */
@@ -279,8 +329,7 @@ col_config_load(const char *path, struct col_config *cfg, GError **error)
 	if (!mf_conf_load(col_config_keys, col_config_n_keys, path, cfg, error))
 		return FALSE;
 	if (!derive(cfg, &e)) {
-		g_set_error(error, MF_ERROR, MF_ERROR_CONFIG, "%s: %s",
-		    path ? path : "defaults", e->message);
+		derived_error(path, e, error);
 		g_error_free(e);
 		col_config_clear(cfg);
 		return FALSE;
@@ -309,15 +358,32 @@ col_config_clear(struct col_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 }
 
+gboolean
+col_config_listen_changed(const struct col_config *a,
+    const struct col_config *b)
+{
+	const struct col_endpoint *x, *y;
+	size_t k, i;
+
+	for (k = 0; k < 4; k++) {
+		if (a->listen.n[k] != b->listen.n[k])
+			return TRUE;
+		for (i = 0; i < a->listen.n[k]; i++) {
+			x = &a->listen.endpoints[k][i];
+			y = &b->listen.endpoints[k][i];
+			if (x->port != y->port || strcmp(x->host, y->host) != 0)
+				return TRUE;
+		}
+	}
+	return FALSE;
+}
+
 void
 col_config_note_restart(const struct col_config *a, const struct col_config *b)
 {
-	int k;
-
-	for (k = 0; k < 4; k++)
-		if (a->listen.n[k] != b->listen.n[k])
-			g_message("reload: [listen] changes take effect on "
-			          "restart");
+	if (col_config_listen_changed(a, b))
+		g_warning("reload: [listen] changed: the listeners stay as "
+		          "they are until a restart");
 	if (a->reports.interval != b->reports.interval ||
 	    a->reports.grace != b->reports.grace ||
 	    memcmp(&a->tables, &b->tables, sizeof(a->tables)) != 0 ||
@@ -329,7 +395,10 @@ col_config_note_restart(const struct col_config *a, const struct col_config *b)
 	        (const char *const *)b->forward.to) ||
 	    strcmp(a->forward.source, b->forward.source) != 0 ||
 	    strcmp(a->forward.domains, b->forward.domains) != 0 ||
-	    a->forward.max_domains != b->forward.max_domains)
+	    a->forward.max_domains != b->forward.max_domains ||
+	    strcmp(a->forward.records, b->forward.records) != 0 ||
+	    a->forward.rate != b->forward.rate ||
+	    a->forward.queue != b->forward.queue)
 		g_message("reload: [forward] changes take effect on restart");
 	if (g_strcmp0(a->archive.dir, b->archive.dir) != 0 ||
 	    a->archive.rotate != b->archive.rotate ||
@@ -368,8 +437,9 @@ absolute_list(char **l)
 		}
 }
 
-void
-col_config_set_dir(struct col_config *cfg, const char *dir)
+gboolean
+col_config_set_dir(struct col_config *cfg, const char *dir, const char *path,
+    GError **error)
 {
 	struct col_conf_reports *r = &cfg->reports;
 	struct col_conf_exporters *x = &cfg->exporters;
@@ -377,6 +447,19 @@ col_config_set_dir(struct col_config *cfg, const char *dir)
 	if (dir != NULL) {
 		g_free(r->dir);
 		r->dir = g_strdup(dir);
+	}
+	/* Empty would be the working directory: / once detached. */
+	if (r->dir[0] == '\0' && dir != NULL) {
+		g_set_error(error, MF_ERROR, MF_ERROR_ARGS,
+		    "-o: empty (reports need a directory)");
+		return FALSE;
+	}
+	if (r->dir[0] == '\0') {
+		g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
+		    "%s:%u: [reports] dir: empty (reports need a directory)",
+		    path ? path : "defaults",
+		    mf_conf_find_line(path, "reports", "dir"));
+		return FALSE;
 	}
 	/* Absolute: -D changes directory before the first report. */
 	if (!g_path_is_absolute(r->dir)) {
@@ -391,4 +474,5 @@ col_config_set_dir(struct col_config *cfg, const char *dir)
 	absolute_list(cfg->blocklists.ip);
 	absolute_list(cfg->blocklists.domain);
 	absolute_list(cfg->geo.database);
+	return TRUE;
 }

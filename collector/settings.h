@@ -134,12 +134,19 @@ gboolean col_config_load(const char *path, struct col_config *cfg,
 void col_config_note_restart(const struct col_config *a,
     const struct col_config *b);
 
+/* Do a and b listen on different endpoints (any kind, address or port)? */
+gboolean col_config_listen_changed(const struct col_config *a,
+    const struct col_config *b);
+
 /*
  * Put the report directory at dir (-o; NULL: [reports] dir stays), then
  * make it absolute (a daemon changes directory before its first report)
  * and the templates file with it, unless that one is absolute already.
+ * FALSE (error naming path, the file cfg came from, and the line) if the
+ * directory is empty.
  */
-void col_config_set_dir(struct col_config *cfg, const char *dir);
+gboolean col_config_set_dir(struct col_config *cfg, const char *dir,
+    const char *path, GError **error);
 
 /* Free what col_config_load() allocated (cfg is zeroed). */
 void col_config_clear(struct col_config *cfg);

@@ -322,14 +322,82 @@ conf_read(struct conf_file *cf, GError **error)
 }
 
 /*
+ * Has seen (name -> first line) got name already?  Then FALSE, error
+ * set; else it is noted at line.  Takes name.
+ */
+static gboolean
+conf_first(GHashTable *seen, char *name, guint line, const char *what,
+    const struct conf_file *cf, GError **error)
+{
+	guint first = GPOINTER_TO_UINT(g_hash_table_lookup(seen, name));
+
+	if (first == 0) {
+		g_hash_table_insert(seen, name, GUINT_TO_POINTER(line));
+		return TRUE;
+	}
+	g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
+	    "%s:%u: %s again (first at line %u)", cf->path, line, what, first);
+	g_free(name);
+	return FALSE;
+}
+
+/* A section header at line i: known, and the first of its name. */
+static gboolean
+conf_check_group(const struct mf_conf_key *table, size_t n,
+    const struct conf_file *cf, guint i, const char *group, GHashTable *seen,
+    GError **error)
+{
+	char *what;
+	gboolean ok;
+
+	if (!conf_known_group(table, n, group)) {
+		g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
+		    "%s:%u: unknown section [%s]", cf->path, i + 1, group);
+		return FALSE;
+	}
+	what = g_strdup_printf("section [%s]", group);
+	ok = conf_first(seen, g_strdup(group), i + 1, what, cf, error);
+	g_free(what);
+	return ok;
+}
+
+/* A key line at line i of [group]: known, and the first of its name. */
+static gboolean
+conf_check_key(const struct mf_conf_key *table, size_t n,
+    const struct conf_file *cf, guint i, const char *group, const char *key,
+    GHashTable *seen, GError **error)
+{
+	char *what;
+	gboolean ok;
+
+	/* group != NULL: GKeyFile checked */
+	if (group == NULL || !conf_known_key(table, n, group, key)) {
+		g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
+		    "%s:%u: unknown key '%s' in [%s]", cf->path, i + 1, key,
+		    group != NULL ? group : "");
+		return FALSE;
+	}
+	what = g_strdup_printf("[%s] %s set", group, key);
+	ok = conf_first(seen, g_strdup_printf("%s\n%s", group, key), i + 1,
+	    what, cf, error);
+	g_free(what);
+	return ok;
+}
+
+/*
  * Check every section header and key line against the table, in file
- * order.  The text, not GKeyFile, is walked: GKeyFile hides "key[locale]"
- * lines, which are unknown keys too.
+ * order: unknown names and names given twice are errors.  The text, not
+ * GKeyFile, is walked: GKeyFile hides "key[locale]" lines, which are
+ * unknown keys too, and merges sections of the same name.
  */
 static gboolean
 conf_check_names(const struct mf_conf_key *table, size_t n,
     const struct conf_file *cf, GError **error)
 {
+	GHashTable *groups =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	GHashTable *keys =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	char *group = NULL, *name;
 	gboolean ok = TRUE;
 	guint i;
@@ -338,23 +406,17 @@ conf_check_names(const struct mf_conf_key *table, size_t n,
 		if ((name = conf_header(cf->lines[i])) != NULL) {
 			g_free(group);
 			group = name;
-			ok = conf_known_group(table, n, group);
-			if (!ok)
-				g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
-				    "%s:%u: unknown section [%s]", cf->path,
-				    i + 1, group);
+			ok = conf_check_group(table, n, cf, i, group, groups,
+			    error);
 		} else if ((name = conf_key(cf->lines[i])) != NULL) {
-			/* group != NULL: GKeyFile checked */
-			ok = group != NULL &&
-			    conf_known_key(table, n, group, name);
-			if (!ok)
-				g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
-				    "%s:%u: unknown key '%s' in [%s]", cf->path,
-				    i + 1, name, group != NULL ? group : "");
+			ok = conf_check_key(table, n, cf, i, group, name, keys,
+			    error);
 			g_free(name);
 		}
 	}
 	g_free(group);
+	g_hash_table_destroy(groups);
+	g_hash_table_destroy(keys);
 	return ok;
 }
 

@@ -17,9 +17,10 @@
  * is 20; "[group]  # note" is a header), and a line whose first non-blank
  * character is ';' is a comment.  So a value cannot hold " #" or "\t#";
  * a '#' elsewhere ("a#b", "k =#x") is kept.  Values are taken as written,
- * trimmed, without GKeyFile's escapes (\s, \n, ...).  A key set twice,
- * even in two [group] sections of the same name, takes the last value,
- * and errors point at that last line.  The file must be UTF-8.
+ * trimmed, without GKeyFile's escapes (\s, \n, ...).  A section that
+ * appears twice, or a key set twice in one, is an error naming both
+ * lines (an operator who edits one of them would otherwise not know
+ * which counts).  The file must be UTF-8.
  */
 #include <stddef.h>
 #include <stdint.h>

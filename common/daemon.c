@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -14,6 +15,7 @@
 
 #include "common/daemon.h"
 #include "common/error.h"
+#include "common/fsafe.h"
 
 /* Set by the handler, read by the loop (enum mf_signal). */
 static volatile sig_atomic_t flags[3];
@@ -99,13 +101,16 @@ mf_write_atomic(const char *path, const void *data, size_t len, GError **error)
 	g_autofree char *tmp = g_build_filename(dir, tmpname, NULL);
 	int fd, saved;
 
-	if ((fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0644)) < 0) {
+	if ((fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC | O_NOFOLLOW,
+	         MF_FSAFE_FILE_MODE)) < 0) {
 		saved = errno;
 		g_set_error(error, MF_ERROR, MF_ERROR_IO, "%s: %s", tmp,
 		    g_strerror(saved));
 		return FALSE;
 	}
-	saved = write_all(fd, data, len);
+	saved = fchmod(fd, MF_FSAFE_FILE_MODE) != 0 ? errno : 0;
+	if (saved == 0)
+		saved = write_all(fd, data, len);
 	if (saved == 0 && fsync(fd) != 0)
 		saved = errno;
 	if (close(fd) != 0 && saved == 0)

@@ -32,10 +32,12 @@ gboolean mf_signal_take(enum mf_signal s);
 
 /*
  * Write len bytes of data to path atomically: a hidden temporary file
- * beside it (".NAME.XXXXXX", mode 0644, so the rename stays within one
- * file system and directory scans skip it), fsync, rename over path, then
- * fsync the directory (best effort).  Readers see the old file or the new
- * one, never a part.  FALSE with error naming the file otherwise.
+ * beside it (".NAME.XXXXXX", a new file made with O_EXCL | O_NOFOLLOW,
+ * mode MF_FSAFE_FILE_MODE (0640) whatever the umask, so the rename stays
+ * within one file system and directory scans skip it), fsync, rename over
+ * path, then fsync the directory (best effort).  The rename replaces a
+ * symlink at path, never what it points to.  Readers see the old file or
+ * the new one, never a part.  FALSE with error naming the file otherwise.
  */
 gboolean mf_write_atomic(const char *path, const void *data, size_t len,
     GError **error);

@@ -26,7 +26,8 @@ struct exp_cache {
 	struct exp_flow *flows; /* cfg.max_flows entries */
 	uint32_t *buckets;      /* n_buckets chain heads */
 	uint32_t bucket_mask;
-	uint32_t free_head;   /* free flows chained through hnext */
+	uint32_t free_head;   /* flows released, chained through hnext */
+	uint32_t n_fresh;     /* flows[n_fresh..] never used: untouched */
 	struct flist lru;     /* by last packet */
 	struct flist active;  /* by period start */
 	struct flist closing; /* by close time */
@@ -87,7 +88,7 @@ exp_cache_new(const struct exp_cache_config *cfg, exp_cache_export_fn export,
     void *ctx, GError **error)
 {
 	struct exp_cache *c;
-	size_t i, nb;
+	size_t nb;
 
 	if (cfg->max_flows < EXP_CACHE_MIN_FLOWS ||
 	    cfg->max_flows > EXP_CACHE_MAX_FLOWS) {
@@ -110,10 +111,13 @@ exp_cache_new(const struct exp_cache_config *cfg, exp_cache_export_fn export,
 	}
 	c->bucket_mask = (uint32_t)(nb - 1);
 	memset(c->buckets, 0xff, nb * sizeof(uint32_t));
-	for (i = 0; i < cfg->max_flows; i++)
-		c->flows[i].hnext =
-		    i + 1 < cfg->max_flows ? (uint32_t)(i + 1) : EXP_CACHE_NIL;
-	c->free_head = 0;
+	/*
+	 * The flows are zeroed pages nobody has touched (calloc of a large
+	 * block maps them): a flow's page becomes resident when take() first
+	 * hands it out, so memory follows the flows held, up to the cap.
+	 */
+	c->free_head = EXP_CACHE_NIL;
+	c->n_fresh = 0;
 	flist_init(&c->lru);
 	flist_init(&c->active);
 	flist_init(&c->closing);
@@ -289,13 +293,18 @@ take(struct exp_cache *c, const struct exp_key *k, uint32_t b, uint64_t now)
 	uint32_t i;
 	struct exp_flow *f;
 
-	if (c->free_head == EXP_CACHE_NIL) {
-		c->stats.evicted_full++;
-		expire(c, c->lru.head, MF_END_LACK_OF_RESOURCES);
+	if (c->free_head == EXP_CACHE_NIL && c->n_fresh < c->cfg.max_flows) {
+		i = c->n_fresh++;
+		f = &c->flows[i];
+	} else {
+		if (c->free_head == EXP_CACHE_NIL) {
+			c->stats.evicted_full++;
+			expire(c, c->lru.head, MF_END_LACK_OF_RESOURCES);
+		}
+		i = c->free_head;
+		f = &c->flows[i];
+		c->free_head = f->hnext;
 	}
-	i = c->free_head;
-	f = &c->flows[i];
-	c->free_head = f->hnext;
 	memset(f, 0, sizeof(*f));
 	f->key = *k;
 	f->bucket = b;

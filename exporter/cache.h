@@ -143,7 +143,12 @@ void exp_cache_flush(struct exp_cache *c);
 
 const struct exp_cache_stats *exp_cache_get_stats(const struct exp_cache *c);
 
-/* Bytes the cache holds for max_flows flows (for the man page and --stats). */
+/*
+ * Bytes the cache may take for max_flows flows (for the man page and
+ * --stats).  Only the hash buckets (4 or 8 bytes a flow) are touched at
+ * start-up; a flow's share becomes resident when the cache first holds
+ * that many flows at once.
+ */
 size_t exp_cache_memory(size_t max_flows);
 
 #endif

@@ -21,9 +21,12 @@ struct exp_export {
 	struct exp_message *msg; /* the IPFIX or v9 message builder */
 	uint8_t *hold;           /* a data message held behind templates */
 	uint64_t now_ms;
-	uint64_t msg_start_ms; /* when the open message got its first add */
-	uint64_t tmpl_ms;      /* when templates last went out */
-	uint32_t msg_records;  /* flow records in the open message */
+	uint64_t msg_start_ms;  /* when the open message got its first add */
+	uint64_t tmpl_ms;       /* when templates last went out */
+	uint64_t first_tmpl_ms; /* when they first went out */
+	gboolean tmpl_ever;     /* ... if they did */
+	uint32_t last_records;  /* flow records in the last message sent */
+	uint32_t msg_records;   /* flow records in the open message */
 	uint32_t msgs_since_tmpl;
 	unsigned tmpl_gen;     /* sink generation that has our templates */
 	gboolean msg_open;     /* the open message holds something */
@@ -143,6 +146,11 @@ templates_due(const struct exp_export *e)
 		return TRUE;
 	if (!e->cfg.resend_templates)
 		return FALSE;
+	/* A collector started just after us gets them soon. */
+	if (e->tmpl_ever &&
+	    e->now_ms < e->first_tmpl_ms + EXP_EXPORT_START_MS &&
+	    e->now_ms >= e->tmpl_ms + EXP_EXPORT_START_REFRESH_MS)
+		return TRUE;
 	if (e->cfg.template_refresh_ms != 0 &&
 	    e->now_ms >= e->tmpl_ms + e->cfg.template_refresh_ms)
 		return TRUE;
@@ -155,9 +163,39 @@ note_templates_sent(struct exp_export *e)
 {
 	e->want_tmpl = FALSE;
 	e->tmpl_gen = exp_sink_generation(e->sink);
+	if (!e->tmpl_ever)
+		e->first_tmpl_ms = e->now_ms;
+	e->tmpl_ever = TRUE;
 	e->tmpl_ms = e->now_ms;
 	e->msgs_since_tmpl = 0;
 	e->stats.template_sends++;
+}
+
+/*
+ * Hand one message holding records flow records to the sink.  After a
+ * failed send the templates go again first: a collector that was down
+ * (ICMP port unreachable, reported by the next send on the connected UDP
+ * socket as ECONNREFUSED) has lost them when it comes back.  That error
+ * also means the collector's host refused the message sent before it:
+ * its records move from records to refused.
+ */
+static int
+sink_send(struct exp_export *e, const uint8_t *msg, size_t len,
+    uint32_t records)
+{
+	int r = exp_sink_send(e->sink, msg, len, wall_ms());
+
+	if (r == 0) {
+		e->last_records = records;
+		return 0;
+	}
+	e->want_tmpl = TRUE;
+	if (r == -ECONNREFUSED) {
+		e->stats.records -= e->last_records;
+		e->stats.refused += e->last_records;
+	}
+	e->last_records = 0;
+	return r;
 }
 
 /* A message holding only the templates, sent ahead of a held message. */
@@ -173,7 +211,7 @@ send_templates_alone(struct exp_export *e)
 		return r;
 	if ((len = exp_message_emit(e->msg, &msg)) == 0)
 		return -EIO;
-	if ((r = exp_sink_send(e->sink, msg, len, wall_ms())) != 0)
+	if ((r = sink_send(e, msg, len, 0)) != 0)
 		return r;
 	e->stats.messages++;
 	note_templates_sent(e);
@@ -204,11 +242,9 @@ send_open_message(struct exp_export *e)
 		r = send_templates_alone(e);
 	}
 	if (r == 0)
-		r = exp_sink_send(e->sink, msg, len, wall_ms());
+		r = sink_send(e, msg, len, records);
 	if (r != 0) {
 		e->stats.not_sent += records;
-		if (had_tmpl)
-			e->want_tmpl = TRUE;
 		return;
 	}
 	e->stats.messages++;

@@ -9,8 +9,12 @@
  * (exporter/message.c over the one encoder of both, common/msgenc.c), and
  * hands finished messages to the sink.  It decides when templates go out: first
  * in every connection or file, and over UDP again every template_refresh_ms and
- * every template_messages messages (RFC 7011 section 8.4).  A message is sent
- * when full, when it has waited EXP_EXPORT_LINGER_MS, and on flush.
+ * every template_messages messages (RFC 7011 section 8.4), every
+ * EXP_EXPORT_START_REFRESH_MS during the first EXP_EXPORT_START_MS after
+ * the first ones (a collector started just after the exporter), and
+ * after every failed send (a collector that was down and is back).  A
+ * message is sent when full, when it has waited EXP_EXPORT_LINGER_MS, and
+ * on flush.
  *
  * Times: "now" is packet time when reading a file (so the same capture
  * gives byte-identical output) and the wall clock when live.
@@ -25,6 +29,8 @@
 #include "exporter/sink.h"
 
 #define EXP_EXPORT_LINGER_MS 1000u
+#define EXP_EXPORT_START_MS 30000u        /* UDP: the start-up period */
+#define EXP_EXPORT_START_REFRESH_MS 5000u /* templates in it this often */
 
 enum exp_protocol {
 	EXP_PROTO_IPFIX,
@@ -49,6 +55,9 @@ struct exp_export_config {
 struct exp_export_stats {
 	uint64_t records;         /* flow records handed to the sink */
 	uint64_t not_sent;        /* flow records in messages that failed */
+	uint64_t refused;         /* in a message sent just before a send
+	                             failed with ECONNREFUSED (UDP: the
+	                             collector's port was closed) */
 	uint64_t messages;        /* messages sent (data and templates) */
 	uint64_t template_sends;  /* times the templates went out */
 	uint64_t stats_records;   /* statistics options records sent */

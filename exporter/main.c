@@ -208,7 +208,7 @@ fill_stats(struct exporter *x, struct mf_stats_rec *r)
 	r->records_exported = e->records;
 	r->messages = s->messages;
 	r->octets_exported = s->octets;
-	r->not_sent = e->not_sent;
+	r->not_sent = e->not_sent + e->refused;
 	r->evicted_full = (uint32_t)MIN(c->evicted_full, UINT32_MAX);
 	r->peak_flows = c->peak;
 	r->expired_frags =
@@ -545,6 +545,7 @@ print_counters(struct exporter *x, gboolean to_log)
 	counter(to_log, "flows-peak", c->peak);
 	counter(to_log, "records-exported", e->records);
 	counter(to_log, "records-not-sent", e->not_sent);
+	counter(to_log, "records-refused", e->refused);
 	counter(to_log, "messages", s->messages);
 	counter(to_log, "message-octets", s->octets);
 	counter(to_log, "send-errors", s->send_errors);

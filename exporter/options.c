@@ -28,7 +28,9 @@ const struct exp_numeric_option exp_options_numeric[] = {
 	NUM("buffer-size", 'B', buffer_kib, "2048", 64, 1048576, "KIB",
 	    "kernel capture buffer in KiB"),
 	NUM("max-flows", 0, max_flows, "65536", EXP_CACHE_MIN_FLOWS,
-	    EXP_CACHE_MAX_FLOWS, "N", "flows held at once (pre-allocated)"),
+	    EXP_CACHE_MAX_FLOWS, "N",
+	    "flows held at once (168 bytes each once held, 8-16 of hash "
+	    "buckets at start)"),
 	NUM("max-frags", 0, max_frags, "1024", EXP_FRAG_MIN, EXP_FRAG_MAX, "N",
 	    "first IP fragments remembered (pre-allocated)"),
 	NUM("idle-timeout", 0, idle_timeout, "15", 1, 86400, "SECONDS",

@@ -15,6 +15,7 @@
 #include <glib.h>
 
 #include "common/error.h"
+#include "common/fsafe.h"
 #include "common/log.h"
 #include "exporter/sink.h"
 
@@ -136,7 +137,7 @@ exp_sink_open_file(const char *path, GError **error)
 	if (strcmp(path, "-") == 0) {
 		s->fd = STDOUT_FILENO;
 	} else if ((s->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	                0644)) < 0) {
+	                MF_FSAFE_FILE_MODE)) < 0) {
 		g_set_error(error, MF_ERROR, MF_ERROR_IO, "%s: %s", path,
 		    g_strerror(errno));
 		exp_sink_free(s);

@@ -17,6 +17,7 @@ static const struct rep_col anomaly_cols[] = {
 	{ "MAC", 17, REP_LEFT, NULL },
 	{ "side", 8, REP_LEFT, NULL },
 	{ "role", 6, REP_LEFT, NULL },
+	{ "state", 6, REP_LEFT, NULL },
 	{ "score", 5, REP_RIGHT, NULL },
 	{ "flows", 8, REP_RIGHT, NULL },
 	{ "targets", 7, REP_RIGHT, NULL },
@@ -30,7 +31,7 @@ static gboolean
 entry(JsonObject *o, struct rep_row *r, GError **error)
 {
 	static const char *const texts[] = { "type", "ip", "mac", "side",
-		"role" };
+		"role", "state" };
 	static const char *const counts[] = { "score", "flows",
 		"target_count" };
 	const char *s, *last;
@@ -38,9 +39,13 @@ entry(JsonObject *o, struct rep_row *r, GError **error)
 	size_t i;
 
 	for (i = 0; i < G_N_ELEMENTS(texts); i++) {
-		s = NULL; /* only "mac" may be null: "-" */
+		/* "mac" may be null, "state" missing (older reports): "-" */
+		s = NULL;
 		if (!rep_jget_string(o, texts[i],
-		        i == 2 ? REP_JGET_NULLABLE : REQ, &s, error))
+		        i == 2       ? REP_JGET_NULLABLE
+		            : i == 5 ? REP_JGET_OPTIONAL
+		                     : REQ,
+		        &s, error))
 			return FALSE;
 		rep_row_add(r, s);
 	}

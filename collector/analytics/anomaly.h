@@ -86,7 +86,7 @@ extern const char *const col_anomaly_type_names[COL_ANOMALY_N_TYPES];
 #define COL_ANOMALY_ACTIVE_MAX (1u << 16)
 
 #define COL_ANOMALY_TARGETS 10 /* targets sampled per entry */
-#define COL_ANOMALY_EVIDENCE 10
+#define COL_ANOMALY_EVIDENCE 12
 #define COL_ANOMALY_MAX_PORTS 64 /* brute_force, udp_reflection ports */
 #define COL_ANOMALY_NAME_MAX 256 /* a finding's name, with the NUL */
 #define COL_ANOMALY_RESOLVERS 32 /* DNS servers beacon leaves alone */

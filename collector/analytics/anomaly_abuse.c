@@ -181,6 +181,11 @@ brute_judge(const struct col_anomaly *a, const struct anom_slot *s,
 	anom_ev(fd, "long_connections", (double)x->long_conns, FALSE);
 	anom_ev(fd, "threshold", (double)thr, FALSE);
 	anom_ev(fd, "threshold_attempts", (double)athr, FALSE);
+	/* how attempts were estimated: see brute_attempts() */
+	anom_ev(fd, "login_packets", (double)a->cfg.brute_force.login_packets,
+	    FALSE);
+	anom_ev(fd, "attempt_packets",
+	    (double)a->cfg.brute_force.attempt_packets, FALSE);
 	return TRUE;
 }
 

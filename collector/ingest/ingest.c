@@ -10,6 +10,7 @@
 #include "collector/ingest/ingest.h"
 #include "collector/ingest/exporters.h"
 #include "collector/ingest/fixread.h"
+#include "collector/ingest/refused.h"
 #include "collector/ingest/v5.h"
 #include "collector/ingest/v9read.h"
 #include "common/addr.h"
@@ -25,7 +26,8 @@ struct col_ingest {
 	size_t n_allow;
 	const char *file_name; /* offline: the exporter's name */
 	struct col_ingest_stats stats;
-	struct mf_ratelimit warn;
+	struct col_refused refused; /* peers refused whole, for reports */
+	struct mf_ratelimit warn, warn_refused;
 	uint8_t xbuf[MSG_MAX]; /* a v9 datagram translated to IPFIX */
 };
 
@@ -74,6 +76,12 @@ struct col_exporters *
 col_ingest_exporters(struct col_ingest *in)
 {
 	return in->exporters;
+}
+
+const struct col_refused *
+col_ingest_refused(const struct col_ingest *in)
+{
+	return &in->refused;
 }
 
 const struct col_ingest_stats *
@@ -140,6 +148,27 @@ allowed(const struct col_ingest *in, const struct mf_addr *a)
 		if (mf_prefix_contains(&in->allow[i], a))
 			return TRUE;
 	return FALSE;
+}
+
+/*
+ * A message refused whole: counted by peer for the reports; a peer newly
+ * refused by the allow list is logged (rate-limited).  The exporter
+ * table logs its own refusals.
+ */
+static void
+refuse(struct col_ingest *in, const struct mf_addr *a,
+    enum col_refused_reason why)
+{
+	int64_t now_us = g_get_monotonic_time();
+	char name[MF_ADDR_STRLEN];
+
+	if (col_refused_add(&in->refused, a, why, (uint64_t)now_us / 1000) &&
+	    why == COL_REFUSED_NOT_ALLOWED &&
+	    mf_ratelimit_ok(&in->warn_refused, now_us))
+		g_warning("exporter %s refused: not in [networks] "
+		          "allow-exporters (reports list it in "
+		          "refused_exporters)",
+		    mf_addr_format(a, name, sizeof(name)));
 }
 
 /* Every record accepted goes to the sink; the exporter counts it. */
@@ -232,8 +261,10 @@ take_ipfix(struct col_ingest *in, const struct mf_addr *a, uint16_t port,
 	}
 	fc.e = col_exporters_get(in->exporters, a, port, be32(msg + 12),
 	    COL_PROTO_IPFIX);
-	if (fc.e == NULL)
+	if (fc.e == NULL) {
+		refuse(in, a, COL_REFUSED_TABLE_FULL);
 		return;
+	}
 	if (a->family == 0 && in->file_name != NULL)
 		g_strlcpy(fc.e->name, in->file_name, sizeof(fc.e->name));
 	bad = fix_bad(fc.e);
@@ -259,8 +290,10 @@ take_v9(struct col_ingest *in, const struct mf_addr *a, uint16_t port,
 	}
 	fc.e = col_exporters_get(in->exporters, a, port, be32(msg + 16),
 	    COL_PROTO_V9);
-	if (fc.e == NULL)
+	if (fc.e == NULL) {
+		refuse(in, a, COL_REFUSED_TABLE_FULL);
 		return;
+	}
 	bad = fix_bad(fc.e);
 	if (col_v9_translate(&fc.e->v9, msg, len, in->xbuf, sizeof(in->xbuf),
 	        &xlen, &source_id, &boot_ms) == 0)
@@ -286,8 +319,10 @@ take_v5(struct col_ingest *in, const struct mf_addr *a, uint16_t port,
 	}
 	e = col_exporters_get(in->exporters, a, port,
 	    (uint32_t)h.engine_type << 8 | h.engine_id, COL_PROTO_V5);
-	if (e == NULL)
+	if (e == NULL) {
+		refuse(in, a, COL_REFUSED_TABLE_FULL);
 		return;
+	}
 	if (e->v5_have_seq && h.flow_sequence != e->v5_next_seq &&
 	    h.flow_sequence - e->v5_next_seq < 0x80000000u)
 		e->v5_lost += h.flow_sequence - e->v5_next_seq;
@@ -310,6 +345,7 @@ col_ingest_message(struct col_ingest *in, enum col_listen_kind kind,
 {
 	if (!allowed(in, a)) {
 		in->stats.denied++;
+		refuse(in, a, COL_REFUSED_NOT_ALLOWED);
 		return;
 	}
 	if (in->sink.message != NULL)

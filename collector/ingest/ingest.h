@@ -27,6 +27,7 @@
 
 #include "collector/ingest/exporters.h"
 #include "collector/ingest/listen.h"
+#include "collector/ingest/refused.h"
 #include "collector/model/flow.h"
 #include "common/addr.h"
 
@@ -96,6 +97,9 @@ void col_ingest_load_templates(struct col_ingest *in, const char *path);
 
 /* The exporter table (its report lines and templates file). */
 struct col_exporters *col_ingest_exporters(struct col_ingest *in);
+
+/* The peers refused whole (allow list, full exporter table), for reports. */
+const struct col_refused *col_ingest_refused(const struct col_ingest *in);
 
 const struct col_ingest_stats *col_ingest_get_stats(
     const struct col_ingest *in);

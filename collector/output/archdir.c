@@ -17,6 +17,7 @@
 #include "collector/output/archive.h"
 #include "collector/ingest/fixread.h"
 #include "common/error.h"
+#include "common/fsafe.h"
 
 #define PREFIX "minflow-"
 #define SUFFIX ".ipfix"
@@ -56,6 +57,15 @@ file_name(const char *day, const char *stamp, unsigned seq, gboolean part)
 	    part ? "." : "", stamp, s, part ? PART : "");
 }
 
+/* A name in use: by a file, a directory or a symlink (dangling too). */
+static gboolean
+taken(const char *path)
+{
+	GStatBuf st;
+
+	return g_lstat(path, &st) == 0;
+}
+
 gboolean
 col_archdir_new_names(const char *dir, uint64_t now_ms, char **path,
     char **part, GError **error)
@@ -70,19 +80,15 @@ col_archdir_new_names(const char *dir, uint64_t now_ms, char **path,
 	}
 	g_strlcpy(ymd, stamp, sizeof(ymd));
 	day = g_build_filename(dir, ymd, NULL);
-	if (g_mkdir_with_parents(day, 0755) != 0) {
-		int e = errno;
-
-		g_set_error(error, MF_ERROR, MF_ERROR_IO, "archive: %s: %s",
-		    day, g_strerror(e));
+	if (!mf_fsafe_mkdir(day, error)) {
+		g_prefix_error(error, "archive: ");
 		g_free(day);
 		return FALSE;
 	}
 	for (seq = 0; seq <= COL_ARCHDIR_MAX_SEQ; seq++) {
 		*path = file_name(day, stamp, seq, FALSE);
 		*part = file_name(day, stamp, seq, TRUE);
-		if (!g_file_test(*path, G_FILE_TEST_EXISTS) &&
-		    !g_file_test(*part, G_FILE_TEST_EXISTS))
+		if (!taken(*path) && !taken(*part))
 			break;
 		g_free(*path);
 		g_free(*part);
@@ -198,7 +204,15 @@ list_one(struct listing *l, const char *day, const char *name)
 		return;
 	}
 	e.path = g_build_filename(day, name, NULL);
-	e.size = g_stat(e.path, &st) == 0 ? (uint64_t)st.st_size : 0;
+	/* Never follow a planted symlink (recovery truncates, retention
+	 * removes). */
+	if (g_lstat(e.path, &st) != 0 || !S_ISREG(st.st_mode)) {
+		g_warning("archive: %s is not a regular file: left alone",
+		    e.path);
+		g_free(e.path);
+		return;
+	}
+	e.size = (uint64_t)st.st_size;
 	g_array_append_val(l->files, e);
 }
 
@@ -219,6 +233,7 @@ list_files(const char *dir, gboolean part)
 	struct listing l = { g_array_new(FALSE, FALSE, sizeof(struct entry)),
 		part, 0 };
 	const char *day, *name;
+	GStatBuf st;
 	GDir *d, *sub;
 
 	if ((d = g_dir_open(dir, 0, NULL)) == NULL)
@@ -229,7 +244,8 @@ list_files(const char *dir, gboolean part)
 		if (strlen(day) != 8 || num(day, 8) < 0)
 			continue;
 		path = g_build_filename(dir, day, NULL);
-		if ((sub = g_dir_open(path, 0, NULL)) != NULL) {
+		if (g_lstat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
+		    (sub = g_dir_open(path, 0, NULL)) != NULL) {
 			while ((name = g_dir_read_name(sub)) != NULL)
 				list_one(&l, path, name);
 			g_dir_close(sub);
@@ -439,7 +455,9 @@ recover_file(struct col_fixmodel *m, const char *part, uint64_t *recovered,
 		g_clear_error(&err);
 	}
 	g_message("archive: recovered %" G_GUINT64_FORMAT " records from %s, "
-	          "%" G_GUINT64_FORMAT " lost",
+	          "%" G_GUINT64_FORMAT " lost in a cut message (records "
+	          "received in the last second before the crash were not "
+	          "written and cannot be counted)",
 	    kept, keep > 0 ? path : part, gone);
 	*recovered += kept;
 	*lost += gone;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 #include <fixbuf/public.h>
@@ -16,6 +17,7 @@
 #include "collector/output/archdir.h"
 #include "collector/output/archive.h"
 #include "common/error.h"
+#include "common/fsafe.h"
 #include "common/log.h"
 #include "common/model.h"
 #include "common/rbuf.h"
@@ -44,12 +46,13 @@ struct col_archive {
 	fBuf_t *fbuf;      /* owns the session and the exporter */
 	char *path, *part; /* the open file's names */
 	uint64_t now_ms, opened_ms;
-	uint64_t written; /* bytes of the messages written */
-	uint64_t pending; /* at least the bytes of the buffered message */
-	uint64_t n_flows; /* flow records buffered */
-	uint64_t n_dns;   /* DNS records buffered */
-	uint64_t n_file;  /* records in the file, buffered ones too */
-	gboolean broken;  /* write error: drop until retry_ms */
+	uint64_t written;  /* bytes of the messages written */
+	uint64_t pending;  /* at least the bytes of the buffered message */
+	uint64_t n_flows;  /* flow records buffered */
+	uint64_t n_dns;    /* DNS records buffered */
+	uint64_t n_file;   /* records in the file, buffered ones too */
+	uint64_t first_ms; /* when the oldest buffered record came */
+	gboolean broken;   /* write error: drop until retry_ms */
 	uint64_t retry_ms;
 	uint64_t retention_ms; /* when retention runs next */
 	char *dir;             /* absolute */
@@ -153,15 +156,22 @@ static gboolean
 file_open(struct col_archive *a, GError **error)
 {
 	fbSession_t *s;
+	int fd;
 
 	if (!col_archdir_new_names(a->dir, a->now_ms, &a->path, &a->part,
 	        error))
 		return FALSE;
-	if ((a->fp = fopen(a->part, "wb")) == NULL) {
+	if ((fd = mf_fsafe_create(a->part, MF_FSAFE_FILE_MODE, error)) < 0) {
+		g_prefix_error(error, "archive: ");
+		drop_names(a);
+		return FALSE;
+	}
+	if ((a->fp = fdopen(fd, "wb")) == NULL) {
 		int e = errno;
 
 		g_set_error(error, MF_ERROR, MF_ERROR_IO, "archive: %s: %s",
 		    a->part, g_strerror(e));
+		(void)close(fd);
 		drop_names(a);
 		return FALSE;
 	}
@@ -334,6 +344,8 @@ append(struct col_archive *a, uint16_t int_tid, const struct mf_template *t,
 		if (!emit(a, &err) || !fBufAppend(a->fbuf, rec, len, &err))
 			goto fail;
 	}
+	if (a->n_flows + a->n_dns == 0)
+		a->first_ms = a->now_ms;
 	a->pending += bound;
 	a->n_file++;
 	return 0;
@@ -531,11 +543,7 @@ col_archive_new(const struct col_archive_config *cfg, uint64_t now_ms,
 	a->cfg.dir = NULL;
 	a->cfg.rotate_s = MAX(cfg->rotate_s, 1);
 	a->dir = g_canonicalize_filename(cfg->dir, NULL);
-	if (g_mkdir_with_parents(a->dir, 0755) != 0) {
-		int e = errno;
-
-		g_set_error(error, MF_ERROR, MF_ERROR_IO, "archive: %s: %s",
-		    a->dir, g_strerror(e));
+	if (!mf_fsafe_check_dir(a->dir, "archive", error)) {
 		g_free(a->dir);
 		g_free(a);
 		return NULL;
@@ -558,6 +566,28 @@ col_archive_free(struct col_archive *a)
 	g_free(a);
 }
 
+/*
+ * Write the buffered message once its oldest record has waited
+ * COL_ARCHIVE_FLUSH_MS (or the clock stepped back past it), so that a
+ * crash loses little even at a home rate, where the 64 kB message would
+ * take minutes to fill.
+ */
+static void
+flush_old(struct col_archive *a)
+{
+	GError *err = NULL;
+
+	if (a->fbuf == NULL || a->n_flows + a->n_dns == 0)
+		return;
+	if (a->now_ms < a->first_ms + COL_ARCHIVE_FLUSH_MS &&
+	    a->now_ms >= a->first_ms)
+		return;
+	if (!emit(a, &err)) {
+		write_failed(a, err);
+		g_clear_error(&err);
+	}
+}
+
 void
 col_archive_tick(struct col_archive *a, uint64_t now_ms)
 {
@@ -571,6 +601,7 @@ col_archive_tick(struct col_archive *a, uint64_t now_ms)
 		col_archive_rotate(a);
 	else if (now_ms >= a->retention_ms)
 		apply_retention(a);
+	flush_old(a);
 }
 
 const struct col_archive_stats *

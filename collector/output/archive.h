@@ -25,11 +25,16 @@
  * counted and logged.
  *
  * Crash safety: records are handed to the file one IPFIX message (at most
- * 65496 bytes) at a time, so a crash loses at most the buffered message.
- * col_archive_new() looks for .part files a crash left behind: their
- * complete messages are kept (the file is cut after the last one and
- * renamed into place; a file with no record left is removed), and the
- * complete records of a cut last message are counted as lost.
+ * 65496 bytes) at a time, with one write(2) and no stdio buffer; a message
+ * is written when it is full or, by col_archive_tick(), once its oldest
+ * record is COL_ARCHIVE_FLUSH_MS old.  The live collector ticks at least
+ * every 500 ms, so a crash (even SIGKILL) loses at most the records of
+ * the last second.  Those were never on disk, so nothing can count them
+ * afterwards: recovery says so.  col_archive_new() looks for .part files
+ * a crash left behind: their complete messages are kept (the file is cut
+ * after the last one and renamed into place; a file with no record left
+ * is removed), and the complete records of a cut last message are
+ * counted as lost.
  *
  * Records with zero packets are refused and counted (SiLK drops them).
  * A write error (a full disk) is logged once, counted; the file is closed
@@ -48,6 +53,7 @@
 
 #define COL_ARCHIVE_MAX_FILES 1000000 /* files retention looks at */
 #define COL_ARCHIVE_MAX_DNS_ADDRS 64  /* answered addresses kept */
+#define COL_ARCHIVE_FLUSH_MS 500      /* a record's longest wait in memory */
 
 struct col_archive_config {
 	const char *dir;         /* NULL or "": no archive */
@@ -110,7 +116,10 @@ int col_archive_add_flow(struct col_archive *a, const struct col_flow *f);
 int col_archive_add_dns(struct col_archive *a, const struct mf_dns_rec *r,
     uint8_t family);
 
-/* The wall clock: rotates a file that is rotate_s old. */
+/*
+ * The wall clock: rotates a file that is rotate_s old, writes the
+ * buffered message once its oldest record is COL_ARCHIVE_FLUSH_MS old.
+ */
 void col_archive_tick(struct col_archive *a, uint64_t now_ms);
 
 /* Close the open file now (if any) and apply retention. */

@@ -7,12 +7,14 @@
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <glib.h>
 
 #include "collector/output/forward.h"
+#include "collector/output/fwdqueue.h"
 #include "common/addr.h"
 #include "common/error.h"
 #include "common/hash.h"
@@ -29,14 +31,26 @@
 #define UDP_HDR 8
 #define HEADROOM (IP6_HDR + UDP_HDR)
 #define RAW_TTL 64
-#define NAME_MAX_LEN (MF_ADDR_STRLEN + 16) /* "[v6addr]:port" */
+#define NAME_MAX_LEN (MF_ADDR_STRLEN + 24) /* "tcp://[v6addr]:port" */
+#define TCP_PREFIX "tcp://"
+#define UDP_PREFIX "udp://"
+#define BACKOFF_MIN_US (1000 * 1000u)
+#define BACKOFF_MAX_US (60 * 1000 * 1000u)
+
+enum tcp_state { TCP_DOWN = 0, TCP_CONNECTING, TCP_UP };
 
 struct dest {
 	char name[NAME_MAX_LEN]; /* as configured */
 	struct sockaddr_storage ss;
 	socklen_t sl;
-	int fd;     /* UDP, non-blocking */
+	int fd; /* UDP, or the TCP connection (-1 when down); non-blocking */
 	int raw_fd; /* source = original: raw, of ss's family; else -1 */
+	gboolean tcp;
+	enum tcp_state state;
+	uint64_t next_try_us, backoff_us; /* TCP: the next connect */
+	size_t sent;                      /* TCP: of the head message */
+	struct col_fwdqueue *q;           /* paced UDP and TCP, else NULL */
+	struct col_pacer pacer;           /* paced UDP */
 	struct col_forward_dest_stats stats;
 };
 
@@ -60,23 +74,34 @@ struct col_forward {
 	struct mf_hash_key key; /* fixed: mapped values survive restarts */
 	struct col_forward_stats stats;
 	struct mf_ratelimit warn;
+	uint64_t generation; /* TCP connections made: templates again */
 	uint8_t buf[HEADROOM + MSG_MAX]; /* raw headers + the datagram */
 };
 
 /* --- configuration -------------------------------------------------------
  */
 
-/* Split one "HOST:PORT" of [forward] to; host is newly allocated. */
+/*
+ * Split one "[udp://|tcp://]HOST:PORT" of [forward] to; host is newly
+ * allocated; *tcp says which.
+ */
 static gboolean
-parse_dest(const char *s, char **host, uint16_t *port, GError **error)
+parse_dest(const char *s, char **host, uint16_t *port, gboolean *tcp,
+    GError **error)
 {
 	GError *e = NULL;
+	const char *hp = s;
 
 	*host = NULL;
-	if (!mf_hostport_parse(s, 0, host, port, &e) || *port == 0) {
+	*tcp = g_str_has_prefix(s, TCP_PREFIX);
+	if (*tcp)
+		hp += strlen(TCP_PREFIX);
+	else if (g_str_has_prefix(s, UDP_PREFIX))
+		hp += strlen(UDP_PREFIX);
+	if (!mf_hostport_parse(hp, 0, host, port, &e) || *port == 0) {
 		g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
 		    "[forward] to: bad destination '%s'%s%s", s,
-		    e ? ": " : " (HOST:PORT, [IPv6]:PORT)",
+		    e ? ": " : " ([udp://|tcp://]HOST:PORT, [IPv6]:PORT)",
 		    e ? e->message : "");
 		g_clear_error(&e);
 		g_free(*host);
@@ -101,6 +126,7 @@ gboolean
 col_forward_check(const struct col_forward_config *cfg, GError **error)
 {
 	size_t i, n = cfg->to ? g_strv_length(cfg->to) : 0;
+	gboolean tcp, any_tcp = FALSE;
 	uint16_t port;
 	char *host;
 
@@ -111,19 +137,41 @@ col_forward_check(const struct col_forward_config *cfg, GError **error)
 		return FALSE;
 	}
 	for (i = 0; i < n; i++) {
-		if (!parse_dest(cfg->to[i], &host, &port, error))
+		if (!parse_dest(cfg->to[i], &host, &port, &tcp, error))
 			return FALSE;
 		g_free(host);
+		any_tcp |= tcp;
 	}
-	return check_choice("source", cfg->source, "collector", "original",
-	           error) &&
-	    check_choice("records", cfg->records, "raw", "normalised", error) &&
-	    check_choice("domains", cfg->domains, "keep", "per-exporter",
-	        error);
+	if (!check_choice("source", cfg->source, "collector", "original",
+	        error) ||
+	    !check_choice("records", cfg->records, "raw", "normalised",
+	        error) ||
+	    !check_choice("domains", cfg->domains, "keep", "per-exporter",
+	        error))
+		return FALSE;
+	if (cfg->rate > 0 && strcmp(cfg->source, "original") == 0) {
+		g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
+		    "[forward] rate: pacing needs source = collector");
+		return FALSE;
+	}
+	/* One TCP stream is one IPFIX session: the collector's own. */
+	if (any_tcp && strcmp(cfg->records, "normalised") != 0) {
+		g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
+		    "[forward] to: a tcp:// destination takes one IPFIX "
+		    "stream: it needs records = normalised");
+		return FALSE;
+	}
+	return TRUE;
 }
 
 /* --- sockets ---------------------------------------------------------------
  */
+
+static uint64_t
+mono_us(void)
+{
+	return (uint64_t)g_get_monotonic_time();
+}
 
 static gboolean
 resolve(const char *spec, struct dest *d, GError **error)
@@ -133,11 +181,11 @@ resolve(const char *spec, struct dest *d, GError **error)
 	uint16_t port;
 	int r;
 
-	if (!parse_dest(spec, &host, &port, error))
+	if (!parse_dest(spec, &host, &port, &d->tcp, error))
 		return FALSE;
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_DGRAM;
+	hints.ai_socktype = d->tcp ? SOCK_STREAM : SOCK_DGRAM;
 	hints.ai_flags = AI_NUMERICSERV;
 	g_snprintf(service, sizeof(service), "%u", (unsigned)port);
 	r = getaddrinfo(host, service, &hints, &res);
@@ -185,6 +233,10 @@ open_dest(struct dest *d, gboolean original, GError **error)
 	int family = d->ss.ss_family;
 
 	d->raw_fd = -1;
+	if (d->tcp) {
+		d->fd = -1; /* connected by col_forward_tick() */
+		return TRUE;
+	}
 	d->fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (d->fd < 0) {
 		int err = errno;
@@ -210,11 +262,19 @@ log_start(const struct col_forward *f)
 		        f->dests[i].sl, addr, sizeof(addr), NULL, 0,
 		        NI_NUMERICHOST) != 0)
 			g_strlcpy(addr, "?", sizeof(addr));
-		g_message("forward: every datagram to %s (%s), source %s, "
-		          "domains %s",
-		    f->dests[i].name, addr,
-		    f->original ? "original" : "collector",
-		    f->per_exporter ? "per-exporter" : "keep");
+		if (f->normalised)
+			g_message("forward: the decoded records to %s (%s) "
+			          "over %s%s",
+			    f->dests[i].name, addr,
+			    f->dests[i].tcp ? "TCP" : "UDP",
+			    f->dests[i].pacer.rate > 0 ? ", paced" : "");
+		else
+			g_message("forward: every datagram to %s (%s), source "
+			          "%s, domains %s%s",
+			    f->dests[i].name, addr,
+			    f->original ? "original" : "collector",
+			    f->per_exporter ? "per-exporter" : "keep",
+			    f->dests[i].pacer.rate > 0 ? ", paced" : "");
 	}
 	if (f->original)
 		g_message("forward: datagrams from exporters of the other "
@@ -248,6 +308,11 @@ col_forward_new(const struct col_forward_config *cfg, GError **error)
 			col_forward_free(f);
 			return NULL;
 		}
+		/* TCP and paced UDP wait in a queue; pacing is UDP's. */
+		if (d->tcp || cfg->rate > 0)
+			d->q = col_fwdqueue_new((size_t)cfg->queue);
+		if (!d->tcp)
+			col_pacer_init(&d->pacer, cfg->rate, mono_us());
 	}
 	log_start(f);
 	return f;
@@ -265,6 +330,7 @@ col_forward_free(struct col_forward *f)
 			close(f->dests[i].fd);
 		if (f->dests[i].raw_fd >= 0)
 			close(f->dests[i].raw_fd);
+		col_fwdqueue_free(f->dests[i].q);
 	}
 	g_free(f->map);
 	g_free(f);
@@ -611,6 +677,210 @@ send_dest(struct col_forward *f, struct dest *d, const struct mf_addr *a,
 	d->stats.bytes += len;
 }
 
+/* --- queues: paced UDP and TCP -------------------------------------------
+ */
+
+static void
+tcp_down(struct col_forward *f, struct dest *d, int err, uint64_t now_us)
+{
+	if (d->fd >= 0)
+		close(d->fd);
+	d->fd = -1;
+	if (d->state == TCP_UP)
+		d->stats.disconnects++;
+	d->state = TCP_DOWN;
+	d->sent = 0;
+	d->stats.unconnected += col_fwdqueue_clear(d->q);
+	d->backoff_us = d->backoff_us == 0
+	    ? BACKOFF_MIN_US
+	    : MIN(d->backoff_us * 2, BACKOFF_MAX_US);
+	d->next_try_us = now_us + d->backoff_us;
+	if (mf_ratelimit_ok(&f->warn, (int64_t)now_us))
+		g_warning(
+		    "forward to %s: %s; trying again in %" G_GUINT64_FORMAT
+		    " s (%" G_GUINT64_FORMAT " messages dropped "
+		    "unconnected so far)",
+		    d->name, g_strerror(err), d->backoff_us / 1000000,
+		    d->stats.unconnected);
+}
+
+static void
+tcp_connect(struct col_forward *f, struct dest *d, uint64_t now_us)
+{
+	d->fd = socket(d->ss.ss_family,
+	    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (d->fd < 0) {
+		tcp_down(f, d, errno, now_us);
+		return;
+	}
+	if (connect(d->fd, (const struct sockaddr *)&d->ss, d->sl) == 0 ||
+	    errno == EINPROGRESS)
+		d->state = TCP_CONNECTING;
+	else
+		tcp_down(f, d, errno, now_us);
+}
+
+/* A connection in progress: made, failed, or not yet. */
+static void
+tcp_check(struct col_forward *f, struct dest *d, uint64_t now_us)
+{
+	struct pollfd p = { d->fd, POLLOUT, 0 };
+	socklen_t sl = sizeof(int);
+	int err = 0;
+
+	if (poll(&p, 1, 0) <= 0)
+		return;
+	if (getsockopt(d->fd, SOL_SOCKET, SO_ERROR, &err, &sl) != 0)
+		err = errno;
+	if (err != 0) {
+		tcp_down(f, d, err, now_us);
+		return;
+	}
+	/* A new IPFIX session: what was queued assumed the old one's
+	 * templates; the next message carries them (fwdnorm). */
+	d->stats.unconnected += col_fwdqueue_clear(d->q);
+	d->state = TCP_UP;
+	d->backoff_us = 0;
+	d->stats.connects++;
+	f->generation++;
+	g_message("forward: connected to %s", d->name);
+}
+
+/* Send from d's queue what the connection or the pacing takes now. */
+static void
+drain(struct col_forward *f, struct dest *d, uint64_t now_us)
+{
+	const uint8_t *m;
+	size_t len;
+	ssize_t n;
+
+	while ((m = col_fwdqueue_peek(d->q, &len)) != NULL) {
+		if (d->tcp) {
+			if (d->state != TCP_UP)
+				return;
+			n = send(d->fd, m + d->sent, len - d->sent,
+			    MSG_NOSIGNAL | MSG_DONTWAIT);
+			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+				return;
+			if (n <= 0) {
+				tcp_down(f, d, n < 0 ? errno : EPIPE, now_us);
+				return;
+			}
+			if ((d->sent += (size_t)n) < len)
+				continue;
+			d->sent = 0;
+		} else {
+			if (!col_pacer_take(&d->pacer, now_us))
+				return;
+			n = sendto(d->fd, m, len, 0,
+			    (const struct sockaddr *)&d->ss, d->sl);
+			if (n < 0 &&
+			    (errno == EAGAIN || errno == EWOULDBLOCK ||
+			        errno == ENOBUFS))
+				return; /* the socket's buffer: later */
+			if (n < 0) {
+				count_error(f, d, errno);
+				col_fwdqueue_pop(d->q);
+				continue;
+			}
+		}
+		d->stats.datagrams++;
+		d->stats.bytes += len;
+		col_fwdqueue_pop(d->q);
+	}
+}
+
+static void
+enqueue(struct col_forward *f, struct dest *d, const uint8_t *msg, size_t len)
+{
+	int dropped;
+
+	/* A TCP stream cannot lose the message it is half way through:
+	 * there a full queue refuses the new one instead. */
+	if (d->tcp && !col_fwdqueue_fits(d->q, len)) {
+		d->stats.queue_dropped++;
+		drain(f, d, mono_us());
+		return;
+	}
+	if ((dropped = col_fwdqueue_push(d->q, msg, len)) < 0) {
+		count_error(f, d, EMSGSIZE);
+		return;
+	}
+	d->stats.queue_dropped += (uint64_t)dropped;
+	drain(f, d, mono_us());
+}
+
+void
+col_forward_tick(struct col_forward *f, uint64_t now_us)
+{
+	size_t i;
+
+	for (i = 0; f != NULL && i < f->n_dests; i++) {
+		struct dest *d = &f->dests[i];
+
+		if (d->tcp && d->state == TCP_DOWN && now_us >= d->next_try_us)
+			tcp_connect(f, d, now_us);
+		if (d->tcp && d->state == TCP_CONNECTING)
+			tcp_check(f, d, now_us);
+		if (d->q != NULL)
+			drain(f, d, now_us);
+	}
+}
+
+int
+col_forward_wait_ms(struct col_forward *f, uint64_t now_us, int max_ms)
+{
+	uint64_t w = (uint64_t)max_ms * 1000;
+	size_t i;
+
+	for (i = 0; f != NULL && i < f->n_dests; i++) {
+		struct dest *d = &f->dests[i];
+
+		if (d->tcp && d->state == TCP_DOWN)
+			w = MIN(w,
+			    d->next_try_us > now_us ? d->next_try_us - now_us
+			                            : 0);
+		else if (d->tcp && d->state == TCP_CONNECTING)
+			w = MIN(w, 10000);
+		else if (d->q != NULL && col_fwdqueue_count(d->q) > 0)
+			w = MIN(w,
+			    d->tcp ? 10000
+			           : col_pacer_wait_us(&d->pacer, now_us));
+	}
+	return (int)((w + 999) / 1000);
+}
+
+void
+col_forward_drain(struct col_forward *f, int max_ms)
+{
+	uint64_t end = mono_us() + (uint64_t)max_ms * 1000;
+	size_t i;
+
+	for (;;) {
+		uint64_t now = mono_us();
+		size_t waiting = 0;
+
+		for (i = 0; f != NULL && i < f->n_dests; i++)
+			if (f->dests[i].q != NULL &&
+			    (!f->dests[i].tcp || f->dests[i].state == TCP_UP))
+				waiting += col_fwdqueue_count(f->dests[i].q);
+		if (waiting == 0 || now >= end)
+			break;
+		col_forward_tick(f, now);
+		g_usleep(1000);
+	}
+	for (i = 0; f != NULL && i < f->n_dests; i++)
+		if (f->dests[i].q != NULL)
+			f->dests[i].stats.queue_dropped +=
+			    col_fwdqueue_clear(f->dests[i].q);
+}
+
+uint64_t
+col_forward_generation(const struct col_forward *f)
+{
+	return f != NULL ? f->generation : 0;
+}
+
 /* Put the datagram in f->buf when it has to change or get headers. */
 static const uint8_t *
 prepare(struct col_forward *f, enum col_listen_kind kind,
@@ -645,8 +915,12 @@ col_forward_message(struct col_forward *f, enum col_listen_kind kind,
 	if (f == NULL || f->n_dests == 0 || len > MSG_MAX || f->normalised)
 		return;
 	out = prepare(f, kind, a, port, msg, len);
-	for (i = 0; i < f->n_dests; i++)
-		send_dest(f, &f->dests[i], a, port, out, len);
+	for (i = 0; i < f->n_dests; i++) {
+		if (f->dests[i].q != NULL)
+			enqueue(f, &f->dests[i], out, len);
+		else
+			send_dest(f, &f->dests[i], a, port, out, len);
+	}
 }
 
 gboolean
@@ -663,6 +937,10 @@ col_forward_send(struct col_forward *f, const uint8_t *msg, size_t len)
 	for (i = 0; f != NULL && i < f->n_dests; i++) {
 		struct dest *d = &f->dests[i];
 
+		if (d->q != NULL) {
+			enqueue(f, d, msg, len);
+			continue;
+		}
 		if (sendto(d->fd, msg, len, 0, (const struct sockaddr *)&d->ss,
 		        d->sl) < 0) {
 			count_error(f, d, errno);
@@ -712,9 +990,14 @@ col_forward_log_counters(const struct col_forward *f)
 		          ", bytes %" G_GUINT64_FORMAT
 		          ", dropped (buffer full) %" G_GUINT64_FORMAT
 		          ", errors %" G_GUINT64_FORMAT
-		          ", from the collector's address %" G_GUINT64_FORMAT,
+		          ", from the collector's address %" G_GUINT64_FORMAT
+		          ", dropped from the queue %" G_GUINT64_FORMAT
+		          ", dropped unconnected %" G_GUINT64_FORMAT
+		          ", connects %" G_GUINT64_FORMAT
+		          ", disconnects %" G_GUINT64_FORMAT,
 		    f->dests[i].name, s->datagrams, s->bytes, s->dropped_full,
-		    s->errors, s->not_original);
+		    s->errors, s->not_original, s->queue_dropped,
+		    s->unconnected, s->connects, s->disconnects);
 	}
 	if (col_forward_n_dests(f) > 0 && f->per_exporter)
 		g_message("forward domains: exporters mapped %" G_GUINT64_FORMAT

@@ -11,8 +11,21 @@
  * allow-exporters check and before any decoding, so malformed datagrams
  * are forwarded too (the downstream collector judges for itself).  An
  * IPFIX message read from a TCP stream goes out as one UDP datagram.
- * Nothing is queued: each destination has one non-blocking UDP socket, and
- * a datagram its send buffer cannot take is dropped and counted.
+ * Each UDP destination has one non-blocking socket; unpaced (rate = 0, the
+ * default) nothing is queued and a datagram its send buffer cannot take is
+ * dropped and counted.  With rate = N, datagrams leave at most N a second
+ * (a token bucket, bursts of 20 ms worth), the others waiting in a queue of
+ * queue bytes that drops its oldest when full (counted): a receiver with
+ * the kernel's default socket buffer (rwflowpack) loses none of a burst
+ * the queue holds.  Pacing needs source = collector.
+ *
+ * A tcp://HOST:PORT destination takes the normalised records (records =
+ * normalised: one IPFIX stream, the collector's) over TCP: messages wait
+ * in the destination's queue while the connection cannot take them; the
+ * connection is made by col_forward_tick(), again after a failure (1 s,
+ * doubling to 60 s), and each new connection starts with the templates
+ * (col_forward_generation()); what was queued for the connection that
+ * failed is dropped and counted, since its templates are gone with it.
  *
  * Keeping exporters apart downstream, where every datagram comes from the
  * collector's address:
@@ -57,11 +70,15 @@
 
 /* Per destination. */
 struct col_forward_dest_stats {
-	uint64_t datagrams, bytes; /* sent (bytes: UDP payload) */
-	uint64_t dropped_full;     /* EAGAIN, ENOBUFS: send buffer full */
-	uint64_t errors;           /* any other send error, too big included */
-	uint64_t not_original;     /* source = original, other family: sent
-	                            * from the collector's address */
+	uint64_t datagrams, bytes;      /* sent (bytes: UDP payload or TCP) */
+	uint64_t queue_dropped;         /* oldest dropped from a full queue */
+	uint64_t unconnected;           /* TCP: queued for a connection that
+	                                 * failed, or before one was made */
+	uint64_t connects, disconnects; /* TCP */
+	uint64_t dropped_full;          /* EAGAIN, ENOBUFS: send buffer full */
+	uint64_t errors;       /* any other send error, too big included */
+	uint64_t not_original; /* source = original, other family: sent
+	                        * from the collector's address */
 };
 
 struct col_forward_stats {
@@ -77,6 +94,8 @@ struct col_forward_config {
 	char **to; /* HOST:PORT destinations, NULL-terminated, or NULL */
 	char *source, *domains, *records;
 	uint64_t max_domains;
+	uint64_t rate;  /* UDP datagrams a second per destination; 0: unpaced */
+	uint64_t queue; /* bytes waiting per paced or TCP destination */
 };
 
 struct col_forward;
@@ -129,6 +148,27 @@ int col_forward_get_domain(enum col_listen_kind kind, const uint8_t *msg,
 /* Overwrite that field in place; same checks and results. */
 int col_forward_set_domain(enum col_listen_kind kind, uint8_t *msg, size_t len,
     uint32_t domain);
+
+/*
+ * Connect TCP destinations when due and send what their queues and the
+ * pacing allow, at now_us (monotonic).  Call every loop (f NULL: nothing).
+ */
+void col_forward_tick(struct col_forward *f, uint64_t now_us);
+
+/*
+ * Milliseconds until a tick has work (a token, a retry), at most max_ms:
+ * the loop's longest wait.
+ */
+int col_forward_wait_ms(struct col_forward *f, uint64_t now_us, int max_ms);
+
+/*
+ * At exit: send what waits for up to max_ms (pacing kept), then count the
+ * rest as dropped.
+ */
+void col_forward_drain(struct col_forward *f, int max_ms);
+
+/* TCP connections made so far: a change means templates go first. */
+uint64_t col_forward_generation(const struct col_forward *f);
 
 /* records = normalised and somewhere to send to. */
 gboolean col_forward_is_normalised(const struct col_forward *f);

@@ -24,8 +24,10 @@ struct col_fwdnorm {
 	uint64_t tmpl_ms; /* when the templates last went out */
 	gboolean open;    /* a message with records is open */
 	gboolean tmpl_sent;
+	uint64_t generation; /* the forwarder's, at the last templates */
 	struct col_fwdnorm_stats stats;
 	uint8_t buf[COL_FWDNORM_MTU];
+	uint8_t held[COL_FWDNORM_MTU]; /* a message kept behind templates */
 };
 
 struct col_fwdnorm *
@@ -92,10 +94,36 @@ send_templates(struct col_fwdnorm *n, uint64_t now_ms)
 	n->stats.template_sends++;
 }
 
+/*
+ * A new TCP connection downstream is a new IPFIX session: the templates
+ * before anything else, the message being filled after them.
+ */
+static void
+follow_connections(struct col_fwdnorm *n, uint64_t now_ms)
+{
+	uint64_t g = col_forward_generation(n->fwd);
+	size_t len = 0;
+
+	if (g == n->generation)
+		return;
+	n->generation = g;
+	if (n->open) {
+		n->open = FALSE;
+		len = mf_msgenc_finish(&n->enc);
+		memcpy(n->held, n->buf, len);
+	}
+	send_templates(n, now_ms);
+	if (len > 0) {
+		col_forward_send(n->fwd, n->held, len);
+		n->stats.messages++;
+	}
+}
+
 static void
 add(struct col_fwdnorm *n, const struct mf_template *t, const void *rec,
     uint64_t now_ms)
 {
+	follow_connections(n, now_ms);
 	if (!n->tmpl_sent || now_ms >= n->tmpl_ms + COL_FWDNORM_TEMPLATE_MS)
 		send_templates(n, now_ms);
 	if (!n->open) {
@@ -145,6 +173,8 @@ col_fwdnorm_tick(struct col_fwdnorm *n, uint64_t now_ms)
 {
 	if (n == NULL)
 		return;
+	if (n->tmpl_sent)
+		follow_connections(n, now_ms);
 	if (n->open && now_ms >= n->msg_ms + COL_FWDNORM_LINGER_MS)
 		send_open(n);
 	if (n->tmpl_sent && now_ms >= n->tmpl_ms + COL_FWDNORM_TEMPLATE_MS)

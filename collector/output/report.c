@@ -21,6 +21,7 @@
 #include "collector/output/report_json.h"
 #include "common/daemon.h"
 #include "common/error.h"
+#include "common/fsafe.h"
 
 #define REPORT_FORMAT 1
 #define SECONDS_PER_DAY INT64_C(86400)
@@ -83,6 +84,35 @@ build_exporters(JsonBuilder *b, const struct col_report_exporter *exp,
 	json_builder_end_array(b);
 }
 
+/*
+ * The peers refused whole since the start, when there are any: a router
+ * left out of allow-exporters would otherwise show nowhere.
+ */
+static void
+build_refused(JsonBuilder *b, const struct col_refused *r)
+{
+	const struct col_refused_entry *e;
+	size_t i;
+
+	if (r == NULL || r->n == 0)
+		return;
+	json_builder_set_member_name(b, "refused_exporters");
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "peers");
+	json_builder_begin_array(b);
+	for (i = 0; i < r->n; i++) {
+		e = &r->e[i];
+		json_builder_begin_object(b);
+		col_json_str(b, "address", e->name);
+		col_json_str(b, "reason", col_refused_reason_names[e->reason]);
+		col_json_uint(b, "messages", e->messages);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+	col_json_uint(b, "evicted", r->evicted);
+	json_builder_end_object(b);
+}
+
 /* Class k: its totals and one entry per second of the interval. */
 static void
 build_collector(JsonBuilder *b, const struct col_engine_stats *delta)
@@ -111,6 +141,7 @@ col_report_build(const struct col_report_config *cfg,
 	col_json_uint(b, "format", REPORT_FORMAT);
 	build_interval(b, iv);
 	build_exporters(b, exp, n_exp);
+	build_refused(b, cfg->refused);
 	sec.b = b;
 	sec.iv = iv;
 	sec.top = cfg->top;
@@ -257,7 +288,6 @@ col_report_write(const struct col_report_config *cfg,
 	g_autofree char *latest = NULL;
 	JsonNode *root;
 	size_t len;
-	int saved;
 
 	g_return_val_if_fail(cfg != NULL && cfg->dir != NULL, FALSE);
 	if (doc != NULL)
@@ -274,12 +304,8 @@ col_report_write(const struct col_report_config *cfg,
 		json_node_unref(root);
 	path = col_report_path(cfg->dir, iv->start_ms);
 	day = g_path_get_dirname(path);
-	if (g_mkdir_with_parents(day, 0755) != 0) {
-		saved = errno;
-		g_set_error(error, MF_ERROR, MF_ERROR_IO, "%s: %s", day,
-		    g_strerror(saved));
+	if (!mf_fsafe_mkdir(day, error))
 		return FALSE;
-	}
 	latest = g_build_filename(cfg->dir, "latest.json", NULL);
 	if (!mf_write_atomic(path, text, len, error) ||
 	    !mf_write_atomic(latest, text, len, error))

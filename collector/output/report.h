@@ -11,11 +11,12 @@
  * beyond the retention are removed after each write.
  *
  * Top-level keys: format, interval {start, end} (ISO 8601 UTC),
- * exporters, then the sections of the engine's consumers in their order
- * (collector/model/consumer.h; collector/wiring.c registers summary,
- * addresses, streams and top, dns, flows, anomalies and anomaly_state,
- * tables: collector/output/report_*.h say what each holds), then
- * collector {records, late_records, absurd_records}.
+ * exporters, refused_exporters (only when a peer was refused whole:
+ * {peers: [{address, reason, messages}], evicted}), then the sections of the
+ * engine's consumers in their order (collector/model/consumer.h;
+ * collector/wiring.c registers summary, addresses, streams and top, dns, flows,
+ * anomalies and anomaly_state, tables: collector/output/report_*.h say what
+ * each holds), then collector {records, late_records, absurd_records}.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -25,6 +26,7 @@
 
 #include "collector/ingest/exporters.h"
 #include "collector/ingest/fixread.h"
+#include "collector/ingest/refused.h"
 #include "collector/model/engine.h"
 
 struct col_report_config {
@@ -34,6 +36,7 @@ struct col_report_config {
 	uint64_t now_ms; /* live: the clock, so that flow time running ahead
 	                  * (a router clock) cannot expire reports; 0 offline:
 	                  * the interval's start is the reference */
+	const struct col_refused *refused; /* NULL or peers refused whole */
 };
 
 /*

@@ -107,7 +107,7 @@ configure_cross() {
 		GLIB_LIBS=-lglib-2.0 PCAP_CFLAGS="$i" PCAP_LIBS=-lpcap \
 		FIXBUF_CFLAGS="$i" FIXBUF_LIBS=-lfixbuf CMOCKA_CFLAGS="$i" \
 		CMOCKA_LIBS=-lcmocka JSON_CFLAGS="$i" JSON_LIBS=-ljson-glib-1.0 \
-		CAPNG_CFLAGS="$i" CAPNG_LIBS=-lcap-ng \
+		CAPNG_CFLAGS="$i" CAPNG_LIBS=-lcap-ng PSL_CFLAGS="$i" PSL_LIBS=-lpsl \
 		LDFLAGS="-L$l -L$s/lib/$t -Wl,-rpath-link=$l:$s/lib/$t" \
 		>"$2/configure.log" 2>&1
 }

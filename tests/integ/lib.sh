@@ -284,18 +284,29 @@ nfcapd_dir_ok() {
     return 0
 }
 
-# start_collector CONF LOG PORT: minflow-collector -C CONF in the
-# background, its output in LOG, tracked for cleanup; waits (at most 10 s)
-# until something listens on 127.0.0.1:PORT (UDP).  Sets MF_COLLECTOR_PID.
+# start_collector CONF LOG PORT [OPTION...]: minflow-collector -C CONF
+# [OPTION...] in the background, its output in LOG, tracked for cleanup;
+# waits (at most 10 s) until something listens on 127.0.0.1:PORT (UDP).
+# Sets MF_COLLECTOR_PID.
 start_collector() {
-    "$MF_BUILDDIR/minflow-collector" -C "$1" >"$2" 2>&1 &
+    _conf=$1 _log=$2 _port=$3
+    shift 3
+    "$MF_BUILDDIR/minflow-collector" -C "$_conf" "$@" >"$_log" 2>&1 &
     MF_COLLECTOR_PID=$!
     track_pid "$MF_COLLECTOR_PID"
     _i=0
-    while ! udp_listening "$3" && [ "$_i" -lt 100 ]; do
+    while ! udp_listening "$_port" && [ "$_i" -lt 100 ]; do
         sleep 0.1
         _i=$((_i + 1))
     done
+}
+
+# udp_collector_conf FILE PORT REPORTS: a collector configuration in FILE
+# listening for IPFIX on 127.0.0.1:PORT (UDP) only, reports in REPORTS (kept),
+# no templates file; a test appends its own sections.
+udp_collector_conf() {
+    printf '[listen]\nipfix-udp = 127.0.0.1:%s\nipfix-tcp =\nnetflow-v9 =\nnetflow-v5 =\n[reports]\ndir = %s\nretention-days = 0\n[exporters]\ntemplates-file =\n' \
+        "$2" "$3" >"$1"
 }
 
 # with_timeout SECONDS CMD...: run CMD with a time limit (exit 124 on expiry)

@@ -30,6 +30,12 @@ assert_files_eq "a directory shows its latest.json" "$DATA/full.txt" \
 assert_files_eq "--json prints the report as stored" "$DATA/full.json" \
     "$MF_TMP/stored.json"
 
+# A report from before anomalies had a state shows "-" in its column.
+sed 's/, "state": "new"//' "$DATA/full.json" >"$MF_TMP/nostate.json"
+assert_eq "an anomaly without state" \
+    "  port_scan_vertical   198.51.100.9                            -                 external source -         80     1000       1  2026-01-15T10:00:59Z" \
+    "$("$REPORT" "$MF_TMP/nostate.json" | grep '^  port_scan_vertical')"
+
 # --- hostile names ---------------------------------------------------------
 # An address label that would clear the screen and reverse the line, and
 # an anomaly type with a bell: shown escaped, with no control byte but the

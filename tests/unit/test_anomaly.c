@@ -1059,6 +1059,8 @@ test_anomaly_brute_attempts_at_threshold_reports_source(void **state)
 	assert_int_equal(evidence(e, "attempts"), 12);
 	assert_int_equal(evidence(e, "connections"), 3);
 	assert_int_equal(evidence(e, "mean_packets"), 18);
+	assert_int_equal(evidence(e, "login_packets"), 15);
+	assert_int_equal(evidence(e, "attempt_packets"), 1);
 }
 
 static void

@@ -504,6 +504,116 @@ test_archive_new_recovers_a_cut_part_file(void **state)
 }
 
 /* The body of the first data set with id sid in the messages at buf. */
+/*
+ * A home rate: a few records never fill a message, so they are written
+ * once the oldest has waited COL_ARCHIVE_FLUSH_MS; a crash then (the
+ * .part file as it is, the archive never freed) recovers every one.
+ */
+static void
+test_archive_tick_flushes_a_small_message_for_a_crash(void **state)
+{
+	char *dir = tmp_dir(), *crash = tmp_dir(), *day, *copy;
+	struct col_archive *a = archive(dir, 300, 0, 0, 0, T0), *b;
+	struct col_flow f = flow4(1000, 2);
+	GPtrArray *ps;
+	uint8_t *buf;
+	size_t len;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 3; i++)
+		assert_int_equal(col_archive_add_flow(a, &f), 0);
+	col_archive_tick(a, T0 + COL_ARCHIVE_FLUSH_MS - 1);
+	assert_int_equal(col_archive_get_stats(a)->records, 0);
+	col_archive_tick(a, T0 + COL_ARCHIVE_FLUSH_MS);
+	assert_int_equal(col_archive_get_stats(a)->records, 3);
+	/* The next record waits from its own arrival. */
+	assert_int_equal(col_archive_add_flow(a, &f), 0);
+	col_archive_tick(a, T0 + 2 * COL_ARCHIVE_FLUSH_MS - 1);
+	assert_int_equal(col_archive_get_stats(a)->records, 3);
+	col_archive_tick(a, T0 + 2 * COL_ARCHIVE_FLUSH_MS);
+	assert_int_equal(col_archive_get_stats(a)->records, 4);
+	/* A clock stepped back writes at once. */
+	assert_int_equal(col_archive_add_flow(a, &f), 0);
+	col_archive_tick(a, T0);
+	assert_int_equal(col_archive_get_stats(a)->records, 5);
+	ps = files(dir, TRUE);
+	assert_int_equal(ps->len, 1);
+	assert_true(g_file_get_contents(g_ptr_array_index(ps, 0), (char **)&buf,
+	    &len, NULL));
+	day = g_build_filename(crash, "20231114", NULL);
+	g_mkdir(day, 0755);
+	copy =
+	    g_build_filename(day, ".minflow-20231114221320.ipfix.part", NULL);
+	assert_true(g_file_set_contents(copy, (char *)buf, (gssize)len, NULL));
+	b = archive(crash, 300, 0, 0, 0, T0 + 1000);
+	assert_int_equal(col_archive_get_stats(b)->recovered, 5);
+	assert_int_equal(col_archive_get_stats(b)->lost, 0);
+	col_archive_free(b);
+	col_archive_free(a);
+	g_ptr_array_free(ps, TRUE);
+	g_free(buf);
+	g_free(copy);
+	g_free(day);
+	rm_tree(dir);
+	rm_tree(crash);
+	g_free(dir);
+	g_free(crash);
+}
+
+/* A planted .part symlink or day directory symlink is never followed. */
+static void
+test_archive_add_flow_planted_symlinks_are_not_followed(void **state)
+{
+	char *dir = tmp_dir(), *away = tmp_dir(), *day, *part, *text = NULL;
+	struct col_archive *a;
+	struct col_flow f = flow4(1000, 2);
+	char *target = g_build_filename(away, "target", NULL);
+	char *dangling = g_build_filename(away, "none", NULL);
+	GPtrArray *fs;
+
+	(void)state;
+	assert_true(g_file_set_contents(target, "keep", 4, NULL));
+	day = g_build_filename(dir, "20231114", NULL);
+	assert_int_equal(g_mkdir(day, 0755), 0);
+	part =
+	    g_build_filename(day, ".minflow-20231114221320.ipfix.part", NULL);
+	assert_int_equal(symlink(target, part), 0);
+	a = archive(dir, 300, 0, 0, 0, T0);
+	/* A link takes the name: the next one is used. */
+	assert_int_equal(col_archive_add_flow(a, &f), 0);
+	col_archive_free(a);
+	(void)g_unlink(part);
+	/* A dangling one too: nothing is created where it points. */
+	assert_int_equal(symlink(dangling, part), 0);
+	a = archive(dir, 300, 0, 0, 0, T0);
+	assert_int_equal(col_archive_add_flow(a, &f), 0);
+	col_archive_free(a);
+	assert_false(g_file_test(dangling, G_FILE_TEST_EXISTS));
+	assert_true(g_file_get_contents(target, &text, NULL, NULL));
+	assert_string_equal(text, "keep");
+	g_free(text);
+	/* The day directory itself a link: refused, nothing written there. */
+	rm_tree(dir);
+	assert_int_equal(g_mkdir(dir, 0755), 0);
+	assert_int_equal(symlink(away, day), 0);
+	a = archive(dir, 300, 0, 0, 0, T0);
+	assert_int_equal(col_archive_add_flow(a, &f), -EIO);
+	col_archive_free(a);
+	fs = files(away, FALSE);
+	assert_int_equal(fs->len, 0);
+	g_ptr_array_free(fs, TRUE);
+	(void)g_unlink(day);
+	g_free(day);
+	g_free(part);
+	g_free(target);
+	g_free(dangling);
+	rm_tree(dir);
+	rm_tree(away);
+	g_free(dir);
+	g_free(away);
+}
+
 static const uint8_t *
 find_set(const uint8_t *buf, size_t len, uint16_t sid, size_t *slen)
 {
@@ -641,6 +751,10 @@ main(void)
 		cmocka_unit_test(test_archive_new_retention_by_age),
 		cmocka_unit_test(test_archive_new_retention_by_total_size),
 		cmocka_unit_test(test_archive_new_recovers_a_cut_part_file),
+		cmocka_unit_test(
+		    test_archive_tick_flushes_a_small_message_for_a_crash),
+		cmocka_unit_test(
+		    test_archive_add_flow_planted_symlinks_are_not_followed),
 		cmocka_unit_test(
 		    test_archive_add_dns_writes_what_the_exporter_encodes),
 		cmocka_unit_test(

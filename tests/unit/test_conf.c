@@ -421,32 +421,21 @@ test_conf_load_syntax_error_names_line(void **state)
 }
 
 static void
-test_conf_load_duplicate_group_points_at_last_definition(void **state)
+test_conf_load_duplicate_group_or_key_is_an_error(void **state)
 {
-	struct tconf c;
-
 	(void)state;
-	load_ok("[reports]\ninterval = 10\ntop = 3\n"
-	        "[networks]\n"
-	        "[reports]\ninterval = 20\n"
-	        "[reports]\ninterval = 30\n",
-	    &c);
-	assert_int_equal(c.interval, 30);
-	assert_int_equal(c.top, 3);
-	mf_conf_clear(table, N, &c);
-	/* the bad value is the last one, in the second [reports] */
-	load_fails("[reports]\ninterval = x\n"
+	load_fails("[reports]\ninterval = 10\ntop = 3\n"
 	           "[networks]\n"
-	           "[reports]\n"
-	           "top = 2\n"
-	           "interval = y\n",
-	    ":6: [reports] interval: bad value 'y' (1..86400)");
-	/* set twice in one section: the last wins, and is the bad one */
-	load_fails("[reports]\ninterval = 1\ninterval=  z\ntop = 4\n",
-	    ":3: [reports] interval: bad value 'z' (1..86400)");
-	/* the same key in another section is not confused with it */
-	load_fails("[reports]\ninterval = bad\n[tables]\nhuge = 5\n",
-	    ":2: [reports] interval: bad value 'bad' (1..86400)");
+	           "[reports]\ninterval = 20\n",
+	    ":5: section [reports] again (first at line 1)");
+	load_fails("[reports]\ninterval = 1\n# x\n  interval=  2\ntop = 4\n",
+	    ":4: [reports] interval set again (first at line 2)");
+	/* the same key in two sections is two keys */
+	load_fails("[reports]\ndir = /a\n[tables]\nname = x\nname = y\n",
+	    ":5: [tables] name set again (first at line 4)");
+	/* a commented-out line does not count */
+	load_fails("[reports]\n; top = 1\n# top = 2\ntop = 3\ntop = 4\n",
+	    ":5: [reports] top set again (first at line 4)");
 }
 
 static void
@@ -604,7 +593,7 @@ main(void)
 		cmocka_unit_test(test_conf_load_unknown_group),
 		cmocka_unit_test(test_conf_load_syntax_error_names_line),
 		cmocka_unit_test(
-		    test_conf_load_duplicate_group_points_at_last_definition),
+		    test_conf_load_duplicate_group_or_key_is_an_error),
 		cmocka_unit_test(test_conf_load_missing_file),
 		cmocka_unit_test(test_conf_load_not_utf8),
 		cmocka_unit_test(test_conf_load_nul_byte),

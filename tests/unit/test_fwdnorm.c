@@ -34,11 +34,20 @@
 
 static GPtrArray *sent; /* of GBytes */
 static gboolean normalised = TRUE;
+static uint64_t generation; /* TCP connections made downstream */
 
 void __wrap_col_forward_send(struct col_forward *f, const uint8_t *msg,
     size_t len);
 gboolean __wrap_col_forward_is_normalised(const struct col_forward *f);
 gint64 __wrap_g_get_real_time(void);
+uint64_t __wrap_col_forward_generation(const struct col_forward *f);
+
+uint64_t
+__wrap_col_forward_generation(const struct col_forward *f)
+{
+	(void)f;
+	return generation;
+}
 
 void
 __wrap_col_forward_send(struct col_forward *f, const uint8_t *msg, size_t len)
@@ -143,6 +152,7 @@ setup(void **state)
 {
 	sent = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
 	normalised = TRUE;
+	generation = 0;
 	*state = col_fwdnorm_new(FWD, DOMAIN, T0);
 	assert_non_null(*state);
 	return 0;
@@ -206,6 +216,40 @@ test_fwdnorm_templates_then_linger(void **state)
 	assert_int_equal(rb.n_flows, 1);
 	assert_memory_equal(&rb.flows[0], &f, sizeof(f));
 	readback_clear(&rb);
+}
+
+/*
+ * A new TCP connection downstream (the forwarder's generation moves): the
+ * templates go first on it, then the message that was being filled, and
+ * the stream read from there on decodes every record.
+ */
+static void
+test_fwdnorm_new_connection_gets_templates_first(void **state)
+{
+	struct col_fwdnorm *n = *state;
+	struct col_flow a = web(50010), b = web(50011);
+	struct readback rb;
+
+	col_fwdnorm_flow(n, &a, T0);
+	assert_int_equal(sent->len, 1); /* templates; a waits */
+	generation = 1;                 /* connected */
+	col_fwdnorm_tick(n, T0 + 1);
+	assert_int_equal(sent->len, 3);
+	assert_false(has_data(1)); /* the templates again, first */
+	assert_true(has_data(2));  /* then a */
+	assert_int_equal(col_fwdnorm_get_stats(n)->template_sends, 2);
+	/* What the new connection carried alone decodes. */
+	g_ptr_array_remove_index(sent, 0);
+	col_fwdnorm_flow(n, &b, T0 + 2);
+	col_fwdnorm_flush(n);
+	read_back(&rb);
+	assert_int_equal(rb.n_flows, 2);
+	assert_memory_equal(&rb.flows[0], &a, sizeof(a));
+	assert_memory_equal(&rb.flows[1], &b, sizeof(b));
+	readback_clear(&rb);
+	/* No change: nothing more. */
+	col_fwdnorm_tick(n, T0 + 3);
+	assert_int_equal(col_fwdnorm_get_stats(n)->template_sends, 2);
 }
 
 static void
@@ -367,6 +411,9 @@ main(void)
 		    test_fwdnorm_templates_then_linger, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_fwdnorm_every_kind_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_fwdnorm_new_connection_gets_templates_first, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_fwdnorm_zero_packets_not_sent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fwdnorm_full_message,

@@ -355,6 +355,12 @@ test_ingest_unknown_exporter_is_denied(void **state)
 	    len);
 	col_ingest_message(fx->in, COL_LISTEN_V5, &fx->peer, 9995, buf, len);
 	assert_int_equal(col_ingest_get_stats(fx->in)->denied, 2);
+	/* Kept for the reports: one peer, one reason, two messages. */
+	assert_int_equal(col_ingest_refused(fx->in)->n, 1);
+	assert_int_equal(col_ingest_refused(fx->in)->e[0].messages, 2);
+	assert_int_equal(col_ingest_refused(fx->in)->e[0].reason,
+	    COL_REFUSED_NOT_ALLOWED);
+	assert_string_equal(col_ingest_refused(fx->in)->e[0].name, "192.0.2.1");
 	/* Denied before anything: not forwarded, no exporter, no record. */
 	assert_int_equal(fx->got.messages, 0);
 	assert_int_equal(fx->got.flows, 0);

@@ -293,6 +293,60 @@ test_report_tables_and_sections(void **state)
 	rfx_clear(&fx);
 }
 
+/*
+ * Peers refused whole appear after the exporters, in the order first
+ * refused; the 33rd entry takes the place of the one refused least
+ * recently.
+ */
+static void
+test_report_refused_exporters_listed(void **state)
+{
+	struct col_report_config cfg = { .dir = "/nonexistent", .top = 20 };
+	struct col_refused r;
+	struct mf_addr a;
+	struct rfx fx;
+	JsonNode *root;
+	char text[32];
+	int i;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	cfg.refused = &r;
+	assert_true(mf_addr_parse("192.0.2.7", &a));
+	assert_true(col_refused_add(&r, &a, COL_REFUSED_NOT_ALLOWED, 10));
+	assert_false(col_refused_add(&r, &a, COL_REFUSED_NOT_ALLOWED, 11));
+	assert_true(col_refused_add(&r, &a, COL_REFUSED_TABLE_FULL, 12));
+	rfx_init(&fx, RFX_START_MS);
+	root = col_report_build(&cfg, &fx.iv, NULL, 0);
+	assert_int_equal(qn(root, "refused_exporters.peers"), 2);
+	assert_string_equal(qs(root, "refused_exporters.peers.0.address"),
+	    "192.0.2.7");
+	assert_string_equal(qs(root, "refused_exporters.peers.0.reason"),
+	    "not allowed");
+	assert_int_equal(qi(root, "refused_exporters.peers.0.messages"), 2);
+	assert_string_equal(qs(root, "refused_exporters.peers.1.reason"),
+	    "table full");
+	assert_int_equal(qi(root, "refused_exporters.peers.1.messages"), 1);
+	assert_int_equal(qi(root, "refused_exporters.evicted"), 0);
+	json_node_unref(root);
+	/* 30 more fill the table; the next evicts 192.0.2.7 (time 11). */
+	for (i = 0; i < COL_REFUSED_MAX - 2; i++) {
+		g_snprintf(text, sizeof(text), "198.51.100.%d", i);
+		assert_true(mf_addr_parse(text, &a));
+		(void)col_refused_add(&r, &a, COL_REFUSED_NOT_ALLOWED,
+		    (uint64_t)(100 + i));
+	}
+	assert_true(mf_addr_parse("203.0.113.1", &a));
+	assert_true(col_refused_add(&r, &a, COL_REFUSED_NOT_ALLOWED, 500));
+	root = col_report_build(&cfg, &fx.iv, NULL, 0);
+	assert_int_equal(qn(root, "refused_exporters.peers"), COL_REFUSED_MAX);
+	assert_string_equal(qs(root, "refused_exporters.peers.0.address"),
+	    "203.0.113.1");
+	assert_int_equal(qi(root, "refused_exporters.evicted"), 1);
+	json_node_unref(root);
+	rfx_clear(&fx);
+}
+
 static void
 test_report_empty_has_every_key(void **state)
 {
@@ -345,6 +399,7 @@ main(void)
 		cmocka_unit_test(test_report_exporters_health),
 		cmocka_unit_test(test_report_tables_and_sections),
 		cmocka_unit_test(test_report_empty_has_every_key),
+		cmocka_unit_test(test_report_refused_exporters_listed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -72,6 +72,7 @@ struct exp_procs {
 	struct proc_ent recent[EXP_PROCS_RECENT];
 	uint64_t recent_used[EXP_PROCS_RECENT]; /* 0: empty */
 	uint64_t clock;
+	uint64_t want; /* the inode being looked up */
 	uint64_t scan_ms;
 	gboolean scanned;
 	/* Names for flows; pid_hint caches pid -> name index + 1. */
@@ -347,7 +348,9 @@ map_insert(struct exp_procs *p, uint64_t inode, uint32_t proc, uint32_t pid)
 {
 	size_t i = mix(inode, p->sock_slots);
 
-	if (p->n_socks >= p->cfg.max_sockets) {
+	/* The socket being looked up always gets in: the map has twice
+	 * max_sockets slots, so one more never fills it. */
+	if (p->n_socks >= p->cfg.max_sockets && inode != p->want) {
 		p->st.sockets_full++;
 		return;
 	}
@@ -539,6 +542,7 @@ exp_procs_lookup(struct exp_procs *p, const struct exp_key *k, int initiator,
 	}
 	if ((inode = socket_inode(p, k, l, l != initiator)) == 0)
 		return EXP_PROCS_REF_NONE;
+	p->want = inode;
 	pe = p->scanned ? map_find(p, inode) : NULL;
 	if (pe == NULL)
 		pe = find_in_recent(p, inode);

@@ -266,14 +266,14 @@ test_procs_scan_of_a_proc_tree(void **state)
 	fake_pid(root, 4242, "fakeserver", inodes, G_N_ELEMENTS(inodes));
 	k = key4(17, remote4, 53, loop4, port);
 
-	/* A map of 16: 5 of the 21 links are left out (which ones depends
-	 * on the directory's order), and ours is found or counted. */
+	/* A map of 16: 4 or 5 of the 20 other links are left out (which,
+	 * and whether ours came in before the map filled, depends on the
+	 * directory's order), never the one looked up. */
 	p = procs_new(16, 16, root);
 	ps = exp_procs_get_stats(p);
 	ref = exp_procs_lookup(p, &k, 0, 5000);
-	assert_int_equal(ps->sockets_full, 5);
-	assert_int_equal(ps->named + ps->unowned, 1);
-	assert_int_equal(ref == EXP_PROCS_REF_NONE, ps->unowned == 1);
+	assert_true(ps->sockets_full == 4 || ps->sockets_full == 5);
+	assert_named(p, ref, "fakeserver", 4242);
 	/* Within EXP_PROCS_RESCAN_MS no second scan. */
 	exp_procs_lookup(p, &k, 0, 5000 + EXP_PROCS_RESCAN_MS - 1);
 	assert_int_equal(ps->scans, 1);

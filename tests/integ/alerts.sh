@@ -76,7 +76,8 @@ cat >"$T/hosts" <<LIST
 0.0.0.0 never-seen.example
 ||doubleclick.invalid^
 LIST
-# sinks_conf DIR: the [alerts] sinks writing into DIR (PORT set)
+# sinks_conf DIR [LINE]: the [alerts] sinks writing into DIR (PORT set),
+# and LINE in [alerts]
 sinks_conf() {
 	cat >"$1/cmd.py" <<-CMD
 	#!/usr/bin/env python3
@@ -95,6 +96,7 @@ sinks_conf() {
 	syslog = unix:$1/syslog.sock
 	webhook = http://127.0.0.1:$PORT/hook
 	command = $1/cmd.py
+	${2:-}
 	[geo]
 	database = $T/geo.mmdb
 	CONF
@@ -205,7 +207,9 @@ mkdir -p "$L"
 serve "$L"
 LPORT=$(free_udp_port)
 {
-	sinks_conf "$L"
+	# A restart restores the first run's exporter from its templates:
+	# it stays silent (the unit tests count silence).
+	sinks_conf "$L" "silent-intervals = 0"
 	cat <<-CONF
 	[listen]
 	ipfix-udp = 127.0.0.1:$LPORT
@@ -215,10 +219,6 @@ LPORT=$(free_udp_port)
 	[reports]
 	dir = $L/out
 	retention-days = 0
-	[alerts]
-	# A restart restores the first run's exporter from its templates:
-	# it stays silent (the unit tests count silence).
-	silent-intervals = 0
 	CONF
 } >"$L/c.conf"
 live() {

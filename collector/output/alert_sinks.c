@@ -406,6 +406,9 @@ send_command(struct col_sink *s, JsonNode *alert)
 	pid_t pid, r;
 
 	if ((pid = fork()) == 0) {
+		/* Only async-signal-safe calls here (the parent has threads);
+		 * the collector's sockets and files stay out of the child. */
+		(void)close_range(3, ~0U, 0);
 		execve(argv[0], argv, env);
 		_exit(127);
 	}

@@ -148,12 +148,12 @@ add_consumers(struct col_wiring *w, const struct col_config *cfg,
 	w->flows.tables = w->tables;
 	w->anomalies.anomaly = w->anomaly;
 	w->anomalies.tables = w->tables;
+	w->anomalies.classifier = cfg->networks.classifier;
 	w->tables_top.tables = w->tables;
 	w->tables_top.devices = w->devices;
 	w->tables_top.geo = w->geo;
 	w->devs.devices = w->devices;
 	w->devs.anomaly = w->anomaly;
-	w->anomalies.classifier = cfg->networks.classifier;
 	c[0] = col_report_summary_consumer(&w->summary);
 	c[1] = col_report_tables_devices_consumer(&w->tables_top);
 	c[2] = col_report_dns_consumer(w->dns);

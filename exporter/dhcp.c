@@ -293,7 +293,6 @@ exp_mdns_parse(const uint8_t *msg, size_t len,
 	size_t off;
 
 	*n = 0;
-	mf_rbuf_init(&rb, msg, len);
 	if (len < MF_DNS_HEADER_LEN || (msg[2] & 0x80) == 0)
 		return -EBADMSG;
 	qd = (unsigned)msg[4] << 8 | msg[5];
@@ -301,7 +300,7 @@ exp_mdns_parse(const uint8_t *msg, size_t len,
 	ns = (unsigned)msg[8] << 8 | msg[9];
 	ar = (unsigned)msg[10] << 8 | msg[11];
 	off = MF_DNS_HEADER_LEN;
-	/* Each question and record takes at least 5 bytes: bounded. */
+	/* Each question takes at least 5 bytes, each record 11: bounded. */
 	for (i = 0; i < qd; i++) {
 		if (mf_dns_read_name(msg, len, off, NULL, &off) != MF_DNS_OK ||
 		    len - off < 4)

@@ -215,8 +215,11 @@ dev_merge(struct col_device *to, const struct col_device *from)
 			to->names[to->n_names++] = from->names[i];
 }
 
-/* Note that a belongs to the device with key k (a MAC) at now_ms. */
-static void
+/*
+ * Note that a belongs to the device with key k (a MAC) at now_ms; TRUE if
+ * that is news (a new entry, or the address moved to another MAC).
+ */
+static gboolean
 map_set(struct col_devices *d, const struct mf_addr *a,
     const struct col_device_key *k, uint64_t now_ms)
 {
@@ -224,16 +227,19 @@ map_set(struct col_devices *d, const struct mf_addr *a,
 	uint32_t i = mf_table_find(&d->map, a, b);
 	uint64_t evicted = d->map.stats.evicted;
 	struct map_entry *m;
+	gboolean news = i == MF_TABLE_NIL;
 
-	if (i == MF_TABLE_NIL) {
+	if (news) {
 		i = mf_table_insert(&d->map, a, b);
 		d->st.map_evicted += d->map.stats.evicted - evicted;
 	} else {
 		mf_table_touch(&d->map, i);
 	}
 	m = mf_table_entry(&d->map, i);
+	news = news || memcmp(&m->dev, k, sizeof(*k)) != 0;
 	m->dev = *k;
 	m->last_ms = MAX(m->last_ms, now_ms);
+	return news;
 }
 
 static const struct map_entry *
@@ -263,7 +269,9 @@ dev_for(struct col_devices *d, const struct mf_addr *a, const uint8_t *mac,
 	key_mac(&k, mac);
 	v = dev_get(d, &k);
 	dev_add_addr(d, v, a);
-	map_set(d, a, &k, now_ms);
+	/* Only an address new to the map can have a device of its own. */
+	if (!map_set(d, a, &k, now_ms))
+		return v;
 	key_addr(&ak, a);
 	i = mf_table_find(&d->dev, &ak, mf_table_bucket(&d->dev, &ak));
 	if (i != MF_TABLE_NIL) {

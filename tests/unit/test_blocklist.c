@@ -302,6 +302,49 @@ test_blockhits_flow_and_dns_hits_aggregate(void **state)
 	col_blockhits_free(bh);
 }
 
+/* SIGHUP: new files are read; a file that cannot be read changes nothing. */
+static void
+test_blockhits_set_files_reload_and_failure(void **state)
+{
+	g_autofree char *dir = g_dir_make_tmp("mfbl-XXXXXX", NULL);
+	g_autofree char *a = g_build_filename(dir, "a.txt", NULL);
+	g_autofree char *b = g_build_filename(dir, "b.txt", NULL);
+	g_autofree char *gone = g_build_filename(dir, "gone.txt", NULL);
+	char *la[] = { a, NULL }, *lb[] = { b, NULL }, *lg[] = { gone, NULL };
+	struct col_blockhits_config c = { la, NULL, 100, 100, 8 };
+	struct col_blocklist_stats st;
+	struct col_blockhits *bh;
+	struct mf_hash_key k;
+	GError *err = NULL;
+
+	(void)state;
+	assert_true(g_file_set_contents(a, "1.1.1.1\n", -1, NULL));
+	assert_true(g_file_set_contents(b, "2.2.2.0/24\n3.3.3.3\n", -1, NULL));
+	mf_hash_key_fixed(&k);
+	bh = col_blockhits_new(&c, &k, NULL);
+	assert_non_null(bh);
+	c.ip = lb;
+	assert_true(col_blockhits_set_files(bh, &c, NULL));
+	col_blockhits_get_stats(bh, &st);
+	assert_int_equal(st.ip4, 2);
+	c.ip = lg;
+	assert_false(col_blockhits_set_files(bh, &c, &err));
+	assert_non_null(strstr(err->message, "gone.txt"));
+	g_clear_error(&err);
+	col_blockhits_get_stats(bh, &st);
+	assert_int_equal(st.ip4, 2); /* b's, still */
+	/* ... and b stays the file watched. */
+	assert_false(col_blockhits_check(bh));
+	assert_true(g_file_set_contents(b, "4.4.4.4\n", -1, NULL));
+	assert_true(col_blockhits_check(bh));
+	col_blockhits_get_stats(bh, &st);
+	assert_int_equal(st.ip4, 1);
+	col_blockhits_free(bh);
+	g_unlink(a);
+	g_unlink(b);
+	g_rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -317,6 +360,7 @@ main(void)
 		cmocka_unit_test(test_blocklist_caps_drop_and_duplicates),
 		cmocka_unit_test(test_blocklist_many_entries_all_found),
 		cmocka_unit_test(test_blockhits_flow_and_dns_hits_aggregate),
+		cmocka_unit_test(test_blockhits_set_files_reload_and_failure),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

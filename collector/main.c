@@ -230,7 +230,10 @@ reload(struct collector *c)
 	col_config_note_restart(&c->cfg, &fresh);
 	col_ingest_set_allow(c->ingest, fresh.networks.allow,
 	    fresh.networks.n_allow);
-	(void)col_wiring_reload(c->wiring, &fresh, NULL);
+	if (!col_wiring_reload(c->wiring, &fresh, &err)) {
+		g_warning("reload: %s", err->message);
+		g_clear_error(&err);
+	}
 	col_config_clear(&c->cfg);
 	c->cfg = fresh;
 	c->rcfg.dir = c->cfg.reports.dir;

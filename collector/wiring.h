@@ -16,6 +16,8 @@
  *   anomalies      the detectors ([anomaly], [anomaly.NAME])
  *   devices        the device table ([devices]; "top" "devices" too)
  *   tables usage   the tables' fill and evictions
+ *   blocklist      blocklist hits ([blocklists]), after the summary
+ *   alerts         alerts from each finished report ([alerts])
  *
  * The summary comes first because the tables and the detectors read the
  * class and internal sides it notes in each record; the tables come
@@ -44,7 +46,8 @@ void col_wiring_free(struct col_wiring *w);
 
 /*
  * SIGHUP: take [networks] (the classifier, borrowed from cfg), [focus]
- * and the detectors' thresholds, windows and enabled flags from cfg;
+ * the detectors' thresholds, windows and enabled flags and the
+ * blocklist files (read again) from cfg;
  * sizes stay as they are until restart.  FALSE (error set, the
  * detectors unchanged) if the detectors refuse their section.
  */

@@ -4,7 +4,7 @@
 
 MF_BUILD_PKGS="build-essential autoconf automake pkg-config libpcap-dev
 libfixbuf-dev libglib2.0-dev libcmocka-dev libjson-glib-dev libmnl-dev
-libpsl-dev publicsuffix"
+libpsl-dev publicsuffix libcurl4-openssl-dev libmaxminddb-dev"
 # the exporter's confinement (exporter/privs.c): optional, always in CI
 MF_BUILD_PKGS="$MF_BUILD_PKGS libcap-ng-dev libseccomp-dev"
 MF_TEST_PKGS="clang clang-format mandoc tshark tcpdump nfdump softflowd
@@ -12,6 +12,8 @@ pmacct libfixbuf-tools python3 iproute2 procps binutils"
 # tests/integ/anomaly_netns.sh: attack and benign traffic made with real tools
 MF_TEST_PKGS="$MF_TEST_PKGS nmap hping3 dnsmasq-base openssh-server
 openssh-client bind9-dnsutils curl"
+# test geography databases (tests/data/geo/make_mmdb.pl)
+MF_TEST_PKGS="$MF_TEST_PKGS libmaxmind-db-writer-perl"
 # tests/integ/conntrack_netns.sh and bench/conntrack.sh: a NAT router
 MF_TEST_PKGS="$MF_TEST_PKGS nftables conntrack iperf3 iputils-ping"
 # tests/integ/systemd_units.sh (systemd-analyze, man), openwrt_init.sh

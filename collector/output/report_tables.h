@@ -36,6 +36,7 @@
  *   "tables": { "addresses"|"streams"|"ports": { "used", "capacity",
  *               "evicted", "collected", "untracked" } }
  */
+#include "collector/analytics/geo.h"
 #include "collector/model/consumer.h"
 #include "collector/model/devices.h"
 #include "collector/model/tables.h"
@@ -45,12 +46,15 @@ struct col_consumer col_report_tables_consumer(struct col_tables *t);
 
 /*
  * The same whose "top" also lists the top devices of rt->devices
- * ("devices": collector/output/report_devices.h), as the collector
- * registers it.  rt is the caller's storage; both borrowed.
+ * ("devices": collector/output/report_devices.h), and with rt->geo the
+ * geography of the addresses and the top countries
+ * (collector/output/report_geo.h), as the collector registers it.  rt
+ * is the caller's storage; all borrowed, devices and geo may be NULL.
  */
 struct col_report_tables {
 	struct col_tables *tables;
 	const struct col_devices *devices;
+	const struct col_geo *geo;
 };
 struct col_consumer col_report_tables_devices_consumer(
     struct col_report_tables *rt);

@@ -145,11 +145,19 @@ apply(struct col_history *h, const struct col_hist_fact *x, int64_t t,
 {
 	int level;
 
+	struct col_hist_fact sum = *x;
+
 	if (sign > 0 && !add_at(h, x, 0, t, 1))
 		return FALSE;
+	/* A device's name also counts for the name over all devices. */
+	sum.kind = COL_HIST_NAMESUM;
+	sum.k1 = x->k2;
+	sum.k2 = "";
 	for (level = col_hist_kind_first_level(x->kind);
 	     level < COL_HIST_LEVELS; level++)
-		if (!add_at(h, x, level, t, sign))
+		if (!add_at(h, x, level, t, sign) ||
+		    (x->kind == COL_HIST_NAME &&
+		        !add_at(h, &sum, level, t, sign)))
 			return FALSE;
 	return TRUE;
 }
@@ -495,6 +503,27 @@ const struct col_history_stats *
 col_history_get_stats(const struct col_history *h)
 {
 	return &h->stats;
+}
+
+void
+col_history_log_counters(const struct col_history *h)
+{
+	const struct col_history_stats *s = h ? &h->stats : NULL;
+
+	if (s == NULL)
+		return;
+	g_message("history: intervals %" G_GUINT64_FORMAT
+	          ", rewritten %" G_GUINT64_FORMAT
+	          ", refused as too old %" G_GUINT64_FORMAT
+	          ", bad reports %" G_GUINT64_FORMAT
+	          ", failed %" G_GUINT64_FORMAT
+	          ", facts dropped %" G_GUINT64_FORMAT
+	          ", rows expired %" G_GUINT64_FORMAT
+	          ", removed for max-size %" G_GUINT64_FORMAT
+	          ", last write %" G_GUINT64_FORMAT " us",
+	    s->intervals, s->rewrites, s->refused_old, s->bad_reports,
+	    s->failed, s->facts_dropped, s->expired_rows, s->size_removed,
+	    s->last_write_us);
 }
 
 struct col_history *

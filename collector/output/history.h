@@ -81,6 +81,8 @@ gboolean col_history_write(struct col_history *h, JsonNode *doc,
     GError **error);
 const struct col_history_stats *col_history_get_stats(
     const struct col_history *h);
+/* Log the counters (SIGUSR1, exit); h may be NULL (nothing). */
+void col_history_log_counters(const struct col_history *h);
 /* The database's size in use (pages not free), in bytes. */
 uint64_t col_history_size(struct col_history *h);
 
@@ -100,7 +102,10 @@ void col_history_reader_free(struct col_history_reader *r);
  * "hour" | "day" | "month", ...}.  step_s is 0 (the finest level that
  * covers the range in at most COL_HISTORY_MAX_POINTS points), 60, 3600
  * or 86400 (that level, or a coarser one when it does not cover the
- * range or would give too many points).
+ * range or would give too many points).  Totals over a range (devices,
+ * device, names, dns) are summed from at most 48 periods of the finest
+ * level that holds the range's start; lists hold at most 1000 entries,
+ * the largest first.
  */
 JsonNode *col_history_series(struct col_history_reader *r, uint64_t from_ms,
     uint64_t to_ms, uint32_t step_s, GError **error);

@@ -135,19 +135,21 @@ col_hist_schema_ensure(sqlite3 *db, const char *path, GError **error)
 	return TRUE;
 }
 
-enum col_hist_level
+int
 col_hist_kind_first_level(enum col_hist_kind kind)
 {
-	return kind == COL_HIST_NAME ? COL_HIST_DAY : COL_HIST_HOUR;
+	return kind == COL_HIST_NAME || kind == COL_HIST_NAMESUM
+	    ? COL_HIST_DAY
+	    : COL_HIST_HOUR;
 }
 
 const char *
-col_hist_level_name(enum col_hist_level level)
+col_hist_level_name(int level)
 {
 	static const char *const names[COL_HIST_LEVELS] = { "minute", "hour",
 		"day", "month" };
 
-	return (unsigned)level < COL_HIST_LEVELS ? names[level] : "minute";
+	return level >= 0 && level < COL_HIST_LEVELS ? names[level] : "minute";
 }
 
 /* Floor division: times before 1970 stay in their period. */
@@ -160,7 +162,7 @@ floor_to(int64_t t, int64_t unit)
 }
 
 int64_t
-col_hist_period(enum col_hist_level level, int64_t t)
+col_hist_period(int level, int64_t t)
 {
 	GDateTime *d;
 	int64_t v;
@@ -184,7 +186,7 @@ col_hist_period(enum col_hist_level level, int64_t t)
 }
 
 int64_t
-col_hist_next(enum col_hist_level level, int64_t t)
+col_hist_next(int level, int64_t t)
 {
 	static const int64_t len[] = { 60, 3600, 86400 };
 

@@ -33,21 +33,23 @@ enum col_hist_kind {
 	COL_HIST_NAME,    /* k1 device id, k2 remote name; v0 bytes */
 	COL_HIST_DNS,     /* k1 name; v0 answers */
 	COL_HIST_DNSFAIL, /* k1 name, k2 rcode; v0 count */
+	COL_HIST_NAMESUM, /* k1 remote name; v0 bytes of all devices, summed
+	                     from COL_HIST_NAME (no level 0 rows of its own) */
 	COL_HIST_KINDS
 };
 
 #define COL_HIST_VALUES 5
 
 /* The lowest level above the minute that kind is summed at. */
-enum col_hist_level col_hist_kind_first_level(enum col_hist_kind kind);
+int col_hist_kind_first_level(enum col_hist_kind kind);
 
 /* "minute", "hour", "day", "month". */
-const char *col_hist_level_name(enum col_hist_level level);
+const char *col_hist_level_name(int level);
 
 /* The start of the period of level holding t (seconds, UTC). */
-int64_t col_hist_period(enum col_hist_level level, int64_t t);
+int64_t col_hist_period(int level, int64_t t);
 /* The start of the period after the one starting at t. */
-int64_t col_hist_next(enum col_hist_level level, int64_t t);
+int64_t col_hist_next(int level, int64_t t);
 
 /*
  * Bring the open database db to COL_HISTORY_SCHEMA: create it when

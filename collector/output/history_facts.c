@@ -268,6 +268,19 @@ take_devices(struct col_hist_facts *f, JsonObject *root)
 	}
 }
 
+/* A response code: its name, or its number (one without a name). */
+static const char *
+member_rcode(struct col_hist_facts *f, JsonObject *o)
+{
+	JsonNode *n = o ? json_object_get_member(o, "rcode") : NULL;
+	char num[24];
+
+	if (n == NULL || json_node_get_value_type(n) != G_TYPE_INT64)
+		return member_str(o, "rcode");
+	g_snprintf(num, sizeof(num), "%" G_GINT64_FORMAT, json_node_get_int(n));
+	return g_string_chunk_insert_const(f->text, num);
+}
+
 static void
 take_dns(struct col_hist_facts *f, JsonObject *root)
 {
@@ -290,7 +303,7 @@ take_dns(struct col_hist_facts *f, JsonObject *root)
 	for (i = 0; i < n; i++) {
 		JsonObject *o = element_object(fail, i);
 		const char *name = member_str(o, "name");
-		const char *rcode = member_str(o, "rcode");
+		const char *rcode = member_rcode(f, o);
 		int64_t v[COL_HIST_VALUES] = { member_count(o, "count") };
 
 		if (name != NULL && rcode != NULL)
@@ -356,6 +369,7 @@ col_hist_facts_take(struct col_hist_facts *f, JsonNode *doc)
 	f->devices = g_array_new(FALSE, FALSE, sizeof(struct col_hist_device));
 	f->anomalies =
 	    g_array_new(FALSE, FALSE, sizeof(struct col_hist_anomaly));
+	f->text = g_string_chunk_new(64);
 	if (doc == NULL || !JSON_NODE_HOLDS_OBJECT(doc))
 		return FALSE;
 	root = json_node_get_object(doc);
@@ -385,5 +399,7 @@ col_hist_facts_clear(struct col_hist_facts *f)
 		g_array_free(f->devices, TRUE);
 	if (f->anomalies)
 		g_array_free(f->anomalies, TRUE);
+	if (f->text)
+		g_string_chunk_free(f->text);
 	memset(f, 0, sizeof(*f));
 }

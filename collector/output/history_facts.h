@@ -49,6 +49,7 @@ struct col_hist_facts {
 	GArray *devices;    /* struct col_hist_device */
 	GArray *anomalies;  /* struct col_hist_anomaly */
 	uint64_t dropped;   /* entries over the bounds or malformed */
+	GStringChunk *text; /* strings made here (numeric rcodes) */
 };
 
 /*

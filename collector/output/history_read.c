@@ -15,7 +15,12 @@
 #include "collector/output/report_json.h"
 #include "common/error.h"
 
-#define MAX_ROWS 1000 /* entries in one list of an answer */
+/*
+ * Periods a total over a range is summed from: a coarser level when the
+ * finer would take more (a week of devices is 7 days, not 168 hours, so
+ * an answer reads thousands of rows, not hundreds of thousands).
+ */
+#define MAX_TOTAL_PERIODS 48
 
 struct col_history_reader {
 	sqlite3 *db;
@@ -86,7 +91,7 @@ level_len(int level, int64_t interval)
 {
 	static const int64_t len[] = { 60, 3600, 86400, 31 * 86400 };
 
-	return level == 0 ? MAX(interval, 60) : len[level];
+	return level == 0 ? MAX(interval, 1) : len[level];
 }
 
 static gboolean
@@ -110,11 +115,15 @@ static void
 resolve(struct col_history_reader *r, uint64_t from_ms, uint64_t to_ms,
     int min_level, int64_t points, struct range *g)
 {
+	const int64_t max_s = (int64_t)COL_JSON_MAX_UNIX_S;
 	int64_t interval = meta(r, "interval", 60);
-	int64_t first = meta(r, "first", INT64_MAX);
-	int64_t newest = meta(r, "newest", INT64_MIN);
+	int64_t first = meta(r, "first", -1);
+	int64_t newest = meta(r, "newest", -1);
 	int level;
 
+	/* The meta table is a file's content too: bounded before use. */
+	if (interval < 1 || interval > 86400)
+		interval = 60;
 	memset(g, 0, sizeof(*g));
 	g->from = MAX((int64_t)(from_ms / 1000), first);
 	g->to = MIN((int64_t)((to_ms + 999) / 1000), newest + interval);
@@ -128,7 +137,8 @@ resolve(struct col_history_reader *r, uint64_t from_ms, uint64_t to_ms,
 	}
 	g->level = level;
 	g->step = level_len(level, interval);
-	if (first == INT64_MAX || g->from >= g->to) {
+	if (first < 0 || first > max_s || newest < first || newest > max_s ||
+	    g->from >= g->to) {
 		g->empty = TRUE;
 		g->from = (int64_t)(from_ms / 1000);
 		g->to = g->from;
@@ -140,8 +150,8 @@ resolve(struct col_history_reader *r, uint64_t from_ms, uint64_t to_ms,
 		return;
 	}
 	/* Intervals start at multiples of their length. */
-	g->from -= ((g->from % g->step) + g->step) % g->step;
-	g->to += (g->step - ((g->to % g->step) + g->step) % g->step) % g->step;
+	g->from -= g->from % g->step;
+	g->to += (g->step - g->to % g->step) % g->step;
 }
 
 static JsonBuilder *
@@ -269,6 +279,30 @@ class_index(const char *s)
 	return -1;
 }
 
+/* The answer of a series: the range, the classes, the times, the sums. */
+static JsonNode *
+series_answer(const struct range *g, const GArray *t, uint64_t *const v[3])
+{
+	JsonBuilder *b = answer_begin(g);
+	size_t c;
+	guint i;
+
+	json_builder_set_member_name(b, "classes");
+	json_builder_begin_array(b);
+	for (c = 0; c < G_N_ELEMENTS(classes); c++)
+		json_builder_add_string_value(b, classes[c]);
+	json_builder_end_array(b);
+	json_builder_set_member_name(b, "t");
+	json_builder_begin_array(b);
+	for (i = 0; i < t->len; i++)
+		json_builder_add_int_value(b, g_array_index(t, int64_t, i));
+	json_builder_end_array(b);
+	add_series(b, "flows", t, v[0]);
+	add_series(b, "packets", t, v[1]);
+	add_series(b, "bytes", t, v[2]);
+	return answer_end(b);
+}
+
 JsonNode *
 col_history_series(struct col_history_reader *r, uint64_t from_ms,
     uint64_t to_ms, uint32_t step_s, GError **error)
@@ -277,11 +311,10 @@ col_history_series(struct col_history_reader *r, uint64_t from_ms,
 	const size_t nc = G_N_ELEMENTS(classes);
 	struct range g;
 	sqlite3_stmt *st;
-	JsonBuilder *b;
+	JsonNode *answer = NULL;
 	GArray *t;
 	uint64_t *v[3];
 	int min_level = -1, rc, k;
-	size_t c;
 	guint i;
 
 	for (k = 0; k < (int)G_N_ELEMENTS(steps); k++)
@@ -314,30 +347,12 @@ col_history_series(struct col_history_reader *r, uint64_t from_ms,
 		for (k = 0; k < 3; k++)
 			v[k][i * nc + (size_t)ci] += col_u(st, 2 + k);
 	}
-	if (!finish(r, st, rc, error)) {
-		for (k = 0; k < 3; k++)
-			g_free(v[k]);
-		g_array_free(t, TRUE);
-		return NULL;
-	}
-	b = answer_begin(&g);
-	json_builder_set_member_name(b, "classes");
-	json_builder_begin_array(b);
-	for (c = 0; c < nc; c++)
-		json_builder_add_string_value(b, classes[c]);
-	json_builder_end_array(b);
-	json_builder_set_member_name(b, "t");
-	json_builder_begin_array(b);
-	for (i = 0; i < t->len; i++)
-		json_builder_add_int_value(b, g_array_index(t, int64_t, i));
-	json_builder_end_array(b);
-	add_series(b, "flows", t, v[0]);
-	add_series(b, "packets", t, v[1]);
-	add_series(b, "bytes", t, v[2]);
+	if (finish(r, st, rc, error))
+		answer = series_answer(&g, t, v);
 	for (k = 0; k < 3; k++)
 		g_free(v[k]);
 	g_array_free(t, TRUE);
-	return answer_end(b);
+	return answer;
 }
 
 static void
@@ -410,7 +425,7 @@ col_history_devices(struct col_history_reader *r, uint64_t from_ms,
 
 	if (!check_range(from_ms, to_ms, error))
 		return NULL;
-	resolve(r, from_ms, to_ms, COL_HIST_HOUR, INT64_MAX, &g);
+	resolve(r, from_ms, to_ms, COL_HIST_HOUR, MAX_TOTAL_PERIODS, &g);
 	st = prepare(r,
 	    "SELECT a.k1, sum(a.v0), sum(a.v1), sum(a.v2), sum(a.v3),"
 	    " sum(a.v4), " DEVICE_COLUMNS " FROM agg a LEFT JOIN device d"
@@ -448,7 +463,7 @@ talks_to(struct col_history_reader *r, JsonBuilder *b, const char *id,
 	sqlite3_stmt *st;
 	int rc;
 
-	resolve(r, from_ms, to_ms, COL_HIST_DAY, INT64_MAX, &g);
+	resolve(r, from_ms, to_ms, COL_HIST_DAY, MAX_TOTAL_PERIODS, &g);
 	st = prepare(r,
 	    "SELECT k2, sum(v0) FROM agg WHERE kind = ?1 AND level = ?2"
 	    " AND t >= ?3 AND t < ?4 AND k1 = ?5 GROUP BY k2"
@@ -493,7 +508,7 @@ col_history_device(struct col_history_reader *r, const char *id,
 	}
 	if (!check_range(from_ms, to_ms, error))
 		return NULL;
-	resolve(r, from_ms, to_ms, COL_HIST_HOUR, INT64_MAX, &g);
+	resolve(r, from_ms, to_ms, COL_HIST_HOUR, MAX_TOTAL_PERIODS, &g);
 	st = prepare(r,
 	    "SELECT sum(a.v0), sum(a.v1), sum(a.v2), sum(a.v3), sum(a.v4),"
 	    " d.id IS NOT NULL, " DEVICE_COLUMNS " FROM (SELECT ?5 AS k1) k"
@@ -552,19 +567,19 @@ JsonNode *
 col_history_names(struct col_history_reader *r, uint64_t from_ms,
     uint64_t to_ms, GError **error)
 {
-	static const char *const keys[3] = { "bytes", "devices", NULL };
+	static const char *const keys[3] = { "bytes", NULL, NULL };
 	struct range g;
 	JsonBuilder *b;
 
 	if (!check_range(from_ms, to_ms, error))
 		return NULL;
-	resolve(r, from_ms, to_ms, COL_HIST_DAY, INT64_MAX, &g);
+	resolve(r, from_ms, to_ms, COL_HIST_DAY, MAX_TOTAL_PERIODS, &g);
 	b = answer_begin(&g);
 	if (!name_list(r, b, "names",
-	        "SELECT k2, sum(v0), count(DISTINCT k1) FROM agg"
+	        "SELECT k1, sum(v0) FROM agg"
 	        " WHERE kind = ?1 AND level = ?2 AND t >= ?3 AND t < ?4"
-	        " GROUP BY k2 ORDER BY sum(v0) DESC, k2 LIMIT 1000",
-	        COL_HIST_NAME, &g, keys, error)) {
+	        " GROUP BY k1 ORDER BY sum(v0) DESC, k1 LIMIT 1000",
+	        COL_HIST_NAMESUM, &g, keys, error)) {
 		json_node_unref(answer_end(b));
 		return NULL;
 	}
@@ -582,7 +597,7 @@ col_history_dns(struct col_history_reader *r, uint64_t from_ms, uint64_t to_ms,
 
 	if (!check_range(from_ms, to_ms, error))
 		return NULL;
-	resolve(r, from_ms, to_ms, COL_HIST_HOUR, INT64_MAX, &g);
+	resolve(r, from_ms, to_ms, COL_HIST_HOUR, MAX_TOTAL_PERIODS, &g);
 	b = answer_begin(&g);
 	if (!name_list(r, b, "names",
 	        "SELECT k1, sum(v0) FROM agg WHERE kind = ?1 AND level = ?2"

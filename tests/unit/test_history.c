@@ -15,6 +15,7 @@
 
 #include "collector/output/history.h"
 #include "collector/output/history_db.h"
+#include "collector/output/report_json.h"
 #include "common/error.h"
 
 /* 2023-11-14 00:00:00 UTC, a day's start; the month starts on the 1st. */
@@ -91,24 +92,10 @@ struct dev {
 	int64_t name_bytes;
 };
 
-static char *
-iso(int64_t t)
-{
-	GDateTime *d = g_date_time_new_from_unix_utc(t);
-	char *s = g_date_time_format(d, "%Y-%m-%dT%H:%M:%SZ");
-
-	g_date_time_unref(d);
-	return s;
-}
-
 static void
 member_time(JsonBuilder *b, const char *key, int64_t t)
 {
-	char *s = iso(t);
-
-	json_builder_set_member_name(b, key);
-	json_builder_add_string_value(b, s);
-	g_free(s);
+	col_json_time(b, key, MS(t));
 }
 
 static void
@@ -470,6 +457,16 @@ test_history_write_month_of_reports(void **state)
 	                     "SELECT count(*) FROM agg WHERE kind = 0 AND"
 	                     " level = 1"),
 	    720 * 6);
+	/* Totals over 30 days: 30 days, not 720 hours. */
+	s = col_history_devices(r, MS(MONTH0), MS(MONTH0 + 30 * 86400), &e);
+	assert_string_equal(str(s, "level"), "day");
+	assert_int_equal(num(s, "devices.[0].bytes_out"), out_bytes);
+	assert_int_equal(num(s, "devices.[0].bytes_in"), 20000 * n);
+	json_node_unref(s);
+	s = col_history_names(r, MS(MONTH0), MS(MONTH0 + 30 * 86400), &e);
+	assert_string_equal(str(s, "level"), "day");
+	assert_int_equal(num(s, "names.[0].bytes"), 24000 * n);
+	json_node_unref(s);
 	/* The minutes do not hold the start: step 60 gives hours. */
 	s = col_history_series(r, MS(MONTH0), MS(MONTH0 + 3600), 60, &e);
 	assert_string_equal(str(s, "level"), "hour");
@@ -693,7 +690,7 @@ test_history_queries_answer_the_reports(void **state)
 	a = col_history_names(r, MS(DAY0), MS(DAY0 + 120), &e);
 	assert_int_equal(len(a, "names"), 2);
 	assert_string_equal(str(a, "names.[1].name"), "ntp.example");
-	assert_int_equal(num(a, "names.[0].devices"), 1);
+	assert_int_equal(num(a, "names.[0].bytes"), 48000);
 	json_node_unref(a);
 	a = col_history_dns(r, MS(DAY0), MS(DAY0 + 120), &e);
 	assert_int_equal(num(a, "names.[0].count"), 2);
@@ -775,8 +772,8 @@ test_history_write_distrusts_documents(void **state)
 {
 	struct fixture *f = *state;
 	const char *bad[] = { "[1, 2]", "{\"interval\": 5}",
-		"{\"interval\": {\"start\": \"2023-11-14T00:01:00Z\","
-		" \"end\": \"2023-11-14T00:00:00Z\"}}" };
+		("{\"interval\": {\"start\": \"2023-11-14T00:01:00Z\","
+		 " \"end\": \"2023-11-14T00:00:00Z\"}}") };
 	char *long_id = g_strnfill(300, 'x');
 	char *text;
 	GError *e = NULL;
@@ -887,6 +884,19 @@ test_history_reader_during_write(void **state)
 	assert_int_equal(num(a, "bytes.out.[0]"), 2000);
 	json_node_unref(a);
 	sqlite3_exec(db, "ROLLBACK;", NULL, NULL, NULL);
+	/* A reader in the middle of a read transaction: the writer writes
+	 * (and the reader still sees its snapshot). */
+	assert_int_equal(sqlite3_exec(db, "BEGIN; SELECT count(*) FROM agg;",
+	                     NULL, NULL, NULL),
+	    SQLITE_OK);
+	write_ok(f, report(DAY0 + 60, 1, NULL, 0));
+	assert_int_equal(col_hist_int(db,
+	                     "SELECT count(*) FROM agg WHERE level = 0", -1),
+	    6 + 2);
+	sqlite3_exec(db, "COMMIT;", NULL, NULL, NULL);
+	assert_int_equal(col_hist_int(db,
+	                     "SELECT count(*) FROM agg WHERE level = 0", -1),
+	    2 * (6 + 2));
 	sqlite3_close(db);
 	col_history_reader_free(r);
 }

@@ -14,12 +14,17 @@
  *   dns            DNS statistics
  *   flows          flow statistics ([focus])
  *   anomalies      the detectors ([anomaly], [anomaly.NAME])
+ *   devices        the device table ([devices]; "top" "devices" too)
  *   tables usage   the tables' fill and evictions
+ *   blocklist      blocklist hits ([blocklists]), after the summary
+ *   alerts         alerts from each finished report ([alerts])
  *
  * The summary comes first because the tables and the detectors read the
  * class and internal sides it notes in each record; the tables come
- * before the detectors, which read the table ids they note.  A new
- * consumer (devices, history, a live stream) is one more entry here.
+ * before the detectors, which read the table ids they note; the devices
+ * come after the detectors, whose anomalies they list per device, and
+ * note each record's devices for the consumers after them.  A new
+ * consumer (history, a live stream) is one more entry here.
  */
 #include <glib.h>
 
@@ -41,7 +46,8 @@ void col_wiring_free(struct col_wiring *w);
 
 /*
  * SIGHUP: take [networks] (the classifier, borrowed from cfg), [focus]
- * and the detectors' thresholds, windows and enabled flags from cfg;
+ * the detectors' thresholds, windows and enabled flags and the
+ * blocklist files (read again) from cfg;
  * sizes stay as they are until restart.  FALSE (error set, the
  * detectors unchanged) if the detectors refuse their section.
  */

@@ -92,6 +92,14 @@ on_dns(void *ctx, const struct col_dns_rec *d)
 	col_fwdnorm_dns(c->fwdnorm, &r, d->client.family, mono_ms());
 }
 
+static void
+on_device(void *ctx, const struct col_device_rec *d)
+{
+	struct collector *c = ctx;
+
+	col_engine_add_device(c->engine, d);
+}
+
 /* Live: keep the exporters' templates on disk (each report, and at exit). */
 static void
 save_templates(struct collector *c)
@@ -140,7 +148,8 @@ take(void *ctx, enum col_listen_kind kind, const struct mf_addr *a,
 static gboolean
 start(struct collector *c, GError **error)
 {
-	struct col_ingest_sink sink = { on_message, on_flow, on_dns, c };
+	struct col_ingest_sink sink = { on_message, on_flow, on_dns, c,
+		on_device };
 	struct col_ingest_config ic = { (size_t)c->cfg.exporters.max,
 		(size_t)c->cfg.exporters.max_templates };
 	struct col_engine_config ec = { (uint32_t)c->cfg.reports.interval,
@@ -223,7 +232,10 @@ reload(struct collector *c)
 	col_config_note_restart(&c->cfg, &fresh);
 	col_ingest_set_allow(c->ingest, fresh.networks.allow,
 	    fresh.networks.n_allow);
-	(void)col_wiring_reload(c->wiring, &fresh, NULL);
+	if (!col_wiring_reload(c->wiring, &fresh, &err)) {
+		g_warning("reload: %s", err->message);
+		g_clear_error(&err);
+	}
 	col_config_clear(&c->cfg);
 	c->cfg = fresh;
 	c->rcfg.dir = c->cfg.reports.dir;

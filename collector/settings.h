@@ -16,6 +16,7 @@
 
 #include "collector/ingest/listen.h"
 #include "collector/analytics/anomaly.h"
+#include "collector/output/alerts.h"
 #include "collector/output/forward.h"
 #include "collector/output/history.h"
 #include "collector/output/web.h"
@@ -82,6 +83,24 @@ struct col_conf_archive {
 	uint64_t rotate, max_file_size, retention, max_total_size;
 };
 
+/* [devices] */
+struct col_conf_devices {
+	uint64_t max_devices, idle;
+	char *oui;
+};
+
+/* [blocklists] (collector/wiring.c hands it to
+ * collector/analytics/blockhits.h) */
+struct col_conf_blocklists {
+	char **ip, **domain;
+	uint64_t max_ip, max_domains, max_hits;
+};
+
+/* [geo] (collector/analytics/geo.h) */
+struct col_conf_geo {
+	char **database;
+};
+
 struct col_config {
 	struct col_conf_listen listen;
 	struct col_conf_networks networks;
@@ -93,6 +112,10 @@ struct col_config {
 	/* [anomaly], [anomaly.NAME] (collector/analytics/anomaly_keys.h) */
 	struct col_anomaly_config anomaly;
 	struct col_conf_archive archive;
+	struct col_conf_devices devices;
+	struct col_conf_blocklists blocklists;
+	struct col_conf_alerts alerts; /* collector/output/alerts.h */
+	struct col_conf_geo geo;
 	struct col_conf_history history; /* collector/output/history.h */
 	struct col_web_config web;       /* [web] (collector/output/web.h) */
 };

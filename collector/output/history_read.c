@@ -279,6 +279,30 @@ class_index(const char *s)
 	return -1;
 }
 
+/* The answer of a series: the range, the classes, the times, the sums. */
+static JsonNode *
+series_answer(const struct range *g, const GArray *t, uint64_t *const v[3])
+{
+	JsonBuilder *b = answer_begin(g);
+	size_t c;
+	guint i;
+
+	json_builder_set_member_name(b, "classes");
+	json_builder_begin_array(b);
+	for (c = 0; c < G_N_ELEMENTS(classes); c++)
+		json_builder_add_string_value(b, classes[c]);
+	json_builder_end_array(b);
+	json_builder_set_member_name(b, "t");
+	json_builder_begin_array(b);
+	for (i = 0; i < t->len; i++)
+		json_builder_add_int_value(b, g_array_index(t, int64_t, i));
+	json_builder_end_array(b);
+	add_series(b, "flows", t, v[0]);
+	add_series(b, "packets", t, v[1]);
+	add_series(b, "bytes", t, v[2]);
+	return answer_end(b);
+}
+
 JsonNode *
 col_history_series(struct col_history_reader *r, uint64_t from_ms,
     uint64_t to_ms, uint32_t step_s, GError **error)
@@ -287,11 +311,10 @@ col_history_series(struct col_history_reader *r, uint64_t from_ms,
 	const size_t nc = G_N_ELEMENTS(classes);
 	struct range g;
 	sqlite3_stmt *st;
-	JsonBuilder *b;
+	JsonNode *answer = NULL;
 	GArray *t;
 	uint64_t *v[3];
 	int min_level = -1, rc, k;
-	size_t c;
 	guint i;
 
 	for (k = 0; k < (int)G_N_ELEMENTS(steps); k++)
@@ -324,30 +347,12 @@ col_history_series(struct col_history_reader *r, uint64_t from_ms,
 		for (k = 0; k < 3; k++)
 			v[k][i * nc + (size_t)ci] += col_u(st, 2 + k);
 	}
-	if (!finish(r, st, rc, error)) {
-		for (k = 0; k < 3; k++)
-			g_free(v[k]);
-		g_array_free(t, TRUE);
-		return NULL;
-	}
-	b = answer_begin(&g);
-	json_builder_set_member_name(b, "classes");
-	json_builder_begin_array(b);
-	for (c = 0; c < nc; c++)
-		json_builder_add_string_value(b, classes[c]);
-	json_builder_end_array(b);
-	json_builder_set_member_name(b, "t");
-	json_builder_begin_array(b);
-	for (i = 0; i < t->len; i++)
-		json_builder_add_int_value(b, g_array_index(t, int64_t, i));
-	json_builder_end_array(b);
-	add_series(b, "flows", t, v[0]);
-	add_series(b, "packets", t, v[1]);
-	add_series(b, "bytes", t, v[2]);
+	if (finish(r, st, rc, error))
+		answer = series_answer(&g, t, v);
 	for (k = 0; k < 3; k++)
 		g_free(v[k]);
 	g_array_free(t, TRUE);
-	return answer_end(b);
+	return answer;
 }
 
 static void

@@ -20,7 +20,9 @@
 #     directory and fed again: the database equals the sum of all report
 #     files of both runs (a report of the same interval written by the
 #     second run replaces the first's, in the directory and the history),
-#     and what the first run wrote is still there.
+#     and what the first run wrote is still there;
+#  4. the web API's queries (tests/tools/history_query calls them) over
+#     all time give the same numbers per interval, device and DNS name.
 . "${MF_SRCDIR:-$(dirname "$0")/../..}/tests/integ/lib.sh"
 need python3
 need_shared
@@ -29,6 +31,8 @@ need_collector
 mk_tmp
 
 CHECK="$MF_SRCDIR/tests/integ/history_check.py"
+QUERY="$MF_BUILDDIR/history_query"
+[ -x "$QUERY" ] || skip "no $QUERY (make check builds it)"
 P=$MF_SHARED_DIR/pcaps
 check() { with_timeout 120 python3 "$CHECK" "$@"; }
 # counters LOG: the first five counters of the history's exit line
@@ -73,6 +77,22 @@ for cap in mixed-home-iot-telnet-hscan.pcap \
 	check db "$d/h.sqlite" >"$d/got" || fail "$cap: database read"
 	assert_files_eq "$cap: history = sum of the reports" "$d/want" \
 	    "$d/got"
+	# The web API's queries over all time (the short captures: the
+	# series at minutes, devices and DNS from one hour or day).
+	if [ "$cap" != mobile-apps-http-timestamp-jumps.pcap ]; then
+		for q in series devices dns; do
+			"$QUERY" "$d/h.sqlite" "$q" 0 253402300799000 >"$d/$q.json" ||
+			    fail "$cap: history_query $q"
+		done
+		# The series has a point (zeros) for an interval without
+		# a report too: zero lines are left out on both sides.
+		check api "$d/series.json" "$d/devices.json" "$d/dns.json" |
+		    grep -v '^minute .* 0 0 0$' >"$d/api"
+		grep -E '^(minute|device|dns) ' "$d/want" |
+		    grep -v '^minute .* 0 0 0$' >"$d/want.api"
+		assert_files_eq "$cap: API series, devices, dns = the reports" \
+		    "$d/want.api" "$d/api"
+	fi
 	grep -q '^day ' "$d/got" || fail "$cap: day totals present"
 	grep -q '^device ' "$d/got" || fail "$cap: devices present"
 	sqlite3_dump() {

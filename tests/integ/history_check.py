@@ -7,6 +7,10 @@
   history_check.py db FILE             - what the history database holds
   history_check.py old DIR MINUTES     - reports older than MINUTES behind
                                          the newest (a second -r refuses)
+  history_check.py api SERIES DEVICES DNS - the answers of the web API's
+                                         queries (tests/tools/history_query
+                                         over all time), as minute, device
+                                         and dns lines
 
 KEEP is keep-minutes, keep-hours, keep-days and keep-months of
 minflow.conf(5) (default 1440 840 400 120): like the collector, the
@@ -169,6 +173,27 @@ def show(parts):
     print("\n".join(sorted(out)))
 
 
+def api(series_file, devices_file, dns_file):
+    out = []
+    with open(series_file, encoding="utf-8") as f:
+        s = json.load(f)
+    if s["level"] != "minute":
+        sys.exit("series: level %s, not minute" % s["level"])
+    for i, t in enumerate(s["t"]):
+        for c in s["classes"]:
+            v = (s["flows"][c][i], s["packets"][c][i], s["bytes"][c][i])
+            out.append("minute %d %s %d %d %d" % ((t, c) + v))
+    with open(devices_file, encoding="utf-8") as f:
+        for d in json.load(f)["devices"]:
+            out.append("device %s %d %d %d %d %d" % (
+                d["id"], d["bytes_out"], d["bytes_in"], d["packets_out"],
+                d["packets_in"], d["flows"]))
+    with open(dns_file, encoding="utf-8") as f:
+        for n in json.load(f)["names"]:
+            out.append("dns %s %d" % (n["name"], n["count"]))
+    print("\n".join(sorted(out)))
+
+
 def main():
     args = sys.argv[1:]
     if len(args) == 2 and args[0] == "db":
@@ -176,6 +201,8 @@ def main():
     elif len(args) in (2, 6) and args[0] == "reports":
         keep = tuple(int(x) for x in args[2:]) or (1440, 840, 400, 120)
         show(reports(args[1], keep))
+    elif len(args) == 4 and args[0] == "api":
+        api(*args[1:])
     elif len(args) == 3 and args[0] == "old":
         starts = [t for t, _ in load(args[1])]
         print(sum(1 for t in starts if t < max(starts) - int(args[2]) * 60))

@@ -884,6 +884,19 @@ test_history_reader_during_write(void **state)
 	assert_int_equal(num(a, "bytes.out.[0]"), 2000);
 	json_node_unref(a);
 	sqlite3_exec(db, "ROLLBACK;", NULL, NULL, NULL);
+	/* A reader in the middle of a read transaction: the writer writes
+	 * (and the reader still sees its snapshot). */
+	assert_int_equal(sqlite3_exec(db, "BEGIN; SELECT count(*) FROM agg;",
+	                     NULL, NULL, NULL),
+	    SQLITE_OK);
+	write_ok(f, report(DAY0 + 60, 1, NULL, 0));
+	assert_int_equal(col_hist_int(db,
+	                     "SELECT count(*) FROM agg WHERE level = 0", -1),
+	    6 + 2);
+	sqlite3_exec(db, "COMMIT;", NULL, NULL, NULL);
+	assert_int_equal(col_hist_int(db,
+	                     "SELECT count(*) FROM agg WHERE level = 0", -1),
+	    2 * (6 + 2));
 	sqlite3_close(db);
 	col_history_reader_free(r);
 }

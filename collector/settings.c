@@ -175,6 +175,40 @@ const struct mf_conf_key col_config_keys[] = {
 	    "per-device quotas: MAC_OR_ADDRESS=BYTES;..."),
 	LIST("geo", "database", geo.database, "",
 	    "MaxMind DB files (.mmdb: country, city, ASN), ';'-separated"),
+	K("history", "db", MF_CONF_STRING, history.db, COL_HISTORY_DEFAULT_DB,
+	    0, 0, "SQLite history database (empty: no history)"),
+	UINT("history", "keep-minutes", history.keep_minutes, "1440", 60, 10080,
+	    "minutes of per-interval rows kept"),
+	UINT("history", "keep-hours", history.keep_hours, "840", 168, 87600,
+	    "hours of hourly rows kept"),
+	UINT("history", "keep-days", history.keep_days, "400", 31, 36500,
+	    "days of daily rows (and anomalies) kept"),
+	UINT("history", "keep-months", history.keep_months, "120", 12, 1200,
+	    "months of monthly rows (and device facts) kept"),
+	UINT("history", "max-size", history.max_size, "268435456", 0,
+	    UINT64_C(1) << 50,
+	    "bytes the database may use, the oldest rows of the finest "
+	    "level removed first (0: no limit)"),
+	LIST("web", "listen", web.listen, "127.0.0.1:8080;[::1]:8080",
+	    "web page and API: ';'-separated ADDRESS:PORT (empty: off); "
+	    "off loopback, password-file, certificate and key are needed"),
+	K("web", "files", MF_CONF_STRING, web.files, "", 0, 0,
+	    "directory of the page's files (empty: the page installed with "
+	    "minflow)"),
+	K("web", "password-file", MF_CONF_STRING, web.password_file, "", 0, 0,
+	    "USER:HASH lines, crypt(3) hashes, for HTTP Basic (empty: no "
+	    "credentials asked)"),
+	K("web", "certificate", MF_CONF_STRING, web.certificate, "", 0, 0,
+	    "PEM certificate (chain) for HTTPS (empty: plain HTTP)"),
+	K("web", "key", MF_CONF_STRING, web.key, "", 0, 0,
+	    "PEM private key of the certificate"),
+	UINT("web", "max-clients", web.max_clients, "64", 1, 1024,
+	    "web connections at once (and stream clients)"),
+	UINT("web", "rate", web.rate, "50", 0, 100000,
+	    "requests a second per client address, burst twice that (0: no "
+	    "limit)"),
+	UINT("web", "stream-queue", web.stream_queue, "1024", 16, 1048576,
+	    "flow events queued per stream client, the oldest dropped"),
 };
 const size_t col_config_n_keys = G_N_ELEMENTS(col_config_keys);
 
@@ -259,7 +293,8 @@ derive(struct col_config *cfg, GError **error)
 	if (!derive_listen(&cfg->listen, error) ||
 	    !derive_networks(net, error) ||
 	    !col_forward_check(&cfg->forward, error) ||
-	    !col_anomaly_check_config(&cfg->anomaly, error))
+	    !col_anomaly_check_config(&cfg->anomaly, error) ||
+	    !col_web_check_config(&cfg->web, error))
 		return FALSE;
 	net->classifier =
 	    col_classifier_new(net->internal, net->web_ports, error);
@@ -410,6 +445,13 @@ col_config_note_restart(const struct col_config *a, const struct col_config *b)
 	    a->devices.idle != b->devices.idle ||
 	    g_strcmp0(a->devices.oui, b->devices.oui) != 0)
 		g_message("reload: [devices] changes take effect on restart");
+	if (g_strcmp0(a->history.db, b->history.db) != 0 ||
+	    a->history.keep_minutes != b->history.keep_minutes ||
+	    a->history.keep_hours != b->history.keep_hours ||
+	    a->history.keep_days != b->history.keep_days ||
+	    a->history.keep_months != b->history.keep_months ||
+	    a->history.max_size != b->history.max_size)
+		g_message("reload: [history] changes take effect on restart");
 }
 
 /* A file named relative to the report directory, unless absolute. */

@@ -19,6 +19,7 @@
 #include "collector/model/persec.h"
 #include "collector/model/tables.h"
 #include "collector/output/alerts.h"
+#include "collector/output/history.h"
 #include "collector/output/report_anomaly.h"
 #include "collector/output/report_devices.h"
 #include "collector/output/report_blocklist.h"
@@ -26,6 +27,7 @@
 #include "collector/output/report_flows.h"
 #include "collector/output/report_summary.h"
 #include "collector/output/report_tables.h"
+#include "collector/output/web.h"
 #include "collector/settings.h"
 #include "collector/wiring.h"
 #include "common/hash.h"
@@ -40,11 +42,13 @@ struct col_wiring {
 	struct col_devices *devices;
 	struct col_blockhits *blockhits;
 	struct col_alerts *alerts;
-	struct col_geo *geo; /* NULL: no [geo] database */
+	struct col_geo *geo;         /* NULL: no [geo] database */
+	struct col_history *history; /* NULL: no history */
 	/* The consumers' own state (they borrow the objects above). */
 	struct col_report_summary summary;
 	struct col_report_flows flows;
 	struct col_report_anomaly anomalies;
+	struct col_web *web; /* live, unless [web] listen is empty */
 	struct col_report_blocklist blocklist;
 	struct col_report_tables tables_top;
 	struct col_report_devices devs;
@@ -86,6 +90,43 @@ tables_config(const struct col_conf_tables *s, gboolean offline,
 		mf_hash_key_fixed(&tc->seed);
 	else
 		mf_hash_key_random(&tc->seed);
+}
+
+/*
+ * [history] db: empty is off; the default is used when its directory
+ * exists (a packaged install makes it) and only warned about when it
+ * cannot be opened there, so that a collector run by hand does not fail
+ * on it; any other name must open.
+ */
+static gboolean
+open_history(struct col_wiring *w, const struct col_conf_history *h,
+    GError **error)
+{
+	GError *e = NULL;
+	char *dir;
+	gboolean dflt, missing;
+
+	if (h->db == NULL || h->db[0] == '\0')
+		return TRUE;
+	dir = g_path_get_dirname(h->db);
+	dflt = strcmp(h->db, COL_HISTORY_DEFAULT_DB) == 0;
+	missing = dflt && !g_file_test(dir, G_FILE_TEST_IS_DIR);
+	g_free(dir);
+	if (missing) {
+		g_debug("history: no directory for %s, history off", h->db);
+		return TRUE;
+	}
+	w->history = col_history_open(h, &e);
+	if (w->history != NULL)
+		return TRUE;
+	if (!dflt) {
+		g_propagate_error(error, e);
+		return FALSE;
+	}
+	/* The default, not writable (a run by hand as a user). */
+	g_warning("%s: history off", e->message);
+	g_error_free(e);
+	return TRUE;
 }
 
 /* The [blocklists] section as the blocklists take it. */
@@ -130,8 +171,8 @@ build(struct col_wiring *w, const struct col_config *cfg, gboolean offline,
 		g_propagate_error(error, e);
 		return FALSE;
 	}
-	return (w->alerts = col_alerts_new(&cfg->alerts, w->geo, !offline,
-	            error)) != NULL;
+	w->alerts = col_alerts_new(&cfg->alerts, w->geo, !offline, error);
+	return w->alerts != NULL && open_history(w, &cfg->history, error);
 }
 
 /* In the order of the report's members (wiring.h says why). */
@@ -139,7 +180,8 @@ static gboolean
 add_consumers(struct col_wiring *w, const struct col_config *cfg,
     struct col_engine *e, GError **error)
 {
-	struct col_consumer c[9];
+	struct col_consumer c[10];
+	size_t n = 9;
 	size_t i;
 
 	w->summary.persec = w->persec;
@@ -165,10 +207,31 @@ add_consumers(struct col_wiring *w, const struct col_config *cfg,
 	w->blocklist.devices = w->devices;
 	c[7] = col_report_blocklist_consumer(&w->blocklist);
 	c[8] = col_alerts_consumer(w->alerts);
-	for (i = 0; i < G_N_ELEMENTS(c); i++)
+	if (w->history != NULL)
+		c[n++] = col_history_consumer(w->history);
+	for (i = 0; i < n; i++)
 		if (!col_engine_add_consumer(e, &c[i], error))
 			return FALSE;
 	return TRUE;
+}
+
+/* Live: the web server and its consumer (after the summary's class). */
+static gboolean
+add_web(struct col_wiring *w, const struct col_config *cfg,
+    struct col_engine *e, GError **error)
+{
+	struct col_consumer c;
+	GError *err = NULL;
+
+	if ((w->web = col_web_new(&cfg->web, cfg->reports.dir,
+	         w->history != NULL ? cfg->history.db : NULL, &err)) == NULL) {
+		if (err == NULL)
+			return TRUE; /* [web] listen is empty */
+		g_propagate_error(error, err);
+		return FALSE;
+	}
+	c = col_web_consumer(w->web);
+	return col_engine_add_consumer(e, &c, error);
 }
 
 struct col_wiring *
@@ -178,7 +241,8 @@ col_wiring_new(const struct col_config *cfg, gboolean offline,
 	struct col_wiring *w = g_new0(struct col_wiring, 1);
 
 	if (!build(w, cfg, offline, error) ||
-	    !add_consumers(w, cfg, e, error)) {
+	    !add_consumers(w, cfg, e, error) ||
+	    (!offline && !add_web(w, cfg, e, error))) {
 		col_wiring_free(w);
 		return NULL;
 	}
@@ -190,6 +254,8 @@ col_wiring_free(struct col_wiring *w)
 {
 	if (w == NULL)
 		return;
+	col_web_free(w->web); /* its threads stop first */
+	col_history_free(w->history);
 	col_devices_free(w->devices);
 	col_oui_free(w->oui);
 	col_anomaly_free(w->anomaly);
@@ -201,6 +267,19 @@ col_wiring_free(struct col_wiring *w)
 	col_persec_free(w->persec);
 	col_tables_free(w->tables);
 	g_free(w);
+}
+
+struct col_web *
+col_wiring_web(const struct col_wiring *w)
+{
+	return w != NULL ? w->web : NULL;
+}
+
+void
+col_wiring_log_counters(const struct col_wiring *w)
+{
+	if (w != NULL)
+		col_history_log_counters(w->history);
 }
 
 gboolean

@@ -18,6 +18,7 @@
 #include "collector/output/forward.h"
 #include "collector/output/fwdnorm.h"
 #include "collector/output/report.h"
+#include "collector/output/web.h"
 #include "collector/options.h"
 #include "collector/settings.h"
 #include "collector/wiring.h"
@@ -259,9 +260,25 @@ handle_signals(struct collector *c)
 	}
 }
 
+/* The exporters' lines and the counters for the web, 4 times a second. */
+static void
+publish_web(struct collector *c, uint64_t *next_ms)
+{
+	struct col_web *web = col_wiring_web(c->wiring);
+	uint64_t now = mono_ms();
+
+	if (web == NULL || now < *next_ms)
+		return;
+	*next_ms = now + 250;
+	col_web_publish(web, c->exporters, col_engine_get_stats(c->engine),
+	    c->reports_failed);
+}
+
 static int
 run_live(struct collector *c)
 {
+	uint64_t next_publish = 0;
+
 	col_ingest_load_templates(c->ingest, c->cfg.exporters.templates_file);
 	while (!mf_signal_pending(MF_SIGNAL_STOP)) {
 		/* Paced or TCP forwarding may want the loop sooner. */
@@ -270,6 +287,7 @@ run_live(struct collector *c)
 		        (uint64_t)g_get_monotonic_time(), 500),
 		    take, c);
 		col_forward_tick(c->forward, (uint64_t)g_get_monotonic_time());
+		publish_web(c, &next_publish);
 		col_engine_tick(c->engine, (uint64_t)g_get_real_time() / 1000);
 		if (c->archive != NULL)
 			col_archive_tick(c->archive,
@@ -353,7 +371,9 @@ main(int argc, char **argv)
 	              c->cfg.listen.n, &err)) != NULL &&
 	            open_archive(c, &err))) &&
 	    (o.read != NULL || open_forward(c, &err)) &&
-	    (o.read != NULL || mf_detach(o.daemon, o.pidfile, &err))) {
+	    (o.read != NULL || mf_detach(o.daemon, o.pidfile, &err)) &&
+	    (o.read != NULL ||
+	        col_web_start(col_wiring_web(c->wiring), &err))) {
 		status = o.read != NULL ? run_offline(c, o.read) : run_live(c);
 		log_counters(c);
 	} else {

@@ -189,6 +189,26 @@ const struct mf_conf_key col_config_keys[] = {
 	    UINT64_C(1) << 50,
 	    "bytes the database may use, the oldest rows of the finest "
 	    "level removed first (0: no limit)"),
+	LIST("web", "listen", web.listen, "127.0.0.1:8080;[::1]:8080",
+	    "web page and API: ';'-separated ADDRESS:PORT (empty: off); "
+	    "off loopback, password-file, certificate and key are needed"),
+	K("web", "files", MF_CONF_STRING, web.files, "", 0, 0,
+	    "directory of the page's files (empty: the page installed with "
+	    "minflow)"),
+	K("web", "password-file", MF_CONF_STRING, web.password_file, "", 0, 0,
+	    "USER:HASH lines, crypt(3) hashes, for HTTP Basic (empty: no "
+	    "credentials asked)"),
+	K("web", "certificate", MF_CONF_STRING, web.certificate, "", 0, 0,
+	    "PEM certificate (chain) for HTTPS (empty: plain HTTP)"),
+	K("web", "key", MF_CONF_STRING, web.key, "", 0, 0,
+	    "PEM private key of the certificate"),
+	UINT("web", "max-clients", web.max_clients, "64", 1, 1024,
+	    "web connections at once (and stream clients)"),
+	UINT("web", "rate", web.rate, "50", 0, 100000,
+	    "requests a second per client address, burst twice that (0: no "
+	    "limit)"),
+	UINT("web", "stream-queue", web.stream_queue, "1024", 16, 1048576,
+	    "flow events queued per stream client, the oldest dropped"),
 };
 const size_t col_config_n_keys = G_N_ELEMENTS(col_config_keys);
 
@@ -273,7 +293,8 @@ derive(struct col_config *cfg, GError **error)
 	if (!derive_listen(&cfg->listen, error) ||
 	    !derive_networks(net, error) ||
 	    !col_forward_check(&cfg->forward, error) ||
-	    !col_anomaly_check_config(&cfg->anomaly, error))
+	    !col_anomaly_check_config(&cfg->anomaly, error) ||
+	    !col_web_check_config(&cfg->web, error))
 		return FALSE;
 	net->classifier =
 	    col_classifier_new(net->internal, net->web_ports, error);

@@ -19,6 +19,7 @@
 #include "collector/output/alerts.h"
 #include "collector/output/forward.h"
 #include "collector/output/history.h"
+#include "collector/output/web.h"
 #include "collector/model/classify.h"
 #include "common/addr.h"
 #include "common/conf.h"
@@ -116,6 +117,7 @@ struct col_config {
 	struct col_conf_alerts alerts; /* collector/output/alerts.h */
 	struct col_conf_geo geo;
 	struct col_conf_history history; /* collector/output/history.h */
+	struct col_web_config web;       /* [web] (collector/output/web.h) */
 };
 
 extern const struct mf_conf_key col_config_keys[];

@@ -27,6 +27,7 @@
 #include "collector/output/report_flows.h"
 #include "collector/output/report_summary.h"
 #include "collector/output/report_tables.h"
+#include "collector/output/web.h"
 #include "collector/settings.h"
 #include "collector/wiring.h"
 #include "common/hash.h"
@@ -47,6 +48,7 @@ struct col_wiring {
 	struct col_report_summary summary;
 	struct col_report_flows flows;
 	struct col_report_anomaly anomalies;
+	struct col_web *web; /* live, unless [web] listen is empty */
 	struct col_report_blocklist blocklist;
 	struct col_report_tables tables_top;
 	struct col_report_devices devs;
@@ -213,6 +215,25 @@ add_consumers(struct col_wiring *w, const struct col_config *cfg,
 	return TRUE;
 }
 
+/* Live: the web server and its consumer (after the summary's class). */
+static gboolean
+add_web(struct col_wiring *w, const struct col_config *cfg,
+    struct col_engine *e, GError **error)
+{
+	struct col_consumer c;
+	GError *err = NULL;
+
+	if ((w->web = col_web_new(&cfg->web, cfg->reports.dir,
+	         w->history != NULL ? cfg->history.db : NULL, &err)) == NULL) {
+		if (err == NULL)
+			return TRUE; /* [web] listen is empty */
+		g_propagate_error(error, err);
+		return FALSE;
+	}
+	c = col_web_consumer(w->web);
+	return col_engine_add_consumer(e, &c, error);
+}
+
 struct col_wiring *
 col_wiring_new(const struct col_config *cfg, gboolean offline,
     struct col_engine *e, GError **error)
@@ -220,7 +241,8 @@ col_wiring_new(const struct col_config *cfg, gboolean offline,
 	struct col_wiring *w = g_new0(struct col_wiring, 1);
 
 	if (!build(w, cfg, offline, error) ||
-	    !add_consumers(w, cfg, e, error)) {
+	    !add_consumers(w, cfg, e, error) ||
+	    (!offline && !add_web(w, cfg, e, error))) {
 		col_wiring_free(w);
 		return NULL;
 	}
@@ -232,6 +254,7 @@ col_wiring_free(struct col_wiring *w)
 {
 	if (w == NULL)
 		return;
+	col_web_free(w->web); /* its threads stop first */
 	col_history_free(w->history);
 	col_devices_free(w->devices);
 	col_oui_free(w->oui);
@@ -244,6 +267,12 @@ col_wiring_free(struct col_wiring *w)
 	col_persec_free(w->persec);
 	col_tables_free(w->tables);
 	g_free(w);
+}
+
+struct col_web *
+col_wiring_web(const struct col_wiring *w)
+{
+	return w != NULL ? w->web : NULL;
 }
 
 void

@@ -19,6 +19,7 @@
  *   blocklist      blocklist hits ([blocklists]), after the summary
  *   alerts         alerts from each finished report ([alerts])
  *   history        the finished report into SQLite ([history]; no section)
+ *   web            live only: the web page's counters and stream ([web])
  *
  * The summary comes first because the tables and the detectors read the
  * class and internal sides it notes in each record; the tables come
@@ -30,6 +31,7 @@
 #include <glib.h>
 
 #include "collector/model/engine.h"
+#include "collector/output/web.h"
 #include "collector/settings.h"
 
 struct col_wiring;
@@ -44,6 +46,9 @@ struct col_wiring;
 struct col_wiring *col_wiring_new(const struct col_config *cfg,
     gboolean offline, struct col_engine *e, GError **error);
 void col_wiring_free(struct col_wiring *w);
+
+/* The web server (live, [web] listen set), or NULL: main starts it. */
+struct col_web *col_wiring_web(const struct col_wiring *w);
 
 /* Log the counters of the consumers that keep their own (the history). */
 void col_wiring_log_counters(const struct col_wiring *w);

@@ -119,6 +119,12 @@ col_exporters_replaced(const struct col_exporters *x)
 static const char *const proto_names[] = { "ipfix", "netflow-v9",
 	"netflow-v5" };
 
+uint64_t
+col_exporters_last_seen(const struct col_exporters *x, size_t i)
+{
+	return i < x->n ? x->e[i]->last_seen_ms : 0;
+}
+
 const struct col_report_exporter *
 col_exporters_report(struct col_exporters *x, size_t *n)
 {

@@ -191,73 +191,12 @@ take_device(struct col_hist_facts *f, JsonObject *o)
 	take_device_names(f, d.id, member_array(o, "names"));
 }
 
-/* The addresses entry with this id (the report's own numbering). */
-static JsonObject *
-address_by_id(JsonArray *addrs, int64_t id)
-{
-	guint i, n = addrs ? json_array_get_length(addrs) : 0;
-
-	for (i = 0; i < n; i++) {
-		JsonObject *o = element_object(addrs, i);
-		JsonNode *m = o ? json_object_get_member(o, "id") : NULL;
-
-		if (m && json_node_get_value_type(m) == G_TYPE_INT64 &&
-		    json_node_get_int(m) == id)
-			return o;
-	}
-	return NULL;
-}
-
-/* No devices section: the internal talkers, by MAC or address. */
-static void
-take_talkers(struct col_hist_facts *f, JsonObject *root)
-{
-	JsonArray *addrs = member_array(root, "addresses");
-	JsonArray *tk = member_array(member_object(root, "top"), "talkers");
-	guint i, n = tk ? json_array_get_length(tk) : 0;
-
-	for (i = 0; i < n; i++) {
-		JsonObject *t = element_object(tk, i);
-		JsonObject *a =
-		    address_by_id(addrs, member_count(t, "address"));
-		JsonNode *in = a ? json_object_get_member(a, "internal") : NULL;
-		struct col_hist_device d = { 0 };
-		int64_t v[COL_HIST_VALUES] = { 0 };
-		const char *ip = member_str(a, "ip");
-		JsonArray *one;
-
-		if (ip == NULL || in == NULL ||
-		    json_node_get_value_type(in) != G_TYPE_BOOLEAN ||
-		    !json_node_get_boolean(in))
-			continue;
-		d.mac = member_str(a, "mac");
-		d.id = d.mac ? d.mac : ip;
-		d.random_mac = -1;
-		one = json_array_new();
-		json_array_add_string_element(one, ip);
-		d.addresses = addresses_json(one);
-		json_array_unref(one);
-		d.first_seen = f->start;
-		d.last_seen = f->end;
-		g_array_append_val(f->devices, d);
-		v[0] = member_count(t, "bytes");
-		v[2] = member_count(t, "packets");
-		v[4] = member_count(t, "flows");
-		add_fact(f, COL_HIST_DEVICE, d.id, NULL, v);
-	}
-}
-
 static void
 take_devices(struct col_hist_facts *f, JsonObject *root)
 {
 	JsonArray *a = member_array(root, "devices");
-	guint i, n;
+	guint i, n = a ? json_array_get_length(a) : 0;
 
-	if (a == NULL) {
-		take_talkers(f, root);
-		return;
-	}
-	n = json_array_get_length(a);
 	for (i = 0; i < n; i++) {
 		JsonObject *o = element_object(a, i);
 

@@ -8,11 +8,8 @@
  * bounded by COL_HISTORY_MAX_KEY, lists by COL_HISTORY_MAX_DEVICES and
  * COL_HISTORY_MAX_NAMES, and what does not fit is counted, not kept).
  *
- * Devices come from the "devices" section; a report without one (a
- * collector without device records) gives a device per internal address
- * of top.talkers, named by its MAC when the report knows it, else by the
- * address, with its bytes, packets and flows counted as sent (the talkers
- * do not say which way).
+ * Devices come from the report's "devices" section (contracts: id, mac,
+ * name, vendor, addresses, totals out and in, remote names).
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -25,9 +25,7 @@ Both print sorted lines:
   dns NAME ANSWERS                         dns.most_resolved (the hours)
   dnsfail NAME RCODE COUNT                 dns.failures (the hours)
   anomaly TYPE ADDRESS FIRST               one per type, address and start
-From the reports the devices are what minflow-history(5) says: the
-"devices" section, or without it the internal addresses of top.talkers by
-MAC (else address), their bytes and packets counted as sent.  The report
+From the reports the devices are their "devices" sections.  The report
 side is computed here from the JSON files alone; the database side reads
 the tables with Python's sqlite3, read-only.
 """
@@ -61,19 +59,10 @@ def add(table, key, values):
 
 
 def report_devices(doc, devices):
-    if "devices" in doc:
-        for d in doc["devices"]:
-            add(devices, d["id"], (d.get("bytes_out", 0), d.get("bytes_in", 0),
-                                   d.get("packets_out", 0),
-                                   d.get("packets_in", 0), d.get("flows", 0)))
-        return
-    addrs = {a["id"]: a for a in doc.get("addresses", [])}
-    for t in doc.get("top", {}).get("talkers", []):
-        a = addrs.get(t["address"])
-        if a is None or a.get("internal") is not True:
-            continue
-        add(devices, a.get("mac") or a["ip"],
-            (t["bytes"], 0, t["packets"], 0, t["flows"]))
+    for d in doc.get("devices", []):
+        add(devices, d["id"], (d.get("bytes_out", 0), d.get("bytes_in", 0),
+                               d.get("packets_out", 0), d.get("packets_in", 0),
+                               d.get("flows", 0)))
 
 
 def load(top):

@@ -741,33 +741,6 @@ test_history_queries_clamp_range(void **state)
 }
 
 static void
-test_history_fallback_talkers(void **state)
-{
-	struct fixture *f = *state;
-	const char *doc_text =
-	    "{\"interval\": {\"start\": \"2023-11-14T00:00:00Z\","
-	    " \"end\": \"2023-11-14T00:01:00Z\"},"
-	    " \"addresses\": [{\"id\": 1, \"ip\": \"192.168.2.16\","
-	    " \"mac\": \"b8:27:eb:00:00:01\", \"internal\": true},"
-	    " {\"id\": 2, \"ip\": \"8.8.8.8\", \"mac\": null,"
-	    " \"internal\": false}],"
-	    " \"top\": {\"talkers\": [{\"address\": 2, \"bytes\": 900,"
-	    " \"packets\": 9, \"flows\": 3}, {\"address\": 1, \"bytes\": 700,"
-	    " \"packets\": 7, \"flows\": 2}]}}";
-
-	open_writer(f);
-	write_ok(f, json_from_string(doc_text, NULL));
-	assert_int_equal(db_int(f, "SELECT count(*) FROM device"), 1);
-	assert_int_equal(db_int(f,
-	                     "SELECT v0 FROM agg WHERE kind = 1 AND level = 1"
-	                     " AND k1 = 'b8:27:eb:00:00:01'"),
-	    700);
-	assert_int_equal(db_int(f,
-	                     "SELECT v4 FROM agg WHERE kind = 1 AND level = 1"),
-	    2);
-}
-
-static void
 test_history_write_distrusts_documents(void **state)
 {
 	struct fixture *f = *state;
@@ -916,7 +889,6 @@ main(void)
 		T(test_history_schema_newer_is_refused),
 		T(test_history_queries_answer_the_reports),
 		T(test_history_queries_clamp_range),
-		T(test_history_fallback_talkers),
 		T(test_history_write_distrusts_documents),
 		T(test_history_bad_parameters),
 		T(test_history_reader_during_write),

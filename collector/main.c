@@ -18,6 +18,7 @@
 #include "collector/output/forward.h"
 #include "collector/output/fwdnorm.h"
 #include "collector/output/report.h"
+#include "collector/output/web.h"
 #include "collector/options.h"
 #include "collector/settings.h"
 #include "collector/wiring.h"
@@ -91,6 +92,14 @@ on_dns(void *ctx, const struct col_dns_rec *d)
 	col_fwdnorm_dns(c->fwdnorm, &r, d->client.family, mono_ms());
 }
 
+static void
+on_device(void *ctx, const struct col_device_rec *d)
+{
+	struct collector *c = ctx;
+
+	col_engine_add_device(c->engine, d);
+}
+
 /* Live: keep the exporters' templates on disk (each report, and at exit). */
 static void
 save_templates(struct collector *c)
@@ -139,7 +148,8 @@ take(void *ctx, enum col_listen_kind kind, const struct mf_addr *a,
 static gboolean
 start(struct collector *c, GError **error)
 {
-	struct col_ingest_sink sink = { on_message, on_flow, on_dns, c };
+	struct col_ingest_sink sink = { on_message, on_flow, on_dns, c,
+		on_device };
 	struct col_ingest_config ic = { (size_t)c->cfg.exporters.max,
 		(size_t)c->cfg.exporters.max_per_address,
 		(size_t)c->cfg.exporters.max_templates };
@@ -181,6 +191,7 @@ log_counters(struct collector *c)
 	col_listen_log_counters(c->listen);
 	col_forward_log_counters(c->forward);
 	col_fwdnorm_log_counters(c->fwdnorm);
+	col_wiring_log_counters(c->wiring);
 }
 
 static int
@@ -223,7 +234,10 @@ reload(struct collector *c)
 	col_config_note_restart(&c->cfg, &fresh);
 	col_ingest_set_allow(c->ingest, fresh.networks.allow,
 	    fresh.networks.n_allow);
-	(void)col_wiring_reload(c->wiring, &fresh, NULL);
+	if (!col_wiring_reload(c->wiring, &fresh, &err)) {
+		g_warning("reload: %s", err->message);
+		g_clear_error(&err);
+	}
 	col_config_clear(&c->cfg);
 	c->cfg = fresh;
 	c->rcfg.dir = c->cfg.reports.dir;
@@ -248,9 +262,25 @@ handle_signals(struct collector *c)
 	}
 }
 
+/* The exporters' lines and the counters for the web, 4 times a second. */
+static void
+publish_web(struct collector *c, uint64_t *next_ms)
+{
+	struct col_web *web = col_wiring_web(c->wiring);
+	uint64_t now = mono_ms();
+
+	if (web == NULL || now < *next_ms)
+		return;
+	*next_ms = now + 250;
+	col_web_publish(web, c->exporters, col_engine_get_stats(c->engine),
+	    c->reports_failed);
+}
+
 static int
 run_live(struct collector *c)
 {
+	uint64_t next_publish = 0;
+
 	col_ingest_load_templates(c->ingest, c->cfg.exporters.templates_file);
 	/* Live from the first record: its time is held to the clock. */
 	col_engine_tick(c->engine, (uint64_t)g_get_real_time() / 1000);
@@ -261,6 +291,7 @@ run_live(struct collector *c)
 		        (uint64_t)g_get_monotonic_time(), 500),
 		    take, c);
 		col_forward_tick(c->forward, (uint64_t)g_get_monotonic_time());
+		publish_web(c, &next_publish);
 		col_engine_tick(c->engine, (uint64_t)g_get_real_time() / 1000);
 		if (c->archive != NULL)
 			col_archive_tick(c->archive,
@@ -354,7 +385,9 @@ main(int argc, char **argv)
 	    (o.read != NULL ||
 	        (open_listen(c, &err) && open_archive(c, &err))) &&
 	    (o.read != NULL || open_forward(c, &err)) &&
-	    (o.read != NULL || mf_detach(o.daemon, o.pidfile, &err))) {
+	    (o.read != NULL || mf_detach(o.daemon, o.pidfile, &err)) &&
+	    (o.read != NULL ||
+	        col_web_start(col_wiring_web(c->wiring), &err))) {
 		status = o.read != NULL ? run_offline(c, o.read) : run_live(c);
 		log_counters(c);
 	} else {

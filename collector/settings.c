@@ -10,6 +10,9 @@
 #include "collector/settings.h"
 #include "collector/output/forward.h"
 #include "collector/analytics/anomaly_keys.h"
+#include "collector/model/devices.h"
+#include "collector/analytics/blockhits.h"
+#include "collector/analytics/blocklist.h"
 #include "collector/model/engine.h"
 #include "collector/model/persec.h"
 #include "collector/model/tables.h"
@@ -117,6 +120,103 @@ const struct mf_conf_key col_config_keys[] = {
 	    0, UINT64_C(1) << 50,
 	    "bytes all archive files may take, oldest removed first "
 	    "(0: no limit)"),
+	UINT("devices", "max-devices", devices.max_devices, "1024",
+	    COL_DEVICES_MIN, COL_DEVICES_MAX,
+	    "devices held at once (about 9 KiB each)"),
+	UINT("devices", "idle", devices.idle, "86400", 60, 31536000,
+	    "seconds after which an unseen device is forgotten"),
+	K("devices", "oui", MF_CONF_STRING, devices.oui,
+	    "/usr/share/ieee-data/oui.txt", 0, 0,
+	    "IEEE MA-L registry (oui.txt or oui.csv) for vendors; empty: "
+	    "none; a missing file is a warning"),
+	LIST("blocklists", "ip", blocklists.ip, "",
+	    "IP/CIDR list files, ';'-separated (DROP, FireHOL, Feodo)"),
+	LIST("blocklists", "domain", blocklists.domain, "",
+	    "domain list files: names, hosts files, ||name^ lines"),
+	UINT("blocklists", "max-ip", blocklists.max_ip, "4194304", 1,
+	    COL_BLOCKLIST_MAX_ENTRIES, "IP entries held (more are dropped)"),
+	UINT("blocklists", "max-domains", blocklists.max_domains, "4194304", 1,
+	    COL_BLOCKLIST_MAX_ENTRIES, "domains held (more are dropped)"),
+	UINT("blocklists", "max-hits", blocklists.max_hits, "1024", 1,
+	    COL_BLOCKHITS_MAX, "distinct hits reported per interval"),
+	K("alerts", "state-file", MF_CONF_STRING, alerts.state_file,
+	    "alerts.state", 0, 0,
+	    "what was alerted, kept across restarts, relative to [reports] "
+	    "dir (empty: none)"),
+	UINT("alerts", "window", alerts.window, "86400", 60, 31536000,
+	    "seconds in which one (type, device, target) alerts once"),
+	UINT("alerts", "rate", alerts.rate, "60", 1, 100000,
+	    "alerts per sink per hour"),
+	UINT("alerts", "queue", alerts.queue, "256", 1, 65536,
+	    "alerts waiting per sink (the oldest dropped when full)"),
+	K("alerts", "file", MF_CONF_STRING, alerts.file, "", 0, 0,
+	    "JSON-lines file of alerts (empty: off)"),
+	UINT("alerts", "file-max-size", alerts.file_max_size, "10485760", 4096,
+	    UINT64_C(1) << 40, "bytes after which the files rotate"),
+	UINT("alerts", "file-keep", alerts.file_keep, "5", 0, 100,
+	    "rotated files kept (FILE.1 ...)"),
+	K("alerts", "idea-file", MF_CONF_STRING, alerts.idea_file, "", 0, 0,
+	    "JSON-lines file of IDEA messages (empty: off)"),
+	K("alerts", "syslog", MF_CONF_STRING, alerts.syslog, "", 0, 0,
+	    "RFC 5424 syslog: unix:PATH or udp:HOST:PORT (empty: off)"),
+	K("alerts", "webhook", MF_CONF_STRING, alerts.webhook, "", 0, 0,
+	    "URL the alerts are POSTed to (empty: off)"),
+	K("alerts", "webhook-format", MF_CONF_STRING, alerts.webhook_format,
+	    "json", 0, 0,
+	    "json, or ntfy (plain text with Title, Priority, Tags headers)"),
+	UINT("alerts", "webhook-retries", alerts.webhook_retries, "3", 0, 10,
+	    "retries of a failed POST (backoff 1, 2, 4 ... s)"),
+	K("alerts", "command", MF_CONF_STRING, alerts.command, "", 0, 0,
+	    "program run per alert, the alert in its environment "
+	    "(empty: off)"),
+	UINT("alerts", "command-timeout", alerts.command_timeout, "10", 1, 3600,
+	    "seconds before the command is killed"),
+	K("alerts", "new-devices", MF_CONF_BOOL, alerts.new_devices, "true", 0,
+	    0, "alert when a device is seen for the first time"),
+	UINT("alerts", "silent-intervals", alerts.silent_intervals, "3", 0,
+	    10000,
+	    "intervals without records before an exporter is silent "
+	    "(0: off)"),
+	UINT("alerts", "quota", alerts.quota, "0", 0, UINT64_C(1) << 60,
+	    "bytes a device may move per day (UTC) before an alert (0: off)"),
+	LIST("alerts", "quota-device", alerts.quota_device, "",
+	    "per-device quotas: MAC_OR_ADDRESS=BYTES;..."),
+	LIST("geo", "database", geo.database, "",
+	    "MaxMind DB files (.mmdb: country, city, ASN), ';'-separated"),
+	K("history", "db", MF_CONF_STRING, history.db, COL_HISTORY_DEFAULT_DB,
+	    0, 0, "SQLite history database (empty: no history)"),
+	UINT("history", "keep-minutes", history.keep_minutes, "1440", 60, 10080,
+	    "minutes of per-interval rows kept"),
+	UINT("history", "keep-hours", history.keep_hours, "840", 168, 87600,
+	    "hours of hourly rows kept"),
+	UINT("history", "keep-days", history.keep_days, "400", 31, 36500,
+	    "days of daily rows (and anomalies) kept"),
+	UINT("history", "keep-months", history.keep_months, "120", 12, 1200,
+	    "months of monthly rows (and device facts) kept"),
+	UINT("history", "max-size", history.max_size, "268435456", 0,
+	    UINT64_C(1) << 50,
+	    "bytes the database may use, the oldest rows of the finest "
+	    "level removed first (0: no limit)"),
+	LIST("web", "listen", web.listen, "127.0.0.1:8080;[::1]:8080",
+	    "web page and API: ';'-separated ADDRESS:PORT (empty: off); "
+	    "off loopback, password-file, certificate and key are needed"),
+	K("web", "files", MF_CONF_STRING, web.files, "", 0, 0,
+	    "directory of the page's files (empty: the page installed with "
+	    "minflow)"),
+	K("web", "password-file", MF_CONF_STRING, web.password_file, "", 0, 0,
+	    "USER:HASH lines, crypt(3) hashes, for HTTP Basic (empty: no "
+	    "credentials asked)"),
+	K("web", "certificate", MF_CONF_STRING, web.certificate, "", 0, 0,
+	    "PEM certificate (chain) for HTTPS (empty: plain HTTP)"),
+	K("web", "key", MF_CONF_STRING, web.key, "", 0, 0,
+	    "PEM private key of the certificate"),
+	UINT("web", "max-clients", web.max_clients, "64", 1, 1024,
+	    "web connections at once (and stream clients)"),
+	UINT("web", "rate", web.rate, "50", 0, 100000,
+	    "requests a second per client address, burst twice that (0: no "
+	    "limit)"),
+	UINT("web", "stream-queue", web.stream_queue, "1024", 16, 1048576,
+	    "flow events queued per stream client, the oldest dropped"),
 };
 const size_t col_config_n_keys = G_N_ELEMENTS(col_config_keys);
 
@@ -201,7 +301,8 @@ derive(struct col_config *cfg, GError **error)
 	if (!derive_listen(&cfg->listen, error) ||
 	    !derive_networks(net, error) ||
 	    !col_forward_check(&cfg->forward, error) ||
-	    !col_anomaly_check_config(&cfg->anomaly, error))
+	    !col_anomaly_check_config(&cfg->anomaly, error) ||
+	    !col_web_check_config(&cfg->web, error))
 		return FALSE;
 	net->classifier =
 	    col_classifier_new(net->internal, net->web_ports, error);
@@ -352,6 +453,42 @@ col_config_note_restart(const struct col_config *a, const struct col_config *b)
 	    a->archive.retention != b->archive.retention ||
 	    a->archive.max_total_size != b->archive.max_total_size)
 		g_message("reload: [archive] changes take effect on restart");
+	if (a->devices.max_devices != b->devices.max_devices ||
+	    a->devices.idle != b->devices.idle ||
+	    g_strcmp0(a->devices.oui, b->devices.oui) != 0)
+		g_message("reload: [devices] changes take effect on restart");
+	if (g_strcmp0(a->history.db, b->history.db) != 0 ||
+	    a->history.keep_minutes != b->history.keep_minutes ||
+	    a->history.keep_hours != b->history.keep_hours ||
+	    a->history.keep_days != b->history.keep_days ||
+	    a->history.keep_months != b->history.keep_months ||
+	    a->history.max_size != b->history.max_size)
+		g_message("reload: [history] changes take effect on restart");
+}
+
+/* A file named relative to the report directory, unless absolute. */
+static void
+beside_reports(const char *dir, char **file)
+{
+	if ((*file)[0] != '\0' && !g_path_is_absolute(*file)) {
+		char *abs = g_build_filename(dir, *file, NULL);
+
+		g_free(*file);
+		*file = abs;
+	}
+}
+
+/* Relative paths of a list made absolute (-D changes directory). */
+static void
+absolute_list(char **l)
+{
+	for (; l != NULL && *l != NULL; l++)
+		if (!g_path_is_absolute(*l)) {
+			char *abs = g_canonicalize_filename(*l, NULL);
+
+			g_free(*l);
+			*l = abs;
+		}
 }
 
 gboolean
@@ -386,12 +523,10 @@ col_config_set_dir(struct col_config *cfg, const char *dir, const char *path,
 		r->dir = abs;
 	}
 	/* The templates file lives beside the reports unless absolute. */
-	if (x->templates_file[0] != '\0' &&
-	    !g_path_is_absolute(x->templates_file)) {
-		char *abs = g_build_filename(r->dir, x->templates_file, NULL);
-
-		g_free(x->templates_file);
-		x->templates_file = abs;
-	}
+	beside_reports(r->dir, &x->templates_file);
+	beside_reports(r->dir, &cfg->alerts.state_file);
+	absolute_list(cfg->blocklists.ip);
+	absolute_list(cfg->blocklists.domain);
+	absolute_list(cfg->geo.database);
 	return TRUE;
 }

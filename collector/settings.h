@@ -16,7 +16,10 @@
 
 #include "collector/ingest/listen.h"
 #include "collector/analytics/anomaly.h"
+#include "collector/output/alerts.h"
 #include "collector/output/forward.h"
+#include "collector/output/history.h"
+#include "collector/output/web.h"
 #include "collector/model/classify.h"
 #include "common/addr.h"
 #include "common/conf.h"
@@ -81,6 +84,24 @@ struct col_conf_archive {
 	uint64_t rotate, max_file_size, retention, max_total_size;
 };
 
+/* [devices] */
+struct col_conf_devices {
+	uint64_t max_devices, idle;
+	char *oui;
+};
+
+/* [blocklists] (collector/wiring.c hands it to
+ * collector/analytics/blockhits.h) */
+struct col_conf_blocklists {
+	char **ip, **domain;
+	uint64_t max_ip, max_domains, max_hits;
+};
+
+/* [geo] (collector/analytics/geo.h) */
+struct col_conf_geo {
+	char **database;
+};
+
 struct col_config {
 	struct col_conf_listen listen;
 	struct col_conf_networks networks;
@@ -92,6 +113,12 @@ struct col_config {
 	/* [anomaly], [anomaly.NAME] (collector/analytics/anomaly_keys.h) */
 	struct col_anomaly_config anomaly;
 	struct col_conf_archive archive;
+	struct col_conf_devices devices;
+	struct col_conf_blocklists blocklists;
+	struct col_conf_alerts alerts; /* collector/output/alerts.h */
+	struct col_conf_geo geo;
+	struct col_conf_history history; /* collector/output/history.h */
+	struct col_web_config web;       /* [web] (collector/output/web.h) */
 };
 
 extern const struct mf_conf_key col_config_keys[];

@@ -206,6 +206,13 @@ name_read(const uint8_t *msg, size_t len, size_t off, enum mf_dns_result trunc,
 	return MF_DNS_OK;
 }
 
+enum mf_dns_result
+mf_dns_read_name(const uint8_t *msg, size_t len, size_t off, char *text,
+    size_t *end)
+{
+	return name_read(msg, len, off, MF_DNS_TRUNC_RECORD, text, end);
+}
+
 static uint8_t
 ascii_lower(uint8_t c)
 {

@@ -160,6 +160,15 @@ enum mf_dns_result mf_dns_parse(const uint8_t *msg, size_t len,
 enum mf_dns_result mf_dns_parse_question(const uint8_t *msg, size_t len,
     struct mf_dns_msg *out);
 
+/*
+ * Read the (possibly compressed) name at msg[off] under the rules above:
+ * its text into text (NULL: only check; else MF_DNS_NAME_MAX + 1 bytes),
+ * *end just past it in the message.  Running off the end gives
+ * MF_DNS_TRUNC_RECORD.  For record walkers of their own (mDNS answers).
+ */
+enum mf_dns_result mf_dns_read_name(const uint8_t *msg, size_t len, size_t off,
+    char *text, size_t *end);
+
 /* What mf_dns_tcp_next() found at *off. */
 enum mf_dns_tcp_result {
 	MF_DNS_TCP_MSG,         /* a whole message: *msg, *msg_len */

@@ -19,6 +19,7 @@ enum mf_error_code {
 	MF_ERROR_IPFIX,    /* libfixbuf refused a template or record */
 	MF_ERROR_NOMEM,    /* a bounded structure could not be sized */
 	MF_ERROR_PRIVS,    /* privileges could not be dropped */
+	MF_ERROR_INVAL,    /* a bad parameter of a query (HTTP 400) */
 };
 
 GQuark mf_error_quark(void);

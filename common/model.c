@@ -32,6 +32,14 @@ const char *const mf_label_source_names[MF_LABEL_N_SOURCES] = {
 	"http-host",
 };
 
+const char *const mf_device_source_names[MF_DEVICE_N_SOURCES] = {
+	NULL,
+	"dhcp",
+	"dhcpv6",
+	"lease",
+	"mdns",
+};
+
 /* Every field of struct mf_flow_rec, in struct order. */
 static const struct mf_field flow_internal_fields[] = {
 	VFIELD(0, MF_IE_HTTP_REQUEST_HOST, label),
@@ -309,6 +317,34 @@ static const struct mf_field dns6_fields[] = {
 	DNS_TAIL,
 };
 
+#define DEVF(pen, id, f)                                           \
+	{                                                          \
+		pen, id, sizeof(((struct mf_device_rec *)0)->f),   \
+		    (uint16_t)offsetof(struct mf_device_rec, f), 0 \
+	}
+#define DEVICE_TAIL                                                     \
+	DEVF(0, MF_IE_FLOW_START_MILLISECONDS, time_ms),                \
+	    DEVF(MF_PEN_MINFLOW, MF_OWN_DEVICE_LEASE_SECONDS, lease_s), \
+	    DEVF(MF_PEN_MINFLOW, MF_OWN_DEVICE_NAME_SOURCE, source),    \
+	{                                                               \
+		MF_PEN_MINFLOW, MF_OWN_DEVICE_NAME, MF_VARLEN,          \
+		    (uint16_t)offsetof(struct mf_device_rec, name),     \
+		    MF_FK_VARLEN                                        \
+	}
+
+/* Device records: options templates scoped by the device's MAC. */
+static const struct mf_field device4_fields[] = {
+	DEVF(0, MF_IE_SOURCE_MAC_ADDRESS, mac),
+	DEVF(0, MF_IE_SOURCE_IPV4_ADDRESS, addr4),
+	DEVICE_TAIL,
+};
+
+static const struct mf_field device6_fields[] = {
+	DEVF(0, MF_IE_SOURCE_MAC_ADDRESS, mac),
+	DEVF(0, MF_IE_SOURCE_IPV6_ADDRESS, addr6),
+	DEVICE_TAIL,
+};
+
 /*
  * The collector's archive (common/model.h).  No applicationId, ToS or v9
  * label: the collector's normalised record does not keep them.
@@ -368,6 +404,12 @@ const struct mf_template mf_tmpl_dns4 = TMPL(MF_TID_DNS4,
     MF_TMPL_IPV4 | MF_TMPL_IPFIX_ONLY | MF_TMPL_OPTIONS, "dns4", dns4_fields);
 const struct mf_template mf_tmpl_dns6 = TMPL(MF_TID_DNS6,
     MF_TMPL_IPV6 | MF_TMPL_IPFIX_ONLY | MF_TMPL_OPTIONS, "dns6", dns6_fields);
+const struct mf_template mf_tmpl_device4 =
+    TMPL(MF_TID_DEVICE4, MF_TMPL_IPV4 | MF_TMPL_IPFIX_ONLY | MF_TMPL_OPTIONS,
+        "device4", device4_fields);
+const struct mf_template mf_tmpl_device6 =
+    TMPL(MF_TID_DEVICE6, MF_TMPL_IPV6 | MF_TMPL_IPFIX_ONLY | MF_TMPL_OPTIONS,
+        "device6", device6_fields);
 const struct mf_template mf_tmpl_nat4 =
     TMPL(MF_TID_NAT4, MF_TMPL_IPV4 | MF_TMPL_NAT, "nat4", nat4_fields);
 const struct mf_template mf_tmpl_nat6 =

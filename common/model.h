@@ -113,11 +113,33 @@ enum mf_own_ie {
 	MF_OWN_FLOWS_LABELLED_TLS_SNI = 10,
 	MF_OWN_FLOWS_LABELLED_HTTP_HOST = 11,
 	MF_OWN_FLOWS_UNLABELLED = 12,
-	MF_OWN_CONNTRACK_LOST = 13,     /* --conntrack: ended unseen */
-	MF_OWN_CONNTRACK_OVERRUNS = 14, /* --conntrack: ENOBUFS */
-	MF_OWN_PROCESS_NAME = 15,       /* --processes: string */
-	MF_OWN_PROCESS_ID = 16,         /* --processes: unsigned32 */
+	MF_OWN_CONNTRACK_LOST = 13,       /* --conntrack: ended unseen */
+	MF_OWN_CONNTRACK_OVERRUNS = 14,   /* --conntrack: ENOBUFS */
+	MF_OWN_PROCESS_NAME = 15,         /* --processes: string */
+	MF_OWN_PROCESS_ID = 16,           /* --processes: unsigned32 */
+	MF_OWN_DEVICE_NAME = 17,          /* device records: the host name */
+	MF_OWN_DEVICE_NAME_SOURCE = 18,   /* enum mf_device_source */
+	MF_OWN_DEVICE_LEASE_SECONDS = 19, /* lease time, 0 unknown */
 };
+
+/*
+ * Where a device record's name came from (deviceNameSource values), in
+ * order of trust: a lower non-zero value is the better name.
+ */
+enum mf_device_source {
+	MF_DEVICE_NONE = 0,
+	MF_DEVICE_DHCP = 1,   /* DHCPv4: option 81 FQDN or option 12 */
+	MF_DEVICE_DHCPV6 = 2, /* DHCPv6: option 39 client FQDN */
+	MF_DEVICE_LEASE = 3,  /* a dnsmasq or odhcpd lease file */
+	MF_DEVICE_MDNS = 4,   /* an mDNS answer for NAME.local */
+	MF_DEVICE_N_SOURCES
+};
+
+/* NULL, "dhcp", "dhcpv6", "lease", "mdns". */
+extern const char *const mf_device_source_names[MF_DEVICE_N_SOURCES];
+
+/* Host name bytes a device record carries at most (RFC 1035 name). */
+#define MF_DEVICE_NAME_MAX 255
 
 /* Where a flow's label came from (labelSource values). */
 enum mf_label_source {
@@ -305,6 +327,8 @@ enum mf_template_id {
 	MF_TID_ARCHIVE_BI4 = 272,
 	MF_TID_ARCHIVE_BI6 = 273,
 	MF_TID_ARCHIVE_TYPES = 274, /* RFC 5610 element types */
+	MF_TID_DEVICE4 = 275,       /* device records, IPv4 address */
+	MF_TID_DEVICE6 = 276,       /* device records, IPv6 address */
 };
 
 /*
@@ -340,6 +364,23 @@ struct mf_dns_rec {
 	                           * seen without an answer */
 };
 
+/*
+ * One device record: what the exporter learned about the host with MAC
+ * mac (DHCPv4, DHCPv6, a lease file or mDNS): its name and one address
+ * it was given or announced (all zero: none).  IPFIX only, under
+ * mf_tmpl_device4 / mf_tmpl_device6 by the address's family: options
+ * templates scoped by sourceMacAddress.
+ */
+struct mf_device_rec {
+	struct mf_varfield name; /* deviceName: host name or FQDN, or empty */
+	uint64_t time_ms;        /* flowStartMilliseconds: learned at */
+	uint8_t addr6[16];       /* sourceIPv6Address (device6) */
+	uint32_t addr4;          /* sourceIPv4Address (device4), host order */
+	uint32_t lease_s;        /* deviceLeaseSeconds: 0 unknown */
+	uint8_t mac[6];          /* sourceMacAddress (scope) */
+	uint8_t source;          /* deviceNameSource: enum mf_device_source */
+};
+
 /* Internal layouts: every field of the record structs, in struct order. */
 extern const struct mf_template mf_tmpl_flow_internal;
 extern const struct mf_template mf_tmpl_stats_internal;
@@ -354,6 +395,8 @@ extern const struct mf_template mf_tmpl_dns4;
 extern const struct mf_template mf_tmpl_dns6;
 extern const struct mf_template mf_tmpl_nat4;
 extern const struct mf_template mf_tmpl_nat6;
+extern const struct mf_template mf_tmpl_device4;
+extern const struct mf_template mf_tmpl_device6;
 extern const struct mf_template mf_tmpl_proc4;
 extern const struct mf_template mf_tmpl_proc6;
 extern const struct mf_template mf_tmpl_biproc4;

@@ -82,6 +82,7 @@ exp_export_new(const struct exp_export_config *cfg, struct exp_sink *sink,
 		return NULL;
 	}
 	exp_message_set_proc(e->msg, cfg->processes);
+	exp_message_set_devices(e->msg, cfg->device_records);
 	return e;
 }
 
@@ -280,7 +281,7 @@ open_message(struct exp_export *e)
 	begin_message(e);
 }
 
-enum rec_kind { REC_FLOW, REC_STATS, REC_DNS };
+enum rec_kind { REC_FLOW, REC_STATS, REC_DNS, REC_DEVICE };
 
 static void
 add(struct exp_export *e, const struct mf_template *t, const void *rec,
@@ -299,6 +300,8 @@ add(struct exp_export *e, const struct mf_template *t, const void *rec,
 			e->stats.not_sent++;
 		else if (kind == REC_DNS)
 			e->stats.dns_not_sent++;
+		else if (kind == REC_DEVICE)
+			e->stats.device_not_sent++;
 		if (mf_ratelimit_ok(&e->warn, (int64_t)wall_ms() * 1000))
 			g_warning("export: record of template %s not added: %s",
 			    t->name, g_strerror(-r));
@@ -308,6 +311,8 @@ add(struct exp_export *e, const struct mf_template *t, const void *rec,
 		e->msg_records++;
 	else if (kind == REC_DNS)
 		e->stats.dns_records++;
+	else if (kind == REC_DEVICE)
+		e->stats.device_records++;
 	else
 		e->stats.stats_records++;
 }
@@ -345,6 +350,18 @@ exp_export_dns(struct exp_export *e, const struct mf_dns_rec *r, uint8_t family)
 	}
 	add(e, family == MF_AF_INET ? &mf_tmpl_dns4 : &mf_tmpl_dns6, r,
 	    REC_DNS);
+}
+
+void
+exp_export_device(struct exp_export *e, const struct mf_device_rec *r,
+    uint8_t family)
+{
+	if (!e->cfg.device_records || e->cfg.protocol != EXP_PROTO_IPFIX) {
+		e->stats.device_not_sent++;
+		return;
+	}
+	add(e, family == MF_AF_INET6 ? &mf_tmpl_device6 : &mf_tmpl_device4, r,
+	    REC_DEVICE);
 }
 
 /* --- flows to records ---------------------------------------------------- */

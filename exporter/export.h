@@ -47,21 +47,24 @@ struct exp_export_config {
 	gboolean resend_templates;    /* FALSE for files: once at start */
 	gboolean dns_records;         /* IPFIX: announce and send DNS records */
 	gboolean nat;                 /* uniflow: announce nat4/nat6 */
+	gboolean device_records;      /* IPFIX: announce and send devices */
 	gboolean processes;           /* IPFIX, not nat: flows under proc4/6 or
 	                               * biproc4/6 with the local process */
 };
 
 struct exp_export_stats {
-	uint64_t records;        /* flow records handed to the sink */
-	uint64_t not_sent;       /* flow records in messages that failed */
-	uint64_t refused;        /* in a message sent just before a send
-	                            failed with ECONNREFUSED (UDP: the
-	                            collector's port was closed) */
-	uint64_t messages;       /* messages sent (data and templates) */
-	uint64_t template_sends; /* times the templates went out */
-	uint64_t stats_records;  /* statistics options records sent */
-	uint64_t dns_records;    /* DNS records handed to the sink */
-	uint64_t dns_not_sent;   /* DNS records not exported (v9, errors) */
+	uint64_t records;         /* flow records handed to the sink */
+	uint64_t not_sent;        /* flow records in messages that failed */
+	uint64_t refused;         /* in a message sent just before a send
+	                             failed with ECONNREFUSED (UDP: the
+	                             collector's port was closed) */
+	uint64_t messages;        /* messages sent (data and templates) */
+	uint64_t template_sends;  /* times the templates went out */
+	uint64_t stats_records;   /* statistics options records sent */
+	uint64_t dns_records;     /* DNS records handed to the sink */
+	uint64_t dns_not_sent;    /* DNS records not exported (v9, errors) */
+	uint64_t device_records;  /* device records handed to the sink */
+	uint64_t device_not_sent; /* device records not exported (v9) */
 	uint64_t labelled[MF_LABEL_N_SOURCES]; /* flows by label source */
 	uint64_t process_named; /* flows exported with a process */
 };
@@ -103,6 +106,14 @@ void exp_export_set_labeller(struct exp_export *e, exp_label_fn fn, void *ctx);
  * dns_not_sent).  family selects dns4 or dns6 (the client's family).
  */
 void exp_export_dns(struct exp_export *e, const struct mf_dns_rec *r,
+    uint8_t family);
+
+/*
+ * Add one device record (IPFIX with device_records only; otherwise
+ * counted in device_not_sent).  family selects device4 or device6 (the
+ * address's; 0, no address, goes as device4 with 0.0.0.0).
+ */
+void exp_export_device(struct exp_export *e, const struct mf_device_rec *r,
     uint8_t family);
 
 /* Set the current time (see above); the caller keeps it non-decreasing. */

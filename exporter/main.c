@@ -21,6 +21,7 @@
 #include "exporter/conntrack.h"
 #include "exporter/ctflow.h"
 #include "exporter/decode.h"
+#include "exporter/devices.h"
 #include "exporter/dnslabel.h"
 #include "exporter/export.h"
 #include "exporter/frag.h"
@@ -37,6 +38,9 @@
 #define EXPIRE_STEP_MS 1000u   /* expiry granularity, in flow time */
 #define CT_GATHER_US 10000     /* --conntrack: events gather this long */
 #define LOCAL_REFRESH_MS 5000u /* --processes: this host's addresses */
+#define CT_FILTER_DEVICES                                           \
+	"port 53 or udp port 67 or udp port 68 or udp port 546 or " \
+	"udp port 547 or udp port 5353"
 
 struct exporter {
 	const struct exp_config *cfg;
@@ -48,9 +52,11 @@ struct exporter {
 	struct exp_dnslabel *dns;  /* NULL with --no-dns */
 	struct exp_ctflow *ctflow; /* --conntrack, else NULL */
 	struct exp_conntrack *ct;
-	struct exp_neigh *neigh; /* --conntrack: MACs of neighbours */
-	struct exp_procs *procs; /* --processes, else NULL */
-	uint64_t local_ms;       /* --processes: addresses last read */
+	struct exp_neigh *neigh;  /* --conntrack: MACs of neighbours */
+	struct exp_devices *devs; /* --devices, else NULL */
+	uint64_t leases_ms;       /* --leases: last poll (flow time) */
+	struct exp_procs *procs;  /* --processes, else NULL */
+	uint64_t local_ms;        /* --processes: addresses last read */
 	struct exp_decode_stats dstats;
 	uint64_t boot_ms;
 	uint64_t now_ms;          /* flow time: packet time (file) or clock */
@@ -126,6 +132,8 @@ on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *bytes, int dlt,
 		}
 		x->now_ms = p.ts_ms;
 	}
+	if (x->devs != NULL)
+		exp_devices_packet(x->devs, &p);
 	if (x->ct != NULL) {
 		/* conntrack counts the flows: this capture is DNS only. */
 		if (x->dns != NULL)
@@ -222,10 +230,28 @@ export_stats(struct exporter *x)
 	x->stats_ms = x->now_ms;
 }
 
+/* --leases: read the file when it changed (stat once a second). */
+static void
+poll_leases(struct exporter *x)
+{
+	GError *error = NULL;
+
+	if (x->devs == NULL || x->cfg->leases == NULL ||
+	    (x->leases_ms != 0 && x->now_ms < x->leases_ms + 1000))
+		return;
+	x->leases_ms = MAX(x->now_ms, 1);
+	exp_export_set_time(x->exp, x->now_ms);
+	if (!exp_devices_leases(x->devs, x->cfg->leases, x->now_ms, &error)) {
+		g_warning("%s (tried again in a second)", error->message);
+		g_error_free(error);
+	}
+}
+
 /* Timers in flow time: expiry, message linger, statistics. */
 static void
 run_timers(struct exporter *x)
 {
+	poll_leases(x);
 	if (x->now_ms >= x->expired_ms + EXPIRE_STEP_MS) {
 		exp_cache_expire(x->cache, x->now_ms);
 		if (x->dns != NULL)
@@ -412,6 +438,33 @@ print_dns_counters(const struct exp_dnslabel *d, gboolean to_log)
 }
 
 static void
+print_device_counters(const struct exp_devices *d, gboolean to_log)
+{
+	const struct exp_devices_stats *s = exp_devices_get_stats(d);
+	char name[64];
+	int i;
+
+	counter(to_log, "dhcp4-messages", s->dhcp4);
+	counter(to_log, "dhcp6-messages", s->dhcp6);
+	for (i = 0; i < EXP_DHCP_N_RESULTS; i++) {
+		g_snprintf(name, sizeof(name), "dhcp-%s",
+		    exp_dhcp_result_names[i]);
+		counter(to_log, name, s->dhcp_result[i]);
+	}
+	counter(to_log, "mdns-responses", s->mdns);
+	counter(to_log, "mdns-malformed", s->mdns_bad);
+	counter(to_log, "devices-learned", s->records);
+	counter(to_log, "devices-repeats", s->repeats);
+	counter(to_log, "devices-no-mac", s->no_mac);
+	counter(to_log, "devices-names-evicted", s->names_evicted);
+	counter(to_log, "devices-sent-evicted", s->sent_evicted);
+	counter(to_log, "lease-reads", s->lease_reads);
+	counter(to_log, "lease-lines", s->lease_lines);
+	counter(to_log, "lease-bad-lines", s->lease_bad);
+	counter(to_log, "lease-no-mac", s->lease_no_mac);
+}
+
+static void
 print_conntrack_counters(struct exporter *x, gboolean to_log)
 {
 	const struct exp_ctflow_stats *t = exp_ctflow_get_stats(x->ctflow);
@@ -505,6 +558,10 @@ print_counters(struct exporter *x, gboolean to_log)
 	}
 	counter(to_log, "dns-records-exported", e->dns_records);
 	counter(to_log, "dns-records-not-sent", e->dns_not_sent);
+	counter(to_log, "device-records-exported", e->device_records);
+	counter(to_log, "device-records-not-sent", e->device_not_sent);
+	if (x->devs != NULL)
+		print_device_counters(x->devs, to_log);
 	if (x->dns != NULL)
 		print_dns_counters(x->dns, to_log);
 	if (x->ct != NULL)
@@ -528,6 +585,8 @@ open_output(struct exporter *x, GError **error)
 		    cfg->write_file == NULL && cfg->transport == EXP_SINK_UDP,
 		.dns_records = cfg->dns && cfg->protocol == EXP_PROTO_IPFIX,
 		.nat = cfg->conntrack,
+		.device_records =
+		    cfg->devices && cfg->protocol == EXP_PROTO_IPFIX,
 		.processes = cfg->processes,
 	};
 
@@ -565,6 +624,19 @@ open_dns(struct exporter *x, const struct mf_hash_key *seed, GError **error)
 		return FALSE;
 	exp_export_set_labeller(x->exp, exp_dnslabel_label, x->dns);
 	return TRUE;
+}
+
+static gboolean
+open_devices(struct exporter *x, const struct mf_hash_key *seed, GError **error)
+{
+	struct exp_devices_config dc = {
+		.max_devices = (size_t)x->cfg->max_devices,
+		.mdns = x->cfg->mdns,
+		.seed = *seed,
+	};
+
+	x->devs = exp_devices_new(&dc, x->exp, error);
+	return x->devs != NULL;
 }
 
 static gboolean
@@ -613,8 +685,9 @@ open_all(struct exporter *x, GError **error)
 		mf_hash_key_fixed(&kc.seed);
 	else
 		mf_hash_key_random(&kc.seed);
+	/* DNS only (conntrack counts), and with --devices DHCP and mDNS. */
 	if (cfg->conntrack)
-		cc.filter = "port 53"; /* DNS only: conntrack counts */
+		cc.filter = cfg->devices ? CT_FILTER_DEVICES : "port 53";
 	if ((cfg->n_interfaces > 0 || !cfg->conntrack) &&
 	    (x->cap = exp_capture_open(&cc, error)) == NULL)
 		return FALSE;
@@ -627,6 +700,8 @@ open_all(struct exporter *x, GError **error)
 	if (x->frag == NULL)
 		return FALSE;
 	if (cfg->dns && !open_dns(x, &kc.seed, error))
+		return FALSE;
+	if (cfg->devices && !open_devices(x, &kc.seed, error))
 		return FALSE;
 	if (cfg->processes) {
 		struct exp_procs_config pc = {
@@ -664,6 +739,7 @@ close_all(struct exporter *x)
 	exp_cache_free(x->cache);
 	exp_frag_free(x->frag);
 	exp_dnslabel_free(x->dns);
+	exp_devices_free(x->devs);
 	exp_conntrack_free(x->ct);
 	exp_ctflow_free(x->ctflow);
 	exp_neigh_free(x->neigh);

@@ -16,11 +16,12 @@ struct exp_message {
 	struct mf_msgenc enc;
 	uint8_t *buf; /* the message, mtu bytes */
 	gboolean biflow;
-	gboolean dns;    /* DNS record templates announced too */
-	gboolean nat;    /* nat4/nat6 announced too (uniflow) */
-	gboolean proc;   /* proc or biproc templates for the flows */
-	gboolean open;   /* a message is being built */
-	uint64_t now_ms; /* time of the next message started */
+	gboolean dns;     /* DNS record templates announced too */
+	gboolean devices; /* device record templates announced too */
+	gboolean nat;     /* nat4/nat6 announced too (uniflow) */
+	gboolean proc;    /* proc or biproc templates for the flows */
+	gboolean open;    /* a message is being built */
+	uint64_t now_ms;  /* time of the next message started */
 };
 
 struct exp_message *
@@ -70,6 +71,12 @@ exp_message_set_dns(struct exp_message *m, gboolean dns)
 }
 
 void
+exp_message_set_devices(struct exp_message *m, gboolean devices)
+{
+	m->devices = devices && m->enc.proto == MF_MSGENC_IPFIX;
+}
+
+void
 exp_message_set_nat(struct exp_message *m, gboolean nat)
 {
 	m->nat = nat && !m->biflow;
@@ -96,6 +103,28 @@ ensure_open(struct exp_message *m)
 	}
 }
 
+/* The i-th template announced: t[0 .. n), then nat, then devices. */
+static const struct mf_template *
+template_at(const struct exp_message *m, const struct mf_template *const *t,
+    size_t n, size_t i)
+{
+	if (i < n)
+		return t[i];
+	i -= n;
+	if (m->nat) {
+		if (i < 2)
+			return i == 0 ? &mf_tmpl_nat4 : &mf_tmpl_nat6;
+		i -= 2;
+	}
+	return i == 0 ? &mf_tmpl_device4 : &mf_tmpl_device6;
+}
+
+static gboolean
+is_device(const struct mf_template *t)
+{
+	return t->id == MF_TID_DEVICE4 || t->id == MF_TID_DEVICE6;
+}
+
 int
 exp_message_add_templates(struct exp_message *m)
 {
@@ -120,10 +149,8 @@ exp_message_add_templates(struct exp_message *m)
 	/* All or nothing: a half template set would confuse the caller. */
 	saved = m->enc.wb.len;
 	count = m->enc.count;
-	for (i = 0; i < n + (m->nat ? 2 : 0); i++) {
-		const struct mf_template *ti = i < n ? t[i]
-		    : i == n                         ? &mf_tmpl_nat4
-		                                     : &mf_tmpl_nat6;
+	for (i = 0; i < n + (m->nat ? 2 : 0) + (m->devices ? 2 : 0); i++) {
+		const struct mf_template *ti = template_at(m, t, n, i);
 
 		if ((r = mf_msgenc_add_template(&m->enc, ti)) != 0) {
 			m->enc.wb.len = saved;
@@ -142,7 +169,9 @@ exp_message_add_record(struct exp_message *m, const struct mf_template *t,
 	int r;
 
 	/* Only the templates this exporter announced. */
-	if (((t->flags & MF_TMPL_IPFIX_ONLY) != 0 && !m->dns) ||
+	if ((is_device(t) && !m->devices) ||
+	    (!is_device(t) && (t->flags & MF_TMPL_IPFIX_ONLY) != 0 &&
+	        !m->dns) ||
 	    ((t->flags & MF_TMPL_NAT) != 0 && !m->nat) ||
 	    ((t->flags & (MF_TMPL_OPTIONS | MF_TMPL_IPFIX_ONLY)) == 0 &&
 	        ((t->flags & MF_TMPL_PROC) != 0) != m->proc) ||

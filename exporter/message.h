@@ -8,7 +8,8 @@
  * then sends itself.  A thin layer over common/msgenc.c, the one encoder of
  * both protocols: it owns the buffer and knows which templates this
  * exporter announces (IPFIX: uniflow or biflow, the statistics options
- * template, the DNS templates when asked; v9: uniflow and statistics).
+ * template, the DNS and device templates when asked; v9: uniflow and
+ * statistics).
  *
  * Use: add templates and records until one returns -ENOSPC, then
  * exp_message_emit() the message, send it, and add again.  The first add
@@ -40,6 +41,9 @@ void exp_message_free(struct exp_message *m);
 
 /* IPFIX: announce the DNS record templates (dns4, dns6) too; v9: ignored. */
 void exp_message_set_dns(struct exp_message *m, gboolean dns);
+
+/* IPFIX: announce the device record templates (device4, device6). */
+void exp_message_set_devices(struct exp_message *m, gboolean devices);
 
 /* Announce the postNAT templates (nat4, nat6; --conntrack): uniflow only. */
 void exp_message_set_nat(struct exp_message *m, gboolean nat);

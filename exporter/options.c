@@ -10,6 +10,7 @@
 #include "common/addr.h"
 #include "common/error.h"
 #include "exporter/cache.h"
+#include "exporter/devices.h"
 #include "exporter/dnscache.h"
 #include "exporter/dnslabel.h"
 #include "exporter/dnsquery.h"
@@ -66,6 +67,8 @@ const struct exp_numeric_option exp_options_numeric[] = {
 	    "TLS server names / HTTP Hosts kept for open flows"),
 	NUM("conntrack-buffer", 0, conntrack_buffer, "4096", 16, 1048576, "KIB",
 	    "--conntrack: event socket buffer in KiB"),
+	NUM("max-devices", 0, max_devices, "1024", EXP_DEVICES_MIN,
+	    EXP_DEVICES_MAX, "N", "--devices: devices tracked at once"),
 	NUM("max-processes", 0, max_processes, "1024", 16, 65000, "N",
 	    "--processes: process names kept for open flows"),
 };
@@ -76,7 +79,8 @@ struct raw {
 	char **interfaces, *read_file, *filter, *collector, *write_file;
 	char *user, *pidfile, *transport, *protocol;
 	gboolean biflow, daemon, stats, verbose, version;
-	gboolean no_dns, mdns, no_server_names;
+	gboolean no_dns, mdns, no_server_names, devices;
+	char *leases;
 	gboolean conntrack, conntrack_acct, conntrack_reliable;
 	gboolean processes;
 	char *numeric[G_N_ELEMENTS(exp_options_numeric)];
@@ -96,6 +100,7 @@ raw_clear(struct raw *r)
 	g_free(r->pidfile);
 	g_free(r->transport);
 	g_free(r->protocol);
+	g_free(r->leases);
 	for (i = 0; i < exp_options_n_numeric; i++)
 		g_free(r->numeric[i]);
 }
@@ -129,6 +134,14 @@ make_entries(struct raw *r, GPtrArray *help)
 		    "no DNS labels, no DNS records", NULL },
 		{ "mdns", 0, 0, G_OPTION_ARG_NONE, &r->mdns,
 		    "also learn names from mDNS (port 5353) answers", NULL },
+		{ "devices", 0, 0, G_OPTION_ARG_NONE, &r->devices,
+		    "device records: names and addresses from DHCP, DHCPv6 "
+		    "(and mDNS with --mdns)",
+		    NULL },
+		{ "leases", 0, 0, G_OPTION_ARG_FILENAME, &r->leases,
+		    "device records from a dnsmasq or odhcpd lease file too "
+		    "(implies --devices)",
+		    "FILE" },
 		{ "no-server-names", 0, 0, G_OPTION_ARG_NONE,
 		    &r->no_server_names,
 		    "no TLS server name / HTTP Host fallback labels", NULL },
@@ -308,6 +321,8 @@ exp_options_parse(int argc, char **argv, struct exp_config *cfg,
 		cfg->biflow = r.biflow;
 		cfg->dns = !r.no_dns;
 		cfg->mdns = r.mdns;
+		cfg->devices = r.devices || r.leases != NULL;
+		cfg->leases = g_steal_pointer(&r.leases);
 		cfg->processes = r.processes;
 		cfg->server_names = !r.no_server_names;
 		cfg->daemon = r.daemon;
@@ -340,5 +355,6 @@ exp_options_clear(struct exp_config *cfg)
 	g_free(cfg->write_file);
 	g_free(cfg->user);
 	g_free(cfg->pidfile);
+	g_free(cfg->leases);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -31,6 +31,8 @@ struct exp_config {
 	gboolean biflow, daemon, print_stats, verbose;
 	gboolean dns;          /* not --no-dns */
 	gboolean mdns;         /* --mdns */
+	gboolean devices;      /* --devices (or --leases) */
+	char *leases;          /* --leases FILE, or NULL */
 	gboolean server_names; /* not --no-server-names */
 	gboolean conntrack;    /* --conntrack: flows from the kernel's table */
 	gboolean conntrack_acct;     /* --conntrack-acct */
@@ -41,7 +43,7 @@ struct exp_config {
 	    active_timeout, domain, template_refresh, template_messages, mtu,
 	    stats_interval, pace, replay_speed, max_dns_names, dns_ttl_min,
 	    dns_ttl_max, max_dns_queries, dns_timeout, max_server_names,
-	    conntrack_buffer, max_processes;
+	    conntrack_buffer, max_devices, max_processes;
 };
 
 /* One numeric option: --name=VALUE with a default and bounds. */

@@ -6,6 +6,7 @@
 #include <json-glib/json-glib.h>
 
 #include "report/anomtext.h"
+#include "report/devtext.h"
 #include "report/dnstext.h"
 #include "report/flowtext.h"
 #include "report/jget.h"
@@ -241,5 +242,6 @@ rep_view_render(JsonObject *root, GString *out, GError **error)
 	    rep_dnstext_render(root, out, error) &&
 	    rep_flowtext_render(root, out, error) &&
 	    rep_anomtext_render(root, out, error) &&
+	    rep_devtext_render(root, out, error) &&
 	    render_tables(root, out, error);
 }

@@ -55,8 +55,9 @@ col_exporters_free(struct col_exporters *x)
 }
 
 /*
- * Whether e ever sent a valid record (a flow, DNS or options record): a
- * sender of headers or templates only has yet to prove it is an exporter.
+ * Whether e ever sent a valid record (a flow, DNS, device or options
+ * record): a sender of headers or templates only has yet to prove it is
+ * an exporter.
  */
 static gboolean
 proven(const struct col_exporter *e)
@@ -68,7 +69,7 @@ proven(const struct col_exporter *e)
 	if (e->fix == NULL)
 		return FALSE;
 	s = col_fixread_get_stats(e->fix);
-	return s->dns_records + s->option_records > 0;
+	return s->dns_records + s->device_records + s->option_records > 0;
 }
 
 static gboolean
@@ -212,6 +213,12 @@ col_exporters_replaced(const struct col_exporters *x)
 
 static const char *const proto_names[] = { "ipfix", "netflow-v9",
 	"netflow-v5" };
+
+uint64_t
+col_exporters_last_seen(const struct col_exporters *x, size_t i)
+{
+	return i < x->n ? x->e[i]->last_seen_ms : 0;
+}
 
 const struct col_report_exporter *
 col_exporters_report(struct col_exporters *x, size_t *n)

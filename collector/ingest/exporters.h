@@ -106,6 +106,12 @@ gboolean col_exporters_load_templates(struct col_exporters *x, const char *path,
     size_t *n, GError **error);
 
 /*
+ * The monotonic time (ms) of the last message of the exporter of report
+ * line i (the order of col_exporters_report()); 0 if there is none.
+ */
+uint64_t col_exporters_last_seen(const struct col_exporters *x, size_t i);
+
+/*
  * The report lines of every exporter (array owned by x, valid until the
  * next call); *n is set.
  */

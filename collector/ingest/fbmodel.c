@@ -93,6 +93,15 @@ static fbInfoElement_t own_elements[] = {
 	OWN_COUNTER("flowsUnlabelled", MF_OWN_FLOWS_UNLABELLED),
 	OWN_COUNTER("conntrackLostConnections", MF_OWN_CONNTRACK_LOST),
 	OWN_COUNTER("conntrackEventOverruns", MF_OWN_CONNTRACK_OVERRUNS),
+	FB_IE_INIT_FULL("deviceName", MF_PEN_MINFLOW, MF_OWN_DEVICE_NAME,
+	    FB_IE_VARLEN, FB_IE_DEFAULT, 0, 0, FB_STRING, NULL),
+	FB_IE_INIT_FULL("deviceNameSource", MF_PEN_MINFLOW,
+	    MF_OWN_DEVICE_NAME_SOURCE, 1, FB_IE_IDENTIFIER | FB_IE_F_ENDIAN, 0,
+	    0, FB_UINT_8, NULL),
+	FB_IE_INIT_FULL("deviceLeaseSeconds", MF_PEN_MINFLOW,
+	    MF_OWN_DEVICE_LEASE_SECONDS, 4,
+	    FB_IE_QUANTITY | FB_UNITS_SECONDS | FB_IE_F_ENDIAN, 0, 0,
+	    FB_UINT_32, NULL),
 	FB_IE_NULL
 };
 
@@ -142,4 +151,35 @@ col_fbmodel_template_new(fbInfoModel_t *model, const struct mf_template *t,
 fail:
 	fbTemplateFreeUnused(tmpl);
 	return NULL;
+}
+
+gboolean
+col_fbmodel_template_has(fbTemplate_t *t, uint32_t pen, uint16_t id)
+{
+	uint32_t i, n = fbTemplateCountElements(t);
+
+	for (i = 0; i < n; i++) {
+		const fbInfoElement_t *ie = fbTemplateGetIndexedIE(t, i);
+
+		if (ie != NULL && ie->num == id && ie->ent == pen)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+gboolean
+col_fbmodel_add_internal(fbSession_t *s, fbInfoModel_t *model,
+    const struct mf_template *t, GError **error)
+{
+	GError *err = NULL; /* libfixbuf needs a location of its own */
+	fbTemplate_t *tmpl = col_fbmodel_template_new(model, t, &err);
+
+	if (tmpl != NULL &&
+	    fbSessionAddTemplate(s, TRUE, t->id, tmpl, &err) == 0) {
+		fbTemplateFreeUnused(tmpl);
+		tmpl = NULL;
+	}
+	if (tmpl == NULL)
+		g_propagate_error(error, err);
+	return tmpl != NULL;
 }

@@ -29,4 +29,14 @@ fbInfoModel_t *col_fbmodel_new(void);
 fbTemplate_t *col_fbmodel_template_new(fbInfoModel_t *model,
     const struct mf_template *t, GError **error);
 
+/* Whether template t holds element (pen, id). */
+gboolean col_fbmodel_template_has(fbTemplate_t *t, uint32_t pen, uint16_t id);
+
+/*
+ * Add t as an internal template (id t->id) to session s; FALSE (error
+ * set) on failure.
+ */
+gboolean col_fbmodel_add_internal(fbSession_t *s, fbInfoModel_t *model,
+    const struct mf_template *t, GError **error);
+
 #endif

@@ -44,42 +44,17 @@ static const struct mf_field fields[] = {
 const struct mf_template col_fixdns_internal = { COL_FIXDNS_TID,
 	(uint16_t)G_N_ELEMENTS(fields), 0, "collector-dns", fields };
 
-static gboolean
-has(fbTemplate_t *t, uint32_t pen, uint16_t id)
-{
-	uint32_t i, n = fbTemplateCountElements(t);
-
-	for (i = 0; i < n; i++) {
-		const fbInfoElement_t *ie = fbTemplateGetIndexedIE(t, i);
-
-		if (ie != NULL && ie->num == id && ie->ent == pen)
-			return TRUE;
-	}
-	return FALSE;
-}
-
 gboolean
 col_fixdns_is_dns(fbTemplate_t *t)
 {
-	return has(t, C, MF_CERT_DNS_QUERY_RESPONSE) &&
-	    has(t, C, MF_CERT_DNS_QNAME);
+	return col_fbmodel_template_has(t, C, MF_CERT_DNS_QUERY_RESPONSE) &&
+	    col_fbmodel_template_has(t, C, MF_CERT_DNS_QNAME);
 }
 
 gboolean
 col_fixdns_add_internal(fbSession_t *s, fbInfoModel_t *model, GError **error)
 {
-	GError *err = NULL; /* libfixbuf needs a location of its own */
-	fbTemplate_t *t =
-	    col_fbmodel_template_new(model, &col_fixdns_internal, &err);
-
-	if (t != NULL &&
-	    fbSessionAddTemplate(s, TRUE, COL_FIXDNS_TID, t, &err) == 0) {
-		fbTemplateFreeUnused(t);
-		t = NULL;
-	}
-	if (t == NULL)
-		g_propagate_error(error, err);
-	return t != NULL;
+	return col_fbmodel_add_internal(s, model, &col_fixdns_internal, error);
 }
 
 static void

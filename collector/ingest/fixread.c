@@ -10,6 +10,7 @@
 #include <fixbuf/public.h>
 
 #include "collector/ingest/fbmodel.h"
+#include "collector/ingest/fixdev.h"
 #include "collector/ingest/fixdns.h"
 #include "collector/ingest/fixread.h"
 #include "common/error.h"
@@ -26,7 +27,14 @@
 #define TID_STATS 0x7e01
 #define NTP_UNIX_OFFSET 2208988800ULL /* 1900 to 1970, seconds */
 
-enum tmpl_kind { KIND_OTHER = 1, KIND_FLOW, KIND_STATS, KIND_TYPE, KIND_DNS };
+enum tmpl_kind {
+	KIND_OTHER = 1,
+	KIND_FLOW,
+	KIND_STATS,
+	KIND_TYPE,
+	KIND_DNS,
+	KIND_DEVICE
+};
 
 #define IE_INFORMATION_ELEMENT_ID 303 /* RFC 5610 */
 #define IE_PRIVATE_ENTERPRISE_NUMBER 346
@@ -168,8 +176,9 @@ struct col_fixread {
 	uint8_t buf[MSG_MAX];  /* the filtered copy libfixbuf reads */
 	struct col_fixread_stats stats;
 	struct col_exporter_health health;
-	col_dns_fn dns_fn; /* DNS records, or NULL */
-	void *dns_ctx;
+	col_dns_fn dns_fn;       /* DNS records, or NULL */
+	col_device_fn device_fn; /* device records, or NULL */
+	void *dns_ctx;           /* for both */
 };
 
 void
@@ -177,6 +186,12 @@ col_fixread_set_dns_fn(struct col_fixread *r, col_dns_fn fn, void *ctx)
 {
 	r->dns_fn = fn;
 	r->dns_ctx = ctx;
+}
+
+void
+col_fixread_set_device_fn(struct col_fixread *r, col_device_fn fn)
+{
+	r->device_fn = fn;
 }
 
 struct col_fixmodel *
@@ -197,20 +212,6 @@ col_fixmodel_free(struct col_fixmodel *m)
 	g_free(m);
 }
 
-static gboolean
-tmpl_has(fbTemplate_t *t, uint32_t pen, uint16_t id)
-{
-	uint32_t i, n = fbTemplateCountElements(t);
-
-	for (i = 0; i < n; i++) {
-		fbInfoElement_t *ie = fbTemplateGetIndexedIE(t, i);
-
-		if (ie != NULL && ie->num == id && ie->ent == pen)
-			return TRUE;
-	}
-	return FALSE;
-}
-
 /* libfixbuf's new-template callback: remember what each template is. */
 static void
 on_template(fbSession_t *session, uint16_t tid, fbTemplate_t *tmpl,
@@ -223,15 +224,22 @@ on_template(fbSession_t *session, uint16_t tid, fbTemplate_t *tmpl,
 	(void)app_ctx;
 	if (col_fixdns_is_dns(tmpl)) {
 		kind = KIND_DNS;
+	} else if (col_fixdev_is_device(tmpl)) {
+		kind = KIND_DEVICE;
 	} else if (fbTemplateGetOptionsScope(tmpl) > 0) {
-		if (tmpl_has(tmpl, 0, MF_IE_PACKET_TOTAL_COUNT) &&
-		    tmpl_has(tmpl, 0, MF_IE_EXPORTED_FLOW_RECORD_TOTAL_COUNT))
+		if (col_fbmodel_template_has(tmpl, 0,
+		        MF_IE_PACKET_TOTAL_COUNT) &&
+		    col_fbmodel_template_has(tmpl, 0,
+		        MF_IE_EXPORTED_FLOW_RECORD_TOTAL_COUNT))
 			kind = KIND_STATS;
-		else if (tmpl_has(tmpl, 0, IE_INFORMATION_ELEMENT_ID) &&
-		    tmpl_has(tmpl, 0, IE_PRIVATE_ENTERPRISE_NUMBER))
+		else if (col_fbmodel_template_has(tmpl, 0,
+		             IE_INFORMATION_ELEMENT_ID) &&
+		    col_fbmodel_template_has(tmpl, 0,
+		        IE_PRIVATE_ENTERPRISE_NUMBER))
 			kind = KIND_TYPE;
-	} else if (tmpl_has(tmpl, 0, MF_IE_SOURCE_IPV4_ADDRESS) ||
-	    tmpl_has(tmpl, 0, MF_IE_SOURCE_IPV6_ADDRESS)) {
+	} else if (col_fbmodel_template_has(tmpl, 0,
+	               MF_IE_SOURCE_IPV4_ADDRESS) ||
+	    col_fbmodel_template_has(tmpl, 0, MF_IE_SOURCE_IPV6_ADDRESS)) {
 		kind = KIND_FLOW;
 	}
 	*tmpl_ctx = GINT_TO_POINTER(kind);
@@ -273,6 +281,7 @@ col_fixread_new(struct col_fixmodel *m, size_t max_templates)
 	g_assert(add_internal(r->session, m->model, TID_STATS,
 	    &mf_tmpl_stats_internal));
 	g_assert(col_fixdns_add_internal(r->session, m->model, NULL));
+	g_assert(col_fixdev_add_internal(r->session, m->model, NULL));
 	r->fbuf = fBufAllocForCollection(r->session, NULL);
 	fBufSetAutomaticMode(r->fbuf, FALSE);
 	return r;
@@ -715,6 +724,22 @@ to_flow(const struct fixflow *x, struct col_flow *f)
 	take_process(x, f);
 }
 
+/* The internal template records of kind are read into. */
+static uint16_t
+internal_tid(int kind)
+{
+	switch (kind) {
+	case KIND_STATS:
+		return TID_STATS;
+	case KIND_DNS:
+		return COL_FIXDNS_TID;
+	case KIND_DEVICE:
+		return COL_FIXDEV_TID;
+	default:
+		return TID_FLOW;
+	}
+}
+
 /* Transcode the next record; returns its kind, 0 at the end, -1 on error. */
 static int
 next_record(struct col_fixread *r, void *rec, size_t size, GError **err)
@@ -729,11 +754,7 @@ next_record(struct col_fixread *r, void *rec, size_t size, GError **err)
 		    ? 0
 		    : -1;
 	kind = GPOINTER_TO_INT(fbTemplateGetContext(t));
-	if (!fBufSetInternalTemplate(r->fbuf,
-	        kind == KIND_STATS     ? TID_STATS
-	            : kind == KIND_DNS ? COL_FIXDNS_TID
-	                               : TID_FLOW,
-	        err) ||
+	if (!fBufSetInternalTemplate(r->fbuf, internal_tid(kind), err) ||
 	    !fBufNext(r->fbuf, rec, &len, err))
 		return g_error_matches(*err, FB_ERROR_DOMAIN, FB_ERROR_EOM)
 		    ? 0
@@ -746,7 +767,19 @@ union fixrec {
 	struct fixflow f;
 	struct mf_stats_rec s;
 	struct col_fixdns_rec d;
+	struct mf_device_rec v;
 };
+
+static void
+take_device(struct col_fixread *r, const struct mf_device_rec *x)
+{
+	struct col_device_rec d;
+
+	col_fixdev_take(x, &d);
+	r->stats.device_records++;
+	if (r->device_fn != NULL)
+		r->device_fn(&d, r->dns_ctx);
+}
 
 static void
 take_dns(struct col_fixread *r, struct col_fixdns_rec *x)
@@ -776,6 +809,10 @@ take_record(struct col_fixread *r, int kind, union fixrec *u, uint64_t boot_ms,
 	}
 	if (kind == KIND_DNS) {
 		take_dns(r, &u->d);
+		return;
+	}
+	if (kind == KIND_DEVICE) {
+		take_device(r, &u->v);
 		return;
 	}
 	if (kind == KIND_TYPE) {

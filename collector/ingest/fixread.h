@@ -43,6 +43,7 @@ struct col_fixread_stats {
 	uint64_t dns_records;       /* DNS records (templates 261/262) */
 	uint64_t dns_addrs_dropped; /* answered addresses that did not fit */
 	uint64_t dns_bad_lists;     /* address lists of ill-sized elements */
+	uint64_t device_records;    /* minflow-exporter device records */
 	uint64_t type_records;      /* RFC 5610 element type records */
 	uint64_t lost;              /* sequence gaps, in records */
 	uint64_t before_template;   /* data sets with an unknown template */
@@ -62,6 +63,8 @@ struct col_exporter_health {
 typedef void (*col_flow_fn)(const struct col_flow *f, void *ctx);
 /* Called for each DNS record (minflow-exporter's templates 261/262). */
 typedef void (*col_dns_fn)(const struct col_dns_rec *d, void *ctx);
+/* Called for each device record (templates 275/276). */
+typedef void (*col_device_fn)(const struct col_device_rec *d, void *ctx);
 
 /* Shared by every session: the information model (it never grows). */
 struct col_fixmodel;
@@ -102,6 +105,9 @@ void col_fixread_restore_templates(struct col_fixread *r, const uint8_t *msg,
 
 /* Hand DNS records to fn (NULL: count them only). */
 void col_fixread_set_dns_fn(struct col_fixread *r, col_dns_fn fn, void *ctx);
+
+/* Hand device records to fn (NULL: count them only), with the DNS ctx. */
+void col_fixread_set_device_fn(struct col_fixread *r, col_device_fn fn);
 
 const struct col_fixread_stats *col_fixread_get_stats(
     const struct col_fixread *r);

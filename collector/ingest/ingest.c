@@ -218,6 +218,15 @@ on_dns(const struct col_dns_rec *d, void *ctx)
 		in->sink.dns(in->sink.ctx, d);
 }
 
+static void
+on_device(const struct col_device_rec *d, void *ctx)
+{
+	struct col_ingest *in = ctx;
+
+	if (in->sink.device != NULL)
+		in->sink.device(in->sink.ctx, d);
+}
+
 static uint32_t
 be32(const uint8_t *p)
 {
@@ -277,6 +286,7 @@ take_ipfix(struct col_ingest *in, const struct mf_addr *a, uint16_t port,
 		g_strlcpy(fc.e->name, in->file_name, sizeof(fc.e->name));
 	bad = fix_bad(fc.e);
 	col_fixread_set_dns_fn(fc.e->fix, on_dns, in);
+	col_fixread_set_device_fn(fc.e->fix, on_device);
 	col_fixread_message(fc.e->fix, msg, len, 0, on_flow, &fc);
 	warn_exporter(fc.e, "undecodable IPFIX", bad, fix_bad(fc.e));
 }

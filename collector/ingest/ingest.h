@@ -45,6 +45,8 @@ struct col_ingest_sink {
 	/* A DNS record (IPFIX templates 261/262). */
 	void (*dns)(void *ctx, const struct col_dns_rec *d);
 	void *ctx;
+	/* A device record (IPFIX templates 275/276). */
+	void (*device)(void *ctx, const struct col_device_rec *d);
 };
 
 struct col_ingest_config {

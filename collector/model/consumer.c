@@ -80,6 +80,17 @@ col_consumers_dns(const struct col_consumers *l, const struct col_dns_rec *d)
 }
 
 void
+col_consumers_device(const struct col_consumers *l,
+    const struct col_device_rec *d)
+{
+	size_t i;
+
+	for (i = 0; l != NULL && i < l->n; i++)
+		if (l->c[i].device != NULL)
+			l->c[i].device(l->c[i].self, d);
+}
+
+void
 col_consumers_close(const struct col_consumers *l,
     const struct col_interval *iv)
 {

@@ -7,12 +7,11 @@
  * engine (collector/model/engine.h) hands every flow record, every DNS
  * record and every interval close to a list of consumers, each with one
  * small interface (struct col_consumer): take a flow, take a DNS record,
- * close an interval, write its report section, open the next interval,
- * take the finished report.
- * The engine knows none of them: tables, the summary's classes and
- * seconds, flow statistics, DNS statistics and the detectors are
- * consumers (collector/output/report_*.h), registered in one place
- * (collector/wiring.c); adding one does not touch the engine.
+ * take a device record, close an interval, write its report section, open the
+ * next interval, take the finished report. The engine knows none of them:
+ * tables, the summary's classes and seconds, flow statistics, DNS statistics
+ * and the detectors are consumers (collector/output/report_*.h), registered in
+ * one place (collector/wiring.c); adding one does not touch the engine.
  *
  * Order.  Consumers take each record in the order they were added, and
  * a consumer may read what an earlier one noted in the record (struct
@@ -21,8 +20,8 @@
  * report's sections are written in the same order, so the order of
  * registration is the order of the report's members.
  *
- * Contract.  flow and dns run on the ingest path, once per record, while
- * datagrams wait in the socket buffer: they must not block, do I/O,
+ * Contract.  flow, dns and device run on the ingest path, once per record,
+ * while datagrams wait in the socket buffer: they must not block, do I/O,
  * allocate or log without a rate limit.  A consumer that does I/O (a
  * history database, web clients, webhooks) takes what it needs at close
  * or into a bounded queue of its own that drops the oldest entry when
@@ -36,6 +35,7 @@
 #include <json-glib/json-glib.h>
 
 #include "collector/model/classify.h"
+#include "collector/model/devices.h"
 #include "collector/model/flow.h"
 #include "collector/model/tables.h"
 
@@ -56,6 +56,10 @@ struct col_record {
 	/* Noted by the tables (collector/output/report_tables.h); every id
 	 * COL_ID_NONE until then. */
 	struct col_touch touch;
+	/* Noted by the devices (collector/output/report_devices.h): the
+	 * devices of the source and the destination, NULL for an external
+	 * side (or before the devices consumer); valid for this record. */
+	const struct col_device *device[2];
 };
 
 /* The report a section is written into (collector/output/report.h). */
@@ -70,14 +74,16 @@ struct col_section {
  * interval starts (start_ms), and prev_end_ms the end of the one before
  * (0 for the first); close comes before the report of an interval that
  * held anything, write during it; free, if set, frees self when the list
- * is freed.  A new kind of record (device records) is one more hook
- * here, left NULL by the consumers that do not take it.
+ * is freed.  A new kind of record is one more hook here, left NULL by
+ * the consumers that do not take it.
  */
 struct col_consumer {
 	const char *name; /* static: "tables", "dns", ... */
 	void *self;
 	void (*flow)(void *self, struct col_record *r);
 	void (*dns)(void *self, const struct col_dns_rec *d);
+	/* A device record (minflow-exporter's DHCP/lease/mDNS names). */
+	void (*device)(void *self, const struct col_device_rec *d);
 	void (*close)(void *self, const struct col_interval *iv);
 	void (*write)(void *self, const struct col_section *s);
 	void (*open)(void *self, uint64_t start_ms, uint64_t prev_end_ms);
@@ -110,6 +116,8 @@ size_t col_consumers_count(const struct col_consumers *l);
 void col_consumers_flow(const struct col_consumers *l, struct col_record *r);
 void col_consumers_dns(const struct col_consumers *l,
     const struct col_dns_rec *d);
+void col_consumers_device(const struct col_consumers *l,
+    const struct col_device_rec *d);
 void col_consumers_close(const struct col_consumers *l,
     const struct col_interval *iv);
 void col_consumers_write(const struct col_consumers *l,

@@ -285,3 +285,12 @@ col_engine_add_dns(struct col_engine *e, const struct col_dns_rec *d)
 	col_consumers_dns(e->consumers, d);
 	e->has_data = TRUE;
 }
+
+void
+col_engine_add_device(struct col_engine *e, const struct col_device_rec *d)
+{
+	if (!e->is_open)
+		open_interval(e, align(e, d->time_ms), 0);
+	col_consumers_device(e->consumers, d);
+	e->has_data = TRUE;
+}

@@ -119,6 +119,10 @@ unsigned col_engine_add(struct col_engine *e, const struct col_flow *f);
  */
 void col_engine_add_dns(struct col_engine *e, const struct col_dns_rec *d);
 
+/* The same for a device record. */
+void col_engine_add_device(struct col_engine *e,
+    const struct col_device_rec *d);
+
 /* Live: wall-clock now; closes the open interval once end + grace passed. */
 void col_engine_tick(struct col_engine *e, uint64_t now_ms);
 

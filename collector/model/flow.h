@@ -82,4 +82,20 @@ struct col_dns_rec {
 	unsigned n_addrs;
 };
 
+/*
+ * One device record as the collector reads it (minflow-exporter's
+ * device4/device6 templates, common/model.h): the device's MAC, a name
+ * and where it came from, and one address (family 0: none).
+ */
+#define COL_DEVICE_NAME_MAX 256 /* name bytes kept, with the NUL */
+
+struct col_device_rec {
+	uint64_t time_ms;
+	uint8_t mac[6];
+	uint8_t source; /* enum mf_device_source */
+	uint32_t lease_s;
+	struct mf_addr addr;
+	char name[COL_DEVICE_NAME_MAX];
+};
+
 #endif

@@ -261,9 +261,8 @@ expire_days(const char *dir, uint64_t start_ms, uint32_t days)
 	g_dir_close(d);
 }
 
-/* The document as pretty JSON (indent 2) with a final newline. */
-static char *
-to_text(JsonNode *root, size_t *len)
+char *
+col_report_format(JsonNode *root, size_t *len)
 {
 	JsonGenerator *g = json_generator_new();
 	char *body, *text;
@@ -298,7 +297,7 @@ col_report_write(const struct col_report_config *cfg,
 		    cfg->dir);
 		return FALSE;
 	}
-	text = to_text(root, &len);
+	text = col_report_format(root, &len);
 	if (doc != NULL)
 		*doc = root;
 	else

@@ -62,4 +62,10 @@ gboolean col_report_write(const struct col_report_config *cfg,
 /* The file name of the report that starts at start_ms, under dir. */
 char *col_report_path(const char *dir, uint64_t start_ms);
 
+/*
+ * The text of a report document as latest.json holds it: pretty JSON
+ * (indent 2) with a final newline; *len its length.  g_free() it.
+ */
+char *col_report_format(JsonNode *root, size_t *len);
+
 #endif

@@ -11,6 +11,8 @@
 #include "collector/model/consumer.h"
 #include "collector/model/tables.h"
 #include "collector/model/topn.h"
+#include "collector/output/report_devices.h"
+#include "collector/output/report_geo.h"
 #include "collector/output/report_json.h"
 #include "collector/output/report_tables.h"
 #include "common/addr.h"
@@ -158,7 +160,8 @@ note_label(const struct col_stream *s, void *ctx)
 }
 
 static void
-build_address(JsonBuilder *b, const struct col_address *a, const char *label)
+build_address(JsonBuilder *b, const struct col_address *a, const char *label,
+    const struct col_geo *geo)
 {
 	char ip[MF_ADDR_STRLEN], mac[MAC_STRLEN];
 
@@ -173,12 +176,14 @@ build_address(JsonBuilder *b, const struct col_address *a, const char *label)
 	col_json_str(b, "label", label);
 	json_builder_set_member_name(b, "internal");
 	json_builder_add_boolean_value(b, a->internal != 0);
+	if (geo != NULL)
+		col_report_geo_address(b, geo, a);
 	json_builder_end_object(b);
 }
 
 static void
 build_addresses(JsonBuilder *b, const struct tops *t,
-    const struct col_tables *tables)
+    const struct col_tables *tables, const struct col_geo *geo)
 {
 	GHashTable *labels = g_hash_table_new(NULL, NULL);
 	const struct col_address *a;
@@ -192,7 +197,8 @@ build_addresses(JsonBuilder *b, const struct tops *t,
 		         g_array_index(t->addr_ids, uint32_t, i))) != NULL)
 			build_address(b, a,
 			    g_hash_table_lookup(labels,
-			        GUINT_TO_POINTER(a->id + 1)));
+			        GUINT_TO_POINTER(a->id + 1)),
+			    geo);
 	json_builder_end_array(b);
 	g_hash_table_destroy(labels);
 }
@@ -282,13 +288,18 @@ build_apps(JsonBuilder *b, const GArray *a, const struct col_tables *tables)
 }
 
 static void
-build_top(JsonBuilder *b, const struct tops *t, const struct col_tables *tables)
+build_top(JsonBuilder *b, const struct tops *t, const struct col_tables *tables,
+    const struct col_report_tables *rt, uint32_t top)
 {
 	json_builder_set_member_name(b, "top");
 	json_builder_begin_object(b);
 	build_list(b, "talkers", t->talkers, "address", TRUE);
 	build_list(b, "conversations", t->convs, "stream", FALSE);
 	build_apps(b, t->apps, tables);
+	if (rt->devices != NULL)
+		col_report_devices_top(b, rt->devices, top);
+	if (rt->geo != NULL)
+		col_report_geo_top(b, rt->geo, tables, top);
 	json_builder_end_object(b);
 }
 
@@ -343,16 +354,42 @@ open_interval(void *self, uint64_t start_ms, uint64_t prev_end_ms)
 }
 
 static void
-write_section(void *self, const struct col_section *s)
+write_tables(const struct col_report_tables *rt, const struct col_section *s)
 {
-	const struct col_tables *tables = self;
 	struct tops t;
 
-	tops_init(&t, tables, s->top);
-	build_addresses(s->b, &t, tables);
-	build_streams(s->b, &t, tables);
-	build_top(s->b, &t, tables);
+	tops_init(&t, rt->tables, s->top);
+	build_addresses(s->b, &t, rt->tables, rt->geo);
+	build_streams(s->b, &t, rt->tables);
+	build_top(s->b, &t, rt->tables, rt, s->top);
 	tops_clear(&t);
+}
+
+static void
+write_section(void *self, const struct col_section *s)
+{
+	struct col_report_tables rt = { self, NULL, NULL };
+
+	write_tables(&rt, s);
+}
+
+static void
+take_flow_rt(void *self, struct col_record *r)
+{
+	take_flow(((struct col_report_tables *)self)->tables, r);
+}
+
+static void
+open_interval_rt(void *self, uint64_t start_ms, uint64_t prev_end_ms)
+{
+	open_interval(((struct col_report_tables *)self)->tables, start_ms,
+	    prev_end_ms);
+}
+
+static void
+write_section_rt(void *self, const struct col_section *s)
+{
+	write_tables(self, s);
 }
 
 static void
@@ -369,6 +406,18 @@ col_report_tables_consumer(struct col_tables *t)
 		.flow = take_flow,
 		.write = write_section,
 		.open = open_interval };
+
+	return c;
+}
+
+struct col_consumer
+col_report_tables_devices_consumer(struct col_report_tables *rt)
+{
+	struct col_consumer c = { .name = "tables",
+		.self = rt,
+		.flow = take_flow_rt,
+		.write = write_section_rt,
+		.open = open_interval_rt };
 
 	return c;
 }

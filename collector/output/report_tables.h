@@ -20,7 +20,9 @@
  *   "top": { "talkers": [ { "address", "bytes", "packets", "flows" } ],
  *            "conversations": [ { "stream", "bytes", "packets" } ],
  *            "applications": [ { "proto", "port", "bytes", "packets",
- *                                "flows" } ] }
+ *                                "flows" } ],
+ *            "devices": [ { "device", "bytes", "packets", "flows" } ] }
+ *   (top "devices" only from col_report_tables_devices_consumer())
  *
  * Top lists: talkers by bytes sent + received, conversations (streams)
  * by bytes both ways, applications (ports) by bytes; ties by packets then
@@ -34,11 +36,28 @@
  *   "tables": { "addresses"|"streams"|"ports": { "used", "capacity",
  *               "evicted", "collected", "untracked" } }
  */
+#include "collector/analytics/geo.h"
 #include "collector/model/consumer.h"
+#include "collector/model/devices.h"
 #include "collector/model/tables.h"
 
 /* The consumer "tables" on t (borrowed; NULL writes empty lists). */
 struct col_consumer col_report_tables_consumer(struct col_tables *t);
+
+/*
+ * The same whose "top" also lists the top devices of rt->devices
+ * ("devices": collector/output/report_devices.h), and with rt->geo the
+ * geography of the addresses and the top countries
+ * (collector/output/report_geo.h), as the collector registers it.  rt
+ * is the caller's storage; all borrowed, devices and geo may be NULL.
+ */
+struct col_report_tables {
+	struct col_tables *tables;
+	const struct col_devices *devices;
+	const struct col_geo *geo;
+};
+struct col_consumer col_report_tables_devices_consumer(
+    struct col_report_tables *rt);
 
 /* The consumer "tables usage" on t (borrowed; NULL: all zero). */
 struct col_consumer col_report_tables_usage_consumer(struct col_tables *t);

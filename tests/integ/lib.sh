@@ -113,6 +113,29 @@ free_udp_port() {
     python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
+# free_tcp_port: print a TCP port on 127.0.0.1 that was free a moment ago
+free_tcp_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# loopback_conf FILE REPORT_DIR PORT: a collector configuration that takes
+# IPFIX over UDP on 127.0.0.1:PORT only (no other listener) and keeps every
+# report in REPORT_DIR; append sections to FILE as needed
+loopback_conf() {
+    printf '[listen]\nipfix-udp = 127.0.0.1:%s\nipfix-tcp =\nnetflow-v9 =\nnetflow-v5 =\n[reports]\ndir = %s\nretention-days = 0\n' \
+        "$3" "$2" >"$1"
+}
+
+# wait_nonempty FILE: until FILE exists and is not empty (at most 10 s)
+wait_nonempty() {
+    _w=0
+    while [ ! -s "$1" ] && [ "$_w" -lt 100 ]; do
+        sleep 0.1
+        _w=$((_w + 1))
+    done
+    [ -s "$1" ]
+}
+
 # udp_listening PORT: is some socket bound to 127.0.0.1:PORT (UDP)?
 udp_listening() {
     python3 "$MF_SRCDIR/tests/integ/udp_listening.py" "$1"

@@ -156,10 +156,13 @@ config exporter 'wan'
 	option max_dns_queries '128'
 	option dns_timeout '3'
 	option max_server_names '512'
+	option max_devices '64'
+	option leases '/tmp/dhcp.leases'
 	option user 'network'
 	option biflow '1'
 	option dns '1'
 	option mdns 'yes'
+	option devices 'on'
 	option server_names 'off'
 	option verbose 'true'
 
@@ -222,10 +225,15 @@ v9
 3
 --max-server-names
 512
+--max-devices
+64
+--leases
+/tmp/dhcp.leases
 --user
 network
 --biflow
 --mdns
+--devices
 --no-server-names
 --verbose
 param respawn 3600 5 5

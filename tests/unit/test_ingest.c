@@ -71,7 +71,8 @@ setup(void **state)
 {
 	struct fx *fx = g_new0(struct fx, 1);
 	struct col_ingest_config cfg = { 8, 8, 16 };
-	struct col_ingest_sink sink = { on_message, on_flow, on_dns, NULL };
+	struct col_ingest_sink sink = { on_message, on_flow, on_dns, NULL,
+		NULL };
 
 	sink.ctx = &fx->got;
 	fx->in = col_ingest_new(&cfg, &sink);

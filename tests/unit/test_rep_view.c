@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 #include <cmocka.h>
 
+#include "report/devtext.h"
 #include "report/flowtext.h"
 #include "report/toptext.h"
 #include "report/view.h"
@@ -198,6 +199,50 @@ test_rep_view_talker_without_address(void **state)
 	g_free(msg);
 }
 
+/* The devices: one named with two addresses, one known by its address. */
+static void
+test_rep_view_devices(void **state)
+{
+	char *msg = NULL, *text;
+
+	(void)state;
+	text = render_with(rep_devtext_render,
+	    "{\"devices\": [{\"id\": \"00:22:72:01:02:03\", \"name\": "
+	    "\"kids-tablet\", \"vendor\": \"American Micro-Fuel Device "
+	    "Corp.\", \"bytes_out\": 1000, \"bytes_in\": 500, \"flows\": 3, "
+	    "\"names\": [{\"name\": \"www.example.com\", \"bytes\": 900}], "
+	    "\"addresses\": [\"192.168.1.20\", \"fd00::20\"]}, "
+	    "{\"id\": \"10.0.0.5\", \"name\": null, \"vendor\": null, "
+	    "\"bytes_out\": 1, \"bytes_in\": 0, \"flows\": 1, "
+	    "\"names\": [], \"addresses\": [\"10.0.0.5\"]}]}",
+	    &msg);
+	assert_null(msg);
+	assert_string_equal(text,
+	    "\nDevices\n"
+	    "  device            name                 vendor               "
+	    "   bytes out     bytes in    flows  top name                     "
+	    "  addresses\n"
+	    "  00:22:72:01:02:03 kids-tablet          American Micro-Fu... "
+	    "        1000          500        3  www.example.com              "
+	    "  192.168.1.20 fd00::20\n"
+	    "  10.0.0.5          -                    -                    "
+	    "           1            0        1  -                            "
+	    "  10.0.0.5\n");
+	g_free(text);
+	/* A report from before devices: no table; a bad address: refused. */
+	text = render_with(rep_devtext_render, "{}", &msg);
+	assert_string_equal(text, "");
+	g_free(text);
+	assert_null(render_with(rep_devtext_render,
+	    "{\"devices\": [{\"id\": \"x\", \"name\": null, \"vendor\": "
+	    "null, \"bytes_out\": 1, \"bytes_in\": 0, \"flows\": 1, "
+	    "\"names\": [], \"addresses\": [7]}]}",
+	    &msg));
+	assert_string_equal(msg,
+	    "malformed report: \"addresses\" holds a non-string");
+	g_free(msg);
+}
+
 int
 main(void)
 {
@@ -206,6 +251,7 @@ main(void)
 		cmocka_unit_test(
 		    test_rep_view_talkers_named_by_their_own_address),
 		cmocka_unit_test(test_rep_view_talker_without_address),
+		cmocka_unit_test(test_rep_view_devices),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -146,7 +146,8 @@ test_wiring_new_sections_in_report_order(void **state)
 {
 	static const char *const keys[] = { "format", "interval", "exporters",
 		"summary", "addresses", "streams", "top", "dns", "flows",
-		"anomalies", "anomaly_state", "tables", "collector" };
+		"anomalies", "anomaly_state", "devices", "device_table",
+		"tables", "collector" };
 	struct fx *fx = *state;
 	GList *names, *l;
 	size_t i = 0;

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "config.h"
+#define G_LOG_DOMAIN "col-oui"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "collector/model/oui.h"
+#include "common/error.h"
+
+struct oui_entry {
+	uint32_t prefix; /* the three bytes, big-endian */
+	const char *name;
+};
+
+struct col_oui {
+	GArray *entries; /* struct oui_entry, sorted by prefix */
+	GStringChunk *names;
+};
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Six hex digits at p into *out. */
+static gboolean
+hex6(const char *p, size_t len, uint32_t *out)
+{
+	uint32_t v = 0;
+	size_t i;
+	int h;
+
+	if (len < 6)
+		return FALSE;
+	for (i = 0; i < 6; i++) {
+		if ((h = hexval(p[i])) < 0)
+			return FALSE;
+		v = v << 4 | (uint32_t)h;
+	}
+	*out = v;
+	return TRUE;
+}
+
+static void
+add(struct col_oui *o, uint32_t prefix, const char *name, size_t len)
+{
+	struct oui_entry e;
+
+	while (len > 0 && g_ascii_isspace(name[len - 1]))
+		len--;
+	while (len > 0 && g_ascii_isspace(*name)) {
+		name++;
+		len--;
+	}
+	if (len == 0 || o->entries->len >= COL_OUI_MAX)
+		return;
+	e.prefix = prefix;
+	e.name = g_string_chunk_insert_len(o->names, name,
+	    (gssize)MIN(len, COL_OUI_NAME_MAX));
+	g_array_append_val(o->entries, e);
+}
+
+/* oui.txt: "XXXXXX     (base 16)\t\tName". */
+static void
+parse_txt_line(struct col_oui *o, const char *p, size_t len)
+{
+	static const char tag[] = "(base 16)";
+	const char *t;
+	uint32_t prefix;
+
+	if (!hex6(p, len, &prefix) || len < 7 || !g_ascii_isspace(p[6]))
+		return;
+	t = g_strstr_len(p, (gssize)len, tag);
+	if (t == NULL)
+		return;
+	t += sizeof(tag) - 1;
+	add(o, prefix, t, len - (size_t)(t - p));
+}
+
+/* oui.csv: "MA-L,XXXXXX,Name,...", Name perhaps "quoted, with commas". */
+static void
+parse_csv_line(struct col_oui *o, const char *p, size_t len)
+{
+	uint32_t prefix;
+	const char *name, *end;
+
+	if (len < 12 || strncmp(p, "MA-L,", 5) != 0 ||
+	    !hex6(p + 5, len - 5, &prefix) || p[11] != ',')
+		return;
+	name = p + 12;
+	len -= 12;
+	if (len > 0 && *name == '"') {
+		name++;
+		len--;
+		end = memchr(name, '"', len);
+	} else {
+		end = memchr(name, ',', len);
+	}
+	add(o, prefix, name, end != NULL ? (size_t)(end - name) : len);
+}
+
+static int
+cmp_entry(const void *a, const void *b)
+{
+	const struct oui_entry *x = a, *y = b;
+
+	return x->prefix < y->prefix ? -1 : x->prefix > y->prefix;
+}
+
+static gint
+cmp_entry_data(gconstpointer a, gconstpointer b, gpointer unused)
+{
+	(void)unused;
+	return cmp_entry(a, b);
+}
+
+/* Sort, and keep the first of each prefix (stable: by input order). */
+static void
+sort_unique(struct col_oui *o)
+{
+	struct oui_entry *e = (struct oui_entry *)(void *)o->entries->data;
+	guint i, n = 0;
+
+	/* g_qsort_with_data() is stable: the first of equal ones stays. */
+	g_qsort_with_data(e, (gint)o->entries->len, sizeof(*e), cmp_entry_data,
+	    NULL);
+	for (i = 0; i < o->entries->len; i++)
+		if (n == 0 || e[n - 1].prefix != e[i].prefix)
+			e[n++] = e[i];
+	g_array_set_size(o->entries, n);
+}
+
+struct col_oui *
+col_oui_parse(const char *text, size_t len, GError **error)
+{
+	struct col_oui *o = g_new0(struct col_oui, 1);
+	const char *p = text, *end = text + len, *nl;
+	gboolean csv = len >= 9 && strncmp(text, "Registry,", 9) == 0;
+
+	o->entries = g_array_new(FALSE, FALSE, sizeof(struct oui_entry));
+	o->names = g_string_chunk_new(65536);
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		if (csv)
+			parse_csv_line(o, p, (size_t)(nl - p));
+		else
+			parse_txt_line(o, p, (size_t)(nl - p));
+		p = nl + 1;
+	}
+	if (o->entries->len == 0) {
+		g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
+		    "no OUI assignment found (not an IEEE oui.txt or oui.csv)");
+		col_oui_free(o);
+		return NULL;
+	}
+	sort_unique(o);
+	return o;
+}
+
+struct col_oui *
+col_oui_load(const char *path, GError **error)
+{
+	g_autofree char *text = NULL;
+	GError *err = NULL;
+	struct col_oui *o;
+	gsize len;
+
+	if (!g_file_get_contents(path, &text, &len, &err)) {
+		g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
+		    "[devices] oui: %s", err->message);
+		g_error_free(err);
+		return NULL;
+	}
+	if ((o = col_oui_parse(text, len, &err)) == NULL) {
+		g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
+		    "[devices] oui: %s: %s", path, err->message);
+		g_error_free(err);
+	}
+	return o;
+}
+
+void
+col_oui_free(struct col_oui *o)
+{
+	if (o == NULL)
+		return;
+	g_array_unref(o->entries);
+	g_string_chunk_free(o->names);
+	g_free(o);
+}
+
+const char *
+col_oui_find(const struct col_oui *o, const uint8_t mac[6])
+{
+	struct oui_entry key, *e;
+
+	if (o == NULL || (mac[0] & 0x02) != 0)
+		return NULL;
+	key.prefix = (uint32_t)mac[0] << 16 | (uint32_t)mac[1] << 8 | mac[2];
+	e = bsearch(&key, o->entries->data, o->entries->len, sizeof(key),
+	    cmp_entry);
+	return e != NULL ? e->name : NULL;
+}
+
+size_t
+col_oui_count(const struct col_oui *o)
+{
+	return o != NULL ? o->entries->len : 0;
+}

@@ -1,0 +1,143 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# minflow's web page in headless Chromium, served by the real collector.
+#
+# Two rounds, each: minflow-exporter -r CAPTURE -w F.ipfix, then
+# minflow-collector -r F.ipfix (reports and history), then a live
+# minflow-collector with [web] on a free 127.0.0.1 port over the same report
+# directory and history, and tests/integ/web_page.py drives Chromium (no
+# network but 127.0.0.1) through every view:
+#  1. a shared capture (PROVENANCE.md: a home network with IoT devices,
+#     a telnet scanner and a horizontal scan, DNS): the totals, devices,
+#     "talks to", names, anomalies and history the page shows equal the
+#     API's, and the API's equal the report files;
+#  2. tests/integ/hostile_names_pcap.py's capture (DNS answers named
+#     <script>, "><img onerror>, U+202E, invalid UTF-8, controls): each
+#     name is shown as the text the reports hold, no dialog opens, nothing
+#     is injected, no Content Security Policy violation is logged.
+# Screenshots of every view stay in the build dir, tests/integ/out/web_page/
+# (the README's is out/web_page/shared/devices.png).
+#
+# MF_WEB_FIXTURE=1 (tests/integ/web_render.sh) serves the same reports with
+# tests/integ/web_fixture.py instead of the collector: the page's rendering
+# on its own, plus a device with raw hostile text in its name and vendor.
+. "$MF_SRCDIR/tests/integ/lib.sh"
+need python3
+need_shared
+need_exporter
+need_collector
+for _f in /usr/bin/chromium /usr/bin/chromedriver; do
+	[ -x "$_f" ] || skip "no $_f (Debian chromium, chromium-driver)"
+done
+# Debian's python3-selenium is for Debian's python3
+PY=/usr/bin/python3
+$PY -c 'import selenium' 2>/dev/null || skip "no python3-selenium"
+[ -f "$MF_BUILDDIR/web/uplot.min.js" ] || skip "no web/uplot.min.js (make)"
+mk_tmp
+
+mode=collector
+[ -n "${MF_WEB_FIXTURE:-}" ] && mode=fixture
+OUT=$MF_BUILDDIR/tests/integ/out/web_page
+[ "$mode" = fixture ] && OUT=$MF_BUILDDIR/tests/integ/out/web_render
+rm -rf "$OUT"
+mkdir -p "$OUT"
+
+# The page's files as `make install` lays them out in $(pkgdatadir)/web.
+FILES=$MF_TMP/files
+mkdir -p "$FILES"
+for _f in index.html app.js app.css favicon.svg; do
+	cp "$MF_SRCDIR/web/$_f" "$FILES/" || fail "copy web/$_f"
+done
+cp "$MF_BUILDDIR/web/uplot.min.js" "$MF_BUILDDIR/web/uplot.min.css" \
+    "$FILES/" || fail "copy uPlot"
+
+# conf NAME: a configuration for round NAME (listeners on free loopback
+# ports only, so that nothing else on the machine is disturbed)
+conf() {
+	_d=$MF_TMP/$1
+	_udp=$(free_udp_port)
+	loopback_conf "$_d/minflow.conf" "$_d/reports" "$_udp"
+	printf '[exporters]\ntemplates-file =\n' >>"$_d/minflow.conf"
+	if [ "$mode" = collector ]; then
+		cat >>"$_d/minflow.conf" <<EOF
+[history]
+db = $_d/history.sqlite
+[web]
+listen = 127.0.0.1:$2
+files = $FILES
+EOF
+	fi
+}
+
+# wait_http PORT: until something answers on 127.0.0.1:PORT (at most 10 s)
+wait_http() {
+	_i=0
+	while [ "$_i" -lt 100 ]; do
+		python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' \
+		    "$1" 2>/dev/null && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	return 1
+}
+
+# round NAME CAPTURE [HOSTILE_NAMES [stream]]
+round() {
+	_d=$MF_TMP/$1
+	mkdir -p "$_d"
+	_port=$(free_tcp_port)
+	conf "$1" "$_port"
+	with_timeout 120 "$MF_EXPORTER" -r "$2" -w "$_d/f.ipfix" --stats \
+	    >"$_d/exporter.log" 2>&1 || { fail "$1: exporter"; return 1; }
+	with_timeout 120 "$MF_COLLECTOR" -C "$_d/minflow.conf" \
+	    -r "$_d/f.ipfix" >"$_d/offline.log" 2>&1 ||
+	    { fail "$1: collector -r"; cat "$_d/offline.log"; return 1; }
+	if [ "$mode" = collector ]; then
+		"$MF_COLLECTOR" -C "$_d/minflow.conf" >"$_d/live.log" 2>&1 &
+	else
+		_port=""
+		python3 "$MF_SRCDIR/tests/integ/web_fixture.py" "$FILES" \
+		    "$_d/reports" "$_d/port" raw >"$_d/live.log" 2>&1 &
+	fi
+	_pid=$!
+	track_pid "$_pid"
+	if [ -z "$_port" ]; then
+		wait_nonempty "$_d/port"
+		_port=$(cat "$_d/port" 2>/dev/null)
+	fi
+	wait_http "$_port" || { fail "$1: server on :$_port"; cat "$_d/live.log"; return 1; }
+	# The stream, checked last: the collector gets the capture's flows
+	# live and shows every record the exporter says it exported; the
+	# fixture sends one event per stream of the latest report.
+	MF_WEB_SEND_CMD=""
+	MF_WEB_STREAM_ROWS=""
+	if [ "${4:-}" = stream ] && [ "$mode" = collector ]; then
+		# a command line for web_page.py's shell, quotes and all
+		# shellcheck disable=SC2089,SC2090
+		MF_WEB_SEND_CMD="'$MF_EXPORTER' -r '$2' -c 127.0.0.1:$_udp"
+		MF_WEB_STREAM_ROWS=$(awk '$1 == "records-exported" { print $2 }' \
+		    "$_d/exporter.log")
+	elif [ "${4:-}" = stream ]; then
+		MF_WEB_STREAM_ROWS=$(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["streams"]))' \
+		    "$_d/reports/latest.json")
+	fi
+	# shellcheck disable=SC2090
+	export MF_WEB_SEND_CMD MF_WEB_STREAM_ROWS
+	if with_timeout 300 $PY "$MF_SRCDIR/tests/integ/web_page.py" \
+	    "http://127.0.0.1:$_port" "$_d/reports" "$OUT/$1" ${3:+"$3"} \
+	    >"$_d/page.log" 2>&1; then
+		sed 's/^/# /' "$_d/page.log"
+		printf 'ok - %s: the page (%s)\n' "$1" "$mode"
+	else
+		sed 's/^/# /' "$_d/page.log"
+		fail "$1: the page ($mode)"
+	fi
+	stop_pid "$_pid" || fail "$1: server stop"
+	rm -rf "$OUT/$1/chromium-profile"
+}
+
+round shared "$MF_SHARED_DIR/pcaps/mixed-home-iot-telnet-hscan.pcap"
+python3 "$MF_SRCDIR/tests/integ/hostile_names_pcap.py" "$MF_TMP/hostile.pcap" \
+    "$MF_TMP/hostile.json" || fail "hostile capture"
+round hostile "$MF_TMP/hostile.pcap" "$MF_TMP/hostile.json" stream
+finish

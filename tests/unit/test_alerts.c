@@ -1,0 +1,411 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "config.h"
+#define G_LOG_DOMAIN "col-test-alerts"
+
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <cmocka.h>
+#include <json-glib/json-glib.h>
+
+#include "collector/output/alert_rules.h"
+#include "collector/output/alert_sinks.h"
+
+/* A report at minute m with the given sections (JSON members). */
+static JsonNode *
+report(int m, const char *members)
+{
+	g_autofree char *t = g_strdup_printf(
+	    "{\"interval\": {\"start\": \"2026-01-15T10:%02d:00Z\", "
+	    "\"end\": \"2026-01-15T10:%02d:00Z\"}%s%s}",
+	    m, m + 1, members[0] ? ", " : "", members);
+	JsonNode *n = json_from_string(t, NULL);
+
+	assert_non_null(n);
+	return n;
+}
+
+static size_t
+judge(struct col_alert_rules *r, int m, const char *members, GPtrArray *out)
+{
+	g_autoptr(JsonNode) doc = report(m, members);
+
+	return col_alert_rules_judge(r, doc, 0, out);
+}
+
+static const char *
+field(GPtrArray *out, guint i, const char *k)
+{
+	return json_object_get_string_member(json_node_get_object(
+	                                         out->pdata[i]),
+	    k);
+}
+
+#define HIT                                                                  \
+	"\"blocklist\": {\"hits\": [{\"list\": \"drop.txt\", \"line\": 3, "  \
+	"\"entry\": \"198.51.100.0/24\", \"kind\": \"ip\", \"match\": "      \
+	"\"198.51.100.7\", \"device\": \"192.168.1.5\", \"via\": \"flow\", " \
+	"\"flows\": 2, \"bytes\": 300}]}"
+#define DEV                                                                 \
+	"\"devices\": [{\"id\": \"aa:bb:cc:dd:ee:ff\", \"mac\": "           \
+	"\"aa:bb:cc:dd:ee:ff\", \"name\": \"kids-tablet\", \"addresses\": " \
+	"[\"192.168.1.5\"], \"bytes_out\": 600, \"bytes_in\": 500, "        \
+	"\"flows\": 4}]"
+
+static void
+test_alert_rules_judge_dedup_window_and_restart(void **state)
+{
+	g_autofree char *dir = g_dir_make_tmp("mfal-XXXXXX", NULL);
+	g_autofree char *sf = g_build_filename(dir, "alerts.state", NULL);
+	struct col_alert_rules_config c = { sf, 3600, TRUE, 0, 0, NULL, NULL };
+	GPtrArray *out =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)json_node_unref);
+	struct col_alert_rules *r;
+
+	(void)state;
+	r = col_alert_rules_new(&c, NULL);
+	assert_int_equal(judge(r, 0, DEV ", " HIT, out), 2);
+	assert_string_equal(field(out, 0, "type"), "new_device");
+	assert_string_equal(field(out, 1, "type"), "blocklist");
+	/* The device of the hit is named from the devices section. */
+	assert_non_null(strstr(field(out, 1, "text"),
+	    "kids-tablet (aa:bb:cc:dd:ee:ff, 192.168.1.5) talked to "
+	    "198.51.100.7, listed in drop.txt line 3"));
+	/* The same again within the window: nothing. */
+	assert_int_equal(judge(r, 1, DEV ", " HIT, out), 0);
+	col_alert_rules_free(r);
+	/* A restart reads the state: still nothing. */
+	r = col_alert_rules_new(&c, NULL);
+	assert_int_equal(judge(r, 2, DEV ", " HIT, out), 0);
+	col_alert_rules_free(r);
+	/* Without the state file the same report alerts again. */
+	g_unlink(sf);
+	r = col_alert_rules_new(&c, NULL);
+	assert_int_equal(judge(r, 3, DEV ", " HIT, out), 2);
+	col_alert_rules_free(r);
+	g_unlink(sf);
+	g_rmdir(dir);
+	g_ptr_array_unref(out);
+}
+
+static void
+test_alert_rules_judge_anomaly_once_per_start(void **state)
+{
+	struct col_alert_rules_config c = { NULL, 60, TRUE, 0, 0, NULL, NULL };
+	GPtrArray *out =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)json_node_unref);
+	struct col_alert_rules *r = col_alert_rules_new(&c, NULL);
+	const char *scan = "\"anomalies\": [{\"type\": \"port_scan_vertical\", "
+	                   "\"ip\": \"192.168.1.9\", \"side\": \"internal\", "
+	                   "\"role\": \"source\", \"target_count\": 1, "
+	                   "\"flows\": 120, \"score\": 7, \"evidence\": "
+	                   "{\"ports\": 120}}]";
+	const char *with_state =
+	    "\"anomalies\": [{\"type\": \"fan_out\", \"ip\": \"10.0.0.1\", "
+	    "\"side\": \"internal\", \"state\": \"active\"}]";
+
+	(void)state;
+	/* Without states: new the first time it is listed. */
+	assert_int_equal(judge(r, 0, scan, out), 1);
+	assert_string_equal(field(out, 0, "what"), "port_scan_vertical");
+	assert_int_equal(judge(r, 1, scan, out), 0);
+	/* Gone for a report, back after the window: new again. */
+	assert_int_equal(judge(r, 2, "", out), 0);
+	assert_int_equal(judge(r, 3, scan, out), 1);
+	/* With states, only "new" alerts. */
+	assert_int_equal(judge(r, 4, with_state, out), 0);
+	col_alert_rules_free(r);
+	g_ptr_array_unref(out);
+}
+
+static void
+test_alert_rules_judge_quota_and_exporters(void **state)
+{
+	char q0[] = "AA:BB:CC:DD:EE:FF=2000", b0[] = "nobytes";
+	char *q[] = { q0, NULL };
+	struct col_alert_rules_config c = { NULL, 86400, FALSE, 2, 0, q, NULL };
+	GPtrArray *out =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)json_node_unref);
+	struct col_alert_rules *r = col_alert_rules_new(&c, NULL);
+	const char *quiet = "\"exporters\": [{\"address\": \"192.0.2.1\", "
+	                    "\"port\": 4739, \"observation_domain\": 0, "
+	                    "\"records\": 0, \"lost\": 0}]";
+	char *badq[] = { b0, NULL };
+	struct col_alert_rules_config bad = { NULL, 60, TRUE, 0, 0, badq,
+		NULL };
+
+	(void)state;
+	/* 1100 bytes, then 2200: over 2000 once. */
+	assert_int_equal(judge(r, 0, DEV, out), 0);
+	assert_int_equal(judge(r, 1, DEV, out), 1);
+	assert_string_equal(field(out, 0, "type"), "quota");
+	assert_int_equal(judge(r, 2, DEV, out), 0);
+	/* Silent for two reports: one alert. */
+	assert_int_equal(judge(r, 3, quiet, out), 0);
+	assert_int_equal(judge(r, 4, quiet, out), 1);
+	assert_string_equal(field(out, 1, "type"), "exporter_silent");
+	assert_int_equal(judge(r, 5, quiet, out), 0);
+	assert_null(col_alert_rules_new(&bad, NULL));
+	col_alert_rules_free(r);
+	g_ptr_array_unref(out);
+}
+
+static void
+test_alert_sinks_formats(void **state)
+{
+	struct col_alert_rules_config c = { NULL, 60, TRUE, 0, 0, NULL, NULL };
+	GPtrArray *out =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)json_node_unref);
+	struct col_alert_rules *r = col_alert_rules_new(&c, NULL);
+	g_autofree char *idea = NULL, *sys = NULL;
+	g_autoptr(JsonNode) in = NULL;
+	JsonObject *o;
+	char **env;
+
+	(void)state;
+	assert_int_equal(judge(r, 0, DEV ", " HIT, out), 2);
+	idea = col_sink_format_idea(out->pdata[1], "2026-01-15T10:01:05Z");
+	in = json_from_string(idea, NULL);
+	o = json_node_get_object(in);
+	assert_string_equal(json_object_get_string_member(o, "Format"),
+	    "IDEA0");
+	assert_string_equal(json_object_get_string_member(o, "DetectTime"),
+	    "2026-01-15T10:01:00Z");
+	assert_string_equal(json_array_get_string_element(
+	                        json_object_get_array_member(o, "Category"), 0),
+	    "Anomaly.Connection");
+	assert_string_equal(
+	    json_array_get_string_element(
+	        json_object_get_array_member(
+	            json_array_get_object_element(
+	                json_object_get_array_member(o, "Target"), 0),
+	            "IP4"),
+	        0),
+	    "198.51.100.7");
+	sys = col_sink_format_syslog(out->pdata[1], "router", 42);
+	assert_true(g_str_has_prefix(sys,
+	    "<28>1 2026-01-15T10:01:00Z router minflow-collector 42 ALERT - "
+	    "{\"id\":"));
+	env = col_sink_format_env(out->pdata[1]);
+	assert_string_equal(env[2], "MINFLOW_ALERT_TYPE=blocklist");
+	assert_string_equal(env[4], "MINFLOW_ALERT_DEVICE=aa:bb:cc:dd:ee:ff");
+	assert_string_equal(env[5], "MINFLOW_ALERT_REMOTE=198.51.100.7");
+	g_strfreev(env);
+	col_alert_rules_free(r);
+	g_ptr_array_unref(out);
+}
+
+/* The alerts of one report with a device and a hit (two). */
+static GPtrArray *
+two_alerts(void)
+{
+	struct col_alert_rules_config c = { NULL, 60, TRUE, 0, 0, NULL, NULL };
+	GPtrArray *out =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)json_node_unref);
+	struct col_alert_rules *r = col_alert_rules_new(&c, NULL);
+
+	assert_int_equal(judge(r, 0, DEV ", " HIT, out), 2);
+	col_alert_rules_free(r);
+	return out;
+}
+
+static guint
+lines_of(const char *path)
+{
+	g_autofree char *text = NULL;
+	guint n = 0;
+	const char *p;
+
+	if (!g_file_get_contents(path, &text, NULL, NULL))
+		return 0;
+	for (p = text; *p != '\0'; p++)
+		n += *p == '\n';
+	return n;
+}
+
+static void
+test_alert_sinks_file_rate_rotation_and_queue(void **state)
+{
+	g_autofree char *dir = g_dir_make_tmp("mfsink-XXXXXX", NULL);
+	g_autofree char *f = g_build_filename(dir, "a.jsonl", NULL);
+	g_autofree char *f1 = g_strdup_printf("%s.1", f);
+	struct col_sink_config c = { COL_SINK_FILE, f, FALSE, 300, 1, 0, 0, 8,
+		2 };
+	GPtrArray *out = two_alerts();
+	struct col_sink_stats st;
+	struct col_sink *s;
+	int i;
+
+	(void)state;
+	s = col_sink_new(&c, NULL);
+	assert_non_null(s);
+	/* Five pushes, a rate of 2: two sent, three over the rate. */
+	for (i = 0; i < 5; i++)
+		col_sink_push(s, out->pdata[i % 2]);
+	col_sink_stop(s);
+	col_sink_get_stats(s, &st);
+	assert_int_equal(st.sent, 2);
+	assert_int_equal(st.limited, 3);
+	assert_int_equal(st.failed, 0);
+	/* Each alert is over 300 bytes: the second rotated the first. */
+	assert_int_equal(lines_of(f), 1);
+	assert_int_equal(lines_of(f1), 1);
+	col_sink_free(s);
+	/* A full queue drops its oldest (no worker: stopped). */
+	c.queue = 2;
+	c.rate = 100;
+	s = col_sink_new(&c, NULL);
+	col_sink_stop(s);
+	for (i = 0; i < 3; i++)
+		col_sink_push(s, out->pdata[0]);
+	col_sink_get_stats(s, &st);
+	assert_int_equal(st.dropped, 1);
+	col_sink_free(s);
+	g_unlink(f);
+	g_unlink(f1);
+	g_rmdir(dir);
+	g_ptr_array_unref(out);
+}
+
+static void
+test_alert_sinks_command_env_and_timeout(void **state)
+{
+	g_autofree char *dir = g_dir_make_tmp("mfcmd-XXXXXX", NULL);
+	g_autofree char *sh = g_build_filename(dir, "cmd", NULL);
+	g_autofree char *slow = g_build_filename(dir, "slow", NULL);
+	g_autofree char *got = g_build_filename(dir, "got", NULL);
+	g_autofree char *script = g_strdup_printf(
+	    "#!/bin/sh\nprintf '%%s|%%s' \"$MINFLOW_ALERT_TYPE\" "
+	    "\"$MINFLOW_ALERT_REMOTE\" > %s\n",
+	    got);
+	g_autofree char *text = NULL;
+	struct col_sink_config c = { COL_SINK_COMMAND, sh, FALSE, 0, 0, 0, 1, 8,
+		100 };
+	GPtrArray *out = two_alerts();
+	struct col_sink_stats st;
+	struct col_sink *s;
+
+	(void)state;
+	assert_true(g_file_set_contents(sh, script, -1, NULL));
+	assert_true(
+	    g_file_set_contents(slow, "#!/bin/sh\nsleep 30\n", -1, NULL));
+	g_chmod(sh, 0700);
+	g_chmod(slow, 0700);
+	s = col_sink_new(&c, NULL);
+	col_sink_push(s, out->pdata[1]);
+	col_sink_stop(s);
+	col_sink_get_stats(s, &st);
+	assert_int_equal(st.sent, 1);
+	assert_true(g_file_get_contents(got, &text, NULL, NULL));
+	assert_string_equal(text, "blocklist|198.51.100.7");
+	col_sink_free(s);
+	/* Killed after its timeout of 1 s: failed. */
+	c.target = slow;
+	s = col_sink_new(&c, NULL);
+	col_sink_push(s, out->pdata[1]);
+	col_sink_stop(s);
+	col_sink_get_stats(s, &st);
+	assert_int_equal(st.sent, 0);
+	assert_int_equal(st.failed, 1);
+	col_sink_free(s);
+	/* Not an absolute executable path: refused at start. */
+	c.target = "cmd";
+	assert_null(col_sink_new(&c, NULL));
+	g_unlink(sh);
+	g_unlink(slow);
+	g_unlink(got);
+	g_rmdir(dir);
+	g_ptr_array_unref(out);
+}
+
+static void
+test_alert_sinks_format_ntfy(void **state)
+{
+	GPtrArray *out = two_alerts();
+	g_autofree char *body = NULL;
+	char **h = col_sink_format_ntfy(out->pdata[1], &body);
+
+	(void)state;
+	assert_string_equal(h[0], "Title: minflow: blocklist drop.txt");
+	assert_string_equal(h[1], "Priority: high");
+	assert_string_equal(h[2], "Tags: warning,blocklist");
+	assert_null(h[4]);
+	assert_true(g_str_has_prefix(body,
+	    "kids-tablet (aa:bb:cc:dd:ee:ff, "
+	    "192.168.1.5) talked to "));
+	g_strfreev(h);
+	g_free(g_steal_pointer(&body));
+	h = col_sink_format_ntfy(out->pdata[0], &body);
+	assert_string_equal(h[1], "Priority: default");
+	g_strfreev(h);
+	g_ptr_array_unref(out);
+}
+
+static void
+test_alert_sinks_syslog_udp(void **state)
+{
+	struct sockaddr_in sin = { 0 };
+	socklen_t len = sizeof(sin);
+	GPtrArray *out = two_alerts();
+	char target[64], buf[4096];
+	struct col_sink_config c = { COL_SINK_SYSLOG, target, FALSE, 0, 0, 0, 0,
+		8, 100 };
+	struct col_sink_stats st;
+	struct col_sink *s;
+	ssize_t n;
+	int fd;
+
+	(void)state;
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+	g_snprintf(target, sizeof(target), "udp:127.0.0.1:%u",
+	    ntohs(sin.sin_port));
+	s = col_sink_new(&c, NULL);
+	assert_non_null(s);
+	col_sink_push(s, out->pdata[1]);
+	col_sink_stop(s);
+	col_sink_get_stats(s, &st);
+	assert_int_equal(st.sent, 1);
+	n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_true(g_str_has_prefix(buf, "<28>1 2026-01-15T10:01:00Z "));
+	assert_non_null(strstr(buf, " minflow-collector "));
+	assert_non_null(strstr(buf, " ALERT - {\"id\":"));
+	col_sink_free(s);
+	/* Neither unix: nor udp:: refused. */
+	g_strlcpy(target, "tcp:127.0.0.1:514", sizeof(target));
+	assert_null(col_sink_new(&c, NULL));
+	close(fd);
+	g_ptr_array_unref(out);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(
+		    test_alert_rules_judge_dedup_window_and_restart),
+		cmocka_unit_test(test_alert_rules_judge_anomaly_once_per_start),
+		cmocka_unit_test(test_alert_rules_judge_quota_and_exporters),
+		cmocka_unit_test(test_alert_sinks_formats),
+		cmocka_unit_test(test_alert_sinks_file_rate_rotation_and_queue),
+		cmocka_unit_test(test_alert_sinks_command_env_and_timeout),
+		cmocka_unit_test(test_alert_sinks_format_ntfy),
+		cmocka_unit_test(test_alert_sinks_syslog_udp),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

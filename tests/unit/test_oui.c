@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <glib.h>
+
+#include "collector/model/oui.h"
+
+/* The shapes of Debian ieee-data's oui.txt and oui.csv. */
+static const char txt[] =
+    "OUI/MA-L                                      Organization\n"
+    "company_id                                    Organization\n"
+    "\n"
+    "00-22-72   (hex)\t\tAmerican Micro-Fuel Device Corp.\n"
+    "002272     (base 16)\t\tAmerican Micro-Fuel Device Corp.\n"
+    "\t\t\t\t2181 Buchanan Loop\n"
+    "\n"
+    "F0-18-98   (hex)\t\tApple, Inc.\n"
+    "F01898     (base 16)\t\tApple, Inc.\r\n"
+    "\t\t\t\tCupertino  CA  95014\n"
+    "002272     (base 16)\t\tA second assignment\n";
+
+static const char csv[] =
+    "Registry,Assignment,Organization Name,Organization Address\n"
+    "MA-L,002272,American Micro-Fuel Device Corp.,2181 Buchanan Loop\n"
+    "MA-L,F01898,\"Apple, Inc.\",1 Infinite Loop Cupertino CA US 95014\n"
+    "MA-L,ZZ1898,Bad hex,Nowhere\n"
+    "MA-M,F01899,Not MA-L,Nowhere\n";
+
+static const uint8_t amf[6] = { 0x00, 0x22, 0x72, 9, 9, 9 };
+static const uint8_t apple[6] = { 0xf0, 0x18, 0x98, 1, 2, 3 };
+static const uint8_t none[6] = { 0x00, 0x22, 0x73, 1, 2, 3 };
+static const uint8_t local[6] = { 0xf2, 0x18, 0x98, 1, 2, 3 };
+
+static void
+test_oui_parse_txt_finds_vendors(void **state)
+{
+	struct col_oui *o = col_oui_parse(txt, strlen(txt), NULL);
+
+	(void)state;
+	assert_non_null(o);
+	assert_int_equal(col_oui_count(o), 2);
+	assert_string_equal(col_oui_find(o, amf),
+	    "American Micro-Fuel Device Corp.");
+	assert_string_equal(col_oui_find(o, apple), "Apple, Inc.");
+	assert_null(col_oui_find(o, none));
+	assert_null(col_oui_find(o, local));
+	col_oui_free(o);
+}
+
+static void
+test_oui_parse_csv_quoted_names(void **state)
+{
+	struct col_oui *o = col_oui_parse(csv, strlen(csv), NULL);
+
+	(void)state;
+	assert_non_null(o);
+	assert_int_equal(col_oui_count(o), 2);
+	assert_string_equal(col_oui_find(o, apple), "Apple, Inc.");
+	assert_string_equal(col_oui_find(o, amf),
+	    "American Micro-Fuel Device Corp.");
+	col_oui_free(o);
+}
+
+static void
+test_oui_parse_no_entry_is_an_error(void **state)
+{
+	static const char junk[] = "hello\nworld\n002272 nothing\n";
+	GError *error = NULL;
+
+	(void)state;
+	assert_null(col_oui_parse(junk, strlen(junk), &error));
+	assert_non_null(error);
+	g_error_free(error);
+	assert_null(col_oui_find(NULL, amf));
+}
+
+static void
+test_oui_load_missing_file_is_an_error(void **state)
+{
+	GError *error = NULL;
+
+	(void)state;
+	assert_null(col_oui_load("/nonexistent/oui.txt", &error));
+	assert_non_null(strstr(error->message, "[devices] oui"));
+	g_error_free(error);
+}
+
+static void
+test_oui_load_debian_registry_when_installed(void **state)
+{
+	const char *path = "/usr/share/ieee-data/oui.txt";
+	struct col_oui *o;
+
+	(void)state;
+	if (!g_file_test(path, G_FILE_TEST_EXISTS))
+		skip();
+	o = col_oui_load(path, NULL);
+	assert_non_null(o);
+	assert_true(col_oui_count(o) > 10000);
+	assert_string_equal(col_oui_find(o, amf),
+	    "American Micro-Fuel Device Corp.");
+	col_oui_free(o);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_oui_parse_txt_finds_vendors),
+		cmocka_unit_test(test_oui_parse_csv_quoted_names),
+		cmocka_unit_test(test_oui_parse_no_entry_is_an_error),
+		cmocka_unit_test(test_oui_load_missing_file_is_an_error),
+		cmocka_unit_test(test_oui_load_debian_registry_when_installed),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -72,6 +72,25 @@ proven(const struct col_exporter *e)
 	return s->dns_records + s->device_records + s->option_records > 0;
 }
 
+/*
+ * How much an unproven exporter has shown: 0 nothing (headers only), 1 a
+ * template (a real exporter often sends its templates first).
+ */
+static int
+shown(const struct col_exporter *e)
+{
+	return e->fix != NULL && col_fixread_get_stats(e->fix)->templates > 0;
+}
+
+/* Whether unproven a should give way before unproven b (NULL: none yet). */
+static gboolean
+weaker(const struct col_exporter *a, const struct col_exporter *b)
+{
+	if (b == NULL || shown(a) != shown(b))
+		return b == NULL || shown(a) < shown(b);
+	return a->touched < b->touched;
+}
+
 static gboolean
 idle(const struct col_exporter *e, uint64_t now)
 {
@@ -80,9 +99,10 @@ idle(const struct col_exporter *e, uint64_t now)
 
 /*
  * The entry to give up for a new exporter from addr, among those of addr
- * if it holds max_per_address of them, else among all: the least recently
- * seen that never sent a valid record, else the longest silent for
- * COL_EXPORTER_IDLE_MS.  Returns x->n if there is a free slot, or -1.
+ * if it holds max_per_address of them, else among all: one that never
+ * sent a valid record (those that sent no template either first, then the
+ * least recently seen), else the longest silent for COL_EXPORTER_IDLE_MS.
+ * Returns x->n if there is a free slot, or -1.
  */
 static ssize_t
 find_room(const struct col_exporters *x, const struct mf_addr *addr,
@@ -104,7 +124,7 @@ find_room(const struct col_exporters *x, const struct mf_addr *addr,
 		if (own && mf_addr_cmp(&e->addr, addr) != 0)
 			continue;
 		if (!proven(e) &&
-		    (unproven < 0 || e->touched < x->e[unproven]->touched))
+		    weaker(e, unproven < 0 ? NULL : x->e[unproven]))
 			unproven = (ssize_t)i;
 		if (idle(e, now) &&
 		    (silent < 0 ||

@@ -7,14 +7,14 @@
  * observation domain / v9 source id, protocol); each has its own decoding
  * session (templates, sequence numbers) and counters.  The table is capped
  * ([exporters] max), and so is each address ([exporters] max-per-address):
- * a new exporter beyond either cap takes the place of the least recently
- * seen exporter (of its address, if that address is at its cap) that
- * never sent a valid record (headers and templates alone prove nothing:
- * one sender must not fill the table with them), else of the one silent
- * the longest, if for COL_EXPORTER_IDLE_MS (a restarted exporter usually
- * comes back from a new port): counted in replaced.  If there is none, its
- * datagrams are dropped and counted in refused, with a warning (at most
- * one per MF_RATELIMIT_US) naming it.
+ * a new exporter beyond either cap takes the place of an exporter (of its
+ * address, if that address is at its cap) that never sent a valid record
+ * (one sender must not fill the table with headers or templates), those
+ * that sent no template either first, then the least recently seen; else
+ * of the one silent the longest, if for COL_EXPORTER_IDLE_MS (a restarted
+ * exporter usually comes back from a new port): counted in replaced.  If
+ * there is none, its datagrams are dropped and counted in refused, with a
+ * warning (at most one per MF_RATELIMIT_US) naming it.
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -13,6 +13,7 @@
 
 #include "collector/ingest/exporters.h"
 #include "common/addr.h"
+#include "common/wbuf.h"
 
 /*
  * The exporter table: keys, the cap, replacement of silent exporters and
@@ -258,6 +259,51 @@ test_exporters_per_address_cap(void **state)
 	col_exporters_free(x);
 }
 
+/* No flow comes of a template alone. */
+static void
+no_flow(const struct col_flow *f, void *ctx)
+{
+	(void)f;
+	(void)ctx;
+	fail_msg("a flow from a template");
+}
+
+/*
+ * A real exporter often sends its templates before any record: under a
+ * flood of header-only datagrams from its own address, it is not the one
+ * that gives way while a header-only entry is left.
+ */
+static void
+test_exporters_template_senders_outlast_headers(void **state)
+{
+	struct col_exporters *x = col_exporters_new(8, 3, 16);
+	struct col_exporter *r = get(x, "192.0.2.1", 4739, 0, COL_PROTO_IPFIX);
+	uint8_t msg[16 + 4 + 8];
+	struct mf_wbuf wb;
+	uint32_t d;
+
+	(void)state;
+	mf_wbuf_init(&wb, msg, sizeof(msg));
+	mf_wbuf_put_u16(&wb, 10);
+	mf_wbuf_put_u16(&wb, sizeof(msg));
+	mf_wbuf_put_u32(&wb, 1700000000);
+	mf_wbuf_put_u32(&wb, 0);
+	mf_wbuf_put_u32(&wb, 0);
+	mf_wbuf_put_u16(&wb, 2); /* template set: 256, sourceIPv4Address */
+	mf_wbuf_put_u16(&wb, 4 + 8);
+	mf_wbuf_put_u16(&wb, 256);
+	mf_wbuf_put_u16(&wb, 1);
+	mf_wbuf_put_u16(&wb, 8);
+	mf_wbuf_put_u16(&wb, 4);
+	col_fixread_message(r->fix, msg, sizeof(msg), 0, no_flow, NULL);
+	assert_int_equal(col_fixread_get_stats(r->fix)->templates, 1);
+	for (d = 1; d <= 64; d++)
+		assert_non_null(get(x, "192.0.2.1", 9, d, COL_PROTO_IPFIX));
+	assert_true(listed(x, "192.0.2.1", 0));
+	assert_int_equal(col_exporters_replaced(x), 62);
+	col_exporters_free(x);
+}
+
 static void
 test_exporters_report_lines(void **state)
 {
@@ -315,6 +361,8 @@ main(void)
 		cmocka_unit_test(test_exporters_report_lines),
 		cmocka_unit_test(test_exporters_unproven_give_way),
 		cmocka_unit_test(test_exporters_per_address_cap),
+		cmocka_unit_test(
+		    test_exporters_template_senders_outlast_headers),
 	};
 
 	g_log_set_always_fatal(G_LOG_LEVEL_CRITICAL);

@@ -191,6 +191,7 @@ add_consumers(struct col_wiring *w, const struct col_config *cfg,
 	w->anomalies.anomaly = w->anomaly;
 	w->anomalies.tables = w->tables;
 	w->anomalies.classifier = cfg->networks.classifier;
+	w->anomalies.devices = w->devices;
 	w->tables_top.tables = w->tables;
 	w->tables_top.devices = w->devices;
 	w->tables_top.geo = w->geo;

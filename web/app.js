@@ -473,6 +473,8 @@ function onFlow(ev) {
 	cell(tr, f.packets);
 	cell(tr, netText(f.class));
 	cell(tr, netText(f.kind));
+	// the local program (minflow-exporter --processes on a host)
+	cell(tr, netText(f.process));
 	const body = document.querySelector('#stream-table tbody');
 	body.prepend(tr);
 	while (body.rows.length > STREAM_ROWS)

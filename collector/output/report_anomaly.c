@@ -10,6 +10,7 @@
 
 #include "collector/analytics/anomaly.h"
 #include "collector/model/consumer.h"
+#include "collector/model/devices.h"
 #include "collector/model/engine.h"
 #include "collector/model/tables.h"
 #include "collector/output/report_json.h"
@@ -66,9 +67,25 @@ build_evidence(JsonBuilder *b, const struct col_anomaly_entry *e)
 	json_builder_end_object(b);
 }
 
+/* The device of e's address (collector/model/devices.h), or nulls. */
+static void
+build_device(JsonBuilder *b, const struct col_anomaly_entry *e,
+    const struct col_devices *devices)
+{
+	const struct col_device *d = NULL;
+
+	if (devices != NULL && e->has_mac)
+		d = col_devices_find_mac(devices, e->mac);
+	if (devices != NULL && d == NULL)
+		d = col_devices_find_addr(devices, &e->addr);
+	col_json_text(b, "device", d != NULL ? d->id : NULL);
+	col_json_str(b, "device_name",
+	    d != NULL && d->name[0] != '\0' ? d->name : NULL);
+}
+
 static void
 build_entry(JsonBuilder *b, const struct col_anomaly_entry *e,
-    const struct col_tables *tables)
+    const struct col_tables *tables, const struct col_devices *devices)
 {
 	char ip[MF_ADDR_STRLEN], mac[18];
 
@@ -79,6 +96,7 @@ build_entry(JsonBuilder *b, const struct col_anomaly_entry *e,
 	g_snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", e->mac[0],
 	    e->mac[1], e->mac[2], e->mac[3], e->mac[4], e->mac[5]);
 	col_json_text(b, "mac", e->has_mac ? mac : NULL);
+	build_device(b, e, devices);
 	col_json_text(b, "side", e->internal ? "internal" : "external");
 	col_json_text(b, "role", e->role_target ? "target" : "source");
 	build_targets(b, e);
@@ -112,7 +130,7 @@ build_state(JsonBuilder *b, const struct col_anomaly *a)
 
 void
 col_report_anomalies(JsonBuilder *b, const struct col_anomaly *a,
-    const struct col_tables *tables)
+    const struct col_tables *tables, const struct col_devices *devices)
 {
 	const struct col_anomaly_entry *list = NULL;
 	size_t i, n = 0;
@@ -122,7 +140,7 @@ col_report_anomalies(JsonBuilder *b, const struct col_anomaly *a,
 	json_builder_set_member_name(b, "anomalies");
 	json_builder_begin_array(b);
 	for (i = 0; i < n; i++)
-		build_entry(b, &list[i], tables);
+		build_entry(b, &list[i], tables, devices);
 	json_builder_end_array(b);
 	build_state(b, a);
 }
@@ -160,7 +178,7 @@ write_section(void *self, const struct col_section *s)
 {
 	const struct col_report_anomaly *ra = self;
 
-	col_report_anomalies(s->b, ra->anomaly, ra->tables);
+	col_report_anomalies(s->b, ra->anomaly, ra->tables, ra->devices);
 }
 
 struct col_consumer

@@ -26,16 +26,21 @@
 
 /*
  * Add the members "anomalies" and "anomaly_state" of a (NULL: none) to
- * the open object b; addresses are named by their ids in tables.
+ * the open object b; addresses are named by their ids in tables, and
+ * each entry by its device in devices (NULL: none named).
  */
 void col_report_anomalies(JsonBuilder *b, const struct col_anomaly *a,
-    const struct col_tables *tables);
+    const struct col_tables *tables, const struct col_devices *devices);
 
 /* The caller's storage; both borrowed, anomaly not NULL. */
+struct col_devices; /* collector/model/devices.h */
+
 struct col_report_anomaly {
 	struct col_anomaly *anomaly;
 	const struct col_tables *tables;
 	const struct col_classifier *classifier; /* for DNS clients */
+	const struct col_devices *devices; /* names each entry's device; or
+	                                    * NULL */
 };
 
 /* The consumer "anomalies" on ra. */

@@ -151,7 +151,8 @@ take_flow(void *self, struct col_record *r)
 		struct col_web_event ev;
 
 		col_web_event_set(&ev, f, r->cls, r->src_internal,
-		    r->dst_internal, is_anomalous(l, f));
+		    r->dst_internal, is_anomalous(l, f),
+		    r->device[r->src_internal ? 0 : 1]);
 		col_web_hub_push(l->hub, &ev);
 	}
 }

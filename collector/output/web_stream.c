@@ -10,6 +10,7 @@
 #include <glib.h>
 
 #include "collector/model/classify.h"
+#include "collector/model/devices.h"
 #include "collector/model/flow.h"
 #include "collector/output/web_stream.h"
 #include "common/addr.h"
@@ -110,7 +111,7 @@ mac_known(const uint8_t m[6])
 void
 col_web_event_set(struct col_web_event *ev, const struct col_flow *f,
     enum col_class cls, gboolean src_internal, gboolean dst_internal,
-    gboolean anomalous)
+    gboolean anomalous, const struct col_device *dev)
 {
 	const uint8_t *mac = src_internal ? f->src_mac : f->dst_mac;
 	const struct mf_addr *a = src_internal ? &f->src : &f->dst;
@@ -126,14 +127,18 @@ col_web_event_set(struct col_web_event *ev, const struct col_flow *f,
 	ev->cls = (uint8_t)cls;
 	ev->kind = (uint8_t)col_web_kind_of(f->proto, f->sport, f->dport,
 	    src_internal && dst_internal, anomalous);
-	ev->device[0] = '\0';
-	if (src_internal || dst_internal) {
+	ev->device[0] = ev->device_name[0] = '\0';
+	if ((src_internal || dst_internal) && dev != NULL) {
+		g_strlcpy(ev->device, dev->id, sizeof(ev->device));
+		g_strlcpy(ev->device_name, dev->name, sizeof(ev->device_name));
+	} else if (src_internal || dst_internal) {
 		if (f->has_mac && mac_known(mac))
 			format_mac(mac, ev->device, sizeof(ev->device));
 		else
 			mf_addr_format(a, ev->device, sizeof(ev->device));
 	}
 	g_strlcpy(ev->name, f->label, sizeof(ev->name));
+	g_strlcpy(ev->process, f->process, sizeof(ev->process));
 }
 
 /* s as a JSON string, valid UTF-8, control characters escaped. */
@@ -183,8 +188,10 @@ col_web_event_format(const struct col_web_event *ev, GString *out)
 	append_time(out, ev->t_ms);
 	g_string_append(out, ", \"device\": ");
 	append_str(out, ev->device);
+	g_string_append(out, ", \"device_name\": ");
+	append_str(out, ev->device_name);
 	g_string_append_printf(out,
-	    ", \"device_name\": null, \"src\": \"%s\", \"dst\": \"%s\", "
+	    ", \"src\": \"%s\", \"dst\": \"%s\", "
 	    "\"sport\": %u, \"dport\": %u, \"proto\": %u, \"name\": ",
 	    mf_addr_format(&ev->src, src, sizeof(src)),
 	    mf_addr_format(&ev->dst, dst, sizeof(dst)), ev->sport, ev->dport,
@@ -193,10 +200,12 @@ col_web_event_format(const struct col_web_event *ev, GString *out)
 	g_string_append_printf(out,
 	    ", \"bytes\": %" G_GUINT64_FORMAT
 	    ", \"packets\": %" G_GUINT64_FORMAT
-	    ", \"class\": \"%s\", \"kind\": \"%s\", \"process\": null}",
+	    ", \"class\": \"%s\", \"kind\": \"%s\", \"process\": ",
 	    ev->bytes, ev->packets,
 	    col_class_names[MIN(ev->cls, COL_N_CLASSES - 1)],
 	    col_web_kind_names[MIN(ev->kind, COL_WEB_N_KINDS - 1)]);
+	append_str(out, ev->process);
+	g_string_append_c(out, '}');
 }
 
 /* --- the hub ------------------------------------------------------------ */

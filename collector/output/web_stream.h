@@ -45,6 +45,7 @@ extern const char *const col_web_kind_names[COL_WEB_N_KINDS];
 
 /* The id text of a device: a MAC "aa:bb:cc:dd:ee:ff" or an address. */
 #define COL_WEB_DEVICE_MAX MF_ADDR_STRLEN
+#define COL_WEB_DEVICE_NAME_MAX 64 /* a device's name in an event, cut */
 
 /* One flow record as the stream shows it. */
 struct col_web_event {
@@ -56,7 +57,9 @@ struct col_web_event {
 	uint8_t cls;                     /* enum col_class */
 	uint8_t kind;                    /* enum col_web_kind */
 	char device[COL_WEB_DEVICE_MAX]; /* "" if neither side is internal */
-	char name[COL_LABEL_MAX];        /* the remote name, or "" */
+	char device_name[COL_WEB_DEVICE_NAME_MAX]; /* its name, or "" */
+	char name[COL_LABEL_MAX];                  /* the remote name, or "" */
+	char process[COL_PROCESS_MAX]; /* the local program, or "" */
 };
 
 /*
@@ -72,12 +75,15 @@ enum col_web_kind col_web_kind_of(uint8_t proto, uint16_t sport, uint16_t dport,
 
 /*
  * Fill ev from record f of class cls: device is the internal side (the
- * source if both are), as its MAC when the record has MACs, else its
- * address; empty if neither side is internal.
+ * source if both are): the device table's id and name for it when dev
+ * (that side's device, collector/model/devices.h) is not NULL, else its
+ * MAC when the record has MACs, else its address; empty if neither side
+ * is internal.  process: the exporter's (--processes), or empty.
  */
+struct col_device;
 void col_web_event_set(struct col_web_event *ev, const struct col_flow *f,
     enum col_class cls, gboolean src_internal, gboolean dst_internal,
-    gboolean anomalous);
+    gboolean anomalous, const struct col_device *dev);
 
 /*
  * The event as one line of JSON (the "data" of an SSE "flow" event,

@@ -86,6 +86,9 @@ python3 "$DEV" --anomalies "$MF_TMP/rs" >"$MF_TMP/anom"
 assert_eq "each device lists the anomalies naming it" \
     "$(sed -n 's/^entry //p' "$MF_TMP/anom")" \
     "$(sed -n 's/^device //p' "$MF_TMP/anom")"
+assert_eq "each anomaly entry names its device" \
+    "$(sed -n 's/^entry //p' "$MF_TMP/anom")" \
+    "$(sed -n 's/^named //p' "$MF_TMP/anom")"
 assert_eq "the scanner's anomalies" \
     "00:25:b3:bf:91:ee port_scan_vertical,syn_scan" \
     "$(sed -n 's/^device [0-9]* //p' "$MF_TMP/anom" | sort -u)"

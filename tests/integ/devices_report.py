@@ -13,7 +13,8 @@ With --anomalies, two lists of "REPORT ID TYPES" lines (TYPES sorted,
 comma-separated): "device" ones from each device's "anomalies", "entry"
 ones from the report's "anomalies" entries of internal side, named by
 their MAC (else their ip); the two agree when every device lists the
-anomalies naming it.
+anomalies naming it.  And "named" ones: the same entries by the device
+each names ("device"): equal to the "entry" ones when each names its own.
 With --short, only "ID name=NAME vendor=VENDOR addrs=..." (the shape of
 devices_truth.py).
 Usage: devices_report.py [--top|--anomalies|--short] DIR
@@ -35,12 +36,15 @@ def anomalies(d):
         for x in r["devices"]:
             if x["anomalies"]:
                 print("device", n, x["id"], ",".join(sorted(x["anomalies"])))
-        ent = {}
+        ent, named = {}, {}
         for a in r["anomalies"]:
             if a["side"] == "internal":
                 ent.setdefault(a["mac"] or a["ip"], set()).add(a["type"])
+                named.setdefault(str(a.get("device")), set()).add(a["type"])
         for k in sorted(ent):
             print("entry", n, k, ",".join(sorted(ent[k])))
+        for k in sorted(named):
+            print("named", n, k, ",".join(sorted(named[k])))
 
 
 def main():

@@ -15,6 +15,7 @@
 
 #include "collector/model/classify.h"
 #include "collector/model/consumer.h"
+#include "collector/model/devices.h"
 #include "collector/output/report.h"
 #include "collector/output/web_api.h"
 #include "collector/output/web_auth.h"
@@ -525,7 +526,7 @@ event(struct col_web_event *ev, uint64_t i)
 	struct col_flow fl = fb_flow("192.168.1.2", 40000, "198.51.100.7", 443,
 	    6, 1, 100 + i, T0, T0 + i);
 
-	col_web_event_set(ev, &fl, COL_CLASS_OUTWEB, TRUE, FALSE, FALSE);
+	col_web_event_set(ev, &fl, COL_CLASS_OUTWEB, TRUE, FALSE, FALSE, NULL);
 }
 
 static void
@@ -589,7 +590,7 @@ test_web_stream_event_hostile_name_is_json_text(void **state)
 	    sizeof(fl.label));
 	fl.has_mac = 1;
 	memcpy(fl.dst_mac, "\x02\x00\x00\xaa\xbb\xcc", 6);
-	col_web_event_set(&ev, &fl, COL_CLASS_IN, FALSE, TRUE, FALSE);
+	col_web_event_set(&ev, &fl, COL_CLASS_IN, FALSE, TRUE, FALSE, NULL);
 	col_web_event_format(&ev, out);
 	assert_null(strchr(out->str, '<'));
 	assert_null(strchr(out->str, '\n'));
@@ -606,6 +607,38 @@ test_web_stream_event_hostile_name_is_json_text(void **state)
 	assert_string_equal(json_object_get_string_member(o, "src"),
 	    "2001:db8::5");
 	assert_true(json_object_get_null_member(o, "process"));
+	assert_true(json_object_get_null_member(o, "device_name"));
+	g_string_free(out, TRUE);
+}
+
+/* The device table's id and name, and the program (--processes). */
+static void
+test_web_stream_event_device_and_process(void **state)
+{
+	struct col_flow fl = fb_flow("192.168.1.9", 50000, "198.51.100.7", 443,
+	    6, 3, 300, T0, T0 + 1);
+	g_autoptr(JsonParser) p = json_parser_new();
+	struct col_web_event ev;
+	struct col_device dev;
+	GString *out = g_string_new(NULL);
+	JsonObject *o;
+
+	(void)state;
+	memset(&dev, 0, sizeof(dev));
+	g_strlcpy(dev.id, "02:00:00:aa:bb:cc", sizeof(dev.id));
+	g_strlcpy(dev.name, "kids-tablet<b>", sizeof(dev.name));
+	g_strlcpy(fl.process, "firefox-esr", sizeof(fl.process));
+	col_web_event_set(&ev, &fl, COL_CLASS_OUTWEB, TRUE, FALSE, FALSE, &dev);
+	col_web_event_format(&ev, out);
+	assert_null(strchr(out->str, '<'));
+	assert_true(json_parser_load_from_data(p, out->str, -1, NULL));
+	o = json_node_get_object(json_parser_get_root(p));
+	assert_string_equal(json_object_get_string_member(o, "device"),
+	    "02:00:00:aa:bb:cc");
+	assert_string_equal(json_object_get_string_member(o, "device_name"),
+	    "kids-tablet<b>");
+	assert_string_equal(json_object_get_string_member(o, "process"),
+	    "firefox-esr");
 	g_string_free(out, TRUE);
 }
 
@@ -747,6 +780,7 @@ main(void)
 		cmocka_unit_test(test_web_stream_full_queue_drops_oldest),
 		cmocka_unit_test(
 		    test_web_stream_event_hostile_name_is_json_text),
+		cmocka_unit_test(test_web_stream_event_device_and_process),
 		cmocka_unit_test(test_web_kind_of_table),
 		cmocka_unit_test_setup_teardown(
 		    test_web_live_anomaly_marks_stream_events, setup, teardown),

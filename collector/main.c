@@ -63,9 +63,9 @@ on_message(void *ctx, enum col_listen_kind kind, const struct mf_addr *a,
 
 /*
  * Every record accepted: into the archive and normalised forwarding, then
- * the model; TRUE if late.
+ * the model; what the model said of it (late, ahead).
  */
-static gboolean
+static unsigned
 on_flow(void *ctx, const struct col_flow *f)
 {
 	struct collector *c = ctx;
@@ -151,6 +151,7 @@ start(struct collector *c, GError **error)
 	struct col_ingest_sink sink = { on_message, on_flow, on_dns, c,
 		on_device };
 	struct col_ingest_config ic = { (size_t)c->cfg.exporters.max,
+		(size_t)c->cfg.exporters.max_per_address,
 		(size_t)c->cfg.exporters.max_templates };
 	struct col_engine_config ec = { (uint32_t)c->cfg.reports.interval,
 		(uint32_t)c->cfg.reports.grace, MAX_PENDING };
@@ -180,10 +181,11 @@ log_counters(struct collector *c)
 
 	g_message("records %" G_GUINT64_FORMAT ", late %" G_GUINT64_FORMAT
 	          ", absurd times %" G_GUINT64_FORMAT
+	          ", ahead of the clock %" G_GUINT64_FORMAT
 	          ", reports %" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT
 	          " failed, %" G_GUINT64_FORMAT " closed early)",
-	    s->records, s->late_records, s->absurd_records, s->intervals,
-	    c->reports_failed, s->early_closes);
+	    s->records, s->late_records, s->absurd_records, s->ahead_records,
+	    s->intervals, c->reports_failed, s->early_closes);
 	col_ingest_log_counters(c->ingest);
 	col_archive_log_counters(c->archive);
 	col_listen_log_counters(c->listen);
@@ -280,6 +282,8 @@ run_live(struct collector *c)
 	uint64_t next_publish = 0;
 
 	col_ingest_load_templates(c->ingest, c->cfg.exporters.templates_file);
+	/* Live from the first record: its time is held to the clock. */
+	col_engine_tick(c->engine, (uint64_t)g_get_real_time() / 1000);
 	while (!mf_signal_pending(MF_SIGNAL_STOP)) {
 		/* Paced or TCP forwarding may want the loop sooner. */
 		col_listen_poll(c->listen,
@@ -311,6 +315,18 @@ open_forward(struct collector *c, GError **error)
 		return FALSE;
 	c->fwdnorm = col_fwdnorm_new(c->forward, 0, mono_ms());
 	return TRUE;
+}
+
+/* Live only: the listeners, with the TCP limits of [listen]. */
+static gboolean
+open_listen(struct collector *c, GError **error)
+{
+	struct col_listen_limits lim = { (uint32_t)c->cfg.listen.tcp_idle,
+		(uint32_t)c->cfg.listen.tcp_per_address };
+
+	c->listen = col_listen_open(c->cfg.listen.endpoints, c->cfg.listen.n,
+	    &lim, error);
+	return c->listen != NULL;
 }
 
 /* Live only: -r never writes the archive (it may be reading it). */
@@ -367,9 +383,7 @@ main(int argc, char **argv)
 	c->opts = &o;
 	if (col_options_load_config(&o, &c->cfg, &err) && start(c, &err) &&
 	    (o.read != NULL ||
-	        ((c->listen = col_listen_open(c->cfg.listen.endpoints,
-	              c->cfg.listen.n, &err)) != NULL &&
-	            open_archive(c, &err))) &&
+	        (open_listen(c, &err) && open_archive(c, &err))) &&
 	    (o.read != NULL || open_forward(c, &err)) &&
 	    (o.read != NULL || mf_detach(o.daemon, o.pidfile, &err)) &&
 	    (o.read != NULL ||

@@ -36,6 +36,10 @@ const struct mf_conf_key col_config_keys[] = {
 	    "NetFlow v9 over UDP"),
 	LIST("listen", "netflow-v5", listen.netflow_v5, "[::]:9995",
 	    "NetFlow v5 over UDP"),
+	UINT("listen", "tcp-idle", listen.tcp_idle, "300", 1, 86400,
+	    "seconds a TCP exporter may send nothing before it is closed"),
+	UINT("listen", "tcp-per-address", listen.tcp_per_address, "4", 1,
+	    COL_LISTEN_MAX_TCP, "TCP connections from one address at once"),
 	LIST("networks", "internal", networks.internal,
 	    "192.168.0.0/16;10.0.0.0/8;172.16.0.0/12;fd00::/8",
 	    "prefixes of the internal networks"),
@@ -67,6 +71,10 @@ const struct mf_conf_key col_config_keys[] = {
 	    "seconds after which an unused table entry is collected"),
 	UINT("exporters", "max", exporters.max, "64", 1, 4096,
 	    "exporters (address, port, domain) tracked at once"),
+	UINT("exporters", "max-per-address", exporters.max_per_address, "16", 1,
+	    4096,
+	    "of them, from one address (further ones replace those that "
+	    "sent no record yet)"),
 	UINT("exporters", "max-templates", exporters.max_templates, "64", 1,
 	    4096, "templates kept per exporter"),
 	K("exporters", "templates-file", MF_CONF_STRING,
@@ -400,6 +408,9 @@ col_config_listen_changed(const struct col_config *a,
 	const struct col_endpoint *x, *y;
 	size_t k, i;
 
+	if (a->listen.tcp_idle != b->listen.tcp_idle ||
+	    a->listen.tcp_per_address != b->listen.tcp_per_address)
+		return TRUE;
 	for (k = 0; k < 4; k++) {
 		if (a->listen.n[k] != b->listen.n[k])
 			return TRUE;
@@ -423,6 +434,7 @@ col_config_note_restart(const struct col_config *a, const struct col_config *b)
 	    a->reports.grace != b->reports.grace ||
 	    memcmp(&a->tables, &b->tables, sizeof(a->tables)) != 0 ||
 	    a->exporters.max != b->exporters.max ||
+	    a->exporters.max_per_address != b->exporters.max_per_address ||
 	    a->exporters.max_templates != b->exporters.max_templates)
 		g_message("reload: [reports] interval/grace, [tables] and "
 		          "[exporters] take effect on restart");

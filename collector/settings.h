@@ -36,6 +36,7 @@
 /* [listen] */
 struct col_conf_listen {
 	char **ipfix_udp, **ipfix_tcp, **netflow_v9, **netflow_v5;
+	uint64_t tcp_idle, tcp_per_address;
 	/* Derived by col_config_load(): per enum col_listen_kind. */
 	struct col_endpoint *endpoints[4];
 	size_t n[4];
@@ -65,7 +66,7 @@ struct col_conf_tables {
 
 /* [exporters] */
 struct col_conf_exporters {
-	uint64_t max, max_templates;
+	uint64_t max, max_per_address, max_templates;
 	char *templates_file;
 };
 
@@ -138,7 +139,10 @@ gboolean col_config_load(const char *path, struct col_config *cfg,
 void col_config_note_restart(const struct col_config *a,
     const struct col_config *b);
 
-/* Do a and b listen on different endpoints (any kind, address or port)? */
+/*
+ * Do a and b listen on different endpoints (any kind, address or port),
+ * or hold TCP connections to different limits?
+ */
 gboolean col_config_listen_changed(const struct col_config *a,
     const struct col_config *b);
 

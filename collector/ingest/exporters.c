@@ -2,6 +2,7 @@
 #include "config.h"
 #define G_LOG_DOMAIN "col-exporters"
 
+#include <sys/types.h>
 #include <string.h>
 
 #include <glib.h>
@@ -16,17 +17,20 @@ struct col_exporters {
 	struct col_fixmodel *model;
 	struct col_exporter **e;
 	struct col_report_exporter *lines;
-	size_t n, max, max_templates;
+	size_t n, max, max_per_address, max_templates;
 	uint64_t refused, replaced;
+	uint64_t clock; /* counts lookups: the order exporters were seen in */
+	struct mf_ratelimit warn_refused, warn_replaced;
 };
 
 struct col_exporters *
-col_exporters_new(size_t max, size_t max_templates)
+col_exporters_new(size_t max, size_t max_per_address, size_t max_templates)
 {
 	struct col_exporters *x = g_new0(struct col_exporters, 1);
 
 	x->model = col_fixmodel_new();
 	x->max = max;
+	x->max_per_address = max_per_address;
 	x->max_templates = max_templates;
 	x->e = g_new0(struct col_exporter *, max);
 	x->lines = g_new0(struct col_report_exporter, max);
@@ -50,44 +54,158 @@ col_exporters_free(struct col_exporters *x)
 	g_free(x);
 }
 
+/*
+ * Whether e ever sent a valid record (a flow, DNS, device or options
+ * record): a sender of headers or templates only has yet to prove it is
+ * an exporter.
+ */
+static gboolean
+proven(const struct col_exporter *e)
+{
+	const struct col_fixread_stats *s;
+
+	if (e->records > 0)
+		return TRUE;
+	if (e->fix == NULL)
+		return FALSE;
+	s = col_fixread_get_stats(e->fix);
+	return s->dns_records + s->device_records + s->option_records > 0;
+}
+
+/*
+ * How much an unproven exporter has shown: 0 nothing (headers only), 1 a
+ * template (a real exporter often sends its templates first).
+ */
+static int
+shown(const struct col_exporter *e)
+{
+	return e->fix != NULL && col_fixread_get_stats(e->fix)->templates > 0;
+}
+
+/* Whether unproven a should give way before unproven b (NULL: none yet). */
+static gboolean
+weaker(const struct col_exporter *a, const struct col_exporter *b)
+{
+	if (b == NULL || shown(a) != shown(b))
+		return b == NULL || shown(a) < shown(b);
+	return a->touched < b->touched;
+}
+
+static gboolean
+idle(const struct col_exporter *e, uint64_t now)
+{
+	return e->last_seen_ms + COL_EXPORTER_IDLE_MS <= now;
+}
+
+/*
+ * The entry to give up for a new exporter from addr, among those of addr
+ * if it holds max_per_address of them, else among all: one that never
+ * sent a valid record (those that sent no template either first, then the
+ * least recently seen), else the longest silent for COL_EXPORTER_IDLE_MS.
+ * Returns x->n if there is a free slot, or -1.
+ */
+static ssize_t
+find_room(const struct col_exporters *x, const struct mf_addr *addr,
+    uint64_t now)
+{
+	ssize_t unproven = -1, silent = -1;
+	size_t i, same = 0;
+	gboolean own;
+	const struct col_exporter *e;
+
+	for (i = 0; i < x->n; i++)
+		if (mf_addr_cmp(&x->e[i]->addr, addr) == 0)
+			same++;
+	own = same >= x->max_per_address;
+	if (!own && x->n < x->max)
+		return (ssize_t)x->n;
+	for (i = 0; i < x->n; i++) {
+		e = x->e[i];
+		if (own && mf_addr_cmp(&e->addr, addr) != 0)
+			continue;
+		if (!proven(e) &&
+		    weaker(e, unproven < 0 ? NULL : x->e[unproven]))
+			unproven = (ssize_t)i;
+		if (idle(e, now) &&
+		    (silent < 0 ||
+		        e->last_seen_ms < x->e[silent]->last_seen_ms))
+			silent = (ssize_t)i;
+	}
+	return unproven >= 0 ? unproven : silent;
+}
+
+static const char *
+proto_label(enum col_proto proto)
+{
+	return proto == COL_PROTO_IPFIX ? "IPFIX"
+	    : proto == COL_PROTO_V9     ? "NetFlow v9"
+	                                : "NetFlow v5";
+}
+
+static void
+warn_refused(struct col_exporters *x, const struct mf_addr *addr, uint16_t port,
+    uint32_t domain)
+{
+	char name[MF_ADDR_STRLEN];
+
+	x->refused++;
+	if (mf_ratelimit_ok(&x->warn_refused, g_get_monotonic_time()))
+		g_warning("exporter %s port %u domain %u refused: the table "
+		          "is full (%zu, %zu per address) and every exporter "
+		          "in it sent records and was heard in the last %u s "
+		          "(%" G_GUINT64_FORMAT " datagrams refused so far)",
+		    mf_addr_format(addr, name, sizeof(name)), (unsigned)port,
+		    (unsigned)domain, x->max, x->max_per_address,
+		    COL_EXPORTER_IDLE_MS / 1000, x->refused);
+}
+
+/* Give up slot i (for a new exporter). */
+static void
+evict(struct col_exporters *x, size_t i, uint64_t now)
+{
+	struct col_exporter *e = x->e[i];
+
+	x->replaced++;
+	if (mf_ratelimit_ok(&x->warn_replaced, g_get_monotonic_time()))
+		g_message("exporter %s port %u domain %u %s: replaced "
+		          "(%" G_GUINT64_FORMAT " so far)",
+		    e->name, (unsigned)e->port, (unsigned)e->domain,
+		    proven(e) && idle(e, now) ? "silent" : "sent no record",
+		    x->replaced);
+	col_fixread_free(e->fix);
+	g_free(e);
+	x->e[i] = x->e[--x->n];
+}
+
 struct col_exporter *
 col_exporters_get(struct col_exporters *x, const struct mf_addr *addr,
     uint16_t port, uint32_t domain, enum col_proto proto)
 {
+	uint64_t now = (uint64_t)g_get_monotonic_time() / 1000;
 	struct col_exporter *e;
+	ssize_t room;
 	size_t i;
 
-	uint64_t now = (uint64_t)g_get_monotonic_time() / 1000;
-	size_t idle = x->n;
-
+	x->clock++;
 	/* A handful of exporters on a home network: a scan is fine. */
 	for (i = 0; i < x->n; i++) {
 		e = x->e[i];
 		if (e->port == port && e->domain == domain &&
 		    e->proto == proto && mf_addr_cmp(&e->addr, addr) == 0) {
 			e->last_seen_ms = now;
+			e->touched = x->clock;
 			return e;
 		}
-		if (e->last_seen_ms + COL_EXPORTER_IDLE_MS <= now &&
-		    (idle == x->n ||
-		        e->last_seen_ms < x->e[idle]->last_seen_ms))
-			idle = i;
 	}
-	if (x->n == x->max && idle == x->n) {
-		x->refused++;
+	if ((room = find_room(x, addr, now)) < 0) {
+		warn_refused(x, addr, port, domain);
 		return NULL;
 	}
-	if (x->n == x->max) {
-		/* Replace the longest silent one. */
-		g_message("exporter %s port %u silent: replaced",
-		    x->e[idle]->name, (unsigned)x->e[idle]->port);
-		col_fixread_free(x->e[idle]->fix);
-		g_free(x->e[idle]);
-		x->e[idle] = x->e[--x->n];
-		x->replaced++;
-	}
+	if ((size_t)room < x->n)
+		evict(x, (size_t)room, now);
 	e = g_new0(struct col_exporter, 1);
 	e->last_seen_ms = now;
+	e->touched = x->clock;
 	e->addr = *addr;
 	e->port = port;
 	e->domain = domain;
@@ -97,10 +215,7 @@ col_exporters_get(struct col_exporters *x, const struct mf_addr *addr,
 		e->fix = col_fixread_new(x->model, x->max_templates);
 	x->e[x->n++] = e;
 	g_message("new exporter %s port %u domain %u (%s)", e->name,
-	    (unsigned)port, (unsigned)domain,
-	    proto == COL_PROTO_IPFIX    ? "IPFIX"
-	        : proto == COL_PROTO_V9 ? "NetFlow v9"
-	                                : "NetFlow v5");
+	    (unsigned)port, (unsigned)domain, proto_label(proto));
 	return e;
 }
 
@@ -143,11 +258,12 @@ col_exporters_report(struct col_exporters *x, size_t *n)
 		l->protocol = proto_names[e->proto];
 		l->records = e->records;
 		l->late_records = e->late;
+		l->ahead_records = e->ahead;
 		if (s != NULL) {
 			l->lost = e->proto == COL_PROTO_V9 ? e->v9.lost_packets
 			                                   : s->lost;
-			l->undecodable = s->malformed + s->before_template +
-			    s->templates_refused + e->v9.malformed;
+			l->undecodable =
+			    col_fixread_undecodable(e->fix) + e->v9.malformed;
 			l->health = col_fixread_get_health(e->fix);
 			if (!l->health->seen)
 				l->health = NULL;

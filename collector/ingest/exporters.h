@@ -6,10 +6,15 @@
  * exporters: who sends us flows.  An exporter is (peer address, peer port,
  * observation domain / v9 source id, protocol); each has its own decoding
  * session (templates, sequence numbers) and counters.  The table is capped
- * ([exporters] max): datagrams from a new exporter beyond the cap are
- * dropped and counted in refused, unless an exporter has been silent for
- * COL_EXPORTER_IDLE_MS: then that one is replaced (a restarted exporter
- * usually comes back from a new port) and counted in replaced.
+ * ([exporters] max), and so is each address ([exporters] max-per-address):
+ * a new exporter beyond either cap takes the place of an exporter (of its
+ * address, if that address is at its cap) that never sent a valid record
+ * (one sender must not fill the table with headers or templates), those
+ * that sent no template either first, then the least recently seen; else
+ * of the one silent the longest, if for COL_EXPORTER_IDLE_MS (a restarted
+ * exporter usually comes back from a new port): counted in replaced.  If
+ * there is none, its datagrams are dropped and counted in refused, with a
+ * warning (at most one per MF_RATELIMIT_US) naming it.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -38,7 +43,8 @@ struct col_report_exporter {
 	uint64_t records;     /* flow records received */
 	uint64_t lost;        /* sequence gaps (records; v9: packets) */
 	uint64_t late_records;
-	uint64_t undecodable; /* malformed + before template + refused */
+	uint64_t ahead_records; /* live: ending ahead of our clock */
+	uint64_t undecodable;   /* malformed + before template + refused */
 	const struct col_exporter_health *health; /* or NULL */
 };
 
@@ -52,17 +58,22 @@ struct col_exporter {
 	struct col_v9state v9;
 	uint64_t records;      /* flow records handed to the engine */
 	uint64_t late;         /* of them, late for their interval */
+	uint64_t ahead;        /* of them, ahead of the collector's clock */
 	uint64_t last_seen_ms; /* monotonic time of the last message */
+	uint64_t touched;      /* when last seen, in lookups of the table */
 	uint64_t v5_lost;      /* v5 flow_sequence gaps, in records */
 	uint64_t v5_malformed;
 	uint32_t v5_next_seq;
 	gboolean v5_have_seq;
 	struct mf_ratelimit warn;
+	struct mf_ratelimit warn_ahead;
 };
 
 struct col_exporters;
 
-struct col_exporters *col_exporters_new(size_t max, size_t max_templates);
+/* At most max exporters, max_per_address of one address (both >= 1). */
+struct col_exporters *col_exporters_new(size_t max, size_t max_per_address,
+    size_t max_templates);
 void col_exporters_free(struct col_exporters *x);
 
 /* The exporter for this key, created if there is room; NULL if not. */

@@ -79,20 +79,38 @@ set4(struct mf_addr *a, uint32_t v)
 	mf_addr_set4(a, b);
 }
 
+/*
+ * Whether the list's bytes are exactly its elements at their natural
+ * length: libfixbuf counts elements by the length on the wire but steps
+ * through them by the element's own length (fbBasicListGetIndexedDataPtr),
+ * so sixteen 1-byte IPv6 addresses would be read 16 bytes at a time, past
+ * the end of the list.
+ */
+static gboolean
+list_fits(const fbBasicList_t *bl, const fbInfoElement_t *ie)
+{
+	if (ie == NULL || ie->len == 0 || ie->len == FB_IE_VARLEN)
+		return FALSE;
+	return (size_t)bl->numElements * ie->len == bl->dataLength;
+}
+
 /* The answered addresses of the list; returns those left out. */
 static unsigned
-take_addrs(fbBasicList_t *bl, struct col_dns_rec *out)
+take_addrs(fbBasicList_t *bl, struct col_dns_rec *out, gboolean *bad_list)
 {
 	const fbInfoElement_t *ie = fbBasicListGetInfoElement(bl);
 	uint16_t i, n = fbBasicListCountElements(bl);
 	unsigned left = 0;
 
+	*bad_list = n > 0 && !list_fits(bl, ie);
+	if (*bad_list)
+		return n;
 	for (i = 0; i < n; i++) {
 		const uint8_t *p = fbBasicListGetIndexedDataPtr(bl, i);
 		struct mf_addr *a = &out->addrs[out->n_addrs];
 		uint32_t v4;
 
-		if (p == NULL || ie == NULL || ie->ent != 0 ||
+		if (p == NULL || ie->ent != 0 ||
 		    out->n_addrs >= COL_DNS_MAX_ADDRS) {
 			left++;
 		} else if (ie->num == MF_IE_SOURCE_IPV4_ADDRESS &&
@@ -112,7 +130,8 @@ take_addrs(fbBasicList_t *bl, struct col_dns_rec *out)
 }
 
 unsigned
-col_fixdns_take(struct col_fixdns_rec *x, struct col_dns_rec *out)
+col_fixdns_take(struct col_fixdns_rec *x, struct col_dns_rec *out,
+    gboolean *bad_list)
 {
 	static const uint8_t zero[16];
 	unsigned left;
@@ -137,7 +156,7 @@ col_fixdns_take(struct col_fixdns_rec *x, struct col_dns_rec *out)
 	out->proto = x->proto;
 	copy_text(out->qname, sizeof(out->qname), &x->qname);
 	copy_text(out->cname, sizeof(out->cname), &x->cname);
-	left = take_addrs(&x->addrs, out);
+	left = take_addrs(&x->addrs, out, bad_list);
 	fbBasicListClear(&x->addrs);
 	return left;
 }

@@ -10,7 +10,8 @@
  * such a record into struct col_dns_rec.  The answered addresses come in
  * an RFC 6313 basicList of sourceIPv4Address or sourceIPv6Address; a list
  * of anything else, or more than COL_DNS_MAX_ADDRS addresses, keeps what
- * fits and counts the rest (addrs_dropped).
+ * fits and counts the rest (addrs_dropped); a list whose bytes are not
+ * whole elements of the element's own length is dropped whole.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -54,9 +55,11 @@ gboolean col_fixdns_add_internal(fbSession_t *s, fbInfoModel_t *model,
 /*
  * Convert x (as fBufNext() filled it) into out and free the list libfixbuf
  * allocated for x.  Returns the addresses that did not fit or were not
- * addresses.
+ * addresses; *bad_list says whether the list was dropped whole because
+ * its elements were shorter (or longer) on the wire than their type.
  */
-unsigned col_fixdns_take(struct col_fixdns_rec *x, struct col_dns_rec *out);
+unsigned col_fixdns_take(struct col_fixdns_rec *x, struct col_dns_rec *out,
+    gboolean *bad_list);
 
 /*
  * The record d as minflow-exporter sends it (for the archive): r points

@@ -38,6 +38,7 @@ enum tmpl_kind {
 
 #define IE_INFORMATION_ELEMENT_ID 303 /* RFC 5610 */
 #define IE_PRIVATE_ENTERPRISE_NUMBER 346
+#define IE_PADDING_OCTETS 210
 
 /*
  * The internal record every flow template is transcoded into: the union
@@ -142,8 +143,13 @@ static const struct mf_template fixflow_tmpl = { TID_FLOW,
 	fixflow_fields };
 
 struct col_fixmodel {
-	fbInfoModel_t *model;
-	unsigned aliens; /* elements unknown to the model, process-wide */
+	fbInfoModel_t *model; /* never grows: unknown elements become padding */
+};
+
+/* A template we let through, and how many unknown elements it holds. */
+struct held_tmpl {
+	uint16_t tid;
+	uint16_t aliens;
 };
 
 /* A template record as it came, kept to be written to disk. */
@@ -158,7 +164,8 @@ struct col_fixread {
 	struct col_fixmodel *m;
 	fbSession_t *session; /* owned by fbuf */
 	fBuf_t *fbuf;
-	uint16_t *tids;           /* templates we let through */
+	struct held_tmpl *tids;   /* templates we let through */
+	unsigned aliens;          /* their unknown elements, all together */
 	struct saved_tmpl *saved; /* raw records of the kept templates */
 	size_t n_saved, saved_bytes;
 	size_t n_tids, max_tids;
@@ -263,7 +270,8 @@ col_fixread_new(struct col_fixmodel *m, size_t max_templates)
 
 	r->m = m;
 	r->max_tids = max_templates;
-	r->tids = g_new0(uint16_t, max_templates > 0 ? max_templates : 1);
+	r->tids =
+	    g_new0(struct held_tmpl, max_templates > 0 ? max_templates : 1);
 	r->saved =
 	    g_new0(struct saved_tmpl, max_templates > 0 ? max_templates : 1);
 	r->session = fbSessionAlloc(m->model);
@@ -298,6 +306,15 @@ col_fixread_get_stats(const struct col_fixread *r)
 	return &r->stats;
 }
 
+uint64_t
+col_fixread_undecodable(const struct col_fixread *r)
+{
+	const struct col_fixread_stats *s = &r->stats;
+
+	return s->malformed + s->before_template + s->templates_refused +
+	    s->dns_bad_lists;
+}
+
 const struct col_exporter_health *
 col_fixread_get_health(const struct col_fixread *r)
 {
@@ -306,27 +323,48 @@ col_fixread_get_health(const struct col_fixread *r)
 
 /* --- the pre-scan: sets, templates, caps -------------------------------- */
 
-static gboolean
-tid_known(const struct col_fixread *r, uint16_t tid)
+/* The held template tid, or NULL. */
+static struct held_tmpl *
+tid_find(const struct col_fixread *r, uint16_t tid)
 {
 	size_t i;
 
 	for (i = 0; i < r->n_tids; i++)
-		if (r->tids[i] == tid)
-			return TRUE;
-	return FALSE;
+		if (r->tids[i].tid == tid)
+			return &r->tids[i];
+	return NULL;
+}
+
+static gboolean
+tid_known(const struct col_fixread *r, uint16_t tid)
+{
+	return tid_find(r, tid) != NULL;
 }
 
 static void
 tid_forget(struct col_fixread *r, uint16_t tid)
 {
-	size_t i;
+	struct held_tmpl *h = tid_find(r, tid);
 
-	for (i = 0; i < r->n_tids; i++)
-		if (r->tids[i] == tid) {
-			r->tids[i] = r->tids[--r->n_tids];
-			return;
-		}
+	if (h != NULL) {
+		r->aliens -= h->aliens;
+		*h = r->tids[--r->n_tids];
+	}
+}
+
+/* Hold tid (known or not) with its count of unknown elements. */
+static void
+tid_hold(struct col_fixread *r, uint16_t tid, unsigned aliens)
+{
+	struct held_tmpl *h = tid_find(r, tid);
+
+	if (h == NULL)
+		h = &r->tids[r->n_tids++];
+	else
+		r->aliens -= h->aliens;
+	h->tid = tid;
+	h->aliens = (uint16_t)aliens;
+	r->aliens += aliens;
 }
 
 /*
@@ -344,12 +382,16 @@ length_ok(const fbInfoElement_t *ie, uint16_t len)
 }
 
 /*
- * Check one template record at rb: its id and fields fit, count the
- * elements the model does not know.  Returns 0 or -EBADMSG.
+ * Check one template record at rb and copy it to out: its id and fields
+ * fit; an element the model does not know is copied as paddingOctets of
+ * the same length, so libfixbuf skips it, decodes the known ones, and
+ * never adds it to the information model all exporters share (nor does
+ * the templates file keep it).  *aliens counts the unknown elements.
+ * Returns 0 or -EBADMSG.
  */
 static int
-scan_template(struct col_fixread *r, struct mf_rbuf *rb, gboolean options,
-    uint16_t *tid, uint16_t *n_fields, unsigned *aliens)
+scan_template(struct col_fixread *r, struct mf_rbuf *rb, struct mf_wbuf *out,
+    gboolean options, uint16_t *tid, uint16_t *n_fields, unsigned *aliens)
 {
 	const fbInfoElement_t *ie;
 	uint16_t count, scope = 0, id, len, i;
@@ -362,6 +404,11 @@ scan_template(struct col_fixread *r, struct mf_rbuf *rb, gboolean options,
 		return -EBADMSG;
 	if (*tid < 256)
 		return -EBADMSG;
+	mf_wbuf_put_u16(out, *tid);
+	mf_wbuf_put_u16(out, count);
+	if (options && count > 0)
+		mf_wbuf_put_u16(out, scope);
+	*aliens = 0;
 	for (i = 0; i < count; i++) {
 		pen = 0;
 		if (mf_rbuf_get_u16(rb, &id) != 0 ||
@@ -369,10 +416,16 @@ scan_template(struct col_fixread *r, struct mf_rbuf *rb, gboolean options,
 		    ((id & 0x8000) && mf_rbuf_get_u32(rb, &pen) != 0))
 			return -EBADMSG;
 		ie = fbInfoModelGetElementByID(r->m->model, id & 0x7fff, pen);
-		if (ie == NULL)
+		if (ie == NULL) {
 			(*aliens)++;
-		else if (!length_ok(ie, len))
+			id = IE_PADDING_OCTETS;
+		} else if (!length_ok(ie, len)) {
 			return -EBADMSG;
+		}
+		mf_wbuf_put_u16(out, id);
+		mf_wbuf_put_u16(out, len);
+		if (id & 0x8000)
+			mf_wbuf_put_u32(out, pen);
 		bytes += len == 65535 ? 1u : len; /* varlen: at least 1 */
 	}
 	/* Empty records would never consume the data set: refuse them. */
@@ -421,50 +474,61 @@ saved_put(struct col_fixread *r, uint16_t tid, gboolean options,
 }
 
 /*
- * Decide about a template set: every template in it must fit the cap and
- * the alien budget, else the whole set is dropped.  Returns 1 to keep it,
- * 0 to drop it, -EBADMSG if it is malformed.
+ * Decide about a template set and copy it to out (unknown elements as
+ * padding): every template in it must fit the cap and the exporter's
+ * budget of unknown elements, else the whole set is dropped (out is left
+ * as it was).  Returns 1 to keep it, 0 to drop it, -EBADMSG if it is
+ * malformed.
  */
 static int
-scan_template_set(struct col_fixread *r, struct mf_rbuf set, gboolean options)
+scan_template_set(struct col_fixread *r, struct mf_rbuf set, gboolean options,
+    struct mf_wbuf *out)
 {
 	uint16_t tids[64], n_fields;
 	gboolean withdrawn[64];
-	const uint8_t *start[64];
-	size_t len[64];
-	unsigned aliens = 0, n = 0, fresh = 0, i;
+	size_t start[64], len[64], mark = out->len;
+	unsigned aliens[64], n = 0, fresh = 0, i;
+	int64_t budget = (int64_t)r->aliens;
+	const struct held_tmpl *h;
 
+	mf_wbuf_put_u16(out, options ? 3 : 2);
+	mf_wbuf_put_u16(out, 0); /* the length, once known */
 	while (set.left >= 4) {
 		if (n == G_N_ELEMENTS(tids))
-			return -EBADMSG; /* more templates than we track */
-		start[n] = set.p;
-		if (scan_template(r, &set, options, &tids[n], &n_fields,
-		        &aliens) != 0)
-			return -EBADMSG;
-		len[n] = (size_t)(set.p - start[n]);
+			goto bad; /* more templates than we track */
+		start[n] = out->len;
+		if (scan_template(r, &set, out, options, &tids[n], &n_fields,
+		        &aliens[n]) != 0)
+			goto bad;
+		len[n] = out->len - start[n];
 		withdrawn[n] = n_fields == 0;
-		if (!withdrawn[n] && !tid_known(r, tids[n]))
+		h = tid_find(r, tids[n]);
+		if (!withdrawn[n] && h == NULL)
 			fresh++;
+		budget += (int64_t)aliens[n] - (h != NULL ? h->aliens : 0);
 		n++;
 	}
 	if (r->n_tids + fresh > r->max_tids ||
-	    r->m->aliens + aliens > COL_FIXREAD_MAX_ALIENS) {
+	    budget > COL_FIXREAD_MAX_ALIENS) {
 		r->stats.templates_refused += n;
+		out->len = mark;
 		return 0;
 	}
-	r->m->aliens += aliens;
+	mf_wbuf_patch_u16(out, mark + 2, (uint16_t)(out->len - mark));
 	for (i = 0; i < n; i++) {
 		if (withdrawn[i]) {
 			tid_forget(r, tids[i]);
 			saved_forget(r, tids[i]);
 			continue;
 		}
-		if (!tid_known(r, tids[i]))
-			r->tids[r->n_tids++] = tids[i];
-		saved_put(r, tids[i], options, start[i], len[i]);
+		tid_hold(r, tids[i], aliens[i]);
+		saved_put(r, tids[i], options, out->base + start[i], len[i]);
 	}
 	r->stats.templates += n;
 	return 1;
+bad:
+	out->len = mark;
+	return -EBADMSG;
 }
 
 /*
@@ -495,9 +559,13 @@ filter_message(struct col_fixread *r, const uint8_t *msg, size_t len)
 			break;
 		}
 		mf_rbuf_skip(&set, 4);
-		if (sid == 2 || sid == 3)
-			keep = scan_template_set(r, set, sid == 3);
-		else if (sid >= 256 && tid_known(r, sid))
+		if (sid == 2 || sid == 3) {
+			/* Copied (rewritten) by the scan itself. */
+			if (scan_template_set(r, set, sid == 3, &wb) < 0)
+				r->stats.malformed++;
+			continue;
+		}
+		if (sid >= 256 && tid_known(r, sid))
 			keep = 1;
 		else if (sid >= 256) {
 			r->stats.before_template++;
@@ -717,8 +785,11 @@ static void
 take_dns(struct col_fixread *r, struct col_fixdns_rec *x)
 {
 	struct col_dns_rec d;
+	gboolean bad_list;
 
-	r->stats.dns_addrs_dropped += col_fixdns_take(x, &d);
+	r->stats.dns_addrs_dropped += col_fixdns_take(x, &d, &bad_list);
+	if (bad_list)
+		r->stats.dns_bad_lists++;
 	r->stats.dns_records++;
 	if (r->dns_fn != NULL)
 		r->dns_fn(&d, r->dns_ctx);

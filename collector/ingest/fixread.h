@@ -11,10 +11,14 @@
  *
  * Before libfixbuf sees a message, its sets are walked here: malformed
  * sets end the message (counted), template sets beyond the per-exporter
- * template cap or adding elements unknown to the model beyond
- * COL_FIXREAD_MAX_ALIENS are dropped (counted), data sets whose template
- * is unknown are dropped and counted ("before template"), and sequence
- * numbers are checked (gaps counted in records, RFC 7011 section 3.1).
+ * template cap or holding more elements unknown to the model than
+ * COL_FIXREAD_MAX_ALIENS (all templates of the exporter together) are
+ * dropped (counted), data sets whose template is unknown are dropped and
+ * counted ("before template"), and sequence numbers are checked (gaps
+ * counted in records, RFC 7011 section 3.1).  An unknown element reaches
+ * libfixbuf as paddingOctets of its length: the known elements of its
+ * template decode, and the information model every exporter shares never
+ * grows (libfixbuf would add each unknown element to it for good).
  * Record elements: any of the usual counter and time elements (delta or
  * total counters; seconds, milliseconds, micro- and nanoseconds, or
  * sysUpTime-relative times; RFC 5103 reverse counters); unknown elements
@@ -28,7 +32,7 @@
 #include "collector/model/flow.h"
 #include "common/model.h"
 
-#define COL_FIXREAD_MAX_ALIENS 1024 /* unknown elements, whole process */
+#define COL_FIXREAD_MAX_ALIENS 1024 /* unknown elements, per exporter */
 #define COL_FIXREAD_MAX_SAVED 65000 /* template bytes kept per exporter */
 
 struct col_fixread_stats {
@@ -38,6 +42,7 @@ struct col_fixread_stats {
 	uint64_t other_records;     /* records of templates we do not use */
 	uint64_t dns_records;       /* DNS records (templates 261/262) */
 	uint64_t dns_addrs_dropped; /* answered addresses that did not fit */
+	uint64_t dns_bad_lists;     /* address lists of ill-sized elements */
 	uint64_t device_records;    /* minflow-exporter device records */
 	uint64_t type_records;      /* RFC 5610 element type records */
 	uint64_t lost;              /* sequence gaps, in records */
@@ -61,7 +66,7 @@ typedef void (*col_dns_fn)(const struct col_dns_rec *d, void *ctx);
 /* Called for each device record (templates 275/276). */
 typedef void (*col_device_fn)(const struct col_device_rec *d, void *ctx);
 
-/* Shared by every session: the information model. */
+/* Shared by every session: the information model (it never grows). */
 struct col_fixmodel;
 struct col_fixmodel *col_fixmodel_new(void);
 void col_fixmodel_free(struct col_fixmodel *m);
@@ -106,6 +111,13 @@ void col_fixread_set_device_fn(struct col_fixread *r, col_device_fn fn);
 
 const struct col_fixread_stats *col_fixread_get_stats(
     const struct col_fixread *r);
+/*
+ * What the exporter sent that could not be used: malformed messages and
+ * sets, data before its template, refused templates, DNS address lists
+ * of ill-sized elements.
+ */
+uint64_t col_fixread_undecodable(const struct col_fixread *r);
+
 const struct col_exporter_health *col_fixread_get_health(
     const struct col_fixread *r);
 

@@ -44,8 +44,8 @@ col_ingest_new(const struct col_ingest_config *cfg,
 	struct col_ingest *in = g_new0(struct col_ingest, 1);
 
 	in->sink = *sink;
-	in->exporters =
-	    col_exporters_new(cfg->max_exporters, cfg->max_templates);
+	in->exporters = col_exporters_new(cfg->max_exporters,
+	    cfg->max_per_address, cfg->max_templates);
 	return in;
 }
 
@@ -171,14 +171,34 @@ refuse(struct col_ingest *in, const struct mf_addr *a,
 		    mf_addr_format(a, name, sizeof(name)));
 }
 
+/* Name the exporter whose clock runs ahead (rate-limited). */
+static void
+warn_ahead(struct col_exporter *e, const struct col_flow *f)
+{
+	int64_t now_ms = g_get_real_time() / 1000;
+
+	if (mf_ratelimit_ok(&e->warn_ahead, g_get_monotonic_time()))
+		g_warning("exporter %s port %u: a record ends %" G_GINT64_FORMAT
+		          " s ahead of our clock, counted at our time "
+		          "(%" G_GUINT64_FORMAT " records ahead so far)",
+		    e->name, (unsigned)e->port,
+		    ((int64_t)f->end_ms - now_ms) / 1000, e->ahead);
+}
+
 /* Every record accepted goes to the sink; the exporter counts it. */
 static void
 accept_flow(struct col_ingest *in, struct col_exporter *e,
     const struct col_flow *f)
 {
+	unsigned flags = in->sink.flow(in->sink.ctx, f);
+
 	e->records++;
-	if (in->sink.flow(in->sink.ctx, f))
+	if (flags & COL_FLOW_LATE)
 		e->late++;
+	if (flags & COL_FLOW_AHEAD) {
+		e->ahead++;
+		warn_ahead(e, f);
+	}
 }
 
 static void
@@ -242,10 +262,7 @@ warn_exporter(struct col_exporter *e, const char *what, uint64_t before,
 static uint64_t
 fix_bad(const struct col_exporter *e)
 {
-	const struct col_fixread_stats *s = col_fixread_get_stats(e->fix);
-
-	return s->malformed + s->before_template + s->templates_refused +
-	    e->v9.malformed;
+	return col_fixread_undecodable(e->fix) + e->v9.malformed;
 }
 
 static void

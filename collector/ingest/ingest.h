@@ -37,8 +37,11 @@ struct col_ingest_sink {
 	void (*message)(void *ctx, enum col_listen_kind kind,
 	    const struct mf_addr *a, uint16_t port, const uint8_t *msg,
 	    size_t len);
-	/* A flow record; TRUE if it came late for its interval. */
-	gboolean (*flow)(void *ctx, const struct col_flow *f);
+	/*
+	 * A flow record; answers COL_FLOW_LATE and COL_FLOW_AHEAD
+	 * (collector/model/flow.h) as they apply, counted per exporter.
+	 */
+	unsigned (*flow)(void *ctx, const struct col_flow *f);
 	/* A DNS record (IPFIX templates 261/262). */
 	void (*dns)(void *ctx, const struct col_dns_rec *d);
 	void *ctx;
@@ -47,8 +50,9 @@ struct col_ingest_sink {
 };
 
 struct col_ingest_config {
-	size_t max_exporters; /* exporters tracked at once (1 .. 4096) */
-	size_t max_templates; /* templates kept per exporter (1 .. 4096) */
+	size_t max_exporters;   /* exporters tracked at once (1 .. 4096) */
+	size_t max_per_address; /* of them, from one address (1 .. 4096) */
+	size_t max_templates;   /* templates kept per exporter (1 .. 4096) */
 };
 
 struct col_ingest_stats {

@@ -32,13 +32,16 @@ struct sock {
 	uint16_t peer_port;
 	uint8_t *buf; /* TCP: bytes of an unfinished message */
 	size_t have;
+	int64_t active_us; /* TCP: monotonic time of the last byte */
+	uint64_t messages; /* TCP: whole messages delivered */
 };
 
 struct col_listen {
 	struct sock socks[4 * COL_MAX_LISTENERS + COL_LISTEN_MAX_TCP];
-	size_t n;
+	size_t n, n_tcp;
+	struct col_listen_limits limits;
 	uint8_t buf[MSG_MAX + 1];
-	struct mf_ratelimit warn;
+	struct mf_ratelimit warn, warn_refused, warn_replaced, warn_idle;
 	struct col_listen_stats stats;
 };
 
@@ -106,12 +109,13 @@ open_socket(const struct col_endpoint *ep, gboolean tcp, GError **error)
 
 struct col_listen *
 col_listen_open(struct col_endpoint *const listen[4], const size_t n_listen[4],
-    GError **error)
+    const struct col_listen_limits *limits, GError **error)
 {
 	struct col_listen *l = g_new0(struct col_listen, 1);
 	int kind;
 	size_t i;
 
+	l->limits = *limits;
 	for (kind = 0; kind < 4; kind++)
 		for (i = 0; i < n_listen[kind]; i++) {
 			gboolean tcp = kind == COL_LISTEN_IPFIX_TCP;
@@ -132,6 +136,8 @@ col_listen_open(struct col_endpoint *const listen[4], const size_t n_listen[4],
 static void
 close_sock(struct col_listen *l, size_t i)
 {
+	if (l->socks[i].tcp_conn)
+		l->n_tcp--;
 	close(l->socks[i].fd);
 	g_free(l->socks[i].buf);
 	l->socks[i] = l->socks[--l->n];
@@ -175,20 +181,83 @@ read_udp(struct col_listen *l, struct sock *s, col_message_fn fn, void *ctx)
 	}
 }
 
+/* Log a refused or closed TCP connection (rate-limited per kind). */
+static void
+tcp_note(struct mf_ratelimit *rl, const struct mf_addr *a, uint16_t port,
+    const char *what, uint64_t so_far)
+{
+	char peer[MF_ADDR_STRLEN];
+
+	if (mf_ratelimit_ok(rl, g_get_monotonic_time()))
+		g_warning("tcp exporter %s port %u %s (%" G_GUINT64_FORMAT
+		          " so far)",
+		    mf_addr_format(a, peer, sizeof(peer)), (unsigned)port, what,
+		    so_far);
+}
+
+/*
+ * Room for a connection from a: l->n for a free slot, else the socket to
+ * close for it, the idle longest of those that never delivered a whole
+ * message (of a's own if a holds tcp-per-address connections, else of
+ * all), or -1 if there is none.
+ */
+static ssize_t
+tcp_room(const struct col_listen *l, const struct mf_addr *a)
+{
+	ssize_t victim = -1, own = -1;
+	size_t i, same = 0;
+
+	for (i = 0; i < l->n; i++) {
+		const struct sock *c = &l->socks[i];
+		gboolean mine;
+
+		if (!c->tcp_conn)
+			continue;
+		mine = mf_addr_cmp(&c->peer, a) == 0;
+		same += mine ? 1 : 0;
+		if (c->messages > 0)
+			continue;
+		if (victim < 0 || c->active_us < l->socks[victim].active_us)
+			victim = (ssize_t)i;
+		if (mine && (own < 0 || c->active_us < l->socks[own].active_us))
+			own = (ssize_t)i;
+	}
+	if (same >= l->limits.tcp_per_address)
+		return own;
+	return l->n_tcp < COL_LISTEN_MAX_TCP ? (ssize_t)l->n : victim;
+}
+
 static void
 accept_tcp(struct col_listen *l, struct sock *s)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
 	struct sock *c;
+	struct mf_addr peer;
+	uint16_t port;
+	ssize_t room;
 	int fd = accept(s->fd, (struct sockaddr *)&ss, &sl);
 
 	if (fd < 0)
 		return;
-	if (l->n == G_N_ELEMENTS(l->socks)) {
+	peer_of(&ss, &peer, &port);
+	if ((room = tcp_room(l, &peer)) < 0) {
 		l->stats.tcp_refused++;
+		tcp_note(&l->warn_refused, &peer, port,
+		    "refused: its address's connections (tcp-per-address), "
+		    "or all connections, are taken by exporters that sent "
+		    "messages",
+		    l->stats.tcp_refused);
 		close(fd);
 		return;
+	}
+	if ((size_t)room < l->n) {
+		l->stats.tcp_replaced++;
+		tcp_note(&l->warn_replaced, &l->socks[room].peer,
+		    l->socks[room].peer_port,
+		    "closed for a new connection: it sent no message",
+		    l->stats.tcp_replaced);
+		close_sock(l, (size_t)room);
 	}
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	c = &l->socks[l->n++];
@@ -197,8 +266,32 @@ accept_tcp(struct col_listen *l, struct sock *s)
 	c->kind = s->kind;
 	c->tcp_conn = TRUE;
 	c->buf = g_malloc(MSG_MAX);
-	peer_of(&ss, &c->peer, &c->peer_port);
+	c->peer = peer;
+	c->peer_port = port;
+	c->active_us = g_get_monotonic_time();
+	l->n_tcp++;
 	l->stats.tcp_accepted++;
+}
+
+/* Close the TCP connections idle for [listen] tcp-idle seconds. */
+static void
+close_idle(struct col_listen *l)
+{
+	int64_t now = g_get_monotonic_time();
+	int64_t limit = (int64_t)l->limits.tcp_idle_s * G_USEC_PER_SEC;
+	size_t i;
+
+	for (i = l->n; i-- > 0;) {
+		struct sock *c = &l->socks[i];
+
+		if (!c->tcp_conn || now - c->active_us < limit)
+			continue;
+		l->stats.tcp_idle_closed++;
+		tcp_note(&l->warn_idle, &c->peer, c->peer_port,
+		    "idle too long (tcp-idle): closed",
+		    l->stats.tcp_idle_closed);
+		close_sock(l, i);
+	}
 }
 
 /* Hand over every whole message in c->buf; FALSE if the framing broke. */
@@ -214,6 +307,7 @@ frame_tcp(struct sock *c, col_message_fn fn, void *ctx)
 		if (c->have < len)
 			break;
 		fn(ctx, c->kind, &c->peer, c->peer_port, c->buf, len);
+		c->messages++;
 		memmove(c->buf, c->buf + len, c->have - len);
 		c->have -= len;
 	}
@@ -235,6 +329,7 @@ read_tcp(struct col_listen *l, struct sock *c, col_message_fn fn, void *ctx)
 		return FALSE;
 	}
 	c->have += (size_t)n;
+	c->active_us = g_get_monotonic_time();
 	if (!frame_tcp(c, fn, ctx)) {
 		char peer[MF_ADDR_STRLEN];
 
@@ -262,8 +357,10 @@ col_listen_poll(struct col_listen *l, int timeout_ms, col_message_fn fn,
 		pfd[i].events = POLLIN;
 		pfd[i].revents = 0;
 	}
-	if (poll(pfd, n, timeout_ms) <= 0)
+	if (poll(pfd, n, timeout_ms) <= 0) {
+		close_idle(l);
 		return;
+	}
 	/* Backwards: closing a connection moves the last socket into i. */
 	for (i = n; i-- > 0;) {
 		struct sock *s = &l->socks[i];
@@ -278,6 +375,7 @@ col_listen_poll(struct col_listen *l, int timeout_ms, col_message_fn fn,
 		} else
 			read_udp(l, s, fn, ctx);
 	}
+	close_idle(l);
 }
 
 gboolean
@@ -331,6 +429,9 @@ col_listen_log_counters(const struct col_listen *listen)
 	l = col_listen_get_stats(listen);
 	g_message("datagrams %" G_GUINT64_FORMAT
 	          ", tcp connections %" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT
-	          " refused, %" G_GUINT64_FORMAT " malformed)",
-	    l->datagrams, l->tcp_accepted, l->tcp_refused, l->tcp_malformed);
+	          " refused, %" G_GUINT64_FORMAT
+	          " malformed), %" G_GUINT64_FORMAT
+	          " closed idle, %" G_GUINT64_FORMAT " replaced",
+	    l->datagrams, l->tcp_accepted, l->tcp_refused, l->tcp_malformed,
+	    l->tcp_idle_closed, l->tcp_replaced);
 }

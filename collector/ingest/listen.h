@@ -40,20 +40,38 @@ enum col_listen_kind {
 typedef void (*col_message_fn)(void *ctx, enum col_listen_kind kind,
     const struct mf_addr *a, uint16_t port, const uint8_t *msg, size_t len);
 
+/*
+ * TCP limits ([listen] tcp-idle, tcp-per-address): a connection that
+ * delivers no byte for idle_s seconds is closed; one address holds at
+ * most per_address connections.  A new connection beyond either limit
+ * (its address's, or COL_LISTEN_MAX_TCP in all) takes the place of the
+ * one idle longest among those (of its address, or of all) that never
+ * delivered a whole message; if there is none, it is refused.  Every
+ * refusal and close is counted and logged (rate-limited).
+ */
+struct col_listen_limits {
+	uint32_t tcp_idle_s;      /* >= 1 */
+	uint32_t tcp_per_address; /* 1 .. COL_LISTEN_MAX_TCP */
+};
+
 struct col_listen_stats {
 	uint64_t datagrams;
-	uint64_t tcp_accepted, tcp_refused; /* refused: over the cap */
+	uint64_t tcp_accepted, tcp_refused; /* refused: over a cap */
 	uint64_t tcp_malformed;             /* streams cut: bad framing */
+	uint64_t tcp_idle_closed;           /* closed: idle too long */
+	uint64_t tcp_replaced; /* closed for a new one: never sent a message */
 };
 
 struct col_listen;
 
 /*
  * Open every listener: n_listen[kind] endpoints listen[kind] of each enum
- * col_listen_kind; NULL (error names the endpoint).
+ * col_listen_kind, TCP connections held to limits; NULL (error names the
+ * endpoint).
  */
 struct col_listen *col_listen_open(struct col_endpoint *const listen[4],
-    const size_t n_listen[4], GError **error);
+    const size_t n_listen[4], const struct col_listen_limits *limits,
+    GError **error);
 void col_listen_free(struct col_listen *l);
 
 /* Wait at most timeout_ms and handle what arrived (bounded batch). */

@@ -125,19 +125,27 @@ close_interval(struct col_engine *e, uint64_t next_ms)
 /*
  * The time a record is accounted at: its end, unless that is absurd (a
  * router clock still in 1999 or earlier; live, more than a day ahead of
- * our own clock), then the open interval's start.  Offline there is no
- * clock to compare with: captures may jump years ahead (concatenated
- * files) and that is their real time.
+ * our own clock), then the open interval's start, or, live, ahead of our
+ * clock by more than the tolerance, then our clock's time (never before
+ * the open interval: it is not late; *flags gets COL_FLOW_AHEAD).
+ * Offline there is no clock to compare with: captures may jump years
+ * ahead (concatenated files) and that is their real time.
  */
 static uint64_t
-record_time(struct col_engine *e, const struct col_flow *f)
+record_time(struct col_engine *e, const struct col_flow *f, unsigned *flags)
 {
 	uint64_t t = f->end_ms;
+	gboolean live = e->wall_ms != 0;
 
 	if (t < COL_ABSURD_BEFORE_MS ||
-	    (e->wall_ms != 0 && t > e->wall_ms + COL_ABSURD_AHEAD_MS)) {
+	    (live && t > e->wall_ms + COL_ABSURD_AHEAD_MS)) {
 		e->stats.absurd_records++;
 		return e->is_open ? e->start_ms : align(e, t);
+	}
+	if (live && t > e->wall_ms + COL_AHEAD_TOLERANCE_MS) {
+		*flags |= COL_FLOW_AHEAD;
+		e->stats.ahead_records++;
+		return e->is_open ? MAX(e->wall_ms, e->start_ms) : e->wall_ms;
 	}
 	return t;
 }
@@ -153,7 +161,7 @@ account(struct col_engine *e, const struct col_flow *f, uint64_t t)
 	r.start_ms = f->start_ms;
 	r.end_ms = f->end_ms;
 	if (t != f->end_ms)
-		r.start_ms = r.end_ms = t; /* absurd: at the interval's start */
+		r.start_ms = r.end_ms = t; /* absurd or ahead: at time t */
 	if (t < e->start_ms) {
 		e->stats.late_records++;
 		r.late = TRUE;
@@ -206,11 +214,12 @@ advance(struct col_engine *e, uint64_t upto_ms)
 	replay(e);
 }
 
-gboolean
+unsigned
 col_engine_add(struct col_engine *e, const struct col_flow *f)
 {
 	uint64_t late = e->stats.late_records;
-	uint64_t t = record_time(e, f);
+	unsigned flags = 0;
+	uint64_t t = record_time(e, f, &flags);
 	uint64_t grace = (uint64_t)e->cfg.grace_s * 1000;
 
 	if (!e->is_open)
@@ -236,7 +245,9 @@ col_engine_add(struct col_engine *e, const struct col_flow *f)
 	}
 	pend(e, f, t);
 out:
-	return e->stats.late_records != late;
+	if (e->stats.late_records != late)
+		flags |= COL_FLOW_LATE;
+	return flags;
 }
 
 void
@@ -264,8 +275,13 @@ col_engine_flush(struct col_engine *e)
 void
 col_engine_add_dns(struct col_engine *e, const struct col_dns_rec *d)
 {
+	uint64_t t = d->time_ms;
+
+	/* Live, a clock ahead must not open an interval hours ahead. */
+	if (e->wall_ms != 0 && t > e->wall_ms + COL_AHEAD_TOLERANCE_MS)
+		t = e->wall_ms;
 	if (!e->is_open)
-		open_interval(e, align(e, d->time_ms), 0);
+		open_interval(e, align(e, t), 0);
 	col_consumers_dns(e->consumers, d);
 	e->has_data = TRUE;
 }

@@ -26,7 +26,13 @@
  * whose time is absurd (before 2000-01-01, or, live, more than a day
  * ahead of the clock given to col_engine_tick()) is counted in
  * absurd_records, accounted at the open interval's start, and never
- * silently dropped.
+ * silently dropped.  Live, a record ending more than COL_AHEAD_TOLERANCE_MS
+ * after the clock (but within the day) is counted in ahead_records and
+ * accounted at the clock's time: one exporter's clock running ahead must
+ * not move flow time for every exporter (closing intervals early and
+ * making every honest record late, or, as the first record, opening an
+ * interval hours ahead so that no report comes for hours).  DNS records
+ * ahead of the clock are taken at the clock's time too.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -38,6 +44,7 @@
 
 #define COL_ABSURD_BEFORE_MS UINT64_C(946684800000) /* 2000-01-01 */
 #define COL_ABSURD_AHEAD_MS (24 * 3600 * 1000ULL)
+#define COL_AHEAD_TOLERANCE_MS 10000ULL /* clocks this close agree */
 
 /*
  * The report interval's bounds: the [reports] interval row of the
@@ -58,6 +65,7 @@ struct col_engine_stats {
 	uint64_t records;        /* flow records accounted */
 	uint64_t late_records;   /* for an interval already reported */
 	uint64_t absurd_records; /* impossible times */
+	uint64_t ahead_records;  /* live: ahead of the clock, within a day */
 	uint64_t intervals;      /* reports produced */
 	uint64_t early_closes;   /* intervals closed early: queue full */
 };
@@ -97,10 +105,12 @@ gboolean col_engine_add_consumer(struct col_engine *e,
 
 /*
  * Account one record (closing intervals its time has passed first).
- * Returns TRUE if the record was late (for an interval already reported),
- * so the caller can count it per exporter.
+ * Returns COL_FLOW_LATE if the record was late (for an interval already
+ * reported), COL_FLOW_AHEAD if it ended ahead of the clock by more than
+ * the tolerance but less than a day (absurd_records counts the rest), or
+ * 0, so the caller can count it per exporter.
  */
-gboolean col_engine_add(struct col_engine *e, const struct col_flow *f);
+unsigned col_engine_add(struct col_engine *e, const struct col_flow *f);
 
 /*
  * Hand one DNS record to the consumers in the open interval (opening one

@@ -48,6 +48,15 @@ struct col_flow {
 };
 
 /*
+ * What accounting a flow record met (col_engine_add() answers it, the
+ * ingest sink passes it on, so the exporter that sent it is counted):
+ * late for an interval already reported, or ending ahead of the
+ * collector's clock by more than the tolerance (live only).
+ */
+#define COL_FLOW_LATE 1u
+#define COL_FLOW_AHEAD 2u
+
+/*
  * A name as the exporter writes it: up to MF_DNS_NAME_MAX (1003) bytes,
  * since bytes outside '!'..'~' take four (\DDD).  A shorter bound would
  * cut such names, in the middle of an escape, and merge names that differ

@@ -77,6 +77,7 @@ build_exporters(JsonBuilder *b, const struct col_report_exporter *exp,
 		col_json_uint(b, "records", e->records);
 		col_json_uint(b, "lost", e->lost);
 		col_json_uint(b, "late_records", e->late_records);
+		col_json_uint(b, "ahead_records", e->ahead_records);
 		col_json_uint(b, "undecodable", e->undecodable);
 		build_health(b, e->health);
 		json_builder_end_object(b);

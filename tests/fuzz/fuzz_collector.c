@@ -4,7 +4,8 @@
  * sequence of datagrams (2-byte big-endian length, then the bytes), fed
  * to one exporter session as IPFIX or, if the first byte is odd, as
  * NetFlow v9 through the translator.  Templates from earlier datagrams
- * apply to later ones, as on the wire.
+ * apply to later ones, as on the wire.  Each input has an information
+ * model and a session of its own, so every finding reproduces alone.
  */
 #include "config.h"
 
@@ -32,8 +33,8 @@ on_flow(const struct col_flow *f, void *ctx)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct col_fixmodel *model;
 	static uint8_t out[65535];
+	struct col_fixmodel *model;
 	struct col_fixread *r;
 	struct col_v9state st;
 	gboolean v9;
@@ -43,8 +44,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	if (model == NULL)
-		model = col_fixmodel_new();
+	model = col_fixmodel_new();
 	v9 = (data[0] & 1) != 0;
 	data++, size--;
 	r = col_fixread_new(model, 16);
@@ -62,5 +62,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		data += len, size -= len;
 	}
 	col_fixread_free(r);
+	col_fixmodel_free(model);
 	return 0;
 }

@@ -5,10 +5,13 @@
 # disagrees with the datagram, malformed sets and templates, data sets
 # before their template, floods of templates beyond [exporters]
 # max-templates (8 here), templates of unknown elements beyond the alien
-# budget (COL_FIXREAD_MAX_ALIENS, 1024 per process), broken TCP framing,
+# budget (COL_FIXREAD_MAX_ALIENS, 1024 per exporter), broken TCP framing,
 # and a flood of 10,000 datagrams of distinct templates from 200 source
-# ports (more exporters than [exporters] max, 64).  Each scenario sends
-# from its own source port, so it is its own exporter.  Then:
+# ports (more exporters than [exporters] max, 64; max-per-address is 64
+# too, all come from 127.0.0.1): the flood's exporters take the places
+# of those that never sent a record, the least recently seen first.
+# Each scenario sends from its own source port, so it is its own
+# exporter.  Then:
 #  (a) every counter is exactly what the collector's rules make of what
 #      was sent: per exporter (protocol, port, domain) in the "exporters"
 #      entries of the report written at SIGTERM (records, lost,
@@ -100,6 +103,7 @@ dir = $MF_TMP/reports
 retention-days = 0
 [exporters]
 max-templates = 8
+max-per-address = 64
 EOF
 
 LOG=$MF_TMP/collector.log

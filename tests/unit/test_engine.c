@@ -619,6 +619,62 @@ test_engine_add_biflow_counts_reverse_class(void **state)
 	check_conserved(fx);
 }
 
+/*
+ * Issue 11.2: live, a record 20 hours ahead of the clock (within the day
+ * the absurd rule allows) must not move flow time: it is counted ahead
+ * and accounted at the clock's time, the honest records after it are not
+ * late, and the report comes when the clock says, not 20 hours later.
+ * The same when it is the very first record.
+ */
+static void
+test_engine_add_ahead_of_the_clock_moves_no_time(void **state)
+{
+	struct fx *fx = *state;
+	struct col_flow f = class_flow(COL_CLASS_OUT, 7, 700, S + 20 * 3600000);
+
+	col_engine_tick(fx->e, S + SEC(5));
+	assert_int_equal(col_engine_add(fx->e, &f), COL_FLOW_AHEAD);
+	fx->records++, fx->in.packets += 7, fx->in.bytes += 700;
+	f = class_flow(COL_CLASS_IN, 2, 200, S + SEC(6));
+	assert_int_equal(col_engine_add(fx->e, &f), 0);
+	fx->records++, fx->in.packets += 2, fx->in.bytes += 200;
+	/* Within the tolerance: a clock a little ahead is fine. */
+	f = class_flow(COL_CLASS_IN, 1, 100,
+	    S + SEC(5) + COL_AHEAD_TOLERANCE_MS);
+	assert_int_equal(col_engine_add(fx->e, &f), 0);
+	fx->records++, fx->in.packets += 1, fx->in.bytes += 100;
+	assert_int_equal(col_engine_get_stats(fx->e)->ahead_records, 1);
+	assert_int_equal(col_engine_get_stats(fx->e)->late_records, 0);
+	assert_int_equal(fx->n, 0);
+	col_engine_tick(fx->e, S + SEC(60 + GRACE));
+	assert_int_equal(fx->n, 1);
+	assert_int_equal(fx->r[0].start_ms, S);
+	check_class(fx, 0, COL_CLASS_OUT, 1, 7, 700);
+	check_class(fx, 0, COL_CLASS_IN, 2, 3, 300);
+	assert_int_equal(fx->r[0].delta.late_records, 0);
+	check_conserved(fx);
+}
+
+/* The same for a DNS record: taken at the clock's time, not 20 h ahead. */
+static void
+test_engine_add_dns_ahead_of_the_clock_opens_no_future(void **state)
+{
+	struct fx *fx = *state;
+	struct col_dns_rec d;
+
+	memset(&d, 0, sizeof(d));
+	d.time_ms = S + 20 * 3600000;
+	col_engine_tick(fx->e, S + SEC(5));
+	col_engine_add_dns(fx->e, &d);
+	add_class(fx, COL_CLASS_IN, 2, 200, S + SEC(6));
+	assert_int_equal(col_engine_get_stats(fx->e)->late_records, 0);
+	col_engine_tick(fx->e, S + SEC(60 + GRACE));
+	assert_int_equal(fx->n, 1);
+	assert_int_equal(fx->r[0].start_ms, S);
+	check_class(fx, 0, COL_CLASS_IN, 1, 2, 200);
+	check_conserved(fx);
+}
+
 static void
 test_engine_tick_closes_on_wall_time(void **state)
 {
@@ -702,6 +758,8 @@ main(void)
 		T(test_engine_add_full_queue_still_full_loses_nothing),
 		T(test_engine_add_biflow_counts_reverse_class),
 		T(test_engine_tick_closes_on_wall_time),
+		T(test_engine_add_ahead_of_the_clock_moves_no_time),
+		T(test_engine_add_dns_ahead_of_the_clock_opens_no_future),
 		T(test_engine_flush_reports_queued_records),
 		T(test_engine_flush_skips_empty_interval),
 	};

@@ -13,6 +13,7 @@
 
 #include "collector/ingest/exporters.h"
 #include "common/addr.h"
+#include "common/wbuf.h"
 
 /*
  * The exporter table: keys, the cap, replacement of silent exporters and
@@ -52,11 +53,23 @@ get(struct col_exporters *x, const char *a, uint16_t port, uint32_t domain,
 	return col_exporters_get(x, &ad, port, domain, proto);
 }
 
+/* An exporter that has sent a flow record (it proved it is one). */
+static struct col_exporter *
+get_proven(struct col_exporters *x, const char *a, uint16_t port,
+    uint32_t domain, enum col_proto proto)
+{
+	struct col_exporter *e = get(x, a, port, domain, proto);
+
+	if (e != NULL && e->records == 0)
+		e->records = 1;
+	return e;
+}
+
 static int
 setup(void **state)
 {
 	fake_now_us = T0_US;
-	*state = col_exporters_new(2, 16);
+	*state = col_exporters_new(2, 2, 16);
 	return 0;
 }
 
@@ -70,7 +83,7 @@ teardown(void **state)
 static void
 test_exporters_key(void **state)
 {
-	struct col_exporters *x = col_exporters_new(8, 16);
+	struct col_exporters *x = col_exporters_new(8, 8, 16);
 	struct col_exporter *e = get(x, "192.0.2.1", 2055, 7, COL_PROTO_IPFIX);
 	size_t n;
 
@@ -110,8 +123,10 @@ static void
 test_exporters_full_table_refuses(void **state)
 {
 	struct col_exporters *x = *state;
-	struct col_exporter *a = get(x, "192.0.2.1", 1, 0, COL_PROTO_IPFIX);
-	struct col_exporter *b = get(x, "192.0.2.2", 1, 0, COL_PROTO_IPFIX);
+	struct col_exporter *a =
+	    get_proven(x, "192.0.2.1", 1, 0, COL_PROTO_IPFIX);
+	struct col_exporter *b =
+	    get_proven(x, "192.0.2.2", 1, 0, COL_PROTO_IPFIX);
 
 	assert_null(get(x, "192.0.2.3", 1, 0, COL_PROTO_IPFIX));
 	/* silent for one millisecond less than the limit: still kept */
@@ -134,12 +149,12 @@ test_exporters_silent_one_replaced(void **state)
 	struct col_exporter *c;
 	size_t n;
 
-	get(x, "192.0.2.1", 1, 0, COL_PROTO_IPFIX);
+	get_proven(x, "192.0.2.1", 1, 0, COL_PROTO_IPFIX);
 	fake_now_us += 1000;
-	get(x, "192.0.2.2", 1, 0, COL_PROTO_IPFIX);
+	get_proven(x, "192.0.2.2", 1, 0, COL_PROTO_IPFIX);
 	/* both silent for the limit and more: the longer silent one goes */
 	fake_now_us += IDLE_US + 1000;
-	c = get(x, "192.0.2.3", 1, 0, COL_PROTO_V9);
+	c = get_proven(x, "192.0.2.3", 1, 0, COL_PROTO_V9);
 	assert_non_null(c);
 	assert_int_equal(col_exporters_replaced(x), 1);
 	l = col_exporters_report(x, &n);
@@ -147,7 +162,7 @@ test_exporters_silent_one_replaced(void **state)
 	assert_string_equal(l[0].address, "192.0.2.2"); /* moved into the gap */
 	assert_string_equal(l[1].address, "192.0.2.3");
 	/* the replaced one comes back: .2 is silent, it goes */
-	assert_non_null(get(x, "192.0.2.1", 1, 0, COL_PROTO_IPFIX));
+	assert_non_null(get_proven(x, "192.0.2.1", 1, 0, COL_PROTO_IPFIX));
 	assert_int_equal(col_exporters_replaced(x), 2);
 	/* nobody silent now: refused */
 	assert_null(get(x, "192.0.2.2", 1, 0, COL_PROTO_IPFIX));
@@ -160,17 +175,139 @@ test_exporters_silent_exactly_the_limit(void **state)
 {
 	struct col_exporters *x = *state;
 
-	get(x, "192.0.2.1", 1, 0, COL_PROTO_IPFIX);
-	get(x, "192.0.2.2", 1, 0, COL_PROTO_IPFIX);
+	get_proven(x, "192.0.2.1", 1, 0, COL_PROTO_IPFIX);
+	get_proven(x, "192.0.2.2", 1, 0, COL_PROTO_IPFIX);
 	fake_now_us += IDLE_US;
 	assert_non_null(get(x, "192.0.2.3", 1, 0, COL_PROTO_IPFIX));
 	assert_int_equal(col_exporters_replaced(x), 1);
 }
 
+/* Whether the report lists address a with domain d. */
+static gboolean
+listed(struct col_exporters *x, const char *a, uint32_t d)
+{
+	const struct col_report_exporter *l;
+	size_t n, i;
+
+	l = col_exporters_report(x, &n);
+	for (i = 0; i < n; i++)
+		if (strcmp(l[i].address, a) == 0 && l[i].domain == d)
+			return TRUE;
+	return FALSE;
+}
+
+/*
+ * Issue 11.4: 64 header-only datagrams from one source port, 64 domains,
+ * must not lock routers out.  The table (4) takes the flood only into the
+ * places of entries that never sent a record: the proven router stays, a
+ * new router gets in at once, nothing is refused.
+ */
+static void
+test_exporters_unproven_give_way(void **state)
+{
+	struct col_exporters *x = col_exporters_new(4, 4, 16);
+	struct col_exporter *r1 =
+	    get_proven(x, "192.0.2.1", 4739, 0, COL_PROTO_IPFIX);
+	uint32_t d;
+	size_t n;
+
+	(void)state;
+	for (d = 0; d < 64; d++)
+		assert_non_null(get(x, "192.0.2.66", 1, d, COL_PROTO_IPFIX));
+	assert_int_equal(col_exporters_replaced(x), 61);
+	assert_non_null(get_proven(x, "192.0.2.2", 4739, 0, COL_PROTO_IPFIX));
+	assert_int_equal(col_exporters_replaced(x), 62);
+	assert_ptr_equal(get(x, "192.0.2.1", 4739, 0, COL_PROTO_IPFIX), r1);
+	/* the least recently seen unproven entry went: domain 61 */
+	assert_false(listed(x, "192.0.2.66", 61));
+	assert_true(listed(x, "192.0.2.66", 62));
+	col_exporters_report(x, &n);
+	assert_int_equal(n, 4);
+	assert_int_equal(col_exporters_refused(x), 0);
+	col_exporters_free(x);
+}
+
+/*
+ * [exporters] max-per-address: one address never holds more than its
+ * share; its own entries give way to its new ones, others keep theirs.
+ */
+static void
+test_exporters_per_address_cap(void **state)
+{
+	struct col_exporters *x = col_exporters_new(8, 2, 16);
+	const struct col_report_exporter *l;
+	size_t n, i, flood = 0;
+	uint32_t d;
+
+	(void)state;
+	get(x, "192.0.2.1", 4739, 0, COL_PROTO_IPFIX); /* not proven yet */
+	for (d = 0; d < 64; d++)
+		assert_non_null(get(x, "192.0.2.66", 1, d, COL_PROTO_IPFIX));
+	assert_int_equal(col_exporters_replaced(x), 62);
+	l = col_exporters_report(x, &n);
+	assert_int_equal(n, 3);
+	for (i = 0; i < n; i++)
+		flood += strcmp(l[i].address, "192.0.2.66") == 0;
+	assert_int_equal(flood, 2);
+	/* the other router is still there, unproven as it is */
+	assert_int_equal(l[0].port, 4739);
+	/* an address whose entries all sent records is refused beyond it */
+	get_proven(x, "192.0.2.7", 1, 0, COL_PROTO_IPFIX);
+	get_proven(x, "192.0.2.7", 1, 1, COL_PROTO_IPFIX);
+	assert_null(get(x, "192.0.2.7", 1, 2, COL_PROTO_IPFIX));
+	assert_int_equal(col_exporters_refused(x), 1);
+	col_exporters_free(x);
+}
+
+/* No flow comes of a template alone. */
+static void
+no_flow(const struct col_flow *f, void *ctx)
+{
+	(void)f;
+	(void)ctx;
+	fail_msg("a flow from a template");
+}
+
+/*
+ * A real exporter often sends its templates before any record: under a
+ * flood of header-only datagrams from its own address, it is not the one
+ * that gives way while a header-only entry is left.
+ */
+static void
+test_exporters_template_senders_outlast_headers(void **state)
+{
+	struct col_exporters *x = col_exporters_new(8, 3, 16);
+	struct col_exporter *r = get(x, "192.0.2.1", 4739, 0, COL_PROTO_IPFIX);
+	uint8_t msg[16 + 4 + 8];
+	struct mf_wbuf wb;
+	uint32_t d;
+
+	(void)state;
+	mf_wbuf_init(&wb, msg, sizeof(msg));
+	mf_wbuf_put_u16(&wb, 10);
+	mf_wbuf_put_u16(&wb, sizeof(msg));
+	mf_wbuf_put_u32(&wb, 1700000000);
+	mf_wbuf_put_u32(&wb, 0);
+	mf_wbuf_put_u32(&wb, 0);
+	mf_wbuf_put_u16(&wb, 2); /* template set: 256, sourceIPv4Address */
+	mf_wbuf_put_u16(&wb, 4 + 8);
+	mf_wbuf_put_u16(&wb, 256);
+	mf_wbuf_put_u16(&wb, 1);
+	mf_wbuf_put_u16(&wb, 8);
+	mf_wbuf_put_u16(&wb, 4);
+	col_fixread_message(r->fix, msg, sizeof(msg), 0, no_flow, NULL);
+	assert_int_equal(col_fixread_get_stats(r->fix)->templates, 1);
+	for (d = 1; d <= 64; d++)
+		assert_non_null(get(x, "192.0.2.1", 9, d, COL_PROTO_IPFIX));
+	assert_true(listed(x, "192.0.2.1", 0));
+	assert_int_equal(col_exporters_replaced(x), 62);
+	col_exporters_free(x);
+}
+
 static void
 test_exporters_report_lines(void **state)
 {
-	struct col_exporters *x = col_exporters_new(4, 16);
+	struct col_exporters *x = col_exporters_new(4, 4, 16);
 	struct col_exporter *v9 = get(x, "2001:db8::9", 2055, 3, COL_PROTO_V9);
 	struct col_exporter *v5 = get(x, "192.0.2.5", 9995, 0, COL_PROTO_V5);
 	struct col_exporter *ip = get(x, "192.0.2.6", 4739, 1, COL_PROTO_IPFIX);
@@ -222,6 +359,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_exporters_silent_exactly_the_limit, setup, teardown),
 		cmocka_unit_test(test_exporters_report_lines),
+		cmocka_unit_test(test_exporters_unproven_give_way),
+		cmocka_unit_test(test_exporters_per_address_cap),
+		cmocka_unit_test(
+		    test_exporters_template_senders_outlast_headers),
 	};
 
 	g_log_set_always_fatal(G_LOG_LEVEL_CRITICAL);

@@ -306,6 +306,26 @@ test_fixdns_long_name(void **state)
 	assert_int_equal(f->got[0].qname[0], 'a');
 }
 
+/*
+ * Issue 11: sixteen 1-byte sourceIPv6Address elements.  libfixbuf steps
+ * through a list by the element's own length (16), so reading them would
+ * run 240 bytes past the list: the list is dropped whole and counted.
+ */
+static void
+test_fixdns_short_elements_are_dropped(void **state)
+{
+	uint8_t list[5 + 16] = { 3, 0, 27, 0, 1 };
+	struct fixture *f = *state;
+	const struct col_dns_rec *d;
+
+	memset(list + 5, 0xaa, 16);
+	d = send_list(f, &mf_tmpl_dns6, list, sizeof(list));
+	assert_common(d);
+	assert_int_equal(d->n_addrs, 0);
+	assert_counted(f, 1, 16);
+	assert_int_equal(col_fixread_get_stats(f->fix)->dns_bad_lists, 1);
+}
+
 /* The archive's way back: to_wire, the encoder, the reader: the same. */
 static void
 test_fixdns_to_wire_round_trip(void **state)
@@ -366,6 +386,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fixdns_long_name, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_fixdns_short_elements_are_dropped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fixdns_to_wire_round_trip,
 		    setup, teardown),
 	};

@@ -228,6 +228,171 @@ test_fixread_save_templates_restores_a_new_session(void **state)
 	col_fixmodel_free(m);
 }
 
+/* --- issue 11.3: unknown elements ------------------------------------ */
+
+#define ALIEN_PEN 99999u /* an enterprise no information model knows */
+
+/* Header of an IPFIX message for domain 1 at wb. */
+static void
+put_header(struct mf_wbuf *wb, uint8_t *buf, size_t cap, uint32_t seq)
+{
+	mf_wbuf_init(wb, buf, cap);
+	mf_wbuf_put_u16(wb, 10);
+	mf_wbuf_put_u16(wb, 0);
+	mf_wbuf_put_u32(wb, 1700000002);
+	mf_wbuf_put_u32(wb, seq);
+	mf_wbuf_put_u32(wb, 1);
+}
+
+static size_t
+finish(struct mf_wbuf *wb)
+{
+	mf_wbuf_patch_u16(wb, 2, (uint16_t)wb->len);
+	return wb->len;
+}
+
+/* The hostile template: n enterprise elements nobody knows, 1 byte each. */
+static size_t
+alien_template(uint8_t *buf, size_t cap, uint16_t tid, unsigned n)
+{
+	struct mf_wbuf wb;
+	unsigned i;
+
+	put_header(&wb, buf, cap, 0);
+	mf_wbuf_put_u16(&wb, 2);
+	mf_wbuf_put_u16(&wb, (uint16_t)(4 + 4 + 8 * n));
+	mf_wbuf_put_u16(&wb, tid);
+	mf_wbuf_put_u16(&wb, (uint16_t)n);
+	for (i = 0; i < n; i++) {
+		mf_wbuf_put_u16(&wb, (uint16_t)(0x8000 | (i + 1)));
+		mf_wbuf_put_u16(&wb, 1);
+		mf_wbuf_put_u32(&wb, ALIEN_PEN);
+	}
+	return finish(&wb);
+}
+
+/*
+ * An honest exporter with one element libfixbuf does not know (a vendor
+ * counter of 2 bytes between the addresses): its template and a record.
+ */
+static size_t
+vendor_message(uint8_t *buf, size_t cap)
+{
+	static const uint16_t spec[][2] = { { 8, 4 }, { 0x8000 | 7000, 2 },
+		{ 12, 4 }, { 1, 8 }, { 2, 8 }, { 152, 8 }, { 153, 8 } };
+	struct mf_wbuf wb;
+	size_t i;
+
+	put_header(&wb, buf, cap, 0);
+	mf_wbuf_put_u16(&wb, 2);
+	mf_wbuf_put_u16(&wb, (uint16_t)(4 + 4 + 4 * 7 + 4));
+	mf_wbuf_put_u16(&wb, 400);
+	mf_wbuf_put_u16(&wb, 7);
+	for (i = 0; i < G_N_ELEMENTS(spec); i++) {
+		mf_wbuf_put_u16(&wb, spec[i][0]);
+		mf_wbuf_put_u16(&wb, spec[i][1]);
+		if (spec[i][0] & 0x8000)
+			mf_wbuf_put_u32(&wb, 9); /* Cisco */
+	}
+	mf_wbuf_put_u16(&wb, 400);
+	mf_wbuf_put_u16(&wb, 4 + 4 + 2 + 4 + 8 + 8 + 8 + 8);
+	mf_wbuf_put_u32(&wb, 0xc0a80105);
+	mf_wbuf_put_u16(&wb, 0xbeef);
+	mf_wbuf_put_u32(&wb, 0x08080808);
+	mf_wbuf_put_u32(&wb, 0);
+	mf_wbuf_put_u32(&wb, 1234);
+	mf_wbuf_put_u32(&wb, 0);
+	mf_wbuf_put_u32(&wb, 5);
+	mf_wbuf_put_u32(&wb, 395);
+	mf_wbuf_put_u32(&wb, (uint32_t)(UINT64_C(1700000000000) & 0xffffffff));
+	mf_wbuf_put_u32(&wb, 395);
+	mf_wbuf_put_u32(&wb, (uint32_t)(UINT64_C(1700000001000) & 0xffffffff));
+	return finish(&wb);
+}
+
+static void
+assert_vendor_record(const struct got *g)
+{
+	assert_int_equal(g->n, 1);
+	assert_int_equal(mf_addr_get4(&g->last.src), 0xc0a80105);
+	assert_int_equal(mf_addr_get4(&g->last.dst), 0x08080808);
+	assert_int_equal(g->last.octets, 1234);
+	assert_int_equal(g->last.packets, 5);
+	assert_int_equal(g->last.end_ms, UINT64_C(1700000001000));
+}
+
+/*
+ * One sender's 8 kB template of 1,024 unknown elements (sent twice: a
+ * refresh) must not cost another exporter anything: the vendor exporter's
+ * template is taken and its record decodes, its unknown element skipped.
+ */
+static void
+test_fixread_unknown_elements_budget_is_per_exporter(void **state)
+{
+	struct col_fixmodel *m = col_fixmodel_new();
+	struct col_fixread *hostile = col_fixread_new(m, 8);
+	struct col_fixread *vendor = col_fixread_new(m, 8);
+	static uint8_t buf[16 + 8 + 8 * 1200];
+	struct got g = { 0 };
+	size_t len;
+
+	(void)state;
+	len = alien_template(buf, sizeof(buf), 300, COL_FIXREAD_MAX_ALIENS);
+	col_fixread_message(hostile, buf, len, 0, on_flow, &g);
+	col_fixread_message(hostile, buf, len, 0, on_flow, &g);
+	assert_int_equal(col_fixread_get_stats(hostile)->templates, 2);
+	assert_int_equal(col_fixread_get_stats(hostile)->templates_refused, 0);
+	/* One more unknown element is over its own budget. */
+	len = alien_template(buf, sizeof(buf), 301, 1);
+	col_fixread_message(hostile, buf, len, 0, on_flow, &g);
+	assert_int_equal(col_fixread_get_stats(hostile)->templates_refused, 1);
+	len = vendor_message(buf, sizeof(buf));
+	col_fixread_message(vendor, buf, len, 0, on_flow, &g);
+	assert_int_equal(col_fixread_get_stats(vendor)->templates, 1);
+	assert_int_equal(col_fixread_get_stats(vendor)->templates_refused, 0);
+	assert_int_equal(col_fixread_undecodable(vendor), 0);
+	assert_vendor_record(&g);
+	col_fixread_free(hostile);
+	col_fixread_free(vendor);
+	col_fixmodel_free(m);
+}
+
+/*
+ * The templates file keeps the hostile template with its unknown elements
+ * as padding (4 bytes each, no enterprise number): a restart restores no
+ * unknown element, and other exporters decode as before.
+ */
+static void
+test_fixread_save_templates_keeps_no_unknown_element(void **state)
+{
+	struct col_fixmodel *m = col_fixmodel_new();
+	struct col_fixread *hostile = col_fixread_new(m, 8), *vendor;
+	static uint8_t buf[16 + 8 + 8 * 1200], saved[65535];
+	struct got g = { 0 };
+	size_t len, slen;
+
+	(void)state;
+	len = alien_template(buf, sizeof(buf), 300, COL_FIXREAD_MAX_ALIENS);
+	col_fixread_message(hostile, buf, len, 0, on_flow, &g);
+	slen = col_fixread_save_templates(hostile, saved, sizeof(saved), 1);
+	assert_int_equal(slen, 16 + 4 + 4 + 4 * COL_FIXREAD_MAX_ALIENS);
+	assert_int_equal(saved[16 + 8] << 8 | saved[16 + 9], 210);
+	col_fixread_free(hostile);
+	col_fixmodel_free(m);
+	/* The restart: a new model, the file first. */
+	m = col_fixmodel_new();
+	hostile = col_fixread_new(m, 8);
+	col_fixread_restore_templates(hostile, saved, slen);
+	assert_int_equal(col_fixread_get_stats(hostile)->templates, 1);
+	vendor = col_fixread_new(m, 8);
+	len = vendor_message(buf, sizeof(buf));
+	col_fixread_message(vendor, buf, len, 0, on_flow, &g);
+	assert_vendor_record(&g);
+	col_fixread_free(hostile);
+	col_fixread_free(vendor);
+	col_fixmodel_free(m);
+}
+
 int
 main(void)
 {
@@ -241,6 +406,10 @@ main(void)
 		cmocka_unit_test(test_fixread_message_bad_header_is_malformed),
 		cmocka_unit_test(
 		    test_fixread_save_templates_restores_a_new_session),
+		cmocka_unit_test(
+		    test_fixread_unknown_elements_budget_is_per_exporter),
+		cmocka_unit_test(
+		    test_fixread_save_templates_keeps_no_unknown_element),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

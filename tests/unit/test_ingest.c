@@ -25,7 +25,7 @@
 /* What the sink received. */
 struct got {
 	size_t messages, flows, dns;
-	gboolean late; /* what the flow callback answers */
+	unsigned answer; /* what the flow callback answers (COL_FLOW_*) */
 	struct col_flow flow[4];
 	struct col_dns_rec last_dns;
 };
@@ -40,7 +40,7 @@ on_message(void *ctx, enum col_listen_kind kind, const struct mf_addr *a,
 	g->messages++;
 }
 
-static gboolean
+static unsigned
 on_flow(void *ctx, const struct col_flow *f)
 {
 	struct got *g = ctx;
@@ -48,7 +48,7 @@ on_flow(void *ctx, const struct col_flow *f)
 	if (g->flows < G_N_ELEMENTS(g->flow))
 		g->flow[g->flows] = *f;
 	g->flows++;
-	return g->late;
+	return g->answer;
 }
 
 static void
@@ -70,7 +70,7 @@ static int
 setup(void **state)
 {
 	struct fx *fx = g_new0(struct fx, 1);
-	struct col_ingest_config cfg = { 8, 16 };
+	struct col_ingest_config cfg = { 8, 8, 16 };
 	struct col_ingest_sink sink = { on_message, on_flow, on_dns, NULL,
 		NULL };
 
@@ -168,7 +168,7 @@ test_ingest_ipfix_template_then_data(void **state)
 	assert_int_equal(col_ingest_get_stats(fx->in)->denied, 0);
 
 	/* The template is kept: data alone decodes; a late one is counted. */
-	fx->got.late = TRUE;
+	fx->got.answer = COL_FLOW_LATE;
 	len = flow_message(buf, sizeof(buf), MF_MSGENC_IPFIX, FALSE, 1);
 	col_ingest_message(fx->in, COL_LISTEN_IPFIX_UDP, &fx->peer, 4739, buf,
 	    len);
@@ -176,7 +176,17 @@ test_ingest_ipfix_template_then_data(void **state)
 	l = only_exporter(fx);
 	assert_int_equal(l->records, 2);
 	assert_int_equal(l->late_records, 1);
+	assert_int_equal(l->ahead_records, 0);
 	assert_int_equal(l->lost, 0);
+	/* A record ahead of the clock is counted against its exporter. */
+	fx->got.answer = COL_FLOW_AHEAD;
+	len = flow_message(buf, sizeof(buf), MF_MSGENC_IPFIX, FALSE, 2);
+	col_ingest_message(fx->in, COL_LISTEN_IPFIX_UDP, &fx->peer, 4739, buf,
+	    len);
+	l = only_exporter(fx);
+	assert_int_equal(l->records, 3);
+	assert_int_equal(l->late_records, 1);
+	assert_int_equal(l->ahead_records, 1);
 }
 
 static void

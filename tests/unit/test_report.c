@@ -216,13 +216,13 @@ test_report_address_stream_fields(void **state)
 static void
 test_report_exporters_health(void **state)
 {
-	static const gint64 e0[] = { 4739, 7, 100, 2, 3, 4 };
+	static const gint64 e0[] = { 4739, 7, 100, 2, 3, 5, 4 };
 	static const gint64 h0[] = { 11, 12, 13, 14, 15, 16, 17, 18, 19 };
 	struct col_exporter_health seen = { .seen = TRUE }, unseen = { 0 };
 	struct col_report_exporter exp[3] = {
-		{ "192.168.1.1", 4739, 7, "ipfix", 100, 2, 3, 4, &seen },
-		{ "10.0.0.1", 2055, 0, "netflow-v9", 5, 0, 0, 0, NULL },
-		{ "10.0.0.2", 9995, 0, "netflow-v5", 1, 0, 0, 0, &unseen },
+		{ "192.168.1.1", 4739, 7, "ipfix", 100, 2, 3, 5, 4, &seen },
+		{ "10.0.0.1", 2055, 0, "netflow-v9", 5, 0, 0, 0, 0, NULL },
+		{ "10.0.0.2", 9995, 0, "netflow-v5", 1, 0, 0, 0, 0, &unseen },
 	};
 	struct rfx fx;
 	JsonNode *root;
@@ -241,9 +241,9 @@ test_report_exporters_health(void **state)
 	root = rfx_build(&fx, 20, exp, 3);
 	assert_int_equal(qn(root, "exporters"), 3);
 	rj_assert_ints(rj_at(root, "exporters.0"),
-	    "port observation_domain records lost late_records undecodable "
-	    "address protocol health",
-	    e0, 6);
+	    "port observation_domain records lost late_records ahead_records "
+	    "undecodable address protocol health",
+	    e0, 7);
 	assert_string_equal(qs(root, "exporters.0.address"), "192.168.1.1");
 	assert_string_equal(qs(root, "exporters.0.protocol"), "ipfix");
 	rj_assert_ints(rj_at(root, "exporters.0.health"),

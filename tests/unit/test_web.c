@@ -410,9 +410,9 @@ test_web_api_exporters_and_metrics(void **state)
 {
 	struct fx *f = *state;
 	struct col_report_exporter line = { "192.0.2.1", 4739, 7, "ipfix", 42,
-		3, 2, 1, NULL };
+		3, 2, 0, 1, NULL };
 	uint64_t seen = T0;
-	struct col_engine_stats es = { 50, 2, 1, 4, 0 };
+	struct col_engine_stats es = { 50, 2, 1, 0, 4, 0 };
 	struct col_web_snapshot s;
 	struct col_web_limits_stats ls = { 0 };
 	struct col_web_hub_stats hs = { 0 };

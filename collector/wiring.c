@@ -231,6 +231,7 @@ add_web(struct col_wiring *w, const struct col_config *cfg,
 		g_propagate_error(error, err);
 		return FALSE;
 	}
+	col_web_set_geo(w->web, w->geo);
 	c = col_web_consumer(w->web);
 	return col_engine_add_consumer(e, &c, error);
 }

@@ -307,6 +307,19 @@ async function showNames() {
 	const data = await api('names');
 	rangeText('names-range', data);
 	nameRows('#names-table tbody', list(data, 'names'), true);
+	// Countries: only when the collector has a [geo] database.
+	const latest = await api('latest');
+	const top = latest && latest.top ? latest.top : {};
+	const countries = Array.isArray(top.countries) ? top.countries : [];
+	document.getElementById('countries').hidden = countries.length === 0;
+	const iv = latest && latest.interval ? latest.interval : {};
+	rangeText('countries-range', { from: iv.start, to: iv.end });
+	fill('#countries-table tbody', countries, (tr, c) => {
+		cell(tr, netText(c.country));
+		cell(tr, c.bytes, { bytes: true });
+		cell(tr, c.packets);
+		cell(tr, c.flows);
+	});
 }
 
 // An anomaly's device (or address), and its address when that differs.
@@ -475,6 +488,8 @@ function onFlow(ev) {
 	cell(tr, netText(f.kind));
 	// the local program (minflow-exporter --processes on a host)
 	cell(tr, netText(f.process));
+	// the remote side's country ([geo])
+	cell(tr, netText(f.country));
 	const body = document.querySelector('#stream-table tbody');
 	body.prepend(tr);
 	while (body.rows.length > STREAM_ROWS)

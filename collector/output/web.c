@@ -391,6 +391,12 @@ col_web_consumer(struct col_web *w)
 }
 
 void
+col_web_set_geo(struct col_web *w, const struct col_geo *geo)
+{
+	col_web_live_set_geo(w->live, geo);
+}
+
+void
 col_web_publish(struct col_web *w, struct col_exporters *x,
     const struct col_engine_stats *stats, uint64_t reports_failed)
 {

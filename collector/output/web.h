@@ -69,6 +69,10 @@ void col_web_free(struct col_web *w);
 /* The web's consumer (web_live.h); add it after the summary. */
 struct col_consumer col_web_consumer(struct col_web *w);
 
+/* Countries in the stream from geo (borrowed; NULL: none). */
+struct col_geo;
+void col_web_set_geo(struct col_web *w, const struct col_geo *geo);
+
 /*
  * Main loop, about 4 times a second: the exporters' lines (read from x, on
  * the ingest thread) and the engine's counters for /api/v1/exporters and

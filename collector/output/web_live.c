@@ -15,6 +15,7 @@
 #include "collector/model/tables.h"
 #include "collector/output/report.h"
 #include "collector/output/report_json.h"
+#include "collector/analytics/geo.h"
 #include "collector/output/web_live.h"
 #include "collector/output/web_stream.h"
 #include "common/addr.h"
@@ -32,7 +33,8 @@ struct col_web_live {
 	struct col_web_snapshot snap;
 	/* Ingest thread only. */
 	struct col_web_hub *hub;
-	GHashTable *anomalous; /* struct mf_addr * -> itself */
+	const struct col_geo *geo; /* countries for the stream, or NULL */
+	GHashTable *anomalous;     /* struct mf_addr * -> itself */
 	uint64_t anomalous_full;
 };
 
@@ -76,6 +78,28 @@ read_latest(const char *dir)
 	    len > COL_WEB_LIVE_MAX_LATEST)
 		return NULL;
 	return g_bytes_new_take(g_steal_pointer(&text), len);
+}
+
+void
+col_web_live_set_geo(struct col_web_live *l, const struct col_geo *geo)
+{
+	l->geo = geo;
+}
+
+/* The country of the external side (none when both are internal). */
+static void
+set_country(const struct col_web_live *l, struct col_web_event *ev,
+    const struct col_flow *f, const struct col_record *r)
+{
+	struct col_geo_info gi;
+	const struct mf_addr *remote;
+
+	ev->country[0] = '\0';
+	if (l->geo == NULL || (r->src_internal && r->dst_internal))
+		return;
+	remote = r->src_internal ? &f->dst : &f->src;
+	if (col_geo_lookup(l->geo, remote, &gi))
+		g_strlcpy(ev->country, gi.country, sizeof(ev->country));
 }
 
 struct col_web_live *
@@ -153,6 +177,7 @@ take_flow(void *self, struct col_record *r)
 		col_web_event_set(&ev, f, r->cls, r->src_internal,
 		    r->dst_internal, is_anomalous(l, f),
 		    r->device[r->src_internal ? 0 : 1]);
+		set_country(l, &ev, f, r);
 		col_web_hub_push(l->hub, &ev);
 	}
 }

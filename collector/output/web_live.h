@@ -80,6 +80,13 @@ struct col_web_live *col_web_live_new(struct col_web_hub *hub,
     const char *report_dir);
 void col_web_live_free(struct col_web_live *l);
 
+/*
+ * Name the remote side's country in stream events from geo (borrowed,
+ * collector/analytics/geo.h; NULL: none).  Set-up only.
+ */
+struct col_geo;
+void col_web_live_set_geo(struct col_web_live *l, const struct col_geo *geo);
+
 /* The consumer ("web"): flow and report hooks; self is l. */
 struct col_consumer col_web_live_consumer(struct col_web_live *l);
 

@@ -127,7 +127,7 @@ col_web_event_set(struct col_web_event *ev, const struct col_flow *f,
 	ev->cls = (uint8_t)cls;
 	ev->kind = (uint8_t)col_web_kind_of(f->proto, f->sport, f->dport,
 	    src_internal && dst_internal, anomalous);
-	ev->device[0] = ev->device_name[0] = '\0';
+	ev->device[0] = ev->device_name[0] = ev->country[0] = '\0';
 	if ((src_internal || dst_internal) && dev != NULL) {
 		g_strlcpy(ev->device, dev->id, sizeof(ev->device));
 		g_strlcpy(ev->device_name, dev->name, sizeof(ev->device_name));
@@ -205,6 +205,8 @@ col_web_event_format(const struct col_web_event *ev, GString *out)
 	    col_class_names[MIN(ev->cls, COL_N_CLASSES - 1)],
 	    col_web_kind_names[MIN(ev->kind, COL_WEB_N_KINDS - 1)]);
 	append_str(out, ev->process);
+	g_string_append(out, ", \"country\": ");
+	append_str(out, ev->country);
 	g_string_append_c(out, '}');
 }
 

@@ -60,6 +60,7 @@ struct col_web_event {
 	char device_name[COL_WEB_DEVICE_NAME_MAX]; /* its name, or "" */
 	char name[COL_LABEL_MAX];                  /* the remote name, or "" */
 	char process[COL_PROCESS_MAX]; /* the local program, or "" */
+	char country[3]; /* the remote side's ([geo]), ISO 3166, or "" */
 };
 
 /*

@@ -133,7 +133,8 @@ def cmd_stream(port, out, stall_file, stop_file, rcvbuf):
             break
         buf += d
     s.close()
-    res = {"flows": 0, "dropped": 0, "packets": 0, "bytes": 0, "bad": 0}
+    res = {"flows": 0, "dropped": 0, "packets": 0, "bytes": 0, "bad": 0,
+           "countries": {}}
     body = buf.split(b"\r\n\r\n", 1)[1]
     # Chunked transfer: the events are cut anywhere; join the chunks.
     text, rest = b"", body
@@ -154,6 +155,8 @@ def cmd_stream(port, out, stall_file, stop_file, rcvbuf):
             res["flows"] += 1
             res["packets"] += e["packets"]
             res["bytes"] += e["bytes"]
+            cc = e.get("country") or "-"
+            res["countries"][cc] = res["countries"].get(cc, 0) + e["bytes"]
         elif lines[0] == b"event: drops":
             res["dropped"] += json.loads(lines[1][6:])["dropped"]
     with open(out, "w") as fp:

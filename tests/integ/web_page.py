@@ -234,6 +234,23 @@ def check_names(drv, base, rdir, hostile):
     hostile_shown("names", [g[0] for g in got], hostile)
 
 
+def check_countries(drv, base):
+    """With [geo] (MF_WEB_GEO), the names view lists the latest report's
+    countries, (country, bytes) in its order, and there are some."""
+    latest = api(base, "latest")
+    want = [(c["country"], c["bytes"])
+            for c in (latest.get("top") or {}).get("countries", [])]
+    if not want:
+        fail("countries: the latest report lists none with [geo]")
+        return
+    got = [(cell_text(t, 0), number(cell_text(t, 1)))
+           for t in rows(drv, "#countries-table")]
+    if got != want:
+        fail("countries: page %r, latest report %r" % (got, want))
+    ok("%d countries equal the latest report's (country, bytes)" %
+       len(want))
+
+
 def check_anomalies(drv, base, rdir):
     """The rows are the API's (state, type, device), and the API's are the
     anomalies of the reports in its range that history can key (those
@@ -450,6 +467,8 @@ def main():
                 drv.save_screenshot(os.path.join(shots, "devices.png"))
             elif v == "names":
                 check_names(drv, base, rdir, hostile)
+                if os.environ.get("MF_WEB_GEO"):
+                    check_countries(drv, base)
             elif v == "dns":
                 check_dns(drv, base, hostile)
             elif v == "exporters":

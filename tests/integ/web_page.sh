@@ -42,6 +42,15 @@ OUT=$MF_BUILDDIR/tests/integ/out/web_page
 rm -rf "$OUT"
 mkdir -p "$OUT"
 
+# Countries ([geo]): a test database giving every IPv4 address a country
+# (two halves, AA and ZZ), so that the names view lists them.
+if perl -MMaxMind::DB::Writer::Tree -e 1 2>/dev/null &&
+    perl "$MF_SRCDIR/tests/data/geo/make_mmdb.pl" "$MF_TMP/geo.mmdb" \
+    0.0.0.0/1=AA 128.0.0.0/1=ZZ; then
+	MF_WEB_GEO=1
+	export MF_WEB_GEO
+fi
+
 # The page's files as `make install` lays them out in $(pkgdatadir)/web.
 FILES=$MF_TMP/files
 mkdir -p "$FILES"
@@ -58,6 +67,8 @@ conf() {
 	_udp=$(free_udp_port)
 	loopback_conf "$_d/minflow.conf" "$_d/reports" "$_udp"
 	printf '[exporters]\ntemplates-file =\n' >>"$_d/minflow.conf"
+	[ -n "${MF_WEB_GEO:-}" ] &&
+	    printf '[geo]\ndatabase = %s\n' "$MF_TMP/geo.mmdb" >>"$_d/minflow.conf"
 	if [ "$mode" = collector ]; then
 		cat >>"$_d/minflow.conf" <<EOF
 [history]

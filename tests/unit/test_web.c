@@ -639,6 +639,14 @@ test_web_stream_event_device_and_process(void **state)
 	    "kids-tablet<b>");
 	assert_string_equal(json_object_get_string_member(o, "process"),
 	    "firefox-esr");
+	assert_true(json_object_get_null_member(o, "country"));
+	/* The remote's country ([geo]), set by the live consumer. */
+	g_strlcpy(ev.country, "NZ", sizeof(ev.country));
+	g_string_truncate(out, 0);
+	col_web_event_format(&ev, out);
+	assert_true(json_parser_load_from_data(p, out->str, -1, NULL));
+	o = json_node_get_object(json_parser_get_root(p));
+	assert_string_equal(json_object_get_string_member(o, "country"), "NZ");
 	g_string_free(out, TRUE);
 }
 

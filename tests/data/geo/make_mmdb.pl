@@ -1,6 +1,6 @@
 #!/usr/bin/perl
 # SPDX-License-Identifier: BSD-2-Clause
-# make_mmdb.pl OUT: a small MaxMind DB for the tests (Debian's
+# make_mmdb.pl OUT [CIDR=CC ...]: a small MaxMind DB for the tests (Debian's
 # libmaxmind-db-writer-perl), in the layout of GeoLite2 Country and ASN
 # merged: country/iso_code, registered_country/iso_code,
 # autonomous_system_number, autonomous_system_organization.  The networks
@@ -10,7 +10,7 @@ use strict;
 use warnings;
 use MaxMind::DB::Writer::Tree;
 
-my $out = shift or die "usage: $0 OUT\n";
+my $out = shift or die "usage: $0 OUT [CIDR=CC ...]\n";
 my %types = (
 	country                        => 'map',
 	registered_country             => 'map',
@@ -29,6 +29,13 @@ my $tree = MaxMind::DB::Writer::Tree->new(
 	remove_reserved_networks => 0,
 	map_key_type_callback => sub { $types{ $_[0] } },
 );
+# More networks from the command line: CIDR=CC (a country only),
+# first: the networks below, inserted after, win inside them.
+for my $arg (@ARGV) {
+	my ($net, $cc) = split /=/, $arg, 2;
+	die "bad network '$arg' (CIDR=CC)\n" unless defined $cc && $cc =~ /^[A-Z]{2}$/;
+	$tree->insert_network($net, { country => { iso_code => $cc } });
+}
 $tree->insert_network('138.201.208.0/24', {
 	country => { iso_code => 'DE' },
 	autonomous_system_number => 24940,

@@ -145,11 +145,20 @@ take(void *ctx, enum col_listen_kind kind, const struct mf_addr *a,
 
 /* --- running ------------------------------------------------------------- */
 
+/* The model's clock, for each exporter's export delay. */
+static uint64_t
+on_clock(void *ctx)
+{
+	struct collector *c = ctx;
+
+	return col_engine_clock_ms(c->engine);
+}
+
 static gboolean
 start(struct collector *c, GError **error)
 {
 	struct col_ingest_sink sink = { on_message, on_flow, on_dns, c,
-		on_device };
+		on_device, on_clock };
 	struct col_ingest_config ic = { (size_t)c->cfg.exporters.max,
 		(size_t)c->cfg.exporters.max_per_address,
 		(size_t)c->cfg.exporters.max_templates };

@@ -259,6 +259,7 @@ col_exporters_report(struct col_exporters *x, size_t *n)
 		l->records = e->records;
 		l->late_records = e->late;
 		l->ahead_records = e->ahead;
+		l->export_delay_ms = e->delay_ms;
 		if (s != NULL) {
 			l->lost = e->proto == COL_PROTO_V9 ? e->v9.lost_packets
 			                                   : s->lost;

@@ -46,6 +46,8 @@ struct col_report_exporter {
 	uint64_t ahead_records; /* live: ending ahead of our clock */
 	uint64_t undecodable;   /* malformed + before template + refused */
 	const struct col_exporter_health *health; /* or NULL */
+	uint64_t export_delay_ms; /* the longest a record came after its
+	                           * end (col_exporter delay_ms) */
 };
 
 struct col_exporter {
@@ -59,6 +61,7 @@ struct col_exporter {
 	uint64_t records;      /* flow records handed to the engine */
 	uint64_t late;         /* of them, late for their interval */
 	uint64_t ahead;        /* of them, ahead of the collector's clock */
+	uint64_t delay_ms;     /* the longest a record came after its end */
 	uint64_t last_seen_ms; /* monotonic time of the last message */
 	uint64_t touched;      /* when last seen, in lookups of the table */
 	uint64_t v5_lost;      /* v5 flow_sequence gaps, in records */
@@ -67,6 +70,7 @@ struct col_exporter {
 	gboolean v5_have_seq;
 	struct mf_ratelimit warn;
 	struct mf_ratelimit warn_ahead;
+	struct mf_ratelimit warn_late;
 };
 
 struct col_exporters;

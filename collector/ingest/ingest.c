@@ -185,6 +185,23 @@ warn_ahead(struct col_exporter *e, const struct col_flow *f)
 		    ((int64_t)f->end_ms - now_ms) / 1000, e->ahead);
 }
 
+/*
+ * Say why records are late (rate-limited): the exporter holds its flows
+ * longer than the collector waits past an interval's end.
+ */
+static void
+warn_late(struct col_exporter *e)
+{
+	if (mf_ratelimit_ok(&e->warn_late, g_get_monotonic_time()))
+		g_warning("exporter %s port %u: %" G_GUINT64_FORMAT
+		          " records late, for intervals already reported: "
+		          "its records arrive up to %" G_GUINT64_FORMAT
+		          " s after their flows end, longer than the collector "
+		          "waits ([reports] grace); raise grace, or lower the "
+		          "exporter's idle and active timeouts",
+		    e->name, (unsigned)e->port, e->late, e->delay_ms / 1000);
+}
+
 /* Every record accepted goes to the sink; the exporter counts it. */
 static void
 accept_flow(struct col_ingest *in, struct col_exporter *e,
@@ -193,8 +210,16 @@ accept_flow(struct col_ingest *in, struct col_exporter *e,
 	unsigned flags = in->sink.flow(in->sink.ctx, f);
 
 	e->records++;
-	if (flags & COL_FLOW_LATE)
+	if (in->sink.clock != NULL) {
+		uint64_t now = in->sink.clock(in->sink.ctx);
+
+		if (now > f->end_ms && now - f->end_ms > e->delay_ms)
+			e->delay_ms = now - f->end_ms;
+	}
+	if (flags & COL_FLOW_LATE) {
 		e->late++;
+		warn_late(e);
+	}
 	if (flags & COL_FLOW_AHEAD) {
 		e->ahead++;
 		warn_ahead(e, f);

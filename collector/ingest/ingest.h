@@ -47,6 +47,11 @@ struct col_ingest_sink {
 	void *ctx;
 	/* A device record (IPFIX templates 275/276). */
 	void (*device)(void *ctx, const struct col_device_rec *d);
+	/*
+	 * The model's clock (col_engine_clock_ms()), or NULL: how long after
+	 * its end each record arrives, per exporter (export_delay_ms).
+	 */
+	uint64_t (*clock)(void *ctx);
 };
 
 struct col_ingest_config {

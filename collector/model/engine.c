@@ -13,10 +13,11 @@
 struct col_engine {
 	struct col_engine_config cfg;
 	struct col_consumers *consumers;
-	uint64_t start_ms; /* the open interval's start (when is_open) */
-	gboolean is_open;  /* an interval is open (after the first record) */
-	uint64_t wall_ms;  /* live: the clock at the last tick; 0 offline */
-	gboolean has_data; /* something counted in the open interval */
+	uint64_t start_ms;  /* the open interval's start (when is_open) */
+	gboolean is_open;   /* an interval is open (after the first record) */
+	uint64_t wall_ms;   /* live: the clock at the last tick; 0 offline */
+	uint64_t newest_ms; /* the latest time a record was accounted at */
+	gboolean has_data;  /* something counted in the open interval */
 	struct col_flow *pending; /* ring of records for later intervals */
 	uint64_t *pending_t;      /* their accounting times */
 	size_t p_head, p_len;
@@ -222,6 +223,9 @@ col_engine_add(struct col_engine *e, const struct col_flow *f)
 	uint64_t t = record_time(e, f, &flags);
 	uint64_t grace = (uint64_t)e->cfg.grace_s * 1000;
 
+	if (t > e->newest_ms)
+		e->newest_ms = t;
+
 	if (!e->is_open)
 		open_interval(e, align(e, t), 0);
 	/* Flow time passed the open interval's end plus the grace. */
@@ -248,6 +252,12 @@ out:
 	if (e->stats.late_records != late)
 		flags |= COL_FLOW_LATE;
 	return flags;
+}
+
+uint64_t
+col_engine_clock_ms(const struct col_engine *e)
+{
+	return e->wall_ms != 0 ? e->wall_ms : e->newest_ms;
 }
 
 void

@@ -124,6 +124,13 @@ void col_engine_add_device(struct col_engine *e,
     const struct col_device_rec *d);
 
 /* Live: wall-clock now; closes the open interval once end + grace passed. */
+/*
+ * The engine's clock: live, the wall clock of the last tick; offline,
+ * the latest time a record was accounted at (flow time).  How long after
+ * its end a record arrives is this minus its end.
+ */
+uint64_t col_engine_clock_ms(const struct col_engine *e);
+
 void col_engine_tick(struct col_engine *e, uint64_t now_ms);
 
 /* Report the open interval if anything was accounted to it (at exit). */

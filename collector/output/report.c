@@ -78,6 +78,9 @@ build_exporters(JsonBuilder *b, const struct col_report_exporter *exp,
 		col_json_uint(b, "lost", e->lost);
 		col_json_uint(b, "late_records", e->late_records);
 		col_json_uint(b, "ahead_records", e->ahead_records);
+		/* Why records were late: present when some were. */
+		if (e->late_records > 0)
+			col_json_uint(b, "export_delay_ms", e->export_delay_ms);
 		col_json_uint(b, "undecodable", e->undecodable);
 		build_health(b, e->health);
 		json_builder_end_object(b);

@@ -25,7 +25,8 @@
 /* What the sink received. */
 struct got {
 	size_t messages, flows, dns;
-	unsigned answer; /* what the flow callback answers (COL_FLOW_*) */
+	unsigned answer;   /* what the flow callback answers (COL_FLOW_*) */
+	uint64_t clock_ms; /* what the clock callback answers */
 	struct col_flow flow[4];
 	struct col_dns_rec last_dns;
 };
@@ -51,6 +52,14 @@ on_flow(void *ctx, const struct col_flow *f)
 	return g->answer;
 }
 
+static uint64_t
+on_clock(void *ctx)
+{
+	struct got *g = ctx;
+
+	return g->clock_ms;
+}
+
 static void
 on_dns(void *ctx, const struct col_dns_rec *d)
 {
@@ -71,8 +80,8 @@ setup(void **state)
 {
 	struct fx *fx = g_new0(struct fx, 1);
 	struct col_ingest_config cfg = { 8, 8, 16 };
-	struct col_ingest_sink sink = { on_message, on_flow, on_dns, NULL,
-		NULL };
+	struct col_ingest_sink sink = { on_message, on_flow, on_dns, NULL, NULL,
+		on_clock };
 
 	sink.ctx = &fx->got;
 	fx->in = col_ingest_new(&cfg, &sink);
@@ -167,8 +176,12 @@ test_ingest_ipfix_template_then_data(void **state)
 	assert_int_equal(col_ingest_get_stats(fx->in)->undecodable, 0);
 	assert_int_equal(col_ingest_get_stats(fx->in)->denied, 0);
 
-	/* The template is kept: data alone decodes; a late one is counted. */
+	assert_int_equal(l->export_delay_ms, 0); /* the clock said 0 */
+
+	/* The template is kept: data alone decodes; a late one is counted,
+	 * and how long after its end it came (the model's clock then). */
 	fx->got.answer = COL_FLOW_LATE;
+	fx->got.clock_ms = UINT64_C(1700000061456) + 300000;
 	len = flow_message(buf, sizeof(buf), MF_MSGENC_IPFIX, FALSE, 1);
 	col_ingest_message(fx->in, COL_LISTEN_IPFIX_UDP, &fx->peer, 4739, buf,
 	    len);
@@ -176,6 +189,7 @@ test_ingest_ipfix_template_then_data(void **state)
 	l = only_exporter(fx);
 	assert_int_equal(l->records, 2);
 	assert_int_equal(l->late_records, 1);
+	assert_int_equal(l->export_delay_ms, 300000);
 	assert_int_equal(l->ahead_records, 0);
 	assert_int_equal(l->lost, 0);
 	/* A record ahead of the clock is counted against its exporter. */

@@ -216,13 +216,15 @@ test_report_address_stream_fields(void **state)
 static void
 test_report_exporters_health(void **state)
 {
-	static const gint64 e0[] = { 4739, 7, 100, 2, 3, 5, 4 };
+	static const gint64 e0[] = { 4739, 7, 100, 2, 3, 5, 4, 61000 };
 	static const gint64 h0[] = { 11, 12, 13, 14, 15, 16, 17, 18, 19 };
 	struct col_exporter_health seen = { .seen = TRUE }, unseen = { 0 };
 	struct col_report_exporter exp[3] = {
-		{ "192.168.1.1", 4739, 7, "ipfix", 100, 2, 3, 5, 4, &seen },
-		{ "10.0.0.1", 2055, 0, "netflow-v9", 5, 0, 0, 0, 0, NULL },
-		{ "10.0.0.2", 9995, 0, "netflow-v5", 1, 0, 0, 0, 0, &unseen },
+		{ "192.168.1.1", 4739, 7, "ipfix", 100, 2, 3, 5, 4, &seen,
+		    61000 },
+		{ "10.0.0.1", 2055, 0, "netflow-v9", 5, 0, 0, 0, 0, NULL, 0 },
+		{ "10.0.0.2", 9995, 0, "netflow-v5", 1, 0, 0, 0, 0, &unseen,
+		    0 },
 	};
 	struct rfx fx;
 	JsonNode *root;
@@ -242,8 +244,8 @@ test_report_exporters_health(void **state)
 	assert_int_equal(qn(root, "exporters"), 3);
 	rj_assert_ints(rj_at(root, "exporters.0"),
 	    "port observation_domain records lost late_records ahead_records "
-	    "undecodable address protocol health",
-	    e0, 7);
+	    "undecodable export_delay_ms address protocol health",
+	    e0, 8);
 	assert_string_equal(qs(root, "exporters.0.address"), "192.168.1.1");
 	assert_string_equal(qs(root, "exporters.0.protocol"), "ipfix");
 	rj_assert_ints(rj_at(root, "exporters.0.health"),
@@ -252,6 +254,10 @@ test_report_exporters_health(void **state)
 	    h0, 9);
 	assert_string_equal(qs(root, "exporters.1.protocol"), "netflow-v9");
 	assert_null(qs(root, "exporters.1.health"));
+	/* Why records were late: only for an exporter that sent some. */
+	assert_false(json_object_has_member(json_node_get_object(
+	                                        rj_at(root, "exporters.1")),
+	    "export_delay_ms"));
 	assert_null(qs(root, "exporters.2.health"));
 	json_node_unref(root);
 	rfx_clear(&fx);

@@ -410,7 +410,7 @@ test_web_api_exporters_and_metrics(void **state)
 {
 	struct fx *f = *state;
 	struct col_report_exporter line = { "192.0.2.1", 4739, 7, "ipfix", 42,
-		3, 2, 0, 1, NULL };
+		3, 2, 0, 1, NULL, 0 };
 	uint64_t seen = T0;
 	struct col_engine_stats es = { 50, 2, 1, 0, 4, 0 };
 	struct col_web_snapshot s;

@@ -186,14 +186,15 @@ warn_ahead(struct col_exporter *e, const struct col_flow *f)
 }
 
 /*
- * Say why records are late (rate-limited): the exporter holds its flows
- * longer than the collector waits past an interval's end.
+ * Say why records are late (rate-limited, informational: a replayed
+ * capture's records are all late, and that is no fault): the exporter
+ * holds its flows longer than the collector waits past an interval's end.
  */
 static void
 warn_late(struct col_exporter *e)
 {
 	if (mf_ratelimit_ok(&e->warn_late, g_get_monotonic_time()))
-		g_warning("exporter %s port %u: %" G_GUINT64_FORMAT
+		g_message("exporter %s port %u: %" G_GUINT64_FORMAT
 		          " records late, for intervals already reported: "
 		          "its records arrive up to %" G_GUINT64_FORMAT
 		          " s after their flows end, longer than the collector "

@@ -299,8 +299,10 @@ nas.example.test 10
 printer.example.test 5
 www.example.test 20" "$(resolved benign)"
 check benign
+# An interval holding only flows without any DNS (the capture crossed an
+# interval's end after its last query) says "none": not a source.
 assert_eq "d: DNS statistics come from DNS records" records \
-    "$(from_reports benign source)"
+    "$(from_reports benign source | grep -v '^none$')"
 assert_eq "d: dns.most_resolved equals tshark's count" \
     "$(resolved benign)" "$(from_reports benign dns | LC_ALL=C sort)"
 phase "done"

@@ -66,9 +66,10 @@ MAX_HWM_KB=65536
 MAX_GROWTH_KB=1024
 # Under AddressSanitizer, freed memory waits in a quarantine (256 MiB by
 # default) before reuse, and VmHWM counts it: the flood replaces some
-# 10,000 exporters (each a session freed), which filled it (379 MB).  A
-# small quarantine keeps the bound about the collector, not ASan.
-ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=16"
+# 10,000 exporters (each a session freed), which filled it (379 MB; 68 MB
+# with 16 MiB, 47 MB with 1 MiB).  A small quarantine keeps the bound
+# about the collector, not ASan.
+ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=1"
 export ASAN_OPTIONS
 
 GARBAGE=$MF_SRCDIR/tests/integ/collector_garbage.py

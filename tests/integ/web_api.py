@@ -96,12 +96,63 @@ def cmd_latest_same(port, rdir):
           (st, len(body), len(want)))
 
 
+def stream_parse(buf):
+    """The events in a stream's raw bytes (headers, chunks) as totals."""
+    res = {"flows": 0, "dropped": 0, "packets": 0, "bytes": 0, "bad": 0,
+           "countries": {}}
+    parts = buf.split(b"\r\n\r\n", 1)
+    if len(parts) < 2:
+        return res
+    # Chunked transfer: the events are cut anywhere; join the chunks.
+    text, rest = b"", parts[1]
+    while rest:
+        size, sep, rest = rest.partition(b"\r\n")
+        try:
+            n = int(size.split(b";")[0], 16)
+        except ValueError:
+            break
+        if n == 0 or not sep:
+            break
+        text, rest = text + rest[:n], rest[n + 2:]
+    for ev in text.split(b"\n\n"):
+        lines = ev.split(b"\n")
+        if len(lines) < 2:
+            continue
+        if lines[0] == b"event: flow" and lines[1].startswith(b"data: "):
+            try:
+                e = json.loads(lines[1][6:])
+            except ValueError:
+                res["bad"] += 1
+                continue
+            res["flows"] += 1
+            res["packets"] += e["packets"]
+            res["bytes"] += e["bytes"]
+            cc = e.get("country") or "-"
+            res["countries"][cc] = res["countries"].get(cc, 0) + e["bytes"]
+        elif lines[0] == b"event: drops" and lines[1].startswith(b"data: "):
+            res["dropped"] += json.loads(lines[1][6:])["dropped"]
+    return res
+
+
+def stop_wanted(stop_file):
+    """None until stop_file exists; then the records it names (0: none)."""
+    try:
+        with open(stop_file) as fp:
+            text = fp.read().strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() else 0
+
+
 def cmd_stream(port, out, stall_file, stop_file, rcvbuf):
     """
     Read /api/v1/stream; with stall_file, stop reading after the first
     comment until that file exists.  After stop_file exists, read until 2 s
-    pass without data.  Write {"flows", "dropped", "packets", "bytes",
-    "bad"} to out.
+    pass without data and, when stop_file holds a number, until events +
+    drops reach it: the server's stream thread runs at a lower priority
+    and on a loaded machine may send the last events seconds late (at most
+    60 s more).  Write {"flows", "dropped", "packets", "bytes", "bad"} to
+    out.
     """
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     if rcvbuf:
@@ -122,45 +173,27 @@ def cmd_stream(port, out, stall_file, stop_file, rcvbuf):
             sys.exit("stall never ended")
         time.sleep(0.2)
     s.settimeout(2)
+    stop_end = None
     while time.monotonic() < end:
         try:
             d = s.recv(65536)
         except socket.timeout:
-            if os.path.exists(stop_file):
+            want = stop_wanted(stop_file)
+            if want is None:
+                continue
+            if stop_end is None:
+                stop_end = time.monotonic() + 60
+            r = stream_parse(buf)
+            if r["flows"] + r["dropped"] >= want or \
+                    time.monotonic() > stop_end:
                 break
             continue
         if not d:
             break
         buf += d
     s.close()
-    res = {"flows": 0, "dropped": 0, "packets": 0, "bytes": 0, "bad": 0,
-           "countries": {}}
-    body = buf.split(b"\r\n\r\n", 1)[1]
-    # Chunked transfer: the events are cut anywhere; join the chunks.
-    text, rest = b"", body
-    while rest:
-        size, _, rest = rest.partition(b"\r\n")
-        n = int(size.split(b";")[0], 16)
-        if n == 0:
-            break
-        text, rest = text + rest[:n], rest[n + 2:]
-    for ev in text.split(b"\n\n"):
-        lines = ev.split(b"\n")
-        if lines[0] == b"event: flow" and lines[1].startswith(b"data: "):
-            try:
-                e = json.loads(lines[1][6:])
-            except ValueError:
-                res["bad"] += 1
-                continue
-            res["flows"] += 1
-            res["packets"] += e["packets"]
-            res["bytes"] += e["bytes"]
-            cc = e.get("country") or "-"
-            res["countries"][cc] = res["countries"].get(cc, 0) + e["bytes"]
-        elif lines[0] == b"event: drops":
-            res["dropped"] += json.loads(lines[1][6:])["dropped"]
     with open(out, "w") as fp:
-        json.dump(res, fp)
+        json.dump(stream_parse(buf), fp)
 
 
 def cmd_get(path, key):

@@ -100,7 +100,7 @@ with_timeout 120 "$MF_EXPORTER" -r "$CAP" -c "127.0.0.1:$UDP" \
 assert_eq "exporter status" 0 "$?"
 records=$(py wait-records "$WEB" "$D/reports" 60)
 mf_log "collector records: $records"
-touch "$D/stop"
+echo "$records" >"$D/stop" # the clients read until they have them all
 wait "$A"; untrack_pid "$A"
 wait "$B"; untrack_pid "$B"
 truth=$(truth totals "$CAP")
@@ -150,7 +150,7 @@ sleep 1 # the rate bucket refills before the polling below
 touch "$D/resume"
 records=$(py wait-records "$WEB" "$D/reports" 60)
 mf_log "collector records: $records"
-touch "$D/stop"
+echo "$records" >"$D/stop" # the clients read until they have them all
 wait "$S"; untrack_pid "$S"
 flows=$(py get "$D/stalled.json" flows)
 dropped=$(py get "$D/stalled.json" dropped)

@@ -16,7 +16,9 @@
 #   finish                              # exit 0, or 1 if any check failed
 #
 # Root only: netns_add NAME creates a network namespace that cleanup
-# deletes, netns_bg NS CMD... starts CMD in it, tracked (BG = its PID).
+# deletes, netns_pair joins two new ones by a veth pair, netns_bg NS CMD...
+# starts CMD in one, tracked (BG = its PID), wait_listen NS ... waits for
+# a server in one.
 #
 # assert_eq/assert_files_eq/fail record the failure and go on (they also
 # return 1, so do not run the test under `set -e` unless you want it to
@@ -230,6 +232,37 @@ netns_bg() {
     ip netns exec "$_ns" "$@" &
     BG=$!
     track_pid $BG
+}
+
+# netns_pair NS_A IF_A ADDR_A NS_B IF_B ADDR_B: two namespaces made by
+# netns_add, joined by a veth pair: IF_A in NS_A holds ADDR_A/24, IF_B in
+# NS_B holds ADDR_B/24, both up.  Call after mk_tmp; skips the test (with
+# the reason) where namespaces or the pair cannot be made.
+netns_pair() {
+    netns_add "$1" 2>"$MF_TMP/netns.err" ||
+        skip "cannot create a network namespace: $(cat "$MF_TMP/netns.err")"
+    netns_add "$4" 2>"$MF_TMP/netns.err" ||
+        skip "cannot create a second network namespace: $(cat "$MF_TMP/netns.err")"
+    if ! { ip link add "$2" netns "$1" type veth peer name "$5" netns "$4" &&
+        ip -n "$1" addr add "$3/24" dev "$2" &&
+        ip -n "$4" addr add "$6/24" dev "$5" &&
+        ip -n "$1" link set "$2" up &&
+        ip -n "$4" link set "$5" up; }; then
+        skip "cannot create the veth pair"
+    fi
+}
+
+# wait_listen NS PROTO PORT PID: until something in namespace NS listens
+# on PROTO (tcp/udp) PORT, 10 s at most, while PID lives; 1 if not
+wait_listen() {
+    _i=0
+    while [ -z "$(ip netns exec "$1" ss -Hln --"$2" "sport = :$3" \
+        2>/dev/null)" ]; do
+        kill -0 "$4" 2>/dev/null || return 1
+        [ "$_i" -ge 100 ] && return 1
+        sleep 0.1
+        _i=$((_i + 1))
+    done
 }
 
 # start_nfcapd DIR PORT: start nfcapd 1.7.1 in the foreground (as our

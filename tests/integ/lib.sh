@@ -120,12 +120,13 @@ free_tcp_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
-# loopback_conf FILE REPORT_DIR PORT: a collector configuration that takes
-# IPFIX over UDP on 127.0.0.1:PORT only (no other listener) and keeps every
-# report in REPORT_DIR; append sections to FILE as needed
+# loopback_conf FILE REPORT_DIR PORT [TCP]: a collector configuration that
+# takes IPFIX over UDP on 127.0.0.1:PORT (and over TCP on the address TCP
+# if given; no other listener) and keeps every report in REPORT_DIR; append
+# sections to FILE as needed
 loopback_conf() {
-    printf '[listen]\nipfix-udp = 127.0.0.1:%s\nipfix-tcp =\nnetflow-v9 =\nnetflow-v5 =\n[reports]\ndir = %s\nretention-days = 0\n' \
-        "$3" "$2" >"$1"
+    printf '[listen]\nipfix-udp = 127.0.0.1:%s\nipfix-tcp = %s\nnetflow-v9 =\nnetflow-v5 =\n[reports]\ndir = %s\nretention-days = 0\n' \
+        "$3" "${4-}" "$2" >"$1"
 }
 
 # wait_nonempty FILE: until FILE exists and is not empty (at most 10 s)
@@ -361,8 +362,8 @@ start_collector() {
 # listening for IPFIX on 127.0.0.1:PORT (UDP) only, reports in REPORTS (kept),
 # no templates file; a test appends its own sections.
 udp_collector_conf() {
-    printf '[listen]\nipfix-udp = 127.0.0.1:%s\nipfix-tcp =\nnetflow-v9 =\nnetflow-v5 =\n[reports]\ndir = %s\nretention-days = 0\n[exporters]\ntemplates-file =\n' \
-        "$2" "$3" >"$1"
+    loopback_conf "$1" "$3" "$2"
+    printf '[exporters]\ntemplates-file =\n' >>"$1"
 }
 
 # with_timeout SECONDS CMD...: run CMD with a time limit (exit 124 on expiry)

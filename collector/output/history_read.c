@@ -465,7 +465,8 @@ talks_to(struct col_history_reader *r, JsonBuilder *b, const char *id,
 
 	resolve(r, from_ms, to_ms, COL_HIST_DAY, MAX_TOTAL_PERIODS, &g);
 	st = prepare(r,
-	    "SELECT k2, sum(v0) FROM agg WHERE kind = ?1 AND level = ?2"
+	    "SELECT k2, sum(v0) FROM agg INDEXED BY agg_device"
+	    " WHERE " COL_HIST_DEVICE_ROWS " AND kind = ?1 AND level = ?2"
 	    " AND t >= ?3 AND t < ?4 AND k1 = ?5 GROUP BY k2"
 	    " ORDER BY sum(v0) DESC, k2 LIMIT 1000",
 	    COL_HIST_NAME, &g, error);
@@ -512,8 +513,9 @@ col_history_device(struct col_history_reader *r, const char *id,
 	st = prepare(r,
 	    "SELECT sum(a.v0), sum(a.v1), sum(a.v2), sum(a.v3), sum(a.v4),"
 	    " d.id IS NOT NULL, " DEVICE_COLUMNS " FROM (SELECT ?5 AS k1) k"
-	    " LEFT JOIN agg a ON a.kind = ?1 AND a.level = ?2 AND a.t >= ?3"
-	    " AND a.t < ?4 AND a.k1 = k.k1 LEFT JOIN device d ON d.id = k.k1",
+	    " LEFT JOIN agg a INDEXED BY agg_device ON " COL_HIST_DEVICE_ROWS_A
+	    " AND a.kind = ?1 AND a.level = ?2 AND a.t >= ?3 AND a.t < ?4"
+	    " AND a.k1 = k.k1 LEFT JOIN device d ON d.id = k.k1",
 	    COL_HIST_DEVICE, &g, error);
 	if (st == NULL)
 		return NULL;

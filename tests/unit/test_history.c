@@ -533,7 +533,8 @@ test_history_size_cap_removes_oldest(void **state)
 		devs[k] = dev_b;
 		devs[k].id = devs[k].addr = ids[k];
 	}
-	f->cfg.max_size = 256 * 1024;
+	/* 72 pages: the newest hour of minutes and the device index fit. */
+	f->cfg.max_size = 288 * 1024;
 	open_writer(f);
 	for (i = 0; i < 6 * 60; i++)
 		write_ok(f, report(DAY0 + 60 * i, 1, devs, G_N_ELEMENTS(devs)));
@@ -557,16 +558,20 @@ test_history_size_cap_removes_oldest(void **state)
 	col_history_reader_free(r);
 }
 
-static char *
-v1_script(void)
+/* Make f's database from the SQL script tests/data/NAME. */
+static void
+load_script(struct fixture *f, const char *name)
 {
-	char *p = g_build_filename(MF_TEST_SRCDIR, "tests", "data",
-	    "history-v1.sql", NULL);
+	char *p = g_build_filename(MF_TEST_SRCDIR, "tests", "data", name, NULL);
 	char *sql = NULL;
+	sqlite3 *db;
 
 	assert_true(g_file_get_contents(p, &sql, NULL, NULL));
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	g_free(sql);
 	g_free(p);
-	return sql;
 }
 
 static void
@@ -574,15 +579,10 @@ test_history_schema_upgrade_from_v1(void **state)
 {
 	struct fixture *f = *state;
 	struct col_history_reader *r;
-	char *sql = v1_script();
 	GError *e = NULL;
-	sqlite3 *db;
 	JsonNode *a;
 
-	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
-	g_free(sql);
+	load_script(f, "history-v1.sql");
 	/* A reader refuses the old version. */
 	assert_null(col_history_reader_open(f->db, &e));
 	g_clear_error(&e);
@@ -600,6 +600,47 @@ test_history_schema_upgrade_from_v1(void **state)
 	a = col_history_series(r, MS(1699999980), MS(1700000100), 60, &e);
 	assert_int_equal(num(a, "bytes.out.[0]"), 3000);
 	assert_int_equal(num(a, "bytes.out.[1]"), 2000);
+	json_node_unref(a);
+	col_history_reader_free(r);
+}
+
+/*
+ * Version 2, as its collector wrote it from vlan-dns.pcap: the upgrade
+ * adds the index of the device rows, which the queries of one device go
+ * through (INDEXED BY: without it they fail), and keeps every row.  The
+ * sums are those of the script's two level 0 rows: bytes out 499 + 4102,
+ * in 1907 + 9426, flows 16 + 68; google.com 3444 bytes.
+ */
+static void
+test_history_schema_upgrade_from_v2(void **state)
+{
+	struct fixture *f = *state;
+	struct col_history_reader *r;
+	GError *e = NULL;
+	JsonNode *a;
+
+	load_script(f, "history-v2.sql");
+	assert_null(col_history_reader_open(f->db, &e));
+	g_clear_error(&e);
+	open_writer(f);
+	assert_int_equal(db_int(f, "PRAGMA user_version"), COL_HISTORY_SCHEMA);
+	assert_int_equal(db_int(f,
+	                     "SELECT count(*) FROM sqlite_master WHERE"
+	                     " type = 'index' AND name = 'agg_device'"),
+	    1);
+	assert_int_equal(db_int(f, "SELECT count(*) FROM agg"), 49);
+	r = reader(f);
+	a = col_history_device(r, "02:42:ac:11:00:0a", MS(1476976980),
+	    MS(1476977100), &e);
+	assert_null(e);
+	assert_non_null(a);
+	assert_true(
+	    json_object_get_boolean_member(json_node_get_object(a), "known"));
+	assert_int_equal(num(a, "bytes_out"), 4601);
+	assert_int_equal(num(a, "bytes_in"), 11333);
+	assert_int_equal(num(a, "flows"), 84);
+	assert_string_equal(str(a, "talks_to.names.[0].name"), "google.com");
+	assert_int_equal(num(a, "talks_to.names.[0].bytes"), 3444);
 	json_node_unref(a);
 	col_history_reader_free(r);
 }
@@ -886,6 +927,7 @@ main(void)
 		T(test_history_retention_refuses_old_interval),
 		T(test_history_size_cap_removes_oldest),
 		T(test_history_schema_upgrade_from_v1),
+		T(test_history_schema_upgrade_from_v2),
 		T(test_history_schema_newer_is_refused),
 		T(test_history_queries_answer_the_reports),
 		T(test_history_queries_clamp_range),

@@ -9,6 +9,7 @@
 #include <glib.h>
 
 #include "collector/ingest/exporters.h"
+#include "collector/ingest/fixdev.h"
 #include "collector/ingest/fixdns.h"
 #include "collector/ingest/ingest.h"
 #include "collector/ingest/listen.h"
@@ -96,8 +97,16 @@ static void
 on_device(void *ctx, const struct col_device_rec *d)
 {
 	struct collector *c = ctx;
+	struct mf_device_rec r;
+	uint8_t family;
 
 	col_engine_add_device(c->engine, d);
+	if (c->archive == NULL && c->fwdnorm == NULL)
+		return;
+	family = col_fixdev_to_wire(d, &r);
+	if (c->archive != NULL)
+		col_archive_add_device(c->archive, &r, family);
+	col_fwdnorm_device(c->fwdnorm, &r, family, mono_ms());
 }
 
 /* Live: keep the exporters' templates on disk (each report, and at exit). */

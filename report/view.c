@@ -88,17 +88,44 @@ static const struct rep_col exporter_cols[] = {
 	{ "records", 12, REP_RIGHT, NULL },
 	{ "lost", 8, REP_RIGHT, NULL },
 	{ "late", 8, REP_RIGHT, NULL },
+	{ "ahead", 8, REP_RIGHT, NULL },
 	{ "undecodable", 11, REP_RIGHT, NULL },
 };
 static const struct rep_table exporter_table = { "  ", exporter_cols,
 	G_N_ELEMENTS(exporter_cols) };
 
+/*
+ * The exporter's counts from "records" on.  "ahead_records" came later
+ * than the others (issue 11): a report from before it shows "-".
+ */
+static gboolean
+add_exporter_totals(JsonObject *e, struct rep_row *r, GError **error)
+{
+	static const struct {
+		const char *key;
+		unsigned flags;
+	} totals[] = { { "records", REQ }, { "lost", REQ },
+		{ "late_records", REQ }, { "ahead_records", REP_JGET_OPTIONAL },
+		{ "undecodable", REQ } };
+	guint64 x;
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(totals); i++) {
+		if (!rep_jget_uint(e, totals[i].key, totals[i].flags, &x,
+		        error))
+			return FALSE;
+		if (json_object_has_member(e, totals[i].key))
+			rep_row_add_uint(r, x);
+		else
+			rep_row_add(r, "-");
+	}
+	return TRUE;
+}
+
 static gboolean
 render_exporter(JsonObject *e, GString *out, GError **error)
 {
 	static const char *const counts[] = { "port", "observation_domain" };
-	static const char *const totals[] = { "records", "lost", "late_records",
-		"undecodable" };
 	struct rep_row r = { { NULL }, 0 };
 	const char *s;
 	guint64 x;
@@ -115,11 +142,8 @@ render_exporter(JsonObject *e, GString *out, GError **error)
 	if (!rep_jget_string(e, "protocol", REQ, &s, error))
 		goto fail;
 	rep_row_add(&r, s);
-	for (i = 0; i < G_N_ELEMENTS(totals); i++) {
-		if (!rep_jget_uint(e, totals[i], REQ, &x, error))
-			goto fail;
-		rep_row_add_uint(&r, x);
-	}
+	if (!add_exporter_totals(e, &r, error))
+		goto fail;
 	rep_table_row(out, &exporter_table, &r);
 	return render_health(e, out, error);
 fail:

@@ -33,7 +33,7 @@ static const struct mf_field fields[] = {
 G_STATIC_ASSERT(
     offsetof(struct mf_device_rec, time_ms) == sizeof(fbVarfield_t));
 
-static const struct mf_template internal = { COL_FIXDEV_TID,
+const struct mf_template col_fixdev_internal = { COL_FIXDEV_TID,
 	(uint16_t)G_N_ELEMENTS(fields), 0, "collector-device", fields };
 
 gboolean
@@ -48,7 +48,7 @@ col_fixdev_is_device(fbTemplate_t *t)
 gboolean
 col_fixdev_add_internal(fbSession_t *s, fbInfoModel_t *model, GError **error)
 {
-	return col_fbmodel_add_internal(s, model, &internal, error);
+	return col_fbmodel_add_internal(s, model, &col_fixdev_internal, error);
 }
 
 void
@@ -77,4 +77,23 @@ col_fixdev_take(const struct mf_device_rec *x, struct col_device_rec *out)
 	if (n > 0)
 		memcpy(out->name, x->name.buf, n);
 	out->name[n] = '\0';
+}
+
+uint8_t
+col_fixdev_to_wire(const struct col_device_rec *d, struct mf_device_rec *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->time_ms = d->time_ms;
+	memcpy(r->mac, d->mac, 6);
+	r->source = d->source;
+	r->lease_s = d->lease_s;
+	r->name.buf = (const uint8_t *)d->name;
+	r->name.len = strlen(d->name);
+	if (d->addr.family == MF_AF_INET6) {
+		memcpy(r->addr6, d->addr.b, 16);
+		return MF_AF_INET6;
+	}
+	if (d->addr.family == MF_AF_INET)
+		r->addr4 = mf_addr_get4(&d->addr);
+	return MF_AF_INET;
 }

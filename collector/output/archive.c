@@ -13,6 +13,7 @@
 #include <fixbuf/public.h>
 
 #include "collector/ingest/fbmodel.h"
+#include "collector/ingest/fixdev.h"
 #include "collector/ingest/fixdns.h"
 #include "collector/output/archdir.h"
 #include "collector/output/archive.h"
@@ -28,6 +29,7 @@
 #define TID_INT_FLOW 0x7f00 /* internal templates */
 #define TID_INT_DNS 0x7f01
 #define TID_INT_TYPES 0x7f02
+#define TID_INT_DEVICE 0x7f03
 #define TYPE_RECORD_BOUND 512 /* its template and its record */
 #define MSG_HEADER_LEN 16
 #define SET_HEADER_LEN 4
@@ -37,7 +39,7 @@
 /* The templates every file carries. */
 static const struct mf_template *const file_tmpls[] = { &mf_tmpl_archive4,
 	&mf_tmpl_archive6, &mf_tmpl_archive_bi4, &mf_tmpl_archive_bi6,
-	&mf_tmpl_dns4, &mf_tmpl_dns6 };
+	&mf_tmpl_dns4, &mf_tmpl_dns6, &mf_tmpl_device4, &mf_tmpl_device6 };
 
 struct col_archive {
 	struct col_archive_config cfg; /* cfg.dir unused: see dir */
@@ -50,6 +52,7 @@ struct col_archive {
 	uint64_t pending;  /* at least the bytes of the buffered message */
 	uint64_t n_flows;  /* flow records buffered */
 	uint64_t n_dns;    /* DNS records buffered */
+	uint64_t n_dev;    /* device records buffered */
 	uint64_t n_file;   /* records in the file, buffered ones too */
 	uint64_t first_ms; /* when the oldest buffered record came */
 	gboolean broken;   /* write error: drop until retry_ms */
@@ -62,6 +65,13 @@ struct col_archive {
 };
 
 /* --- files -------------------------------------------------------------- */
+
+/* Records in the message being built, not yet written. */
+static uint64_t
+buffered(const struct col_archive *a)
+{
+	return a->n_flows + a->n_dns + a->n_dev;
+}
 
 /* Bytes a template set takes at most: every field with an enterprise. */
 static uint64_t
@@ -127,6 +137,8 @@ add_templates(struct col_archive *a, fbSession_t *s, GError **error)
 	        error) ||
 	    !add_template(a, s, TRUE, TID_INT_DNS, &col_fixdns_internal,
 	        error) ||
+	    !add_template(a, s, TRUE, TID_INT_DEVICE, &col_fixdev_internal,
+	        error) ||
 	    !add_type_templates(a, s, error) ||
 	    !fbInfoElementWriteOptionsRecord(a->fbuf,
 	        fbInfoModelGetElementByID(a->model, MF_OWN_LABEL_SOURCE,
@@ -182,7 +194,7 @@ file_open(struct col_archive *a, GError **error)
 	fBufSetExportTime(a->fbuf, (uint32_t)(a->now_ms / 1000));
 	a->opened_ms = a->now_ms;
 	a->written = 0;
-	a->n_flows = a->n_dns = a->n_file = 0;
+	a->n_flows = a->n_dns = a->n_dev = a->n_file = 0;
 	if (!add_templates(a, s, error)) {
 		fBufFree(a->fbuf);
 		a->fbuf = NULL;
@@ -214,7 +226,8 @@ emit(struct col_archive *a, GError **error)
 	a->pending = MSG_HEADER_LEN;
 	a->stats.records += a->n_flows;
 	a->stats.dns_records += a->n_dns;
-	a->n_flows = a->n_dns = 0;
+	a->stats.device_records += a->n_dev;
+	a->n_flows = a->n_dns = a->n_dev = 0;
 	fBufSetExportTime(a->fbuf, (uint32_t)(a->now_ms / 1000));
 	return TRUE;
 }
@@ -227,7 +240,7 @@ static void
 file_close(struct col_archive *a, gboolean ok)
 {
 	GError *err = NULL;
-	uint64_t kept = a->n_file - a->n_flows - a->n_dns;
+	uint64_t kept = a->n_file - buffered(a);
 
 	fBufFree(a->fbuf);
 	a->fbuf = NULL;
@@ -274,7 +287,7 @@ write_failed(struct col_archive *a, GError *err)
 	          " s from now)",
 	    err ? err->message : "archive: write failed", a->cfg.rotate_s);
 	a->stats.write_errors++;
-	a->stats.dropped += a->n_flows + a->n_dns;
+	a->stats.dropped += buffered(a);
 	if (a->fbuf != NULL)
 		file_close(a, FALSE);
 	a->broken = TRUE;
@@ -344,7 +357,7 @@ append(struct col_archive *a, uint16_t int_tid, const struct mf_template *t,
 		if (!emit(a, &err) || !fBufAppend(a->fbuf, rec, len, &err))
 			goto fail;
 	}
-	if (a->n_flows + a->n_dns == 0)
+	if (buffered(a) == 0)
 		a->first_ms = a->now_ms;
 	a->pending += bound;
 	a->n_file++;
@@ -528,6 +541,25 @@ col_archive_add_dns(struct col_archive *a, const struct mf_dns_rec *r,
 	return 0;
 }
 
+int
+col_archive_add_device(struct col_archive *a, const struct mf_device_rec *r,
+    uint8_t family)
+{
+	const struct mf_template *t =
+	    family == MF_AF_INET6 ? &mf_tmpl_device6 : &mf_tmpl_device4;
+	struct mf_device_rec d = *r;
+	uint64_t bound;
+
+	d.name.len = MIN(d.name.len, (size_t)VAR_MAX);
+	if (d.name.buf == NULL)
+		d.name.len = 0;
+	bound = SET_HEADER_LEN + fixed_len(t) + VARLEN_PREFIX + d.name.len;
+	if (append(a, TID_INT_DEVICE, t, &d, COL_FIXDEV_REC_LEN, bound) != 0)
+		return -EIO;
+	a->n_dev++;
+	return 0;
+}
+
 /* --- life --------------------------------------------------------------- */
 
 struct col_archive *
@@ -577,7 +609,7 @@ flush_old(struct col_archive *a)
 {
 	GError *err = NULL;
 
-	if (a->fbuf == NULL || a->n_flows + a->n_dns == 0)
+	if (a->fbuf == NULL || buffered(a) == 0)
 		return;
 	if (a->now_ms < a->first_ms + COL_ARCHIVE_FLUSH_MS &&
 	    a->now_ms >= a->first_ms)
@@ -621,12 +653,14 @@ col_archive_log_counters(const struct col_archive *archive)
 	g_message("archive: files %" G_GUINT64_FORMAT
 	          ", records %" G_GUINT64_FORMAT
 	          ", dns records %" G_GUINT64_FORMAT
+	          ", device records %" G_GUINT64_FORMAT
 	          ", bytes %" G_GUINT64_FORMAT
 	          ", zero-packet records %" G_GUINT64_FORMAT
 	          ", dropped %" G_GUINT64_FORMAT
 	          ", write errors %" G_GUINT64_FORMAT
 	          ", removed %" G_GUINT64_FORMAT
 	          " by age and %" G_GUINT64_FORMAT " by size",
-	    a->files, a->records, a->dns_records, a->bytes, a->zero_packets,
-	    a->dropped, a->write_errors, a->removed_age, a->removed_size);
+	    a->files, a->records, a->dns_records, a->device_records, a->bytes,
+	    a->zero_packets, a->dropped, a->write_errors, a->removed_age,
+	    a->removed_size);
 }

@@ -64,17 +64,18 @@ struct col_archive_config {
 };
 
 struct col_archive_stats {
-	uint64_t files;        /* files closed and renamed into place */
-	uint64_t records;      /* flow records written */
-	uint64_t dns_records;  /* DNS records written */
-	uint64_t bytes;        /* bytes in the files closed */
-	uint64_t zero_packets; /* flow records refused: zero packets */
-	uint64_t dropped;      /* records lost to write errors */
-	uint64_t write_errors; /* files cut short by a write error */
-	uint64_t removed_age;  /* files removed: older than retention */
-	uint64_t removed_size; /* files removed: over max_total_size */
-	uint64_t recovered;    /* records kept from crashed .part files */
-	uint64_t lost;         /* records in their cut last messages */
+	uint64_t files;          /* files closed and renamed into place */
+	uint64_t records;        /* flow records written */
+	uint64_t dns_records;    /* DNS records written */
+	uint64_t device_records; /* device records written */
+	uint64_t bytes;          /* bytes in the files closed */
+	uint64_t zero_packets;   /* flow records refused: zero packets */
+	uint64_t dropped;        /* records lost to write errors */
+	uint64_t write_errors;   /* files cut short by a write error */
+	uint64_t removed_age;    /* files removed: older than retention */
+	uint64_t removed_size;   /* files removed: over max_total_size */
+	uint64_t recovered;      /* records kept from crashed .part files */
+	uint64_t lost;           /* records in their cut last messages */
 };
 
 struct col_archive;
@@ -114,6 +115,15 @@ int col_archive_add_flow(struct col_archive *a, const struct col_flow *f);
  * bad family or list, or -EIO if it was dropped (write error).
  */
 int col_archive_add_dns(struct col_archive *a, const struct mf_dns_rec *r,
+    uint8_t family);
+
+/*
+ * Write one device record under mf_tmpl_device4 (family MF_AF_INET) or
+ * mf_tmpl_device6 (MF_AF_INET6), as minflow-exporter sent it; a name
+ * longer than 1024 bytes is cut.  Returns 0, or -EIO if it was dropped
+ * (write error).
+ */
+int col_archive_add_device(struct col_archive *a, const struct mf_device_rec *r,
     uint8_t family);
 
 /*

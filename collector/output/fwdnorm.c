@@ -15,7 +15,7 @@
 
 static const struct mf_template *const templates[] = { &mf_tmpl_archive4,
 	&mf_tmpl_archive6, &mf_tmpl_archive_bi4, &mf_tmpl_archive_bi6,
-	&mf_tmpl_dns4, &mf_tmpl_dns6 };
+	&mf_tmpl_dns4, &mf_tmpl_dns6, &mf_tmpl_device4, &mf_tmpl_device6 };
 
 struct col_fwdnorm {
 	struct col_forward *fwd; /* borrowed */
@@ -169,6 +169,17 @@ col_fwdnorm_dns(struct col_fwdnorm *n, const struct mf_dns_rec *r,
 }
 
 void
+col_fwdnorm_device(struct col_fwdnorm *n, const struct mf_device_rec *r,
+    uint8_t family, uint64_t now_ms)
+{
+	if (n == NULL)
+		return;
+	add(n, family == MF_AF_INET6 ? &mf_tmpl_device6 : &mf_tmpl_device4, r,
+	    now_ms);
+	n->stats.device_records++;
+}
+
+void
 col_fwdnorm_tick(struct col_fwdnorm *n, uint64_t now_ms)
 {
 	if (n == NULL)
@@ -204,7 +215,9 @@ col_fwdnorm_log_counters(const struct col_fwdnorm *fwdnorm)
 	n = col_fwdnorm_get_stats(fwdnorm);
 	g_message("forward: normalised records %" G_GUINT64_FORMAT
 	          ", DNS records %" G_GUINT64_FORMAT
+	          ", device records %" G_GUINT64_FORMAT
 	          ", zero-packet records not sent %" G_GUINT64_FORMAT
 	          ", messages %" G_GUINT64_FORMAT,
-	    n->records, n->dns_records, n->zero_packet, n->messages);
+	    n->records, n->dns_records, n->device_records, n->zero_packet,
+	    n->messages);
 }

@@ -9,8 +9,8 @@
  * in observation domain `domain`, under the archive's templates (standard
  * IANA elements, CERT's TCP flags and silkAppLabel, the label; biflow
  * templates for biflow input; minflow.conf(5) and minflow-archive(5)) and
- * minflow-exporter's DNS record templates.  Zero-packet records are not
- * sent (SiLK drops them).
+ * minflow-exporter's DNS and device record templates.  Zero-packet records are
+ * not sent (SiLK drops them).
  *
  * Messages of at most COL_FWDNORM_MTU bytes go to every destination of
  * collector/output/forward.c when full, when their first record has waited
@@ -34,10 +34,11 @@
 #define COL_FWDNORM_TEMPLATE_MS (60 * 1000)
 
 struct col_fwdnorm_stats {
-	uint64_t records;     /* flow records sent */
-	uint64_t dns_records; /* DNS records sent */
-	uint64_t zero_packet; /* flow records not sent: no packets */
-	uint64_t messages;    /* messages sent (templates included) */
+	uint64_t records;        /* flow records sent */
+	uint64_t dns_records;    /* DNS records sent */
+	uint64_t device_records; /* device records sent */
+	uint64_t zero_packet;    /* flow records not sent: no packets */
+	uint64_t messages;       /* messages sent (templates included) */
 	uint64_t template_sends;
 };
 
@@ -52,6 +53,8 @@ void col_fwdnorm_free(struct col_fwdnorm *n);
 void col_fwdnorm_flow(struct col_fwdnorm *n, const struct col_flow *f,
     uint64_t now_ms);
 void col_fwdnorm_dns(struct col_fwdnorm *n, const struct mf_dns_rec *r,
+    uint8_t family, uint64_t now_ms);
+void col_fwdnorm_device(struct col_fwdnorm *n, const struct mf_device_rec *r,
     uint8_t family, uint64_t now_ms);
 
 /* Send a message that has waited long enough; templates when due. */

@@ -30,7 +30,7 @@
 
 #define COL_HISTORY_DEFAULT_DB "/var/lib/minflow/history.sqlite"
 #define COL_HISTORY_BUSY_MS 50 /* the writer's busy timeout */
-#define COL_HISTORY_SCHEMA 2   /* PRAGMA user_version written */
+#define COL_HISTORY_SCHEMA 3   /* PRAGMA user_version written */
 /* Bounds on one report's facts (a report is input too). */
 #define COL_HISTORY_MAX_DEVICES 65536
 #define COL_HISTORY_MAX_NAMES 32 /* per device, as the devices section */

@@ -40,6 +40,20 @@ enum col_hist_kind {
 
 #define COL_HIST_VALUES 5
 
+/*
+ * The rows keyed by a device id (COL_HIST_DEVICE, COL_HIST_NAME) above
+ * the minute (_A: of the table named a): the condition of the index
+ * agg_device.  The queries of one device read hours or coarser,
+ * so the minutes, 60 times as many rows, stay out of the index and its
+ * size.  A query uses that partial index only when its WHERE holds these
+ * very terms (SQLite matches terms; it does not reason about a kind or a
+ * level bound at run time).  The kinds and levels are stored numbers.
+ */
+#define COL_HIST_DEVICE_ROWS "kind IN (1, 2) AND level > 0"
+#define COL_HIST_DEVICE_ROWS_A "a.kind IN (1, 2) AND a.level > 0"
+G_STATIC_ASSERT(COL_HIST_DEVICE == 1 && COL_HIST_NAME == 2);
+G_STATIC_ASSERT(COL_HIST_MINUTE == 0);
+
 /* The lowest level above the minute that kind is summed at. */
 int col_hist_kind_first_level(enum col_hist_kind kind);
 

@@ -107,20 +107,24 @@ check_range(uint64_t from_ms, uint64_t to_ms, GError **error)
 }
 
 /*
- * Clamp [from_ms, to_ms) to what history holds and pick the finest
- * level from min_level on that still holds the range's start and gives
- * at most points periods; align the range to its periods.
+ * Check [from_ms, to_ms) (FALSE, error set, if bad), clamp it to what
+ * history holds and pick the finest level from min_level on that still
+ * holds the range's start and gives at most points periods; align the
+ * range to its periods.
  */
-static void
+static gboolean
 resolve(struct col_history_reader *r, uint64_t from_ms, uint64_t to_ms,
-    int min_level, int64_t points, struct range *g)
+    int min_level, int64_t points, struct range *g, GError **error)
 {
 	const int64_t max_s = (int64_t)COL_JSON_MAX_UNIX_S;
-	int64_t interval = meta(r, "interval", 60);
-	int64_t first = meta(r, "first", -1);
-	int64_t newest = meta(r, "newest", -1);
+	int64_t interval, first, newest;
 	int level;
 
+	if (!check_range(from_ms, to_ms, error))
+		return FALSE;
+	interval = meta(r, "interval", 60);
+	first = meta(r, "first", -1);
+	newest = meta(r, "newest", -1);
 	/* The meta table is a file's content too: bounded before use. */
 	if (interval < 1 || interval > 86400)
 		interval = 60;
@@ -142,16 +146,17 @@ resolve(struct col_history_reader *r, uint64_t from_ms, uint64_t to_ms,
 		g->empty = TRUE;
 		g->from = (int64_t)(from_ms / 1000);
 		g->to = g->from;
-		return;
+		return TRUE;
 	}
 	if (level > 0) {
 		g->from = col_hist_period(level, g->from);
 		g->to = col_hist_next(level, col_hist_period(level, g->to - 1));
-		return;
+		return TRUE;
 	}
 	/* Intervals start at multiples of their length. */
 	g->from -= g->from % g->step;
 	g->to += (g->step - g->to % g->step) % g->step;
+	return TRUE;
 }
 
 static JsonBuilder *
@@ -325,9 +330,9 @@ col_history_series(struct col_history_reader *r, uint64_t from_ms,
 		    "bad step %u: 0 (any), 60, 3600 or 86400", step_s);
 		return NULL;
 	}
-	if (!check_range(from_ms, to_ms, error))
+	if (!resolve(r, from_ms, to_ms, min_level, COL_HISTORY_MAX_POINTS, &g,
+	        error))
 		return NULL;
-	resolve(r, from_ms, to_ms, min_level, COL_HISTORY_MAX_POINTS, &g);
 	st = prepare(r,
 	    "SELECT t, k1, v0, v1, v2 FROM agg WHERE kind = ?1 AND level = ?2"
 	    " AND t >= ?3 AND t < ?4",
@@ -414,44 +419,69 @@ device_totals(JsonBuilder *b, sqlite3_stmt *st, int i)
 	"d.mac, d.name, d.name_source, d.vendor, d.random_mac, d.addresses," \
 	" d.first_seen, d.last_seen"
 
-JsonNode *
-col_history_devices(struct col_history_reader *r, uint64_t from_ms,
-    uint64_t to_ms, GError **error)
+/*
+ * A query whose answer is the range and one array member of rows: sql at
+ * the level resolve() picks from min_level for at most points periods,
+ * with ?1 kind, ?2 level and ?3 ?4 the range bound; row() adds each row.
+ */
+struct rows_query {
+	const char *sql, *member;
+	int kind, min_level;
+	int64_t points;
+	void (*row)(JsonBuilder *b, sqlite3_stmt *st);
+};
+
+static JsonNode *
+rows_answer(struct col_history_reader *r, uint64_t from_ms, uint64_t to_ms,
+    const struct rows_query *q, GError **error)
 {
 	struct range g;
 	sqlite3_stmt *st;
 	JsonBuilder *b;
 	int rc;
 
-	if (!check_range(from_ms, to_ms, error))
-		return NULL;
-	resolve(r, from_ms, to_ms, COL_HIST_HOUR, MAX_TOTAL_PERIODS, &g);
-	st = prepare(r,
-	    "SELECT a.k1, sum(a.v0), sum(a.v1), sum(a.v2), sum(a.v3),"
-	    " sum(a.v4), " DEVICE_COLUMNS " FROM agg a LEFT JOIN device d"
-	    " ON d.id = a.k1 WHERE a.kind = ?1 AND a.level = ?2"
-	    " AND a.t >= ?3 AND a.t < ?4 GROUP BY a.k1"
-	    " HAVING sum(a.v0 + a.v1 + a.v4) > 0"
-	    " ORDER BY sum(a.v0 + a.v1) DESC, a.k1 LIMIT 1000",
-	    COL_HIST_DEVICE, &g, error);
-	if (st == NULL)
+	if (!resolve(r, from_ms, to_ms, q->min_level, q->points, &g, error) ||
+	    (st = prepare(r, q->sql, q->kind, &g, error)) == NULL)
 		return NULL;
 	b = answer_begin(&g);
-	json_builder_set_member_name(b, "devices");
+	json_builder_set_member_name(b, q->member);
 	json_builder_begin_array(b);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		json_builder_begin_object(b);
-		column_str(b, "id", st, 0);
-		device_info(b, st, 6);
-		device_totals(b, st, 1);
-		json_builder_end_object(b);
-	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		q->row(b, st);
 	json_builder_end_array(b);
 	if (!finish(r, st, rc, error)) {
 		json_node_unref(answer_end(b));
 		return NULL;
 	}
 	return answer_end(b);
+}
+
+static void
+device_row(JsonBuilder *b, sqlite3_stmt *st)
+{
+	json_builder_begin_object(b);
+	column_str(b, "id", st, 0);
+	device_info(b, st, 6);
+	device_totals(b, st, 1);
+	json_builder_end_object(b);
+}
+
+JsonNode *
+col_history_devices(struct col_history_reader *r, uint64_t from_ms,
+    uint64_t to_ms, GError **error)
+{
+	static const struct rows_query q = {
+		"SELECT a.k1, sum(a.v0), sum(a.v1), sum(a.v2), sum(a.v3),"
+		" sum(a.v4), " DEVICE_COLUMNS " FROM agg a LEFT JOIN device d"
+		" ON d.id = a.k1 WHERE a.kind = ?1 AND a.level = ?2"
+		" AND a.t >= ?3 AND a.t < ?4 GROUP BY a.k1"
+		" HAVING sum(a.v0 + a.v1 + a.v4) > 0"
+		" ORDER BY sum(a.v0 + a.v1) DESC, a.k1 LIMIT 1000",
+		"devices", COL_HIST_DEVICE, COL_HIST_HOUR, MAX_TOTAL_PERIODS,
+		device_row
+	};
+
+	return rows_answer(r, from_ms, to_ms, &q, error);
 }
 
 /* Member "talks_to": the device's remote names by bytes, at days. */
@@ -463,9 +493,12 @@ talks_to(struct col_history_reader *r, JsonBuilder *b, const char *id,
 	sqlite3_stmt *st;
 	int rc;
 
-	resolve(r, from_ms, to_ms, COL_HIST_DAY, MAX_TOTAL_PERIODS, &g);
+	if (!resolve(r, from_ms, to_ms, COL_HIST_DAY, MAX_TOTAL_PERIODS, &g,
+	        error))
+		return FALSE;
 	st = prepare(r,
-	    "SELECT k2, sum(v0) FROM agg WHERE kind = ?1 AND level = ?2"
+	    "SELECT k2, sum(v0) FROM agg INDEXED BY agg_device"
+	    " WHERE " COL_HIST_DEVICE_ROWS " AND kind = ?1 AND level = ?2"
 	    " AND t >= ?3 AND t < ?4 AND k1 = ?5 GROUP BY k2"
 	    " ORDER BY sum(v0) DESC, k2 LIMIT 1000",
 	    COL_HIST_NAME, &g, error);
@@ -506,14 +539,15 @@ col_history_device(struct col_history_reader *r, const char *id,
 		    COL_HISTORY_MAX_KEY);
 		return NULL;
 	}
-	if (!check_range(from_ms, to_ms, error))
+	if (!resolve(r, from_ms, to_ms, COL_HIST_HOUR, MAX_TOTAL_PERIODS, &g,
+	        error))
 		return NULL;
-	resolve(r, from_ms, to_ms, COL_HIST_HOUR, MAX_TOTAL_PERIODS, &g);
 	st = prepare(r,
 	    "SELECT sum(a.v0), sum(a.v1), sum(a.v2), sum(a.v3), sum(a.v4),"
 	    " d.id IS NOT NULL, " DEVICE_COLUMNS " FROM (SELECT ?5 AS k1) k"
-	    " LEFT JOIN agg a ON a.kind = ?1 AND a.level = ?2 AND a.t >= ?3"
-	    " AND a.t < ?4 AND a.k1 = k.k1 LEFT JOIN device d ON d.id = k.k1",
+	    " LEFT JOIN agg a INDEXED BY agg_device ON " COL_HIST_DEVICE_ROWS_A
+	    " AND a.kind = ?1 AND a.level = ?2 AND a.t >= ?3 AND a.t < ?4"
+	    " AND a.k1 = k.k1 LEFT JOIN device d ON d.id = k.k1",
 	    COL_HIST_DEVICE, &g, error);
 	if (st == NULL)
 		return NULL;
@@ -571,9 +605,9 @@ col_history_names(struct col_history_reader *r, uint64_t from_ms,
 	struct range g;
 	JsonBuilder *b;
 
-	if (!check_range(from_ms, to_ms, error))
+	if (!resolve(r, from_ms, to_ms, COL_HIST_DAY, MAX_TOTAL_PERIODS, &g,
+	        error))
 		return NULL;
-	resolve(r, from_ms, to_ms, COL_HIST_DAY, MAX_TOTAL_PERIODS, &g);
 	b = answer_begin(&g);
 	if (!name_list(r, b, "names",
 	        "SELECT k1, sum(v0) FROM agg"
@@ -595,9 +629,9 @@ col_history_dns(struct col_history_reader *r, uint64_t from_ms, uint64_t to_ms,
 	struct range g;
 	JsonBuilder *b;
 
-	if (!check_range(from_ms, to_ms, error))
+	if (!resolve(r, from_ms, to_ms, COL_HIST_HOUR, MAX_TOTAL_PERIODS, &g,
+	        error))
 		return NULL;
-	resolve(r, from_ms, to_ms, COL_HIST_HOUR, MAX_TOTAL_PERIODS, &g);
 	b = answer_begin(&g);
 	if (!name_list(r, b, "names",
 	        "SELECT k1, sum(v0) FROM agg WHERE kind = ?1 AND level = ?2"
@@ -636,31 +670,13 @@ JsonNode *
 col_history_anomalies(struct col_history_reader *r, uint64_t from_ms,
     uint64_t to_ms, GError **error)
 {
-	struct range g;
-	sqlite3_stmt *st;
-	JsonBuilder *b;
-	int rc;
+	static const struct rows_query q = {
+		"SELECT type, address, device, first, last, state, score,"
+		" detections, flows, target_count FROM anomaly"
+		" WHERE ?1 = ?1 AND ?2 = ?2 AND last >= ?3 AND first < ?4"
+		" ORDER BY first DESC, type, address LIMIT 1000",
+		"anomalies", 0, COL_HIST_MINUTE, INT64_MAX, anomaly_row
+	};
 
-	if (!check_range(from_ms, to_ms, error))
-		return NULL;
-	resolve(r, from_ms, to_ms, COL_HIST_MINUTE, INT64_MAX, &g);
-	st = prepare(r,
-	    "SELECT type, address, device, first, last, state, score,"
-	    " detections, flows, target_count FROM anomaly"
-	    " WHERE ?1 = ?1 AND ?2 = ?2 AND last >= ?3 AND first < ?4"
-	    " ORDER BY first DESC, type, address LIMIT 1000",
-	    0, &g, error);
-	if (st == NULL)
-		return NULL;
-	b = answer_begin(&g);
-	json_builder_set_member_name(b, "anomalies");
-	json_builder_begin_array(b);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		anomaly_row(b, st);
-	json_builder_end_array(b);
-	if (!finish(r, st, rc, error)) {
-		json_node_unref(answer_end(b));
-		return NULL;
-	}
-	return answer_end(b);
+	return rows_answer(r, from_ms, to_ms, &q, error);
 }

@@ -42,23 +42,13 @@ ATK=10.204.1.1
 VIC=10.204.1.2
 FILTERED=198.51.100.7
 
-netns_add "$NSA" 2>"$T/netns.err" ||
-    skip "cannot create a network namespace: $(cat "$T/netns.err")"
-netns_add "$NSV" 2>"$T/netns.err" ||
-    skip "cannot create a second network namespace: $(cat "$T/netns.err")"
-if ! { ip link add vethA netns "$NSA" type veth peer name vethV netns "$NSV" &&
-    ip -n "$NSA" addr add "$ATK/24" dev vethA &&
-    ip -n "$NSV" addr add "$VIC/24" dev vethV &&
-    ip -n "$NSA" link set vethA up &&
-    ip -n "$NSV" link set vethV up &&
-    ip -n "$NSA" route add 198.51.100.0/24 via "$VIC"; }; then
-	skip "cannot create the veth pair"
-fi
+netns_pair "$NSA" vethA "$ATK" "$NSV" vethV "$VIC"
+ip -n "$NSA" route add 198.51.100.0/24 via "$VIC" ||
+    skip "cannot add the route through vic"
 
 inA() { ip netns exec "$NSA" "$@"; }
 bgA() { netns_bg "$NSA" "$@"; }
 bgV() { netns_bg "$NSV" "$@"; }
-SRV_NS=$NSV
 CAP_NS=$NSV
 CAP_IF=vethV
 . "$MF_SRCDIR/tests/integ/netns_scenario.sh"
@@ -82,7 +72,7 @@ http_start() {
 	bgV python3 -m http.server --bind "$VIC" --directory "$T/www" "$1" \
 	    >"$T/http$1.log" 2>&1
 	HTTPD=$BG
-	wait_listen tcp "$1" "$HTTPD" ||
+	wait_listen "$NSV" tcp "$1" "$HTTPD" ||
 	    fail "http.server listens on $1" "$(cat "$T/http$1.log")"
 }
 
@@ -230,7 +220,7 @@ CONF
 bgV sh -c 'mount -t tmpfs -o mode=0755 mf-run /run && mkdir /run/sshd &&
     exec "$0" -D -e -f "$1"' "$SSHD" "$T/sshd_config" 2>"$T/sshd.log"
 SSHD_PID=$BG
-wait_listen tcp 22 "$SSHD_PID" || fail "c: sshd listens" "$(cat "$T/sshd.log")"
+wait_listen "$NSV" tcp 22 "$SSHD_PID" || fail "c: sshd listens" "$(cat "$T/sshd.log")"
 capture_start ssh
 i=0
 while [ $i -lt 15 ]; do
@@ -269,7 +259,7 @@ bgV dnsmasq -d -C /dev/null --no-resolv --no-hosts -p 53 \
     --address=/example.test/192.0.2.80 --listen-address="$VIC" \
     --bind-interfaces --pid-file="$T/dnsmasq.pid" 2>"$T/dnsmasq.log"
 DNSMASQ=$BG
-wait_listen udp 53 "$DNSMASQ" ||
+wait_listen "$NSV" udp 53 "$DNSMASQ" ||
     fail "d: dnsmasq listens" "$(cat "$T/dnsmasq.log")"
 http_start 8000
 capture_start benign

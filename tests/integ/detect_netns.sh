@@ -44,16 +44,8 @@ SRV=10.205.1.2
 DNS=198.51.100.53
 UDP_PING=$MF_SRCDIR/tests/integ/udp_ping.py
 
-netns_add "$NSL" 2>"$T/netns.err" ||
-    skip "cannot create a network namespace: $(cat "$T/netns.err")"
-netns_add "$NSW" 2>"$T/netns.err" ||
-    skip "cannot create a second network namespace: $(cat "$T/netns.err")"
-if ! { ip link add vethL netns "$NSL" type veth peer name vethW netns "$NSW" &&
-    ip -n "$NSL" addr add "$LAN/24" dev vethL &&
-    ip -n "$NSW" addr add "$SRV/24" dev vethW &&
-    ip -n "$NSL" link set vethL up &&
-    ip -n "$NSW" link set vethW up &&
-    ip -n "$NSW" route add local 198.51.100.0/24 dev lo &&
+netns_pair "$NSL" vethL "$LAN" "$NSW" vethW "$SRV"
+if ! { ip -n "$NSW" route add local 198.51.100.0/24 dev lo &&
     ip -n "$NSW" addr add "$DNS/32" dev lo &&
     for i in 1 2 3 4 5 6 7 8; do
 	    ip -n "$NSW" addr add "198.18.0.$i/32" dev lo || exit 1
@@ -61,14 +53,13 @@ if ! { ip link add vethL netns "$NSL" type veth peer name vethW netns "$NSW" &&
     ip -n "$NSL" route add 198.51.100.0/24 via "$SRV" &&
     ip -n "$NSL" route add 198.18.0.0/24 via "$SRV" &&
     ip -n "$NSL" route add 192.0.2.0/24 via "$SRV"; }; then
-	skip "cannot create the veth pair"
+	skip "cannot set the routes and addresses"
 fi
 
 inL() { ip netns exec "$NSL" "$@"; }
 inW() { ip netns exec "$NSW" "$@"; }
 bgL() { netns_bg "$NSL" "$@"; }
 bgW() { netns_bg "$NSW" "$@"; }
-SRV_NS=$NSW
 CAP_NS=$NSL
 CAP_IF=vethL
 . "$MF_SRCDIR/tests/integ/netns_scenario.sh"
@@ -100,11 +91,11 @@ bgW dnsmasq -d -C /dev/null --no-resolv --no-hosts -p 53 \
 DNSMASQ=$BG
 bgW python3 "$UDP_PING" serve 0.0.0.0 123 >"$T/ntp.log" 2>&1
 NTPD=$BG
-wait_listen tcp 80 "$HTTP80" || fail "http.server listens on 80"
-wait_listen tcp 8000 "$HTTP8000" || fail "http.server listens on 8000"
-wait_listen udp 53 "$DNSMASQ" ||
+wait_listen "$NSW" tcp 80 "$HTTP80" || fail "http.server listens on 80"
+wait_listen "$NSW" tcp 8000 "$HTTP8000" || fail "http.server listens on 8000"
+wait_listen "$NSW" udp 53 "$DNSMASQ" ||
     fail "dnsmasq listens" "$(cat "$T/dnsmasq.log")"
-wait_listen udp 123 "$NTPD" || fail "udp_ping listens on 123"
+wait_listen "$NSW" udp 123 "$NTPD" || fail "udp_ping listens on 123"
 
 # === 1. fan_out to IP literals ===========================================
 # The LAN host fetches a page from 40 distinct addresses, by address: 40
@@ -278,7 +269,7 @@ bgW sh -c 'mount -t tmpfs -o mode=0755 mfdetect-run /run &&
     mkdir /run/sshd && exec "$0" -D -e -f "$1"' "$SSHD" "$T/sshd_config" \
     2>"$T/sshd.log"
 SSHD_PID=$BG
-wait_listen tcp 22 "$SSHD_PID" || fail "6: sshd listens" "$(cat "$T/sshd.log")"
+wait_listen "$NSW" tcp 22 "$SSHD_PID" || fail "6: sshd listens" "$(cat "$T/sshd.log")"
 capture_start ssh
 i=0
 while [ $i -lt 11 ]; do

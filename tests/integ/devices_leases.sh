@@ -15,8 +15,9 @@
 #   (52:54:00 is a locally administered MAC: random_mac true);
 # - the exporter's counters: 4 lease lines + duid line, 1 bad, 1 without
 #   a MAC, 2 device records.
-# NetFlow v9 carries no device records: the same run with -P v9 counts
-# both as not sent.
+# A live collector with an archive writes the two device records into
+# it, and the archive read back gives the same devices.  NetFlow v9 carries no
+# device records: the same run with -P v9 counts both as not sent.
 # Then the devices' anomalies, on the shared nmap-syn-scan-1000-ports
 # capture (the scanner 172.16.0.8 is internal): in every report each
 # device lists exactly the types of the report's anomalies of internal
@@ -68,6 +69,29 @@ assert_eq "DHCPv6 lease device" \
     "$(printf '%s\n' "$got" | grep '^52:54:00:12:34:56 ')"
 assert_eq "no device for the DUID-EN lease" "" \
     "$(printf '%s\n' "$got" | grep 'addrs=2001:db8::2$')"
+
+# The archive keeps the device records (minflow-archive(5)): a live
+# collector with [archive] takes the same run over UDP and writes both
+# into it, and its archive read back gives the same devices, names,
+# addresses and bytes as the run above.
+port=$(free_udp_port)
+udp_collector_conf "$MF_TMP/live.conf" "$port" "$MF_TMP/live"
+printf '[archive]\ndir = %s\n' "$MF_TMP/archive" >>"$MF_TMP/live.conf"
+start_collector "$MF_TMP/live.conf" "$MF_TMP/live.log" "$port"
+udp_listening "$port" || fail "live collector starts" "$(cat "$MF_TMP/live.log")"
+with_timeout 120 "$MF_EXPORTER" -r "$CAP" --leases "$MF_TMP/leases" \
+    -c "127.0.0.1:$port" 2>"$MF_TMP/live-exp.log" || fail "exporter live run"
+udp_wait_drained "$port" 10 || fail "live collector drained its socket"
+sleep 0.3
+stop_pid "$MF_COLLECTOR_PID" 10 || fail "live collector stops on SIGTERM"
+assert_eq "archive: device records written" 2 \
+    "$(sed -n 's/.*archive: files.*, device records \([0-9]*\),.*/\1/p' \
+        "$MF_TMP/live.log")"
+with_timeout 120 "$MF_COLLECTOR" -C "$MF_TMP/minflow.conf" \
+    -r "$MF_TMP"/archive/*/*.ipfix -o "$MF_TMP/rb" 2>"$MF_TMP/back.log" ||
+    fail "collector run on the archive" "$(cat "$MF_TMP/back.log")"
+assert_eq "archive read back: the same devices" "$got" \
+    "$(python3 "$DEV" "$MF_TMP/rb")"
 
 # v9 (to a free port: nothing needs to listen) sends no device records.
 port=$(free_udp_port)

@@ -44,21 +44,10 @@ relay() {
 	    "$T/$1.ipfix" 32768 2 60 &
 	SINK=$!
 	track_pid "$SINK"
-	i=0
-	while [ ! -s "$T/sink.port" ] && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_nonempty "$T/sink.port" || fail "$1: sink starts"
 	PORT=$(free_udp_port)
-	cat >"$T/$1.conf" <<CONF
-[listen]
-ipfix-udp = 127.0.0.1:$PORT
-ipfix-tcp =
-netflow-v9 =
-netflow-v5 =
-[reports]
-dir = $T/$1.rep
-retention-days = 0
+	loopback_conf "$T/$1.conf" "$T/$1.rep" "$PORT"
+	cat >>"$T/$1.conf" <<CONF
 [forward]
 to = 127.0.0.1:$(cat "$T/sink.port")
 records = normalised
@@ -91,17 +80,10 @@ assert_eq "(b) nothing dropped from the queue" 0 \
     "$(sed -n 's/.*dropped from the queue \([0-9]*\),.*/\1/p' "$T/paced.log")"
 
 # --- (c) TCP ---------------------------------------------------------------
-TPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+TPORT=$(free_tcp_port)
 PORT=$(free_udp_port)
-cat >"$T/a.conf" <<CONF
-[listen]
-ipfix-udp = 127.0.0.1:$PORT
-ipfix-tcp =
-netflow-v9 =
-netflow-v5 =
-[reports]
-dir = $T/a.rep
-retention-days = 0
+loopback_conf "$T/a.conf" "$T/a.rep" "$PORT"
+cat >>"$T/a.conf" <<CONF
 [forward]
 to = tcp://127.0.0.1:$TPORT
 records = normalised
@@ -111,16 +93,7 @@ A=$MF_COLLECTOR_PID
 udp_listening "$PORT" || fail "(c) forwarding collector starts" "$(cat "$T/a.log")"
 sleep 1.5 # at least one refused connection
 BPORT=$(free_udp_port)
-cat >"$T/b.conf" <<CONF
-[listen]
-ipfix-udp = 127.0.0.1:$BPORT
-ipfix-tcp = 127.0.0.1:$TPORT
-netflow-v9 =
-netflow-v5 =
-[reports]
-dir = $T/b.rep
-retention-days = 0
-CONF
+loopback_conf "$T/b.conf" "$T/b.rep" "$BPORT" "127.0.0.1:$TPORT"
 start_collector "$T/b.conf" "$T/b.log" "$BPORT"
 B=$MF_COLLECTOR_PID
 i=0

@@ -23,41 +23,19 @@ NSC=mf-$RAND-cli
 NSS=mf-$RAND-srv
 CLI=10.205.1.1
 SRV=10.205.1.2
-netns_add "$NSC" 2>"$T/netns.err" ||
-    skip "cannot create a network namespace: $(cat "$T/netns.err")"
-netns_add "$NSS" 2>"$T/netns.err" ||
-    skip "cannot create a second network namespace: $(cat "$T/netns.err")"
-if ! { ip link add vethC netns "$NSC" type veth peer name vethS netns "$NSS" &&
-    ip -n "$NSC" addr add "$CLI/24" dev vethC &&
-    ip -n "$NSS" addr add "$SRV/24" dev vethS &&
-    ip -n "$NSC" link set vethC up &&
-    ip -n "$NSS" link set vethS up; }; then
-	skip "cannot create the veth pair"
-fi
+netns_pair "$NSC" vethC "$CLI" "$NSS" vethS "$SRV"
 inC() { ip netns exec "$NSC" "$@"; }
-
-# wait_listen PROTO PORT PID: until something in srv listens, 10 s at most
-wait_listen() {
-	_i=0
-	while [ -z "$(ip netns exec "$NSS" ss -Hln --"$1" "sport = :$2" \
-	    2>/dev/null)" ]; do
-		kill -0 "$3" 2>/dev/null || return 1
-		[ $_i -ge 100 ] && return 1
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-}
 
 netns_bg "$NSS" dnsmasq -d -C /dev/null --no-resolv --no-hosts -p 53 \
     --address=/news.example/"$SRV" --listen-address="$SRV" \
     --bind-interfaces --pid-file="$T/dnsmasq.pid" 2>"$T/dnsmasq.log"
 DNSMASQ=$BG
-wait_listen udp 53 "$DNSMASQ" || fail "dnsmasq listens" "$(cat "$T/dnsmasq.log")"
+wait_listen "$NSS" udp 53 "$DNSMASQ" || fail "dnsmasq listens" "$(cat "$T/dnsmasq.log")"
 mkdir -p "$T/www" && echo hello >"$T/www/index.html"
 netns_bg "$NSS" python3 -m http.server --bind "$SRV" --directory "$T/www" \
     8000 >"$T/http.log" 2>&1
 HTTPD=$BG
-wait_listen tcp 8000 "$HTTPD" || fail "http.server listens" "$(cat "$T/http.log")"
+wait_listen "$NSS" tcp 8000 "$HTTPD" || fail "http.server listens" "$(cat "$T/http.log")"
 netns_bg "$NSC" tcpdump -Z root -U -n -i vethC -w "$T/c.pcap" ip \
     2>"$T/tcpdump.log"
 TCPDUMP=$BG

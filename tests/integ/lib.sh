@@ -16,7 +16,9 @@
 #   finish                              # exit 0, or 1 if any check failed
 #
 # Root only: netns_add NAME creates a network namespace that cleanup
-# deletes, netns_bg NS CMD... starts CMD in it, tracked (BG = its PID).
+# deletes, netns_pair joins two new ones by a veth pair, netns_bg NS CMD...
+# starts CMD in one, tracked (BG = its PID), wait_listen NS ... waits for
+# a server in one.
 #
 # assert_eq/assert_files_eq/fail record the failure and go on (they also
 # return 1, so do not run the test under `set -e` unless you want it to
@@ -118,12 +120,13 @@ free_tcp_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
-# loopback_conf FILE REPORT_DIR PORT: a collector configuration that takes
-# IPFIX over UDP on 127.0.0.1:PORT only (no other listener) and keeps every
-# report in REPORT_DIR; append sections to FILE as needed
+# loopback_conf FILE REPORT_DIR PORT [TCP]: a collector configuration that
+# takes IPFIX over UDP on 127.0.0.1:PORT (and over TCP on the address TCP
+# if given; no other listener) and keeps every report in REPORT_DIR; append
+# sections to FILE as needed
 loopback_conf() {
-    printf '[listen]\nipfix-udp = 127.0.0.1:%s\nipfix-tcp =\nnetflow-v9 =\nnetflow-v5 =\n[reports]\ndir = %s\nretention-days = 0\n' \
-        "$3" "$2" >"$1"
+    printf '[listen]\nipfix-udp = 127.0.0.1:%s\nipfix-tcp = %s\nnetflow-v9 =\nnetflow-v5 =\n[reports]\ndir = %s\nretention-days = 0\n' \
+        "$3" "${4-}" "$2" >"$1"
 }
 
 # wait_nonempty FILE: until FILE exists and is not empty (at most 10 s)
@@ -232,6 +235,37 @@ netns_bg() {
     track_pid $BG
 }
 
+# netns_pair NS_A IF_A ADDR_A NS_B IF_B ADDR_B: two namespaces made by
+# netns_add, joined by a veth pair: IF_A in NS_A holds ADDR_A/24, IF_B in
+# NS_B holds ADDR_B/24, both up.  Call after mk_tmp; skips the test (with
+# the reason) where namespaces or the pair cannot be made.
+netns_pair() {
+    netns_add "$1" 2>"$MF_TMP/netns.err" ||
+        skip "cannot create a network namespace: $(cat "$MF_TMP/netns.err")"
+    netns_add "$4" 2>"$MF_TMP/netns.err" ||
+        skip "cannot create a second network namespace: $(cat "$MF_TMP/netns.err")"
+    if ! { ip link add "$2" netns "$1" type veth peer name "$5" netns "$4" &&
+        ip -n "$1" addr add "$3/24" dev "$2" &&
+        ip -n "$4" addr add "$6/24" dev "$5" &&
+        ip -n "$1" link set "$2" up &&
+        ip -n "$4" link set "$5" up; }; then
+        skip "cannot create the veth pair"
+    fi
+}
+
+# wait_listen NS PROTO PORT PID: until something in namespace NS listens
+# on PROTO (tcp/udp) PORT, 10 s at most, while PID lives; 1 if not
+wait_listen() {
+    _i=0
+    while [ -z "$(ip netns exec "$1" ss -Hln --"$2" "sport = :$3" \
+        2>/dev/null)" ]; do
+        kill -0 "$4" 2>/dev/null || return 1
+        [ "$_i" -ge 100 ] && return 1
+        sleep 0.1
+        _i=$((_i + 1))
+    done
+}
+
 # start_nfcapd DIR PORT: start nfcapd 1.7.1 in the foreground (as our
 # child, so $! is its PID) bound to 127.0.0.1:PORT writing into DIR; wait
 # (at most 10 s) until it listens. Sets MF_NFCAPD_PID and MF_NFCAPD_PORT;
@@ -328,8 +362,8 @@ start_collector() {
 # listening for IPFIX on 127.0.0.1:PORT (UDP) only, reports in REPORTS (kept),
 # no templates file; a test appends its own sections.
 udp_collector_conf() {
-    printf '[listen]\nipfix-udp = 127.0.0.1:%s\nipfix-tcp =\nnetflow-v9 =\nnetflow-v5 =\n[reports]\ndir = %s\nretention-days = 0\n[exporters]\ntemplates-file =\n' \
-        "$2" "$3" >"$1"
+    loopback_conf "$1" "$3" "$2"
+    printf '[exporters]\ntemplates-file =\n' >>"$1"
 }
 
 # with_timeout SECONDS CMD...: run CMD with a time limit (exit 124 on expiry)

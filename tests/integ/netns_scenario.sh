@@ -3,22 +3,8 @@
 # what the anomaly detectors report (anomaly_netns.sh, detect_netns.sh),
 # after lib.sh.  The test sets:
 #   T       its temp dir; $T/minflow.conf is the collector's configuration
-#   SRV_NS  the namespace where its servers listen
 #   CAP_NS  the namespace of the capture, CAP_IF its interface
 # Captures are $T/NAME.pcap, reports $T/NAME.out.
-
-# wait_listen PROTO PORT PID: until something in SRV_NS listens on PROTO
-# (tcp/udp) PORT, 10 s at most, while PID lives
-wait_listen() {
-	_i=0
-	while [ -z "$(ip netns exec "$SRV_NS" ss -Hln --"$1" "sport = :$2" \
-	    2>/dev/null)" ]; do
-		kill -0 "$3" 2>/dev/null || return 1
-		[ $_i -ge 100 ] && return 1
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-}
 
 # capture_start NAME: tcpdump on CAP_IF into $T/NAME.pcap; returns once it
 # says it is listening (the packet socket is bound and filtered), 10 s at

@@ -25,29 +25,7 @@ NSH=mf-$RAND-host
 NSS=mf-$RAND-srv
 HOST=10.206.1.1
 SRV=10.206.1.2
-netns_add "$NSH" 2>"$T/netns.err" ||
-    skip "cannot create a network namespace: $(cat "$T/netns.err")"
-netns_add "$NSS" 2>"$T/netns.err" ||
-    skip "cannot create a second network namespace: $(cat "$T/netns.err")"
-if ! { ip link add vethH netns "$NSH" type veth peer name vethS netns "$NSS" &&
-    ip -n "$NSH" addr add "$HOST/24" dev vethH &&
-    ip -n "$NSS" addr add "$SRV/24" dev vethS &&
-    ip -n "$NSH" link set vethH up &&
-    ip -n "$NSS" link set vethS up; }; then
-	skip "cannot create the veth pair"
-fi
-
-# wait_listen NS PROTO PORT PID: until something listens, 10 s at most
-wait_listen() {
-	_i=0
-	while [ -z "$(ip netns exec "$1" ss -Hln --"$2" "sport = :$3" \
-	    2>/dev/null)" ]; do
-		kill -0 "$4" 2>/dev/null || return 1
-		[ $_i -ge 100 ] && return 1
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-}
+netns_pair "$NSH" vethH "$HOST" "$NSS" vethS "$SRV"
 
 # run NS CMD...: CMD in NS in the foreground of a background job; sets
 # PID to CMD's PID and waits for it (its exit status in RC)

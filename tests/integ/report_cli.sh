@@ -30,6 +30,13 @@ assert_files_eq "a directory shows its latest.json" "$DATA/full.txt" \
 assert_files_eq "--json prints the report as stored" "$DATA/full.json" \
     "$MF_TMP/stored.json"
 
+# Records ahead of the clock (issue 11) by exporter, where late ones are:
+# the first exporter's 3; the second's report has none ("-", a report
+# from before they were counted).
+assert_eq "ahead_records by exporter" "late ahead: 1 3, 0 -" \
+    "late ahead: $("$REPORT" "$DATA/full.json" | awk '$2 ~ /^(4739|2055)$/ {
+        printf "%s%s %s", n++ ? ", " : "", $7, $8 }')"
+
 # A report from before anomalies had a state shows "-" in its column.
 sed 's/, "state": "new"//' "$DATA/full.json" >"$MF_TMP/nostate.json"
 assert_eq "an anomaly without state" \
@@ -76,6 +83,10 @@ sed 's/"in": {"flows": 1,/"in": {"flows": "1",/' "$DATA/full.json" \
     >"$MF_TMP/type.json"
 refused "a count as a string" "$MF_TMP/type.json" \
     "$MF_TMP/type.json: malformed report: \"flows\" is missing or not a count"
+sed 's/"ahead_records": 3/"ahead_records": -3/' "$DATA/full.json" \
+    >"$MF_TMP/ahead.json"
+refused "ahead_records negative" "$MF_TMP/ahead.json" \
+    "$MF_TMP/ahead.json: malformed report: \"ahead_records\" is missing or not a count"
 sed 's/"health": null/"health": 7/' "$DATA/full.json" >"$MF_TMP/health.json"
 refused "health not an object" "$MF_TMP/health.json" \
     "$MF_TMP/health.json: malformed report: \"health\" is missing or not an object"

@@ -45,18 +45,8 @@ for cap in mixed-home-iot-telnet-hscan.pcap ipv4-ipv6-dual-stack-http.pcapng \
 	# the capture's biflow records over UDP.
 	rm -rf "$T/archive" "$T"/*.rw
 	PORT=$(free_udp_port)
-	cat >"$T/c.conf" <<CONF
-[listen]
-ipfix-udp = 127.0.0.1:$PORT
-ipfix-tcp =
-netflow-v9 =
-netflow-v5 =
-[reports]
-dir = $T/rep
-retention-days = 0
-[archive]
-dir = $T/archive
-CONF
+	loopback_conf "$T/c.conf" "$T/rep" "$PORT"
+	printf '[archive]\ndir = %s\n' "$T/archive" >>"$T/c.conf"
 	start_collector "$T/c.conf" "$T/col.log" "$PORT"
 	udp_listening "$PORT" || fail "collector starts" "$(cat "$T/col.log")"
 	"$MF_EXPORTER" -r "$P" -c "127.0.0.1:$PORT" --biflow 2>>"$T/exp.log" ||

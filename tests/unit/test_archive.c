@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 
 #include "collector/output/archive.h"
+#include "collector/ingest/fixdev.h"
 #include "collector/ingest/fixread.h"
 #include "collector/ingest/listen.h"
 #include "common/model.h"
@@ -106,6 +107,8 @@ struct readback {
 	struct col_fixread *r;
 	struct col_flow flows[8];
 	size_t n;
+	struct col_device_rec devs[4];
+	size_t n_devs;
 };
 
 static void
@@ -116,6 +119,15 @@ on_flow(const struct col_flow *f, void *ctx)
 	if (rb->n < G_N_ELEMENTS(rb->flows))
 		rb->flows[rb->n] = *f;
 	rb->n++;
+}
+
+static void
+on_device(const struct col_device_rec *d, void *ctx)
+{
+	struct readback *rb = ctx;
+
+	assert_true(rb->n_devs < G_N_ELEMENTS(rb->devs));
+	rb->devs[rb->n_devs++] = *d;
 }
 
 static void
@@ -138,6 +150,8 @@ read_back(const char *path, struct readback *rb)
 	memset(rb, 0, sizeof(*rb));
 	rb->m = col_fixmodel_new();
 	rb->r = col_fixread_new(rb->m, 16);
+	col_fixread_set_dns_fn(rb->r, NULL, rb);
+	col_fixread_set_device_fn(rb->r, on_device);
 	assert_true(col_listen_read_file(path, on_message, rb, &err));
 }
 
@@ -347,8 +361,9 @@ test_archive_add_flow_rotates_by_size(void **state)
 	 * header of its own, 3-byte length prefixes) past what is written.
 	 * libfixbuf writes the templates and labelSource's type record in
 	 * messages of their own, so the first data record ends that
-	 * message: 35 records of 89 fit the rest of 4096 bytes, so
-	 * 35 + 35 + 30.
+	 * message: 35 records of 89 fitted the rest of 4096 bytes before
+	 * the device templates; those two take up to 2 * (4 + 4 + 8 * 6) =
+	 * 112 bytes more, one record's 89 but not two, so 34 + 34 + 32.
 	 */
 	assert_int_equal(archive4_record_len(), 79);
 	assert_int_equal(fs->len, 3);
@@ -357,8 +372,8 @@ test_archive_add_flow_rotates_by_size(void **state)
 
 		assert_true(file_size(g_ptr_array_index(fs, i)) <= 4096);
 		read_back(g_ptr_array_index(fs, i), &rb);
-		/* Sorted: -1 (35), -2 (30), the first (35). */
-		assert_int_equal(rb.n, i == 1 ? 30 : 35);
+		/* Sorted: -1 (34), -2 (32), the first (34). */
+		assert_int_equal(rb.n, i == 1 ? 32 : 34);
 		readback_clear(&rb);
 	}
 	/* Same-second files: -1, -2, ... (sorted before the first). */
@@ -695,6 +710,66 @@ test_archive_add_dns_writes_what_the_exporter_encodes(void **state)
 	g_free(dir);
 }
 
+/* A device as the collector took it from minflow-exporter. */
+static struct col_device_rec
+device(const char *name, const char *addr, uint8_t source)
+{
+	struct col_device_rec d;
+
+	memset(&d, 0, sizeof(d));
+	d.time_ms = T0 - 700;
+	memcpy(d.mac, "\x02\x11\x22\x33\x44\x55", 6);
+	d.source = source;
+	d.lease_s = 86400;
+	if (addr != NULL)
+		assert_true(mf_addr_parse(addr, &d.addr));
+	g_strlcpy(d.name, name, sizeof(d.name));
+	return d;
+}
+
+/*
+ * Device records go into the file under the exporter's templates 275 and
+ * 276 and read back as they came: every field, both families, and one
+ * without an address (under 275, as the exporter sends it).
+ */
+static void
+test_archive_add_device_reads_back(void **state)
+{
+	char *dir = tmp_dir();
+	struct col_archive *a = archive(dir, 300, 0, 0, 0, T0);
+	struct col_device_rec want[3] = {
+		device("kids-tablet", "192.168.1.20", MF_DEVICE_DHCP),
+		device("tv.home", "2001:db8::1c4f", MF_DEVICE_DHCPV6),
+		device("printer", NULL, MF_DEVICE_MDNS),
+	};
+	uint8_t family[3] = { MF_AF_INET, MF_AF_INET6, MF_AF_INET };
+	struct mf_device_rec r;
+	struct readback rb;
+	GPtrArray *fs;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < G_N_ELEMENTS(want); i++) {
+		assert_int_equal(col_fixdev_to_wire(&want[i], &r), family[i]);
+		assert_int_equal(col_archive_add_device(a, &r, family[i]), 0);
+	}
+	col_archive_rotate(a);
+	assert_int_equal(col_archive_get_stats(a)->device_records, 3);
+	assert_int_equal(col_archive_get_stats(a)->records, 0);
+	fs = files(dir, FALSE);
+	assert_int_equal(fs->len, 1);
+	read_back(g_ptr_array_index(fs, 0), &rb);
+	assert_int_equal(rb.n, 0);
+	assert_int_equal(rb.n_devs, 3);
+	for (i = 0; i < G_N_ELEMENTS(want); i++)
+		assert_memory_equal(&rb.devs[i], &want[i], sizeof(want[i]));
+	readback_clear(&rb);
+	g_ptr_array_free(fs, TRUE);
+	col_archive_free(a);
+	rm_tree(dir);
+	g_free(dir);
+}
+
 static void
 test_archive_write_error_drops_until_the_next_rotation(void **state)
 {
@@ -757,6 +832,7 @@ main(void)
 		    test_archive_add_flow_planted_symlinks_are_not_followed),
 		cmocka_unit_test(
 		    test_archive_add_dns_writes_what_the_exporter_encodes),
+		cmocka_unit_test(test_archive_add_device_reads_back),
 		cmocka_unit_test(
 		    test_archive_write_error_drops_until_the_next_rotation),
 	};

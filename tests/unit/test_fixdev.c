@@ -16,6 +16,7 @@
 #include "common/addr.h"
 #include "common/model.h"
 #include "common/msgenc.h"
+#include "tests/unit/fixmsg.h"
 
 /*
  * The device record reader: device records as minflow-exporter's own
@@ -25,7 +26,6 @@
  * collector keeps; a name source out of range.
  */
 
-#define NOW_MS UINT64_C(1700000001000)
 #define DOMAIN 7
 
 static const uint8_t mac[6] = { 0x00, 0x22, 0x72, 0x0a, 0x0b, 0x0c };
@@ -83,19 +83,7 @@ static void
 send_record(struct fixture *f, const struct mf_template *t,
     const struct mf_device_rec *r)
 {
-	struct mf_msgenc w;
-	size_t len;
-
-	mf_msgenc_init(&w, MF_MSGENC_IPFIX, f->msg, sizeof(f->msg), DOMAIN,
-	    NOW_MS - 1000);
-	mf_msgenc_begin(&w, NOW_MS);
-	assert_int_equal(mf_msgenc_add_template(&w, t), 0);
-	assert_int_equal(mf_msgenc_add_record(&w, t, r), 0);
-	len = mf_msgenc_finish(&w);
-	assert_true(len > 0);
-	assert_int_equal(col_fixread_message(f->fix, f->msg, len, 0, on_flow,
-	                     f),
-	    0);
+	fixmsg_send(f->fix, f->msg, sizeof(f->msg), DOMAIN, t, r, on_flow, f);
 	assert_int_equal(col_fixread_get_stats(f->fix)->device_records, f->n);
 }
 
@@ -117,15 +105,6 @@ fill(struct mf_device_rec *r, const char *name, uint8_t source)
 }
 
 static void
-assert_addr(const struct mf_addr *a, const char *want)
-{
-	char s[MF_ADDR_STRLEN];
-
-	mf_addr_format(a, s, sizeof(s));
-	assert_string_equal(s, want);
-}
-
-static void
 test_fixdev_device4_and_device6_golden(void **state)
 {
 	struct fixture *f = *state;
@@ -141,10 +120,10 @@ test_fixdev_device4_and_device6_golden(void **state)
 	assert_int_equal(f->got[0].lease_s, 3600);
 	assert_int_equal(f->got[0].source, MF_DEVICE_DHCP);
 	assert_string_equal(f->got[0].name, "kids-tablet");
-	assert_addr(&f->got[0].addr, "192.168.1.20");
+	fixmsg_assert_addr(&f->got[0].addr, "192.168.1.20");
 	assert_int_equal(f->got[1].source, MF_DEVICE_DHCPV6);
 	assert_string_equal(f->got[1].name, "tv.home");
-	assert_addr(&f->got[1].addr, "2001:db8::1c4f");
+	fixmsg_assert_addr(&f->got[1].addr, "2001:db8::1c4f");
 }
 
 static void

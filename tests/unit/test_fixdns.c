@@ -18,6 +18,7 @@
 #include "common/addr.h"
 #include "common/model.h"
 #include "common/msgenc.h"
+#include "tests/unit/fixmsg.h"
 
 /*
  * The DNS record reader: DNS records as minflow-exporter's own encoder
@@ -27,7 +28,7 @@
  * reader already refuses; and the archive's way back to the wire.
  */
 
-#define NOW_MS UINT64_C(1700000001000)
+#define NOW_MS FIXMSG_NOW_MS
 #define DOMAIN 42
 #define QNAME "www.example.com"
 #define CNAME "web.example.net"
@@ -116,19 +117,7 @@ static void
 send_record(struct fixture *f, const struct mf_template *t,
     const struct mf_dns_rec *r)
 {
-	struct mf_msgenc w;
-	size_t len;
-
-	mf_msgenc_init(&w, MF_MSGENC_IPFIX, f->msg, sizeof(f->msg), DOMAIN,
-	    NOW_MS - 1000);
-	mf_msgenc_begin(&w, NOW_MS);
-	assert_int_equal(mf_msgenc_add_template(&w, t), 0);
-	assert_int_equal(mf_msgenc_add_record(&w, t, r), 0);
-	len = mf_msgenc_finish(&w);
-	assert_true(len > 0);
-	assert_int_equal(col_fixread_message(f->fix, f->msg, len, 0, on_flow,
-	                     f),
-	    0);
+	fixmsg_send(f->fix, f->msg, sizeof(f->msg), DOMAIN, t, r, on_flow, f);
 }
 
 /* fill() with list, send it under t; the one record read back. */
@@ -142,15 +131,6 @@ send_list(struct fixture *f, const struct mf_template *t, const uint8_t *list,
 	send_record(f, t, &r);
 	assert_int_equal(f->n, 1);
 	return &f->got[0];
-}
-
-static void
-assert_addr(const struct mf_addr *a, const char *want)
-{
-	char s[MF_ADDR_STRLEN];
-
-	mf_addr_format(a, s, sizeof(s));
-	assert_string_equal(s, want);
 }
 
 static void
@@ -191,11 +171,11 @@ test_fixdns_dns4_golden(void **state)
 
 	d = send_list(f, &mf_tmpl_dns4, list, sizeof(list));
 	assert_common(d);
-	assert_addr(&d->server, "192.0.2.53");
-	assert_addr(&d->client, "192.0.2.153");
+	fixmsg_assert_addr(&d->server, "192.0.2.53");
+	fixmsg_assert_addr(&d->client, "192.0.2.153");
 	assert_int_equal(d->n_addrs, 2);
-	assert_addr(&d->addrs[0], "192.0.2.10");
-	assert_addr(&d->addrs[1], "192.0.2.11");
+	fixmsg_assert_addr(&d->addrs[0], "192.0.2.10");
+	fixmsg_assert_addr(&d->addrs[1], "192.0.2.11");
 	assert_counted(f, 1, 0);
 }
 
@@ -209,10 +189,10 @@ test_fixdns_dns6_golden(void **state)
 
 	d = send_list(f, &mf_tmpl_dns6, list, sizeof(list));
 	assert_common(d);
-	assert_addr(&d->server, "2001:db8::53");
-	assert_addr(&d->client, "2001:db8::99");
+	fixmsg_assert_addr(&d->server, "2001:db8::53");
+	fixmsg_assert_addr(&d->client, "2001:db8::99");
 	assert_int_equal(d->n_addrs, 1);
-	assert_addr(&d->addrs[0], "2001:db8::10");
+	fixmsg_assert_addr(&d->addrs[0], "2001:db8::10");
 	assert_counted(f, 1, 0);
 }
 
@@ -282,8 +262,8 @@ test_fixdns_too_many_addresses(void **state)
 	}
 	d = send_list(f, &mf_tmpl_dns4, list, sizeof(list));
 	assert_int_equal(d->n_addrs, COL_DNS_MAX_ADDRS);
-	assert_addr(&d->addrs[0], "10.0.0.1");
-	assert_addr(&d->addrs[COL_DNS_MAX_ADDRS - 1], "10.0.0.16");
+	fixmsg_assert_addr(&d->addrs[0], "10.0.0.1");
+	fixmsg_assert_addr(&d->addrs[COL_DNS_MAX_ADDRS - 1], "10.0.0.16");
 	assert_counted(f, 1, 3);
 }
 

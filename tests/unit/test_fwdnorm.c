@@ -11,6 +11,7 @@
 #include <glib.h>
 #include <cmocka.h>
 
+#include "collector/ingest/fixdev.h"
 #include "collector/ingest/fixread.h"
 #include "collector/output/forward.h"
 #include "collector/output/fwdnorm.h"
@@ -78,7 +79,8 @@ struct readback {
 	struct col_fixread *fix;
 	struct col_flow flows[64];
 	struct col_dns_rec dns[4];
-	size_t n_flows, n_dns;
+	struct col_device_rec devs[4];
+	size_t n_flows, n_dns, n_devs;
 };
 
 static void
@@ -99,6 +101,15 @@ on_dns(const struct col_dns_rec *d, void *ctx)
 	rb->dns[rb->n_dns++] = *d;
 }
 
+static void
+on_device(const struct col_device_rec *d, void *ctx)
+{
+	struct readback *rb = ctx;
+
+	assert_true(rb->n_devs < G_N_ELEMENTS(rb->devs));
+	rb->devs[rb->n_devs++] = *d;
+}
+
 /* Read every message sent so far, in order, as one exporter would. */
 static void
 read_back(struct readback *rb)
@@ -109,6 +120,7 @@ read_back(struct readback *rb)
 	rb->model = col_fixmodel_new();
 	rb->fix = col_fixread_new(rb->model, 64);
 	col_fixread_set_dns_fn(rb->fix, on_dns, rb);
+	col_fixread_set_device_fn(rb->fix, on_device);
 	for (i = 0; i < sent->len; i++) {
 		gsize len;
 		const uint8_t *m = g_bytes_get_data(sent->pdata[i], &len);
@@ -401,6 +413,34 @@ test_fwdnorm_dns_record(void **state)
 	readback_clear(&rb);
 }
 
+/* A device record goes downstream under the exporter's template 276. */
+static void
+test_fwdnorm_device_record(void **state)
+{
+	struct col_fwdnorm *n = *state;
+	struct col_device_rec d;
+	struct mf_device_rec r;
+	struct readback rb;
+
+	memset(&d, 0, sizeof(d));
+	d.time_ms = UINT64_C(1700000000500);
+	memcpy(d.mac, "\x02\x11\x22\x33\x44\x55", 6);
+	d.source = MF_DEVICE_DHCPV6;
+	d.lease_s = 7200;
+	assert_true(mf_addr_parse("2001:db8::7", &d.addr));
+	g_strlcpy(d.name, "laptop.home", sizeof(d.name));
+	col_fwdnorm_device(n, &r, col_fixdev_to_wire(&d, &r), T0);
+	col_fwdnorm_flush(n);
+	assert_int_equal(sent->len, 2);
+	assert_int_equal(col_fwdnorm_get_stats(n)->device_records, 1);
+	assert_int_equal(col_fwdnorm_get_stats(n)->records, 0);
+	read_back(&rb);
+	assert_int_equal(rb.n_flows + rb.n_dns, 0);
+	assert_int_equal(rb.n_devs, 1);
+	assert_memory_equal(&rb.devs[0], &d, sizeof(d));
+	readback_clear(&rb);
+}
+
 int
 main(void)
 {
@@ -422,6 +462,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fwdnorm_dns_record, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_fwdnorm_device_record,
+		    setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -33,6 +33,7 @@ struct fixture {
 	char *dir, *db;
 	struct col_conf_history cfg;
 	struct col_history *h;
+	struct col_history_reader *r; /* reader()'s, freed by teardown */
 };
 
 static int
@@ -60,6 +61,7 @@ teardown(void **state)
 	const char *sfx[] = { "", "-wal", "-shm" };
 	size_t i;
 
+	col_history_reader_free(f->r);
 	col_history_free(f->h);
 	for (i = 0; i < G_N_ELEMENTS(sfx); i++) {
 		char *p = g_strconcat(f->db, sfx[i], NULL);
@@ -225,15 +227,17 @@ write_ok(struct fixture *f, JsonNode *doc)
 	json_node_unref(doc);
 }
 
+/* f's reader, opened on the first call. */
 static struct col_history_reader *
 reader(struct fixture *f)
 {
 	GError *e = NULL;
-	struct col_history_reader *r = col_history_reader_open(f->db, &e);
 
+	if (f->r == NULL)
+		f->r = col_history_reader_open(f->db, &e);
 	assert_null(e);
-	assert_non_null(r);
-	return r;
+	assert_non_null(f->r);
+	return f->r;
 }
 
 /* The number at path (members separated by '.', [i] for elements). */
@@ -354,7 +358,6 @@ test_history_write_rolls_up_and_series(void **state)
 	                     " AND k1 = 'out'"),
 	    12000);
 	assert_int_equal(col_history_get_stats(f->h)->intervals, 3);
-	col_history_reader_free(r);
 }
 
 static const struct dev dev_a = { "aa:bb:cc:00:00:01", "aa:bb:cc:00:00:01",
@@ -471,7 +474,6 @@ test_history_write_month_of_reports(void **state)
 	s = col_history_series(r, MS(MONTH0), MS(MONTH0 + 3600), 60, &e);
 	assert_string_equal(str(s, "level"), "hour");
 	json_node_unref(s);
-	col_history_reader_free(r);
 }
 
 static void
@@ -533,7 +535,8 @@ test_history_size_cap_removes_oldest(void **state)
 		devs[k] = dev_b;
 		devs[k].id = devs[k].addr = ids[k];
 	}
-	f->cfg.max_size = 256 * 1024;
+	/* 72 pages: the newest hour of minutes and the device index fit. */
+	f->cfg.max_size = 288 * 1024;
 	open_writer(f);
 	for (i = 0; i < 6 * 60; i++)
 		write_ok(f, report(DAY0 + 60 * i, 1, devs, G_N_ELEMENTS(devs)));
@@ -554,19 +557,39 @@ test_history_size_cap_removes_oldest(void **state)
 	assert_string_equal(str(s, "level"), "hour");
 	assert_int_equal(num(s, "bytes.out.[0]"), 60 * 2000);
 	json_node_unref(s);
-	col_history_reader_free(r);
 }
 
-static char *
-v1_script(void)
+/* Make f's database from the SQL script tests/data/NAME. */
+static void
+load_script(struct fixture *f, const char *name)
 {
-	char *p = g_build_filename(MF_TEST_SRCDIR, "tests", "data",
-	    "history-v1.sql", NULL);
+	char *p = g_build_filename(MF_TEST_SRCDIR, "tests", "data", name, NULL);
 	char *sql = NULL;
+	sqlite3 *db;
 
 	assert_true(g_file_get_contents(p, &sql, NULL, NULL));
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	g_free(sql);
 	g_free(p);
-	return sql;
+}
+
+/*
+ * f's database from the older version's script NAME: readers refuse it,
+ * the writer upgrades it to the current version; returns f's reader.
+ */
+static struct col_history_reader *
+upgrade_from(struct fixture *f, const char *name)
+{
+	GError *e = NULL;
+
+	load_script(f, name);
+	assert_null(col_history_reader_open(f->db, &e));
+	g_clear_error(&e);
+	open_writer(f);
+	assert_int_equal(db_int(f, "PRAGMA user_version"), COL_HISTORY_SCHEMA);
+	return reader(f);
 }
 
 static void
@@ -574,22 +597,11 @@ test_history_schema_upgrade_from_v1(void **state)
 {
 	struct fixture *f = *state;
 	struct col_history_reader *r;
-	char *sql = v1_script();
 	GError *e = NULL;
-	sqlite3 *db;
 	JsonNode *a;
 
-	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
-	g_free(sql);
-	/* A reader refuses the old version. */
-	assert_null(col_history_reader_open(f->db, &e));
-	g_clear_error(&e);
-	open_writer(f);
-	assert_int_equal(db_int(f, "PRAGMA user_version"), COL_HISTORY_SCHEMA);
+	r = upgrade_from(f, "history-v1.sql");
 	write_ok(f, report(1699999980 + 60, 1, NULL, 0));
-	r = reader(f);
 	a = col_history_anomalies(r, MS(1699999980), MS(1700000100), &e);
 	assert_non_null(a);
 	assert_int_equal(len(a, "anomalies"), 1);
@@ -601,7 +613,41 @@ test_history_schema_upgrade_from_v1(void **state)
 	assert_int_equal(num(a, "bytes.out.[0]"), 3000);
 	assert_int_equal(num(a, "bytes.out.[1]"), 2000);
 	json_node_unref(a);
-	col_history_reader_free(r);
+}
+
+/*
+ * Version 2, as its collector wrote it from vlan-dns.pcap: the upgrade
+ * adds the index of the device rows, which the queries of one device go
+ * through (INDEXED BY: without it they fail), and keeps every row.  The
+ * sums are those of the script's two level 0 rows: bytes out 499 + 4102,
+ * in 1907 + 9426, flows 16 + 68; google.com 3444 bytes.
+ */
+static void
+test_history_schema_upgrade_from_v2(void **state)
+{
+	struct fixture *f = *state;
+	struct col_history_reader *r;
+	GError *e = NULL;
+	JsonNode *a;
+
+	r = upgrade_from(f, "history-v2.sql");
+	assert_int_equal(db_int(f,
+	                     "SELECT count(*) FROM sqlite_master WHERE"
+	                     " type = 'index' AND name = 'agg_device'"),
+	    1);
+	assert_int_equal(db_int(f, "SELECT count(*) FROM agg"), 49);
+	a = col_history_device(r, "02:42:ac:11:00:0a", MS(1476976980),
+	    MS(1476977100), &e);
+	assert_null(e);
+	assert_non_null(a);
+	assert_true(
+	    json_object_get_boolean_member(json_node_get_object(a), "known"));
+	assert_int_equal(num(a, "bytes_out"), 4601);
+	assert_int_equal(num(a, "bytes_in"), 11333);
+	assert_int_equal(num(a, "flows"), 84);
+	assert_string_equal(str(a, "talks_to.names.[0].name"), "google.com");
+	assert_int_equal(num(a, "talks_to.names.[0].bytes"), 3444);
+	json_node_unref(a);
 }
 
 static void
@@ -713,7 +759,6 @@ test_history_queries_answer_the_reports(void **state)
 	assert_int_equal(len(a, "anomalies"), 1);
 	assert_string_equal(str(a, "anomalies.[0].state"), "over");
 	json_node_unref(a);
-	col_history_reader_free(r);
 }
 
 static void
@@ -737,7 +782,6 @@ test_history_queries_clamp_range(void **state)
 	assert_non_null(a);
 	assert_int_equal(len(a, "devices"), 0);
 	json_node_unref(a);
-	col_history_reader_free(r);
 }
 
 static void
@@ -813,7 +857,6 @@ test_history_bad_parameters(void **state)
 	assert_null(col_history_device(r, "\xff", 0, MS(DAY0), &e));
 	assert_true(g_error_matches(e, MF_ERROR, MF_ERROR_INVAL));
 	g_clear_error(&e);
-	col_history_reader_free(r);
 	g_free(bad_id);
 	/* Missing files and other databases are not history. */
 	assert_null(col_history_reader_open("/nonexistent/h.sqlite", &e));
@@ -871,7 +914,6 @@ test_history_reader_during_write(void **state)
 	                     "SELECT count(*) FROM agg WHERE level = 0", -1),
 	    2 * (6 + 2));
 	sqlite3_close(db);
-	col_history_reader_free(r);
 }
 
 int
@@ -886,6 +928,7 @@ main(void)
 		T(test_history_retention_refuses_old_interval),
 		T(test_history_size_cap_removes_oldest),
 		T(test_history_schema_upgrade_from_v1),
+		T(test_history_schema_upgrade_from_v2),
 		T(test_history_schema_newer_is_refused),
 		T(test_history_queries_answer_the_reports),
 		T(test_history_queries_clamp_range),

@@ -332,6 +332,10 @@ enum mf_template_id {
 	MF_TID_ARCHIVE_TYPES = 274, /* RFC 5610 element types */
 	MF_TID_DEVICE4 = 275,       /* device records, IPv4 address */
 	MF_TID_DEVICE6 = 276,       /* device records, IPv6 address */
+	/* The statistics under YAF's process statistics id, for
+	 * super_mediator (--compat super_mediator): it stops at any other
+	 * options template. */
+	MF_TID_YAF_PROCESS_STATS = 0xD003,
 };
 
 /*

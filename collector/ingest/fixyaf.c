@@ -168,13 +168,20 @@ struct walk {
 	unsigned entries;
 };
 
+/*
+ * A name as YAF sends it, without the dot YAF ends every name with
+ * (ypDnsGetName: "google.com."), as minflow writes names; the root stays
+ * ".".  Cut at a NUL.
+ */
 static void
-copy_text(char *out, size_t size, const fbVarfield_t *v)
+copy_name(char *out, size_t size, const fbVarfield_t *v)
 {
 	size_t i, n = v->len < size - 1 ? v->len : size - 1;
 
 	for (i = 0; i < n && v->buf != NULL && v->buf[i] != 0; i++)
 		out[i] = (char)v->buf[i];
+	if (i > 1 && out[i - 1] == '.')
+		i--;
 	out[i] = '\0';
 }
 
@@ -213,15 +220,15 @@ close_response(struct walk *w)
 	if (!w->open)
 		return;
 	w->open = FALSE;
-	if (d->qname[0] == '\0')
-		return; /* NOERROR without answers: YAF gives no name */
 	for (i = 0; i < w->n_q; i++) {
 		if (w->q[i].id != d->id || w->q[i].answered)
 			continue;
-		w->q[i].answered = TRUE;
+		w->q[i].answered = TRUE; /* even without a name below */
 		if (d->qtype == 0)
 			d->qtype = w->q[i].qtype;
 	}
+	if (d->qname[0] == '\0')
+		return; /* NOERROR without answers: YAF gives no name */
 	if (d->qtype == 0)
 		d->qtype = w->addr_type != 0 ? w->addr_type : w->first_type;
 	emit(w, d);
@@ -265,9 +272,20 @@ take_answer(struct walk *w, struct yaf_qr *e)
 		else if (tid == COL_FIXYAF_TID_AAAA)
 			add_addr(w, e, ((struct yaf_aaaa *)p)->ip, 0);
 		else if (tid == COL_FIXYAF_TID_CNAME && w->cur.cname[0] == '\0')
-			copy_text(w->cur.cname, sizeof(w->cur.cname),
+			copy_name(w->cur.cname, sizeof(w->cur.cname),
 			    &((struct yaf_cname *)p)->name);
 	}
+}
+
+static void
+open_response(struct walk *w, const struct yaf_qr *e)
+{
+	rec_begin(w, &w->cur, e->id);
+	w->cur.rcode = e->rcode;
+	w->cur.answered = 1;
+	w->open = TRUE;
+	w->section = e->section;
+	w->first_type = w->addr_type = 0;
 }
 
 static void
@@ -277,20 +295,15 @@ take_response(struct walk *w, struct yaf_qr *e)
 
 	if (w->open && (e->id != d->id || e->section < w->section))
 		close_response(w);
-	if (!w->open) {
-		rec_begin(w, d, e->id);
-		d->rcode = e->rcode;
-		d->answered = 1;
-		w->open = TRUE;
-		w->first_type = w->addr_type = 0;
-	}
+	if (!w->open)
+		open_response(w, e);
 	w->section = e->section;
 	if (e->section == 0 && d->qname[0] == '\0') {
-		copy_text(d->qname, sizeof(d->qname), &e->qname);
+		copy_name(d->qname, sizeof(d->qname), &e->qname);
 		d->qtype = e->qtype;
 	} else if (e->section == 1) {
 		if (d->qname[0] == '\0')
-			copy_text(d->qname, sizeof(d->qname), &e->qname);
+			copy_name(d->qname, sizeof(d->qname), &e->qname);
 		take_answer(w, e);
 	}
 }
@@ -309,7 +322,7 @@ take_query(struct walk *w, const struct yaf_qr *e)
 	q->id = e->id;
 	q->qtype = e->qtype;
 	q->answered = FALSE;
-	copy_text(q->name, sizeof(q->name), &e->qname);
+	copy_name(q->name, sizeof(q->name), &e->qname);
 }
 
 /* Queries no response in the flow answered. */

@@ -26,6 +26,7 @@
  *     address answer's; a NOERROR response without answers (no name in
  *     YAF's list) is not a record;
  *   a query no response in the same flow answered: an unanswered record.
+ * Names lose the final dot YAF writes ("google.com." is "google.com").
  * The server is the side on port 53 (else the flow's destination); the
  * time is the flow's end.  Bounds: at most COL_FIXYAF_MAX_ENTRIES entries
  * of one flow are read and COL_DNS_MAX_ADDRS addresses kept per record;

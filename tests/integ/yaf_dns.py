@@ -75,7 +75,8 @@ def stml(entries, semantic=3):
 
 
 def name(s):
-    return varlen(s.encode())
+    """as YAF's ypDnsGetName() writes names: with a final dot"""
+    return varlen((s + ".").encode())
 
 
 def ip4(a):
@@ -153,6 +154,13 @@ SCENARIO = [
         qr("fail.example.com", 1, 1, 2, 0, 0x6666)]),
     # 7: a flow without DPI
     (7, "192.168.1.10", 40007, []),
+    # 8: NOERROR without answers (an AAAA-less name): YAF lists only the
+    #    authority section (its SOA; an empty list here), without the
+    #    question: no record, and the query was answered (not
+    #    "unanswered")
+    (8, "192.168.1.10", 40008, [
+        query("nodata.example.com", 28, 0x8888),
+        qr("example.com", 6, 1, 0, 2, 0x8888, 300, (NS_TID, []))]),
 ]
 
 UNANSWERED = {4}  # flows with no reverse packets
@@ -170,7 +178,7 @@ EXPECT = {
     "last_resolved": [["www.example.com", "93.184.216.34", "192.168.1.20"],
                       ["v6.example.org", "2001:db8::1", "192.168.1.10"],
                       ["www.example.com", "93.184.216.34", "192.168.1.10"]],
-    "flows": 7,
+    "flows": 8,
 }
 
 

@@ -16,8 +16,13 @@
 
 #define C MF_PEN_CERT
 #define DNS_PORT 53
+#define IE_PADDING_OCTETS 210
 
-/* The internal records: libfixbuf lays them out field by field, packed. */
+/*
+ * The internal records: libfixbuf lays them out field by field, packed,
+ * and a list's records one after the other: each is a multiple of 8 bytes
+ * long (yaf_qr with padding), so that every record of a list is aligned.
+ */
 struct yaf_dns {
 	fbSubTemplateList_t qrs;
 };
@@ -28,6 +33,7 @@ struct yaf_qr {
 	uint32_t ttl;
 	uint16_t qtype, id;
 	uint8_t qr, rcode, section;
+	uint8_t pad[5]; /* to 64 bytes: see above */
 };
 
 struct yaf_a {
@@ -46,6 +52,8 @@ G_STATIC_ASSERT(offsetof(struct yaf_qr, ttl) ==
     sizeof(fbSubTemplateList_t) + sizeof(fbVarfield_t));
 G_STATIC_ASSERT(
     offsetof(struct yaf_qr, qr) == offsetof(struct yaf_qr, ttl) + 8);
+G_STATIC_ASSERT(
+    sizeof(struct yaf_qr) == 64 && offsetof(struct yaf_qr, pad) + 5 == 64);
 
 #define FL(s, pen, id, len, f)                                   \
 	{                                                        \
@@ -65,6 +73,7 @@ static const struct mf_field qr_fields[] = {
 	FL(yaf_qr, C, MF_CERT_DNS_QUERY_RESPONSE, 1, qr),
 	FL(yaf_qr, C, MF_CERT_DNS_NXDOMAIN, 1, rcode),
 	FL(yaf_qr, C, MF_CERT_DNS_RR_SECTION, 1, section),
+	FL(yaf_qr, 0, IE_PADDING_OCTETS, 5, pad),
 };
 
 static const struct mf_field a_fields[] = {

@@ -61,12 +61,15 @@ struct col_archive_config {
 	uint64_t max_file_size;  /* bytes a file may take, 0: no limit */
 	uint64_t retention_s;    /* remove files older, 0: keep */
 	uint64_t max_total_size; /* bytes all files may take, 0: no limit */
+	const char *compat;      /* NULL, "" or "super_mediator": no DNS
+	                          * records (super_mediator stops at them) */
 };
 
 struct col_archive_stats {
 	uint64_t files;        /* files closed and renamed into place */
 	uint64_t records;      /* flow records written */
 	uint64_t dns_records;  /* DNS records written */
+	uint64_t dns_left_out; /* DNS records not written (compat) */
 	uint64_t bytes;        /* bytes in the files closed */
 	uint64_t zero_packets; /* flow records refused: zero packets */
 	uint64_t dropped;      /* records lost to write errors */

@@ -15,8 +15,11 @@
 #      or sourceIPv6Address decoded) = the exporter's records-exported;
 #  (c) minflow-collector reads the same records and the statistics
 #      record (its exporter health) under 0xD003.
+# And the collector's archive with [archive] compat = super_mediator
+# (minflow-archive(5)): no DNS template, every flow record.
 # The run of super_mediator itself is opt-in: super_mediator.sh.
 . "$MF_SRCDIR/tests/integ/lib.sh"
+. "$MF_SRCDIR/tests/interop/sm_archive.sh"
 need tshark ipfixDump python3
 need_shared
 need_exporter
@@ -69,6 +72,23 @@ print(sum(x["records"] for x in e), all(x["health"] for x in e))' \
 		    "$MF_TMP/out/latest.json")"
 	done
 done
+# The collector's archive with [archive] compat = super_mediator: the
+# flow templates (270-273) and the RFC 5610 type records (274, which
+# super_mediator skips) only, no DNS template, and every flow record the
+# exporter sent (uniflow, then --biflow).
+d=$MF_TMP/live
+sm_archive_run "$d" "$P/vlan-dns.pcap"
+sent=$SM_SENT
+# shellcheck disable=SC2046 # file names without blanks (ours)
+set -- $(find "$d/archive" -name 'minflow-*.ipfix' | sort)
+[ "$#" -gt 0 ] || fail "archive: no file"
+got=$(for a in "$@"; do templates "$a"; done | cut -d' ' -f1,2 | sort -u |
+    tr '\n' ' ')
+assert_eq "archive compat: templates" "270 0 271 0 272 0 273 0 274 2 " "$got"
+assert_eq "archive compat: flow records (tshark)" "$sent" \
+    "$(for a in "$@"; do tshark -r "$a" -n -T fields -E occurrence=a \
+        -E aggregator=' ' -e cflow.srcaddr -e cflow.srcaddrv6 \
+        2>/dev/null; done | wc -w)"
 # Without --compat the DNS capture does carry DNS records (261/262): the
 # check (a) above is not vacuous.
 with_timeout 120 "$MF_EXPORTER" -r "$P/vlan-dns.pcap" -w "$MF_TMP/plain.ipfix" \

@@ -5,7 +5,8 @@
 # (-w, uniflow and --biflow) and from a TCP stream (-c -t tcp), and prints
 # (TEXT mode) one line per flow record: as many as the exporter says it
 # exported (records-exported) and as minflow-collector reads from the same
-# file.  Without --compat it stops at the first options record (issue 18:
+# file, and the collector's archive written with [archive] compat =
+# super_mediator.  Without --compat it stops at the first options record (issue 18:
 # "Unknown Options message with TID 0x105") and prints no flow: checked
 # too, so that the test fails where the compatibility does not hold.
 #
@@ -13,6 +14,7 @@
 #   make check TESTS=tests/interop/super_mediator.sh
 # (tests/interop/README.md says how super_mediator was built).
 . "$MF_SRCDIR/tests/integ/lib.sh"
+. "$MF_SRCDIR/tests/interop/sm_archive.sh"
 SM=${MF_SUPER_MEDIATOR_BIN:-}
 [ -n "$SM" ] || skip "MF_SUPER_MEDIATOR_BIN is not set (opt-in test)"
 [ -x "$SM" ] || skip "$SM is not executable"
@@ -85,6 +87,17 @@ sleep 1
 stop_pid "$SMPID" || fail "stream: super_mediator stop"
 assert_eq "stream: super_mediator's flows" "$n" \
     "$(grep -vc '^stats|' "$T/tcp.txt" 2>/dev/null || echo 0)"
+
+# The collector's archive with [archive] compat = super_mediator: every
+# flow record the exporter sent (uniflow, then --biflow) is a line.
+d=$T/live
+sm_archive_run "$d" "$P/vlan-dns.pcap"
+sent=$SM_SENT
+lines=0
+for a in $(find "$d/archive" -name 'minflow-*.ipfix' | sort); do
+	lines=$((lines + $(sm_flows "$a")))
+done
+assert_eq "archive (compat): super_mediator's flows" "$sent" "$lines"
 
 # Without --compat: no flow at all (what issue 18 found).
 with_timeout 120 "$MF_EXPORTER" -r "$cap" -w "$T/plain.ipfix" 2>/dev/null ||

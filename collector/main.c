@@ -353,8 +353,8 @@ open_archive(struct collector *c, GError **error)
 {
 	struct col_archive_config ac = { c->cfg.archive.dir,
 		c->cfg.archive.rotate, c->cfg.archive.max_file_size,
-		c->cfg.archive.retention * 86400,
-		c->cfg.archive.max_total_size };
+		c->cfg.archive.retention * 86400, c->cfg.archive.max_total_size,
+		c->cfg.archive.compat };
 
 	c->archive =
 	    col_archive_new(&ac, (uint64_t)g_get_real_time() / 1000, error);

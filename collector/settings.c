@@ -110,6 +110,9 @@ const struct mf_conf_key col_config_keys[] = {
 	COL_ANOMALY_KEYS,
 	K("archive", "dir", MF_CONF_STRING, archive.dir, "", 0, 0,
 	    "IPFIX archive directory (empty: no archive)"),
+	K("archive", "compat", MF_CONF_STRING, archive.compat, "", 0, 0,
+	    "super_mediator: no DNS records in the archive, which "
+	    "super_mediator 1.8 stops at (empty: all records)"),
 	UINT("archive", "rotate", archive.rotate, "300", 1, 86400,
 	    "seconds after which an archive file is closed"),
 	UINT("archive", "max-file-size", archive.max_file_size, "1073741824", 0,
@@ -448,6 +451,7 @@ col_config_note_restart(const struct col_config *a, const struct col_config *b)
 	    a->forward.queue != b->forward.queue)
 		g_message("reload: [forward] changes take effect on restart");
 	if (g_strcmp0(a->archive.dir, b->archive.dir) != 0 ||
+	    g_strcmp0(a->archive.compat, b->archive.compat) != 0 ||
 	    a->archive.rotate != b->archive.rotate ||
 	    a->archive.max_file_size != b->archive.max_file_size ||
 	    a->archive.retention != b->archive.retention ||

@@ -81,6 +81,7 @@ struct col_conf_focus {
 /* [archive] */
 struct col_conf_archive {
 	char *dir;
+	char *compat; /* "" or "super_mediator" */
 	uint64_t rotate, max_file_size, retention, max_total_size;
 };
 

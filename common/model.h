@@ -76,6 +76,8 @@ enum mf_ie {
 	MF_IE_POST_NAT_SOURCE_IPV6_ADDRESS = 281,
 	MF_IE_POST_NAT_DESTINATION_IPV6_ADDRESS = 282,
 	MF_IE_BASIC_LIST = 291,
+	MF_IE_SUB_TEMPLATE_LIST = 292,
+	MF_IE_SUB_TEMPLATE_MULTI_LIST = 293,
 	MF_IE_HTTP_REQUEST_HOST = 460,
 };
 
@@ -91,7 +93,8 @@ enum mf_cert_ie {
 	MF_CERT_HTTP_HOST = 117,
 	MF_CERT_DNS_QUERY_RESPONSE = 174, /* 1 response, 0 query */
 	MF_CERT_DNS_QR_TYPE = 175,
-	MF_CERT_DNS_NXDOMAIN = 177, /* YAF puts the response code here */
+	MF_CERT_DNS_NXDOMAIN = 177,   /* YAF puts the response code here */
+	MF_CERT_DNS_RR_SECTION = 178, /* YAF: 0 question, 1 answer, 2, 3 */
 	MF_CERT_DNS_QNAME = 179,
 	MF_CERT_DNS_CNAME = 180,
 	MF_CERT_DNS_TTL = 199,
@@ -329,6 +332,10 @@ enum mf_template_id {
 	MF_TID_ARCHIVE_TYPES = 274, /* RFC 5610 element types */
 	MF_TID_DEVICE4 = 275,       /* device records, IPv4 address */
 	MF_TID_DEVICE6 = 276,       /* device records, IPv6 address */
+	/* The statistics under YAF's process statistics id, for
+	 * super_mediator (--compat super_mediator): it stops at any other
+	 * options template. */
+	MF_TID_YAF_PROCESS_STATS = 0xD003,
 };
 
 /*

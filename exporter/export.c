@@ -83,6 +83,7 @@ exp_export_new(const struct exp_export_config *cfg, struct exp_sink *sink,
 	}
 	exp_message_set_proc(e->msg, cfg->processes);
 	exp_message_set_devices(e->msg, cfg->device_records);
+	exp_message_set_yaf_stats(e->msg, cfg->yaf_stats);
 	return e;
 }
 

@@ -50,6 +50,7 @@ struct exp_export_config {
 	gboolean device_records;      /* IPFIX: announce and send devices */
 	gboolean processes;           /* IPFIX, not nat: flows under proc4/6 or
 	                               * biproc4/6 with the local process */
+	gboolean yaf_stats;           /* statistics under YAF's template id */
 };
 
 struct exp_export_stats {

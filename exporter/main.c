@@ -583,11 +583,13 @@ open_output(struct exporter *x, GError **error)
 		.template_messages = (uint32_t)cfg->template_messages,
 		.resend_templates =
 		    cfg->write_file == NULL && cfg->transport == EXP_SINK_UDP,
-		.dns_records = cfg->dns && cfg->protocol == EXP_PROTO_IPFIX,
+		.dns_records = cfg->dns && cfg->protocol == EXP_PROTO_IPFIX &&
+		    !cfg->compat_sm,
 		.nat = cfg->conntrack,
 		.device_records =
 		    cfg->devices && cfg->protocol == EXP_PROTO_IPFIX,
 		.processes = cfg->processes,
+		.yaf_stats = cfg->compat_sm,
 	};
 
 	if (cfg->write_file != NULL)

@@ -16,12 +16,13 @@ struct exp_message {
 	struct mf_msgenc enc;
 	uint8_t *buf; /* the message, mtu bytes */
 	gboolean biflow;
-	gboolean dns;     /* DNS record templates announced too */
-	gboolean devices; /* device record templates announced too */
-	gboolean nat;     /* nat4/nat6 announced too (uniflow) */
-	gboolean proc;    /* proc or biproc templates for the flows */
-	gboolean open;    /* a message is being built */
-	uint64_t now_ms;  /* time of the next message started */
+	gboolean dns;             /* DNS record templates announced too */
+	gboolean devices;         /* device record templates announced too */
+	gboolean nat;             /* nat4/nat6 announced too (uniflow) */
+	gboolean proc;            /* proc or biproc templates for the flows */
+	struct mf_template stats; /* mf_tmpl_stats, or under YAF's id */
+	gboolean open;            /* a message is being built */
+	uint64_t now_ms;          /* time of the next message started */
 };
 
 struct exp_message *
@@ -45,6 +46,7 @@ exp_message_new(enum mf_msgenc_proto proto, uint32_t domain, size_t mtu,
 	m = g_new0(struct exp_message, 1);
 	m->buf = g_malloc0(mtu);
 	m->biflow = biflow;
+	m->stats = mf_tmpl_stats;
 	mf_msgenc_init(&m->enc, proto, m->buf, mtu, domain, boot_ms);
 	return m;
 }
@@ -89,6 +91,12 @@ exp_message_set_proc(struct exp_message *m, gboolean proc)
 }
 
 void
+exp_message_set_yaf_stats(struct exp_message *m, gboolean yaf)
+{
+	m->stats.id = yaf ? MF_TID_YAF_PROCESS_STATS : mf_tmpl_stats.id;
+}
+
+void
 exp_message_set_time(struct exp_message *m, uint64_t now_ms)
 {
 	m->now_ms = now_ms;
@@ -130,15 +138,13 @@ exp_message_add_templates(struct exp_message *m)
 {
 	/* The DNS templates come last: without dns, n stops before them. */
 	const struct mf_template *const uni[] = { &mf_tmpl_flow4,
-		&mf_tmpl_flow6, &mf_tmpl_stats, &mf_tmpl_dns4, &mf_tmpl_dns6 };
+		&mf_tmpl_flow6, &m->stats, &mf_tmpl_dns4, &mf_tmpl_dns6 };
 	const struct mf_template *const bi[] = { &mf_tmpl_biflow4,
-		&mf_tmpl_biflow6, &mf_tmpl_stats, &mf_tmpl_dns4,
-		&mf_tmpl_dns6 };
+		&mf_tmpl_biflow6, &m->stats, &mf_tmpl_dns4, &mf_tmpl_dns6 };
 	const struct mf_template *const uni_proc[] = { &mf_tmpl_proc4,
-		&mf_tmpl_proc6, &mf_tmpl_stats, &mf_tmpl_dns4, &mf_tmpl_dns6 };
+		&mf_tmpl_proc6, &m->stats, &mf_tmpl_dns4, &mf_tmpl_dns6 };
 	const struct mf_template *const bi_proc[] = { &mf_tmpl_biproc4,
-		&mf_tmpl_biproc6, &mf_tmpl_stats, &mf_tmpl_dns4,
-		&mf_tmpl_dns6 };
+		&mf_tmpl_biproc6, &m->stats, &mf_tmpl_dns4, &mf_tmpl_dns6 };
 	const struct mf_template *const *t =
 	    m->proc ? (m->biflow ? bi_proc : uni_proc) : (m->biflow ? bi : uni);
 	size_t i, saved, n = m->dns ? G_N_ELEMENTS(uni) : 3;
@@ -167,6 +173,9 @@ exp_message_add_record(struct exp_message *m, const struct mf_template *t,
 {
 	gboolean bi = (t->flags & MF_TMPL_BIFLOW) != 0;
 	int r;
+
+	if (t == &mf_tmpl_stats)
+		t = &m->stats; /* its id may be YAF's */
 
 	/* Only the templates this exporter announced. */
 	if ((is_device(t) && !m->devices) ||

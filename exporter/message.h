@@ -57,6 +57,12 @@ void exp_message_set_proc(struct exp_message *m, gboolean proc);
 /* Set the v9 sysUptime origin when it is known only later. */
 void exp_message_set_boot(struct exp_message *m, uint64_t boot_ms);
 
+/*
+ * Send the statistics options record under YAF's process statistics
+ * template id (MF_TID_YAF_PROCESS_STATS), for super_mediator.
+ */
+void exp_message_set_yaf_stats(struct exp_message *m, gboolean yaf);
+
 /* Time (ms since the epoch) of the next message started; 0 at first. */
 void exp_message_set_time(struct exp_message *m, uint64_t now_ms);
 

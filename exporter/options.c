@@ -77,7 +77,7 @@ const size_t exp_options_n_numeric = G_N_ELEMENTS(exp_options_numeric);
 /* What GOption fills before checking. */
 struct raw {
 	char **interfaces, *read_file, *filter, *collector, *write_file;
-	char *user, *pidfile, *transport, *protocol;
+	char *user, *pidfile, *transport, *protocol, *compat;
 	gboolean biflow, daemon, stats, verbose, version;
 	gboolean no_dns, mdns, no_server_names, devices;
 	char *leases;
@@ -100,6 +100,7 @@ raw_clear(struct raw *r)
 	g_free(r->pidfile);
 	g_free(r->transport);
 	g_free(r->protocol);
+	g_free(r->compat);
 	g_free(r->leases);
 	for (i = 0; i < exp_options_n_numeric; i++)
 		g_free(r->numeric[i]);
@@ -130,6 +131,10 @@ make_entries(struct raw *r, GPtrArray *help)
 		    "export protocol: ipfix (default) or v9", "ipfix|v9" },
 		{ "biflow", 0, 0, G_OPTION_ARG_NONE, &r->biflow,
 		    "RFC 5103 biflow records (IPFIX only)", NULL },
+		{ "compat", 0, 0, G_OPTION_ARG_STRING, &r->compat,
+		    "readable by super_mediator 1.8: no DNS or device "
+		    "records, statistics under YAF's template id",
+		    "super_mediator" },
 		{ "no-dns", 0, 0, G_OPTION_ARG_NONE, &r->no_dns,
 		    "no DNS labels, no DNS records", NULL },
 		{ "mdns", 0, 0, G_OPTION_ARG_NONE, &r->mdns,
@@ -264,6 +269,13 @@ check(struct exp_config *cfg, struct raw *r, GError **error)
 	else if (cfg->biflow && cfg->protocol == EXP_PROTO_V9)
 		why = "--biflow needs IPFIX (NetFlow v9 has no reverse "
 		      "elements)";
+	else if (r->compat != NULL && strcmp(r->compat, "super_mediator") != 0)
+		why = "--compat: the only value is super_mediator";
+	else if (r->compat != NULL && cfg->protocol == EXP_PROTO_V9)
+		why = "--compat super_mediator needs IPFIX";
+	else if (r->compat != NULL && (r->devices || r->leases != NULL))
+		why = "--compat super_mediator sends no device records (it "
+		      "stops at options records that are not YAF's)";
 	else if (r->write_file != NULL && cfg->protocol == EXP_PROTO_V9)
 		why = "-w writes IPFIX files; -P v9 applies to -c only";
 	else if (r->write_file != NULL && r->transport != NULL)
@@ -324,6 +336,7 @@ exp_options_parse(int argc, char **argv, struct exp_config *cfg,
 		cfg->devices = r.devices || r.leases != NULL;
 		cfg->leases = g_steal_pointer(&r.leases);
 		cfg->processes = r.processes;
+		cfg->compat_sm = r.compat != NULL;
 		cfg->server_names = !r.no_server_names;
 		cfg->daemon = r.daemon;
 		cfg->print_stats = r.stats;

@@ -32,6 +32,8 @@ struct exp_config {
 	gboolean dns;          /* not --no-dns */
 	gboolean mdns;         /* --mdns */
 	gboolean devices;      /* --devices (or --leases) */
+	gboolean compat_sm;    /* --compat super_mediator: no options
+	                        * records but the statistics, under YAF's id */
 	char *leases;          /* --leases FILE, or NULL */
 	gboolean server_names; /* not --no-server-names */
 	gboolean conntrack;    /* --conntrack: flows from the kernel's table */

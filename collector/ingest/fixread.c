@@ -13,6 +13,7 @@
 #include "collector/ingest/fixdev.h"
 #include "collector/ingest/fixdns.h"
 #include "collector/ingest/fixread.h"
+#include "collector/ingest/fixyaf.h"
 #include "common/error.h"
 #include "common/model.h"
 #include "common/rbuf.h"
@@ -46,6 +47,7 @@ enum tmpl_kind {
  * interior padding (libfixbuf packs internal records).
  */
 struct fixflow {
+	fbSubTemplateMultiList_t dpi;                 /* YAF's: fixyaf.h */
 	struct mf_varfield qname, sni, host;          /* 6871/179, /294, /117 */
 	struct mf_varfield process;                   /* 32473/15 */
 	uint64_t start_ms, end_ms;                    /* 152, 153 */
@@ -86,6 +88,8 @@ struct fixflow {
 	}
 
 static const struct mf_field fixflow_fields[] = {
+	{ 0, MF_IE_SUB_TEMPLATE_MULTI_LIST, MF_VARLEN,
+	    (uint16_t)offsetof(struct fixflow, dpi), 0 },
 	V(C, MF_CERT_DNS_QNAME, qname),
 	V(C, MF_CERT_SSL_SERVER_NAME, sni),
 	V(C, MF_CERT_HTTP_HOST, host),
@@ -179,6 +183,7 @@ struct col_fixread {
 	col_dns_fn dns_fn;       /* DNS records, or NULL */
 	col_device_fn device_fn; /* device records, or NULL */
 	void *dns_ctx;           /* for both */
+	fbTemplate_t *flow_tmpl; /* the internal one: frees its lists */
 };
 
 void
@@ -219,9 +224,8 @@ on_template(fbSession_t *session, uint16_t tid, fbTemplate_t *tmpl,
 {
 	int kind = KIND_OTHER;
 
-	(void)session;
-	(void)tid;
 	(void)app_ctx;
+	col_fixyaf_on_template(session, tid, tmpl);
 	if (col_fixdns_is_dns(tmpl)) {
 		kind = KIND_DNS;
 	} else if (col_fixdev_is_device(tmpl)) {
@@ -282,6 +286,8 @@ col_fixread_new(struct col_fixmodel *m, size_t max_templates)
 	    &mf_tmpl_stats_internal));
 	g_assert(col_fixdns_add_internal(r->session, m->model, NULL));
 	g_assert(col_fixdev_add_internal(r->session, m->model, NULL));
+	g_assert(col_fixyaf_add_internal(r->session, m->model, NULL));
+	r->flow_tmpl = fbSessionGetTemplate(r->session, TRUE, TID_FLOW, NULL);
 	r->fbuf = fBufAllocForCollection(r->session, NULL);
 	fBufSetAutomaticMode(r->fbuf, FALSE);
 	return r;
@@ -795,6 +801,18 @@ take_dns(struct col_fixread *r, struct col_fixdns_rec *x)
 		r->dns_fn(&d, r->dns_ctx);
 }
 
+/* YAF's DNS records inside flow f (fixyaf.h). */
+static void
+take_yaf_dns(struct col_fixread *r, fbSubTemplateMultiList_t *dpi,
+    const struct col_flow *f)
+{
+	struct col_fixyaf_stats st = { 0, 0 };
+
+	col_fixyaf_take(dpi, f, r->dns_fn, r->dns_ctx, &st);
+	r->stats.dns_records += st.records;
+	r->stats.dns_addrs_dropped += st.addrs_dropped;
+}
+
 static void
 take_record(struct col_fixread *r, int kind, union fixrec *u, uint64_t boot_ms,
     uint64_t export_ms, col_flow_fn fn, void *ctx)
@@ -828,6 +846,7 @@ take_record(struct col_fixread *r, int kind, union fixrec *u, uint64_t boot_ms,
 		r->stats.bad_times++;
 	r->stats.records++;
 	fn(&f, ctx);
+	take_yaf_dns(r, &u->f.dpi, &f);
 }
 
 int
@@ -867,6 +886,8 @@ col_fixread_message(struct col_fixread *r, const uint8_t *msg, size_t len,
 			break;
 		n++;
 		take_record(r, kind, &u, boot_ms, export_ms, fn, ctx);
+		if (internal_tid(kind) == TID_FLOW)
+			fBufListFree(r->flow_tmpl, (uint8_t *)&u.f);
 	}
 	if (kind < 0) {
 		r->stats.malformed++;

@@ -40,7 +40,7 @@ struct col_fixread_stats {
 	uint64_t records;           /* flow records handed over */
 	uint64_t option_records;    /* options records (exporter statistics) */
 	uint64_t other_records;     /* records of templates we do not use */
-	uint64_t dns_records;       /* DNS records (templates 261/262) */
+	uint64_t dns_records;       /* DNS records (261/262, YAF's lists) */
 	uint64_t dns_addrs_dropped; /* answered addresses that did not fit */
 	uint64_t dns_bad_lists;     /* address lists of ill-sized elements */
 	uint64_t device_records;    /* minflow-exporter device records */

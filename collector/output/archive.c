@@ -43,6 +43,8 @@ static const struct mf_template *const file_tmpls[] = { &mf_tmpl_archive4,
 
 struct col_archive {
 	struct col_archive_config cfg; /* cfg.dir unused: see dir */
+	gboolean no_dns;               /* compat = super_mediator: no DNS */
+	                               /* and no device records either */
 	fbInfoModel_t *model;
 	FILE *fp;
 	fBuf_t *fbuf;      /* owns the session and the exporter */
@@ -146,6 +148,12 @@ add_templates(struct col_archive *a, fbSession_t *s, GError **error)
 	        TID_INT_TYPES, MF_TID_ARCHIVE_TYPES, error))
 		return FALSE;
 	for (i = 0; i < G_N_ELEMENTS(file_tmpls); i++) {
+		if (a->no_dns &&
+		    (file_tmpls[i] == &mf_tmpl_dns4 ||
+		        file_tmpls[i] == &mf_tmpl_dns6 ||
+		        file_tmpls[i] == &mf_tmpl_device4 ||
+		        file_tmpls[i] == &mf_tmpl_device6))
+			continue;
 		if (!add_template(a, s, FALSE, file_tmpls[i]->id, file_tmpls[i],
 		        error))
 			return FALSE;
@@ -521,6 +529,10 @@ col_archive_add_dns(struct col_archive *a, const struct mf_dns_rec *r,
 
 	if (family != MF_AF_INET && family != MF_AF_INET6)
 		return -EINVAL;
+	if (a->no_dns) {
+		a->stats.dns_left_out++;
+		return 0;
+	}
 	memset(&d, 0, sizeof(d));
 	if (dns_list(a, &r->addrs, family, &d.addrs) != 0)
 		return -EINVAL;
@@ -550,6 +562,10 @@ col_archive_add_device(struct col_archive *a, const struct mf_device_rec *r,
 	struct mf_device_rec d = *r;
 	uint64_t bound;
 
+	if (a->no_dns) {
+		a->stats.device_left_out++;
+		return 0;
+	}
 	d.name.len = MIN(d.name.len, (size_t)VAR_MAX);
 	if (d.name.buf == NULL)
 		d.name.len = 0;
@@ -570,9 +586,18 @@ col_archive_new(const struct col_archive_config *cfg, uint64_t now_ms,
 
 	if (cfg->dir == NULL || cfg->dir[0] == '\0')
 		return NULL;
+	if (cfg->compat != NULL && cfg->compat[0] != '\0' &&
+	    strcmp(cfg->compat, "super_mediator") != 0) {
+		g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
+		    "[archive] compat: '%s' is not super_mediator",
+		    cfg->compat);
+		return NULL;
+	}
 	a = g_new0(struct col_archive, 1);
 	a->cfg = *cfg;
 	a->cfg.dir = NULL;
+	a->cfg.compat = NULL;
+	a->no_dns = cfg->compat != NULL && cfg->compat[0] != '\0';
 	a->cfg.rotate_s = MAX(cfg->rotate_s, 1);
 	a->dir = g_canonicalize_filename(cfg->dir, NULL);
 	if (!mf_fsafe_check_dir(a->dir, "archive", error)) {

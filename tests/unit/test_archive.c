@@ -20,6 +20,7 @@
 #include "collector/ingest/fixdev.h"
 #include "collector/ingest/fixread.h"
 #include "collector/ingest/listen.h"
+#include "common/error.h"
 #include "common/model.h"
 #include "common/msgenc.h"
 #include "tests/unit/flowbuild.h"
@@ -182,7 +183,7 @@ archive(const char *dir, uint64_t rotate_s, uint64_t max_file,
     uint64_t retention_s, uint64_t max_total, uint64_t now_ms)
 {
 	struct col_archive_config c = { dir, rotate_s, max_file, retention_s,
-		max_total };
+		max_total, NULL };
 	GError *err = NULL;
 	struct col_archive *a = col_archive_new(&c, now_ms, &err);
 
@@ -766,6 +767,46 @@ test_archive_add_device_reads_back(void **state)
 	readback_clear(&rb);
 	g_ptr_array_free(fs, TRUE);
 	col_archive_free(a);
+	g_free(dir);
+}
+
+/* compat = super_mediator: DNS and device records left out (counted);
+ * other values refused. */
+static void
+test_archive_compat_leaves_dns_out(void **state)
+{
+	static const uint8_t list[] = { 0xff, 0, 8, 0, 4, 93, 184, 216, 34 };
+	char *dir = tmp_dir();
+	struct col_archive_config c = { dir, 300, 0, 0, 0, "super_mediator" };
+	GError *err = NULL;
+	struct col_archive *a = col_archive_new(&c, T0, &err);
+	struct col_device_rec dev;
+	struct mf_device_rec dr;
+	struct mf_dns_rec r;
+
+	(void)state;
+	assert_non_null(a);
+	memset(&r, 0, sizeof(r));
+	r.qname.buf = (const uint8_t *)"example.com";
+	r.qname.len = 11;
+	r.addrs.buf = list;
+	r.addrs.len = sizeof(list);
+	r.time_ms = T0;
+	r.qr = 1;
+	assert_int_equal(col_archive_add_dns(a, &r, MF_AF_INET), 0);
+	dev = device("tv", "192.168.1.21", MF_DEVICE_DHCP);
+	assert_int_equal(col_fixdev_to_wire(&dev, &dr), MF_AF_INET);
+	assert_int_equal(col_archive_add_device(a, &dr, MF_AF_INET), 0);
+	col_archive_rotate(a);
+	assert_int_equal(col_archive_get_stats(a)->dns_records, 0);
+	assert_int_equal(col_archive_get_stats(a)->dns_left_out, 1);
+	assert_int_equal(col_archive_get_stats(a)->device_records, 0);
+	assert_int_equal(col_archive_get_stats(a)->device_left_out, 1);
+	col_archive_free(a);
+	c.compat = "yaf";
+	assert_null(col_archive_new(&c, T0, &err));
+	assert_true(g_error_matches(err, MF_ERROR, MF_ERROR_CONFIG));
+	g_clear_error(&err);
 	rm_tree(dir);
 	g_free(dir);
 }
@@ -833,6 +874,7 @@ main(void)
 		cmocka_unit_test(
 		    test_archive_add_dns_writes_what_the_exporter_encodes),
 		cmocka_unit_test(test_archive_add_device_reads_back),
+		cmocka_unit_test(test_archive_compat_leaves_dns_out),
 		cmocka_unit_test(
 		    test_archive_write_error_drops_until_the_next_rotation),
 	};

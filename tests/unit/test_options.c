@@ -263,6 +263,34 @@ test_options_parse_no_source_is_rejected(void **state)
 	    "give either -i IFACE (live) or -r FILE");
 }
 
+/* --compat super_mediator: set, and refused where it cannot hold. */
+static void
+test_options_parse_compat(void **state)
+{
+	static const char *const ok[] = { "-r", "f.pcap", "-w", "f.ipfix",
+		"--compat", "super_mediator", NULL };
+	static const char *const plain[] = { "-r", "f.pcap", "-w", "f.ipfix",
+		NULL };
+	static const char *const bad[] = { "-r", "f.pcap", "-w", "f.ipfix",
+		"--compat", "yaf", NULL };
+	static const char *const v9[] = { "-i", "eth0", "-c", "h", "-P", "v9",
+		"--compat", "super_mediator", NULL };
+	static const char *const dev[] = { "-i", "eth0", "-c", "h", "--devices",
+		"--compat", "super_mediator", NULL };
+	struct exp_config cfg;
+
+	(void)state;
+	parse_ok(ok, &cfg);
+	assert_true(cfg.compat_sm);
+	exp_options_clear(&cfg);
+	parse_ok(plain, &cfg);
+	assert_false(cfg.compat_sm);
+	exp_options_clear(&cfg);
+	parse_bad(bad, MF_ERROR, MF_ERROR_ARGS, "the only value");
+	parse_bad(v9, MF_ERROR, MF_ERROR_ARGS, "needs IPFIX");
+	parse_bad(dev, MF_ERROR, MF_ERROR_ARGS, "no device records");
+}
+
 static void
 test_options_parse_both_sources_is_rejected(void **state)
 {
@@ -603,6 +631,7 @@ main(void)
 		    test_options_parse_collector_bad_port_is_rejected),
 		cmocka_unit_test(test_options_parse_no_source_is_rejected),
 		cmocka_unit_test(test_options_parse_both_sources_is_rejected),
+		cmocka_unit_test(test_options_parse_compat),
 		cmocka_unit_test(
 		    test_options_parse_conntrack_needs_no_interface),
 		cmocka_unit_test(

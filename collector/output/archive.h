@@ -66,20 +66,20 @@ struct col_archive_config {
 };
 
 struct col_archive_stats {
-	uint64_t files;        /* files closed and renamed into place */
-	uint64_t records;      /* flow records written */
-	uint64_t dns_records;  /* DNS records written */
-	uint64_t dns_left_out; /* DNS records not written (compat) */
-	uint64_t device_records; /* device records written */
+	uint64_t files;           /* files closed and renamed into place */
+	uint64_t records;         /* flow records written */
+	uint64_t dns_records;     /* DNS records written */
+	uint64_t dns_left_out;    /* DNS records not written (compat) */
+	uint64_t device_records;  /* device records written */
 	uint64_t device_left_out; /* device records not written (compat) */
-	uint64_t bytes;        /* bytes in the files closed */
-	uint64_t zero_packets; /* flow records refused: zero packets */
-	uint64_t dropped;      /* records lost to write errors */
-	uint64_t write_errors; /* files cut short by a write error */
-	uint64_t removed_age;  /* files removed: older than retention */
-	uint64_t removed_size; /* files removed: over max_total_size */
-	uint64_t recovered;    /* records kept from crashed .part files */
-	uint64_t lost;         /* records in their cut last messages */
+	uint64_t bytes;           /* bytes in the files closed */
+	uint64_t zero_packets;    /* flow records refused: zero packets */
+	uint64_t dropped;         /* records lost to write errors */
+	uint64_t write_errors;    /* files cut short by a write error */
+	uint64_t removed_age;     /* files removed: older than retention */
+	uint64_t removed_size;    /* files removed: over max_total_size */
+	uint64_t recovered;       /* records kept from crashed .part files */
+	uint64_t lost;            /* records in their cut last messages */
 };
 
 struct col_archive;

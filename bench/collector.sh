@@ -23,6 +23,8 @@
 #                     600000 800000 1000000"); a receiver stops at the first
 #                     rate at which every run lost records.  The sender
 #                     keeps up to about 1,000,000 here.
+#   BENCH_UDP_KINDS   receivers to run over UDP (default "minflow nfcapd")
+#   BENCH_NO_OFFLINE  set to skip the offline (-r) runs
 #   BENCH_NO_BUILD    set to skip make
 #   BENCH_NO_INSNS    set to skip the instruction counts (callgrind)
 #
@@ -44,6 +46,7 @@ copies=${BENCH_COPIES:-5}
 udp_secs=${BENCH_UDP_SECS:-5}
 udp_reps=${BENCH_UDP_REPS:-$reps}
 rates=${BENCH_UDP_RATES:-50000 100000 200000 300000 400000 500000 600000 800000 1000000}
+kinds=${BENCH_UDP_KINDS:-minflow nfcapd}
 logs=$out/logs/collector
 res=$out/collector-results.md
 work=$out/collector
@@ -162,6 +165,7 @@ run_once() {
 }
 start=$(date +%s)
 for rep in $(seq "$reps"); do
+	[ -n "${BENCH_NO_OFFLINE:-}" ] && break
 	log "offline, repetition $rep of $reps"
 	while IFS='|' read -r label cmd dir; do
 		run_once "$label" "$rep" "$cmd" "$dir"
@@ -284,7 +288,7 @@ udp_run() {
 
 rm -f "$work/udp.runs"
 start=$(date +%s)
-for kind in minflow nfcapd; do
+for kind in $kinds; do
 	for rate in $rates; do
 		lossy=0
 		for rep in $(seq "$udp_reps"); do

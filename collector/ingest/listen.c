@@ -446,6 +446,7 @@ col_listen_log_counters(struct col_listen *listen)
 {
 	struct col_listen_udp_stats u[4 * COL_MAX_LISTENERS];
 	const struct col_listen_stats *l;
+	uint64_t read = 0;
 	size_t i, n;
 
 	if (listen == NULL)
@@ -459,6 +460,13 @@ col_listen_log_counters(struct col_listen *listen)
 	    l->datagrams, l->tcp_accepted, l->tcp_refused, l->tcp_malformed,
 	    l->tcp_idle_closed, l->tcp_replaced);
 	n = col_listen_udp_stats(listen, u, G_N_ELEMENTS(u));
+	for (i = 0; i < n; i++)
+		read += u[i].datagrams - u[i].queue_drops;
+	/* Read but not yet handed over: in the queue (or being queued). */
+	if (n > 0)
+		g_message("udp receive queue: %" G_GUINT64_FORMAT
+		          " datagrams waiting",
+		    read - l->datagrams);
 	for (i = 0; i < n; i++)
 		g_message("udp %s %s port %u: datagrams %" G_GUINT64_FORMAT
 		          ", dropped by the kernel %" G_GUINT64_FORMAT

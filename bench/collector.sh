@@ -370,6 +370,7 @@ harness=$(col harness 1)
 	echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 	while IFS='|' read -r label cmd dir; do
 		[ "$label" = harness ] && continue
+		[ -n "${BENCH_NO_OFFLINE:-}" ] && { echo "| $label | \`$cmd\` | not run | | | | | | |"; continue; }
 		[ -s "$work/$label.runs" ] || { echo "| $label | \`$cmd\` | failed | | | | | | |"; continue; }
 		awk -v l="$label" -v c="$cmd" -v h="${harness:-0}" -v top="$top/" \
 		    -v t="$(col "$label" 1)" -v m="$(awk '{ print $2 }' "$work/$label.runs" | sort -n | tail -n 1)" \

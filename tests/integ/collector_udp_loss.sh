@@ -11,8 +11,8 @@
 #  (b) A collector with the smallest receive buffer and queue
 #      ([listen] udp-rcvbuf 65536, udp-queue 131072) is stopped (SIGSTOP)
 #      while 3,000 messages are sent as fast as the socket takes them,
-#      then resumed (SIGCONT) while 2,000 more go as fast, then 20 at 50 a
-#      second so that the last gap is seen.  Far more is sent than a
+#      then resumed (SIGCONT) while 2,000 more go as fast, then, a second
+#      later, 20 at 50 a second so that the last gap is seen.  Far more is sent than a
 #      stopped receiver can hold, so the kernel drops datagrams.  Then:
 #      datagrams read + kernel drops = datagrams sent; records received +
 #      20 x (kernel drops + queue drops) = records sent; the records lost
@@ -91,6 +91,7 @@ kill -STOP "$MF_COLLECTOR_PID"
 flood "$PORT" "$S" data 3000 >/dev/null
 kill -CONT "$MF_COLLECTOR_PID"
 flood "$PORT" "$S" data 2000 >/dev/null
+sleep 1 # the queue emptied: the last messages are not dropped
 sent=$(flood "$PORT" "$S" data 20 50)
 udp_wait_drained "$PORT" 10 || fail "flood: socket drained"
 sleep 1

@@ -40,6 +40,7 @@ struct collector {
 	struct col_ingest *ingest;
 	struct col_exporters *exporters; /* the ingest's */
 	struct col_listen *listen;
+	struct col_listen_udp_stats udp[4 * COL_MAX_LISTENERS];
 	struct col_forward *forward; /* live only; NULL offline */
 	struct col_fwdnorm *fwdnorm; /* [forward] records = normalised */
 	struct col_archive *archive; /* live, if [archive] dir is set */
@@ -128,6 +129,9 @@ on_report(const struct col_interval *iv, void *ctx)
 	size_t n;
 
 	lines = col_exporters_report(c->exporters, &n);
+	c->rcfg.listeners = c->udp;
+	c->rcfg.n_listeners =
+	    col_listen_udp_stats(c->listen, c->udp, G_N_ELEMENTS(c->udp));
 	/* Live, retention counts from the clock if flow time runs ahead. */
 	c->rcfg.now_ms =
 	    c->listen != NULL ? (uint64_t)g_get_real_time() / 1000 : 0;
@@ -292,6 +296,8 @@ publish_web(struct collector *c, uint64_t *next_ms)
 	*next_ms = now + 250;
 	col_web_publish(web, c->exporters, col_engine_get_stats(c->engine),
 	    c->reports_failed);
+	col_web_publish_listeners(web, c->udp,
+	    col_listen_udp_stats(c->listen, c->udp, G_N_ELEMENTS(c->udp)));
 }
 
 static int
@@ -317,6 +323,8 @@ run_live(struct collector *c)
 		col_fwdnorm_tick(c->fwdnorm, mono_ms());
 		handle_signals(c);
 	}
+	/* What was received is decoded before the last report. */
+	col_listen_stop(c->listen, take, c);
 	col_engine_flush(c->engine);
 	col_fwdnorm_flush(c->fwdnorm);
 	col_forward_drain(c->forward, FORWARD_DRAIN_MS);
@@ -340,7 +348,8 @@ static gboolean
 open_listen(struct collector *c, GError **error)
 {
 	struct col_listen_limits lim = { (uint32_t)c->cfg.listen.tcp_idle,
-		(uint32_t)c->cfg.listen.tcp_per_address };
+		(uint32_t)c->cfg.listen.tcp_per_address,
+		c->cfg.listen.udp_rcvbuf, c->cfg.listen.udp_queue };
 
 	c->listen = col_listen_open(c->cfg.listen.endpoints, c->cfg.listen.n,
 	    &lim, error);

@@ -8,6 +8,7 @@
 #include <glib.h>
 
 #include "collector/settings.h"
+#include "collector/ingest/rxring.h"
 #include "collector/output/forward.h"
 #include "collector/analytics/anomaly_keys.h"
 #include "collector/model/devices.h"
@@ -40,6 +41,11 @@ const struct mf_conf_key col_config_keys[] = {
 	    "seconds a TCP exporter may send nothing before it is closed"),
 	UINT("listen", "tcp-per-address", listen.tcp_per_address, "4", 1,
 	    COL_LISTEN_MAX_TCP, "TCP connections from one address at once"),
+	UINT("listen", "udp-rcvbuf", listen.udp_rcvbuf, "8388608", 65536,
+	    1073741823, "bytes of receive buffer asked for each UDP socket"),
+	UINT("listen", "udp-queue", listen.udp_queue, "16777216",
+	    COL_RXRING_MIN, COL_RXRING_MAX,
+	    "bytes of datagrams queued between receiving and decoding"),
 	LIST("networks", "internal", networks.internal,
 	    "192.168.0.0/16;10.0.0.0/8;172.16.0.0/12;fd00::/8",
 	    "prefixes of the internal networks"),
@@ -412,7 +418,9 @@ col_config_listen_changed(const struct col_config *a,
 	size_t k, i;
 
 	if (a->listen.tcp_idle != b->listen.tcp_idle ||
-	    a->listen.tcp_per_address != b->listen.tcp_per_address)
+	    a->listen.tcp_per_address != b->listen.tcp_per_address ||
+	    a->listen.udp_rcvbuf != b->listen.udp_rcvbuf ||
+	    a->listen.udp_queue != b->listen.udp_queue)
 		return TRUE;
 	for (k = 0; k < 4; k++) {
 		if (a->listen.n[k] != b->listen.n[k])

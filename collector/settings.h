@@ -37,6 +37,7 @@
 struct col_conf_listen {
 	char **ipfix_udp, **ipfix_tcp, **netflow_v9, **netflow_v5;
 	uint64_t tcp_idle, tcp_per_address;
+	uint64_t udp_rcvbuf, udp_queue; /* bytes */
 	/* Derived by col_config_load(): per enum col_listen_kind. */
 	struct col_endpoint *endpoints[4];
 	size_t n[4];

@@ -16,12 +16,12 @@
 #include <glib.h>
 
 #include "collector/ingest/listen.h"
+#include "collector/ingest/udprecv.h"
 #include "common/error.h"
 #include "common/log.h"
 
 #define MSG_MAX 65535
-#define RCVBUF (4 << 20) /* ask for 4 MiB: bursts from file replays */
-#define BATCH 256        /* datagrams per socket per poll */
+#define BATCH 4096 /* queued datagrams handed over per poll */
 
 struct sock {
 	int fd;
@@ -36,17 +36,19 @@ struct sock {
 	uint64_t messages; /* TCP: whole messages delivered */
 };
 
+/* TCP listeners and connections here; the UDP sockets in udp. */
 struct col_listen {
-	struct sock socks[4 * COL_MAX_LISTENERS + COL_LISTEN_MAX_TCP];
+	struct sock socks[COL_MAX_LISTENERS + COL_LISTEN_MAX_TCP];
 	size_t n, n_tcp;
+	struct col_udprecv *udp;
 	struct col_listen_limits limits;
-	uint8_t buf[MSG_MAX + 1];
 	struct mf_ratelimit warn, warn_refused, warn_replaced, warn_idle;
 	struct col_listen_stats stats;
 };
 
-static void
-peer_of(const struct sockaddr_storage *ss, struct mf_addr *a, uint16_t *port)
+void
+col_listen_peer(const struct sockaddr_storage *ss, struct mf_addr *a,
+    uint16_t *port)
 {
 	if (ss->ss_family == AF_INET) {
 		const struct sockaddr_in *s4 = (const void *)ss;
@@ -71,7 +73,7 @@ open_socket(const struct col_endpoint *ep, gboolean tcp, GError **error)
 {
 	struct addrinfo hints, *res = NULL;
 	char port[8];
-	int fd = -1, one = 1, zero = 0, rcv = RCVBUF, r;
+	int fd = -1, one = 1, zero = 0, r;
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST;
@@ -86,12 +88,8 @@ open_socket(const struct col_endpoint *ep, gboolean tcp, GError **error)
 	fd = socket(res->ai_family, res->ai_socktype | SOCK_CLOEXEC, 0);
 	if (fd >= 0 && res->ai_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
-	if (fd >= 0) {
+	if (fd >= 0)
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		if (!tcp)
-			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv,
-			    sizeof(rcv));
-	}
 	if (fd < 0 || bind(fd, res->ai_addr, res->ai_addrlen) != 0 ||
 	    (tcp && listen(fd, 16) != 0)) {
 		g_set_error(error, MF_ERROR, MF_ERROR_IO,
@@ -116,21 +114,34 @@ col_listen_open(struct col_endpoint *const listen[4], const size_t n_listen[4],
 	size_t i;
 
 	l->limits = *limits;
+	if ((l->udp = col_udprecv_new(limits->udp_rcvbuf, limits->udp_queue,
+	         error)) == NULL)
+		goto fail;
 	for (kind = 0; kind < 4; kind++)
 		for (i = 0; i < n_listen[kind]; i++) {
 			gboolean tcp = kind == COL_LISTEN_IPFIX_TCP;
-			struct sock *s = &l->socks[l->n];
+			const struct col_endpoint *ep = &listen[kind][i];
+			int fd = open_socket(ep, tcp, error);
 
-			s->fd = open_socket(&listen[kind][i], tcp, error);
-			if (s->fd < 0) {
-				col_listen_free(l);
-				return NULL;
+			if (fd < 0)
+				goto fail;
+			if (!tcp) {
+				if (!col_udprecv_add(l->udp, fd,
+				        (enum col_listen_kind)kind, ep->host,
+				        ep->port, error))
+					goto fail;
+				continue;
 			}
-			s->kind = (enum col_listen_kind)kind;
-			s->tcp_listener = tcp;
+			l->socks[l->n].fd = fd;
+			l->socks[l->n].kind = (enum col_listen_kind)kind;
+			l->socks[l->n].tcp_listener = TRUE;
 			l->n++;
 		}
-	return l;
+	if (col_udprecv_start(l->udp, error))
+		return l;
+fail:
+	col_listen_free(l);
+	return NULL;
 }
 
 static void
@@ -148,6 +159,7 @@ col_listen_free(struct col_listen *l)
 {
 	if (l == NULL)
 		return;
+	col_udprecv_free(l->udp);
 	while (l->n > 0)
 		close_sock(l, l->n - 1);
 	g_free(l);
@@ -157,28 +169,6 @@ const struct col_listen_stats *
 col_listen_get_stats(const struct col_listen *l)
 {
 	return &l->stats;
-}
-
-static void
-read_udp(struct col_listen *l, struct sock *s, col_message_fn fn, void *ctx)
-{
-	struct sockaddr_storage ss;
-	socklen_t sl;
-	struct mf_addr a;
-	uint16_t port;
-	ssize_t n;
-	int i;
-
-	for (i = 0; i < BATCH; i++) {
-		sl = sizeof(ss);
-		n = recvfrom(s->fd, l->buf, sizeof(l->buf), 0,
-		    (struct sockaddr *)&ss, &sl);
-		if (n < 0)
-			return; /* EAGAIN: drained */
-		l->stats.datagrams++;
-		peer_of(&ss, &a, &port);
-		fn(ctx, s->kind, &a, port, l->buf, (size_t)n);
-	}
 }
 
 /* Log a refused or closed TCP connection (rate-limited per kind). */
@@ -240,7 +230,7 @@ accept_tcp(struct col_listen *l, struct sock *s)
 
 	if (fd < 0)
 		return;
-	peer_of(&ss, &peer, &port);
+	col_listen_peer(&ss, &peer, &port);
 	if ((room = tcp_room(l, &peer)) < 0) {
 		l->stats.tcp_refused++;
 		tcp_note(&l->warn_refused, &peer, port,
@@ -345,11 +335,31 @@ read_tcp(struct col_listen *l, struct sock *c, col_message_fn fn, void *ctx)
 	return TRUE;
 }
 
+/* The TCP sockets poll() found ready. */
+static void
+poll_tcp(struct col_listen *l, const struct pollfd *pfd, col_message_fn fn,
+    void *ctx)
+{
+	size_t i;
+
+	/* Backwards: closing a connection moves the last socket into i. */
+	for (i = l->n; i-- > 0;) {
+		struct sock *s = &l->socks[i];
+
+		if (pfd[i].revents == 0)
+			continue;
+		if (s->tcp_listener)
+			accept_tcp(l, s);
+		else if (!read_tcp(l, s, fn, ctx))
+			close_sock(l, i);
+	}
+}
+
 void
 col_listen_poll(struct col_listen *l, int timeout_ms, col_message_fn fn,
     void *ctx)
 {
-	struct pollfd pfd[G_N_ELEMENTS(l->socks)];
+	struct pollfd pfd[G_N_ELEMENTS(l->socks) + 1];
 	size_t i, n = l->n;
 
 	for (i = 0; i < n; i++) {
@@ -357,25 +367,37 @@ col_listen_poll(struct col_listen *l, int timeout_ms, col_message_fn fn,
 		pfd[i].events = POLLIN;
 		pfd[i].revents = 0;
 	}
-	if (poll(pfd, n, timeout_ms) <= 0) {
-		close_idle(l);
-		return;
-	}
-	/* Backwards: closing a connection moves the last socket into i. */
-	for (i = n; i-- > 0;) {
-		struct sock *s = &l->socks[i];
-
-		if (pfd[i].revents == 0)
-			continue;
-		if (s->tcp_listener)
-			accept_tcp(l, s);
-		else if (s->tcp_conn) {
-			if (!read_tcp(l, s, fn, ctx))
-				close_sock(l, i);
-		} else
-			read_udp(l, s, fn, ctx);
-	}
+	/* The receive thread's wake-up, last (-1 is ignored by poll). */
+	pfd[n].fd = col_udprecv_wake_fd(l->udp);
+	pfd[n].events = POLLIN;
+	pfd[n].revents = 0;
+	if (col_udprecv_pending(l->udp))
+		timeout_ms = 0;
+	if (poll(pfd, n + 1, timeout_ms) > 0)
+		poll_tcp(l, pfd, fn, ctx);
+	l->stats.datagrams += col_udprecv_deliver(l->udp, BATCH, fn, ctx);
 	close_idle(l);
+}
+
+void
+col_listen_stop(struct col_listen *l, col_message_fn fn, void *ctx)
+{
+	size_t got;
+
+	if (l == NULL)
+		return;
+	col_udprecv_stop(l->udp);
+	do {
+		got = col_udprecv_deliver(l->udp, BATCH, fn, ctx);
+		l->stats.datagrams += got;
+	} while (got > 0);
+}
+
+size_t
+col_listen_udp_stats(struct col_listen *l, struct col_listen_udp_stats *out,
+    size_t max)
+{
+	return l != NULL ? col_udprecv_stats(l->udp, out, max) : 0;
 }
 
 gboolean
@@ -420,9 +442,12 @@ col_listen_read_file(const char *path, col_message_fn fn, void *ctx,
 }
 
 void
-col_listen_log_counters(const struct col_listen *listen)
+col_listen_log_counters(struct col_listen *listen)
 {
+	struct col_listen_udp_stats u[4 * COL_MAX_LISTENERS];
 	const struct col_listen_stats *l;
+	uint64_t read = 0;
+	size_t i, n;
 
 	if (listen == NULL)
 		return;
@@ -434,4 +459,21 @@ col_listen_log_counters(const struct col_listen *listen)
 	          " closed idle, %" G_GUINT64_FORMAT " replaced",
 	    l->datagrams, l->tcp_accepted, l->tcp_refused, l->tcp_malformed,
 	    l->tcp_idle_closed, l->tcp_replaced);
+	n = col_listen_udp_stats(listen, u, G_N_ELEMENTS(u));
+	for (i = 0; i < n; i++)
+		read += u[i].datagrams - u[i].queue_drops;
+	/* Read but not yet handed over: in the queue (or being queued). */
+	if (n > 0)
+		g_message("udp receive queue: %" G_GUINT64_FORMAT
+		          " datagrams waiting",
+		    read - l->datagrams);
+	for (i = 0; i < n; i++)
+		g_message("udp %s %s port %u: datagrams %" G_GUINT64_FORMAT
+		          ", dropped by the kernel %" G_GUINT64_FORMAT
+		          " (receive buffer %" G_GUINT64_FORMAT
+		          " bytes), dropped from the full queue "
+		          "%" G_GUINT64_FORMAT,
+		    u[i].kind, u[i].address, (unsigned)u[i].port,
+		    u[i].datagrams, u[i].kernel_drops, u[i].rcvbuf,
+		    u[i].queue_drops);
 }

@@ -7,9 +7,12 @@
  * wait without a timeout, cannot count losses or hand over datagrams).
  * UDP listeners for IPFIX, NetFlow v9 and v5, and TCP listeners for IPFIX
  * whose streams are cut into messages by the IPFIX length field.  "[::]"
- * is one dual-stack socket; IPv4 peers are reported as plain IPv4.  Also
- * reads IPFIX files (offline mode) into the same callback.
+ * is one dual-stack socket; IPv4 peers are reported as plain IPv4.  The
+ * UDP sockets are read by a thread of their own into a bounded queue
+ * (collector/ingest/udprecv.h), their losses counted; TCP is read here.
+ * Also reads IPFIX files (offline mode) into the same callback.
  */
+#include <sys/socket.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -52,14 +55,33 @@ typedef void (*col_message_fn)(void *ctx, enum col_listen_kind kind,
 struct col_listen_limits {
 	uint32_t tcp_idle_s;      /* >= 1 */
 	uint32_t tcp_per_address; /* 1 .. COL_LISTEN_MAX_TCP */
+	uint64_t udp_rcvbuf;      /* [listen] udp-rcvbuf: bytes asked */
+	uint64_t udp_queue;       /* [listen] udp-queue: bytes of the ring */
 };
 
 struct col_listen_stats {
-	uint64_t datagrams;
+	uint64_t datagrams;                 /* UDP datagrams handed over */
 	uint64_t tcp_accepted, tcp_refused; /* refused: over a cap */
 	uint64_t tcp_malformed;             /* streams cut: bad framing */
 	uint64_t tcp_idle_closed;           /* closed: idle too long */
 	uint64_t tcp_replaced; /* closed for a new one: never sent a message */
+};
+
+/*
+ * One UDP listening socket's counters since the start (the report's
+ * "listeners", /metrics).  Every datagram that reached the socket is in
+ * exactly one of datagrams (read; of them, queue_drops found the receive
+ * queue full and were dropped, the others were handed over) and
+ * kernel_drops (the socket's receive buffer was full).
+ */
+struct col_listen_udp_stats {
+	const char *kind;    /* "ipfix-udp", "netflow-v9", "netflow-v5" */
+	const char *address; /* as configured ("::" for [::]) */
+	uint16_t port;
+	uint64_t rcvbuf;       /* receive buffer granted, bytes */
+	uint64_t datagrams;    /* read from the socket */
+	uint64_t kernel_drops; /* dropped by the kernel: buffer full */
+	uint64_t queue_drops;  /* read, dropped: the receive queue was full */
 };
 
 struct col_listen;
@@ -78,10 +100,28 @@ void col_listen_free(struct col_listen *l);
 void col_listen_poll(struct col_listen *l, int timeout_ms, col_message_fn fn,
     void *ctx);
 
+/*
+ * At exit: stop reading UDP (after what the sockets hold now) and hand
+ * over every datagram still queued.  NULL does nothing.
+ */
+void col_listen_stop(struct col_listen *l, col_message_fn fn, void *ctx);
+
+/*
+ * The counters of each UDP socket (at most max; NULL l: none), the
+ * kernel's drops read now; how many were filled.  The strings live as
+ * long as l.
+ */
+size_t col_listen_udp_stats(struct col_listen *l,
+    struct col_listen_udp_stats *out, size_t max);
+
+/* The peer of a datagram or connection; IPv4-mapped IPv6 as IPv4. */
+void col_listen_peer(const struct sockaddr_storage *ss, struct mf_addr *a,
+    uint16_t *port);
+
 const struct col_listen_stats *col_listen_get_stats(const struct col_listen *l);
 
 /* Log the counters (SIGUSR1 and exit); NULL (offline) logs nothing. */
-void col_listen_log_counters(const struct col_listen *l);
+void col_listen_log_counters(struct col_listen *l);
 
 /*
  * Read an IPFIX file (path, "-" for standard input) and hand over each

@@ -117,6 +117,35 @@ build_refused(JsonBuilder *b, const struct col_refused *r)
 	json_builder_end_object(b);
 }
 
+/*
+ * Live: each UDP socket's datagrams and losses since the start (kernel:
+ * the receive buffer was full; queue: the decoder fell behind).
+ */
+static void
+build_listeners(JsonBuilder *b, const struct col_report_config *cfg)
+{
+	const struct col_listen_udp_stats *u;
+	size_t i;
+
+	if (cfg->n_listeners == 0)
+		return;
+	json_builder_set_member_name(b, "listeners");
+	json_builder_begin_array(b);
+	for (i = 0; i < cfg->n_listeners; i++) {
+		u = &cfg->listeners[i];
+		json_builder_begin_object(b);
+		col_json_str(b, "kind", u->kind);
+		col_json_str(b, "address", u->address);
+		col_json_uint(b, "port", u->port);
+		col_json_uint(b, "receive_buffer", u->rcvbuf);
+		col_json_uint(b, "datagrams", u->datagrams);
+		col_json_uint(b, "kernel_drops", u->kernel_drops);
+		col_json_uint(b, "queue_drops", u->queue_drops);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+}
+
 /* Class k: its totals and one entry per second of the interval. */
 static void
 build_collector(JsonBuilder *b, const struct col_engine_stats *delta)
@@ -146,6 +175,7 @@ col_report_build(const struct col_report_config *cfg,
 	build_interval(b, iv);
 	build_exporters(b, exp, n_exp);
 	build_refused(b, cfg->refused);
+	build_listeners(b, cfg);
 	sec.b = b;
 	sec.iv = iv;
 	sec.top = cfg->top;

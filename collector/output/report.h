@@ -12,8 +12,10 @@
  *
  * Top-level keys: format, interval {start, end} (ISO 8601 UTC),
  * exporters, refused_exporters (only when a peer was refused whole:
- * {peers: [{address, reason, messages}], evicted}), then the sections of the
- * engine's consumers in their order (collector/model/consumer.h;
+ * {peers: [{address, reason, messages}], evicted}), listeners (live, with
+ * UDP sockets: [{kind, address, port, receive_buffer, datagrams,
+ * kernel_drops, queue_drops}], counted since the start), then the sections of
+ * the engine's consumers in their order (collector/model/consumer.h;
  * collector/wiring.c registers summary, addresses, streams and top, dns, flows,
  * anomalies and anomaly_state, tables: collector/output/report_*.h say what
  * each holds), then collector {records, late_records, absurd_records}.
@@ -26,6 +28,7 @@
 
 #include "collector/ingest/exporters.h"
 #include "collector/ingest/fixread.h"
+#include "collector/ingest/listen.h"
 #include "collector/ingest/refused.h"
 #include "collector/model/engine.h"
 
@@ -37,6 +40,9 @@ struct col_report_config {
 	                  * (a router clock) cannot expire reports; 0 offline:
 	                  * the interval's start is the reference */
 	const struct col_refused *refused; /* NULL or peers refused whole */
+	/* Live: the UDP sockets' counters (none offline). */
+	const struct col_listen_udp_stats *listeners;
+	size_t n_listeners;
 };
 
 /*

@@ -419,3 +419,11 @@ col_web_publish(struct col_web *w, struct col_exporters *x,
 	}
 	col_web_live_publish(w->live, lines, seen, n, stats, reports_failed);
 }
+
+void
+col_web_publish_listeners(struct col_web *w,
+    const struct col_listen_udp_stats *u, size_t n)
+{
+	if (w != NULL)
+		col_web_live_publish_listeners(w->live, u, n);
+}

@@ -25,6 +25,7 @@
 #include <glib.h>
 
 #include "collector/ingest/exporters.h"
+#include "collector/ingest/listen.h"
 #include "collector/model/consumer.h"
 #include "collector/model/engine.h"
 
@@ -80,5 +81,9 @@ void col_web_set_geo(struct col_web *w, const struct col_geo *geo);
  */
 void col_web_publish(struct col_web *w, struct col_exporters *x,
     const struct col_engine_stats *stats, uint64_t reports_failed);
+
+/* With it: the UDP sockets' counters, for /metrics.  w may be NULL. */
+void col_web_publish_listeners(struct col_web *w,
+    const struct col_listen_udp_stats *u, size_t n);
 
 #endif

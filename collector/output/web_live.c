@@ -313,6 +313,29 @@ col_web_live_publish(struct col_web_live *l,
 	g_mutex_unlock(&l->lock);
 }
 
+void
+col_web_live_publish_listeners(struct col_web_live *l,
+    const struct col_listen_udp_stats *u, size_t n)
+{
+	size_t i;
+
+	n = MIN(n, G_N_ELEMENTS(l->snap.listeners));
+	g_mutex_lock(&l->lock);
+	for (i = 0; i < n; i++) {
+		struct col_web_listener *w = &l->snap.listeners[i];
+
+		g_strlcpy(w->kind, u[i].kind, sizeof(w->kind));
+		g_strlcpy(w->address, u[i].address, sizeof(w->address));
+		w->port = u[i].port;
+		w->rcvbuf = u[i].rcvbuf;
+		w->datagrams = u[i].datagrams;
+		w->kernel_drops = u[i].kernel_drops;
+		w->queue_drops = u[i].queue_drops;
+	}
+	l->snap.n_listeners = n;
+	g_mutex_unlock(&l->lock);
+}
+
 GBytes *
 col_web_live_latest(struct col_web_live *l)
 {

@@ -30,6 +30,7 @@
 #include <json-glib/json-glib.h>
 
 #include "collector/ingest/exporters.h"
+#include "collector/ingest/listen.h"
 #include "collector/model/consumer.h"
 #include "collector/model/engine.h"
 #include "collector/output/web_stream.h"
@@ -49,6 +50,14 @@ struct col_web_exporter {
 	uint64_t last_seen_ms; /* wall clock ms, 0 if never */
 };
 
+/* A UDP listening socket's counters (col_listen_udp_stats). */
+struct col_web_listener {
+	char kind[16];
+	char address[64];
+	uint16_t port;
+	uint64_t rcvbuf, datagrams, kernel_drops, queue_drops;
+};
+
 struct col_web_table {
 	char name[32];
 	uint64_t used, capacity, evicted;
@@ -65,6 +74,8 @@ struct col_web_snapshot {
 	size_t n_tables;
 	uint64_t too_old;        /* records older than the ring holds */
 	uint64_t anomalous_full; /* anomaly addresses not kept: set full */
+	struct col_web_listener listeners[4 * COL_MAX_LISTENERS];
+	size_t n_listeners;
 };
 
 void col_web_snapshot_clear(struct col_web_snapshot *s);
@@ -98,6 +109,10 @@ struct col_consumer col_web_live_consumer(struct col_web_live *l);
 void col_web_live_publish(struct col_web_live *l,
     const struct col_report_exporter *lines, const uint64_t *last_seen_ms,
     size_t n, const struct col_engine_stats *stats, uint64_t reports_failed);
+
+/* Main loop: the UDP sockets' counters (at most 4 * COL_MAX_LISTENERS). */
+void col_web_live_publish_listeners(struct col_web_live *l,
+    const struct col_listen_udp_stats *u, size_t n);
 
 /* The latest report's text (a reference: g_bytes_unref()), or NULL. */
 GBytes *col_web_live_latest(struct col_web_live *l);

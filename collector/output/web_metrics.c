@@ -146,6 +146,46 @@ collector_metrics(const struct col_web_snapshot *s, GString *out)
 	    "Entries evicted (latest report).", 2);
 }
 
+/* Which counter of a UDP socket a metric shows. */
+enum udp_field { U_DATAGRAMS, U_KERNEL, U_QUEUE, U_RCVBUF };
+
+static void
+per_listener(GString *out, const struct col_web_snapshot *s, const char *name,
+    const char *type, const char *help, enum udp_field f)
+{
+	size_t i;
+
+	head(out, name, type, help);
+	for (i = 0; i < s->n_listeners; i++) {
+		const struct col_web_listener *u = &s->listeners[i];
+
+		g_string_append_printf(out, "%s{kind=\"%s\",address=\"", name,
+		    u->kind);
+		label_value(out, u->address);
+		g_string_append_printf(out,
+		    "\",port=\"%u\"} %" G_GUINT64_FORMAT "\n", u->port,
+		    f == U_DATAGRAMS    ? u->datagrams
+		        : f == U_KERNEL ? u->kernel_drops
+		        : f == U_QUEUE  ? u->queue_drops
+		                        : u->rcvbuf);
+	}
+}
+
+static void
+listener_metrics(const struct col_web_snapshot *s, GString *out)
+{
+	per_listener(out, s, "minflow_udp_datagrams_total", "counter",
+	    "Datagrams read from the UDP socket.", U_DATAGRAMS);
+	per_listener(out, s, "minflow_udp_kernel_drops_total", "counter",
+	    "Datagrams the kernel dropped: the socket's receive buffer was "
+	    "full.",
+	    U_KERNEL);
+	per_listener(out, s, "minflow_udp_queue_drops_total", "counter",
+	    "Datagrams read but dropped: the receive queue was full.", U_QUEUE);
+	per_listener(out, s, "minflow_udp_receive_buffer_bytes", "gauge",
+	    "Receive buffer the kernel granted the UDP socket.", U_RCVBUF);
+}
+
 struct metric {
 	const char *name, *type, *help;
 	uint64_t v;
@@ -197,6 +237,7 @@ col_web_metrics_format(const struct col_web_snapshot *s,
 	size_t i;
 
 	collector_metrics(s, out);
+	listener_metrics(s, out);
 	for (i = 0; i < G_N_ELEMENTS(m); i++)
 		one(out, m[i].name, m[i].type, m[i].help, m[i].v);
 }

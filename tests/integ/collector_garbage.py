@@ -112,6 +112,28 @@ class World:
         self.drain()
         time.sleep(0.3)   # the last batch handled before the next poll()
         self.drain()
+        # A thread reads the sockets into a queue that the collector
+        # decodes from: an empty socket is not yet a handled datagram.
+        end = time.monotonic() + 60
+        while self.usr1_waiting() != 0:
+            if time.monotonic() > end:
+                raise SystemExit("collector receive queue not empty in 60 s")
+            time.sleep(0.1)
+
+    def usr1_waiting(self):
+        """SIGUSR1, then the datagrams it logs as waiting in the queue"""
+        def lines():
+            with open(self.log, errors="replace") as f:
+                return [l for l in f if "udp receive queue: " in l]
+        before = len(lines())
+        os.kill(self.pid, signal.SIGUSR1)
+        end = time.monotonic() + 5
+        while len(lines()) == before and time.monotonic() < end:
+            time.sleep(0.05)
+        got = lines()
+        if len(got) == before:
+            return -1
+        return int(re.search(r"queue: (\d+) datagrams", got[-1]).group(1))
 
     def alive(self):
         try:

@@ -14,9 +14,13 @@
 enum op {
 	OP_SKIP = 1, /* len bytes */
 	OP_SKIPVAR,  /* a variable-length value */
-	OP_UINT,     /* a len-byte big-endian integer into dlen bytes */
-	OP_BYTES,    /* the first min(len, dlen) bytes; the rest zero */
-	OP_VAR       /* a variable-length value into a struct mf_varfield */
+	OP_VAR,      /* a variable-length value into a struct mf_varfield */
+	OP_U8,       /* len == dlen: a big-endian integer of 1 .. 8 bytes */
+	OP_U16,
+	OP_U32,
+	OP_U64,
+	OP_UINT, /* a len-byte big-endian integer into dlen bytes */
+	OP_BYTES /* the first min(len, dlen) bytes; the rest zero */
 };
 
 struct step {
@@ -24,11 +28,16 @@ struct step {
 	uint8_t dlen; /* bytes of the field */
 	uint16_t len; /* bytes on the wire (OP_SKIP: several elements) */
 	uint16_t dst; /* offset of the field in struct col_fixflow */
+	/*
+	 * Variable-length steps: the fixed bytes up to the next variable-length
+	 * element (or the end), checked with the value, so that fixed steps
+	 * need no check of their own.
+	 */
+	uint32_t run;
 };
 
 struct col_fastread {
-	size_t min_len;  /* fixed bytes + 1 a variable-length element */
-	gboolean varlen; /* some element is variable-length */
+	size_t min_len; /* fixed bytes + 1 a variable-length element */
 	size_t n_steps;
 	struct step steps[]; /* at most one an element */
 };
@@ -45,7 +54,27 @@ add_step(struct col_fastread *p, uint8_t op, uint16_t len, uint16_t dst,
 		last->len = (uint16_t)(last->len + len);
 		return;
 	}
-	p->steps[p->n_steps++] = (struct step){ op, dlen, len, dst };
+	p->steps[p->n_steps++] = (struct step){ op, dlen, len, dst, 0 };
+}
+
+/* The integer op for len bytes into dlen. */
+static uint8_t
+uint_op(uint16_t len, uint16_t dlen)
+{
+	if (len != dlen)
+		return OP_UINT;
+	switch (len) {
+	case 1:
+		return OP_U8;
+	case 2:
+		return OP_U16;
+	case 4:
+		return OP_U32;
+	case 8:
+		return OP_U64;
+	default:
+		return OP_UINT;
+	}
 }
 
 /* The step for element e whose field is row (or -1): FALSE if none fits. */
@@ -74,9 +103,28 @@ compile_one(struct col_fastread *p, const struct col_fastread_elem *e, int row,
 	else if (e->endian && (f->len > 8 || e->len > 8 || e->len == 0))
 		return FALSE;
 	else
-		add_step(p, e->endian ? OP_UINT : OP_BYTES, e->len, f->offset,
-		    (uint8_t)f->len);
+		add_step(p, e->endian ? uint_op(e->len, f->len) : OP_BYTES,
+		    e->len, f->offset, (uint8_t)f->len);
 	return TRUE;
+}
+
+/* Each variable-length step learns the fixed bytes that follow it. */
+static void
+set_runs(struct col_fastread *p)
+{
+	uint32_t run = 0;
+	size_t i = p->n_steps;
+
+	while (i-- > 0) {
+		struct step *s = &p->steps[i];
+
+		if (s->op == OP_SKIPVAR || s->op == OP_VAR) {
+			s->run = run;
+			run = 0;
+		} else {
+			run += s->len;
+		}
+	}
 }
 
 struct col_fastread *
@@ -95,17 +143,13 @@ col_fastread_compile(const struct col_fastread_elem *e, size_t n)
 			g_free(p);
 			return NULL;
 		}
-		if (e[i].len == MF_VARLEN) {
-			p->varlen = TRUE;
-			p->min_len += 1;
-		} else {
-			p->min_len += e[i].len;
-		}
+		p->min_len += e[i].len == MF_VARLEN ? 1u : e[i].len;
 	}
 	if (p->min_len == 0) {
 		g_free(p);
 		return NULL; /* empty records: refused before they get here */
 	}
+	set_runs(p);
 	return p;
 }
 
@@ -174,20 +218,34 @@ put_uint(uint8_t *d, unsigned dlen, uint64_t v)
 	}
 }
 
-/* A variable-length value's length and where it starts; -1 if cut. */
+/*
+ * A variable-length value at c (rem bytes left) and the fixed run after
+ * it: its header and value lengths, or -1 if they do not fit.
+ */
 static int
-get_var(const uint8_t *p, size_t left, size_t *hdr, size_t *len)
+get_var(const uint8_t *c, size_t rem, uint32_t run, size_t *hdr, size_t *len)
 {
-	if (left < 1)
+	if (rem < 1)
 		return -1;
-	if (p[0] < 255) {
-		*hdr = 1, *len = p[0];
+	if (c[0] < 255) {
+		*hdr = 1, *len = c[0];
 	} else {
-		if (left < 3)
+		if (rem < 3)
 			return -1;
-		*hdr = 3, *len = (size_t)p[1] << 8 | p[2];
+		*hdr = 3, *len = (size_t)c[1] << 8 | c[2];
 	}
-	return *hdr + *len <= left ? 0 : -1;
+	return *hdr + *len + run <= rem ? 0 : -1;
+}
+
+static void
+put_bytes(uint8_t *d, const struct step *s, const uint8_t *c)
+{
+	if (s->len >= s->dlen) {
+		memcpy(d, c, s->dlen);
+	} else {
+		memcpy(d, c, s->len);
+		memset(d + s->len, 0, (size_t)(s->dlen - s->len));
+	}
 }
 
 int
@@ -195,42 +253,59 @@ col_fastread_record(const struct col_fastread *p, const uint8_t *rec,
     size_t left, struct col_fixflow *x, size_t *used)
 {
 	uint8_t *out = (uint8_t *)x;
-	const uint8_t *c = rec;
-	size_t i, hdr, len, rem = left;
+	const uint8_t *c = rec, *end = rec + left;
+	const struct step *s = p->steps, *last = p->steps + p->n_steps;
+	size_t hdr, len;
 	struct mf_varfield v;
+	uint16_t u16;
+	uint32_t u32;
+	uint64_t u64;
 
-	/* All fixed: min_len is the record's length, one check. */
+	/*
+	 * min_len covers the fixed bytes before the first variable-length
+	 * value; each such value is checked with the fixed run after it.
+	 */
 	if (left < p->min_len)
 		return -EMSGSIZE;
-	for (i = 0; i < p->n_steps; i++) {
-		const struct step *s = &p->steps[i];
-
-		if (s->op == OP_SKIPVAR || s->op == OP_VAR) {
-			if (get_var(c, rem, &hdr, &len) != 0)
+	for (; s < last; s++) {
+		switch (s->op) {
+		case OP_SKIP:
+			break;
+		case OP_SKIPVAR:
+		case OP_VAR:
+			if (get_var(c, (size_t)(end - c), s->run, &hdr, &len) !=
+			    0)
 				return -EMSGSIZE;
 			if (s->op == OP_VAR) {
 				v.len = len;
 				v.buf = len > 0 ? c + hdr : NULL;
 				memcpy(out + s->dst, &v, sizeof(v));
 			}
-			c += hdr + len, rem -= hdr + len;
+			c += hdr + len;
 			continue;
-		}
-		/* Only a variable-length value before can make this short. */
-		if (p->varlen && rem < s->len)
-			return -EMSGSIZE;
-		if (s->op == OP_UINT) {
+		case OP_U8:
+			out[s->dst] = c[0];
+			break;
+		case OP_U16:
+			u16 = (uint16_t)(c[0] << 8 | c[1]);
+			memcpy(out + s->dst, &u16, 2);
+			break;
+		case OP_U32:
+			u32 = (uint32_t)get_be(c, 4);
+			memcpy(out + s->dst, &u32, 4);
+			break;
+		case OP_U64:
+			u64 = get_be(c, 8);
+			memcpy(out + s->dst, &u64, 8);
+			break;
+		case OP_UINT:
 			put_uint(out + s->dst, s->dlen, get_be(c, s->len));
-		} else if (s->op == OP_BYTES) {
-			if (s->len >= s->dlen) {
-				memcpy(out + s->dst, c, s->dlen);
-			} else {
-				memcpy(out + s->dst, c, s->len);
-				memset(out + s->dst + s->len, 0,
-				    (size_t)(s->dlen - s->len));
-			}
+			break;
+		default:
+			put_bytes(out + s->dst, s, c);
+			break;
 		}
-		c += s->len, rem -= s->len;
+		c += s->len;
 	}
 	*used = (size_t)(c - rec);
 	return 0;

@@ -744,22 +744,31 @@ fast_reader(struct col_fixread *r, uint16_t sid)
 
 /*
  * The compiled reader reads the records of one data set (body: after its
- * header).  Returns FALSE if a record ran past the set: libfixbuf ends
- * the message there too (an end of message, not an error).
+ * header).  Returns the bytes it read: all of them (padding included), or
+ * the offset of a record that runs past the set's end (0 if the set is
+ * shorter than a record).
  */
-static gboolean
+static size_t
 fast_read(struct col_fixread *r, const struct col_fastread *fast,
     const uint8_t *body, size_t left, struct msg_ctx *m)
 {
 	struct col_fixflow x;
 	struct col_flow f;
-	size_t used, min = col_fastread_min_len(fast);
+	size_t used, done = 0, min = col_fastread_min_len(fast);
 
+	/*
+	 * A set too short for one record is not all padding to libfixbuf:
+	 * it reads the next set with this set's internal template.  Leave it
+	 * to libfixbuf.
+	 */
+	if (left < min)
+		return 0;
 	memset(&x, 0, sizeof(x)); /* each record writes the same fields */
-	while (left >= min) {
-		if (col_fastread_record(fast, body, left, &x, &used) != 0)
-			return FALSE;
-		body += used, left -= used;
+	while (left - done >= min) {
+		if (col_fastread_record(fast, body + done, left - done, &x,
+		        &used) != 0)
+			return done;
+		done += used;
 		m->n++;
 		if (!col_fixflow_take(&x, m->boot_ms, m->export_ms, &f))
 			r->stats.bad_times++;
@@ -767,7 +776,7 @@ fast_read(struct col_fixread *r, const struct col_fastread *fast,
 		r->stats.compiled_records++;
 		m->fn(&f, m->ctx);
 	}
-	return TRUE;
+	return left;
 }
 
 static uint16_t
@@ -780,15 +789,15 @@ buf_u16(const uint8_t *p)
  * Read the filtered copy r->buf[0 .. flen) (its sets are well framed):
  * libfixbuf reads the template sets that open it, the compiled reader the
  * data sets after them as long as their templates are compiled, and
- * libfixbuf everything from the first set it cannot take.  Records come
- * in message order either way.
+ * libfixbuf everything from the first set (or record) it cannot take.  Records
+ * come in message order either way.
  */
 static void
 read_message(struct col_fixread *r, size_t flen, struct msg_ctx *m)
 {
 	const struct col_fastread *fast;
 	uint8_t hdr[IPFIX_HEADER_LEN];
-	size_t pos = IPFIX_HEADER_LEN;
+	size_t pos = IPFIX_HEADER_LEN, got, q;
 	uint16_t sid, slen;
 
 	if (!r->compiled) {
@@ -809,8 +818,21 @@ read_message(struct col_fixread *r, size_t flen, struct msg_ctx *m)
 		slen = buf_u16(r->buf + pos + 2);
 		if (sid < 256 || (fast = fast_reader(r, sid)) == NULL)
 			break;
-		if (!fast_read(r, fast, r->buf + pos + 4, (size_t)slen - 4, m))
-			return;
+		got = fast_read(r, fast, r->buf + pos + 4, (size_t)slen - 4, m);
+		if (got < (size_t)slen - 4 || slen == 4) {
+			/*
+			 * libfixbuf bounds a record by the message, not its
+			 * set: it reads this one on into the next set.  It
+			 * takes over from this record, in a set of its own.
+			 */
+			q = pos + 4 + got;
+			r->buf[q - 4] = (uint8_t)(sid >> 8);
+			r->buf[q - 3] = (uint8_t)sid;
+			r->buf[q - 2] = (uint8_t)((pos + slen - q + 4) >> 8);
+			r->buf[q - 1] = (uint8_t)(pos + slen - q + 4);
+			pos = q - 4;
+			break;
+		}
 		pos += slen;
 	}
 	if (pos < flen) {

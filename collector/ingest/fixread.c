@@ -9,9 +9,11 @@
 #include <glib.h>
 #include <fixbuf/public.h>
 
+#include "collector/ingest/fastread.h"
 #include "collector/ingest/fbmodel.h"
 #include "collector/ingest/fixdev.h"
 #include "collector/ingest/fixdns.h"
+#include "collector/ingest/fixflow.h"
 #include "collector/ingest/fixread.h"
 #include "collector/ingest/fixyaf.h"
 #include "common/error.h"
@@ -24,9 +26,7 @@
 
 #define IPFIX_HEADER_LEN 16
 #define MSG_MAX 65535
-#define TID_FLOW 0x7e00 /* internal template ids */
-#define TID_STATS 0x7e01
-#define NTP_UNIX_OFFSET 2208988800ULL /* 1900 to 1970, seconds */
+#define TID_STATS 0x7e01 /* internal template id */
 
 enum tmpl_kind {
 	KIND_OTHER = 1,
@@ -41,113 +41,9 @@ enum tmpl_kind {
 #define IE_PRIVATE_ENTERPRISE_NUMBER 346
 #define IE_PADDING_OCTETS 210
 
-/*
- * The internal record every flow template is transcoded into: the union
- * of the elements exporters use for the same facts.  Ordered by size, no
- * interior padding (libfixbuf packs internal records).
- */
-struct fixflow {
-	fbSubTemplateMultiList_t dpi;                 /* YAF's: fixyaf.h */
-	struct mf_varfield qname, sni, host;          /* 6871/179, /294, /117 */
-	struct mf_varfield process;                   /* 32473/15 */
-	uint64_t start_ms, end_ms;                    /* 152, 153 */
-	uint64_t start_us, end_us;                    /* 154, 155: NTP format */
-	uint64_t start_ns, end_ns;                    /* 156, 157: NTP format */
-	uint64_t octets, packets;                     /* 1, 2 */
-	uint64_t octets_total, packets_total;         /* 85, 86 */
-	uint64_t rev_octets, rev_packets;             /* 29305/1, /2 */
-	uint64_t rev_octets_total, rev_packets_total; /* 29305/85, /86 */
-	uint64_t init_ms;                             /* 160 */
-	uint8_t src6[16], dst6[16];
-	uint32_t src4, dst4, ingress, egress;
-	uint32_t pid;                          /* 32473/16 */
-	uint32_t start_s, end_s;               /* 150, 151 */
-	uint32_t start_up, end_up;             /* 22, 21: sysUpTime ms */
-	uint32_t start_delta_us, end_delta_us; /* 158, 159: before export */
-	uint32_t rev_delta_ms;                 /* 6871/21 */
-	uint16_t sport, dport, vlan, icmp4, icmp6, silk_app;
-	uint16_t tcp_flags, rev_tcp_flags; /* 6, 29305/6 */
-	uint8_t src_mac[6], dst_mac[6];
-	uint8_t proto, initial_flags, union_flags, rev_initial_flags;
-	uint8_t rev_union_flags, label_source, end_reason;
-};
-#define FIXFLOW_LEN (offsetof(struct fixflow, end_reason) + 1)
-
-#define F(pen, id, f)                                        \
-	{                                                    \
-		pen, id, sizeof(((struct fixflow *)0)->f),   \
-		    (uint16_t)offsetof(struct fixflow, f), 0 \
-	}
-#define R MF_PEN_REVERSE
-#define C MF_PEN_CERT
-
-#define V(pen, id, f)                                                      \
-	{                                                                  \
-		pen, id, MF_VARLEN, (uint16_t)offsetof(struct fixflow, f), \
-		    MF_FK_VARLEN                                           \
-	}
-
-static const struct mf_field fixflow_fields[] = {
-	{ 0, MF_IE_SUB_TEMPLATE_MULTI_LIST, MF_VARLEN,
-	    (uint16_t)offsetof(struct fixflow, dpi), 0 },
-	V(C, MF_CERT_DNS_QNAME, qname),
-	V(C, MF_CERT_SSL_SERVER_NAME, sni),
-	V(C, MF_CERT_HTTP_HOST, host),
-	V(MF_PEN_MINFLOW, MF_OWN_PROCESS_NAME, process),
-	F(0, 152, start_ms),
-	F(0, 153, end_ms),
-	F(0, 154, start_us),
-	F(0, 155, end_us),
-	F(0, 156, start_ns),
-	F(0, 157, end_ns),
-	F(0, 1, octets),
-	F(0, 2, packets),
-	F(0, 85, octets_total),
-	F(0, 86, packets_total),
-	F(R, 1, rev_octets),
-	F(R, 2, rev_packets),
-	F(R, 85, rev_octets_total),
-	F(R, 86, rev_packets_total),
-	F(0, 160, init_ms),
-	F(0, 27, src6),
-	F(0, 28, dst6),
-	F(0, 8, src4),
-	F(0, 12, dst4),
-	F(0, 10, ingress),
-	F(0, 14, egress),
-	F(MF_PEN_MINFLOW, MF_OWN_PROCESS_ID, pid),
-	F(0, 150, start_s),
-	F(0, 151, end_s),
-	F(0, 22, start_up),
-	F(0, 21, end_up),
-	F(0, 158, start_delta_us),
-	F(0, 159, end_delta_us),
-	F(C, MF_CERT_REVERSE_FLOW_DELTA_MILLISECONDS, rev_delta_ms),
-	F(0, 7, sport),
-	F(0, 11, dport),
-	F(0, 58, vlan),
-	F(0, 32, icmp4),
-	F(0, 139, icmp6),
-	F(C, 33, silk_app),
-	F(0, 6, tcp_flags),
-	F(R, 6, rev_tcp_flags),
-	F(0, 56, src_mac),
-	F(0, 80, dst_mac),
-	F(0, 4, proto),
-	F(C, 14, initial_flags),
-	F(C, 15, union_flags),
-	F(C, 14 | MF_CERT_REVERSE, rev_initial_flags),
-	F(C, 15 | MF_CERT_REVERSE, rev_union_flags),
-	F(MF_PEN_MINFLOW, MF_OWN_LABEL_SOURCE, label_source),
-	F(0, 136, end_reason),
-};
-
-static const struct mf_template fixflow_tmpl = { TID_FLOW,
-	(uint16_t)G_N_ELEMENTS(fixflow_fields), 0, "collector-flow",
-	fixflow_fields };
-
 struct col_fixmodel {
 	fbInfoModel_t *model; /* never grows: unknown elements become padding */
+	gboolean compiled;    /* sessions' default: col_fixread_set_compiled */
 };
 
 /* A template we let through, and how many unknown elements it holds. */
@@ -168,6 +64,7 @@ struct col_fixread {
 	struct col_fixmodel *m;
 	fbSession_t *session; /* owned by fbuf */
 	fBuf_t *fbuf;
+	fbTemplate_t *flow_tmpl; /* the internal one: frees its lists */
 	struct held_tmpl *tids;   /* templates we let through */
 	unsigned aliens;          /* their unknown elements, all together */
 	struct saved_tmpl *saved; /* raw records of the kept templates */
@@ -177,13 +74,13 @@ struct col_fixread {
 	uint32_t next_seq;     /* expected sequence number */
 	uint32_t fix_seq;      /* what libfixbuf expects in our copies */
 	gboolean dropped_data; /* this message lost a data set */
+	gboolean compiled;     /* flow data sets by the compiled reader */
 	uint8_t buf[MSG_MAX];  /* the filtered copy libfixbuf reads */
 	struct col_fixread_stats stats;
 	struct col_exporter_health health;
 	col_dns_fn dns_fn;       /* DNS records, or NULL */
 	col_device_fn device_fn; /* device records, or NULL */
 	void *dns_ctx;           /* for both */
-	fbTemplate_t *flow_tmpl; /* the internal one: frees its lists */
 };
 
 void
@@ -191,6 +88,12 @@ col_fixread_set_dns_fn(struct col_fixread *r, col_dns_fn fn, void *ctx)
 {
 	r->dns_fn = fn;
 	r->dns_ctx = ctx;
+}
+
+void
+col_fixread_set_compiled(struct col_fixread *r, gboolean on)
+{
+	r->compiled = on;
 }
 
 void
@@ -205,6 +108,7 @@ col_fixmodel_new(void)
 	struct col_fixmodel *m = g_new0(struct col_fixmodel, 1);
 
 	m->model = col_fbmodel_new();
+	m->compiled = g_strcmp0(g_getenv(COL_FIXREAD_COMPILED_ENV), "0") != 0;
 	return m;
 }
 
@@ -217,37 +121,102 @@ col_fixmodel_free(struct col_fixmodel *m)
 	g_free(m);
 }
 
-/* libfixbuf's new-template callback: remember what each template is. */
+/*
+ * What a template is (libfixbuf keeps it as the template's context, and
+ * frees it with the template): its kind, and for a flow template the
+ * compiled reader, or NULL if it has none.
+ */
+struct tmpl_info {
+	int kind;
+	struct col_fastread *fast;
+};
+
 static void
-on_template(fbSession_t *session, uint16_t tid, fbTemplate_t *tmpl,
-    void *app_ctx, void **tmpl_ctx, fbTemplateCtxFree_fn *free_fn)
+tmpl_info_free(void *tmpl_ctx, void *app_ctx)
 {
-	int kind = KIND_OTHER;
+	struct tmpl_info *info = tmpl_ctx;
 
 	(void)app_ctx;
-	col_fixyaf_on_template(session, tid, tmpl);
-	if (col_fixdns_is_dns(tmpl)) {
-		kind = KIND_DNS;
-	} else if (col_fixdev_is_device(tmpl)) {
-		kind = KIND_DEVICE;
-	} else if (fbTemplateGetOptionsScope(tmpl) > 0) {
+	if (info != NULL)
+		col_fastread_free(info->fast);
+	g_free(info);
+}
+
+/* The compiled reader of a flow template, or NULL (fastread.h says when). */
+static struct col_fastread *
+compile(fbInfoModel_t *model, fbTemplate_t *tmpl)
+{
+	uint32_t i, n = fbTemplateCountElements(tmpl);
+	struct col_fastread_elem *e;
+	struct col_fastread *fast;
+
+	if (n == 0)
+		return NULL;
+	/* YAF's DPI lists (fixyaf.h) are libfixbuf's to read. */
+	if (col_fbmodel_template_has(tmpl, 0, MF_IE_SUB_TEMPLATE_MULTI_LIST))
+		return NULL;
+	e = g_new(struct col_fastread_elem, n);
+	for (i = 0; i < n; i++) {
+		const fbInfoElement_t *ie = fbTemplateGetIndexedIE(tmpl, i);
+		const fbInfoElement_t *canon =
+		    fbInfoModelGetElementByID(model, ie->num, ie->ent);
+
+		e[i].pen = ie->ent;
+		e[i].id = ie->num;
+		e[i].len = ie->len;
+		e[i].endian =
+		    canon != NULL && (canon->flags & FB_IE_F_ENDIAN) != 0;
+	}
+	fast = col_fastread_compile(e, n);
+	g_free(e);
+	return fast;
+}
+
+static int
+template_kind(fbTemplate_t *tmpl)
+{
+	if (col_fixdns_is_dns(tmpl))
+		return KIND_DNS;
+	if (col_fixdev_is_device(tmpl))
+		return KIND_DEVICE;
+	if (fbTemplateGetOptionsScope(tmpl) > 0) {
 		if (col_fbmodel_template_has(tmpl, 0,
 		        MF_IE_PACKET_TOTAL_COUNT) &&
 		    col_fbmodel_template_has(tmpl, 0,
 		        MF_IE_EXPORTED_FLOW_RECORD_TOTAL_COUNT))
-			kind = KIND_STATS;
-		else if (col_fbmodel_template_has(tmpl, 0,
-		             IE_INFORMATION_ELEMENT_ID) &&
+			return KIND_STATS;
+		if (col_fbmodel_template_has(tmpl, 0,
+		        IE_INFORMATION_ELEMENT_ID) &&
 		    col_fbmodel_template_has(tmpl, 0,
 		        IE_PRIVATE_ENTERPRISE_NUMBER))
-			kind = KIND_TYPE;
-	} else if (col_fbmodel_template_has(tmpl, 0,
-	               MF_IE_SOURCE_IPV4_ADDRESS) ||
-	    col_fbmodel_template_has(tmpl, 0, MF_IE_SOURCE_IPV6_ADDRESS)) {
-		kind = KIND_FLOW;
+			return KIND_TYPE;
+		return KIND_OTHER;
 	}
-	*tmpl_ctx = GINT_TO_POINTER(kind);
-	*free_fn = NULL;
+	if (col_fbmodel_template_has(tmpl, 0, MF_IE_SOURCE_IPV4_ADDRESS) ||
+	    col_fbmodel_template_has(tmpl, 0, MF_IE_SOURCE_IPV6_ADDRESS))
+		return KIND_FLOW;
+	return KIND_OTHER;
+}
+
+/*
+ * libfixbuf's new-template callback: remember what each template is, and
+ * compile flow templates.  Compiling here, when libfixbuf itself learns
+ * the template, keeps both readers on the same templates whatever
+ * happens to the message (a set libfixbuf never reaches teaches neither).
+ */
+static void
+on_template(fbSession_t *session, uint16_t tid, fbTemplate_t *tmpl,
+    void *app_ctx, void **tmpl_ctx, fbTemplateCtxFree_fn *free_fn)
+{
+	struct col_fixread *r = app_ctx;
+	struct tmpl_info *info = g_new0(struct tmpl_info, 1);
+
+	col_fixyaf_on_template(session, tid, tmpl);
+	info->kind = template_kind(tmpl);
+	if (info->kind == KIND_FLOW)
+		info->fast = compile(r->m->model, tmpl);
+	*tmpl_ctx = info;
+	*free_fn = tmpl_info_free;
 }
 
 static gboolean
@@ -273,6 +242,7 @@ col_fixread_new(struct col_fixmodel *m, size_t max_templates)
 	struct col_fixread *r = g_new0(struct col_fixread, 1);
 
 	r->m = m;
+	r->compiled = m->compiled;
 	r->max_tids = max_templates;
 	r->tids =
 	    g_new0(struct held_tmpl, max_templates > 0 ? max_templates : 1);
@@ -281,13 +251,15 @@ col_fixread_new(struct col_fixmodel *m, size_t max_templates)
 	r->session = fbSessionAlloc(m->model);
 	fbSessionAddNewTemplateCallback(r->session, on_template, r);
 	/* Both are our own tables: failing here is a programming error. */
-	g_assert(add_internal(r->session, m->model, TID_FLOW, &fixflow_tmpl));
+	g_assert(add_internal(r->session, m->model, COL_FIXFLOW_TID,
+	    &col_fixflow_tmpl));
 	g_assert(add_internal(r->session, m->model, TID_STATS,
 	    &mf_tmpl_stats_internal));
 	g_assert(col_fixdns_add_internal(r->session, m->model, NULL));
 	g_assert(col_fixdev_add_internal(r->session, m->model, NULL));
 	g_assert(col_fixyaf_add_internal(r->session, m->model, NULL));
-	r->flow_tmpl = fbSessionGetTemplate(r->session, TRUE, TID_FLOW, NULL);
+	r->flow_tmpl =
+	    fbSessionGetTemplate(r->session, TRUE, COL_FIXFLOW_TID, NULL);
 	r->fbuf = fBufAllocForCollection(r->session, NULL);
 	fBufSetAutomaticMode(r->fbuf, FALSE);
 	return r;
@@ -584,14 +556,7 @@ filter_message(struct col_fixread *r, const uint8_t *msg, size_t len)
 		if (keep > 0)
 			mf_wbuf_put_bytes(&wb, set.p - 4, slen);
 	}
-	mf_wbuf_patch_u16(&wb, 2, (uint16_t)wb.len);
-	/*
-	 * libfixbuf checks sequence numbers too and warns on every gap,
-	 * unthrottled; gaps are counted here (check_sequence()), so its copy
-	 * always carries the number it expects.
-	 */
-	mf_wbuf_patch_u32(&wb, 8, r->fix_seq);
-	return wb.len;
+	return wb.len; /* lib_read() writes its length and sequence */
 }
 
 /* RFC 7011 3.1: the sequence number counts data records sent before. */
@@ -609,127 +574,6 @@ check_sequence(struct col_fixread *r, uint32_t seq)
 /* --- records ---------------------------------------------------------------
  */
 
-static uint64_t
-ntp_to_ms(uint64_t ntp)
-{
-	uint64_t secs = ntp >> 32, frac = ntp & 0xffffffffu;
-
-	if (secs < NTP_UNIX_OFFSET)
-		return 0;
-	return (secs - NTP_UNIX_OFFSET) * 1000 + ((frac * 1000) >> 32);
-}
-
-/* The flow's absolute times from whichever elements it carried. */
-static gboolean
-flow_times(const struct fixflow *x, uint64_t boot_ms, uint64_t export_ms,
-    uint64_t *start, uint64_t *end)
-{
-	uint64_t boot = x->init_ms != 0 ? x->init_ms : boot_ms;
-
-	if (x->end_ms != 0) {
-		*start = x->start_ms, *end = x->end_ms;
-	} else if (x->end_us != 0) {
-		*start = ntp_to_ms(x->start_us), *end = ntp_to_ms(x->end_us);
-	} else if (x->end_ns != 0) {
-		*start = ntp_to_ms(x->start_ns), *end = ntp_to_ms(x->end_ns);
-	} else if (x->end_s != 0) {
-		*start = (uint64_t)x->start_s * 1000;
-		*end = (uint64_t)x->end_s * 1000;
-	} else if (x->end_up != 0 && boot != 0) {
-		*start = boot + x->start_up, *end = boot + x->end_up;
-	} else if (x->start_delta_us != 0 || x->end_delta_us != 0) {
-		*start = export_ms - x->start_delta_us / 1000;
-		*end = export_ms - x->end_delta_us / 1000;
-	} else {
-		*start = *end = export_ms;
-		return FALSE;
-	}
-	if (*start == 0 || *start > *end)
-		*start = *end;
-	return TRUE;
-}
-
-/*
- * The label: the first non-empty of the label elements, cut to what
- * col_flow keeps and at a NUL (the report makes the rest valid UTF-8).
- */
-static void
-take_label(const struct fixflow *x, struct col_flow *f)
-{
-	const struct mf_varfield *v = x->qname.len > 0 ? &x->qname
-	    : x->sni.len > 0                           ? &x->sni
-	                                               : &x->host;
-	size_t i, n = MIN(v->len, sizeof(f->label) - 1);
-
-	for (i = 0; i < n && v->buf != NULL && v->buf[i] != 0; i++)
-		f->label[i] = (char)v->buf[i];
-	f->label[i] = '\0';
-	f->label_source = x->label_source;
-}
-
-/* --processes: the local process, cut like the label. */
-static void
-take_process(const struct fixflow *x, struct col_flow *f)
-{
-	size_t i, n = MIN(x->process.len, sizeof(f->process) - 1);
-
-	for (i = 0; i < n && x->process.buf != NULL && x->process.buf[i] != 0;
-	     i++)
-		f->process[i] = (char)x->process.buf[i];
-	f->process[i] = '\0';
-	f->pid = x->pid;
-}
-
-static void
-to_flow(const struct fixflow *x, struct col_flow *f)
-{
-	memset(f, 0, sizeof(*f));
-	if (x->src4 != 0 || x->dst4 != 0) {
-		uint8_t b[4];
-
-		b[0] = (uint8_t)(x->src4 >> 24),
-		b[1] = (uint8_t)(x->src4 >> 16);
-		b[2] = (uint8_t)(x->src4 >> 8), b[3] = (uint8_t)x->src4;
-		mf_addr_set4(&f->src, b);
-		b[0] = (uint8_t)(x->dst4 >> 24),
-		b[1] = (uint8_t)(x->dst4 >> 16);
-		b[2] = (uint8_t)(x->dst4 >> 8), b[3] = (uint8_t)x->dst4;
-		mf_addr_set4(&f->dst, b);
-	} else {
-		mf_addr_set6(&f->src, x->src6);
-		mf_addr_set6(&f->dst, x->dst6);
-	}
-	f->packets = x->packets != 0 ? x->packets : x->packets_total;
-	f->octets = x->octets != 0 ? x->octets : x->octets_total;
-	f->rev_packets =
-	    x->rev_packets != 0 ? x->rev_packets : x->rev_packets_total;
-	f->rev_octets =
-	    x->rev_octets != 0 ? x->rev_octets : x->rev_octets_total;
-	f->ingress = x->ingress, f->egress = x->egress;
-	f->sport = x->sport, f->dport = x->dport, f->vlan = x->vlan;
-	if ((x->proto == 1 || x->proto == 58) && f->dport == 0)
-		f->dport = x->proto == 1 ? x->icmp4
-		    : x->icmp6 != 0      ? x->icmp6
-		                         : x->icmp4; /* v9: ICMP_TYPE */
-	f->app_port = x->silk_app;
-	f->proto = x->proto;
-	f->tcp_flags =
-	    (uint8_t)x->tcp_flags | x->initial_flags | x->union_flags;
-	f->rev_tcp_flags = (uint8_t)x->rev_tcp_flags | x->rev_initial_flags |
-	    x->rev_union_flags;
-	f->initial_flags = x->initial_flags, f->union_flags = x->union_flags;
-	f->rev_initial_flags = x->rev_initial_flags;
-	f->rev_union_flags = x->rev_union_flags;
-	f->rev_delta_ms = x->rev_delta_ms;
-	f->end_reason = x->end_reason;
-	memcpy(f->src_mac, x->src_mac, 6);
-	memcpy(f->dst_mac, x->dst_mac, 6);
-	f->has_mac = memcmp(x->src_mac, "\0\0\0\0\0\0", 6) != 0 ||
-	    memcmp(x->dst_mac, "\0\0\0\0\0\0", 6) != 0;
-	take_label(x, f);
-	take_process(x, f);
-}
-
 /* The internal template records of kind are read into. */
 static uint16_t
 internal_tid(int kind)
@@ -742,7 +586,7 @@ internal_tid(int kind)
 	case KIND_DEVICE:
 		return COL_FIXDEV_TID;
 	default:
-		return TID_FLOW;
+		return COL_FIXFLOW_TID;
 	}
 }
 
@@ -759,7 +603,7 @@ next_record(struct col_fixread *r, void *rec, size_t size, GError **err)
 		return g_error_matches(*err, FB_ERROR_DOMAIN, FB_ERROR_EOM)
 		    ? 0
 		    : -1;
-	kind = GPOINTER_TO_INT(fbTemplateGetContext(t));
+	kind = ((const struct tmpl_info *)fbTemplateGetContext(t))->kind;
 	if (!fBufSetInternalTemplate(r->fbuf, internal_tid(kind), err) ||
 	    !fBufNext(r->fbuf, rec, &len, err))
 		return g_error_matches(*err, FB_ERROR_DOMAIN, FB_ERROR_EOM)
@@ -770,7 +614,7 @@ next_record(struct col_fixread *r, void *rec, size_t size, GError **err)
 
 /* A transcoded record: a flow or an exporter's statistics. */
 union fixrec {
-	struct fixflow f;
+	struct col_fixflow f;
 	struct mf_stats_rec s;
 	struct col_fixdns_rec d;
 	struct mf_device_rec v;
@@ -841,38 +685,46 @@ take_record(struct col_fixread *r, int kind, union fixrec *u, uint64_t boot_ms,
 		r->stats.other_records++;
 		return;
 	}
-	to_flow(&u->f, &f);
-	if (!flow_times(&u->f, boot_ms, export_ms, &f.start_ms, &f.end_ms))
+	if (!col_fixflow_take(&u->f, boot_ms, export_ms, &f))
 		r->stats.bad_times++;
 	r->stats.records++;
 	fn(&f, ctx);
 	take_yaf_dns(r, &u->f.dpi, &f);
 }
 
-int
-col_fixread_message(struct col_fixread *r, const uint8_t *msg, size_t len,
-    uint64_t boot_ms, col_flow_fn fn, void *ctx)
+/* One message's reading: where records go, and how many there were. */
+struct msg_ctx {
+	uint64_t boot_ms, export_ms;
+	col_flow_fn fn;
+	void *ctx;
+	uint32_t n; /* records read, by either reader */
+};
+
+/*
+ * libfixbuf reads r->buf[off .. end), a message whose header the caller
+ * put at off.  Returns FALSE if libfixbuf failed (counted as malformed):
+ * the rest of the message is lost, as it always was.
+ */
+static gboolean
+lib_read(struct col_fixread *r, size_t off, size_t end, struct msg_ctx *m)
 {
 	union fixrec u;
 	GError *err = NULL;
-	size_t flen;
-	uint64_t export_ms;
-	uint32_t seq, n = 0;
+	size_t flen = end - off;
+	uint32_t n = 0;
 	int kind;
 
-	r->dropped_data = FALSE;
-	if ((flen = filter_message(r, msg, len)) == 0) {
-		r->stats.malformed++;
-		return -EBADMSG;
-	}
-	export_ms = (uint64_t)((uint32_t)msg[4] << 24 | (uint32_t)msg[5] << 16 |
-	                (uint32_t)msg[6] << 8 | msg[7]) *
-	    1000;
-	seq = (uint32_t)msg[8] << 24 | (uint32_t)msg[9] << 16 |
-	    (uint32_t)msg[10] << 8 | msg[11];
-	check_sequence(r, seq);
-	r->stats.messages++;
-	fBufSetBuffer(r->fbuf, r->buf, flen);
+	r->buf[off + 2] = (uint8_t)(flen >> 8), r->buf[off + 3] = (uint8_t)flen;
+	/*
+	 * libfixbuf checks sequence numbers too and warns on every gap,
+	 * unthrottled; gaps are counted here (check_sequence()), so its copy
+	 * always carries the number it expects.
+	 */
+	r->buf[off + 8] = (uint8_t)(r->fix_seq >> 24);
+	r->buf[off + 9] = (uint8_t)(r->fix_seq >> 16);
+	r->buf[off + 10] = (uint8_t)(r->fix_seq >> 8);
+	r->buf[off + 11] = (uint8_t)r->fix_seq;
+	fBufSetBuffer(r->fbuf, r->buf + off, flen);
 	for (;;) {
 		/* A record takes at least a byte: more is a runaway. */
 		if (n > flen) {
@@ -885,8 +737,9 @@ col_fixread_message(struct col_fixread *r, const uint8_t *msg, size_t len,
 		if ((kind = next_record(r, &u, sizeof(u), &err)) <= 0)
 			break;
 		n++;
-		take_record(r, kind, &u, boot_ms, export_ms, fn, ctx);
-		if (internal_tid(kind) == TID_FLOW)
+		take_record(r, kind, &u, m->boot_ms, m->export_ms, m->fn,
+		    m->ctx);
+		if (internal_tid(kind) == COL_FIXFLOW_TID)
 			fBufListFree(r->flow_tmpl, (uint8_t *)&u.f);
 	}
 	if (kind < 0) {
@@ -894,8 +747,146 @@ col_fixread_message(struct col_fixread *r, const uint8_t *msg, size_t len,
 		g_debug("fixread: %s", err->message);
 	}
 	g_clear_error(&err);
-	r->next_seq = seq + n;
 	r->fix_seq += n;
+	m->n += n;
+	return kind >= 0;
+}
+
+/* The compiled reader of the data set sid's template, or NULL. */
+static const struct col_fastread *
+fast_reader(struct col_fixread *r, uint16_t sid)
+{
+	fbTemplate_t *t = fbSessionGetTemplate(r->session, FALSE, sid, NULL);
+	const struct tmpl_info *info;
+
+	if (t == NULL || (info = fbTemplateGetContext(t)) == NULL)
+		return NULL;
+	return info->fast;
+}
+
+/*
+ * The compiled reader reads the records of one data set (body: after its
+ * header).  Returns the bytes it read: all of them (padding included), or
+ * the offset of a record that runs past the set's end (0 if the set is
+ * shorter than a record).
+ */
+static size_t
+fast_read(struct col_fixread *r, const struct col_fastread *fast,
+    const uint8_t *body, size_t left, struct msg_ctx *m)
+{
+	struct col_fixflow x;
+	struct col_flow f;
+	size_t used, done = 0, min = col_fastread_min_len(fast);
+
+	/*
+	 * A set too short for one record is not all padding to libfixbuf:
+	 * it reads the next set with this set's internal template.  Leave it
+	 * to libfixbuf.
+	 */
+	if (left < min)
+		return 0;
+	memset(&x, 0, sizeof(x)); /* each record writes the same fields */
+	while (left - done >= min) {
+		if (col_fastread_record(fast, body + done, left - done, &x,
+		        &used) != 0)
+			return done;
+		done += used;
+		m->n++;
+		if (!col_fixflow_take(&x, m->boot_ms, m->export_ms, &f))
+			r->stats.bad_times++;
+		r->stats.records++;
+		r->stats.compiled_records++;
+		m->fn(&f, m->ctx);
+	}
+	return left;
+}
+
+static uint16_t
+buf_u16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/*
+ * Read the filtered copy r->buf[0 .. flen) (its sets are well framed):
+ * libfixbuf reads the template sets that open it, the compiled reader the
+ * data sets after them as long as their templates are compiled, and
+ * libfixbuf everything from the first set (or record) it cannot take.  Records
+ * come in message order either way.
+ */
+static void
+read_message(struct col_fixread *r, size_t flen, struct msg_ctx *m)
+{
+	const struct col_fastread *fast;
+	uint8_t hdr[IPFIX_HEADER_LEN];
+	size_t pos = IPFIX_HEADER_LEN, got, q;
+	uint16_t sid, slen;
+
+	if (!r->compiled) {
+		lib_read(r, 0, flen, m);
+		return;
+	}
+	memcpy(hdr, r->buf, sizeof(hdr));
+	/* Templates are per domain: look them up where libfixbuf would. */
+	fbSessionSetDomain(r->session,
+	    (uint32_t)hdr[12] << 24 | (uint32_t)hdr[13] << 16 |
+	        (uint32_t)hdr[14] << 8 | hdr[15]);
+	while (pos < flen && ((sid = buf_u16(r->buf + pos)) == 2 || sid == 3))
+		pos += buf_u16(r->buf + pos + 2);
+	if (pos > IPFIX_HEADER_LEN && !lib_read(r, 0, pos, m))
+		return;
+	while (pos < flen) {
+		sid = buf_u16(r->buf + pos);
+		slen = buf_u16(r->buf + pos + 2);
+		if (sid < 256 || (fast = fast_reader(r, sid)) == NULL)
+			break;
+		got = fast_read(r, fast, r->buf + pos + 4, (size_t)slen - 4, m);
+		if (got < (size_t)slen - 4 || slen == 4) {
+			/*
+			 * libfixbuf bounds a record by the message, not its
+			 * set: it reads this one on into the next set.  It
+			 * takes over from this record, in a set of its own.
+			 */
+			q = pos + 4 + got;
+			r->buf[q - 4] = (uint8_t)(sid >> 8);
+			r->buf[q - 3] = (uint8_t)sid;
+			r->buf[q - 2] = (uint8_t)((pos + slen - q + 4) >> 8);
+			r->buf[q - 1] = (uint8_t)(pos + slen - q + 4);
+			pos = q - 4;
+			break;
+		}
+		pos += slen;
+	}
+	if (pos < flen) {
+		/* The sets before are read: their bytes take the header. */
+		memcpy(r->buf + pos - IPFIX_HEADER_LEN, hdr, sizeof(hdr));
+		lib_read(r, pos - IPFIX_HEADER_LEN, flen, m);
+	}
+}
+
+int
+col_fixread_message(struct col_fixread *r, const uint8_t *msg, size_t len,
+    uint64_t boot_ms, col_flow_fn fn, void *ctx)
+{
+	struct msg_ctx m = { boot_ms, 0, fn, ctx, 0 };
+	size_t flen;
+	uint32_t seq;
+
+	r->dropped_data = FALSE;
+	if ((flen = filter_message(r, msg, len)) == 0) {
+		r->stats.malformed++;
+		return -EBADMSG;
+	}
+	m.export_ms =
+	    (uint64_t)((uint32_t)msg[4] << 24 | (uint32_t)msg[5] << 16 |
+	        (uint32_t)msg[6] << 8 | msg[7]) *
+	    1000;
+	seq = (uint32_t)msg[8] << 24 | (uint32_t)msg[9] << 16 |
+	    (uint32_t)msg[10] << 8 | msg[11];
+	check_sequence(r, seq);
+	r->stats.messages++;
+	read_message(r, flen, &m);
+	r->next_seq = seq + m.n;
 	/*
 	 * A dropped data set held records we cannot count (no template, no
 	 * record length): they are counted as before_template, and the next

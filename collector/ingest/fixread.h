@@ -23,6 +23,14 @@
  * total counters; seconds, milliseconds, micro- and nanoseconds, or
  * sysUpTime-relative times; RFC 5103 reverse counters); unknown elements
  * are ignored.
+ *
+ * Flow data sets whose template libfixbuf accepted and the compiled
+ * reader could compile (collector/ingest/fastread.h: every flow template
+ * minflow, softflowd, pmacct, YAF or nfdump send) are read by the
+ * compiled reader, without libfixbuf, when they follow the message's
+ * opening template sets; libfixbuf reads the rest of such a message from
+ * the first set it cannot take, so records keep their order.  Both give
+ * the same records and counters (tests/fuzz/fuzz_fastread.c).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -34,10 +42,16 @@
 
 #define COL_FIXREAD_MAX_ALIENS 1024 /* unknown elements, per exporter */
 #define COL_FIXREAD_MAX_SAVED 65000 /* template bytes kept per exporter */
+/*
+ * Set to 0 in the environment, sessions read every record with libfixbuf
+ * (minflow-collector(8), ENVIRONMENT): to compare the two readers.
+ */
+#define COL_FIXREAD_COMPILED_ENV "MINFLOW_COMPILED_READER"
 
 struct col_fixread_stats {
 	uint64_t messages;          /* messages decoded */
 	uint64_t records;           /* flow records handed over */
+	uint64_t compiled_records;  /* of them, by the compiled reader */
 	uint64_t option_records;    /* options records (exporter statistics) */
 	uint64_t other_records;     /* records of templates we do not use */
 	uint64_t dns_records;       /* DNS records (261/262, YAF's lists) */
@@ -66,7 +80,11 @@ typedef void (*col_dns_fn)(const struct col_dns_rec *d, void *ctx);
 /* Called for each device record (templates 275/276). */
 typedef void (*col_device_fn)(const struct col_device_rec *d, void *ctx);
 
-/* Shared by every session: the information model (it never grows). */
+/*
+ * Shared by every session: the information model (it never grows), and
+ * whether sessions use the compiled reader (COL_FIXREAD_COMPILED_ENV, read
+ * here once).
+ */
 struct col_fixmodel;
 struct col_fixmodel *col_fixmodel_new(void);
 void col_fixmodel_free(struct col_fixmodel *m);
@@ -102,6 +120,9 @@ size_t col_fixread_save_templates(const struct col_fixread *r, uint8_t *out,
 /* Learn the templates of a saved message; counts nothing but templates. */
 void col_fixread_restore_templates(struct col_fixread *r, const uint8_t *msg,
     size_t len);
+
+/* Use the compiled reader for flow data sets (TRUE) or libfixbuf only. */
+void col_fixread_set_compiled(struct col_fixread *r, gboolean on);
 
 /* Hand DNS records to fn (NULL: count them only). */
 void col_fixread_set_dns_fn(struct col_fixread *r, col_dns_fn fn, void *ctx);

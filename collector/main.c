@@ -223,6 +223,8 @@ run_offline(struct collector *c, char **files)
 	int status = EXIT_SUCCESS;
 	size_t i;
 
+	/* Reports are made durable once, at the end, not one by one. */
+	c->rcfg.no_sync = TRUE;
 	for (i = 0; files[i] != NULL && !mf_signal_pending(MF_SIGNAL_STOP);
 	     i++) {
 		col_ingest_set_file_name(c->ingest, files[i]);
@@ -233,6 +235,11 @@ run_offline(struct collector *c, char **files)
 		}
 	}
 	col_engine_flush(c->engine);
+	if (!col_report_sync(&c->rcfg, &err)) {
+		g_warning("reports: %s", err->message);
+		g_clear_error(&err);
+		status = 2;
+	}
 	return status;
 }
 

@@ -95,6 +95,31 @@ sync_dir(const char *dir)
 gboolean
 mf_write_atomic(const char *path, const void *data, size_t len, GError **error)
 {
+	return mf_write_atomic_sync(path, data, len, TRUE, error);
+}
+
+gboolean
+mf_sync_fs(const char *dir, GError **error)
+{
+	int fd, saved = 0;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	    syncfs(fd) != 0)
+		saved = errno;
+	if (fd >= 0)
+		(void)close(fd);
+	if (saved != 0) {
+		g_set_error(error, MF_ERROR, MF_ERROR_IO, "%s: %s", dir,
+		    g_strerror(saved));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+mf_write_atomic_sync(const char *path, const void *data, size_t len,
+    gboolean sync, GError **error)
+{
 	g_autofree char *dir = g_path_get_dirname(path);
 	g_autofree char *base = g_path_get_basename(path);
 	g_autofree char *tmpname = g_strdup_printf(".%s.XXXXXX", base);
@@ -111,7 +136,7 @@ mf_write_atomic(const char *path, const void *data, size_t len, GError **error)
 	saved = fchmod(fd, MF_FSAFE_FILE_MODE) != 0 ? errno : 0;
 	if (saved == 0)
 		saved = write_all(fd, data, len);
-	if (saved == 0 && fsync(fd) != 0)
+	if (saved == 0 && sync && fsync(fd) != 0)
 		saved = errno;
 	if (close(fd) != 0 && saved == 0)
 		saved = errno;
@@ -123,7 +148,8 @@ mf_write_atomic(const char *path, const void *data, size_t len, GError **error)
 		    g_strerror(saved));
 		return FALSE;
 	}
-	sync_dir(dir);
+	if (sync)
+		sync_dir(dir);
 	return TRUE;
 }
 

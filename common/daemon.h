@@ -43,6 +43,21 @@ gboolean mf_write_atomic(const char *path, const void *data, size_t len,
     GError **error);
 
 /*
+ * The same, but with sync FALSE neither the file nor the directory is
+ * fsynced: the rename still keeps readers from seeing a part, but a crash
+ * may lose the file.  For a batch that makes everything durable once at
+ * its end (minflow-collector -r: mf_sync_fs()).
+ */
+gboolean mf_write_atomic_sync(const char *path, const void *data, size_t len,
+    gboolean sync, GError **error);
+
+/*
+ * Write out everything cached of the file system that holds dir
+ * (syncfs(2)); FALSE with error naming dir if it fails.
+ */
+gboolean mf_sync_fs(const char *dir, GError **error);
+
+/*
  * Detach (daemon(3): no controlling terminal, working directory /) if
  * detach is TRUE, then write our process id to pidfile if not NULL (give
  * an absolute path: the directory has changed; written atomically, so a

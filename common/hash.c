@@ -70,6 +70,42 @@ mf_siphash(const struct mf_hash_key *k, const void *data, size_t len)
 	return v0 ^ v1 ^ v2 ^ v3;
 }
 
+/* Fold a and b: the two halves of their 128-bit product, xored. */
+static uint64_t
+fold_mul(uint64_t a, uint64_t b)
+{
+#ifdef __SIZEOF_INT128__
+	unsigned __int128 r = (unsigned __int128)a * b;
+
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+#else
+	uint64_t lo = a * b, hi;
+
+	hi = (a >> 32) * (b >> 32) + (((a >> 32) * (b & 0xffffffffu)) >> 32) +
+	    (((a & 0xffffffffu) * (b >> 32)) >> 32);
+	return lo ^ hi;
+#endif
+}
+
+#define FAST_M0 0x9e3779b97f4a7c15ULL /* odd constants: 2^64 / phi */
+#define FAST_M1 0xd6e8feb86659fd93ULL
+
+uint64_t
+mf_hash_fast(const struct mf_hash_key *k, const void *data, size_t len)
+{
+	const uint8_t *in = data;
+	uint64_t h = k->k0 ^ ((uint64_t)len * FAST_M0);
+	uint64_t m = (k->k1 ^ FAST_M1) | 1, w = 0;
+	size_t i, tail = len & 7;
+
+	for (i = 0; i + 8 <= len; i += 8)
+		h = fold_mul(h ^ load_le64(in + i), m);
+	for (i = 0; i < tail; i++)
+		w |= (uint64_t)in[len - tail + i] << (8 * i);
+	h = fold_mul(h ^ w, m);
+	return fold_mul(h ^ k->k1, FAST_M0);
+}
+
 void
 mf_hash_key_random(struct mf_hash_key *k)
 {

@@ -53,7 +53,7 @@ mf_table_fini(struct mf_table *t)
 uint32_t
 mf_table_bucket(const struct mf_table *t, const void *key)
 {
-	return (uint32_t)mf_siphash(&t->seed, key, t->ksize) & t->mask;
+	return (uint32_t)mf_hash_fast(&t->seed, key, t->ksize) & t->mask;
 }
 
 uint32_t

@@ -6,7 +6,7 @@
  * table: a bounded hash table of caller-laid-out entries, for the tables
  * fed from the network.  The capacity is fixed and allocated at once (no
  * allocation afterwards); each entry starts with a key of ksize bytes,
- * hashed with the table's seeded SipHash (common/hash.h) and compared
+ * hashed with the table's seeded mf_hash_fast() (common/hash.h) and compared
  * whole (zero any padding in it).  Collisions chain through a bucket array
  * of mf_hash_buckets(cap) heads.  An age list orders the entries from the
  * oldest (inserted or touched longest ago) to the newest; inserting into a

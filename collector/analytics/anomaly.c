@@ -150,6 +150,7 @@ col_anomaly_new(const struct col_anomaly_config *cfg,
 		a->tables[i].n_sets = (uint32_t)sets;
 		a->tables[i].mem =
 		    g_malloc0(sets * ANOM_WAYS * descs[i]->slot_size);
+		a->tables[i].touched_ids = g_new(uint32_t, sets * ANOM_WAYS);
 		a->stats.slots += sets * ANOM_WAYS;
 	}
 	a->max_pending = (size_t)cfg->pending;
@@ -170,8 +171,10 @@ col_anomaly_free(struct col_anomaly *a)
 
 	if (a == NULL)
 		return;
-	for (i = 0; i < ANOM_N_TABLES; i++)
+	for (i = 0; i < ANOM_N_TABLES; i++) {
 		g_free(a->tables[i].mem);
+		g_free(a->tables[i].touched_ids);
+	}
 	g_free(a->pending);
 	g_free(a->active);
 	g_free(a->resolved);
@@ -187,7 +190,7 @@ col_anomaly_memory(const struct col_anomaly *a)
 
 	for (i = 0; i < ANOM_N_TABLES; i++)
 		n += (size_t)a->tables[i].n_sets * ANOM_WAYS *
-		    a->tables[i].desc->slot_size;
+		    (a->tables[i].desc->slot_size + sizeof(uint32_t));
 	return n + a->max_pending * sizeof(struct anom_probe) +
 	    a->max_active * sizeof(struct col_anomaly_entry) +
 	    a->n_resolved * sizeof(uint64_t);
@@ -477,6 +480,14 @@ anom_slot_get(struct col_anomaly *a, enum anom_table_id id,
 	if (dev->id != COL_ID_NONE || s->dev.addr.family == 0)
 		s->dev = *dev; /* the DNS hook knows no id: keep the flows' */
 	s->flows++;
+	if (!s->touched && tb->n_touched <= (size_t)tb->n_sets * ANOM_WAYS) {
+		/* One past the end marks the list as overflowed. */
+		if (tb->n_touched < (size_t)tb->n_sets * ANOM_WAYS)
+			tb->touched_ids[tb->n_touched] =
+			    (uint32_t)((size_t)((uint8_t *)s - tb->mem) /
+			        tb->desc->slot_size);
+		tb->n_touched++;
+	}
 	s->touched = 1;
 	s->first_ms = MIN(s->first_ms, t);
 	s->last_ms = MAX(s->last_ms, t);
@@ -593,22 +604,50 @@ answered(const struct col_tables *tables, const struct anom_probe *p)
 	return (left ? s->r2l.packets : s->l2r.packets) != 0;
 }
 
+static int
+cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+static void
+judge_slot(struct col_anomaly *a, struct anom_table *t, size_t j)
+{
+	struct anom_slot *s = slot_at(t, j);
+
+	if (s->live && s->touched) {
+		judge(a, t, s);
+		s->touched = 0;
+	}
+}
+
+/*
+ * Judge every slot touched since the last close, in slot order table by
+ * table (the order decides which entry a full active list gives up):
+ * from the sorted list of touched slots, or by a scan of every slot when
+ * the list overflowed.
+ */
 static void
 judge_touched(struct col_anomaly *a)
 {
 	struct anom_table *t;
-	struct anom_slot *s;
-	size_t i, j;
+	size_t i, j, n;
 
 	for (i = 0; i < ANOM_N_TABLES; i++) {
 		t = &a->tables[i];
-		for (j = 0; j < (size_t)t->n_sets * ANOM_WAYS; j++) {
-			s = slot_at(t, j);
-			if (s->live && s->touched) {
-				judge(a, t, s);
-				s->touched = 0;
-			}
+		n = (size_t)t->n_sets * ANOM_WAYS;
+		if (t->n_touched > n) {
+			for (j = 0; j < n; j++)
+				judge_slot(a, t, j);
+		} else {
+			qsort(t->touched_ids, t->n_touched,
+			    sizeof(*t->touched_ids), cmp_u32);
+			for (j = 0; j < t->n_touched; j++)
+				judge_slot(a, t, t->touched_ids[j]);
 		}
+		t->n_touched = 0;
 	}
 }
 

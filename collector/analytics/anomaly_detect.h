@@ -118,6 +118,13 @@ struct anom_table {
 	uint8_t *mem; /* n_sets * ANOM_WAYS slots of desc->slot_size */
 	uint32_t n_sets;
 	uint64_t used, evicted;
+	/* Slots touched since the last close, so that the close judges them
+	 * without reading every slot: one index each time a slot's touched
+	 * flag is set (a slot evicted and taken again comes twice), at most
+	 * n_sets * ANOM_WAYS; past that (a flood of new keys) the close
+	 * scans every slot as before. */
+	uint32_t *touched_ids;
+	size_t n_touched;
 };
 
 /* A probe waiting for the interval's end (see anomaly.h). */

@@ -40,6 +40,7 @@ struct table {
 	size_t klen;
 	uint32_t mask, cap, free_head;
 	uint32_t head, tail; /* LRU: head is the least recently used */
+	uint32_t n_used;     /* entries used in the open interval */
 	struct col_table_stats stats;
 };
 
@@ -124,7 +125,7 @@ static uint32_t
 table_bucket(const struct col_tables *t, const struct table *tb,
     const void *key)
 {
-	return (uint32_t)mf_siphash(&t->seed, key, tb->klen) & tb->mask;
+	return (uint32_t)mf_hash_fast(&t->seed, key, tb->klen) & tb->mask;
 }
 
 static uint32_t
@@ -173,6 +174,8 @@ table_touch(struct table *tb, uint32_t i)
 {
 	lru_unlink(tb, i);
 	lru_append(tb, i);
+	if (!tb->nodes[i].used)
+		tb->n_used++;
 	tb->nodes[i].used = 1;
 }
 
@@ -188,6 +191,8 @@ table_remove(const struct col_tables *t, struct table *tb, uint32_t i)
 	}
 	*pp = tb->nodes[i].hnext;
 	lru_unlink(tb, i);
+	if (tb->nodes[i].used)
+		tb->n_used--;
 	tb->nodes[i].live = tb->nodes[i].used = 0;
 	tb->nodes[i].hnext = tb->free_head;
 	tb->free_head = i;
@@ -207,6 +212,7 @@ table_insert(struct table *tb, const void *key, uint32_t b)
 	n->hnext = tb->buckets[b];
 	tb->buckets[b] = i;
 	n->live = n->used = 1;
+	tb->n_used++;
 	lru_append(tb, i);
 	tb->stats.used++;
 	return i;
@@ -340,6 +346,7 @@ table_new_interval(struct col_tables *t, struct table *tb)
 			    sizeof(t->ports[i].counts));
 		}
 	}
+	tb->n_used = 0;
 }
 
 /* --- life cycle ---------------------------------------------------------- */
@@ -671,37 +678,79 @@ is_used(const struct table *tb, uint32_t id)
 	return tb->nodes[id].live && tb->nodes[id].used;
 }
 
+static int
+cmp_id(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The ids of the entries used in the open interval, in id order, into a
+ * new array (g_free() it) of *n.  The used entries are the tail of the
+ * LRU list, so a walk from the tail finds them in O(used); sorting them
+ * costs O(used log used), which beats a scan of every slot while used <
+ * cap / SCAN_RATIO; above that the scan is the cheaper way (a dense
+ * interval at 262,144 streams).  Once per report per table (may allocate).
+ */
+#define SCAN_RATIO 16u
+
+static uint32_t *
+used_ids(const struct table *tb, size_t *n)
+{
+	uint32_t *ids = g_new(uint32_t, MAX(tb->n_used, 1));
+	size_t k = 0;
+	uint32_t i;
+
+	if ((size_t)tb->n_used * SCAN_RATIO >= tb->cap) {
+		for (i = 0; i < tb->cap && k < tb->n_used; i++)
+			if (is_used(tb, i))
+				ids[k++] = i;
+	} else {
+		for (i = tb->tail; i != NIL && tb->nodes[i].used;
+		     i = tb->nodes[i].prev) {
+			g_assert(k < tb->n_used);
+			ids[k++] = i;
+		}
+		qsort(ids, k, sizeof(*ids), cmp_id);
+	}
+	g_assert(k == tb->n_used);
+	*n = k;
+	return ids;
+}
+
 void
 col_tables_foreach_address(const struct col_tables *t,
     void (*fn)(const struct col_address *, void *), void *ctx)
 {
-	uint32_t i;
+	size_t i, n;
+	g_autofree uint32_t *ids = used_ids(&t->at, &n);
 
-	for (i = 0; i < t->at.cap; i++)
-		if (is_used(&t->at, i))
-			fn(&t->addrs[i], ctx);
+	for (i = 0; i < n; i++)
+		fn(&t->addrs[ids[i]], ctx);
 }
 
 void
 col_tables_foreach_stream(const struct col_tables *t,
     void (*fn)(const struct col_stream *, void *), void *ctx)
 {
-	uint32_t i;
+	size_t i, n;
+	g_autofree uint32_t *ids = used_ids(&t->st, &n);
 
-	for (i = 0; i < t->st.cap; i++)
-		if (is_used(&t->st, i))
-			fn(&t->streams[i], ctx);
+	for (i = 0; i < n; i++)
+		fn(&t->streams[ids[i]], ctx);
 }
 
 void
 col_tables_foreach_port(const struct col_tables *t,
     void (*fn)(const struct col_port *, void *), void *ctx)
 {
-	uint32_t i;
+	size_t i, n;
+	g_autofree uint32_t *ids = used_ids(&t->pt, &n);
 
-	for (i = 0; i < t->pt.cap; i++)
-		if (is_used(&t->pt, i))
-			fn(&t->ports[i], ctx);
+	for (i = 0; i < n; i++)
+		fn(&t->ports[ids[i]], ctx);
 }
 
 void

@@ -9,7 +9,7 @@
  * address id, right port, label) and ports (protocol, service port).
  *
  * Memory: each table is an array of entries plus a bucket array (a power
- * of two >= 2 * capacity), hashed with the seeded SipHash, chained by
+ * of two >= 2 * capacity), hashed with the seeded mf_hash_fast(), chained by
  * index and kept on an LRU list (by arrival, not flow time); all of it is
  * allocated by col_tables_new(), so col_tables_account() never allocates.
  * Capacities come from minflow.conf [tables].
@@ -179,7 +179,8 @@ const struct col_port *col_tables_port(const struct col_tables *t, uint32_t id);
 
 /*
  * Call fn for every entry that counted in the open interval (any counter
- * non-zero), in id order.  O(capacity).
+ * non-zero), in id order.  O(used log used) from the list of entries used
+ * (the LRU list's tail), or O(capacity) when most slots are used.
  */
 void col_tables_foreach_address(const struct col_tables *t,
     void (*fn)(const struct col_address *, void *), void *ctx);

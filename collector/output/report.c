@@ -19,12 +19,14 @@
 #include "collector/model/engine.h"
 #include "collector/output/report.h"
 #include "collector/output/report_json.h"
+#include "collector/output/report_text.h"
 #include "common/daemon.h"
 #include "common/error.h"
 #include "common/fsafe.h"
 
 #define REPORT_FORMAT 1
 #define SECONDS_PER_DAY INT64_C(86400)
+#define REPORT_TEXT_START 65536 /* bytes: most reports fit, else it grows */
 
 static void
 build_interval(JsonBuilder *b, const struct col_interval *iv)
@@ -187,6 +189,12 @@ col_report_build(const struct col_report_config *cfg,
 	return root;
 }
 
+gboolean
+col_report_sync(const struct col_report_config *cfg, GError **error)
+{
+	return mf_sync_fs(cfg->dir, error);
+}
+
 char *
 col_report_path(const char *dir, uint64_t start_ms)
 {
@@ -294,22 +302,16 @@ expire_days(const char *dir, uint64_t start_ms, uint32_t days)
 	g_dir_close(d);
 }
 
+/* The text as json-glib's generator writes it (report_text.h), faster. */
 char *
 col_report_format(JsonNode *root, size_t *len)
 {
-	JsonGenerator *g = json_generator_new();
-	char *body, *text;
+	GString *text = g_string_sized_new(REPORT_TEXT_START);
 
-	json_generator_set_pretty(g, TRUE);
-	json_generator_set_indent(g, 2);
-	json_generator_set_indent_char(g, ' ');
-	json_generator_set_root(g, root);
-	body = json_generator_to_data(g, NULL);
-	text = g_strconcat(body, "\n", NULL);
-	g_free(body);
-	g_object_unref(g);
-	*len = strlen(text);
-	return text;
+	col_report_text_append(text, root);
+	g_string_append_c(text, '\n');
+	*len = text->len;
+	return g_string_free(text, FALSE);
 }
 
 gboolean
@@ -340,8 +342,8 @@ col_report_write(const struct col_report_config *cfg,
 	if (!mf_fsafe_mkdir(day, error))
 		return FALSE;
 	latest = g_build_filename(cfg->dir, "latest.json", NULL);
-	if (!mf_write_atomic(path, text, len, error) ||
-	    !mf_write_atomic(latest, text, len, error))
+	if (!mf_write_atomic_sync(path, text, len, !cfg->no_sync, error) ||
+	    !mf_write_atomic_sync(latest, text, len, !cfg->no_sync, error))
 		return FALSE;
 	if (cfg->retention_days > 0)
 		expire_days(cfg->dir,

@@ -43,6 +43,8 @@ struct col_report_config {
 	/* Live: the UDP sockets' counters (none offline). */
 	const struct col_listen_udp_stats *listeners;
 	size_t n_listeners;
+	gboolean no_sync; /* offline (-r): no fsync per report; the caller
+	                   * makes them durable at the end (col_report_sync) */
 };
 
 /*
@@ -64,6 +66,12 @@ JsonNode *col_report_build(const struct col_report_config *cfg,
 gboolean col_report_write(const struct col_report_config *cfg,
     const struct col_interval *iv, const struct col_report_exporter *exp,
     size_t n_exp, JsonNode **doc, GError **error);
+
+/*
+ * Make the reports written with no_sync durable: syncfs(2) of the file
+ * system holding cfg->dir.  FALSE (error set) if that fails.
+ */
+gboolean col_report_sync(const struct col_report_config *cfg, GError **error);
 
 /* The file name of the report that starts at start_ms, under dir. */
 char *col_report_path(const char *dir, uint64_t start_ms);

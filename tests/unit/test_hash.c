@@ -165,6 +165,88 @@ test_hash_siphash_key_changes_output(void **state)
 	assert_int_equal(mf_siphash(&k, msg, sizeof(msg)), h);
 }
 
+/*
+ * mf_hash_fast for the fixed key and message 00 01 .. (n-1), from an
+ * independent Python rendering of the definition in common/hash.h:
+ *
+ *   M = 2**64 - 1
+ *   fold = lambda a, b: ((a * b) & M) ^ ((a * b) >> 64)
+ *   def fast(k0, k1, m):
+ *       h = k0 ^ ((len(m) * 0x9e3779b97f4a7c15) & M)
+ *       c = (k1 ^ 0xd6e8feb86659fd93) | 1
+ *       i = 0
+ *       while i + 8 <= len(m):
+ *           h = fold(h ^ int.from_bytes(m[i:i + 8], 'little'), c)
+ *           i += 8
+ *       h = fold(h ^ int.from_bytes(m[i:], 'little'), c)
+ *       return fold(h ^ k1, 0x9e3779b97f4a7c15)
+ */
+static void
+test_hash_fast_reference_values(void **state)
+{
+	static const struct {
+		size_t n;
+		uint64_t h;
+	} v[] = {
+		{ 0, UINT64_C(0xcacae4705893fbff) },
+		{ 4, UINT64_C(0xe991995d39373868) },
+		{ 8, UINT64_C(0xda5161b6483126d4) },
+		{ 15, UINT64_C(0x1b95557049319b50) },
+		{ 17, UINT64_C(0xef296718b47e4562) },
+		{ 20, UINT64_C(0x1234848212181b9a) },
+	};
+	struct mf_hash_key k;
+	uint8_t msg[20], buf[24];
+	size_t i;
+
+	(void)state;
+	mf_hash_key_fixed(&k);
+	for (i = 0; i < sizeof(msg); i++)
+		msg[i] = (uint8_t)i;
+	for (i = 0; i < G_N_ELEMENTS(v); i++) {
+		assert_int_equal(mf_hash_fast(&k, msg, v[i].n), v[i].h);
+		memcpy(buf + 3, msg, v[i].n); /* unaligned: the same */
+		assert_int_equal(mf_hash_fast(&k, buf + 3, v[i].n), v[i].h);
+	}
+	k.k0 ^= 1;
+	assert_int_not_equal(mf_hash_fast(&k, msg, 8), v[2].h);
+	k.k0 ^= 1;
+	k.k1 ^= 1 << 20;
+	assert_int_not_equal(mf_hash_fast(&k, msg, 8), v[2].h);
+}
+
+/*
+ * Keys that differ in one byte (65,536 consecutive IPv4 addresses in
+ * 20-byte keys, as the collector's address table holds them) spread over
+ * 131,072 buckets about as a random function would: with 0.5 keys a
+ * bucket, a Poisson chain longer than 8 has a probability of about 1e-9
+ * a bucket, so none is expected.
+ */
+static void
+test_hash_fast_spreads_sequential_keys(void **state)
+{
+	struct mf_hash_key k;
+	uint8_t key[20] = { 4, 10, 0, 0, 0 };
+	uint8_t *count = g_new0(uint8_t, 131072);
+	unsigned i, longest = 0, used = 0;
+	uint32_t b;
+
+	(void)state;
+	mf_hash_key_fixed(&k);
+	for (i = 0; i < 65536; i++) {
+		key[3] = (uint8_t)(i >> 8);
+		key[4] = (uint8_t)i;
+		b = (uint32_t)mf_hash_fast(&k, key, sizeof(key)) & 131071u;
+		if (count[b]++ == 0)
+			used++;
+		longest = MAX(longest, count[b]);
+	}
+	g_free(count);
+	assert_true(longest <= 8);
+	/* Expected 131072 * (1 - e^-0.5) = 51,573 buckets in use. */
+	assert_true(used > 50000 && used < 53000);
+}
+
 int
 main(void)
 {
@@ -176,6 +258,8 @@ main(void)
 		cmocka_unit_test(test_hash_key_fixed_is_reference_key),
 		cmocka_unit_test(test_hash_key_random_differs_between_calls),
 		cmocka_unit_test(test_hash_siphash_key_changes_output),
+		cmocka_unit_test(test_hash_fast_reference_values),
+		cmocka_unit_test(test_hash_fast_spreads_sequential_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

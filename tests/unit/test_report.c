@@ -12,6 +12,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "collector/output/report_json.h"
 #include "tests/unit/reportfx.h"
 
 /*
@@ -392,6 +393,46 @@ test_report_empty_has_every_key(void **state)
 	rfx_clear(&fx);
 }
 
+/*
+ * col_json_iso_utc() against GDateTime's "%Y-%m-%dT%H:%M:%SZ": every day
+ * from 1970 to 2500 (at a second that moves through the day), the leap
+ * days and century years among them, the last second shown and beyond.
+ */
+static void
+test_report_iso_time_matches_gdatetime(void **state)
+{
+	static const uint64_t edges[] = { 0, 999, 951782400000ULL,
+		951868799999ULL, 4107542399000ULL, 4107542400000ULL,
+		COL_JSON_MAX_UNIX_S * 1000, COL_JSON_MAX_UNIX_S * 1000 + 999,
+		COL_JSON_MAX_UNIX_S * 1000 + 1000, UINT64_MAX };
+	char fast[COL_JSON_ISO_LEN + 1];
+	uint64_t day, ms;
+	size_t i;
+
+	(void)state;
+	for (day = 0; day < 194000; day++) {
+		ms = (day * 86400 + (day * 7919) % 86400) * 1000 + day % 1000;
+		g_autofree char *ref =
+		    col_json_format_utc(ms, "%Y-%m-%dT%H:%M:%SZ");
+
+		col_json_iso_utc(ms, fast);
+		if (strcmp(fast, ref) != 0)
+			fail_msg("%" G_GUINT64_FORMAT ": %s, not %s", ms, fast,
+			    ref);
+	}
+	for (i = 0; i < G_N_ELEMENTS(edges); i++) {
+		g_autofree char *ref =
+		    col_json_format_utc(edges[i], "%Y-%m-%dT%H:%M:%SZ");
+
+		col_json_iso_utc(edges[i], fast);
+		assert_string_equal(fast, ref);
+	}
+	col_json_iso_utc(951782400000ULL, fast); /* spelled out */
+	assert_string_equal(fast, "2000-02-29T00:00:00Z");
+	col_json_iso_utc(UINT64_MAX, fast);
+	assert_string_equal(fast, "9999-12-31T23:59:59Z");
+}
+
 int
 main(void)
 {
@@ -406,6 +447,7 @@ main(void)
 		cmocka_unit_test(test_report_tables_and_sections),
 		cmocka_unit_test(test_report_empty_has_every_key),
 		cmocka_unit_test(test_report_refused_exporters_listed),
+		cmocka_unit_test(test_report_iso_time_matches_gdatetime),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -226,12 +226,22 @@ make_key(const struct mf_addr *client, const struct mf_addr *answered,
 	    key_addr(answered, &k->afam, k->answered);
 }
 
+/*
+ * SipHash-1-3 of the key as words: the answered address (2 words), the
+ * families, and for the pair chain the client (2 more words).
+ */
 static uint32_t
 key_bucket(const struct exp_dnscache *c, const struct dkey *k, int w)
 {
-	size_t len = w == L_PAIR ? sizeof(*k) : ADDR_KEY_LEN;
+	uint64_t v[5];
 
-	return (uint32_t)mf_siphash(&c->cfg.seed, k, len) & c->mask;
+	memcpy(v, k->answered, sizeof(k->answered));
+	v[2] = (uint64_t)k->afam | (w == L_PAIR ? (uint64_t)k->cfam << 8 : 0);
+	if (w != L_PAIR)
+		return (uint32_t)mf_siphash13_words(&c->cfg.seed, v, 3) &
+		    c->mask;
+	memcpy(v + 3, k->client, sizeof(k->client));
+	return (uint32_t)mf_siphash13_words(&c->cfg.seed, v, 5) & c->mask;
 }
 
 /*

@@ -467,18 +467,24 @@ exp_dnscache_find(struct exp_dnscache *c, const struct mf_addr *client,
     const char **name)
 {
 	struct dkey k;
-	uint32_t i = NIL;
+	uint32_t i = NIL, ab;
 	enum exp_label_source src = EXP_LABEL_NONE;
 
 	c->stats.lookups++;
 	*name = NULL;
-	if (make_key(client, remote, &k)) {
+	/*
+	 * Every entry is on both chains, so an empty addr bucket means no
+	 * client was told of this address: the usual miss costs one short
+	 * hash, not both.
+	 */
+	if (make_key(client, remote, &k) &&
+	    c->heads[L_ADDR][ab = key_bucket(c, &k, L_ADDR)] != NIL) {
 		i = find_best(c, L_PAIR, key_bucket(c, &k, L_PAIR), &k,
 		    sizeof(k), flow_start_ms, now_ms);
 		if (i != NIL)
 			src = EXP_LABEL_DNS;
-		else if ((i = find_best(c, L_ADDR, key_bucket(c, &k, L_ADDR),
-		              &k, ADDR_KEY_LEN, flow_start_ms, now_ms)) != NIL)
+		else if ((i = find_best(c, L_ADDR, ab, &k, ADDR_KEY_LEN,
+		              flow_start_ms, now_ms)) != NIL)
 			src = EXP_LABEL_DNS_OTHER_CLIENT;
 	}
 	switch (src) {

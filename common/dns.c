@@ -167,6 +167,21 @@ put_label(char *text, size_t *t, const uint8_t *lab, size_t n)
 		return MF_DNS_LONG_NAME;
 	if (*t > 0)
 		text[(*t)++] = '.';
+	/* Room for every byte escaped: no check per byte. */
+	if (*t + 4 * n <= MF_DNS_NAME_MAX) {
+		for (i = 0; i < n; i++) {
+			c = lab[i];
+			if (!needs_escape(c)) {
+				text[(*t)++] = (char)c;
+				continue;
+			}
+			text[(*t)++] = '\\';
+			text[(*t)++] = (char)('0' + c / 100);
+			text[(*t)++] = (char)('0' + c / 10 % 10);
+			text[(*t)++] = (char)('0' + c % 10);
+		}
+		return MF_DNS_OK;
+	}
 	for (i = 0; i < n; i++) {
 		c = lab[i];
 		if (*t + (needs_escape(c) ? 4 : 1) > MF_DNS_NAME_MAX)

@@ -227,21 +227,32 @@ make_key(const struct mf_addr *client, const struct mf_addr *answered,
 }
 
 /*
- * SipHash-1-3 of the key as words: the answered address (2 words), the
- * families, and for the pair chain the client (2 more words).
+ * SipHash-1-3 of the key as words: an IPv4 address with its family in
+ * one word (the answered one, and for the pair chain the client's);
+ * otherwise the answered address (2 words), the families, and for the
+ * pair chain the client (2 more words).
  */
 static uint32_t
 key_bucket(const struct exp_dnscache *c, const struct dkey *k, int w)
 {
 	uint64_t v[5];
+	uint32_t a4;
+	size_t n;
 
-	memcpy(v, k->answered, sizeof(k->answered));
-	v[2] = (uint64_t)k->afam | (w == L_PAIR ? (uint64_t)k->cfam << 8 : 0);
-	if (w != L_PAIR)
-		return (uint32_t)mf_siphash13_words(&c->cfg.seed, v, 3) &
-		    c->mask;
-	memcpy(v + 3, k->client, sizeof(k->client));
-	return (uint32_t)mf_siphash13_words(&c->cfg.seed, v, 5) & c->mask;
+	if (k->afam == MF_AF_INET && (w != L_PAIR || k->cfam == MF_AF_INET)) {
+		memcpy(&a4, k->answered, 4);
+		v[0] = (uint64_t)a4 | (uint64_t)k->afam << 32;
+		memcpy(&a4, k->client, 4);
+		v[1] = (uint64_t)a4 | (uint64_t)k->cfam << 32;
+		n = w == L_PAIR ? 2 : 1;
+	} else {
+		memcpy(v, k->answered, sizeof(k->answered));
+		v[2] = (uint64_t)k->afam |
+		    (w == L_PAIR ? (uint64_t)k->cfam << 8 : 0);
+		memcpy(v + 3, k->client, sizeof(k->client));
+		n = w == L_PAIR ? 5 : 3;
+	}
+	return (uint32_t)mf_siphash13_words(&c->cfg.seed, v, n) & c->mask;
 }
 
 /*

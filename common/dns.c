@@ -63,6 +63,19 @@ struct chain {
 
 enum section { SECTION_ANSWER, SECTION_AUTHORITY, SECTION_ADDITIONAL };
 
+/*
+ * The answer section as section_walk() checked it: the first ANSWERS_KEPT
+ * records kept (960 bytes of stack), so that following the CNAME chain
+ * and collecting addresses read no name but to compare it; the records
+ * after those (rare) are read again on every walk, as before.
+ */
+#define ANSWERS_KEPT 24
+struct answers {
+	struct rr rr[ANSWERS_KEPT];
+	unsigned kept;     /* rr[0 .. kept) */
+	size_t after_kept; /* offset just past rr[kept - 1] */
+};
+
 static void
 iter_init(struct name_iter *it, const uint8_t *msg, size_t len, size_t off,
     enum mf_dns_result trunc)
@@ -154,6 +167,21 @@ put_label(char *text, size_t *t, const uint8_t *lab, size_t n)
 		return MF_DNS_LONG_NAME;
 	if (*t > 0)
 		text[(*t)++] = '.';
+	/* Room for every byte escaped: no check per byte. */
+	if (*t + 4 * n <= MF_DNS_NAME_MAX) {
+		for (i = 0; i < n; i++) {
+			c = lab[i];
+			if (!needs_escape(c)) {
+				text[(*t)++] = (char)c;
+				continue;
+			}
+			text[(*t)++] = '\\';
+			text[(*t)++] = (char)('0' + c / 100);
+			text[(*t)++] = (char)('0' + c / 10 % 10);
+			text[(*t)++] = (char)('0' + c % 10);
+		}
+		return MF_DNS_OK;
+	}
 	for (i = 0; i < n; i++) {
 		c = lab[i];
 		if (*t + (needs_escape(c) ? 4 : 1) > MF_DNS_NAME_MAX)
@@ -213,6 +241,22 @@ mf_dns_read_name(const uint8_t *msg, size_t len, size_t off, char *text,
 	return name_read(msg, len, off, MF_DNS_TRUNC_RECORD, text, end);
 }
 
+/*
+ * Where the labels of the checked name at off begin, past the pointers it
+ * starts with (at most MF_DNS_MAX_HOPS of them, each checked backwards).
+ */
+static size_t
+name_start(const uint8_t *msg, size_t len, size_t off)
+{
+	unsigned hops;
+
+	for (hops = 0;
+	     hops < MF_DNS_MAX_HOPS && off + 1 < len && msg[off] >= 0xc0;
+	     hops++)
+		off = (size_t)(msg[off] & 0x3f) << 8 | msg[off + 1];
+	return off;
+}
+
 static uint8_t
 ascii_lower(uint8_t c)
 {
@@ -228,6 +272,10 @@ name_equal(const uint8_t *msg, size_t len, size_t a, size_t b)
 	size_t na, nb, i;
 	unsigned round;
 
+	/* An owner written as a pointer to the question name, the usual
+	 * case, is the same labels: equal without reading them. */
+	if (a == b || name_start(msg, len, a) == name_start(msg, len, b))
+		return true;
 	iter_init(&ia, msg, len, a, MF_DNS_TRUNC_RECORD);
 	iter_init(&ib, msg, len, b, MF_DNS_TRUNC_RECORD);
 	/* A checked name has at most 127 labels and the root. */
@@ -365,7 +413,7 @@ opt_read(const uint8_t *msg, const struct rr *rr, enum section sec,
 /* Check count records from *off on; each takes 11 bytes or more. */
 static enum mf_dns_result
 section_walk(const uint8_t *msg, size_t len, size_t *off, unsigned count,
-    enum section sec, struct mf_dns_msg *out)
+    enum section sec, struct mf_dns_msg *out, struct answers *keep)
 {
 	enum mf_dns_result r;
 	struct rr rr;
@@ -374,11 +422,32 @@ section_walk(const uint8_t *msg, size_t len, size_t *off, unsigned count,
 	for (i = 0; i < count; i++) {
 		if ((r = rr_read(msg, len, off, &rr)) != MF_DNS_OK)
 			return r;
+		if (keep != NULL && keep->kept < ANSWERS_KEPT) {
+			keep->rr[keep->kept++] = rr;
+			keep->after_kept = *off;
+		}
 		if (rr.type == MF_DNS_TYPE_OPT &&
 		    (r = opt_read(msg, &rr, sec, out)) != MF_DNS_OK)
 			return r;
 	}
 	return MF_DNS_OK;
+}
+
+/*
+ * Answer i (walks count i up from 0) of the checked section: kept, or read
+ * again from *off, which the first record past the kept ones sets.
+ */
+static const struct rr *
+answer_get(const uint8_t *msg, size_t len, const struct answers *a, unsigned i,
+    size_t *off, struct rr *scratch)
+{
+	if (i < a->kept)
+		return &a->rr[i];
+	if (i == a->kept)
+		*off = a->after_kept;
+	if (rr_read(msg, len, off, scratch) != MF_DNS_OK)
+		return NULL;
+	return scratch;
 }
 
 static bool
@@ -398,23 +467,25 @@ chain_has(const uint8_t *msg, size_t len, const struct chain *ch, size_t off)
  * *loop) or when the chain is full.
  */
 static void
-chain_pass(const uint8_t *msg, size_t len, size_t an, unsigned count,
-    struct chain *ch, bool *loop)
+chain_pass(const uint8_t *msg, size_t len, const struct answers *a,
+    unsigned count, struct chain *ch, bool *loop)
 {
-	struct rr rr;
+	const struct rr *rr;
+	struct rr scratch;
+	size_t off = 0;
 	unsigned i;
 
 	for (i = 0; i < count && ch->n <= MF_DNS_MAX_CHAIN; i++) {
-		if (rr_read(msg, len, &an, &rr) != MF_DNS_OK)
+		if ((rr = answer_get(msg, len, a, i, &off, &scratch)) == NULL)
 			return;
-		if (rr.type != MF_DNS_TYPE_CNAME ||
-		    !name_equal(msg, len, rr.owner, ch->off[ch->n - 1]))
+		if (rr->type != MF_DNS_TYPE_CNAME ||
+		    !name_equal(msg, len, rr->owner, ch->off[ch->n - 1]))
 			continue;
-		if (chain_has(msg, len, ch, rr.rdata)) {
+		if (chain_has(msg, len, ch, rr->rdata)) {
 			*loop = true;
 			return;
 		}
-		ch->off[ch->n++] = rr.rdata;
+		ch->off[ch->n++] = rr->rdata;
 	}
 }
 
@@ -423,8 +494,8 @@ chain_pass(const uint8_t *msg, size_t len, size_t an, unsigned count,
  * section: a walk per link at most, fewer when they come in order.
  */
 static void
-chain_follow(const uint8_t *msg, size_t len, size_t an, unsigned count,
-    struct chain *ch)
+chain_follow(const uint8_t *msg, size_t len, const struct answers *a,
+    unsigned count, struct chain *ch)
 {
 	unsigned pass, before;
 	bool loop = false;
@@ -433,7 +504,7 @@ chain_follow(const uint8_t *msg, size_t len, size_t an, unsigned count,
 	ch->n = 1;
 	for (pass = 0; pass < MF_DNS_MAX_CHAIN; pass++) {
 		before = ch->n;
-		chain_pass(msg, len, an, count, ch, &loop);
+		chain_pass(msg, len, a, count, ch, &loop);
 		if (loop || ch->n == before || ch->n > MF_DNS_MAX_CHAIN)
 			break;
 	}
@@ -462,20 +533,22 @@ addr_keep(struct mf_dns_msg *out, const uint8_t *rdata, const struct rr *rr)
 
 /* Collect the A/AAAA answers for the chain's names. */
 static void
-addrs_collect(const uint8_t *msg, size_t len, size_t an, unsigned count,
-    const struct chain *ch, struct mf_dns_msg *out)
+addrs_collect(const uint8_t *msg, size_t len, const struct answers *a,
+    unsigned count, const struct chain *ch, struct mf_dns_msg *out)
 {
-	struct rr rr;
+	const struct rr *rr;
+	struct rr scratch;
+	size_t off = 0;
 	unsigned i;
 
 	for (i = 0; i < count; i++) {
-		if (rr_read(msg, len, &an, &rr) != MF_DNS_OK)
+		if ((rr = answer_get(msg, len, a, i, &off, &scratch)) == NULL)
 			return;
-		if ((rr.klass & CLASS_MASK) != MF_DNS_CLASS_IN ||
-		    (rr.type != MF_DNS_TYPE_A && rr.type != MF_DNS_TYPE_AAAA))
+		if ((rr->klass & CLASS_MASK) != MF_DNS_CLASS_IN ||
+		    (rr->type != MF_DNS_TYPE_A && rr->type != MF_DNS_TYPE_AAAA))
 			continue;
-		if (chain_has(msg, len, ch, rr.owner))
-			addr_keep(out, msg + rr.rdata, &rr);
+		if (chain_has(msg, len, ch, rr->owner))
+			addr_keep(out, msg + rr->rdata, rr);
 		else
 			out->addrs_unrelated++;
 	}
@@ -483,18 +556,19 @@ addrs_collect(const uint8_t *msg, size_t len, size_t an, unsigned count,
 
 /* The answer section at *off is checked: follow it, note the results. */
 static void
-answers_use(const uint8_t *msg, size_t len, size_t an, struct mf_dns_msg *out)
+answers_use(const uint8_t *msg, size_t len, const struct answers *a,
+    struct mf_dns_msg *out)
 {
 	struct chain ch;
 	size_t end;
 
-	chain_follow(msg, len, an, out->ancount, &ch);
+	chain_follow(msg, len, a, out->ancount, &ch);
 	out->n_cnames = ch.n - 1;
 	if (ch.n > 1 &&
 	    name_read(msg, len, ch.off[1], MF_DNS_BAD_CNAME, out->cname,
 	        &end) != MF_DNS_OK)
 		out->cname[0] = '\0';
-	addrs_collect(msg, len, an, out->ancount, &ch, out);
+	addrs_collect(msg, len, a, out->ancount, &ch, out);
 	out->answers_complete = 1;
 }
 
@@ -502,22 +576,25 @@ enum mf_dns_result
 mf_dns_parse(const uint8_t *msg, size_t len, struct mf_dns_msg *out)
 {
 	enum mf_dns_result r;
-	size_t off, an;
+	struct answers a;
+	size_t off;
 
 	memset(out, 0, sizeof(*out));
 	if ((r = header_read(msg, len, out)) != MF_DNS_OK ||
 	    (r = question_read(msg, len, out, &off)) != MF_DNS_OK)
 		return r;
-	an = off;
-	r = section_walk(msg, len, &off, out->ancount, SECTION_ANSWER, out);
+	a.kept = 0;
+	a.after_kept = off;
+	r = section_walk(msg, len, &off, out->ancount, SECTION_ANSWER, out, &a);
 	if (r != MF_DNS_OK)
 		return r;
-	answers_use(msg, len, an, out);
-	r = section_walk(msg, len, &off, out->nscount, SECTION_AUTHORITY, out);
+	answers_use(msg, len, &a, out);
+	r = section_walk(msg, len, &off, out->nscount, SECTION_AUTHORITY, out,
+	    NULL);
 	if (r != MF_DNS_OK)
 		return r;
 	return section_walk(msg, len, &off, out->arcount, SECTION_ADDITIONAL,
-	    out);
+	    out, NULL);
 }
 
 enum mf_dns_result

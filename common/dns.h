@@ -13,7 +13,10 @@
  * the caller owns the message bytes and the struct mf_dns_msg it passes.
  * Every read is bounds-checked against the length given, so any byte string
  * is safe input.  Work per call is bounded by the message length: the
- * answer section is walked at most MF_DNS_MAX_CHAIN + 2 times, each name
+ * answer section is read once (its first 24 records are kept, so later
+ * walks compare names without reading records again; records past those
+ * are read again on each walk) and walked at most MF_DNS_MAX_CHAIN + 2
+ * times, each name
  * read takes at most 127 labels and MF_DNS_MAX_HOPS pointers, and each
  * address record is compared with at most MF_DNS_MAX_CHAIN + 1 names.
  *

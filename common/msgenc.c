@@ -347,14 +347,50 @@ var_extra(const struct mf_msgenc *w, const struct mf_template *t,
 	return n;
 }
 
+enum op_code {
+	OP_U8,   /* 1 byte as it is */
+	OP_BE16, /* host-order integers stored big-endian */
+	OP_BE32,
+	OP_BE64,
+	OP_B6,    /* MAC addresses */
+	OP_B16,   /* IPv6 addresses */
+	OP_BYTES, /* any other fixed length, as it is */
+	OP_VAR,   /* MF_FK_VARLEN or MF_FK_FIXSTR: put_var() */
+};
+
+/* How put_value() writes f: integers of 1, 2, 4 or 8 bytes, else bytes. */
+static uint8_t
+op_code(const struct mf_field *f)
+{
+	if (f->kind != MF_FK_VALUE)
+		return OP_VAR;
+	switch (f->len) {
+	case 1:
+		return OP_U8;
+	case 2:
+		return OP_BE16;
+	case 4:
+		return OP_BE32;
+	case 8:
+		return OP_BE64;
+	case 6:
+		return OP_B6;
+	case 16:
+		return OP_B16;
+	default:
+		return OP_BYTES;
+	}
+}
+
 /*
- * Remember which fields of t the protocol carries and which of them are
- * variable-length, so that each record walks only those.  -EINVAL if t
- * has more than the arrays hold.
+ * Compile the fields of t the protocol carries into w->ops and remember
+ * which of them are variable-length, so that each record walks only
+ * those, one store each.  -EINVAL if t has more than the arrays hold.
  */
 static int
 index_fields(struct mf_msgenc *w, const struct mf_template *t)
 {
+	struct mf_msgenc_op *op;
 	uint16_t i;
 
 	if (t->n_fields > MF_MSGENC_MAX_FIELDS)
@@ -363,7 +399,11 @@ index_fields(struct mf_msgenc *w, const struct mf_template *t)
 	for (i = 0; i < t->n_fields; i++) {
 		if (!carries(w, &t->fields[i]))
 			continue;
-		w->carried[w->n_carried++] = (uint8_t)i;
+		op = &w->ops[w->n_carried++];
+		op->offset = t->fields[i].offset;
+		op->len = t->fields[i].len;
+		op->code = op_code(&t->fields[i]);
+		op->field = (uint8_t)i;
 		if (t->fields[i].kind != MF_FK_VARLEN)
 			continue;
 		if (w->n_var == MF_MSGENC_MAX_VAR)
@@ -379,37 +419,46 @@ index_fields(struct mf_msgenc *w, const struct mf_template *t)
  * (applicationId, MACs and IPv6 addresses are network order already),
  * strings with their length.  Returns the bytes written.
  */
-static size_t
-put_value(uint8_t *out, const struct mf_field *f, const uint8_t *rec)
+static inline size_t
+put_value(uint8_t *out, const struct mf_msgenc_op *op,
+    const struct mf_template *t, const uint8_t *rec)
 {
-	const uint8_t *p = rec + f->offset;
+	const uint8_t *p = rec + op->offset;
 	uint16_t v16;
 	uint32_t v32;
 	uint64_t v64;
 
-	if (f->kind != MF_FK_VALUE)
-		return put_var(out, f, rec);
-	switch (f->len) {
-	case 2:
+	switch (op->code) {
+	case OP_U8:
+		*out = *p;
+		return 1;
+	case OP_BE16:
 		memcpy(&v16, p, sizeof(v16));
 		v16 = GUINT16_TO_BE(v16);
 		memcpy(out, &v16, sizeof(v16));
-		break;
-	case 4:
+		return 2;
+	case OP_BE32:
 		memcpy(&v32, p, sizeof(v32));
 		v32 = GUINT32_TO_BE(v32);
 		memcpy(out, &v32, sizeof(v32));
-		break;
-	case 8:
+		return 4;
+	case OP_BE64:
 		memcpy(&v64, p, sizeof(v64));
 		v64 = GUINT64_TO_BE(v64);
 		memcpy(out, &v64, sizeof(v64));
-		break;
+		return 8;
+	case OP_B6:
+		memcpy(out, p, 6);
+		return 6;
+	case OP_B16:
+		memcpy(out, p, 16);
+		return 16;
+	case OP_BYTES:
+		memcpy(out, p, op->len);
+		return op->len;
 	default:
-		memcpy(out, p, f->len);
-		break;
+		return put_var(out, &t->fields[op->field], rec);
 	}
-	return f->len;
 }
 
 int
@@ -450,7 +499,7 @@ mf_msgenc_add_record(struct mf_msgenc *w, const struct mf_template *t,
 	}
 	out = w->wb.base + w->wb.len;
 	for (i = 0; i < w->n_carried; i++)
-		out += put_value(out, &t->fields[w->carried[i]], rec);
+		out += put_value(out, &w->ops[i], t, rec);
 	w->wb.len += len;
 	w->count++;
 	w->data_records++;

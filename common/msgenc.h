@@ -45,6 +45,19 @@ enum mf_msgenc_proto {
 	MF_MSGENC_IPFIX,
 };
 
+/*
+ * One carried field of a data template, compiled: the record's bytes at
+ * offset become the wire's by code (msgenc.c: a 1-byte copy, a 2-, 4- or
+ * 8-byte integer stored big-endian, a 6- or 16-byte array, another
+ * length of bytes, or a variable-length field through the template).
+ */
+struct mf_msgenc_op {
+	uint16_t offset; /* in the record struct */
+	uint16_t len;    /* fixed wire length (unused for variable ones) */
+	uint8_t code;    /* msgenc.c's enum op_code */
+	uint8_t field;   /* index into the template's fields */
+};
+
 struct mf_msgenc {
 	struct mf_wbuf wb; /* the message being built */
 	enum mf_msgenc_proto proto;
@@ -57,9 +70,10 @@ struct mf_msgenc {
 	uint16_t data_records; /* data records in the message */
 	const struct mf_template *last_t; /* the last data template used */
 	size_t last_len;                  /* and its fixed record length */
-	/* Of last_t: the fields the protocol carries, in order, and which of
-	 * them are variable-length (indexes into last_t->fields). */
-	uint8_t carried[MF_MSGENC_MAX_FIELDS];
+	/* Of last_t: the fields the protocol carries, in order, compiled to
+	 * one store each (struct mf_msgenc_op), and which of them are
+	 * variable-length (indexes into last_t->fields). */
+	struct mf_msgenc_op ops[MF_MSGENC_MAX_FIELDS];
 	uint8_t var[MF_MSGENC_MAX_VAR];
 	uint8_t n_carried, n_var;
 };

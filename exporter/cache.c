@@ -169,35 +169,43 @@ make_key(const struct exp_pkt *p, uint32_t ifindex, struct exp_key *k)
 }
 
 /*
- * Hash only the bytes that vary: an IPv4 key's addresses are 4 of their
- * 16 bytes (the rest is zero), so it hashes 20 bytes instead of 44.
+ * The key's SipHash-1-3, over only the words that vary: an IPv4 key's
+ * addresses are 4 of their 16 bytes (the rest is zero), so it hashes 3
+ * words, an IPv6 key 6.
  */
 static uint32_t
-key_bucket(const struct exp_cache *c, const struct exp_key *k)
+key_hash(const struct exp_cache *c, const struct exp_key *k)
 {
-	uint8_t b[20];
+	uint64_t w[6];
+	uint32_t a0, a1;
+	size_t n;
 
-	if (k->family != MF_AF_INET)
-		return (uint32_t)mf_siphash(&c->cfg.seed, k, sizeof(*k)) &
-		    c->bucket_mask;
-	memcpy(b, k->addr[0], 4);
-	memcpy(b + 4, k->addr[1], 4);
-	memcpy(b + 8, k->port, 4);
-	memcpy(b + 12, &k->ifindex, 4);
-	memcpy(b + 16, &k->vlan, 2);
-	b[18] = k->proto;
-	b[19] = k->family;
-	return (uint32_t)mf_siphash(&c->cfg.seed, b, sizeof(b)) &
-	    c->bucket_mask;
+	if (k->family == MF_AF_INET) {
+		memcpy(&a0, k->addr[0], 4);
+		memcpy(&a1, k->addr[1], 4);
+		w[0] = (uint64_t)a0 | (uint64_t)a1 << 32;
+		n = 1;
+	} else {
+		memcpy(w, k->addr, sizeof(k->addr)); /* 32 bytes: 4 words */
+		n = 4;
+	}
+	w[n] = (uint64_t)k->port[0] | (uint64_t)k->port[1] << 16 |
+	    (uint64_t)k->ifindex << 32;
+	w[n + 1] = (uint64_t)k->vlan | (uint64_t)k->proto << 16 |
+	    (uint64_t)k->family << 24;
+	return (uint32_t)mf_siphash13_words(&c->cfg.seed, w, n + 2);
 }
 
+/* Chains hold the hash of each flow: a different one skips the memcmp. */
 static uint32_t
-find(const struct exp_cache *c, const struct exp_key *k, uint32_t b)
+find(const struct exp_cache *c, const struct exp_key *k, uint32_t h)
 {
 	uint32_t i;
 
-	for (i = c->buckets[b]; i != EXP_CACHE_NIL; i = c->flows[i].hnext)
-		if (memcmp(&c->flows[i].key, k, sizeof(*k)) == 0)
+	for (i = c->buckets[h & c->bucket_mask]; i != EXP_CACHE_NIL;
+	     i = c->flows[i].hnext)
+		if (c->flows[i].hash == h &&
+		    memcmp(&c->flows[i].key, k, sizeof(*k)) == 0)
 			return i;
 	return EXP_CACHE_NIL;
 }
@@ -205,7 +213,7 @@ find(const struct exp_cache *c, const struct exp_key *k, uint32_t b)
 static void
 hash_remove(struct exp_cache *c, uint32_t i)
 {
-	uint32_t *pp = &c->buckets[c->flows[i].bucket];
+	uint32_t *pp = &c->buckets[c->flows[i].hash & c->bucket_mask];
 
 	while (*pp != i) {
 		g_assert(*pp != EXP_CACHE_NIL);
@@ -288,7 +296,7 @@ exp_cache_flush(struct exp_cache *c)
 /* --- the packet path ----------------------------------------------------- */
 
 static uint32_t
-take(struct exp_cache *c, const struct exp_key *k, uint32_t b, uint64_t now)
+take(struct exp_cache *c, const struct exp_key *k, uint32_t h, uint64_t now)
 {
 	uint32_t i;
 	struct exp_flow *f;
@@ -307,11 +315,11 @@ take(struct exp_cache *c, const struct exp_key *k, uint32_t b, uint64_t now)
 	}
 	memset(f, 0, sizeof(*f));
 	f->key = *k;
-	f->bucket = b;
+	f->hash = h;
 	f->period_ms = now;
 	f->state = EXP_FLOW_ACTIVE;
-	f->hnext = c->buckets[b];
-	c->buckets[b] = i;
+	f->hnext = c->buckets[h & c->bucket_mask];
+	c->buckets[h & c->bucket_mask] = i;
 	lru_append(c, &c->lru, i);
 	tm_append(c, &c->active, i);
 	c->stats.flows_created++;
@@ -376,11 +384,11 @@ exp_cache_update(struct exp_cache *c, const struct exp_pkt *p, uint32_t ifindex)
 {
 	struct exp_key k;
 	uint64_t now = p->ts_ms;
-	uint32_t b, i;
+	uint32_t h, i;
 	int s = make_key(p, ifindex, &k);
 
-	b = key_bucket(c, &k);
-	i = find(c, &k, b);
+	h = key_hash(c, &k);
+	i = find(c, &k, h);
 	/* A new SYN on a closing stream is a new connection (port reuse). */
 	if (i != EXP_CACHE_NIL && c->flows[i].state == EXP_FLOW_CLOSING &&
 	    p->proto == 6 && (p->tcp_flags & (TCP_SYN | TCP_ACK)) == TCP_SYN) {
@@ -389,7 +397,7 @@ exp_cache_update(struct exp_cache *c, const struct exp_pkt *p, uint32_t ifindex)
 		i = EXP_CACHE_NIL;
 	}
 	if (i == EXP_CACHE_NIL) {
-		i = take(c, &k, b, now);
+		i = take(c, &k, h, now);
 		c->flows[i].initiator = (uint8_t)s;
 	} else {
 		lru_unlink(c, &c->lru, i);

@@ -75,7 +75,8 @@ struct exp_flow {
 	                     * flow (exporter/dnslabel.c), 0 = none */
 	uint8_t mac[2][6];  /* source MAC of each side's frames */
 	uint32_t hnext;     /* hash chain */
-	uint32_t bucket;    /* the key's bucket: removal needs no hash */
+	uint32_t hash;      /* the key's hash: removal and lookups need
+	                     * no hash of the flow's key */
 	uint32_t lru_prev, lru_next;
 	uint32_t tm_prev, tm_next;
 	uint8_t initiator; /* the side that sent the first packet */

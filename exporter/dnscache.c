@@ -226,12 +226,33 @@ make_key(const struct mf_addr *client, const struct mf_addr *answered,
 	    key_addr(answered, &k->afam, k->answered);
 }
 
+/*
+ * SipHash-1-3 of the key as words: an IPv4 address with its family in
+ * one word (the answered one, and for the pair chain the client's);
+ * otherwise the answered address (2 words), the families, and for the
+ * pair chain the client (2 more words).
+ */
 static uint32_t
 key_bucket(const struct exp_dnscache *c, const struct dkey *k, int w)
 {
-	size_t len = w == L_PAIR ? sizeof(*k) : ADDR_KEY_LEN;
+	uint64_t v[5];
+	uint32_t a4;
+	size_t n;
 
-	return (uint32_t)mf_siphash(&c->cfg.seed, k, len) & c->mask;
+	if (k->afam == MF_AF_INET && (w != L_PAIR || k->cfam == MF_AF_INET)) {
+		memcpy(&a4, k->answered, 4);
+		v[0] = (uint64_t)a4 | (uint64_t)k->afam << 32;
+		memcpy(&a4, k->client, 4);
+		v[1] = (uint64_t)a4 | (uint64_t)k->cfam << 32;
+		n = w == L_PAIR ? 2 : 1;
+	} else {
+		memcpy(v, k->answered, sizeof(k->answered));
+		v[2] = (uint64_t)k->afam |
+		    (w == L_PAIR ? (uint64_t)k->cfam << 8 : 0);
+		memcpy(v + 3, k->client, sizeof(k->client));
+		n = w == L_PAIR ? 5 : 3;
+	}
+	return (uint32_t)mf_siphash13_words(&c->cfg.seed, v, n) & c->mask;
 }
 
 /*
@@ -457,18 +478,24 @@ exp_dnscache_find(struct exp_dnscache *c, const struct mf_addr *client,
     const char **name)
 {
 	struct dkey k;
-	uint32_t i = NIL;
+	uint32_t i = NIL, ab;
 	enum exp_label_source src = EXP_LABEL_NONE;
 
 	c->stats.lookups++;
 	*name = NULL;
-	if (make_key(client, remote, &k)) {
+	/*
+	 * Every entry is on both chains, so an empty addr bucket means no
+	 * client was told of this address: the usual miss costs one short
+	 * hash, not both.
+	 */
+	if (make_key(client, remote, &k) &&
+	    c->heads[L_ADDR][ab = key_bucket(c, &k, L_ADDR)] != NIL) {
 		i = find_best(c, L_PAIR, key_bucket(c, &k, L_PAIR), &k,
 		    sizeof(k), flow_start_ms, now_ms);
 		if (i != NIL)
 			src = EXP_LABEL_DNS;
-		else if ((i = find_best(c, L_ADDR, key_bucket(c, &k, L_ADDR),
-		              &k, ADDR_KEY_LEN, flow_start_ms, now_ms)) != NIL)
+		else if ((i = find_best(c, L_ADDR, ab, &k, ADDR_KEY_LEN,
+		              flow_start_ms, now_ms)) != NIL)
 			src = EXP_LABEL_DNS_OTHER_CLIENT;
 	}
 	switch (src) {

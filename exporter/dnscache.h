@@ -24,7 +24,7 @@
  *   addr    hash chain by the answered address alone: the fallback to an
  *           answer another client received;
  *   lru     by last add or hit: the head is evicted when the cache is full.
- * Both hashes are SipHash with the configured seed, so a remote sender
+ * Both hashes are SipHash-1-3 with the configured seed, so a remote sender
  * cannot aim many keys at one bucket.  Unlinking is O(1) on every list,
  * so an eviction leaves both indexes consistent without walking a chain.
  * A lookup walks one pair chain and, on a miss, one addr chain; the addr

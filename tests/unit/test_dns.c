@@ -231,6 +231,35 @@ test_dns_parse_cname_chain_out_of_order(void **state)
 	db_assert_addr4(&m.addrs[0], addr1, 20);
 }
 
+/*
+ * 29 answers, more than the parser keeps (24): 26 A records, one of them
+ * (the 4th) for c1, then the A for c2 and the chain's two CNAMEs in
+ * reverse order, all past the kept ones and so read again on each walk.
+ */
+static void
+test_dns_parse_chain_past_kept_answers(void **state)
+{
+	struct mf_dns_msg m;
+	struct db b;
+	unsigned i;
+
+	(void)state;
+	db_header(&b, 0x8180, 1, 29, 0, 0);
+	db_question(&b, "www.shop.example", MF_DNS_TYPE_A);
+	for (i = 0; i < 26; i++)
+		db_a(&b, i == 3 ? "c1.cdn.example" : "u.example", DB_NO_PTR,
+		    i == 3 ? 50 : 30, i == 3 ? addr2 : addr3);
+	db_a(&b, "c2.cdn.example", DB_NO_PTR, 20, addr1);
+	db_cname(&b, "c1.cdn.example", DB_NO_PTR, 60, "c2.cdn.example",
+	    DB_NO_PTR);
+	db_cname(&b, "", 12, 300, "c1.cdn.example", DB_NO_PTR);
+	assert_int_equal(db_parse_msg(&b, &m), MF_DNS_OK);
+	assert_chain(&m, "c1.cdn.example", 2, 2, 25);
+	db_assert_addr4(&m.addrs[0], addr2, 50);
+	db_assert_addr4(&m.addrs[1], addr1, 20);
+	assert_int_equal(m.min_ttl, 20);
+}
+
 /* a -> b -> a: the loop ends the chain; the addresses of both count. */
 static void
 test_dns_parse_cname_loop_ends(void **state)
@@ -708,6 +737,7 @@ main(void)
 		cmocka_unit_test(test_dns_parse_hop_limit),
 		cmocka_unit_test(test_dns_parse_cname_chain),
 		cmocka_unit_test(test_dns_parse_cname_chain_out_of_order),
+		cmocka_unit_test(test_dns_parse_chain_past_kept_answers),
 		cmocka_unit_test(test_dns_parse_cname_loop_ends),
 		cmocka_unit_test(test_dns_parse_cname_chain_is_capped),
 		cmocka_unit_test(test_dns_parse_aaaa_and_a_mixed),

@@ -64,7 +64,7 @@ struct col_fixread {
 	struct col_fixmodel *m;
 	fbSession_t *session; /* owned by fbuf */
 	fBuf_t *fbuf;
-	fbTemplate_t *flow_tmpl; /* the internal one: frees its lists */
+	fbTemplate_t *flow_tmpl;  /* the internal one: frees its lists */
 	struct held_tmpl *tids;   /* templates we let through */
 	unsigned aliens;          /* their unknown elements, all together */
 	struct saved_tmpl *saved; /* raw records of the kept templates */

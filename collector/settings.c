@@ -97,6 +97,10 @@ const struct mf_conf_key col_config_keys[] = {
 	K("forward", "records", MF_CONF_STRING, forward.records, "raw", 0, 0,
 	    "raw (every datagram as received) or normalised (the decoded "
 	    "records as the collector's own IPFIX)"),
+	K("forward", "compat", MF_CONF_STRING, forward.compat, "", 0, 0,
+	    "super_mediator: normalised records are flow records only, no "
+	    "DNS or device records, which super_mediator 1.8 stops at "
+	    "(empty: all records)"),
 	K("forward", "domains", MF_CONF_STRING, forward.domains, "keep", 0, 0,
 	    "keep, or per-exporter (each exporter its own observation domain "
 	    "/ source id)"),
@@ -455,6 +459,7 @@ col_config_note_restart(const struct col_config *a, const struct col_config *b)
 	    strcmp(a->forward.domains, b->forward.domains) != 0 ||
 	    a->forward.max_domains != b->forward.max_domains ||
 	    strcmp(a->forward.records, b->forward.records) != 0 ||
+	    g_strcmp0(a->forward.compat, b->forward.compat) != 0 ||
 	    a->forward.rate != b->forward.rate ||
 	    a->forward.queue != b->forward.queue)
 		g_message("reload: [forward] changes take effect on restart");

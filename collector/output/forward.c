@@ -69,6 +69,7 @@ struct col_forward {
 	size_t n_dests;
 	gboolean original, per_exporter;
 	gboolean normalised; /* records = normalised: no raw datagrams */
+	gboolean flows_only; /* compat = super_mediator */
 	struct mapping *map; /* max_map entries, n_map used */
 	size_t n_map, max_map;
 	struct mf_hash_key key; /* fixed: mapped values survive restarts */
@@ -153,6 +154,20 @@ col_forward_check(const struct col_forward_config *cfg, GError **error)
 		g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
 		    "[forward] rate: pacing needs source = collector");
 		return FALSE;
+	}
+	if (cfg->compat != NULL && cfg->compat[0] != '\0') {
+		if (strcmp(cfg->compat, "super_mediator") != 0) {
+			g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
+			    "[forward] compat: '%s' is not super_mediator",
+			    cfg->compat);
+			return FALSE;
+		}
+		if (strcmp(cfg->records, "normalised") != 0) {
+			g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
+			    "[forward] compat: super_mediator needs records "
+			    "= normalised (raw datagrams go as they came)");
+			return FALSE;
+		}
 	}
 	/* One TCP stream is one IPFIX session: the collector's own. */
 	if (any_tcp && strcmp(cfg->records, "normalised") != 0) {
@@ -294,6 +309,7 @@ col_forward_new(const struct col_forward_config *cfg, GError **error)
 	f->original = strcmp(cfg->source, "original") == 0;
 	f->per_exporter = strcmp(cfg->domains, "per-exporter") == 0;
 	f->normalised = strcmp(cfg->records, "normalised") == 0;
+	f->flows_only = cfg->compat != NULL && cfg->compat[0] != '\0';
 	f->max_map =
 	    (size_t)MIN(MAX(cfg->max_domains, 1), COL_FORWARD_MAX_DOMAINS);
 	f->map = g_new0(struct mapping, f->max_map);
@@ -927,6 +943,12 @@ gboolean
 col_forward_is_normalised(const struct col_forward *f)
 {
 	return f != NULL && f->normalised && f->n_dests > 0;
+}
+
+gboolean
+col_forward_flows_only(const struct col_forward *f)
+{
+	return f != NULL && f->flows_only;
 }
 
 void

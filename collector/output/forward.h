@@ -93,6 +93,7 @@ struct col_forward_stats {
 struct col_forward_config {
 	char **to; /* HOST:PORT destinations, NULL-terminated, or NULL */
 	char *source, *domains, *records;
+	char *compat; /* "" or super_mediator (normalised: flows only) */
 	uint64_t max_domains;
 	uint64_t rate;  /* UDP datagrams a second per destination; 0: unpaced */
 	uint64_t queue; /* bytes waiting per paced or TCP destination */
@@ -172,6 +173,9 @@ uint64_t col_forward_generation(const struct col_forward *f);
 
 /* records = normalised and somewhere to send to. */
 gboolean col_forward_is_normalised(const struct col_forward *f);
+
+/* compat = super_mediator: normalised records are flow records only. */
+gboolean col_forward_flows_only(const struct col_forward *f);
 
 /* Send msg to every destination from the collector's own address. */
 void col_forward_send(struct col_forward *f, const uint8_t *msg, size_t len);

@@ -13,6 +13,8 @@
 #include "collector/output/fwdnorm.h"
 #include "common/msgenc.h"
 
+/* The flow templates first: compat = super_mediator sends only those. */
+#define N_FLOW_TEMPLATES 4
 static const struct mf_template *const templates[] = { &mf_tmpl_archive4,
 	&mf_tmpl_archive6, &mf_tmpl_archive_bi4, &mf_tmpl_archive_bi6,
 	&mf_tmpl_dns4, &mf_tmpl_dns6, &mf_tmpl_device4, &mf_tmpl_device6 };
@@ -24,6 +26,7 @@ struct col_fwdnorm {
 	uint64_t tmpl_ms; /* when the templates last went out */
 	gboolean open;    /* a message with records is open */
 	gboolean tmpl_sent;
+	gboolean flows_only; /* compat = super_mediator: the first 4 */
 	uint64_t generation; /* the forwarder's, at the last templates */
 	struct col_fwdnorm_stats stats;
 	uint8_t buf[COL_FWDNORM_MTU];
@@ -39,6 +42,7 @@ col_fwdnorm_new(struct col_forward *fwd, uint32_t domain, uint64_t now_ms)
 		return NULL;
 	n = g_new0(struct col_fwdnorm, 1);
 	n->fwd = fwd;
+	n->flows_only = col_forward_flows_only(fwd);
 	mf_msgenc_init(&n->enc, MF_MSGENC_IPFIX, n->buf, sizeof(n->buf), domain,
 	    now_ms);
 	return n;
@@ -79,7 +83,9 @@ send_templates(struct col_fwdnorm *n, uint64_t now_ms)
 
 	send_open(n);
 	mf_msgenc_begin(&n->enc, real_ms());
-	for (i = 0; i < G_N_ELEMENTS(templates); i++) {
+	for (i = 0;
+	     i < (n->flows_only ? N_FLOW_TEMPLATES : G_N_ELEMENTS(templates));
+	     i++) {
 		if (mf_msgenc_add_template(&n->enc, templates[i]) == -ENOSPC) {
 			n->open = TRUE;
 			send_open(n);
@@ -164,6 +170,10 @@ col_fwdnorm_dns(struct col_fwdnorm *n, const struct mf_dns_rec *r,
 {
 	if (n == NULL)
 		return;
+	if (n->flows_only) {
+		n->stats.left_out++;
+		return;
+	}
 	add(n, family == MF_AF_INET ? &mf_tmpl_dns4 : &mf_tmpl_dns6, r, now_ms);
 	n->stats.dns_records++;
 }
@@ -174,6 +184,10 @@ col_fwdnorm_device(struct col_fwdnorm *n, const struct mf_device_rec *r,
 {
 	if (n == NULL)
 		return;
+	if (n->flows_only) {
+		n->stats.left_out++;
+		return;
+	}
 	add(n, family == MF_AF_INET6 ? &mf_tmpl_device6 : &mf_tmpl_device4, r,
 	    now_ms);
 	n->stats.device_records++;
@@ -213,11 +227,13 @@ col_fwdnorm_log_counters(const struct col_fwdnorm *fwdnorm)
 	if (fwdnorm == NULL)
 		return;
 	n = col_fwdnorm_get_stats(fwdnorm);
-	g_message("forward: normalised records %" G_GUINT64_FORMAT
-	          ", DNS records %" G_GUINT64_FORMAT
-	          ", device records %" G_GUINT64_FORMAT
-	          ", zero-packet records not sent %" G_GUINT64_FORMAT
-	          ", messages %" G_GUINT64_FORMAT,
+	g_message(
+	    "forward: normalised records %" G_GUINT64_FORMAT
+	    ", DNS records %" G_GUINT64_FORMAT
+	    ", device records %" G_GUINT64_FORMAT
+	    ", zero-packet records not sent %" G_GUINT64_FORMAT
+	    ", messages %" G_GUINT64_FORMAT
+	    ", DNS and device records left out (compat) %" G_GUINT64_FORMAT,
 	    n->records, n->dns_records, n->device_records, n->zero_packet,
-	    n->messages);
+	    n->messages, n->left_out);
 }

@@ -37,6 +37,7 @@ struct col_fwdnorm_stats {
 	uint64_t records;        /* flow records sent */
 	uint64_t dns_records;    /* DNS records sent */
 	uint64_t device_records; /* device records sent */
+	uint64_t left_out;       /* DNS and device records not sent (compat) */
 	uint64_t zero_packet;    /* flow records not sent: no packets */
 	uint64_t messages;       /* messages sent (templates included) */
 	uint64_t template_sends;

@@ -215,6 +215,41 @@ test_forward_check_bad_choices_are_rejected(void **state)
 	g_free(msg);
 }
 
+/* compat: super_mediator with records = normalised only, nothing else. */
+static void
+test_forward_check_compat(void **state)
+{
+	static const struct {
+		const char *records, *compat, *msg;
+	} c[] = {
+		{ "normalised", "super_mediator", NULL },
+		{ "raw", "", NULL },
+		{ "raw", "super_mediator",
+		    "[forward] compat: super_mediator needs records = "
+		    "normalised (raw datagrams go as they came)" },
+		{ "normalised", "yaf",
+		    "[forward] compat: 'yaf' is not super_mediator" },
+	};
+	struct col_config cfg;
+	GError *e = NULL;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < G_N_ELEMENTS(c); i++) {
+		cfg_init(&cfg, "", "collector", "keep", 16);
+		g_free(cfg.forward.records);
+		cfg.forward.records = g_strdup(c[i].records);
+		g_free(cfg.forward.compat);
+		cfg.forward.compat = g_strdup(c[i].compat);
+		assert_int_equal(col_forward_check(&cfg.forward, &e),
+		    c[i].msg == NULL);
+		if (c[i].msg != NULL)
+			assert_string_equal(e->message, c[i].msg);
+		g_clear_error(&e);
+		col_config_clear(&cfg);
+	}
+}
+
 /* --- header domains ------------------------------------------------------- */
 
 /*
@@ -555,6 +590,7 @@ main(void)
 		cmocka_unit_test(
 		    test_forward_check_more_than_eight_destinations_are_rejected),
 		cmocka_unit_test(test_forward_check_bad_choices_are_rejected),
+		cmocka_unit_test(test_forward_check_compat),
 		cmocka_unit_test(test_forward_set_domain_ipfix_exact_bytes),
 		cmocka_unit_test(test_forward_set_domain_v9_exact_bytes),
 		cmocka_unit_test(

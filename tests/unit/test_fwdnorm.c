@@ -24,7 +24,8 @@
  * Normalised forwarding: when messages go out (templates first, full,
  * lingered, flushed, template refresh), what they hold (read back with
  * the collector's own IPFIX reader: every record as it went in) and the
- * counters.  col_forward_send(), col_forward_is_normalised() and the wall
+ * counters.  col_forward_send(), col_forward_is_normalised(),
+ * col_forward_flows_only() and the wall
  * clock are wrapped at link time (-Wl,--wrap): sent messages are kept
  * here instead of going to a socket.
  */
@@ -36,12 +37,21 @@
 static GPtrArray *sent; /* of GBytes */
 static gboolean normalised = TRUE;
 static uint64_t generation; /* TCP connections made downstream */
+static gboolean flows_only; /* compat = super_mediator */
 
 void __wrap_col_forward_send(struct col_forward *f, const uint8_t *msg,
     size_t len);
 gboolean __wrap_col_forward_is_normalised(const struct col_forward *f);
 gint64 __wrap_g_get_real_time(void);
 uint64_t __wrap_col_forward_generation(const struct col_forward *f);
+gboolean __wrap_col_forward_flows_only(const struct col_forward *f);
+
+gboolean
+__wrap_col_forward_flows_only(const struct col_forward *f)
+{
+	(void)f;
+	return flows_only;
+}
 
 uint64_t
 __wrap_col_forward_generation(const struct col_forward *f)
@@ -165,6 +175,7 @@ setup(void **state)
 	sent = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
 	normalised = TRUE;
 	generation = 0;
+	flows_only = FALSE;
 	*state = col_fwdnorm_new(FWD, DOMAIN, T0);
 	assert_non_null(*state);
 	return 0;
@@ -441,6 +452,88 @@ test_fwdnorm_device_record(void **state)
 	readback_clear(&rb);
 }
 
+/* Template ids in message i's template sets (set id 2), in order. */
+static GString *
+template_ids(guint i)
+{
+	gsize len, off = 16, t;
+	const uint8_t *m = g_bytes_get_data(sent->pdata[i], &len);
+	GString *ids = g_string_new(NULL);
+
+	while (off + 4 <= len) {
+		size_t set_len = (size_t)(m[off + 2] << 8 | m[off + 3]);
+
+		assert_true(set_len >= 4 && off + set_len <= len);
+		if ((m[off] << 8 | m[off + 1]) == 2) {
+			for (t = off + 4; t + 4 <= off + set_len;) {
+				uint16_t count =
+				    (uint16_t)(m[t + 2] << 8 | m[t + 3]);
+				size_t k;
+
+				g_string_append_printf(ids, "%s%u",
+				    ids->len ? " " : "", m[t] << 8 | m[t + 1]);
+				t += 4;
+				for (k = 0; k < count; k++) {
+					gboolean ent = (m[t] & 0x80) != 0;
+
+					t += ent ? 8 : 4;
+				}
+			}
+		}
+		off += set_len;
+	}
+	return ids;
+}
+
+/*
+ * compat = super_mediator: the flow templates only (270-273), DNS and
+ * device records counted as left out, never sent; flows go as before.
+ */
+static void
+test_fwdnorm_flows_only(void **state)
+{
+	struct col_fwdnorm *n;
+	const struct col_fwdnorm_stats *st;
+	struct col_flow f = web(50001);
+	struct mf_dns_rec r;
+	struct mf_device_rec dr;
+	struct readback rb;
+	GString *ids;
+	guint i;
+
+	col_fwdnorm_free(*state);
+	flows_only = TRUE;
+	*state = n = col_fwdnorm_new(FWD, DOMAIN, T0);
+	st = col_fwdnorm_get_stats(n);
+	memset(&r, 0, sizeof(r));
+	r.qname.buf = (const uint8_t *)"example.org";
+	r.qname.len = 11;
+	r.qr = 1;
+	memset(&dr, 0, sizeof(dr));
+	col_fwdnorm_dns(n, &r, MF_AF_INET, T0);
+	col_fwdnorm_device(n, &dr, MF_AF_INET, T0);
+	assert_int_equal(sent->len, 0); /* nothing yet: not even templates */
+	col_fwdnorm_flow(n, &f, T0);
+	col_fwdnorm_flush(n);
+	assert_int_equal(sent->len, 2);
+	ids = template_ids(0);
+	assert_string_equal(ids->str, "270 271 272 273");
+	g_string_free(ids, TRUE);
+	for (i = 1; i < sent->len; i++) {
+		ids = template_ids(i);
+		assert_string_equal(ids->str, "");
+		g_string_free(ids, TRUE);
+	}
+	assert_int_equal(st->records, 1);
+	assert_int_equal(st->dns_records + st->device_records, 0);
+	assert_int_equal(st->left_out, 2);
+	read_back(&rb);
+	assert_int_equal(rb.n_flows, 1);
+	assert_int_equal(rb.n_dns + rb.n_devs, 0);
+	assert_memory_equal(&rb.flows[0], &f, sizeof(f));
+	readback_clear(&rb);
+}
+
 int
 main(void)
 {
@@ -464,6 +557,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_fwdnorm_device_record,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fwdnorm_flows_only, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

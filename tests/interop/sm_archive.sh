@@ -3,7 +3,9 @@
 # tests/integ/lib.sh): sm_archive_run DIR CAPTURE starts a collector on
 # 127.0.0.1 with [archive] dir = DIR/archive and compat = super_mediator,
 # sends it CAPTURE with minflow-exporter uniflow and then --biflow, stops
-# it, and sets SM_SENT to the flow records the exporter sent.
+# it, and sets SM_SENT to the flow records the exporter sent.  With
+# SM_FORWARD_TO=tcp://HOST:PORT the collector also forwards what it reads
+# there, normalised, with [forward] compat = super_mediator.
 sm_archive_run() {
 	_d=$1
 	mkdir -p "$_d"
@@ -11,6 +13,9 @@ sm_archive_run() {
 	loopback_conf "$_d/c.conf" "$_d/reports" "$_port"
 	printf '[archive]\ndir = %s\ncompat = super_mediator\n' \
 	    "$_d/archive" >>"$_d/c.conf"
+	[ -z "${SM_FORWARD_TO:-}" ] ||
+	    printf '[forward]\nto = %s\nrecords = normalised\ncompat = %s\n' \
+	    "$SM_FORWARD_TO" super_mediator >>"$_d/c.conf"
 	start_collector "$_d/c.conf" "$_d/c.log" "$_port"
 	SM_SENT=0
 	for _how in "" --biflow; do

@@ -5,7 +5,8 @@
 # (-w, uniflow and --biflow) and from a TCP stream (-c -t tcp), and prints
 # (TEXT mode) one line per flow record: as many as the exporter says it
 # exported (records-exported) and as minflow-collector reads from the same
-# file, and the collector's archive written with [archive] compat =
+# file, the collector's archive written with [archive] compat =
+# super_mediator and its normalised forwarding with [forward] compat =
 # super_mediator.  Without --compat it stops at the first options record (issue 18:
 # "Unknown Options message with TID 0x105") and prints no flow: checked
 # too, so that the test fails where the compatibility does not hold.
@@ -88,16 +89,33 @@ stop_pid "$SMPID" || fail "stream: super_mediator stop"
 assert_eq "stream: super_mediator's flows" "$n" \
     "$(grep -vc '^stats|' "$T/tcp.txt" 2>/dev/null || echo 0)"
 
-# The collector's archive with [archive] compat = super_mediator: every
-# flow record the exporter sent (uniflow, then --biflow) is a line.
+# The collector's archive with [archive] compat = super_mediator, and its
+# normalised forwarding with [forward] compat = super_mediator over TCP to
+# a listening super_mediator: every flow record the exporter sent
+# (uniflow, then --biflow; with DNS records) is a line of each.
 d=$T/live
-sm_archive_run "$d" "$P/vlan-dns.pcap"
+port=$(free_tcp_port)
+"$SM" --ipfix-input=TCP -i 127.0.0.1 -p "$port" -o "$T/fwd.txt" -m TEXT \
+    -l "$T/smfwd.log" &
+SMPID=$!
+track_pid "$SMPID"
+i=0
+while [ "$i" -lt 100 ] && ! grep -q ":$(printf '%04X' "$port") " \
+    /proc/net/tcp 2>/dev/null; do
+	sleep 0.1
+	i=$((i + 1))
+done
+SM_FORWARD_TO=tcp://127.0.0.1:$port sm_archive_run "$d" "$P/vlan-dns.pcap"
 sent=$SM_SENT
 lines=0
 for a in $(find "$d/archive" -name 'minflow-*.ipfix' | sort); do
 	lines=$((lines + $(sm_flows "$a")))
 done
 assert_eq "archive (compat): super_mediator's flows" "$sent" "$lines"
+sleep 1
+stop_pid "$SMPID" || fail "forward: super_mediator stop"
+assert_eq "forward (compat): super_mediator's flows" "$sent" \
+    "$(grep -vc '^stats|' "$T/fwd.txt" 2>/dev/null || echo 0)"
 
 # Without --compat: no flow at all (what issue 18 found).
 with_timeout 120 "$MF_EXPORTER" -r "$cap" -w "$T/plain.ipfix" 2>/dev/null ||

@@ -79,11 +79,14 @@ fold_mul(uint64_t a, uint64_t b)
 
 	return (uint64_t)r ^ (uint64_t)(r >> 64);
 #else
-	uint64_t lo = a * b, hi;
+	/* 32-bit targets (armhf): the high word with the middle carries. */
+	uint64_t al = a & 0xffffffffu, ah = a >> 32;
+	uint64_t bl = b & 0xffffffffu, bh = b >> 32;
+	uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+	uint64_t mid = (ll >> 32) + (lh & 0xffffffffu) + (hl & 0xffffffffu);
+	uint64_t hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
 
-	hi = (a >> 32) * (b >> 32) + (((a >> 32) * (b & 0xffffffffu)) >> 32) +
-	    (((a & 0xffffffffu) * (b >> 32)) >> 32);
-	return lo ^ hi;
+	return (a * b) ^ hi;
 #endif
 }
 

@@ -225,6 +225,7 @@ run_offline(struct collector *c, char **files)
 
 	/* Reports are made durable once, at the end, not one by one. */
 	c->rcfg.no_sync = TRUE;
+	c->rcfg.written = g_ptr_array_new_with_free_func(g_free);
 	for (i = 0; files[i] != NULL && !mf_signal_pending(MF_SIGNAL_STOP);
 	     i++) {
 		col_ingest_set_file_name(c->ingest, files[i]);
@@ -240,6 +241,8 @@ run_offline(struct collector *c, char **files)
 		g_clear_error(&err);
 		status = 2;
 	}
+	g_ptr_array_free(c->rcfg.written, TRUE);
+	c->rcfg.written = NULL;
 	return status;
 }
 

@@ -189,10 +189,56 @@ col_report_build(const struct col_report_config *cfg,
 	return root;
 }
 
+/* fsync(2) path; a file removed since (retention) is no error. */
+static gboolean
+sync_path(const char *path, GError **error)
+{
+	int fd, saved = 0;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT)
+			return TRUE;
+		saved = errno;
+	} else if (fsync(fd) != 0) {
+		saved = errno;
+	}
+	if (fd >= 0)
+		(void)close(fd);
+	if (saved != 0) {
+		g_set_error(error, MF_ERROR, MF_ERROR_IO, "%s: %s", path,
+		    g_strerror(saved));
+		return FALSE;
+	}
+	return TRUE;
+}
+
 gboolean
 col_report_sync(const struct col_report_config *cfg, GError **error)
 {
-	return mf_sync_fs(cfg->dir, error);
+	g_autofree char *latest = NULL, *last_dir = NULL;
+	gboolean ok = TRUE;
+	guint i;
+
+	/*
+	 * Only this run's files: syncfs(2) would also wait for every other
+	 * writer's dirty pages on the file system.
+	 */
+	if (cfg->written == NULL)
+		return mf_sync_fs(cfg->dir, error);
+	for (i = 0; i < cfg->written->len && ok; i++) {
+		const char *p = g_ptr_array_index(cfg->written, i);
+		g_autofree char *dir = g_path_get_dirname(p);
+
+		ok = sync_path(p, error);
+		if (ok && g_strcmp0(dir, last_dir) != 0) {
+			ok = sync_path(dir, error);
+			g_free(last_dir);
+			last_dir = g_steal_pointer(&dir);
+		}
+	}
+	g_ptr_array_set_size(cfg->written, 0);
+	latest = g_build_filename(cfg->dir, "latest.json", NULL);
+	return ok && sync_path(latest, error) && sync_path(cfg->dir, error);
 }
 
 char *
@@ -345,6 +391,13 @@ col_report_write(const struct col_report_config *cfg,
 	if (!mf_write_atomic_sync(path, text, len, !cfg->no_sync, error) ||
 	    !mf_write_atomic_sync(latest, text, len, !cfg->no_sync, error))
 		return FALSE;
+	if (cfg->no_sync && cfg->written != NULL) {
+		g_ptr_array_add(cfg->written, g_strdup(path));
+		/* Bounded: a long capture's reports are synced in batches. */
+		if (cfg->written->len >= COL_REPORT_SYNC_BATCH &&
+		    !col_report_sync(cfg, error))
+			return FALSE;
+	}
 	if (cfg->retention_days > 0)
 		expire_days(cfg->dir,
 		    cfg->now_ms != 0 ? MIN(iv->start_ms, cfg->now_ms)

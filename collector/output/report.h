@@ -32,6 +32,8 @@
 #include "collector/ingest/refused.h"
 #include "collector/model/engine.h"
 
+#define COL_REPORT_SYNC_BATCH 4096 /* report files synced at once (-r) */
+
 struct col_report_config {
 	const char *dir;         /* report directory */
 	uint32_t top;            /* entries in each top list */
@@ -43,8 +45,11 @@ struct col_report_config {
 	/* Live: the UDP sockets' counters (none offline). */
 	const struct col_listen_udp_stats *listeners;
 	size_t n_listeners;
-	gboolean no_sync; /* offline (-r): no fsync per report; the caller
-	                   * makes them durable at the end (col_report_sync) */
+	gboolean no_sync;   /* offline (-r): no fsync per report; the caller
+	                     * makes them durable at the end (col_report_sync) */
+	GPtrArray *written; /* NULL, or with no_sync the report files
+	                     * written (char *), for col_report_sync; at
+	                     * COL_REPORT_SYNC_BATCH they are synced */
 };
 
 /*
@@ -68,8 +73,11 @@ gboolean col_report_write(const struct col_report_config *cfg,
     size_t n_exp, JsonNode **doc, GError **error);
 
 /*
- * Make the reports written with no_sync durable: syncfs(2) of the file
- * system holding cfg->dir.  FALSE (error set) if that fails.
+ * Make the reports written with no_sync durable: fsync(2) of each file in
+ * cfg->written (emptied; files expired since are skipped), of their
+ * directories and of latest.json and cfg->dir; without cfg->written,
+ * syncfs(2) of the file system holding cfg->dir.  FALSE (error set) if a
+ * file cannot be synced.
  */
 gboolean col_report_sync(const struct col_report_config *cfg, GError **error);
 

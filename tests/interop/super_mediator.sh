@@ -68,19 +68,26 @@ for cap in vlan-dns.pcap ipv4-ipv6-dual-stack-http.pcapng \
 	done
 done
 
+# sm_tcp NAME: super_mediator listening on TCP at 127.0.0.1:$port (a free
+# port), TEXT into $T/NAME.txt; sets port and SMPID; waits (10 s at most)
+# until it listens.
+sm_tcp() {
+	port=$(free_tcp_port)
+	"$SM" --ipfix-input=TCP -i 127.0.0.1 -p "$port" -o "$T/$1.txt" \
+	    -m TEXT -l "$T/sm$1.log" &
+	SMPID=$!
+	track_pid "$SMPID"
+	i=0
+	while [ "$i" -lt 100 ] && ! grep -q ":$(printf '%04X' "$port") " \
+	    /proc/net/tcp 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
 # A stream: super_mediator listening on TCP, the exporter sending to it.
 cap=$P/mixed-windows-browsing-http-https.pcap
-port=$(free_tcp_port)
-"$SM" --ipfix-input=TCP -i 127.0.0.1 -p "$port" -o "$T/tcp.txt" -m TEXT \
-    -l "$T/smtcp.log" &
-SMPID=$!
-track_pid "$SMPID"
-i=0
-while [ "$i" -lt 100 ] && ! grep -q ":$(printf '%04X' "$port") " \
-    /proc/net/tcp 2>/dev/null; do
-	sleep 0.1
-	i=$((i + 1))
-done
+sm_tcp tcp
 with_timeout 120 "$MF_EXPORTER" -r "$cap" --stats --compat super_mediator \
     -c "127.0.0.1:$port" -t tcp 2>"$T/exp.log" || fail "stream: exporter"
 n=$(awk '$1 == "records-exported" { print $2 }' "$T/exp.log")
@@ -94,17 +101,7 @@ assert_eq "stream: super_mediator's flows" "$n" \
 # a listening super_mediator: every flow record the exporter sent
 # (uniflow, then --biflow; with DNS records) is a line of each.
 d=$T/live
-port=$(free_tcp_port)
-"$SM" --ipfix-input=TCP -i 127.0.0.1 -p "$port" -o "$T/fwd.txt" -m TEXT \
-    -l "$T/smfwd.log" &
-SMPID=$!
-track_pid "$SMPID"
-i=0
-while [ "$i" -lt 100 ] && ! grep -q ":$(printf '%04X' "$port") " \
-    /proc/net/tcp 2>/dev/null; do
-	sleep 0.1
-	i=$((i + 1))
-done
+sm_tcp fwd
 SM_FORWARD_TO=tcp://127.0.0.1:$port sm_archive_run "$d" "$P/vlan-dns.pcap"
 sent=$SM_SENT
 lines=0

@@ -164,33 +164,37 @@ col_fwdnorm_flow(struct col_fwdnorm *n, const struct col_flow *f,
 	n->stats.records++;
 }
 
-void
-col_fwdnorm_dns(struct col_fwdnorm *n, const struct mf_dns_rec *r,
-    uint8_t family, uint64_t now_ms)
+/* A DNS or device record (an options record), sent unless flows only. */
+static void
+add_option(struct col_fwdnorm *n, const struct mf_template *t, const void *rec,
+    uint64_t now_ms, uint64_t *sent)
 {
-	if (n == NULL)
-		return;
 	if (n->flows_only) {
 		n->stats.left_out++;
 		return;
 	}
-	add(n, family == MF_AF_INET ? &mf_tmpl_dns4 : &mf_tmpl_dns6, r, now_ms);
-	n->stats.dns_records++;
+	add(n, t, rec, now_ms);
+	(*sent)++;
+}
+
+void
+col_fwdnorm_dns(struct col_fwdnorm *n, const struct mf_dns_rec *r,
+    uint8_t family, uint64_t now_ms)
+{
+	if (n != NULL)
+		add_option(n,
+		    family == MF_AF_INET ? &mf_tmpl_dns4 : &mf_tmpl_dns6, r,
+		    now_ms, &n->stats.dns_records);
 }
 
 void
 col_fwdnorm_device(struct col_fwdnorm *n, const struct mf_device_rec *r,
     uint8_t family, uint64_t now_ms)
 {
-	if (n == NULL)
-		return;
-	if (n->flows_only) {
-		n->stats.left_out++;
-		return;
-	}
-	add(n, family == MF_AF_INET6 ? &mf_tmpl_device6 : &mf_tmpl_device4, r,
-	    now_ms);
-	n->stats.device_records++;
+	if (n != NULL)
+		add_option(n,
+		    family == MF_AF_INET6 ? &mf_tmpl_device6 : &mf_tmpl_device4,
+		    r, now_ms, &n->stats.device_records);
 }
 
 void

@@ -84,12 +84,7 @@ write_all(int fd, const char *data, size_t len)
 static void
 sync_dir(const char *dir)
 {
-	int fd;
-
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return;
-	(void)fsync(fd);
-	(void)close(fd);
+	(void)mf_sync_path(dir, NULL);
 }
 
 gboolean
@@ -99,17 +94,21 @@ mf_write_atomic(const char *path, const void *data, size_t len, GError **error)
 }
 
 gboolean
-mf_sync_fs(const char *dir, GError **error)
+mf_sync_path(const char *path, GError **error)
 {
 	int fd, saved = 0;
 
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
-	    syncfs(fd) != 0)
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT)
+			return TRUE;
 		saved = errno;
+	} else if (fsync(fd) != 0) {
+		saved = errno;
+	}
 	if (fd >= 0)
 		(void)close(fd);
 	if (saved != 0) {
-		g_set_error(error, MF_ERROR, MF_ERROR_IO, "%s: %s", dir,
+		g_set_error(error, MF_ERROR, MF_ERROR_IO, "%s: %s", path,
 		    g_strerror(saved));
 		return FALSE;
 	}

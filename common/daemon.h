@@ -46,16 +46,16 @@ gboolean mf_write_atomic(const char *path, const void *data, size_t len,
  * The same, but with sync FALSE neither the file nor the directory is
  * fsynced: the rename still keeps readers from seeing a part, but a crash
  * may lose the file.  For a batch that makes everything durable once at
- * its end (minflow-collector -r: mf_sync_fs()).
+ * its end (minflow-collector -r: mf_sync_path() on each).
  */
 gboolean mf_write_atomic_sync(const char *path, const void *data, size_t len,
     gboolean sync, GError **error);
 
 /*
- * Write out everything cached of the file system that holds dir
- * (syncfs(2)); FALSE with error naming dir if it fails.
+ * fsync(2) the file or directory path; one removed meanwhile (ENOENT) is
+ * no error.  FALSE with error naming path if it fails.
  */
-gboolean mf_sync_fs(const char *dir, GError **error);
+gboolean mf_sync_path(const char *path, GError **error);
 
 /*
  * Detach (daemon(3): no controlling terminal, working directory /) if

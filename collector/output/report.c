@@ -189,29 +189,6 @@ col_report_build(const struct col_report_config *cfg,
 	return root;
 }
 
-/* fsync(2) path; a file removed since (retention) is no error. */
-static gboolean
-sync_path(const char *path, GError **error)
-{
-	int fd, saved = 0;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		if (errno == ENOENT)
-			return TRUE;
-		saved = errno;
-	} else if (fsync(fd) != 0) {
-		saved = errno;
-	}
-	if (fd >= 0)
-		(void)close(fd);
-	if (saved != 0) {
-		g_set_error(error, MF_ERROR, MF_ERROR_IO, "%s: %s", path,
-		    g_strerror(saved));
-		return FALSE;
-	}
-	return TRUE;
-}
-
 gboolean
 col_report_sync(const struct col_report_config *cfg, GError **error)
 {
@@ -223,22 +200,22 @@ col_report_sync(const struct col_report_config *cfg, GError **error)
 	 * Only this run's files: syncfs(2) would also wait for every other
 	 * writer's dirty pages on the file system.
 	 */
-	if (cfg->written == NULL)
-		return mf_sync_fs(cfg->dir, error);
-	for (i = 0; i < cfg->written->len && ok; i++) {
+	for (i = 0; cfg->written != NULL && i < cfg->written->len && ok; i++) {
 		const char *p = g_ptr_array_index(cfg->written, i);
 		g_autofree char *dir = g_path_get_dirname(p);
 
-		ok = sync_path(p, error);
+		ok = mf_sync_path(p, error);
 		if (ok && g_strcmp0(dir, last_dir) != 0) {
-			ok = sync_path(dir, error);
+			ok = mf_sync_path(dir, error);
 			g_free(last_dir);
 			last_dir = g_steal_pointer(&dir);
 		}
 	}
-	g_ptr_array_set_size(cfg->written, 0);
+	if (cfg->written != NULL)
+		g_ptr_array_set_size(cfg->written, 0);
 	latest = g_build_filename(cfg->dir, "latest.json", NULL);
-	return ok && sync_path(latest, error) && sync_path(cfg->dir, error);
+	return ok && mf_sync_path(latest, error) &&
+	    mf_sync_path(cfg->dir, error);
 }
 
 char *

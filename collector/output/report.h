@@ -74,10 +74,9 @@ gboolean col_report_write(const struct col_report_config *cfg,
 
 /*
  * Make the reports written with no_sync durable: fsync(2) of each file in
- * cfg->written (emptied; files expired since are skipped), of their
- * directories and of latest.json and cfg->dir; without cfg->written,
- * syncfs(2) of the file system holding cfg->dir.  FALSE (error set) if a
- * file cannot be synced.
+ * cfg->written (if any; emptied; files expired since are skipped), of
+ * their directories and of latest.json and cfg->dir.  FALSE (error set)
+ * if a file cannot be synced.
  */
 gboolean col_report_sync(const struct col_report_config *cfg, GError **error);
 

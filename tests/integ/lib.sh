@@ -35,6 +35,8 @@
 #   CI           when non-empty, a missing tool or input is a failure
 #                (exit 1), not a skip (exit 77)
 #   MF_KEEP_TMP  when non-empty, the temp dir is kept for debugging
+#   MF_TSHARK_CACHE  when set, a directory where tshark's answers are kept
+#                (see tests/integ/shim/tshark)
 #
 # Everything a test starts must be started through these helpers (or
 # registered with track_pid) so the EXIT trap can stop it. Only processes
@@ -71,6 +73,13 @@ MF_TRUTH="$MF_SRCDIR/tests/integ/truth.py"
 MF_NFDUMP_FLOWS="$MF_SRCDIR/tests/integ/nfdump_flows.py"
 # shellcheck disable=SC2034 # used by the tests
 MF_SAMPLE="$MF_SRCDIR/tests/data/sample.pcap"
+# MF_TSHARK_CACHE (a directory): tshark's answers on the same bytes are
+# remembered across tests and builds (tests/integ/shim/tshark says how);
+# scripts/test sets it so the sanitizer run does not repeat the gcc run's.
+if [ -n "${MF_TSHARK_CACHE:-}" ] && mkdir -p "$MF_TSHARK_CACHE" 2>/dev/null; then
+    PATH="$MF_SRCDIR/tests/integ/shim:$PATH"
+    export PATH
+fi
 
 mf_log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
 

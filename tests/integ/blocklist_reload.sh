@@ -87,7 +87,14 @@ phase() {
 }
 
 start_collector "$T/c.conf" "$T/col.log" "$PORT"
-udp_listening "$PORT" || { fail "collector not listening" "$(tail -3 "$T/col.log")"; finish; }
+# start_collector waits 10 s; a sanitizer build under load may take longer
+i=0
+while ! udp_listening "$PORT" && [ "$i" -lt 200 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+udp_listening "$PORT" ||
+	{ fail "collector not listening" "$(tail -3 "$T/col.log")"; finish; }
 
 assert_eq "1. list A B: hits A B" "$A $B" "$(phase 1 $A $B $C $D)"
 

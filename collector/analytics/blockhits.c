@@ -215,9 +215,15 @@ entry_of(struct col_blockhits *h, const struct col_bl_match *m,
 	return e;
 }
 
+/* The remote of a hit as text: address and name, either NULL. */
+struct remote {
+	const char *addr, *name;
+};
+
 static void
 note(struct col_blockhits *h, const struct col_bl_match *m, enum col_bl_via via,
-    const char *match, const struct who *w, uint64_t bytes, uint64_t t_ms)
+    const char *match, const struct who *w, const struct remote *rem,
+    uint64_t bytes, uint64_t t_ms)
 {
 	char id[COL_DEVICE_ID_MAX];
 	struct col_blockhit *e;
@@ -225,22 +231,48 @@ note(struct col_blockhits *h, const struct col_bl_match *m, enum col_bl_via via,
 	who_id(w, id);
 	if ((e = entry_of(h, m, via, match, id)) == NULL)
 		return;
+	if (e->remote_addr[0] == '\0' && rem->addr != NULL)
+		g_strlcpy(e->remote_addr, rem->addr, sizeof(e->remote_addr));
+	if (e->remote_name[0] == '\0' && rem->name != NULL)
+		g_strlcpy(e->remote_name, rem->name, sizeof(e->remote_name));
 	e->flows++;
 	e->bytes += bytes;
 	e->first_ms = MIN(e->first_ms, t_ms);
 	e->last_ms = e->last_ms == UINT64_MAX ? t_ms : MAX(e->last_ms, t_ms);
 }
 
+/* remote hits an IP list: noted with name, the name that went with it. */
 static void
 match_addr(struct col_blockhits *h, const struct mf_addr *remote,
-    enum col_bl_via via, const struct who *w, uint64_t bytes, uint64_t t_ms)
+    const char *name, enum col_bl_via via, const struct who *w, uint64_t bytes,
+    uint64_t t_ms)
 {
 	struct col_bl_match m;
 	char ip[MF_ADDR_STRLEN];
+	struct remote rem = { ip,
+		name != NULL && name[0] != '\0' ? name : NULL };
 
-	if (col_blocklist_find_addr(h->bl, remote, &m))
-		note(h, &m, via, mf_addr_format(remote, ip, sizeof(ip)), w,
-		    bytes, t_ms);
+	if (col_blocklist_find_addr(h->bl, remote, &m)) {
+		mf_addr_format(remote, ip, sizeof(ip));
+		note(h, &m, via, ip, w, &rem, bytes, t_ms);
+	}
+}
+
+/* name hits a domain list: noted with addr (or NULL), its address. */
+static void
+match_name(struct col_blockhits *h, const char *name,
+    const struct mf_addr *addr, enum col_bl_via via, const struct who *w,
+    uint64_t bytes, uint64_t t_ms)
+{
+	struct col_bl_match m;
+	char ip[MF_ADDR_STRLEN];
+	struct remote rem = { NULL, name };
+
+	if (name[0] == '\0' || !col_blocklist_find_name(h->bl, name, &m))
+		return;
+	if (addr != NULL)
+		rem.addr = mf_addr_format(addr, ip, sizeof(ip));
+	note(h, &m, via, name, w, &rem, bytes, t_ms);
 }
 
 void
@@ -250,7 +282,6 @@ col_blockhits_flow(struct col_blockhits *h, const struct col_flow *f,
 {
 	struct who w = { NULL, NULL };
 	uint64_t bytes = f->octets + f->rev_octets;
-	struct col_bl_match m;
 
 	if (h == NULL || h->bl == NULL || (src_internal && dst_internal))
 		return;
@@ -262,11 +293,13 @@ col_blockhits_flow(struct col_blockhits *h, const struct col_flow *f,
 		w.addr = &f->dst;
 	}
 	if (!src_internal)
-		match_addr(h, &f->src, COL_VIA_FLOW, &w, bytes, t_ms);
+		match_addr(h, &f->src, f->label, COL_VIA_FLOW, &w, bytes, t_ms);
 	if (!dst_internal)
-		match_addr(h, &f->dst, COL_VIA_FLOW, &w, bytes, t_ms);
-	if (f->label[0] != '\0' && col_blocklist_find_name(h->bl, f->label, &m))
-		note(h, &m, COL_VIA_LABEL, f->label, &w, bytes, t_ms);
+		match_addr(h, &f->dst, f->label, COL_VIA_FLOW, &w, bytes, t_ms);
+	/* The label names the remote side: the destination unless that is
+	 * the internal one. */
+	match_name(h, f->label, dst_internal ? &f->src : &f->dst, COL_VIA_LABEL,
+	    &w, bytes, t_ms);
 }
 
 void
@@ -274,17 +307,15 @@ col_blockhits_dns(struct col_blockhits *h, const struct col_dns_rec *d,
     const struct col_device *client)
 {
 	struct who w = { client, &d->client };
-	struct col_bl_match m;
+	const struct mf_addr *first = d->n_addrs > 0 ? &d->addrs[0] : NULL;
 	unsigned i;
 
 	if (h == NULL || h->bl == NULL)
 		return;
-	if (d->qname[0] != '\0' && col_blocklist_find_name(h->bl, d->qname, &m))
-		note(h, &m, COL_VIA_DNS_QUERY, d->qname, &w, 0, d->time_ms);
-	if (d->cname[0] != '\0' && col_blocklist_find_name(h->bl, d->cname, &m))
-		note(h, &m, COL_VIA_DNS_ANSWER, d->cname, &w, 0, d->time_ms);
+	match_name(h, d->qname, first, COL_VIA_DNS_QUERY, &w, 0, d->time_ms);
+	match_name(h, d->cname, first, COL_VIA_DNS_ANSWER, &w, 0, d->time_ms);
 	for (i = 0; i < d->n_addrs && i < COL_DNS_MAX_ADDRS; i++)
-		match_addr(h, &d->addrs[i], COL_VIA_DNS_ANSWER, &w, 0,
+		match_addr(h, &d->addrs[i], d->qname, COL_VIA_DNS_ANSWER, &w, 0,
 		    d->time_ms);
 }
 

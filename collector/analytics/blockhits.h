@@ -12,6 +12,12 @@
  * flow, or the DNS client: its device id (collector/model/devices.h)
  * when the devices know it, else its address as text.
  *
+ * The remote of a hit is given whole where the record knows both halves:
+ * an address hit keeps the name that went with it (the flow's label, or
+ * the query of a DNS answer), a name hit the address (the flow's remote
+ * side, or the first address the DNS answer gave).  The first record of a
+ * hit that knows the other half fills it; later ones do not change it.
+ *
  * Hits are aggregated per (list, line, match, device, via) in a table of
  * max_hits entries, allocated once; hits beyond are counted in dropped.
  * Finding a hit's entry is a linear scan, only for records that hit.
@@ -58,6 +64,8 @@ struct col_blockhit {
 	char entry[COL_BLOCKLIST_ENTRY_MAX];
 	char match[COL_BLOCKLIST_ENTRY_MAX]; /* the address or name seen */
 	char device[COL_DEVICE_ID_MAX];      /* the device's id, or "" */
+	char remote_addr[MF_ADDR_STRLEN];    /* the remote's address, or "" */
+	char remote_name[COL_BLOCKLIST_ENTRY_MAX]; /* its name, or "" */
 	uint64_t flows, bytes, first_ms, last_ms;
 };
 

@@ -291,17 +291,29 @@ geo_of(struct col_alert_rules *r, const char *ip, struct col_geo_info *gi)
 	    col_geo_lookup(r->cfg.geo, &a, gi);
 }
 
-/* "192.0.2.7" or "192.0.2.7 (DE, AS24940 Hetzner Online GmbH)". */
+/*
+ * The remote in words: "192.0.2.7", "192.0.2.7 (DE, AS24940 Hetzner Online
+ * GmbH)", "evil.example", or both as "evil.example" + at + the address
+ * ("evil.example at 192.0.2.7 (DE)"); ip and name may be NULL.
+ */
 static char *
-remote_words(struct col_alert_rules *r, const char *ip)
+remote_words(struct col_alert_rules *r, const char *ip, const char *name,
+    const char *at)
 {
 	struct col_geo_info gi;
+	g_autofree char *where = NULL;
 
+	if (ip == NULL)
+		return g_strdup(name != NULL ? name : "?");
 	if (!geo_of(r, ip, &gi))
-		return g_strdup(ip);
-	return g_strdup_printf("%s (%s%s%s%.0u%s%s)", ip, gi.country,
-	    gi.country[0] && gi.asn ? ", " : "", gi.asn ? "AS" : "", gi.asn,
-	    gi.as_org[0] ? " " : "", gi.as_org);
+		where = g_strdup(ip);
+	else
+		where = g_strdup_printf("%s (%s%s%s%.0u%s%s)", ip, gi.country,
+		    gi.country[0] && gi.asn ? ", " : "", gi.asn ? "AS" : "",
+		    gi.asn, gi.as_org[0] ? " " : "", gi.as_org);
+	if (name == NULL)
+		return g_steal_pointer(&where);
+	return g_strdup_printf("%s %s %s", name, at, where);
 }
 
 static void
@@ -378,6 +390,31 @@ emit(struct judge *j, struct event *e)
 
 /* --- the rules ----------------------------------------------------------- */
 
+/*
+ * The remote of anomaly o: an outside host is its own address; an
+ * internal device's is its target when it has exactly one.  The name is
+ * the evidence's remote name (a beacon's) or domain (a DNS tunnel's).
+ */
+static void
+anomaly_remote(JsonObject *o, gboolean internal, struct event *e)
+{
+	JsonArray *t = array_of(o, "targets");
+	JsonObject *ev = json_object_has_member(o, "evidence")
+	    ? json_object_get_object_member(o, "evidence")
+	    : NULL;
+	JsonNode *n;
+
+	e->remote = internal ? NULL : str_of(o, "ip");
+	if (internal && int_of(o, "target_count") == 1 && t != NULL &&
+	    json_array_get_length(t) == 1 &&
+	    (n = json_array_get_element(t, 0)) != NULL &&
+	    json_node_get_value_type(n) == G_TYPE_STRING)
+		e->remote = json_node_get_string(n);
+	e->remote_name = str_of(ev, "remote");
+	if (e->remote_name == NULL)
+		e->remote_name = str_of(ev, "domain");
+}
+
 static void
 rule_anomalies(struct judge *j, JsonObject *doc)
 {
@@ -392,7 +429,7 @@ rule_anomalies(struct judge *j, JsonObject *doc)
 		           *state = str_of(o, "state");
 		gboolean internal =
 		    g_strcmp0(str_of(o, "side"), "internal") == 0;
-		g_autofree char *key = NULL, *who = NULL;
+		g_autofree char *key = NULL, *who = NULL, *rem = NULL;
 		gboolean fresh;
 		struct event e = { 0 };
 
@@ -410,20 +447,23 @@ rule_anomalies(struct judge *j, JsonObject *doc)
 		e.type = "anomaly";
 		e.what = type;
 		e.device = internal ? ip : NULL;
-		e.remote = internal ? NULL : ip;
+		anomaly_remote(o, internal, &e);
 		/* An outside host has no device: its address keeps two
 		 * scanners of the same kind apart. */
 		e.target = internal ? type : key;
-		who =
-		    internal ? device_words(j->r, ip) : remote_words(j->r, ip);
-		e.text =
-		    g_strdup_printf("%s started: %s as %s, %" G_GINT64_FORMAT
-		                    " targets, %" G_GINT64_FORMAT
-		                    " flows, score %" G_GINT64_FORMAT,
-		        type, who,
-		        str_of(o, "role") ? str_of(o, "role") : "source",
-		        int_of(o, "target_count"), int_of(o, "flows"),
-		        int_of(o, "score"));
+		who = internal ? device_words(j->r, ip)
+		               : remote_words(j->r, ip, NULL, "at");
+		rem = internal && (e.remote != NULL || e.remote_name != NULL)
+		    ? remote_words(j->r, e.remote, e.remote_name, "at")
+		    : NULL;
+		e.text = g_strdup_printf(
+		    "%s started: %s as %s%s%s, %" G_GINT64_FORMAT
+		    " targets, %" G_GINT64_FORMAT
+		    " flows, score %" G_GINT64_FORMAT,
+		    type, who, str_of(o, "role") ? str_of(o, "role") : "source",
+		    rem ? ", remote " : "", rem ? rem : "",
+		    int_of(o, "target_count"), int_of(o, "flows"),
+		    int_of(o, "score"));
 		e.evidence = json_object_has_member(o, "evidence")
 		    ? json_object_get_object_member(o, "evidence")
 		    : NULL;
@@ -483,27 +523,30 @@ rule_blocklist(struct judge *j, JsonObject *doc)
 		g_autofree char *who = NULL, *rem = NULL;
 		struct event e = { 0 };
 		gboolean name = g_strcmp0(kind, "domain") == 0;
+		gboolean dns;
 
 		if (match == NULL || via == NULL)
 			continue;
+		dns = g_str_has_prefix(via, "dns");
 		who = device_words(j->r, str_of(h, "device"));
-		rem = name ? g_strdup(match) : remote_words(j->r, match);
 		e.type = "blocklist";
 		e.what = str_of(h, "list");
 		e.device = str_of(h, "device");
-		e.remote = name ? NULL : match;
-		e.remote_name = name ? match : NULL;
+		/* The match is one half of the remote; the hit may know the
+		 * other (collector/analytics/blockhits.h). */
+		e.remote = name ? str_of(h, "remote_address") : match;
+		e.remote_name = name ? match : str_of(h, "remote_name");
 		e.target = match;
+		rem = remote_words(j->r, e.remote, e.remote_name,
+		    dns ? "to" : "at");
 		e.text = g_strdup_printf(
 		    "%s %s %s, listed in %s line %" G_GINT64_FORMAT
 		    " (%s): %" G_GINT64_FORMAT " %s, %" G_GINT64_FORMAT
 		    " bytes",
-		    who,
-		    g_str_has_prefix(via, "dns") ? "resolved" : "talked to",
-		    rem, e.what ? e.what : "?", int_of(h, "line"),
+		    who, dns ? "resolved" : "talked to", rem,
+		    e.what ? e.what : "?", int_of(h, "line"),
 		    str_of(h, "entry") ? str_of(h, "entry") : "?",
-		    int_of(h, "flows"),
-		    g_str_has_prefix(via, "dns") ? "DNS records" : "flows",
+		    int_of(h, "flows"), dns ? "DNS records" : "flows",
 		    int_of(h, "bytes"));
 		e.ev_name[0] = "flows";
 		e.ev[0] = int_of(h, "flows");

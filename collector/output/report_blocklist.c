@@ -25,6 +25,10 @@ build_hit(JsonBuilder *b, const struct col_blockhit *e)
 	col_json_text(b, "kind", e->kind == COL_BL_IP ? "ip" : "domain");
 	col_json_str(b, "match", e->match);
 	col_json_str(b, "device", e->device[0] != '\0' ? e->device : NULL);
+	col_json_text(b, "remote_address",
+	    e->remote_addr[0] != '\0' ? e->remote_addr : NULL);
+	col_json_str(b, "remote_name",
+	    e->remote_name[0] != '\0' ? e->remote_name : NULL);
 	col_json_text(b, "via", col_bl_via_names[e->via]);
 	col_json_uint(b, "flows", e->flows);
 	col_json_uint(b, "bytes", e->bytes);

@@ -25,6 +25,10 @@
 #      again, announces nothing;
 #  (g) on a capture of an nmap SYN scan, one alert per anomaly whose
 #      state is "new" (the scanner's), at least one;
+#  (h) the webhook in ntfy form: a crafted flow to a listed address
+#      (alerts_flows.py) gives one POST whose plain-text body and Title,
+#      Priority, Tags and Content-Type headers are exactly as written
+#      here;
 #  (e) geography from a test database (tests/data/geo/make_mmdb.pl) that
 #      places the listed /24 in DE, AS24940: "top" "countries" gives DE
 #      the same bytes as (a) over the reports, an address of the /24 in
@@ -49,9 +53,10 @@ perl "$MF_SRCDIR/tests/data/geo/make_mmdb.pl" "$T/geo.mmdb" ||
 "$MF_EXPORTER" -r "$CAP" -w "$T/flows.ipfix" 2>"$T/exp.log" ||
 	fail "exporter -w" "$(cat "$T/exp.log")"
 
-# serve DIR: the webhook and syslog servers writing into DIR; sets PORT
+# serve DIR [MODE]: the webhook and syslog servers writing into DIR (MODE
+# ntfy-serve: the ntfy webhook server alone); sets PORT
 serve() {
-	python3 "$PY" serve "$1" &
+	python3 "$PY" "${2:-serve}" "$1" &
 	track_pid $!
 	i=0
 	while [ ! -s "$1/port" ] && [ "$i" -lt 100 ]; do
@@ -79,13 +84,11 @@ LIST
 # sinks_conf DIR [LINE]: the [alerts] sinks writing into DIR (PORT set),
 # and LINE in [alerts]
 sinks_conf() {
-	cat >"$1/cmd.py" <<-CMD
-	#!/usr/bin/env python3
-	import os
-	with open("$1/command.jsonl", "a") as f:
-	    f.write(os.environ["MINFLOW_ALERT"] + "\n")
+	cat >"$1/cmd.sh" <<-CMD
+	#!/bin/sh
+	printf '%s\\n' "\$MINFLOW_ALERT" >>"$1/command.jsonl"
 	CMD
-	chmod +x "$1/cmd.py"
+	chmod +x "$1/cmd.sh"
 	cat <<-CONF
 	[blocklists]
 	ip = $T/drop.txt
@@ -95,7 +98,7 @@ sinks_conf() {
 	idea-file = $1/idea.jsonl
 	syslog = unix:$1/syslog.sock
 	webhook = http://127.0.0.1:$PORT/hook
-	command = $1/cmd.py
+	command = $1/cmd.sh
 	${2:-}
 	[geo]
 	database = $T/geo.mmdb
@@ -114,55 +117,20 @@ set -- $(python3 "$PY" truth "$CAP" "$NET")
 want_bytes=$1 want_remote=$2
 shift 2
 want_names="$*"
-hits() {
-	python3 - "$T/out" "$1" "$2" <<'PYEOF'
-import glob, json, sys
-d, via, what = sys.argv[1:]
-hits = [h for p in sorted(glob.glob(d + "/2*/*.json"))
-        for h in json.load(open(p)).get("blocklist", {}).get("hits", [])]
-sel = [h for h in hits if via in ("any", h["via"])]
-if what == "bytes":
-    print(sum(h["bytes"] for h in sel))
-elif what == "entries":
-    print(" ".join(sorted({h["entry"] for h in sel})))
-else:
-    print(" ".join(sorted({h[what] for h in sel})))
-PYEOF
-}
+hits() { python3 "$PY" hits "$T/out" "$1" "$2"; }
 assert_eq "flow hits: bytes to and from $NET" "$want_bytes" "$(hits flow bytes)"
 assert_eq "flow hits: the remote addresses" "$want_remote" "$(hits flow match)"
 assert_eq "DNS query hits: names under bing.com" "$want_names" \
 	"$(hits dns_query match)"
 assert_eq "only listed entries hit" "$NET bing.com" "$(hits any entries)"
 assert_eq "lists that hit" "drop.txt hosts" "$(hits any list)"
-bad=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["blocklist"]["bad_lines"])' "$T/out/latest.json")
+bad=$(python3 "$PY" bad-lines "$T/out/latest.json")
 assert_eq "bad lines counted" "1" "$bad"
 grep -q "drop.txt:5: not a blocklist entry" "$T/col.log" ||
 	fail "the bad line named as FILE:LINE in the log"
 
 # --- (e) geography ------------------------------------------------------------
-geo() {
-	python3 - "$T/out" "$T/alerts.jsonl" "$NET" <<'PYEOF'
-import glob, ipaddress, json, sys
-d, alerts, net = sys.argv[1:]
-net = ipaddress.ip_network(net)
-de, listed = 0, set()
-for p in sorted(glob.glob(d + "/2*/*.json")):
-    r = json.load(open(p))
-    de += sum(c["bytes"] for c in r["top"].get("countries", [])
-              if c["country"] == "DE")
-    for a in r["addresses"]:
-        if ipaddress.ip_address(a["ip"]) in net:
-            listed.add((a["country"], a["asn"], a["as_org"]))
-rem = set()
-for line in open(alerts):
-    a = json.loads(line)
-    r = a.get("remote") or {}
-    if r.get("address") and ipaddress.ip_address(r["address"]) in net:
-        rem.add((r["country"], "(DE, AS24940 Hetzner Online GmbH)" in a["text"]))
-print(de, sorted(listed), sorted(rem))
-PYEOF
-}
+geo() { python3 "$PY" geo "$T/out" "$T/alerts.jsonl" "$NET"; }
 assert_eq "geography: DE bytes, the /24's addresses, its alerts" \
 	"$want_bytes [('DE', 24940, 'Hetzner Online GmbH')] [('DE', True)]" "$(geo)"
 
@@ -231,17 +199,39 @@ live() {
 live
 LSINKS="$L/alerts.jsonl $L/idea.jsonl $L/syslog.txt $L/webhook.jsonl $L/command.jsonl"
 assert_eq "live: the listed address hit" "$want_remote" \
-	"$(python3 - "$L/out" <<'PYEOF'
-import glob, json, sys
-print(" ".join(sorted({h["match"] for p in glob.glob(sys.argv[1] + "/2*/*.json")
-      for h in json.load(open(p)).get("blocklist", {}).get("hits", [])
-      if h["via"] == "flow"})))
-PYEOF
-)"
+	"$(python3 "$PY" hits "$L/out" flow match)"
 assert_eq "live: each sink got each alert once" "" \
 	"$(python3 "$PY" check "$L/out" $LSINKS 2>&1)"
 before=$(cat $LSINKS | wc -l)
 [ "$before" -ge 15 ] || fail "live: alerts in the five sinks" "$before"
 live
 assert_eq "live: no alert after a restart" "$before" "$(cat $LSINKS | wc -l)"
+
+# --- (h) ntfy --------------------------------------------------------------------
+N=$T/ntfy
+mkdir -p "$N"
+serve "$N" ntfy-serve
+printf '# test list\n198.51.100.0/24\n' >"$N/drop.txt"
+python3 "$MF_SRCDIR/tests/integ/alerts_flows.py" write "$N/f.ipfix" \
+    1768471260000 192.168.1.5 198.51.100.7 203.0.113.1 ||
+	fail "alerts_flows.py write"
+cat >"$N/c.conf" <<CONF
+[blocklists]
+ip = $N/drop.txt
+[alerts]
+webhook = http://127.0.0.1:$PORT/minflow
+webhook-format = ntfy
+new-devices = false
+silent-intervals = 0
+CONF
+with_timeout 120 "$MF_COLLECTOR" -C "$N/c.conf" -r "$N/f.ipfix" -o "$N/out" \
+    >"$N/col.log" 2>&1 || fail "collector -r (ntfy)" "$(tail -3 "$N/col.log")"
+assert_eq "ntfy: one POST, its headers and text" "Content-Type: text/plain; charset=utf-8
+Title: minflow: blocklist drop.txt
+Priority: high
+Tags: warning,blocklist
+
+device 192.168.1.5 talked to 198.51.100.7, listed in drop.txt line 2 \
+(198.51.100.0/24): 1 flows, 100 bytes" "$(cat "$N/ntfy.1" 2>&1)"
+assert_eq "ntfy: no second POST" "" "$(ls "$N" | grep '^ntfy\.[2-9]')"
 finish

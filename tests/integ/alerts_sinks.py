@@ -17,7 +17,30 @@ check REPORTS FILE SINKS...: the alerts every sink got against the
   hits (a hit's address that a device of the report holds is that device),
   one per device of the devices sections and one per anomaly whose state
   is "new" and one per device of the devices sections, each alert once; every
-  other sink the same alert ids, each once."""
+  other sink the same alert ids, each once.
+
+hits REPORTS VIA WHAT: of the blocklist hits of the reports (VIA one way
+  they came, or "any"), the bytes summed ("bytes") or the distinct values
+  of member WHAT ("entries" for "entry"), sorted, one line.
+
+bad-lines REPORT: the report's blocklist "bad_lines".
+
+report-hits REPORTS N: the sorted "match"es of the flow hits of the Nth
+  report (from 1, in time order), one line; "no report N" if it is not
+  there.
+
+alerted ALERTS: the remote addresses of the blocklist alerts of the
+  JSON-lines file ALERTS, in the order written, one line.
+
+geo REPORTS ALERTS NET: the bytes of "DE" in the reports' top countries,
+  the (country, asn, as_org) of the reports' addresses in NET, and the
+  (country, text names country and AS) of the alerts whose remote is in
+  NET.
+
+ntfy-serve DIR: an HTTP server on 127.0.0.1 (port written to DIR/port)
+  that writes each POST to DIR/ntfy.N (N from 1): its Content-Type,
+  Title, Priority and Tags headers one a line, then a blank line and the
+  body.  Runs until killed (bounded by a 600 s limit)."""
 import glob
 import http.server
 import ipaddress
@@ -118,11 +141,15 @@ def sink_alerts(path):
     return out
 
 
-def key(a):
+def key(a, want=()):
     dev = (a.get("device") or {}).get("id")
     if a["type"] == "blocklist":
+        # The match is one half of the remote: the one wanted.
         rem = a.get("remote") or {}
-        return ("blocklist", dev, rem.get("address") or rem.get("name"))
+        k = ("blocklist", dev, rem.get("address"))
+        if k in want or rem.get("name") is None:
+            return k
+        return ("blocklist", dev, rem.get("name"))
     if a["type"] == "new_device":
         return ("new_device", dev, "")
     if a["type"] == "anomaly" and dev is None:
@@ -146,7 +173,7 @@ def check(rdir, *sinks):
             if a.get("state") == "new":
                 want.add(("anomaly", owner.get(a["ip"], a["ip"]), a["type"]))
     first = sink_alerts(sinks[0])
-    got = [key(a) for a in first
+    got = [key(a, want) for a in first
            if a["type"] in ("blocklist", "new_device", "anomaly")]
     if sorted(got) != sorted(want):
         print("file sink: got", sorted(got), "want", sorted(want))
@@ -160,6 +187,94 @@ def check(rdir, *sinks):
                   len(ids), "(or other ids)")
 
 
+def all_hits(d):
+    return [h for r in reports(d) for h in r.get("blocklist", {}).get("hits", [])]
+
+
+def hits(d, via, what):
+    sel = [h for h in all_hits(d) if via in ("any", h["via"])]
+    if what == "bytes":
+        print(sum(h["bytes"] for h in sel))
+        return
+    what = "entry" if what == "entries" else what
+    print(" ".join(sorted({h[what] for h in sel})))
+
+
+def report_hits(d, n):
+    rs = reports(d)
+    if int(n) > len(rs):
+        print("no report", n)
+        return
+    hits = rs[int(n) - 1].get("blocklist", {}).get("hits", [])
+    print(" ".join(sorted(h["match"] for h in hits if h["via"] == "flow")))
+
+
+def alerted(path):
+    out = []
+    for a in sink_alerts(path):
+        if a["type"] == "blocklist":
+            out.append((a.get("remote") or {}).get("address") or "-")
+    print(" ".join(out))
+
+
+def bad_lines(path):
+    with open(path) as f:
+        print(json.load(f)["blocklist"]["bad_lines"])
+
+
+def geo(d, alerts, net):
+    net = ipaddress.ip_network(net)
+    de, listed = 0, set()
+    for r in reports(d):
+        de += sum(c["bytes"] for c in r["top"].get("countries", [])
+                  if c["country"] == "DE")
+        for a in r["addresses"]:
+            if ipaddress.ip_address(a["ip"]) in net:
+                listed.add((a["country"], a["asn"], a["as_org"]))
+    rem = set()
+    with open(alerts) as f:
+        for line in f:
+            a = json.loads(line)
+            r = a.get("remote") or {}
+            if r.get("address") and ipaddress.ip_address(r["address"]) in net:
+                rem.add((r["country"],
+                         "(DE, AS24940 Hetzner Online GmbH)" in a["text"]))
+    print(de, sorted(listed), sorted(rem))
+
+
+def ntfy_serve(d):
+    n = []
+
+    class H(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            size = int(self.headers.get("Content-Length", "0"))
+            body = self.rfile.read(size).decode()
+            n.append(body)
+            heads = "".join("%s: %s\n" % (h, self.headers.get(h))
+                            for h in ("Content-Type", "Title", "Priority",
+                                      "Tags"))
+            tmp = os.path.join(d, ".ntfy.tmp")
+            with open(tmp, "w") as f:
+                f.write(heads + "\n" + body)
+            os.rename(tmp, os.path.join(d, "ntfy.%d" % len(n)))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *a):
+            pass
+
+    srv = http.server.HTTPServer(("127.0.0.1", 0), H)
+    srv.timeout = 1
+    with open(os.path.join(d, "port.tmp"), "w") as f:
+        f.write(str(srv.server_address[1]))
+    os.rename(os.path.join(d, "port.tmp"), os.path.join(d, "port"))
+    end = time.monotonic() + 600
+    while time.monotonic() < end:
+        srv.handle_request()
+
+
 if __name__ == "__main__":
-    {"serve": serve, "truth": truth, "check": check}[sys.argv[1]](
-        *sys.argv[2:])
+    {"serve": serve, "truth": truth, "check": check, "hits": hits,
+     "bad-lines": bad_lines, "report-hits": report_hits,
+     "alerted": alerted, "geo": geo,
+     "ntfy-serve": ntfy_serve}[sys.argv[1]](*sys.argv[2:])

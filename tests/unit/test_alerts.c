@@ -42,6 +42,13 @@ judge(struct col_alert_rules *r, int m, const char *members, GPtrArray *out)
 	return col_alert_rules_judge(r, doc, 0, out);
 }
 
+/* An empty list of alerts, as col_alert_rules_judge() takes it. */
+static GPtrArray *
+alerts_new(void)
+{
+	return g_ptr_array_new_with_free_func((GDestroyNotify)json_node_unref);
+}
+
 static const char *
 field(GPtrArray *out, guint i, const char *k)
 {
@@ -155,6 +162,250 @@ test_alert_rules_judge_quota_and_exporters(void **state)
 	assert_string_equal(field(out, 1, "type"), "exporter_silent");
 	assert_int_equal(judge(r, 5, quiet, out), 0);
 	assert_null(col_alert_rules_new(&bad, NULL));
+	col_alert_rules_free(r);
+	g_ptr_array_unref(out);
+}
+
+/* Member k of the alert's remote, NULL if it or the remote is null. */
+static const char *
+remote(GPtrArray *out, guint i, const char *k)
+{
+	JsonObject *o = json_node_get_object(out->pdata[i]);
+	JsonNode *n = json_object_get_member(o, "remote");
+
+	assert_non_null(n);
+	if (JSON_NODE_HOLDS_NULL(n))
+		return NULL;
+	n = json_object_get_member(json_node_get_object(n), k);
+	assert_non_null(n);
+	return JSON_NODE_HOLDS_NULL(n) ? NULL : json_node_get_string(n);
+}
+
+static gboolean
+remote_is_null(GPtrArray *out, guint i)
+{
+	return JSON_NODE_HOLDS_NULL(
+	    json_object_get_member(json_node_get_object(out->pdata[i]),
+	        "remote"));
+}
+
+#define BL_HIT(kind, match, via, raddr, rname)                               \
+	"{\"list\": \"l\", \"line\": 1, \"entry\": \"e\", \"kind\": \"" kind \
+	"\", \"match\": \"" match "\", \"device\": \"192.168.1.5\", "        \
+	"\"via\": \"" via "\", \"remote_address\": " raddr                   \
+	", \"remote_name\": " rname ", \"flows\": 1, \"bytes\": 10}"
+
+/* A blocklist hit gives the remote whole: address and name. */
+static void
+test_alert_rules_judge_blocklist_remote_whole(void **state)
+{
+	struct col_alert_rules_config c = { NULL, 60, FALSE, 0, 0, NULL, NULL };
+	GPtrArray *out = alerts_new();
+	struct col_alert_rules *r = col_alert_rules_new(&c, NULL);
+	const char *hits = "\"blocklist\": {\"hits\": ["
+	    /* 0: an address hit whose flow had a label */
+	    BL_HIT("ip", "198.51.100.7", "flow", "\"198.51.100.7\"",
+	        "\"cdn.evil.example\"") ", "
+	    /* 1: a name resolved to an address */
+	    BL_HIT("domain", "evil.example", "dns_query", "\"198.51.100.9\"",
+	        "\"evil.example\"") ", "
+	    /* 2: a name with no address known */
+	    BL_HIT("domain", "noanswer.example", "dns_query", "null",
+	        "\"noanswer.example\"") ", "
+	    /* 3: an address with no name; 4: a report without the halves */
+	    BL_HIT("ip", "198.51.100.8", "flow", "\"198.51.100.8\"",
+	        "null") ", "
+	                "{\"list\": \"l\", \"line\": 2, \"kind\": \"domain\", "
+	                "\"match\": "
+	                "\"old.example\", \"device\": \"192.168.1.5\", "
+	                "\"via\": \"label\"}"
+	                "]}";
+
+	(void)state;
+	assert_int_equal(judge(r, 0, hits, out), 5);
+	assert_string_equal(remote(out, 0, "address"), "198.51.100.7");
+	assert_string_equal(remote(out, 0, "name"), "cdn.evil.example");
+	assert_null(remote(out, 0, "country")); /* no [geo] */
+	assert_non_null(strstr(field(out, 0, "text"),
+	    "device 192.168.1.5 talked to cdn.evil.example at 198.51.100.7, "
+	    "listed in l line 1 (e): 1 flows, 10 bytes"));
+	assert_string_equal(remote(out, 1, "address"), "198.51.100.9");
+	assert_string_equal(remote(out, 1, "name"), "evil.example");
+	assert_non_null(strstr(field(out, 1, "text"),
+	    "device 192.168.1.5 resolved evil.example to 198.51.100.9, "
+	    "listed in l line 1 (e): 1 DNS records, 10 bytes"));
+	assert_null(remote(out, 2, "address"));
+	assert_string_equal(remote(out, 2, "name"), "noanswer.example");
+	assert_non_null(
+	    strstr(field(out, 2, "text"), "resolved noanswer.example, listed"));
+	assert_string_equal(remote(out, 3, "address"), "198.51.100.8");
+	assert_null(remote(out, 3, "name"));
+	assert_non_null(
+	    strstr(field(out, 3, "text"), "talked to 198.51.100.8, listed"));
+	assert_null(remote(out, 4, "address"));
+	assert_string_equal(remote(out, 4, "name"), "old.example");
+	col_alert_rules_free(r);
+	g_ptr_array_unref(out);
+}
+
+#define ANOM(type, ip, side, targets, count, ev)                         \
+	"{\"type\": \"" type "\", \"ip\": \"" ip "\", \"side\": \"" side \
+	"\", \"role\": \"source\", \"targets\": " targets                \
+	", \"target_count\": " count ", \"flows\": 30, \"score\": 5, "   \
+	"\"evidence\": " ev "}"
+
+/* An anomaly's remote: the outside host, or a device's single target. */
+static void
+test_alert_rules_judge_anomaly_remote(void **state)
+{
+	struct col_alert_rules_config c = { NULL, 60, FALSE, 0, 0, NULL, NULL };
+	GPtrArray *out = alerts_new();
+	struct col_alert_rules *r = col_alert_rules_new(&c, NULL);
+	const char *a = "\"anomalies\": ["
+	    /* 0: a device beaconing to one host, named in the evidence */
+	    ANOM("beacon", "192.168.1.5", "internal", "[\"198.51.100.7\"]", "1",
+	        "{\"remote\": \"c2.example\", \"contacts\": 40}") ", "
+	    /* 1: a device scanning two hosts: no single remote */
+	    ANOM("fan_out", "192.168.1.6", "internal",
+	        "[\"198.51.100.1\", \"198.51.100.2\"]", "2", "{}") ", "
+	    /* 2: one target listed of a count of 3: not the remote */
+	    ANOM("port_scan_vertical", "192.168.1.7", "internal",
+	        "[\"198.51.100.3\"]", "3", "{}") ", "
+	    /* 3: a DNS tunnel: the domain is the remote's name */
+	    ANOM("dns_tunnel", "192.168.1.8", "internal", "[]", "0",
+	        "{\"domain\": \"t.example\"}") ", "
+	    /* 4: an outside scanner: the remote, no device */
+	    ANOM("port_scan_horizontal", "203.0.113.4", "external",
+	        "[\"192.168.1.5\"]", "1", "{}") "]";
+
+	(void)state;
+	assert_int_equal(judge(r, 0, a, out), 5);
+	assert_string_equal(remote(out, 0, "address"), "198.51.100.7");
+	assert_string_equal(remote(out, 0, "name"), "c2.example");
+	assert_non_null(strstr(field(out, 0, "text"),
+	    "beacon started: device 192.168.1.5 as source, remote c2.example "
+	    "at 198.51.100.7, 1 targets, 30 flows, score 5"));
+	assert_true(remote_is_null(out, 1));
+	assert_non_null(strstr(field(out, 1, "text"),
+	    "fan_out started: device 192.168.1.6 as source, 2 targets"));
+	assert_true(remote_is_null(out, 2));
+	assert_null(remote(out, 3, "address"));
+	assert_string_equal(remote(out, 3, "name"), "t.example");
+	assert_non_null(strstr(field(out, 3, "text"),
+	    "as source, remote t.example, 0 targets"));
+	assert_string_equal(remote(out, 4, "address"), "203.0.113.4");
+	assert_null(remote(out, 4, "name"));
+	assert_true(JSON_NODE_HOLDS_NULL(
+	    json_object_get_member(json_node_get_object(out->pdata[4]),
+	        "device")));
+	col_alert_rules_free(r);
+	g_ptr_array_unref(out);
+}
+
+/* Evidence member k of alert i. */
+static int64_t
+evidence(GPtrArray *out, guint i, const char *k)
+{
+	return json_object_get_int_member(
+	    json_object_get_object_member(json_node_get_object(out->pdata[i]),
+	        "evidence"),
+	    k);
+}
+
+#define LOSS(lost)                                                      \
+	"\"exporters\": [{\"address\": \"192.0.2.1\", \"port\": 4739, " \
+	"\"observation_domain\": 7, \"records\": 500, \"lost\": " lost "}]"
+
+/* "lost" 0 is no loss; 1 alerts once per window, with the numbers. */
+static void
+test_alert_rules_judge_exporter_loss_edges(void **state)
+{
+	struct col_alert_rules_config c = { NULL, 120, FALSE, 0, 0, NULL,
+		NULL };
+	GPtrArray *out = alerts_new();
+	struct col_alert_rules *r = col_alert_rules_new(&c, NULL);
+
+	(void)state;
+	assert_int_equal(judge(r, 0, LOSS("0"), out), 0);
+	assert_int_equal(judge(r, 1, LOSS("1"), out), 1);
+	assert_string_equal(field(out, 0, "type"), "exporter_loss");
+	assert_string_equal(field(out, 0, "what"), "192.0.2.1:4739/7");
+	assert_true(remote_is_null(out, 0));
+	assert_string_equal(field(out, 0, "text"),
+	    "exporter 192.0.2.1:4739/7 lost 1 records (sequence gaps) of 500");
+	assert_int_equal(evidence(out, 0, "lost"), 1);
+	assert_int_equal(evidence(out, 0, "records"), 500);
+	/* Within the window (120 s: minutes 1 and 2): once. */
+	assert_int_equal(judge(r, 2, LOSS("9"), out), 0);
+	/* At minute 3 the window from minute 1 is over: again. */
+	assert_int_equal(judge(r, 3, LOSS("9"), out), 1);
+	assert_int_equal(evidence(out, 1, "lost"), 9);
+	col_alert_rules_free(r);
+	g_ptr_array_unref(out);
+}
+
+#define DEV2                                                                 \
+	"\"devices\": [{\"id\": \"aa:bb:cc:dd:ee:ff\", \"mac\": "            \
+	"\"aa:bb:cc:dd:ee:ff\", \"addresses\": [\"192.168.1.5\"], "          \
+	"\"bytes_out\": 600, \"bytes_in\": 500}, {\"id\": \"192.168.1.9\", " \
+	"\"addresses\": [\"192.168.1.9\"], \"bytes_out\": 1000, "            \
+	"\"bytes_in\": 101}]"
+
+/*
+ * The default quota: reaching it is not over it (1100 of 1100), one byte
+ * more is; a device's own quota replaces the default; a new UTC day
+ * counts from 0.
+ */
+static void
+test_alert_rules_judge_default_quota_edges(void **state)
+{
+	char q0[] = "192.168.1.5=5000";
+	char *q[] = { q0, NULL };
+	struct col_alert_rules_config c = { NULL, 60, FALSE, 0, 1100, NULL,
+		NULL };
+	struct col_alert_rules_config own = { NULL, 60, FALSE, 0, 1100, q,
+		NULL };
+	GPtrArray *out = alerts_new();
+	struct col_alert_rules *r = col_alert_rules_new(&c, NULL);
+	g_autoptr(JsonNode) next_day = json_from_string(
+	    "{\"interval\": {\"start\": \"2026-01-16T00:00:00Z\", \"end\": "
+	    "\"2026-01-16T00:01:00Z\"}, " DEV2 "}",
+	    NULL);
+
+	(void)state;
+	/* aa:bb..: 1100 (at the quota); 192.168.1.9: 1101 (one over). */
+	assert_int_equal(judge(r, 0, DEV2, out), 1);
+	assert_string_equal(field(out, 0, "type"), "quota");
+	assert_string_equal(field(out, 0, "what"), "2026-01-15");
+	assert_string_equal(field(out, 0, "text"),
+	    "device 192.168.1.9 moved 1101 bytes on 2026-01-15, over its "
+	    "quota of 1100");
+	assert_int_equal(evidence(out, 0, "bytes"), 1101);
+	assert_int_equal(evidence(out, 0, "quota"), 1100);
+	/* 2200 and 2202: the first goes over, the second was over. */
+	assert_int_equal(judge(r, 1, DEV2, out), 1);
+	assert_string_equal(json_object_get_string_member(
+	                        json_object_get_object_member(
+	                            json_node_get_object(out->pdata[1]),
+	                            "device"),
+	                        "id"),
+	    "aa:bb:cc:dd:ee:ff");
+	assert_int_equal(evidence(out, 1, "bytes"), 2200);
+	/* The next UTC day starts from 0: 1101 is over again. */
+	assert_int_equal(col_alert_rules_judge(r, next_day, 0, out), 1);
+	assert_string_equal(field(out, 2, "what"), "2026-01-16");
+	col_alert_rules_free(r);
+	/* Its own quota (by address) replaces the default for aa:bb..:
+	 * 2200 is under 5000; 192.168.1.9 keeps the default. */
+	r = col_alert_rules_new(&own, NULL);
+	assert_int_equal(judge(r, 0, DEV2, out), 1);
+	assert_int_equal(judge(r, 1, DEV2, out), 0);
+	assert_string_equal(json_object_get_string_member(
+	                        json_object_get_object_member(
+	                            json_node_get_object(out->pdata[3]),
+	                            "device"),
+	                        "id"),
+	    "192.168.1.9");
 	col_alert_rules_free(r);
 	g_ptr_array_unref(out);
 }
@@ -400,6 +651,10 @@ main(void)
 		    test_alert_rules_judge_dedup_window_and_restart),
 		cmocka_unit_test(test_alert_rules_judge_anomaly_once_per_start),
 		cmocka_unit_test(test_alert_rules_judge_quota_and_exporters),
+		cmocka_unit_test(test_alert_rules_judge_blocklist_remote_whole),
+		cmocka_unit_test(test_alert_rules_judge_anomaly_remote),
+		cmocka_unit_test(test_alert_rules_judge_exporter_loss_edges),
+		cmocka_unit_test(test_alert_rules_judge_default_quota_edges),
 		cmocka_unit_test(test_alert_sinks_formats),
 		cmocka_unit_test(test_alert_sinks_file_rate_rotation_and_queue),
 		cmocka_unit_test(test_alert_sinks_command_env_and_timeout),

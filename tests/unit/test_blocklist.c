@@ -236,28 +236,58 @@ test_blocklist_many_entries_all_found(void **state)
 	col_blocklist_free(bl);
 }
 
+/* Blockhits on a drop list (198.51.100.0/24) and a hosts file (evil.test)
+ * in a temporary directory. */
+struct hits_fx {
+	char *dir, *ipf, *dnf;
+	struct col_blockhits *bh;
+};
+
+static void
+hits_fx_open(struct hits_fx *x, size_t max_hits)
+{
+	char *ipl[2] = { NULL, NULL }, *dnl[2] = { NULL, NULL };
+	struct col_blockhits_config c = { ipl, dnl, 100, 100, max_hits };
+	struct mf_hash_key k;
+
+	x->dir = g_dir_make_tmp("mfbl-XXXXXX", NULL);
+	assert_non_null(x->dir);
+	x->ipf = ipl[0] = g_build_filename(x->dir, "drop.txt", NULL);
+	x->dnf = dnl[0] = g_build_filename(x->dir, "hosts", NULL);
+	assert_true(g_file_set_contents(x->ipf, "198.51.100.0/24\n", -1, NULL));
+	assert_true(
+	    g_file_set_contents(x->dnf, "0.0.0.0 evil.test\n", -1, NULL));
+	mf_hash_key_fixed(&k);
+	x->bh = col_blockhits_new(&c, &k, NULL);
+	assert_non_null(x->bh);
+}
+
+static void
+hits_fx_close(struct hits_fx *x)
+{
+	col_blockhits_free(x->bh);
+	g_unlink(x->ipf);
+	g_unlink(x->dnf);
+	g_rmdir(x->dir);
+	g_free(x->ipf);
+	g_free(x->dnf);
+	g_free(x->dir);
+}
+
 /* The hits: remote sides only, labels, DNS queries and answers. */
 static void
 test_blockhits_flow_and_dns_hits_aggregate(void **state)
 {
-	g_autofree char *dir = g_dir_make_tmp("mfbl-XXXXXX", NULL);
-	g_autofree char *ipf = g_build_filename(dir, "drop.txt", NULL);
-	g_autofree char *dnf = g_build_filename(dir, "hosts", NULL);
-	char *ipl[] = { ipf, NULL }, *dnl[] = { dnf, NULL };
-	struct col_blockhits_config c = { ipl, dnl, 100, 100, 2 };
-	const struct col_blockhit *h;
+	struct hits_fx x;
 	struct col_blockhits *bh;
+	const struct col_blockhit *h;
 	struct col_dns_rec d;
 	struct col_flow f;
-	struct mf_hash_key k;
 	size_t n;
 
 	(void)state;
-	assert_true(g_file_set_contents(ipf, "198.51.100.0/24\n", -1, NULL));
-	assert_true(g_file_set_contents(dnf, "0.0.0.0 evil.test\n", -1, NULL));
-	mf_hash_key_fixed(&k);
-	bh = col_blockhits_new(&c, &k, NULL);
-	assert_non_null(bh);
+	hits_fx_open(&x, 2);
+	bh = x.bh;
 	memset(&f, 0, sizeof(f));
 	assert_true(mf_addr_parse("192.168.1.5", &f.src));
 	assert_true(mf_addr_parse("198.51.100.7", &f.dst));
@@ -290,16 +320,84 @@ test_blockhits_flow_and_dns_hits_aggregate(void **state)
 	assert_int_equal(col_blockhits_dropped(bh), 1);
 	/* A changed file is read again at the next check. */
 	assert_false(col_blockhits_check(bh));
-	assert_true(g_file_set_contents(ipf, "1.1.1.1\n2.2.2.2\n", -1, NULL));
+	assert_true(g_file_set_contents(x.ipf, "1.1.1.1\n2.2.2.2\n", -1, NULL));
 	assert_true(col_blockhits_check(bh));
 	col_blockhits_reset(bh);
 	col_blockhits_flow(bh, &f, TRUE, FALSE, NULL, 3000);
 	h = col_blockhits_list(bh, &n);
 	assert_int_equal(n, 0);
-	g_unlink(ipf);
-	g_unlink(dnf);
-	g_rmdir(dir);
-	col_blockhits_free(bh);
+	hits_fx_close(&x);
+}
+
+/*
+ * The remote whole: an address hit keeps the flow's label or the DNS
+ * query, a name hit the flow's remote address or the first answer; the
+ * first record that knows the other half fills it.
+ */
+static void
+test_blockhits_remote_both_halves(void **state)
+{
+	struct hits_fx x;
+	struct col_blockhits *bh;
+	const struct col_blockhit *h;
+	struct col_dns_rec d;
+	struct col_flow f;
+	size_t n;
+
+	(void)state;
+	hits_fx_open(&x, 16);
+	bh = x.bh;
+	memset(&f, 0, sizeof(f));
+	/* 0: an address hit without a label, then with one: filled late. */
+	assert_true(mf_addr_parse("192.168.1.5", &f.src));
+	assert_true(mf_addr_parse("198.51.100.7", &f.dst));
+	col_blockhits_flow(bh, &f, TRUE, FALSE, NULL, 1000);
+	g_strlcpy(f.label, "cdn.example", sizeof(f.label));
+	col_blockhits_flow(bh, &f, TRUE, FALSE, NULL, 2000);
+	g_strlcpy(f.label, "other.example", sizeof(f.label));
+	col_blockhits_flow(bh, &f, TRUE, FALSE, NULL, 3000);
+	/* 1 and 2: the label is listed, the remote (the source: the
+	 * destination is internal) is 203.0.113.9, not listed. */
+	memset(&f, 0, sizeof(f));
+	assert_true(mf_addr_parse("203.0.113.9", &f.src));
+	assert_true(mf_addr_parse("192.168.1.5", &f.dst));
+	g_strlcpy(f.label, "www.evil.test", sizeof(f.label));
+	col_blockhits_flow(bh, &f, FALSE, TRUE, NULL, 4000);
+	/* A query answered with a listed address: both halves, twice. */
+	memset(&d, 0, sizeof(d));
+	assert_true(mf_addr_parse("192.168.1.6", &d.client));
+	g_strlcpy(d.qname, "a.evil.test", sizeof(d.qname));
+	assert_true(mf_addr_parse("198.51.100.20", &d.addrs[0]));
+	assert_true(mf_addr_parse("198.51.100.21", &d.addrs[1]));
+	d.n_addrs = 2;
+	col_blockhits_dns(bh, &d, NULL);
+	/* A query with no answer: the name alone. */
+	g_strlcpy(d.qname, "b.evil.test", sizeof(d.qname));
+	d.n_addrs = 0;
+	col_blockhits_dns(bh, &d, NULL);
+	h = col_blockhits_list(bh, &n);
+	assert_int_equal(n, 6);
+	assert_string_equal(h[0].match, "198.51.100.7");
+	assert_string_equal(h[0].remote_addr, "198.51.100.7");
+	assert_string_equal(h[0].remote_name, "cdn.example");
+	assert_int_equal(h[0].flows, 3);
+	assert_int_equal(h[1].via, COL_VIA_LABEL);
+	assert_string_equal(h[1].match, "www.evil.test");
+	assert_string_equal(h[1].remote_addr, "203.0.113.9");
+	assert_string_equal(h[1].remote_name, "www.evil.test");
+	assert_string_equal(h[1].device, "192.168.1.5");
+	assert_int_equal(h[2].via, COL_VIA_DNS_QUERY);
+	assert_string_equal(h[2].match, "a.evil.test");
+	assert_string_equal(h[2].remote_addr, "198.51.100.20");
+	assert_int_equal(h[3].via, COL_VIA_DNS_ANSWER);
+	assert_string_equal(h[3].match, "198.51.100.20");
+	assert_string_equal(h[3].remote_name, "a.evil.test");
+	assert_string_equal(h[4].match, "198.51.100.21");
+	assert_string_equal(h[4].remote_name, "a.evil.test");
+	assert_string_equal(h[5].match, "b.evil.test");
+	assert_string_equal(h[5].remote_addr, "");
+	assert_string_equal(h[5].remote_name, "b.evil.test");
+	hits_fx_close(&x);
 }
 
 /* SIGHUP: new files are read; a file that cannot be read changes nothing. */
@@ -360,6 +458,7 @@ main(void)
 		cmocka_unit_test(test_blocklist_caps_drop_and_duplicates),
 		cmocka_unit_test(test_blocklist_many_entries_all_found),
 		cmocka_unit_test(test_blockhits_flow_and_dns_hits_aggregate),
+		cmocka_unit_test(test_blockhits_remote_both_halves),
 		cmocka_unit_test(test_blockhits_set_files_reload_and_failure),
 	};
 

@@ -385,6 +385,23 @@ with_timeout() {
 truth() { with_timeout 300 python3 "$MF_TRUTH" "$@"; }
 nfdump_flows() { with_timeout 300 python3 "$MF_NFDUMP_FLOWS" "$@"; }
 
+# nfdump_check NAME DIR RECORDS: after stop_nfcapd, the flows nfcapd stored
+# in DIR carry exactly the packets and bytes of $MF_TMP/truth.totals and
+# $MF_TMP/truth.flows (truth totals / flows of the capture), in total and
+# per 5-tuple; they are RECORDS records, none of zero packets.
+nfdump_check() {
+    nfcapd_dir_ok "$2" || fail "$1: nfcapd files"
+    nfdump -R "$2" -o json >"$2.json" 2>/dev/null
+    assert_eq "$1: totals" "$(cat "$MF_TMP/truth.totals")" \
+        "$(nfdump_flows totals "$2.json")"
+    assert_eq "$1: per 5-tuple" "$(cat "$MF_TMP/truth.flows")" \
+        "$(nfdump_flows flows "$2.json")"
+    assert_eq "$1: records" "$3" "$(nfdump_flows records "$2")"
+    nfdump -R "$2" -o json 'packets = 0' >"$2.zero.json" 2>/dev/null
+    assert_eq "$1: no zero-packet flow" 0 \
+        "$(nfdump_flows records "$2.zero.json")"
+}
+
 # assert_eq NAME EXPECTED ACTUAL: record a failure (and show both) if they
 # differ; multi-line values are shown as a unified diff.
 assert_eq() {

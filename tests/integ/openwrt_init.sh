@@ -164,6 +164,12 @@ config exporter 'wan'
 	option mdns 'yes'
 	option devices 'on'
 	option server_names 'off'
+	option conntrack '1'
+	option conntrack_acct 'yes'
+	option conntrack_reliable '1'
+	option conntrack_buffer '8192'
+	option pace '500'
+	option compat 'super_mediator'
 	option verbose 'true'
 
 # disabled: no instance
@@ -176,6 +182,8 @@ config exporter
 	list interface 'wlan0'
 	option collector '192.0.2.2'
 	option dns '0'
+	option conntrack 'off'
+	option conntrack_acct '0'
 UCI
 expected="instance wan
 /usr/sbin/minflow-exporter
@@ -231,10 +239,19 @@ v9
 /tmp/dhcp.leases
 --user
 network
+--conntrack-buffer
+8192
+--pace
+500
+--compat
+super_mediator
 --biflow
 --mdns
 --devices
 --no-server-names
+--conntrack
+--conntrack-acct
+--conntrack-reliable
 --verbose
 param respawn 3600 5 5
 param stderr 1

@@ -62,6 +62,33 @@ assert_eq "hostile names: the label escaped" 1 \
 assert_eq "hostile names: the type escaped" 1 \
     "$(grep -c '^  scan\\x07 ' "$MF_TMP/hostile.txt")"
 
+# --- process names (minflow-exporter --processes) ---------------------------
+# A stream with "process" and "pid" shows them after its label (or "-"),
+# in brackets; one without shows the label alone; a process name from the
+# network is escaped like any name (toptext.c render_conv).  The expected lines are built with
+# printf from the column widths (4, 47, 3, 47, 6, 14, 10), the table
+# indented by two spaces, two spaces before the second and the last
+# column and one elsewhere.
+sed -e 's/"addresses": \[\]/"addresses": [{"id": 1, "ip": "192.168.1.20", "mac": null, "label": "", "internal": true}, {"id": 2, "ip": "93.184.216.34", "mac": null, "label": "", "internal": false}, {"id": 3, "ip": "2001:db8::5", "mac": null, "label": "", "internal": true}]/' \
+    -e 's/"streams": \[\]/"streams": [{"id": 7, "proto": 6, "left": 1, "left_port": 40000, "right": 2, "right_port": 443, "label": "www.example.org", "process": "curl", "pid": 4242, "flags": 0, "packets": 12, "bytes": 5000}, {"id": 8, "proto": 6, "left": 3, "left_port": 8000, "right": 1, "right_port": 51000, "label": "", "process": "python3", "pid": 77, "flags": 0, "packets": 6, "bytes": 900}, {"id": 9, "proto": 17, "left": 1, "left_port": 5353, "right": 2, "right_port": 53, "label": "dns.example", "flags": 0, "packets": 2, "bytes": 150}, {"id": 10, "proto": 6, "left": 1, "left_port": 22, "right": 2, "right_port": 60000, "label": "", "process": "\\u001b[2Jsshd", "pid": 1, "flags": 0, "packets": 1, "bytes": 60}]/' \
+    -e 's/"conversations": \[\]/"conversations": [{"stream": 7, "bytes": 5000, "packets": 12}, {"stream": 8, "bytes": 900, "packets": 6}, {"stream": 9, "bytes": 150, "packets": 2}, {"stream": 10, "bytes": 60, "packets": 1}]/' \
+    "$DATA/full.json" >"$MF_TMP/procs.json"
+"$REPORT" "$MF_TMP/procs.json" >"$MF_TMP/procs.txt" 2>"$MF_TMP/procs.err"
+assert_eq "processes: exit status" 0 "$?"
+conv() {
+	printf '  %4s  %-47s %-3s %-47s %-6s %14s %10s  %s\n' "$@"
+}
+expected="$(conv 1 192.168.1.20:40000 '<->' 93.184.216.34:443 tcp 5000 12 \
+    'www.example.org  [curl 4242]'
+conv 2 '[2001:db8::5]:8000' '<->' 192.168.1.20:51000 tcp 900 6 \
+    '-  [python3 77]'
+conv 3 192.168.1.20:5353 '<->' 93.184.216.34:53 udp 150 2 dns.example
+conv 4 192.168.1.20:22 '<->' 93.184.216.34:60000 tcp 60 1 \
+    '-  [\x1b[2Jsshd 1]')"
+assert_eq "processes: the conversations' lines" "$expected" \
+    "$(sed -n '/^Conversations$/,/^$/p' "$MF_TMP/procs.txt" | sed '1,2d;$d')"
+assert_eq "processes: nothing on stderr" "" "$(cat "$MF_TMP/procs.err")"
+
 # --- damaged reports -------------------------------------------------------
 # refused NAME FILE MESSAGE: exit 1, MESSAGE on stderr, nothing on stdout
 refused() {

@@ -42,6 +42,10 @@ RAW_DEVICE = {
     "bytes_out": 1, "bytes_in": 0, "packets_out": 1, "packets_in": 0,
     "flows": 1, "anomalies": []}
 CLASSES = ["in", "out", "inweb", "outweb", "internal", "external"]
+# minflow-exporter --processes: every other flow event (the first, third,
+# ...) carries this program, raw markup and U+202E included, unless its
+# stream has a process of its own; web_page.py checks the "program" column.
+FIXTURE_PROCESS = "py<b>srv</b>\u202e"
 
 
 def reports(rdir):
@@ -154,7 +158,7 @@ def series(reps, step):
 
 def flow_events(rep):
     addrs = {a["id"]: a for a in rep.get("addresses", [])}
-    for s in rep.get("streams", []):
+    for i, s in enumerate(rep.get("streams", [])):
         left, right = addrs.get(s["left"], {}), addrs.get(s["right"], {})
         yield {"t": rep["interval"]["end"], "device": left.get("mac"),
                "device_name": None, "src": left.get("ip"),
@@ -163,7 +167,8 @@ def flow_events(rep):
                "name": s.get("label") or None, "bytes": s["bytes"],
                "packets": s["packets"], "class": "out",
                "kind": "dns" if s["right_port"] == 53 else "web",
-               "process": None}
+               "process": s.get("process") or
+               (FIXTURE_PROCESS if i % 2 == 0 else None)}
 
 
 class Handler(BaseHTTPRequestHandler):

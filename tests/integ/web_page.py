@@ -377,10 +377,29 @@ def check_stream(drv, hostile):
     hostile_shown("the stream",
                   [cell_text(t, 4) for t in rows(drv, "#stream-table")],
                   hostile)
+    if os.environ.get("MF_WEB_FIXTURE"):
+        check_stream_programs(drv)
     if cmd:
         stream_controls(drv, cmd)
     drv.save_screenshot(os.path.join(os.environ.get("MF_WEB_SHOTS", "."),
                                      "stream.png"))
+
+
+def check_stream_programs(drv):
+    """web_fixture.py gives every other flow event FIXTURE_PROCESS: the
+    "program" column shows it as text there and the dash elsewhere."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from web_fixture import FIXTURE_PROCESS
+    got = [cell_text(t, 10) for t in rows(drv, "#stream-table")]
+    # The page keeps the newest 300 events, newest first: whatever their
+    # count, the rows alternate between the program and the dash.
+    named, none = shown(FIXTURE_PROCESS), shown(None)
+    if len(got) < 2 or set(got) - {named, none} or \
+            any(a == b for a, b in zip(got, got[1:])):
+        fail("stream programs: page %r, want %r and %r alternating" %
+             (got, named, none))
+    ok("stream: %d of %d flow events name their program %r, as text" %
+       (got.count(shown(FIXTURE_PROCESS)), len(got), shown(FIXTURE_PROCESS)))
 
 
 def stream_rows_after(drv, cmd, want):

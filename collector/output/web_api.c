@@ -370,8 +370,8 @@ struct found {
 static uint64_t
 report_end(JsonNode *doc, uint64_t t)
 {
-	JsonObject *o = JSON_NODE_HOLDS_OBJECT(doc) ? json_node_get_object(doc)
-	                                            : NULL;
+	JsonObject *o =
+	    JSON_NODE_HOLDS_OBJECT(doc) ? json_node_get_object(doc) : NULL;
 	JsonNode *iv = o ? json_object_get_member(o, "interval") : NULL;
 	JsonNode *end = iv && JSON_NODE_HOLDS_OBJECT(iv)
 	    ? json_object_get_member(json_node_get_object(iv), "end")

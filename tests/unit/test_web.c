@@ -391,19 +391,20 @@ test_web_api_reports_range_and_cap(void **state)
 		g_autofree char *name =
 		    g_strdup_printf("10%02d00.json", i % 60);
 		g_autofree char *p = NULL;
+		const char *text = "{\"n\": 1}";
 
+		if (i == 5)
+			text = "not json";
+		else if (i == 9) /* an interval ending before the next */
+			text = "{\"interval\": {\"start\": "
+			       "\"2026-01-15T10:09:00Z\", \"end\": "
+			       "\"2026-01-15T10:09:30Z\"}}";
 		if (i >= 60) { /* the next hour */
 			g_free(name);
 			name = g_strdup_printf("11%02d00.json", i - 60);
 		}
 		p = g_build_filename(day, name, NULL);
-		g_file_set_contents(p,
-		    i == 5     ? "not json"
-		        : i == 9 ? "{\"interval\": {\"start\": "
-		                   "\"2026-01-15T10:09:00Z\", \"end\": "
-		                   "\"2026-01-15T10:09:30Z\"}}"
-		                 : "{\"n\": 1}",
-		    -1, NULL);
+		g_file_set_contents(p, text, -1, NULL);
 	}
 	n = get(f, "reports",
 	    args("from", "2026-01-15T10:00:00Z", "to", "2026-01-15T10:10:00Z"),

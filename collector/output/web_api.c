@@ -355,10 +355,34 @@ load_report(const char *path)
 	return json_node_copy(json_parser_get_root(p));
 }
 
+/*
+ * What a reports answer found: first is the start of the first report
+ * file in the range, end the end of the last one listed (its interval's
+ * end, else a second past its start: names have seconds), next the start
+ * of the first one left out when truncated.
+ */
 struct found {
-	uint64_t count, bad;
-	gboolean truncated;
+	uint64_t count, bad, first, end, next;
+	gboolean any, truncated;
 };
+
+/* The end of the report doc starting at t (see struct found). */
+static uint64_t
+report_end(JsonNode *doc, uint64_t t)
+{
+	JsonObject *o =
+	    JSON_NODE_HOLDS_OBJECT(doc) ? json_node_get_object(doc) : NULL;
+	JsonNode *iv = o ? json_object_get_member(o, "interval") : NULL;
+	JsonNode *end = iv && JSON_NODE_HOLDS_OBJECT(iv)
+	    ? json_object_get_member(json_node_get_object(iv), "end")
+	    : NULL;
+	uint64_t ms;
+
+	if (end != NULL && json_node_get_value_type(end) == G_TYPE_STRING &&
+	    col_web_parse_time(json_node_get_string(end), &ms, NULL) && ms > t)
+		return ms;
+	return t + 1000;
+}
 
 /* The reports of one day directory within [from, to) into b. */
 static void
@@ -379,13 +403,19 @@ add_day(JsonBuilder *b, const char *dir, const char *day, uint64_t from,
 			continue;
 		if (f->count == COL_WEB_MAX_REPORTS) {
 			f->truncated = TRUE;
+			f->next = t;
 			return;
 		}
+		if (!f->any)
+			f->first = t;
+		f->any = TRUE;
 		file = g_build_filename(path, files->pdata[i], NULL);
 		if ((doc = load_report(file)) == NULL) {
+			f->end = MAX(f->end, t + 1000);
 			f->bad++;
 			continue;
 		}
+		f->end = MAX(f->end, report_end(doc, t));
 		json_builder_add_value(b, doc);
 		f->count++;
 	}
@@ -398,7 +428,7 @@ answer_reports(const struct col_web_api *api, GHashTable *args, uint64_t now_ms,
 	static const char *const allowed[] = { "from", "to", NULL };
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(GPtrArray) days = NULL;
-	struct found f = { 0, 0, FALSE };
+	struct found f = { 0, 0, 0, 0, 0, FALSE, FALSE };
 	struct col_web_range r;
 	GError *e = NULL;
 	guint i;
@@ -413,8 +443,6 @@ answer_reports(const struct col_web_api *api, GHashTable *args, uint64_t now_ms,
 		r.from_ms = r.to_ms > 3600000 ? r.to_ms - 3600000 : 0;
 	days = list_dir(api->report_dir, 100000);
 	json_builder_begin_object(b);
-	col_json_time(b, "from", r.from_ms);
-	col_json_time(b, "to", r.to_ms);
 	json_builder_set_member_name(b, "reports");
 	json_builder_begin_array(b);
 	for (i = 0; days != NULL && i < days->len && !f.truncated; i++) {
@@ -428,6 +456,18 @@ answer_reports(const struct col_web_api *api, GHashTable *args, uint64_t now_ms,
 			    &f);
 	}
 	json_builder_end_array(b);
+	/*
+	 * The range used, clamped to the files: [from, to) holds exactly
+	 * the reports listed (and the unreadable); empty when none.
+	 */
+	if (!f.any)
+		r.to_ms = r.from_ms;
+	else {
+		r.from_ms = f.first;
+		r.to_ms = f.truncated ? f.next : MIN(r.to_ms, f.end);
+	}
+	col_json_time(b, "from", r.from_ms);
+	col_json_time(b, "to", r.to_ms);
 	col_json_uint(b, "count", f.count);
 	json_builder_set_member_name(b, "truncated");
 	json_builder_add_boolean_value(b, f.truncated);

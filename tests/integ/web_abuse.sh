@@ -11,7 +11,14 @@
 #    connection a thread with a 256 KiB stack, at most max-clients 64);
 #  - /metrics counts the refused connections, open ones never above
 #    max-clients, and the 5 stalled clients' drops;
-#  - once the idle connections are gone the API answers again.
+#  - once the idle connections are gone the API answers again;
+#  - path traversal attempts (.., its percent-encoded and double-encoded
+#    forms, encoded slashes and backslashes, absolute paths) each get 404
+#    or 400 and never a file off the fixed list (a secret beside the
+#    page's files and one outside their directory are never served).
+# A third collector with rate = 5 (requests a second per address, bursts
+# of 10) gets a burst of 100 requests: every answer is 200 or 429, some
+# are 429 with Retry-After, and /metrics counts exactly as many refused.
 # The stalled clients stall for less than the server's 30 s connection
 # timeout (the idle connections are held 10 s; they read again once the
 # records are in), which would close them, and then read until they have
@@ -32,12 +39,14 @@ PY="$MF_SRCDIR/tests/integ/web_api.py"
 py() { with_timeout 200 python3 "$PY" "$@"; }
 CAP=$MF_SHARED_DIR/pcaps/nmap-syn-scan-1000-ports.pcapng
 
-# run DIR ABUSE: one collector, the capture sent once; sets REC, HWM (kB),
-# SECS, WEB and, abused, PEAK_OPEN; the collector is left running.
+# run DIR ABUSE [RATE]: one collector, the capture sent once; sets REC, HWM
+# (kB), SECS, WEB and, abused, PEAK_OPEN; the collector is left running.
 run() {
 	d=$1
 	mkdir -p "$d/files"
 	echo page >"$d/files/index.html"
+	echo "SECRET-IN-FILES-DIR" >"$d/files/secret.txt"
+	echo "SECRET-OUTSIDE" >"$d/outside.txt"
 	udp=$(free_udp_port)
 	web=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	cat >"$d/minflow.conf" <<-CONF
@@ -55,7 +64,7 @@ run() {
 	[web]
 	listen = 127.0.0.1:$web
 	files = $d/files
-	rate = 0
+	rate = ${3:-0}
 	CONF
 	start_collector "$d/minflow.conf" "$d/collector.log" "$udp"
 	pid=$MF_COLLECTOR_PID
@@ -75,6 +84,8 @@ run() {
 		done
 		py bad-queries "$web" >"$d/bad" || fail "malformed queries"
 		py methods "$web" >"$d/methods" || fail "methods"
+		py traversal "$web" "$d/files" >"$d/traversal" ||
+		    fail "traversal"
 		py idle "$web" 1000 10 "$d/idle" &
 		IDLE=$!
 		track_pid $IDLE
@@ -123,6 +134,10 @@ refused=$(py metric "$WEB" minflow_web_connections_refused_total)
     "$PEAK_OPEN"
 assert_eq "malformed queries: 400" "" "$(grep -v '^400 error$' "$D/bad")"
 assert_eq "non-GET: 405" "" "$(awk '$3 != 405' "$D/methods")"
+mf_log "traversal attempts: $(grep -cv '^leak' "$D/traversal")"
+assert_eq "traversal: every attempt 404 or 400" "" \
+    "$(grep -v '^leak' "$D/traversal" | awk '$NF != 404 && $NF != 400')"
+assert_eq "traversal: nothing leaked" "" "$(grep '^leak' "$D/traversal")"
 echo "$1" >"$D/stop" # the clients read until they have them all
 for p in $STREAMS; do
 	wait "$p"
@@ -141,4 +156,18 @@ assert_eq "/metrics drops = the clients'" "$drops" \
 assert_eq "the API answers after the abuse" "$1" \
     "$(py metric "$WEB" minflow_records_total)"
 stop_pid "$MF_COLLECTOR_PID" 10 || fail "abused collector stop"
+
+run "$MF_TMP/rate" rate 5
+assert_eq "rate-limited collector takes every record" "$q_rec" "$REC"
+sleep 1 # the bucket refills after the polling
+# shellcheck disable=SC2046 # three words: 429s, Retry-After, 200s
+set -- $(py rate "$WEB" 100)
+mf_log "burst of 100 at rate 5: $1 refused (429), $3 answered (200)"
+[ "$1" -gt 0 ] || fail "rate: the excess gets 429" "$1"
+assert_eq "rate: every answer 200 or 429" 100 "$(($1 + $3))"
+assert_eq "rate: Retry-After on every 429" retry-after "$2"
+sleep 1
+assert_eq "/metrics rate-limited = the 429s" "$1" \
+    "$(py metric "$WEB" minflow_web_rate_limited_total)"
+stop_pid "$MF_COLLECTOR_PID" 10 || fail "rate collector stop"
 finish

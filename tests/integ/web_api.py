@@ -275,6 +275,14 @@ TRAVERSAL = [
     "/app.js/../secret.txt", "/app.js%00", "/app.js%2f..%2fsecret.txt",
     "/api/v1/../../secret.txt", "/api/v1/%2e%2e/secret.txt",
     "/uplot.min.js/..", "/app.js%2500", "/%00/../secret.txt",
+    "/../../../../../../../../etc/passwd", "/.%2e/secret.txt",
+    "/%2e%2e%2f%2e%2e%2fetc%2fpasswd", "/..%2F..%2Foutside.txt",
+    "/%2E%2e%2F%2E%2e%2Foutside.txt", "/%252e%252e/secret.txt",
+    "/%252e%252e%252fsecret.txt", "/..%5csecret.txt", "/%5c..%5csecret.txt",
+    "/..\\secret.txt", "/%2fetc%2fpasswd", "/%2Fetc/passwd",
+    "/etc%2fpasswd", "/app.js%2F..%2F..%2Foutside.txt", "/..;/secret.txt",
+    "/%c0%ae%c0%ae/secret.txt", "/api/v1/%2e%2e%2f%2e%2e%2fsecret.txt",
+    "/file:///etc/passwd", "/%2F%2Fetc%2Fpasswd",
 ]
 
 
@@ -283,8 +291,11 @@ def cmd_traversal(port, files):
     secret or any file that is not on the list"""
     secret = open(os.path.join(files, "secret.txt"), "rb").read()
     outside = open(os.path.join(files, "..", "outside.txt"), "rb").read()
+    absf = os.path.abspath(files)
     for p in TRAVERSAL + [os.path.join(files, "secret.txt"),
-                          "/" + os.path.abspath(files) + "/app.js"]:
+                          "/" + absf + "/app.js", absf + "/../outside.txt",
+                          "/" + absf + "/../outside.txt",
+                          absf.replace("/", "%2f") + "%2fsecret.txt"]:
         st, h, body = request(port, p)
         print(p, st)
         if secret in body or outside in body or b"root:" in body:
@@ -330,14 +341,16 @@ def cmd_bad_queries(port):
 
 
 def cmd_rate(port, n):
-    """n requests at once: "COUNT-429 RETRY-AFTER-ON-ALL-429" """
-    c429, retry = 0, True
+    """n requests at once: "COUNT-429 RETRY-AFTER-ON-ALL-429 COUNT-200" """
+    c429, c200, retry = 0, 0, True
     for _ in range(n):
         st, h, _ = request(port, "/api/v1/exporters")
         if st == 429:
             c429 += 1
             retry = retry and h.get("retry-after") == "1"
-    print(c429, "retry-after" if retry else "no-retry-after")
+        elif st == 200:
+            c200 += 1
+    print(c429, "retry-after" if retry else "no-retry-after", c200)
 
 
 def cmd_idle(port, n, hold, out):

@@ -11,7 +11,9 @@ on the page equal /api/v1/latest's, which equals REPORT_DIR/latest.json;
 the devices and names tables equal /api/v1/devices and /api/v1/names (row
 by row, name and bytes), whose bytes equal the sums over the report files
 of the range the API answered; a device's "talks to" equals
-/api/v1/devices/ID.  With HOSTILE_NAMES: each name is shown as text (the
+/api/v1/devices/ID, and every device's talks_to (bytes per remote name)
+and /api/v1/dns (names and failures) equal the sums over the report files
+of the range each answered, computed here.  With HOSTILE_NAMES: each name is shown as text (the
 text the page shows equals the name as the reports hold it), no dialog
 opens, no element was injected, and the browser logged no Content Security
 Policy violation.  Screenshots of every view go to SHOT_DIR.  Prints one
@@ -211,6 +213,40 @@ def check_devices(drv, base, rdir):
     if got != want:
         fail("talks to of %s: page %r, API %r" % (top["id"], got, want))
     ok("%s talks to %d names, as the API says" % (top["id"], len(want)))
+    check_talks_to(base, rdir, devs)
+
+
+def by_count(tot, limit=1000):
+    """[(key..., n)] of {key: n}, largest first, ties by key (as the
+    history's ORDER BY sum DESC, key)"""
+    keys = sorted(tot, key=lambda k: (-tot[k], k))[:limit]
+    return [(k if isinstance(k, tuple) else (k,)) + (tot[k],) for k in keys]
+
+
+def check_talks_to(base, rdir, devs):
+    """Each device's talks_to = the "names" of its entries in the
+    "devices" sections of the reports of talks_to's range, summed."""
+    n = total = 0
+    for d in devs:
+        if d["id"] == RAW_ID:
+            continue
+        one = api(base, "devices/" + urllib.request.quote(d["id"], safe=""))
+        talks = one.get("talks_to", {})
+        tot = {}
+        for rep in in_range(rdir, talks):
+            for e in rep.get("devices", []):
+                if e["id"] != d["id"]:
+                    continue
+                for x in e.get("names", []):
+                    tot[x["name"]] = tot.get(x["name"], 0) + x["bytes"]
+        got = [(x["name"], x["bytes"]) for x in items(talks, "names")]
+        if got != by_count(tot):
+            fail("talks_to of %s: API %r, reports %r" %
+                 (d["id"], got[:5], by_count(tot)[:5]))
+        n += len(got)
+        total += sum(tot.values())
+    ok("talks_to of %d devices (%d names, %d bytes in all) equal the "
+       "reports' sums" % (len(devs), n, total))
 
 
 def check_names(drv, base, rdir, hostile):
@@ -320,6 +356,34 @@ def hostile_shown(where, texts, hostile):
     if hostile:
         ok("the %d hostile names are shown as text in %s" %
            (len(hostile), where))
+
+
+def check_dns_api(base, rdir):
+    """/api/v1/dns = the "dns" sections of the reports of its range:
+    most_resolved counts per name, failures' counts per name and rcode
+    (history keeps the rcode as text)."""
+    data = api(base, "dns")
+    most, fails = {}, {}
+    reps = in_range(rdir, data)
+    for rep in reps:
+        for x in rep.get("dns", {}).get("most_resolved", []):
+            most[x["name"]] = most.get(x["name"], 0) + x["count"]
+        for x in rep.get("dns", {}).get("failures", []):
+            k = (x["name"], str(x["rcode"]))
+            fails[k] = fails.get(k, 0) + x["count"]
+    got_most = [(x["name"], x["count"]) for x in items(data, "names")]
+    got_fails = [(x["name"], str(x["rcode"]), x["count"])
+                 for x in items(data, "failures")]
+    if got_most != by_count(most):
+        fail("/api/v1/dns names: API %r, reports %r" %
+             (got_most[:5], by_count(most)[:5]))
+    if got_fails != by_count(fails):
+        fail("/api/v1/dns failures: API %r, reports %r" %
+             (got_fails[:5], by_count(fails)[:5]))
+    ok("/api/v1/dns: %d names (%d answers) and %d failures (%d) equal the "
+       "sums over the %d reports of %s..%s" %
+       (len(got_most), sum(most.values()), len(got_fails),
+        sum(fails.values()), len(reps), data["from"], data["to"]))
 
 
 def check_dns(drv, base, hostile):
@@ -490,6 +554,7 @@ def main():
                     check_countries(drv, base)
             elif v == "dns":
                 check_dns(drv, base, hostile)
+                check_dns_api(base, rdir)
             elif v == "exporters":
                 check_exporters(drv, base)
             elif v == "anomalies":

@@ -129,6 +129,19 @@ test_web_parse_range_errors(void **state)
 	assert_int_equal(r.step, 3600);
 	assert_false(r.has_from);
 	g_hash_table_destroy(a);
+
+	/* Days: col_history_series answers them (test_history). */
+	a = args("step", "86400", NULL, NULL);
+	assert_true(col_web_parse_range(a, allowed, &r, NULL));
+	assert_int_equal(r.step, 86400);
+	g_hash_table_destroy(a);
+
+	a = args("step", "604800", NULL, NULL);
+	assert_false(col_web_parse_range(a, allowed, &r, &e));
+	assert_string_equal(e->message,
+	    "step: '604800' is not 1, 60, 3600 or 86400");
+	g_clear_error(&e);
+	g_hash_table_destroy(a);
 }
 
 /* --- answers -------------------------------------------------------------- */
@@ -378,14 +391,20 @@ test_web_api_reports_range_and_cap(void **state)
 		g_autofree char *name =
 		    g_strdup_printf("10%02d00.json", i % 60);
 		g_autofree char *p = NULL;
+		const char *text = "{\"n\": 1}";
 
+		if (i == 5)
+			text = "not json";
+		else if (i == 9) /* an interval ending before the next */
+			text = "{\"interval\": {\"start\": "
+			       "\"2026-01-15T10:09:00Z\", \"end\": "
+			       "\"2026-01-15T10:09:30Z\"}}";
 		if (i >= 60) { /* the next hour */
 			g_free(name);
 			name = g_strdup_printf("11%02d00.json", i - 60);
 		}
 		p = g_build_filename(day, name, NULL);
-		g_file_set_contents(p, i == 5 ? "not json" : "{\"n\": 1}", -1,
-		    NULL);
+		g_file_set_contents(p, text, -1, NULL);
 	}
 	n = get(f, "reports",
 	    args("from", "2026-01-15T10:00:00Z", "to", "2026-01-15T10:10:00Z"),
@@ -395,6 +414,11 @@ test_web_api_reports_range_and_cap(void **state)
 	assert_int_equal(json_object_get_int_member(d, "count"), 9);
 	assert_int_equal(json_object_get_int_member(d, "unreadable"), 1);
 	assert_false(json_object_get_boolean_member(d, "truncated"));
+	/* The range used: from the first report to the last one's end. */
+	assert_string_equal(json_object_get_string_member(d, "from"),
+	    "2026-01-15T10:00:00Z");
+	assert_string_equal(json_object_get_string_member(d, "to"),
+	    "2026-01-15T10:09:30Z");
 	json_node_unref(n);
 	n = get(f, "reports", args("from", "2026-01-15T00:00:00Z", NULL, NULL),
 	    &status);
@@ -402,6 +426,33 @@ test_web_api_reports_range_and_cap(void **state)
 	assert_int_equal(json_object_get_int_member(d, "count"),
 	    COL_WEB_MAX_REPORTS);
 	assert_true(json_object_get_boolean_member(d, "truncated"));
+	/* 10:00 to 10:59 (10:05 unreadable) and 11:00; 11:01 left out. */
+	assert_string_equal(json_object_get_string_member(d, "from"),
+	    "2026-01-15T10:00:00Z");
+	assert_string_equal(json_object_get_string_member(d, "to"),
+	    "2026-01-15T11:01:00Z");
+	json_node_unref(n);
+	/* A report without an interval ends a second after its name. */
+	n = get(f, "reports",
+	    args("from", "2026-01-15T09:00:00Z", "to", "2026-01-15T10:00:30Z"),
+	    &status);
+	d = json_object_get_object_member(json_node_get_object(n), "data");
+	assert_int_equal(json_object_get_int_member(d, "count"), 1);
+	assert_string_equal(json_object_get_string_member(d, "from"),
+	    "2026-01-15T10:00:00Z");
+	assert_string_equal(json_object_get_string_member(d, "to"),
+	    "2026-01-15T10:00:01Z");
+	json_node_unref(n);
+	/* None: an empty range at from. */
+	n = get(f, "reports", args("from", "2026-01-16T00:00:00Z", NULL, NULL),
+	    &status);
+	assert_int_equal(status, 200);
+	d = json_object_get_object_member(json_node_get_object(n), "data");
+	assert_int_equal(json_object_get_int_member(d, "count"), 0);
+	assert_string_equal(json_object_get_string_member(d, "from"),
+	    "2026-01-16T00:00:00Z");
+	assert_string_equal(json_object_get_string_member(d, "to"),
+	    "2026-01-16T00:00:00Z");
 	json_node_unref(n);
 }
 

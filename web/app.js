@@ -39,6 +39,7 @@ const state = {
 	shown: 0,
 	streamDevices: new Set(),
 	timer: null,
+	refreshes: 0,
 };
 
 function el(tag, cls) {
@@ -592,8 +593,13 @@ const VIEWS = { now: [showNow, 2000], devices: [showDevices, 30000],
 	anomalies: [showAnomalies, 30000], dns: [showDns, 30000],
 	history: [showHistory, 60000], exporters: [showExporters, 10000] };
 
+// One refresh's timer at a time: a refresh that a newer one (a view
+// shown, or its own timer) overtook while it waited sets none, so that a
+// view left during its load does not re-draw the next view on its period.
 async function refresh() {
-	const [fn, every] = VIEWS[state.view];
+	const view = state.view;
+	const seq = ++state.refreshes;
+	const [fn, every] = VIEWS[view];
 	clearTimeout(state.timer);
 	if (fn) {
 		try {
@@ -602,9 +608,11 @@ async function refresh() {
 		} catch (e) {
 			setStatus(e.message);
 		}
-		document.getElementById('view-' + state.view).dataset.loaded =
+		document.getElementById('view-' + view).dataset.loaded =
 		    String(Date.now());
 	}
+	if (seq !== state.refreshes)
+		return;
 	if (every)
 		state.timer = setTimeout(refresh, every);
 }

@@ -39,6 +39,7 @@ const state = {
 	shown: 0,
 	streamDevices: new Set(),
 	timer: null,
+	refreshes: 0,
 };
 
 function el(tag, cls) {
@@ -332,14 +333,76 @@ function who(a) {
 	return box;
 }
 
+// Device names by id: history's devices over a range (/api/v1/devices,
+// its largest 1000), and for ids it lacks the latest report's "devices";
+// an id that is an address (a device without a MAC, or a DNS client) is
+// the latest report's first device listing that address.
+// History keeps only the device's id with an anomaly; this gives its name.
+async function deviceNames(range, latest) {
+	const names = new Map();
+	const r = range && range.from && range.to ?
+	    { from: range.from, to: range.to } : undefined;
+	for (const d of list(await api('devices', r), 'devices'))
+		names.set(String(d.id), d.name);
+	const devs = list(latest, 'devices');
+	for (const d of devs)
+		if (!names.has(String(d.id)))
+			names.set(String(d.id), d.name);
+	// a DNS client's address stands for the device holding it
+	for (const d of devs)
+		for (const a of Array.isArray(d.addresses) ? d.addresses : [])
+			if (typeof a === 'string' && !names.has(a))
+				names.set(a, d.name);
+	return names;
+}
+
+function nameOf(names, id) {
+	return id === null || id === undefined ? null :
+	    names.get(String(id));
+}
+
+// The latest report's blocklist hits ([blocklists]), in its order; hidden
+// when the report has no "blocklist" (no list configured).
+function blocklistHits(latest, names) {
+	const bl = latest && latest.blocklist;
+	const box = document.getElementById('blocklist');
+	box.hidden = !bl || typeof bl !== 'object';
+	if (box.hidden)
+		return;
+	const iv = latest.interval || {};
+	rangeText('blocklist-range', { from: iv.start, to: iv.end });
+	const dropped = document.getElementById('blocklist-dropped');
+	dropped.textContent = fmt(bl.dropped_hits);
+	fill('#blocklist-table tbody', list(bl, 'hits'), (tr, h) => {
+		tr.dataset.device = h.device === null || h.device === undefined ?
+		    '' : String(h.device);
+		cell(tr, netText(nameOf(names, h.device)), { cls: 'name' });
+		cell(tr, netText(h.device));
+		cell(tr, netText(h.list));
+		cell(tr, h.line);
+		cell(tr, netText(h.entry));
+		cell(tr, netText(h.kind));
+		cell(tr, netText(h.match), { cls: 'name' });
+		cell(tr, netText(h.via));
+		cell(tr, h.flows);
+		cell(tr, h.bytes, { bytes: true });
+		cell(tr, netText(h.first));
+		cell(tr, netText(h.last));
+	});
+}
+
 async function showAnomalies() {
 	const data = await api('anomalies');
+	const latest = await api('latest');
+	state.latest = latest;
+	const names = await deviceNames(data, latest);
 	rangeText('anomalies-range', data);
 	fill('#anomalies-table tbody', list(data, 'anomalies'), (tr, a) => {
 		const st = STATES.includes(a.state) ? a.state : 'unknown';
 		tr.classList.add('state-' + st);
 		cell(tr, span('badge', st));
 		cell(tr, netText(a.type));
+		cell(tr, netText(nameOf(names, a.device)), { cls: 'name' });
 		cell(tr, who(a));
 		cell(tr, netText(a.first));
 		cell(tr, netText(a.last));
@@ -347,6 +410,7 @@ async function showAnomalies() {
 		cell(tr, a.flows);
 		cell(tr, a.target_count);
 	});
+	blocklistHits(latest, names);
 }
 
 async function showDns() {
@@ -529,8 +593,13 @@ const VIEWS = { now: [showNow, 2000], devices: [showDevices, 30000],
 	anomalies: [showAnomalies, 30000], dns: [showDns, 30000],
 	history: [showHistory, 60000], exporters: [showExporters, 10000] };
 
+// One refresh's timer at a time: a refresh that a newer one (a view
+// shown, or its own timer) overtook while it waited sets none, so that a
+// view left during its load does not re-draw the next view on its period.
 async function refresh() {
-	const [fn, every] = VIEWS[state.view];
+	const view = state.view;
+	const seq = ++state.refreshes;
+	const [fn, every] = VIEWS[view];
 	clearTimeout(state.timer);
 	if (fn) {
 		try {
@@ -539,9 +608,11 @@ async function refresh() {
 		} catch (e) {
 			setStatus(e.message);
 		}
-		document.getElementById('view-' + state.view).dataset.loaded =
+		document.getElementById('view-' + view).dataset.loaded =
 		    String(Date.now());
 	}
+	if (seq !== state.refreshes)
+		return;
 	if (every)
 		state.timer = setTimeout(refresh, every);
 }

@@ -22,7 +22,8 @@
 # capture (the scanner 172.16.0.8 is internal): in every report each
 # device lists exactly the types of the report's anomalies of internal
 # side that name its MAC, and the scanner's lists port_scan_vertical and
-# syn_scan.
+# syn_scan.  A lease names the scanner: each anomaly entry's device_name
+# is the name its device has in the report's devices (scanner-pc).
 . "$MF_SRCDIR/tests/integ/lib.sh"
 need python3 tshark
 need_shared
@@ -101,7 +102,9 @@ assert_eq "v9: device records not sent" "0 2" \
     "$(counter device-records-exported) $(counter device-records-not-sent)"
 
 SCAN=$MF_SHARED_DIR/pcaps/nmap-syn-scan-1000-ports.pcapng
-with_timeout 120 "$MF_EXPORTER" -r "$SCAN" -w "$MF_TMP/s.ipfix" ||
+printf '0 00:25:b3:bf:91:ee 172.16.0.8 scanner-pc *\n' >"$MF_TMP/s.leases"
+with_timeout 120 "$MF_EXPORTER" -r "$SCAN" --leases "$MF_TMP/s.leases" \
+    -w "$MF_TMP/s.ipfix" ||
     fail "exporter run (scan)"
 with_timeout 120 "$MF_COLLECTOR" -C "$MF_TMP/minflow.conf" \
     -r "$MF_TMP/s.ipfix" -o "$MF_TMP/rs" 2>>"$MF_TMP/col.log" ||
@@ -116,4 +119,10 @@ assert_eq "each anomaly entry names its device" \
 assert_eq "the scanner's anomalies" \
     "00:25:b3:bf:91:ee port_scan_vertical,syn_scan" \
     "$(sed -n 's/^device [0-9]* //p' "$MF_TMP/anom" | sort -u)"
+assert_eq "each anomaly entry's device_name is its device's name" \
+    "$(sed -n 's/^tname //p' "$MF_TMP/anom")" \
+    "$(sed -n 's/^dname //p' "$MF_TMP/anom")"
+assert_eq "the scanner's anomalies name it by its lease" \
+    "00:25:b3:bf:91:ee scanner-pc" \
+    "$(sed -n 's/^dname [0-9]* //p' "$MF_TMP/anom" | sort -u)"
 finish

@@ -15,6 +15,10 @@ ones from the report's "anomalies" entries of internal side, named by
 their MAC (else their ip); the two agree when every device lists the
 anomalies naming it.  And "named" ones: the same entries by the device
 each names ("device"): equal to the "entry" ones when each names its own.
+And "dname" ones, "REPORT ID NAMES": the entries' "device_name"s per
+device they name, and "tname" ones: that device's name in the report's
+"devices" (None when it is not there); equal when each entry names its
+device as the device table does.
 With --short, only "ID name=NAME vendor=VENDOR addrs=..." (the shape of
 devices_truth.py).
 Usage: devices_report.py [--top|--anomalies|--short] DIR
@@ -45,6 +49,19 @@ def anomalies(d):
             print("entry", n, k, ",".join(sorted(ent[k])))
         for k in sorted(named):
             print("named", n, k, ",".join(sorted(named[k])))
+        # each entry's device_name, and the device table's name of the
+        # device it names ("None" when the report has no such device)
+        table = {x["id"]: x["name"] for x in r["devices"]}
+        given, held = {}, {}
+        for a in r["anomalies"]:
+            if a.get("device") is None:
+                continue
+            k = str(a["device"])
+            given.setdefault(k, set()).add(str(a.get("device_name")))
+            held.setdefault(k, set()).add(str(table.get(a["device"])))
+        for k in sorted(given):
+            print("dname", n, k, ",".join(sorted(given[k])))
+            print("tname", n, k, ",".join(sorted(held[k])))
 
 
 def main():

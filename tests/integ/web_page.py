@@ -287,25 +287,94 @@ def check_countries(drv, base):
        len(want))
 
 
+def device_names(base, data, latest):
+    """The page's rule, computed here on its own: the name of
+    /api/v1/devices over the answer's range, else of the latest report's
+    devices, else of the latest report's first device with that address."""
+    names = {}
+    q = "devices"
+    if data.get("from") and data.get("to"):
+        q += "?from=%s&to=%s" % (data["from"], data["to"])
+    for d in items(api(base, q), "devices"):
+        names[d["id"]] = d.get("name")
+    for d in latest.get("devices", []):
+        names.setdefault(d["id"], d.get("name"))
+    for d in latest.get("devices", []):
+        for a in d.get("addresses", []):
+            names.setdefault(a, d.get("name"))
+    return names
+
+
 def check_anomalies(drv, base, rdir):
-    """The rows are the API's (state, type, device), and the API's are the
-    anomalies of the reports in its range that history can key (those
-    with a "first")."""
+    """The rows are the API's (state, type, device name), and the API's are
+    the anomalies of the reports in its range that history can key (those
+    with a "first"); each device's name is the devices table's."""
     data = api(base, "anomalies")
+    latest = api(base, "latest")
     an = items(data, "anomalies")
-    got = [(cell_text(t, 0), cell_text(t, 1)) for t in
+    names = device_names(base, data, latest)
+    got = [(cell_text(t, 0), cell_text(t, 1), cell_text(t, 2)) for t in
            rows(drv, "#anomalies-table")]
     want = [(a["state"] if a.get("state") in ("new", "active", "over")
-             else "unknown", shown(a["type"])) for a in an]
+             else "unknown", shown(a["type"]),
+             shown(names.get(a.get("device")))) for a in an]
     if got != want:
         fail("anomalies: page %r, API %r" % (got, want))
-    ok("%d anomalies equal the API's (state, type)" % len(want))
+    ok("%d anomalies equal the API's (state, type, device name)" %
+       len(want))
+    # the report's own device_name agrees with the devices table's
+    for r in in_range(rdir, data):
+        for a in r.get("anomalies", []):
+            if a.get("device") in names and \
+                    a.get("device_name") != names[a["device"]]:
+                fail("anomaly %r: device_name %r, devices table %r" %
+                     (a["type"], a.get("device_name"), names[a["device"]]))
+    named = sorted({w[2] for w in want if w[2] != "\u2014"})
+    ok("anomalies name their devices as the devices table: %r" % named)
     keys = {(a["type"], a.get("ip") or a.get("address"))
             for r in in_range(rdir, data) for a in r.get("anomalies", [])
             if "first" in a}
     if {(a["type"], a["address"]) for a in an} != keys:
         fail("anomalies: API %r, reports %r" % (an, keys))
     ok("the API's anomalies are the reports' (%d)" % len(keys))
+    check_blocklist(drv, base, data, latest, names)
+
+
+def check_blocklist(drv, base, data, latest, names):
+    """The "Blocklist hits" table equals the latest report's hits, cell by
+    cell, each with its device's name; MF_WEB_BL_MATCHES (if set) is the
+    set of addresses the hits must name, at least one."""
+    bl = latest.get("blocklist")
+    hidden = drv.find_element(By.ID, "blocklist").get_attribute("hidden")
+    if bl is None:
+        if not hidden:
+            fail("blocklist: shown with no blocklist in the report")
+        ok("no blocklist in the latest report, none shown")
+        return
+    if hidden:
+        fail("blocklist: the report has one, the page hides it")
+    want = []
+    for h in bl["hits"]:
+        want.append([shown(names.get(h.get("device"))),
+                     shown(h.get("device")), shown(h["list"]),
+                     "{:,}".format(h["line"]), shown(h["entry"]),
+                     shown(h["kind"]), shown(h["match"]), shown(h["via"]),
+                     "{:,}".format(h["flows"]), "{:,}".format(h["bytes"]),
+                     shown(h["first"]), shown(h["last"])])
+    got = [t["cells"] for t in rows(drv, "#blocklist-table")]
+    if got != want:
+        fail("blocklist: page %r, latest report %r" % (got, want))
+    dropped = drv.find_element(By.ID, "blocklist-dropped").text
+    if number(dropped) != bl["dropped_hits"]:
+        fail("blocklist dropped: page %s, report %d" %
+             (dropped, bl["dropped_hits"]))
+    exp = os.environ.get("MF_WEB_BL_MATCHES")
+    if exp is not None:
+        matches = {h["match"] for h in bl["hits"]}
+        if not matches or matches != set(exp.split()):
+            fail("blocklist matches %r, want %r" % (matches, exp.split()))
+    ok("blocklist: %d hits equal the latest report's, with device names "
+       "%r" % (len(want), sorted({w[0] for w in want})))
 
 
 def check_history(drv, base):

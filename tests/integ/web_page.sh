@@ -11,10 +11,17 @@
 #     a telnet scanner and a horizontal scan, DNS): the totals, devices,
 #     "talks to", names, anomalies and history the page shows equal the
 #     API's, and the API's equal the report files;
+#     with the exporter's devices (named by the capture's DHCP) and
+#     [blocklists] listing two addresses the device scans in the last
+#     interval: the anomalies view names each anomaly's device as the
+#     devices table does, and its "Blocklist hits" table equals the latest
+#     report's hits, each with its device's name;
 #  2. tests/integ/hostile_names_pcap.py's capture (DNS answers named
 #     <script>, "><img onerror>, U+202E, invalid UTF-8, controls): each
 #     name is shown as the text the reports hold, no dialog opens, nothing
-#     is injected, no Content Security Policy violation is logged.
+#     is injected, no Content Security Policy violation is logged; the
+#     client's name (a lease) and the blocklist's file name are markup,
+#     shown as text in the blocklist hits.
 # Screenshots of every view stay in the build dir, tests/integ/out/web_page/
 # (the README's is out/web_page/shared/devices.png).
 #
@@ -69,6 +76,8 @@ conf() {
 	printf '[exporters]\ntemplates-file =\n' >>"$_d/minflow.conf"
 	[ -n "${MF_WEB_GEO:-}" ] &&
 	    printf '[geo]\ndatabase = %s\n' "$MF_TMP/geo.mmdb" >>"$_d/minflow.conf"
+	printf '[blocklists]\nip = %s\ndomain = %s\n' "$BL_IP" "$BL_DOMAIN" \
+	    >>"$_d/minflow.conf"
 	if [ "$mode" = collector ]; then
 		cat >>"$_d/minflow.conf" <<EOF
 [history]
@@ -92,14 +101,18 @@ wait_http() {
 	return 1
 }
 
-# round NAME CAPTURE [HOSTILE_NAMES [stream]]
+# round NAME CAPTURE [HOSTILE_NAMES [stream]]: the exporter with --devices
+# if $DEVICES is set, the lease file $LEASES if set; the collector with the
+# lists $BL_IP and $BL_DOMAIN
 round() {
 	_d=$MF_TMP/$1
 	mkdir -p "$_d"
 	_port=$(free_tcp_port)
 	conf "$1" "$_port"
-	with_timeout 120 "$MF_EXPORTER" -r "$2" -w "$_d/f.ipfix" --stats \
-	    >"$_d/exporter.log" 2>&1 || { fail "$1: exporter"; return 1; }
+	with_timeout 120 "$MF_EXPORTER" -r "$2" ${DEVICES:+--devices} \
+	    ${LEASES:+--leases "$LEASES"} \
+	    -w "$_d/f.ipfix" --stats >"$_d/exporter.log" 2>&1 ||
+	    { fail "$1: exporter"; return 1; }
 	with_timeout 120 "$MF_COLLECTOR" -C "$_d/minflow.conf" \
 	    -r "$_d/f.ipfix" >"$_d/offline.log" 2>&1 ||
 	    { fail "$1: collector -r"; cat "$_d/offline.log"; return 1; }
@@ -147,7 +160,36 @@ round() {
 	rm -rf "$OUT/$1/chromium-profile"
 }
 
+# The shared capture's one device (a Raspberry Pi, 192.168.2.16) scans
+# port 8080 of random addresses until its end: two of those it probes in
+# the last interval are listed; its name comes from the capture's DHCP.
+# MF_WEB_BL_MATCHES: the addresses the hits must name (web_page.py).
+DEVICES=1
+BL_IP=$MF_TMP/drop.txt
+cat >"$BL_IP" <<'END'
+; test DROP list
+205.209.219.0/24 ; SBL1
+198.51.100.0/24 ; SBL2
+57.22.10.228
+END
+MF_WEB_BL_MATCHES="205.209.219.100 57.22.10.228"
+BL_DOMAIN=$MF_TMP/plain.txt
+printf '# never in the capture\nnever-seen.example\n' >"$BL_DOMAIN"
+export MF_WEB_BL_MATCHES
 round shared "$MF_SHARED_DIR/pcaps/mixed-home-iot-telnet-hscan.pcap"
+# The hostile capture's client gets a name with markup from a lease, and
+# its answers' and flows' addresses are listed in a list whose file name
+# is markup (the domain list cannot match: the matcher takes host names
+# only, and these are not).
+DEVICES=""
+LEASES=$MF_TMP/hostile.leases
+printf '0 02:00:00:00:00:32 192.168.1.50 <b>kid"s-tab</b> *\n' >"$LEASES"
+BL_IP="$MF_TMP/<img src=x onerror=alert(5)>.txt"
+printf '203.0.113.0/24\n' >"$BL_IP"
+MF_WEB_BL_MATCHES="203.0.113.10 203.0.113.11 203.0.113.12 203.0.113.13 \
+203.0.113.14 203.0.113.15"
+BL_DOMAIN="$MF_TMP/<b>names.hosts"
+printf '0.0.0.0 example\n' >"$BL_DOMAIN"
 python3 "$MF_SRCDIR/tests/integ/hostile_names_pcap.py" "$MF_TMP/hostile.pcap" \
     "$MF_TMP/hostile.json" || fail "hostile capture"
 round hostile "$MF_TMP/hostile.pcap" "$MF_TMP/hostile.json" stream

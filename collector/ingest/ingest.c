@@ -323,6 +323,7 @@ take_ipfix(struct col_ingest *in, const struct mf_addr *a, uint16_t port,
 	if (a->family == 0 && in->file_name != NULL)
 		g_strlcpy(fc.e->name, in->file_name, sizeof(fc.e->name));
 	bad = fix_bad(fc.e);
+	/* fc lives on this stack: the reader calls back only in message(). */
 	col_fixread_set_dns_fn(fc.e->fix, on_dns, &fc);
 	col_fixread_set_device_fn(fc.e->fix, on_device);
 	col_fixread_message(fc.e->fix, msg, len, 0, on_flow, &fc);

@@ -78,36 +78,38 @@ on_flow(void *ctx, const struct col_flow *f)
 	return col_engine_add(c->engine, f);
 }
 
-static void
+static unsigned
 on_dns(void *ctx, const struct col_dns_rec *d)
 {
 	struct collector *c = ctx;
 	uint8_t list[5 + 16 * COL_DNS_MAX_ADDRS];
 	struct mf_dns_rec r;
+	unsigned flags = col_engine_add_dns(c->engine, d);
 
-	col_engine_add_dns(c->engine, d);
 	if (c->archive == NULL && c->fwdnorm == NULL)
-		return;
+		return flags;
 	col_fixdns_to_wire(d, &r, list, sizeof(list));
 	if (c->archive != NULL)
 		col_archive_add_dns(c->archive, &r, d->client.family);
 	col_fwdnorm_dns(c->fwdnorm, &r, d->client.family, mono_ms());
+	return flags;
 }
 
-static void
+static unsigned
 on_device(void *ctx, const struct col_device_rec *d)
 {
 	struct collector *c = ctx;
 	struct mf_device_rec r;
 	uint8_t family;
+	unsigned flags = col_engine_add_device(c->engine, d);
 
-	col_engine_add_device(c->engine, d);
 	if (c->archive == NULL && c->fwdnorm == NULL)
-		return;
+		return flags;
 	family = col_fixdev_to_wire(d, &r);
 	if (c->archive != NULL)
 		col_archive_add_device(c->archive, &r, family);
 	col_fwdnorm_device(c->fwdnorm, &r, family, mono_ms());
+	return flags;
 }
 
 /* Live: keep the exporters' templates on disk (each report, and at exit). */

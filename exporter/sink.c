@@ -136,10 +136,13 @@ exp_sink_open_file(const char *path, GError **error)
 	s->name = g_strdup_printf("file %s", path);
 	if (strcmp(path, "-") == 0) {
 		s->fd = STDOUT_FILENO;
-	} else if ((s->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	} else if ((s->fd = open(path,
+	                O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
 	                MF_FSAFE_FILE_MODE)) < 0) {
+		/* A symlink at path: refused (ELOOP). */
 		g_set_error(error, MF_ERROR, MF_ERROR_IO, "%s: %s", path,
-		    g_strerror(errno));
+		    errno == ELOOP ? "is a symlink: not written to"
+		                   : g_strerror(errno));
 		exp_sink_free(s);
 		return NULL;
 	} else {

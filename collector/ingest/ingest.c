@@ -173,7 +173,7 @@ refuse(struct col_ingest *in, const struct mf_addr *a,
 
 /* Name the exporter whose clock runs ahead (rate-limited). */
 static void
-warn_ahead(struct col_exporter *e, const struct col_flow *f)
+warn_ahead(struct col_exporter *e, uint64_t end_ms)
 {
 	int64_t now_ms = g_get_real_time() / 1000;
 
@@ -182,7 +182,7 @@ warn_ahead(struct col_exporter *e, const struct col_flow *f)
 		          " s ahead of our clock, counted at our time "
 		          "(%" G_GUINT64_FORMAT " records ahead so far)",
 		    e->name, (unsigned)e->port,
-		    ((int64_t)f->end_ms - now_ms) / 1000, e->ahead);
+		    ((int64_t)end_ms - now_ms) / 1000, e->ahead);
 }
 
 /*
@@ -223,7 +223,7 @@ accept_flow(struct col_ingest *in, struct col_exporter *e,
 	}
 	if (flags & COL_FLOW_AHEAD) {
 		e->ahead++;
-		warn_ahead(e, f);
+		warn_ahead(e, f->end_ms);
 	}
 }
 
@@ -235,22 +235,34 @@ on_flow(const struct col_flow *f, void *ctx)
 	accept_flow(fc->in, fc->e, f);
 }
 
+/* A DNS or device record the model took at its clock: the exporter's. */
+static void
+count_side(struct col_exporter *e, unsigned flags, uint64_t time_ms)
+{
+	if (flags & COL_FLOW_AHEAD) {
+		e->ahead++;
+		warn_ahead(e, time_ms);
+	}
+}
+
 static void
 on_dns(const struct col_dns_rec *d, void *ctx)
 {
-	struct col_ingest *in = ctx;
+	struct flow_ctx *fc = ctx;
 
-	if (in->sink.dns != NULL)
-		in->sink.dns(in->sink.ctx, d);
+	if (fc->in->sink.dns != NULL)
+		count_side(fc->e, fc->in->sink.dns(fc->in->sink.ctx, d),
+		    d->time_ms);
 }
 
 static void
 on_device(const struct col_device_rec *d, void *ctx)
 {
-	struct col_ingest *in = ctx;
+	struct flow_ctx *fc = ctx;
 
-	if (in->sink.device != NULL)
-		in->sink.device(in->sink.ctx, d);
+	if (fc->in->sink.device != NULL)
+		count_side(fc->e, fc->in->sink.device(fc->in->sink.ctx, d),
+		    d->time_ms);
 }
 
 static uint32_t
@@ -311,7 +323,8 @@ take_ipfix(struct col_ingest *in, const struct mf_addr *a, uint16_t port,
 	if (a->family == 0 && in->file_name != NULL)
 		g_strlcpy(fc.e->name, in->file_name, sizeof(fc.e->name));
 	bad = fix_bad(fc.e);
-	col_fixread_set_dns_fn(fc.e->fix, on_dns, in);
+	/* fc lives on this stack: the reader calls back only in message(). */
+	col_fixread_set_dns_fn(fc.e->fix, on_dns, &fc);
 	col_fixread_set_device_fn(fc.e->fix, on_device);
 	col_fixread_message(fc.e->fix, msg, len, 0, on_flow, &fc);
 	warn_exporter(fc.e, "undecodable IPFIX", bad, fix_bad(fc.e));

@@ -42,11 +42,14 @@ struct col_ingest_sink {
 	 * (collector/model/flow.h) as they apply, counted per exporter.
 	 */
 	unsigned (*flow)(void *ctx, const struct col_flow *f);
-	/* A DNS record (IPFIX templates 261/262). */
-	void (*dns)(void *ctx, const struct col_dns_rec *d);
+	/*
+	 * A DNS record (IPFIX templates 261/262); answers COL_FLOW_AHEAD if
+	 * its time was ahead of the clock, counted in its exporter's ahead.
+	 */
+	unsigned (*dns)(void *ctx, const struct col_dns_rec *d);
 	void *ctx;
-	/* A device record (IPFIX templates 275/276). */
-	void (*device)(void *ctx, const struct col_device_rec *d);
+	/* A device record (IPFIX templates 275/276); answers as dns. */
+	unsigned (*device)(void *ctx, const struct col_device_rec *d);
 	/*
 	 * The model's clock (col_engine_clock_ms()), or NULL: how long after
 	 * its end each record arrives, per exporter (export_delay_ms).

@@ -126,11 +126,14 @@ close_interval(struct col_engine *e, uint64_t next_ms)
 /*
  * The time a record is accounted at: its end, unless that is absurd (a
  * router clock still in 1999 or earlier; live, more than a day ahead of
- * our own clock), then the open interval's start, or, live, ahead of our
- * clock by more than the tolerance, then our clock's time (never before
- * the open interval: it is not late; *flags gets COL_FLOW_AHEAD).
- * Offline there is no clock to compare with: captures may jump years
- * ahead (concatenated files) and that is their real time.
+ * our own clock), then the open interval's start (live with none open
+ * yet, our clock's time: a first record 48 h ahead must not open the
+ * first interval there), or, live, ahead of our clock by more than the
+ * tolerance, then our clock's time (never before the open interval: it
+ * is not late).  Live, *flags gets COL_FLOW_AHEAD for every record ahead
+ * of the clock, absurd or not, so its exporter is named.  Offline there
+ * is no clock to compare with: captures may jump years ahead
+ * (concatenated files) and that is their real time.
  */
 static uint64_t
 record_time(struct col_engine *e, const struct col_flow *f, unsigned *flags)
@@ -141,7 +144,11 @@ record_time(struct col_engine *e, const struct col_flow *f, unsigned *flags)
 	if (t < COL_ABSURD_BEFORE_MS ||
 	    (live && t > e->wall_ms + COL_ABSURD_AHEAD_MS)) {
 		e->stats.absurd_records++;
-		return e->is_open ? e->start_ms : align(e, t);
+		if (live && t > e->wall_ms)
+			*flags |= COL_FLOW_AHEAD;
+		if (e->is_open)
+			return e->start_ms;
+		return live ? e->wall_ms : align(e, t);
 	}
 	if (live && t > e->wall_ms + COL_AHEAD_TOLERANCE_MS) {
 		*flags |= COL_FLOW_AHEAD;
@@ -219,15 +226,19 @@ unsigned
 col_engine_add(struct col_engine *e, const struct col_flow *f)
 {
 	uint64_t late = e->stats.late_records;
+	struct col_engine_stats before = e->stats;
+	gboolean first = !e->is_open;
 	unsigned flags = 0;
-	uint64_t t = record_time(e, f, &flags);
-	uint64_t grace = (uint64_t)e->cfg.grace_s * 1000;
+	uint64_t t, grace = (uint64_t)e->cfg.grace_s * 1000;
 
+	t = record_time(e, f, &flags);
 	if (t > e->newest_ms)
 		e->newest_ms = t;
 
-	if (!e->is_open)
+	if (first) {
 		open_interval(e, align(e, t), 0);
+		e->at_start = before; /* the first record's counts are its */
+	}
 	/* Flow time passed the open interval's end plus the grace. */
 	while (t >= e->start_ms + interval_ms(e) + grace)
 		advance(e, t - grace);
@@ -282,25 +293,44 @@ col_engine_flush(struct col_engine *e)
 		close_interval(e, e->start_ms + interval_ms(e));
 }
 
-void
+/*
+ * A DNS or device record's time: live, ahead of the clock by more than
+ * the tolerance, it is the clock's (counted ahead), so that one exporter
+ * cannot open the first interval hours ahead.
+ */
+static uint64_t
+side_time(struct col_engine *e, uint64_t t, unsigned *flags)
+{
+	if (e->wall_ms != 0 && t > e->wall_ms + COL_AHEAD_TOLERANCE_MS) {
+		*flags |= COL_FLOW_AHEAD;
+		e->stats.ahead_records++;
+		return e->wall_ms;
+	}
+	return t;
+}
+
+unsigned
 col_engine_add_dns(struct col_engine *e, const struct col_dns_rec *d)
 {
-	uint64_t t = d->time_ms;
+	unsigned flags = 0;
+	uint64_t t = side_time(e, d->time_ms, &flags);
 
-	/* Live, a clock ahead must not open an interval hours ahead. */
-	if (e->wall_ms != 0 && t > e->wall_ms + COL_AHEAD_TOLERANCE_MS)
-		t = e->wall_ms;
 	if (!e->is_open)
 		open_interval(e, align(e, t), 0);
 	col_consumers_dns(e->consumers, d);
 	e->has_data = TRUE;
+	return flags;
 }
 
-void
+unsigned
 col_engine_add_device(struct col_engine *e, const struct col_device_rec *d)
 {
+	unsigned flags = 0;
+	uint64_t t = side_time(e, d->time_ms, &flags);
+
 	if (!e->is_open)
-		open_interval(e, align(e, d->time_ms), 0);
+		open_interval(e, align(e, t), 0);
 	col_consumers_device(e->consumers, d);
 	e->has_data = TRUE;
+	return flags;
 }

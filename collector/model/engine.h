@@ -31,8 +31,11 @@
  * accounted at the clock's time: one exporter's clock running ahead must
  * not move flow time for every exporter (closing intervals early and
  * making every honest record late, or, as the first record, opening an
- * interval hours ahead so that no report comes for hours).  DNS records
- * ahead of the clock are taken at the clock's time too.
+ * interval hours ahead so that no report comes for hours).  Live, a
+ * first record more than a day ahead (absurd) is accounted at the clock's
+ * time, never opening the first interval in the future.  DNS and device
+ * records ahead of the clock are taken at the clock's time too (counted
+ * in ahead_records).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -65,7 +68,8 @@ struct col_engine_stats {
 	uint64_t records;        /* flow records accounted */
 	uint64_t late_records;   /* for an interval already reported */
 	uint64_t absurd_records; /* impossible times */
-	uint64_t ahead_records;  /* live: ahead of the clock, within a day */
+	uint64_t ahead_records;  /* live: ahead of the clock, within a day
+	                            (flow, DNS and device records) */
 	uint64_t intervals;      /* reports produced */
 	uint64_t early_closes;   /* intervals closed early: queue full */
 };
@@ -106,9 +110,10 @@ gboolean col_engine_add_consumer(struct col_engine *e,
 /*
  * Account one record (closing intervals its time has passed first).
  * Returns COL_FLOW_LATE if the record was late (for an interval already
- * reported), COL_FLOW_AHEAD if it ended ahead of the clock by more than
- * the tolerance but less than a day (absurd_records counts the rest), or
- * 0, so the caller can count it per exporter.
+ * reported), COL_FLOW_AHEAD if, live, it ended ahead of the clock by
+ * more than the tolerance (ahead_records counts those within a day,
+ * absurd_records the rest), or 0, so the caller can count it per
+ * exporter.
  */
 unsigned col_engine_add(struct col_engine *e, const struct col_flow *f);
 
@@ -116,11 +121,14 @@ unsigned col_engine_add(struct col_engine *e, const struct col_flow *f);
  * Hand one DNS record to the consumers in the open interval (opening one
  * at the record's time if none is open).  DNS records are not held
  * for later intervals: each counts in the interval open when it arrives.
+ * Live, a record time ahead of the clock by more than the tolerance is
+ * taken as the clock's (counted in ahead_records): returns COL_FLOW_AHEAD
+ * then, 0 otherwise, so the caller can count it per exporter.
  */
-void col_engine_add_dns(struct col_engine *e, const struct col_dns_rec *d);
+unsigned col_engine_add_dns(struct col_engine *e, const struct col_dns_rec *d);
 
 /* The same for a device record. */
-void col_engine_add_device(struct col_engine *e,
+unsigned col_engine_add_device(struct col_engine *e,
     const struct col_device_rec *d);
 
 /* Live: wall-clock now; closes the open interval once end + grace passed. */

@@ -21,6 +21,7 @@
 #include "collector/output/alert_sinks.h"
 #include "common/addr.h"
 #include "common/error.h"
+#include "common/fsafe.h"
 
 /* What a stopping sink may still take to deliver what it holds. */
 #define STOP_GRACE_US (15 * G_USEC_PER_SEC)
@@ -285,23 +286,51 @@ rotate(const struct col_sink *s)
 		(void)unlink(s->target);
 }
 
+/*
+ * Append line to the sink's file.  A symlink at its path is refused
+ * (O_NOFOLLOW): someone who can write to the directory must not make a
+ * collector running as root append where the link points.  The file is
+ * 0640 whatever the umask (fchmod; an existing file owned by someone else
+ * keeps its mode).  lstat(): a symlink is not rotated by its target's
+ * size either.
+ */
 static gboolean
 send_line(struct col_sink *s, const char *line)
 {
+	g_autofree char *text = g_strconcat(line, "\n", NULL);
+	size_t len = strlen(text), off = 0;
 	struct stat st;
-	size_t len = strlen(line);
-	FILE *f;
-	gboolean ok;
+	ssize_t n;
+	int fd, e = 0;
 
-	if (stat(s->target, &st) == 0 &&
-	    (uint64_t)st.st_size + len + 1 > s->cfg.max_size)
+	if (lstat(s->target, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (uint64_t)st.st_size + len > s->cfg.max_size)
 		rotate(s);
-	if ((f = fopen(s->target, "a")) == NULL) {
-		g_warning("alerts: %s: %s", s->target, g_strerror(errno));
+	fd = open(s->target,
+	    O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    MF_FSAFE_FILE_MODE);
+	if (fd < 0) {
+		e = errno;
+		g_warning("alerts: %s: %s", s->target,
+		    e == ELOOP ? "is a symlink: not written to"
+		               : g_strerror(e));
 		return FALSE;
 	}
-	ok = fprintf(f, "%s\n", line) > 0;
-	return fclose(f) == 0 && ok;
+	if (fchmod(fd, MF_FSAFE_FILE_MODE) != 0 && errno != EPERM)
+		e = errno;
+	while (e == 0 && off < len) {
+		if ((n = write(fd, text + off, len - off)) < 0) {
+			if (errno != EINTR)
+				e = errno;
+			continue;
+		}
+		off += (size_t)n;
+	}
+	if (close(fd) != 0 && e == 0)
+		e = errno;
+	if (e != 0)
+		g_warning("alerts: %s: %s", s->target, g_strerror(e));
+	return e == 0;
 }
 
 static gboolean

@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 
 #include "collector/output/alert_state.h"
+#include "common/daemon.h"
 
 static const char *const set_names[COL_AS_N] = { "devices", "open", "alerted",
 	"quota", "silent" };
@@ -202,8 +203,12 @@ col_alert_state_save(const struct col_alert_state *s)
 	root = json_builder_get_root(b);
 	json_generator_set_root(g, root);
 	text = json_generator_to_data(g, NULL);
-	/* g_file_set_contents() writes a temp file and renames it. */
-	if (!g_file_set_contents(s->file, text, -1, &err)) {
+	/*
+	 * A new file beside it (O_EXCL | O_NOFOLLOW, 0640 whatever the
+	 * umask) renamed over it: a symlink planted at the path is replaced,
+	 * never written through.
+	 */
+	if (!mf_write_atomic(s->file, text, strlen(text), &err)) {
 		g_warning("alert state: %s", err->message);
 		g_error_free(err);
 	}

@@ -2,9 +2,12 @@
 #include "config.h"
 #define G_LOG_DOMAIN "col-history"
 
+#include <sys/stat.h>
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 #include <json-glib/json-glib.h>
@@ -14,6 +17,7 @@
 #include "collector/output/history_db.h"
 #include "collector/output/history_facts.h"
 #include "common/error.h"
+#include "common/fsafe.h"
 
 #define SIZE_ROUNDS 64 /* removals by the size cap per interval */
 
@@ -526,6 +530,35 @@ col_history_log_counters(const struct col_history *h)
 	    s->last_write_us);
 }
 
+/*
+ * A missing database is made here, empty, with O_EXCL | O_NOFOLLOW and
+ * mode 0640 whatever the umask (common/fsafe.h); SQLite takes an empty
+ * file as a new database, and makes its -wal and -shm files with the
+ * database's own mode.  A symlink at the path (dangling or not) is
+ * refused, here or by SQLITE_OPEN_NOFOLLOW.
+ */
+static gboolean
+create_db(const char *db, GError **error)
+{
+	struct stat st;
+	int fd;
+
+	if (lstat(db, &st) == 0) {
+		if (S_ISLNK(st.st_mode)) {
+			g_set_error(error, MF_ERROR, MF_ERROR_IO,
+			    "history database %s is a symlink: refused", db);
+			return FALSE;
+		}
+		return TRUE;
+	}
+	if (errno != ENOENT)
+		return TRUE; /* SQLite says what is wrong */
+	if ((fd = mf_fsafe_create(db, MF_FSAFE_FILE_MODE, error)) < 0)
+		return FALSE;
+	(void)close(fd);
+	return TRUE;
+}
+
 struct col_history *
 col_history_open(const struct col_conf_history *cfg, GError **error)
 {
@@ -534,9 +567,13 @@ col_history_open(const struct col_conf_history *cfg, GError **error)
 
 	h->cfg = *cfg;
 	h->cfg.db = g_strdup(cfg->db);
+	if (!create_db(h->cfg.db, error)) {
+		col_history_free(h);
+		return NULL;
+	}
 	if (sqlite3_open_v2(h->cfg.db, &h->db,
 	        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-	            SQLITE_OPEN_NOMUTEX,
+	            SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW,
 	        NULL) != SQLITE_OK) {
 		col_hist_set_error(error, h->db, h->cfg.db, "opening");
 		col_history_free(h);

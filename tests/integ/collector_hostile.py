@@ -236,37 +236,64 @@ def item1(binary, tmp):
     check("1: the flow still counted", 1, field(rep, p, "records"))
 
 
+def device(hours=1):
+    """2: a device record (options template 275) learned hours ahead"""
+    pen = 32473
+    fields = [(56, 6), (8, 4), (152, 8), (19, 4, pen), (18, 1, pen),
+              (17, 65535, pen)]
+    name = b"hostile"
+    rec = (bytes([2, 0, 0, 0, 0, 1]) + bytes([192, 168, 1, 66]) +
+           struct.pack("!QIB", c.now_ms() + hours * 3600 * 1000, 0, 1) +
+           bytes([len(name)]) + name)
+    return c.msg([c.oset(c.otmpl(275, 1, fields)), c.dset(275, rec)])
+
+
+# Item 2's scenarios: what the offender sends first, how far ahead (the
+# log names it "a record ends N s ahead", N matched by the pattern).
+AHEAD = (("2", lambda: future(20), r"7\d{4}"),
+         ("2 (first record 48 h ahead)", lambda: future(48), r"172\d{3}"),
+         ("2 (a device record 1 h ahead)", lambda: device(1), r"3\d{3}"))
+
+
 def item2(binary, tmp):
-    col = Collector(binary, os.path.join(tmp, "future"))
-    col.start()
-    s, pa = udp()
-    b, pb = udp()
-    col.send(s, future(20))
+    """each scenario its own collector, all at once: the offender's
+    datagram first, then an honest exporter's record every second"""
+    runs = []
+    for i, (tag, first, _) in enumerate(AHEAD):
+        col = Collector(binary, os.path.join(tmp, "future%d" % i))
+        col.start()
+        s, pa = udp()
+        b, pb = udp()
+        col.send(s, first())
+        col.send(b, good())
+        runs.append([col, pa, b, pb, None])
     t0 = time.time()
-    col.send(b, good())
     # interval 10 s, grace 2 s: the report of t0's interval is due by
     # t0 + 12.5 s (the clock ticks every 0.5 s); wait 10 s more (a loaded
     # machine), sending the honest record each second
-    first = None
-    while time.time() < t0 + 22 and first is None:
+    while time.time() < t0 + 22 and any(r[4] is None for r in runs):
         time.sleep(1)
-        col.send(b, c.msg([c.dset(256, flow())]))
-        if col.reports():
-            first = time.time()
-    check("2: a report within interval + grace (+10 s) of the honest record",
-          True, first is not None)
-    col.settle()
-    check("2: exit status", 0, col.stop())
-    rep = col.latest()
-    check("2: the future record counted ahead", 1,
-          field(rep, pa, "ahead_records"))
-    check("2: the honest records not late", 0,
-          field(rep, pb, "late_records"))
-    check("2: the honest records not ahead", 0,
-          field(rep, pb, "ahead_records"))
-    named = re.search(r"exporter 127\.0\.0\.1 port %d: a record ends 7\d{4} "
-                      r"s ahead of our clock" % pa, col.text())
-    check("2: the offender named in the log", True, named is not None)
+        for r in runs:
+            r[0].send(r[2], c.msg([c.dset(256, flow())]))
+            if r[4] is None and r[0].reports():
+                r[4] = time.time()
+    for (tag, _, secs), (col, pa, _, pb, first) in zip(AHEAD, runs):
+        check("%s: a report within interval + grace (+10 s) of the honest "
+              "record" % tag, True, first is not None)
+        col.settle()
+        check("%s: exit status" % tag, 0, col.stop())
+        rep = col.latest()
+        check("%s: the future record counted ahead" % tag, 1,
+              field(rep, pa, "ahead_records"))
+        check("%s: the honest records not late" % tag, 0,
+              field(rep, pb, "late_records"))
+        check("%s: the honest records not ahead" % tag, 0,
+              field(rep, pb, "ahead_records"))
+        named = re.search(r"exporter 127\.0\.0\.1 port %d: a record ends "
+                          r"%s s ahead of our clock" % (pa, secs),
+                          col.text())
+        check("%s: the offender named in the log" % tag, True,
+              named is not None)
 
 
 def session(col, sends):
@@ -408,6 +435,8 @@ def attack(argv):
             ports.add(p)
         socks[0][0].sendto(dns_short_list(), dst)
         socks[1][0].sendto(future(20, **zero), dst)
+        socks[1][0].sendto(future(48, **zero), dst)
+        socks[1][0].sendto(device(1), dst)
         socks[2][0].sendto(alien_template(), dst)
         socks[3][0].sendto(vendor(**zero), dst)
         for dom in range(64):

@@ -10,6 +10,9 @@
 #  2. a record 20 hours ahead: the next report still comes within the
 #     interval plus the grace, honest records are not late, the record is
 #     counted in ahead_records of its exporter, and the log names it;
+#     the same when the very first record is 48 h ahead (more than a
+#     day: it opened the first interval 48 h ahead) and for a device
+#     record 1 h ahead (it opened the first interval at its own time);
 #  3. a template of 1,024 unknown elements: another exporter whose
 #     template holds one unknown element is decoded, before and after a
 #     restart (the templates file keeps no unknown element);
@@ -19,7 +22,7 @@
 #  5. 100 idle TCP connections: a TCP exporter is still served, idle
 #     connections are closed after [listen] tcp-idle (3 s here), and the
 #     counters and the log say so.
-# About 35 s.
+# About 40 s.
 . "$MF_SRCDIR/tests/integ/lib.sh"
 need python3
 need_collector

@@ -11,7 +11,13 @@
 #      writes no report there and says so; the other days are written;
 #  (d) a reports or archive directory writable by others is refused at
 #      start (exit status 1, the message says why); one writable by its
-#      group starts with a warning.
+#      group starts with a warning;
+#  (e) the alert state file, the alerts JSON-lines file and the history
+#      database are made 0640; each planted as a symlink: the state file's
+#      link is replaced, the alerts file is not written through (logged),
+#      the history database is refused at start (exit status 1, the
+#      message says why); the exporter's -w file planted as a symlink is
+#      refused (exit status 1); the files the links point to untouched.
 . "$MF_SRCDIR/tests/integ/lib.sh"
 need python3 stat
 need_exporter
@@ -109,4 +115,64 @@ udp_listening "$PORT" || fail "(d) reports directory 775: starts"
 stop_pid "$MF_COLLECTOR_PID" 10 || fail "collector stopped on SIGTERM"
 grep -q "reports directory $T/open-reports is writable by its group" \
     "$T/g.log" || fail "(d) reports directory 775: a warning"
+
+# --- (e): alert state, alerts file, history database, exporter -w ----------
+# Every address is listed: each device of the capture alerts.
+printf '0.0.0.0/1 ; all\n128.0.0.0/1 ; all\n::/1 ; all\n8000::/1 ; all\n' \
+    >"$T/drop.txt"
+# offline DIR: a collector -r run writing its alert state, alerts file and
+# history database into DIR; its exit status
+offline() {
+	cat >"$1.conf" <<-CONF
+	[reports]
+	retention-days = 0
+	[blocklists]
+	ip = $T/drop.txt
+	[alerts]
+	state-file = $1/alerts.state
+	file = $1/alerts.jsonl
+	[history]
+	db = $1/history.db
+	CONF
+	with_timeout 120 "$MF_COLLECTOR" -C "$1.conf" -r "$T/x.ipfix" \
+	    -o "$1/out" >"$1.log" 2>&1
+}
+mkdir -m 755 "$T/e1" "$T/e2" "$T/e3"
+offline "$T/e1" || fail "(e) offline run" "$(tail -3 "$T/e1.log")"
+[ -s "$T/e1/alerts.jsonl" ] || fail "(e) alerts written"
+assert_eq "(e) alert state, alerts file, history database 0640" \
+    "640 640 640" "$(for f in alerts.state alerts.jsonl history.db; do
+	mode "$T/e1/$f"; done | tr '\n' ' ' | sed 's/ $//')"
+for f in alerts.state alerts.jsonl; do
+	echo keep >"$T/e2-$f"
+	ln -s "$T/e2-$f" "$T/e2/$f"
+done
+offline "$T/e2" || fail "(e) offline run, planted links" "$(tail -3 "$T/e2.log")"
+assert_eq "(e) the files the links pointed to are untouched" "keep keep" \
+    "$(cat "$T/e2-alerts.state" "$T/e2-alerts.jsonl" | tr '\n' ' ' |
+	sed 's/ $//')"
+assert_eq "(e) the state file's link replaced by a 0640 file" \
+    "regular file 640" "$(stat -c '%F %a' "$T/e2/alerts.state")"
+assert_eq "(e) the alerts file's link left as it is" "symbolic link" \
+    "$(stat -c '%F' "$T/e2/alerts.jsonl")"
+grep -q "alerts: $T/e2/alerts.jsonl: is a symlink: not written to" \
+    "$T/e2.log" || fail "(e) the planted alerts file is logged"
+# Empty: SQLite would make its database in it.
+: >"$T/e3-db"
+ln -s "$T/e3-db" "$T/e3/history.db"
+offline "$T/e3"
+assert_eq "(e) history database planted as a symlink: exit status" 1 "$?"
+grep -q "history database $T/e3/history.db is a symlink: refused" \
+    "$T/e3.log" || fail "(e) the planted history database: the message"
+assert_eq "(e) the database the link pointed to is untouched" 0 \
+    "$(stat -c %s "$T/e3-db")"
+echo keep >"$T/w-target"
+ln -s "$T/w-target" "$T/w.ipfix"
+"$MF_EXPORTER" -r "$MF_SRCDIR/tests/data/sample.pcap" -w "$T/w.ipfix" \
+    2>"$T/w.log"
+assert_eq "(e) exporter -w planted as a symlink: exit status" 1 "$?"
+grep -q "$T/w.ipfix: is a symlink: not written to" "$T/w.log" ||
+	fail "(e) exporter -w planted as a symlink: the message"
+assert_eq "(e) the file the -w link pointed to is untouched" keep \
+    "$(cat "$T/w-target")"
 finish

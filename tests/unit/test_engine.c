@@ -665,13 +665,76 @@ test_engine_add_dns_ahead_of_the_clock_opens_no_future(void **state)
 	memset(&d, 0, sizeof(d));
 	d.time_ms = S + 20 * 3600000;
 	col_engine_tick(fx->e, S + SEC(5));
-	col_engine_add_dns(fx->e, &d);
+	assert_int_equal(col_engine_add_dns(fx->e, &d), COL_FLOW_AHEAD);
+	assert_int_equal(col_engine_get_stats(fx->e)->ahead_records, 1);
 	add_class(fx, COL_CLASS_IN, 2, 200, S + SEC(6));
 	assert_int_equal(col_engine_get_stats(fx->e)->late_records, 0);
 	col_engine_tick(fx->e, S + SEC(60 + GRACE));
 	assert_int_equal(fx->n, 1);
 	assert_int_equal(fx->r[0].start_ms, S);
 	check_class(fx, 0, COL_CLASS_IN, 1, 2, 200);
+	check_conserved(fx);
+}
+
+/*
+ * Issue 11.2: live, the very first record 48 h ahead (absurd: more than
+ * a day) opened the first interval 48 h ahead: no report, every honest
+ * record late.  It is taken at the clock's time and counted ahead.
+ */
+static void
+test_engine_add_first_record_days_ahead_opens_no_future(void **state)
+{
+	struct fx *fx = *state;
+	struct col_flow f = class_flow(COL_CLASS_OUT, 7, 700, S + 2 * DAY_MS);
+	uint64_t i;
+
+	col_engine_tick(fx->e, S + SEC(5));
+	assert_int_equal(col_engine_add(fx->e, &f), COL_FLOW_AHEAD);
+	fx->records++, fx->in.packets += 7, fx->in.bytes += 700;
+	for (i = 0; i < 3; i++) {
+		f = class_flow(COL_CLASS_IN, 2, 200, S + SEC(6 + i));
+		assert_int_equal(col_engine_add(fx->e, &f), 0);
+		fx->records++, fx->in.packets += 2, fx->in.bytes += 200;
+	}
+	assert_int_equal(col_engine_get_stats(fx->e)->absurd_records, 1);
+	assert_int_equal(col_engine_get_stats(fx->e)->late_records, 0);
+	col_engine_tick(fx->e, S + SEC(60 + GRACE));
+	assert_int_equal(fx->n, 1);
+	assert_int_equal(fx->r[0].start_ms, S);
+	check_class(fx, 0, COL_CLASS_OUT, 1, 7, 700);
+	check_class(fx, 0, COL_CLASS_IN, 3, 6, 600);
+	assert_int_equal(fx->r[0].first[COL_CLASS_OUT].packets, 0);
+	assert_int_equal(fx->r[0].delta.late_records, 0);
+	assert_int_equal(fx->r[0].delta.absurd_records, 1);
+	check_conserved(fx);
+}
+
+/*
+ * The same for a device record 1 h ahead as the first thing received: it
+ * opened the first interval an hour ahead, counted nowhere.
+ */
+static void
+test_engine_add_device_ahead_of_the_clock_opens_no_future(void **state)
+{
+	struct fx *fx = *state;
+	struct col_device_rec d;
+
+	memset(&d, 0, sizeof(d));
+	d.time_ms = S + 3600000;
+	col_engine_tick(fx->e, S + SEC(5));
+	assert_int_equal(col_engine_add_device(fx->e, &d), COL_FLOW_AHEAD);
+	assert_int_equal(col_engine_get_stats(fx->e)->ahead_records, 1);
+	/* Within the tolerance: not ahead. */
+	d.time_ms = S + SEC(5) + COL_AHEAD_TOLERANCE_MS;
+	assert_int_equal(col_engine_add_device(fx->e, &d), 0);
+	assert_int_equal(col_engine_get_stats(fx->e)->ahead_records, 1);
+	add_class(fx, COL_CLASS_IN, 2, 200, S + SEC(6));
+	assert_int_equal(col_engine_get_stats(fx->e)->late_records, 0);
+	col_engine_tick(fx->e, S + SEC(60 + GRACE));
+	assert_int_equal(fx->n, 1);
+	assert_int_equal(fx->r[0].start_ms, S);
+	check_class(fx, 0, COL_CLASS_IN, 1, 2, 200);
+	assert_int_equal(fx->r[0].delta.late_records, 0);
 	check_conserved(fx);
 }
 
@@ -760,6 +823,8 @@ main(void)
 		T(test_engine_tick_closes_on_wall_time),
 		T(test_engine_add_ahead_of_the_clock_moves_no_time),
 		T(test_engine_add_dns_ahead_of_the_clock_opens_no_future),
+		T(test_engine_add_first_record_days_ahead_opens_no_future),
+		T(test_engine_add_device_ahead_of_the_clock_opens_no_future),
 		T(test_engine_flush_reports_queued_records),
 		T(test_engine_flush_skips_empty_interval),
 	};

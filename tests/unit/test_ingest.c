@@ -25,7 +25,7 @@
 /* What the sink received. */
 struct got {
 	size_t messages, flows, dns;
-	unsigned answer;   /* what the flow callback answers (COL_FLOW_*) */
+	unsigned answer;   /* what flow and dns callbacks answer (COL_FLOW_*) */
 	uint64_t clock_ms; /* what the clock callback answers */
 	struct col_flow flow[4];
 	struct col_dns_rec last_dns;
@@ -60,13 +60,14 @@ on_clock(void *ctx)
 	return g->clock_ms;
 }
 
-static void
+static unsigned
 on_dns(void *ctx, const struct col_dns_rec *d)
 {
 	struct got *g = ctx;
 
 	g->dns++;
 	g->last_dns = *d;
+	return g->answer;
 }
 
 struct fx {
@@ -360,6 +361,13 @@ test_ingest_dns_record_reaches_the_sink(void **state)
 	assert_int_equal(fx->got.last_dns.id, 0xbeef);
 	assert_int_equal(fx->got.last_dns.ttl, 3600);
 	assert_int_equal(fx->got.last_dns.answered, 1);
+	assert_int_equal(only_exporter(fx)->ahead_records, 0);
+	/* Taken at the model's clock (ahead): counted against its exporter. */
+	fx->got.answer = COL_FLOW_AHEAD;
+	col_ingest_message(fx->in, COL_LISTEN_IPFIX_UDP, &fx->peer, 4739, buf,
+	    len);
+	assert_int_equal(fx->got.dns, 2);
+	assert_int_equal(only_exporter(fx)->ahead_records, 1);
 }
 
 static void

@@ -204,7 +204,8 @@ struct col_anomaly_stats {
 	uint64_t detections;
 	uint64_t resolved_evicted;  /* named addresses overwritten (fan_out) */
 	uint64_t resolvers_dropped; /* DNS servers beyond the list (beacon) */
-	uint64_t bad_names;         /* DNS names with no registered domain */
+	uint64_t bad_names;         /* DNS names of min-length or more with
+	                             * no registered domain */
 };
 
 struct col_anomaly;

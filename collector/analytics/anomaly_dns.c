@@ -187,7 +187,13 @@ tunnel_query(struct col_anomaly *a, const struct col_dns_rec *d,
 	size_t len;
 	double ent;
 
-	if (!anom_enabled(a, &a->tables[ANOM_T_TUNNEL]) || d->qname[0] == '\0')
+	/*
+	 * The characters below the registered domain are fewer than the
+	 * name's: a name shorter than min-length cannot count, and skips the
+	 * public suffix lookup (most of this function's cost).
+	 */
+	if (!anom_enabled(a, &a->tables[ANOM_T_TUNNEL]) ||
+	    strnlen(d->qname, sizeof(d->qname)) < a->cfg.tunnel.min_length)
 		return;
 	if (!anom_dns_measure(a, d->qname, reg, sizeof(reg), &len, &ent)) {
 		a->stats.bad_names++;

@@ -174,10 +174,11 @@ done
 # (cookies once its backlog is full), the sources reset them.  It is the
 # first traffic the collector sees of this server: no baseline.  Its SYN
 # rate over the 60 s window must reach first-rate (200 a second: 12000
-# SYNs); tshark counts them (fewer get out of hping3 on a loaded
-# machine), and ddos_target is expected exactly when they do.  Every SYN
-# is answered: no half_open; 8 sources are far from the 1000 of the other
-# rule.
+# SYNs), so tshark counts them first: on a loaded machine fewer get out
+# of hping3 (or into the capture), and then the flood is made once more
+# in a capture of its own.  If the second falls short too the test fails:
+# silence on a smaller flood would prove nothing.  Every SYN is answered:
+# no half_open; 8 sources are far from the 1000 of the other rule.
 phase "4. SYN flood from 8 sources"
 bgL python3 -m http.server --bind "$LAN" --directory "$T/www" 80 \
     >"$T/lan80.log" 2>&1
@@ -188,32 +189,39 @@ while [ -z "$(inL ss -Hln --tcp "sport = :80" 2>/dev/null)" ] &&
 	sleep 0.1
 	_i=$((_i + 1))
 done
-capture_start flood
-pids=""
-for i in 1 2 3 4 5 6 7 8; do
-	bgW timeout 30 hping3 -q -S -p 80 -a "198.18.0.$i" -c 3000 -i u300 \
-	    "$LAN" >"$T/flood.$i.log" 2>&1
-	pids="$pids $BG"
-done
-for p in $pids; do
-	untrack_pid "$p"
-	wait "$p"
-done
-capture_stop flood
+# flood NAME: the flood, captured into $T/NAME.pcap; sets syns
+flood() {
+	capture_start "$1"
+	pids=""
+	for i in 1 2 3 4 5 6 7 8; do
+		bgW timeout 30 hping3 -q -S -p 80 -a "198.18.0.$i" -c 3000 \
+		    -i u300 "$LAN" >"$T/$1.$i.log" 2>&1
+		pids="$pids $BG"
+	done
+	for p in $pids; do
+		untrack_pid "$p"
+		wait "$p"
+	done
+	capture_stop "$1"
+	syns=$(npackets "$1" "tcp.flags == 0x002 && ip.dst == $LAN")
+	mf_log "4: $1: $syns SYNs"
+}
+flood flood
+if [ "$syns" -lt 12000 ]; then
+	flood flood2
+	mv "$T/flood2.pcap" "$T/flood.pcap"
+fi
 stop_pid "$LAN80" 10 || fail "4: http.server stops on TERM"
-syns=$(npackets flood "tcp.flags == 0x002 && ip.dst == $LAN")
-mf_log "4: $syns SYNs"
+[ "$syns" -ge 12000 ] ||
+    fail "4: at least 12000 SYNs captured in one of two floods" \
+	"the last had $syns: the machine is too loaded to prove detection"
 assert_eq "4: every SYN answered" 0 \
     "$(tshark -r "$T/flood.pcap" -T fields -e ip.src -e tcp.srcport \
     -e ip.dst -e tcp.dstport -e tcp.flags 2>/dev/null | awk '
 	$5 == "0x0002" { syn[$1 " " $2] = 1 }
 	$5 == "0x0012" { ack[$3 " " $4] = 1 }
 	END { for (s in syn) if (!(s in ack)) n++; print n + 0 }')"
-if [ "$syns" -ge 12000 ]; then
-	check flood "ddos_target $LAN"
-else
-	check flood
-fi
+check flood "ddos_target $LAN"
 
 # === 5. UDP reflection ===================================================
 # 2000 SNMP answers (from port 161) and 2000 ISAKMP answers (from port

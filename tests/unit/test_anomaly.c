@@ -1155,31 +1155,153 @@ test_anomaly_dns_tunnel_at_threshold_reports_client(void **state)
 	assert_true(evidence(e, "mean_entropy") >= 3.2);
 }
 
+/*
+ * n queries from 10.0.0.5 under example.org, cycling through `distinct`
+ * names whose label is `len` characters of "abcdefgh" in equal shares
+ * (len a multiple of 8: an entropy of exactly 3 bits), shuffled with the
+ * name's number as seed; thresholds as the case set them.
+ */
+static void
+tunnel_names(struct fx *fx, uint32_t n, uint32_t distinct, uint32_t len)
+{
+	struct col_dns_rec d;
+	char label[64];
+	uint32_t i, j, r;
+
+	make(fx);
+	memset(&d, 0, sizeof(d));
+	d.client = ip4(10, 0, 0, 5);
+	d.server = ip4(10, 0, 0, 53);
+	d.answered = 1;
+	for (i = 0; i < n; i++) {
+		GRand *rnd = g_rand_new_with_seed(i % distinct + 1);
+
+		for (j = 0; j < len; j++)
+			label[j] = "abcdefgh"[j % 8];
+		for (j = len; j > 1; j--) {
+			char c = label[j - 1];
+
+			r = (uint32_t)g_rand_int_range(rnd, 0, (gint32)j);
+			label[j - 1] = label[r];
+			label[r] = c;
+		}
+		label[len] = '\0';
+		g_rand_free(rnd);
+		g_snprintf(d.qname, sizeof(d.qname), "%s.example.org", label);
+		d.time_ms = T0 + i;
+		col_anomaly_add_dns(fx->a, &d, TRUE);
+	}
+	close_at(fx, T0 + SEC(300));
+}
+
+/*
+ * Of two runs of 10 queries at queries = names = 10, `silent` (one step
+ * short of the threshold under test) reports nothing and `at` one tunnel
+ * of 10.0.0.5, which is returned.
+ */
+struct tunnel_run {
+	uint32_t distinct, len;
+	uint64_t min_entropy;
+};
+
+static const struct col_anomaly_entry *
+tunnel_edge(struct fx *fx, struct tunnel_run silent, struct tunnel_run at)
+{
+	fx->conf.anomaly.tunnel.queries = 10;
+	fx->conf.anomaly.tunnel.names = 10;
+	fx->conf.anomaly.tunnel.min_entropy = silent.min_entropy;
+	tunnel_names(fx, 10, silent.distinct, silent.len);
+	assert_int_equal(count(fx), 0);
+	fx->conf.anomaly.tunnel.min_entropy = at.min_entropy;
+	tunnel_names(fx, 10, at.distinct, at.len);
+	return only(fx, COL_ANOMALY_DNS_TUNNEL, ip4(10, 0, 0, 5));
+}
+
+/* 9 distinct names are silent at names 10, 10 reported. */
+static void
+test_anomaly_dns_tunnel_names_edge(void **state)
+{
+	struct tunnel_run silent = { 9, 24, 30 }, at = { 10, 24, 30 };
+	const struct col_anomaly_entry *e = tunnel_edge(*state, silent, at);
+
+	assert_int_equal(evidence(e, "queries"), 10);
+	assert_int_equal(evidence(e, "names"), 10);
+}
+
+/* Labels of 23 characters do not count at min-length 24, 24 do. */
+static void
+test_anomaly_dns_tunnel_min_length_edge(void **state)
+{
+	struct fx *fx = *state;
+	struct tunnel_run silent = { 10, 23, 0 }, at = { 10, 24, 0 };
+
+	fx->conf.anomaly.tunnel.min_length = 24;
+	assert_true(
+	    evidence(tunnel_edge(fx, silent, at), "mean_length") == 24.0);
+}
+
+/*
+ * Labels of exactly 3.0 bits a character (8 letters, 3 of each): a
+ * min-entropy of 31 tenths leaves them out, 30 counts them.
+ */
+static void
+test_anomaly_dns_tunnel_min_entropy_edge(void **state)
+{
+	struct fx *fx = *state;
+	struct tunnel_run silent = { 10, 24, 31 }, at = { 10, 24, 30 };
+
+	fx->conf.anomaly.tunnel.min_length = 24;
+	assert_true(
+	    evidence(tunnel_edge(fx, silent, at), "mean_entropy") == 3.0);
+}
+
 /* --- beacon ------------------------------------------------------------- */
 
 /*
- * n contacts of 10.0.0.5 to 203.0.113.50:port, every 30 s with jitter_ms
- * alternating, 600 bytes each, from new source ports.
+ * n contacts of 10.0.0.5 to 203.0.113.50:port from new source ports, the
+ * i-th at i * period_ms plus jitter_ms for odd i, of bytes plus
+ * bytes_dev for odd i and minus it for even i (both directions).  With
+ * an odd n the n - 1 intervals are period_ms + jitter_ms and period_ms -
+ * jitter_ms in equal numbers: mean period_ms, standard deviation
+ * jitter_ms; with an even n the contacts' bytes have mean `bytes` and
+ * standard deviation bytes_dev.  The detectors are made by the caller.
  */
+struct beacon_run {
+	uint32_t n;
+	uint16_t port;
+	uint64_t period_ms, jitter_ms, bytes, bytes_dev;
+	const char *label;
+};
+
+static void
+beacon_feed(struct fx *fx, const struct beacon_run *r)
+{
+	uint32_t i;
+
+	for (i = 0; i < r->n; i++) {
+		uint64_t t = T0 + r->period_ms * i + (i % 2 ? r->jitter_ms : 0);
+		struct col_flow f = flow(ip4(10, 0, 0, 5), ip4(203, 0, 113, 50),
+		    6, (uint16_t)(50000 + i), r->port, FULL, t);
+
+		f.packets = 6;
+		f.octets =
+		    i % 2 ? r->bytes + r->bytes_dev : r->bytes - r->bytes_dev;
+		if (r->label != NULL)
+			g_strlcpy(f.label, r->label, sizeof(f.label));
+		feed(fx, &f);
+	}
+	close_at(fx, T0 + r->period_ms * r->n + r->jitter_ms);
+}
+
+/* n contacts every 30 s, jitter_ms on odd ones, 600 bytes each. */
 static void
 run_beacon(struct fx *fx, uint32_t n, uint16_t port, uint64_t jitter_ms,
     const char *label)
 {
-	uint32_t i;
+	struct beacon_run r = { n, port, SEC(30), jitter_ms, 600, 0, label };
 
 	make(fx);
-	for (i = 0; i < n; i++) {
-		uint64_t t = T0 + SEC(30 * i) + (i % 2 ? jitter_ms : 0);
-		struct col_flow f = flow(ip4(10, 0, 0, 5), ip4(203, 0, 113, 50),
-		    6, (uint16_t)(50000 + i), port, FULL, t);
-
-		f.packets = 6;
-		f.octets = 600;
-		if (label != NULL)
-			g_strlcpy(f.label, label, sizeof(f.label));
-		feed(fx, &f);
-	}
-	close_at(fx, T0 + SEC(30 * n));
+	beacon_feed(fx, &r);
 }
 
 static void
@@ -1236,6 +1358,134 @@ test_anomaly_beacon_one_connection_is_one_contact(void **state)
 	}
 	close_at(fx, T0 + SEC(600));
 	assert_int_equal(count(fx), 0);
+}
+
+/*
+ * The run `silent` (one step beyond the threshold) reports nothing, the
+ * run `at` (at it) one beacon of 10.0.0.5, which is returned.
+ */
+static const struct col_anomaly_entry *
+beacon_edge(struct fx *fx, const struct beacon_run *silent,
+    const struct beacon_run *at)
+{
+	make(fx);
+	beacon_feed(fx, silent);
+	assert_int_equal(count(fx), 0);
+	make(fx);
+	beacon_feed(fx, at);
+	return only(fx, COL_ANOMALY_BEACON, ip4(10, 0, 0, 5));
+}
+
+/*
+ * 13 contacts, 12 intervals of 33 and 27 s: a jitter of 3 s, 10% of the
+ * 30 s mean, is reported at max-jitter 10; 3.001 s (10.003%) is not.
+ */
+static void
+test_anomaly_beacon_max_jitter_edge(void **state)
+{
+	struct fx *fx = *state;
+	struct beacon_run r = { 13, 443, SEC(30), 3001, 600, 0, NULL };
+	struct beacon_run at = r;
+	const struct col_anomaly_entry *e;
+
+	fx->conf.anomaly.beacon.max_jitter = 10;
+	at.jitter_ms = 3000;
+	e = beacon_edge(fx, &r, &at);
+	assert_int_equal(evidence(e, "contacts"), 13);
+	assert_true(evidence(e, "period") == 30.0);
+	assert_true(evidence(e, "jitter") == 3.0);
+}
+
+/* A period of 29.999 s is silent at min-period 30, one of 30 s reported. */
+static void
+test_anomaly_beacon_min_period_edge(void **state)
+{
+	struct fx *fx = *state;
+	struct beacon_run r = { 12, 443, SEC(30) - 1, 0, 600, 0, NULL };
+	struct beacon_run at = r;
+	const struct col_anomaly_entry *e;
+
+	fx->conf.anomaly.beacon.min_period = 30;
+	at.period_ms = SEC(30);
+	e = beacon_edge(fx, &r, &at);
+	assert_true(evidence(e, "period") == 30.0);
+}
+
+/* Contacts of 601 bytes are silent at max-bytes 600, of 600 reported. */
+static void
+test_anomaly_beacon_max_bytes_edge(void **state)
+{
+	struct fx *fx = *state;
+	struct beacon_run r = { 12, 443, SEC(30), 0, 601, 0, NULL };
+	struct beacon_run at = r;
+	const struct col_anomaly_entry *e;
+
+	fx->conf.anomaly.beacon.max_bytes = 600;
+	at.bytes = 600;
+	e = beacon_edge(fx, &r, &at);
+	assert_int_equal(evidence(e, "mean_bytes"), 600);
+	assert_int_equal(evidence(e, "bytes"), 12 * 600);
+}
+
+/*
+ * 12 contacts of 450 and 750 bytes: standard deviation 150, 25% of the
+ * 600 mean, reported at max-size-cv 25; 449 and 751 (25.17%) are not.
+ */
+static void
+test_anomaly_beacon_max_size_cv_edge(void **state)
+{
+	struct fx *fx = *state;
+	struct beacon_run r = { 12, 443, SEC(30), 0, 600, 151, NULL };
+	struct beacon_run at = r;
+	const struct col_anomaly_entry *e;
+
+	fx->conf.anomaly.beacon.max_size_cv = 25;
+	at.bytes_dev = 150;
+	e = beacon_edge(fx, &r, &at);
+	assert_int_equal(evidence(e, "mean_bytes"), 600);
+}
+
+/*
+ * DNS every 30 s (TCP port 53, and 853) to 203.0.113.50: left alone once
+ * a DNS record showed that server answering, a beacon while none did (the
+ * record of another server, or one it did not answer, makes no resolver).
+ */
+static void
+beacon_dns(struct fx *fx, uint16_t port, struct mf_addr server,
+    uint8_t answered)
+{
+	struct beacon_run r = { 12, port, SEC(30), 0, 600, 0, NULL };
+	struct col_dns_rec d;
+
+	make(fx);
+	memset(&d, 0, sizeof(d));
+	d.client = ip4(10, 0, 0, 5);
+	d.server = server;
+	d.answered = answered;
+	g_strlcpy(d.qname, "www.example.org", sizeof(d.qname));
+	d.time_ms = T0;
+	col_anomaly_add_dns(fx->a, &d, TRUE);
+	beacon_feed(fx, &r);
+}
+
+static void
+test_anomaly_beacon_resolver_is_left_alone(void **state)
+{
+	struct fx *fx = *state;
+	const struct col_anomaly_entry *e;
+
+	beacon_dns(fx, 53, ip4(203, 0, 113, 50), 1);
+	assert_int_equal(count(fx), 0);
+	beacon_dns(fx, 853, ip4(203, 0, 113, 50), 1);
+	assert_int_equal(count(fx), 0);
+	beacon_dns(fx, 53, ip4(203, 0, 113, 50), 0);
+	assert_int_equal(count(fx), 1);
+	beacon_dns(fx, 53, ip4(203, 0, 113, 51), 1);
+	e = only(fx, COL_ANOMALY_BEACON, ip4(10, 0, 0, 5));
+	assert_int_equal(evidence(e, "port"), 53);
+	/* a resolver's other ports are no DNS */
+	beacon_dns(fx, 443, ip4(203, 0, 113, 50), 1);
+	assert_int_equal(count(fx), 1);
 }
 
 static void
@@ -1309,10 +1559,18 @@ main(void)
 		T(test_anomaly_dns_measure),
 		T(test_anomaly_dns_tunnel_below_threshold_is_silent),
 		T(test_anomaly_dns_tunnel_at_threshold_reports_client),
+		T(test_anomaly_dns_tunnel_names_edge),
+		T(test_anomaly_dns_tunnel_min_length_edge),
+		T(test_anomaly_dns_tunnel_min_entropy_edge),
 		T(test_anomaly_beacon_below_threshold_is_silent),
 		T(test_anomaly_beacon_at_threshold_reports_device),
 		T(test_anomaly_beacon_irregular_ntp_and_push_are_silent),
 		T(test_anomaly_beacon_one_connection_is_one_contact),
+		T(test_anomaly_beacon_max_jitter_edge),
+		T(test_anomaly_beacon_min_period_edge),
+		T(test_anomaly_beacon_max_bytes_edge),
+		T(test_anomaly_beacon_max_size_cv_edge),
+		T(test_anomaly_beacon_resolver_is_left_alone),
 		T(test_anomaly_new_bad_port_is_rejected),
 	};
 

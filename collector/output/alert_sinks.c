@@ -240,6 +240,15 @@ col_sink_format_env(JsonNode *alert)
 	        member_str(rem, "address")    ? member_str(rem, "address")
 	            : member_str(rem, "name") ? member_str(rem, "name")
 	                                      : ""));
+	g_ptr_array_add(b,
+	    g_strdup_printf("MINFLOW_ALERT_REMOTE_ADDRESS=%s",
+	        member_str(rem, "address") ? member_str(rem, "address") : ""));
+	g_ptr_array_add(b,
+	    g_strdup_printf("MINFLOW_ALERT_REMOTE_NAME=%s",
+	        member_str(rem, "name") ? member_str(rem, "name") : ""));
+	g_ptr_array_add(b,
+	    g_strdup_printf("MINFLOW_ALERT_REMOTE_COUNTRY=%s",
+	        member_str(rem, "country") ? member_str(rem, "country") : ""));
 	g_ptr_array_add(b, NULL);
 	return (char **)g_ptr_array_free(b, FALSE);
 }

@@ -20,7 +20,8 @@
  *            retries times after 1, 2, 4 ... seconds
  *   command  the program run with no shell and no arguments, the alert
  *            in its environment (MINFLOW_ALERT the JSON,
- *            MINFLOW_ALERT_TYPE, _TEXT, _DEVICE, _REMOTE); killed
+ *            MINFLOW_ALERT_TYPE, _TEXT, _DEVICE, _REMOTE and
+ *            _REMOTE_ADDRESS, _NAME, _COUNTRY); killed
  *            (SIGKILL) after timeout seconds
  */
 #include <stddef.h>

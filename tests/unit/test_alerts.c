@@ -450,6 +450,11 @@ test_alert_sinks_formats(void **state)
 	assert_string_equal(env[2], "MINFLOW_ALERT_TYPE=blocklist");
 	assert_string_equal(env[4], "MINFLOW_ALERT_DEVICE=aa:bb:cc:dd:ee:ff");
 	assert_string_equal(env[5], "MINFLOW_ALERT_REMOTE=198.51.100.7");
+	assert_string_equal(env[6],
+	    "MINFLOW_ALERT_REMOTE_ADDRESS=198.51.100.7");
+	assert_string_equal(env[7], "MINFLOW_ALERT_REMOTE_NAME=");
+	assert_string_equal(env[8], "MINFLOW_ALERT_REMOTE_COUNTRY=");
+	assert_null(env[9]);
 	g_strfreev(env);
 	col_alert_rules_free(r);
 	g_ptr_array_unref(out);

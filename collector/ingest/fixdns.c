@@ -94,15 +94,47 @@ list_fits(const fbBasicList_t *bl, const fbInfoElement_t *ie)
 	return (size_t)bl->numElements * ie->len == bl->dataLength;
 }
 
+/*
+ * Whether the list's elements were variable-length on the wire.  libfixbuf
+ * keeps those as an fbVarfield_t each, whatever the element's type, and an
+ * fbVarfield_t is as long as an IPv6 address: list_fits() cannot tell a
+ * list of them from one of addresses, and its "addresses" would be the
+ * pointers, different on every run.  A variable-length element's buf
+ * points into the message libfixbuf read ([lo, hi]); a copied address
+ * would have to hold that very pointer, which the wire cannot know.
+ */
+static gboolean
+list_is_varfields(const fbBasicList_t *bl, uintptr_t lo, uintptr_t hi)
+{
+	uint16_t i, n = fbBasicListCountElements(bl);
+	fbVarfield_t v;
+
+	if (bl->dataPtr == NULL ||
+	    (size_t)n * sizeof(v) != (size_t)bl->dataLength)
+		return FALSE;
+	for (i = 0; i < n; i++) {
+		uintptr_t b;
+
+		memcpy(&v, bl->dataPtr + (size_t)i * sizeof(v), sizeof(v));
+		/* Not v.len: libfixbuf does not bound it by the list. */
+		b = (uintptr_t)v.buf;
+		if (b < lo || b > hi)
+			return FALSE;
+	}
+	return TRUE;
+}
+
 /* The answered addresses of the list; returns those left out. */
 static unsigned
-take_addrs(fbBasicList_t *bl, struct col_dns_rec *out, gboolean *bad_list)
+take_addrs(fbBasicList_t *bl, struct col_dns_rec *out, gboolean *bad_list,
+    uintptr_t lo, uintptr_t hi)
 {
 	const fbInfoElement_t *ie = fbBasicListGetInfoElement(bl);
 	uint16_t i, n = fbBasicListCountElements(bl);
 	unsigned left = 0;
 
-	*bad_list = n > 0 && !list_fits(bl, ie);
+	*bad_list =
+	    n > 0 && (!list_fits(bl, ie) || list_is_varfields(bl, lo, hi));
 	if (*bad_list)
 		return n;
 	for (i = 0; i < n; i++) {
@@ -130,8 +162,8 @@ take_addrs(fbBasicList_t *bl, struct col_dns_rec *out, gboolean *bad_list)
 }
 
 unsigned
-col_fixdns_take(struct col_fixdns_rec *x, struct col_dns_rec *out,
-    gboolean *bad_list)
+col_fixdns_take(struct col_fixdns_rec *x, const uint8_t *msg, size_t msg_len,
+    struct col_dns_rec *out, gboolean *bad_list)
 {
 	static const uint8_t zero[16];
 	unsigned left;
@@ -156,7 +188,8 @@ col_fixdns_take(struct col_fixdns_rec *x, struct col_dns_rec *out,
 	out->proto = x->proto;
 	copy_text(out->qname, sizeof(out->qname), &x->qname);
 	copy_text(out->cname, sizeof(out->cname), &x->cname);
-	left = take_addrs(&x->addrs, out, bad_list);
+	left = take_addrs(&x->addrs, out, bad_list, (uintptr_t)msg,
+	    (uintptr_t)msg + msg_len);
 	fbBasicListClear(&x->addrs);
 	return left;
 }

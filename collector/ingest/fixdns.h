@@ -53,13 +53,14 @@ gboolean col_fixdns_add_internal(fbSession_t *s, fbInfoModel_t *model,
     GError **error);
 
 /*
- * Convert x (as fBufNext() filled it) into out and free the list libfixbuf
- * allocated for x.  Returns the addresses that did not fit or were not
- * addresses; *bad_list says whether the list was dropped whole because
- * its elements were shorter (or longer) on the wire than their type.
+ * Convert x (as fBufNext() filled it from the buffer msg of msg_len bytes)
+ * into out and free the list libfixbuf allocated for x.  Returns the
+ * addresses that did not fit or were not addresses; *bad_list says whether
+ * the list was dropped whole because its elements were shorter (or longer,
+ * or of variable length) on the wire than their type.
  */
-unsigned col_fixdns_take(struct col_fixdns_rec *x, struct col_dns_rec *out,
-    gboolean *bad_list);
+unsigned col_fixdns_take(struct col_fixdns_rec *x, const uint8_t *msg,
+    size_t msg_len, struct col_dns_rec *out, gboolean *bad_list);
 
 /*
  * The record d as minflow-exporter sends it (for the archive): r points

@@ -637,7 +637,8 @@ take_dns(struct col_fixread *r, struct col_fixdns_rec *x)
 	struct col_dns_rec d;
 	gboolean bad_list;
 
-	r->stats.dns_addrs_dropped += col_fixdns_take(x, &d, &bad_list);
+	r->stats.dns_addrs_dropped +=
+	    col_fixdns_take(x, r->buf, sizeof(r->buf), &d, &bad_list);
 	if (bad_list)
 		r->stats.dns_bad_lists++;
 	r->stats.dns_records++;

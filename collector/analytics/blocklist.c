@@ -596,6 +596,39 @@ find_exact(const struct col_blocklist *bl, const char *n, size_t len)
 	return NULL;
 }
 
+/*
+ * A name seen in traffic, made ready for lookup: lower case, trailing dots
+ * dropped.  Unlike a list entry it may hold any byte in a label (a name in
+ * a DNS answer, an SNI or a Host header is the sender's choice), so a
+ * hostile label under a listed domain still meets the domain; entries are
+ * letters, digits, '-' and '_', so only such suffixes can match.  FALSE
+ * for an empty name, an empty label or one too long.
+ */
+static gboolean
+norm_seen_name(const char *name, size_t len, char *out)
+{
+	size_t i, label = 0;
+
+	while (len > 0 && name[len - 1] == '.')
+		len--;
+	if (len == 0 || len > NAME_MAX_LEN)
+		return FALSE;
+	for (i = 0; i < len; i++) {
+		char c = g_ascii_tolower(name[i]);
+
+		if (c == '.') {
+			if (label == 0)
+				return FALSE;
+			label = 0;
+		} else {
+			label++;
+		}
+		out[i] = c;
+	}
+	out[len] = '\0';
+	return TRUE;
+}
+
 gboolean
 col_blocklist_find_name(const struct col_blocklist *bl, const char *name,
     struct col_bl_match *m)
@@ -605,8 +638,7 @@ col_blocklist_find_name(const struct col_blocklist *bl, const char *name,
 	const char *p;
 
 	if (bl == NULL || !bl->sealed || bl->domains->len == 0 ||
-	    !col_blocklist_norm_name(name, strnlen(name, NAME_MAX_LEN + 2),
-	        norm))
+	    !norm_seen_name(name, strnlen(name, NAME_MAX_LEN + 2), norm))
 		return FALSE;
 	for (p = norm; p != NULL; p = strchr(p, '.'), p = p ? p + 1 : NULL) {
 		if ((d = find_exact(bl, p, strlen(p))) == NULL)

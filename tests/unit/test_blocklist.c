@@ -178,6 +178,12 @@ test_blocklist_find_name_formats_and_subdomains(void **state)
 	assert_false(col_blocklist_find_name(bl, "localhost", &m));
 	assert_false(col_blocklist_find_name(bl, "", &m));
 	assert_false(col_blocklist_find_name(bl, "a..ads.example", &m));
+	/* A hostile label under a listed domain still meets it. */
+	assert_true(col_blocklist_find_name(bl, "<script>.ads.example", &m));
+	assert_string_equal(m.entry, "ads.example");
+	assert_true(col_blocklist_find_name(bl, "\xff\x01 x.ADS.example.", &m));
+	assert_string_equal(m.entry, "ads.example");
+	assert_false(col_blocklist_find_name(bl, "<b>ads.example", &m));
 	col_blocklist_get_stats(bl, &st);
 	assert_int_equal(st.domains, 5);
 	assert_int_equal(st.bad_lines, 2);

@@ -130,8 +130,10 @@ close_interval(struct col_engine *e, uint64_t next_ms)
  * yet, our clock's time: a first record 48 h ahead must not open the
  * first interval there), or, live, ahead of our clock by more than the
  * tolerance, then our clock's time (never before the open interval: it
- * is not late).  Live, *flags gets COL_FLOW_AHEAD for every record ahead
- * of the clock, absurd or not, so its exporter is named.  Offline there
+ * is not late; *flags gets COL_FLOW_AHEAD, so its exporter is named).
+ * An absurd record is not named: replayed v5 and v9 streams (uptime-based
+ * times) give such times now and then, as clockless routers do, and
+ * absurd_records counts them.  Offline there
  * is no clock to compare with: captures may jump years ahead
  * (concatenated files) and that is their real time.
  */
@@ -144,8 +146,6 @@ record_time(struct col_engine *e, const struct col_flow *f, unsigned *flags)
 	if (t < COL_ABSURD_BEFORE_MS ||
 	    (live && t > e->wall_ms + COL_ABSURD_AHEAD_MS)) {
 		e->stats.absurd_records++;
-		if (live && t > e->wall_ms)
-			*flags |= COL_FLOW_AHEAD;
 		if (e->is_open)
 			return e->start_ms;
 		return live ? e->wall_ms : align(e, t);

@@ -10,9 +10,11 @@
 #  2. a record 20 hours ahead: the next report still comes within the
 #     interval plus the grace, honest records are not late, the record is
 #     counted in ahead_records of its exporter, and the log names it;
-#     the same when the very first record is 48 h ahead (more than a
-#     day: it opened the first interval 48 h ahead) and for a device
-#     record 1 h ahead (it opened the first interval at its own time);
+#     the same for a device record 1 h ahead (it opened the first
+#     interval at its own time); a very first record 48 h ahead (more
+#     than a day: it opened the first interval 48 h ahead) gives reports
+#     on time too, and is counted absurd, not ahead (never named, like a
+#     clockless router's);
 #  3. a template of 1,024 unknown elements: another exporter whose
 #     template holds one unknown element is decoded, before and after a
 #     restart (the templates file keeps no unknown element);

@@ -21,6 +21,7 @@ line per check; exits 1 on the first failure."""
 
 import calendar
 import glob
+import ipaddress
 import json
 import os
 import subprocess
@@ -340,10 +341,21 @@ def check_anomalies(drv, base, rdir):
     check_blocklist(drv, base, data, latest, names)
 
 
+def is_address(text):
+    """whether a hit's match is an address (else a name)"""
+    try:
+        ipaddress.ip_address(text)
+        return True
+    except ValueError:
+        return False
+
+
 def check_blocklist(drv, base, data, latest, names):
     """The "Blocklist hits" table equals the latest report's hits, cell by
     cell, each with its device's name; MF_WEB_BL_MATCHES (if set) is the
-    set of addresses the hits must name, at least one."""
+    set of addresses the hits must name, at least one, and the names they
+    match are MF_WEB_BL_NAMES (default 0) in number, each under
+    MF_WEB_BL_NAMES_UNDER."""
     bl = latest.get("blocklist")
     hidden = drv.find_element(By.ID, "blocklist").get_attribute("hidden")
     if bl is None:
@@ -371,8 +383,16 @@ def check_blocklist(drv, base, data, latest, names):
     exp = os.environ.get("MF_WEB_BL_MATCHES")
     if exp is not None:
         matches = {h["match"] for h in bl["hits"]}
-        if not matches or matches != set(exp.split()):
-            fail("blocklist matches %r, want %r" % (matches, exp.split()))
+        addrs = {m for m in matches if is_address(m)}
+        named = matches - addrs
+        under = os.environ.get("MF_WEB_BL_NAMES_UNDER", "")
+        want_named = int(os.environ.get("MF_WEB_BL_NAMES", "0"))
+        if not addrs or addrs != set(exp.split()):
+            fail("blocklist matches %r, want %r" % (addrs, exp.split()))
+        if len(named) != want_named or \
+                any(not n.endswith("." + under) for n in named):
+            fail("blocklist name matches %r, want %d under %r" %
+                 (sorted(named), want_named, under))
     ok("blocklist: %d hits equal the latest report's, with device names "
        "%r" % (len(want), sorted({w[0] for w in want})))
 

@@ -179,8 +179,8 @@ export MF_WEB_BL_MATCHES
 round shared "$MF_SHARED_DIR/pcaps/mixed-home-iot-telnet-hscan.pcap"
 # The hostile capture's client gets a name with markup from a lease, and
 # its answers' and flows' addresses are listed in a list whose file name
-# is markup (the domain list cannot match: the matcher takes host names
-# only, and these are not).
+# is markup; the domain list names "example", so the capture's 6 hostile
+# names under it are hits too, shown as text.
 DEVICES=""
 LEASES=$MF_TMP/hostile.leases
 printf '0 02:00:00:00:00:32 192.168.1.50 <b>kid"s-tab</b> *\n' >"$LEASES"
@@ -190,6 +190,8 @@ MF_WEB_BL_MATCHES="203.0.113.10 203.0.113.11 203.0.113.12 203.0.113.13 \
 203.0.113.14 203.0.113.15"
 BL_DOMAIN="$MF_TMP/<b>names.hosts"
 printf '0.0.0.0 example\n' >"$BL_DOMAIN"
+MF_WEB_BL_NAMES=6 MF_WEB_BL_NAMES_UNDER=example
+export MF_WEB_BL_NAMES MF_WEB_BL_NAMES_UNDER
 python3 "$MF_SRCDIR/tests/integ/hostile_names_pcap.py" "$MF_TMP/hostile.pcap" \
     "$MF_TMP/hostile.json" || fail "hostile capture"
 round hostile "$MF_TMP/hostile.pcap" "$MF_TMP/hostile.json" stream

@@ -97,8 +97,16 @@ col_blocklist_free(struct col_blocklist *bl)
 	g_free(bl);
 }
 
-gboolean
-col_blocklist_norm_name(const char *name, size_t len, char *out)
+/*
+ * Lower case, trailing dots dropped; FALSE for an empty name, an empty
+ * label or one too long.  strict (a list entry): labels of letters,
+ * digits, '-' and '_' of at most 63.  Otherwise (a name seen in traffic,
+ * the sender's choice) any byte in a label, so a hostile label under a
+ * listed domain still meets the domain; entries are strict, so only
+ * strict suffixes can match.
+ */
+static gboolean
+norm_name(const char *name, size_t len, char *out, gboolean strict)
 {
 	size_t i, label = 0;
 
@@ -113,6 +121,8 @@ col_blocklist_norm_name(const char *name, size_t len, char *out)
 			if (label == 0)
 				return FALSE;
 			label = 0;
+		} else if (!strict) {
+			label++;
 		} else if (g_ascii_isalnum(c) || c == '-' || c == '_') {
 			if (++label > 63)
 				return FALSE;
@@ -123,6 +133,12 @@ col_blocklist_norm_name(const char *name, size_t len, char *out)
 	}
 	out[len] = '\0';
 	return TRUE;
+}
+
+gboolean
+col_blocklist_norm_name(const char *name, size_t len, char *out)
+{
+	return norm_name(name, len, out, TRUE);
 }
 
 static void
@@ -596,39 +612,6 @@ find_exact(const struct col_blocklist *bl, const char *n, size_t len)
 	return NULL;
 }
 
-/*
- * A name seen in traffic, made ready for lookup: lower case, trailing dots
- * dropped.  Unlike a list entry it may hold any byte in a label (a name in
- * a DNS answer, an SNI or a Host header is the sender's choice), so a
- * hostile label under a listed domain still meets the domain; entries are
- * letters, digits, '-' and '_', so only such suffixes can match.  FALSE
- * for an empty name, an empty label or one too long.
- */
-static gboolean
-norm_seen_name(const char *name, size_t len, char *out)
-{
-	size_t i, label = 0;
-
-	while (len > 0 && name[len - 1] == '.')
-		len--;
-	if (len == 0 || len > NAME_MAX_LEN)
-		return FALSE;
-	for (i = 0; i < len; i++) {
-		char c = g_ascii_tolower(name[i]);
-
-		if (c == '.') {
-			if (label == 0)
-				return FALSE;
-			label = 0;
-		} else {
-			label++;
-		}
-		out[i] = c;
-	}
-	out[len] = '\0';
-	return TRUE;
-}
-
 gboolean
 col_blocklist_find_name(const struct col_blocklist *bl, const char *name,
     struct col_bl_match *m)
@@ -638,7 +621,7 @@ col_blocklist_find_name(const struct col_blocklist *bl, const char *name,
 	const char *p;
 
 	if (bl == NULL || !bl->sealed || bl->domains->len == 0 ||
-	    !norm_seen_name(name, strnlen(name, NAME_MAX_LEN + 2), norm))
+	    !norm_name(name, strnlen(name, NAME_MAX_LEN + 2), norm, FALSE))
 		return FALSE;
 	for (p = norm; p != NULL; p = strchr(p, '.'), p = p ? p + 1 : NULL) {
 		if ((d = find_exact(bl, p, strlen(p))) == NULL)

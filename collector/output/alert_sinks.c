@@ -215,6 +215,15 @@ col_sink_format_syslog(JsonNode *alert, const char *hostname, long pid)
 	    hostname[0] ? hostname : "-", pid, json);
 }
 
+/* VAR=the string member of o ("" when absent) into b. */
+static void
+env_add(GPtrArray *b, const char *var, JsonObject *o, const char *member)
+{
+	const char *v = member_str(o, member);
+
+	g_ptr_array_add(b, g_strdup_printf("%s=%s", var, v ? v : ""));
+}
+
 char **
 col_sink_format_env(JsonNode *alert)
 {
@@ -226,29 +235,14 @@ col_sink_format_env(JsonNode *alert)
 
 	g_ptr_array_add(b, g_strdup("PATH=/usr/local/bin:/usr/bin:/bin"));
 	g_ptr_array_add(b, g_strdup_printf("MINFLOW_ALERT=%s", json));
-	g_ptr_array_add(b,
-	    g_strdup_printf("MINFLOW_ALERT_TYPE=%s",
-	        member_str(o, "type") ? member_str(o, "type") : ""));
-	g_ptr_array_add(b,
-	    g_strdup_printf("MINFLOW_ALERT_TEXT=%s",
-	        member_str(o, "text") ? member_str(o, "text") : ""));
-	g_ptr_array_add(b,
-	    g_strdup_printf("MINFLOW_ALERT_DEVICE=%s",
-	        member_str(dev, "id") ? member_str(dev, "id") : ""));
-	g_ptr_array_add(b,
-	    g_strdup_printf("MINFLOW_ALERT_REMOTE=%s",
-	        member_str(rem, "address")    ? member_str(rem, "address")
-	            : member_str(rem, "name") ? member_str(rem, "name")
-	                                      : ""));
-	g_ptr_array_add(b,
-	    g_strdup_printf("MINFLOW_ALERT_REMOTE_ADDRESS=%s",
-	        member_str(rem, "address") ? member_str(rem, "address") : ""));
-	g_ptr_array_add(b,
-	    g_strdup_printf("MINFLOW_ALERT_REMOTE_NAME=%s",
-	        member_str(rem, "name") ? member_str(rem, "name") : ""));
-	g_ptr_array_add(b,
-	    g_strdup_printf("MINFLOW_ALERT_REMOTE_COUNTRY=%s",
-	        member_str(rem, "country") ? member_str(rem, "country") : ""));
+	env_add(b, "MINFLOW_ALERT_TYPE", o, "type");
+	env_add(b, "MINFLOW_ALERT_TEXT", o, "text");
+	env_add(b, "MINFLOW_ALERT_DEVICE", dev, "id");
+	env_add(b, "MINFLOW_ALERT_REMOTE", rem,
+	    member_str(rem, "address") ? "address" : "name");
+	env_add(b, "MINFLOW_ALERT_REMOTE_ADDRESS", rem, "address");
+	env_add(b, "MINFLOW_ALERT_REMOTE_NAME", rem, "name");
+	env_add(b, "MINFLOW_ALERT_REMOTE_COUNTRY", rem, "country");
 	g_ptr_array_add(b, NULL);
 	return (char **)g_ptr_array_free(b, FALSE);
 }

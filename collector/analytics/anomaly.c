@@ -150,6 +150,7 @@ col_anomaly_new(const struct col_anomaly_config *cfg,
 		a->tables[i].n_sets = (uint32_t)sets;
 		a->tables[i].mem =
 		    g_malloc0(sets * ANOM_WAYS * descs[i]->slot_size);
+		a->tables[i].tags = g_new0(uint32_t, sets * ANOM_WAYS);
 		a->tables[i].touched_ids = g_new(uint32_t, sets * ANOM_WAYS);
 		a->stats.slots += sets * ANOM_WAYS;
 	}
@@ -173,6 +174,7 @@ col_anomaly_free(struct col_anomaly *a)
 		return;
 	for (i = 0; i < ANOM_N_TABLES; i++) {
 		g_free(a->tables[i].mem);
+		g_free(a->tables[i].tags);
 		g_free(a->tables[i].touched_ids);
 	}
 	g_free(a->pending);
@@ -419,22 +421,24 @@ slot_start(const struct col_anomaly *a, const struct anom_table *t,
 	s->fired = 0;
 }
 
-/* The slot to take in set: a free one, else the lightest (then oldest). */
-static struct anom_slot *
+/* The slot to take in set: the lightest (then oldest); every way is
+ * taken (slots are never given back, so the taken ways of a set are its
+ * first ones). */
+static uint32_t
 victim(struct anom_table *t, size_t set)
 {
 	struct anom_slot *s, *best = NULL;
-	size_t i;
+	uint32_t i, b = 0;
 
 	for (i = 0; i < ANOM_WAYS; i++) {
 		s = slot_at(t, set * ANOM_WAYS + i);
-		if (!s->live)
-			return s;
 		if (best == NULL || s->flows < best->flows ||
-		    (s->flows == best->flows && s->last_ms < best->last_ms))
+		    (s->flows == best->flows && s->last_ms < best->last_ms)) {
 			best = s;
+			b = i;
+		}
 	}
-	return best;
+	return b;
 }
 
 /* Find k's slot, or make one (judging and evicting a lighter key). */
@@ -442,23 +446,31 @@ static struct anom_slot *
 find_or_take(struct col_anomaly *a, struct anom_table *t,
     const struct anom_key *k, uint64_t now)
 {
-	size_t set = (size_t)(anom_hash(a, k, sizeof(*k)) % t->n_sets), i;
+	uint64_t h = anom_hash(a, k, sizeof(*k));
+	size_t set = (size_t)(h % t->n_sets), i;
+	uint32_t *tags = &t->tags[set * ANOM_WAYS];
+	uint32_t tag = (uint32_t)(h >> 32) | 1;
 	struct anom_slot *s;
 
-	for (i = 0; i < ANOM_WAYS; i++) {
+	for (i = 0; i < ANOM_WAYS && tags[i] != 0; i++) {
+		if (tags[i] != tag)
+			continue;
 		s = slot_at(t, set * ANOM_WAYS + i);
-		if (s->live && memcmp(&s->key, k, sizeof(*k)) == 0)
+		if (memcmp(&s->key, k, sizeof(*k)) == 0)
 			return s;
 	}
-	s = victim(t, set);
-	if (s->live) {
+	if (i == ANOM_WAYS) {
+		i = victim(t, set);
+		s = slot_at(t, set * ANOM_WAYS + i);
 		judge(a, t, s);
 		t->evicted++;
 		a->stats.evicted++;
 	} else {
+		s = slot_at(t, set * ANOM_WAYS + i);
 		t->used++;
 		a->stats.used++;
 	}
+	tags[i] = tag;
 	slot_start(a, t, s, k, now);
 	return s;
 }

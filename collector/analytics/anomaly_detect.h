@@ -116,6 +116,10 @@ struct anom_desc {
 struct anom_table {
 	const struct anom_desc *desc;
 	uint8_t *mem; /* n_sets * ANOM_WAYS slots of desc->slot_size */
+	/* Per slot, a tag of its key's hash (never 0), or 0 while the slot
+	 * was never taken: a set's tags share one cache line, so a lookup
+	 * reads the slots whose tags match instead of all ANOM_WAYS. */
+	uint32_t *tags;
 	uint32_t n_sets;
 	uint64_t used, evicted;
 	/* Slots touched since the last close, so that the close judges them

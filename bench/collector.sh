@@ -24,6 +24,11 @@
 #                     rate at which every run lost records.  The sender
 #                     keeps up to about 1,000,000 here.
 #   BENCH_UDP_KINDS   receivers to run over UDP (default "minflow nfcapd")
+#   BENCH_UDP_WARM    records sent at 100,000/s to each receiver before
+#                     the measured run (default 0: measure from a cold
+#                     start); they come from another source port (another
+#                     exporter to the receiver) and are subtracted from
+#                     what it received; its CPU seconds include them
 #   BENCH_NO_OFFLINE  set to skip the offline (-r) runs
 #   BENCH_NO_BUILD    set to skip make
 #   BENCH_NO_INSNS    set to skip the instruction counts (callgrind)
@@ -240,13 +245,18 @@ EOF
 # stop_receiver PORT: wait until its queue is empty (at most 10 s), set
 # drops to the kernel's drop count for the socket, SIGTERM it and wait
 drops=0
-stop_receiver() {
-	local port=$1 qd
+# wait_queue PORT: until the socket's receive queue is empty (at most 10 s)
+wait_queue() {
+	local qd
 	for _ in $(seq 100); do
-		qd=$(udp_field "$port" 5)
+		qd=$(udp_field "$1" 5)
 		[ "${qd#*:}" = 00000000 ] && break
 		sleep 0.1
 	done
+}
+stop_receiver() {
+	local port=$1
+	wait_queue "$port"
 	sleep 0.2
 	drops=$(udp_field "$port" 13)
 	kill -TERM "$rpid" 2>/dev/null
@@ -269,17 +279,24 @@ print(sum(e["records"] for e in d["exporters"]), sum(e["lost"] for e in d["expor
 # udp_run KIND RATE REP: one run; appends to $work/udp.runs
 # "kind rate rep sent received lost_counted kernel_drops achieved rss_kib cpu_s"
 udp_run() {
-	local kind=$1 rate=$2 rep=$3 pre port dir sent got ach cpu rss u s
+	local kind=$1 rate=$2 rep=$3 pre port dir sent got ach cpu rss u s warm
 	pre=$logs/udp-$kind-$rate.$rep
 	dir=$work/udp-$kind
 	port=$(free_port)
 	start_receiver "$kind" "$port" "$dir" "$pre" || return 1
+	warm=0
+	if [ "${BENCH_UDP_WARM:-0}" -gt 0 ]; then
+		timeout "$RUN_LIMIT" "$replay" -R 100000 -n "$BENCH_UDP_WARM" \
+		    "$one" 127.0.0.1 "$port" >"$pre.warm" 2>&1
+		warm=$(sed -n 's/^flow_records=//p' "$pre.warm")
+		wait_queue "$port"
+	fi
 	timeout "$RUN_LIMIT" "$replay" -R "$rate" -n $((rate * udp_secs)) "$one" \
 	    127.0.0.1 "$port" >"$pre.send" 2>&1
 	stop_receiver "$port"
 	sent=$(sed -n 's/^flow_records=//p' "$pre.send")
 	ach=$(sed -n 's/^rate=//p' "$pre.send")
-	got=$(received "$kind" "$dir" "$pre")
+	got=$(received "$kind" "$dir" "$pre" | awk -v w="${warm:-0}" '{ $1 -= w; print }')
 	read -r rss u s <<<"$(tail -n 1 "$pre.time")"
 	cpu=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
 	echo "$kind $rate $rep ${sent:-0} $got ${drops:-0} ${ach:-0} ${rss:-0} $cpu" | tee -a "$work/udp.runs" >&2

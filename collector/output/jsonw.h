@@ -20,8 +20,8 @@
  * string literal, distinct within its object, or from a fixed table of
  * distinct names; the one list of names that comes from elsewhere, an
  * anomaly's evidence (collector/output/report_anomaly.c), is made
- * unique there.  tests/unit/test_jsonw.c and every report test compare
- * the two back-ends byte for byte.
+ * unique there.  tests/unit/test_jsonw.c, every report test and
+ * tests/fuzz/fuzz_jsonw.c compare the two back-ends byte for byte.
  *
  * Calls must nest properly (an internal invariant, asserted): a member
  * name only inside an object and followed by one value; values inside an

@@ -398,8 +398,13 @@ test_consumer_report_hook_takes_the_document(void **state)
 
 	(void)state;
 	json_node_take_object(doc, json_object_new());
-	assert_true(col_consumers_add(l, &ca, NULL));
+	/* The tree is wanted as soon as one consumer has the hook. */
+	assert_false(col_consumers_want_report(NULL));
+	assert_false(col_consumers_want_report(l));
 	assert_true(col_consumers_add(l, &none, NULL));
+	assert_false(col_consumers_want_report(l));
+	assert_true(col_consumers_add(l, &ca, NULL));
+	assert_true(col_consumers_want_report(l));
 	assert_true(col_consumers_add(l, &cb, NULL));
 	/* No document (the report could not be built): nothing called. */
 	col_consumers_report(l, NULL, NULL);

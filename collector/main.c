@@ -137,7 +137,9 @@ on_report(const struct col_interval *iv, void *ctx)
 	/* Live, retention counts from the clock if flow time runs ahead. */
 	c->rcfg.now_ms =
 	    c->listen != NULL ? (uint64_t)g_get_real_time() / 1000 : 0;
-	if (!col_report_write(&c->rcfg, iv, lines, n, &doc, &err)) {
+	/* The tree only when a consumer takes it (history, alerts, web). */
+	if (!col_report_write(&c->rcfg, iv, lines, n,
+	        col_consumers_want_report(iv->consumers) ? &doc : NULL, &err)) {
 		c->reports_failed++;
 		g_warning("report: %s", err->message);
 		g_clear_error(&err);

@@ -132,3 +132,14 @@ col_consumers_report(const struct col_consumers *l, JsonNode *doc,
 		if (l->c[i].report != NULL)
 			l->c[i].report(l->c[i].self, doc, iv);
 }
+
+gboolean
+col_consumers_want_report(const struct col_consumers *l)
+{
+	size_t i;
+
+	for (i = 0; l != NULL && i < l->n; i++)
+		if (l->c[i].report != NULL)
+			return TRUE;
+	return FALSE;
+}

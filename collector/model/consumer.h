@@ -62,9 +62,11 @@ struct col_record {
 	const struct col_device *device[2];
 };
 
+struct col_jsonw; /* collector/output/jsonw.h */
+
 /* The report a section is written into (collector/output/report.h). */
 struct col_section {
-	JsonBuilder *b; /* the report object being built: add members */
+	struct col_jsonw *w; /* the report object being written: add members */
 	const struct col_interval *iv;
 	uint32_t top; /* [reports] top: entries in each list */
 };
@@ -126,5 +128,11 @@ void col_consumers_open(const struct col_consumers *l, uint64_t start_ms,
     uint64_t prev_end_ms);
 void col_consumers_report(const struct col_consumers *l, JsonNode *doc,
     const struct col_interval *iv);
+
+/*
+ * Whether a consumer of l has a report hook, so that the report must be
+ * made as a tree for it (else only its text is written).
+ */
+gboolean col_consumers_want_report(const struct col_consumers *l);
 
 #endif

@@ -17,77 +17,77 @@
 
 #include "collector/model/consumer.h"
 #include "collector/model/engine.h"
+#include "collector/output/jsonw.h"
 #include "collector/output/report.h"
 #include "collector/output/report_json.h"
-#include "collector/output/report_text.h"
 #include "common/daemon.h"
 #include "common/error.h"
 #include "common/fsafe.h"
 
 #define REPORT_FORMAT 1
 #define SECONDS_PER_DAY INT64_C(86400)
-#define REPORT_TEXT_START 65536 /* bytes: most reports fit, else it grows */
 
 static void
-build_interval(JsonBuilder *b, const struct col_interval *iv)
+build_interval(struct col_jsonw *w, const struct col_interval *iv)
 {
-	json_builder_set_member_name(b, "interval");
-	json_builder_begin_object(b);
-	col_json_time(b, "start", iv->start_ms);
-	col_json_time(b, "end", iv->end_ms);
-	json_builder_end_object(b);
+	col_jsonw_member(w, "interval");
+	col_jsonw_begin_object(w);
+	col_jsonw_time(w, "start", iv->start_ms);
+	col_jsonw_time(w, "end", iv->end_ms);
+	col_jsonw_end_object(w);
 }
 
 /* The exporter's own statistics, or null if it never sent them. */
 static void
-build_health(JsonBuilder *b, const struct col_exporter_health *h)
+build_health(struct col_jsonw *w, const struct col_exporter_health *h)
 {
-	json_builder_set_member_name(b, "health");
+	col_jsonw_member(w, "health");
 	if (h == NULL || !h->seen) {
-		json_builder_add_null_value(b);
+		col_jsonw_null(w);
 		return;
 	}
-	json_builder_begin_object(b);
-	col_json_uint(b, "packets_seen", h->rec.packets_seen);
-	col_json_uint(b, "kernel_drops", h->rec.kernel_drops);
-	col_json_uint(b, "ignored", h->rec.ignored);
-	col_json_uint(b, "flows_created", h->rec.flows_created);
-	col_json_uint(b, "records_exported", h->rec.records_exported);
-	col_json_uint(b, "not_sent", h->rec.not_sent);
-	col_json_uint(b, "peak_flows", h->rec.peak_flows);
-	col_json_uint(b, "evicted_full", h->rec.evicted_full);
-	col_json_uint(b, "expired_frags", h->rec.expired_frags);
-	json_builder_end_object(b);
+	col_jsonw_begin_object(w);
+	col_jsonw_uint(w, "packets_seen", h->rec.packets_seen);
+	col_jsonw_uint(w, "kernel_drops", h->rec.kernel_drops);
+	col_jsonw_uint(w, "ignored", h->rec.ignored);
+	col_jsonw_uint(w, "flows_created", h->rec.flows_created);
+	col_jsonw_uint(w, "records_exported", h->rec.records_exported);
+	col_jsonw_uint(w, "not_sent", h->rec.not_sent);
+	col_jsonw_uint(w, "peak_flows", h->rec.peak_flows);
+	col_jsonw_uint(w, "evicted_full", h->rec.evicted_full);
+	col_jsonw_uint(w, "expired_frags", h->rec.expired_frags);
+	col_jsonw_end_object(w);
 }
 
 static void
-build_exporters(JsonBuilder *b, const struct col_report_exporter *exp,
+build_exporters(struct col_jsonw *w, const struct col_report_exporter *exp,
     size_t n_exp)
 {
 	const struct col_report_exporter *e;
 	size_t i;
 
-	json_builder_set_member_name(b, "exporters");
-	json_builder_begin_array(b);
+	col_jsonw_member(w, "exporters");
+	col_jsonw_begin_array(w);
 	for (i = 0; i < n_exp; i++) {
 		e = &exp[i];
-		json_builder_begin_object(b);
-		col_json_str(b, "address", e->address);
-		col_json_uint(b, "port", e->port);
-		col_json_uint(b, "observation_domain", e->domain);
-		col_json_str(b, "protocol", e->protocol);
-		col_json_uint(b, "records", e->records);
-		col_json_uint(b, "lost", e->lost);
-		col_json_uint(b, "late_records", e->late_records);
-		col_json_uint(b, "ahead_records", e->ahead_records);
+		col_jsonw_begin_object(w);
+		col_jsonw_str(w, "address", e->address);
+		col_jsonw_uint(w, "port", e->port);
+		col_jsonw_uint(w, "observation_domain", e->domain);
+		col_jsonw_str(w, "protocol", e->protocol);
+		col_jsonw_uint(w, "records", e->records);
+		col_jsonw_uint(w, "lost", e->lost);
+		col_jsonw_uint(w, "late_records", e->late_records);
+		col_jsonw_uint(w, "ahead_records", e->ahead_records);
 		/* Why records were late: present when some were. */
 		if (e->late_records > 0)
-			col_json_uint(b, "export_delay_ms", e->export_delay_ms);
-		col_json_uint(b, "undecodable", e->undecodable);
-		build_health(b, e->health);
-		json_builder_end_object(b);
+			col_jsonw_uint(w, "export_delay_ms",
+			    e->export_delay_ms);
+		col_jsonw_uint(w, "undecodable", e->undecodable);
+		build_health(w, e->health);
+		col_jsonw_end_object(w);
 	}
-	json_builder_end_array(b);
+	col_jsonw_end_array(w);
 }
 
 /*
@@ -95,28 +95,28 @@ build_exporters(JsonBuilder *b, const struct col_report_exporter *exp,
  * left out of allow-exporters would otherwise show nowhere.
  */
 static void
-build_refused(JsonBuilder *b, const struct col_refused *r)
+build_refused(struct col_jsonw *w, const struct col_refused *r)
 {
 	const struct col_refused_entry *e;
 	size_t i;
 
 	if (r == NULL || r->n == 0)
 		return;
-	json_builder_set_member_name(b, "refused_exporters");
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "peers");
-	json_builder_begin_array(b);
+	col_jsonw_member(w, "refused_exporters");
+	col_jsonw_begin_object(w);
+	col_jsonw_member(w, "peers");
+	col_jsonw_begin_array(w);
 	for (i = 0; i < r->n; i++) {
 		e = &r->e[i];
-		json_builder_begin_object(b);
-		col_json_str(b, "address", e->name);
-		col_json_str(b, "reason", col_refused_reason_names[e->reason]);
-		col_json_uint(b, "messages", e->messages);
-		json_builder_end_object(b);
+		col_jsonw_begin_object(w);
+		col_jsonw_str(w, "address", e->name);
+		col_jsonw_str(w, "reason", col_refused_reason_names[e->reason]);
+		col_jsonw_uint(w, "messages", e->messages);
+		col_jsonw_end_object(w);
 	}
-	json_builder_end_array(b);
-	col_json_uint(b, "evicted", r->evicted);
-	json_builder_end_object(b);
+	col_jsonw_end_array(w);
+	col_jsonw_uint(w, "evicted", r->evicted);
+	col_jsonw_end_object(w);
 }
 
 /*
@@ -124,40 +124,62 @@ build_refused(JsonBuilder *b, const struct col_refused *r)
  * the receive buffer was full; queue: the decoder fell behind).
  */
 static void
-build_listeners(JsonBuilder *b, const struct col_report_config *cfg)
+build_listeners(struct col_jsonw *w, const struct col_report_config *cfg)
 {
 	const struct col_listen_udp_stats *u;
 	size_t i;
 
 	if (cfg->n_listeners == 0)
 		return;
-	json_builder_set_member_name(b, "listeners");
-	json_builder_begin_array(b);
+	col_jsonw_member(w, "listeners");
+	col_jsonw_begin_array(w);
 	for (i = 0; i < cfg->n_listeners; i++) {
 		u = &cfg->listeners[i];
-		json_builder_begin_object(b);
-		col_json_str(b, "kind", u->kind);
-		col_json_str(b, "address", u->address);
-		col_json_uint(b, "port", u->port);
-		col_json_uint(b, "receive_buffer", u->rcvbuf);
-		col_json_uint(b, "datagrams", u->datagrams);
-		col_json_uint(b, "kernel_drops", u->kernel_drops);
-		col_json_uint(b, "queue_drops", u->queue_drops);
-		json_builder_end_object(b);
+		col_jsonw_begin_object(w);
+		col_jsonw_str(w, "kind", u->kind);
+		col_jsonw_str(w, "address", u->address);
+		col_jsonw_uint(w, "port", u->port);
+		col_jsonw_uint(w, "receive_buffer", u->rcvbuf);
+		col_jsonw_uint(w, "datagrams", u->datagrams);
+		col_jsonw_uint(w, "kernel_drops", u->kernel_drops);
+		col_jsonw_uint(w, "queue_drops", u->queue_drops);
+		col_jsonw_end_object(w);
 	}
-	json_builder_end_array(b);
+	col_jsonw_end_array(w);
 }
 
 /* Class k: its totals and one entry per second of the interval. */
 static void
-build_collector(JsonBuilder *b, const struct col_engine_stats *delta)
+build_collector(struct col_jsonw *w, const struct col_engine_stats *delta)
 {
-	json_builder_set_member_name(b, "collector");
-	json_builder_begin_object(b);
-	col_json_uint(b, "records", delta->records);
-	col_json_uint(b, "late_records", delta->late_records);
-	col_json_uint(b, "absurd_records", delta->absurd_records);
-	json_builder_end_object(b);
+	col_jsonw_member(w, "collector");
+	col_jsonw_begin_object(w);
+	col_jsonw_uint(w, "records", delta->records);
+	col_jsonw_uint(w, "late_records", delta->late_records);
+	col_jsonw_uint(w, "absurd_records", delta->absurd_records);
+	col_jsonw_end_object(w);
+}
+
+/* The whole document through w. */
+static void
+emit(struct col_jsonw *w, const struct col_report_config *cfg,
+    const struct col_interval *iv, const struct col_report_exporter *exp,
+    size_t n_exp)
+{
+	struct col_section sec;
+
+	col_jsonw_begin_object(w);
+	col_jsonw_uint(w, "format", REPORT_FORMAT);
+	build_interval(w, iv);
+	build_exporters(w, exp, n_exp);
+	build_refused(w, cfg->refused);
+	build_listeners(w, cfg);
+	sec.w = w;
+	sec.iv = iv;
+	sec.top = cfg->top;
+	col_consumers_write(iv->consumers, &sec);
+	build_collector(w, &iv->delta);
+	col_jsonw_end_object(w);
 }
 
 JsonNode *
@@ -165,28 +187,30 @@ col_report_build(const struct col_report_config *cfg,
     const struct col_interval *iv, const struct col_report_exporter *exp,
     size_t n_exp)
 {
-	JsonBuilder *b;
+	struct col_jsonw w;
 	JsonNode *root;
-	struct col_section sec;
 
 	g_return_val_if_fail(cfg != NULL && iv != NULL, NULL);
 	g_return_val_if_fail(exp != NULL || n_exp == 0, NULL);
-	b = json_builder_new();
-	json_builder_begin_object(b);
-	col_json_uint(b, "format", REPORT_FORMAT);
-	build_interval(b, iv);
-	build_exporters(b, exp, n_exp);
-	build_refused(b, cfg->refused);
-	build_listeners(b, cfg);
-	sec.b = b;
-	sec.iv = iv;
-	sec.top = cfg->top;
-	col_consumers_write(iv->consumers, &sec);
-	build_collector(b, &iv->delta);
-	json_builder_end_object(b);
-	root = json_builder_get_root(b);
-	g_object_unref(b);
+	col_jsonw_init(&w, TRUE);
+	emit(&w, cfg, iv, exp, n_exp);
+	root = col_jsonw_steal_tree(&w);
+	col_jsonw_clear(&w);
 	return root;
+}
+
+char *
+col_report_text(const struct col_report_config *cfg,
+    const struct col_interval *iv, const struct col_report_exporter *exp,
+    size_t n_exp, size_t *len)
+{
+	struct col_jsonw w;
+
+	g_return_val_if_fail(cfg != NULL && iv != NULL, NULL);
+	g_return_val_if_fail(exp != NULL || n_exp == 0, NULL);
+	col_jsonw_init(&w, FALSE);
+	emit(&w, cfg, iv, exp, n_exp);
+	return col_jsonw_steal_text(&w, TRUE, len);
 }
 
 gboolean
@@ -329,12 +353,12 @@ expire_days(const char *dir, uint64_t start_ms, uint32_t days)
 char *
 col_report_format(JsonNode *root, size_t *len)
 {
-	GString *text = g_string_sized_new(REPORT_TEXT_START);
+	struct col_jsonw w;
 
-	col_report_text_append(text, root);
-	g_string_append_c(text, '\n');
-	*len = text->len;
-	return g_string_free(text, FALSE);
+	col_jsonw_init(&w, FALSE);
+	if (root != NULL)
+		col_jsonw_node(&w, root);
+	return col_jsonw_steal_text(&w, TRUE, len);
 }
 
 gboolean
@@ -344,22 +368,22 @@ col_report_write(const struct col_report_config *cfg,
 {
 	g_autofree char *text = NULL, *path = NULL, *day = NULL;
 	g_autofree char *latest = NULL;
-	JsonNode *root;
 	size_t len;
 
 	g_return_val_if_fail(cfg != NULL && cfg->dir != NULL, FALSE);
 	if (doc != NULL)
 		*doc = NULL;
-	if ((root = col_report_build(cfg, iv, exp, n_exp)) == NULL) {
+	/* The tree only for whom takes it: the text alone costs a sixth. */
+	if (doc == NULL) {
+		text = col_report_text(cfg, iv, exp, n_exp, &len);
+	} else if ((*doc = col_report_build(cfg, iv, exp, n_exp)) != NULL) {
+		text = col_report_format(*doc, &len);
+	}
+	if (text == NULL) {
 		g_set_error(error, MF_ERROR, MF_ERROR_IO, "%s: bad report",
 		    cfg->dir);
 		return FALSE;
 	}
-	text = col_report_format(root, &len);
-	if (doc != NULL)
-		*doc = root;
-	else
-		json_node_unref(root);
 	path = col_report_path(cfg->dir, iv->start_ms);
 	day = g_path_get_dirname(path);
 	if (!mf_fsafe_mkdir(day, error))

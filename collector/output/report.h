@@ -4,11 +4,12 @@
 
 /*
  * report: one JSON document per report interval (format 1, documented in
- * minflow-report(1)), built with json-glib (strings from the network are
- * escaped by it) and written atomically: a temporary file in the target
- * directory, fsync, rename to DIR/YYYYmmdd/HHMMSS.json (the interval's
- * start, UTC), then the same for DIR/latest.json.  Old day directories
- * beyond the retention are removed after each write.
+ * minflow-report(1)), written as text by collector/output/jsonw.h (strings
+ * from the network made valid UTF-8 and escaped), or built as a json-glib
+ * tree when a consumer takes the tree, and written atomically: a temporary file
+ * in the target directory, fsync, rename to DIR/YYYYmmdd/HHMMSS.json (the
+ * interval's start, UTC), then the same for DIR/latest.json.  Old day
+ * directories beyond the retention are removed after each write.
  *
  * Top-level keys: format, interval {start, end} (ISO 8601 UTC),
  * exporters, refused_exporters (only when a peer was refused whole:
@@ -62,11 +63,22 @@ JsonNode *col_report_build(const struct col_report_config *cfg,
     size_t n_exp);
 
 /*
+ * The text of the same document, written straight from the sections
+ * without a tree: byte for byte col_report_format() of
+ * col_report_build()'s tree, with the final newline; *len its length.
+ * g_free() it.
+ */
+char *col_report_text(const struct col_report_config *cfg,
+    const struct col_interval *iv, const struct col_report_exporter *exp,
+    size_t n_exp, size_t *len);
+
+/*
  * Build and write the report of iv as described above.  Returns FALSE
  * (error set, naming the file) if it cannot be written; the collector
  * logs that and goes on.  If doc is not NULL it is given the document
- * built (json_node_unref() it), even when writing failed: the consumers'
- * report hooks take it (col_consumers_report()).
+ * built as a tree (json_node_unref() it), even when writing failed: the
+ * consumers' report hooks take it (col_consumers_report()); the text is
+ * then that tree's.  With doc NULL no tree is made (col_report_text()).
  */
 gboolean col_report_write(const struct col_report_config *cfg,
     const struct col_interval *iv, const struct col_report_exporter *exp,

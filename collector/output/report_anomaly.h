@@ -19,6 +19,8 @@
  */
 #include <json-glib/json-glib.h>
 
+#include "collector/output/jsonw.h"
+
 #include "collector/analytics/anomaly.h"
 #include "collector/model/classify.h"
 #include "collector/model/consumer.h"
@@ -26,11 +28,19 @@
 
 /*
  * Add the members "anomalies" and "anomaly_state" of a (NULL: none) to
- * the open object b; addresses are named by their ids in tables, and
+ * the open object w; addresses are named by their ids in tables, and
  * each entry by its device in devices (NULL: none named).
  */
-void col_report_anomalies(JsonBuilder *b, const struct col_anomaly *a,
+void col_report_anomalies(struct col_jsonw *w, const struct col_anomaly *a,
     const struct col_tables *tables, const struct col_devices *devices);
+
+/*
+ * Member "evidence" of entry e into the open object w: its name key (if
+ * any) and its numbers, one member per name (a name given twice holds
+ * the last value, in the first one's place, as a JsonObject would).
+ */
+void col_report_anomaly_evidence(struct col_jsonw *w,
+    const struct col_anomaly_entry *e);
 
 /* The caller's storage; both borrowed, anomaly not NULL. */
 struct col_devices; /* collector/model/devices.h */

@@ -12,33 +12,34 @@
 #include "collector/model/consumer.h"
 #include "collector/model/engine.h"
 #include "collector/output/report_blocklist.h"
+#include "collector/output/jsonw.h"
 #include "collector/output/report_json.h"
 #include "common/addr.h"
 
 static void
-build_hit(JsonBuilder *b, const struct col_blockhit *e)
+build_hit(struct col_jsonw *w, const struct col_blockhit *e)
 {
-	json_builder_begin_object(b);
-	col_json_str(b, "list", e->list);
-	col_json_uint(b, "line", e->line);
-	col_json_str(b, "entry", e->entry);
-	col_json_text(b, "kind", e->kind == COL_BL_IP ? "ip" : "domain");
-	col_json_str(b, "match", e->match);
-	col_json_str(b, "device", e->device[0] != '\0' ? e->device : NULL);
-	col_json_text(b, "remote_address",
+	col_jsonw_begin_object(w);
+	col_jsonw_str(w, "list", e->list);
+	col_jsonw_uint(w, "line", e->line);
+	col_jsonw_str(w, "entry", e->entry);
+	col_jsonw_text(w, "kind", e->kind == COL_BL_IP ? "ip" : "domain");
+	col_jsonw_str(w, "match", e->match);
+	col_jsonw_str(w, "device", e->device[0] != '\0' ? e->device : NULL);
+	col_jsonw_text(w, "remote_address",
 	    e->remote_addr[0] != '\0' ? e->remote_addr : NULL);
-	col_json_str(b, "remote_name",
+	col_jsonw_str(w, "remote_name",
 	    e->remote_name[0] != '\0' ? e->remote_name : NULL);
-	col_json_text(b, "via", col_bl_via_names[e->via]);
-	col_json_uint(b, "flows", e->flows);
-	col_json_uint(b, "bytes", e->bytes);
-	col_json_time(b, "first", e->first_ms);
-	col_json_time(b, "last", e->last_ms);
-	json_builder_end_object(b);
+	col_jsonw_text(w, "via", col_bl_via_names[e->via]);
+	col_jsonw_uint(w, "flows", e->flows);
+	col_jsonw_uint(w, "bytes", e->bytes);
+	col_jsonw_time(w, "first", e->first_ms);
+	col_jsonw_time(w, "last", e->last_ms);
+	col_jsonw_end_object(w);
 }
 
 void
-col_report_blocklist(JsonBuilder *b, const struct col_blockhits *h)
+col_report_blocklist(struct col_jsonw *w, const struct col_blockhits *h)
 {
 	const struct col_blockhit *hits;
 	struct col_blocklist_stats st;
@@ -48,21 +49,21 @@ col_report_blocklist(JsonBuilder *b, const struct col_blockhits *h)
 		return;
 	hits = col_blockhits_list(h, &n);
 	col_blockhits_get_stats(h, &st);
-	json_builder_set_member_name(b, "blocklist");
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "hits");
-	json_builder_begin_array(b);
+	col_jsonw_member(w, "blocklist");
+	col_jsonw_begin_object(w);
+	col_jsonw_member(w, "hits");
+	col_jsonw_begin_array(w);
 	for (i = 0; i < n; i++)
-		build_hit(b, &hits[i]);
-	json_builder_end_array(b);
-	json_builder_set_member_name(b, "entries");
-	json_builder_begin_object(b);
-	col_json_uint(b, "ip", st.ip4 + st.ip6);
-	col_json_uint(b, "domain", st.domains);
-	json_builder_end_object(b);
-	col_json_uint(b, "bad_lines", st.bad_lines);
-	col_json_uint(b, "dropped_hits", col_blockhits_dropped(h));
-	json_builder_end_object(b);
+		build_hit(w, &hits[i]);
+	col_jsonw_end_array(w);
+	col_jsonw_member(w, "entries");
+	col_jsonw_begin_object(w);
+	col_jsonw_uint(w, "ip", st.ip4 + st.ip6);
+	col_jsonw_uint(w, "domain", st.domains);
+	col_jsonw_end_object(w);
+	col_jsonw_uint(w, "bad_lines", st.bad_lines);
+	col_jsonw_uint(w, "dropped_hits", col_blockhits_dropped(h));
+	col_jsonw_end_object(w);
 }
 
 static void
@@ -98,7 +99,7 @@ write_section(void *self, const struct col_section *s)
 {
 	struct col_report_blocklist *rb = self;
 
-	col_report_blocklist(s->b, rb->hits);
+	col_report_blocklist(s->w, rb->hits);
 }
 
 static void

@@ -16,12 +16,14 @@
  */
 #include <json-glib/json-glib.h>
 
+#include "collector/output/jsonw.h"
+
 #include "collector/analytics/blockhits.h"
 #include "collector/model/consumer.h"
 
-/* Add the member "blocklist" of h to the open object b (nothing if h has
+/* Add the member "blocklist" of h to the open object w (nothing if h has
  * no files). */
-void col_report_blocklist(JsonBuilder *b, const struct col_blockhits *h);
+void col_report_blocklist(struct col_jsonw *w, const struct col_blockhits *h);
 
 /* The caller's storage: hits not NULL, devices (for DNS clients) may be;
  * both borrowed. */

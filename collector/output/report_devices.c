@@ -9,21 +9,22 @@
 #include <json-glib/json-glib.h>
 
 #include "collector/output/report_devices.h"
+#include "collector/output/jsonw.h"
 #include "collector/output/report_json.h"
 #include "common/model.h"
 
 static void
-build_addresses(JsonBuilder *b, const struct col_device *v)
+build_addresses(struct col_jsonw *w, const struct col_device *v)
 {
 	char text[MF_ADDR_STRLEN];
 	unsigned i;
 
-	json_builder_set_member_name(b, "addresses");
-	json_builder_begin_array(b);
+	col_jsonw_member(w, "addresses");
+	col_jsonw_begin_array(w);
 	for (i = 0; i < v->n_addrs; i++)
-		json_builder_add_string_value(b,
+		col_jsonw_string(w,
 		    mf_addr_format(&v->addrs[i], text, sizeof(text)));
-	json_builder_end_array(b);
+	col_jsonw_end_array(w);
 }
 
 static int
@@ -40,7 +41,7 @@ cmp_name(const void *a, const void *b)
 }
 
 static void
-build_names(JsonBuilder *b, const struct col_device *v)
+build_names(struct col_jsonw *w, const struct col_device *v)
 {
 	const struct col_device_name *order[COL_DEVICE_NAMES];
 	unsigned i;
@@ -48,15 +49,15 @@ build_names(JsonBuilder *b, const struct col_device *v)
 	for (i = 0; i < v->n_names; i++)
 		order[i] = &v->names[i];
 	qsort(order, v->n_names, sizeof(order[0]), cmp_name);
-	json_builder_set_member_name(b, "names");
-	json_builder_begin_array(b);
+	col_jsonw_member(w, "names");
+	col_jsonw_begin_array(w);
 	for (i = 0; i < v->n_names; i++) {
-		json_builder_begin_object(b);
-		col_json_str(b, "name", order[i]->name);
-		col_json_uint(b, "bytes", order[i]->bytes);
-		json_builder_end_object(b);
+		col_jsonw_begin_object(w);
+		col_jsonw_str(w, "name", order[i]->name);
+		col_jsonw_uint(w, "bytes", order[i]->bytes);
+		col_jsonw_end_object(w);
 	}
-	json_builder_end_array(b);
+	col_jsonw_end_array(w);
 }
 
 /* Whether anomaly entry e names device v. */
@@ -70,7 +71,7 @@ names_device(const struct col_devices *d, const struct col_device *v,
 }
 
 static void
-build_anomalies(JsonBuilder *b, const struct col_report_devices *rd,
+build_anomalies(struct col_jsonw *w, const struct col_report_devices *rd,
     const struct col_device *v)
 {
 	const struct col_anomaly_entry *list = NULL;
@@ -79,63 +80,63 @@ build_anomalies(JsonBuilder *b, const struct col_report_devices *rd,
 
 	if (rd->anomaly != NULL)
 		list = col_anomaly_list(rd->anomaly, &n);
-	json_builder_set_member_name(b, "anomalies");
-	json_builder_begin_array(b);
+	col_jsonw_member(w, "anomalies");
+	col_jsonw_begin_array(w);
 	for (i = 0; i < n; i++) {
 		if (seen[list[i].type] || !list[i].internal ||
 		    !names_device(rd->devices, v, &list[i]))
 			continue;
 		seen[list[i].type] = TRUE;
-		json_builder_add_string_value(b,
-		    col_anomaly_type_names[list[i].type]);
+		col_jsonw_string(w, col_anomaly_type_names[list[i].type]);
 	}
-	json_builder_end_array(b);
+	col_jsonw_end_array(w);
 }
 
 static void
-build_device(JsonBuilder *b, const struct col_report_devices *rd,
+build_device(struct col_jsonw *w, const struct col_report_devices *rd,
     const struct col_device *v)
 {
-	json_builder_begin_object(b);
-	col_json_text(b, "id", v->id);
-	col_json_text(b, "mac", v->has_mac ? v->id : NULL);
-	col_json_str(b, "name",
+	col_jsonw_begin_object(w);
+	col_jsonw_text(w, "id", v->id);
+	col_jsonw_text(w, "mac", v->has_mac ? v->id : NULL);
+	col_jsonw_str(w, "name",
 	    v->name_source != MF_DEVICE_NONE ? v->name : NULL);
-	col_json_text(b, "name_source", mf_device_source_names[v->name_source]);
-	col_json_str(b, "vendor", v->vendor);
-	json_builder_set_member_name(b, "random_mac");
-	json_builder_add_boolean_value(b, v->random_mac != 0);
-	build_addresses(b, v);
-	col_json_time(b, "first_seen", v->first_ms);
-	col_json_time(b, "last_seen", v->last_ms);
-	col_json_uint(b, "bytes_out", v->bytes_out);
-	col_json_uint(b, "bytes_in", v->bytes_in);
-	col_json_uint(b, "packets_out", v->packets_out);
-	col_json_uint(b, "packets_in", v->packets_in);
-	col_json_uint(b, "flows", v->flows);
-	build_names(b, v);
-	build_anomalies(b, rd, v);
-	json_builder_end_object(b);
+	col_jsonw_text(w, "name_source",
+	    mf_device_source_names[v->name_source]);
+	col_jsonw_str(w, "vendor", v->vendor);
+	col_jsonw_member(w, "random_mac");
+	col_jsonw_bool(w, v->random_mac != 0);
+	build_addresses(w, v);
+	col_jsonw_time(w, "first_seen", v->first_ms);
+	col_jsonw_time(w, "last_seen", v->last_ms);
+	col_jsonw_uint(w, "bytes_out", v->bytes_out);
+	col_jsonw_uint(w, "bytes_in", v->bytes_in);
+	col_jsonw_uint(w, "packets_out", v->packets_out);
+	col_jsonw_uint(w, "packets_in", v->packets_in);
+	col_jsonw_uint(w, "flows", v->flows);
+	build_names(w, v);
+	build_anomalies(w, rd, v);
+	col_jsonw_end_object(w);
 }
 
 static void
-build_stats(JsonBuilder *b, const struct col_devices *d)
+build_stats(struct col_jsonw *w, const struct col_devices *d)
 {
 	struct col_devices_stats st;
 
 	col_devices_get_stats(d, &st);
-	json_builder_set_member_name(b, "device_table");
-	json_builder_begin_object(b);
-	col_json_uint(b, "used", st.used);
-	col_json_uint(b, "capacity", st.capacity);
-	col_json_uint(b, "evicted", st.evicted);
-	col_json_uint(b, "collected", st.collected);
-	col_json_uint(b, "merged", st.merged);
-	col_json_uint(b, "records", st.records);
-	col_json_uint(b, "bad_records", st.bad_records);
-	col_json_uint(b, "addresses_dropped", st.addresses_dropped);
-	col_json_uint(b, "names_dropped", st.names_dropped);
-	json_builder_end_object(b);
+	col_jsonw_member(w, "device_table");
+	col_jsonw_begin_object(w);
+	col_jsonw_uint(w, "used", st.used);
+	col_jsonw_uint(w, "capacity", st.capacity);
+	col_jsonw_uint(w, "evicted", st.evicted);
+	col_jsonw_uint(w, "collected", st.collected);
+	col_jsonw_uint(w, "merged", st.merged);
+	col_jsonw_uint(w, "records", st.records);
+	col_jsonw_uint(w, "bad_records", st.bad_records);
+	col_jsonw_uint(w, "addresses_dropped", st.addresses_dropped);
+	col_jsonw_uint(w, "names_dropped", st.names_dropped);
+	col_jsonw_end_object(w);
 }
 
 static void
@@ -146,17 +147,17 @@ write_section(void *self, const struct col_section *s)
 	size_t i, n;
 
 	list = col_devices_active(rd->devices, &n);
-	json_builder_set_member_name(s->b, "devices");
-	json_builder_begin_array(s->b);
+	col_jsonw_member(s->w, "devices");
+	col_jsonw_begin_array(s->w);
 	for (i = 0; i < n; i++)
-		build_device(s->b, rd, list[i]);
-	json_builder_end_array(s->b);
+		build_device(s->w, rd, list[i]);
+	col_jsonw_end_array(s->w);
 	g_free(list);
-	build_stats(s->b, rd->devices);
+	build_stats(s->w, rd->devices);
 }
 
 void
-col_report_devices_top(JsonBuilder *b, const struct col_devices *d,
+col_report_devices_top(struct col_jsonw *w, const struct col_devices *d,
     uint32_t top)
 {
 	const struct col_device **list = NULL;
@@ -164,19 +165,19 @@ col_report_devices_top(JsonBuilder *b, const struct col_devices *d,
 
 	if (d != NULL)
 		list = col_devices_active(d, &n);
-	json_builder_set_member_name(b, "devices");
-	json_builder_begin_array(b);
+	col_jsonw_member(w, "devices");
+	col_jsonw_begin_array(w);
 	for (i = 0; i < n && i < top; i++) {
-		json_builder_begin_object(b);
-		col_json_text(b, "device", list[i]->id);
-		col_json_uint(b, "bytes",
+		col_jsonw_begin_object(w);
+		col_jsonw_text(w, "device", list[i]->id);
+		col_jsonw_uint(w, "bytes",
 		    list[i]->bytes_out + list[i]->bytes_in);
-		col_json_uint(b, "packets",
+		col_jsonw_uint(w, "packets",
 		    list[i]->packets_out + list[i]->packets_in);
-		col_json_uint(b, "flows", list[i]->flows);
-		json_builder_end_object(b);
+		col_jsonw_uint(w, "flows", list[i]->flows);
+		col_jsonw_end_object(w);
 	}
-	json_builder_end_array(b);
+	col_jsonw_end_array(w);
 	g_free(list);
 }
 

@@ -28,6 +28,8 @@
  */
 #include <json-glib/json-glib.h>
 
+#include "collector/output/jsonw.h"
+
 #include "collector/analytics/anomaly.h"
 #include "collector/model/consumer.h"
 #include "collector/model/devices.h"
@@ -46,7 +48,7 @@ struct col_consumer col_report_devices_consumer(struct col_report_devices *rd);
  * devices by bytes both ways, at most top, each {"device": id, "bytes",
  * "packets", "flows"}.  d may be NULL (an empty list).
  */
-void col_report_devices_top(JsonBuilder *b, const struct col_devices *d,
+void col_report_devices_top(struct col_jsonw *w, const struct col_devices *d,
     uint32_t top);
 
 #endif

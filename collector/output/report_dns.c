@@ -12,116 +12,118 @@
 #include "collector/model/consumer.h"
 #include "collector/model/flow.h"
 #include "collector/output/report_dns.h"
+#include "collector/output/jsonw.h"
 #include "collector/output/report_json.h"
 #include "common/model.h"
 
 /* [{key_name: key, count_name: count}, ...] of the top entries of list. */
 static void
-build_counts(JsonBuilder *b, const struct col_dnsstats *s,
+build_counts(struct col_jsonw *w, const struct col_dnsstats *s,
     enum col_dns_list list, const char *member, size_t top,
     const char *key_name, const char *count_name)
 {
 	size_t n, i;
 	struct col_dns_count *items = col_dnsstats_sorted(s, list, &n);
 
-	json_builder_set_member_name(b, member);
-	json_builder_begin_array(b);
+	col_jsonw_member(w, member);
+	col_jsonw_begin_array(w);
 	for (i = 0; i < n && i < top; i++) {
-		json_builder_begin_object(b);
-		col_json_str(b, key_name, items[i].key);
-		col_json_uint(b, count_name, items[i].count);
-		json_builder_end_object(b);
+		col_jsonw_begin_object(w);
+		col_jsonw_str(w, key_name, items[i].key);
+		col_jsonw_uint(w, count_name, items[i].count);
+		col_jsonw_end_object(w);
 	}
-	json_builder_end_array(b);
+	col_jsonw_end_array(w);
 	g_free(items);
 }
 
 static void
-build_failures(JsonBuilder *b, const struct col_dnsstats *s, size_t top)
+build_failures(struct col_jsonw *w, const struct col_dnsstats *s, size_t top)
 {
 	size_t n, i;
 	struct col_dns_count *items =
 	    col_dnsstats_sorted(s, COL_DNS_FAILURES, &n);
 
-	json_builder_set_member_name(b, "failures");
-	json_builder_begin_array(b);
+	col_jsonw_member(w, "failures");
+	col_jsonw_begin_array(w);
 	for (i = 0; i < n && i < top; i++) {
-		json_builder_begin_object(b);
-		col_json_str(b, "name", items[i].key);
+		col_jsonw_begin_object(w);
+		col_jsonw_str(w, "name", items[i].key);
 		if (items[i].rcode == COL_DNS_RCODE_TIMEOUT)
-			col_json_str(b, "rcode", "timeout");
+			col_jsonw_str(w, "rcode", "timeout");
 		else
-			col_json_uint(b, "rcode", items[i].rcode);
-		col_json_uint(b, "count", items[i].count);
-		json_builder_end_object(b);
+			col_jsonw_uint(w, "rcode", items[i].rcode);
+		col_jsonw_uint(w, "count", items[i].count);
+		col_jsonw_end_object(w);
 	}
-	json_builder_end_array(b);
+	col_jsonw_end_array(w);
 	g_free(items);
 }
 
 static void
-build_last(JsonBuilder *b, const struct col_dnsstats *s, size_t top)
+build_last(struct col_jsonw *w, const struct col_dnsstats *s, size_t top)
 {
 	const struct col_dns_last *l;
 	size_t i;
 
-	json_builder_set_member_name(b, "last_resolved");
-	json_builder_begin_array(b);
+	col_jsonw_member(w, "last_resolved");
+	col_jsonw_begin_array(w);
 	for (i = 0; i < top && (l = col_dnsstats_get_last(s, i)) != NULL; i++) {
-		json_builder_begin_object(b);
-		col_json_str(b, "name", l->name);
-		col_json_str(b, "address", l->address);
-		col_json_str(b, "client", l->client);
-		col_json_time(b, "time", l->time_ms);
-		json_builder_end_object(b);
+		col_jsonw_begin_object(w);
+		col_jsonw_str(w, "name", l->name);
+		col_jsonw_str(w, "address", l->address);
+		col_jsonw_str(w, "client", l->client);
+		col_jsonw_time(w, "time", l->time_ms);
+		col_jsonw_end_object(w);
 	}
-	json_builder_end_array(b);
+	col_jsonw_end_array(w);
 }
 
 /* The empty "dns" object, for an interval without DNS statistics. */
 static void
-build_empty(JsonBuilder *b)
+build_empty(struct col_jsonw *w)
 {
 	static const char *const lists[] = { "most_resolved", "last_resolved",
 		"failures", "clients" };
 	size_t i;
 
-	json_builder_set_member_name(b, "dns");
-	json_builder_begin_object(b);
-	col_json_str(b, "source", "none");
+	col_jsonw_member(w, "dns");
+	col_jsonw_begin_object(w);
+	col_jsonw_str(w, "source", "none");
 	for (i = 0; i < G_N_ELEMENTS(lists); i++) {
-		json_builder_set_member_name(b, lists[i]);
-		json_builder_begin_array(b);
-		json_builder_end_array(b);
+		col_jsonw_member(w, lists[i]);
+		col_jsonw_begin_array(w);
+		col_jsonw_end_array(w);
 	}
-	json_builder_end_object(b);
+	col_jsonw_end_object(w);
 }
 
 void
-col_report_dns_build(JsonBuilder *b, const struct col_dnsstats *s, size_t top)
+col_report_dns_build(struct col_jsonw *w, const struct col_dnsstats *s,
+    size_t top)
 {
 	const struct col_dnsstats_counters *c;
 
 	if (s == NULL) {
-		build_empty(b);
+		build_empty(w);
 		return;
 	}
 	c = col_dnsstats_get_counters(s);
-	json_builder_set_member_name(b, "dns");
-	json_builder_begin_object(b);
-	col_json_str(b, "source", col_dnsstats_source(s));
-	build_counts(b, s, COL_DNS_MOST_RESOLVED, "most_resolved", top, "name",
+	col_jsonw_member(w, "dns");
+	col_jsonw_begin_object(w);
+	col_jsonw_str(w, "source", col_dnsstats_source(s));
+	build_counts(w, s, COL_DNS_MOST_RESOLVED, "most_resolved", top, "name",
 	    "count");
-	build_last(b, s, top);
-	build_failures(b, s, top);
-	build_counts(b, s, COL_DNS_CLIENTS, "clients", top, "address",
+	build_last(w, s, top);
+	build_failures(w, s, top);
+	build_counts(w, s, COL_DNS_CLIENTS, "clients", top, "address",
 	    "queries");
-	col_json_uint(b, "records", c->records);
-	col_json_uint(b, "answers", c->answers);
-	col_json_uint(b, "unanswered", c->unanswered);
-	col_json_uint(b, "names_dropped", c->names_dropped);
-	col_json_uint(b, "clients_dropped", c->clients_dropped);
-	json_builder_end_object(b);
+	col_jsonw_uint(w, "records", c->records);
+	col_jsonw_uint(w, "answers", c->answers);
+	col_jsonw_uint(w, "unanswered", c->unanswered);
+	col_jsonw_uint(w, "names_dropped", c->names_dropped);
+	col_jsonw_uint(w, "clients_dropped", c->clients_dropped);
+	col_jsonw_end_object(w);
 }
 
 static void
@@ -151,7 +153,7 @@ open_interval(void *self, uint64_t start_ms, uint64_t prev_end_ms)
 static void
 write_section(void *self, const struct col_section *s)
 {
-	col_report_dns_build(s->b, self, s->top);
+	col_report_dns_build(s->w, self, s->top);
 }
 
 struct col_consumer

@@ -27,11 +27,13 @@
 
 #include <json-glib/json-glib.h>
 
+#include "collector/output/jsonw.h"
+
 #include "collector/analytics/dnsstats.h"
 #include "collector/model/consumer.h"
 
 /* Add member "dns" to the object b is building. */
-void col_report_dns_build(JsonBuilder *b, const struct col_dnsstats *s,
+void col_report_dns_build(struct col_jsonw *w, const struct col_dnsstats *s,
     size_t top);
 
 /* The consumer "dns" on s (borrowed). */

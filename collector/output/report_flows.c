@@ -12,46 +12,48 @@
 #include "collector/model/consumer.h"
 #include "collector/model/tables.h"
 #include "collector/output/report_flows.h"
+#include "collector/output/jsonw.h"
 #include "collector/output/report_json.h"
 #include "common/addr.h"
 
 static void
-put_quantile(JsonBuilder *b, const char *key, uint64_t count, uint64_t v)
+put_quantile(struct col_jsonw *w, const char *key, uint64_t count, uint64_t v)
 {
 	if (count == 0) {
-		json_builder_set_member_name(b, key);
-		json_builder_add_null_value(b);
+		col_jsonw_member(w, key);
+		col_jsonw_null(w);
 		return;
 	}
-	col_json_uint(b, key, v);
+	col_jsonw_uint(w, key, v);
 }
 
 static void
-build_dist(JsonBuilder *b, const char *key, const struct col_flowstats_dist *d)
+build_dist(struct col_jsonw *w, const char *key,
+    const struct col_flowstats_dist *d)
 {
 	size_t i;
 
-	json_builder_set_member_name(b, key);
-	json_builder_begin_object(b);
-	col_json_uint(b, "count", d->count);
-	put_quantile(b, "p50", d->count, d->p50);
-	put_quantile(b, "p90", d->count, d->p90);
-	put_quantile(b, "p99", d->count, d->p99);
-	json_builder_set_member_name(b, "cdf");
-	json_builder_begin_array(b);
+	col_jsonw_member(w, key);
+	col_jsonw_begin_object(w);
+	col_jsonw_uint(w, "count", d->count);
+	put_quantile(w, "p50", d->count, d->p50);
+	put_quantile(w, "p90", d->count, d->p90);
+	put_quantile(w, "p99", d->count, d->p99);
+	col_jsonw_member(w, "cdf");
+	col_jsonw_begin_array(w);
 	for (i = 0; i < d->n_bounds; i++) {
-		json_builder_begin_object(b);
-		col_json_uint(b, "le", d->bounds[i]);
-		col_json_uint(b, "count", d->cdf[i]);
-		json_builder_end_object(b);
+		col_jsonw_begin_object(w);
+		col_jsonw_uint(w, "le", d->bounds[i]);
+		col_jsonw_uint(w, "count", d->cdf[i]);
+		col_jsonw_end_object(w);
 	}
-	json_builder_end_array(b);
-	json_builder_end_object(b);
+	col_jsonw_end_array(w);
+	col_jsonw_end_object(w);
 }
 
 /* The members of one view (all flows, or the focus). */
 static void
-build_view(JsonBuilder *b, const struct col_flowstats_summary *s)
+build_view(struct col_jsonw *w, const struct col_flowstats_summary *s)
 {
 	const struct {
 		const char *key;
@@ -63,13 +65,13 @@ build_view(JsonBuilder *b, const struct col_flowstats_summary *s)
 	size_t i;
 
 	for (i = 0; i < G_N_ELEMENTS(counts); i++)
-		col_json_uint(b, counts[i].key, counts[i].v);
-	build_dist(b, "duration_ms", &s->duration_ms);
-	build_dist(b, "bytes", &s->bytes);
+		col_jsonw_uint(w, counts[i].key, counts[i].v);
+	build_dist(w, "duration_ms", &s->duration_ms);
+	build_dist(w, "bytes", &s->bytes);
 }
 
 static void
-build_focus(JsonBuilder *b, const struct col_flowstats *fs,
+build_focus(struct col_jsonw *w, const struct col_flowstats *fs,
     const struct col_tables *tables)
 {
 	const struct mf_prefix *p = col_flowstats_get_focus(fs);
@@ -80,17 +82,17 @@ build_focus(JsonBuilder *b, const struct col_flowstats *fs,
 		return;
 	target = g_strdup_printf("%s/%u",
 	    mf_addr_format(&p->addr, ip, sizeof(ip)), (unsigned)p->len);
-	json_builder_set_member_name(b, "focus");
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "target");
-	json_builder_add_string_value(b, target);
-	build_view(b, &s);
-	json_builder_end_object(b);
+	col_jsonw_member(w, "focus");
+	col_jsonw_begin_object(w);
+	col_jsonw_member(w, "target");
+	col_jsonw_string(w, target);
+	build_view(w, &s);
+	col_jsonw_end_object(w);
 	g_free(target);
 }
 
 void
-col_report_flows_build(JsonBuilder *b, const struct col_flowstats *fs,
+col_report_flows_build(struct col_jsonw *w, const struct col_flowstats *fs,
     const struct col_tables *tables)
 {
 	struct col_flowstats_summary s;
@@ -99,12 +101,12 @@ col_report_flows_build(JsonBuilder *b, const struct col_flowstats *fs,
 	if (fs == NULL)
 		empty = col_flowstats_new(NULL);
 	col_flowstats_get(fs != NULL ? fs : empty, FALSE, tables, &s);
-	json_builder_set_member_name(b, "flows");
-	json_builder_begin_object(b);
-	build_view(b, &s);
+	col_jsonw_member(w, "flows");
+	col_jsonw_begin_object(w);
+	build_view(w, &s);
 	if (fs != NULL)
-		build_focus(b, fs, tables);
-	json_builder_end_object(b);
+		build_focus(w, fs, tables);
+	col_jsonw_end_object(w);
 	col_flowstats_free(empty);
 }
 
@@ -131,7 +133,7 @@ write_section(void *self, const struct col_section *s)
 {
 	const struct col_report_flows *rf = self;
 
-	col_report_flows_build(s->b, rf->flowstats, rf->tables);
+	col_report_flows_build(s->w, rf->flowstats, rf->tables);
 }
 
 struct col_consumer

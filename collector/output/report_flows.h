@@ -22,6 +22,8 @@
  */
 #include <json-glib/json-glib.h>
 
+#include "collector/output/jsonw.h"
+
 #include "collector/analytics/flowstats.h"
 #include "collector/model/consumer.h"
 #include "collector/model/tables.h"
@@ -30,7 +32,7 @@
  * Add member "flows" to the object b is building: fs (NULL: all zero),
  * half-open counted over the streams of tables (NULL: 0).
  */
-void col_report_flows_build(JsonBuilder *b, const struct col_flowstats *fs,
+void col_report_flows_build(struct col_jsonw *w, const struct col_flowstats *fs,
     const struct col_tables *tables);
 
 /* The caller's storage; both borrowed. */

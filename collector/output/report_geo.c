@@ -11,22 +11,23 @@
 #include "collector/analytics/geo.h"
 #include "collector/model/tables.h"
 #include "collector/output/report_geo.h"
+#include "collector/output/jsonw.h"
 #include "collector/output/report_json.h"
 
 void
-col_report_geo_address(JsonBuilder *b, const struct col_geo *g,
+col_report_geo_address(struct col_jsonw *w, const struct col_geo *g,
     const struct col_address *a)
 {
 	struct col_geo_info gi;
 	gboolean known = !a->internal && col_geo_lookup(g, &a->addr, &gi);
 
-	col_json_str(b, "country", known && gi.country[0] ? gi.country : NULL);
-	json_builder_set_member_name(b, "asn");
+	col_jsonw_str(w, "country", known && gi.country[0] ? gi.country : NULL);
+	col_jsonw_member(w, "asn");
 	if (known && gi.asn != 0)
-		json_builder_add_int_value(b, gi.asn);
+		col_jsonw_int(w, gi.asn);
 	else
-		json_builder_add_null_value(b);
-	col_json_str(b, "as_org", known && gi.as_org[0] ? gi.as_org : NULL);
+		col_jsonw_null(w);
+	col_jsonw_str(w, "as_org", known && gi.as_org[0] ? gi.as_org : NULL);
 }
 
 struct country {
@@ -77,7 +78,7 @@ by_bytes(gconstpointer x, gconstpointer y)
 }
 
 void
-col_report_geo_top(JsonBuilder *b, const struct col_geo *g,
+col_report_geo_top(struct col_jsonw *w, const struct col_geo *g,
     const struct col_tables *t, uint32_t top)
 {
 	struct sums s = { g,
@@ -87,20 +88,20 @@ col_report_geo_top(JsonBuilder *b, const struct col_geo *g,
 	if (t != NULL)
 		col_tables_foreach_address(t, add_address, &s);
 	g_array_sort(s.c, by_bytes);
-	json_builder_set_member_name(b, "countries");
-	json_builder_begin_array(b);
+	col_jsonw_member(w, "countries");
+	col_jsonw_begin_array(w);
 	for (i = 0; i < s.c->len && i < top; i++) {
 		const struct country *c =
 		    &g_array_index(s.c, struct country, i);
 
-		json_builder_begin_object(b);
-		col_json_text(b, "country", c->code);
-		col_json_uint(b, "bytes", c->bytes);
-		col_json_uint(b, "packets", c->packets);
-		col_json_uint(b, "flows", c->flows);
-		col_json_uint(b, "addresses", c->addresses);
-		json_builder_end_object(b);
+		col_jsonw_begin_object(w);
+		col_jsonw_text(w, "country", c->code);
+		col_jsonw_uint(w, "bytes", c->bytes);
+		col_jsonw_uint(w, "packets", c->packets);
+		col_jsonw_uint(w, "flows", c->flows);
+		col_jsonw_uint(w, "addresses", c->addresses);
+		col_jsonw_end_object(w);
 	}
-	json_builder_end_array(b);
+	col_jsonw_end_array(w);
 	g_array_unref(s.c);
 }

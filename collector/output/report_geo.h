@@ -22,15 +22,17 @@
 
 #include <json-glib/json-glib.h>
 
+#include "collector/output/jsonw.h"
+
 #include "collector/analytics/geo.h"
 #include "collector/model/tables.h"
 
-/* Members "country", "asn", "as_org" of a into the open object b. */
-void col_report_geo_address(JsonBuilder *b, const struct col_geo *g,
+/* Members "country", "asn", "as_org" of a into the open object w. */
+void col_report_geo_address(struct col_jsonw *w, const struct col_geo *g,
     const struct col_address *a);
 
-/* Member "countries" into the open object b (the report's "top"). */
-void col_report_geo_top(JsonBuilder *b, const struct col_geo *g,
+/* Member "countries" into the open object w (the report's "top"). */
+void col_report_geo_top(struct col_jsonw *w, const struct col_geo *g,
     const struct col_tables *t, uint32_t top);
 
 #endif

@@ -24,8 +24,8 @@ col_json_uint(JsonBuilder *b, const char *key, uint64_t v)
  * quotes, backslashes and control characters, except that 1.6 writes
  * U+001F raw (invalid JSON), so that one becomes U+FFFD too.
  */
-static char *
-sanitize(const char *s)
+char *
+col_json_make_valid(const char *s)
 {
 	char *v = g_utf8_make_valid(s, -1);
 	GString *g;
@@ -49,7 +49,7 @@ col_json_str(JsonBuilder *b, const char *key, const char *s)
 		json_builder_add_null_value(b);
 		return;
 	}
-	v = sanitize(s);
+	v = col_json_make_valid(s);
 	json_builder_add_string_value(b, v);
 	g_free(v);
 }

@@ -18,8 +18,13 @@
 void col_json_uint(JsonBuilder *b, const char *key, uint64_t v);
 
 /*
- * Member key: s, with invalid UTF-8 and U+001F made U+FFFD; NULL gives
- * null.
+ * s with invalid UTF-8 and U+001F made U+FFFD (json-glib needs valid
+ * UTF-8, and 1.6 writes U+001F raw, which is not JSON); g_free() it.
+ */
+char *col_json_make_valid(const char *s);
+
+/*
+ * Member key: s, made valid by col_json_make_valid(); NULL gives null.
  */
 void col_json_str(JsonBuilder *b, const char *key, const char *s);
 

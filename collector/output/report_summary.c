@@ -11,6 +11,7 @@
 #include "collector/model/consumer.h"
 #include "collector/model/engine.h"
 #include "collector/model/persec.h"
+#include "collector/output/jsonw.h"
 #include "collector/output/report_json.h"
 #include "collector/output/report_summary.h"
 
@@ -39,16 +40,16 @@ open_interval(void *self, uint64_t start_ms, uint64_t prev_end_ms)
 }
 
 static void
-add_counts(JsonBuilder *b, const struct col_counts *c)
+add_counts(struct col_jsonw *w, const struct col_counts *c)
 {
-	col_json_uint(b, "flows", c->flows);
-	col_json_uint(b, "packets", c->packets);
-	col_json_uint(b, "bytes", c->bytes);
+	col_jsonw_uint(w, "flows", c->flows);
+	col_jsonw_uint(w, "packets", c->packets);
+	col_jsonw_uint(w, "bytes", c->bytes);
 }
 
 /* Class k: its totals and one entry per second of the interval. */
 static void
-build_class(JsonBuilder *b, const struct col_persec *p, uint64_t start_ms,
+build_class(struct col_jsonw *w, const struct col_persec *p, uint64_t start_ms,
     enum col_class k)
 {
 	struct col_counts c = { 0, 0, 0 };
@@ -58,20 +59,20 @@ build_class(JsonBuilder *b, const struct col_persec *p, uint64_t start_ms,
 		col_persec_total(p, k, &c);
 		n = col_persec_seconds(p);
 	}
-	json_builder_set_member_name(b, col_class_names[k]);
-	json_builder_begin_object(b);
-	add_counts(b, &c);
-	json_builder_set_member_name(b, "per_second");
-	json_builder_begin_array(b);
+	col_jsonw_member(w, col_class_names[k]);
+	col_jsonw_begin_object(w);
+	add_counts(w, &c);
+	col_jsonw_member(w, "per_second");
+	col_jsonw_begin_array(w);
 	for (i = 0; i < n; i++) {
 		col_persec_get(p, k, i, &c);
-		json_builder_begin_object(b);
-		col_json_time(b, "t", start_ms + (uint64_t)i * 1000);
-		add_counts(b, &c);
-		json_builder_end_object(b);
+		col_jsonw_begin_object(w);
+		col_jsonw_time(w, "t", start_ms + (uint64_t)i * 1000);
+		add_counts(w, &c);
+		col_jsonw_end_object(w);
 	}
-	json_builder_end_array(b);
-	json_builder_end_object(b);
+	col_jsonw_end_array(w);
+	col_jsonw_end_object(w);
 }
 
 static void
@@ -80,12 +81,12 @@ write_section(void *self, const struct col_section *sec)
 	const struct col_report_summary *s = self;
 	int k;
 
-	json_builder_set_member_name(sec->b, "summary");
-	json_builder_begin_object(sec->b);
+	col_jsonw_member(sec->w, "summary");
+	col_jsonw_begin_object(sec->w);
 	for (k = 0; k < COL_N_CLASSES; k++)
-		build_class(sec->b, s->persec, sec->iv->start_ms,
+		build_class(sec->w, s->persec, sec->iv->start_ms,
 		    (enum col_class)k);
-	json_builder_end_object(sec->b);
+	col_jsonw_end_object(sec->w);
 }
 
 struct col_consumer

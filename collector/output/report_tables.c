@@ -13,6 +13,7 @@
 #include "collector/model/topn.h"
 #include "collector/output/report_devices.h"
 #include "collector/output/report_geo.h"
+#include "collector/output/jsonw.h"
 #include "collector/output/report_json.h"
 #include "collector/output/report_tables.h"
 #include "common/addr.h"
@@ -160,29 +161,29 @@ note_label(const struct col_stream *s, void *ctx)
 }
 
 static void
-build_address(JsonBuilder *b, const struct col_address *a, const char *label,
-    const struct col_geo *geo)
+build_address(struct col_jsonw *w, const struct col_address *a,
+    const char *label, const struct col_geo *geo)
 {
 	char ip[MF_ADDR_STRLEN], mac[MAC_STRLEN];
 
-	json_builder_begin_object(b);
-	col_json_uint(b, "id", a->id);
-	col_json_str(b, "ip", mf_addr_format(&a->addr, ip, sizeof(ip)));
+	col_jsonw_begin_object(w);
+	col_jsonw_uint(w, "id", a->id);
+	col_jsonw_str(w, "ip", mf_addr_format(&a->addr, ip, sizeof(ip)));
 	if (a->has_mac)
 		g_snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
 		    a->mac[0], a->mac[1], a->mac[2], a->mac[3], a->mac[4],
 		    a->mac[5]);
-	col_json_str(b, "mac", a->has_mac ? mac : NULL);
-	col_json_str(b, "label", label);
-	json_builder_set_member_name(b, "internal");
-	json_builder_add_boolean_value(b, a->internal != 0);
+	col_jsonw_str(w, "mac", a->has_mac ? mac : NULL);
+	col_jsonw_str(w, "label", label);
+	col_jsonw_member(w, "internal");
+	col_jsonw_bool(w, a->internal != 0);
 	if (geo != NULL)
-		col_report_geo_address(b, geo, a);
-	json_builder_end_object(b);
+		col_report_geo_address(w, geo, a);
+	col_jsonw_end_object(w);
 }
 
 static void
-build_addresses(JsonBuilder *b, const struct tops *t,
+build_addresses(struct col_jsonw *w, const struct tops *t,
     const struct col_tables *tables, const struct col_geo *geo)
 {
 	GHashTable *labels = g_hash_table_new(NULL, NULL);
@@ -190,135 +191,137 @@ build_addresses(JsonBuilder *b, const struct tops *t,
 	guint i;
 
 	col_tables_foreach_stream(tables, note_label, labels);
-	json_builder_set_member_name(b, "addresses");
-	json_builder_begin_array(b);
+	col_jsonw_member(w, "addresses");
+	col_jsonw_begin_array(w);
 	for (i = 0; i < t->addr_ids->len; i++)
 		if ((a = col_tables_address(tables,
 		         g_array_index(t->addr_ids, uint32_t, i))) != NULL)
-			build_address(b, a,
+			build_address(w, a,
 			    g_hash_table_lookup(labels,
 			        GUINT_TO_POINTER(a->id + 1)),
 			    geo);
-	json_builder_end_array(b);
+	col_jsonw_end_array(w);
 	g_hash_table_destroy(labels);
 }
 
 static void
-build_stream(JsonBuilder *b, const struct col_stream *s)
+build_stream(struct col_jsonw *w, const struct col_stream *s)
 {
-	json_builder_begin_object(b);
-	col_json_uint(b, "id", s->id);
-	col_json_uint(b, "proto", s->proto);
-	col_json_uint(b, "left", s->left);
-	col_json_uint(b, "left_port", s->left_port);
-	col_json_uint(b, "right", s->right);
-	col_json_uint(b, "right_port", s->right_port);
-	col_json_str(b, "label", s->label);
+	col_jsonw_begin_object(w);
+	col_jsonw_uint(w, "id", s->id);
+	col_jsonw_uint(w, "proto", s->proto);
+	col_jsonw_uint(w, "left", s->left);
+	col_jsonw_uint(w, "left_port", s->left_port);
+	col_jsonw_uint(w, "right", s->right);
+	col_jsonw_uint(w, "right_port", s->right_port);
+	col_jsonw_str(w, "label", s->label);
 	if (s->process[0] != '\0') { /* minflow-exporter --processes */
-		col_json_str(b, "process", s->process);
-		col_json_uint(b, "pid", s->pid);
+		col_jsonw_str(w, "process", s->process);
+		col_jsonw_uint(w, "pid", s->pid);
 	}
-	col_json_uint(b, "flags", s->flags);
-	col_json_uint(b, "packets", s->l2r.packets + s->r2l.packets);
-	col_json_uint(b, "bytes", s->l2r.bytes + s->r2l.bytes);
-	json_builder_end_object(b);
+	col_jsonw_uint(w, "flags", s->flags);
+	col_jsonw_uint(w, "packets", s->l2r.packets + s->r2l.packets);
+	col_jsonw_uint(w, "bytes", s->l2r.bytes + s->r2l.bytes);
+	col_jsonw_end_object(w);
 }
 
 static void
-build_streams(JsonBuilder *b, const struct tops *t,
+build_streams(struct col_jsonw *w, const struct tops *t,
     const struct col_tables *tables)
 {
 	const struct col_stream *s;
 	guint i;
 
-	json_builder_set_member_name(b, "streams");
-	json_builder_begin_array(b);
+	col_jsonw_member(w, "streams");
+	col_jsonw_begin_array(w);
 	for (i = 0; i < t->stream_ids->len; i++)
 		if ((s = col_tables_stream(tables,
 		         g_array_index(t->stream_ids, uint32_t, i))) != NULL)
-			build_stream(b, s);
-	json_builder_end_array(b);
+			build_stream(w, s);
+	col_jsonw_end_array(w);
 }
 
 /* One top list: each item as {id_key: id, bytes, packets[, flows]}. */
 static void
-build_list(JsonBuilder *b, const char *name, const GArray *a,
+build_list(struct col_jsonw *w, const char *name, const GArray *a,
     const char *id_key, gboolean flows)
 {
 	const struct col_topn_item *it;
 	guint i;
 
-	json_builder_set_member_name(b, name);
-	json_builder_begin_array(b);
+	col_jsonw_member(w, name);
+	col_jsonw_begin_array(w);
 	for (i = 0; i < a->len; i++) {
 		it = &g_array_index(a, struct col_topn_item, i);
-		json_builder_begin_object(b);
-		col_json_uint(b, id_key, it->id);
-		col_json_uint(b, "bytes", it->bytes);
-		col_json_uint(b, "packets", it->packets);
+		col_jsonw_begin_object(w);
+		col_jsonw_uint(w, id_key, it->id);
+		col_jsonw_uint(w, "bytes", it->bytes);
+		col_jsonw_uint(w, "packets", it->packets);
 		if (flows)
-			col_json_uint(b, "flows", it->flows);
-		json_builder_end_object(b);
+			col_jsonw_uint(w, "flows", it->flows);
+		col_jsonw_end_object(w);
 	}
-	json_builder_end_array(b);
+	col_jsonw_end_array(w);
 }
 
 static void
-build_apps(JsonBuilder *b, const GArray *a, const struct col_tables *tables)
+build_apps(struct col_jsonw *w, const GArray *a,
+    const struct col_tables *tables)
 {
 	const struct col_topn_item *it;
 	const struct col_port *p;
 	guint i;
 
-	json_builder_set_member_name(b, "applications");
-	json_builder_begin_array(b);
+	col_jsonw_member(w, "applications");
+	col_jsonw_begin_array(w);
 	for (i = 0; i < a->len; i++) {
 		it = &g_array_index(a, struct col_topn_item, i);
 		if ((p = col_tables_port(tables, it->id)) == NULL)
 			continue;
-		json_builder_begin_object(b);
-		col_json_uint(b, "proto", p->proto);
-		col_json_uint(b, "port", p->port);
-		col_json_uint(b, "bytes", it->bytes);
-		col_json_uint(b, "packets", it->packets);
-		col_json_uint(b, "flows", it->flows);
-		json_builder_end_object(b);
+		col_jsonw_begin_object(w);
+		col_jsonw_uint(w, "proto", p->proto);
+		col_jsonw_uint(w, "port", p->port);
+		col_jsonw_uint(w, "bytes", it->bytes);
+		col_jsonw_uint(w, "packets", it->packets);
+		col_jsonw_uint(w, "flows", it->flows);
+		col_jsonw_end_object(w);
 	}
-	json_builder_end_array(b);
+	col_jsonw_end_array(w);
 }
 
 static void
-build_top(JsonBuilder *b, const struct tops *t, const struct col_tables *tables,
-    const struct col_report_tables *rt, uint32_t top)
+build_top(struct col_jsonw *w, const struct tops *t,
+    const struct col_tables *tables, const struct col_report_tables *rt,
+    uint32_t top)
 {
-	json_builder_set_member_name(b, "top");
-	json_builder_begin_object(b);
-	build_list(b, "talkers", t->talkers, "address", TRUE);
-	build_list(b, "conversations", t->convs, "stream", FALSE);
-	build_apps(b, t->apps, tables);
+	col_jsonw_member(w, "top");
+	col_jsonw_begin_object(w);
+	build_list(w, "talkers", t->talkers, "address", TRUE);
+	build_list(w, "conversations", t->convs, "stream", FALSE);
+	build_apps(w, t->apps, tables);
 	if (rt->devices != NULL)
-		col_report_devices_top(b, rt->devices, top);
+		col_report_devices_top(w, rt->devices, top);
 	if (rt->geo != NULL)
-		col_report_geo_top(b, rt->geo, tables, top);
-	json_builder_end_object(b);
+		col_report_geo_top(w, rt->geo, tables, top);
+	col_jsonw_end_object(w);
 }
 
 static void
-build_table_stats(JsonBuilder *b, const char *key,
+build_table_stats(struct col_jsonw *w, const char *key,
     const struct col_table_stats *s)
 {
-	json_builder_set_member_name(b, key);
-	json_builder_begin_object(b);
-	col_json_uint(b, "used", s->used);
-	col_json_uint(b, "capacity", s->capacity);
-	col_json_uint(b, "evicted", s->evicted);
-	col_json_uint(b, "collected", s->collected);
-	col_json_uint(b, "untracked", s->untracked);
-	json_builder_end_object(b);
+	col_jsonw_member(w, key);
+	col_jsonw_begin_object(w);
+	col_jsonw_uint(w, "used", s->used);
+	col_jsonw_uint(w, "capacity", s->capacity);
+	col_jsonw_uint(w, "evicted", s->evicted);
+	col_jsonw_uint(w, "collected", s->collected);
+	col_jsonw_uint(w, "untracked", s->untracked);
+	col_jsonw_end_object(w);
 }
 
 static void
-build_tables(JsonBuilder *b, const struct col_tables *tables)
+build_tables(struct col_jsonw *w, const struct col_tables *tables)
 {
 	struct col_table_stats a, s, p;
 
@@ -327,12 +330,12 @@ build_tables(JsonBuilder *b, const struct col_tables *tables)
 	memset(&p, 0, sizeof(p));
 	if (tables != NULL)
 		col_tables_get_stats(tables, &a, &s, &p);
-	json_builder_set_member_name(b, "tables");
-	json_builder_begin_object(b);
-	build_table_stats(b, "addresses", &a);
-	build_table_stats(b, "streams", &s);
-	build_table_stats(b, "ports", &p);
-	json_builder_end_object(b);
+	col_jsonw_member(w, "tables");
+	col_jsonw_begin_object(w);
+	build_table_stats(w, "addresses", &a);
+	build_table_stats(w, "streams", &s);
+	build_table_stats(w, "ports", &p);
+	col_jsonw_end_object(w);
 }
 
 static void
@@ -359,9 +362,9 @@ write_tables(const struct col_report_tables *rt, const struct col_section *s)
 	struct tops t;
 
 	tops_init(&t, rt->tables, s->top);
-	build_addresses(s->b, &t, rt->tables, rt->geo);
-	build_streams(s->b, &t, rt->tables);
-	build_top(s->b, &t, rt->tables, rt, s->top);
+	build_addresses(s->w, &t, rt->tables, rt->geo);
+	build_streams(s->w, &t, rt->tables);
+	build_top(s->w, &t, rt->tables, rt, s->top);
 	tops_clear(&t);
 }
 
@@ -395,7 +398,7 @@ write_section_rt(void *self, const struct col_section *s)
 static void
 write_usage(void *self, const struct col_section *s)
 {
-	build_tables(s->b, self);
+	build_tables(s->w, self);
 }
 
 struct col_consumer

@@ -9,8 +9,10 @@
  * one), without its costs: json-glib formats each integer with
  * g_string_append_printf() and indents one character at a time, about a
  * tenth of the collector's instructions on a capture with one report per
- * 1,500 records.  The rules it follows (tests/unit/test_report_text.c
- * checks them against json-glib's own generator):
+ * 1,500 records.  The text is written by collector/output/jsonw.h's
+ * text back-end, as the report is made or from a tree.  The rules it
+ * follows (tests/unit/test_report_text.c checks them against json-glib's
+ * own generator):
  *
  * - an object or array with members opens with "{\n" or "[\n", writes
  *   each member on its own line indented 2 spaces a level deeper, a
@@ -29,7 +31,10 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
-/* Append the text of node (NULL writes nothing) to out, at level 0. */
+/*
+ * Append the text of node (NULL writes nothing) to out, at level 0;
+ * node nests at most COL_JSONW_DEPTH deep (a report's tree does).
+ */
 void col_report_text_append(GString *out, JsonNode *node);
 
 #endif

@@ -116,12 +116,18 @@ rfx_build(const struct rfx *fx, uint32_t top,
 {
 	struct col_report_config cfg = { .dir = "/nonexistent", .top = top };
 	JsonNode *node, *back;
-	char *text;
+	char *text, *direct;
+	size_t len, direct_len;
 
+	/* The text written straight is the tree's text, byte for byte. */
 	assert_non_null(node = col_report_build(&cfg, &fx->iv, exp, n_exp));
-	text = json_to_string(node, TRUE);
-	assert_non_null(back = json_from_string(text, NULL));
+	text = col_report_format(node, &len);
+	direct = col_report_text(&cfg, &fx->iv, exp, n_exp, &direct_len);
+	assert_int_equal(direct_len, len);
+	assert_string_equal(direct, text);
+	assert_non_null(back = json_from_string(direct, NULL));
 	g_free(text);
+	g_free(direct);
 	json_node_unref(node);
 	return back;
 }

@@ -64,7 +64,10 @@ void rfx_add(struct rfx *fx, const struct col_flow *f, enum col_class k,
 /* rfx_init() at RFX_START_MS, then four records (see reportfx.c). */
 void rfx_standard(struct rfx *fx);
 
-/* Build the report and read it back through its text. */
+/*
+ * Build the report, check that its text written straight
+ * (col_report_text()) is the text of its tree, and read it back.
+ */
 JsonNode *rfx_build(const struct rfx *fx, uint32_t top,
     const struct col_report_exporter *exp, size_t n_exp);
 

@@ -17,8 +17,10 @@
 #include <cmocka.h>
 #include <json-glib/json-glib.h>
 
+#include "collector/model/consumer.h"
 #include "collector/output/alert_rules.h"
 #include "collector/output/alert_sinks.h"
+#include "collector/output/alerts.h"
 
 /* A report at minute m with the given sections (JSON members). */
 static JsonNode *
@@ -648,6 +650,51 @@ test_alert_sinks_syslog_udp(void **state)
 	g_ptr_array_unref(out);
 }
 
+/*
+ * Without a sink the alerts consumer judges nothing, so it has no report
+ * hook and asks for no report tree (collector/main.c makes none then);
+ * with one it has the hook.
+ */
+static void
+test_alerts_consumer_report_hook_only_with_a_sink(void **state)
+{
+	g_autofree char *dir = g_dir_make_tmp("test_alerts.XXXXXX", NULL);
+	g_autofree char *file = g_build_filename(dir, "alerts.jsonl", NULL);
+	char empty[] = "", json[] = "json";
+	struct col_conf_alerts cfg = { .state_file = empty,
+		.file = empty,
+		.idea_file = empty,
+		.syslog = empty,
+		.webhook = empty,
+		.webhook_format = json,
+		.command = empty,
+		.window = 86400,
+		.rate = 60,
+		.queue = 256,
+		.file_max_size = 10485760,
+		.file_keep = 5,
+		.command_timeout = 10,
+		.webhook_retries = 3,
+		.silent_intervals = 3 };
+	struct col_alerts *a;
+	struct col_consumer c;
+
+	(void)state;
+	assert_non_null(dir);
+	assert_non_null(a = col_alerts_new(&cfg, NULL, FALSE, NULL));
+	c = col_alerts_consumer(a);
+	assert_string_equal(c.name, "alerts");
+	assert_null(c.report);
+	col_alerts_free(a);
+	cfg.file = file;
+	assert_non_null(a = col_alerts_new(&cfg, NULL, FALSE, NULL));
+	c = col_alerts_consumer(a);
+	assert_non_null(c.report);
+	col_alerts_free(a);
+	(void)g_unlink(file);
+	assert_int_equal(g_rmdir(dir), 0);
+}
+
 int
 main(void)
 {
@@ -661,6 +708,8 @@ main(void)
 		cmocka_unit_test(test_alert_rules_judge_exporter_loss_edges),
 		cmocka_unit_test(test_alert_rules_judge_default_quota_edges),
 		cmocka_unit_test(test_alert_sinks_formats),
+		cmocka_unit_test(
+		    test_alerts_consumer_report_hook_only_with_a_sink),
 		cmocka_unit_test(test_alert_sinks_file_rate_rotation_and_queue),
 		cmocka_unit_test(test_alert_sinks_command_env_and_timeout),
 		cmocka_unit_test(test_alert_sinks_format_ntfy),

@@ -14,6 +14,7 @@
 #include "collector/model/consumer.h"
 #include "collector/model/engine.h"
 #include "collector/model/flow.h"
+#include "collector/output/jsonw.h"
 #include "common/addr.h"
 
 /*
@@ -105,8 +106,8 @@ write_section(void *self, const struct col_section *sec)
 	struct seen *s = self;
 
 	note(s, 'w');
-	json_builder_set_member_name(sec->b, s->name);
-	json_builder_add_int_value(sec->b, (gint64)s->n_flows);
+	col_jsonw_member(sec->w, s->name);
+	col_jsonw_int(sec->w, (int64_t)s->n_flows);
 }
 
 static void
@@ -154,22 +155,23 @@ static void
 on_report(const struct col_interval *iv, void *ctx)
 {
 	struct fx *fx = ctx;
-	JsonBuilder *b = json_builder_new();
-	struct col_section sec = { b, iv, 10 };
+	struct col_jsonw w;
+	struct col_section sec = { &w, iv, 10 };
 	JsonNode *root;
 
 	fx->reports++;
 	/* The consumers closed the interval before its report. */
 	assert_int_equal(fx->a.n_closes, fx->reports);
 	assert_int_equal(fx->b.n_closes, fx->reports);
-	json_builder_begin_object(b);
+	col_jsonw_init(&w, TRUE);
+	col_jsonw_begin_object(&w);
 	col_consumers_write(iv->consumers, &sec);
-	json_builder_end_object(b);
-	root = json_builder_get_root(b);
+	col_jsonw_end_object(&w);
+	root = col_jsonw_steal_tree(&w);
+	col_jsonw_clear(&w);
 	g_free(fx->last_report);
 	fx->last_report = json_to_string(root, FALSE);
 	json_node_unref(root);
-	g_object_unref(b);
 }
 
 static int
@@ -396,8 +398,13 @@ test_consumer_report_hook_takes_the_document(void **state)
 
 	(void)state;
 	json_node_take_object(doc, json_object_new());
-	assert_true(col_consumers_add(l, &ca, NULL));
+	/* The tree is wanted as soon as one consumer has the hook. */
+	assert_false(col_consumers_want_report(NULL));
+	assert_false(col_consumers_want_report(l));
 	assert_true(col_consumers_add(l, &none, NULL));
+	assert_false(col_consumers_want_report(l));
+	assert_true(col_consumers_add(l, &ca, NULL));
+	assert_true(col_consumers_want_report(l));
 	assert_true(col_consumers_add(l, &cb, NULL));
 	/* No document (the report could not be built): nothing called. */
 	col_consumers_report(l, NULL, NULL);

@@ -49,14 +49,15 @@ rec(const char *name, uint8_t client, uint8_t rcode, uint64_t t)
 static JsonNode *
 build(const struct col_dnsstats *s, size_t top)
 {
-	JsonBuilder *b = json_builder_new();
+	struct col_jsonw w;
 	JsonNode *n;
 
-	json_builder_begin_object(b);
-	col_report_dns_build(b, s, top);
-	json_builder_end_object(b);
-	n = json_builder_get_root(b);
-	g_object_unref(b);
+	col_jsonw_init(&w, TRUE);
+	col_jsonw_begin_object(&w);
+	col_report_dns_build(&w, s, top);
+	col_jsonw_end_object(&w);
+	n = col_jsonw_steal_tree(&w);
+	col_jsonw_clear(&w);
 	return n;
 }
 

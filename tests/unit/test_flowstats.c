@@ -444,13 +444,14 @@ test_flowstats_add_million_records_allocate_nothing(void **state)
 static JsonObject *
 build_json(JsonNode **root, const struct col_flowstats *fs)
 {
-	JsonBuilder *b = json_builder_new();
+	struct col_jsonw w;
 
-	json_builder_begin_object(b);
-	col_report_flows_build(b, fs, NULL);
-	json_builder_end_object(b);
-	*root = json_builder_get_root(b);
-	g_object_unref(b);
+	col_jsonw_init(&w, TRUE);
+	col_jsonw_begin_object(&w);
+	col_report_flows_build(&w, fs, NULL);
+	col_jsonw_end_object(&w);
+	*root = col_jsonw_steal_tree(&w);
+	col_jsonw_clear(&w);
 	return json_object_get_object_member(json_node_get_object(*root),
 	    "flows");
 }

@@ -38,12 +38,21 @@ on_report(const struct col_interval *iv, void *ctx)
 {
 	struct fx *fx = ctx;
 	struct col_report_config rc = { .dir = fx->dir, .top = 20 };
+	char *text, *direct;
+	size_t len, direct_len;
 
 	fx->reports++;
 	if (fx->report != NULL)
 		json_node_unref(fx->report);
 	fx->report = col_report_build(&rc, iv, NULL, 0);
 	assert_non_null(fx->report);
+	/* Every section's text written straight is its tree's, exactly. */
+	text = col_report_format(fx->report, &len);
+	direct = col_report_text(&rc, iv, NULL, 0, &direct_len);
+	assert_int_equal(direct_len, len);
+	assert_string_equal(direct, text);
+	g_free(text);
+	g_free(direct);
 }
 
 /* Load text as minflow.conf into cfg. */

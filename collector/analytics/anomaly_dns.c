@@ -117,7 +117,7 @@ anom_is_resolver(const struct col_anomaly *a, const struct mf_addr *addr)
 	size_t i;
 
 	for (i = 0; i < a->n_resolvers; i++)
-		if (mf_addr_cmp(&a->resolvers[i], addr) == 0)
+		if (mf_addr_equal(&a->resolvers[i], addr))
 			return TRUE;
 	return FALSE;
 }

@@ -129,20 +129,34 @@ fold_mul(uint64_t a, uint64_t b)
 #define FAST_M0 0x9e3779b97f4a7c15ULL /* odd constants: 2^64 / phi */
 #define FAST_M1 0xd6e8feb86659fd93ULL
 
-uint64_t
-mf_hash_fast(const struct mf_hash_key *k, const void *data, size_t len)
+/* mf_hash_fast(); always inline, so that a constant len unrolls. */
+static inline __attribute__((always_inline)) uint64_t
+hash_fast(const struct mf_hash_key *k, const uint8_t *in, size_t len)
 {
-	const uint8_t *in = data;
 	uint64_t h = k->k0 ^ ((uint64_t)len * FAST_M0);
-	uint64_t m = (k->k1 ^ FAST_M1) | 1, w = 0;
-	size_t i, tail = len & 7;
+	uint64_t m = (k->k1 ^ FAST_M1) | 1;
+	size_t i;
 
 	for (i = 0; i + 8 <= len; i += 8)
 		h = fold_mul(h ^ load_le64(in + i), m);
-	for (i = 0; i < tail; i++)
-		w |= (uint64_t)in[len - tail + i] << (8 * i);
-	h = fold_mul(h ^ w, m);
+	h = fold_mul(h ^ load_tail(in, len), m);
 	return fold_mul(h ^ k->k1, FAST_M0);
+}
+
+uint64_t
+mf_hash_fast(const struct mf_hash_key *k, const void *data, size_t len)
+{
+	/* The tables' key sizes: addresses and devices, streams, ports. */
+	switch (len) {
+	case 17:
+		return hash_fast(k, data, 17);
+	case 16:
+		return hash_fast(k, data, 16);
+	case 4:
+		return hash_fast(k, data, 4);
+	default:
+		return hash_fast(k, data, len);
+	}
 }
 
 void

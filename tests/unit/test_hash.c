@@ -251,6 +251,7 @@ test_hash_fast_reference_values(void **state)
 		{ 4, UINT64_C(0xe991995d39373868) },
 		{ 8, UINT64_C(0xda5161b6483126d4) },
 		{ 15, UINT64_C(0x1b95557049319b50) },
+		{ 16, UINT64_C(0xa814b2341dc95e09) },
 		{ 17, UINT64_C(0xef296718b47e4562) },
 		{ 20, UINT64_C(0x1234848212181b9a) },
 	};

@@ -161,6 +161,8 @@ col_anomaly_new(const struct col_anomaly_config *cfg,
 	a->resolved = g_new0(uint64_t, a->n_resolved);
 	a->psl_owned = psl_latest(NULL);
 	a->psl = a->psl_owned != NULL ? a->psl_owned : psl_builtin();
+	a->names =
+	    g_new0(struct anom_name_memo, ANOM_NAME_SETS * ANOM_NAME_WAYS);
 	return a;
 }
 
@@ -179,6 +181,7 @@ col_anomaly_free(struct col_anomaly *a)
 	g_free(a->active);
 	g_free(a->resolved);
 	psl_free(a->psl_owned);
+	g_free(a->names);
 	g_strfreev(a->cfg.beacon.ignore);
 	g_free(a);
 }
@@ -193,7 +196,8 @@ col_anomaly_memory(const struct col_anomaly *a)
 		    (a->tables[i].desc->slot_size + sizeof(uint32_t));
 	return n + a->max_pending * sizeof(struct anom_probe) +
 	    a->max_active * sizeof(struct col_anomaly_entry) +
-	    a->n_resolved * sizeof(uint64_t);
+	    a->n_resolved * sizeof(uint64_t) +
+	    ANOM_NAME_SETS * ANOM_NAME_WAYS * sizeof(struct anom_name_memo);
 }
 
 uint64_t

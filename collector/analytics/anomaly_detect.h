@@ -127,6 +127,27 @@ struct anom_table {
 	size_t n_touched;
 };
 
+/*
+ * anom_dns_measure()'s result for one query name.  The public suffix
+ * lookup costs libpsl about 20,000 instructions a name (it tries every
+ * suffix of the name in turn) and clients ask the same names again and
+ * again, so results are kept: ANOM_NAME_SETS sets of ANOM_NAME_WAYS
+ * entries, the set chosen by a keyed hash of the name, a full set's
+ * entries replaced in turn.  Names of ANOM_NAME_MEMO_LEN characters or
+ * more are measured every time (their registered domain, a suffix of the
+ * name, fits an entry's reg).  512 entries of 536 bytes: 268 KiB.
+ */
+#define ANOM_NAME_SETS 128
+#define ANOM_NAME_WAYS 4
+#define ANOM_NAME_MEMO_LEN 256
+struct anom_name_memo {
+	char qname[ANOM_NAME_MEMO_LEN]; /* as asked; "" for an empty entry */
+	char reg[ANOM_NAME_MEMO_LEN];   /* the registered domain, if ok */
+	size_t length;
+	double entropy;
+	gboolean ok;
+};
+
 /* A probe waiting for the interval's end (see anomaly.h). */
 struct anom_probe {
 	struct anom_dev src, dst;
@@ -149,6 +170,8 @@ struct col_anomaly {
 	size_t n_resolvers;
 	const struct psl_ctx_st *psl; /* the public suffix list (libpsl) */
 	struct psl_ctx_st *psl_owned; /* psl if loaded from a file, or NULL */
+	struct anom_name_memo *names; /* ANOM_NAME_SETS * ANOM_NAME_WAYS */
+	uint8_t names_next[ANOM_NAME_SETS]; /* the way each set replaces next */
 	struct anom_probe *pending;
 	size_t n_pending, max_pending;
 	struct col_anomaly_entry *active;
@@ -222,9 +245,10 @@ gboolean anom_is_resolver(const struct col_anomaly *a,
  * dns_tunnel's measure of qname: its registered domain (per the public
  * suffix list) into reg (size bytes), the characters of the labels below
  * it (dots not counted) and their Shannon entropy in bits per character.
- * FALSE if qname has no registered domain or nothing below it.
+ * FALSE if qname has no registered domain or nothing below it.  The
+ * result may come from a's memo of names measured before (the same).
  */
-gboolean anom_dns_measure(const struct col_anomaly *a, const char *qname,
-    char *reg, size_t size, size_t *length, double *entropy);
+gboolean anom_dns_measure(struct col_anomaly *a, const char *qname, char *reg,
+    size_t size, size_t *length, double *entropy);
 
 #endif

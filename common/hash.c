@@ -58,18 +58,19 @@ load_tail(const uint8_t *in, size_t len)
 	return w;
 }
 
-/* SipHash-2-4; always inline, so that a constant len unrolls. */
+/*
+ * SipHash-2-4 from the state v0..v3 after the first from bytes of in (a
+ * multiple of 8): the remaining words, the tail and the finish.  Always
+ * inline, so that constant from and len unroll.
+ */
 static inline __attribute__((always_inline)) uint64_t
-siphash24(const struct mf_hash_key *k, const uint8_t *in, size_t len)
+siphash24_from(uint64_t v0, uint64_t v1, uint64_t v2, uint64_t v3,
+    const uint8_t *in, size_t from, size_t len)
 {
-	uint64_t v0 = 0x736f6d6570736575ULL ^ k->k0;
-	uint64_t v1 = 0x646f72616e646f6dULL ^ k->k1;
-	uint64_t v2 = 0x6c7967656e657261ULL ^ k->k0;
-	uint64_t v3 = 0x7465646279746573ULL ^ k->k1;
 	uint64_t m, b = (uint64_t)len << 56 | load_tail(in, len);
 	size_t i;
 
-	for (i = 0; i + 8 <= len; i += 8) {
+	for (i = from; i + 8 <= len; i += 8) {
 		m = load_le64(in + i);
 		v3 ^= m;
 		SIPROUND;
@@ -88,9 +89,16 @@ siphash24(const struct mf_hash_key *k, const uint8_t *in, size_t len)
 	return v0 ^ v1 ^ v2 ^ v3;
 }
 
+#define SIP_V0(k) (0x736f6d6570736575ULL ^ (k)->k0)
+#define SIP_V1(k) (0x646f72616e646f6dULL ^ (k)->k1)
+#define SIP_V2(k) (0x6c7967656e657261ULL ^ (k)->k0)
+#define SIP_V3(k) (0x7465646279746573ULL ^ (k)->k1)
+
 uint64_t
 mf_siphash(const struct mf_hash_key *k, const void *data, size_t len)
 {
+	uint64_t v0 = SIP_V0(k), v1 = SIP_V1(k), v2 = SIP_V2(k), v3 = SIP_V3(k);
+
 	/*
 	 * The collector's detectors hash addresses (struct mf_addr, 17
 	 * bytes) and state keys (38 bytes) several times a record: those
@@ -98,11 +106,51 @@ mf_siphash(const struct mf_hash_key *k, const void *data, size_t len)
 	 */
 	switch (len) {
 	case 17:
-		return siphash24(k, data, 17);
+		return siphash24_from(v0, v1, v2, v3, data, 0, 17);
 	case 38:
-		return siphash24(k, data, 38);
+		return siphash24_from(v0, v1, v2, v3, data, 0, 38);
 	default:
-		return siphash24(k, data, len);
+		return siphash24_from(v0, v1, v2, v3, data, 0, len);
+	}
+}
+
+void
+mf_siphash_prefix16(const struct mf_hash_key *k, const void *data,
+    struct mf_siphash_state *st)
+{
+	const uint8_t *in = data;
+	uint64_t v0 = SIP_V0(k), v1 = SIP_V1(k), v2 = SIP_V2(k), v3 = SIP_V3(k),
+	         m;
+	size_t i;
+
+	for (i = 0; i < 16; i += 8) {
+		m = load_le64(in + i);
+		v3 ^= m;
+		SIPROUND;
+		SIPROUND;
+		v0 ^= m;
+	}
+	st->v[0] = v0;
+	st->v[1] = v1;
+	st->v[2] = v2;
+	st->v[3] = v3;
+}
+
+uint64_t
+mf_siphash_from16(const struct mf_siphash_state *st, const void *data,
+    size_t len)
+{
+	const uint64_t *v = st->v;
+
+	switch (len) {
+	case 17:
+		return siphash24_from(v[0], v[1], v[2], v[3], data, 16, 17);
+	case 20:
+		return siphash24_from(v[0], v[1], v[2], v[3], data, 16, 20);
+	case 38:
+		return siphash24_from(v[0], v[1], v[2], v[3], data, 16, 38);
+	default:
+		return siphash24_from(v[0], v[1], v[2], v[3], data, 16, len);
 	}
 }
 

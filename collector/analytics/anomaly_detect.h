@@ -148,6 +148,21 @@ struct anom_name_memo {
 	gboolean ok;
 };
 
+/*
+ * anom_hash()'s SipHash states after the first 16 bytes of the last two
+ * distinct such prefixes it saw.  Most of what the detectors hash begins
+ * with one of the flow's two addresses (the struct mf_addr, or a state
+ * key whose first member it is): from a kept state, a 17-byte address
+ * takes 3 of SipHash-2-4's 5 compressions and a 38-byte key 5 of 7.  A
+ * cache only: every entry is a true state of its prefix, so a hit gives
+ * the value hashing from the start gives.
+ */
+struct anom_hash_memo {
+	uint8_t prefix[2][16];
+	struct mf_siphash_state st[2];
+	uint8_t mru; /* the entry used last */
+};
+
 /* A probe waiting for the interval's end (see anomaly.h). */
 struct anom_probe {
 	struct anom_dev src, dst;
@@ -171,6 +186,7 @@ struct col_anomaly {
 	const struct psl_ctx_st *psl; /* the public suffix list (libpsl) */
 	struct psl_ctx_st *psl_owned; /* psl if loaded from a file, or NULL */
 	struct anom_name_memo *names; /* ANOM_NAME_SETS * ANOM_NAME_WAYS */
+	struct anom_hash_memo *memo;  /* a cache, written from const a */
 	uint8_t names_next[ANOM_NAME_SETS]; /* the way each set replaces next */
 	struct anom_probe *pending;
 	size_t n_pending, max_pending;

@@ -1166,6 +1166,38 @@ test_anomaly_dns_measure_memo(void **state)
 	assert_true(first_ent[1] == 3.0);
 }
 
+/*
+ * anom_hash() keeps SipHash states of recent 16-byte prefixes: whatever
+ * the order (the same prefix again, two alternating, a third, 16 zero
+ * bytes first, inputs shorter than 16), it gives mf_siphash()'s value.
+ */
+static void
+test_anomaly_hash_memo_is_siphash(void **state)
+{
+	struct fx *fx = *state;
+	uint8_t in[5][40];
+	static const size_t lens[] = { 17, 38, 20, 16, 40, 15, 2, 0 };
+	size_t i, j, n;
+	uint32_t r = 12345;
+
+	make(fx);
+	memset(in, 0, sizeof(in));
+	for (i = 1; i < 5; i++)
+		for (j = 0; j < sizeof(in[i]); j++) {
+			r = r * 1103515245u + 12345u;
+			in[i][j] = (uint8_t)(r >> 16);
+		}
+	in[4][0] ^= 1; /* in[4] and in[3]: one prefix byte apart */
+	memcpy(in[4] + 1, in[3] + 1, sizeof(in[4]) - 1);
+	for (i = 0; i < 400; i++) {
+		r = r * 1103515245u + 12345u;
+		j = (r >> 16) % 5;
+		n = lens[(r >> 8) % G_N_ELEMENTS(lens)];
+		assert_int_equal(anom_hash(fx->a, in[j], n),
+		    mf_siphash(&fx->a->seed, in[j], n));
+	}
+}
+
 /* n queries of distinct 32-hex-digit labels, and short ones beside. */
 static void
 run_tunnel(struct fx *fx, uint32_t n)
@@ -1629,6 +1661,7 @@ main(void)
 		T(test_anomaly_brute_attempts_need_three_connections),
 		T(test_anomaly_dns_measure),
 		T(test_anomaly_dns_measure_memo),
+		T(test_anomaly_hash_memo_is_siphash),
 		T(test_anomaly_dns_tunnel_below_threshold_is_silent),
 		T(test_anomaly_dns_tunnel_at_threshold_reports_client),
 		T(test_anomaly_dns_tunnel_names_edge),

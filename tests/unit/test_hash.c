@@ -176,6 +176,27 @@ test_hash_siphash_every_length_and_alignment(void **state)
 			    ref_siphash(k.k0, k.k1, buf + off, n));
 }
 
+/* The two steps give mf_siphash() of the whole, for every length >= 16. */
+static void
+test_hash_siphash_from16_is_siphash(void **state)
+{
+	struct mf_hash_key k = { UINT64_C(0xa4093822299f31d0),
+		UINT64_C(0x082efa98ec4e6c89) };
+	struct mf_siphash_state st;
+	uint8_t buf[80 + 8];
+	size_t i, n, off;
+
+	(void)state;
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)(i * 29 + 7);
+	for (off = 0; off < 8; off++) {
+		mf_siphash_prefix16(&k, buf + off, &st);
+		for (n = 16; n <= 80; n++)
+			assert_int_equal(mf_siphash_from16(&st, buf + off, n),
+			    ref_siphash(k.k0, k.k1, buf + off, n));
+	}
+}
+
 static void
 test_hash_key_fixed_is_reference_key(void **state)
 {
@@ -361,6 +382,7 @@ main(void)
 		    test_hash_siphash_reference_values_spelled_out),
 		cmocka_unit_test(test_hash_siphash_unaligned_input),
 		cmocka_unit_test(test_hash_siphash_every_length_and_alignment),
+		cmocka_unit_test(test_hash_siphash_from16_is_siphash),
 		cmocka_unit_test(test_hash_key_fixed_is_reference_key),
 		cmocka_unit_test(test_hash_key_random_differs_between_calls),
 		cmocka_unit_test(test_hash_siphash_key_changes_output),

@@ -49,7 +49,7 @@
  * threshold, at most 100 (so 100 means 32 times the threshold or more).
  * Memory: about 400 bytes per slot per table (4 of them for the list of
  * slots touched in the interval, which the close judges), 80 per pending probe,
- * 600 per active entry and 268 KiB for dns_tunnel's memo of measured names
+ * 600 per active entry and 644 KiB for dns_tunnel's memo of measured names
  * (col_anomaly_memory()); nothing is allocated after col_anomaly_new().
  */
 #include <stddef.h>

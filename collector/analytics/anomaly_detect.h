@@ -133,16 +133,18 @@ struct anom_table {
  * suffix of the name in turn) and clients ask the same names again and
  * again, so results are kept: ANOM_NAME_SETS sets of ANOM_NAME_WAYS
  * entries, the set chosen by a keyed hash of the name, a full set's
- * entries replaced in turn.  Names of ANOM_NAME_MEMO_LEN characters or
- * more are measured every time (their registered domain, a suffix of the
- * name, fits an entry's reg).  512 entries of 536 bytes: 268 KiB.
+ * entries replaced in turn.  An entry holds the whole name (up to
+ * COL_DNS_NAME_MAX characters: the longest, of tunnels, cost libpsl the
+ * most) and the registered domain as a caller's reg of at most
+ * COL_ANOMALY_NAME_MAX bytes keeps it (truncated the same way).  512
+ * entries of 1,288 bytes: 644 KiB.
  */
 #define ANOM_NAME_SETS 128
 #define ANOM_NAME_WAYS 4
-#define ANOM_NAME_MEMO_LEN 256
+#define ANOM_NAME_MEMO_LEN (COL_DNS_NAME_MAX + 1)
 struct anom_name_memo {
 	char qname[ANOM_NAME_MEMO_LEN]; /* as asked; "" for an empty entry */
-	char reg[ANOM_NAME_MEMO_LEN];   /* the registered domain, if ok */
+	char reg[COL_ANOMALY_NAME_MAX]; /* the registered domain, if ok */
 	size_t length;
 	double entropy;
 	gboolean ok;

@@ -204,7 +204,7 @@ anom_dns_measure(struct col_anomaly *a, const char *qname, char *reg,
 		return measure(a, qname, reg, size, length, entropy);
 	m = memo_entry(a, qname, n, &hit);
 	if (!hit) {
-		/* The registered domain is a suffix of the name: it fits. */
+		/* reg: as much as any caller's (size <= sizeof(m->reg)). */
 		m->ok = measure(a, qname, m->reg, sizeof(m->reg), &m->length,
 		    &m->entropy);
 		memcpy(m->qname, qname, n + 1);

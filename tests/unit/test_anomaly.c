@@ -1098,8 +1098,8 @@ test_anomaly_dns_measure(void **state)
 /*
  * The memo of measured names gives what the first measure gave: names
  * asked again at once (memo hits), after 2,000 other names (their entries
- * taken and measured anew), in other letter cases (other entries), a name
- * of 255 characters (kept) and one of 270 (measured every time), and
+ * taken and measured anew), in other letter cases (other entries), names
+ * of 255 and 270 characters (longer than a report's name: kept whole), and
  * names without a registered domain (FALSE, kept too).
  */
 static void

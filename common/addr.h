@@ -9,6 +9,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <glib.h>
 
@@ -36,6 +37,17 @@ uint32_t mf_addr_get4(const struct mf_addr *a);
 
 /* Compare two addresses: <0, 0, >0 (family first, then bytes). */
 int mf_addr_cmp(const struct mf_addr *x, const struct mf_addr *y);
+
+/*
+ * TRUE if x and y are one address (mf_addr_cmp() == 0).  Inline, for the
+ * per-record scans (a device's addresses, the resolvers): a constant-size
+ * memcmp() for equality compiles to two word compares, not a call.
+ */
+static inline gboolean
+mf_addr_equal(const struct mf_addr *x, const struct mf_addr *y)
+{
+	return x->family == y->family && memcmp(x->b, y->b, sizeof(x->b)) == 0;
+}
 
 /*
  * Parse a numeric IPv4 or IPv6 address.  An IPv4-mapped IPv6 address

@@ -24,6 +24,23 @@ void mf_hash_key_fixed(struct mf_hash_key *k);
 
 uint64_t mf_siphash(const struct mf_hash_key *k, const void *data, size_t len);
 
+/*
+ * SipHash-2-4 in two steps, for inputs that share their first 16 bytes
+ * (the collector's detectors hash many keys that begin with one address):
+ * the state after those bytes, then the hash of the whole from it, so
+ * that mf_siphash_from16(&st, data, len) == mf_siphash(k, data, len) when
+ * st is mf_siphash_prefix16(k, data) of the same first 16 bytes and
+ * len >= 16.
+ */
+struct mf_siphash_state {
+	uint64_t v[4];
+};
+
+void mf_siphash_prefix16(const struct mf_hash_key *k, const void *data,
+    struct mf_siphash_state *st);
+uint64_t mf_siphash_from16(const struct mf_siphash_state *st, const void *data,
+    size_t len);
+
 static inline uint64_t
 mf_hash_rotl(uint64_t x, int b)
 {

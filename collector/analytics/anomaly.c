@@ -162,6 +162,12 @@ col_anomaly_new(const struct col_anomaly_config *cfg,
 	a->resolved = g_new0(uint64_t, a->n_resolved);
 	a->psl_owned = psl_latest(NULL);
 	a->psl = a->psl_owned != NULL ? a->psl_owned : psl_builtin();
+	a->names =
+	    g_new0(struct anom_name_memo, ANOM_NAME_SETS * ANOM_NAME_WAYS);
+	a->memo = g_new0(struct anom_hash_memo, 1);
+	/* Both entries true states (of 16 zero bytes) from the start. */
+	mf_siphash_prefix16(&a->seed, a->memo->prefix[0], &a->memo->st[0]);
+	a->memo->st[1] = a->memo->st[0];
 	return a;
 }
 
@@ -181,6 +187,8 @@ col_anomaly_free(struct col_anomaly *a)
 	g_free(a->active);
 	g_free(a->resolved);
 	psl_free(a->psl_owned);
+	g_free(a->names);
+	g_free(a->memo);
 	g_strfreev(a->cfg.beacon.ignore);
 	g_free(a);
 }
@@ -195,7 +203,9 @@ col_anomaly_memory(const struct col_anomaly *a)
 		    (a->tables[i].desc->slot_size + sizeof(uint32_t));
 	return n + a->max_pending * sizeof(struct anom_probe) +
 	    a->max_active * sizeof(struct col_anomaly_entry) +
-	    a->n_resolved * sizeof(uint64_t);
+	    a->n_resolved * sizeof(uint64_t) +
+	    ANOM_NAME_SETS * ANOM_NAME_WAYS * sizeof(struct anom_name_memo) +
+	    sizeof(struct anom_hash_memo);
 }
 
 uint64_t
@@ -220,7 +230,20 @@ anom_enabled(const struct col_anomaly *a, const struct anom_table *t)
 uint64_t
 anom_hash(const struct col_anomaly *a, const void *data, size_t len)
 {
-	return mf_siphash(&a->seed, data, len);
+	struct anom_hash_memo *m = a->memo;
+	unsigned e = m->mru;
+
+	if (len < 16)
+		return mf_siphash(&a->seed, data, len);
+	if (memcmp(m->prefix[e], data, 16) != 0) {
+		e ^= 1;
+		if (memcmp(m->prefix[e], data, 16) != 0) {
+			memcpy(m->prefix[e], data, 16);
+			mf_siphash_prefix16(&a->seed, data, &m->st[e]);
+		}
+		m->mru = (uint8_t)e;
+	}
+	return mf_siphash_from16(&m->st[e], data, len);
 }
 
 void

@@ -48,9 +48,9 @@
  * Score: 50 at the threshold, + 10 for each doubling of observed /
  * threshold, at most 100 (so 100 means 32 times the threshold or more).
  * Memory: about 400 bytes per slot per table (4 of them for the list of
- * slots touched in the interval, which the close judges), 80 per pending probe
- * and 600 per active entry (col_anomaly_memory()); nothing is allocated after
- * col_anomaly_new().
+ * slots touched in the interval, which the close judges), 80 per pending probe,
+ * 600 per active entry and 644 KiB for dns_tunnel's memo of measured names
+ * (col_anomaly_memory()); nothing is allocated after col_anomaly_new().
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -131,6 +131,44 @@ struct anom_table {
 	size_t n_touched;
 };
 
+/*
+ * anom_dns_measure()'s result for one query name.  The public suffix
+ * lookup costs libpsl about 20,000 instructions a name (it tries every
+ * suffix of the name in turn) and clients ask the same names again and
+ * again, so results are kept: ANOM_NAME_SETS sets of ANOM_NAME_WAYS
+ * entries, the set chosen by a keyed hash of the name, a full set's
+ * entries replaced in turn.  An entry holds the whole name (up to
+ * COL_DNS_NAME_MAX characters: the longest, of tunnels, cost libpsl the
+ * most) and the registered domain as a caller's reg of at most
+ * COL_ANOMALY_NAME_MAX bytes keeps it (truncated the same way).  512
+ * entries of 1,288 bytes: 644 KiB.
+ */
+#define ANOM_NAME_SETS 128
+#define ANOM_NAME_WAYS 4
+#define ANOM_NAME_MEMO_LEN (COL_DNS_NAME_MAX + 1)
+struct anom_name_memo {
+	char qname[ANOM_NAME_MEMO_LEN]; /* as asked; "" for an empty entry */
+	char reg[COL_ANOMALY_NAME_MAX]; /* the registered domain, if ok */
+	size_t length;
+	double entropy;
+	gboolean ok;
+};
+
+/*
+ * anom_hash()'s SipHash states after the first 16 bytes of the last two
+ * distinct such prefixes it saw.  Most of what the detectors hash begins
+ * with one of the flow's two addresses (the struct mf_addr, or a state
+ * key whose first member it is): from a kept state, a 17-byte address
+ * takes 3 of SipHash-2-4's 5 compressions and a 38-byte key 5 of 7.  A
+ * cache only: every entry is a true state of its prefix, so a hit gives
+ * the value hashing from the start gives.
+ */
+struct anom_hash_memo {
+	uint8_t prefix[2][16];
+	struct mf_siphash_state st[2];
+	uint8_t mru; /* the entry used last */
+};
+
 /* A probe waiting for the interval's end (see anomaly.h). */
 struct anom_probe {
 	struct anom_dev src, dst;
@@ -153,6 +191,9 @@ struct col_anomaly {
 	size_t n_resolvers;
 	const struct psl_ctx_st *psl; /* the public suffix list (libpsl) */
 	struct psl_ctx_st *psl_owned; /* psl if loaded from a file, or NULL */
+	struct anom_name_memo *names; /* ANOM_NAME_SETS * ANOM_NAME_WAYS */
+	struct anom_hash_memo *memo;  /* a cache, written from const a */
+	uint8_t names_next[ANOM_NAME_SETS]; /* the way each set replaces next */
 	struct anom_probe *pending;
 	size_t n_pending, max_pending;
 	struct col_anomaly_entry *active;
@@ -226,9 +267,10 @@ gboolean anom_is_resolver(const struct col_anomaly *a,
  * dns_tunnel's measure of qname: its registered domain (per the public
  * suffix list) into reg (size bytes), the characters of the labels below
  * it (dots not counted) and their Shannon entropy in bits per character.
- * FALSE if qname has no registered domain or nothing below it.
+ * FALSE if qname has no registered domain or nothing below it.  The
+ * result may come from a's memo of names measured before (the same).
  */
-gboolean anom_dns_measure(const struct col_anomaly *a, const char *qname,
-    char *reg, size_t size, size_t *length, double *entropy);
+gboolean anom_dns_measure(struct col_anomaly *a, const char *qname, char *reg,
+    size_t size, size_t *length, double *entropy);
 
 #endif

@@ -117,7 +117,7 @@ anom_is_resolver(const struct col_anomaly *a, const struct mf_addr *addr)
 	size_t i;
 
 	for (i = 0; i < a->n_resolvers; i++)
-		if (mf_addr_cmp(&a->resolvers[i], addr) == 0)
+		if (mf_addr_equal(&a->resolvers[i], addr))
 			return TRUE;
 	return FALSE;
 }
@@ -135,9 +135,9 @@ resolver_add(struct col_anomaly *a, const struct mf_addr *addr)
 
 /* --- dns_tunnel ---------------------------------------------------------- */
 
-gboolean
-anom_dns_measure(const struct col_anomaly *a, const char *qname, char *reg,
-    size_t size, size_t *length, double *entropy)
+static gboolean
+measure(const struct col_anomaly *a, const char *qname, char *reg, size_t size,
+    size_t *length, double *entropy)
 {
 	char name[COL_DNS_NAME_MAX + 1];
 	unsigned counts[256];
@@ -172,6 +172,48 @@ anom_dns_measure(const struct col_anomaly *a, const char *qname, char *reg,
 	g_strlcpy(reg, r, size);
 	*length = n;
 	*entropy = h;
+	return TRUE;
+}
+
+/* The memo entry of qname (n characters), or the one to replace. */
+static struct anom_name_memo *
+memo_entry(struct col_anomaly *a, const char *qname, size_t n, gboolean *hit)
+{
+	size_t set = mf_hash_fast(&a->seed, qname, n) % ANOM_NAME_SETS, i;
+	struct anom_name_memo *m = &a->names[set * ANOM_NAME_WAYS];
+
+	*hit = TRUE;
+	for (i = 0; i < ANOM_NAME_WAYS; i++)
+		if (strcmp(m[i].qname, qname) == 0)
+			return &m[i];
+	*hit = FALSE;
+	i = a->names_next[set];
+	a->names_next[set] = (uint8_t)((i + 1) % ANOM_NAME_WAYS);
+	return &m[i];
+}
+
+gboolean
+anom_dns_measure(struct col_anomaly *a, const char *qname, char *reg,
+    size_t size, size_t *length, double *entropy)
+{
+	size_t n = strnlen(qname, ANOM_NAME_MEMO_LEN);
+	struct anom_name_memo *m;
+	gboolean hit;
+
+	if (n == 0 || n >= ANOM_NAME_MEMO_LEN || size > sizeof(m->reg))
+		return measure(a, qname, reg, size, length, entropy);
+	m = memo_entry(a, qname, n, &hit);
+	if (!hit) {
+		/* reg: as much as any caller's (size <= sizeof(m->reg)). */
+		m->ok = measure(a, qname, m->reg, sizeof(m->reg), &m->length,
+		    &m->entropy);
+		memcpy(m->qname, qname, n + 1);
+	}
+	if (!m->ok)
+		return FALSE;
+	g_strlcpy(reg, m->reg, size);
+	*length = m->length;
+	*entropy = m->entropy;
 	return TRUE;
 }
 

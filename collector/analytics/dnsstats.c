@@ -104,8 +104,8 @@ same_answer(const struct col_dnsstats *s, const struct col_dns_rec *r)
 {
 	return s->have_prev && s->prev.time_ms == r->time_ms &&
 	    s->prev.id == r->id && s->prev.sport == r->sport &&
-	    mf_addr_cmp(&s->prev.client, &r->client) == 0 &&
-	    mf_addr_cmp(&s->prev.server, &r->server) == 0 &&
+	    mf_addr_equal(&s->prev.client, &r->client) &&
+	    mf_addr_equal(&s->prev.server, &r->server) &&
 	    strcmp(s->prev.qname, r->qname) == 0;
 }
 

@@ -3,6 +3,7 @@
 #define G_LOG_DOMAIN "col-classify"
 
 #include <stdint.h>
+#include <string.h>
 
 #include <glib.h>
 
@@ -22,18 +23,46 @@ const char *const col_class_names[COL_N_CLASSES] = {
 };
 
 /*
+ * A prefix as two masked words: a (of its family) lies inside it when
+ * a's bytes, read as the same two words and masked, equal net (what
+ * mf_prefix_contains() says, without its byte compares and call).
+ */
+struct masked {
+	uint64_t net[2], mask[2];
+	uint8_t family;
+};
+
+/*
  * At most 256 prefixes, scanned linearly (two scans per flow record); web
  * ports as a bitmap of all 65536 ports (8 KiB), one lookup each.
  */
 struct col_classifier {
-	struct mf_prefix prefixes[COL_MAX_PREFIXES];
+	struct masked masked[COL_MAX_PREFIXES];
 	size_t n_prefixes;
 	uint8_t web[MF_PORT_BITS];
 };
 
+static void
+masked_set(struct masked *m, const struct mf_prefix *p)
+{
+	uint8_t mask[16] = { 0 }, net[16];
+	unsigned i;
+
+	for (i = 0; i < 16 && i * 8 < p->len; i++)
+		mask[i] = p->len >= (i + 1) * 8
+		    ? 0xff
+		    : (uint8_t)(0xff00u >> (p->len % 8));
+	for (i = 0; i < 16; i++)
+		net[i] = p->addr.b[i] & mask[i];
+	memcpy(m->net, net, sizeof(net));
+	memcpy(m->mask, mask, sizeof(mask));
+	m->family = p->addr.family;
+}
+
 static gboolean
 add_prefixes(struct col_classifier *c, char *const *prefixes, GError **error)
 {
+	struct mf_prefix p;
 	size_t i;
 
 	for (i = 0; prefixes != NULL && prefixes[i] != NULL; i++) {
@@ -43,12 +72,13 @@ add_prefixes(struct col_classifier *c, char *const *prefixes, GError **error)
 			    (unsigned)COL_MAX_PREFIXES);
 			return FALSE;
 		}
-		if (!mf_prefix_parse(prefixes[i], &c->prefixes[i])) {
+		if (!mf_prefix_parse(prefixes[i], &p)) {
 			g_set_error(error, MF_ERROR, MF_ERROR_CONFIG,
 			    "internal network '%s': not an address/prefix",
 			    prefixes[i]);
 			return FALSE;
 		}
+		masked_set(&c->masked[i], &p);
 	}
 	c->n_prefixes = i;
 	return TRUE;
@@ -95,11 +125,18 @@ gboolean
 col_classifier_is_internal(const struct col_classifier *c,
     const struct mf_addr *a)
 {
+	const struct masked *m;
+	uint64_t w[2];
 	size_t i;
 
-	for (i = 0; i < c->n_prefixes; i++)
-		if (mf_prefix_contains(&c->prefixes[i], a))
+	memcpy(w, a->b, sizeof(w));
+	for (i = 0; i < c->n_prefixes; i++) {
+		m = &c->masked[i];
+		if (m->family == a->family &&
+		    ((w[0] & m->mask[0]) ^ m->net[0]) == 0 &&
+		    ((w[1] & m->mask[1]) ^ m->net[1]) == 0)
 			return TRUE;
+	}
 	return FALSE;
 }
 

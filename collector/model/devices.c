@@ -148,7 +148,7 @@ dev_add_addr(struct col_devices *d, struct col_device *v,
 	unsigned i;
 
 	for (i = 0; i < v->n_addrs; i++)
-		if (mf_addr_cmp(&v->addrs[i], a) == 0)
+		if (mf_addr_equal(&v->addrs[i], a))
 			return;
 	if (v->n_addrs < COL_DEVICE_ADDRS) {
 		v->addrs[v->n_addrs++] = *a;
@@ -310,8 +310,7 @@ col_devices_flow(struct col_devices *d, const struct col_flow *f,
 		/* A group MAC (broadcast, multicast) is no host's. */
 		if (!internal[s] || !addr_ok(addr[s]) ||
 		    (f->has_mac && (mac[s][0] & 0x01) != 0) ||
-		    (s == 1 && v[0] != NULL &&
-		        mf_addr_cmp(addr[0], addr[1]) == 0))
+		    (s == 1 && v[0] != NULL && mf_addr_equal(addr[0], addr[1])))
 			continue;
 		v[s] = dev_for(d, addr[s],
 		    f->has_mac && col_devices_mac_ok(mac[s]) ? mac[s] : NULL,

@@ -71,6 +71,11 @@ struct port_key {
 	uint16_t port;
 };
 
+/* key_equal() tells the kinds apart by their key sizes. */
+G_STATIC_ASSERT(sizeof(struct addr_key) == 17);
+G_STATIC_ASSERT(sizeof(struct stream_key) == 16);
+G_STATIC_ASSERT(sizeof(struct port_key) == 4);
+
 struct col_tables {
 	struct mf_hash_key seed;
 	uint64_t idle_ms;
@@ -128,13 +133,29 @@ table_bucket(const struct col_tables *t, const struct table *tb,
 	return (uint32_t)mf_hash_fast(&t->seed, key, tb->klen) & tb->mask;
 }
 
+/* Each kind's key size apart: a memcmp() of a constant size is inlined. */
+static gboolean
+key_equal(const void *x, const void *y, size_t klen)
+{
+	switch (klen) {
+	case sizeof(struct addr_key):
+		return memcmp(x, y, sizeof(struct addr_key)) == 0;
+	case sizeof(struct stream_key):
+		return memcmp(x, y, sizeof(struct stream_key)) == 0;
+	case sizeof(struct port_key):
+		return memcmp(x, y, sizeof(struct port_key)) == 0;
+	default:
+		return memcmp(x, y, klen) == 0;
+	}
+}
+
 static uint32_t
 table_find(const struct table *tb, const void *key, uint32_t b)
 {
 	uint32_t i;
 
 	for (i = tb->buckets[b]; i != NIL; i = tb->nodes[i].hnext)
-		if (memcmp(table_key(tb, i), key, tb->klen) == 0)
+		if (key_equal(table_key(tb, i), key, tb->klen))
 			return i;
 	return NIL;
 }

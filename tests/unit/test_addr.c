@@ -174,6 +174,32 @@ test_addr_cmp_byte_order_is_network_order(void **state)
 	assert_true(mf_addr_cmp(&a, &b) < 0);
 }
 
+/* mf_addr_equal() is mf_addr_cmp() == 0: family and each of the 16 bytes. */
+static void
+test_addr_equal_is_cmp_zero(void **state)
+{
+	struct mf_addr x, y;
+	size_t i;
+
+	(void)state;
+	memset(&x, 0, sizeof(x));
+	x.family = MF_AF_INET6;
+	for (i = 0; i < sizeof(x.b); i++)
+		x.b[i] = (uint8_t)(0x20 + i);
+	y = x;
+	assert_true(mf_addr_equal(&x, &y));
+	assert_int_equal(mf_addr_cmp(&x, &y), 0);
+	y.family = MF_AF_INET;
+	assert_false(mf_addr_equal(&x, &y));
+	assert_int_not_equal(mf_addr_cmp(&x, &y), 0);
+	for (i = 0; i < sizeof(x.b); i++) {
+		y = x;
+		y.b[i] ^= 0x80;
+		assert_false(mf_addr_equal(&x, &y));
+		assert_int_not_equal(mf_addr_cmp(&x, &y), 0);
+	}
+}
+
 static void
 test_addr_prefix_parse_lengths(void **state)
 {
@@ -466,6 +492,7 @@ main(void)
 		cmocka_unit_test(test_addr_set4_set6_get4),
 		cmocka_unit_test(test_addr_cmp_family_first),
 		cmocka_unit_test(test_addr_cmp_byte_order_is_network_order),
+		cmocka_unit_test(test_addr_equal_is_cmp_zero),
 		cmocka_unit_test(test_addr_prefix_parse_lengths),
 		cmocka_unit_test(test_addr_prefix_parse_host_bits_cleared),
 		cmocka_unit_test(test_addr_prefix_parse_bad_is_rejected),

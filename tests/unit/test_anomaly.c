@@ -1095,6 +1095,109 @@ test_anomaly_dns_measure(void **state)
 	assert_false(anom_measure(fx, "", reg, &len, &ent));
 }
 
+/*
+ * The memo of measured names gives what the first measure gave: names
+ * asked again at once (memo hits), after 2,000 other names (their entries
+ * taken and measured anew), in other letter cases (other entries), names
+ * of 255 and 270 characters (longer than a report's name: kept whole), and
+ * names without a registered domain (FALSE, kept too).
+ */
+static void
+test_anomaly_dns_measure_memo(void **state)
+{
+	struct fx *fx = *state;
+	char names[6][300], other[64], reg[256], first_reg[6][256];
+	size_t len, first_len[6], want_len[6] = { 8, 8, 240, 255, 0, 0 };
+	double ent, first_ent[6];
+	gboolean ok;
+	int round, i, j;
+
+	make(fx);
+	g_strlcpy(names[0], "abcd.efgh.example.com", sizeof(names[0]));
+	g_strlcpy(names[1], "ABCD.efgh.Example.COM.", sizeof(names[1]));
+	/* 255 characters: 4 labels of 60, 240 below "example.com" */
+	memset(names[2], 0, sizeof(names[2]));
+	for (j = 0; j < 4; j++) {
+		memset(names[2] + j * 61, 'a' + j, 60);
+		names[2][j * 61 + 60] = '.';
+	}
+	memcpy(names[2] + 244, "example.com", 11);
+	/* 270 characters: "xyz" and 4 labels of 63, 255 below
+	 * "example.com" */
+	memset(names[3], 0, sizeof(names[3]));
+	memcpy(names[3], "xyz", 3);
+	for (j = 0; j < 4; j++) {
+		memset(names[3] + 3 + j * 64, 'c' + j, 63);
+		names[3][3 + j * 64 + 63] = '.';
+	}
+	memcpy(names[3] + 259, "example.com", 11);
+	g_strlcpy(names[4], "example.com", sizeof(names[4]));
+	g_strlcpy(names[5], "co.uk", sizeof(names[5]));
+	assert_int_equal(strlen(names[2]), 255);
+	assert_int_equal(strlen(names[3]), 270);
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < 6; i++) {
+			for (j = 0; j < 2; j++) {
+				ok =
+				    anom_measure(fx, names[i], reg, &len, &ent);
+				assert_int_equal(ok, want_len[i] != 0);
+				if (!ok)
+					continue;
+				assert_string_equal(reg, "example.com");
+				assert_int_equal(len, want_len[i]);
+				if (round == 0 && j == 0) {
+					g_strlcpy(first_reg[i], reg, 256);
+					first_len[i] = len;
+					first_ent[i] = ent;
+				}
+				assert_string_equal(reg, first_reg[i]);
+				assert_int_equal(len, first_len[i]);
+				assert_true(ent == first_ent[i]);
+			}
+		}
+		for (j = 0; j < 2000; j++) {
+			g_snprintf(other, sizeof(other), "n%d.example.org", j);
+			assert_true(anom_measure(fx, other, reg, &len, &ent));
+			assert_string_equal(reg, "example.org");
+		}
+	}
+	/* entropy of names[0]: 8 distinct letters, 3 bits each */
+	assert_true(first_ent[0] == 3.0);
+	assert_true(first_ent[1] == 3.0);
+}
+
+/*
+ * anom_hash() keeps SipHash states of recent 16-byte prefixes: whatever
+ * the order (the same prefix again, two alternating, a third, 16 zero
+ * bytes first, inputs shorter than 16), it gives mf_siphash()'s value.
+ */
+static void
+test_anomaly_hash_memo_is_siphash(void **state)
+{
+	struct fx *fx = *state;
+	uint8_t in[5][40];
+	static const size_t lens[] = { 17, 38, 20, 16, 40, 15, 2, 0 };
+	size_t i, j, n;
+	uint32_t r = 12345;
+
+	make(fx);
+	memset(in, 0, sizeof(in));
+	for (i = 1; i < 5; i++)
+		for (j = 0; j < sizeof(in[i]); j++) {
+			r = r * 1103515245u + 12345u;
+			in[i][j] = (uint8_t)(r >> 16);
+		}
+	in[4][0] ^= 1; /* in[4] and in[3]: one prefix byte apart */
+	memcpy(in[4] + 1, in[3] + 1, sizeof(in[4]) - 1);
+	for (i = 0; i < 400; i++) {
+		r = r * 1103515245u + 12345u;
+		j = (r >> 16) % 5;
+		n = lens[(r >> 8) % G_N_ELEMENTS(lens)];
+		assert_int_equal(anom_hash(fx->a, in[j], n),
+		    mf_siphash(&fx->a->seed, in[j], n));
+	}
+}
+
 /* n queries of distinct 32-hex-digit labels, and short ones beside. */
 static void
 run_tunnel(struct fx *fx, uint32_t n)
@@ -1557,6 +1660,8 @@ main(void)
 		T(test_anomaly_brute_attempts_at_threshold_reports_source),
 		T(test_anomaly_brute_attempts_need_three_connections),
 		T(test_anomaly_dns_measure),
+		T(test_anomaly_dns_measure_memo),
+		T(test_anomaly_hash_memo_is_siphash),
 		T(test_anomaly_dns_tunnel_below_threshold_is_silent),
 		T(test_anomaly_dns_tunnel_at_threshold_reports_client),
 		T(test_anomaly_dns_tunnel_names_edge),

@@ -410,6 +410,66 @@ test_classify_classifier_is_internal_many_prefixes(void **state)
 		g_free(list[i]);
 }
 
+/* TRUE if the first len bits of x and y agree (bit by bit). */
+static gboolean
+first_bits_equal(const uint8_t *x, const uint8_t *y, unsigned len)
+{
+	unsigned i;
+
+	for (i = 0; i < len; i++)
+		if (((x[i / 8] >> (7 - i % 8)) & 1) !=
+		    ((y[i / 8] >> (7 - i % 8)) & 1))
+			return FALSE;
+	return TRUE;
+}
+
+/*
+ * Every prefix length of both families against addresses one bit away
+ * from the prefix's at each position, and the other family: inside
+ * exactly when the first len bits agree (the classifier compares masked
+ * words, not bytes).
+ */
+static void
+test_classify_classifier_is_internal_every_length(void **state)
+{
+	static const uint8_t base6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x5a, 0xa5,
+		0x3c, 0xc3, 0x96, 0x69, 0xf0, 0x0f, 0x12, 0x34, 0xfe, 0xdc };
+	struct col_classifier *c;
+	struct mf_addr base, a, other;
+	char text[MF_ADDR_STRLEN], buf[80], *list[2] = { buf, NULL };
+	unsigned fam, len, bit, bits;
+
+	(void)state;
+	for (fam = 0; fam < 2; fam++) {
+		if (fam == 0)
+			mf_addr_set4(&base, base6 + 4);
+		else
+			mf_addr_set6(&base, base6);
+		bits = fam == 0 ? 32 : 128;
+		mf_addr_set4(&other, base6);
+		if (fam == 0)
+			mf_addr_set6(&other, base6);
+		mf_addr_format(&base, text, sizeof(text));
+		for (len = 0; len <= bits; len++) {
+			g_snprintf(buf, sizeof(buf), "%s/%u", text, len);
+			c = col_classifier_new(list, NULL, NULL);
+			assert_non_null(c);
+			assert_true(col_classifier_is_internal(c, &base));
+			assert_false(col_classifier_is_internal(c, &other));
+			for (bit = 0; bit < bits; bit++) {
+				a = base;
+				a.b[bit / 8] ^= (uint8_t)(0x80 >> (bit % 8));
+				assert_int_equal(col_classifier_is_internal(c,
+				                     &a),
+				    first_bits_equal(a.b, base.b, len));
+				assert_int_equal(bit >= len,
+				    first_bits_equal(a.b, base.b, len));
+			}
+			col_classifier_free(c);
+		}
+	}
+}
+
 static void
 test_classify_classifier_is_internal_boundaries(void **state)
 {
@@ -488,6 +548,8 @@ main(void)
 		cmocka_unit_test(
 		    test_classify_classifier_is_internal_boundaries),
 		cmocka_unit_test(test_classify_classifier_new_empty_lists),
+		cmocka_unit_test(
+		    test_classify_classifier_is_internal_every_length),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

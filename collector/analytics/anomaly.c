@@ -17,6 +17,7 @@
 #include "common/addr.h"
 #include "common/error.h"
 #include "common/hash.h"
+#include "common/sortu32.h"
 
 #define SEEN UINT32_MAX /* quiet of an entry seen since the last close */
 
@@ -639,14 +640,6 @@ answered(const struct col_tables *tables, const struct anom_probe *p)
 	return (left ? s->r2l.packets : s->l2r.packets) != 0;
 }
 
-static int
-cmp_u32(const void *x, const void *y)
-{
-	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-
-	return a < b ? -1 : a > b;
-}
-
 static void
 judge_slot(struct col_anomaly *a, struct anom_table *t, size_t j)
 {
@@ -677,8 +670,7 @@ judge_touched(struct col_anomaly *a)
 			for (j = 0; j < n; j++)
 				judge_slot(a, t, j);
 		} else {
-			qsort(t->touched_ids, t->n_touched,
-			    sizeof(*t->touched_ids), cmp_u32);
+			mf_sort_u32(t->touched_ids, t->n_touched);
 			for (j = 0; j < t->n_touched; j++)
 				judge_slot(a, t, t->touched_ids[j]);
 		}

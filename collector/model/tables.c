@@ -8,6 +8,7 @@
 
 #include "collector/model/tables.h"
 #include "common/error.h"
+#include "common/sortu32.h"
 
 #define NIL COL_ID_NONE
 
@@ -699,14 +700,6 @@ is_used(const struct table *tb, uint32_t id)
 	return tb->nodes[id].live && tb->nodes[id].used;
 }
 
-static int
-cmp_id(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /*
  * The ids of the entries used in the open interval, in id order, into a
  * new array (g_free() it) of *n.  The used entries are the tail of the
@@ -734,7 +727,7 @@ used_ids(const struct table *tb, size_t *n)
 			g_assert(k < tb->n_used);
 			ids[k++] = i;
 		}
-		qsort(ids, k, sizeof(*ids), cmp_id);
+		mf_sort_u32(ids, k);
 	}
 	g_assert(k == tb->n_used);
 	*n = k;

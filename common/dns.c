@@ -321,17 +321,20 @@ header_read(const uint8_t *msg, size_t len, struct mf_dns_msg *out)
 	return MF_DNS_OK;
 }
 
-/* The one question, at the end of the header; *off: just past it. */
+/*
+ * The one question, at the end of the header; *off: just past it.  Its
+ * name's text goes into text (out->qname, or NULL: only checked).
+ */
 static enum mf_dns_result
 question_read(const uint8_t *msg, size_t len, struct mf_dns_msg *out,
-    size_t *off)
+    char *text, size_t *off)
 {
 	struct mf_rbuf rb;
 	enum mf_dns_result r;
 	size_t end;
 
-	r = name_read(msg, len, MF_DNS_HEADER_LEN, MF_DNS_TRUNC_QUESTION,
-	    out->qname, &end);
+	r = name_read(msg, len, MF_DNS_HEADER_LEN, MF_DNS_TRUNC_QUESTION, text,
+	    &end);
 	if (r != MF_DNS_OK) {
 		out->qname[0] = '\0';
 		return r;
@@ -344,6 +347,8 @@ question_read(const uint8_t *msg, size_t len, struct mf_dns_msg *out,
 		return MF_DNS_TRUNC_QUESTION;
 	}
 	out->qclass &= CLASS_MASK;
+	/* At most WIRE_NAME_MAX: name_read() checked it. */
+	out->qname_wire_len = (uint16_t)(end - MF_DNS_HEADER_LEN);
 	*off = end + 4;
 	return MF_DNS_OK;
 }
@@ -581,7 +586,7 @@ mf_dns_parse(const uint8_t *msg, size_t len, struct mf_dns_msg *out)
 
 	memset(out, 0, sizeof(*out));
 	if ((r = header_read(msg, len, out)) != MF_DNS_OK ||
-	    (r = question_read(msg, len, out, &off)) != MF_DNS_OK)
+	    (r = question_read(msg, len, out, out->qname, &off)) != MF_DNS_OK)
 		return r;
 	a.kept = 0;
 	a.after_kept = off;
@@ -606,7 +611,7 @@ mf_dns_parse_question(const uint8_t *msg, size_t len, struct mf_dns_msg *out)
 	memset(out, 0, sizeof(*out));
 	if ((r = header_read(msg, len, out)) != MF_DNS_OK)
 		return r;
-	return question_read(msg, len, out, &off);
+	return question_read(msg, len, out, NULL, &off);
 }
 
 enum mf_dns_tcp_result

@@ -276,7 +276,9 @@ dns_message(struct exp_dnslabel *d, const struct exp_pkt *p, const uint8_t *msg,
 
 		d->stats.queries++;
 		query_key(p, m, FALSE, &k);
-		exp_dnsquery_add(d->pending, &k, m->qname, m->qtype, p->ts_ms);
+		/* The name stays in wire form until a timeout exports it. */
+		exp_dnsquery_add_wire(d->pending, &k, msg + MF_DNS_HEADER_LEN,
+		    m->qname_wire_len, m->qtype, p->ts_ms);
 	}
 }
 

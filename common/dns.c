@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <glib.h>
+
 #include "common/addr.h"
 #include "common/dns.h"
 #include "common/rbuf.h"
@@ -577,6 +579,28 @@ answers_use(const uint8_t *msg, size_t len, const struct answers *a,
 	out->answers_complete = 1;
 }
 
+/* Clear out as mf_dns_parse() promises: all but the name buffers and the
+ * addresses, whose contents count only up to a NUL and to n_addrs. */
+static void
+msg_clear(struct mf_dns_msg *out)
+{
+	G_STATIC_ASSERT(offsetof(struct mf_dns_msg, cname) >
+	    offsetof(struct mf_dns_msg, qname));
+	G_STATIC_ASSERT(offsetof(struct mf_dns_msg, n_cnames) >
+	    offsetof(struct mf_dns_msg, cname));
+	G_STATIC_ASSERT(offsetof(struct mf_dns_msg, addrs) >
+	    offsetof(struct mf_dns_msg, n_cnames));
+	G_STATIC_ASSERT(offsetof(struct mf_dns_msg, n_addrs) >
+	    offsetof(struct mf_dns_msg, addrs));
+
+	memset(out, 0, offsetof(struct mf_dns_msg, qname));
+	out->qname[0] = '\0';
+	out->cname[0] = '\0';
+	out->n_cnames = 0;
+	memset(&out->n_addrs, 0,
+	    sizeof(*out) - offsetof(struct mf_dns_msg, n_addrs));
+}
+
 enum mf_dns_result
 mf_dns_parse(const uint8_t *msg, size_t len, struct mf_dns_msg *out)
 {
@@ -584,7 +608,7 @@ mf_dns_parse(const uint8_t *msg, size_t len, struct mf_dns_msg *out)
 	struct answers a;
 	size_t off;
 
-	memset(out, 0, sizeof(*out));
+	msg_clear(out);
 	if ((r = header_read(msg, len, out)) != MF_DNS_OK ||
 	    (r = question_read(msg, len, out, out->qname, &off)) != MF_DNS_OK)
 		return r;
@@ -608,7 +632,7 @@ mf_dns_parse_question(const uint8_t *msg, size_t len, struct mf_dns_msg *out)
 	enum mf_dns_result r;
 	size_t off;
 
-	memset(out, 0, sizeof(*out));
+	msg_clear(out);
 	if ((r = header_read(msg, len, out)) != MF_DNS_OK)
 		return r;
 	return question_read(msg, len, out, NULL, &off);

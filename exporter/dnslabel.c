@@ -342,17 +342,16 @@ exp_dnslabel_flow_packet(struct exp_dnslabel *d, struct exp_flow *f,
 	uint8_t source;
 	int s;
 
+	/* Retransmitted SYNs and bare ACKs do not use up the search. */
 	if (d->l7 == NULL || f->name_ref != 0 || p->proto != PROTO_TCP ||
-	    p->payload == NULL || p->payload_len == 0 || p->is_frag)
+	    p->payload == NULL || p->payload_len == 0 || p->is_frag ||
+	    f->l7_tries >= EXP_DNSLABEL_L7_PACKETS)
 		return;
 	/* Only the initiator's first packets: where requests are. */
 	s = f->initiator;
 	if (mf_addr_cmp(&p->src, &p->dst) != 0 &&
 	    memcmp(p->src.b, f->key.addr[s],
 	        p->src.family == MF_AF_INET ? 4 : 16) != 0)
-		return;
-	/* Retransmitted SYNs and bare ACKs do not use up the search. */
-	if (f->l7_tries >= EXP_DNSLABEL_L7_PACKETS)
 		return;
 	f->l7_tries++;
 	if (p->payload[0] == TLS_HANDSHAKE) {
@@ -379,6 +378,11 @@ exp_dnslabel_packet(struct exp_dnslabel *d, const struct exp_pkt *p)
 
 	if (p->ts_ms > d->now_ms)
 		d->now_ms = p->ts_ms;
+	/* Most packets: neither port is 53 (nor 5353 with mdns). */
+	if (p->sport != EXP_DNS_PORT && p->dport != EXP_DNS_PORT &&
+	    (!d->cfg.mdns ||
+	        (p->sport != EXP_MDNS_PORT && p->dport != EXP_MDNS_PORT)))
+		return;
 	if (p->proto != PROTO_UDP && p->proto != PROTO_TCP)
 		return;
 	from_server = dns_port(d, p->sport, p->proto);
@@ -402,12 +406,12 @@ exp_dnslabel_packet(struct exp_dnslabel *d, const struct exp_pkt *p)
 /* --- labels ---------------------------------------------------------------
  */
 
+/* Side s's address (all 16 bytes: the cache reads an IPv4 one's 4). */
 static void
 side_addr(const struct exp_flow *f, int s, struct mf_addr *a)
 {
-	memset(a, 0, sizeof(*a));
 	a->family = f->key.family;
-	memcpy(a->b, f->key.addr[s], f->key.family == MF_AF_INET ? 4 : 16);
+	memcpy(a->b, f->key.addr[s], sizeof(a->b));
 }
 
 static uint64_t

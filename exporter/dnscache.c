@@ -536,8 +536,12 @@ find_best(const struct exp_dnscache *c, int w, uint32_t b, const struct dkey *k,
 	return best;
 }
 
-enum exp_label_source
-exp_dnscache_find(struct exp_dnscache *c, const struct mf_addr *client,
+/*
+ * The lookup past the filter, out of line: the usual miss then saves no
+ * registers this part needs.
+ */
+static G_NO_INLINE enum exp_label_source
+find_slow(struct exp_dnscache *c, const struct mf_addr *client,
     const struct mf_addr *remote, uint64_t flow_start_ms, uint64_t now_ms,
     const char **name)
 {
@@ -545,17 +549,8 @@ exp_dnscache_find(struct exp_dnscache *c, const struct mf_addr *client,
 	uint32_t i = NIL, ab;
 	enum exp_label_source src = EXP_LABEL_NONE;
 
-	c->stats.lookups++;
-	*name = NULL;
-	/*
-	 * The filter counts every entry's address, and every entry is on
-	 * both chains: a zero counter or an empty addr bucket means no client
-	 * was told of this address.  The usual miss costs no SipHash, a
-	 * filter's false "maybe" the short one, never both.
-	 */
-	if ((remote->family == MF_AF_INET || remote->family == MF_AF_INET6) &&
-	    *filter_at(c, remote->family, remote->b) != 0 &&
-	    make_key(client, remote, &k) &&
+	/* Every entry is on both chains: an empty addr bucket, a miss. */
+	if (make_key(client, remote, &k) &&
 	    c->heads[L_ADDR][ab = key_bucket(c, &k, L_ADDR)] != NIL) {
 		i = find_best(c, L_PAIR, key_bucket(c, &k, L_PAIR), &k,
 		    sizeof(k), flow_start_ms, now_ms);
@@ -579,6 +574,26 @@ exp_dnscache_find(struct exp_dnscache *c, const struct mf_addr *client,
 	lru_touch(c, i);
 	*name = c->e[i].names;
 	return src;
+}
+
+enum exp_label_source
+exp_dnscache_find(struct exp_dnscache *c, const struct mf_addr *client,
+    const struct mf_addr *remote, uint64_t flow_start_ms, uint64_t now_ms,
+    const char **name)
+{
+	c->stats.lookups++;
+	*name = NULL;
+	/*
+	 * The filter counts every entry's address: a zero counter means no
+	 * client was told of this address.  The usual miss costs no SipHash,
+	 * a filter's false "maybe" the addr key's, never both keys'.
+	 */
+	if ((remote->family != MF_AF_INET && remote->family != MF_AF_INET6) ||
+	    *filter_at(c, remote->family, remote->b) == 0) {
+		c->stats.misses++;
+		return EXP_LABEL_NONE;
+	}
+	return find_slow(c, client, remote, flow_start_ms, now_ms, name);
 }
 
 const char *

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <glib.h>
+
 #include "common/addr.h"
 #include "common/dns.h"
 #include "common/rbuf.h"
@@ -113,6 +115,20 @@ iter_jump(struct name_iter *it)
 }
 
 /*
+ * The byte at it->pos, b >= 0x40, is no label: a pointer is followed,
+ * anything else is an error.
+ */
+static enum mf_dns_result
+iter_not_label(struct name_iter *it, uint8_t b)
+{
+	if (b < 0xc0 && (b >= 0x80 || b == 0x41 || b == 0x7f))
+		return MF_DNS_RESERVED_LABEL;
+	if (b < 0xc0)
+		return MF_DNS_LONG_LABEL;
+	return iter_jump(it);
+}
+
+/*
  * The next label: *lab and *n (0 for the root label, which ends the name).
  * Loops only over pointers, at most MF_DNS_MAX_HOPS + 1 times.
  */
@@ -128,11 +144,7 @@ iter_next(struct name_iter *it, const uint8_t **lab, size_t *n)
 		b = it->msg[it->pos];
 		if (b < 0x40)
 			break;
-		if (b < 0xc0 && (b >= 0x80 || b == 0x41 || b == 0x7f))
-			return MF_DNS_RESERVED_LABEL;
-		if (b < 0xc0)
-			return MF_DNS_LONG_LABEL;
-		if ((r = iter_jump(it)) != MF_DNS_OK)
+		if ((r = iter_not_label(it, b)) != MF_DNS_OK)
 			return r;
 	}
 	if (b > it->len - it->pos - 1)
@@ -145,11 +157,34 @@ iter_next(struct name_iter *it, const uint8_t **lab, size_t *n)
 	return MF_DNS_OK;
 }
 
+/*
+ * 1 for the label bytes written as \DDD: outside 0x21..0x7e, '.' (0x2e)
+ * and '\\' (0x5c).
+ */
+static const uint8_t escaped[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x00 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x10 */
+	1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, /* 0x20 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x30 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x40 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, /* 0x50 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x60 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, /* 0x70 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x80 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x90 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0xa0 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0xb0 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0xc0 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0xd0 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0xe0 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0xf0 */
+};
+
 /* TRUE if label byte c is written as \DDD. */
 static bool
 needs_escape(uint8_t c)
 {
-	return c < 0x21 || c > 0x7e || c == '.' || c == '\\';
+	return escaped[c] != 0;
 }
 
 /*
@@ -209,23 +244,37 @@ name_read(const uint8_t *msg, size_t len, size_t off, enum mf_dns_result trunc,
 {
 	struct name_iter it;
 	enum mf_dns_result r;
-	const uint8_t *lab;
-	size_t n, wire = 1, t = 0;
+	size_t wire = 1, t = 0;
+	uint8_t b;
 
 	iter_init(&it, msg, len, off, trunc);
-	/* Each label adds 2 or more to wire: at most 127 rounds. */
+	/*
+	 * iter_next()'s steps with the labels read in place: each label adds
+	 * 2 or more to wire (at most 127 of them), each pointer a hop.
+	 */
 	for (;;) {
-		if ((r = iter_next(&it, &lab, &n)) != MF_DNS_OK)
-			return r;
-		if (n == 0)
+		if (it.pos >= len)
+			return trunc;
+		b = msg[it.pos];
+		if (b >= 0x40) {
+			if ((r = iter_not_label(&it, b)) != MF_DNS_OK)
+				return r;
+			continue;
+		}
+		if (b == 0)
 			break;
-		wire += 1 + n;
+		if (b > len - it.pos - 1)
+			return trunc;
+		wire += 1 + (size_t)b;
 		if (wire > WIRE_NAME_MAX)
 			return MF_DNS_LONG_NAME;
 		if (text != NULL &&
-		    (r = put_label(text, &t, lab, n)) != MF_DNS_OK)
+		    (r = put_label(text, &t, msg + it.pos + 1, b)) != MF_DNS_OK)
 			return r;
+		it.pos += 1 + (size_t)b;
 	}
+	if (!it.jumped)
+		it.end = it.pos + 1;
 	if (text != NULL && t == 0)
 		text[t++] = '.';
 	if (text != NULL)
@@ -321,17 +370,20 @@ header_read(const uint8_t *msg, size_t len, struct mf_dns_msg *out)
 	return MF_DNS_OK;
 }
 
-/* The one question, at the end of the header; *off: just past it. */
+/*
+ * The one question, at the end of the header; *off: just past it.  Its
+ * name's text goes into text (out->qname, or NULL: only checked).
+ */
 static enum mf_dns_result
 question_read(const uint8_t *msg, size_t len, struct mf_dns_msg *out,
-    size_t *off)
+    char *text, size_t *off)
 {
 	struct mf_rbuf rb;
 	enum mf_dns_result r;
 	size_t end;
 
-	r = name_read(msg, len, MF_DNS_HEADER_LEN, MF_DNS_TRUNC_QUESTION,
-	    out->qname, &end);
+	r = name_read(msg, len, MF_DNS_HEADER_LEN, MF_DNS_TRUNC_QUESTION, text,
+	    &end);
 	if (r != MF_DNS_OK) {
 		out->qname[0] = '\0';
 		return r;
@@ -344,6 +396,8 @@ question_read(const uint8_t *msg, size_t len, struct mf_dns_msg *out,
 		return MF_DNS_TRUNC_QUESTION;
 	}
 	out->qclass &= CLASS_MASK;
+	/* At most WIRE_NAME_MAX: name_read() checked it. */
+	out->qname_wire_len = (uint16_t)(end - MF_DNS_HEADER_LEN);
 	*off = end + 4;
 	return MF_DNS_OK;
 }
@@ -572,6 +626,28 @@ answers_use(const uint8_t *msg, size_t len, const struct answers *a,
 	out->answers_complete = 1;
 }
 
+/* Clear out as mf_dns_parse() promises: all but the name buffers and the
+ * addresses, whose contents count only up to a NUL and to n_addrs. */
+static void
+msg_clear(struct mf_dns_msg *out)
+{
+	G_STATIC_ASSERT(offsetof(struct mf_dns_msg, cname) >
+	    offsetof(struct mf_dns_msg, qname));
+	G_STATIC_ASSERT(offsetof(struct mf_dns_msg, n_cnames) >
+	    offsetof(struct mf_dns_msg, cname));
+	G_STATIC_ASSERT(offsetof(struct mf_dns_msg, addrs) >
+	    offsetof(struct mf_dns_msg, n_cnames));
+	G_STATIC_ASSERT(offsetof(struct mf_dns_msg, n_addrs) >
+	    offsetof(struct mf_dns_msg, addrs));
+
+	memset(out, 0, offsetof(struct mf_dns_msg, qname));
+	out->qname[0] = '\0';
+	out->cname[0] = '\0';
+	out->n_cnames = 0;
+	memset(&out->n_addrs, 0,
+	    sizeof(*out) - offsetof(struct mf_dns_msg, n_addrs));
+}
+
 enum mf_dns_result
 mf_dns_parse(const uint8_t *msg, size_t len, struct mf_dns_msg *out)
 {
@@ -579,9 +655,9 @@ mf_dns_parse(const uint8_t *msg, size_t len, struct mf_dns_msg *out)
 	struct answers a;
 	size_t off;
 
-	memset(out, 0, sizeof(*out));
+	msg_clear(out);
 	if ((r = header_read(msg, len, out)) != MF_DNS_OK ||
-	    (r = question_read(msg, len, out, &off)) != MF_DNS_OK)
+	    (r = question_read(msg, len, out, out->qname, &off)) != MF_DNS_OK)
 		return r;
 	a.kept = 0;
 	a.after_kept = off;
@@ -603,10 +679,10 @@ mf_dns_parse_question(const uint8_t *msg, size_t len, struct mf_dns_msg *out)
 	enum mf_dns_result r;
 	size_t off;
 
-	memset(out, 0, sizeof(*out));
+	msg_clear(out);
 	if ((r = header_read(msg, len, out)) != MF_DNS_OK)
 		return r;
-	return question_read(msg, len, out, &off);
+	return question_read(msg, len, out, NULL, &off);
 }
 
 enum mf_dns_tcp_result

@@ -117,6 +117,13 @@ struct mf_dns_msg {
 	uint8_t answers_complete; /* header, question, answers all parsed */
 
 	uint16_t qtype, qclass; /* qclass without the mDNS top bit */
+	/*
+	 * The question name's wire form (labels and the root byte, 1 .. 255
+	 * bytes), set with qtype: it is never compressed (a pointer in it
+	 * could only point into the header or at itself), so it is
+	 * msg[MF_DNS_HEADER_LEN .. MF_DNS_HEADER_LEN + qname_wire_len).
+	 */
+	uint16_t qname_wire_len;
 	char qname[MF_DNS_NAME_MAX + 1];
 	/* The first CNAME target reached from qname, "" if none. */
 	char cname[MF_DNS_NAME_MAX + 1];
@@ -138,7 +145,10 @@ struct mf_dns_msg {
 };
 
 /*
- * Parse the DNS message msg[0 .. len) into out (zeroed first).  Queries
+ * Parse the DNS message msg[0 .. len) into out, cleared first: every
+ * field 0, qname and cname "" (bytes past a name's NUL, and addrs[] past
+ * n_addrs, are left as they were: zeroing the whole 2.4 KiB cost more
+ * than the rest of parsing a query).  Queries
  * parse as well as responses: check out->qr.  Exactly one question is
  * required.  Every record of every section is checked; the authority and
  * additional sections are walked for the OPT record only.  Bytes after the
@@ -158,7 +168,10 @@ enum mf_dns_result mf_dns_parse(const uint8_t *msg, size_t len,
  * Only the header and the question of msg (for queries, whose other
  * sections the caller does not need): the same results for those parts
  * as mf_dns_parse(); counts, sections and addresses are not read beyond
- * the header.  answers_complete stays 0.
+ * the header.  answers_complete stays 0.  The question name is checked
+ * but not written as text: qname stays "" and qname_wire_len says where
+ * its wire form is (mf_dns_read_name() gives the text mf_dns_parse()
+ * would have written).
  */
 enum mf_dns_result mf_dns_parse_question(const uint8_t *msg, size_t len,
     struct mf_dns_msg *out);

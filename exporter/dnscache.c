@@ -52,10 +52,24 @@ struct dentry {
 	char names[EXP_DNSCACHE_NAMES_LEN]; /* "qname\0cname\0" */
 };
 
+/*
+ * The filter: FILTER_PER_BUCKET counters per addr bucket, each the number
+ * of entries whose answered address falls in it by filter_slot(), stuck
+ * at FILTER_STUCK once it gets there (it is then never lowered, so it
+ * only ever says "maybe").  A lookup of an address whose counter is 0
+ * misses without a SipHash; most lookups are such misses (the side of a
+ * flow nobody resolved).
+ */
+#define FILTER_PER_BUCKET 2
+#define FILTER_STUCK UINT8_MAX
+
 struct exp_dnscache {
 	struct exp_dnscache_config cfg;
 	struct dentry *e;   /* cfg.max_names entries */
 	uint32_t *heads[2]; /* pair and addr chain heads, mask + 1 each */
+	uint8_t *filter;    /* FILTER_PER_BUCKET * (mask + 1) counters */
+	uint64_t fmul[2];   /* filter_slot()'s odd multipliers, from the seed */
+	int fshift;         /* 64 - log2(filter slots) */
 	uint32_t mask;
 	uint32_t used; /* entries 0 .. used - 1 hold names */
 	uint32_t lru_head, lru_tail;
@@ -75,7 +89,8 @@ size_t
 exp_dnscache_memory(size_t max_names)
 {
 	return header_size() + max_names * sizeof(struct dentry) +
-	    2 * mf_hash_buckets(max_names) * sizeof(uint32_t);
+	    mf_hash_buckets(max_names) *
+	    (2 * sizeof(uint32_t) + FILTER_PER_BUCKET);
 }
 
 static gboolean
@@ -121,6 +136,10 @@ exp_dnscache_new(const struct exp_dnscache_config *cfg, GError **error)
 	c->heads[L_PAIR] = (uint32_t *)(void *)(c->e + cfg->max_names);
 	c->heads[L_ADDR] = c->heads[L_PAIR] + nb;
 	memset(c->heads[L_PAIR], 0xff, 2 * nb * sizeof(uint32_t));
+	c->filter = (uint8_t *)(c->heads[L_ADDR] + nb); /* zeroed */
+	c->fmul[0] = cfg->seed.k0 | 1;
+	c->fmul[1] = cfg->seed.k1 | 1;
+	c->fshift = 64 - (int)g_bit_storage(FILTER_PER_BUCKET * nb - 1);
 	c->mask = (uint32_t)(nb - 1);
 	c->lru_head = c->lru_tail = NIL;
 	return c;
@@ -256,6 +275,49 @@ key_bucket(const struct exp_dnscache *c, const struct dkey *k, int w)
 }
 
 /*
+ * The filter counter of an answered address (fam, bytes as in a dkey):
+ * multiply-shift of its words by odd multipliers taken from the seed,
+ * about 10 instructions.  A weak hash is enough here: two addresses that
+ * share a slot only send a lookup on to the SipHash-indexed chains, so a
+ * sender who could aim addresses at one slot gains no more than a lookup
+ * costs without the filter.
+ */
+static uint8_t *
+filter_at(const struct exp_dnscache *c, uint8_t fam, const uint8_t *a)
+{
+	uint64_t x = 0, y = 0;
+	uint32_t a4;
+
+	if (fam == MF_AF_INET) {
+		memcpy(&a4, a, 4);
+		x = a4;
+	} else {
+		memcpy(&x, a, 8);
+		memcpy(&y, a + 8, 8);
+	}
+	return &c->filter[(x * c->fmul[0] + y * c->fmul[1]) >> c->fshift];
+}
+
+/* Count an entry's address in the filter, or take it out again. */
+static void
+filter_add(struct exp_dnscache *c, const struct dkey *k)
+{
+	uint8_t *f = filter_at(c, k->afam, k->answered);
+
+	if (*f != FILTER_STUCK)
+		(*f)++;
+}
+
+static void
+filter_remove(struct exp_dnscache *c, const struct dkey *k)
+{
+	uint8_t *f = filter_at(c, k->afam, k->answered);
+
+	if (*f != FILTER_STUCK)
+		(*f)--;
+}
+
+/*
  * The next entry on chain w after i; a chain holds at most c->used entries,
  * so a walk of more steps means the links are broken (n counts the steps).
  */
@@ -296,10 +358,12 @@ take(struct exp_dnscache *c, const struct dkey *k, uint32_t pair_b)
 		chain_remove(c, L_PAIR, i);
 		chain_remove(c, L_ADDR, i);
 		list_unlink(c, L_LRU, &c->lru_head, &c->lru_tail, i);
+		filter_remove(c, &c->e[i].key);
 		c->stats.evicted++;
 		c->stats.entries--;
 	}
 	c->e[i].key = *k;
+	filter_add(c, k);
 	chain_push(c, L_PAIR, pair_b, i);
 	chain_push(c, L_ADDR, key_bucket(c, k, L_ADDR), i);
 	lru_append(c, i);
@@ -472,8 +536,12 @@ find_best(const struct exp_dnscache *c, int w, uint32_t b, const struct dkey *k,
 	return best;
 }
 
-enum exp_label_source
-exp_dnscache_find(struct exp_dnscache *c, const struct mf_addr *client,
+/*
+ * The lookup past the filter, out of line: the usual miss then saves no
+ * registers this part needs.
+ */
+static G_NO_INLINE enum exp_label_source
+find_slow(struct exp_dnscache *c, const struct mf_addr *client,
     const struct mf_addr *remote, uint64_t flow_start_ms, uint64_t now_ms,
     const char **name)
 {
@@ -481,13 +549,7 @@ exp_dnscache_find(struct exp_dnscache *c, const struct mf_addr *client,
 	uint32_t i = NIL, ab;
 	enum exp_label_source src = EXP_LABEL_NONE;
 
-	c->stats.lookups++;
-	*name = NULL;
-	/*
-	 * Every entry is on both chains, so an empty addr bucket means no
-	 * client was told of this address: the usual miss costs one short
-	 * hash, not both.
-	 */
+	/* Every entry is on both chains: an empty addr bucket, a miss. */
 	if (make_key(client, remote, &k) &&
 	    c->heads[L_ADDR][ab = key_bucket(c, &k, L_ADDR)] != NIL) {
 		i = find_best(c, L_PAIR, key_bucket(c, &k, L_PAIR), &k,
@@ -512,6 +574,26 @@ exp_dnscache_find(struct exp_dnscache *c, const struct mf_addr *client,
 	lru_touch(c, i);
 	*name = c->e[i].names;
 	return src;
+}
+
+enum exp_label_source
+exp_dnscache_find(struct exp_dnscache *c, const struct mf_addr *client,
+    const struct mf_addr *remote, uint64_t flow_start_ms, uint64_t now_ms,
+    const char **name)
+{
+	c->stats.lookups++;
+	*name = NULL;
+	/*
+	 * The filter counts every entry's address: a zero counter means no
+	 * client was told of this address.  The usual miss costs no SipHash,
+	 * a filter's false "maybe" the addr key's, never both keys'.
+	 */
+	if ((remote->family != MF_AF_INET && remote->family != MF_AF_INET6) ||
+	    *filter_at(c, remote->family, remote->b) == 0) {
+		c->stats.misses++;
+		return EXP_LABEL_NONE;
+	}
+	return find_slow(c, client, remote, flow_start_ms, now_ms, name);
 }
 
 const char *

@@ -44,12 +44,18 @@
  * strlen(qname) + strlen(cname) + 2 <= 288, else it is dropped (counted)
  * and the entry holds no CNAME.
  *
+ * A lookup first asks a filter of one-byte counters, two per bucket,
+ * indexed by a cheap keyed hash of the address (see dnscache.c): a zero
+ * counter is a miss without hashing the key, the usual case for the side
+ * of a flow nobody resolved.
+ *
  * Memory: exp_dnscache_memory(max_names), all in one allocation:
  * max_names entries (392 bytes each on x86-64: 288 for names, 34 for the
  * key, 32 for times, 32 for links and buckets, padding) plus two bucket
- * arrays of 4 bytes per bucket, each with twice as many buckets as entries
- * rounded up to a power of two, plus a small header: the default 4096
- * names take 4096 * (392 + 16) + header = about 1.7 MB (1671344 bytes).
+ * arrays of 4 bytes per bucket and the filter's 2 bytes per bucket, with
+ * twice as many buckets as entries rounded up to a power of two, plus a
+ * small header: the default 4096 names take 4096 * (392 + 20) + header =
+ * about 1.7 MB (1687760 bytes).
  */
 #include <stddef.h>
 #include <stdint.h>

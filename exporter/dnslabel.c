@@ -276,7 +276,9 @@ dns_message(struct exp_dnslabel *d, const struct exp_pkt *p, const uint8_t *msg,
 
 		d->stats.queries++;
 		query_key(p, m, FALSE, &k);
-		exp_dnsquery_add(d->pending, &k, m->qname, m->qtype, p->ts_ms);
+		/* The name stays in wire form until a timeout exports it. */
+		exp_dnsquery_add_wire(d->pending, &k, msg + MF_DNS_HEADER_LEN,
+		    m->qname_wire_len, m->qtype, p->ts_ms);
 	}
 }
 
@@ -332,25 +334,22 @@ l7_store(struct exp_dnslabel *d, struct exp_flow *f, const char *name,
 	d->stats.l7_stored++;
 }
 
-void
-exp_dnslabel_flow_packet(struct exp_dnslabel *d, struct exp_flow *f,
-    const struct exp_pkt *p)
+/*
+ * The search of exp_dnslabel_flow_packet(), out of line: the call for
+ * every packet then saves no registers it does not need.
+ */
+static G_NO_INLINE void
+l7_search(struct exp_dnslabel *d, struct exp_flow *f, const struct exp_pkt *p)
 {
 	enum mf_l7_result r;
 	uint8_t source;
 	int s;
 
-	if (d->l7 == NULL || f->name_ref != 0 || p->proto != PROTO_TCP ||
-	    p->payload == NULL || p->payload_len == 0 || p->is_frag)
-		return;
 	/* Only the initiator's first packets: where requests are. */
 	s = f->initiator;
 	if (mf_addr_cmp(&p->src, &p->dst) != 0 &&
 	    memcmp(p->src.b, f->key.addr[s],
 	        p->src.family == MF_AF_INET ? 4 : 16) != 0)
-		return;
-	/* Retransmitted SYNs and bare ACKs do not use up the search. */
-	if (f->l7_tries >= EXP_DNSLABEL_L7_PACKETS)
 		return;
 	f->l7_tries++;
 	if (p->payload[0] == TLS_HANDSHAKE) {
@@ -371,12 +370,23 @@ exp_dnslabel_flow_packet(struct exp_dnslabel *d, struct exp_flow *f,
 }
 
 void
-exp_dnslabel_packet(struct exp_dnslabel *d, const struct exp_pkt *p)
+exp_dnslabel_flow_packet(struct exp_dnslabel *d, struct exp_flow *f,
+    const struct exp_pkt *p)
+{
+	/* Retransmitted SYNs and bare ACKs do not use up the search. */
+	if (d->l7 == NULL || f->name_ref != 0 || p->proto != PROTO_TCP ||
+	    p->payload == NULL || p->payload_len == 0 || p->is_frag ||
+	    f->l7_tries >= EXP_DNSLABEL_L7_PACKETS)
+		return;
+	l7_search(d, f, p);
+}
+
+/* A packet to or from a DNS port, out of line as l7_search() is. */
+static G_NO_INLINE void
+dns_packet(struct exp_dnslabel *d, const struct exp_pkt *p)
 {
 	gboolean from_server;
 
-	if (p->ts_ms > d->now_ms)
-		d->now_ms = p->ts_ms;
 	if (p->proto != PROTO_UDP && p->proto != PROTO_TCP)
 		return;
 	from_server = dns_port(d, p->sport, p->proto);
@@ -397,15 +407,28 @@ exp_dnslabel_packet(struct exp_dnslabel *d, const struct exp_pkt *p)
 	}
 }
 
+void
+exp_dnslabel_packet(struct exp_dnslabel *d, const struct exp_pkt *p)
+{
+	if (p->ts_ms > d->now_ms)
+		d->now_ms = p->ts_ms;
+	/* Most packets: neither port is 53 (nor 5353 with mdns). */
+	if (p->sport != EXP_DNS_PORT && p->dport != EXP_DNS_PORT &&
+	    (!d->cfg.mdns ||
+	        (p->sport != EXP_MDNS_PORT && p->dport != EXP_MDNS_PORT)))
+		return;
+	dns_packet(d, p);
+}
+
 /* --- labels ---------------------------------------------------------------
  */
 
+/* Side s's address (all 16 bytes: the cache reads an IPv4 one's 4). */
 static void
 side_addr(const struct exp_flow *f, int s, struct mf_addr *a)
 {
-	memset(a, 0, sizeof(*a));
 	a->family = f->key.family;
-	memcpy(a->b, f->key.addr[s], f->key.family == MF_AF_INET ? 4 : 16);
+	memcpy(a->b, f->key.addr[s], sizeof(a->b));
 }
 
 static uint64_t

@@ -119,7 +119,10 @@ forget(struct exp_dnsquery *q, uint32_t i)
  * (length-prefixed labels and the root byte) at most 255, so the slots keep
  * the wire form: no name is cut, and a slot stays EXP_DNSQUERY_NAME_MAX + 1
  * bytes.  A text that is no such name (never from the parser) is kept as
- * text, cut to EXP_DNSQUERY_NAME_MAX.
+ * text, cut to EXP_DNSQUERY_NAME_MAX.  The exporter hands over the wire
+ * form itself (exp_dnsquery_add_wire()), so a query costs a copy of its
+ * name, and only a query that times out is written as text, by the
+ * parser's own writer (mf_dns_read_name()).
  */
 
 /* The byte of the \DDD escape at p, or -1 if p holds none. */
@@ -171,45 +174,13 @@ name_pack(const char *text, uint8_t *w)
 	return n;
 }
 
-/*
- * The text of a packed name into out (MF_DNS_NAME_MAX + 1 bytes).  From
- * name_pack() come labels of 1 .. 63 bytes in at most 255, whose text
- * takes at most MF_DNS_NAME_MAX bytes (common/dns.h works it out); the
- * checks on o only back that up.
- */
-static void
-name_unpack(const uint8_t *w, size_t len, char *out)
-{
-	size_t i = 0, o = 0, end;
-
-	if (len <= 1) {
-		g_strlcpy(out, ".", MF_DNS_NAME_MAX + 1);
-		return;
-	}
-	while (i < len && w[i] != 0 && o + 1 <= MF_DNS_NAME_MAX) {
-		if (o > 0)
-			out[o++] = '.';
-		end = i + 1 + w[i];
-		for (i++; i < end && i < len; i++) {
-			uint8_t c = w[i];
-
-			if (c >= 0x21 && c <= 0x7e && c != '.' && c != '\\' &&
-			    o + 1 <= MF_DNS_NAME_MAX)
-				out[o++] = (char)c;
-			else if (o + 4 <= MF_DNS_NAME_MAX)
-				o +=
-				    (size_t)g_snprintf(out + o, 5, "\\%03u", c);
-		}
-	}
-	out[o] = '\0';
-}
-
 /* Hand the oldest query to fn (if fn; else count it dropped), forget it. */
 static void
 pop_oldest(struct exp_dnsquery *q, exp_dnsquery_fn fn, void *ctx)
 {
 	uint32_t i = mf_table_oldest(&q->tab);
 	const struct entry *e = mf_table_entry(&q->tab, i);
+	size_t end;
 
 	if (fn != NULL) {
 		struct exp_dnsquery_info info = { .seen_ms = e->seen_ms,
@@ -218,8 +189,10 @@ pop_oldest(struct exp_dnsquery *q, exp_dnsquery_fn fn, void *ctx)
 
 		key_unpack(e->key, &info.key);
 		if (e->is_wire) {
-			name_unpack((const uint8_t *)e->qname, e->wire_len,
-			    q->text);
+			/* The parser's own writer: the text it would give. */
+			if (mf_dns_read_name((const uint8_t *)e->qname,
+			        e->wire_len, 0, q->text, &end) != MF_DNS_OK)
+				q->text[0] = '\0'; /* not from name_pack() */
 			info.qname = q->text;
 		}
 		fn(&info, ctx);
@@ -230,14 +203,14 @@ pop_oldest(struct exp_dnsquery *q, exp_dnsquery_fn fn, void *ctx)
 	forget(q, i);
 }
 
-void
-exp_dnsquery_add(struct exp_dnsquery *q, const struct exp_dnsquery_key *k,
-    const char *qname, uint16_t qtype, uint64_t now_ms)
+/* A new entry for k (the newest), replacing a query with the same key. */
+static struct entry *
+entry_new(struct exp_dnsquery *q, const struct exp_dnsquery_key *k,
+    uint16_t qtype, uint64_t now_ms)
 {
 	uint8_t key[KEY_LEN];
 	uint32_t bucket, i;
 	struct entry *e;
-	size_t n;
 
 	key_pack(k, key);
 	bucket = mf_table_bucket(&q->tab, key);
@@ -252,6 +225,18 @@ exp_dnsquery_add(struct exp_dnsquery *q, const struct exp_dnsquery_key *k,
 	e = mf_table_entry(&q->tab, i);
 	e->seen_ms = now_ms;
 	e->qtype = qtype;
+	q->stats.queries++;
+	q->stats.pending++;
+	return e;
+}
+
+void
+exp_dnsquery_add(struct exp_dnsquery *q, const struct exp_dnsquery_key *k,
+    const char *qname, uint16_t qtype, uint64_t now_ms)
+{
+	struct entry *e = entry_new(q, k, qtype, now_ms);
+	size_t n;
+
 	if (qname == NULL)
 		qname = "";
 	n = name_pack(qname, (uint8_t *)e->qname);
@@ -259,8 +244,19 @@ exp_dnsquery_add(struct exp_dnsquery *q, const struct exp_dnsquery_key *k,
 	e->wire_len = (uint8_t)n;
 	if (n == 0)
 		g_strlcpy(e->qname, qname, sizeof(e->qname));
-	q->stats.queries++;
-	q->stats.pending++;
+}
+
+void
+exp_dnsquery_add_wire(struct exp_dnsquery *q, const struct exp_dnsquery_key *k,
+    const uint8_t *wire, size_t wire_len, uint16_t qtype, uint64_t now_ms)
+{
+	struct entry *e = entry_new(q, k, qtype, now_ms);
+
+	if (wire_len == 0 || wire_len > WIRE_MAX)
+		return; /* not a name: kept as "" (the entry is zeroed) */
+	memcpy(e->qname, wire, wire_len);
+	e->is_wire = 1;
+	e->wire_len = (uint8_t)wire_len;
 }
 
 gboolean

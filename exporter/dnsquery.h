@@ -73,6 +73,17 @@ void exp_dnsquery_free(struct exp_dnsquery *q);
 void exp_dnsquery_add(struct exp_dnsquery *q, const struct exp_dnsquery_key *k,
     const char *qname, uint16_t qtype, uint64_t now_ms);
 
+/*
+ * The same for a name in wire form, wire[0 .. wire_len): 1 .. 255 bytes
+ * of labels and the root byte, without pointers, as mf_dns_parse_question()
+ * checked it (mf_dns_msg.qname_wire_len).  It is copied as it is, and
+ * handed back as the text mf_dns_parse() gives for it; no text is made
+ * until then.  A wire_len of 0 or over 255 keeps the name "".
+ */
+void exp_dnsquery_add_wire(struct exp_dnsquery *q,
+    const struct exp_dnsquery_key *k, const uint8_t *wire, size_t wire_len,
+    uint16_t qtype, uint64_t now_ms);
+
 /* An answer for k arrived: forget the query.  TRUE if it was waiting. */
 gboolean exp_dnsquery_answer(struct exp_dnsquery *q,
     const struct exp_dnsquery_key *k);

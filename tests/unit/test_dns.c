@@ -631,6 +631,43 @@ test_dns_parse_escapes_like_dig(void **state)
 	assert_string_equal(m.qname, ".");
 }
 
+/*
+ * A query is read only as far as its question, whose name stays in wire
+ * form (never compressed): its text is what mf_dns_parse() writes.
+ */
+static void
+test_dns_parse_question_gives_wire_form(void **state)
+{
+	static const uint8_t name[] = { 7, 'a', '.', 'b', '\\', ' ', 0xe9, 'C',
+		1, 0x7e, 0 };
+	char text[MF_DNS_NAME_MAX + 1];
+	struct mf_dns_msg m;
+	struct db b;
+	size_t end;
+
+	(void)state;
+	db_header(&b, 0x0100, 1, 0, 0, 0);
+	db_bytes(&b, name, sizeof(name));
+	db_u32(&b, 0x001c0001);
+	assert_int_equal(mf_dns_parse_question(b.b, b.len, &m), MF_DNS_OK);
+	assert_string_equal(m.qname, "");
+	assert_int_equal(m.qtype, MF_DNS_TYPE_AAAA);
+	assert_int_equal(m.qname_wire_len, sizeof(name));
+	assert_memory_equal(b.b + MF_DNS_HEADER_LEN, name, sizeof(name));
+	assert_int_equal(mf_dns_read_name(b.b + MF_DNS_HEADER_LEN,
+	                     m.qname_wire_len, 0, text, &end),
+	    MF_DNS_OK);
+	assert_int_equal(end, sizeof(name));
+	assert_int_equal(db_parse_msg(&b, &m), MF_DNS_OK);
+	assert_string_equal(text, m.qname);
+	assert_int_equal(m.qname_wire_len, sizeof(name));
+	/* A question cut short has no wire form either. */
+	assert_int_equal(mf_dns_parse_question(b.b, b.len - 1, &m),
+	    MF_DNS_TRUNC_QUESTION);
+	assert_int_equal(m.qname_wire_len, 0);
+	assert_int_equal(m.qtype, 0);
+}
+
 /* --- header and records ---------------------------------------------- */
 
 static void
@@ -754,6 +791,7 @@ main(void)
 		cmocka_unit_test(test_dns_parse_name_255_ok_256_rejected),
 		cmocka_unit_test(test_dns_parse_long_name_through_pointer),
 		cmocka_unit_test(test_dns_parse_escapes_like_dig),
+		cmocka_unit_test(test_dns_parse_question_gives_wire_form),
 		cmocka_unit_test(test_dns_parse_question_counts),
 		cmocka_unit_test(test_dns_parse_bad_rdata_is_rejected),
 		cmocka_unit_test(test_dns_parse_truncated_fixed_fields),

@@ -425,6 +425,46 @@ test_dnscache_add_eviction_keeps_indexes_consistent(void **state)
 }
 
 /*
+ * The filter in front of the chains counts the entries of each answered
+ * address (a counter stops at 255 and then always says "maybe"): 300
+ * clients of one address and 100 of another, all evicted by 512 answers
+ * for other addresses, leave both addresses unknown, and a new answer for
+ * either is found again; nothing in between is missed.
+ */
+static void
+test_dnscache_find_filter_counts_evictions(void **state)
+{
+	struct exp_dnscache *c = new_cache(512, 0, 86400);
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < 300; i++)
+		add(c, lan(i), remote(7), "busy.example", 300, 1000);
+	for (i = 0; i < 100; i++)
+		add(c, lan(i), remote(8), "quiet.example", 300, 1000);
+	expect(c, lan(299), remote(7), 1000, 2000, EXP_LABEL_DNS,
+	    "busy.example");
+	expect(c, lan(99), remote(8), 1000, 2000, EXP_LABEL_DNS,
+	    "quiet.example");
+	expect(c, lan(999), remote(9), 1000, 2000, EXP_LABEL_NONE, NULL);
+	for (i = 0; i < 512; i++)
+		add(c, lan(1), six(FALSE, i), "other.example", 300, 1001);
+	expect_adds(c, 912, 0, 0, 400, 512);
+	expect(c, lan(299), remote(7), 1000, 2000, EXP_LABEL_NONE, NULL);
+	expect(c, lan(99), remote(8), 1000, 2000, EXP_LABEL_NONE, NULL);
+	for (i = 0; i < 512; i += 3)
+		expect(c, lan(1), six(FALSE, i), 1000, 2000, EXP_LABEL_DNS,
+		    "other.example");
+	add(c, lan(5), remote(7), "busy.example", 300, 1002);
+	add(c, lan(5), remote(8), "quiet.example", 300, 1002);
+	expect(c, lan(6), remote(7), 1000, 2000, EXP_LABEL_DNS_OTHER_CLIENT,
+	    "busy.example");
+	expect(c, lan(5), remote(8), 1000, 2000, EXP_LABEL_DNS,
+	    "quiet.example");
+	exp_dnscache_free(c);
+}
+
+/*
  * A page and its images on one address: www, img a second later, then the
  * same pair the other way round, every flow labelled only once the last
  * answer is in.  Each flow gets the answer that came before it.
@@ -599,7 +639,7 @@ test_dnscache_memory_matches_allocation(void **state)
 	c = exp_dnscache_new(&cfg, NULL);
 	assert_int_equal(last_alloc, exp_dnscache_memory(4096));
 	exp_dnscache_free(c);
-	/* the man page says: about 1.6 MB for the default */
+	/* dnscache.h says: about 1.7 MB for the default */
 	assert_true(exp_dnscache_memory(4096) > 4096 * EXP_DNSCACHE_NAMES_LEN);
 	assert_true(exp_dnscache_memory(4096) < 1700 * 1000);
 	/* the largest cache is sized, and its failure reported */
@@ -651,6 +691,7 @@ main(void)
 		cmocka_unit_test(test_dnscache_add_name_limits),
 		cmocka_unit_test(test_dnscache_add_bad_family_is_counted),
 		cmocka_unit_test(test_dnscache_new_rejects_bad_config),
+		cmocka_unit_test(test_dnscache_find_filter_counts_evictions),
 		cmocka_unit_test(test_dnscache_memory_matches_allocation),
 		cmocka_unit_test(test_dnscache_label_source_names),
 	};

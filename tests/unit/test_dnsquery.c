@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <glib.h>
 #include <cmocka.h>
@@ -287,6 +288,57 @@ test_dnsquery_names_kept_whole(void **state)
 	assert_name_back(bad, bad + sizeof(bad) - 1 - EXP_DNSQUERY_NAME_MAX);
 }
 
+/* The name handed back for a query added in wire form, into s. */
+static void
+wire_back(const uint8_t *wire, size_t len, struct seen *s)
+{
+	struct exp_dnsquery *q = table(16, 5000);
+	struct exp_dnsquery_key k = key(10, 7);
+
+	exp_dnsquery_add_wire(q, &k, wire, len, 28, 1000);
+	exp_dnsquery_flush(q, collect, s);
+	assert_int_equal(s->n, 1);
+	assert_int_equal(s->last_qtype, 28);
+	exp_dnsquery_free(q);
+}
+
+/* A name in wire form comes back as the parser's text of it. */
+static void
+test_dnsquery_wire_names_come_back_as_text(void **state)
+{
+	static const uint8_t odd[] = { 7, 'a', '.', 'b', '\\', ' ', 0xe9, 'C',
+		1, 0x7e, 0 };
+	static const uint8_t plain[] = { 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e',
+		3, 'o', 'r', 'g', 0 };
+	static const uint8_t root[] = { 0 };
+	uint8_t longest[255];
+	struct seen s[5] = { { 0 } };
+	size_t o = 0;
+	unsigned i, j;
+
+	(void)state;
+	/* 63 + 63 + 63 + 61 bytes of 0xff: 255 wire bytes, 1003 of text. */
+	for (i = 0; i < 4; i++) {
+		longest[o++] = i < 3 ? 63 : 61;
+		for (j = 0; j < (i < 3 ? 63u : 61u); j++)
+			longest[o++] = 0xff;
+	}
+	longest[o++] = 0;
+	assert_int_equal(o, sizeof(longest));
+	wire_back(odd, sizeof(odd), &s[0]);
+	assert_string_equal(s[0].last_name, "a\\046b\\092\\032\\233C.~");
+	wire_back(plain, sizeof(plain), &s[1]);
+	assert_string_equal(s[1].last_name, "example.org");
+	wire_back(root, sizeof(root), &s[2]);
+	assert_string_equal(s[2].last_name, ".");
+	wire_back(plain, 0, &s[3]); /* no name */
+	assert_string_equal(s[3].last_name, "");
+	wire_back(longest, sizeof(longest), &s[4]);
+	assert_int_equal(strlen(s[4].last_name), MF_DNS_NAME_MAX);
+	assert_memory_equal(s[4].last_name, "\\255\\255", 8);
+	assert_int_equal(s[4].last_name[4 * 63], '.');
+}
+
 static void
 test_dnsquery_bounds_and_memory(void **state)
 {
@@ -318,6 +370,7 @@ main(void)
 		cmocka_unit_test(test_dnsquery_many_keys_all_found),
 		cmocka_unit_test(test_dnsquery_bounds_and_memory),
 		cmocka_unit_test(test_dnsquery_names_kept_whole),
+		cmocka_unit_test(test_dnsquery_wire_names_come_back_as_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -357,6 +357,8 @@ enum op_code {
 	OP_BYTES, /* any other fixed length, as it is */
 	OP_VAR,   /* MF_FK_VARLEN or MF_FK_FIXSTR: put_var() */
 };
+/* Every fixed-length kind has its run in struct mf_msgenc. */
+G_STATIC_ASSERT(OP_VAR == MF_MSGENC_N_RUNS);
 
 /* How put_value() writes f: integers of 1, 2, 4 or 8 bytes, else bytes. */
 static uint8_t
@@ -411,6 +413,74 @@ index_fields(struct mf_msgenc *w, const struct mf_template *t)
 		w->var[w->n_var++] = (uint8_t)i;
 	}
 	return 0;
+}
+
+/*
+ * Group the fields ahead of the first variable-length one (all of them in
+ * v9, whose strings have a fixed length; in IPFIX all but the labels) by
+ * store kind, each with the wire offset it always has, so that a record
+ * writes them in one tight run per kind instead of one switch per field.
+ */
+static void
+compile_head(struct mf_msgenc *w)
+{
+	uint8_t at[MF_MSGENC_N_RUNS];
+	uint8_t i, k, n = 0;
+	uint16_t to = 0;
+
+	memset(w->run, 0, sizeof(w->run));
+	for (i = 0; i < w->n_carried && w->ops[i].code < OP_VAR; i++)
+		w->run[w->ops[i].code + 1]++;
+	w->n_head = i;
+	for (k = 0; k < MF_MSGENC_N_RUNS; k++) {
+		at[k] = n;
+		n = (uint8_t)(n + w->run[k + 1]);
+		w->run[k + 1] = n;
+	}
+	for (i = 0; i < w->n_head; i++) {
+		struct mf_msgenc_store *st = &w->store[at[w->ops[i].code]++];
+
+		st->from = w->ops[i].offset;
+		st->to = to;
+		st->len = w->ops[i].len;
+		to = (uint16_t)(to + w->ops[i].len);
+	}
+	w->head_len = to;
+}
+
+/* Store the head of rec (compile_head()) at out; room was checked. */
+static void
+put_head(uint8_t *out, const struct mf_msgenc *w, const uint8_t *rec)
+{
+	const struct mf_msgenc_store *st = w->store;
+	const struct mf_msgenc_store *end;
+	uint16_t v16;
+	uint32_t v32;
+	uint64_t v64;
+
+	for (end = w->store + w->run[OP_U8 + 1]; st < end; st++)
+		out[st->to] = rec[st->from];
+	for (end = w->store + w->run[OP_BE16 + 1]; st < end; st++) {
+		memcpy(&v16, rec + st->from, sizeof(v16));
+		v16 = GUINT16_TO_BE(v16);
+		memcpy(out + st->to, &v16, sizeof(v16));
+	}
+	for (end = w->store + w->run[OP_BE32 + 1]; st < end; st++) {
+		memcpy(&v32, rec + st->from, sizeof(v32));
+		v32 = GUINT32_TO_BE(v32);
+		memcpy(out + st->to, &v32, sizeof(v32));
+	}
+	for (end = w->store + w->run[OP_BE64 + 1]; st < end; st++) {
+		memcpy(&v64, rec + st->from, sizeof(v64));
+		v64 = GUINT64_TO_BE(v64);
+		memcpy(out + st->to, &v64, sizeof(v64));
+	}
+	for (end = w->store + w->run[OP_B6 + 1]; st < end; st++)
+		memcpy(out + st->to, rec + st->from, 6);
+	for (end = w->store + w->run[OP_B16 + 1]; st < end; st++)
+		memcpy(out + st->to, rec + st->from, 16);
+	for (end = w->store + w->run[OP_BYTES + 1]; st < end; st++)
+		memcpy(out + st->to, rec + st->from, st->len);
 }
 
 /*
@@ -476,6 +546,7 @@ mf_msgenc_add_record(struct mf_msgenc *w, const struct mf_template *t,
 		if ((r = check_template(w, t)) != 0 ||
 		    (r = index_fields(w, t)) != 0)
 			return r;
+		compile_head(w);
 		w->last_t = t;
 		w->last_len = mf_msgenc_record_len(w, t);
 	}
@@ -498,7 +569,9 @@ mf_msgenc_add_record(struct mf_msgenc *w, const struct mf_template *t,
 			g_assert_not_reached();
 	}
 	out = w->wb.base + w->wb.len;
-	for (i = 0; i < w->n_carried; i++)
+	put_head(out, w, rec);
+	out += w->head_len;
+	for (i = w->n_head; i < w->n_carried; i++)
 		out += put_value(out, &w->ops[i], t, rec);
 	w->wb.len += len;
 	w->count++;

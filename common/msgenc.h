@@ -58,6 +58,20 @@ struct mf_msgenc_op {
 	uint8_t field;   /* index into the template's fields */
 };
 
+/*
+ * A fixed-length field ahead of the first variable-length one: it lands
+ * at the same wire offset in every record, so the encoder stores it there
+ * straight, the fields of one store kind in one run (msgenc.c).
+ */
+struct mf_msgenc_store {
+	uint16_t from; /* offset in the record struct */
+	uint16_t to;   /* offset in the record on the wire */
+	uint16_t len;  /* wire length (OP_BYTES only) */
+};
+
+/* Store kinds with a run of their own: msgenc.c's OP_U8 .. OP_BYTES. */
+#define MF_MSGENC_N_RUNS 7
+
 struct mf_msgenc {
 	struct mf_wbuf wb; /* the message being built */
 	enum mf_msgenc_proto proto;
@@ -76,6 +90,13 @@ struct mf_msgenc {
 	struct mf_msgenc_op ops[MF_MSGENC_MAX_FIELDS];
 	uint8_t var[MF_MSGENC_MAX_VAR];
 	uint8_t n_carried, n_var;
+	/* The fixed head of last_t: ops[0 .. n_head) as stores grouped by
+	 * kind (run k is store[run[k] .. run[k + 1])), head_len wire bytes;
+	 * ops[n_head ..] go one by one after it. */
+	struct mf_msgenc_store store[MF_MSGENC_MAX_FIELDS];
+	uint8_t run[MF_MSGENC_N_RUNS + 1];
+	uint8_t n_head;
+	uint16_t head_len;
 };
 
 /* Prepare w for proto messages of at most cap bytes (>= 64) in buf. */

@@ -531,28 +531,33 @@ put_value(uint8_t *out, const struct mf_msgenc_op *op,
 	}
 }
 
-int
-mf_msgenc_add_record(struct mf_msgenc *w, const struct mf_template *t,
-    const void *rec)
+/* Templates are static tables: check and compile each one once in a row. */
+static int
+use_template(struct mf_msgenc *w, const struct mf_template *t)
 {
-	size_t len, need, body;
-	uint8_t *out;
-	uint8_t i;
 	int r;
 
-	/* Templates are static tables: check each one once in a row. */
-	if (t != w->last_t) {
-		w->last_t = NULL;
-		if ((r = check_template(w, t)) != 0 ||
-		    (r = index_fields(w, t)) != 0)
-			return r;
-		compile_head(w);
-		w->last_t = t;
-		w->last_len = mf_msgenc_record_len(w, t);
-	}
-	len = w->last_len;
-	if (w->n_var > 0)
-		len += var_extra(w, t, rec);
+	if (t == w->last_t)
+		return 0;
+	w->last_t = NULL;
+	if ((r = check_template(w, t)) != 0 || (r = index_fields(w, t)) != 0)
+		return r;
+	compile_head(w);
+	w->last_t = t;
+	w->last_len = mf_msgenc_record_len(w, t);
+	return 0;
+}
+
+/*
+ * Make room for a data record of t of len bytes in its data set (opened
+ * here if another set is open) and count it; NULL if it does not fit.
+ */
+static uint8_t *
+reserve(struct mf_msgenc *w, const struct mf_template *t, size_t len)
+{
+	size_t need, body;
+	uint8_t *out;
+
 	if (w->set_off != 0 && w->set_id == t->id) {
 		body = w->wb.len - w->set_off + len;
 		need = len + pad4(w, body);
@@ -562,21 +567,75 @@ mf_msgenc_add_record(struct mf_msgenc *w, const struct mf_template *t,
 	}
 	/* Reserve the padding so that closing the FlowSet always fits. */
 	if (mf_wbuf_room(&w->wb) < need)
-		return -ENOSPC;
+		return NULL;
 	if (w->set_off == 0 || w->set_id != t->id) {
 		close_set(w);
 		if (open_set(w, t->id) != 0)
 			g_assert_not_reached();
 	}
 	out = w->wb.base + w->wb.len;
+	w->wb.len += len;
+	w->count++;
+	w->data_records++;
+	return out;
+}
+
+int
+mf_msgenc_add_record(struct mf_msgenc *w, const struct mf_template *t,
+    const void *rec)
+{
+	size_t len;
+	uint8_t *out;
+	uint8_t i;
+	int r;
+
+	if ((r = use_template(w, t)) != 0)
+		return r;
+	len = w->last_len;
+	if (w->n_var > 0)
+		len += var_extra(w, t, rec);
+	if ((out = reserve(w, t, len)) == NULL)
+		return -ENOSPC;
 	put_head(out, w, rec);
 	out += w->head_len;
 	for (i = w->n_head; i < w->n_carried; i++)
 		out += put_value(out, &w->ops[i], t, rec);
-	w->wb.len += len;
-	w->count++;
-	w->data_records++;
 	return 0;
+}
+
+uint8_t *
+mf_msgenc_reserve_record(struct mf_msgenc *w, const struct mf_template *t,
+    size_t var_len, int *err)
+{
+	uint8_t *out;
+
+	/* Not compiled: the caller writes the fields. */
+	if (t != w->raw_t) {
+		w->raw_t = NULL;
+		if ((*err = check_template(w, t)) != 0)
+			return NULL;
+		w->raw_t = t;
+		w->raw_len = mf_msgenc_record_len(w, t);
+	}
+	*err = 0;
+	if ((out = reserve(w, t, w->raw_len + var_len)) == NULL)
+		*err = -ENOSPC;
+	return out;
+}
+
+size_t
+mf_msgenc_var_len(size_t len)
+{
+	return var_wire_len(len > MF_MSGENC_VAR_MAX ? MF_MSGENC_VAR_MAX : len);
+}
+
+size_t
+mf_msgenc_put_var(uint8_t *out, const uint8_t *buf, size_t len)
+{
+	struct mf_field f = { 0, 0, 0, 0, MF_FK_VARLEN };
+	struct mf_varfield v = { len, buf };
+
+	return put_var(out, &f, (const uint8_t *)&v);
 }
 
 size_t

@@ -97,6 +97,10 @@ struct mf_msgenc {
 	uint8_t run[MF_MSGENC_N_RUNS + 1];
 	uint8_t n_head;
 	uint16_t head_len;
+	/* The last template of mf_msgenc_reserve_record(), checked, and its
+	 * fixed record length. */
+	const struct mf_template *raw_t;
+	size_t raw_len;
 };
 
 /* Prepare w for proto messages of at most cap bytes (>= 64) in buf. */
@@ -121,6 +125,27 @@ int mf_msgenc_add_template(struct mf_msgenc *w, const struct mf_template *t);
  */
 int mf_msgenc_add_record(struct mf_msgenc *w, const struct mf_template *t,
     const void *rec);
+
+/*
+ * For a caller that writes a data record of t itself, straight from its
+ * own state (exporter/flowenc.c): room for one record of t's fixed length
+ * (mf_msgenc_record_len()) plus var_len bytes of its variable-length
+ * fields, in t's data set, counted as added.  Returns where to write
+ * exactly that many bytes, or NULL with *err -ENOSPC or -EINVAL as
+ * mf_msgenc_add_record().  The bytes must be written before the next
+ * call on w.
+ */
+uint8_t *mf_msgenc_reserve_record(struct mf_msgenc *w,
+    const struct mf_template *t, size_t var_len, int *err);
+
+/*
+ * A variable-length value as mf_msgenc_add_record() writes one (IPFIX:
+ * length prefix, value cut to MF_MSGENC_VAR_MAX): its wire bytes, and
+ * writing it at out (returns the bytes written).  buf may be NULL if len
+ * is 0.
+ */
+size_t mf_msgenc_var_len(size_t len);
+size_t mf_msgenc_put_var(uint8_t *out, const uint8_t *buf, size_t len);
 
 /*
  * Close the open FlowSet (padded to 4 bytes), fill in the header count and

@@ -21,7 +21,8 @@
  *
  * The caller owns the buffer (sized to the path MTU) and sends each
  * finished message itself.  A message is:
- *   mf_msgenc_begin(); { mf_msgenc_add_template() | mf_msgenc_add_record() }*;
+ *   mf_msgenc_begin(); { mf_msgenc_add_template() | mf_msgenc_add_record()
+ *       | mf_msgenc_reserve_record() and the caller's own stores }*;
  *   len = mf_msgenc_finish();
  * An add that does not fit returns -ENOSPC and leaves the message as it
  * was: finish and send it, begin the next, and add again.

@@ -357,6 +357,8 @@ enum op_code {
 	OP_BYTES, /* any other fixed length, as it is */
 	OP_VAR,   /* MF_FK_VARLEN or MF_FK_FIXSTR: put_var() */
 };
+/* Every fixed-length kind has its run in struct mf_msgenc. */
+G_STATIC_ASSERT(OP_VAR == MF_MSGENC_N_RUNS);
 
 /* How put_value() writes f: integers of 1, 2, 4 or 8 bytes, else bytes. */
 static uint8_t
@@ -414,6 +416,74 @@ index_fields(struct mf_msgenc *w, const struct mf_template *t)
 }
 
 /*
+ * Group the fields ahead of the first variable-length one (all of them in
+ * v9, whose strings have a fixed length; in IPFIX all but the labels) by
+ * store kind, each with the wire offset it always has, so that a record
+ * writes them in one tight run per kind instead of one switch per field.
+ */
+static void
+compile_head(struct mf_msgenc *w)
+{
+	uint8_t at[MF_MSGENC_N_RUNS];
+	uint8_t i, k, n = 0;
+	uint16_t to = 0;
+
+	memset(w->run, 0, sizeof(w->run));
+	for (i = 0; i < w->n_carried && w->ops[i].code < OP_VAR; i++)
+		w->run[w->ops[i].code + 1]++;
+	w->n_head = i;
+	for (k = 0; k < MF_MSGENC_N_RUNS; k++) {
+		at[k] = n;
+		n = (uint8_t)(n + w->run[k + 1]);
+		w->run[k + 1] = n;
+	}
+	for (i = 0; i < w->n_head; i++) {
+		struct mf_msgenc_store *st = &w->store[at[w->ops[i].code]++];
+
+		st->from = w->ops[i].offset;
+		st->to = to;
+		st->len = w->ops[i].len;
+		to = (uint16_t)(to + w->ops[i].len);
+	}
+	w->head_len = to;
+}
+
+/* Store the head of rec (compile_head()) at out; room was checked. */
+static void
+put_head(uint8_t *out, const struct mf_msgenc *w, const uint8_t *rec)
+{
+	const struct mf_msgenc_store *st = w->store;
+	const struct mf_msgenc_store *end;
+	uint16_t v16;
+	uint32_t v32;
+	uint64_t v64;
+
+	for (end = w->store + w->run[OP_U8 + 1]; st < end; st++)
+		out[st->to] = rec[st->from];
+	for (end = w->store + w->run[OP_BE16 + 1]; st < end; st++) {
+		memcpy(&v16, rec + st->from, sizeof(v16));
+		v16 = GUINT16_TO_BE(v16);
+		memcpy(out + st->to, &v16, sizeof(v16));
+	}
+	for (end = w->store + w->run[OP_BE32 + 1]; st < end; st++) {
+		memcpy(&v32, rec + st->from, sizeof(v32));
+		v32 = GUINT32_TO_BE(v32);
+		memcpy(out + st->to, &v32, sizeof(v32));
+	}
+	for (end = w->store + w->run[OP_BE64 + 1]; st < end; st++) {
+		memcpy(&v64, rec + st->from, sizeof(v64));
+		v64 = GUINT64_TO_BE(v64);
+		memcpy(out + st->to, &v64, sizeof(v64));
+	}
+	for (end = w->store + w->run[OP_B6 + 1]; st < end; st++)
+		memcpy(out + st->to, rec + st->from, 6);
+	for (end = w->store + w->run[OP_B16 + 1]; st < end; st++)
+		memcpy(out + st->to, rec + st->from, 16);
+	for (end = w->store + w->run[OP_BYTES + 1]; st < end; st++)
+		memcpy(out + st->to, rec + st->from, st->len);
+}
+
+/*
  * Write one field of rec at out (room already checked by the caller):
  * integers of 1, 2, 4 or 8 bytes in network order, else bytes as they are
  * (applicationId, MACs and IPv6 addresses are network order already),
@@ -461,27 +531,33 @@ put_value(uint8_t *out, const struct mf_msgenc_op *op,
 	}
 }
 
-int
-mf_msgenc_add_record(struct mf_msgenc *w, const struct mf_template *t,
-    const void *rec)
+/* Templates are static tables: check and compile each one once in a row. */
+static int
+use_template(struct mf_msgenc *w, const struct mf_template *t)
 {
-	size_t len, need, body;
-	uint8_t *out;
-	uint8_t i;
 	int r;
 
-	/* Templates are static tables: check each one once in a row. */
-	if (t != w->last_t) {
-		w->last_t = NULL;
-		if ((r = check_template(w, t)) != 0 ||
-		    (r = index_fields(w, t)) != 0)
-			return r;
-		w->last_t = t;
-		w->last_len = mf_msgenc_record_len(w, t);
-	}
-	len = w->last_len;
-	if (w->n_var > 0)
-		len += var_extra(w, t, rec);
+	if (t == w->last_t)
+		return 0;
+	w->last_t = NULL;
+	if ((r = check_template(w, t)) != 0 || (r = index_fields(w, t)) != 0)
+		return r;
+	compile_head(w);
+	w->last_t = t;
+	w->last_len = mf_msgenc_record_len(w, t);
+	return 0;
+}
+
+/*
+ * Make room for a data record of t of len bytes in its data set (opened
+ * here if another set is open) and count it; NULL if it does not fit.
+ */
+static uint8_t *
+reserve(struct mf_msgenc *w, const struct mf_template *t, size_t len)
+{
+	size_t need, body;
+	uint8_t *out;
+
 	if (w->set_off != 0 && w->set_id == t->id) {
 		body = w->wb.len - w->set_off + len;
 		need = len + pad4(w, body);
@@ -491,19 +567,75 @@ mf_msgenc_add_record(struct mf_msgenc *w, const struct mf_template *t,
 	}
 	/* Reserve the padding so that closing the FlowSet always fits. */
 	if (mf_wbuf_room(&w->wb) < need)
-		return -ENOSPC;
+		return NULL;
 	if (w->set_off == 0 || w->set_id != t->id) {
 		close_set(w);
 		if (open_set(w, t->id) != 0)
 			g_assert_not_reached();
 	}
 	out = w->wb.base + w->wb.len;
-	for (i = 0; i < w->n_carried; i++)
-		out += put_value(out, &w->ops[i], t, rec);
 	w->wb.len += len;
 	w->count++;
 	w->data_records++;
+	return out;
+}
+
+int
+mf_msgenc_add_record(struct mf_msgenc *w, const struct mf_template *t,
+    const void *rec)
+{
+	size_t len;
+	uint8_t *out;
+	uint8_t i;
+	int r;
+
+	if ((r = use_template(w, t)) != 0)
+		return r;
+	len = w->last_len;
+	if (w->n_var > 0)
+		len += var_extra(w, t, rec);
+	if ((out = reserve(w, t, len)) == NULL)
+		return -ENOSPC;
+	put_head(out, w, rec);
+	out += w->head_len;
+	for (i = w->n_head; i < w->n_carried; i++)
+		out += put_value(out, &w->ops[i], t, rec);
 	return 0;
+}
+
+uint8_t *
+mf_msgenc_reserve_record(struct mf_msgenc *w, const struct mf_template *t,
+    size_t var_len, int *err)
+{
+	uint8_t *out;
+
+	/* Not compiled: the caller writes the fields. */
+	if (t != w->raw_t) {
+		w->raw_t = NULL;
+		if ((*err = check_template(w, t)) != 0)
+			return NULL;
+		w->raw_t = t;
+		w->raw_len = mf_msgenc_record_len(w, t);
+	}
+	*err = 0;
+	if ((out = reserve(w, t, w->raw_len + var_len)) == NULL)
+		*err = -ENOSPC;
+	return out;
+}
+
+size_t
+mf_msgenc_var_len(size_t len)
+{
+	return var_wire_len(len > MF_MSGENC_VAR_MAX ? MF_MSGENC_VAR_MAX : len);
+}
+
+size_t
+mf_msgenc_put_var(uint8_t *out, const uint8_t *buf, size_t len)
+{
+	struct mf_field f = { 0, 0, 0, 0, MF_FK_VARLEN };
+	struct mf_varfield v = { len, buf };
+
+	return put_var(out, &f, (const uint8_t *)&v);
 }
 
 size_t

@@ -21,7 +21,8 @@
  *
  * The caller owns the buffer (sized to the path MTU) and sends each
  * finished message itself.  A message is:
- *   mf_msgenc_begin(); { mf_msgenc_add_template() | mf_msgenc_add_record() }*;
+ *   mf_msgenc_begin(); { mf_msgenc_add_template() | mf_msgenc_add_record()
+ *       | mf_msgenc_reserve_record() and the caller's own stores }*;
  *   len = mf_msgenc_finish();
  * An add that does not fit returns -ENOSPC and leaves the message as it
  * was: finish and send it, begin the next, and add again.
@@ -58,6 +59,20 @@ struct mf_msgenc_op {
 	uint8_t field;   /* index into the template's fields */
 };
 
+/*
+ * A fixed-length field ahead of the first variable-length one: it lands
+ * at the same wire offset in every record, so the encoder stores it there
+ * straight, the fields of one store kind in one run (msgenc.c).
+ */
+struct mf_msgenc_store {
+	uint16_t from; /* offset in the record struct */
+	uint16_t to;   /* offset in the record on the wire */
+	uint16_t len;  /* wire length (OP_BYTES only) */
+};
+
+/* Store kinds with a run of their own: msgenc.c's OP_U8 .. OP_BYTES. */
+#define MF_MSGENC_N_RUNS 7
+
 struct mf_msgenc {
 	struct mf_wbuf wb; /* the message being built */
 	enum mf_msgenc_proto proto;
@@ -76,6 +91,17 @@ struct mf_msgenc {
 	struct mf_msgenc_op ops[MF_MSGENC_MAX_FIELDS];
 	uint8_t var[MF_MSGENC_MAX_VAR];
 	uint8_t n_carried, n_var;
+	/* The fixed head of last_t: ops[0 .. n_head) as stores grouped by
+	 * kind (run k is store[run[k] .. run[k + 1])), head_len wire bytes;
+	 * ops[n_head ..] go one by one after it. */
+	struct mf_msgenc_store store[MF_MSGENC_MAX_FIELDS];
+	uint8_t run[MF_MSGENC_N_RUNS + 1];
+	uint8_t n_head;
+	uint16_t head_len;
+	/* The last template of mf_msgenc_reserve_record(), checked, and its
+	 * fixed record length. */
+	const struct mf_template *raw_t;
+	size_t raw_len;
 };
 
 /* Prepare w for proto messages of at most cap bytes (>= 64) in buf. */
@@ -100,6 +126,27 @@ int mf_msgenc_add_template(struct mf_msgenc *w, const struct mf_template *t);
  */
 int mf_msgenc_add_record(struct mf_msgenc *w, const struct mf_template *t,
     const void *rec);
+
+/*
+ * For a caller that writes a data record of t itself, straight from its
+ * own state (exporter/flowenc.c): room for one record of t's fixed length
+ * (mf_msgenc_record_len()) plus var_len bytes of its variable-length
+ * fields, in t's data set, counted as added.  Returns where to write
+ * exactly that many bytes, or NULL with *err -ENOSPC or -EINVAL as
+ * mf_msgenc_add_record().  The bytes must be written before the next
+ * call on w.
+ */
+uint8_t *mf_msgenc_reserve_record(struct mf_msgenc *w,
+    const struct mf_template *t, size_t var_len, int *err);
+
+/*
+ * A variable-length value as mf_msgenc_add_record() writes one (IPFIX:
+ * length prefix, value cut to MF_MSGENC_VAR_MAX): its wire bytes, and
+ * writing it at out (returns the bytes written).  buf may be NULL if len
+ * is 0.
+ */
+size_t mf_msgenc_var_len(size_t len);
+size_t mf_msgenc_put_var(uint8_t *out, const uint8_t *buf, size_t len);
 
 /*
  * Close the open FlowSet (padded to 4 bytes), fill in the header count and

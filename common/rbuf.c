@@ -7,28 +7,6 @@
 #include "common/rbuf.h"
 
 int
-mf_rbuf_skip(struct mf_rbuf *rb, size_t n)
-{
-	if (rb->left < n)
-		return -EBADMSG;
-	rb->p += n;
-	rb->left -= n;
-	return 0;
-}
-
-int
-mf_rbuf_sub(struct mf_rbuf *rb, size_t n, struct mf_rbuf *sub)
-{
-	if (rb->left < n)
-		return -EBADMSG;
-	sub->p = rb->p;
-	sub->left = n;
-	rb->p += n;
-	rb->left -= n;
-	return 0;
-}
-
-int
 mf_rbuf_peek_u16(const struct mf_rbuf *rb, size_t off, uint16_t *v)
 {
 	if (off > rb->left || rb->left - off < 2)

@@ -72,14 +72,50 @@ mf_rbuf_get_bytes(struct mf_rbuf *rb, void *out, size_t n)
 	return 0;
 }
 
-/* Skip n bytes. */
-int mf_rbuf_skip(struct mf_rbuf *rb, size_t n);
+/* Skip n bytes.  Inline: the packet decoders skip in every header. */
+static inline int
+mf_rbuf_skip(struct mf_rbuf *rb, size_t n)
+{
+	if (rb->left < n)
+		return -EBADMSG;
+	rb->p += n;
+	rb->left -= n;
+	return 0;
+}
 
 /*
  * Take a view of the next n bytes into sub (which then reads them) and
  * consume them here.
  */
-int mf_rbuf_sub(struct mf_rbuf *rb, size_t n, struct mf_rbuf *sub);
+static inline int
+mf_rbuf_sub(struct mf_rbuf *rb, size_t n, struct mf_rbuf *sub)
+{
+	if (rb->left < n)
+		return -EBADMSG;
+	sub->p = rb->p;
+	sub->left = n;
+	rb->p += n;
+	rb->left -= n;
+	return 0;
+}
+
+/*
+ * The big-endian integers at p, for a caller that checked once that a
+ * whole header is there (mf_rbuf_skip() or a length test) and then reads
+ * its fields in place.
+ */
+static inline uint16_t
+mf_rbuf_be16(const uint8_t *p)
+{
+	return (uint16_t)((unsigned)p[0] << 8 | p[1]);
+}
+
+static inline uint32_t
+mf_rbuf_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
 
 /* Read the u16 at byte offset off from p without consuming anything. */
 int mf_rbuf_peek_u16(const struct mf_rbuf *rb, size_t off, uint16_t *v);

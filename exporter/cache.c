@@ -152,10 +152,20 @@ static int
 make_key(const struct exp_pkt *p, uint32_t ifindex, struct exp_key *k)
 {
 	size_t alen = p->src.family == MF_AF_INET ? 4 : 16;
+	uint32_t a, b;
 	int c, s;
 
 	memset(k, 0, sizeof(*k));
-	c = memcmp(p->src.b, p->dst.b, alen);
+	if (alen == 4) {
+		/* memcmp's order of 4 bytes, without a call to it. */
+		memcpy(&a, p->src.b, 4);
+		memcpy(&b, p->dst.b, 4);
+		a = GUINT32_FROM_BE(a);
+		b = GUINT32_FROM_BE(b);
+		c = (a > b) - (a < b);
+	} else {
+		c = memcmp(p->src.b, p->dst.b, alen);
+	}
 	s = c > 0 || (c == 0 && p->sport > p->dport);
 	memcpy(k->addr[s], p->src.b, alen);
 	memcpy(k->addr[!s], p->dst.b, alen);
@@ -399,7 +409,7 @@ exp_cache_update(struct exp_cache *c, const struct exp_pkt *p, uint32_t ifindex)
 	if (i == EXP_CACHE_NIL) {
 		i = take(c, &k, h, now);
 		c->flows[i].initiator = (uint8_t)s;
-	} else {
+	} else if (c->lru.tail != i) {
 		lru_unlink(c, &c->lru, i);
 		lru_append(c, &c->lru, i);
 	}

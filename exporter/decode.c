@@ -148,26 +148,26 @@ peek_version(const struct mf_rbuf *rb)
 	return b >> 4;
 }
 
+/*
+ * The transport headers are read in place once their fixed part is known
+ * to be there: one length test a header, not one a field.
+ */
 static void
 decode_tcp(struct mf_rbuf *rb, struct exp_pkt *pkt)
 {
-	uint16_t sport, dport;
-	uint8_t off, flags;
+	const uint8_t *t = rb->p;
 	size_t hlen;
 
-	if (rb->left < TCP_MIN_LEN || mf_rbuf_get_u16(rb, &sport) != 0 ||
-	    mf_rbuf_get_u16(rb, &dport) != 0 || mf_rbuf_skip(rb, 8) != 0 ||
-	    mf_rbuf_get_u8(rb, &off) != 0 || mf_rbuf_get_u8(rb, &flags) != 0) {
+	if (rb->left < TCP_MIN_LEN) {
 		pkt->l4_trunc = 1;
 		return;
 	}
-	pkt->sport = sport;
-	pkt->dport = dport;
-	pkt->tcp_flags = flags;
-	/* 14 bytes read so far; the header is data offset * 4 >= 20. */
-	hlen = (size_t)(off >> 4) * 4;
-	if (hlen < TCP_MIN_LEN || mf_rbuf_skip(rb, hlen - 14) != 0 ||
-	    rb->left == 0)
+	pkt->sport = mf_rbuf_be16(t);
+	pkt->dport = mf_rbuf_be16(t + 2);
+	pkt->tcp_flags = t[13];
+	/* The header is data offset * 4 >= 20 bytes. */
+	hlen = (size_t)(t[12] >> 4) * 4;
+	if (hlen < TCP_MIN_LEN || mf_rbuf_skip(rb, hlen) != 0 || rb->left == 0)
 		return;
 	pkt->payload = rb->p;
 	pkt->payload_len = (uint32_t)rb->left;
@@ -176,17 +176,17 @@ decode_tcp(struct mf_rbuf *rb, struct exp_pkt *pkt)
 static void
 decode_udp(struct mf_rbuf *rb, struct exp_pkt *pkt)
 {
-	uint16_t sport, dport, ulen;
+	const uint8_t *u = rb->p;
+	uint16_t ulen;
 	size_t len;
 
-	if (mf_rbuf_get_u16(rb, &sport) != 0 ||
-	    mf_rbuf_get_u16(rb, &dport) != 0 ||
-	    mf_rbuf_get_u16(rb, &ulen) != 0 || mf_rbuf_skip(rb, 2) != 0) {
+	if (mf_rbuf_skip(rb, UDP_LEN) != 0) {
 		pkt->l4_trunc = 1;
 		return;
 	}
-	pkt->sport = sport;
-	pkt->dport = dport;
+	pkt->sport = mf_rbuf_be16(u);
+	pkt->dport = mf_rbuf_be16(u + 2);
+	ulen = mf_rbuf_be16(u + 4);
 	len = rb->left;
 	/* UDP-Lite has a checksum coverage there, not a length. */
 	if (pkt->proto == PROTO_UDP && ulen >= UDP_LEN &&
@@ -247,35 +247,30 @@ static enum exp_decode_result
 decode_ipv4(struct dec *d)
 {
 	struct exp_pkt *pkt = d->pkt;
-	struct mf_rbuf h, l4;
+	struct mf_rbuf l4;
 	uint32_t wire = wire_left(d);
-	uint16_t tot, id, off;
-	uint8_t vihl, proto, src[4], dst[4];
+	const uint8_t *ip = d->rb.p;
+	uint16_t tot, off;
 	size_t hlen;
 
-	h = d->rb;
-	if (mf_rbuf_get_u8(&h, &vihl) != 0)
-		return EXP_DECODE_TRUNC_IP; /* not reached: decode_ip() peeked
-		                             */
-	hlen = (size_t)(vihl & 0x0f) * 4;
+	if (d->rb.left < 1)
+		return EXP_DECODE_TRUNC_IP; /* not reached: peeked */
+	hlen = (size_t)(ip[0] & 0x0f) * 4;
 	if (hlen < 20)
 		return EXP_DECODE_BAD_IP_HEADER;
-	if (mf_rbuf_sub(&d->rb, hlen, &h) != 0)
+	/* The whole header is there: its fields are read in place. */
+	if (mf_rbuf_skip(&d->rb, hlen) != 0)
 		return EXP_DECODE_TRUNC_IP;
-	if (mf_rbuf_skip(&h, 1) != 0 || mf_rbuf_get_u8(&h, &pkt->tos) != 0 ||
-	    mf_rbuf_get_u16(&h, &tot) != 0 || mf_rbuf_get_u16(&h, &id) != 0 ||
-	    mf_rbuf_get_u16(&h, &off) != 0 || mf_rbuf_skip(&h, 1) != 0 ||
-	    mf_rbuf_get_u8(&h, &proto) != 0 || mf_rbuf_skip(&h, 2) != 0 ||
-	    mf_rbuf_get_bytes(&h, src, 4) != 0 ||
-	    mf_rbuf_get_bytes(&h, dst, 4) != 0)
-		return EXP_DECODE_TRUNC_IP; /* not reached: hlen >= 20 */
+	pkt->tos = ip[1];
+	tot = mf_rbuf_be16(ip + 2);
 	if (tot != 0 && tot < hlen)
 		return EXP_DECODE_BAD_IP_HEADER;
 	pkt->ip_len = tot != 0 ? tot : wire;
-	pkt->proto = proto;
-	pkt->frag_id = id;
-	mf_addr_set4(&pkt->src, src);
-	mf_addr_set4(&pkt->dst, dst);
+	pkt->proto = ip[9];
+	pkt->frag_id = mf_rbuf_be16(ip + 4);
+	off = mf_rbuf_be16(ip + 6);
+	mf_addr_set4(&pkt->src, ip + 12);
+	mf_addr_set4(&pkt->dst, ip + 16);
 	if ((off & (IPV4_MF | IPV4_OFFMASK)) != 0) {
 		pkt->is_frag = 1;
 		if ((off & IPV4_OFFMASK) != 0)
@@ -381,26 +376,21 @@ static enum exp_decode_result
 decode_ipv6(struct dec *d)
 {
 	struct exp_pkt *pkt = d->pkt;
-	struct mf_rbuf h;
-	uint32_t wire = wire_left(d), vtcfl;
+	uint32_t wire = wire_left(d);
+	const uint8_t *ip = d->rb.p;
 	uint16_t plen;
-	uint8_t nh, src[16], dst[16];
 	size_t dlen;
 
-	if (mf_rbuf_sub(&d->rb, IPV6_HDR_LEN, &h) != 0)
+	if (mf_rbuf_skip(&d->rb, IPV6_HDR_LEN) != 0)
 		return EXP_DECODE_TRUNC_IP;
-	if (mf_rbuf_get_u32(&h, &vtcfl) != 0 ||
-	    mf_rbuf_get_u16(&h, &plen) != 0 || mf_rbuf_get_u8(&h, &nh) != 0 ||
-	    mf_rbuf_skip(&h, 1) != 0 || mf_rbuf_get_bytes(&h, src, 16) != 0 ||
-	    mf_rbuf_get_bytes(&h, dst, 16) != 0)
-		return EXP_DECODE_TRUNC_IP; /* not reached: 40 bytes */
-	pkt->tos = (uint8_t)(vtcfl >> 20);
+	pkt->tos = (uint8_t)(mf_rbuf_be32(ip) >> 20);
+	plen = mf_rbuf_be16(ip + 4);
 	pkt->ip_len = plen != 0 ? (uint32_t)IPV6_HDR_LEN + plen : wire;
-	mf_addr_set6(&pkt->src, src);
-	mf_addr_set6(&pkt->dst, dst);
+	mf_addr_set6(&pkt->src, ip + 8);
+	mf_addr_set6(&pkt->dst, ip + 24);
 	dlen = (size_t)pkt->ip_len - IPV6_HDR_LEN;
 	d->rb.left = MIN(d->rb.left, dlen);
-	return ipv6_walk(&d->rb, dlen, nh, pkt);
+	return ipv6_walk(&d->rb, dlen, ip[6], pkt);
 }
 
 /* want: the version the link layer announced, or 0 to trust the nibble. */
@@ -561,15 +551,14 @@ decode_ethertype(struct dec *d, uint16_t type)
 static enum exp_decode_result
 decode_ether(struct dec *d)
 {
-	uint16_t type;
+	const uint8_t *eth = d->rb.p;
 
-	if (d->rb.left < ETH_HDR_LEN ||
-	    mf_rbuf_get_bytes(&d->rb, d->pkt->dst_mac, 6) != 0 ||
-	    mf_rbuf_get_bytes(&d->rb, d->pkt->src_mac, 6) != 0 ||
-	    mf_rbuf_get_u16(&d->rb, &type) != 0)
+	if (mf_rbuf_skip(&d->rb, ETH_HDR_LEN) != 0)
 		return EXP_DECODE_TRUNC_LINK;
+	memcpy(d->pkt->dst_mac, eth, 6);
+	memcpy(d->pkt->src_mac, eth + 6, 6);
 	d->pkt->has_mac = 1;
-	return decode_ethertype(d, type);
+	return decode_ethertype(d, mf_rbuf_be16(eth + 12));
 }
 
 /* Linux cooked capture v1 (protocol last) or v2 (protocol first). */

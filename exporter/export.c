@@ -13,6 +13,7 @@
 #include "common/model.h"
 #include "common/msgenc.h"
 #include "exporter/export.h"
+#include "exporter/flowenc.h"
 #include "exporter/message.h"
 
 struct exp_export {
@@ -284,17 +285,42 @@ open_message(struct exp_export *e)
 
 enum rec_kind { REC_FLOW, REC_STATS, REC_DNS, REC_DEVICE };
 
+/* A flow record written straight from the flow by flowenc.c. */
+struct direct {
+	const struct exp_flow *f;
+	int side, reason;
+	struct exp_flowenc_label label;
+};
+
+/* Add rec, or the record d describes if d is not NULL, to the message. */
+static int
+add_once(struct exp_export *e, const struct mf_template *t, const void *rec,
+    const struct direct *d)
+{
+	uint8_t *out;
+	int r;
+
+	if (d == NULL)
+		return exp_message_add_record(e->msg, t, rec);
+	out = exp_message_reserve_record(e->msg, t,
+	    exp_flowenc_var_len(&d->label), &r);
+	if (out == NULL)
+		return r;
+	exp_flowenc_write(out, d->f, d->side, d->reason, &d->label);
+	return 0;
+}
+
 static void
 add(struct exp_export *e, const struct mf_template *t, const void *rec,
-    enum rec_kind kind)
+    const struct direct *d, enum rec_kind kind)
 {
 	int r;
 
 	open_message(e);
-	if ((r = exp_message_add_record(e->msg, t, rec)) == -ENOSPC) {
+	if ((r = add_once(e, t, rec, d)) == -ENOSPC) {
 		send_open_message(e);
 		open_message(e);
-		r = exp_message_add_record(e->msg, t, rec);
+		r = add_once(e, t, rec, d);
 	}
 	if (r != 0) {
 		if (kind == REC_FLOW)
@@ -339,7 +365,7 @@ exp_export_flush(struct exp_export *e)
 void
 exp_export_stats(struct exp_export *e, const struct mf_stats_rec *r)
 {
-	add(e, &mf_tmpl_stats, r, REC_STATS);
+	add(e, &mf_tmpl_stats, r, NULL, REC_STATS);
 }
 
 void
@@ -349,7 +375,7 @@ exp_export_dns(struct exp_export *e, const struct mf_dns_rec *r, uint8_t family)
 		e->stats.dns_not_sent++;
 		return;
 	}
-	add(e, family == MF_AF_INET ? &mf_tmpl_dns4 : &mf_tmpl_dns6, r,
+	add(e, family == MF_AF_INET ? &mf_tmpl_dns4 : &mf_tmpl_dns6, r, NULL,
 	    REC_DNS);
 }
 
@@ -362,7 +388,7 @@ exp_export_device(struct exp_export *e, const struct mf_device_rec *r,
 		return;
 	}
 	add(e, family == MF_AF_INET6 ? &mf_tmpl_device6 : &mf_tmpl_device4, r,
-	    REC_DEVICE);
+	    NULL, REC_DEVICE);
 }
 
 /* --- flows to records ---------------------------------------------------- */
@@ -565,6 +591,7 @@ export_flow(struct exp_export *e, const struct exp_flow *f, int reason,
 	const char *pname = NULL;
 	struct mf_flow_rec r;
 	uint32_t pid = 0;
+	gboolean direct;
 	int s;
 
 	if (e->cfg.processes && e->procs != NULL &&
@@ -576,13 +603,16 @@ export_flow(struct exp_export *e, const struct exp_flow *f, int reason,
 
 	if (nat != NULL)
 		t = f->key.family == MF_AF_INET ? &mf_tmpl_nat4 : &mf_tmpl_nat6;
+	/* The default records, flow4 and flow6 in IPFIX: flowenc.c. */
+	direct = e->cfg.protocol == EXP_PROTO_IPFIX &&
+	    (t == &mf_tmpl_flow4 || t == &mf_tmpl_flow6);
 
 	if (e->cfg.biflow) {
 		if (exp_export_make_biflow(f, reason, &r)) {
 			set_label(&r, &l);
 			r.process = proc;
 			r.pid = pid;
-			add(e, t, &r, REC_FLOW);
+			add(e, t, &r, NULL, REC_FLOW);
 		}
 		return;
 	}
@@ -590,13 +620,21 @@ export_flow(struct exp_export *e, const struct exp_flow *f, int reason,
 	for (s = 0; s < 2; s++) {
 		int side = s == 0 ? f->initiator : !f->initiator;
 
+		if (direct) {
+			struct direct d = { f, side, reason,
+				{ l.src, l.v.buf, l.v.len } };
+
+			if (f->side[side].packets > 0)
+				add(e, t, NULL, &d, REC_FLOW);
+			continue;
+		}
 		if (exp_export_make_uniflow(f, side, reason, &r)) {
 			set_label(&r, &l);
 			r.process = proc;
 			r.pid = pid;
 			if (nat != NULL)
 				set_nat(&r, nat, side, f->key.family);
-			add(e, t, &r, REC_FLOW);
+			add(e, t, &r, NULL, REC_FLOW);
 		}
 	}
 }

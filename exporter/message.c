@@ -167,17 +167,12 @@ exp_message_add_templates(struct exp_message *m)
 	return 0;
 }
 
-int
-exp_message_add_record(struct exp_message *m, const struct mf_template *t,
-    const void *rec)
+/* Whether t is one of the templates this exporter announced. */
+static gboolean
+in_use(const struct exp_message *m, const struct mf_template *t)
 {
 	gboolean bi = (t->flags & MF_TMPL_BIFLOW) != 0;
-	int r;
 
-	if (t == &mf_tmpl_stats)
-		t = &m->stats; /* its id may be YAF's */
-
-	/* Only the templates this exporter announced. */
 	if ((is_device(t) && !m->devices) ||
 	    (!is_device(t) && (t->flags & MF_TMPL_IPFIX_ONLY) != 0 &&
 	        !m->dns) ||
@@ -187,12 +182,42 @@ exp_message_add_record(struct exp_message *m, const struct mf_template *t,
 	    ((t->flags & (MF_TMPL_OPTIONS | MF_TMPL_IPFIX_ONLY)) == 0 &&
 	        bi != m->biflow)) {
 		g_warning("message: %s: template not in use", t->name);
-		return -EINVAL;
+		return FALSE;
 	}
+	return TRUE;
+}
+
+int
+exp_message_add_record(struct exp_message *m, const struct mf_template *t,
+    const void *rec)
+{
+	int r;
+
+	if (t == &mf_tmpl_stats)
+		t = &m->stats; /* its id may be YAF's */
+	if (!in_use(m, t))
+		return -EINVAL;
 	ensure_open(m);
 	if ((r = mf_msgenc_add_record(&m->enc, t, rec)) == -EINVAL)
 		g_warning("message: %s: cannot be encoded", t->name);
 	return r;
+}
+
+uint8_t *
+exp_message_reserve_record(struct exp_message *m, const struct mf_template *t,
+    size_t var_len, int *err)
+{
+	uint8_t *out;
+
+	if (!in_use(m, t)) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	ensure_open(m);
+	out = mf_msgenc_reserve_record(&m->enc, t, var_len, err);
+	if (out == NULL && *err == -EINVAL)
+		g_warning("message: %s: cannot be encoded", t->name);
+	return out;
 }
 
 size_t

@@ -80,6 +80,14 @@ int exp_message_add_record(struct exp_message *m, const struct mf_template *t,
     const void *rec);
 
 /*
+ * The same for a record the caller writes itself (exporter/flowenc.c):
+ * room for one record of t with var_len bytes of variable-length fields
+ * (mf_msgenc_reserve_record()), or NULL with *err as above.
+ */
+uint8_t *exp_message_reserve_record(struct exp_message *m,
+    const struct mf_template *t, size_t var_len, int *err);
+
+/*
  * Close the open message; *msg points at its bytes (valid until the next
  * add).  Returns its length, 0 if there was nothing to send.
  */

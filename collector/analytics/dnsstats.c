@@ -20,6 +20,19 @@ struct answer_key {
 	char qname[COL_DNS_NAME_MAX + 1];
 };
 
+/*
+ * Addresses written as text, kept: inet_ntop() costs about 1,800
+ * instructions and the clients of one network ask again and again.  The
+ * text depends only on the address (mf_addr_equal()), so a kept one is
+ * the one mf_addr_format() would write.  16 entries of 63 bytes.
+ */
+#define TEXT_MEMO 16
+
+struct addr_text {
+	struct mf_addr addr; /* family 0: the entry is empty */
+	char text[MF_ADDR_STRLEN];
+};
+
 struct col_dnsstats {
 	struct col_dnsstats_config cfg;
 	GHashTable *names;    /* qname -> uint64_t count (NOERROR answers) */
@@ -31,6 +44,7 @@ struct col_dnsstats {
 	struct answer_key prev;
 	gboolean have_prev;
 	struct col_dnsstats_counters c;
+	struct addr_text memo[TEXT_MEMO];
 };
 
 static GHashTable *
@@ -121,15 +135,36 @@ remember(struct col_dnsstats *s, const struct col_dns_rec *r)
 	s->have_prev = TRUE;
 }
 
+/*
+ * a as text (MF_ADDR_STRLEN bytes at most, with the NUL), from the memo
+ * when it holds a; an unset address is "-" and never kept.
+ */
+static const char *
+addr_text(struct col_dnsstats *s, const struct mf_addr *a)
+{
+	static const char unset[MF_ADDR_STRLEN] = "-";
+	struct addr_text *m = &s->memo[(a->b[3] ^ a->b[15]) % TEXT_MEMO];
+
+	if (a->family == 0)
+		return unset;
+	if (!mf_addr_equal(&m->addr, a)) {
+		mf_addr_format(a, m->text, sizeof(m->text));
+		m->addr = *a;
+	}
+	return m->text;
+}
+
 static void
 add_last(struct col_dnsstats *s, const struct col_dns_rec *r)
 {
 	struct col_dns_last *l = &s->last[s->last_head];
 
+	G_STATIC_ASSERT(sizeof(l->address) == MF_ADDR_STRLEN);
+	G_STATIC_ASSERT(sizeof(l->client) == MF_ADDR_STRLEN);
 	l->time_ms = r->time_ms;
 	g_strlcpy(l->name, r->qname, sizeof(l->name));
-	mf_addr_format(&r->addrs[0], l->address, sizeof(l->address));
-	mf_addr_format(&r->client, l->client, sizeof(l->client));
+	memcpy(l->address, addr_text(s, &r->addrs[0]), sizeof(l->address));
+	memcpy(l->client, addr_text(s, &r->client), sizeof(l->client));
 	s->last_head = (s->last_head + 1) % COL_DNS_LAST;
 	if (s->n_last < COL_DNS_LAST)
 		s->n_last++;
@@ -148,8 +183,6 @@ add_failure(struct col_dnsstats *s, const char *name, unsigned rcode)
 void
 col_dnsstats_add(struct col_dnsstats *s, const struct col_dns_rec *r)
 {
-	char client[MF_ADDR_STRLEN];
-
 	s->c.records++;
 	if (r->answered && same_answer(s, r)) {
 		/* The second family of one answer: its addresses only. */
@@ -157,8 +190,7 @@ col_dnsstats_add(struct col_dnsstats *s, const struct col_dns_rec *r)
 			add_last(s, r);
 		return;
 	}
-	mf_addr_format(&r->client, client, sizeof(client));
-	if (!bump(s->clients, client, s->cfg.max_clients))
+	if (!bump(s->clients, addr_text(s, &r->client), s->cfg.max_clients))
 		s->c.clients_dropped++;
 	if (!r->answered) {
 		s->c.unanswered++;

@@ -203,6 +203,53 @@ test_dnsstats_answers_from_different_servers_count(void **state)
 	col_dnsstats_free(s);
 }
 
+/*
+ * Addresses as text: the kept texts are per address, so clients that
+ * share a memo entry (the same last byte; an IPv6 one too) and an unset
+ * address are each written as themselves, again and again.
+ */
+static void
+test_dnsstats_address_texts(void **state)
+{
+	static const char *const want[] = { "-", "10.0.0.5", "192.168.1.5",
+		"2001:db8::5" };
+	const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 5 };
+	struct col_dnsstats *s = stats(16, 16);
+	struct col_dns_count *c;
+	const struct col_dns_last *l;
+	struct col_dns_rec r[4];
+	size_t i, n;
+
+	(void)state;
+	r[0] = rec("a.example", 5, 0, 100);
+	r[1] = rec("b.example", 5, 0, 200);
+	r[1].client.b[0] = 10, r[1].client.b[1] = 0, r[1].client.b[2] = 0;
+	r[2] = rec("c.example", 5, 0, 300);
+	mf_addr_set6(&r[2].client, v6);
+	r[3] = rec("d.example", 5, 0, 400);
+	memset(&r[3].client, 0, sizeof(r[3].client));
+	for (i = 0; i < 12; i++)
+		col_dnsstats_add(s, &r[i % 4]);
+	c = col_dnsstats_sorted(s, COL_DNS_CLIENTS, &n);
+	assert_int_equal(n, 4);
+	for (i = 0; i < n; i++) {
+		assert_string_equal(c[i].key, want[i]);
+		assert_int_equal(c[i].count, 3);
+	}
+	g_free(c);
+	for (i = 0; i < 4; i++) {
+		char text[MF_ADDR_STRLEN];
+
+		assert_non_null(l = col_dnsstats_get_last(s, i));
+		assert_string_equal(l->client,
+		    mf_addr_format(&r[3 - i].client, text, sizeof(text)));
+		assert_string_equal(l->address, "203.0.113.5");
+	}
+	assert_string_equal(col_dnsstats_get_last(s, 0)->client, "-");
+	assert_string_equal(col_dnsstats_get_last(s, 1)->client, "2001:db8::5");
+	col_dnsstats_free(s);
+}
+
 static void
 test_dnsstats_bounded_and_reset(void **state)
 {
@@ -334,6 +381,7 @@ main(void)
 		cmocka_unit_test(test_dnsstats_two_families_one_answer),
 		cmocka_unit_test(
 		    test_dnsstats_answers_from_different_servers_count),
+		cmocka_unit_test(test_dnsstats_address_texts),
 		cmocka_unit_test(test_dnsstats_bounded_and_reset),
 		cmocka_unit_test(test_dnsstats_labels_when_no_records),
 		cmocka_unit_test(test_dnsstats_longest_names_kept_whole),

@@ -9,7 +9,6 @@
 #include <glib.h>
 
 #include "common/l7name.h"
-#include "common/rbuf.h"
 
 /* Internal "so far so good", outside the public range of results. */
 #define L7_OK MF_L7_N_RESULTS
@@ -32,52 +31,61 @@ const char *const mf_l7_result_names[MF_L7_N_RESULTS] = {
 };
 
 /*
- * A block of a ClientHello as two limits: rb reads the bytes of it we
- * have (in this segment and record), want counts the bytes its length
- * field declares are left (rb.left <= want).  Asking for more than want
- * is MF_L7_MALFORMED; for more than we have, MF_L7_PARTIAL.  mf_rbuf has
- * only the first limit, hence this wrapper.
+ * A block of a ClientHello as two limits: have counts the bytes of it we
+ * hold at p (in this segment and record), want the bytes its length field
+ * declares are left (have <= want).  Asking for more than want is
+ * MF_L7_MALFORMED; for more than we have, MF_L7_PARTIAL.  The helpers are
+ * small enough to inline: a ClientHello has a dozen or more extensions,
+ * each read as a type, a length and a skip.
  */
 struct hcur {
-	struct mf_rbuf rb;
-	size_t want;
+	const uint8_t *p;
+	size_t have, want;
 };
 
-static void
+static inline void
 hcur_init(struct hcur *c, const uint8_t *p, size_t have, size_t want)
 {
-	mf_rbuf_init(&c->rb, p, MIN(have, want));
+	c->p = p;
+	c->have = MIN(have, want);
 	c->want = want;
 }
 
 /* Take the next n declared bytes as the block sub (maybe partly had). */
-static enum mf_l7_result
+static inline enum mf_l7_result
 hcur_sub(struct hcur *c, size_t n, struct hcur *sub)
 {
+	size_t k;
+
 	if (n > c->want)
 		return MF_L7_MALFORMED;
-	if (mf_rbuf_sub(&c->rb, MIN(n, c->rb.left), &sub->rb) != 0)
-		return MF_L7_MALFORMED; /* not reached: MIN() fits */
+	k = MIN(n, c->have);
+	sub->p = c->p;
+	sub->have = k;
 	sub->want = n;
+	c->p += k;
+	c->have -= k;
 	c->want -= n;
 	return L7_OK;
 }
 
 /* Read a big-endian number of n (1 .. 3) bytes. */
-static enum mf_l7_result
+static inline enum mf_l7_result
 hcur_uint(struct hcur *c, size_t n, uint32_t *v)
 {
-	struct hcur sub;
-	enum mf_l7_result r;
-	uint8_t b;
+	uint32_t x = 0;
+	size_t i;
 
-	if ((r = hcur_sub(c, n, &sub)) != L7_OK)
-		return r;
-	if (sub.rb.left < n)
+	if (n > c->want)
+		return MF_L7_MALFORMED;
+	if (c->have < n)
 		return MF_L7_PARTIAL;
-	*v = 0;
-	while (mf_rbuf_get_u8(&sub.rb, &b) == 0)
-		*v = *v << 8 | b;
+	for (i = 0; i < n; i++)
+		x = x << 8 | c->p[i];
+	*v = x;
+	c->p += n;
+	c->have -= n;
+	c->want -= n;
 	return L7_OK;
 }
 
@@ -96,21 +104,32 @@ hcur_vec(struct hcur *c, size_t lenlen, uint32_t min, uint32_t max,
 	return hcur_sub(c, n, sub);
 }
 
-/* RFC 6066 host_name: LDH labels (and '_', seen in the wild) of 1 .. 63. */
+/*
+ * RFC 6066 host_name: LDH labels (and '_', seen in the wild) of 1 .. 63.
+ * One table lookup a byte: 1 for a label byte, 2 for the dot, 0 else.
+ */
+static const uint8_t sni_class[256] = {
+	['-'] = 1,
+	['.'] = 2,
+	['0' ... '9'] = 1,
+	['A' ... 'Z'] = 1,
+	['_'] = 1,
+	['a' ... 'z'] = 1,
+};
+
 static enum mf_l7_result
 check_sni_name(const uint8_t *p, size_t n)
 {
 	size_t i, label = 0;
 
 	for (i = 0; i < n; i++) {
-		if (p[i] == '.') {
-			if (label == 0)
-				return MF_L7_BAD_NAME;
-			label = 0;
-		} else if (g_ascii_isalnum(p[i]) || p[i] == '-' ||
-		    p[i] == '_') {
+		uint8_t c = sni_class[p[i]];
+
+		if (c == 1) {
 			if (++label > DNS_LABEL_MAX)
 				return MF_L7_BAD_NAME;
+		} else if (c == 2 && label != 0) {
+			label = 0;
 		} else {
 			return MF_L7_BAD_NAME;
 		}
@@ -177,7 +196,7 @@ sni_ext(struct hcur *data, char *out, size_t out_size)
 		    (r = hcur_vec(&list, 2, 1, UINT16_MAX, &entry)) != L7_OK)
 			return r;
 		if (type == TLS_SNI_HOST_NAME && name == MF_L7_NO_NAME)
-			name = copy_name(entry.rb.p, entry.want, check_sni_name,
+			name = copy_name(entry.p, entry.want, check_sni_name,
 			    out, out_size);
 	}
 	return name;
@@ -206,7 +225,7 @@ hello_extensions(struct hcur *exts, char *out, size_t out_size)
 			continue;
 		if (seen)
 			return MF_L7_MALFORMED; /* RFC 8446 4.2: once only */
-		if (data.rb.left < data.want)
+		if (data.have < data.want)
 			return MF_L7_PARTIAL;
 		seen = TRUE;
 		if ((name = sni_ext(&data, out, out_size)) == MF_L7_MALFORMED)
@@ -272,7 +291,7 @@ tls_sni(const uint8_t *p, size_t len, char *out, size_t out_size)
 	if ((r = hcur_uint(&rec, 3, &hs_len)) != L7_OK)
 		return r;
 	/* The hello may go on past this record: hs_len need not fit. */
-	hcur_init(&hello, rec.rb.p, rec.rb.left, hs_len);
+	hcur_init(&hello, rec.p, rec.have, hs_len);
 	return client_hello(&hello, out, out_size);
 }
 

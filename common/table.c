@@ -121,9 +121,8 @@ mf_table_remove(struct mf_table *t, uint32_t i)
 }
 
 uint32_t
-mf_table_insert(struct mf_table *t, const void *key, uint32_t b)
+mf_table_insert_raw(struct mf_table *t, const void *key, uint32_t b)
 {
-	uint8_t *e;
 	uint32_t i;
 
 	if (t->free_head == MF_TABLE_NIL) {
@@ -132,9 +131,7 @@ mf_table_insert(struct mf_table *t, const void *key, uint32_t b)
 	}
 	i = t->free_head;
 	t->free_head = t->links[i].hnext;
-	e = mf_table_entry(t, i);
-	memcpy(e, key, t->ksize);
-	memset(e + t->ksize, 0, t->esize - t->ksize);
+	memcpy(mf_table_entry(t, i), key, t->ksize);
 	t->links[i].hnext = t->buckets[b];
 	t->links[i].bucket = b;
 	t->buckets[b] = i;
@@ -142,6 +139,16 @@ mf_table_insert(struct mf_table *t, const void *key, uint32_t b)
 	t->stats.inserted++;
 	if (++t->stats.used > t->stats.peak)
 		t->stats.peak = t->stats.used;
+	return i;
+}
+
+uint32_t
+mf_table_insert(struct mf_table *t, const void *key, uint32_t b)
+{
+	uint32_t i = mf_table_insert_raw(t, key, b);
+	uint8_t *e = mf_table_entry(t, i);
+
+	memset(e + t->ksize, 0, t->esize - t->ksize);
 	return i;
 }
 

@@ -77,6 +77,14 @@ uint32_t mf_table_find(const struct mf_table *t, const void *key, uint32_t b);
  */
 uint32_t mf_table_insert(struct mf_table *t, const void *key, uint32_t b);
 
+/*
+ * mf_table_insert() without the zeroing: the bytes after the key hold
+ * whatever an earlier entry left there (zero if none did), so the caller must
+ * set every one it will read.  For entries that are mostly a buffer the
+ * caller fills only in part (the DNS query table's name).
+ */
+uint32_t mf_table_insert_raw(struct mf_table *t, const void *key, uint32_t b);
+
 /* Remove entry i (in the table). */
 void mf_table_remove(struct mf_table *t, uint32_t i);
 

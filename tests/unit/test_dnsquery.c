@@ -339,6 +339,32 @@ test_dnsquery_wire_names_come_back_as_text(void **state)
 	assert_int_equal(s[4].last_name[4 * 63], '.');
 }
 
+/*
+ * A slot is not zeroed when reused (mf_table_insert_raw()): a query
+ * without a name in the slot an answered one freed still has none.
+ */
+static void
+test_dnsquery_reused_slot_has_no_old_name(void **state)
+{
+	static const uint8_t plain[] = { 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e',
+		3, 'o', 'r', 'g', 0 };
+	struct exp_dnsquery *q = table(16, 5000);
+	struct exp_dnsquery_key k1 = key(10, 7), k2 = key(11, 8);
+	struct seen s = { 0 };
+
+	(void)state;
+	exp_dnsquery_add_wire(q, &k1, plain, sizeof(plain), 28, 1000);
+	assert_true(exp_dnsquery_answer(q, &k1));
+	exp_dnsquery_add_wire(q, &k2, plain, 0, 1, 2000);
+	exp_dnsquery_flush(q, collect, &s);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.ids[0], 8);
+	assert_int_equal(s.times[0], 2000);
+	assert_int_equal(s.last_qtype, 1);
+	assert_string_equal(s.last_name, "");
+	exp_dnsquery_free(q);
+}
+
 static void
 test_dnsquery_bounds_and_memory(void **state)
 {
@@ -371,6 +397,7 @@ main(void)
 		cmocka_unit_test(test_dnsquery_bounds_and_memory),
 		cmocka_unit_test(test_dnsquery_names_kept_whole),
 		cmocka_unit_test(test_dnsquery_wire_names_come_back_as_text),
+		cmocka_unit_test(test_dnsquery_reused_slot_has_no_old_name),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

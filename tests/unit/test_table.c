@@ -5,7 +5,7 @@
 /*
  * The bounded table: capacity, oldest-first eviction (touch makes an
  * entry the newest), removal and reuse, zeroed entries, the counters, and
- * long chains.
+ * long chains; the insert that does not zero.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -148,6 +148,39 @@ test_table_chains_and_turnover(void **state)
 	mf_table_fini(&t);
 }
 
+/*
+ * mf_table_insert_raw() is insert without the zeroing: the same slot,
+ * chain, age and counters (the slot a full table frees is the oldest's),
+ * and the body is what the last entry there left.
+ */
+static void
+test_table_insert_raw(void **state)
+{
+	struct mf_table t;
+	uint32_t i, j, k = 3;
+	struct ent *e;
+
+	(void)state;
+	table_new(&t, 2);
+	insert(&t, 1, 101);
+	insert(&t, 2, 102);
+	i = find(&t, 1);
+	j = mf_table_insert_raw(&t, &k, mf_table_bucket(&t, &k));
+	assert_int_equal(j, i); /* 1, the oldest, evicted; its slot taken */
+	e = mf_table_entry(&t, j);
+	assert_int_equal(e->key, 3);
+	assert_int_equal(e->val, 101); /* not zeroed */
+	assert_int_equal(find(&t, 1), MF_TABLE_NIL);
+	assert_int_equal(find(&t, 3), j);
+	assert_int_equal(val_of(&t, 2), 102);
+	assert_int_equal(mf_table_oldest(&t), find(&t, 2));
+	assert_int_equal(t.stats.inserted, 3);
+	assert_int_equal(t.stats.evicted, 1);
+	assert_int_equal(t.stats.used, 2);
+	assert_int_equal(t.stats.peak, 2);
+	mf_table_fini(&t);
+}
+
 static void
 test_table_memory(void **state)
 {
@@ -164,6 +197,7 @@ main(void)
 		cmocka_unit_test(test_table_full_evicts_oldest),
 		cmocka_unit_test(test_table_remove_frees_a_slot),
 		cmocka_unit_test(test_table_chains_and_turnover),
+		cmocka_unit_test(test_table_insert_raw),
 		cmocka_unit_test(test_table_memory),
 	};
 

@@ -15,29 +15,6 @@
 static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff,
 	0xff };
 
-void
-mf_addr_set4(struct mf_addr *a, const uint8_t b[4])
-{
-	memset(a, 0, sizeof(*a));
-	a->family = MF_AF_INET;
-	memcpy(a->b, b, 4);
-}
-
-void
-mf_addr_set6(struct mf_addr *a, const uint8_t b[16])
-{
-	memset(a, 0, sizeof(*a));
-	a->family = MF_AF_INET6;
-	memcpy(a->b, b, 16);
-}
-
-uint32_t
-mf_addr_get4(const struct mf_addr *a)
-{
-	return (uint32_t)a->b[0] << 24 | (uint32_t)a->b[1] << 16 |
-	    (uint32_t)a->b[2] << 8 | a->b[3];
-}
-
 int
 mf_addr_cmp(const struct mf_addr *x, const struct mf_addr *y)
 {

@@ -29,11 +29,32 @@ struct mf_prefix {
 /* Longest text mf_addr_format() writes, with the terminating NUL. */
 #define MF_ADDR_STRLEN 46
 
-void mf_addr_set4(struct mf_addr *a, const uint8_t b[4]);
-void mf_addr_set6(struct mf_addr *a, const uint8_t b[16]);
+/*
+ * Set an address from its network-order bytes.  Inline: the decoder sets
+ * two addresses a packet, and a call costs more than the 17-byte store.
+ */
+static inline void
+mf_addr_set4(struct mf_addr *a, const uint8_t b[4])
+{
+	memset(a, 0, sizeof(*a));
+	a->family = MF_AF_INET;
+	memcpy(a->b, b, 4);
+}
+
+static inline void
+mf_addr_set6(struct mf_addr *a, const uint8_t b[16])
+{
+	a->family = MF_AF_INET6;
+	memcpy(a->b, b, 16);
+}
 
 /* IPv4 as a host-order integer (the address must be IPv4). */
-uint32_t mf_addr_get4(const struct mf_addr *a);
+static inline uint32_t
+mf_addr_get4(const struct mf_addr *a)
+{
+	return (uint32_t)a->b[0] << 24 | (uint32_t)a->b[1] << 16 |
+	    (uint32_t)a->b[2] << 8 | a->b[3];
+}
 
 /* Compare two addresses: <0, 0, >0 (family first, then bytes). */
 int mf_addr_cmp(const struct mf_addr *x, const struct mf_addr *y);

@@ -64,6 +64,7 @@ struct exporter {
 	uint64_t stats_ms;        /* last statistics record */
 	struct exp_replay replay; /* with --replay-speed */
 	gboolean replaying;
+	gboolean from_file; /* exp_capture_is_file(cap), read once */
 };
 
 static uint64_t
@@ -124,7 +125,7 @@ on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *bytes, int dlt,
 		x->dstats.fragments++;
 		exp_frag_process(x->frag, &p);
 	}
-	if (exp_capture_is_file(x->cap) && p.ts_ms > x->now_ms) {
+	if (x->from_file && p.ts_ms > x->now_ms) {
 		if (x->now_ms == 0) {
 			/* Reading a file, time starts at its first packet. */
 			x->boot_ms = p.ts_ms;
@@ -693,6 +694,7 @@ open_all(struct exporter *x, GError **error)
 	if ((cfg->n_interfaces > 0 || !cfg->conntrack) &&
 	    (x->cap = exp_capture_open(&cc, error)) == NULL)
 		return FALSE;
+	x->from_file = x->cap != NULL && exp_capture_is_file(x->cap);
 	if (!open_output(x, error))
 		return FALSE;
 	x->cache = exp_cache_new(&kc, exp_export_flow, x->exp, error);

@@ -22,7 +22,11 @@ struct exp_message {
 	gboolean proc;            /* proc or biproc templates for the flows */
 	struct mf_template stats; /* mf_tmpl_stats, or under YAF's id */
 	gboolean open;            /* a message is being built */
-	uint64_t now_ms;          /* time of the next message started */
+	/* The last two templates in_use() passed (flow4 and flow6 take
+	 * turns); cleared by every setter. */
+	const struct mf_template *used[2];
+	unsigned next_used; /* the slot of used[] to replace */
+	uint64_t now_ms;    /* time of the next message started */
 };
 
 struct exp_message *
@@ -60,6 +64,12 @@ exp_message_free(struct exp_message *m)
 	g_free(m);
 }
 
+static void
+clear_used(struct exp_message *m)
+{
+	m->used[0] = m->used[1] = NULL;
+}
+
 void
 exp_message_set_boot(struct exp_message *m, uint64_t boot_ms)
 {
@@ -69,30 +79,35 @@ exp_message_set_boot(struct exp_message *m, uint64_t boot_ms)
 void
 exp_message_set_dns(struct exp_message *m, gboolean dns)
 {
+	clear_used(m);
 	m->dns = dns && m->enc.proto == MF_MSGENC_IPFIX;
 }
 
 void
 exp_message_set_devices(struct exp_message *m, gboolean devices)
 {
+	clear_used(m);
 	m->devices = devices && m->enc.proto == MF_MSGENC_IPFIX;
 }
 
 void
 exp_message_set_nat(struct exp_message *m, gboolean nat)
 {
+	clear_used(m);
 	m->nat = nat && !m->biflow;
 }
 
 void
 exp_message_set_proc(struct exp_message *m, gboolean proc)
 {
+	clear_used(m);
 	m->proc = proc && m->enc.proto == MF_MSGENC_IPFIX;
 }
 
 void
 exp_message_set_yaf_stats(struct exp_message *m, gboolean yaf)
 {
+	clear_used(m);
 	m->stats.id = yaf ? MF_TID_YAF_PROCESS_STATS : mf_tmpl_stats.id;
 }
 
@@ -209,9 +224,14 @@ exp_message_reserve_record(struct exp_message *m, const struct mf_template *t,
 {
 	uint8_t *out;
 
-	if (!in_use(m, t)) {
-		*err = -EINVAL;
-		return NULL;
+	/* Once a template passed, its flows skip the test (a packet path). */
+	if (t != m->used[0] && t != m->used[1]) {
+		if (!in_use(m, t)) {
+			*err = -EINVAL;
+			return NULL;
+		}
+		m->used[m->next_used] = t;
+		m->next_used ^= 1;
 	}
 	ensure_open(m);
 	out = mf_msgenc_reserve_record(&m->enc, t, var_len, err);

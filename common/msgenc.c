@@ -462,18 +462,15 @@ put_head(uint8_t *out, const struct mf_msgenc *w, const uint8_t *rec)
 		out[st->to] = rec[st->from];
 	for (end = w->store + w->run[OP_BE16 + 1]; st < end; st++) {
 		memcpy(&v16, rec + st->from, sizeof(v16));
-		v16 = GUINT16_TO_BE(v16);
-		memcpy(out + st->to, &v16, sizeof(v16));
+		mf_store_be16(out + st->to, v16);
 	}
 	for (end = w->store + w->run[OP_BE32 + 1]; st < end; st++) {
 		memcpy(&v32, rec + st->from, sizeof(v32));
-		v32 = GUINT32_TO_BE(v32);
-		memcpy(out + st->to, &v32, sizeof(v32));
+		mf_store_be32(out + st->to, v32);
 	}
 	for (end = w->store + w->run[OP_BE64 + 1]; st < end; st++) {
 		memcpy(&v64, rec + st->from, sizeof(v64));
-		v64 = GUINT64_TO_BE(v64);
-		memcpy(out + st->to, &v64, sizeof(v64));
+		mf_store_be64(out + st->to, v64);
 	}
 	for (end = w->store + w->run[OP_B6 + 1]; st < end; st++)
 		memcpy(out + st->to, rec + st->from, 6);
@@ -504,18 +501,15 @@ put_value(uint8_t *out, const struct mf_msgenc_op *op,
 		return 1;
 	case OP_BE16:
 		memcpy(&v16, p, sizeof(v16));
-		v16 = GUINT16_TO_BE(v16);
-		memcpy(out, &v16, sizeof(v16));
+		mf_store_be16(out, v16);
 		return 2;
 	case OP_BE32:
 		memcpy(&v32, p, sizeof(v32));
-		v32 = GUINT32_TO_BE(v32);
-		memcpy(out, &v32, sizeof(v32));
+		mf_store_be32(out, v32);
 		return 4;
 	case OP_BE64:
 		memcpy(&v64, p, sizeof(v64));
-		v64 = GUINT64_TO_BE(v64);
-		memcpy(out, &v64, sizeof(v64));
+		mf_store_be64(out, v64);
 		return 8;
 	case OP_B6:
 		memcpy(out, p, 6);

@@ -9,37 +9,9 @@
 
 #include "common/model.h"
 #include "common/msgenc.h"
+#include "common/wbuf.h"
 #include "exporter/export.h"
 #include "exporter/flowenc.h"
-
-/*
- * Stores of host-order integers in network order at p (any alignment):
- * the one place here that decides the byte order, so a big-endian host
- * writes the same bytes.
- */
-static inline uint8_t *
-be16(uint8_t *p, uint16_t v)
-{
-	v = GUINT16_TO_BE(v);
-	memcpy(p, &v, sizeof(v));
-	return p + sizeof(v);
-}
-
-static inline uint8_t *
-be32(uint8_t *p, uint32_t v)
-{
-	v = GUINT32_TO_BE(v);
-	memcpy(p, &v, sizeof(v));
-	return p + sizeof(v);
-}
-
-static inline uint8_t *
-be64(uint8_t *p, uint64_t v)
-{
-	v = GUINT64_TO_BE(v);
-	memcpy(p, &v, sizeof(v));
-	return p + sizeof(v);
-}
 
 static inline uint8_t *
 bytes(uint8_t *p, const void *v, size_t n)
@@ -91,8 +63,8 @@ exp_flowenc_write(uint8_t *out, const struct exp_flow *f, int s, int reason,
 	uint8_t app_id[3];
 	int i, lf = label_field(l->src);
 
-	out = be64(out, f->period_ms + sd->first_off); /* flowStart */
-	out = be64(out, f->period_ms + sd->last_off);  /* flowEnd */
+	out = mf_store_be64(out, f->period_ms + sd->first_off); /* flowStart */
+	out = mf_store_be64(out, f->period_ms + sd->last_off);  /* flowEnd */
 	if (k->family == MF_AF_INET) {
 		out = bytes(out, k->addr[s], 4);
 		out = bytes(out, k->addr[!s], 4);
@@ -100,16 +72,16 @@ exp_flowenc_write(uint8_t *out, const struct exp_flow *f, int s, int reason,
 		out = bytes(out, k->addr[s], 16);
 		out = bytes(out, k->addr[!s], 16);
 	}
-	out = be16(out, k->port[s]);
-	out = be16(out, k->port[!s]);
+	out = mf_store_be16(out, k->port[s]);
+	out = mf_store_be16(out, k->port[!s]);
 	*out++ = k->proto;
 	*out++ = sd->tos;
 	*out++ = sd->initial_flags | sd->union_flags; /* tcpControlBits */
-	out = be64(out, sd->octets);
-	out = be64(out, sd->packets);
-	out = be32(out, k->ifindex); /* ingressInterface */
-	out = be32(out, 0);          /* egressInterface */
-	out = be16(out, k->vlan);
+	out = mf_store_be64(out, sd->octets);
+	out = mf_store_be64(out, sd->packets);
+	out = mf_store_be32(out, k->ifindex); /* ingressInterface */
+	out = mf_store_be32(out, 0);          /* egressInterface */
+	out = mf_store_be16(out, k->vlan);
 	out = bytes(out, f->has_mac ? f->mac[s] : no_mac, 6);
 	out = bytes(out, f->has_mac ? f->mac[!s] : no_mac, 6);
 	mf_model_set_app_id(app_id, svc);
@@ -118,8 +90,8 @@ exp_flowenc_write(uint8_t *out, const struct exp_flow *f, int s, int reason,
 	/* icmpTypeCodeIPv4 or IPv6: the type and code stand in the dport. */
 	if (k->proto == (k->family == MF_AF_INET ? 1 : 58))
 		icmp = k->port[!s];
-	out = be16(out, icmp);
-	out = be16(out, svc); /* silkAppLabel */
+	out = mf_store_be16(out, icmp);
+	out = mf_store_be16(out, svc); /* silkAppLabel */
 	*out++ = sd->initial_flags;
 	*out++ = sd->union_flags;
 	/* An empty one is its length prefix alone, one byte 0. */

@@ -246,32 +246,40 @@ make_key(const struct mf_addr *client, const struct mf_addr *answered,
 }
 
 /*
- * SipHash-1-3 of the key as words: an IPv4 address with its family in
- * one word (the answered one, and for the pair chain the client's);
- * otherwise the answered address (2 words), the families, and for the
- * pair chain the client (2 more words).
+ * The keyed hashes: SipHash-1-3 with the seed, of an address as words (an
+ * IPv4 one with its family in one word; an IPv6 one in two, the family in
+ * a third).  The addr chain's bucket is the answered address's hash; the
+ * pair chain's is that hash xored with the client's, which carries a tag
+ * bit so that it differs from the hash of the same address answered.  A
+ * message's answers all go to one client, so its hash is taken once per
+ * message, and each answered address is hashed once for both chains.
+ * Without the seed neither hash can be predicted, so a sender cannot aim
+ * answers at one chain of either kind.
  */
-static uint32_t
-key_bucket(const struct exp_dnscache *c, const struct dkey *k, int w)
+static uint64_t
+addr_hash(const struct exp_dnscache *c, uint8_t fam, const uint8_t *a,
+    uint64_t tag)
 {
-	uint64_t v[5];
+	uint64_t v[3];
 	uint32_t a4;
-	size_t n;
 
-	if (k->afam == MF_AF_INET && (w != L_PAIR || k->cfam == MF_AF_INET)) {
-		memcpy(&a4, k->answered, 4);
-		v[0] = (uint64_t)a4 | (uint64_t)k->afam << 32;
-		memcpy(&a4, k->client, 4);
-		v[1] = (uint64_t)a4 | (uint64_t)k->cfam << 32;
-		n = w == L_PAIR ? 2 : 1;
-	} else {
-		memcpy(v, k->answered, sizeof(k->answered));
-		v[2] = (uint64_t)k->afam |
-		    (w == L_PAIR ? (uint64_t)k->cfam << 8 : 0);
-		memcpy(v + 3, k->client, sizeof(k->client));
-		n = w == L_PAIR ? 5 : 3;
+	if (fam == MF_AF_INET) {
+		memcpy(&a4, a, 4);
+		v[0] = (uint64_t)a4 | (uint64_t)fam << 32 | tag << 40;
+		return mf_siphash13_words(&c->cfg.seed, v, 1);
 	}
-	return (uint32_t)mf_siphash13_words(&c->cfg.seed, v, n) & c->mask;
+	memcpy(v, a, 16);
+	v[2] = (uint64_t)fam | tag << 8;
+	return mf_siphash13_words(&c->cfg.seed, v, 3);
+}
+
+#define CLIENT_TAG 1
+
+static uint32_t
+pair_bucket(const struct exp_dnscache *c, uint64_t answered_hash,
+    uint64_t client_hash)
+{
+	return (uint32_t)(answered_hash ^ client_hash) & c->mask;
 }
 
 /*
@@ -346,7 +354,8 @@ expiry(const struct exp_dnscache *c, uint32_t ttl_s, uint64_t seen_ms)
  * for key k; it is linked into both chains and made most recently used.
  */
 static uint32_t
-take(struct exp_dnscache *c, const struct dkey *k, uint32_t pair_b)
+take(struct exp_dnscache *c, const struct dkey *k, uint32_t pair_b,
+    uint32_t addr_b)
 {
 	uint32_t i;
 
@@ -365,7 +374,7 @@ take(struct exp_dnscache *c, const struct dkey *k, uint32_t pair_b)
 	c->e[i].key = *k;
 	filter_add(c, k);
 	chain_push(c, L_PAIR, pair_b, i);
-	chain_push(c, L_ADDR, key_bucket(c, k, L_ADDR), i);
+	chain_push(c, L_ADDR, addr_b, i);
 	lru_append(c, i);
 	c->stats.inserted++;
 	if (++c->stats.entries > c->stats.peak)
@@ -422,32 +431,57 @@ key_entries(const struct exp_dnscache *c, const struct dkey *k, uint32_t b,
 }
 
 void
-exp_dnscache_add(struct exp_dnscache *c, const struct mf_addr *client,
-    const struct mf_addr *answered, const char *qname, const char *cname,
+exp_dnscache_answer_init(const struct exp_dnscache *c,
+    struct exp_dnscache_answer *a, const struct mf_addr *client,
+    const char *qname, const char *cname)
+{
+	a->qname = qname;
+	a->cname = cname;
+	a->status = EXP_DNSCACHE_ANSWER_OK;
+	if (qname == NULL || !name_len(qname, &a->qlen) ||
+	    !name_len(cname, &a->clen)) {
+		a->status = EXP_DNSCACHE_ANSWER_REFUSED;
+		return;
+	}
+	memset(a->client, 0, sizeof(a->client));
+	if (!key_addr(client, &a->cfam, a->client)) {
+		a->status = EXP_DNSCACHE_ANSWER_BAD_CLIENT;
+		return;
+	}
+	a->client_hash = addr_hash(c, a->cfam, a->client, CLIENT_TAG);
+}
+
+void
+exp_dnscache_answer_add(struct exp_dnscache *c,
+    const struct exp_dnscache_answer *a, const struct mf_addr *answered,
     uint32_t ttl_s, uint64_t seen_ms)
 {
 	struct dkey k;
 	struct dentry *e;
-	size_t qlen, clen;
+	uint64_t h;
 	uint32_t b, i, same, older;
 	unsigned held;
 
-	if (qname == NULL || !name_len(qname, &qlen) ||
-	    !name_len(cname, &clen)) {
+	if (a->status == EXP_DNSCACHE_ANSWER_REFUSED) {
 		c->stats.refused++;
 		return;
 	}
-	if (!make_key(client, answered, &k)) {
+	memset(k.answered, 0, sizeof(k.answered));
+	if (a->status != EXP_DNSCACHE_ANSWER_OK ||
+	    !key_addr(answered, &k.afam, k.answered)) {
 		c->stats.bad_addr++;
 		return;
 	}
-	b = key_bucket(c, &k, L_PAIR);
-	key_entries(c, &k, b, qname, &same, &older, &held);
+	k.cfam = a->cfam;
+	memcpy(k.client, a->client, sizeof(k.client));
+	h = addr_hash(c, k.afam, k.answered, 0);
+	b = pair_bucket(c, h, a->client_hash);
+	key_entries(c, &k, b, a->qname, &same, &older, &held);
 	/* The same name again refreshes its entry; another name takes an
 	 * entry of its own beside it, or the place of the older one. */
 	i = same != NIL ? same : held < EXP_DNSCACHE_PER_KEY ? NIL : older;
 	if (i == NIL) {
-		i = take(c, &k, b);
+		i = take(c, &k, b, (uint32_t)h & c->mask);
 	} else {
 		lru_touch(c, i);
 		if (seen_ms < c->e[i].seen_ms) {
@@ -465,7 +499,18 @@ exp_dnscache_add(struct exp_dnscache *c, const struct mf_addr *client,
 	}
 	e->seen_ms = seen_ms;
 	e->expiry_ms = expiry(c, ttl_s, seen_ms);
-	set_names(c, e, qname, qlen, cname, clen);
+	set_names(c, e, a->qname, a->qlen, a->cname, a->clen);
+}
+
+void
+exp_dnscache_add(struct exp_dnscache *c, const struct mf_addr *client,
+    const struct mf_addr *answered, const char *qname, const char *cname,
+    uint32_t ttl_s, uint64_t seen_ms)
+{
+	struct exp_dnscache_answer a;
+
+	exp_dnscache_answer_init(c, &a, client, qname, cname);
+	exp_dnscache_answer_add(c, &a, answered, ttl_s, seen_ms);
 }
 
 /* --- lookup -------------------------------------------------------------- */
@@ -546,14 +591,21 @@ find_slow(struct exp_dnscache *c, const struct mf_addr *client,
     const char **name)
 {
 	struct dkey k;
-	uint32_t i = NIL, ab;
+	uint32_t i = NIL, ab = 0, pb;
+	uint64_t h = 0;
 	enum exp_label_source src = EXP_LABEL_NONE;
+	gboolean keyed = make_key(client, remote, &k);
 
+	if (keyed) {
+		h = addr_hash(c, k.afam, k.answered, 0);
+		ab = (uint32_t)h & c->mask;
+	}
 	/* Every entry is on both chains: an empty addr bucket, a miss. */
-	if (make_key(client, remote, &k) &&
-	    c->heads[L_ADDR][ab = key_bucket(c, &k, L_ADDR)] != NIL) {
-		i = find_best(c, L_PAIR, key_bucket(c, &k, L_PAIR), &k,
-		    sizeof(k), flow_start_ms, now_ms);
+	if (keyed && c->heads[L_ADDR][ab] != NIL) {
+		pb = pair_bucket(c, h,
+		    addr_hash(c, k.cfam, k.client, CLIENT_TAG));
+		i = find_best(c, L_PAIR, pb, &k, sizeof(k), flow_start_ms,
+		    now_ms);
 		if (i != NIL)
 			src = EXP_LABEL_DNS;
 		else if ((i = find_best(c, L_ADDR, ab, &k, ADDR_KEY_LEN,

@@ -24,8 +24,9 @@
  *   addr    hash chain by the answered address alone: the fallback to an
  *           answer another client received;
  *   lru     by last add or hit: the head is evicted when the cache is full.
- * Both hashes are SipHash-1-3 with the configured seed, so a remote sender
- * cannot aim many keys at one bucket.  Unlinking is O(1) on every list,
+ * Both buckets come from SipHash-1-3 with the configured seed (the pair's
+ * is the answered address's hash xored with the client's), so a remote
+ * sender cannot aim many keys at one bucket.  Unlinking is O(1) on every list,
  * so an eviction leaves both indexes consistent without walking a chain.
  * A lookup walks one pair chain and, on a miss, one addr chain; the addr
  * chain holds every client that received the same address, so the
@@ -135,6 +136,39 @@ size_t exp_dnscache_memory(size_t max_names);
  */
 void exp_dnscache_add(struct exp_dnscache *c, const struct mf_addr *client,
     const struct mf_addr *answered, const char *qname, const char *cname,
+    uint32_t ttl_s, uint64_t seen_ms);
+
+/*
+ * One message's answers to one client, for exp_dnscache_answer_add():
+ * exp_dnscache_answer_init() checks the names and hashes the client once,
+ * so that each answered address costs one keyed hash, not two.  qname and
+ * cname are not copied: they must stay as they are while it is used.
+ */
+enum {
+	EXP_DNSCACHE_ANSWER_OK = 0,
+	EXP_DNSCACHE_ANSWER_REFUSED,    /* a name over 255 bytes (or none) */
+	EXP_DNSCACHE_ANSWER_BAD_CLIENT, /* client family neither 4 nor 6 */
+};
+
+struct exp_dnscache_answer {
+	const char *qname, *cname;
+	size_t qlen, clen;
+	uint64_t client_hash;
+	uint8_t status; /* EXP_DNSCACHE_ANSWER_* */
+	uint8_t cfam;
+	uint8_t client[16];
+};
+
+void exp_dnscache_answer_init(const struct exp_dnscache *c,
+    struct exp_dnscache_answer *a, const struct mf_addr *client,
+    const char *qname, const char *cname);
+
+/*
+ * exp_dnscache_add() for the client, qname and cname a was set up with:
+ * the same effect and counters as that call.  Packet path: no allocation.
+ */
+void exp_dnscache_answer_add(struct exp_dnscache *c,
+    const struct exp_dnscache_answer *a, const struct mf_addr *answered,
     uint32_t ttl_s, uint64_t seen_ms);
 
 /*

@@ -235,15 +235,19 @@ learn_answer(struct exp_dnslabel *d, const struct exp_pkt *p,
     const struct mf_dns_msg *m)
 {
 	struct exp_dnsquery_key k;
+	struct exp_dnscache_answer a;
 	unsigned i;
 
 	d->stats.answers++;
 	query_key(p, m, TRUE, &k);
 	exp_dnsquery_answer(d->pending, &k);
-	if (m->rcode == 0) {
+	if (m->rcode == 0 && m->n_addrs > 0) {
+		/* One client and one name for all: hashed and measured once. */
+		exp_dnscache_answer_init(d->names, &a, &p->dst, m->qname,
+		    m->cname);
 		for (i = 0; i < m->n_addrs; i++) {
-			exp_dnscache_add(d->names, &p->dst, &m->addrs[i].addr,
-			    m->qname, m->cname, m->addrs[i].ttl, p->ts_ms);
+			exp_dnscache_answer_add(d->names, &a, &m->addrs[i].addr,
+			    m->addrs[i].ttl, p->ts_ms);
 			d->stats.addresses++;
 		}
 	}

@@ -595,6 +595,55 @@ test_dnscache_add_bad_family_is_counted(void **state)
 	exp_dnscache_free(c);
 }
 
+/*
+ * One message's answers through exp_dnscache_answer_add(): the client and
+ * names given once, then three addresses (one of a bad family), each as
+ * exp_dnscache_add() would have it; a refused name counts once an address.
+ */
+static void
+test_dnscache_answer_adds_each_address(void **state)
+{
+	struct exp_dnscache *c = new_cache(16, 0, 86400);
+	const struct exp_dnscache_stats *st = exp_dnscache_get_stats(c);
+	struct exp_dnscache_answer a;
+	struct mf_addr cl = lan(1), other = lan(2), an4 = remote(7), bad;
+	struct mf_addr an6 = six(FALSE, 7);
+	char n256[257];
+	const char *name = "unset";
+
+	(void)state;
+	memset(&bad, 0, sizeof(bad));
+	exp_dnscache_answer_init(c, &a, &cl, "www.example", "cdn.example");
+	exp_dnscache_answer_add(c, &a, &an4, 60, 1000);
+	exp_dnscache_answer_add(c, &a, &bad, 60, 1000);
+	exp_dnscache_answer_add(c, &a, &an6, 60, 1000);
+	expect_adds(c, 2, 0, 0, 0, 2);
+	assert_int_equal(st->bad_addr, 1);
+	expect(c, cl, an4, 1000, 1000, EXP_LABEL_DNS, "www.example");
+	expect(c, cl, an6, 1000, 1000, EXP_LABEL_DNS, "www.example");
+	assert_int_equal(exp_dnscache_find(c, &cl, &an6, 1000, 1000, &name),
+	    EXP_LABEL_DNS);
+	assert_string_equal(exp_dnscache_cname(name), "cdn.example");
+	expect(c, other, an4, 1000, 1000, EXP_LABEL_DNS_OTHER_CLIENT,
+	    "www.example");
+	/* The same answer again refreshes; a bad client counts per address. */
+	exp_dnscache_answer_add(c, &a, &an4, 60, 2000);
+	expect_adds(c, 2, 1, 0, 0, 2);
+	exp_dnscache_answer_init(c, &a, &bad, "www.example", NULL);
+	exp_dnscache_answer_add(c, &a, &an4, 60, 3000);
+	exp_dnscache_answer_add(c, &a, &an6, 60, 3000);
+	assert_int_equal(st->bad_addr, 3);
+	memset(n256, 'a', 256);
+	n256[256] = '\0';
+	exp_dnscache_answer_init(c, &a, &cl, n256, NULL);
+	exp_dnscache_answer_add(c, &a, &an4, 60, 3000);
+	exp_dnscache_answer_add(c, &a, &bad, 60, 3000);
+	assert_int_equal(st->refused, 2);
+	assert_int_equal(st->bad_addr, 3);
+	expect_adds(c, 2, 1, 0, 0, 2);
+	exp_dnscache_free(c);
+}
+
 static void
 test_dnscache_new_rejects_bad_config(void **state)
 {
@@ -692,6 +741,7 @@ main(void)
 		cmocka_unit_test(test_dnscache_add_bad_family_is_counted),
 		cmocka_unit_test(test_dnscache_new_rejects_bad_config),
 		cmocka_unit_test(test_dnscache_find_filter_counts_evictions),
+		cmocka_unit_test(test_dnscache_answer_adds_each_address),
 		cmocka_unit_test(test_dnscache_memory_matches_allocation),
 		cmocka_unit_test(test_dnscache_label_source_names),
 	};

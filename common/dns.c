@@ -344,17 +344,17 @@ name_equal(const uint8_t *msg, size_t len, size_t a, size_t b)
 static enum mf_dns_result
 header_read(const uint8_t *msg, size_t len, struct mf_dns_msg *out)
 {
-	struct mf_rbuf rb;
 	uint16_t flags;
 
-	mf_rbuf_init(&rb, msg, len);
-	if (mf_rbuf_get_u16(&rb, &out->id) != 0 ||
-	    mf_rbuf_get_u16(&rb, &flags) != 0 ||
-	    mf_rbuf_get_u16(&rb, &out->qdcount) != 0 ||
-	    mf_rbuf_get_u16(&rb, &out->ancount) != 0 ||
-	    mf_rbuf_get_u16(&rb, &out->nscount) != 0 ||
-	    mf_rbuf_get_u16(&rb, &out->arcount) != 0)
+	/* A short header sets no field: mf_dns_parse() leaves them 0. */
+	if (len < MF_DNS_HEADER_LEN)
 		return MF_DNS_SHORT_HEADER;
+	out->id = mf_rbuf_be16(msg);
+	flags = mf_rbuf_be16(msg + 2);
+	out->qdcount = mf_rbuf_be16(msg + 4);
+	out->ancount = mf_rbuf_be16(msg + 6);
+	out->nscount = mf_rbuf_be16(msg + 8);
+	out->arcount = mf_rbuf_be16(msg + 10);
 	out->qr = (uint8_t)(flags >> 15);
 	out->opcode = (uint8_t)(flags >> 11 & 0xf);
 	out->aa = (uint8_t)(flags >> 10 & 1);
@@ -378,7 +378,6 @@ static enum mf_dns_result
 question_read(const uint8_t *msg, size_t len, struct mf_dns_msg *out,
     char *text, size_t *off)
 {
-	struct mf_rbuf rb;
 	enum mf_dns_result r;
 	size_t end;
 
@@ -388,14 +387,13 @@ question_read(const uint8_t *msg, size_t len, struct mf_dns_msg *out,
 		out->qname[0] = '\0';
 		return r;
 	}
-	mf_rbuf_init(&rb, msg + end, len - end);
-	if (mf_rbuf_get_u16(&rb, &out->qtype) != 0 ||
-	    mf_rbuf_get_u16(&rb, &out->qclass) != 0) {
+	if (len - end < 4) {
 		out->qname[0] = '\0';
 		out->qtype = out->qclass = 0;
 		return MF_DNS_TRUNC_QUESTION;
 	}
-	out->qclass &= CLASS_MASK;
+	out->qtype = mf_rbuf_be16(msg + end);
+	out->qclass = mf_rbuf_be16(msg + end + 2) & CLASS_MASK;
 	/* At most WIRE_NAME_MAX: name_read() checked it. */
 	out->qname_wire_len = (uint16_t)(end - MF_DNS_HEADER_LEN);
 	*off = end + 4;
@@ -427,26 +425,24 @@ rr_check(const uint8_t *msg, const struct rr *rr)
 static enum mf_dns_result
 rr_read(const uint8_t *msg, size_t len, size_t *off, struct rr *rr)
 {
-	struct mf_rbuf rb;
 	enum mf_dns_result r;
 	size_t end;
-	uint16_t rdlen;
 
 	r = name_read(msg, len, *off, MF_DNS_TRUNC_RECORD, NULL, &end);
 	if (r != MF_DNS_OK)
 		return r;
 	rr->owner = *off;
-	mf_rbuf_init(&rb, msg + end, len - end);
-	if (mf_rbuf_get_u16(&rb, &rr->type) != 0 ||
-	    mf_rbuf_get_u16(&rb, &rr->klass) != 0 ||
-	    mf_rbuf_get_u32(&rb, &rr->ttl) != 0 ||
-	    mf_rbuf_get_u16(&rb, &rdlen) != 0)
+	/* name_read() keeps end <= len. */
+	if (len - end < RR_FIXED_LEN)
 		return MF_DNS_TRUNC_RECORD;
-	if (mf_rbuf_skip(&rb, rdlen) != 0)
-		return MF_DNS_RDATA_OVERRUN;
+	rr->type = mf_rbuf_be16(msg + end);
+	rr->klass = mf_rbuf_be16(msg + end + 2);
+	rr->ttl = mf_rbuf_be32(msg + end + 4);
+	rr->rdlen = mf_rbuf_be16(msg + end + 8);
 	rr->rdata = end + RR_FIXED_LEN;
-	rr->rdlen = rdlen;
-	*off = rr->rdata + rdlen;
+	if (len - rr->rdata < rr->rdlen)
+		return MF_DNS_RDATA_OVERRUN;
+	*off = rr->rdata + rr->rdlen;
 	return rr_check(msg, rr);
 }
 

@@ -187,6 +187,17 @@ needs_escape(uint8_t c)
 	return escaped[c] != 0;
 }
 
+/* Write one label byte as \DDD at text[t ..]; returns the index past it. */
+static size_t
+put_escaped(char *text, size_t t, uint8_t c)
+{
+	text[t++] = '\\';
+	text[t++] = (char)('0' + c / 100);
+	text[t++] = (char)('0' + c / 10 % 10);
+	text[t++] = (char)('0' + c % 10);
+	return t;
+}
+
 /*
  * Append a label to text[*t ..] in presentation form.  The checks against
  * MF_DNS_NAME_MAX never fail for a name of 255 wire bytes or fewer (see
@@ -195,41 +206,48 @@ needs_escape(uint8_t c)
 static enum mf_dns_result
 put_label(char *text, size_t *t, const uint8_t *lab, size_t n)
 {
-	size_t i;
-	uint8_t c;
+	size_t i, u = *t;
+	uint8_t c, esc = 0;
 
-	if (*t > 0 && *t + 1 > MF_DNS_NAME_MAX)
+	if (u > 0 && u + 1 > MF_DNS_NAME_MAX)
 		return MF_DNS_LONG_NAME;
-	if (*t > 0)
-		text[(*t)++] = '.';
-	/* Room for every byte escaped: no check per byte. */
-	if (*t + 4 * n <= MF_DNS_NAME_MAX) {
+	if (u > 0)
+		text[u++] = '.';
+	/*
+	 * Room for every byte escaped: no check per byte.  The label is
+	 * copied as it is, noting whether any byte needed escaping (rare),
+	 * and only then written again with the escapes.
+	 */
+	if (u + 4 * n <= MF_DNS_NAME_MAX) {
 		for (i = 0; i < n; i++) {
 			c = lab[i];
-			if (!needs_escape(c)) {
-				text[(*t)++] = (char)c;
-				continue;
-			}
-			text[(*t)++] = '\\';
-			text[(*t)++] = (char)('0' + c / 100);
-			text[(*t)++] = (char)('0' + c / 10 % 10);
-			text[(*t)++] = (char)('0' + c % 10);
+			esc |= escaped[c];
+			text[u + i] = (char)c;
 		}
+		if (esc == 0) {
+			*t = u + n;
+			return MF_DNS_OK;
+		}
+		for (i = 0; i < n; i++) {
+			c = lab[i];
+			if (needs_escape(c))
+				u = put_escaped(text, u, c);
+			else
+				text[u++] = (char)c;
+		}
+		*t = u;
 		return MF_DNS_OK;
 	}
 	for (i = 0; i < n; i++) {
 		c = lab[i];
-		if (*t + (needs_escape(c) ? 4 : 1) > MF_DNS_NAME_MAX)
+		if (u + (needs_escape(c) ? 4 : 1) > MF_DNS_NAME_MAX)
 			return MF_DNS_LONG_NAME;
-		if (needs_escape(c)) {
-			text[(*t)++] = '\\';
-			text[(*t)++] = (char)('0' + c / 100);
-			text[(*t)++] = (char)('0' + c / 10 % 10);
-			text[(*t)++] = (char)('0' + c % 10);
-		} else {
-			text[(*t)++] = (char)c;
-		}
+		if (needs_escape(c))
+			u = put_escaped(text, u, c);
+		else
+			text[u++] = (char)c;
 	}
+	*t = u;
 	return MF_DNS_OK;
 }
 

@@ -76,6 +76,7 @@ struct answers {
 	struct rr rr[ANSWERS_KEPT];
 	unsigned kept;     /* rr[0 .. kept) */
 	size_t after_kept; /* offset just past rr[kept - 1] */
+	size_t q_wire;     /* the question name's wire length */
 };
 
 static void
@@ -254,11 +255,16 @@ put_label(char *text, size_t *t, const uint8_t *lab, size_t n)
 /*
  * Read the name at off: check it, write its text into text (NULL: only
  * check; else MF_DNS_NAME_MAX + 1 bytes) and set *end just past it.
- * Running off msg[len] gives trunc.
+ * Running off msg[len] gives trunc.  q_wire is the question name's wire
+ * length once the question was read and found good, else 0: a name only
+ * checked that points at the question (most owner names do, as 0xc00c)
+ * ends with its labels, known good and without pointers (see
+ * question_read()), and within len (the question comes before any record
+ * and its rdata), so only the length is left to check.
  */
 static enum mf_dns_result
 name_read(const uint8_t *msg, size_t len, size_t off, enum mf_dns_result trunc,
-    char *text, size_t *end)
+    size_t q_wire, char *text, size_t *end)
 {
 	struct name_iter it;
 	enum mf_dns_result r;
@@ -277,6 +283,14 @@ name_read(const uint8_t *msg, size_t len, size_t off, enum mf_dns_result trunc,
 		if (b >= 0x40) {
 			if ((r = iter_not_label(&it, b)) != MF_DNS_OK)
 				return r;
+			if (it.pos == MF_DNS_HEADER_LEN && q_wire != 0 &&
+			    text == NULL) {
+				/* The question's labels, without its root. */
+				if (wire + q_wire - 1 > WIRE_NAME_MAX)
+					return MF_DNS_LONG_NAME;
+				*end = it.end;
+				return MF_DNS_OK;
+			}
 			continue;
 		}
 		if (b == 0)
@@ -305,7 +319,7 @@ enum mf_dns_result
 mf_dns_read_name(const uint8_t *msg, size_t len, size_t off, char *text,
     size_t *end)
 {
-	return name_read(msg, len, off, MF_DNS_TRUNC_RECORD, text, end);
+	return name_read(msg, len, off, MF_DNS_TRUNC_RECORD, 0, text, end);
 }
 
 /*
@@ -399,8 +413,8 @@ question_read(const uint8_t *msg, size_t len, struct mf_dns_msg *out,
 	enum mf_dns_result r;
 	size_t end;
 
-	r = name_read(msg, len, MF_DNS_HEADER_LEN, MF_DNS_TRUNC_QUESTION, text,
-	    &end);
+	r = name_read(msg, len, MF_DNS_HEADER_LEN, MF_DNS_TRUNC_QUESTION, 0,
+	    text, &end);
 	if (r != MF_DNS_OK) {
 		out->qname[0] = '\0';
 		return r;
@@ -420,7 +434,7 @@ question_read(const uint8_t *msg, size_t len, struct mf_dns_msg *out,
 
 /* Type-specific checks of one record's rdata. */
 static enum mf_dns_result
-rr_check(const uint8_t *msg, const struct rr *rr)
+rr_check(const uint8_t *msg, const struct rr *rr, size_t q_wire)
 {
 	size_t end;
 	enum mf_dns_result r;
@@ -433,7 +447,7 @@ rr_check(const uint8_t *msg, const struct rr *rr)
 		return MF_DNS_OK;
 	/* Reading only up to the rdata's end keeps the target inside it. */
 	r = name_read(msg, rr->rdata + rr->rdlen, rr->rdata, MF_DNS_BAD_CNAME,
-	    NULL, &end);
+	    q_wire, NULL, &end);
 	if (r != MF_DNS_OK)
 		return r;
 	return end == rr->rdata + rr->rdlen ? MF_DNS_OK : MF_DNS_BAD_CNAME;
@@ -441,12 +455,13 @@ rr_check(const uint8_t *msg, const struct rr *rr)
 
 /* Read and check the record at *off; *off moves past it. */
 static enum mf_dns_result
-rr_read(const uint8_t *msg, size_t len, size_t *off, struct rr *rr)
+rr_read(const uint8_t *msg, size_t len, size_t q_wire, size_t *off,
+    struct rr *rr)
 {
 	enum mf_dns_result r;
 	size_t end;
 
-	r = name_read(msg, len, *off, MF_DNS_TRUNC_RECORD, NULL, &end);
+	r = name_read(msg, len, *off, MF_DNS_TRUNC_RECORD, q_wire, NULL, &end);
 	if (r != MF_DNS_OK)
 		return r;
 	rr->owner = *off;
@@ -461,7 +476,7 @@ rr_read(const uint8_t *msg, size_t len, size_t *off, struct rr *rr)
 	if (len - rr->rdata < rr->rdlen)
 		return MF_DNS_RDATA_OVERRUN;
 	*off = rr->rdata + rr->rdlen;
-	return rr_check(msg, rr);
+	return rr_check(msg, rr, q_wire);
 }
 
 static enum mf_dns_result
@@ -488,7 +503,8 @@ section_walk(const uint8_t *msg, size_t len, size_t *off, unsigned count,
 	unsigned i;
 
 	for (i = 0; i < count; i++) {
-		if ((r = rr_read(msg, len, off, &rr)) != MF_DNS_OK)
+		if ((r = rr_read(msg, len, out->qname_wire_len, off, &rr)) !=
+		    MF_DNS_OK)
 			return r;
 		if (keep != NULL && keep->kept < ANSWERS_KEPT) {
 			keep->rr[keep->kept++] = rr;
@@ -513,7 +529,7 @@ answer_get(const uint8_t *msg, size_t len, const struct answers *a, unsigned i,
 		return &a->rr[i];
 	if (i == a->kept)
 		*off = a->after_kept;
-	if (rr_read(msg, len, off, scratch) != MF_DNS_OK)
+	if (rr_read(msg, len, a->q_wire, off, scratch) != MF_DNS_OK)
 		return NULL;
 	return scratch;
 }
@@ -633,7 +649,7 @@ answers_use(const uint8_t *msg, size_t len, const struct answers *a,
 	chain_follow(msg, len, a, out->ancount, &ch);
 	out->n_cnames = ch.n - 1;
 	if (ch.n > 1 &&
-	    name_read(msg, len, ch.off[1], MF_DNS_BAD_CNAME, out->cname,
+	    name_read(msg, len, ch.off[1], MF_DNS_BAD_CNAME, 0, out->cname,
 	        &end) != MF_DNS_OK)
 		out->cname[0] = '\0';
 	addrs_collect(msg, len, a, out->ancount, &ch, out);
@@ -675,6 +691,7 @@ mf_dns_parse(const uint8_t *msg, size_t len, struct mf_dns_msg *out)
 		return r;
 	a.kept = 0;
 	a.after_kept = off;
+	a.q_wire = out->qname_wire_len;
 	r = section_walk(msg, len, &off, out->ancount, SECTION_ANSWER, out, &a);
 	if (r != MF_DNS_OK)
 		return r;

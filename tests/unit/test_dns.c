@@ -610,6 +610,47 @@ test_dns_parse_long_name_through_pointer(void **state)
 	assert_result_name(MF_DNS_LONG_NAME, "name_too_long");
 }
 
+/*
+ * An owner of labels and a pointer to the question at exactly 255 wire
+ * bytes is good, at 256 too long: the reader takes the question's labels
+ * as known good and checks the length only (last = the last label's).
+ */
+static enum mf_dns_result
+parse_owner_to_question(size_t last, struct mf_dns_msg *m)
+{
+	struct db b;
+	uint8_t lab[63];
+	int i;
+
+	memset(lab, 'q', sizeof(lab));
+	db_header(&b, 0x8180, 1, 1, 0, 0);
+	db_question(&b, "a.example", MF_DNS_TYPE_A); /* 11 wire bytes */
+	for (i = 0; i < 3; i++) {
+		db_u8(&b, 61);
+		db_bytes(&b, lab, 61);
+	}
+	db_u8(&b, (uint8_t)last);
+	db_bytes(&b, lab, last);
+	db_u16(&b, 0xc00c);
+	db_u32(&b, 0x00010001);
+	db_u32(&b, 60);
+	db_u16(&b, 4);
+	db_bytes(&b, addr1, 4);
+	return db_parse_msg(&b, m);
+}
+
+static void
+test_dns_parse_owner_through_pointer_255(void **state)
+{
+	struct mf_dns_msg m;
+
+	(void)state;
+	/* 3 * 62 + 1 + last + 10 (a.example's labels) + 1 (root) */
+	assert_int_equal(parse_owner_to_question(57, &m), MF_DNS_OK);
+	assert_chain(&m, "", 0, 0, 1);
+	assert_int_equal(parse_owner_to_question(58, &m), MF_DNS_LONG_NAME);
+}
+
 static void
 test_dns_parse_escapes_like_dig(void **state)
 {
@@ -790,6 +831,7 @@ main(void)
 		cmocka_unit_test(test_dns_parse_reserved_label_types),
 		cmocka_unit_test(test_dns_parse_name_255_ok_256_rejected),
 		cmocka_unit_test(test_dns_parse_long_name_through_pointer),
+		cmocka_unit_test(test_dns_parse_owner_through_pointer_255),
 		cmocka_unit_test(test_dns_parse_escapes_like_dig),
 		cmocka_unit_test(test_dns_parse_question_gives_wire_form),
 		cmocka_unit_test(test_dns_parse_question_counts),

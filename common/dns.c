@@ -60,6 +60,7 @@ struct rr {
 /* The question name and the CNAME targets reached from it, in order. */
 struct chain {
 	size_t off[MF_DNS_MAX_CHAIN + 1];
+	size_t start[MF_DNS_MAX_CHAIN + 1]; /* name_start() of each */
 	unsigned n;
 };
 
@@ -344,19 +345,21 @@ ascii_lower(uint8_t c)
 	return c >= 'A' && c <= 'Z' ? (uint8_t)(c - 'A' + 'a') : c;
 }
 
-/* TRUE if the (checked) names at offsets a and b are equal (RFC 4343). */
+/*
+ * TRUE if the (checked) names at offsets a and b have equal labels (RFC
+ * 4343), read one by one.  Callers first ask whether both start at the
+ * same labels (name_start()): an owner written as a pointer to the
+ * question name or a CNAME target, the usual case, is equal without
+ * reading them.
+ */
 static bool
-name_equal(const uint8_t *msg, size_t len, size_t a, size_t b)
+labels_equal(const uint8_t *msg, size_t len, size_t a, size_t b)
 {
 	struct name_iter ia, ib;
 	const uint8_t *la, *lb;
 	size_t na, nb, i;
 	unsigned round;
 
-	/* An owner written as a pointer to the question name, the usual
-	 * case, is the same labels: equal without reading them. */
-	if (a == b || name_start(msg, len, a) == name_start(msg, len, b))
-		return true;
 	iter_init(&ia, msg, len, a, MF_DNS_TRUNC_RECORD);
 	iter_init(&ib, msg, len, b, MF_DNS_TRUNC_RECORD);
 	/* A checked name has at most 127 labels and the root. */
@@ -534,13 +537,26 @@ answer_get(const uint8_t *msg, size_t len, const struct answers *a, unsigned i,
 	return scratch;
 }
 
+static void
+chain_add(const uint8_t *msg, size_t len, struct chain *ch, size_t off)
+{
+	ch->off[ch->n] = off;
+	ch->start[ch->n] = name_start(msg, len, off);
+	ch->n++;
+}
+
+/* Whether the name at off equals one of the chain's: same labels first. */
 static bool
 chain_has(const uint8_t *msg, size_t len, const struct chain *ch, size_t off)
 {
+	size_t start = name_start(msg, len, off);
 	unsigned i;
 
 	for (i = 0; i < ch->n; i++)
-		if (name_equal(msg, len, ch->off[i], off))
+		if (ch->start[i] == start)
+			return true;
+	for (i = 0; i < ch->n; i++)
+		if (labels_equal(msg, len, ch->off[i], off))
 			return true;
 	return false;
 }
@@ -562,14 +578,16 @@ chain_pass(const uint8_t *msg, size_t len, const struct answers *a,
 	for (i = 0; i < count && ch->n <= MF_DNS_MAX_CHAIN; i++) {
 		if ((rr = answer_get(msg, len, a, i, &off, &scratch)) == NULL)
 			return;
-		if (rr->type != MF_DNS_TYPE_CNAME ||
-		    !name_equal(msg, len, rr->owner, ch->off[ch->n - 1]))
+		if (rr->type != MF_DNS_TYPE_CNAME)
+			continue;
+		if (name_start(msg, len, rr->owner) != ch->start[ch->n - 1] &&
+		    !labels_equal(msg, len, rr->owner, ch->off[ch->n - 1]))
 			continue;
 		if (chain_has(msg, len, ch, rr->rdata)) {
 			*loop = true;
 			return;
 		}
-		ch->off[ch->n++] = rr->rdata;
+		chain_add(msg, len, ch, rr->rdata);
 	}
 }
 
@@ -584,8 +602,8 @@ chain_follow(const uint8_t *msg, size_t len, const struct answers *a,
 	unsigned pass, before;
 	bool loop = false;
 
-	ch->off[0] = MF_DNS_HEADER_LEN;
-	ch->n = 1;
+	ch->n = 0;
+	chain_add(msg, len, ch, MF_DNS_HEADER_LEN);
 	for (pass = 0; pass < MF_DNS_MAX_CHAIN; pass++) {
 		before = ch->n;
 		chain_pass(msg, len, a, count, ch, &loop);

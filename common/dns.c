@@ -255,17 +255,17 @@ put_label(char *text, size_t *t, const uint8_t *lab, size_t n)
 
 /*
  * Read the name at off: check it, write its text into text (NULL: only
- * check; else MF_DNS_NAME_MAX + 1 bytes) and set *end just past it.
- * Running off msg[len] gives trunc.  q_wire is the question name's wire
- * length once the question was read and found good, else 0: a name only
- * checked that points at the question (most owner names do, as 0xc00c)
- * ends with its labels, known good and without pointers (see
+ * check; else MF_DNS_NAME_MAX + 1 bytes, its length in *text_len unless
+ * NULL) and set *end just past it.  Running off msg[len] gives trunc.  q_wire
+ * is the question name's wire length once the question was read and found good,
+ * else 0: a name only checked that points at the question (most owner names do,
+ * as 0xc00c) ends with its labels, known good and without pointers (see
  * question_read()), and within len (the question comes before any record
  * and its rdata), so only the length is left to check.
  */
 static enum mf_dns_result
 name_read(const uint8_t *msg, size_t len, size_t off, enum mf_dns_result trunc,
-    size_t q_wire, char *text, size_t *end)
+    size_t q_wire, char *text, size_t *text_len, size_t *end)
 {
 	struct name_iter it;
 	enum mf_dns_result r;
@@ -312,6 +312,8 @@ name_read(const uint8_t *msg, size_t len, size_t off, enum mf_dns_result trunc,
 		text[t++] = '.';
 	if (text != NULL)
 		text[t] = '\0';
+	if (text_len != NULL)
+		*text_len = t;
 	*end = it.end;
 	return MF_DNS_OK;
 }
@@ -320,7 +322,8 @@ enum mf_dns_result
 mf_dns_read_name(const uint8_t *msg, size_t len, size_t off, char *text,
     size_t *end)
 {
-	return name_read(msg, len, off, MF_DNS_TRUNC_RECORD, 0, text, end);
+	return name_read(msg, len, off, MF_DNS_TRUNC_RECORD, 0, text, NULL,
+	    end);
 }
 
 /*
@@ -414,10 +417,10 @@ question_read(const uint8_t *msg, size_t len, struct mf_dns_msg *out,
     char *text, size_t *off)
 {
 	enum mf_dns_result r;
-	size_t end;
+	size_t end, tlen = 0;
 
 	r = name_read(msg, len, MF_DNS_HEADER_LEN, MF_DNS_TRUNC_QUESTION, 0,
-	    text, &end);
+	    text, &tlen, &end);
 	if (r != MF_DNS_OK) {
 		out->qname[0] = '\0';
 		return r;
@@ -431,6 +434,7 @@ question_read(const uint8_t *msg, size_t len, struct mf_dns_msg *out,
 	out->qclass = mf_rbuf_be16(msg + end + 2) & CLASS_MASK;
 	/* At most WIRE_NAME_MAX: name_read() checked it. */
 	out->qname_wire_len = (uint16_t)(end - MF_DNS_HEADER_LEN);
+	out->qname_len = (uint16_t)tlen; /* at most MF_DNS_NAME_MAX */
 	*off = end + 4;
 	return MF_DNS_OK;
 }
@@ -450,7 +454,7 @@ rr_check(const uint8_t *msg, const struct rr *rr, size_t q_wire)
 		return MF_DNS_OK;
 	/* Reading only up to the rdata's end keeps the target inside it. */
 	r = name_read(msg, rr->rdata + rr->rdlen, rr->rdata, MF_DNS_BAD_CNAME,
-	    q_wire, NULL, &end);
+	    q_wire, NULL, NULL, &end);
 	if (r != MF_DNS_OK)
 		return r;
 	return end == rr->rdata + rr->rdlen ? MF_DNS_OK : MF_DNS_BAD_CNAME;
@@ -464,7 +468,8 @@ rr_read(const uint8_t *msg, size_t len, size_t q_wire, size_t *off,
 	enum mf_dns_result r;
 	size_t end;
 
-	r = name_read(msg, len, *off, MF_DNS_TRUNC_RECORD, q_wire, NULL, &end);
+	r = name_read(msg, len, *off, MF_DNS_TRUNC_RECORD, q_wire, NULL, NULL,
+	    &end);
 	if (r != MF_DNS_OK)
 		return r;
 	rr->owner = *off;
@@ -662,14 +667,17 @@ answers_use(const uint8_t *msg, size_t len, const struct answers *a,
     struct mf_dns_msg *out)
 {
 	struct chain ch;
-	size_t end;
+	size_t end, tlen;
 
 	chain_follow(msg, len, a, out->ancount, &ch);
 	out->n_cnames = ch.n - 1;
-	if (ch.n > 1 &&
-	    name_read(msg, len, ch.off[1], MF_DNS_BAD_CNAME, 0, out->cname,
-	        &end) != MF_DNS_OK)
-		out->cname[0] = '\0';
+	if (ch.n > 1) {
+		if (name_read(msg, len, ch.off[1], MF_DNS_BAD_CNAME, 0,
+		        out->cname, &tlen, &end) == MF_DNS_OK)
+			out->cname_len = (uint16_t)tlen;
+		else
+			out->cname[0] = '\0';
+	}
 	addrs_collect(msg, len, a, out->ancount, &ch, out);
 	out->answers_complete = 1;
 }

@@ -124,6 +124,8 @@ struct mf_dns_msg {
 	 * msg[MF_DNS_HEADER_LEN .. MF_DNS_HEADER_LEN + qname_wire_len).
 	 */
 	uint16_t qname_wire_len;
+	/* strlen(qname) and strlen(cname), as the parser wrote them. */
+	uint16_t qname_len, cname_len;
 	char qname[MF_DNS_NAME_MAX + 1];
 	/* The first CNAME target reached from qname, "" if none. */
 	char cname[MF_DNS_NAME_MAX + 1];

@@ -398,12 +398,11 @@ set_names(struct exp_dnscache *c, struct dentry *e, const char *qname,
 	e->names[qlen + 1 + clen] = '\0';
 }
 
-/* Length of s (NULL: 0); FALSE if over EXP_DNSCACHE_NAME_MAX bytes. */
-static gboolean
-name_len(const char *s, size_t *len)
+/* Length of s (NULL: 0), or EXP_DNSCACHE_NAME_MAX + 1 if longer. */
+static size_t
+name_len(const char *s)
 {
-	*len = s == NULL ? 0 : strnlen(s, EXP_DNSCACHE_NAME_MAX + 1);
-	return *len <= EXP_DNSCACHE_NAME_MAX;
+	return s == NULL ? 0 : strnlen(s, EXP_DNSCACHE_NAME_MAX + 1);
 }
 
 /*
@@ -433,13 +432,15 @@ key_entries(const struct exp_dnscache *c, const struct dkey *k, uint32_t b,
 void
 exp_dnscache_answer_init(const struct exp_dnscache *c,
     struct exp_dnscache_answer *a, const struct mf_addr *client,
-    const char *qname, const char *cname)
+    const char *qname, size_t qlen, const char *cname, size_t clen)
 {
 	a->qname = qname;
 	a->cname = cname;
+	a->qlen = qlen;
+	a->clen = cname == NULL ? 0 : clen;
 	a->status = EXP_DNSCACHE_ANSWER_OK;
-	if (qname == NULL || !name_len(qname, &a->qlen) ||
-	    !name_len(cname, &a->clen)) {
+	if (qname == NULL || a->qlen > EXP_DNSCACHE_NAME_MAX ||
+	    a->clen > EXP_DNSCACHE_NAME_MAX) {
 		a->status = EXP_DNSCACHE_ANSWER_REFUSED;
 		return;
 	}
@@ -509,7 +510,8 @@ exp_dnscache_add(struct exp_dnscache *c, const struct mf_addr *client,
 {
 	struct exp_dnscache_answer a;
 
-	exp_dnscache_answer_init(c, &a, client, qname, cname);
+	exp_dnscache_answer_init(c, &a, client, qname, name_len(qname), cname,
+	    name_len(cname));
 	exp_dnscache_answer_add(c, &a, answered, ttl_s, seen_ms);
 }
 

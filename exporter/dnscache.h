@@ -159,9 +159,15 @@ struct exp_dnscache_answer {
 	uint8_t client[16];
 };
 
+/*
+ * qlen and clen are strlen(qname) and strlen(cname) (cname NULL: none),
+ * as the parser knows them; a name over EXP_DNSCACHE_NAME_MAX bytes (or
+ * qname NULL) makes every exp_dnscache_answer_add() count it refused.
+ * The names are not copied: they must stay as they are while a is used.
+ */
 void exp_dnscache_answer_init(const struct exp_dnscache *c,
     struct exp_dnscache_answer *a, const struct mf_addr *client,
-    const char *qname, const char *cname);
+    const char *qname, size_t qlen, const char *cname, size_t clen);
 
 /*
  * exp_dnscache_add() for the client, qname and cname a was set up with:

@@ -171,8 +171,11 @@ export_answer(struct exp_dnslabel *d, const struct exp_pkt *p,
 	memset(&r, 0, sizeof(r));
 	set_rec_addr(&r, &p->src, &p->dst);
 	r.time_ms = p->ts_ms;
-	r.qname = text(m->qname);
-	r.cname = text(m->cname);
+	/* The parser's lengths: no strlen(). */
+	r.qname.len = m->qname_len;
+	r.qname.buf = (const uint8_t *)m->qname;
+	r.cname.len = m->cname_len;
+	r.cname.buf = (const uint8_t *)m->cname;
 	r.ttl = m->min_ttl;
 	r.sport = p->sport;
 	r.dport = p->dport;
@@ -244,7 +247,7 @@ learn_answer(struct exp_dnslabel *d, const struct exp_pkt *p,
 	if (m->rcode == 0 && m->n_addrs > 0) {
 		/* One client and one name for all: hashed and measured once. */
 		exp_dnscache_answer_init(d->names, &a, &p->dst, m->qname,
-		    m->cname);
+		    m->qname_len, m->cname, m->cname_len);
 		for (i = 0; i < m->n_addrs; i++) {
 			exp_dnscache_answer_add(d->names, &a, &m->addrs[i].addr,
 			    m->addrs[i].ttl, p->ts_ms);

@@ -33,6 +33,8 @@ assert_chain(const struct mf_dns_msg *m, const char *cname, unsigned n_cnames,
 {
 	assert_int_equal(m->answers_complete, 1);
 	assert_string_equal(m->cname, cname);
+	assert_int_equal(m->cname_len, strlen(cname));
+	assert_int_equal(m->qname_len, strlen(m->qname));
 	assert_int_equal(m->n_cnames, n_cnames);
 	assert_int_equal(m->n_addrs, n_addrs);
 	assert_int_equal(m->addrs_unrelated, unrelated);

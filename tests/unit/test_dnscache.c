@@ -613,7 +613,8 @@ test_dnscache_answer_adds_each_address(void **state)
 
 	(void)state;
 	memset(&bad, 0, sizeof(bad));
-	exp_dnscache_answer_init(c, &a, &cl, "www.example", "cdn.example");
+	exp_dnscache_answer_init(c, &a, &cl, "www.example", 11, "cdn.example",
+	    11);
 	exp_dnscache_answer_add(c, &a, &an4, 60, 1000);
 	exp_dnscache_answer_add(c, &a, &bad, 60, 1000);
 	exp_dnscache_answer_add(c, &a, &an6, 60, 1000);
@@ -629,13 +630,13 @@ test_dnscache_answer_adds_each_address(void **state)
 	/* The same answer again refreshes; a bad client counts per address. */
 	exp_dnscache_answer_add(c, &a, &an4, 60, 2000);
 	expect_adds(c, 2, 1, 0, 0, 2);
-	exp_dnscache_answer_init(c, &a, &bad, "www.example", NULL);
+	exp_dnscache_answer_init(c, &a, &bad, "www.example", 11, NULL, 0);
 	exp_dnscache_answer_add(c, &a, &an4, 60, 3000);
 	exp_dnscache_answer_add(c, &a, &an6, 60, 3000);
 	assert_int_equal(st->bad_addr, 3);
 	memset(n256, 'a', 256);
 	n256[256] = '\0';
-	exp_dnscache_answer_init(c, &a, &cl, n256, NULL);
+	exp_dnscache_answer_init(c, &a, &cl, n256, 256, NULL, 0);
 	exp_dnscache_answer_add(c, &a, &an4, 60, 3000);
 	exp_dnscache_answer_add(c, &a, &bad, 60, 3000);
 	assert_int_equal(st->refused, 2);

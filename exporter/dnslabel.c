@@ -327,16 +327,20 @@ dns_port(const struct exp_dnslabel *d, uint16_t port, uint8_t proto)
 /* --- TLS server names and HTTP Host headers ------------------------------
  */
 
-/* Keep name for flow f: the next ring slot, overwriting the oldest. */
+/*
+ * Keep the name just parsed into d->l7name for flow f: the next ring slot,
+ * overwriting the oldest.  The buffers have one size and the parsers end
+ * the name with a NUL inside it, so one fixed-size copy does (no strlen()).
+ */
 static void
-l7_store(struct exp_dnslabel *d, struct exp_flow *f, const char *name,
-    uint8_t source)
+l7_store(struct exp_dnslabel *d, struct exp_flow *f, uint8_t source)
 {
 	struct l7slot *sl = &d->l7[d->l7_seq % d->cfg.max_l7_names];
 
+	G_STATIC_ASSERT(sizeof(sl->name) == sizeof(d->l7name));
 	sl->seq = ++d->l7_seq;
 	sl->source = source;
-	g_strlcpy(sl->name, name, sizeof(sl->name));
+	memcpy(sl->name, d->l7name, sizeof(sl->name));
 	f->name_ref = sl->seq;
 	d->stats.l7_stored++;
 }
@@ -373,7 +377,7 @@ l7_search(struct exp_dnslabel *d, struct exp_flow *f, const struct exp_pkt *p)
 		return;
 	}
 	if (r == MF_L7_FOUND)
-		l7_store(d, f, d->l7name, source);
+		l7_store(d, f, source);
 }
 
 void

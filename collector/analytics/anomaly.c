@@ -105,6 +105,7 @@ col_anomaly_set_config(struct col_anomaly *a,
 	uint64_t hosts = a->cfg.hosts, active = a->cfg.active;
 	uint64_t pending = a->cfg.pending;
 	char **ignore = a->cfg.beacon.ignore;
+	size_t i;
 
 	if (!parse_all_ports(cfg, auth, reflect, error))
 		return FALSE;
@@ -118,6 +119,11 @@ col_anomaly_set_config(struct col_anomaly *a,
 	a->cfg.hosts = hosts;
 	a->cfg.active = active;
 	a->cfg.pending = pending;
+	a->on = 0;
+	for (i = 0; i < ANOM_N_TABLES; i++)
+		if (*(const gboolean *)(const void *)((const char *)&a->cfg +
+		        descs[i]->enabled_off))
+			a->on |= 1u << i;
 	return TRUE;
 }
 
@@ -594,8 +600,9 @@ add_probe(struct col_anomaly *a, const struct col_flow *f,
 	p.proto = f->proto;
 	p.packets = (uint8_t)MIN(f->packets, 255);
 	if (f->rev_packets != 0) {
-		anom_scan_probe(a, &p, TRUE);
-	} else if (a->n_pending < a->max_pending) {
+		if (a->on & ANOM_PROBE_TABLES)
+			anom_scan_probe(a, &p, TRUE);
+	} else if (a->n_pending + a->n_blind < a->max_pending) {
 		a->pending[a->n_pending++] = p;
 	} else {
 		a->stats.unchecked++;
@@ -610,18 +617,32 @@ col_anomaly_add(struct col_anomaly *a, const struct col_flow *f,
 {
 	static const uint8_t none[6];
 	struct anom_dev src, dst;
+	gboolean probe = is_probe(f), stealth = !probe && is_stealth(a, f);
 
+	if (a->on == 0) {
+		/* Every detector off: only the queue's count (see n_blind). */
+		if ((probe || stealth) && f->rev_packets == 0) {
+			if (a->n_pending + a->n_blind < a->max_pending)
+				a->n_blind++;
+			else
+				a->stats.unchecked++;
+		}
+		return;
+	}
 	dev_set(&src, &f->src, touch != NULL ? touch->src : COL_ID_NONE,
 	    f->has_mac ? f->src_mac : none, f->has_mac, src_internal);
 	dev_set(&dst, &f->dst, touch != NULL ? touch->dst : COL_ID_NONE,
 	    f->has_mac ? f->dst_mac : none, f->has_mac, dst_internal);
-	anom_scan_flow(a, f, &src, &dst, t);
-	anom_abuse_flow(a, f, &src, &dst, t);
-	anom_beacon_flow(a, f, &src, &dst, t);
-	if (is_probe(f))
-		add_probe(a, f, &src, &dst, touch, t, FALSE);
-	else if (is_stealth(a, f))
-		add_probe(a, f, &src, &dst, touch, t, TRUE);
+	if (a->on & ANOM_FLOW_TABLES) {
+		anom_scan_flow(a, f, &src, &dst, t);
+		anom_abuse_flow(a, f, &src, &dst, t);
+		anom_beacon_flow(a, f, &src, &dst, t);
+	}
+	/* Queued even if every probe detector is off: a reload (SIGHUP)
+	 * before the close may turn one on, and the close judges them by the
+	 * configuration it has then. */
+	if (probe || stealth)
+		add_probe(a, f, &src, &dst, touch, t, stealth);
 }
 
 /* --- closing an interval ------------------------------------------------ */
@@ -718,10 +739,11 @@ col_anomaly_close(struct col_anomaly *a, const struct col_tables *tables,
 {
 	size_t i;
 
-	for (i = 0; i < a->n_pending; i++)
+	/* Every probe detector off: anom_scan_probe() would do nothing. */
+	for (i = 0; (a->on & ANOM_PROBE_TABLES) != 0 && i < a->n_pending; i++)
 		anom_scan_probe(a, &a->pending[i],
 		    answered(tables, &a->pending[i]));
-	a->n_pending = 0;
+	a->n_pending = a->n_blind = 0;
 	(void)end_ms;
 	judge_touched(a);
 	expire(a);

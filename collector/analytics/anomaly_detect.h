@@ -185,6 +185,10 @@ struct col_anomaly {
 	uint8_t auth_ports[65536 / 8];    /* brute_force ports bitmap */
 	uint8_t reflect_ports[65536 / 8]; /* udp_reflection's */
 	struct anom_table tables[ANOM_N_TABLES];
+	/* Bit (1 << table id) set if that table's detector is enabled; from
+	 * the configuration (col_anomaly_set_config()), so that a flow or a
+	 * close skips the detectors that are all off before any work. */
+	uint32_t on;
 	uint64_t *resolved; /* keyed hashes of named addresses, direct-mapped */
 	size_t n_resolved;
 	struct mf_addr resolvers[COL_ANOMALY_RESOLVERS];
@@ -196,6 +200,11 @@ struct col_anomaly {
 	uint8_t names_next[ANOM_NAME_SETS]; /* the way each set replaces next */
 	struct anom_probe *pending;
 	size_t n_pending, max_pending;
+	/* Probes that came while every detector was off: counted against
+	 * max_pending (so the count of unchecked ones is as if queued) but
+	 * not kept; a reload that turns a detector on judges the probes from
+	 * then on, as its flows. */
+	size_t n_blind;
 	struct col_anomaly_entry *active;
 	size_t n_active, max_active, n_listed;
 	struct col_anomaly_stats stats;
@@ -205,6 +214,17 @@ extern const struct anom_desc anom_desc_fan_out, anom_desc_vertical,
     anom_desc_horizontal, anom_desc_syn_scan, anom_desc_half_open_dst,
     anom_desc_half_open_src, anom_desc_brute_force, anom_desc_dns_amp,
     anom_desc_ddos, anom_desc_reflect, anom_desc_tunnel, anom_desc_beacon;
+
+/* The tables a flow's detectors feed, and those probes feed. */
+#define ANOM_FLOW_TABLES                                          \
+	((1u << ANOM_T_FAN_OUT) | (1u << ANOM_T_HORIZONTAL) |     \
+	    (1u << ANOM_T_BRUTE_FORCE) | (1u << ANOM_T_DNS_AMP) | \
+	    (1u << ANOM_T_DDOS) | (1u << ANOM_T_REFLECT) |        \
+	    (1u << ANOM_T_BEACON))
+#define ANOM_PROBE_TABLES                                            \
+	((1u << ANOM_T_VERTICAL) | (1u << ANOM_T_HORIZONTAL) |       \
+	    (1u << ANOM_T_SYN_SCAN) | (1u << ANOM_T_HALF_OPEN_DST) | \
+	    (1u << ANOM_T_HALF_OPEN_SRC))
 
 /* The window of table t in ms; TRUE if its detector is enabled. */
 uint64_t anom_window_ms(const struct col_anomaly *a,

@@ -471,23 +471,54 @@ victim(struct anom_table *t, size_t set)
 	return b;
 }
 
+static uint64_t
+load64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* k's entry in a table's memo: a multiplicative mix of its 38 bytes. */
+static size_t
+memo_index(const struct anom_key *k)
+{
+	const uint8_t *p = (const uint8_t *)k;
+	uint64_t x = load64(p) ^ load64(p + 8) * 0xff51afd7ed558ccdULL ^
+	    load64(p + 16) ^ load64(p + 24) * 0xc4ceb9fe1a85ec53ULL ^
+	    load64(p + sizeof(*k) - 8);
+
+	x *= 0x9e3779b97f4a7c15ULL;
+	return (size_t)(x >> (64 - ANOM_SLOT_MEMO_BITS));
+}
+
 /* Find k's slot, or make one (judging and evicting a lighter key). */
 static struct anom_slot *
 find_or_take(struct col_anomaly *a, struct anom_table *t,
     const struct anom_key *k, uint64_t now)
 {
-	uint64_t h = anom_hash(a, k, sizeof(*k));
-	size_t set = (size_t)(h % t->n_sets), i;
-	uint32_t *tags = &t->tags[set * ANOM_WAYS];
-	uint32_t tag = (uint32_t)(h >> 32) | 1;
+	uint32_t *m = &t->memo[memo_index(k)];
+	uint64_t h;
+	size_t set, i;
+	uint32_t *tags, tag;
 	struct anom_slot *s;
 
+	if (*m != 0 &&
+	    memcmp(&(s = slot_at(t, *m - 1))->key, k, sizeof(*k)) == 0)
+		return s;
+	h = anom_hash(a, k, sizeof(*k));
+	set = (size_t)(h % t->n_sets);
+	tags = &t->tags[set * ANOM_WAYS];
+	tag = (uint32_t)(h >> 32) | 1;
 	for (i = 0; i < ANOM_WAYS && tags[i] != 0; i++) {
 		if (tags[i] != tag)
 			continue;
 		s = slot_at(t, set * ANOM_WAYS + i);
-		if (memcmp(&s->key, k, sizeof(*k)) == 0)
+		if (memcmp(&s->key, k, sizeof(*k)) == 0) {
+			*m = (uint32_t)(set * ANOM_WAYS + i + 1);
 			return s;
+		}
 	}
 	if (i == ANOM_WAYS) {
 		i = victim(t, set);
@@ -501,6 +532,7 @@ find_or_take(struct col_anomaly *a, struct anom_table *t,
 		a->stats.used++;
 	}
 	tags[i] = tag;
+	*m = (uint32_t)(set * ANOM_WAYS + i + 1);
 	slot_start(a, t, s, k, now);
 	return s;
 }

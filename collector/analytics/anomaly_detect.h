@@ -31,6 +31,8 @@
 #include "common/hash.h"
 
 #define ANOM_WAYS 8 /* slots per set */
+#define ANOM_SLOT_MEMO_BITS 8
+#define ANOM_SLOT_MEMO (1u << ANOM_SLOT_MEMO_BITS) /* per table: 1 KiB */
 #define ANOM_PROTO_ICMP 1
 #define ANOM_PROTO_TCP 6
 #define ANOM_PROTO_UDP 17
@@ -129,6 +131,14 @@ struct anom_table {
 	 * scans every slot as before. */
 	uint32_t *touched_ids;
 	size_t n_touched;
+	/* The slot a key was last found in or put in (its index + 1; 0:
+	 * none), direct-mapped by an unkeyed mix of the key's bytes
+	 * (anom_memo_index()).  A key's slot is unique in its table and
+	 * stays in its set until evicted, which rewrites the slot's key: a
+	 * hit (the slot's key equal) is the slot the set lookup finds, so
+	 * its SipHash and tag scan are skipped.  A cache only: collisions
+	 * cost a miss, never a wrong slot. */
+	uint32_t memo[ANOM_SLOT_MEMO];
 };
 
 /*

@@ -234,14 +234,22 @@ anom_enabled(const struct col_anomaly *a, const struct anom_table *t)
 
 /* --- helpers for the detectors ------------------------------------------ */
 
-uint64_t
-anom_hash(const struct col_anomaly *a, const void *data, size_t len)
+static uint64_t
+load64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* The memo's entry whose state is that of data's first 16 bytes. */
+static unsigned
+hash_prefix(const struct col_anomaly *a, const void *data)
 {
 	struct anom_hash_memo *m = a->memo;
 	unsigned e = m->mru;
 
-	if (len < 16)
-		return mf_siphash(&a->seed, data, len);
 	if (memcmp(m->prefix[e], data, 16) != 0) {
 		e ^= 1;
 		if (memcmp(m->prefix[e], data, 16) != 0) {
@@ -250,7 +258,43 @@ anom_hash(const struct col_anomaly *a, const void *data, size_t len)
 		}
 		m->mru = (uint8_t)e;
 	}
-	return mf_siphash_from16(&m->st[e], data, len);
+	return e;
+}
+
+/* The value of a short input, from the memo or computed and kept. */
+static uint64_t
+hash_short(const struct col_anomaly *a, const void *data, size_t len)
+{
+	uint8_t buf[ANOM_VALUE_MAX];
+	uint64_t x;
+	struct anom_value_memo *v;
+
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, data, len);
+	x = (load64(buf) ^ load64(buf + 8) * 0xff51afd7ed558ccdULL ^
+	        load64(buf + 16) * 0xc4ceb9fe1a85ec53ULL ^ len) *
+	    0x9e3779b97f4a7c15ULL;
+	v = &a->memo->val[x >> (64 - ANOM_VALUE_BITS)];
+	if (v->len == len && memcmp(v->data, buf, sizeof(buf)) == 0)
+		return v->h;
+	memcpy(v->data, buf, sizeof(buf));
+	v->len = (uint8_t)len;
+	if (len < 16)
+		v->h = mf_siphash(&a->seed, data, len);
+	else
+		v->h = mf_siphash_from16(&a->memo->st[hash_prefix(a, data)],
+		    data, len);
+	return v->h;
+}
+
+uint64_t
+anom_hash(const struct col_anomaly *a, const void *data, size_t len)
+{
+	if (len >= 1 && len <= ANOM_VALUE_MAX)
+		return hash_short(a, data, len);
+	if (len < 16)
+		return mf_siphash(&a->seed, data, len);
+	return mf_siphash_from16(&a->memo->st[hash_prefix(a, data)], data, len);
 }
 
 void
@@ -469,15 +513,6 @@ victim(struct anom_table *t, size_t set)
 		}
 	}
 	return b;
-}
-
-static uint64_t
-load64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
 }
 
 /* k's entry in a table's memo: a multiplicative mix of its 38 bytes. */

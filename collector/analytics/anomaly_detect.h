@@ -173,10 +173,25 @@ struct anom_name_memo {
  * cache only: every entry is a true state of its prefix, so a hit gives
  * the value hashing from the start gives.
  */
+#define ANOM_VALUE_MAX 24 /* bytes of the inputs whose values are kept */
+#define ANOM_VALUE_BITS 8
+struct anom_value_memo {
+	uint8_t data[ANOM_VALUE_MAX]; /* the input, then zeros */
+	uint64_t h;                   /* its value */
+	uint8_t len;                  /* of the input; 0: empty entry */
+};
+/*
+ * And the values of short inputs (at most ANOM_VALUE_MAX bytes: the
+ * addresses, ports and (address, port) pairs the HyperLogLog counters
+ * count, again and again), direct-mapped by an unkeyed mix of the bytes:
+ * 1 << ANOM_VALUE_BITS entries of 40 bytes, 10 KiB.  An entry is a value
+ * computed for exactly those bytes, so a hit is the same value.
+ */
 struct anom_hash_memo {
 	uint8_t prefix[2][16];
 	struct mf_siphash_state st[2];
 	uint8_t mru; /* the entry used last */
+	struct anom_value_memo val[1u << ANOM_VALUE_BITS];
 };
 
 /* A probe waiting for the interval's end (see anomaly.h). */

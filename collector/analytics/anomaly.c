@@ -270,7 +270,22 @@ hash_short(const struct col_anomaly *a, const void *data, size_t len)
 	struct anom_value_memo *v;
 
 	memset(buf, 0, sizeof(buf));
-	memcpy(buf, data, len);
+	switch (len) { /* the detectors' sizes: copies of constant size */
+	case 2:
+		memcpy(buf, data, 2);
+		break;
+	case 4:
+		memcpy(buf, data, 4);
+		break;
+	case sizeof(struct mf_addr):
+		memcpy(buf, data, sizeof(struct mf_addr));
+		break;
+	case 20:
+		memcpy(buf, data, 20);
+		break;
+	default:
+		memcpy(buf, data, len);
+	}
 	x = (load64(buf) ^ load64(buf + 8) * 0xff51afd7ed558ccdULL ^
 	        load64(buf + 16) * 0xc4ceb9fe1a85ec53ULL ^ len) *
 	    0x9e3779b97f4a7c15ULL;

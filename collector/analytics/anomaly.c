@@ -335,40 +335,6 @@ anom_ev(struct anom_finding *fd, const char *name, double value, gboolean real)
 	fd->n_ev++;
 }
 
-gboolean
-anom_is_group(const struct mf_addr *a)
-{
-	static const uint8_t bcast[4] = { 255, 255, 255, 255 };
-
-	if (a->family == MF_AF_INET)
-		return (a->b[0] & 0xf0) == 0xe0 || memcmp(a->b, bcast, 4) == 0;
-	return a->family == MF_AF_INET6 && a->b[0] == 0xff;
-}
-
-gboolean
-anom_src_initiates(const struct col_flow *f)
-{
-	switch (f->proto) {
-	case ANOM_PROTO_TCP:
-		if ((f->tcp_flags & ANOM_TCP_SYN) == 0)
-			return FALSE;
-		if ((f->tcp_flags & ANOM_TCP_ACK) == 0)
-			return TRUE;
-		break;
-	case ANOM_PROTO_UDP:
-		break;
-	case ANOM_PROTO_ICMP:
-		return f->dport >> 8 == 8;
-	case ANOM_PROTO_ICMPV6:
-		return f->dport >> 8 == 128;
-	default:
-		return FALSE;
-	}
-	if (f->app_port != 0)
-		return f->app_port == f->dport && f->app_port != f->sport;
-	return !(f->sport < 1024 && f->dport >= 1024);
-}
-
 /* --- state tables ------------------------------------------------------- */
 
 static struct anom_slot *

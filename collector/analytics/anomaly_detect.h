@@ -21,6 +21,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <glib.h>
 
@@ -276,8 +277,17 @@ void anom_sample_add(struct mf_addr *sample, uint8_t *n,
 void anom_ev(struct anom_finding *fd, const char *name, double value,
     gboolean real);
 
-/* TRUE if a is multicast or the IPv4 limited broadcast. */
-gboolean anom_is_group(const struct mf_addr *a);
+/* TRUE if a is multicast or the IPv4 limited broadcast (inline: every
+ * flow asks it several times). */
+static inline gboolean
+anom_is_group(const struct mf_addr *a)
+{
+	static const uint8_t bcast[4] = { 255, 255, 255, 255 };
+
+	if (a->family == MF_AF_INET)
+		return (a->b[0] & 0xf0) == 0xe0 || memcmp(a->b, bcast, 4) == 0;
+	return a->family == MF_AF_INET6 && a->b[0] == 0xff;
+}
 
 /*
  * TRUE if f's source opened the conversation: a TCP SYN without ACK; an
@@ -285,7 +295,29 @@ gboolean anom_is_group(const struct mf_addr *a);
  * destination port is the service port (f->app_port when the exporter
  * gave it, else not a reply from a well-known port to a high one).
  */
-gboolean anom_src_initiates(const struct col_flow *f);
+static inline gboolean
+anom_src_initiates(const struct col_flow *f)
+{
+	switch (f->proto) {
+	case ANOM_PROTO_TCP:
+		if ((f->tcp_flags & ANOM_TCP_SYN) == 0)
+			return FALSE;
+		if ((f->tcp_flags & ANOM_TCP_ACK) == 0)
+			return TRUE;
+		break;
+	case ANOM_PROTO_UDP:
+		break;
+	case ANOM_PROTO_ICMP:
+		return f->dport >> 8 == 8;
+	case ANOM_PROTO_ICMPV6:
+		return f->dport >> 8 == 128;
+	default:
+		return FALSE;
+	}
+	if (f->app_port != 0)
+		return f->app_port == f->dport && f->app_port != f->sport;
+	return !(f->sport < 1024 && f->dport >= 1024);
+}
 
 /* Detectors: one flow (both devices), one probe judged at close. */
 void anom_scan_flow(struct col_anomaly *a, const struct col_flow *f,

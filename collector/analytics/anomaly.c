@@ -105,6 +105,7 @@ col_anomaly_set_config(struct col_anomaly *a,
 	uint64_t hosts = a->cfg.hosts, active = a->cfg.active;
 	uint64_t pending = a->cfg.pending;
 	char **ignore = a->cfg.beacon.ignore;
+	size_t i;
 
 	if (!parse_all_ports(cfg, auth, reflect, error))
 		return FALSE;
@@ -118,6 +119,11 @@ col_anomaly_set_config(struct col_anomaly *a,
 	a->cfg.hosts = hosts;
 	a->cfg.active = active;
 	a->cfg.pending = pending;
+	a->on = 0;
+	for (i = 0; i < ANOM_N_TABLES; i++)
+		if (*(const gboolean *)(const void *)((const char *)&a->cfg +
+		        descs[i]->enabled_off))
+			a->on |= 1u << i;
 	return TRUE;
 }
 
@@ -228,14 +234,22 @@ anom_enabled(const struct col_anomaly *a, const struct anom_table *t)
 
 /* --- helpers for the detectors ------------------------------------------ */
 
-uint64_t
-anom_hash(const struct col_anomaly *a, const void *data, size_t len)
+static uint64_t
+load64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* The memo's entry whose state is that of data's first 16 bytes. */
+static unsigned
+hash_prefix(const struct col_anomaly *a, const void *data)
 {
 	struct anom_hash_memo *m = a->memo;
 	unsigned e = m->mru;
 
-	if (len < 16)
-		return mf_siphash(&a->seed, data, len);
 	if (memcmp(m->prefix[e], data, 16) != 0) {
 		e ^= 1;
 		if (memcmp(m->prefix[e], data, 16) != 0) {
@@ -244,7 +258,58 @@ anom_hash(const struct col_anomaly *a, const void *data, size_t len)
 		}
 		m->mru = (uint8_t)e;
 	}
-	return mf_siphash_from16(&m->st[e], data, len);
+	return e;
+}
+
+/* The value of a short input, from the memo or computed and kept. */
+static uint64_t
+hash_short(const struct col_anomaly *a, const void *data, size_t len)
+{
+	uint8_t buf[ANOM_VALUE_MAX];
+	uint64_t x;
+	struct anom_value_memo *v;
+
+	memset(buf, 0, sizeof(buf));
+	switch (len) { /* the detectors' sizes: copies of constant size */
+	case 2:
+		memcpy(buf, data, 2);
+		break;
+	case 4:
+		memcpy(buf, data, 4);
+		break;
+	case sizeof(struct mf_addr):
+		memcpy(buf, data, sizeof(struct mf_addr));
+		break;
+	case 20:
+		memcpy(buf, data, 20);
+		break;
+	default:
+		memcpy(buf, data, len);
+	}
+	x = (load64(buf) ^ load64(buf + 8) * 0xff51afd7ed558ccdULL ^
+	        load64(buf + 16) * 0xc4ceb9fe1a85ec53ULL ^ len) *
+	    0x9e3779b97f4a7c15ULL;
+	v = &a->memo->val[x >> (64 - ANOM_VALUE_BITS)];
+	if (v->len == len && memcmp(v->data, buf, sizeof(buf)) == 0)
+		return v->h;
+	memcpy(v->data, buf, sizeof(buf));
+	v->len = (uint8_t)len;
+	if (len < 16)
+		v->h = mf_siphash(&a->seed, data, len);
+	else
+		v->h = mf_siphash_from16(&a->memo->st[hash_prefix(a, data)],
+		    data, len);
+	return v->h;
+}
+
+uint64_t
+anom_hash(const struct col_anomaly *a, const void *data, size_t len)
+{
+	if (len >= 1 && len <= ANOM_VALUE_MAX)
+		return hash_short(a, data, len);
+	if (len < 16)
+		return mf_siphash(&a->seed, data, len);
+	return mf_siphash_from16(&a->memo->st[hash_prefix(a, data)], data, len);
 }
 
 void
@@ -268,40 +333,6 @@ anom_ev(struct anom_finding *fd, const char *name, double value, gboolean real)
 	fd->ev[fd->n_ev].value = value;
 	fd->ev[fd->n_ev].real = real;
 	fd->n_ev++;
-}
-
-gboolean
-anom_is_group(const struct mf_addr *a)
-{
-	static const uint8_t bcast[4] = { 255, 255, 255, 255 };
-
-	if (a->family == MF_AF_INET)
-		return (a->b[0] & 0xf0) == 0xe0 || memcmp(a->b, bcast, 4) == 0;
-	return a->family == MF_AF_INET6 && a->b[0] == 0xff;
-}
-
-gboolean
-anom_src_initiates(const struct col_flow *f)
-{
-	switch (f->proto) {
-	case ANOM_PROTO_TCP:
-		if ((f->tcp_flags & ANOM_TCP_SYN) == 0)
-			return FALSE;
-		if ((f->tcp_flags & ANOM_TCP_ACK) == 0)
-			return TRUE;
-		break;
-	case ANOM_PROTO_UDP:
-		break;
-	case ANOM_PROTO_ICMP:
-		return f->dport >> 8 == 8;
-	case ANOM_PROTO_ICMPV6:
-		return f->dport >> 8 == 128;
-	default:
-		return FALSE;
-	}
-	if (f->app_port != 0)
-		return f->app_port == f->dport && f->app_port != f->sport;
-	return !(f->sport < 1024 && f->dport >= 1024);
 }
 
 /* --- state tables ------------------------------------------------------- */
@@ -465,23 +496,45 @@ victim(struct anom_table *t, size_t set)
 	return b;
 }
 
+/* k's entry in a table's memo: a multiplicative mix of its 38 bytes. */
+static size_t
+memo_index(const struct anom_key *k)
+{
+	const uint8_t *p = (const uint8_t *)k;
+	uint64_t x = load64(p) ^ load64(p + 8) * 0xff51afd7ed558ccdULL ^
+	    load64(p + 16) ^ load64(p + 24) * 0xc4ceb9fe1a85ec53ULL ^
+	    load64(p + sizeof(*k) - 8);
+
+	x *= 0x9e3779b97f4a7c15ULL;
+	return (size_t)(x >> (64 - ANOM_SLOT_MEMO_BITS));
+}
+
 /* Find k's slot, or make one (judging and evicting a lighter key). */
 static struct anom_slot *
 find_or_take(struct col_anomaly *a, struct anom_table *t,
     const struct anom_key *k, uint64_t now)
 {
-	uint64_t h = anom_hash(a, k, sizeof(*k));
-	size_t set = (size_t)(h % t->n_sets), i;
-	uint32_t *tags = &t->tags[set * ANOM_WAYS];
-	uint32_t tag = (uint32_t)(h >> 32) | 1;
+	uint32_t *m = &t->memo[memo_index(k)];
+	uint64_t h;
+	size_t set, i;
+	uint32_t *tags, tag;
 	struct anom_slot *s;
 
+	if (*m != 0 &&
+	    memcmp(&(s = slot_at(t, *m - 1))->key, k, sizeof(*k)) == 0)
+		return s;
+	h = anom_hash(a, k, sizeof(*k));
+	set = (size_t)(h % t->n_sets);
+	tags = &t->tags[set * ANOM_WAYS];
+	tag = (uint32_t)(h >> 32) | 1;
 	for (i = 0; i < ANOM_WAYS && tags[i] != 0; i++) {
 		if (tags[i] != tag)
 			continue;
 		s = slot_at(t, set * ANOM_WAYS + i);
-		if (memcmp(&s->key, k, sizeof(*k)) == 0)
+		if (memcmp(&s->key, k, sizeof(*k)) == 0) {
+			*m = (uint32_t)(set * ANOM_WAYS + i + 1);
 			return s;
+		}
 	}
 	if (i == ANOM_WAYS) {
 		i = victim(t, set);
@@ -495,6 +548,7 @@ find_or_take(struct col_anomaly *a, struct anom_table *t,
 		a->stats.used++;
 	}
 	tags[i] = tag;
+	*m = (uint32_t)(set * ANOM_WAYS + i + 1);
 	slot_start(a, t, s, k, now);
 	return s;
 }
@@ -594,8 +648,9 @@ add_probe(struct col_anomaly *a, const struct col_flow *f,
 	p.proto = f->proto;
 	p.packets = (uint8_t)MIN(f->packets, 255);
 	if (f->rev_packets != 0) {
-		anom_scan_probe(a, &p, TRUE);
-	} else if (a->n_pending < a->max_pending) {
+		if (a->on & ANOM_PROBE_TABLES)
+			anom_scan_probe(a, &p, TRUE);
+	} else if (a->n_pending + a->n_blind < a->max_pending) {
 		a->pending[a->n_pending++] = p;
 	} else {
 		a->stats.unchecked++;
@@ -610,18 +665,32 @@ col_anomaly_add(struct col_anomaly *a, const struct col_flow *f,
 {
 	static const uint8_t none[6];
 	struct anom_dev src, dst;
+	gboolean probe = is_probe(f), stealth = !probe && is_stealth(a, f);
 
+	if (a->on == 0) {
+		/* Every detector off: only the queue's count (see n_blind). */
+		if ((probe || stealth) && f->rev_packets == 0) {
+			if (a->n_pending + a->n_blind < a->max_pending)
+				a->n_blind++;
+			else
+				a->stats.unchecked++;
+		}
+		return;
+	}
 	dev_set(&src, &f->src, touch != NULL ? touch->src : COL_ID_NONE,
 	    f->has_mac ? f->src_mac : none, f->has_mac, src_internal);
 	dev_set(&dst, &f->dst, touch != NULL ? touch->dst : COL_ID_NONE,
 	    f->has_mac ? f->dst_mac : none, f->has_mac, dst_internal);
-	anom_scan_flow(a, f, &src, &dst, t);
-	anom_abuse_flow(a, f, &src, &dst, t);
-	anom_beacon_flow(a, f, &src, &dst, t);
-	if (is_probe(f))
-		add_probe(a, f, &src, &dst, touch, t, FALSE);
-	else if (is_stealth(a, f))
-		add_probe(a, f, &src, &dst, touch, t, TRUE);
+	if (a->on & ANOM_FLOW_TABLES) {
+		anom_scan_flow(a, f, &src, &dst, t);
+		anom_abuse_flow(a, f, &src, &dst, t);
+		anom_beacon_flow(a, f, &src, &dst, t);
+	}
+	/* Queued even if every probe detector is off: a reload (SIGHUP)
+	 * before the close may turn one on, and the close judges them by the
+	 * configuration it has then. */
+	if (probe || stealth)
+		add_probe(a, f, &src, &dst, touch, t, stealth);
 }
 
 /* --- closing an interval ------------------------------------------------ */
@@ -718,10 +787,11 @@ col_anomaly_close(struct col_anomaly *a, const struct col_tables *tables,
 {
 	size_t i;
 
-	for (i = 0; i < a->n_pending; i++)
+	/* Every probe detector off: anom_scan_probe() would do nothing. */
+	for (i = 0; (a->on & ANOM_PROBE_TABLES) != 0 && i < a->n_pending; i++)
 		anom_scan_probe(a, &a->pending[i],
 		    answered(tables, &a->pending[i]));
-	a->n_pending = 0;
+	a->n_pending = a->n_blind = 0;
 	(void)end_ms;
 	judge_touched(a);
 	expire(a);

@@ -148,8 +148,9 @@ anom_beacon_flow(struct col_anomaly *a, const struct col_flow *f,
 	double d, delta;
 
 	if (!src->internal || dst->internal || anom_is_group(&f->dst) ||
-	    !anom_src_initiates(f) || left_alone(a, f))
-		return;
+	    !anom_src_initiates(f) || left_alone(a, f) ||
+	    !(a->on & (1u << ANOM_T_BEACON)))
+		return; /* off: not even the name's hash */
 	memset(&k, 0, sizeof(k));
 	k.a = f->src;
 	if (f->label[0] != '\0') {

@@ -21,6 +21,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <glib.h>
 
@@ -31,6 +32,8 @@
 #include "common/hash.h"
 
 #define ANOM_WAYS 8 /* slots per set */
+#define ANOM_SLOT_MEMO_BITS 8
+#define ANOM_SLOT_MEMO (1u << ANOM_SLOT_MEMO_BITS) /* per table: 1 KiB */
 #define ANOM_PROTO_ICMP 1
 #define ANOM_PROTO_TCP 6
 #define ANOM_PROTO_UDP 17
@@ -129,6 +132,14 @@ struct anom_table {
 	 * scans every slot as before. */
 	uint32_t *touched_ids;
 	size_t n_touched;
+	/* The slot a key was last found in or put in (its index + 1; 0:
+	 * none), direct-mapped by an unkeyed mix of the key's bytes
+	 * (anom_memo_index()).  A key's slot is unique in its table and
+	 * stays in its set until evicted, which rewrites the slot's key: a
+	 * hit (the slot's key equal) is the slot the set lookup finds, so
+	 * its SipHash and tag scan are skipped.  A cache only: collisions
+	 * cost a miss, never a wrong slot. */
+	uint32_t memo[ANOM_SLOT_MEMO];
 };
 
 /*
@@ -163,10 +174,25 @@ struct anom_name_memo {
  * cache only: every entry is a true state of its prefix, so a hit gives
  * the value hashing from the start gives.
  */
+#define ANOM_VALUE_MAX 24 /* bytes of the inputs whose values are kept */
+#define ANOM_VALUE_BITS 8
+struct anom_value_memo {
+	uint8_t data[ANOM_VALUE_MAX]; /* the input, then zeros */
+	uint64_t h;                   /* its value */
+	uint8_t len;                  /* of the input; 0: empty entry */
+};
+/*
+ * And the values of short inputs (at most ANOM_VALUE_MAX bytes: the
+ * addresses, ports and (address, port) pairs the HyperLogLog counters
+ * count, again and again), direct-mapped by an unkeyed mix of the bytes:
+ * 1 << ANOM_VALUE_BITS entries of 40 bytes, 10 KiB.  An entry is a value
+ * computed for exactly those bytes, so a hit is the same value.
+ */
 struct anom_hash_memo {
 	uint8_t prefix[2][16];
 	struct mf_siphash_state st[2];
 	uint8_t mru; /* the entry used last */
+	struct anom_value_memo val[1u << ANOM_VALUE_BITS];
 };
 
 /* A probe waiting for the interval's end (see anomaly.h). */
@@ -185,6 +211,10 @@ struct col_anomaly {
 	uint8_t auth_ports[65536 / 8];    /* brute_force ports bitmap */
 	uint8_t reflect_ports[65536 / 8]; /* udp_reflection's */
 	struct anom_table tables[ANOM_N_TABLES];
+	/* Bit (1 << table id) set if that table's detector is enabled; from
+	 * the configuration (col_anomaly_set_config()), so that a flow or a
+	 * close skips the detectors that are all off before any work. */
+	uint32_t on;
 	uint64_t *resolved; /* keyed hashes of named addresses, direct-mapped */
 	size_t n_resolved;
 	struct mf_addr resolvers[COL_ANOMALY_RESOLVERS];
@@ -196,6 +226,11 @@ struct col_anomaly {
 	uint8_t names_next[ANOM_NAME_SETS]; /* the way each set replaces next */
 	struct anom_probe *pending;
 	size_t n_pending, max_pending;
+	/* Probes that came while every detector was off: counted against
+	 * max_pending (so the count of unchecked ones is as if queued) but
+	 * not kept; a reload that turns a detector on judges the probes from
+	 * then on, as its flows. */
+	size_t n_blind;
 	struct col_anomaly_entry *active;
 	size_t n_active, max_active, n_listed;
 	struct col_anomaly_stats stats;
@@ -205,6 +240,17 @@ extern const struct anom_desc anom_desc_fan_out, anom_desc_vertical,
     anom_desc_horizontal, anom_desc_syn_scan, anom_desc_half_open_dst,
     anom_desc_half_open_src, anom_desc_brute_force, anom_desc_dns_amp,
     anom_desc_ddos, anom_desc_reflect, anom_desc_tunnel, anom_desc_beacon;
+
+/* The tables a flow's detectors feed, and those probes feed. */
+#define ANOM_FLOW_TABLES                                          \
+	((1u << ANOM_T_FAN_OUT) | (1u << ANOM_T_HORIZONTAL) |     \
+	    (1u << ANOM_T_BRUTE_FORCE) | (1u << ANOM_T_DNS_AMP) | \
+	    (1u << ANOM_T_DDOS) | (1u << ANOM_T_REFLECT) |        \
+	    (1u << ANOM_T_BEACON))
+#define ANOM_PROBE_TABLES                                            \
+	((1u << ANOM_T_VERTICAL) | (1u << ANOM_T_HORIZONTAL) |       \
+	    (1u << ANOM_T_SYN_SCAN) | (1u << ANOM_T_HALF_OPEN_DST) | \
+	    (1u << ANOM_T_HALF_OPEN_SRC))
 
 /* The window of table t in ms; TRUE if its detector is enabled. */
 uint64_t anom_window_ms(const struct col_anomaly *a,
@@ -231,8 +277,17 @@ void anom_sample_add(struct mf_addr *sample, uint8_t *n,
 void anom_ev(struct anom_finding *fd, const char *name, double value,
     gboolean real);
 
-/* TRUE if a is multicast or the IPv4 limited broadcast. */
-gboolean anom_is_group(const struct mf_addr *a);
+/* TRUE if a is multicast or the IPv4 limited broadcast (inline: every
+ * flow asks it several times). */
+static inline gboolean
+anom_is_group(const struct mf_addr *a)
+{
+	static const uint8_t bcast[4] = { 255, 255, 255, 255 };
+
+	if (a->family == MF_AF_INET)
+		return (a->b[0] & 0xf0) == 0xe0 || memcmp(a->b, bcast, 4) == 0;
+	return a->family == MF_AF_INET6 && a->b[0] == 0xff;
+}
 
 /*
  * TRUE if f's source opened the conversation: a TCP SYN without ACK; an
@@ -240,7 +295,29 @@ gboolean anom_is_group(const struct mf_addr *a);
  * destination port is the service port (f->app_port when the exporter
  * gave it, else not a reply from a well-known port to a high one).
  */
-gboolean anom_src_initiates(const struct col_flow *f);
+static inline gboolean
+anom_src_initiates(const struct col_flow *f)
+{
+	switch (f->proto) {
+	case ANOM_PROTO_TCP:
+		if ((f->tcp_flags & ANOM_TCP_SYN) == 0)
+			return FALSE;
+		if ((f->tcp_flags & ANOM_TCP_ACK) == 0)
+			return TRUE;
+		break;
+	case ANOM_PROTO_UDP:
+		break;
+	case ANOM_PROTO_ICMP:
+		return f->dport >> 8 == 8;
+	case ANOM_PROTO_ICMPV6:
+		return f->dport >> 8 == 128;
+	default:
+		return FALSE;
+	}
+	if (f->app_port != 0)
+		return f->app_port == f->dport && f->app_port != f->sport;
+	return !(f->sport < 1024 && f->dport >= 1024);
+}
 
 /* Detectors: one flow (both devices), one probe judged at close. */
 void anom_scan_flow(struct col_anomaly *a, const struct col_flow *f,

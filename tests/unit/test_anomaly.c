@@ -1198,6 +1198,114 @@ test_anomaly_hash_memo_is_siphash(void **state)
 	}
 }
 
+/*
+ * anom_hash() keeps the values of inputs up to 24 bytes in a memo of 256
+ * entries: 3,000 inputs drawn from 700 distinct ones (so entries are
+ * replaced), and zero bytes of every length 1..25 (the same padded bytes,
+ * told apart by the length alone), give mf_siphash()'s values.
+ */
+static void
+test_anomaly_hash_value_memo_is_siphash(void **state)
+{
+	struct fx *fx = *state;
+	uint8_t in[700][24], zero[25];
+	size_t i, j, n;
+	uint32_t r = 777;
+
+	make(fx);
+	for (i = 0; i < G_N_ELEMENTS(in); i++)
+		for (j = 0; j < sizeof(in[i]); j++) {
+			r = r * 1103515245u + 12345u;
+			in[i][j] = (uint8_t)(r >> 16);
+		}
+	for (i = 0; i < 3000; i++) {
+		r = r * 1103515245u + 12345u;
+		j = (r >> 8) % G_N_ELEMENTS(in);
+		n = i % 3 == 0 ? 17 : 1 + (r >> 20) % 24;
+		assert_int_equal(anom_hash(fx->a, in[j], n),
+		    mf_siphash(&fx->a->seed, in[j], n));
+	}
+	memset(zero, 0, sizeof(zero));
+	for (i = 0; i < 2; i++)
+		for (n = 1; n <= sizeof(zero); n++)
+			assert_int_equal(anom_hash(fx->a, zero, n),
+			    mf_siphash(&fx->a->seed, zero, n));
+}
+
+/*
+ * The slot memo: 600 keys into fan_out's 64 slots, 5,000 lookups in a
+ * random order (most keys evicted and taken again): every lookup gets a
+ * slot holding its key, and no key is in two slots.
+ */
+static void
+test_anomaly_slot_memo_finds_own_slot(void **state)
+{
+	struct fx *fx = *state;
+	struct anom_table *t;
+	struct anom_slot *s, *o;
+	struct anom_key k;
+	struct anom_dev dev;
+	size_t i, j, dup;
+	uint32_t r = 4242;
+
+	fx->conf.anomaly.hosts = 64;
+	make(fx);
+	t = &fx->a->tables[ANOM_T_FAN_OUT];
+	memset(&dev, 0, sizeof(dev));
+	dev.id = COL_ID_NONE;
+	for (i = 0; i < 5000; i++) {
+		r = r * 1103515245u + 12345u;
+		j = (r >> 8) % 600;
+		memset(&k, 0, sizeof(k));
+		k.a = ip4(172, 16, (uint8_t)(j >> 8), (uint8_t)j);
+		k.port = (uint16_t)(j % 7);
+		s = anom_slot_get(fx->a, ANOM_T_FAN_OUT, &k, &dev, T0 + i);
+		assert_non_null(s);
+		assert_memory_equal(&s->key, &k, sizeof(k));
+		dup = 0;
+		for (j = 0; j < (size_t)t->n_sets * ANOM_WAYS; j++) {
+			o = (struct anom_slot *)(void *)(t->mem +
+			    j * t->desc->slot_size);
+			dup += o->live && memcmp(&o->key, &k, sizeof(k)) == 0;
+		}
+		assert_int_equal(dup, 1);
+	}
+}
+
+/* Eleven detectors off, 2 probes a queue: 5 SYNs leave 3 unchecked. */
+static void
+test_anomaly_all_off_counts_unchecked(void **state)
+{
+	struct fx *fx = *state;
+	struct col_anomaly_config *c = &fx->conf.anomaly;
+	struct col_anomaly_stats st;
+	uint32_t i;
+
+	c->fan_out.enabled = c->vertical.enabled = FALSE;
+	c->horizontal.enabled = c->syn_scan.enabled = FALSE;
+	c->half_open.enabled = c->brute_force.enabled = FALSE;
+	c->dns_amp.enabled = c->ddos.enabled = c->reflect.enabled = FALSE;
+	c->tunnel.enabled = c->beacon.enabled = FALSE;
+	c->pending = 2;
+	make(fx);
+	for (i = 0; i < 5; i++)
+		syn(fx, SCANNER, ip4(10, 0, 0, 80), (uint16_t)(20 + i), i);
+	col_anomaly_get_stats(fx->a, &st);
+	assert_int_equal(st.unchecked, 3);
+	close_at(fx, T0 + SEC(60));
+	/* a new interval: the queue is empty again */
+	syn(fx, SCANNER, ip4(10, 0, 0, 80), 80, 100);
+	syn(fx, SCANNER, ip4(10, 0, 0, 80), 81, 101);
+	col_anomaly_get_stats(fx->a, &st);
+	assert_int_equal(st.unchecked, 3);
+	syn(fx, SCANNER, ip4(10, 0, 0, 80), 82, 102);
+	col_anomaly_get_stats(fx->a, &st);
+	assert_int_equal(st.unchecked, 4);
+	assert_int_equal(st.used, 0);
+	close_at(fx, T0 + SEC(120));
+	assert_int_equal(count(fx), 0);
+}
+
 /* n queries of distinct 32-hex-digit labels, and short ones beside. */
 static void
 run_tunnel(struct fx *fx, uint32_t n)
@@ -1616,6 +1724,9 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_anomaly_fan_out_below_threshold_is_silent),
+		T(test_anomaly_hash_value_memo_is_siphash),
+		T(test_anomaly_slot_memo_finds_own_slot),
+		T(test_anomaly_all_off_counts_unchecked),
 		T(test_anomaly_fan_out_at_threshold_reports_source),
 		T(test_anomaly_vertical_below_threshold_is_silent),
 		T(test_anomaly_vertical_at_threshold_reports_scanner),

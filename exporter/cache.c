@@ -179,9 +179,14 @@ make_key(const struct exp_pkt *p, uint32_t ifindex, struct exp_key *k)
 }
 
 /*
- * The key's SipHash-1-3, over only the words that vary: an IPv4 key's
+ * The key's keyed hash, over only the words that vary: an IPv4 key's
  * addresses are 4 of their 16 bytes (the rest is zero), so it hashes 3
- * words, an IPv6 key 6.
+ * words, an IPv6 key 6.  mf_hash_fast_words() (common/hash.h), not
+ * SipHash: about 25 instructions for an IPv4 key against 130.  It stays
+ * keyed with the random seed, which is what makes a flood hard: a sender
+ * who does not know the seed cannot pick flows that share a bucket.
+ * Nothing the cache exports depends on the hash (eviction and expiry go
+ * by the lists), so its output is the same for any seed.
  */
 static uint32_t
 key_hash(const struct exp_cache *c, const struct exp_key *k)
@@ -203,7 +208,7 @@ key_hash(const struct exp_cache *c, const struct exp_key *k)
 	    (uint64_t)k->ifindex << 32;
 	w[n + 1] = (uint64_t)k->vlan | (uint64_t)k->proto << 16 |
 	    (uint64_t)k->family << 24;
-	return (uint32_t)mf_siphash13_words(&c->cfg.seed, w, n + 2);
+	return (uint32_t)mf_hash_fast_words(&c->cfg.seed, w, n + 2);
 }
 
 /* Chains hold the hash of each flow: a different one skips the memcmp. */

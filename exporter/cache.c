@@ -145,70 +145,68 @@ exp_cache_get_stats(const struct exp_cache *c)
 /* --- keys and lookup ----------------------------------------------------- */
 
 /*
- * Build the canonical key of p; returns the side (0 or 1) that p's source
- * is on.
+ * Build the canonical key of p and its keyed hash; returns the side (0 or
+ * 1) that p's source is on.  The hash is mf_hash_fast_words()
+ * (common/hash.h), not SipHash: about 25 instructions for an IPv4 key
+ * against 130.  It stays keyed with the random seed, which is what makes
+ * a flood hard: a sender who does not know the seed cannot pick flows
+ * that share a bucket.  Nothing the cache exports depends on the hash
+ * (eviction and expiry go by the lists), so its output is the same for
+ * any seed.  The words hashed are the ones that vary, taken from
+ * registers as the key is stored: an IPv4 key's addresses are 4 of their
+ * 16 bytes (the rest is zero), so it hashes 3 words, an IPv6 key 6.
  */
 static int
-make_key(const struct exp_pkt *p, uint32_t ifindex, struct exp_key *k)
+make_key(const struct exp_cache *c, const struct exp_pkt *p, uint32_t ifindex,
+    struct exp_key *k, uint32_t *hash)
 {
-	size_t alen = p->src.family == MF_AF_INET ? 4 : 16;
-	uint32_t a, b;
-	int c, s;
+	uint64_t w[6], tail;
+	uint32_t a, b, lo, hi;
+	uint16_t plo, phi;
+	int s;
 
-	memset(k, 0, sizeof(*k));
-	if (alen == 4) {
+	if (p->src.family == MF_AF_INET) {
 		/* memcmp's order of 4 bytes, without a call to it. */
 		memcpy(&a, p->src.b, 4);
 		memcpy(&b, p->dst.b, 4);
-		a = GUINT32_FROM_BE(a);
-		b = GUINT32_FROM_BE(b);
-		c = (a > b) - (a < b);
+		s = GUINT32_FROM_BE(a) > GUINT32_FROM_BE(b) ||
+		    (a == b && p->sport > p->dport);
+		lo = s ? b : a;
+		hi = s ? a : b;
+		memset(k->addr, 0, sizeof(k->addr));
+		memcpy(k->addr[0], &lo, 4);
+		memcpy(k->addr[1], &hi, 4);
+		w[0] = (uint64_t)lo | (uint64_t)hi << 32;
 	} else {
-		c = memcmp(p->src.b, p->dst.b, alen);
+		int d = memcmp(p->src.b, p->dst.b, 16);
+
+		s = d > 0 || (d == 0 && p->sport > p->dport);
+		memcpy(k->addr[s], p->src.b, 16);
+		memcpy(k->addr[!s], p->dst.b, 16);
 	}
-	s = c > 0 || (c == 0 && p->sport > p->dport);
-	memcpy(k->addr[s], p->src.b, alen);
-	memcpy(k->addr[!s], p->dst.b, alen);
-	k->port[s] = p->sport;
-	k->port[!s] = p->dport;
+	plo = s ? p->dport : p->sport;
+	phi = s ? p->sport : p->dport;
+	k->port[0] = plo;
+	k->port[1] = phi;
 	k->ifindex = ifindex;
 	k->vlan = p->vlan;
 	k->proto = p->proto;
 	k->family = p->src.family;
-	return s;
-}
-
-/*
- * The key's keyed hash, over only the words that vary: an IPv4 key's
- * addresses are 4 of their 16 bytes (the rest is zero), so it hashes 3
- * words, an IPv6 key 6.  mf_hash_fast_words() (common/hash.h), not
- * SipHash: about 25 instructions for an IPv4 key against 130.  It stays
- * keyed with the random seed, which is what makes a flood hard: a sender
- * who does not know the seed cannot pick flows that share a bucket.
- * Nothing the cache exports depends on the hash (eviction and expiry go
- * by the lists), so its output is the same for any seed.
- */
-static uint32_t
-key_hash(const struct exp_cache *c, const struct exp_key *k)
-{
-	uint64_t w[6];
-	uint32_t a0, a1;
-	size_t n;
-
-	if (k->family == MF_AF_INET) {
-		memcpy(&a0, k->addr[0], 4);
-		memcpy(&a1, k->addr[1], 4);
-		w[0] = (uint64_t)a0 | (uint64_t)a1 << 32;
-		n = 1;
+	tail = (uint64_t)p->vlan | (uint64_t)p->proto << 16 |
+	    (uint64_t)p->src.family << 24;
+	if (p->src.family == MF_AF_INET) {
+		w[1] = (uint64_t)plo | (uint64_t)phi << 16 |
+		    (uint64_t)ifindex << 32;
+		w[2] = tail;
+		*hash = (uint32_t)mf_hash_fast_words(&c->cfg.seed, w, 3);
 	} else {
 		memcpy(w, k->addr, sizeof(k->addr)); /* 32 bytes: 4 words */
-		n = 4;
+		w[4] = (uint64_t)plo | (uint64_t)phi << 16 |
+		    (uint64_t)ifindex << 32;
+		w[5] = tail;
+		*hash = (uint32_t)mf_hash_fast_words(&c->cfg.seed, w, 6);
 	}
-	w[n] = (uint64_t)k->port[0] | (uint64_t)k->port[1] << 16 |
-	    (uint64_t)k->ifindex << 32;
-	w[n + 1] = (uint64_t)k->vlan | (uint64_t)k->proto << 16 |
-	    (uint64_t)k->family << 24;
-	return (uint32_t)mf_hash_fast_words(&c->cfg.seed, w, n + 2);
+	return s;
 }
 
 /* Chains hold the hash of each flow: a different one skips the memcmp. */
@@ -400,9 +398,8 @@ exp_cache_update(struct exp_cache *c, const struct exp_pkt *p, uint32_t ifindex)
 	struct exp_key k;
 	uint64_t now = p->ts_ms;
 	uint32_t h, i;
-	int s = make_key(p, ifindex, &k);
+	int s = make_key(c, p, ifindex, &k, &h);
 
-	h = key_hash(c, &k);
 	i = find(c, &k, h);
 	/* A new SYN on a closing stream is a new connection (port reuse). */
 	if (i != EXP_CACHE_NIL && c->flows[i].state == EXP_FLOW_CLOSING &&

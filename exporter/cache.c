@@ -77,6 +77,30 @@ exp_cache_memory(size_t max_flows)
 LIST_OPS(lru, lru_prev, lru_next)
 LIST_OPS(tm, tm_prev, tm_next)
 
+/*
+ * Move flow i to the lru list's tail (a packet of it): one unlink and one
+ * append, without the stores of both that cancel out.  i is in the list.
+ */
+static void
+lru_to_tail(struct exp_cache *c, uint32_t i)
+{
+	struct exp_flow *f = &c->flows[i];
+	uint32_t t = c->lru.tail;
+
+	if (t == i)
+		return;
+	/* i is not the tail, so it has a successor. */
+	c->flows[f->lru_next].lru_prev = f->lru_prev;
+	if (f->lru_prev != EXP_CACHE_NIL)
+		c->flows[f->lru_prev].lru_next = f->lru_next;
+	else
+		c->lru.head = f->lru_next;
+	f->lru_prev = t;
+	f->lru_next = EXP_CACHE_NIL;
+	c->flows[t].lru_next = i;
+	c->lru.tail = i;
+}
+
 static void
 flist_init(struct flist *l)
 {
@@ -411,9 +435,8 @@ exp_cache_update(struct exp_cache *c, const struct exp_pkt *p, uint32_t ifindex)
 	if (i == EXP_CACHE_NIL) {
 		i = take(c, &k, h, now);
 		c->flows[i].initiator = (uint8_t)s;
-	} else if (c->lru.tail != i) {
-		lru_unlink(c, &c->lru, i);
-		lru_append(c, &c->lru, i);
+	} else {
+		lru_to_tail(c, i);
 	}
 	account(&c->flows[i], s, p, now);
 	if (p->proto == 6)

@@ -152,6 +152,7 @@ mf_hash_fast_words(const struct mf_hash_key *k, const uint64_t *w, size_t n)
 	uint64_t m = (k->k1 ^ MF_HASH_FAST_M1) | 1;
 	size_t i;
 
+#pragma GCC unroll 8
 	for (i = 0; i < n; i++)
 		h = mf_hash_fold_mul(h ^ w[i], m);
 	h = mf_hash_fold_mul(h, m); /* mf_hash_fast()'s empty tail */

@@ -184,8 +184,8 @@ static int
 make_key(const struct exp_cache *c, const struct exp_pkt *p, uint32_t ifindex,
     struct exp_key *k, uint32_t *hash)
 {
-	uint64_t w[6], tail;
-	uint32_t a, b, lo, hi;
+	uint64_t w[6], pw, tail;
+	uint32_t a, b, lo = 0, hi = 0;
 	uint16_t plo, phi;
 	int s;
 
@@ -200,7 +200,6 @@ make_key(const struct exp_cache *c, const struct exp_pkt *p, uint32_t ifindex,
 		memset(k->addr, 0, sizeof(k->addr));
 		memcpy(k->addr[0], &lo, 4);
 		memcpy(k->addr[1], &hi, 4);
-		w[0] = (uint64_t)lo | (uint64_t)hi << 32;
 	} else {
 		int d = memcmp(p->src.b, p->dst.b, 16);
 
@@ -216,17 +215,17 @@ make_key(const struct exp_cache *c, const struct exp_pkt *p, uint32_t ifindex,
 	k->vlan = p->vlan;
 	k->proto = p->proto;
 	k->family = p->src.family;
+	pw = (uint64_t)plo | (uint64_t)phi << 16 | (uint64_t)ifindex << 32;
 	tail = (uint64_t)p->vlan | (uint64_t)p->proto << 16 |
 	    (uint64_t)p->src.family << 24;
 	if (p->src.family == MF_AF_INET) {
-		w[1] = (uint64_t)plo | (uint64_t)phi << 16 |
-		    (uint64_t)ifindex << 32;
+		w[0] = (uint64_t)lo | (uint64_t)hi << 32;
+		w[1] = pw;
 		w[2] = tail;
 		*hash = (uint32_t)mf_hash_fast_words(&c->cfg.seed, w, 3);
 	} else {
 		memcpy(w, k->addr, sizeof(k->addr)); /* 32 bytes: 4 words */
-		w[4] = (uint64_t)plo | (uint64_t)phi << 16 |
-		    (uint64_t)ifindex << 32;
+		w[4] = pw;
 		w[5] = tail;
 		*hash = (uint32_t)mf_hash_fast_words(&c->cfg.seed, w, 6);
 	}

@@ -376,9 +376,10 @@ static void
 account(struct exp_flow *f, int s, const struct exp_pkt *p, uint64_t now)
 {
 	struct exp_side *sd = &f->side[s];
+	uint32_t off = ms_off(now, f->period_ms);
 
 	if (sd->packets == 0) {
-		sd->first_off = ms_off(now, f->period_ms);
+		sd->first_off = off;
 		sd->initial_flags = p->tcp_flags;
 		sd->tos = p->tos;
 	} else {
@@ -386,7 +387,7 @@ account(struct exp_flow *f, int s, const struct exp_pkt *p, uint64_t now)
 	}
 	sd->packets++;
 	sd->octets += p->ip_len;
-	sd->last_off = ms_off(now, f->period_ms);
+	sd->last_off = off;
 	if (now > f->last_ms)
 		f->last_ms = now;
 	if (p->has_mac) {

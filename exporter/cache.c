@@ -2,6 +2,7 @@
 #include "config.h"
 #define G_LOG_DOMAIN "exp-cache"
 
+#include <stddef.h>
 #include <string.h>
 
 #include <glib.h>
@@ -169,70 +170,149 @@ exp_cache_get_stats(const struct exp_cache *c)
 /* --- keys and lookup ----------------------------------------------------- */
 
 /*
- * Build the canonical key of p and its keyed hash; returns the side (0 or
- * 1) that p's source is on.  The hash is mf_hash_fast_words()
+ * The keys and their keyed hash.  The hash is mf_hash_fast_words()
  * (common/hash.h), not SipHash: about 25 instructions for an IPv4 key
  * against 130.  It stays keyed with the random seed, which is what makes
  * a flood hard: a sender who does not know the seed cannot pick flows
  * that share a bucket.  Nothing the cache exports depends on the hash
  * (eviction and expiry go by the lists), so its output is the same for
- * any seed.  The words hashed are the ones that vary, taken from
- * registers as the key is stored: an IPv4 key's addresses are 4 of their
- * 16 bytes (the rest is zero), so it hashes 3 words, an IPv6 key 6.
+ * any seed.  The words hashed are the ones that vary, packed from
+ * registers: an IPv4 key's addresses are 4 of their 16 bytes (the rest is
+ * zero), so it hashes 3 words, an IPv6 key 6.
+ *
+ * An IPv4 packet's flow is looked up from its fields in registers; its
+ * struct exp_key is built only for a new flow.
+ */
+struct key4 {
+	uint32_t lo, hi; /* addresses as stored (network order) */
+	uint64_t ports;  /* key bytes from port[0] to ifindex */
+	uint32_t rest;   /* key bytes from vlan to family */
+};
+
+/*
+ * The key's last 12 bytes, ports to family, read as a 64- and a 32-bit
+ * word (in memory order: the hash of a key differs between little- and
+ * big-endian machines, its flows do not).
+ */
+#define KEY_PORTS offsetof(struct exp_key, port)
+#define KEY_REST offsetof(struct exp_key, vlan)
+G_STATIC_ASSERT(offsetof(struct exp_key, ifindex) == KEY_PORTS + 4);
+G_STATIC_ASSERT(KEY_REST == KEY_PORTS + 8);
+G_STATIC_ASSERT(offsetof(struct exp_key, family) == KEY_REST + 3);
+G_STATIC_ASSERT(sizeof(struct exp_key) == KEY_REST + 4);
+
+static void
+key_words(const struct exp_key *k, uint64_t *ports, uint32_t *rest)
+{
+	memcpy(ports, (const uint8_t *)k + KEY_PORTS, 8);
+	memcpy(rest, (const uint8_t *)k + KEY_REST, 4);
+}
+
+/*
+ * Put an IPv4 packet's sides in canonical order (its key's fields, as
+ * fill4() will store them, in q); returns its source's side.
  */
 static int
-make_key(const struct exp_cache *c, const struct exp_pkt *p, uint32_t ifindex,
-    struct exp_key *k, uint32_t *hash)
+order4(const struct exp_pkt *p, uint32_t ifindex, struct key4 *q)
 {
-	uint64_t w[6], pw, tail;
-	uint32_t a, b, lo = 0, hi = 0;
-	uint16_t plo, phi;
+	struct exp_key t;
+	uint32_t a, b;
 	int s;
 
-	if (p->src.family == MF_AF_INET) {
-		/* memcmp's order of 4 bytes, without a call to it. */
-		memcpy(&a, p->src.b, 4);
-		memcpy(&b, p->dst.b, 4);
-		s = GUINT32_FROM_BE(a) > GUINT32_FROM_BE(b) ||
-		    (a == b && p->sport > p->dport);
-		lo = s ? b : a;
-		hi = s ? a : b;
-		memset(k->addr, 0, sizeof(k->addr));
-		memcpy(k->addr[0], &lo, 4);
-		memcpy(k->addr[1], &hi, 4);
-	} else {
-		int d = memcmp(p->src.b, p->dst.b, 16);
+	/* memcmp's order of 4 bytes, without a call to it. */
+	memcpy(&a, p->src.b, 4);
+	memcpy(&b, p->dst.b, 4);
+	s = GUINT32_FROM_BE(a) > GUINT32_FROM_BE(b) ||
+	    (a == b && p->sport > p->dport);
+	q->lo = s ? b : a;
+	q->hi = s ? a : b;
+	t.port[0] = s ? p->dport : p->sport;
+	t.port[1] = s ? p->sport : p->dport;
+	t.ifindex = ifindex;
+	t.vlan = p->vlan;
+	t.proto = p->proto;
+	t.family = MF_AF_INET;
+	key_words(&t, &q->ports, &q->rest);
+	return s;
+}
 
-		s = d > 0 || (d == 0 && p->sport > p->dport);
-		memcpy(k->addr[s], p->src.b, 16);
-		memcpy(k->addr[!s], p->dst.b, 16);
+static uint32_t
+hash4(const struct exp_cache *c, const struct key4 *q)
+{
+	uint64_t w[3];
+
+	w[0] = (uint64_t)q->lo | (uint64_t)q->hi << 32;
+	w[1] = q->ports;
+	w[2] = q->rest;
+	return (uint32_t)mf_hash_fast_words(&c->cfg.seed, w, 3);
+}
+
+static void
+fill4(const struct key4 *q, struct exp_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	memcpy(k->addr[0], &q->lo, 4);
+	memcpy(k->addr[1], &q->hi, 4);
+	memcpy((uint8_t *)k + KEY_PORTS, &q->ports, 8);
+	memcpy((uint8_t *)k + KEY_REST, &q->rest, 4);
+}
+
+/*
+ * Chains hold the hash of each flow: a different one skips the compare.
+ * An IPv4 key's address bytes past the first 4 are zero (fill4()), and
+ * its family is in q->rest, so these words are the whole key.
+ */
+static uint32_t
+find4(const struct exp_cache *c, const struct key4 *q, uint32_t h)
+{
+	const struct exp_key *k;
+	uint32_t i, a0, a1, rest;
+	uint64_t ports;
+
+	for (i = c->buckets[h & c->bucket_mask]; i != EXP_CACHE_NIL;
+	     i = c->flows[i].hnext) {
+		if (c->flows[i].hash != h)
+			continue;
+		k = &c->flows[i].key;
+		memcpy(&a0, k->addr[0], 4);
+		memcpy(&a1, k->addr[1], 4);
+		key_words(k, &ports, &rest);
+		if (((a0 ^ q->lo) | (a1 ^ q->hi) | (rest ^ q->rest) |
+		        (ports ^ q->ports)) == 0)
+			return i;
 	}
-	plo = s ? p->dport : p->sport;
-	phi = s ? p->sport : p->dport;
-	k->port[0] = plo;
-	k->port[1] = phi;
+	return EXP_CACHE_NIL;
+}
+
+/*
+ * Build the canonical key of an IPv6 packet and its hash; returns the
+ * side (0 or 1) that p's source is on.
+ */
+static int
+make_key6(const struct exp_cache *c, const struct exp_pkt *p, uint32_t ifindex,
+    struct exp_key *k, uint32_t *hash)
+{
+	uint64_t w[6];
+	uint32_t rest;
+	int d = memcmp(p->src.b, p->dst.b, 16);
+	int s = d > 0 || (d == 0 && p->sport > p->dport);
+
+	memcpy(k->addr[s], p->src.b, 16);
+	memcpy(k->addr[!s], p->dst.b, 16);
+	k->port[s] = p->sport;
+	k->port[!s] = p->dport;
 	k->ifindex = ifindex;
 	k->vlan = p->vlan;
 	k->proto = p->proto;
 	k->family = p->src.family;
-	pw = (uint64_t)plo | (uint64_t)phi << 16 | (uint64_t)ifindex << 32;
-	tail = (uint64_t)p->vlan | (uint64_t)p->proto << 16 |
-	    (uint64_t)p->src.family << 24;
-	if (p->src.family == MF_AF_INET) {
-		w[0] = (uint64_t)lo | (uint64_t)hi << 32;
-		w[1] = pw;
-		w[2] = tail;
-		*hash = (uint32_t)mf_hash_fast_words(&c->cfg.seed, w, 3);
-	} else {
-		memcpy(w, k->addr, sizeof(k->addr)); /* 32 bytes: 4 words */
-		w[4] = pw;
-		w[5] = tail;
-		*hash = (uint32_t)mf_hash_fast_words(&c->cfg.seed, w, 6);
-	}
+	memcpy(w, k->addr, sizeof(k->addr)); /* 32 bytes: 4 words */
+	key_words(k, &w[4], &rest);
+	w[5] = rest;
+	*hash = (uint32_t)mf_hash_fast_words(&c->cfg.seed, w, 6);
 	return s;
 }
 
-/* Chains hold the hash of each flow: a different one skips the memcmp. */
+/* The same for any key (IPv6). */
 static uint32_t
 find(const struct exp_cache *c, const struct exp_key *k, uint32_t h)
 {
@@ -420,11 +500,20 @@ struct exp_flow *
 exp_cache_update(struct exp_cache *c, const struct exp_pkt *p, uint32_t ifindex)
 {
 	struct exp_key k;
+	struct key4 q;
 	uint64_t now = p->ts_ms;
 	uint32_t h, i;
-	int s = make_key(c, p, ifindex, &k, &h);
+	gboolean v4 = p->src.family == MF_AF_INET;
+	int s;
 
-	i = find(c, &k, h);
+	if (v4) {
+		s = order4(p, ifindex, &q);
+		h = hash4(c, &q);
+		i = find4(c, &q, h);
+	} else {
+		s = make_key6(c, p, ifindex, &k, &h);
+		i = find(c, &k, h);
+	}
 	/* A new SYN on a closing stream is a new connection (port reuse). */
 	if (i != EXP_CACHE_NIL && c->flows[i].state == EXP_FLOW_CLOSING &&
 	    p->proto == 6 && (p->tcp_flags & (TCP_SYN | TCP_ACK)) == TCP_SYN) {
@@ -433,6 +522,8 @@ exp_cache_update(struct exp_cache *c, const struct exp_pkt *p, uint32_t ifindex)
 		i = EXP_CACHE_NIL;
 	}
 	if (i == EXP_CACHE_NIL) {
+		if (v4)
+			fill4(&q, &k);
 		i = take(c, &k, h, now);
 		c->flows[i].initiator = (uint8_t)s;
 	} else {

@@ -4,10 +4,11 @@
 
 /*
  * hash: SipHash-2-4 (Aumasson and Bernstein, 2012), the keyed hash of every
- * table fed from the network, and SipHash-1-3 of whole words for the
- * packet path's fixed-size keys.  A secret random key makes hash flooding
- * (many keys in one bucket) impractical for a remote sender; a fixed key
- * gives reproducible layouts for offline runs and tests.
+ * table fed from the network, SipHash-1-3 of whole words for the DNS name
+ * cache's fixed-size keys, and a cheaper keyed multiply hash for the
+ * collector's tables and the flow cache.  A secret random key makes hash
+ * flooding (many keys in one bucket) impractical for a remote sender; a
+ * fixed key gives reproducible layouts for offline runs and tests.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -68,11 +69,11 @@ mf_hash_sipround(uint64_t v[4])
  * of their 8 * n little-endian bytes.  One compression round a word and
  * three to finish, against two and four: CPython's and Rust's hash tables
  * use this variant against hash flooding, and it stays keyed (a sender
- * who does not know the key cannot aim keys at one bucket).  The packet
- * path's tables (the flow cache, the DNS name cache) pack their fixed-size
- * keys into words and use it: 6 rounds for an IPv4 flow key, against 10
- * rounds and a byte loop for SipHash-2-4 of its 20 bytes.  Inline, so
- * that a constant n unrolls.
+ * who does not know the key cannot aim keys at one bucket).  The DNS name
+ * cache packs its fixed-size keys into words and uses it, against more
+ * rounds and a byte loop for SipHash-2-4 of their bytes (the flow cache
+ * has mf_hash_fast_words() below).  Inline, so that a constant n
+ * unrolls.
  */
 static inline uint64_t
 mf_siphash13_words(const struct mf_hash_key *k, const uint64_t *w, size_t n)

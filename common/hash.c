@@ -154,41 +154,18 @@ mf_siphash_from16(const struct mf_siphash_state *st, const void *data,
 	}
 }
 
-/* Fold a and b: the two halves of their 128-bit product, xored. */
-static uint64_t
-fold_mul(uint64_t a, uint64_t b)
-{
-#ifdef __SIZEOF_INT128__
-	unsigned __int128 r = (unsigned __int128)a * b;
-
-	return (uint64_t)r ^ (uint64_t)(r >> 64);
-#else
-	/* 32-bit targets (armhf): the high word with the middle carries. */
-	uint64_t al = a & 0xffffffffu, ah = a >> 32;
-	uint64_t bl = b & 0xffffffffu, bh = b >> 32;
-	uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
-	uint64_t mid = (ll >> 32) + (lh & 0xffffffffu) + (hl & 0xffffffffu);
-	uint64_t hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
-
-	return (a * b) ^ hi;
-#endif
-}
-
-#define FAST_M0 0x9e3779b97f4a7c15ULL /* odd constants: 2^64 / phi */
-#define FAST_M1 0xd6e8feb86659fd93ULL
-
 /* mf_hash_fast(); always inline, so that a constant len unrolls. */
 static inline __attribute__((always_inline)) uint64_t
 hash_fast(const struct mf_hash_key *k, const uint8_t *in, size_t len)
 {
-	uint64_t h = k->k0 ^ ((uint64_t)len * FAST_M0);
-	uint64_t m = (k->k1 ^ FAST_M1) | 1;
+	uint64_t h = k->k0 ^ ((uint64_t)len * MF_HASH_FAST_M0);
+	uint64_t m = (k->k1 ^ MF_HASH_FAST_M1) | 1;
 	size_t i;
 
 	for (i = 0; i + 8 <= len; i += 8)
-		h = fold_mul(h ^ load_le64(in + i), m);
-	h = fold_mul(h ^ load_tail(in, len), m);
-	return fold_mul(h ^ k->k1, FAST_M0);
+		h = mf_hash_fold_mul(h ^ load_le64(in + i), m);
+	h = mf_hash_fold_mul(h ^ load_tail(in, len), m);
+	return mf_hash_fold_mul(h ^ k->k1, MF_HASH_FAST_M0);
 }
 
 uint64_t

@@ -4,10 +4,11 @@
 
 /*
  * hash: SipHash-2-4 (Aumasson and Bernstein, 2012), the keyed hash of every
- * table fed from the network, and SipHash-1-3 of whole words for the
- * packet path's fixed-size keys.  A secret random key makes hash flooding
- * (many keys in one bucket) impractical for a remote sender; a fixed key
- * gives reproducible layouts for offline runs and tests.
+ * table fed from the network, SipHash-1-3 of whole words for the DNS name
+ * cache's fixed-size keys, and a cheaper keyed multiply hash for the
+ * collector's tables and the flow cache.  A secret random key makes hash
+ * flooding (many keys in one bucket) impractical for a remote sender; a
+ * fixed key gives reproducible layouts for offline runs and tests.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -68,11 +69,11 @@ mf_hash_sipround(uint64_t v[4])
  * of their 8 * n little-endian bytes.  One compression round a word and
  * three to finish, against two and four: CPython's and Rust's hash tables
  * use this variant against hash flooding, and it stays keyed (a sender
- * who does not know the key cannot aim keys at one bucket).  The packet
- * path's tables (the flow cache, the DNS name cache) pack their fixed-size
- * keys into words and use it: 6 rounds for an IPv4 flow key, against 10
- * rounds and a byte loop for SipHash-2-4 of its 20 bytes.  Inline, so
- * that a constant n unrolls.
+ * who does not know the key cannot aim keys at one bucket).  The DNS name
+ * cache packs its fixed-size keys into words and uses it, against more
+ * rounds and a byte loop for SipHash-2-4 of their bytes (the flow cache
+ * has mf_hash_fast_words() below).  Inline, so that a constant n
+ * unrolls.
  */
 static inline uint64_t
 mf_siphash13_words(const struct mf_hash_key *k, const uint64_t *w, size_t n)
@@ -98,6 +99,29 @@ mf_siphash13_words(const struct mf_hash_key *k, const uint64_t *w, size_t n)
 	return v[0] ^ v[1] ^ v[2] ^ v[3];
 }
 
+#define MF_HASH_FAST_M0 0x9e3779b97f4a7c15ULL /* odd constants: 2^64 / phi */
+#define MF_HASH_FAST_M1 0xd6e8feb86659fd93ULL
+
+/* Fold a and b: the two halves of their 128-bit product, xored. */
+static inline uint64_t
+mf_hash_fold_mul(uint64_t a, uint64_t b)
+{
+#ifdef __SIZEOF_INT128__
+	unsigned __int128 r = (unsigned __int128)a * b;
+
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+#else
+	/* 32-bit targets (armhf): the high word with the middle carries. */
+	uint64_t al = a & 0xffffffffu, ah = a >> 32;
+	uint64_t bl = b & 0xffffffffu, bh = b >> 32;
+	uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+	uint64_t mid = (ll >> 32) + (lh & 0xffffffffu) + (hl & 0xffffffffu);
+	uint64_t hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+
+	return (a * b) ^ hi;
+#endif
+}
+
 /*
  * A cheaper keyed hash for the lookups made once or more per record (the
  * collector's tables): each 8-byte word is folded in with one 64 x 64 ->
@@ -109,6 +133,32 @@ mf_siphash13_words(const struct mf_hash_key *k, const uint64_t *w, size_t n)
  */
 uint64_t mf_hash_fast(const struct mf_hash_key *k, const void *data,
     size_t len);
+
+/*
+ * mf_hash_fast() of n 64-bit words (n < 2^28): the same value as
+ * mf_hash_fast() of their 8 * n little-endian bytes, from registers.  The
+ * flow cache hashes its packed key with it, once a packet: 5 multiplies
+ * for an IPv4 key against SipHash-1-3's 6 rounds.  What it relies on
+ * against flooding is mf_hash_fast()'s: the state starts from the secret
+ * k0 and every word is multiplied by a constant derived from the secret
+ * k1, so a sender who does not know the key cannot choose keys that share
+ * a bucket (it is not a PRF: someone who sees many bucket choices might
+ * learn about the key, and the cache never shows them).  Inline, so that
+ * a constant n unrolls.
+ */
+static inline uint64_t
+mf_hash_fast_words(const struct mf_hash_key *k, const uint64_t *w, size_t n)
+{
+	uint64_t h = k->k0 ^ ((uint64_t)(8 * n) * MF_HASH_FAST_M0);
+	uint64_t m = (k->k1 ^ MF_HASH_FAST_M1) | 1;
+	size_t i;
+
+#pragma GCC unroll 8
+	for (i = 0; i < n; i++)
+		h = mf_hash_fold_mul(h ^ w[i], m);
+	h = mf_hash_fold_mul(h, m); /* mf_hash_fast()'s empty tail */
+	return mf_hash_fold_mul(h ^ k->k1, MF_HASH_FAST_M0);
+}
 
 /*
  * Buckets for a chained hash table of n entries: the smallest power of

@@ -2,6 +2,7 @@
 #include "config.h"
 #define G_LOG_DOMAIN "exp-cache"
 
+#include <stddef.h>
 #include <string.h>
 
 #include <glib.h>
@@ -77,6 +78,30 @@ exp_cache_memory(size_t max_flows)
 LIST_OPS(lru, lru_prev, lru_next)
 LIST_OPS(tm, tm_prev, tm_next)
 
+/*
+ * Move flow i to the lru list's tail (a packet of it): one unlink and one
+ * append, without the stores of both that cancel out.  i is in the list.
+ */
+static void
+lru_to_tail(struct exp_cache *c, uint32_t i)
+{
+	struct exp_flow *f = &c->flows[i];
+	uint32_t t = c->lru.tail;
+
+	if (t == i)
+		return;
+	/* i is not the tail, so it has a successor. */
+	c->flows[f->lru_next].lru_prev = f->lru_prev;
+	if (f->lru_prev != EXP_CACHE_NIL)
+		c->flows[f->lru_prev].lru_next = f->lru_next;
+	else
+		c->lru.head = f->lru_next;
+	f->lru_prev = t;
+	f->lru_next = EXP_CACHE_NIL;
+	c->flows[t].lru_next = i;
+	c->lru.tail = i;
+}
+
 static void
 flist_init(struct flist *l)
 {
@@ -145,68 +170,149 @@ exp_cache_get_stats(const struct exp_cache *c)
 /* --- keys and lookup ----------------------------------------------------- */
 
 /*
- * Build the canonical key of p; returns the side (0 or 1) that p's source
- * is on.
+ * The keys and their keyed hash.  The hash is mf_hash_fast_words()
+ * (common/hash.h), not SipHash: about 25 instructions for an IPv4 key
+ * against 130.  It stays keyed with the random seed, which is what makes
+ * a flood hard: a sender who does not know the seed cannot pick flows
+ * that share a bucket.  Nothing the cache exports depends on the hash
+ * (eviction and expiry go by the lists), so its output is the same for
+ * any seed.  The words hashed are the ones that vary, packed from
+ * registers: an IPv4 key's addresses are 4 of their 16 bytes (the rest is
+ * zero), so it hashes 3 words, an IPv6 key 6.
+ *
+ * An IPv4 packet's flow is looked up from its fields in registers; its
+ * struct exp_key is built only for a new flow.
+ */
+struct key4 {
+	uint32_t lo, hi; /* addresses as stored (network order) */
+	uint64_t ports;  /* key bytes from port[0] to ifindex */
+	uint32_t rest;   /* key bytes from vlan to family */
+};
+
+/*
+ * The key's last 12 bytes, ports to family, read as a 64- and a 32-bit
+ * word (in memory order: the hash of a key differs between little- and
+ * big-endian machines, its flows do not).
+ */
+#define KEY_PORTS offsetof(struct exp_key, port)
+#define KEY_REST offsetof(struct exp_key, vlan)
+G_STATIC_ASSERT(offsetof(struct exp_key, ifindex) == KEY_PORTS + 4);
+G_STATIC_ASSERT(KEY_REST == KEY_PORTS + 8);
+G_STATIC_ASSERT(offsetof(struct exp_key, family) == KEY_REST + 3);
+G_STATIC_ASSERT(sizeof(struct exp_key) == KEY_REST + 4);
+
+static void
+key_words(const struct exp_key *k, uint64_t *ports, uint32_t *rest)
+{
+	memcpy(ports, (const uint8_t *)k + KEY_PORTS, 8);
+	memcpy(rest, (const uint8_t *)k + KEY_REST, 4);
+}
+
+/*
+ * Put an IPv4 packet's sides in canonical order (its key's fields, as
+ * fill4() will store them, in q); returns its source's side.
  */
 static int
-make_key(const struct exp_pkt *p, uint32_t ifindex, struct exp_key *k)
+order4(const struct exp_pkt *p, uint32_t ifindex, struct key4 *q)
 {
-	size_t alen = p->src.family == MF_AF_INET ? 4 : 16;
+	struct exp_key t;
 	uint32_t a, b;
-	int c, s;
+	int s;
 
+	/* memcmp's order of 4 bytes, without a call to it. */
+	memcpy(&a, p->src.b, 4);
+	memcpy(&b, p->dst.b, 4);
+	s = GUINT32_FROM_BE(a) > GUINT32_FROM_BE(b) ||
+	    (a == b && p->sport > p->dport);
+	q->lo = s ? b : a;
+	q->hi = s ? a : b;
+	t.port[0] = s ? p->dport : p->sport;
+	t.port[1] = s ? p->sport : p->dport;
+	t.ifindex = ifindex;
+	t.vlan = p->vlan;
+	t.proto = p->proto;
+	t.family = MF_AF_INET;
+	key_words(&t, &q->ports, &q->rest);
+	return s;
+}
+
+static uint32_t
+hash4(const struct exp_cache *c, const struct key4 *q)
+{
+	uint64_t w[3];
+
+	w[0] = (uint64_t)q->lo | (uint64_t)q->hi << 32;
+	w[1] = q->ports;
+	w[2] = q->rest;
+	return (uint32_t)mf_hash_fast_words(&c->cfg.seed, w, 3);
+}
+
+static void
+fill4(const struct key4 *q, struct exp_key *k)
+{
 	memset(k, 0, sizeof(*k));
-	if (alen == 4) {
-		/* memcmp's order of 4 bytes, without a call to it. */
-		memcpy(&a, p->src.b, 4);
-		memcpy(&b, p->dst.b, 4);
-		a = GUINT32_FROM_BE(a);
-		b = GUINT32_FROM_BE(b);
-		c = (a > b) - (a < b);
-	} else {
-		c = memcmp(p->src.b, p->dst.b, alen);
+	memcpy(k->addr[0], &q->lo, 4);
+	memcpy(k->addr[1], &q->hi, 4);
+	memcpy((uint8_t *)k + KEY_PORTS, &q->ports, 8);
+	memcpy((uint8_t *)k + KEY_REST, &q->rest, 4);
+}
+
+/*
+ * Chains hold the hash of each flow: a different one skips the compare.
+ * An IPv4 key's address bytes past the first 4 are zero (fill4()), and
+ * its family is in q->rest, so these words are the whole key.
+ */
+static uint32_t
+find4(const struct exp_cache *c, const struct key4 *q, uint32_t h)
+{
+	const struct exp_key *k;
+	uint32_t i, a0, a1, rest;
+	uint64_t ports;
+
+	for (i = c->buckets[h & c->bucket_mask]; i != EXP_CACHE_NIL;
+	     i = c->flows[i].hnext) {
+		if (c->flows[i].hash != h)
+			continue;
+		k = &c->flows[i].key;
+		memcpy(&a0, k->addr[0], 4);
+		memcpy(&a1, k->addr[1], 4);
+		key_words(k, &ports, &rest);
+		if (((a0 ^ q->lo) | (a1 ^ q->hi) | (rest ^ q->rest) |
+		        (ports ^ q->ports)) == 0)
+			return i;
 	}
-	s = c > 0 || (c == 0 && p->sport > p->dport);
-	memcpy(k->addr[s], p->src.b, alen);
-	memcpy(k->addr[!s], p->dst.b, alen);
+	return EXP_CACHE_NIL;
+}
+
+/*
+ * Build the canonical key of an IPv6 packet and its hash; returns the
+ * side (0 or 1) that p's source is on.
+ */
+static int
+make_key6(const struct exp_cache *c, const struct exp_pkt *p, uint32_t ifindex,
+    struct exp_key *k, uint32_t *hash)
+{
+	uint64_t w[6];
+	uint32_t rest;
+	int d = memcmp(p->src.b, p->dst.b, 16);
+	int s = d > 0 || (d == 0 && p->sport > p->dport);
+
+	memcpy(k->addr[s], p->src.b, 16);
+	memcpy(k->addr[!s], p->dst.b, 16);
 	k->port[s] = p->sport;
 	k->port[!s] = p->dport;
 	k->ifindex = ifindex;
 	k->vlan = p->vlan;
 	k->proto = p->proto;
 	k->family = p->src.family;
+	memcpy(w, k->addr, sizeof(k->addr)); /* 32 bytes: 4 words */
+	key_words(k, &w[4], &rest);
+	w[5] = rest;
+	*hash = (uint32_t)mf_hash_fast_words(&c->cfg.seed, w, 6);
 	return s;
 }
 
-/*
- * The key's SipHash-1-3, over only the words that vary: an IPv4 key's
- * addresses are 4 of their 16 bytes (the rest is zero), so it hashes 3
- * words, an IPv6 key 6.
- */
-static uint32_t
-key_hash(const struct exp_cache *c, const struct exp_key *k)
-{
-	uint64_t w[6];
-	uint32_t a0, a1;
-	size_t n;
-
-	if (k->family == MF_AF_INET) {
-		memcpy(&a0, k->addr[0], 4);
-		memcpy(&a1, k->addr[1], 4);
-		w[0] = (uint64_t)a0 | (uint64_t)a1 << 32;
-		n = 1;
-	} else {
-		memcpy(w, k->addr, sizeof(k->addr)); /* 32 bytes: 4 words */
-		n = 4;
-	}
-	w[n] = (uint64_t)k->port[0] | (uint64_t)k->port[1] << 16 |
-	    (uint64_t)k->ifindex << 32;
-	w[n + 1] = (uint64_t)k->vlan | (uint64_t)k->proto << 16 |
-	    (uint64_t)k->family << 24;
-	return (uint32_t)mf_siphash13_words(&c->cfg.seed, w, n + 2);
-}
-
-/* Chains hold the hash of each flow: a different one skips the memcmp. */
+/* The same for any key (IPv6). */
 static uint32_t
 find(const struct exp_cache *c, const struct exp_key *k, uint32_t h)
 {
@@ -350,9 +456,10 @@ static void
 account(struct exp_flow *f, int s, const struct exp_pkt *p, uint64_t now)
 {
 	struct exp_side *sd = &f->side[s];
+	uint32_t off = ms_off(now, f->period_ms);
 
 	if (sd->packets == 0) {
-		sd->first_off = ms_off(now, f->period_ms);
+		sd->first_off = off;
 		sd->initial_flags = p->tcp_flags;
 		sd->tos = p->tos;
 	} else {
@@ -360,7 +467,7 @@ account(struct exp_flow *f, int s, const struct exp_pkt *p, uint64_t now)
 	}
 	sd->packets++;
 	sd->octets += p->ip_len;
-	sd->last_off = ms_off(now, f->period_ms);
+	sd->last_off = off;
 	if (now > f->last_ms)
 		f->last_ms = now;
 	if (p->has_mac) {
@@ -393,12 +500,20 @@ struct exp_flow *
 exp_cache_update(struct exp_cache *c, const struct exp_pkt *p, uint32_t ifindex)
 {
 	struct exp_key k;
+	struct key4 q;
 	uint64_t now = p->ts_ms;
 	uint32_t h, i;
-	int s = make_key(p, ifindex, &k);
+	gboolean v4 = p->src.family == MF_AF_INET;
+	int s;
 
-	h = key_hash(c, &k);
-	i = find(c, &k, h);
+	if (v4) {
+		s = order4(p, ifindex, &q);
+		h = hash4(c, &q);
+		i = find4(c, &q, h);
+	} else {
+		s = make_key6(c, p, ifindex, &k, &h);
+		i = find(c, &k, h);
+	}
 	/* A new SYN on a closing stream is a new connection (port reuse). */
 	if (i != EXP_CACHE_NIL && c->flows[i].state == EXP_FLOW_CLOSING &&
 	    p->proto == 6 && (p->tcp_flags & (TCP_SYN | TCP_ACK)) == TCP_SYN) {
@@ -407,11 +522,12 @@ exp_cache_update(struct exp_cache *c, const struct exp_pkt *p, uint32_t ifindex)
 		i = EXP_CACHE_NIL;
 	}
 	if (i == EXP_CACHE_NIL) {
+		if (v4)
+			fill4(&q, &k);
 		i = take(c, &k, h, now);
 		c->flows[i].initiator = (uint8_t)s;
-	} else if (c->lru.tail != i) {
-		lru_unlink(c, &c->lru, i);
-		lru_append(c, &c->lru, i);
+	} else {
+		lru_to_tail(c, i);
 	}
 	account(&c->flows[i], s, p, now);
 	if (p->proto == 6)

@@ -2,6 +2,7 @@
 #include "config.h"
 #define G_LOG_DOMAIN "exp-decode"
 
+#include <stddef.h>
 #include <string.h>
 
 #include <glib.h>
@@ -632,10 +633,15 @@ exp_decode(int dlt, const uint8_t *frame, uint32_t caplen, uint32_t wirelen,
     struct exp_pkt *pkt)
 {
 	struct dec d;
-	uint64_t ts_ms = pkt->ts_ms;
+	size_t ts_end = offsetof(struct exp_pkt, ts_ms) + sizeof(pkt->ts_ms);
 
-	memset(pkt, 0, sizeof(*pkt));
-	pkt->ts_ms = ts_ms;
+	/*
+	 * Every byte but ts_ms zeroed, in two runs of constant size: one
+	 * memset of the whole, ts_ms saved around it, was a rep stos (about
+	 * 21 instructions a packet and a slow start); these are a few stores.
+	 */
+	memset(pkt, 0, offsetof(struct exp_pkt, ts_ms));
+	memset((uint8_t *)pkt + ts_end, 0, sizeof(*pkt) - ts_end);
 	pkt->payload = NULL;
 	mf_rbuf_init(&d.rb, frame, caplen);
 	d.caplen = caplen;

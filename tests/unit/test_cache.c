@@ -314,6 +314,70 @@ test_cache_update_vlan_and_interface_split_flows(void **state)
 	exp_cache_free(c);
 }
 
+/*
+ * Flow i of test_cache_update_many_flows_each_its_own(), from its client
+ * (rev 0) or its server: one in 8 flows differs from its neighbour only in
+ * its family (an IPv6 address whose first 4 bytes are the IPv4 one, the
+ * rest zero), its VLAN, its interface (returned) or its protocol.
+ */
+static struct exp_pkt
+many_pkt(uint32_t i, int rev, uint32_t *ifindex)
+{
+	struct exp_pkt p;
+	uint32_t n = i / 8;
+	uint8_t a[16] = { 10, (uint8_t)(n >> 16), (uint8_t)(n >> 8),
+		(uint8_t)n };
+	uint8_t b[16] = { 192, 0, 2, 1 };
+
+	memset(&p, 0, sizeof(p));
+	if (i & 1) {
+		mf_addr_set6(&p.src, rev ? b : a);
+		mf_addr_set6(&p.dst, rev ? a : b);
+	} else {
+		mf_addr_set4(&p.src, rev ? b : a);
+		mf_addr_set4(&p.dst, rev ? a : b);
+	}
+	p.sport = rev ? 443 : (uint16_t)(1024 + n % 7);
+	p.dport = rev ? (uint16_t)(1024 + n % 7) : 443;
+	p.proto = (i & 6) == 6 ? 17 : 6;
+	p.vlan = (i & 6) == 2 ? 5 : 0;
+	*ifindex = (i & 6) == 4 ? 2 : 1;
+	p.ip_len = 100;
+	p.ts_ms = 1000;
+	return p;
+}
+
+/*
+ * 96,000 flows, each packet from either side finds its own one: with
+ * 96,000 32-bit hashes about one pair is expected to share a hash, so
+ * the keys' compare, not only the hash, keeps them apart.
+ */
+static void
+test_cache_update_many_flows_each_its_own(void **state)
+{
+	struct seen s;
+	struct exp_cache *c = new_cache(131072, &s);
+	struct exp_pkt p;
+	struct exp_flow *f;
+	uint32_t i, ifindex, pass;
+
+	(void)state;
+	for (pass = 0; pass < 3; pass++) {
+		for (i = 0; i < 96000; i++) {
+			p = many_pkt(i, pass == 1, &ifindex);
+			f = exp_cache_update(c, &p, ifindex);
+			assert_int_equal(f->side[f->initiator].packets,
+			    pass == 2 ? 2 : 1);
+			assert_int_equal(f->side[!f->initiator].packets,
+			    pass >= 1 ? 1 : 0);
+			assert_int_equal(f->key.family, p.src.family);
+		}
+	}
+	assert_int_equal(exp_cache_get_stats(c)->flows_created, 96000);
+	assert_int_equal(exp_cache_get_stats(c)->active, 96000);
+	exp_cache_free(c);
+}
+
 static void
 test_cache_flush_closing_flow_ends_as_end_of_flow(void **state)
 {
@@ -489,6 +553,7 @@ main(void)
 		    test_cache_update_full_evicts_least_recently_used),
 		cmocka_unit_test(
 		    test_cache_update_vlan_and_interface_split_flows),
+		cmocka_unit_test(test_cache_update_many_flows_each_its_own),
 		cmocka_unit_test(
 		    test_cache_flush_closing_flow_ends_as_end_of_flow),
 		cmocka_unit_test(test_cache_update_macs_follow_sides),

@@ -297,6 +297,42 @@ test_hash_fast_reference_values(void **state)
 }
 
 /*
+ * mf_hash_fast_words() is mf_hash_fast() of the words' little-endian
+ * bytes: the vectors above for 8 and 16 bytes, then random words of every
+ * count up to 6 (the flow cache's IPv6 key) against the byte version.
+ */
+static void
+test_hash_fast_words(void **state)
+{
+	const uint64_t w[2] = { UINT64_C(0x0706050403020100),
+		UINT64_C(0x0f0e0d0c0b0a0908) };
+	struct mf_hash_key k;
+	uint64_t r[6];
+	uint8_t b[48];
+	size_t n, i, j;
+
+	(void)state;
+	mf_hash_key_fixed(&k);
+	assert_int_equal(mf_hash_fast_words(&k, w, 1),
+	    UINT64_C(0xda5161b6483126d4));
+	assert_int_equal(mf_hash_fast_words(&k, w, 2),
+	    UINT64_C(0xa814b2341dc95e09));
+	for (i = 0; i < 1000; i++) {
+		for (j = 0; j < 6; j++) {
+			r[j] = (uint64_t)g_random_int() << 32 | g_random_int();
+			for (n = 0; n < 8; n++)
+				b[8 * j + n] = (uint8_t)(r[j] >> (8 * n));
+		}
+		for (n = 0; n <= 6; n++)
+			assert_int_equal(mf_hash_fast_words(&k, r, n),
+			    mf_hash_fast(&k, b, 8 * n));
+	}
+	k.k0 ^= 1;
+	assert_int_not_equal(mf_hash_fast_words(&k, w, 1),
+	    UINT64_C(0xda5161b6483126d4));
+}
+
+/*
  * Keys that differ in one byte (65,536 consecutive IPv4 addresses in
  * 20-byte keys, as the collector's address table holds them) spread over
  * 131,072 buckets about as a random function would: with 0.5 keys a
@@ -387,6 +423,7 @@ main(void)
 		cmocka_unit_test(test_hash_key_random_differs_between_calls),
 		cmocka_unit_test(test_hash_siphash_key_changes_output),
 		cmocka_unit_test(test_hash_fast_reference_values),
+		cmocka_unit_test(test_hash_fast_words),
 		cmocka_unit_test(test_hash_fast_spreads_sequential_keys),
 		cmocka_unit_test(test_hash_siphash13_words_vectors),
 		cmocka_unit_test(test_hash_siphash13_zero_key_matches_cpython),

@@ -190,23 +190,34 @@ pend(struct col_engine *e, const struct col_flow *f, uint64_t t)
 	e->p_len++;
 }
 
-/* Account the queued records that fall in the open interval (in order). */
+/*
+ * Account the queued records that fall in the open interval (in order).
+ * Those still ahead move up over the accounted ones, in their order, so
+ * the queue stays at the front of the ring, within the most records ever
+ * queued at once.  Before, it went round the whole ring (the collector's
+ * is 65,536 records of 456 bytes, 30 MB), into memory no cache held and
+ * pages touched for the first time.
+ */
 static void
 replay(struct col_engine *e)
 {
 	uint64_t end = e->start_ms + interval_ms(e);
-	size_t n = e->p_len, i;
+	size_t n = e->p_len, i, r = e->p_head, w = e->p_head;
 
-	for (i = 0; i < n; i++) {
-		size_t j = e->p_head;
-
-		e->p_head = (e->p_head + 1) % e->cfg.max_pending;
-		e->p_len--;
-		if (e->pending_t[j] < end)
-			account(e, &e->pending[j], e->pending_t[j]);
-		else
-			pend(e, &e->pending[j], e->pending_t[j]);
+	for (i = 0; i < n; i++, r = (r + 1) % e->cfg.max_pending) {
+		if (e->pending_t[r] < end) {
+			account(e, &e->pending[r], e->pending_t[r]);
+			e->p_len--;
+			continue;
+		}
+		if (w != r) {
+			e->pending[w] = e->pending[r];
+			e->pending_t[w] = e->pending_t[r];
+		}
+		w = (w + 1) % e->cfg.max_pending;
 	}
+	if (e->p_len == 0)
+		e->p_head = 0;
 }
 
 /* Close the open interval and open the next one that holds anything. */

@@ -184,14 +184,39 @@ add_last(struct col_dnsstats *s, const struct col_dns_rec *r)
 		s->n_last++;
 }
 
+/*
+ * A failure's key, "RCODE NAME" as "%u %s" writes it, in the caller's
+ * buffer: a record's path must not allocate (bump() copies a new key
+ * only).  name is a record's qname, at most COL_DNS_NAME_MAX characters.
+ */
+#define FAILURE_KEY_MAX (10 + 1 + COL_DNS_NAME_MAX + 1)
+
+static void
+failure_key(char key[FAILURE_KEY_MAX], const char *name, unsigned rcode)
+{
+	char digits[10];
+	size_t nd = 0, n = strnlen(name, COL_DNS_NAME_MAX);
+
+	G_STATIC_ASSERT(sizeof(unsigned) <= 4); /* at most 10 digits */
+	do {
+		digits[nd++] = (char)('0' + rcode % 10);
+		rcode /= 10;
+	} while (rcode != 0);
+	while (nd > 0)
+		*key++ = digits[--nd];
+	*key++ = ' ';
+	memcpy(key, name, n);
+	key[n] = '\0';
+}
+
 static void
 add_failure(struct col_dnsstats *s, const char *name, unsigned rcode)
 {
-	char *key = g_strdup_printf("%u %s", rcode, name);
+	char key[FAILURE_KEY_MAX];
 
+	failure_key(key, name, rcode);
 	if (!bump(s->failures, key, s->cfg.max_names))
 		s->c.names_dropped++;
-	g_free(key);
 }
 
 void

@@ -19,8 +19,10 @@ enum op {
 	OP_U16,
 	OP_U32,
 	OP_U64,
-	OP_UINT, /* a len-byte big-endian integer into dlen bytes */
-	OP_BYTES /* the first min(len, dlen) bytes; the rest zero */
+	OP_UINT,  /* a len-byte big-endian integer into dlen bytes */
+	OP_BYTES, /* the first min(len, dlen) bytes; the rest zero */
+	OP_B6,    /* len == dlen == 6 bytes (a MAC address), copied */
+	OP_B16    /* len == dlen == 16 bytes (an IPv6 address), copied */
 };
 
 struct step {
@@ -77,6 +79,20 @@ uint_op(uint16_t len, uint16_t dlen)
 	}
 }
 
+/*
+ * Bytes copied whole: the sizes records carry most have an op of their
+ * own, so that the copy is of a constant size (inlined, not a call).
+ */
+static uint8_t
+bytes_op(uint16_t len, uint16_t dlen)
+{
+	if (len == dlen && len == 6)
+		return OP_B6;
+	if (len == dlen && len == 16)
+		return OP_B16;
+	return OP_BYTES;
+}
+
 /* The step for element e whose field is row (or -1): FALSE if none fits. */
 static gboolean
 compile_one(struct col_fastread *p, const struct col_fastread_elem *e, int row,
@@ -103,7 +119,9 @@ compile_one(struct col_fastread *p, const struct col_fastread_elem *e, int row,
 	else if (e->endian && (f->len > 8 || e->len > 8 || e->len == 0))
 		return FALSE;
 	else
-		add_step(p, e->endian ? uint_op(e->len, f->len) : OP_BYTES,
+		add_step(p,
+		    e->endian ? uint_op(e->len, f->len)
+		              : bytes_op(e->len, f->len),
 		    e->len, f->offset, (uint8_t)f->len);
 	return TRUE;
 }
@@ -300,6 +318,12 @@ col_fastread_record(const struct col_fastread *p, const uint8_t *rec,
 			break;
 		case OP_UINT:
 			put_uint(out + s->dst, s->dlen, get_be(c, s->len));
+			break;
+		case OP_B6:
+			memcpy(out + s->dst, c, 6);
+			break;
+		case OP_B16:
+			memcpy(out + s->dst, c, 16);
 			break;
 		default:
 			put_bytes(out + s->dst, s, c);

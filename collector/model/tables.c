@@ -194,8 +194,11 @@ lru_append(struct table *tb, uint32_t i)
 static void
 table_touch(struct table *tb, uint32_t i)
 {
-	lru_unlink(tb, i);
-	lru_append(tb, i);
+	/* At the tail already (the same address again): the order holds. */
+	if (tb->tail != i) {
+		lru_unlink(tb, i);
+		lru_append(tb, i);
+	}
 	if (!tb->nodes[i].used)
 		tb->n_used++;
 	tb->nodes[i].used = 1;

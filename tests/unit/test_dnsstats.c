@@ -349,6 +349,51 @@ test_dnsstats_longest_names_kept_whole(void **state)
 	col_dnsstats_free(s);
 }
 
+/*
+ * The failures' keys ("RCODE NAME", made without allocating): each
+ * failure's response code and whole name back, the never answered ones
+ * at COL_DNS_RCODE_TIMEOUT (five digits), the longest name too.
+ */
+static void
+test_dnsstats_failure_keys(void **state)
+{
+	struct col_dnsstats *s = stats(100, 100);
+	char a[COL_DNS_NAME_MAX + 1];
+	struct col_dns_count *items;
+	struct col_dns_rec r;
+	size_t n = 0;
+
+	(void)state;
+	longest_name(a, 0xfe);
+	r = rec("9 lives.example", 10, 2, 1000);
+	col_dnsstats_add(s, &r);
+	r = rec("9 lives.example", 11, 2, 2000);
+	col_dnsstats_add(s, &r);
+	r = rec("9 lives.example", 11, 2, 3000);
+	col_dnsstats_add(s, &r);
+	r = rec("gone.example", 12, 0, 4000);
+	r.answered = 0;
+	col_dnsstats_add(s, &r);
+	r = rec("gone.example", 12, 0, 5000);
+	r.answered = 0;
+	col_dnsstats_add(s, &r);
+	r = rec(a, 13, 5, 6000);
+	col_dnsstats_add(s, &r);
+	items = col_dnsstats_sorted(s, COL_DNS_FAILURES, &n);
+	assert_int_equal(n, 3);
+	assert_int_equal(items[0].count, 3);
+	assert_int_equal(items[0].rcode, 2);
+	assert_string_equal(items[0].key, "9 lives.example");
+	assert_int_equal(items[1].count, 2);
+	assert_int_equal(items[1].rcode, COL_DNS_RCODE_TIMEOUT);
+	assert_string_equal(items[1].key, "gone.example");
+	assert_int_equal(items[2].count, 1);
+	assert_int_equal(items[2].rcode, 5);
+	assert_string_equal(items[2].key, a);
+	g_free(items);
+	col_dnsstats_free(s);
+}
+
 static void
 test_dnsstats_labels_when_no_records(void **state)
 {
@@ -385,6 +430,7 @@ main(void)
 		cmocka_unit_test(test_dnsstats_bounded_and_reset),
 		cmocka_unit_test(test_dnsstats_labels_when_no_records),
 		cmocka_unit_test(test_dnsstats_longest_names_kept_whole),
+		cmocka_unit_test(test_dnsstats_failure_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

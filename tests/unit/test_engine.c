@@ -586,6 +586,38 @@ test_engine_add_full_queue_still_full_loses_nothing(void **state)
 	check_conserved(fx);
 }
 
+/*
+ * Queued records of several later intervals, interleaved: each replay
+ * accounts those of the new interval and keeps the others, none lost nor
+ * counted twice, through four reports.
+ */
+static void
+test_engine_replay_keeps_the_rest_in_order(void **state)
+{
+	struct fx *fx = *state;
+
+	make_engine(fx, 200, 8);
+	add_class(fx, COL_CLASS_OUT, 1, 100, S + SEC(10));
+	add_class(fx, COL_CLASS_IN, 2, 200, S + SEC(130));
+	add_class(fx, COL_CLASS_IN, 4, 400, S + SEC(70));
+	add_class(fx, COL_CLASS_IN, 8, 800, S + SEC(200));
+	add_class(fx, COL_CLASS_IN, 16, 1600, S + SEC(75));
+	add_class(fx, COL_CLASS_IN, 32, 3200, S + SEC(135));
+	add_class(fx, COL_CLASS_IN, 64, 6400, S + SEC(190));
+	assert_int_equal(fx->n, 0);
+	col_engine_flush(fx->e);
+	assert_int_equal(fx->n, 4);
+	check_only(fx, 0, COL_CLASS_OUT, 1, 1, 100);
+	assert_int_equal(fx->r[1].start_ms, S + SEC(60));
+	check_only(fx, 1, COL_CLASS_IN, 2, 20, 2000);
+	assert_int_equal(fx->r[2].start_ms, S + SEC(120));
+	check_only(fx, 2, COL_CLASS_IN, 2, 34, 3400);
+	assert_int_equal(fx->r[3].start_ms, S + SEC(180));
+	check_only(fx, 3, COL_CLASS_IN, 2, 72, 7200);
+	assert_int_equal(col_engine_get_stats(fx->e)->early_closes, 0);
+	check_conserved(fx);
+}
+
 static void
 test_engine_add_biflow_counts_reverse_class(void **state)
 {
@@ -819,6 +851,7 @@ main(void)
 		T(test_engine_add_gap_makes_no_empty_reports),
 		T(test_engine_tick_gap_of_a_year_makes_no_empty_reports),
 		T(test_engine_add_full_queue_closes_early),
+		T(test_engine_replay_keeps_the_rest_in_order),
 		T(test_engine_add_full_queue_still_full_loses_nothing),
 		T(test_engine_add_biflow_counts_reverse_class),
 		T(test_engine_tick_closes_on_wall_time),

@@ -441,7 +441,11 @@ merge(struct col_anomaly *a, const struct anom_table *t, struct anom_slot *s,
 	e->score = MAX(e->score, score(fd->observed, fd->threshold));
 	e->target_count = MAX(e->target_count, fd->target_count);
 	merge_targets(e, fd);
-	memcpy(e->ev, fd->ev, sizeof(e->ev));
+	/* Only fd's first n_ev are set (judge() clears no more); the rest
+	 * as before, zero. */
+	memcpy(e->ev, fd->ev, fd->n_ev * sizeof(e->ev[0]));
+	memset(e->ev + fd->n_ev, 0,
+	    (COL_ANOMALY_EVIDENCE - fd->n_ev) * sizeof(e->ev[0]));
 	e->n_ev = fd->n_ev;
 	e->name_key = fd->name_key;
 	g_strlcpy(e->name, fd->name != NULL ? fd->name : "", sizeof(e->name));
@@ -454,7 +458,13 @@ judge(struct col_anomaly *a, const struct anom_table *t, struct anom_slot *s)
 
 	if (s->fired && s->flows == s->credited)
 		return; /* merged already, nothing new since */
-	memset(&fd, 0, sizeof(fd));
+	/* Every member but the evidence array (288 bytes), which anom_ev()
+	 * fills up to n_ev and merge() reads no further. */
+	fd.observed = fd.threshold = fd.target_count = 0;
+	fd.targets = NULL;
+	fd.n_targets = 0;
+	fd.n_ev = 0;
+	fd.name_key = fd.name = NULL;
 	fd.role_target = t->desc->role_target;
 	if (anom_enabled(a, t) && t->desc->judge(a, s, &fd))
 		merge(a, t, s, &fd);

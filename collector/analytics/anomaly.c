@@ -120,10 +120,18 @@ col_anomaly_set_config(struct col_anomaly *a,
 	a->cfg.active = active;
 	a->cfg.pending = pending;
 	a->on = 0;
-	for (i = 0; i < ANOM_N_TABLES; i++)
-		if (*(const gboolean *)(const void *)((const char *)&a->cfg +
+	for (i = 0; i < ANOM_N_TABLES; i++) {
+		const char *c = (const char *)&a->cfg;
+
+		if (*(const gboolean *)(const void *)(c +
 		        descs[i]->enabled_off))
 			a->on |= 1u << i;
+		a->tables[i].window_ms =
+		    MAX(*(const uint64_t *)(const void *)(c +
+		            descs[i]->window_off),
+		        1) *
+		    1000;
+	}
 	return TRUE;
 }
 
@@ -218,18 +226,14 @@ col_anomaly_memory(const struct col_anomaly *a)
 uint64_t
 anom_window_ms(const struct col_anomaly *a, const struct anom_table *t)
 {
-	const uint64_t *w =
-	    (const uint64_t *)(const void *)((const char *)&a->cfg +
-	        t->desc->window_off);
-
-	return MAX(*w, 1) * 1000;
+	(void)a;
+	return t->window_ms;
 }
 
 gboolean
 anom_enabled(const struct col_anomaly *a, const struct anom_table *t)
 {
-	return *(const gboolean *)(const void *)((const char *)&a->cfg +
-	    t->desc->enabled_off);
+	return (a->on >> (t - a->tables) & 1u) != 0;
 }
 
 /* --- helpers for the detectors ------------------------------------------ */
@@ -570,10 +574,10 @@ anom_slot_get(struct col_anomaly *a, enum anom_table_id id,
 	struct anom_table *tb = &a->tables[id];
 	struct anom_slot *s;
 
-	if (!anom_enabled(a, tb))
+	if ((a->on & 1u << id) == 0)
 		return NULL;
 	s = find_or_take(a, tb, k, t);
-	if (t >= s->start_ms + anom_window_ms(a, tb)) {
+	if (t >= s->start_ms + tb->window_ms) {
 		judge(a, tb, s);
 		slot_start(a, tb, s, NULL, t);
 	}

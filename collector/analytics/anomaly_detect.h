@@ -124,6 +124,10 @@ struct anom_table {
 	 * reads the slots whose tags match instead of all ANOM_WAYS. */
 	uint32_t *tags;
 	uint32_t n_sets;
+	/* The window in ms, and whether the detector is on (bit id of
+	 * col_anomaly.on): both from the configuration, set by
+	 * col_anomaly_set_config(). */
+	uint64_t window_ms;
 	uint64_t used, evicted;
 	/* Slots touched since the last close, so that the close judges them
 	 * without reading every slot: one index each time a slot's touched

@@ -480,11 +480,14 @@ slot_start(const struct col_anomaly *a, const struct anom_table *t,
     struct anom_slot *s, const struct anom_key *k, uint64_t now)
 {
 	if (k != NULL) {
+		/* All zero: what every reset leaves of a cleared slot, so a
+		 * new key's slot is not reset again. */
 		memset(s, 0, t->desc->slot_size);
 		s->key = *k;
 		s->live = 1;
+	} else {
+		t->desc->reset(a, s, now);
 	}
-	t->desc->reset(a, s, now);
 	s->start_ms = s->first_ms = s->last_ms = now;
 	s->flows = s->credited = 0;
 	s->fired = 0;

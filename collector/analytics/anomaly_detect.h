@@ -108,7 +108,9 @@ struct anom_desc {
 	size_t enabled_off;   /* of its gboolean in col_anomaly_config */
 	size_t window_off;    /* of its window (seconds) */
 	gboolean role_target; /* the key's address is the victim */
-	/* Clear the window's counters; t is the new window's start. */
+	/* Clear the window's counters; t is the new window's start.  Not
+	 * called for a new key's slot, which starts all zero: reset must
+	 * leave an all-zero slot (no flows) as it is. */
 	void (*reset)(const struct col_anomaly *a, struct anom_slot *s,
 	    uint64_t t);
 	/* TRUE (fd filled) if the window so far is over the thresholds. */

@@ -248,6 +248,8 @@ test_anomaly_vertical_at_threshold_reports_scanner(void **state)
 	const struct col_anomaly_entry *e;
 	struct mf_addr target = ip4(10, 0, 0, 1);
 
+	uint8_t i;
+
 	run_vertical(fx, 5);
 	e = only(fx, COL_ANOMALY_PORT_SCAN_VERTICAL, SCANNER);
 	assert_int_equal(evidence(e, "ports"), 5);
@@ -255,6 +257,79 @@ test_anomaly_vertical_at_threshold_reports_scanner(void **state)
 	assert_int_equal(evidence(e, "unanswered"), 5);
 	assert_int_equal(e->n_targets, 1);
 	assert_int_equal(mf_addr_cmp(&e->targets[0], &target), 0);
+	/* five numbers; the evidence after them is zero */
+	assert_int_equal(e->n_ev, 5);
+	for (i = e->n_ev; i < COL_ANOMALY_EVIDENCE; i++) {
+		assert_null(e->ev[i].name);
+		assert_true(e->ev[i].value == 0.0);
+		assert_false(e->ev[i].real);
+	}
+}
+
+/*
+ * A new key's slot is cleared and not reset (slot_start()): so every
+ * detector's reset must leave an all-zero slot as it is.
+ */
+static void
+test_anomaly_reset_leaves_cleared_slot(void **state)
+{
+	struct fx *fx = *state;
+	struct col_anomaly *a = make(fx);
+	size_t i, j, size;
+	uint8_t *buf;
+
+	for (i = 0; i < ANOM_N_TABLES; i++) {
+		size = a->tables[i].desc->slot_size;
+		buf = g_malloc0(size);
+		a->tables[i].desc->reset(a, (struct anom_slot *)(void *)buf,
+		    T0 + SEC(120));
+		for (j = 0; j < size; j++)
+			if (buf[j] != 0)
+				fail_msg("table %zu: byte %zu of %zu set", i, j,
+				    size);
+		g_free(buf);
+	}
+}
+
+/* A reload sets each table's window and on bit (anom_slot_get()). */
+static void
+test_anomaly_reload_sets_window_and_on(void **state)
+{
+	struct fx *fx = *state;
+	struct col_anomaly_config *c = &fx->conf.anomaly;
+	struct col_anomaly *a = make(fx);
+	struct anom_key k;
+	struct anom_dev dev;
+	struct anom_slot *s;
+	GError *err = NULL;
+
+	memset(&k, 0, sizeof(k));
+	k.a = SCANNER;
+	memset(&dev, 0, sizeof(dev));
+	dev.addr = SCANNER;
+	dev.id = COL_ID_NONE;
+	/* the defaults: 60 s, dns_tunnel 300 s, beacon 3600 s */
+	assert_int_equal(a->tables[ANOM_T_VERTICAL].window_ms, 60000);
+	assert_int_equal(a->tables[ANOM_T_TUNNEL].window_ms, 300000);
+	assert_int_equal(a->tables[ANOM_T_BEACON].window_ms, 3600000);
+	c->vertical.enabled = FALSE;
+	c->vertical.window = 5;
+	assert_true(col_anomaly_set_config(a, c, &err));
+	assert_int_equal(a->tables[ANOM_T_VERTICAL].window_ms, 5000);
+	assert_int_equal(a->tables[ANOM_T_HORIZONTAL].window_ms, 60000);
+	assert_null(anom_slot_get(a, ANOM_T_VERTICAL, &k, &dev, T0));
+	assert_non_null(anom_slot_get(a, ANOM_T_HORIZONTAL, &k, &dev, T0));
+	c->vertical.enabled = TRUE;
+	assert_true(col_anomaly_set_config(a, c, &err));
+	s = anom_slot_get(a, ANOM_T_VERTICAL, &k, &dev, T0);
+	assert_non_null(s);
+	s = anom_slot_get(a, ANOM_T_VERTICAL, &k, &dev, T0 + SEC(5) - 1);
+	assert_int_equal(s->flows, 2);
+	assert_int_equal(s->start_ms, T0);
+	/* 5 s after its start the window rolls: one flow in the new one */
+	s = anom_slot_get(a, ANOM_T_VERTICAL, &k, &dev, T0 + SEC(5));
+	assert_int_equal(s->flows, 1);
+	assert_int_equal(s->start_ms, T0 + SEC(5));
 }
 
 static void
@@ -1730,6 +1805,8 @@ main(void)
 		T(test_anomaly_fan_out_at_threshold_reports_source),
 		T(test_anomaly_vertical_below_threshold_is_silent),
 		T(test_anomaly_vertical_at_threshold_reports_scanner),
+		T(test_anomaly_reset_leaves_cleared_slot),
+		T(test_anomaly_reload_sets_window_and_on),
 		T(test_anomaly_vertical_disabled_is_silent),
 		T(test_anomaly_horizontal_below_threshold_is_silent),
 		T(test_anomaly_horizontal_at_threshold_reports_scanner),

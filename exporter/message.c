@@ -225,7 +225,15 @@ exp_message_reserve_record(struct exp_message *m, const struct mf_template *t,
 	uint8_t *out;
 
 	/* Once a template passed, its flows skip the test (a packet path). */
-	if (t != m->used[0] && t != m->used[1]) {
+	if (t == m->used[0] || t == m->used[1]) {
+		/* The common case: room in the open message's set of t. */
+		out = m->open ? mf_msgenc_reserve_next(&m->enc, t, var_len)
+		              : NULL;
+		if (out != NULL) {
+			*err = 0;
+			return out;
+		}
+	} else {
 		if (!in_use(m, t)) {
 			*err = -EINVAL;
 			return NULL;

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <glib.h>
 
@@ -22,9 +23,9 @@ struct exp_message {
 	gboolean proc;            /* proc or biproc templates for the flows */
 	struct mf_template stats; /* mf_tmpl_stats, or under YAF's id */
 	gboolean open;            /* a message is being built */
-	/* The last two templates in_use() passed (flow4 and flow6 take
-	 * turns); cleared by every setter. */
-	const struct mf_template *used[2];
+	/* The last four templates in_use() passed (flow4, flow6, dns4 and
+	 * dns6 take turns); cleared by every setter. */
+	const struct mf_template *used[4];
 	unsigned next_used; /* the slot of used[] to replace */
 	uint64_t now_ms;    /* time of the next message started */
 };
@@ -67,7 +68,7 @@ exp_message_free(struct exp_message *m)
 static void
 clear_used(struct exp_message *m)
 {
-	m->used[0] = m->used[1] = NULL;
+	memset(m->used, 0, sizeof(m->used));
 }
 
 void
@@ -225,7 +226,8 @@ exp_message_reserve_record(struct exp_message *m, const struct mf_template *t,
 	uint8_t *out;
 
 	/* Once a template passed, its flows skip the test (a packet path). */
-	if (t == m->used[0] || t == m->used[1]) {
+	if (t == m->used[0] || t == m->used[1] || t == m->used[2] ||
+	    t == m->used[3]) {
 		/* The common case: room in the open message's set of t. */
 		out = m->open ? mf_msgenc_reserve_next(&m->enc, t, var_len)
 		              : NULL;
@@ -239,7 +241,7 @@ exp_message_reserve_record(struct exp_message *m, const struct mf_template *t,
 			return NULL;
 		}
 		m->used[m->next_used] = t;
-		m->next_used ^= 1;
+		m->next_used = (m->next_used + 1) % G_N_ELEMENTS(m->used);
 	}
 	ensure_open(m);
 	out = mf_msgenc_reserve_record(&m->enc, t, var_len, err);

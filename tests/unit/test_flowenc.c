@@ -270,6 +270,73 @@ test_reserve_next(void **state)
 	assert_null(mf_msgenc_reserve_next(&b, &mf_tmpl_stats, 0));
 }
 
+/* A value of one of the lengths that change its prefix or get cut. */
+static void
+random_var(GRand *g, const uint8_t *text, struct mf_varfield *v)
+{
+	static const size_t lens[] = { 0, 1, 20, 254, 255, 256, 1024, 1100 };
+
+	v->len = lens[g_rand_int_range(g, 0, G_N_ELEMENTS(lens))];
+	v->buf = g_rand_int_range(g, 0, 8) == 0 ? NULL : text;
+}
+
+/* DNS records: exp_flowenc_dns_write() against the table, every field. */
+static void
+test_dns_same_bytes(void **state)
+{
+	static uint8_t a_buf[CAP], b_buf[CAP], text[1100];
+	struct mf_msgenc a, b;
+	GRand *g = g_rand_new_with_seed(29);
+	size_t i, j, a_len, b_len;
+
+	(void)state;
+	for (j = 0; j < sizeof(text); j++)
+		text[j] = (uint8_t)g_rand_int(g);
+	mf_msgenc_init(&a, MF_MSGENC_IPFIX, a_buf, CAP, 7, T0);
+	mf_msgenc_init(&b, MF_MSGENC_IPFIX, b_buf, CAP, 7, T0);
+	for (i = 0; i < 2000; i++) {
+		uint8_t family = i % 2 ? MF_AF_INET6 : MF_AF_INET;
+		const struct mf_template *t =
+		    i % 2 ? &mf_tmpl_dns6 : &mf_tmpl_dns4;
+		struct mf_dns_rec r;
+		uint8_t *p = (uint8_t *)&r, *out;
+		int err = 1;
+
+		/* Every byte random, then the values the writer reads. */
+		for (j = 0; j < sizeof(r); j++)
+			p[j] = (uint8_t)g_rand_int(g);
+		random_var(g, text, &r.qname);
+		random_var(g, text + 1, &r.cname);
+		random_var(g, text + 2, &r.addrs);
+		mf_msgenc_begin(&a, T0);
+		mf_msgenc_begin(&b, T0);
+		assert_int_equal(mf_msgenc_add_record(&a, t, &r), 0);
+		out = mf_msgenc_reserve_record(&b, t,
+		    exp_flowenc_dns_var_len(&r), &err);
+		assert_non_null(out);
+		assert_int_equal(err, 0);
+		exp_flowenc_dns_write(out, &r, family);
+		a_len = mf_msgenc_finish(&a);
+		b_len = mf_msgenc_finish(&b);
+		assert_int_equal(a_len, b_len);
+		assert_memory_equal(a_buf, b_buf, a_len);
+	}
+	/* dns4: 31 fixed bytes; 1 + 3 + 0 for empty, 255, NULL values. */
+	mf_msgenc_begin(&b, T0);
+	{
+		struct mf_dns_rec r;
+
+		memset(&r, 0, sizeof(r));
+		r.cname.len = 255;
+		r.cname.buf = text;
+		r.addrs.len = 9;
+		assert_int_equal(mf_msgenc_record_len(&b, &mf_tmpl_dns4), 31);
+		assert_int_equal(mf_msgenc_record_len(&b, &mf_tmpl_dns6), 55);
+		assert_int_equal(exp_flowenc_dns_var_len(&r), 1 + 3 + 255 + 1);
+	}
+	g_rand_free(g);
+}
+
 int
 main(void)
 {
@@ -277,6 +344,7 @@ main(void)
 		cmocka_unit_test(test_same_bytes),
 		cmocka_unit_test(test_lengths),
 		cmocka_unit_test(test_reserve_next),
+		cmocka_unit_test(test_dns_same_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -219,23 +219,18 @@ exp_message_add_record(struct exp_message *m, const struct mf_template *t,
 	return r;
 }
 
-uint8_t *
-exp_message_reserve_record(struct exp_message *m, const struct mf_template *t,
-    size_t var_len, int *err)
+/*
+ * exp_message_reserve_record() past its common case: t checked if it is
+ * new, the message opened, the room made by msgenc.  Not inlined, so
+ * that the common case saves no registers.
+ */
+static G_GNUC_NO_INLINE uint8_t *
+reserve_slow(struct exp_message *m, const struct mf_template *t, size_t var_len,
+    gboolean used, int *err)
 {
 	uint8_t *out;
 
-	/* Once a template passed, its flows skip the test (a packet path). */
-	if (t == m->used[0] || t == m->used[1] || t == m->used[2] ||
-	    t == m->used[3]) {
-		/* The common case: room in the open message's set of t. */
-		out = m->open ? mf_msgenc_reserve_next(&m->enc, t, var_len)
-		              : NULL;
-		if (out != NULL) {
-			*err = 0;
-			return out;
-		}
-	} else {
+	if (!used) {
 		if (!in_use(m, t)) {
 			*err = -EINVAL;
 			return NULL;
@@ -247,6 +242,24 @@ exp_message_reserve_record(struct exp_message *m, const struct mf_template *t,
 	out = mf_msgenc_reserve_record(&m->enc, t, var_len, err);
 	if (out == NULL && *err == -EINVAL)
 		g_warning("message: %s: cannot be encoded", t->name);
+	return out;
+}
+
+uint8_t *
+exp_message_reserve_record(struct exp_message *m, const struct mf_template *t,
+    size_t var_len, int *err)
+{
+	uint8_t *out;
+
+	/* Once a template passed, its flows skip the test (a packet path). */
+	if (t != m->used[0] && t != m->used[1] && t != m->used[2] &&
+	    t != m->used[3])
+		return reserve_slow(m, t, var_len, FALSE, err);
+	/* The common case: room in the open message's set of t. */
+	if (!m->open ||
+	    (out = mf_msgenc_reserve_next(&m->enc, t, var_len)) == NULL)
+		return reserve_slow(m, t, var_len, TRUE, err);
+	*err = 0;
 	return out;
 }
 

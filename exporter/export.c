@@ -292,7 +292,10 @@ struct direct {
 	struct exp_flowenc_label label;
 };
 
-/* Add rec, or the record d describes if d is not NULL, to the message. */
+/*
+ * Add rec, or the record d describes if d is not NULL, to the message.
+ * Flow records with d and DNS records are written straight (flowenc.c).
+ */
 static int
 add_once(struct exp_export *e, const struct mf_template *t, const void *rec,
     const struct direct *d)
@@ -300,13 +303,23 @@ add_once(struct exp_export *e, const struct mf_template *t, const void *rec,
 	uint8_t *out;
 	int r;
 
-	if (d == NULL)
+	if (d != NULL) {
+		out = exp_message_reserve_record(e->msg, t,
+		    exp_flowenc_var_len(&d->label), &r);
+		if (out == NULL)
+			return r;
+		exp_flowenc_write(out, d->f, d->side, d->reason, &d->label);
+		return 0;
+	}
+	if (t != &mf_tmpl_dns4 && t != &mf_tmpl_dns6)
 		return exp_message_add_record(e->msg, t, rec);
+	/* IPFIX only (exp_export_dns()). */
 	out = exp_message_reserve_record(e->msg, t,
-	    exp_flowenc_var_len(&d->label), &r);
+	    exp_flowenc_dns_var_len(rec), &r);
 	if (out == NULL)
 		return r;
-	exp_flowenc_write(out, d->f, d->side, d->reason, &d->label);
+	exp_flowenc_dns_write(out, rec,
+	    t == &mf_tmpl_dns4 ? MF_AF_INET : MF_AF_INET6);
 	return 0;
 }
 

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <glib.h>
 
@@ -22,9 +23,9 @@ struct exp_message {
 	gboolean proc;            /* proc or biproc templates for the flows */
 	struct mf_template stats; /* mf_tmpl_stats, or under YAF's id */
 	gboolean open;            /* a message is being built */
-	/* The last two templates in_use() passed (flow4 and flow6 take
-	 * turns); cleared by every setter. */
-	const struct mf_template *used[2];
+	/* The last four templates in_use() passed (flow4, flow6, dns4 and
+	 * dns6 take turns); cleared by every setter. */
+	const struct mf_template *used[4];
 	unsigned next_used; /* the slot of used[] to replace */
 	uint64_t now_ms;    /* time of the next message started */
 };
@@ -67,7 +68,7 @@ exp_message_free(struct exp_message *m)
 static void
 clear_used(struct exp_message *m)
 {
-	m->used[0] = m->used[1] = NULL;
+	memset(m->used, 0, sizeof(m->used));
 }
 
 void
@@ -218,6 +219,32 @@ exp_message_add_record(struct exp_message *m, const struct mf_template *t,
 	return r;
 }
 
+/*
+ * exp_message_reserve_record() past its common case: t checked if it is
+ * new, the message opened, the room made by msgenc.  Not inlined, so
+ * that the common case saves no registers.
+ */
+static G_GNUC_NO_INLINE uint8_t *
+reserve_slow(struct exp_message *m, const struct mf_template *t, size_t var_len,
+    gboolean used, int *err)
+{
+	uint8_t *out;
+
+	if (!used) {
+		if (!in_use(m, t)) {
+			*err = -EINVAL;
+			return NULL;
+		}
+		m->used[m->next_used] = t;
+		m->next_used = (m->next_used + 1) % G_N_ELEMENTS(m->used);
+	}
+	ensure_open(m);
+	out = mf_msgenc_reserve_record(&m->enc, t, var_len, err);
+	if (out == NULL && *err == -EINVAL)
+		g_warning("message: %s: cannot be encoded", t->name);
+	return out;
+}
+
 uint8_t *
 exp_message_reserve_record(struct exp_message *m, const struct mf_template *t,
     size_t var_len, int *err)
@@ -225,18 +252,14 @@ exp_message_reserve_record(struct exp_message *m, const struct mf_template *t,
 	uint8_t *out;
 
 	/* Once a template passed, its flows skip the test (a packet path). */
-	if (t != m->used[0] && t != m->used[1]) {
-		if (!in_use(m, t)) {
-			*err = -EINVAL;
-			return NULL;
-		}
-		m->used[m->next_used] = t;
-		m->next_used ^= 1;
-	}
-	ensure_open(m);
-	out = mf_msgenc_reserve_record(&m->enc, t, var_len, err);
-	if (out == NULL && *err == -EINVAL)
-		g_warning("message: %s: cannot be encoded", t->name);
+	if (t != m->used[0] && t != m->used[1] && t != m->used[2] &&
+	    t != m->used[3])
+		return reserve_slow(m, t, var_len, FALSE, err);
+	/* The common case: room in the open message's set of t. */
+	if (!m->open ||
+	    (out = mf_msgenc_reserve_next(&m->enc, t, var_len)) == NULL)
+		return reserve_slow(m, t, var_len, TRUE, err);
+	*err = 0;
 	return out;
 }
 

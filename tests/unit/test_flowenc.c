@@ -200,12 +200,151 @@ test_lengths(void **state)
 	assert_int_equal(mf_msgenc_finish(&w), 16 + 4 + 83);
 }
 
+/*
+ * mf_msgenc_reserve_next(): the inline common case gives the same room as
+ * mf_msgenc_reserve_record() up to the last byte, and declines (NULL, the
+ * message unchanged) whatever it does not handle.
+ */
+static void
+test_reserve_next(void **state)
+{
+	static uint8_t a_buf[1024], b_buf[1024];
+	struct mf_msgenc a, b;
+	uint8_t *pa, *pb;
+	size_t hits = 0;
+	int i, err;
+
+	(void)state;
+	/* The same records by both ways, flow4 and flow6 by turns of 5. */
+	mf_msgenc_init(&a, MF_MSGENC_IPFIX, a_buf, sizeof(a_buf), 7, T0);
+	mf_msgenc_init(&b, MF_MSGENC_IPFIX, b_buf, sizeof(b_buf), 7, T0);
+	mf_msgenc_begin(&a, T0);
+	mf_msgenc_begin(&b, T0);
+	for (i = 0; i < 40; i++) {
+		const struct mf_template *t =
+		    (i / 5) % 2 ? &mf_tmpl_flow6 : &mf_tmpl_flow4;
+		size_t var = 3 + (size_t)(i % 7);
+
+		pa = mf_msgenc_reserve_record(&a, t, var, &err);
+		pb = mf_msgenc_reserve_next(&b, t, var);
+		if (pb != NULL)
+			hits++;
+		else
+			pb = mf_msgenc_reserve_record(&b, t, var, &err);
+		assert_true((pa == NULL) == (pb == NULL));
+		if (pa == NULL)
+			break;
+		assert_int_equal(pa - a_buf, pb - b_buf);
+		memset(pa, i, mf_msgenc_record_len(&a, t) + var);
+		memset(pb, i, mf_msgenc_record_len(&b, t) + var);
+	}
+	/* 16 + (4 + 83 + 84 + 85 + 86 + 87) + (4 + 112 + 113 + 107 + 108 +
+	 * 109) = 998 bytes: the 11th record (4 + 86) does not fit.  The
+	 * first of each set takes the full call, the other 8 the inline. */
+	assert_int_equal(i, 10);
+	assert_int_equal(hits, 8);
+	assert_int_equal(a.wb.len, 998);
+	assert_int_equal(mf_msgenc_finish(&a), mf_msgenc_finish(&b));
+	assert_memory_equal(a_buf, b_buf, a.wb.len);
+
+	/* Exactly the room left: header 16, set header 4, a record of 83. */
+	mf_msgenc_begin(&b, T0);
+	assert_null(mf_msgenc_reserve_next(&b, &mf_tmpl_flow4, 3));
+	assert_non_null(mf_msgenc_reserve_record(&b, &mf_tmpl_flow4, 3, &err));
+	assert_null(mf_msgenc_reserve_next(&b, &mf_tmpl_flow6, 3));
+	assert_null(mf_msgenc_reserve_next(&b, &mf_tmpl_flow4,
+	    1024 - 16 - 4 - 83 - 80 + 1));
+	assert_int_equal(b.wb.len, 16 + 4 + 83);
+	assert_non_null(mf_msgenc_reserve_next(&b, &mf_tmpl_flow4,
+	    1024 - 16 - 4 - 83 - 80));
+	assert_int_equal(b.wb.len, 1024);
+	assert_int_equal(b.count, 2);
+	assert_null(mf_msgenc_reserve_next(&b, &mf_tmpl_flow4, 0));
+
+	/* NetFlow v9 pads its FlowSets: never the inline case. */
+	mf_msgenc_init(&b, MF_MSGENC_V9, b_buf, sizeof(b_buf), 7, T0);
+	mf_msgenc_begin(&b, T0);
+	b.raw_t = &mf_tmpl_stats;
+	b.set_id = mf_tmpl_stats.id;
+	b.set_off = 20;
+	assert_null(mf_msgenc_reserve_next(&b, &mf_tmpl_stats, 0));
+}
+
+/* A value of one of the lengths that change its prefix or get cut. */
+static void
+random_var(GRand *g, const uint8_t *text, struct mf_varfield *v)
+{
+	static const size_t lens[] = { 0, 1, 20, 254, 255, 256, 1024, 1100 };
+
+	v->len = lens[g_rand_int_range(g, 0, G_N_ELEMENTS(lens))];
+	v->buf = g_rand_int_range(g, 0, 8) == 0 ? NULL : text;
+}
+
+/* DNS records: exp_flowenc_dns_write() against the table, every field. */
+static void
+test_dns_same_bytes(void **state)
+{
+	static uint8_t a_buf[CAP], b_buf[CAP], text[1100];
+	struct mf_msgenc a, b;
+	GRand *g = g_rand_new_with_seed(29);
+	size_t i, j, a_len, b_len;
+
+	(void)state;
+	for (j = 0; j < sizeof(text); j++)
+		text[j] = (uint8_t)g_rand_int(g);
+	mf_msgenc_init(&a, MF_MSGENC_IPFIX, a_buf, CAP, 7, T0);
+	mf_msgenc_init(&b, MF_MSGENC_IPFIX, b_buf, CAP, 7, T0);
+	for (i = 0; i < 2000; i++) {
+		uint8_t family = i % 2 ? MF_AF_INET6 : MF_AF_INET;
+		const struct mf_template *t =
+		    i % 2 ? &mf_tmpl_dns6 : &mf_tmpl_dns4;
+		struct mf_dns_rec r;
+		uint8_t *p = (uint8_t *)&r, *out;
+		int err = 1;
+
+		/* Every byte random, then the values the writer reads. */
+		for (j = 0; j < sizeof(r); j++)
+			p[j] = (uint8_t)g_rand_int(g);
+		random_var(g, text, &r.qname);
+		random_var(g, text + 1, &r.cname);
+		random_var(g, text + 2, &r.addrs);
+		mf_msgenc_begin(&a, T0);
+		mf_msgenc_begin(&b, T0);
+		assert_int_equal(mf_msgenc_add_record(&a, t, &r), 0);
+		out = mf_msgenc_reserve_record(&b, t,
+		    exp_flowenc_dns_var_len(&r), &err);
+		assert_non_null(out);
+		assert_int_equal(err, 0);
+		exp_flowenc_dns_write(out, &r, family);
+		a_len = mf_msgenc_finish(&a);
+		b_len = mf_msgenc_finish(&b);
+		assert_int_equal(a_len, b_len);
+		assert_memory_equal(a_buf, b_buf, a_len);
+	}
+	/* dns4: 31 fixed bytes; 1 + 3 + 0 for empty, 255, NULL values. */
+	mf_msgenc_begin(&b, T0);
+	{
+		struct mf_dns_rec r;
+
+		memset(&r, 0, sizeof(r));
+		r.cname.len = 255;
+		r.cname.buf = text;
+		r.addrs.len = 9;
+		assert_int_equal(mf_msgenc_record_len(&b, &mf_tmpl_dns4), 31);
+		assert_int_equal(mf_msgenc_record_len(&b, &mf_tmpl_dns6), 55);
+		assert_int_equal(exp_flowenc_dns_var_len(&r), 1 + 3 + 255 + 1);
+	}
+	g_rand_free(g);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_bytes),
 		cmocka_unit_test(test_lengths),
+		cmocka_unit_test(test_reserve_next),
+		cmocka_unit_test(test_dns_same_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -354,14 +354,7 @@ l7_search(struct exp_dnslabel *d, struct exp_flow *f, const struct exp_pkt *p)
 {
 	enum mf_l7_result r;
 	uint8_t source;
-	int s;
 
-	/* Only the initiator's first packets: where requests are. */
-	s = f->initiator;
-	if (mf_addr_cmp(&p->src, &p->dst) != 0 &&
-	    memcmp(p->src.b, f->key.addr[s],
-	        p->src.family == MF_AF_INET ? 4 : 16) != 0)
-		return;
 	f->l7_tries++;
 	if (p->payload[0] == TLS_HANDSHAKE) {
 		r = mf_l7_tls_sni(p->payload, p->payload_len, d->l7name,
@@ -384,10 +377,22 @@ void
 exp_dnslabel_flow_packet(struct exp_dnslabel *d, struct exp_flow *f,
     const struct exp_pkt *p)
 {
+	const uint8_t *from;
+
 	/* Retransmitted SYNs and bare ACKs do not use up the search. */
 	if (d->l7 == NULL || f->name_ref != 0 || p->proto != PROTO_TCP ||
 	    p->payload == NULL || p->payload_len == 0 || p->is_frag ||
 	    f->l7_tries >= EXP_DNSLABEL_L7_PACKETS)
+		return;
+	/*
+	 * Only the initiator's first packets: where requests are (or a flow
+	 * from an address to itself).  Tested here, inline, with constant
+	 * sizes: most packets that get this far are the responder's.
+	 */
+	from = f->key.addr[f->initiator];
+	if (!(p->src.family == MF_AF_INET ? memcmp(p->src.b, from, 4) == 0
+	                                  : memcmp(p->src.b, from, 16) == 0) &&
+	    !mf_addr_equal(&p->src, &p->dst))
 		return;
 	l7_search(d, f, p);
 }

@@ -223,13 +223,6 @@ col_anomaly_memory(const struct col_anomaly *a)
 	    sizeof(struct anom_hash_memo);
 }
 
-uint64_t
-anom_window_ms(const struct col_anomaly *a, const struct anom_table *t)
-{
-	(void)a;
-	return t->window_ms;
-}
-
 gboolean
 anom_enabled(const struct col_anomaly *a, const struct anom_table *t)
 {

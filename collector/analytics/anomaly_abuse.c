@@ -118,7 +118,7 @@ static double
 syn_rate(const struct col_anomaly *a, const struct ddos_slot *x)
 {
 	return (double)x->syns * 1000.0 /
-	    (double)anom_window_ms(a, &a->tables[ANOM_T_DDOS]);
+	    (double)a->tables[ANOM_T_DDOS].window_ms;
 }
 
 /* Fold the ending window into the baseline (quiet windows count 0). */
@@ -126,7 +126,7 @@ static void
 ddos_reset(const struct col_anomaly *a, struct anom_slot *s, uint64_t t)
 {
 	struct ddos_slot *x = (struct ddos_slot *)s;
-	uint64_t w = anom_window_ms(a, &a->tables[ANOM_T_DDOS]);
+	uint64_t w = a->tables[ANOM_T_DDOS].window_ms;
 	uint64_t k = t > s->start_ms ? (t - s->start_ms) / w : 1;
 
 	if (s->flows > 0) {

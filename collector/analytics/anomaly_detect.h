@@ -140,7 +140,7 @@ struct anom_table {
 	size_t n_touched;
 	/* The slot a key was last found in or put in (its index + 1; 0:
 	 * none), direct-mapped by an unkeyed mix of the key's bytes
-	 * (anom_memo_index()).  A key's slot is unique in its table and
+	 * (memo_index() in anomaly.c).  A key's slot is unique in its table and
 	 * stays in its set until evicted, which rewrites the slot's key: a
 	 * hit (the slot's key equal) is the slot the set lookup finds, so
 	 * its SipHash and tag scan are skipped.  A cache only: collisions
@@ -258,9 +258,7 @@ extern const struct anom_desc anom_desc_fan_out, anom_desc_vertical,
 	    (1u << ANOM_T_SYN_SCAN) | (1u << ANOM_T_HALF_OPEN_DST) | \
 	    (1u << ANOM_T_HALF_OPEN_SRC))
 
-/* The window of table t in ms; TRUE if its detector is enabled. */
-uint64_t anom_window_ms(const struct col_anomaly *a,
-    const struct anom_table *t);
+/* TRUE if table t's detector is enabled (its window: t->window_ms). */
 gboolean anom_enabled(const struct col_anomaly *a, const struct anom_table *t);
 
 /*

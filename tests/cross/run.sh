@@ -52,7 +52,8 @@ UNITS="test_addr test_rbuf test_hash test_model test_v9 test_decode
 test_decode_ip test_frag test_cache test_ipfix test_ipfix_read test_options
 test_sink test_dnscache test_dnsquery test_privs test_dns test_dns_real
 test_l7name test_conf test_export test_dnslabel test_ctflow test_dhcp
-test_leases test_exp_devices test_replay test_table test_fsafe test_flowenc"
+test_leases test_exp_devices test_replay test_table test_fsafe test_flowenc
+test_pcapfile"
 # Left out, as qemu-user (Debian 12's 7.2) cannot run them: test_procs
 # (socket(AF_NETLINK, ..., NETLINK_SOCK_DIAG) fails with EPROTONOSUPPORT:
 # qemu has no translation for that netlink family) and test_neigh (the

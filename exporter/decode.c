@@ -525,6 +525,11 @@ decode_ethertype(struct dec *d, uint16_t type)
 {
 	enum exp_decode_result r;
 
+	/* Most frames: IP straight after the type, no tag to look for. */
+	if (type == ETHERTYPE_IPV4)
+		return decode_ip(d, 4);
+	if (type == ETHERTYPE_IPV6)
+		return decode_ip(d, 6);
 	if ((r = skip_tags(d, &type)) != EXP_DECODE_OK)
 		return r;
 	if (type < ETHERTYPE_MIN) {

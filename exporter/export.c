@@ -406,27 +406,6 @@ exp_export_device(struct exp_export *e, const struct mf_device_rec *r,
 
 /* --- flows to records ---------------------------------------------------- */
 
-static int
-is_port_proto(uint8_t proto)
-{
-	return proto == 6 || proto == 17 || proto == 132 || proto == 136;
-}
-
-uint16_t
-exp_export_service_port(const struct exp_flow *f)
-{
-	uint16_t pi = f->key.port[f->initiator];
-	uint16_t pr = f->key.port[!f->initiator];
-
-	if (!is_port_proto(f->key.proto))
-		return 0;
-	if (pr != 0 && pr < 1024)
-		return pr;
-	if (pi != 0 && pi < 1024)
-		return pi;
-	return 0;
-}
-
 static void
 fill_key(const struct exp_flow *f, int s, int reason, struct mf_flow_rec *r)
 {

@@ -179,6 +179,21 @@ gboolean exp_export_make_biflow(const struct exp_flow *f, int reason,
  * up are not services by this rule: both sides of most such flows are
  * ephemeral, and SiLK's application field would fill with them.
  */
-uint16_t exp_export_service_port(const struct exp_flow *f);
+static inline uint16_t
+exp_export_service_port(const struct exp_flow *f)
+{
+	uint16_t pi = f->key.port[f->initiator];
+	uint16_t pr = f->key.port[!f->initiator];
+	uint8_t p = f->key.proto;
+
+	/* TCP, UDP, SCTP, UDP-Lite: the protocols with ports */
+	if (p != 6 && p != 17 && p != 132 && p != 136)
+		return 0;
+	if (pr != 0 && pr < 1024)
+		return pr;
+	if (pi != 0 && pi < 1024)
+		return pi;
+	return 0;
+}
 
 #endif

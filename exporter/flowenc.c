@@ -41,9 +41,10 @@ label_field(enum mf_label_source src)
 size_t
 exp_flowenc_var_len(const struct exp_flowenc_label *l)
 {
+	/* Three fields; an empty one is its 1-byte length prefix. */
 	if (label_field(l->src) < 0)
-		return 3 * mf_msgenc_var_len(0);
-	return 2 * mf_msgenc_var_len(0) + mf_msgenc_var_len(l->len);
+		return 3;
+	return 2 + mf_msgenc_var_len(l->len);
 }
 
 /*
@@ -60,7 +61,6 @@ exp_flowenc_write(uint8_t *out, const struct exp_flow *f, int s, int reason,
 	const struct exp_side *sd = &f->side[s];
 	uint16_t svc = exp_export_service_port(f);
 	uint16_t icmp = 0;
-	uint8_t app_id[3];
 	int i, lf = label_field(l->src);
 
 	out = mf_store_be64(out, f->period_ms + sd->first_off); /* flowStart */
@@ -84,8 +84,9 @@ exp_flowenc_write(uint8_t *out, const struct exp_flow *f, int s, int reason,
 	out = mf_store_be16(out, k->vlan);
 	out = bytes(out, f->has_mac ? f->mac[s] : no_mac, 6);
 	out = bytes(out, f->has_mac ? f->mac[!s] : no_mac, 6);
-	mf_model_set_app_id(app_id, svc);
-	out = bytes(out, app_id, 3);
+	/* applicationId as mf_model_set_app_id() makes it, written in place */
+	*out++ = svc != 0 ? MF_APPID_ENGINE_IANA_L4 : 0;
+	out = mf_store_be16(out, svc);
 	*out++ = (uint8_t)reason;
 	/* icmpTypeCodeIPv4 or IPv6: the type and code stand in the dport. */
 	if (k->proto == (k->family == MF_AF_INET ? 1 : 58))

@@ -109,6 +109,55 @@ test_oui_load_debian_registry_when_installed(void **state)
 	col_oui_free(o);
 }
 
+/*
+ * 3,000 lines over 1,000 prefixes in scrambled order, each prefix's
+ * first line naming the vendor: the sort keeps input order among equal
+ * prefixes, and prefixes that differ only above or below bit 12 sort
+ * apart.  One line puts text before its tag (found by the search).
+ */
+static void
+test_oui_parse_first_of_many_kept(void **state)
+{
+	GString *t = g_string_new("");
+	char want[1000][16];
+	gboolean seen[1000] = { FALSE };
+	struct col_oui *o;
+	uint8_t mac[6] = { 0 };
+	uint32_t prefix;
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < 3000; i++) {
+		k = (i * 7919u) % 1000;
+		/* Low and high 12 bits both vary, and alone. */
+		prefix = (uint32_t)(k % 40) << 12 | (uint32_t)(k / 40) * 151u;
+		g_string_append_printf(t, "%06X     (base 16)\t\tV%zu\n",
+		    (unsigned)prefix, i);
+		if (!seen[k]) {
+			seen[k] = TRUE;
+			g_snprintf(want[k], sizeof(want[k]), "V%zu", i);
+		}
+	}
+	g_string_append(t, "A8CDEF  x (base 16)\tLate tag\n");
+	o = col_oui_parse(t->str, t->len, NULL);
+	assert_non_null(o);
+	assert_int_equal(col_oui_count(o), 1001);
+	for (k = 0; k < 1000; k++) {
+		prefix = (uint32_t)(k % 40) << 12 | (uint32_t)(k / 40) * 151u;
+		mac[0] = (uint8_t)(prefix >> 16);
+		mac[1] = (uint8_t)(prefix >> 8);
+		mac[2] = (uint8_t)prefix;
+		if ((mac[0] & 0x02) == 0)
+			assert_string_equal(col_oui_find(o, mac), want[k]);
+	}
+	mac[0] = 0xa8;
+	mac[1] = 0xcd;
+	mac[2] = 0xef;
+	assert_string_equal(col_oui_find(o, mac), "Late tag");
+	col_oui_free(o);
+	g_string_free(t, TRUE);
+}
+
 int
 main(void)
 {
@@ -118,6 +167,7 @@ main(void)
 		cmocka_unit_test(test_oui_parse_no_entry_is_an_error),
 		cmocka_unit_test(test_oui_load_missing_file_is_an_error),
 		cmocka_unit_test(test_oui_load_debian_registry_when_installed),
+		cmocka_unit_test(test_oui_parse_first_of_many_kept),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -247,8 +247,16 @@ static void
 dev_add_addr(struct col_devices *d, struct col_device *v,
     const struct mf_addr *a)
 {
-	unsigned i;
+	unsigned i, last;
 
+	/* The address added last first: most flows of a device repeat it. */
+	if (v->n_addrs > 0) {
+		last = v->n_addrs < COL_DEVICE_ADDRS
+		    ? v->n_addrs - 1u
+		    : (v->addr_next + COL_DEVICE_ADDRS - 1u) % COL_DEVICE_ADDRS;
+		if (mf_addr_equal(&v->addrs[last], a))
+			return;
+	}
 	for (i = 0; i < v->n_addrs; i++)
 		if (mf_addr_equal(&v->addrs[i], a))
 			return;

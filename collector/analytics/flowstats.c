@@ -46,6 +46,13 @@ const uint64_t col_flowstats_bytes_bounds[COL_FLOWSTATS_BYTES_BOUNDS] = {
 
 struct dist {
 	uint64_t n;
+	/*
+	 * One past the highest bucket counted since the last clear: above
+	 * it every bucket is zero, and a clear needs to go no further (the
+	 * whole histograms were 60 KB of memset a report; a report's values
+	 * reach the buckets of their magnitudes only).
+	 */
+	unsigned top;
 	uint64_t hist[HIST_BUCKETS];
 	uint64_t below[COL_FLOWSTATS_MAX_BOUNDS + 1]; /* per CDF step */
 };
@@ -102,8 +109,12 @@ step_of(const uint64_t *bounds, size_t n, uint64_t v)
 static void
 dist_add(struct dist *d, const uint64_t *bounds, size_t n, uint64_t v)
 {
+	unsigned b = bucket_of(v);
+
 	d->n++;
-	d->hist[bucket_of(v)]++;
+	d->hist[b]++;
+	if (b >= d->top)
+		d->top = b + 1;
 	d->below[step_of(bounds, n, v)]++;
 }
 
@@ -140,12 +151,30 @@ col_flowstats_get_focus(const struct col_flowstats *fs)
 	return fs->has_focus ? &fs->focus : NULL;
 }
 
+static void
+dist_clear(struct dist *d)
+{
+	memset(d->hist, 0, d->top * sizeof(d->hist[0]));
+	memset(d->below, 0, sizeof(d->below));
+	d->n = 0;
+	d->top = 0;
+}
+
+/* As a memset of the set: the counts before dur, then the two dists. */
+static void
+set_clear(struct fs_set *s)
+{
+	memset(s, 0, offsetof(struct fs_set, dur));
+	dist_clear(&s->dur);
+	dist_clear(&s->bytes);
+}
+
 void
 col_flowstats_reset(struct col_flowstats *fs)
 {
-	memset(&fs->all, 0, sizeof(fs->all));
+	set_clear(&fs->all);
 	if (fs->has_focus)
-		memset(&fs->in_focus, 0, sizeof(fs->in_focus));
+		set_clear(&fs->in_focus);
 }
 
 static uint64_t

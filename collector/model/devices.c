@@ -19,12 +19,115 @@ struct map_entry {
 	uint64_t last_ms;
 };
 
+/*
+ * A memo of the entries last found in or put into a table: MEMO_SIZE
+ * entries, direct-mapped by an unkeyed multiply-xor of the 17-byte key,
+ * each an entry's index + 1 (0: none).  An entry leaving the table is
+ * forgotten first (its key stays in its bytes), so an entry the memo
+ * names is in the table, and if it holds an equal key it is the one
+ * mf_table_find() would find (keys are unique in a table): the seeded
+ * hash and the chain walk are skipped.  Two lookups a flow side (the
+ * device, the address map), nearly all of a few devices.
+ */
+#define MEMO_SIZE 256
+
+G_STATIC_ASSERT(sizeof(struct col_device_key) == 17);
+G_STATIC_ASSERT(sizeof(struct mf_addr) == 17);
+
+struct memo {
+	uint32_t ids[MEMO_SIZE];
+};
+
 struct col_devices {
 	struct col_devices_config cfg;
 	struct mf_table dev; /* struct col_device */
 	struct mf_table map; /* struct map_entry */
+	struct memo dev_memo, map_memo;
 	struct col_devices_stats st;
 };
+
+static size_t
+memo_slot(const void *key)
+{
+	const uint8_t *p = key;
+	uint64_t a, b;
+
+	memcpy(&a, p, 8);
+	memcpy(&b, p + 8, 8);
+	a ^= (b ^ p[16]) * UINT64_C(0x9e3779b97f4a7c15);
+	a *= UINT64_C(0xff51afd7ed558ccd);
+	return (size_t)(a >> 56);
+}
+
+/* The entry the memo names for key, or MF_TABLE_NIL. */
+static uint32_t
+memo_hit(const struct mf_table *t, const struct memo *m, const void *key)
+{
+	uint32_t e = m->ids[memo_slot(key)];
+
+	if (e != 0 && memcmp(mf_table_entry(t, e - 1), key, 17) == 0)
+		return e - 1;
+	return MF_TABLE_NIL;
+}
+
+/* mf_table_find(), the memo first; for the const finders. */
+static uint32_t
+memo_peek(const struct mf_table *t, const struct memo *m, const void *key)
+{
+	uint32_t i = memo_hit(t, m, key);
+
+	if (i != MF_TABLE_NIL)
+		return i;
+	return mf_table_find(t, key, mf_table_bucket(t, key));
+}
+
+/*
+ * mf_table_find(), the memo first, and the memo keeps what it finds; *b
+ * is the key's bucket when it returns MF_TABLE_NIL.
+ */
+static uint32_t
+memo_find(const struct mf_table *t, struct memo *m, const void *key,
+    uint32_t *b)
+{
+	uint32_t i = memo_hit(t, m, key);
+
+	if (i != MF_TABLE_NIL)
+		return i;
+	*b = mf_table_bucket(t, key);
+	if ((i = mf_table_find(t, key, *b)) != MF_TABLE_NIL)
+		m->ids[memo_slot(key)] = i + 1;
+	return i;
+}
+
+/* Entry i is leaving the table. */
+static void
+memo_forget(const struct mf_table *t, struct memo *m, uint32_t i)
+{
+	uint32_t *e = &m->ids[memo_slot(mf_table_entry(t, i))];
+
+	if (*e == i + 1)
+		*e = 0;
+}
+
+/* mf_table_insert(), forgetting the oldest entry if it is evicted. */
+static uint32_t
+memo_insert(struct mf_table *t, struct memo *m, const void *key, uint32_t b)
+{
+	uint32_t i;
+
+	if (t->free_head == MF_TABLE_NIL && t->head != MF_TABLE_NIL)
+		memo_forget(t, m, t->head);
+	i = mf_table_insert(t, key, b);
+	m->ids[memo_slot(key)] = i + 1;
+	return i;
+}
+
+static void
+memo_remove(struct mf_table *t, struct memo *m, uint32_t i)
+{
+	memo_forget(t, m, i);
+	mf_table_remove(t, i);
+}
 
 gboolean
 col_devices_mac_ok(const uint8_t mac[6])
@@ -84,7 +187,7 @@ key_addr(struct col_device_key *k, const struct mf_addr *a)
 static struct col_device *
 dev_find(const struct col_devices *d, const struct col_device_key *k)
 {
-	uint32_t i = mf_table_find(&d->dev, k, mf_table_bucket(&d->dev, k));
+	uint32_t i = memo_peek(&d->dev, &d->dev_memo, k);
 
 	return i == MF_TABLE_NIL ? NULL : mf_table_entry(&d->dev, i);
 }
@@ -117,15 +220,14 @@ dev_init(struct col_devices *d, struct col_device *v)
 static struct col_device *
 dev_get(struct col_devices *d, const struct col_device_key *k)
 {
-	uint32_t b = mf_table_bucket(&d->dev, k);
-	uint32_t i = mf_table_find(&d->dev, k, b);
+	uint32_t b, i = memo_find(&d->dev, &d->dev_memo, k, &b);
 	uint64_t evicted = d->dev.stats.evicted;
 
 	if (i != MF_TABLE_NIL) {
 		mf_table_touch(&d->dev, i);
 		return mf_table_entry(&d->dev, i);
 	}
-	i = mf_table_insert(&d->dev, k, b);
+	i = memo_insert(&d->dev, &d->dev_memo, k, b);
 	d->st.evicted += d->dev.stats.evicted - evicted;
 	dev_init(d, mf_table_entry(&d->dev, i));
 	return mf_table_entry(&d->dev, i);
@@ -145,8 +247,16 @@ static void
 dev_add_addr(struct col_devices *d, struct col_device *v,
     const struct mf_addr *a)
 {
-	unsigned i;
+	unsigned i, last;
 
+	/* The address added last first: most flows of a device repeat it. */
+	if (v->n_addrs > 0) {
+		last = v->n_addrs < COL_DEVICE_ADDRS
+		    ? v->n_addrs - 1u
+		    : (v->addr_next + COL_DEVICE_ADDRS - 1u) % COL_DEVICE_ADDRS;
+		if (mf_addr_equal(&v->addrs[last], a))
+			return;
+	}
 	for (i = 0; i < v->n_addrs; i++)
 		if (mf_addr_equal(&v->addrs[i], a))
 			return;
@@ -223,14 +333,13 @@ static gboolean
 map_set(struct col_devices *d, const struct mf_addr *a,
     const struct col_device_key *k, uint64_t now_ms)
 {
-	uint32_t b = mf_table_bucket(&d->map, a);
-	uint32_t i = mf_table_find(&d->map, a, b);
+	uint32_t b, i = memo_find(&d->map, &d->map_memo, a, &b);
 	uint64_t evicted = d->map.stats.evicted;
 	struct map_entry *m;
 	gboolean news = i == MF_TABLE_NIL;
 
 	if (news) {
-		i = mf_table_insert(&d->map, a, b);
+		i = memo_insert(&d->map, &d->map_memo, a, b);
 		d->st.map_evicted += d->map.stats.evicted - evicted;
 	} else {
 		mf_table_touch(&d->map, i);
@@ -245,7 +354,7 @@ map_set(struct col_devices *d, const struct mf_addr *a,
 static const struct map_entry *
 map_find(const struct col_devices *d, const struct mf_addr *a)
 {
-	uint32_t i = mf_table_find(&d->map, a, mf_table_bucket(&d->map, a));
+	uint32_t i = memo_peek(&d->map, &d->map_memo, a);
 
 	return i == MF_TABLE_NIL ? NULL : mf_table_entry(&d->map, i);
 }
@@ -258,7 +367,7 @@ dev_for(struct col_devices *d, const struct mf_addr *a, const uint8_t *mac,
 	const struct map_entry *m;
 	struct col_device_key k, ak;
 	struct col_device *v, *own;
-	uint32_t i;
+	uint32_t i, b;
 
 	if (mac == NULL) {
 		if ((m = map_find(d, a)) != NULL && dev_find(d, &m->dev))
@@ -273,11 +382,11 @@ dev_for(struct col_devices *d, const struct mf_addr *a, const uint8_t *mac,
 	if (!map_set(d, a, &k, now_ms))
 		return v;
 	key_addr(&ak, a);
-	i = mf_table_find(&d->dev, &ak, mf_table_bucket(&d->dev, &ak));
+	i = memo_find(&d->dev, &d->dev_memo, &ak, &b);
 	if (i != MF_TABLE_NIL) {
 		own = mf_table_entry(&d->dev, i);
 		dev_merge(v, own);
-		mf_table_remove(&d->dev, i);
+		memo_remove(&d->dev, &d->dev_memo, i);
 		d->st.merged++;
 	}
 	return v;
@@ -438,14 +547,14 @@ col_devices_gc(struct col_devices *d, uint64_t now_ms)
 		v = mf_table_entry(&d->dev, i);
 		if (v->active || v->last_ms + d->cfg.idle_ms >= now_ms)
 			break;
-		mf_table_remove(&d->dev, i);
+		memo_remove(&d->dev, &d->dev_memo, i);
 		d->st.collected++;
 	}
 	while ((i = mf_table_oldest(&d->map)) != MF_TABLE_NIL) {
 		m = mf_table_entry(&d->map, i);
 		if (m->last_ms + d->cfg.idle_ms >= now_ms)
 			break;
-		mf_table_remove(&d->map, i);
+		memo_remove(&d->map, &d->map_memo, i);
 	}
 }
 

@@ -89,6 +89,21 @@ put_indent(struct col_jsonw *w, unsigned level)
 }
 
 /*
+ * 1 for the bytes that end a run of a string's bytes copied as they
+ * are: the NUL and those put_string() escapes.
+ */
+static const uint8_t ends_run[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x00 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, /* 0x10: not 0x1f */
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x20: '"' */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x30 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x40 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, /* 0x50: '\\' */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x60 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, /* 0x70: 0x7f */
+};
+
+/*
  * s between quotes: '\\' and '"' escaped by a backslash, \b \f \n \r \t,
  * \u00XX for the other bytes 0x01..0x1e and 0x7f, everything else (0x1f
  * and UTF-8 included) as it is; json-glib 1.6's rules.
@@ -102,9 +117,12 @@ put_string(struct col_jsonw *w, const char *s)
 	char *p;
 
 	put_c(w, '"');
-	for (run = s; (c = (unsigned char)*s) != '\0'; s++) {
-		if (c >= 0x1f && c != 0x7f && c != '\\' && c != '"')
-			continue;
+	for (run = s;; s++) {
+		/* One test a byte: the run goes on while the table says 0. */
+		while (ends_run[(unsigned char)*s] == 0)
+			s++;
+		if ((c = (unsigned char)*s) == '\0')
+			break;
 		put(w, run, (size_t)(s - run));
 		run = s + 1;
 		switch (c) {

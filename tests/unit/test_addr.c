@@ -2,6 +2,7 @@
 #include "config.h"
 #define G_LOG_DOMAIN "mf-test-addr"
 
+#include <arpa/inet.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -124,6 +125,38 @@ test_addr_format_small_buffer_is_dash(void **state)
 	(void)state;
 	assert_true(mf_addr_parse("192.168.100.200", &a));
 	assert_string_equal(mf_addr_format(&a, buf, sizeof(buf)), "-");
+}
+
+/* IPv4 as inet_ntop() writes it, every size from 0 to 16 bytes. */
+static void
+test_addr_format_v4_as_inet_ntop(void **state)
+{
+	GRand *r = g_rand_new_with_seed(4);
+	char buf[MF_ADDR_STRLEN], want[MF_ADDR_STRLEN];
+	uint8_t b[4];
+	struct mf_addr a;
+	size_t i, size;
+	uint32_t v;
+
+	(void)state;
+	for (i = 0; i < 20000; i++) {
+		v = i < 256 ? (uint32_t)i * 0x01010101u
+		            : g_rand_int(r) >> (i % 24);
+		b[0] = (uint8_t)(v >> 24);
+		b[1] = (uint8_t)(v >> 16);
+		b[2] = (uint8_t)(v >> 8);
+		b[3] = (uint8_t)v;
+		mf_addr_set4(&a, b);
+		size = i % 17;
+		if (inet_ntop(AF_INET, b, want, (socklen_t)size) == NULL)
+			g_strlcpy(want, "-", size);
+		if (size == 0)
+			continue; /* nothing written, nothing to compare */
+		assert_string_equal(mf_addr_format(&a, buf, size), want);
+		assert_string_equal(mf_addr_format(&a, buf, sizeof(buf)),
+		    inet_ntop(AF_INET, b, want, sizeof(want)));
+	}
+	g_rand_free(r);
 }
 
 static void
@@ -489,6 +522,7 @@ main(void)
 		cmocka_unit_test(test_addr_format_longest_v6_needs_exact_size),
 		cmocka_unit_test(test_addr_format_unset_is_dash),
 		cmocka_unit_test(test_addr_format_small_buffer_is_dash),
+		cmocka_unit_test(test_addr_format_v4_as_inet_ntop),
 		cmocka_unit_test(test_addr_set4_set6_get4),
 		cmocka_unit_test(test_addr_cmp_family_first),
 		cmocka_unit_test(test_addr_cmp_byte_order_is_network_order),

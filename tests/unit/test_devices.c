@@ -368,6 +368,77 @@ test_devices_gc_collects_idle_only(void **state)
 	col_devices_free(d);
 }
 
+/*
+ * A device collected, then seen again, is a new one (the lookup memo
+ * forgets entries leaving the table: their keys stay in their bytes).
+ */
+static void
+test_devices_collected_device_comes_back_new(void **state)
+{
+	struct col_devices *d = new_devices(16, NULL);
+	const struct col_device *out[2];
+	struct col_devices_stats st;
+	struct col_flow f = flow_mac("10.0.0.1", NULL, "198.51.100.1", NULL);
+
+	(void)state;
+	col_devices_flow(d, &f, 1000, 2000, TRUE, FALSE, out);
+	col_devices_flow(d, &f, 1000, 2000, TRUE, FALSE, out);
+	assert_int_equal(out[0]->flows, 2);
+	col_devices_new_interval(d);
+	col_devices_gc(d, 2000 + IDLE_MS + 1);
+	col_devices_get_stats(d, &st);
+	assert_int_equal(st.collected, 1);
+	assert_int_equal(st.used, 0);
+	col_devices_flow(d, &f, 70000, 71000, TRUE, FALSE, out);
+	assert_int_equal(out[0]->flows, 1);
+	assert_int_equal(out[0]->first_ms, 70000);
+	col_devices_get_stats(d, &st);
+	assert_int_equal(st.used, 1);
+	col_devices_free(d);
+}
+
+/*
+ * 200 MACs, each with its address, through a table of 16, three rounds:
+ * every flow's device is its MAC's, found again by MAC and by address,
+ * and only the last 16 stay.
+ */
+static void
+test_devices_churn_finds_each_mac(void **state)
+{
+	struct col_devices *d = new_devices(16, NULL);
+	const struct col_device *out[2];
+	struct col_devices_stats st;
+	struct col_flow f;
+	uint8_t mac[6] = { 0x00, 0x22, 0x72, 0, 0, 0 };
+	char text[32];
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < 600; i++) {
+		mac[4] = (uint8_t)(i % 200 / 100);
+		mac[5] = (uint8_t)(i % 200 % 100);
+		g_snprintf(text, sizeof(text), "10.1.%u.%u", mac[4], mac[5]);
+		f = flow_mac(text, mac, "198.51.100.1", router);
+		col_devices_flow(d, &f, 1000 + i, 2000 + i, TRUE, FALSE, out);
+		assert_non_null(out[0]);
+		assert_memory_equal(out[0]->mac, mac, 6);
+		assert_int_equal(out[0]->flows, 1); /* evicted since */
+		assert_ptr_equal(col_devices_find_mac(d, mac), out[0]);
+		assert_ptr_equal(col_devices_find_addr(d, &f.src), out[0]);
+	}
+	col_devices_get_stats(d, &st);
+	assert_int_equal(st.used, 16);
+	for (i = 0; i < 200; i++) {
+		mac[4] = (uint8_t)(i / 100);
+		mac[5] = (uint8_t)(i % 100);
+		if (i >= 184)
+			assert_non_null(col_devices_find_mac(d, mac));
+		else
+			assert_null(col_devices_find_mac(d, mac));
+	}
+	col_devices_free(d);
+}
+
 static void
 test_devices_active_sorted_by_bytes_then_id(void **state)
 {
@@ -447,6 +518,8 @@ main(void)
 		cmocka_unit_test(test_devices_gc_collects_idle_only),
 		cmocka_unit_test(test_devices_active_sorted_by_bytes_then_id),
 		cmocka_unit_test(test_devices_names_full_keeps_the_largest),
+		cmocka_unit_test(test_devices_collected_device_comes_back_new),
+		cmocka_unit_test(test_devices_churn_finds_each_mac),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -402,6 +402,31 @@ test_flowstats_set_focus_same_keeps_new_resets(void **state)
 }
 
 /*
+ * A reset clears every bucket counted: after 1,000, a reset and 5,000,
+ * the median is 5,000's bucket (the midpoint of [4992, 5055]), not
+ * a bucket left from before.
+ */
+static void
+test_flowstats_reset_clears_counted_buckets(void **state)
+{
+	struct col_flowstats *fs = col_flowstats_new(NULL);
+	struct col_flow f = sized(1000, 1000);
+	struct col_flowstats_summary s;
+
+	(void)state;
+	col_flowstats_add(fs, &f); /* the highest bucket: the last cleared */
+	col_flowstats_reset(fs);
+	f = sized(5000, 5000);
+	col_flowstats_add(fs, &f);
+	s = get(fs, FALSE, NULL);
+	assert_int_equal(s.finished, 1);
+	assert_int_equal(s.duration_ms.count, 1);
+	assert_int_equal(s.duration_ms.p50, 5023);
+	assert_int_equal(s.bytes.p50, 5023);
+	col_flowstats_free(fs);
+}
+
+/*
  * Bounded memory: a million records of hostile values allocate nothing
  * (the heap in use is the same before and after) and every count is
  * exact.
@@ -588,6 +613,7 @@ main(void)
 		    test_flowstats_set_focus_same_keeps_new_resets),
 		cmocka_unit_test(
 		    test_flowstats_add_million_records_allocate_nothing),
+		cmocka_unit_test(test_flowstats_reset_clears_counted_buckets),
 		cmocka_unit_test(test_flowstats_report_json),
 		cmocka_unit_test(test_flowstats_engine_feeds_each_interval),
 	};

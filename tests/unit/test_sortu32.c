@@ -65,6 +65,19 @@ high(GRand *r)
 	return (g_rand_int(r) & 0xffc00000u) | 0x1234;
 }
 
+/* Small ranges: one or two narrow digits (the counts sized to them). */
+static uint32_t
+small(GRand *r)
+{
+	return g_rand_int(r) & 0x1ff;
+}
+
+static uint32_t
+mid(GRand *r)
+{
+	return g_rand_int(r) & 0x1fff;
+}
+
 /* Many repeats (a slot touched again comes twice in the list). */
 static uint32_t
 few(GRand *r)
@@ -76,7 +89,7 @@ static void
 sorts_as_qsort(void **state)
 {
 	static uint32_t (*const draws[])(
-	    GRand *) = { any, ids, low, high, few };
+	    GRand *) = { any, ids, low, high, few, small, mid };
 	static const size_t sizes[] = { 0, 1, 2, 3, 47, 48, 49, 100, 2047, 2048,
 		2049, 5000, 70000 };
 	GRand *r = g_rand_new_with_seed(17);

@@ -468,10 +468,22 @@ rr_read(const uint8_t *msg, size_t len, size_t q_wire, size_t *off,
 	enum mf_dns_result r;
 	size_t end;
 
-	r = name_read(msg, len, *off, MF_DNS_TRUNC_RECORD, q_wire, NULL, NULL,
-	    &end);
-	if (r != MF_DNS_OK)
-		return r;
+	/*
+	 * Most owners are 0xc00c, a pointer to the question: once the
+	 * question was read (q_wire != 0), every record starts past it, so
+	 * name_read() would find that pointer good and the name within
+	 * 255 bytes (the question's labels and its root); only its two
+	 * bytes are left to check.
+	 */
+	if (q_wire != 0 && len - *off >= 2 && msg[*off] == 0xc0 &&
+	    msg[*off + 1] == MF_DNS_HEADER_LEN) {
+		end = *off + 2;
+	} else {
+		r = name_read(msg, len, *off, MF_DNS_TRUNC_RECORD, q_wire, NULL,
+		    NULL, &end);
+		if (r != MF_DNS_OK)
+			return r;
+	}
 	rr->owner = *off;
 	/* name_read() keeps end <= len. */
 	if (len - end < RR_FIXED_LEN)

@@ -693,7 +693,7 @@ expect_byte(GString *s, uint8_t c)
 static void
 test_dns_parse_question_every_byte(void **state)
 {
-	uint8_t name[32];
+	uint8_t name[40];
 	struct mf_dns_msg m;
 	struct db b;
 	GString *want = g_string_new(NULL);

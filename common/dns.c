@@ -546,11 +546,14 @@ rr_read(const uint8_t *msg, size_t len, size_t q_wire, size_t *off,
 	 * question was read (q_wire != 0), every record starts past it, so
 	 * name_read() would find that pointer good and the name within
 	 * 255 bytes (the question's labels and its root); only its two
-	 * bytes are left to check.
+	 * bytes are left to check.  The root (an OPT record's owner) is one
+	 * byte, 0, as name_read() would find it.
 	 */
 	if (q_wire != 0 && len - *off >= 2 && msg[*off] == 0xc0 &&
 	    msg[*off + 1] == MF_DNS_HEADER_LEN) {
 		end = *off + 2;
+	} else if (len > *off && msg[*off] == 0) {
+		end = *off + 1;
 	} else {
 		r = name_read(msg, len, *off, MF_DNS_TRUNC_RECORD, q_wire, NULL,
 		    NULL, &end);

@@ -642,9 +642,16 @@ chain_add(const uint8_t *msg, size_t len, struct chain *ch, size_t off)
 static bool
 chain_has(const uint8_t *msg, size_t len, const struct chain *ch, size_t off)
 {
-	size_t start = name_start(msg, len, off);
+	size_t start;
 	unsigned i;
 
+	/*
+	 * 0xc00c (most owners) is the question's name, the chain's first.
+	 * A checked name starting with 0xc0 has its second byte in msg.
+	 */
+	if (msg[off] == 0xc0 && msg[off + 1] == MF_DNS_HEADER_LEN)
+		return true;
+	start = name_start(msg, len, off);
 	for (i = 0; i < ch->n; i++)
 		if (ch->start[i] == start)
 			return true;

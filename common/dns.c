@@ -318,6 +318,78 @@ name_read(const uint8_t *msg, size_t len, size_t off, enum mf_dns_result trunc,
 	return MF_DNS_OK;
 }
 
+/*
+ * Whether none of the eight bytes at p is written as \DDD (see escaped[]):
+ * a byte below 0x21, above 0x7e, '.' or '\\', each found by the usual
+ * word tricks.  A borrow or carry between bytes starts only at a byte that
+ * is found itself, so an escaped byte is never missed; the caller takes
+ * a "no" as "maybe" and writes the name the slow way.
+ */
+static bool
+word_plain(const char *p)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t highs = 0x8080808080808080ULL;
+	uint64_t w, dot, bsl, any;
+
+	memcpy(&w, p, sizeof(w));
+	dot = w ^ ones * '.';
+	bsl = w ^ ones * '\\';
+	any = ((w - ones * 0x21) & ~w) | (w + ones) | w |
+	    ((dot - ones) & ~dot) | ((bsl - ones) & ~bsl);
+	return (any & highs) == 0;
+}
+
+/*
+ * The question name's text when it is plain: labels only, every byte
+ * written as it is.  Its wire bytes past the first length byte are copied
+ * whole, the length bytes inside turned into dots.  FALSE for anything
+ * else (a pointer, an error, a byte to escape): name_read() then writes it
+ * or finds the error, as for any name.  text has MF_DNS_NAME_MAX + 1
+ * bytes, and a checked name at most WIRE_NAME_MAX - 2 text bytes, so the
+ * eight filler bytes past them fit.
+ */
+static bool
+question_plain(const uint8_t *msg, size_t len, char *text, size_t *text_len,
+    size_t *end)
+{
+	const uint8_t *lab = msg + MF_DNS_HEADER_LEN + 1; /* text[i]: lab[i] */
+	size_t pos = MF_DNS_HEADER_LEN, n, i;
+	uint8_t b;
+
+	/* Each label moves pos on by 2 or more, to at most WIRE_NAME_MAX. */
+	for (;;) {
+		if (pos >= len)
+			return false;
+		if ((b = msg[pos]) == 0)
+			break;
+		if (b >= 0x40 || b > len - pos - 1)
+			return false;
+		pos += 1 + (size_t)b;
+		if (pos - MF_DNS_HEADER_LEN + 1 > WIRE_NAME_MAX)
+			return false;
+	}
+	*end = pos + 1;
+	if (text == NULL)
+		return true;
+	if (pos == MF_DNS_HEADER_LEN)
+		return false; /* the root: name_read() writes "." */
+	n = pos - MF_DNS_HEADER_LEN - 1;
+	memcpy(text, lab, n);
+	memset(text + n, 'a', sizeof(uint64_t));
+	/* The length bytes inside, as a plain byte while testing. */
+	for (i = msg[MF_DNS_HEADER_LEN]; i < n; i += 1 + lab[i])
+		text[i] = 'a';
+	for (i = 0; i < n; i += sizeof(uint64_t))
+		if (!word_plain(text + i))
+			return false;
+	for (i = msg[MF_DNS_HEADER_LEN]; i < n; i += 1 + lab[i])
+		text[i] = '.';
+	text[n] = '\0';
+	*text_len = n;
+	return true;
+}
+
 enum mf_dns_result
 mf_dns_read_name(const uint8_t *msg, size_t len, size_t off, char *text,
     size_t *end)
@@ -416,11 +488,12 @@ static enum mf_dns_result
 question_read(const uint8_t *msg, size_t len, struct mf_dns_msg *out,
     char *text, size_t *off)
 {
-	enum mf_dns_result r;
+	enum mf_dns_result r = MF_DNS_OK;
 	size_t end, tlen = 0;
 
-	r = name_read(msg, len, MF_DNS_HEADER_LEN, MF_DNS_TRUNC_QUESTION, 0,
-	    text, &tlen, &end);
+	if (!question_plain(msg, len, text, &tlen, &end))
+		r = name_read(msg, len, MF_DNS_HEADER_LEN,
+		    MF_DNS_TRUNC_QUESTION, 0, text, &tlen, &end);
 	if (r != MF_DNS_OK) {
 		out->qname[0] = '\0';
 		return r;
@@ -468,10 +541,25 @@ rr_read(const uint8_t *msg, size_t len, size_t q_wire, size_t *off,
 	enum mf_dns_result r;
 	size_t end;
 
-	r = name_read(msg, len, *off, MF_DNS_TRUNC_RECORD, q_wire, NULL, NULL,
-	    &end);
-	if (r != MF_DNS_OK)
-		return r;
+	/*
+	 * Most owners are 0xc00c, a pointer to the question: once the
+	 * question was read (q_wire != 0), every record starts past it, so
+	 * name_read() would find that pointer good and the name within
+	 * 255 bytes (the question's labels and its root); only its two
+	 * bytes are left to check.  The root (an OPT record's owner) is one
+	 * byte, 0, as name_read() would find it.
+	 */
+	if (q_wire != 0 && len - *off >= 2 && msg[*off] == 0xc0 &&
+	    msg[*off + 1] == MF_DNS_HEADER_LEN) {
+		end = *off + 2;
+	} else if (len > *off && msg[*off] == 0) {
+		end = *off + 1;
+	} else {
+		r = name_read(msg, len, *off, MF_DNS_TRUNC_RECORD, q_wire, NULL,
+		    NULL, &end);
+		if (r != MF_DNS_OK)
+			return r;
+	}
 	rr->owner = *off;
 	/* name_read() keeps end <= len. */
 	if (len - end < RR_FIXED_LEN)
@@ -554,9 +642,16 @@ chain_add(const uint8_t *msg, size_t len, struct chain *ch, size_t off)
 static bool
 chain_has(const uint8_t *msg, size_t len, const struct chain *ch, size_t off)
 {
-	size_t start = name_start(msg, len, off);
+	size_t start;
 	unsigned i;
 
+	/*
+	 * 0xc00c (most owners) is the question's name, the chain's first.
+	 * A checked name starting with 0xc0 has its second byte in msg.
+	 */
+	if (msg[off] == 0xc0 && msg[off + 1] == MF_DNS_HEADER_LEN)
+		return true;
+	start = name_start(msg, len, off);
 	for (i = 0; i < ch->n; i++)
 		if (ch->start[i] == start)
 			return true;

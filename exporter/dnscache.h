@@ -55,8 +55,8 @@
  * key, 32 for times, 32 for links and buckets, padding) plus two bucket
  * arrays of 4 bytes per bucket and the filter's 2 bytes per bucket, with
  * twice as many buckets as entries rounded up to a power of two, plus a
- * small header: the default 4096 names take 4096 * (392 + 20) + header =
- * about 1.7 MB (1687760 bytes).
+ * header holding the memo of client hashes (32 KiB): the default 4096
+ * names take 4096 * (392 + 20) + header = about 1.7 MB (1720528 bytes).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -140,8 +140,10 @@ void exp_dnscache_add(struct exp_dnscache *c, const struct mf_addr *client,
 
 /*
  * One message's answers to one client, for exp_dnscache_answer_add():
- * exp_dnscache_answer_init() checks the names and hashes the client once,
- * so that each answered address costs one keyed hash, not two.  qname and
+ * exp_dnscache_answer_init() checks the names and hashes the client once
+ * (or finds its hash in a small memo of the clients last hashed, which
+ * the lookups share: hence c is not const), so that each answered
+ * address costs one keyed hash, not two.  qname and
  * cname are not copied: they must stay as they are while it is used.
  */
 enum {
@@ -165,7 +167,7 @@ struct exp_dnscache_answer {
  * qname NULL) makes every exp_dnscache_answer_add() count it refused.
  * The names are not copied: they must stay as they are while a is used.
  */
-void exp_dnscache_answer_init(const struct exp_dnscache *c,
+void exp_dnscache_answer_init(struct exp_dnscache *c,
     struct exp_dnscache_answer *a, const struct mf_addr *client,
     const char *qname, size_t qlen, const char *cname, size_t clen);
 

@@ -119,6 +119,23 @@ exp_flowenc_dns_var_len(const struct mf_dns_rec *r)
 }
 
 /*
+ * A variable-length field of a DNS record.  A value under 255 bytes (a
+ * name, a few addresses: nearly all) has a one-byte length and is written
+ * here; a longer one, or none (NULL), goes to mf_msgenc_put_var(), which
+ * writes the same bytes for the short ones.
+ */
+static inline uint8_t *
+dns_var(uint8_t *out, const struct mf_varfield *v)
+{
+	if (v->buf != NULL && v->len < 255) {
+		*out = (uint8_t)v->len;
+		memcpy(out + 1, v->buf, v->len);
+		return out + 1 + v->len;
+	}
+	return out + mf_msgenc_put_var(out, v->buf, v->len);
+}
+
+/*
  * The fields in the order of dns4_fields / dns6_fields and DNS_TAIL in
  * common/model.c (IPFIX carries them all): test_flowenc fails until a
  * change there is made here too.
@@ -143,7 +160,7 @@ exp_flowenc_dns_write(uint8_t *out, const struct mf_dns_rec *r, uint8_t family)
 	out = mf_store_be16(out, r->qtype);
 	*out++ = r->rcode;
 	out = mf_store_be32(out, r->ttl);
-	out += mf_msgenc_put_var(out, r->qname.buf, r->qname.len);
-	out += mf_msgenc_put_var(out, r->cname.buf, r->cname.len);
-	mf_msgenc_put_var(out, r->addrs.buf, r->addrs.len);
+	out = dns_var(out, &r->qname);
+	out = dns_var(out, &r->cname);
+	dns_var(out, &r->addrs);
 }

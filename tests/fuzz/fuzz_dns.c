@@ -69,6 +69,26 @@ check_addrs(const struct mf_dns_msg *m)
 		abort();
 }
 
+/*
+ * A question read good has the text and length the generic name reader
+ * (mf_dns_read_name()) gives its name: the plain question's copy must
+ * not differ from it.
+ */
+static void
+check_question(const uint8_t *msg, size_t len, const struct mf_dns_msg *m)
+{
+	char text[MF_DNS_NAME_MAX + 1];
+	size_t end;
+
+	if (m->qname_wire_len == 0)
+		return;
+	if (mf_dns_read_name(msg, len, MF_DNS_HEADER_LEN, text, &end) !=
+	        MF_DNS_OK ||
+	    end != MF_DNS_HEADER_LEN + (size_t)m->qname_wire_len ||
+	    strcmp(text, m->qname) != 0 || strlen(text) != m->qname_len)
+		abort();
+}
+
 static void
 check_msg(const uint8_t *msg, size_t len)
 {
@@ -85,6 +105,7 @@ check_msg(const uint8_t *msg, size_t len)
 		abort();
 	check_name(m.qname);
 	check_name(m.cname);
+	check_question(msg, len, &m);
 	if (m.answers_complete &&
 	    (m.qname[0] == '\0' || m.n_cnames > MF_DNS_MAX_CHAIN ||
 	        (m.n_cnames == 0) != (m.cname[0] == '\0')))

@@ -674,6 +674,76 @@ test_dns_parse_escapes_like_dig(void **state)
 	assert_string_equal(m.qname, ".");
 }
 
+/* The text dig writes for one label byte: \DDD or the byte itself. */
+static void
+expect_byte(GString *s, uint8_t c)
+{
+	if (c <= 0x20 || c >= 0x7f || c == '.' || c == '\\')
+		g_string_append_printf(s, "\\%03u", c);
+	else
+		g_string_append_c(s, (char)c);
+}
+
+/*
+ * The question's text is copied whole and tested eight bytes at a time
+ * when no byte needs escaping: every byte value at each place of a
+ * ten-byte label (the word's edges included) and labels of 1 .. 17 bytes
+ * either side of a dot give the text built here byte by byte.
+ */
+static void
+test_dns_parse_question_every_byte(void **state)
+{
+	uint8_t name[40];
+	struct mf_dns_msg m;
+	struct db b;
+	GString *want = g_string_new(NULL);
+	unsigned c, pos, i, l1, l2;
+
+	(void)state;
+	for (c = 0; c < 256; c++) {
+		for (pos = 0; pos < 10; pos++) {
+			g_string_truncate(want, 0);
+			name[0] = 10;
+			for (i = 0; i < 10; i++) {
+				name[1 + i] =
+				    i == pos ? (uint8_t)c : (uint8_t)('a' + i);
+				expect_byte(want, name[1 + i]);
+			}
+			memcpy(name + 11, "\2xy", 4); /* and the root */
+			g_string_append(want, ".xy");
+			db_header(&b, 0x8180, 1, 0, 0, 0);
+			db_bytes(&b, name, 15);
+			db_u32(&b, 0x00010001);
+			assert_int_equal(db_parse_msg(&b, &m), MF_DNS_OK);
+			assert_string_equal(m.qname, want->str);
+			assert_int_equal(m.qname_len, want->len);
+			assert_int_equal(m.qname_wire_len, 15);
+		}
+	}
+	for (l1 = 1; l1 <= 17; l1++) {
+		for (l2 = 1; l2 <= 17; l2++) {
+			g_string_truncate(want, 0);
+			name[0] = (uint8_t)l1;
+			memset(name + 1, 'p', l1);
+			name[1 + l1] = (uint8_t)l2;
+			memset(name + 2 + l1, 'q', l2);
+			name[2 + l1 + l2] = 0;
+			for (i = 0; i < l1; i++)
+				g_string_append_c(want, 'p');
+			g_string_append_c(want, '.');
+			for (i = 0; i < l2; i++)
+				g_string_append_c(want, 'q');
+			db_header(&b, 0x8180, 1, 0, 0, 0);
+			db_bytes(&b, name, 3 + l1 + l2);
+			db_u32(&b, 0x00010001);
+			assert_int_equal(db_parse_msg(&b, &m), MF_DNS_OK);
+			assert_string_equal(m.qname, want->str);
+			assert_int_equal(m.qname_len, l1 + l2 + 1);
+		}
+	}
+	g_string_free(want, TRUE);
+}
+
 /*
  * A query is read only as far as its question, whose name stays in wire
  * form (never compressed): its text is what mf_dns_parse() writes.
@@ -835,6 +905,7 @@ main(void)
 		cmocka_unit_test(test_dns_parse_long_name_through_pointer),
 		cmocka_unit_test(test_dns_parse_owner_through_pointer_255),
 		cmocka_unit_test(test_dns_parse_escapes_like_dig),
+		cmocka_unit_test(test_dns_parse_question_every_byte),
 		cmocka_unit_test(test_dns_parse_question_gives_wire_form),
 		cmocka_unit_test(test_dns_parse_question_counts),
 		cmocka_unit_test(test_dns_parse_bad_rdata_is_rejected),

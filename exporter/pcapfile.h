@@ -63,9 +63,10 @@ int exp_pcapfile_next(struct exp_pcapfile *r, struct pcap_pkthdr *h,
     const uint8_t **data);
 
 /*
- * As pcap_dispatch() on a savefile: up to cnt packets that pass filter
- * (NULL or an empty program: all) to fn; the number passed, 0 at the end,
- * -1 on an error (the packets before it were passed).
+ * As pcap_dispatch() on a savefile: up to cnt (> 0; pcap_dispatch()'s
+ * "unlimited" 0 or -1 is not taken) packets that pass filter (NULL or an
+ * empty program: all) to fn; the number passed, 0 at the end, -1 on an
+ * error (the packets before it were passed).
  */
 int exp_pcapfile_dispatch(struct exp_pcapfile *r, int cnt,
     const struct bpf_program *filter, pcap_handler fn, u_char *user);

@@ -181,7 +181,7 @@ struct anom_name_memo {
  * the value hashing from the start gives.
  */
 #define ANOM_VALUE_MAX 24 /* bytes of the inputs whose values are kept */
-#define ANOM_VALUE_BITS 8
+#define ANOM_VALUE_BITS 12
 struct anom_value_memo {
 	uint8_t data[ANOM_VALUE_MAX]; /* the input, then zeros */
 	uint64_t h;                   /* its value */
@@ -191,7 +191,7 @@ struct anom_value_memo {
  * And the values of short inputs (at most ANOM_VALUE_MAX bytes: the
  * addresses, ports and (address, port) pairs the HyperLogLog counters
  * count, again and again), direct-mapped by an unkeyed mix of the bytes:
- * 1 << ANOM_VALUE_BITS entries of 40 bytes, 10 KiB.  An entry is a value
+ * 1 << ANOM_VALUE_BITS entries of 40 bytes, 160 KiB.  An entry is a value
  * computed for exactly those bytes, so a hit is the same value.
  */
 struct anom_hash_memo {

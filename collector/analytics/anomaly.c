@@ -519,20 +519,18 @@ memo_index(const struct anom_key *k)
 	return (size_t)(x >> (64 - ANOM_SLOT_MEMO_BITS));
 }
 
-/* Find k's slot, or make one (judging and evicting a lighter key). */
-static struct anom_slot *
+/* Find k's slot past the memo, or make one (judging and evicting a
+ * lighter key); apart from anom_slot_get(), which the memo's hits leave
+ * without a call. */
+static G_GNUC_NO_INLINE struct anom_slot *
 find_or_take(struct col_anomaly *a, struct anom_table *t,
-    const struct anom_key *k, uint64_t now)
+    const struct anom_key *k, uint32_t *m, uint64_t now)
 {
-	uint32_t *m = &t->memo[memo_index(k)];
 	uint64_t h;
 	size_t set, i;
 	uint32_t *tags, tag;
 	struct anom_slot *s;
 
-	if (*m != 0 &&
-	    memcmp(&(s = slot_at(t, *m - 1))->key, k, sizeof(*k)) == 0)
-		return s;
 	h = anom_hash(a, k, sizeof(*k));
 	set = (size_t)(h % t->n_sets);
 	tags = &t->tags[set * ANOM_WAYS];
@@ -563,32 +561,53 @@ find_or_take(struct col_anomaly *a, struct anom_table *t,
 	return s;
 }
 
+/* s's window is over at t: judge it and start the next. */
+static G_GNUC_NO_INLINE void
+window_over(struct col_anomaly *a, struct anom_table *t, struct anom_slot *s,
+    uint64_t now)
+{
+	judge(a, t, s);
+	slot_start(a, t, s, NULL, now);
+}
+
+/* Put s on its table's list of slots touched since the close. */
+static G_GNUC_NO_INLINE void
+touch(struct anom_table *t, struct anom_slot *s)
+{
+	size_t n = (size_t)t->n_sets * ANOM_WAYS;
+
+	if (t->n_touched <= n) {
+		/* One past the end marks the list as overflowed. */
+		if (t->n_touched < n)
+			t->touched_ids[t->n_touched] =
+			    (uint32_t)((size_t)((uint8_t *)s - t->mem) /
+			        t->desc->slot_size);
+		t->n_touched++;
+	}
+	s->touched = 1;
+}
+
 struct anom_slot *
 anom_slot_get(struct col_anomaly *a, enum anom_table_id id,
     const struct anom_key *k, const struct anom_dev *dev, uint64_t t)
 {
 	struct anom_table *tb = &a->tables[id];
 	struct anom_slot *s;
+	uint32_t *m;
 
 	if ((a->on & 1u << id) == 0)
 		return NULL;
-	s = find_or_take(a, tb, k, t);
-	if (t >= s->start_ms + tb->window_ms) {
-		judge(a, tb, s);
-		slot_start(a, tb, s, NULL, t);
-	}
+	m = &tb->memo[memo_index(k)];
+	if (*m == 0 ||
+	    memcmp(&(s = slot_at(tb, *m - 1))->key, k, sizeof(*k)) != 0)
+		s = find_or_take(a, tb, k, m, t);
+	if (t >= s->start_ms + tb->window_ms)
+		window_over(a, tb, s, t);
 	if (dev->id != COL_ID_NONE || s->dev.addr.family == 0)
 		s->dev = *dev; /* the DNS hook knows no id: keep the flows' */
 	s->flows++;
-	if (!s->touched && tb->n_touched <= (size_t)tb->n_sets * ANOM_WAYS) {
-		/* One past the end marks the list as overflowed. */
-		if (tb->n_touched < (size_t)tb->n_sets * ANOM_WAYS)
-			tb->touched_ids[tb->n_touched] =
-			    (uint32_t)((size_t)((uint8_t *)s - tb->mem) /
-			        tb->desc->slot_size);
-		tb->n_touched++;
-	}
-	s->touched = 1;
+	if (!s->touched)
+		touch(tb, s);
 	s->first_ms = MIN(s->first_ms, t);
 	s->last_ms = MAX(s->last_ms, t);
 	return s;

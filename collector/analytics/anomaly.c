@@ -258,38 +258,16 @@ hash_prefix(const struct col_anomaly *a, const void *data)
 	return e;
 }
 
-/* The value of a short input, from the memo or computed and kept. */
-static uint64_t
-hash_short(const struct col_anomaly *a, const void *data, size_t len)
-{
-	uint8_t buf[ANOM_VALUE_MAX];
-	uint64_t x;
-	struct anom_value_memo *v;
+/* Short inputs are hashed as whole words: their bytes, then zeros. */
+G_STATIC_ASSERT(ANOM_VALUE_MAX % 8 == 0);
 
-	memset(buf, 0, sizeof(buf));
-	switch (len) { /* the detectors' sizes: copies of constant size */
-	case 2:
-		memcpy(buf, data, 2);
-		break;
-	case 4:
-		memcpy(buf, data, 4);
-		break;
-	case sizeof(struct mf_addr):
-		memcpy(buf, data, sizeof(struct mf_addr));
-		break;
-	case 20:
-		memcpy(buf, data, 20);
-		break;
-	default:
-		memcpy(buf, data, len);
-	}
-	x = (load64(buf) ^ load64(buf + 8) * 0xff51afd7ed558ccdULL ^
-	        load64(buf + 16) * 0xc4ceb9fe1a85ec53ULL ^ len) *
-	    0x9e3779b97f4a7c15ULL;
-	v = &a->memo->val[x >> (64 - ANOM_VALUE_BITS)];
-	if (v->len == len && memcmp(v->data, buf, sizeof(buf)) == 0)
-		return v->h;
-	memcpy(v->data, buf, sizeof(buf));
+/* A short input the memo lacks: its value, computed and kept in v (a
+ * call apart, so that a hit saves and restores no registers). */
+static G_GNUC_NO_INLINE uint64_t
+value_miss(const struct col_anomaly *a, struct anom_value_memo *v,
+    const uint64_t *w, const void *data, size_t len)
+{
+	memcpy(v->data, w, sizeof(v->data));
 	v->len = (uint8_t)len;
 	if (len < 16)
 		v->h = mf_siphash(&a->seed, data, len);
@@ -299,14 +277,59 @@ hash_short(const struct col_anomaly *a, const void *data, size_t len)
 	return v->h;
 }
 
-uint64_t
-anom_hash(const struct col_anomaly *a, const void *data, size_t len)
+/* The value of a short input whose bytes, then zeros, are w: from the
+ * memo or computed and kept. */
+static inline uint64_t
+hash_words(const struct col_anomaly *a, const uint64_t *w, const void *data,
+    size_t len)
 {
-	if (len >= 1 && len <= ANOM_VALUE_MAX)
-		return hash_short(a, data, len);
+	uint64_t x = (w[0] ^ w[1] * 0xff51afd7ed558ccdULL ^
+	                 w[2] * 0xc4ceb9fe1a85ec53ULL ^ len) *
+	    0x9e3779b97f4a7c15ULL;
+	struct anom_value_memo *v = &a->memo->val[x >> (64 - ANOM_VALUE_BITS)];
+
+	if (v->len == len && memcmp(v->data, w, sizeof(v->data)) == 0)
+		return v->h;
+	return value_miss(a, v, w, data, len);
+}
+
+/* The inputs of other sizes than the detectors' usual ones. */
+static G_GNUC_NO_INLINE uint64_t
+hash_other(const struct col_anomaly *a, const void *data, size_t len)
+{
+	uint64_t w[ANOM_VALUE_MAX / 8] = { 0 };
+
+	if (len >= 1 && len <= ANOM_VALUE_MAX) {
+		memcpy(w, data, len);
+		return hash_words(a, w, data, len);
+	}
 	if (len < 16)
 		return mf_siphash(&a->seed, data, len);
 	return mf_siphash_from16(&a->memo->st[hash_prefix(a, data)], data, len);
+}
+
+uint64_t
+anom_hash(const struct col_anomaly *a, const void *data, size_t len)
+{
+	uint64_t w[ANOM_VALUE_MAX / 8] = { 0 };
+
+	switch (len) { /* the detectors' sizes: copies of constant size */
+	case 2:
+		memcpy(w, data, 2);
+		break;
+	case 4:
+		memcpy(w, data, 4);
+		break;
+	case sizeof(struct mf_addr):
+		memcpy(w, data, sizeof(struct mf_addr));
+		break;
+	case 20:
+		memcpy(w, data, 20);
+		break;
+	default:
+		return hash_other(a, data, len);
+	}
+	return hash_words(a, w, data, len);
 }
 
 void

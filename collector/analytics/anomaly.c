@@ -649,11 +649,12 @@ dev_set(struct anom_dev *d, const struct mf_addr *addr, uint32_t id,
 	d->internal = (uint8_t)(internal != 0);
 }
 
-/* A TCP attempt (SYN, no ACK) or a UDP request to a unicast address. */
+/* A TCP attempt (SYN, no ACK) or a UDP request to a unicast address
+ * (group: anom_is_group(&f->dst)). */
 static gboolean
-is_probe(const struct col_flow *f)
+is_probe(const struct col_flow *f, gboolean group)
 {
-	if (anom_is_group(&f->dst))
+	if (group)
 		return FALSE;
 	if (f->proto == ANOM_PROTO_TCP)
 		return (f->tcp_flags & (ANOM_TCP_SYN | ANOM_TCP_ACK)) ==
@@ -670,13 +671,14 @@ is_probe(const struct col_flow *f)
  * each client).
  */
 static gboolean
-is_stealth(const struct col_anomaly *a, const struct col_flow *f)
+is_stealth(const struct col_anomaly *a, const struct col_flow *f,
+    gboolean group)
 {
 	const unsigned fin = ANOM_TCP_FIN, ack = ANOM_TCP_ACK;
 	const unsigned xmas = ANOM_TCP_FIN | ANOM_TCP_PSH | ANOM_TCP_URG;
 	unsigned flags = f->tcp_flags & 0x3fu; /* not ECE, CWR */
 
-	if (f->proto != ANOM_PROTO_TCP || anom_is_group(&f->dst) ||
+	if (f->proto != ANOM_PROTO_TCP || group ||
 	    f->packets > a->cfg.syn_scan.max_packets || f->dport >= f->sport)
 		return FALSE;
 	return flags == 0 || flags == fin || flags == xmas || flags == ack ||
@@ -717,7 +719,10 @@ col_anomaly_add(struct col_anomaly *a, const struct col_flow *f,
 {
 	static const uint8_t none[6];
 	struct anom_dev src, dst;
-	gboolean probe = is_probe(f), stealth = !probe && is_stealth(a, f);
+	gboolean group = anom_is_group(&f->dst);
+	gboolean probe = is_probe(f, group);
+	gboolean stealth = !probe && is_stealth(a, f, group);
+	unsigned how;
 
 	if (a->on == 0) {
 		/* Every detector off: only the queue's count (see n_blind). */
@@ -734,9 +739,17 @@ col_anomaly_add(struct col_anomaly *a, const struct col_flow *f,
 	dev_set(&dst, &f->dst, touch != NULL ? touch->dst : COL_ID_NONE,
 	    f->has_mac ? f->dst_mac : none, f->has_mac, dst_internal);
 	if (a->on & ANOM_FLOW_TABLES) {
-		anom_scan_flow(a, f, &src, &dst, t);
-		anom_abuse_flow(a, f, &src, &dst, t);
-		anom_beacon_flow(a, f, &src, &dst, t);
+		/* A UDP flow is a probe exactly when its source opened it. */
+		if (group)
+			how = ANOM_FLOW_GROUP;
+		else if (f->proto == ANOM_PROTO_UDP ? probe
+		                                    : anom_src_initiates(f))
+			how = ANOM_FLOW_OPENS;
+		else
+			how = 0;
+		anom_scan_flow(a, f, &src, &dst, t, how);
+		anom_abuse_flow(a, f, &src, &dst, t, how);
+		anom_beacon_flow(a, f, &src, &dst, t, how);
 	}
 	/* Queued even if every probe detector is off: a reload (SIGHUP)
 	 * before the close may turn one on, and the close judges them by the

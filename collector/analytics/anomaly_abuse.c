@@ -428,12 +428,12 @@ dns_flow(struct col_anomaly *a, const struct col_flow *f,
 
 static void
 ddos_flow(struct col_anomaly *a, const struct col_flow *f,
-    const struct anom_dev *dst, uint64_t t)
+    const struct anom_dev *dst, uint64_t t, unsigned how)
 {
 	struct ddos_slot *x;
 	struct anom_key k;
 
-	if (anom_is_group(&f->dst) || !anom_src_initiates(f))
+	if (!(how & ANOM_FLOW_OPENS))
 		return;
 	key_one(&k, &f->dst);
 	x = (struct ddos_slot *)anom_slot_get(a, ANOM_T_DDOS, &k, dst, t);
@@ -470,12 +470,13 @@ reflect_get(struct col_anomaly *a, const struct anom_dev *dev, uint16_t port,
  */
 static void
 reflect_flow(struct col_anomaly *a, const struct col_flow *f,
-    const struct anom_dev *src, const struct anom_dev *dst, uint64_t t)
+    const struct anom_dev *src, const struct anom_dev *dst, uint64_t t,
+    unsigned how)
 {
 	struct reflect_slot *x;
 
 	if (f->proto != ANOM_PROTO_UDP || f->sport == f->dport ||
-	    anom_is_group(&f->dst))
+	    (how & ANOM_FLOW_GROUP))
 		return;
 	if (is_reflect_port(a, f->sport)) {
 		if ((x = reflect_get(a, dst, f->sport, t)) == NULL)
@@ -499,12 +500,13 @@ reflect_flow(struct col_anomaly *a, const struct col_flow *f,
 
 void
 anom_abuse_flow(struct col_anomaly *a, const struct col_flow *f,
-    const struct anom_dev *src, const struct anom_dev *dst, uint64_t t)
+    const struct anom_dev *src, const struct anom_dev *dst, uint64_t t,
+    unsigned how)
 {
 	brute_flow(a, f, src, t);
 	dns_flow(a, f, src, dst, t);
-	ddos_flow(a, f, dst, t);
-	reflect_flow(a, f, src, dst, t);
+	ddos_flow(a, f, dst, t, how);
+	reflect_flow(a, f, src, dst, t, how);
 }
 
 void

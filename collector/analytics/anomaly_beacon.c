@@ -140,16 +140,16 @@ left_alone(const struct col_anomaly *a, const struct col_flow *f)
 
 void
 anom_beacon_flow(struct col_anomaly *a, const struct col_flow *f,
-    const struct anom_dev *src, const struct anom_dev *dst, uint64_t t)
+    const struct anom_dev *src, const struct anom_dev *dst, uint64_t t,
+    unsigned how)
 {
 	struct beacon_slot *x;
 	struct anom_key k;
 	uint64_t h, start = f->start_ms;
 	double d, delta;
 
-	if (!src->internal || dst->internal || anom_is_group(&f->dst) ||
-	    !anom_src_initiates(f) || left_alone(a, f) ||
-	    !(a->on & (1u << ANOM_T_BEACON)))
+	if (!src->internal || dst->internal || !(how & ANOM_FLOW_OPENS) ||
+	    left_alone(a, f) || !(a->on & (1u << ANOM_T_BEACON)))
 		return; /* off: not even the name's hash */
 	memset(&k, 0, sizeof(k));
 	k.a = f->src;

@@ -323,19 +323,31 @@ anom_src_initiates(const struct col_flow *f)
 	return !(f->sport < 1024 && f->dport >= 1024);
 }
 
+/*
+ * What col_anomaly_add() works out once for the flow detectors (the
+ * "how" of their calls): the flow's destination is a group (multicast or
+ * broadcast: anom_is_group()); the flow is not to a group and its source
+ * opened it (anom_src_initiates()).
+ */
+#define ANOM_FLOW_GROUP 0x1u
+#define ANOM_FLOW_OPENS 0x2u
+
 /* Detectors: one flow (both devices), one probe judged at close. */
 void anom_scan_flow(struct col_anomaly *a, const struct col_flow *f,
-    const struct anom_dev *src, const struct anom_dev *dst, uint64_t t);
+    const struct anom_dev *src, const struct anom_dev *dst, uint64_t t,
+    unsigned how);
 void anom_scan_probe(struct col_anomaly *a, const struct anom_probe *p,
     gboolean answered);
 void anom_abuse_flow(struct col_anomaly *a, const struct col_flow *f,
-    const struct anom_dev *src, const struct anom_dev *dst, uint64_t t);
+    const struct anom_dev *src, const struct anom_dev *dst, uint64_t t,
+    unsigned how);
 void anom_abuse_dns_query(struct col_anomaly *a, const struct mf_addr *client,
     uint16_t qtype, uint64_t t);
 void anom_dns_record(struct col_anomaly *a, const struct col_dns_rec *d,
     gboolean client_internal);
 void anom_beacon_flow(struct col_anomaly *a, const struct col_flow *f,
-    const struct anom_dev *src, const struct anom_dev *dst, uint64_t t);
+    const struct anom_dev *src, const struct anom_dev *dst, uint64_t t,
+    unsigned how);
 
 /* TRUE if a DNS answer named addr (anom_dns_record() saw it). */
 gboolean anom_resolved(const struct col_anomaly *a, const struct mf_addr *addr);

@@ -278,12 +278,13 @@ get(struct col_anomaly *a, enum anom_table_id id, const struct anom_key *k,
 
 void
 anom_scan_flow(struct col_anomaly *a, const struct col_flow *f,
-    const struct anom_dev *src, const struct anom_dev *dst, uint64_t t)
+    const struct anom_dev *src, const struct anom_dev *dst, uint64_t t,
+    unsigned how)
 {
 	struct anom_key k;
 	struct scan_slot *x;
 
-	if (anom_is_group(&f->dst) || !anom_src_initiates(f))
+	if (!(how & ANOM_FLOW_OPENS))
 		return;
 	key_set(&k, &f->src, NULL, 0, 0);
 	if ((x = get(a, ANOM_T_FAN_OUT, &k, src, t)) != NULL) {

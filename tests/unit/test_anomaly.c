@@ -222,6 +222,53 @@ test_anomaly_fan_out_at_threshold_reports_source(void **state)
 	assert_int_equal(e->score, 50);
 }
 
+/*
+ * Five UDP flows: of SCANNER to 224.0.0.1..5 (groups: no fan_out), of
+ * five sources to 255.255.255.255 (no ddos), of SCANNER as answers (from
+ * port 53 to high ports: no fan_out); as requests of SCANNER to five
+ * unicast servers they make one fan_out entry.  col_anomaly_add() works
+ * out "group" and "opens" once for all the flow detectors.
+ */
+static size_t
+run_udp_fan_out(struct fx *fx, int kind)
+{
+	uint32_t i;
+
+	fx->conf.anomaly.fan_out.destinations = 5;
+	fx->conf.anomaly.ddos.sources = 5;
+	make(fx);
+	for (i = 0; i < 5; i++) {
+		struct mf_addr dst = kind == 0
+		    ? ip4(224, 0, 0, (uint8_t)(i + 1))
+		    : kind == 1 ? ip4(255, 255, 255, 255)
+		                : ip4(198, 51, 100, (uint8_t)(i + 1));
+		struct mf_addr src =
+		    kind == 1 ? ip4(10, 0, 1, (uint8_t)(i + 1)) : SCANNER;
+		struct col_flow f = kind == 2
+		    ? flow(src, dst, 17, 53, (uint16_t)(40000 + i), 0, T0 + i)
+		    : flow(src, dst, 17, (uint16_t)(40000 + i), 5353, 0,
+		          T0 + i);
+
+		if (kind == 3)
+			f.rev_packets = 1; /* answered: no probe, a flow only */
+		feed(fx, &f);
+	}
+	close_at(fx, T0 + SEC(60));
+	return count(fx);
+}
+
+static void
+test_anomaly_udp_groups_and_answers_feed_no_fan_out(void **state)
+{
+	struct fx *fx = *state;
+
+	assert_int_equal(run_udp_fan_out(fx, 0), 0);
+	assert_int_equal(run_udp_fan_out(fx, 1), 0);
+	assert_int_equal(run_udp_fan_out(fx, 2), 0);
+	assert_int_equal(run_udp_fan_out(fx, 3), 1);
+	(void)only(fx, COL_ANOMALY_FAN_OUT, SCANNER);
+}
+
 static void
 run_vertical(struct fx *fx, uint32_t n)
 {
@@ -1803,6 +1850,7 @@ main(void)
 		T(test_anomaly_slot_memo_finds_own_slot),
 		T(test_anomaly_all_off_counts_unchecked),
 		T(test_anomaly_fan_out_at_threshold_reports_source),
+		T(test_anomaly_udp_groups_and_answers_feed_no_fan_out),
 		T(test_anomaly_vertical_below_threshold_is_silent),
 		T(test_anomaly_vertical_at_threshold_reports_scanner),
 		T(test_anomaly_reset_leaves_cleared_slot),

@@ -584,17 +584,8 @@ find_or_take(struct col_anomaly *a, struct anom_table *t,
 	return s;
 }
 
-/* s's window is over at t: judge it and start the next. */
-static G_GNUC_NO_INLINE void
-window_over(struct col_anomaly *a, struct anom_table *t, struct anom_slot *s,
-    uint64_t now)
-{
-	judge(a, t, s);
-	slot_start(a, t, s, NULL, now);
-}
-
 /* Put s on its table's list of slots touched since the close. */
-static G_GNUC_NO_INLINE void
+static G_GNUC_NO_INLINE struct anom_slot *
 touch(struct anom_table *t, struct anom_slot *s)
 {
 	size_t n = (size_t)t->n_sets * ANOM_WAYS;
@@ -608,8 +599,48 @@ touch(struct anom_table *t, struct anom_slot *s)
 		t->n_touched++;
 	}
 	s->touched = 1;
+	return s;
 }
 
+/* Count a flow of dev at t in s, a slot whose window holds t. */
+static inline struct anom_slot *
+count(struct anom_table *tb, struct anom_slot *s, const struct anom_dev *dev,
+    uint64_t t)
+{
+	if (dev->id != COL_ID_NONE || s->dev.addr.family == 0)
+		s->dev = *dev; /* the DNS hook knows no id: keep the flows' */
+	s->flows++;
+	s->first_ms = MIN(s->first_ms, t);
+	s->last_ms = MAX(s->last_ms, t);
+	/* Last, so that the call ends the caller too: see anom_slot_get(). */
+	if (!s->touched)
+		return touch(tb, s);
+	return s;
+}
+
+/* anom_slot_get() past the memo, or at the end of the slot's window. */
+static G_GNUC_NO_INLINE struct anom_slot *
+slot_get_slow(struct col_anomaly *a, struct anom_table *tb,
+    const struct anom_key *k, uint32_t *m, const struct anom_dev *dev,
+    uint64_t t)
+{
+	struct anom_slot *s;
+
+	if (*m == 0 ||
+	    memcmp(&(s = slot_at(tb, *m - 1))->key, k, sizeof(*k)) != 0)
+		s = find_or_take(a, tb, k, m, t);
+	if (t >= s->start_ms + tb->window_ms) {
+		judge(a, tb, s);
+		slot_start(a, tb, s, NULL, t);
+	}
+	return count(tb, s, dev, t);
+}
+
+/*
+ * The memo's hit in a window that holds t (nearly every lookup) makes no
+ * call but the last (so it saves and restores no registers); the rest is
+ * slot_get_slow().
+ */
 struct anom_slot *
 anom_slot_get(struct col_anomaly *a, enum anom_table_id id,
     const struct anom_key *k, const struct anom_dev *dev, uint64_t t)
@@ -622,18 +653,10 @@ anom_slot_get(struct col_anomaly *a, enum anom_table_id id,
 		return NULL;
 	m = &tb->memo[memo_index(k)];
 	if (*m == 0 ||
-	    memcmp(&(s = slot_at(tb, *m - 1))->key, k, sizeof(*k)) != 0)
-		s = find_or_take(a, tb, k, m, t);
-	if (t >= s->start_ms + tb->window_ms)
-		window_over(a, tb, s, t);
-	if (dev->id != COL_ID_NONE || s->dev.addr.family == 0)
-		s->dev = *dev; /* the DNS hook knows no id: keep the flows' */
-	s->flows++;
-	if (!s->touched)
-		touch(tb, s);
-	s->first_ms = MIN(s->first_ms, t);
-	s->last_ms = MAX(s->last_ms, t);
-	return s;
+	    memcmp(&(s = slot_at(tb, *m - 1))->key, k, sizeof(*k)) != 0 ||
+	    t >= s->start_ms + tb->window_ms)
+		return slot_get_slow(a, tb, k, m, dev, t);
+	return count(tb, s, dev, t);
 }
 
 /* --- the feed ----------------------------------------------------------- */

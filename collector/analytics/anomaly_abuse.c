@@ -365,7 +365,7 @@ brute_flow(struct col_anomaly *a, const struct col_flow *f,
 	struct brute_slot *x;
 	struct anom_key k;
 	gboolean auth;
-	uint64_t dur = f->end_ms > f->start_ms ? f->end_ms - f->start_ms : 0;
+	uint64_t dur;
 
 	if (!brute_port(a, f, &auth))
 		return;
@@ -380,6 +380,7 @@ brute_flow(struct col_anomaly *a, const struct col_flow *f,
 	x->auth = (uint8_t)auth;
 	if (f->packets < a->cfg.brute_force.min_packets)
 		return; /* a handshake and a close: no login exchanged */
+	dur = f->end_ms > f->start_ms ? f->end_ms - f->start_ms : 0;
 	if (f->octets > a->cfg.brute_force.max_bytes ||
 	    dur > a->cfg.brute_force.max_duration * 1000) {
 		x->long_conns++;

@@ -258,13 +258,8 @@ hash_prefix(const struct col_anomaly *a, const void *data)
 	return e;
 }
 
-/* Short inputs are hashed as whole words: their bytes, then zeros. */
-G_STATIC_ASSERT(ANOM_VALUE_MAX % 8 == 0);
-
-/* A short input the memo lacks: its value, computed and kept in v (a
- * call apart, so that a hit saves and restores no registers). */
-static G_GNUC_NO_INLINE uint64_t
-value_miss(const struct col_anomaly *a, struct anom_value_memo *v,
+uint64_t
+anom_value_miss(const struct col_anomaly *a, struct anom_value_memo *v,
     const uint64_t *w, const void *data, size_t len)
 {
 	memcpy(v->data, w, sizeof(v->data));
@@ -277,59 +272,14 @@ value_miss(const struct col_anomaly *a, struct anom_value_memo *v,
 	return v->h;
 }
 
-/* The value of a short input whose bytes, then zeros, are w: from the
- * memo or computed and kept. */
-static inline uint64_t
-hash_words(const struct col_anomaly *a, const uint64_t *w, const void *data,
-    size_t len)
-{
-	uint64_t x = (w[0] ^ w[1] * 0xff51afd7ed558ccdULL ^
-	                 w[2] * 0xc4ceb9fe1a85ec53ULL ^ len) *
-	    0x9e3779b97f4a7c15ULL;
-	struct anom_value_memo *v = &a->memo->val[x >> (64 - ANOM_VALUE_BITS)];
-
-	if (v->len == len && memcmp(v->data, w, sizeof(v->data)) == 0)
-		return v->h;
-	return value_miss(a, v, w, data, len);
-}
-
-/* The inputs of other sizes than the detectors' usual ones. */
-static G_GNUC_NO_INLINE uint64_t
-hash_other(const struct col_anomaly *a, const void *data, size_t len)
-{
-	uint64_t w[ANOM_VALUE_MAX / 8] = { 0 };
-
-	if (len >= 1 && len <= ANOM_VALUE_MAX) {
-		memcpy(w, data, len);
-		return hash_words(a, w, data, len);
-	}
-	if (len < 16)
-		return mf_siphash(&a->seed, data, len);
-	return mf_siphash_from16(&a->memo->st[hash_prefix(a, data)], data, len);
-}
-
 uint64_t
 anom_hash(const struct col_anomaly *a, const void *data, size_t len)
 {
-	uint64_t w[ANOM_VALUE_MAX / 8] = { 0 };
-
-	switch (len) { /* the detectors' sizes: copies of constant size */
-	case 2:
-		memcpy(w, data, 2);
-		break;
-	case 4:
-		memcpy(w, data, 4);
-		break;
-	case sizeof(struct mf_addr):
-		memcpy(w, data, sizeof(struct mf_addr));
-		break;
-	case 20:
-		memcpy(w, data, 20);
-		break;
-	default:
-		return hash_other(a, data, len);
-	}
-	return hash_words(a, w, data, len);
+	if (len >= 1 && len <= ANOM_VALUE_MAX)
+		return anom_hash_short(a, data, len);
+	if (len < 16)
+		return mf_siphash(&a->seed, data, len);
+	return mf_siphash_from16(&a->memo->st[hash_prefix(a, data)], data, len);
 }
 
 void

@@ -416,7 +416,7 @@ dns_flow(struct col_anomaly *a, const struct col_flow *f,
 		x->resp_bytes += f->octets;
 		x->resp_packets += f->packets;
 		col_hll_add(&x->reflectors,
-		    anom_hash(a, &f->src, sizeof(f->src)));
+		    anom_hash_short(a, &f->src, sizeof(f->src)));
 		anom_sample_add(x->sample, &x->n_sample, &f->src);
 	} else if (f->dport == DNS_PORT && f->sport != DNS_PORT) {
 		if ((x = dns_get(a, src, t)) == NULL)
@@ -440,7 +440,7 @@ ddos_flow(struct col_anomaly *a, const struct col_flow *f,
 	x = (struct ddos_slot *)anom_slot_get(a, ANOM_T_DDOS, &k, dst, t);
 	if (x == NULL)
 		return;
-	col_hll_add(&x->sources, anom_hash(a, &f->src, sizeof(f->src)));
+	col_hll_add(&x->sources, anom_hash_short(a, &f->src, sizeof(f->src)));
 	anom_sample_add(x->sample, &x->n_sample, &f->src);
 	if (f->proto == ANOM_PROTO_TCP &&
 	    (f->tcp_flags & (ANOM_TCP_SYN | ANOM_TCP_ACK)) == ANOM_TCP_SYN)
@@ -485,7 +485,7 @@ reflect_flow(struct col_anomaly *a, const struct col_flow *f,
 		x->resp_bytes += f->octets;
 		x->resp_packets += f->packets;
 		col_hll_add(&x->reflectors,
-		    anom_hash(a, &f->src, sizeof(f->src)));
+		    anom_hash_short(a, &f->src, sizeof(f->src)));
 		anom_sample_add(x->sample, &x->n_sample, &f->src);
 	} else if (is_reflect_port(a, f->dport)) {
 		if ((x = reflect_get(a, src, f->dport, t)) == NULL)
@@ -495,7 +495,7 @@ reflect_flow(struct col_anomaly *a, const struct col_flow *f,
 		x->resp_packets += f->rev_packets;
 		if (f->rev_packets != 0)
 			col_hll_add(&x->reflectors,
-			    anom_hash(a, &f->dst, sizeof(f->dst)));
+			    anom_hash_short(a, &f->dst, sizeof(f->dst)));
 	}
 }
 

@@ -274,6 +274,34 @@ struct anom_slot *anom_slot_get(struct col_anomaly *a, enum anom_table_id id,
 /* Keyed hash of len bytes (for col_hll_add()). */
 uint64_t anom_hash(const struct col_anomaly *a, const void *data, size_t len);
 
+/* anom_hash_short()'s memo lacks w (data's len bytes, then zeros): the
+ * value, computed and kept in v. */
+uint64_t anom_value_miss(const struct col_anomaly *a, struct anom_value_memo *v,
+    const uint64_t *w, const void *data, size_t len);
+
+/*
+ * anom_hash() of a short input, len a constant of 1 .. ANOM_VALUE_MAX (an
+ * address, a port, a pair), inline: from the memo, by an unkeyed mix of
+ * the input as three words (its bytes, then zeros), or computed and kept.
+ */
+static inline uint64_t
+anom_hash_short(const struct col_anomaly *a, const void *data, size_t len)
+{
+	uint64_t w[ANOM_VALUE_MAX / 8] = { 0 };
+	uint64_t x;
+	struct anom_value_memo *v;
+
+	G_STATIC_ASSERT(ANOM_VALUE_MAX == 24);
+	memcpy(w, data, len);
+	x = (w[0] ^ w[1] * 0xff51afd7ed558ccdULL ^
+	        w[2] * 0xc4ceb9fe1a85ec53ULL ^ len) *
+	    0x9e3779b97f4a7c15ULL;
+	v = &a->memo->val[x >> (64 - ANOM_VALUE_BITS)];
+	if (v->len == len && memcmp(v->data, w, sizeof(v->data)) == 0)
+		return v->h;
+	return anom_value_miss(a, v, w, data, len);
+}
+
 /* Add x to the sample (at most COL_ANOMALY_TARGETS, no duplicates). */
 void anom_sample_add(struct mf_addr *sample, uint8_t *n,
     const struct mf_addr *x);

@@ -87,7 +87,8 @@ static size_t
 resolved_at(const struct col_anomaly *a, const struct mf_addr *addr,
     uint64_t *h)
 {
-	*h = anom_hash(a, addr, sizeof(*addr)) | 1; /* 0 is an empty entry */
+	*h = anom_hash_short(a, addr, sizeof(*addr)) |
+	    1; /* 0 is an empty entry */
 	return (size_t)(*h % a->n_resolved);
 }
 

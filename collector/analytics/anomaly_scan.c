@@ -53,11 +53,12 @@ struct fan_slot {
 	struct col_hll other;
 };
 
-static void
+/* Inline: len is a constant (see anom_hash_short()). */
+static inline void
 counted_add(const struct col_anomaly *a, struct counted *c, const void *item,
     size_t len, const struct mf_addr *sample)
 {
-	col_hll_add(&c->hll, anom_hash(a, item, len));
+	col_hll_add(&c->hll, anom_hash_short(a, item, len));
 	if (sample != NULL)
 		anom_sample_add(c->sample, &c->n_sample, sample);
 }
@@ -291,7 +292,7 @@ anom_scan_flow(struct col_anomaly *a, const struct col_flow *f,
 		counted_add(a, &x->c, &f->dst, sizeof(f->dst), &f->dst);
 		if (unresolved(a, f, dst))
 			col_hll_add(&((struct fan_slot *)x)->other,
-			    anom_hash(a, &f->dst, sizeof(f->dst)));
+			    anom_hash_short(a, &f->dst, sizeof(f->dst)));
 	}
 	if (f->proto != ANOM_PROTO_ICMP && f->proto != ANOM_PROTO_ICMPV6)
 		return;
@@ -327,7 +328,7 @@ unanswered_syn(struct col_anomaly *a, const struct anom_probe *p)
 	key_set(&k, &p->src.addr, &p->dst.addr, p->proto, p->dport);
 	if ((x = get(a, ANOM_T_HALF_OPEN_SRC, &k, &p->src, p->t)) != NULL) {
 		col_hll_add(&x->c.hll,
-		    anom_hash(a, &p->sport, sizeof(p->sport)));
+		    anom_hash_short(a, &p->sport, sizeof(p->sport)));
 		x->stealth += p->packets;
 	}
 }

@@ -1321,10 +1321,12 @@ test_anomaly_hash_memo_is_siphash(void **state)
 }
 
 /*
- * anom_hash() keeps the values of inputs up to 24 bytes in a memo of 256
- * entries: 3,000 inputs drawn from 700 distinct ones (so entries are
- * replaced), and zero bytes of every length 1..25 (the same padded bytes,
- * told apart by the length alone), give mf_siphash()'s values.
+ * anom_hash() keeps the values of inputs up to 24 bytes in a memo of 4,096
+ * entries: 3,000 inputs drawn from 700 distinct ones at lengths 1..24 (so
+ * entries are replaced), the detectors' constant sizes (2, 4, 17, 20) of
+ * the inline anom_hash_short(), and zero bytes of every length 1..25 (the
+ * same padded bytes, told apart by the length alone), give mf_siphash()'s
+ * values.
  */
 static void
 test_anomaly_hash_value_memo_is_siphash(void **state)
@@ -1346,6 +1348,17 @@ test_anomaly_hash_value_memo_is_siphash(void **state)
 		n = i % 3 == 0 ? 17 : 1 + (r >> 20) % 24;
 		assert_int_equal(anom_hash(fx->a, in[j], n),
 		    mf_siphash(&fx->a->seed, in[j], n));
+	}
+	for (i = 0; i < 3000; i++) {
+		j = i % G_N_ELEMENTS(in);
+		assert_int_equal(anom_hash_short(fx->a, in[j], 2),
+		    mf_siphash(&fx->a->seed, in[j], 2));
+		assert_int_equal(anom_hash_short(fx->a, in[j], 4),
+		    mf_siphash(&fx->a->seed, in[j], 4));
+		assert_int_equal(anom_hash_short(fx->a, in[j], 17),
+		    mf_siphash(&fx->a->seed, in[j], 17));
+		assert_int_equal(anom_hash_short(fx->a, in[j], 20),
+		    mf_siphash(&fx->a->seed, in[j], 20));
 	}
 	memset(zero, 0, sizeof(zero));
 	for (i = 0; i < 2; i++)

@@ -231,15 +231,6 @@ anom_enabled(const struct col_anomaly *a, const struct anom_table *t)
 
 /* --- helpers for the detectors ------------------------------------------ */
 
-static uint64_t
-load64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
 /* The memo's entry whose state is that of data's first 16 bytes. */
 static unsigned
 hash_prefix(const struct col_anomaly *a, const void *data)
@@ -479,22 +470,8 @@ victim(struct anom_table *t, size_t set)
 	return b;
 }
 
-/* k's entry in a table's memo: a multiplicative mix of its 38 bytes. */
-static size_t
-memo_index(const struct anom_key *k)
-{
-	const uint8_t *p = (const uint8_t *)k;
-	uint64_t x = load64(p) ^ load64(p + 8) * 0xff51afd7ed558ccdULL ^
-	    load64(p + 16) ^ load64(p + 24) * 0xc4ceb9fe1a85ec53ULL ^
-	    load64(p + sizeof(*k) - 8);
-
-	x *= 0x9e3779b97f4a7c15ULL;
-	return (size_t)(x >> (64 - ANOM_SLOT_MEMO_BITS));
-}
-
 /* Find k's slot past the memo, or make one (judging and evicting a
- * lighter key); apart from anom_slot_get(), which the memo's hits leave
- * without a call. */
+ * lighter key). */
 static G_GNUC_NO_INLINE struct anom_slot *
 find_or_take(struct col_anomaly *a, struct anom_table *t,
     const struct anom_key *k, uint32_t *m, uint64_t now)
@@ -534,9 +511,8 @@ find_or_take(struct col_anomaly *a, struct anom_table *t,
 	return s;
 }
 
-/* Put s on its table's list of slots touched since the close. */
-static G_GNUC_NO_INLINE struct anom_slot *
-touch(struct anom_table *t, struct anom_slot *s)
+struct anom_slot *
+anom_slot_touch(struct anom_table *t, struct anom_slot *s)
 {
 	size_t n = (size_t)t->n_sets * ANOM_WAYS;
 
@@ -552,25 +528,8 @@ touch(struct anom_table *t, struct anom_slot *s)
 	return s;
 }
 
-/* Count a flow of dev at t in s, a slot whose window holds t. */
-static inline struct anom_slot *
-count(struct anom_table *tb, struct anom_slot *s, const struct anom_dev *dev,
-    uint64_t t)
-{
-	if (dev->id != COL_ID_NONE || s->dev.addr.family == 0)
-		s->dev = *dev; /* the DNS hook knows no id: keep the flows' */
-	s->flows++;
-	s->first_ms = MIN(s->first_ms, t);
-	s->last_ms = MAX(s->last_ms, t);
-	/* Last, so that the call ends the caller too: see anom_slot_get(). */
-	if (!s->touched)
-		return touch(tb, s);
-	return s;
-}
-
-/* anom_slot_get() past the memo, or at the end of the slot's window. */
-static G_GNUC_NO_INLINE struct anom_slot *
-slot_get_slow(struct col_anomaly *a, struct anom_table *tb,
+struct anom_slot *
+anom_slot_get_slow(struct col_anomaly *a, struct anom_table *tb,
     const struct anom_key *k, uint32_t *m, const struct anom_dev *dev,
     uint64_t t)
 {
@@ -583,30 +542,7 @@ slot_get_slow(struct col_anomaly *a, struct anom_table *tb,
 		judge(a, tb, s);
 		slot_start(a, tb, s, NULL, t);
 	}
-	return count(tb, s, dev, t);
-}
-
-/*
- * The memo's hit in a window that holds t (nearly every lookup) makes no
- * call but the last (so it saves and restores no registers); the rest is
- * slot_get_slow().
- */
-struct anom_slot *
-anom_slot_get(struct col_anomaly *a, enum anom_table_id id,
-    const struct anom_key *k, const struct anom_dev *dev, uint64_t t)
-{
-	struct anom_table *tb = &a->tables[id];
-	struct anom_slot *s;
-	uint32_t *m;
-
-	if ((a->on & 1u << id) == 0)
-		return NULL;
-	m = &tb->memo[memo_index(k)];
-	if (*m == 0 ||
-	    memcmp(&(s = slot_at(tb, *m - 1))->key, k, sizeof(*k)) != 0 ||
-	    t >= s->start_ms + tb->window_ms)
-		return slot_get_slow(a, tb, k, m, dev, t);
-	return count(tb, s, dev, t);
+	return anom_slot_count(tb, s, dev, t);
 }
 
 /* --- the feed ----------------------------------------------------------- */

@@ -140,7 +140,7 @@ struct anom_table {
 	size_t n_touched;
 	/* The slot a key was last found in or put in (its index + 1; 0:
 	 * none), direct-mapped by an unkeyed mix of the key's bytes
-	 * (memo_index() in anomaly.c).  A key's slot is unique in its table and
+	 * (anom_memo_index()).  A key's slot is unique in its table and
 	 * stays in its set until evicted, which rewrites the slot's key: a
 	 * hit (the slot's key equal) is the slot the set lookup finds, so
 	 * its SipHash and tag scan are skipped.  A cache only: collisions
@@ -262,14 +262,72 @@ extern const struct anom_desc anom_desc_fan_out, anom_desc_vertical,
 /* TRUE if table t's detector is enabled (its window: t->window_ms). */
 gboolean anom_enabled(const struct col_anomaly *a, const struct anom_table *t);
 
+/* anom_slot_get()'s parts in anomaly.c: put s on t's list of slots
+ * touched since the close (returns s); the lookup past the memo (or at
+ * the end of the slot's window), with the count. */
+struct anom_slot *anom_slot_touch(struct anom_table *t, struct anom_slot *s);
+struct anom_slot *anom_slot_get_slow(struct col_anomaly *a,
+    struct anom_table *tb, const struct anom_key *k, uint32_t *m,
+    const struct anom_dev *dev, uint64_t t);
+
+/* k's entry in a table's memo: a multiplicative mix of its 38 bytes. */
+static inline size_t
+anom_memo_index(const struct anom_key *k)
+{
+	uint64_t w[5];
+
+	memcpy(w, k, 32);
+	memcpy(&w[4], (const uint8_t *)k + sizeof(*k) - 8, 8);
+	return (size_t)((w[0] ^ w[1] * 0xff51afd7ed558ccdULL ^ w[2] ^
+	                    w[3] * 0xc4ceb9fe1a85ec53ULL ^ w[4]) *
+	        0x9e3779b97f4a7c15ULL >>
+	    (64 - ANOM_SLOT_MEMO_BITS));
+}
+
+/* Count a flow of dev at t in s, a slot whose window holds t. */
+static inline struct anom_slot *
+anom_slot_count(struct anom_table *tb, struct anom_slot *s,
+    const struct anom_dev *dev, uint64_t t)
+{
+	if (dev->id != COL_ID_NONE || s->dev.addr.family == 0)
+		s->dev = *dev; /* the DNS hook knows no id: keep the flows' */
+	s->flows++;
+	s->first_ms = MIN(s->first_ms, t);
+	s->last_ms = MAX(s->last_ms, t);
+	/* Last, so that the call ends the caller too. */
+	if (!s->touched)
+		return anom_slot_touch(tb, s);
+	return s;
+}
+
 /*
  * The slot of key k in table id for a flow of device dev at time t,
  * counting the flow (flows, first/last, touched): a new or evicted slot
  * is cleared first; a slot whose window ended before t is judged and
- * cleared.  NULL if the detector is disabled.  No allocation.
+ * cleared.  NULL if the detector is disabled.  No allocation.  Inline:
+ * the memo's hit in a window that holds t (nearly every lookup) is the
+ * key's mix and comparison; the rest is anom_slot_get_slow().
  */
-struct anom_slot *anom_slot_get(struct col_anomaly *a, enum anom_table_id id,
-    const struct anom_key *k, const struct anom_dev *dev, uint64_t t);
+static inline struct anom_slot *
+anom_slot_get(struct col_anomaly *a, enum anom_table_id id,
+    const struct anom_key *k, const struct anom_dev *dev, uint64_t t)
+{
+	struct anom_table *tb = &a->tables[id];
+	struct anom_slot *s;
+	uint32_t *m;
+
+	if ((a->on & 1u << id) == 0)
+		return NULL;
+	m = &tb->memo[anom_memo_index(k)];
+	if (*m != 0) {
+		s = (struct anom_slot *)(void *)(tb->mem +
+		    (size_t)(*m - 1) * tb->desc->slot_size);
+		if (memcmp(&s->key, k, sizeof(*k)) == 0 &&
+		    t < s->start_ms + tb->window_ms)
+			return anom_slot_count(tb, s, dev, t);
+	}
+	return anom_slot_get_slow(a, tb, k, m, dev, t);
+}
 
 /* Keyed hash of len bytes (for col_hll_add()). */
 uint64_t anom_hash(const struct col_anomaly *a, const void *data, size_t len);

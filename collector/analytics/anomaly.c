@@ -456,14 +456,19 @@ slot_start(const struct col_anomaly *a, const struct anom_table *t,
 static uint32_t
 victim(struct anom_table *t, size_t set)
 {
-	struct anom_slot *s, *best = NULL;
+	const uint8_t *p = (const uint8_t *)slot_at(t, set * ANOM_WAYS);
+	size_t step = t->desc->slot_size;
+	uint64_t flows = ((const struct anom_slot *)(const void *)p)->flows;
+	uint64_t last = ((const struct anom_slot *)(const void *)p)->last_ms;
+	const struct anom_slot *s;
 	uint32_t i, b = 0;
 
-	for (i = 0; i < ANOM_WAYS; i++) {
-		s = slot_at(t, set * ANOM_WAYS + i);
-		if (best == NULL || s->flows < best->flows ||
-		    (s->flows == best->flows && s->last_ms < best->last_ms)) {
-			best = s;
+	for (i = 1; i < ANOM_WAYS; i++) {
+		s = (const struct anom_slot *)(const void *)(p + i * step);
+		if (s->flows < flows ||
+		    (s->flows == flows && s->last_ms < last)) {
+			flows = s->flows;
+			last = s->last_ms;
 			b = i;
 		}
 	}

@@ -84,9 +84,8 @@ set_filter_and_check(struct source *s, const char *filter, GError **error)
 		free_filter(s);
 		return FALSE;
 	}
-	if (s->cap->file)
-		return TRUE; /* kept for the fast reader */
-	free_filter(s);
+	if (!s->cap->file)
+		free_filter(s); /* a file's is kept for the fast reader */
 	return TRUE;
 }
 
